@@ -1,0 +1,1 @@
+"""Shared plumbing of the estatedesk services. No business code lives here."""

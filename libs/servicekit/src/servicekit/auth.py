@@ -1,0 +1,127 @@
+"""JWT verification and the estate scope every query goes through.
+
+Tokens are signed by the gateway with an asymmetric key; services hold only the public key. The
+algorithm is pinned (a token's own ``alg`` header is never trusted) and ``iss``, ``aud``, ``exp``,
+``iat`` and ``sub`` are required.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import jwt
+from sqlalchemy import ColumnElement, Select
+
+from servicekit.config import env_str, var_dir
+
+ALGORITHM = "EdDSA"
+ALL_ESTATES = "*"
+ROLES = frozenset({
+    "operator_admin", "estate_manager", "service_desk_agent", "technician", "owner", "integration_client",
+})
+# Permission to see full phone and ID numbers; every reveal is audited by the service.
+REVEAL_PERSONAL_DATA = "pii:reveal"
+
+S = TypeVar("S", bound=Select[Any])
+
+
+class AuthError(Exception):
+    """The caller could not be authenticated (answer 401)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is calling: subject, role, the estates they may see (None: every estate), permissions."""
+
+    subject: str
+    role: str
+    estates: frozenset[str] | None
+    permissions: frozenset[str] = frozenset()
+
+    def can_see(self, estate_id: object) -> bool:
+        return self.estates is None or str(estate_id) in self.estates
+
+    def has(self, permission: str) -> bool:
+        return permission in self.permissions
+
+
+def scoped(statement: S, estate_column: ColumnElement[Any], principal: Principal) -> S:
+    """Restrict a query to the caller's estates; every list, search and export goes through this."""
+    if principal.estates is None:
+        return statement
+    return statement.where(estate_column.in_(principal.estates))
+
+
+class TokenVerifier:
+    """Verifies bearer tokens against the gateway's public key."""
+
+    def __init__(self, public_key_pem: str, *, issuer: str, audience: str, leeway: int = 30) -> None:
+        self._key = public_key_pem
+        self.issuer = issuer
+        self.audience = audience
+        self.leeway = leeway
+
+    @classmethod
+    def from_env(cls) -> TokenVerifier:
+        """``JWT_PUBLIC_KEY`` (PEM) or ``JWT_PUBLIC_KEY_FILE`` (default ``var/keys/jwt-public.pem``)."""
+        pem = env_str("JWT_PUBLIC_KEY", "")
+        if not pem:
+            path = Path(env_str("JWT_PUBLIC_KEY_FILE", str(var_dir() / "keys" / "jwt-public.pem")))
+            pem = path.read_text() if path.exists() else ""
+        return cls(pem, issuer=env_str("JWT_ISSUER", "estatedesk-gateway"),
+                   audience=env_str("JWT_AUDIENCE", "estatedesk"))
+
+    def verify(self, token: str) -> Principal:
+        if not self._key:
+            raise AuthError("no public key is configured to verify tokens")
+        try:
+            claims = jwt.decode(
+                token, self._key, algorithms=[ALGORITHM], audience=self.audience, issuer=self.issuer,
+                leeway=self.leeway, options={"require": ["iss", "aud", "exp", "iat", "sub"]},
+            )
+        except jwt.PyJWTError as exc:
+            raise AuthError(f"invalid token: {exc}") from exc
+        return principal_from_claims(claims)
+
+
+def principal_from_claims(claims: dict[str, Any]) -> Principal:
+    role = claims.get("role")
+    if role not in ROLES:
+        raise AuthError(f"unknown role {role!r}")
+    estates = claims.get("estates")
+    if not isinstance(estates, list) or not all(isinstance(e, str) for e in estates):
+        raise AuthError("claim 'estates' must be a list of estate ids")
+    perms = claims.get("perms", [])
+    if not isinstance(perms, list):
+        raise AuthError("claim 'perms' must be a list")
+    scope = None if ALL_ESTATES in estates else frozenset(estates)
+    return Principal(subject=str(claims["sub"]), role=role, estates=scope, permissions=frozenset(map(str, perms)))
+
+
+def bearer_token(authorization_header: str | None) -> str:
+    if not authorization_header:
+        raise AuthError("missing Authorization header")
+    scheme, _, token = authorization_header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise AuthError("Authorization must be 'Bearer <token>'")
+    return token.strip()
+
+
+def issue_token(
+    private_key_pem: str, *, subject: str, role: str, estates: Iterable[str], issuer: str, audience: str,
+    ttl_seconds: int = 3600, permissions: Iterable[str] = (), now: int | None = None,
+) -> str:
+    """Sign a token (development and tests; the gateway does this in production)."""
+    import time
+
+    issued = int(time.time()) if now is None else now
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}; one of {sorted(ROLES)}")
+    claims = {
+        "iss": issuer, "aud": audience, "sub": subject, "iat": issued, "exp": issued + ttl_seconds,
+        "role": role, "estates": list(estates), "perms": list(permissions),
+    }
+    return jwt.encode(claims, private_key_pem, algorithm=ALGORITHM)

@@ -1,0 +1,94 @@
+"""The transactional outbox: events are rows written in the same transaction as the change.
+
+Every service adds the table to its own metadata (``Outbox(metadata)``) so its migrations create
+it; the web process only ever writes rows, and the relay (:mod:`servicekit.relay`) publishes them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Connection,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    insert,
+    text,
+)
+from sqlalchemy.orm import Session
+
+from servicekit.envelope import CloudEvent
+
+
+class Outbox:
+    """The ``outbox`` table of one service's database, and the way to add events to it."""
+
+    def __init__(self, metadata: MetaData, name: str = "outbox") -> None:
+        self.table = Table(
+            name,
+            metadata,
+            # seq orders publication; BIGINT on PostgreSQL, INTEGER (the rowid) on SQLite.
+            Column("seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+            Column("event_id", String(64), nullable=False),
+            Column("event_type", String(200), nullable=False),
+            Column("source", String(200), nullable=False),
+            Column("correlation_id", String(128)),
+            Column("body", Text, nullable=False),
+            Column("created_at", DateTime(timezone=True), nullable=False),
+            Column("published_at", DateTime(timezone=True)),
+            # True when the broker returned the message as unroutable (no queue bound yet).
+            Column("returned", Boolean, nullable=False, server_default=text("false")),
+            Index(
+                f"ix_{name}_pending", "seq",
+                postgresql_where=text("published_at IS NULL"),
+                sqlite_where=text("published_at IS NULL"),
+            ),
+        )
+
+    def add(self, session: Session | Connection, event: CloudEvent) -> None:
+        """Add one event in the caller's transaction: it is published only if that commits."""
+        self.add_many(session, [event])
+
+    def add_many(self, session: Session | Connection, events: Iterable[CloudEvent]) -> int:
+        """Add events in one multi-row insert, in the caller's transaction; returns how many."""
+        now = datetime.now(UTC)
+        rows = [
+            {
+                "event_id": e.id,
+                "event_type": e.type,
+                "source": e.source,
+                "correlation_id": e.correlationid,
+                "body": e.to_json(),
+                "created_at": now,
+            }
+            for e in events
+        ]
+        if rows:
+            session.execute(insert(self.table), rows)
+        return len(rows)
+
+
+def define_inbox(metadata: MetaData, name: str = "inbox") -> Table:
+    """The ``inbox`` table: one row per event a consumer applied, keyed by consumer, source and id.
+
+    The row is inserted in the same transaction as the handler's effects, so an event that comes
+    again finds its row and is skipped.
+    """
+    return Table(
+        name,
+        metadata,
+        Column("consumer", String(100), primary_key=True),
+        Column("source", String(200), primary_key=True),
+        Column("event_id", String(64), primary_key=True),
+        Column("event_type", String(200), nullable=False),
+        Column("received_at", DateTime(timezone=True), nullable=False),
+    )

@@ -1,0 +1,115 @@
+"""Test isolation: every test run gets its own PostgreSQL database and its own RabbitMQ vhost,
+so it never disturbs a running ``make run`` or another test run.
+
+Where ``DATABASE_URL``/``AMQP_URL`` are set (CI, this machine) they name the servers to use; where
+they are not and a Docker engine answers, testcontainers starts the servers instead.
+
+Use as a pytest plugin (``pytest_plugins = ["servicekit.testing"]``) for the fixtures
+``postgres_server_url``, ``make_database`` and ``amqp_vhost_url``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import uuid
+from collections.abc import Callable, Iterator
+from urllib.parse import quote, urlsplit, urlunsplit
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+DEFAULT_AMQP = "amqp://guest:guest@127.0.0.1:5672/%2F"
+
+
+def _docker_available() -> bool:
+    if not shutil.which("docker"):
+        return False
+    return subprocess.run(["docker", "info"], capture_output=True).returncode == 0
+
+
+def create_database(server_url: str, prefix: str = "edtest") -> str:
+    """Create an empty database on the server of ``server_url``; returns its URL."""
+    url = make_url(server_url)
+    if url.drivername == "postgresql":
+        url = url.set(drivername="postgresql+psycopg")
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+def drop_database(database_url: str) -> None:
+    url = make_url(database_url)
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def rabbitmqctl(*args: str) -> str:
+    """Run ``rabbitmqctl`` on this machine's broker (tests run where the broker runs)."""
+    done = subprocess.run(["rabbitmqctl", *args], capture_output=True, text=True, timeout=120)
+    if done.returncode != 0:
+        raise RuntimeError(f"rabbitmqctl {' '.join(args)} failed: {done.stderr.strip() or done.stdout.strip()}")
+    return done.stdout
+
+
+def create_vhost(amqp_url: str, prefix: str = "edtest") -> str:
+    """Create a fresh vhost on the broker of ``amqp_url``; returns the URL that points into it."""
+    parts = urlsplit(amqp_url)
+    user = parts.username or "guest"
+    vhost = f"{prefix}-{uuid.uuid4().hex[:12]}"
+    rabbitmqctl("add_vhost", vhost)
+    rabbitmqctl("set_permissions", "-p", vhost, user, ".*", ".*", ".*")
+    return urlunsplit((parts.scheme, parts.netloc, "/" + quote(vhost, safe=""), parts.query, ""))
+
+
+def delete_vhost(vhost_url: str) -> None:
+    from urllib.parse import unquote
+
+    rabbitmqctl("delete_vhost", unquote(urlsplit(vhost_url).path.lstrip("/")))
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url() -> Iterator[str]:
+    """The PostgreSQL server tests create their databases on."""
+    url = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
+    if url and url.startswith("postgresql"):
+        yield url
+        return
+    if not url and _docker_available():
+        from testcontainers.postgres import PostgresContainer  # type: ignore[import-not-found]
+
+        with PostgresContainer("postgres:16", driver="psycopg") as container:
+            yield container.get_connection_url()
+        return
+    yield DEFAULT_POSTGRES
+
+
+@pytest.fixture(scope="session")
+def make_database(postgres_server_url: str) -> Iterator[Callable[[], str]]:
+    """A factory of fresh, empty databases; all of them are dropped when the run ends."""
+    created: list[str] = []
+
+    def factory() -> str:
+        created.append(create_database(postgres_server_url))
+        return created[-1]
+
+    yield factory
+    for url in created:
+        drop_database(url)
+
+
+@pytest.fixture(scope="session")
+def amqp_vhost_url() -> Iterator[str]:
+    """A vhost of this test run's own on the broker of ``AMQP_URL``; deleted at the end."""
+    base = os.environ.get("TEST_AMQP_URL") or os.environ.get("AMQP_URL") or DEFAULT_AMQP
+    url = create_vhost(base)
+    yield url
+    delete_vhost(url)

@@ -1,0 +1,164 @@
+"""What every service's Flask app has in common: problem details, correlation ids, auth,
+``/healthz``, ``/readyz`` and ``/metrics``.
+
+Services call these from their ``create_app()``; nothing here is created at import time.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from flask import Flask, Response, g, jsonify, request
+from flask_smorest import Api
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
+from werkzeug.exceptions import HTTPException
+
+from servicekit import correlation
+from servicekit.auth import AuthError, Principal, TokenVerifier, bearer_token
+
+PROBLEM_JSON = "application/problem+json"
+log = logging.getLogger("servicekit.web")
+
+
+def problem(status: int, title: str, detail: str | None = None, *, errors: Any = None,
+            type_: str = "about:blank", headers: Mapping[str, str] | None = None) -> Response:
+    """An RFC 7807 problem-details response."""
+    body: dict[str, Any] = {"type": type_, "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    if errors:
+        body["errors"] = errors
+    cid = correlation.current()
+    if cid:
+        body["correlation_id"] = cid
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = PROBLEM_JSON
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def http_error_problem(error: HTTPException) -> Response:
+    """Turn any HTTP error, a flask-smorest validation error included, into problem details."""
+    data = getattr(error, "data", None)
+    data = data if isinstance(data, dict) else {}
+    errors = data.get("messages") or data.get("errors")
+    detail = error.description if isinstance(error.description, str) else None
+    if error.code == 422 and errors:
+        detail = "The request does not match the schema; see errors."
+    return problem(error.code or 500, error.name, detail, errors=errors, headers=data.get("headers"))
+
+
+class ProblemDetailsApi(Api):
+    """flask-smorest's Api answering every HTTP error, validation included, as problem details."""
+
+    def handle_http_exception(self, error: HTTPException) -> Response:  # type: ignore[override]
+        return http_error_problem(error)
+
+
+def install_problem_details(app: Flask) -> None:
+    """HTTP errors as problem details, and anything unexpected as a logged 500 problem, never HTML."""
+    app.register_error_handler(HTTPException, http_error_problem)
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception) -> Response:
+        log.exception("unhandled error")
+        return problem(500, "Internal Server Error", "The error was logged with this correlation id.")
+
+
+def install_authentication(app: Flask, verifier: TokenVerifier, *, prefix: str = "/api/") -> None:
+    """Require a valid bearer token for every path under ``prefix``; the principal is in ``g``."""
+
+    @app.before_request
+    def _authenticate() -> Response | None:
+        if not request.path.startswith(prefix):
+            return None
+        try:
+            g.principal = verifier.verify(bearer_token(request.headers.get("Authorization")))
+        except AuthError as exc:
+            return problem(401, "Unauthorized", str(exc), headers={"WWW-Authenticate": "Bearer"})
+        return None
+
+
+def current_principal() -> Principal:
+    """The authenticated caller of this request."""
+    return g.principal  # type: ignore[no-any-return]
+
+
+def install_observability(
+    app: Flask, service: str, readiness: Mapping[str, Callable[[], None]] | None = None
+) -> None:
+    """Correlation ids in and out, request metrics, and the three operational endpoints.
+
+    ``readiness`` maps a dependency's name to a check that raises when it is unreachable.
+    """
+    registry = CollectorRegistry(auto_describe=True) if _multiprocess_dir() is None else None
+    kwargs: dict[str, Any] = {"registry": registry} if registry is not None else {}
+    requests_total = Counter("http_requests_total", "HTTP requests answered",
+                             ["service", "method", "endpoint", "status"], **kwargs)
+    latency = Histogram("http_request_duration_seconds", "HTTP request latency",
+                        ["service", "endpoint"], **kwargs)
+    checks = dict(readiness or {})
+
+    @app.before_request
+    def _begin() -> None:
+        g._started = time.perf_counter()
+        g._correlation_token = correlation.set_current(correlation.accept(request.headers.get(correlation.HEADER)))
+
+    @app.after_request
+    def _finish(response: Response) -> Response:
+        endpoint = request.url_rule.rule if request.url_rule else "unmatched"
+        started = g.pop("_started", None)
+        if started is not None:
+            latency.labels(service, endpoint).observe(time.perf_counter() - started)
+        requests_total.labels(service, request.method, endpoint, str(response.status_code)).inc()
+        cid = correlation.current()
+        if cid:
+            response.headers[correlation.HEADER] = cid
+        return response
+
+    @app.teardown_request
+    def _reset(_exc: BaseException | None) -> None:
+        token = g.pop("_correlation_token", None)
+        if token is not None:
+            correlation.reset(token)
+
+    @app.get("/healthz")
+    def healthz() -> Response:
+        return jsonify(status="ok", service=service)
+
+    @app.get("/readyz")
+    def readyz() -> tuple[Response, int]:
+        results: dict[str, str] = {}
+        for name, check in checks.items():
+            try:
+                check()
+                results[name] = "ok"
+            except Exception as exc:  # a readiness probe reports, it does not raise
+                results[name] = f"unavailable: {exc.__class__.__name__}"
+        ready = all(value == "ok" for value in results.values())
+        return jsonify(status="ready" if ready else "unavailable", checks=results), 200 if ready else 503
+
+    @app.get("/metrics")
+    def metrics() -> Response:
+        if registry is None:
+            merged = CollectorRegistry()
+            multiprocess.MultiProcessCollector(merged)
+            return Response(generate_latest(merged), mimetype=CONTENT_TYPE_LATEST)
+        return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
+
+
+def _multiprocess_dir() -> str | None:
+    return os.environ.get("PROMETHEUS_MULTIPROC_DIR") or None

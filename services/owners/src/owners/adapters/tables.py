@@ -1,0 +1,186 @@
+"""The owners database: every table, the outbox included, in one MetaData that Alembic migrates.
+
+Every table that holds a person's data carries ``estate_id`` so each query can be scoped to the
+caller's estates with one indexed predicate.
+"""
+
+from __future__ import annotations
+
+from servicekit.outbox import Outbox
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    Uuid,
+    text,
+)
+
+metadata = MetaData(naming_convention={
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+})
+
+outbox = Outbox(metadata)
+
+
+def _timestamps() -> list[Column]:
+    return [
+        Column("created_at", DateTime(timezone=True), nullable=False),
+        Column("updated_at", DateTime(timezone=True), nullable=False),
+    ]
+
+
+estates = Table(
+    "estates", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("code", String(32), nullable=False, unique=True),
+    Column("name", String(100), nullable=False),
+    Column("city", String(50), nullable=False, server_default=""),
+    Column("address", String(200), nullable=False, server_default=""),
+    *_timestamps(),
+)
+
+buildings = Table(
+    "buildings", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, ForeignKey("estates.id"), nullable=False, index=True),
+    Column("code", String(32), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("floors", Integer),
+    *_timestamps(),
+    UniqueConstraint("estate_id", "code"),
+)
+
+units = Table(
+    "units", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, ForeignKey("estates.id"), nullable=False),
+    Column("building_id", Uuid, ForeignKey("buildings.id"), nullable=False),
+    # The unit number as residents say it inside their building, e.g. "2-1202" (entrance 2, room 1202).
+    Column("number", String(32), nullable=False),
+    Column("floor", Integer),
+    Column("area_m2", Numeric(8, 2)),
+    *_timestamps(),
+    UniqueConstraint("building_id", "number"),
+    Index("ix_units_estate_number", "estate_id", "number", postgresql_ops={"number": "text_pattern_ops"}),
+)
+
+people = Table(
+    "people", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, ForeignKey("estates.id"), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("language", String(10), nullable=False, server_default="zh-CN"),
+    Column("preferred_channel", String(10), nullable=False, server_default="sms"),
+    Column("note", Text, nullable=False, server_default=""),
+    *_timestamps(),
+    # Name search is by prefix (surname first in Chinese): a btree over (estate, name) serves it.
+    Index("ix_people_estate_name", "estate_id", "name", postgresql_ops={"name": "text_pattern_ops"}),
+)
+
+contact_points = Table(
+    "contact_points", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, ForeignKey("estates.id"), nullable=False),
+    Column("person_id", Uuid, ForeignKey("people.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("kind", String(10), nullable=False),  # mobile | email | other
+    Column("value", String(200), nullable=False),
+    # Last four digits of a phone number: the desk often has only those ("尾号 5678").
+    Column("last4", String(4)),
+    Column("label", String(50), nullable=False, server_default=""),
+    Column("preferred", Boolean, nullable=False, server_default=text("false")),
+    CheckConstraint("kind IN ('mobile', 'email', 'other')", name="kind"),
+    Index("ix_contact_points_estate_value", "estate_id", "value"),
+    Index("ix_contact_points_estate_last4", "estate_id", "last4"),
+)
+
+occupancies = Table(
+    "occupancies", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, ForeignKey("estates.id"), nullable=False),
+    Column("unit_id", Uuid, ForeignKey("units.id"), nullable=False, index=True),
+    Column("person_id", Uuid, ForeignKey("people.id"), nullable=False, index=True),
+    Column("role", String(10), nullable=False),  # owner | tenant | family | other
+    Column("moved_in_on", Date, nullable=False),
+    Column("moved_out_on", Date),
+    *_timestamps(),
+    CheckConstraint("role IN ('owner', 'tenant', 'family', 'other')", name="role"),
+    CheckConstraint("moved_out_on IS NULL OR moved_out_on >= moved_in_on", name="dates"),
+)
+
+# The ordered contact persons of a unit (联系人的选择): whom the desk calls first, second, ...
+unit_contacts = Table(
+    "unit_contacts", metadata,
+    Column("unit_id", Uuid, ForeignKey("units.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("estate_id", Uuid, ForeignKey("estates.id"), nullable=False),
+    Column("person_id", Uuid, ForeignKey("people.id"), nullable=False),
+    UniqueConstraint("unit_id", "person_id"),
+)
+
+staff = Table(
+    "staff", metadata,
+    Column("id", Uuid, primary_key=True),
+    # The estate whose service centre employs the member; territories may reach further.
+    Column("estate_id", Uuid, ForeignKey("estates.id"), nullable=False, index=True),
+    Column("name", String(100), nullable=False),
+    Column("role", String(30), nullable=False),
+    Column("skills", JSON, nullable=False),
+    Column("mobile", String(20)),
+    Column("email", String(200)),
+    Column("active", Boolean, nullable=False, server_default=text("true")),
+    *_timestamps(),
+)
+
+# Territories (地域): which estates or buildings a staff member covers; a null building is the whole estate.
+territories = Table(
+    "territories", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("staff_id", Uuid, ForeignKey("staff.id"), nullable=False, index=True),
+    Column("estate_id", Uuid, ForeignKey("estates.id"), nullable=False, index=True),
+    Column("building_id", Uuid, ForeignKey("buildings.id")),
+    Column("assigned_at", DateTime(timezone=True), nullable=False),
+)
+
+visitors = Table(
+    "visitors", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, ForeignKey("estates.id"), nullable=False),
+    Column("host_unit_id", Uuid, ForeignKey("units.id"), nullable=False),
+    Column("visitor_name", String(100), nullable=False),
+    Column("visitor_mobile", String(20)),
+    Column("id_type", String(20), nullable=False),
+    # Only the masked ID number is ever stored (OWN-8: no more of an ID than is needed).
+    Column("id_number_masked", String(40), nullable=False),
+    Column("purpose", String(200), nullable=False),
+    Column("time_in", DateTime(timezone=True), nullable=False),
+    Column("time_out", DateTime(timezone=True)),
+    Column("host_confirmed", Boolean, nullable=False, server_default=text("false")),
+    Column("registered_by", String(100), nullable=False),
+    Index("ix_visitors_estate_time_in", "estate_id", "time_in"),
+)
+
+# Every reveal of a full phone or ID number, for the privacy audit (X-2).
+pii_reveals = Table(
+    "pii_reveals", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, nullable=False),
+    Column("subject", String(100), nullable=False),
+    Column("person_id", Uuid, nullable=False),
+    Column("revealed_at", DateTime(timezone=True), nullable=False),
+)

@@ -1,0 +1,48 @@
+"""One unit of work per use case: a transaction that rolls back unless committed, and the
+events recorded during it, written to the outbox in that same transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any
+
+from servicekit import correlation
+from servicekit.envelope import CloudEvent
+from sqlalchemy.orm import Session
+
+from owners.adapters.tables import outbox
+from owners.domain.events import Recorded
+
+SOURCE = "/estatedesk/owners"
+
+
+class UnitOfWork:
+    def __init__(self, session_factory: Callable[[], Session]) -> None:
+        self._session_factory = session_factory
+        self.events: list[Recorded] = []
+
+    def __enter__(self) -> UnitOfWork:
+        self.session = self._session_factory()
+        self.events = []
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.session.rollback()  # a no-op after commit
+        self.session.close()
+
+    def execute(self, statement: Any, params: Any = None) -> Any:
+        return self.session.execute(statement, params)
+
+    def record(self, type_: str, subject: object, data: dict[str, Any]) -> None:
+        self.events.append(Recorded(type_, str(subject), data))
+
+    def commit(self) -> None:
+        cid = correlation.current()
+        outbox.add_many(self.session, (
+            CloudEvent(type=e.type, source=SOURCE, subject=e.subject, data=e.data, correlationid=cid)
+            for e in self.events
+        ))
+        self.session.commit()
+        self.events = []
