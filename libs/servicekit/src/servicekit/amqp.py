@@ -1,4 +1,5 @@
-"""Connecting to RabbitMQ the same way in every process: parameters from a URL, and backoff.
+"""Running a RabbitMQ client process the same way everywhere: connection parameters from a URL,
+growing delays between reconnections, and a clean stop on SIGTERM/SIGINT.
 
 pika never reconnects by itself; the relay and the consumer loop around a connection and wait a
 :class:`Backoff` delay between attempts, so a restarting broker is not hammered by every replica
@@ -8,6 +9,10 @@ at the same instant.
 from __future__ import annotations
 
 import random
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from urllib.parse import parse_qs, urlsplit
 
 import pika
@@ -38,17 +43,17 @@ def connection_parameters(url: str, *, connection_name: str | None = None) -> pi
 
 
 class Backoff:
-    """Growing, capped, jittered delays between reconnection attempts.
+    """Growing, capped, jittered delays between attempts (reconnecting, or reaching the database).
 
-    The n-th delay (from 0) is ``initial * factor**n``, capped at ``maximum``, then scaled by a
-    random factor in ``[1 - jitter, 1]`` so that replicas restarted together spread out.
+    The n-th delay (from 0) is ``initial * factor**n`` capped at ``maximum``, scaled by a random
+    factor in ``(1 - jitter, 1]`` so that replicas restarted together spread out.
     """
 
     def __init__(
         self, initial: float = 0.5, maximum: float = 30.0, *, factor: float = 2.0, jitter: float = 0.5,
         rng: random.Random | None = None,
     ) -> None:
-        if initial <= 0 or maximum < initial or factor < 1 or not 0 <= jitter < 1:
+        if not (0 < initial <= maximum and factor >= 1 and 0 <= jitter < 1):
             raise ValueError("need 0 < initial <= maximum, factor >= 1 and 0 <= jitter < 1")
         self.initial = initial
         self.maximum = maximum
@@ -64,5 +69,22 @@ class Backoff:
         return ceiling * (1 - self.jitter * self._rng.random())
 
     def reset(self) -> None:
-        """Start again from ``initial``: call once a connection works."""
+        """Start again from ``initial``: call once an attempt has worked."""
         self._attempt = 0
+
+
+@contextmanager
+def stop_on_signals(*signals: signal.Signals) -> Iterator[threading.Event]:
+    """An event set by SIGTERM or SIGINT (or ``signals``) while the block runs; main thread only.
+
+    The relay and the consumer check the event between batches and stop cleanly: what is in flight
+    is finished, nothing is left half done. The previous handlers come back after the block.
+    """
+    stop = threading.Event()
+    chosen = signals or (signal.SIGTERM, signal.SIGINT)
+    previous = {sig: signal.signal(sig, lambda _signum, _frame: stop.set()) for sig in chosen}
+    try:
+        yield stop
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

@@ -7,13 +7,14 @@ algorithm is pinned (a token's own ``alg`` header is never trusted) and ``iss``,
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 import jwt
-from sqlalchemy import ColumnElement, Select
+from sqlalchemy import ColumnElement, Select, Uuid
 
 from servicekit.config import env_str, var_dir
 
@@ -52,7 +53,21 @@ def scoped(statement: S, estate_column: ColumnElement[Any], principal: Principal
     """Restrict a query to the caller's estates; every list, search and export goes through this."""
     if principal.estates is None:
         return statement
-    return statement.where(estate_column.in_(principal.estates))
+    return statement.where(estate_column.in_(_estate_values(principal.estates, estate_column)))
+
+
+def _estate_values(estates: frozenset[str], column: ColumnElement[Any]) -> list[Any]:
+    """The token's estate ids as the column holds them: a ``Uuid`` column binds UUIDs, not strings,
+    on SQLite (stored as hex); a claim that is no UUID can match no row and is dropped."""
+    if not isinstance(column.type, Uuid):
+        return sorted(estates)
+    values = []
+    for estate in sorted(estates):
+        try:
+            values.append(uuid.UUID(estate))
+        except ValueError:
+            continue
+    return values
 
 
 class TokenVerifier:

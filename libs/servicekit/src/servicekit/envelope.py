@@ -109,8 +109,8 @@ def parse(body: bytes | str) -> CloudEvent:
     """
     try:
         raw = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise InvalidEvent(f"body is not JSON: {exc}") from exc
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        raise InvalidEvent(f"body is not JSON: {exc.__class__.__name__}") from exc
     if not isinstance(raw, dict):
         raise InvalidEvent("body is not a JSON object")
     missing = [name for name in _REQUIRED if name not in raw]

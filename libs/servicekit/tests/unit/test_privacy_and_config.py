@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+import pytest
+
+from servicekit.config import ConfigError, database_url, env_bool, env_int
+from servicekit.privacy import mask_id_number, mask_phone
+
+
+@pytest.mark.parametrize("raw, masked", [
+    ("13812345678", "138****5678"), ("075512345", "*******45"), ("123", "***"), ("", ""), (None, None),
+])
+def test_phone_numbers_are_masked(raw, masked):
+    assert mask_phone(raw) == masked
+
+
+def test_an_id_number_keeps_only_its_region_and_last_four():
+    assert mask_id_number("110101199003071234") == "110101********1234"
+    assert mask_id_number("E1234567") == "****4567"
+
+
+def test_env_readers_refuse_bad_values(monkeypatch):
+    monkeypatch.setenv("X_INT", "twelve")
+    with pytest.raises(ConfigError):
+        env_int("X_INT", 1)
+    monkeypatch.setenv("X_INT", "0")
+    with pytest.raises(ConfigError):
+        env_int("X_INT", 1, minimum=1)
+    monkeypatch.setenv("X_BOOL", "perhaps")
+    with pytest.raises(ConfigError):
+        env_bool("X_BOOL", False)
+    monkeypatch.setenv("X_BOOL", "yes")
+    assert env_bool("X_BOOL", False) is True
+
+
+def test_the_embedded_default_database_is_a_sqlite_file_under_var(monkeypatch, tmp_path):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("ESTATEDESK_VAR", str(tmp_path))
+    assert database_url("owners") == f"sqlite:///{tmp_path / 'owners.sqlite3'}"
+    monkeypatch.setenv("DATABASE_URL", "postgresql://db/owners")
+    assert database_url("owners") == "postgresql://db/owners"

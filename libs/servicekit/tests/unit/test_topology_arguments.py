@@ -1,0 +1,94 @@
+"""Topology: the names, queue arguments and bindings every service declares the same way."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from servicekit.topology import Topology, declare, producer_of
+
+
+class RecordingChannel:
+    """A stand-in for a pika BlockingChannel that records what was declared, in order."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
+
+    def __getattr__(self, method: str) -> Any:
+        return lambda *args, **kwargs: self.calls.append((method, args, kwargs))
+
+
+NOTIFY = Topology("notify", consumes=("owners.occupant.moved_in.v1", "tickets.ticket.opened.v1"), delivery_limit=4)
+
+
+def test_names_follow_the_service() -> None:
+    assert (NOTIFY.exchange, NOTIFY.inbox_queue, NOTIFY.dead_exchange, NOTIFY.dead_queue) == (
+        "notify.events", "notify.inbox", "notify.dead", "notify.dead",
+    )
+
+
+def test_the_inbox_is_a_quorum_queue_that_dead_letters_without_losing_anything() -> None:
+    assert NOTIFY.inbox_arguments == {
+        "x-queue-type": "quorum",
+        "x-dead-letter-exchange": "notify.dead",
+        "x-dead-letter-strategy": "at-least-once",
+        "x-overflow": "reject-publish",
+        # the broker counts redeliveries: 4 attempts = 3 redeliveries
+        "x-delivery-limit": 3,
+    }
+
+
+def test_each_consumed_type_is_bound_from_its_producers_exchange() -> None:
+    assert producer_of("owners.occupant.moved_in.v1") == "owners"
+    assert NOTIFY.bindings() == [
+        ("owners.events", "owners.occupant.moved_in.v1"),
+        ("tickets.events", "tickets.ticket.opened.v1"),
+    ]
+
+
+def test_declare_creates_exchanges_before_the_bindings_that_need_them() -> None:
+    channel = RecordingChannel()
+
+    declare(channel, NOTIFY)  # type: ignore[arg-type]
+
+    calls = [(method, args) for method, args, _kwargs in channel.calls]
+    assert calls == [
+        ("exchange_declare", ("notify.events", "topic")),
+        ("exchange_declare", ("notify.dead", "fanout")),
+        ("queue_declare", ("notify.dead",)),
+        ("queue_bind", ("notify.dead", "notify.dead")),
+        ("queue_declare", ("notify.inbox",)),
+        ("exchange_declare", ("owners.events", "topic")),
+        ("queue_bind", ("notify.inbox", "owners.events", "owners.occupant.moved_in.v1")),
+        ("exchange_declare", ("tickets.events", "topic")),
+        ("queue_bind", ("notify.inbox", "tickets.events", "tickets.ticket.opened.v1")),
+    ]
+    durable = [kwargs for method, _args, kwargs in channel.calls if method.endswith("_declare")]
+    assert all(kwargs["durable"] for kwargs in durable)
+    inbox = next(kwargs for method, args, kwargs in channel.calls if args == ("notify.inbox",))
+    assert inbox["arguments"] == NOTIFY.inbox_arguments
+
+
+def test_a_service_that_consumes_nothing_declares_only_its_exchange() -> None:
+    channel = RecordingChannel()
+
+    declare(channel, Topology("owners"))  # type: ignore[arg-type]
+
+    assert [(m, a) for m, a, _k in channel.calls] == [("exchange_declare", ("owners.events", "topic"))]
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"service": "Owners"},
+        {"service": "owners.events"},
+        {"service": "owners", "consumes": ("tickets.ticket.opened",)},
+        {"service": "owners", "consumes": ("tickets.#",)},
+        {"service": "owners", "consumes": "tickets.ticket.opened.v1"},
+        {"service": "owners", "delivery_limit": 0},
+    ],
+)
+def test_a_malformed_topology_is_refused(kwargs: dict[str, Any]) -> None:
+    with pytest.raises((ValueError, TypeError)):
+        Topology(**kwargs)
