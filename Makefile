@@ -15,10 +15,7 @@ STAMP  := $(VENV)/.installed
 # each service under services/ (installed editable, with its [test] extras).
 SERVICES   := $(patsubst services/%/pyproject.toml,%,$(wildcard services/*/pyproject.toml))
 PYPROJECTS := libs/servicekit/pyproject.toml $(foreach s,$(SERVICES),services/$(s)/pyproject.toml)
-PIP_TARGETS := -e libs/servicekit $(foreach s,$(SERVICES),-e 'services/$(s)[test]')
-# Developer tools the packages themselves do not need: the process manager of `make run`, the linter,
-# the test runner and what tests/deploy needs.
-DEV_TOOLS := 'honcho>=2,<3' 'ruff>=0.6' 'pytest>=8' 'pytest-timeout>=2.3' 'pyyaml>=6'
+PIP_TARGETS := -e 'libs/servicekit[postgres,test]' $(foreach s,$(SERVICES),-e 'services/$(s)[test]')
 
 export PATH := $(BIN):$(PATH)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
@@ -44,7 +41,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP): $(PYPROJECTS) Makefile | $(BIN)/python
-	$(BIN)/python -m pip install --quiet $(PIP_TARGETS) $(DEV_TOOLS)
+	$(BIN)/python -m pip install --quiet $(PIP_TARGETS)
 	@touch $@
 
 install: $(STAMP)

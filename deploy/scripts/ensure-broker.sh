@@ -76,6 +76,13 @@ else
   exit 1
 fi
 
+diag="$(command -v rabbitmq-diagnostics 2>/dev/null || echo /usr/sbin/rabbitmq-diagnostics)"
+if [ -x "$diag" ] && "${as_root[@]}" timeout 20 "$diag" -q ping >/dev/null 2>&1; then
+  echo "error: a local RabbitMQ node is running but does not answer at $host:$port (from AMQP_URL)." >&2
+  echo "Its listeners:  sudo rabbitmq-diagnostics listeners   - set AMQP_URL to one of them." >&2
+  exit 1
+fi
+
 echo "broker: nothing answers at $host:$port; starting the local rabbitmq-server..."
 "${as_root[@]}" env RABBITMQ_NODE_PORT="$port" "$server" -detached
 

@@ -1,0 +1,323 @@
+"""The three descriptions of the suite agree: deploy/Procfile (`make run`), docker-compose.yml and
+the Kubernetes manifests in deploy/k8s/.
+
+No Docker engine or cluster is needed: docker-compose.yml is validated by `docker-compose config`
+(Debian's docker-compose package, which `make test` installs), the manifests by parsing them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+PROCFILE = ROOT / "deploy" / "Procfile"
+COMPOSE_FILE = ROOT / "docker-compose.yml"
+K8S_DIR = ROOT / "deploy" / "k8s"
+
+PROCFILE_LINE = re.compile(r"^([A-Za-z0-9_-]+):\s*(.+)$")
+WORKLOAD_KINDS = {"Deployment", "StatefulSet", "DaemonSet"}
+SHELLS = {"sh", "bash", "/bin/sh", "/bin/bash"}
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def parse_procfile(text: str) -> dict[str, str]:
+    processes: dict[str, str] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        match = PROCFILE_LINE.match(stripped)
+        assert match, f"deploy/Procfile line {number} is not 'name: command': {line!r}"
+        name, command = match.groups()
+        assert name not in processes, f"deploy/Procfile names process {name!r} twice"
+        processes[name] = command
+    return processes
+
+
+def argv_of(command: str | list[str] | None) -> list[str]:
+    """A command as an argument list, unwrapping `sh -c '...'`, `exec` and leading VAR=value."""
+    if command is None:
+        return []
+    argv = shlex.split(command) if isinstance(command, str) else [str(part) for part in command]
+    if len(argv) >= 3 and argv[0] in SHELLS and argv[1] == "-c":
+        argv = shlex.split(argv[2])
+    while argv and (argv[0] == "exec" or re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", argv[0])):
+        argv = argv[1:]
+    return argv
+
+
+def command_intent(command: str | list[str] | None) -> tuple[str, tuple[str, ...]]:
+    """What a command runs, not how: the program and its positional arguments, without options and
+    their values (`--bind 0.0.0.0:8001`), so `owners relay` and `gunicorn ... 'owners.app:create_app()'`
+    compare equal whatever the port, worker count or quoting."""
+    argv = argv_of(command)
+    if not argv:
+        return ("", ())
+    positionals: list[str] = []
+    previous = ""
+    for token in argv[1:]:
+        takes_value = previous.startswith("-") and "=" not in previous
+        if not token.startswith("-") and not takes_value:
+            positionals.append(token)
+        previous = token
+    return (os.path.basename(argv[0]), tuple(positionals))
+
+
+def service_of(process: str) -> str:
+    """`owners-web` -> `owners`: processes are named <service>-<process>."""
+    return process.split("-", 1)[0]
+
+
+def migrate_intent(service: str) -> tuple[str, tuple[str, ...]]:
+    return (service, ("migrate",))
+
+
+def k8s_documents() -> list[tuple[Path, dict[str, Any]]]:
+    documents = []
+    for path in sorted(K8S_DIR.rglob("*.y*ml")):
+        for document in yaml.safe_load_all(path.read_text(encoding="utf-8")):
+            if document is not None:
+                documents.append((path, document))
+    return documents
+
+
+def pod_spec(document: dict[str, Any]) -> dict[str, Any]:
+    spec = document.get("spec") or {}
+    if document.get("kind") == "CronJob":
+        spec = (spec.get("jobTemplate") or {}).get("spec") or {}
+    return ((spec.get("template") or {}).get("spec")) or {}
+
+
+def containers(document: dict[str, Any], *, init: bool = False) -> list[dict[str, Any]]:
+    spec = pod_spec(document)
+    found = list(spec.get("containers") or [])
+    if init:
+        found += list(spec.get("initContainers") or [])
+    return found
+
+
+def container_argv(container: dict[str, Any]) -> list[str]:
+    return [str(part) for part in (container.get("command") or []) + (container.get("args") or [])]
+
+
+# --- fixtures ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def processes() -> dict[str, str]:
+    assert PROCFILE.is_file(), "deploy/Procfile is missing"
+    found = parse_procfile(PROCFILE.read_text(encoding="utf-8"))
+    assert found, "deploy/Procfile declares no process"
+    return found
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict[str, Any]:
+    executable = shutil.which("docker-compose")
+    if executable is None:
+        pytest.skip("docker-compose is not installed: `make test` installs it (apt-get install docker-compose)")
+    env = {key: value for key, value in os.environ.items() if not key.startswith("COMPOSE_")}
+    result = subprocess.run(
+        [executable, "--project-directory", str(ROOT), "-f", str(COMPOSE_FILE), "config"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        cwd=ROOT,
+        check=False,
+    )
+    assert result.returncode == 0, f"`docker-compose config` rejects docker-compose.yml:\n{result.stderr}"
+    config = yaml.safe_load(result.stdout)
+    assert isinstance(config, dict) and config.get("services"), "docker-compose.yml defines no service"
+    return config
+
+
+@pytest.fixture(scope="module")
+def manifests() -> list[tuple[Path, dict[str, Any]]]:
+    return k8s_documents()
+
+
+@pytest.fixture(scope="module")
+def workloads(manifests: list[tuple[Path, dict[str, Any]]]) -> dict[str, dict[str, Any]]:
+    return {doc["metadata"]["name"]: doc for _, doc in manifests if doc.get("kind") in WORKLOAD_KINDS}
+
+
+# --- the helpers themselves ----------------------------------------------------------------------
+
+
+def test_command_intent_ignores_options_and_wrappers_but_not_the_target() -> None:
+    procfile_web = "gunicorn --bind 0.0.0.0:${OWNERS_PORT:-8001} --workers 2 'owners.app:create_app()'"
+    compose_web = ["sh", "-c", "exec gunicorn --workers=4 --bind 0.0.0.0:8001 owners.app:create_app()"]
+    assert command_intent(procfile_web) == command_intent(compose_web) == ("gunicorn", ("owners.app:create_app()",))
+    assert command_intent("owners relay") == ("owners", ("relay",))
+    assert command_intent("owners relay") != command_intent(["owners", "migrate"])
+    assert command_intent(procfile_web) != command_intent("gunicorn --bind :8001 'tickets.app:create_app()'")
+    with pytest.raises(AssertionError):
+        parse_procfile("owners-web gunicorn app")
+    with pytest.raises(AssertionError):
+        parse_procfile("a: x\na: y")
+
+
+# --- docker-compose.yml --------------------------------------------------------------------------
+
+
+def test_compose_file_is_valid(compose: dict[str, Any]) -> None:
+    services = compose["services"]
+    for name, service in services.items():
+        assert service.get("image") or service.get("build"), f"compose service {name} has neither image nor build"
+
+
+def test_every_procfile_process_has_a_compose_service_running_the_same_command(
+    processes: dict[str, str],
+    compose: dict[str, Any],
+) -> None:
+    services = compose["services"]
+    problems = []
+    for name, command in processes.items():
+        if name not in services:
+            problems.append(f"{name}: no compose service of that name")
+            continue
+        wanted, got = command_intent(command), command_intent(services[name].get("command"))
+        if wanted != got:
+            problems.append(f"{name}: Procfile runs {wanted}, compose runs {got}")
+    assert not problems, "docker-compose.yml does not match deploy/Procfile:\n" + "\n".join(problems)
+
+
+def test_every_built_image_has_its_dockerfile(compose: dict[str, Any]) -> None:
+    built = {name: s["build"] for name, s in compose["services"].items() if s.get("build")}
+    assert built, "docker-compose.yml builds no image of the project"
+    for name, build in built.items():
+        context = Path(build["context"]) if isinstance(build, dict) else Path(build)
+        dockerfile = context / (build.get("dockerfile", "Dockerfile") if isinstance(build, dict) else "Dockerfile")
+        assert dockerfile.is_file(), f"compose service {name} builds from {dockerfile}, which does not exist"
+
+
+def test_compose_migrates_once_before_the_processes_start(
+    processes: dict[str, str],
+    compose: dict[str, Any],
+) -> None:
+    services = compose["services"]
+    for name, command in processes.items():
+        assert "migrate" not in command_intent(command)[1], f"Procfile process {name} must not migrate"
+        migrate = f"{service_of(name)}-migrate"
+        assert migrate in services, f"no one-shot compose service {migrate} runs the migrations"
+        assert command_intent(services[migrate].get("command")) == migrate_intent(service_of(name)), (
+            f"compose service {migrate} does not run `{service_of(name)} migrate`"
+        )
+        assert str(services[migrate].get("restart", "no")) == "no", f'{migrate} must run once (restart: "no")'
+        condition = (services[name].get("depends_on") or {}).get(migrate, {}).get("condition")
+        assert condition == "service_completed_successfully", (
+            f"compose service {name} must wait for {migrate} to complete (depends_on condition)"
+        )
+
+
+def test_compose_web_processes_have_a_health_check(processes: dict[str, str], compose: dict[str, Any]) -> None:
+    for name in processes:
+        if name.endswith("-web"):
+            test = (compose["services"][name].get("healthcheck") or {}).get("test") or []
+            joined = " ".join(test) if isinstance(test, list) else str(test)
+            assert "/readyz" in joined or "/healthz" in joined, (
+                f"compose service {name} has no HTTP health check on /readyz or /healthz"
+            )
+
+
+# --- Kubernetes ----------------------------------------------------------------------------------
+
+
+def test_every_k8s_manifest_parses_and_names_its_kind() -> None:
+    files = sorted(K8S_DIR.rglob("*.y*ml"))
+    assert files, "deploy/k8s holds no manifest"
+    problems = []
+    for path in files:
+        try:
+            documents = [d for d in yaml.safe_load_all(path.read_text(encoding="utf-8")) if d is not None]
+        except yaml.YAMLError as exc:
+            problems.append(f"{path.relative_to(ROOT)}: {exc}")
+            continue
+        if not documents:
+            problems.append(f"{path.relative_to(ROOT)}: empty")
+        for document in documents:
+            if not isinstance(document, dict) or not document.get("apiVersion") or not document.get("kind"):
+                problems.append(f"{path.relative_to(ROOT)}: a document without apiVersion and kind")
+            elif document["kind"] != "Kustomization" and not (document.get("metadata") or {}).get("name"):
+                problems.append(f"{path.relative_to(ROOT)}: a {document['kind']} without metadata.name")
+    assert not problems, "\n".join(problems)
+
+
+def test_kustomizations_reference_every_manifest_and_only_existing_ones() -> None:
+    kustomizations = sorted(K8S_DIR.rglob("kustomization.yaml"))
+    assert kustomizations, "deploy/k8s has no kustomization.yaml"
+    referenced: set[Path] = set()
+    for kustomization in kustomizations:
+        for resource in yaml.safe_load(kustomization.read_text(encoding="utf-8")).get("resources") or []:
+            target = (kustomization.parent / resource).resolve()
+            assert target.exists(), f"{kustomization.relative_to(ROOT)} lists {resource}, which does not exist"
+            if target.is_dir():
+                assert (target / "kustomization.yaml").is_file(), f"{target} has no kustomization.yaml"
+            referenced.add(target)
+    orphans = [
+        str(path.relative_to(ROOT))
+        for path in sorted(K8S_DIR.rglob("*.y*ml"))
+        if path.name != "kustomization.yaml" and path.resolve() not in referenced
+    ]
+    assert not orphans, f"manifests no kustomization.yaml lists: {orphans}"
+
+
+def test_every_procfile_process_has_a_k8s_workload_running_the_same_command(
+    processes: dict[str, str],
+    workloads: dict[str, dict[str, Any]],
+) -> None:
+    problems = []
+    for name, command in processes.items():
+        if name not in workloads:
+            problems.append(f"{name}: no Deployment/StatefulSet/DaemonSet of that name in deploy/k8s")
+            continue
+        intents = [command_intent(container_argv(c)) for c in containers(workloads[name])]
+        if command_intent(command) not in intents:
+            problems.append(f"{name}: Procfile runs {command_intent(command)}, k8s containers run {intents}")
+    assert not problems, "deploy/k8s does not match deploy/Procfile:\n" + "\n".join(problems)
+
+
+def test_k8s_migrations_run_in_a_job_never_in_a_replica(
+    processes: dict[str, str],
+    manifests: list[tuple[Path, dict[str, Any]]],
+) -> None:
+    for service in sorted({service_of(name) for name in processes}):
+        jobs = [
+            doc
+            for _, doc in manifests
+            if doc.get("kind") == "Job"
+            and any(command_intent(container_argv(c)) == migrate_intent(service) for c in containers(doc))
+        ]
+        assert len(jobs) == 1, f"deploy/k8s needs exactly one Job running `{service} migrate`, found {len(jobs)}"
+    for path, doc in manifests:
+        if doc.get("kind") in WORKLOAD_KINDS:
+            for container in containers(doc, init=True):
+                assert "migrate" not in command_intent(container_argv(container))[1], (
+                    f"{doc['metadata']['name']} ({path.name}) migrates from every replica; only the Job may"
+                )
+
+
+def test_k8s_web_workloads_probe_readyz_and_healthz(
+    processes: dict[str, str],
+    workloads: dict[str, dict[str, Any]],
+) -> None:
+    for name in processes:
+        if not name.endswith("-web"):
+            continue
+        for container in containers(workloads[name]):
+            readiness = ((container.get("readinessProbe") or {}).get("httpGet") or {}).get("path")
+            liveness = ((container.get("livenessProbe") or {}).get("httpGet") or {}).get("path")
+            assert readiness == "/readyz", f"{name}/{container.get('name')}: readinessProbe must GET /readyz"
+            assert liveness == "/healthz", f"{name}/{container.get('name')}: livenessProbe must GET /healthz"
