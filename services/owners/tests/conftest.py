@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterator
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import Engine, text
+
 from owners.adapters.tables import metadata
 from owners.app import create_app
 from owners.migrate import upgrade
@@ -18,7 +20,6 @@ from owners.settings import Settings
 from servicekit.auth import TokenVerifier, issue_token
 from servicekit.db import make_engine
 from servicekit.tokens import generate_keypair
-from sqlalchemy import Engine, text
 
 ISSUER, AUDIENCE = "test-issuer", "estatedesk"
 

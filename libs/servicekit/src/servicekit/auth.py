@@ -7,6 +7,7 @@ algorithm is pinned (a token's own ``alg`` header is never trusted) and ``iss``,
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -71,13 +72,22 @@ def _estate_values(estates: frozenset[str], column: ColumnElement[Any]) -> list[
 
 
 class TokenVerifier:
-    """Verifies bearer tokens against the gateway's public key."""
+    """Verifies bearer tokens against the gateway's public key.
 
-    def __init__(self, public_key_pem: str, *, issuer: str, audience: str, leeway: int = 30) -> None:
+    A token that verified is remembered, by its exact text, until it expires: a client sends the
+    same token with every request, and checking its signature and claims again each time was the
+    largest single cost of a short request. Only successes are remembered, never past ``exp``
+    (plus the leeway the check itself allows), and at most ``cache_size`` of them per process.
+    """
+
+    def __init__(self, public_key_pem: str, *, issuer: str, audience: str, leeway: int = 30,
+                 cache_size: int = 4096) -> None:
         self._key = public_key_pem
         self.issuer = issuer
         self.audience = audience
         self.leeway = leeway
+        self.cache_size = cache_size
+        self._verified: dict[str, tuple[Principal, float]] = {}
 
     @classmethod
     def from_env(cls) -> TokenVerifier:
@@ -90,6 +100,9 @@ class TokenVerifier:
                    audience=env_str("JWT_AUDIENCE", "estatedesk"))
 
     def verify(self, token: str) -> Principal:
+        remembered = self._verified.get(token)
+        if remembered is not None and time.time() < remembered[1]:
+            return remembered[0]
         if not self._key:
             raise AuthError("no public key is configured to verify tokens")
         try:
@@ -99,7 +112,12 @@ class TokenVerifier:
             )
         except jwt.PyJWTError as exc:
             raise AuthError(f"invalid token: {exc}") from exc
-        return principal_from_claims(claims)
+        principal = principal_from_claims(claims)
+        if len(self._verified) >= self.cache_size:
+            self._verified.clear()  # bounded, and simpler than an LRU for tokens that live minutes
+        # PyJWT accepts a token until exp + leeway; so does the cache, never longer.
+        self._verified[token] = (principal, float(claims["exp"]) + self.leeway)
+        return principal
 
 
 def principal_from_claims(claims: dict[str, Any]) -> Principal:

@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import Flask, Response, g, jsonify, request
 from flask_smorest import Api
+from marshmallow import Schema, fields
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
@@ -61,8 +62,21 @@ def http_error_problem(error: HTTPException) -> Response:
     return problem(error.code or 500, error.name, detail, errors=errors, headers=data.get("headers"))
 
 
+class ProblemSchema(Schema):
+    """RFC 7807 problem details, as every estatedesk service answers an error (documentation only)."""
+
+    type = fields.String(metadata={"description": "A URI naming the kind of problem; about:blank for plain HTTP ones"})
+    title = fields.String(metadata={"description": "The HTTP status phrase"})
+    status = fields.Integer(metadata={"description": "The HTTP status code"})
+    detail = fields.String(metadata={"description": "What went wrong, for a person"})
+    errors = fields.Dict(metadata={"description": "Field errors by location (json, query) and field name"})
+    correlation_id = fields.String(metadata={"description": "Quote it to find the request in the logs"})
+
+
 class ProblemDetailsApi(Api):
     """flask-smorest's Api answering every HTTP error, validation included, as problem details."""
+
+    ERROR_SCHEMA = ProblemSchema
 
     def handle_http_exception(self, error: HTTPException) -> Response:  # type: ignore[override]
         return http_error_problem(error)

@@ -5,6 +5,12 @@ from __future__ import annotations
 from http import HTTPStatus
 
 from flask import Flask
+from sqlalchemy import text
+from sqlalchemy.orm import sessionmaker
+
+from owners.api import BLUEPRINTS
+from owners.domain.errors import DomainError
+from owners.settings import SERVICE, Settings
 from servicekit.auth import TokenVerifier
 from servicekit.db import make_engine
 from servicekit.logs import configure_logging
@@ -15,12 +21,6 @@ from servicekit.web import (
     install_problem_details,
     problem,
 )
-from sqlalchemy import text
-from sqlalchemy.orm import sessionmaker
-
-from owners.api import BLUEPRINTS
-from owners.domain.errors import DomainError
-from owners.settings import SERVICE, Settings
 
 
 def create_app(settings: Settings | None = None, verifier: TokenVerifier | None = None) -> Flask:
@@ -34,7 +34,8 @@ def create_app(settings: Settings | None = None, verifier: TokenVerifier | None 
         MAX_CONTENT_LENGTH=settings.max_body_bytes, JSON_AS_ASCII=False,
     )
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    engine = make_engine(settings.database_url)
+    # hide_parameters: a database error logged as a 500 must not carry a person's full phone number.
+    engine = make_engine(settings.database_url, hide_parameters=True)
     app.extensions["owners.sessions"] = sessionmaker(engine, expire_on_commit=False)
     app.extensions["owners.settings"] = settings
 

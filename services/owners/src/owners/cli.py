@@ -4,15 +4,15 @@
     owners relay                publish the outbox to RabbitMQ (runs until SIGTERM/SIGINT)
     owners load-demo            load the demo estate unless it is there
     owners import-households    import an estate's households from a CSV file
+    owners openapi              regenerate contracts/openapi.json from the app (after an API change)
 """
 
 from __future__ import annotations
 
 import argparse
 
-from servicekit.logs import configure_logging
-
 from owners.settings import SERVICE, Settings
+from servicekit.logs import configure_logging
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -25,7 +25,16 @@ def main(argv: list[str] | None = None) -> int:
     imp.add_argument("estate_code")
     imp.add_argument("csv_file")
     imp.add_argument("--skip-bad-rows", action="store_true")
+    doc = sub.add_parser("openapi", help="write the OpenAPI document the app generates")
+    doc.add_argument("--output", help="where to write it (default: the service's contracts/openapi.json)")
     args = parser.parse_args(argv)
+    if args.command == "openapi":  # needs no settings: it builds an app on no database
+        from pathlib import Path
+
+        from owners.openapi import CONTRACT, write_openapi
+
+        print(f"wrote {write_openapi(Path(args.output) if args.output else CONTRACT)}")
+        return 0
     settings = Settings.from_env()
     configure_logging(SERVICE, settings.log_level)
 
@@ -35,11 +44,10 @@ def main(argv: list[str] | None = None) -> int:
         upgrade(settings.database_url)
         return 0
     if args.command == "relay":
-        from servicekit.db import make_engine
-        from servicekit.relay import run_relay
-
         from owners.adapters.tables import outbox
         from owners.topology import TOPOLOGY
+        from servicekit.db import make_engine
+        from servicekit.relay import run_relay
 
         run_relay(make_engine(settings.database_url), outbox, settings.amqp_url, TOPOLOGY)
         return 0

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 
-from owners.adapters.tables import estates, outbox
 from sqlalchemy import func, select
+
+from owners.adapters.tables import estates, outbox
 
 
 def _outbox_types(db) -> list[str]:
@@ -51,3 +52,12 @@ def test_another_estates_id_answers_404(client, auth):
 def test_only_an_operator_admin_registers_estates(client, auth):
     response = client.post("/api/v1/estates", json={"code": "A", "name": "A"}, headers=auth("estate_manager", ["x"]))
     assert response.status_code == 403
+
+
+def test_the_requests_correlation_id_travels_into_the_event(client, auth, db):
+    client.post("/api/v1/estates", json={"code": "SUN", "name": "阳光花园"},
+                headers={**auth(), "X-Correlation-ID": "call-centre-42"})
+    with db.connect() as conn:
+        row = conn.execute(select(outbox.table.c.correlation_id, outbox.table.c.body)).one()
+    assert row.correlation_id == "call-centre-42"
+    assert json.loads(row.body)["correlationid"] == "call-centre-42"

@@ -6,11 +6,11 @@ from typing import Any
 from uuid import UUID
 
 from flask_smorest import abort
-from servicekit.auth import Principal
-from servicekit.web import current_principal
 from sqlalchemy import Table, select
 
 from owners.service_layer.unit_of_work import UnitOfWork
+from servicekit.auth import Principal
+from servicekit.web import current_principal
 
 STAFF_ROLES = frozenset({"operator_admin", "estate_manager", "service_desk_agent", "technician", "integration_client"})
 MANAGERS = frozenset({"operator_admin", "estate_manager"})

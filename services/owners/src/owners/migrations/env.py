@@ -1,11 +1,11 @@
 """Alembic environment of the owners database (run once before web processes start)."""
 
 from alembic import context
-from servicekit.db import make_engine
 from sqlalchemy import pool
 
 from owners.adapters.tables import metadata
 from owners.settings import Settings
+from servicekit.db import make_engine
 
 config = context.config
 url = config.get_main_option("sqlalchemy.url") or Settings.from_env().database_url

@@ -7,12 +7,12 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
-from servicekit import correlation
-from servicekit.envelope import CloudEvent
 from sqlalchemy.orm import Session
 
 from owners.adapters.tables import outbox
 from owners.domain.events import Recorded
+from servicekit import correlation
+from servicekit.envelope import CloudEvent
 
 SOURCE = "/estatedesk/owners"
 
@@ -38,11 +38,17 @@ class UnitOfWork:
     def record(self, type_: str, subject: object, data: dict[str, Any]) -> None:
         self.events.append(Recorded(type_, str(subject), data))
 
-    def commit(self) -> None:
+    def flush_events(self) -> int:
+        """Write the events recorded so far to the outbox now, still inside this transaction; a
+        large import calls this every few thousand rows so its events need not all sit in memory."""
         cid = correlation.current()
-        outbox.add_many(self.session, (
+        written = outbox.add_many(self.session, (
             CloudEvent(type=e.type, source=SOURCE, subject=e.subject, data=e.data, correlationid=cid)
             for e in self.events
         ))
-        self.session.commit()
         self.events = []
+        return written
+
+    def commit(self) -> None:
+        self.flush_events()
+        self.session.commit()

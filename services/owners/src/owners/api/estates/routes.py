@@ -7,7 +7,6 @@ from uuid import UUID
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from servicekit.auth import scoped
 from sqlalchemy import select
 
 from owners.adapters.tables import estates
@@ -15,6 +14,7 @@ from owners.api.access import MANAGERS, STAFF_ROLES, get_in_scope, require
 from owners.api.common import PageArgs, page_of, page_schema, unit_of_work
 from owners.api.estates.schemas import EstatePatchSchema, EstateSchema
 from owners.service_layer import estates as use_cases
+from servicekit.auth import scoped
 
 blp = Blueprint("estates", __name__, url_prefix="/api/v1/estates", description="Estates (小区)")
 OPERATOR = frozenset({"operator_admin"})

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 20:48:51.219268
+Create Date: 2026-11-26 21:13:45.462428
 """
 import sqlalchemy as sa
 from alembic import op
@@ -102,9 +102,9 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_contact_points_person_id_people'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_contact_points'))
     )
-    op.create_index('ix_contact_points_estate_last4', 'contact_points', ['estate_id', 'last4'], unique=False)
-    op.create_index('ix_contact_points_estate_value', 'contact_points', ['estate_id', 'value'], unique=False)
+    op.create_index('ix_contact_points_last4_estate', 'contact_points', ['last4', 'estate_id'], unique=False)
     op.create_index(op.f('ix_contact_points_person_id'), 'contact_points', ['person_id'], unique=False)
+    op.create_index('ix_contact_points_value_estate', 'contact_points', ['value', 'estate_id'], unique=False)
     op.create_table('territories',
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('staff_id', sa.Uuid(), nullable=False),
@@ -197,9 +197,9 @@ def downgrade() -> None:
     op.drop_index(op.f('ix_territories_staff_id'), table_name='territories')
     op.drop_index(op.f('ix_territories_estate_id'), table_name='territories')
     op.drop_table('territories')
+    op.drop_index('ix_contact_points_value_estate', table_name='contact_points')
     op.drop_index(op.f('ix_contact_points_person_id'), table_name='contact_points')
-    op.drop_index('ix_contact_points_estate_value', table_name='contact_points')
-    op.drop_index('ix_contact_points_estate_last4', table_name='contact_points')
+    op.drop_index('ix_contact_points_last4_estate', table_name='contact_points')
     op.drop_table('contact_points')
     op.drop_index(op.f('ix_staff_estate_id'), table_name='staff')
     op.drop_table('staff')

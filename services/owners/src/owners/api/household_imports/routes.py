@@ -1,0 +1,49 @@
+"""Importing an estate's households from CSV (住户导入): docs/household-import.md."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from flask import current_app, request
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+
+from owners.api.access import DESK, require, require_estate
+from owners.api.common import unit_of_work
+from owners.api.household_imports.schemas import HouseholdImportArgs, HouseholdImportReportSchema
+from owners.service_layer.household_import import ImportReport, import_households
+
+blp = Blueprint("household_imports", __name__, url_prefix="/api/v1/estates",
+                description="Import households from CSV (住户导入)")
+CSV_TYPES = ("text/csv", "application/csv")
+_CSV_BODY = {"required": True, "description": "The household CSV, UTF-8 with or without BOM (docs/household-import.md)",
+             "content": {"text/csv": {"schema": {"type": "string", "format": "binary"}}}}
+_PROBLEM = {"content": {"application/problem+json": {"schema": {"type": "object"}}}}
+
+
+@blp.route("/<uuid:estate_id>/household-imports")
+class HouseholdImports(MethodView):
+    @blp.arguments(HouseholdImportArgs, location="query")
+    @blp.response(201, HouseholdImportReportSchema)
+    @blp.doc(requestBody=_CSV_BODY, responses={
+        "413": {"description": "The file is larger than OWNERS_MAX_IMPORT_BYTES", **_PROBLEM},
+        "415": {"description": "The body is not text/csv", **_PROBLEM},
+        "422": {"description": "Bad rows (every one, with its line) or an unreadable file; nothing imported",
+                **_PROBLEM}})
+    def post(self, args: dict[str, Any], estate_id: UUID) -> ImportReport:
+        """Import an estate's households (all or nothing, unless skip_bad_rows)"""
+        principal = require(DESK)
+        require_estate(principal, estate_id)
+        return import_households(unit_of_work(), estate_id, _csv_body(), skip_bad_rows=args["skip_bad_rows"])
+
+
+def _csv_body() -> bytes:
+    """The request's CSV; only this route may send more than the app-wide body limit."""
+    if request.mimetype not in CSV_TYPES:
+        abort(415, message=f"send the file as text/csv, not {request.mimetype or 'nothing'}")
+    charset = request.mimetype_params.get("charset", "utf-8").lower()
+    if charset not in ("utf-8", "utf8"):
+        abort(415, message=f"the file must be UTF-8, not {charset}")
+    request.max_content_length = current_app.extensions["owners.settings"].max_import_bytes
+    return request.get_data(cache=False)

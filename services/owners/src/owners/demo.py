@@ -1,0 +1,227 @@
+"""The demo estate: 阳光花园 (code ``DEMO``), about 1,200 households and its service-desk team.
+
+``owners load-demo`` (run by ``make run``) loads it once; later runs find it and only print its id.
+The households go through the household import (a CSV written in memory), so the demo emits
+exactly the events a real import does; the estate, the households and the team are one transaction.
+
+Every name is made up by a seeded generator, and every phone number is in the range
+``154 xxxx xxxx``: 154 is not assigned to any mobile operator in mainland China's numbering plan,
+so no demo or test number can reach a real person. E-mails use ``example.com``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import sessionmaker
+
+from owners.adapters.tables import buildings, estates, staff, territories
+from owners.domain import events
+from owners.domain.households import read_households
+from owners.domain.staff import StaffRole, skills_of
+from owners.service_layer.household_import import ImportReport, record_households
+from owners.service_layer.rows import now
+from owners.service_layer.unit_of_work import UnitOfWork
+from owners.settings import Settings
+from servicekit.db import make_engine
+
+CODE = "DEMO"
+ESTATE = {"code": CODE, "name": "阳光花园", "city": "深圳", "address": "深圳市南山区示例路 1 号（虚构）"}
+AREAS = ("89.50", "120.00", "143.20", "76.80", "105.30")  # by room number on a floor
+FICTIONAL_MOBILE_PREFIX = "154"  # unassigned in mainland China: see the module docstring
+SEED = 20240501
+
+# Common surnames, the commonest more than once so that "王" or "张" finds many, as in life.
+SURNAMES = ("王王王李李李张张张刘刘陈陈杨杨黄赵吴周徐孙马朱胡郭何高林罗郑梁"
+            "谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈")
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建国文辉力鹏宇浩然子轩雨涵欣怡梓晨思远嘉"
+HOUSEHOLD_COLUMNS = ("building", "building_name", "unit", "floor", "area_m2", "role", "name", "mobile", "email",
+                     "language", "preferred_channel", "moved_in_on", "contact_order")
+
+# The service-desk team: (name, role, skills, buildings covered; None is the whole estate).
+TEAM: tuple[tuple[str, StaffRole, tuple[str, ...], tuple[int, ...] | None], ...] = (
+    ("周海燕", StaffRole.FIRST_RESPONSIBLE, ("customer_service",), None),
+    ("孙志刚", StaffRole.ESTATE_MANAGER, ("customer_service",), None),
+    ("林晓彤", StaffRole.SERVICE_DESK_AGENT, ("customer_service",), None),
+    ("郑丽娟", StaffRole.SERVICE_DESK_AGENT, ("customer_service",), None),
+    ("何俊杰", StaffRole.SERVICE_DESK_AGENT, ("customer_service",), None),
+    ("马建国", StaffRole.TECHNICIAN, ("plumbing", "gas"), (1, 2, 3, 4)),
+    ("高文斌", StaffRole.TECHNICIAN, ("plumbing", "hvac"), (5, 6, 7, 8)),
+    ("罗永强", StaffRole.TECHNICIAN, ("electrical", "access_control"), (1, 2, 3, 4)),
+    ("谢宏伟", StaffRole.TECHNICIAN, ("electrical", "fire_safety"), (5, 6, 7, 8)),
+    ("唐志明", StaffRole.TECHNICIAN, ("locks", "carpentry", "painting"), None),
+    ("冯国庆", StaffRole.TECHNICIAN, ("lifts",), None),
+)
+
+
+def load_demo(settings: Settings) -> int:
+    """Load the demo estate unless it is there; print its id either way (last word of the output)."""
+    engine = make_engine(settings.database_url)
+    try:
+        sessions = sessionmaker(engine, expire_on_commit=False)
+        existing = _demo_estate_id(UnitOfWork(sessions))
+        if existing is not None:
+            print(f"demo estate {ESTATE['name']} ({CODE}) is already loaded; estate id: {existing}")
+            return 0
+        try:
+            estate_id, report, team = load_demo_estate(UnitOfWork(sessions))
+        except IntegrityError:  # another loader won the race (the estate code is unique): its estate is the demo
+            existing = _demo_estate_id(UnitOfWork(sessions))
+            if existing is None:
+                raise
+            print(f"demo estate {ESTATE['name']} ({CODE}) is already loaded; estate id: {existing}")
+            return 0
+        print(f"loaded demo estate {ESTATE['name']} ({CODE}): {report.units_added} households, "
+              f"{report.people_registered} people, {team} staff; estate id: {estate_id}")
+        return 0
+    finally:
+        engine.dispose()
+
+
+def load_demo_estate(uow: UnitOfWork) -> tuple[UUID, ImportReport, int]:
+    """The estate, its households and its team, in one transaction; returns the estate id, the
+    import report and the size of the team."""
+    with uow:
+        estate_id = _register_estate(uow)
+        rows, bad = read_households(demo_households_csv())
+        if bad:  # the generator writes only good rows; a bad one is a bug in this module
+            raise AssertionError(f"the demo households have bad rows: {bad[:3]}")
+        report = record_households(uow, estate_id, rows, today=date.today())
+        team = _add_team(uow, estate_id)
+        uow.commit()
+    return estate_id, report, team
+
+
+def _demo_estate_id(uow: UnitOfWork) -> UUID | None:
+    with uow:
+        return uow.execute(select(estates.c.id).where(estates.c.code == CODE)).scalar()
+
+
+def _register_estate(uow: UnitOfWork) -> UUID:
+    stamp = now()
+    row = {"id": uuid.uuid4(), **ESTATE, "created_at": stamp, "updated_at": stamp}
+    uow.execute(insert(estates).values(row))
+    uow.record(events.ESTATE_REGISTERED, row["id"], events.estate_payload(row))
+    return row["id"]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """An estate of identical towers: units are numbered entrance-floor-room, "2-1202"."""
+
+    buildings: int = 8
+    entrances: int = 2
+    floors: int = 25
+    rooms: int = 3
+
+    @property
+    def units(self) -> int:
+        return self.buildings * self.entrances * self.floors * self.rooms
+
+
+DEMO_LAYOUT = Layout()  # 1,200 units, one household each
+
+
+def demo_households_csv(layout: Layout = DEMO_LAYOUT, *, seed: int = SEED, first_number: int = 0) -> str:
+    """Made-up households as a household CSV (docs/household-import.md), the same for the same
+    arguments; mobiles are numbered on from ``first_number`` so that estates do not share them."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(HOUSEHOLD_COLUMNS)
+    people = _People(random.Random(seed), issued=first_number)
+    for building in range(1, layout.buildings + 1):
+        for entrance in range(1, layout.entrances + 1):
+            for floor in range(1, layout.floors + 1):
+                for room in range(1, layout.rooms + 1):
+                    place = {"building": str(building), "building_name": f"{building}栋",
+                             "unit": f"{entrance}-{floor}{room:02d}", "floor": floor,
+                             "area_m2": AREAS[(room - 1) % len(AREAS)]}
+                    for person in people.household():
+                        writer.writerow([{**place, **person}.get(c, "") for c in HOUSEHOLD_COLUMNS])
+    return out.getvalue()
+
+
+@dataclass
+class _People:
+    """Seeded made-up residents: owners living in (85%) or letting (15%) their unit, spouses,
+    parents and children, and the odd owner of two units."""
+
+    rng: random.Random
+    issued: int = 0
+    landlord: dict[str, Any] | None = None
+
+    def household(self) -> list[dict[str, Any]]:
+        moved_in = date(2015, 1, 1) + timedelta(days=self.rng.randrange(3650))
+        owner = self.person("owner", moved_in)
+        if self.rng.random() < 0.15:
+            tenant = self.person("tenant", moved_in + timedelta(days=self.rng.randrange(1, 900)))
+            return self.ordered([tenant, self.second_unit_or(owner)] + self.family(tenant, 0.3))
+        return self.ordered([owner] + self.family(owner, 0.65))
+
+    def person(self, role: str, moved_in: date, *, mobile: bool = True) -> dict[str, Any]:
+        self.issued += 1
+        with_email = self.rng.random() < 0.15
+        english = self.rng.random() < 0.02
+        return {"role": role, "name": self.name(), "moved_in_on": moved_in.isoformat(),
+                "mobile": f"{FICTIONAL_MOBILE_PREFIX}{self.issued:08d}" if mobile else "",
+                "email": f"resident{self.issued}@example.com" if with_email else "",
+                "language": "en" if english else "",
+                "preferred_channel": "email" if with_email and self.rng.random() < 0.5 else ""}
+
+    def family(self, head: dict[str, Any], chance: float) -> list[dict[str, Any]]:
+        moved_in = date.fromisoformat(head["moved_in_on"])
+        members = [self.person("family", moved_in)] if self.rng.random() < chance else []
+        if members and self.rng.random() < 0.3:  # a child, with no phone of their own
+            child = self.person("family", moved_in, mobile=False)
+            child["name"] = head["name"][0] + self.rng.choice("小子一") + self.rng.choice(GIVEN)
+            members.append(child)
+        return members
+
+    def second_unit_or(self, owner: dict[str, Any]) -> dict[str, Any]:
+        """The landlord of a let unit is sometimes the landlord met before (one person, two units)."""
+        if self.landlord is not None and self.rng.random() < 0.2:
+            return {**self.landlord, "moved_in_on": owner["moved_in_on"]}
+        self.landlord = owner
+        return owner
+
+    def name(self) -> str:
+        return self.rng.choice(SURNAMES) + "".join(self.rng.choice(GIVEN) for _ in range(self.rng.choice((1, 2))))
+
+    @staticmethod
+    def ordered(members: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Whoever lives there is called first; a landlord second; the first two are contacts."""
+        unique: dict[str, dict[str, Any]] = {}
+        for member in members:  # two made-up namesakes in one unit would read as one person listed twice
+            unique.setdefault(member["name"], member)
+        return [{**m, "contact_order": str(i) if i <= 2 else ""} for i, m in enumerate(unique.values(), start=1)]
+
+
+def _add_team(uow: UnitOfWork, estate_id: UUID) -> int:
+    """The estate's service-desk team and the ground each member covers (OWN-6)."""
+    building_ids = {code: id_ for code, id_ in uow.execute(
+        select(buildings.c.code, buildings.c.id).where(buildings.c.estate_id == estate_id))}
+    stamp = now()
+    members, patches = [], []
+    for i, (name, role, skills, covers) in enumerate(TEAM, start=1):
+        member = {"id": uuid.uuid4(), "estate_id": estate_id, "name": name, "role": role.value,
+                  "skills": skills_of(skills), "mobile": f"{FICTIONAL_MOBILE_PREFIX}9{i:07d}",
+                  "email": f"staff{i}@example.com", "active": True, "created_at": stamp, "updated_at": stamp}
+        members.append(member)
+        uow.record(events.STAFF_JOINED, member["id"], events.staff_payload(member))
+        for building in covers or (None,):
+            patch = {"id": uuid.uuid4(), "staff_id": member["id"], "estate_id": estate_id,
+                     "building_id": building and building_ids[str(building)], "assigned_at": stamp}
+            patches.append(patch)
+            uow.record(events.TERRITORY_ASSIGNED, patch["id"], events.territory_payload(patch))
+    uow.execute(insert(staff), members)
+    uow.execute(insert(territories), patches)
+    return len(members)

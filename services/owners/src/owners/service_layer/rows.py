@@ -1,0 +1,57 @@
+"""Reading and writing single rows inside a use case, with the database's constraints answered
+in the service centre's words (a taken code is a conflict, a missing parent is not found)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Table, select
+from sqlalchemy.exc import IntegrityError
+
+from owners.adapters.integrity import violation
+from owners.domain.errors import Conflict, NotFound
+from owners.service_layer.unit_of_work import UnitOfWork
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def get_row(uow: UnitOfWork, table: Table, id_: UUID, what: str, *, lock: bool = False) -> dict[str, Any]:
+    """One row by id, or :class:`NotFound`; ``lock`` holds it until commit (no-op on SQLite)."""
+    statement = select(table).where(table.c.id == id_)
+    row = uow.execute(statement.with_for_update() if lock else statement).mappings().first()
+    if row is None:
+        raise NotFound(f"no such {what}")
+    return dict(row)
+
+
+def write(uow: UnitOfWork, statement: Any, params: Any = None, *, conflict: str | None = None,
+          missing: str | None = None) -> Any:
+    """Execute a write; a unique violation becomes :class:`Conflict` (``conflict``) and a foreign-key
+    violation :class:`NotFound` (``missing``), so callers need no check-then-write race."""
+    with constraint_errors(conflict=conflict, missing=missing):
+        return uow.execute(statement, params)
+
+
+@contextmanager
+def constraint_errors(*, conflict: str | None = None, missing: str | None = None) -> Iterator[None]:
+    """The writes inside: as :func:`write` answers their constraint violations."""
+    try:
+        yield
+    except IntegrityError as exc:
+        kind = violation(exc)
+        if kind == "unique" and conflict:
+            raise Conflict(conflict) from exc
+        if kind == "foreign_key" and missing:
+            raise NotFound(missing) from exc
+        raise
+
+
+def changed(current: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+    """Only the changes that change something: an unchanged PATCH records no event."""
+    return {key: value for key, value in changes.items() if current.get(key) != value}

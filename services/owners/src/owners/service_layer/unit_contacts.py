@@ -1,0 +1,59 @@
+"""Use cases of a unit's contact persons (OWN-4): whom the desk calls first, second, ..."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import delete, insert, select
+
+from owners.adapters.tables import contact_points, occupancies, people, unit_contacts, units
+from owners.domain import events
+from owners.domain.unit_contacts import check_contact_order, without
+from owners.service_layer.rows import get_row
+from owners.service_layer.unit_of_work import UnitOfWork
+
+
+def set_unit_contacts(uow: UnitOfWork, unit_id: UUID, person_ids: Sequence[UUID]) -> list[UUID]:
+    """Replace the ordered contact persons of a unit; each must currently occupy (or own) it."""
+    with uow:
+        unit = get_row(uow, units, unit_id, "unit", lock=True)  # one writer of a unit's contacts at a time
+        eligible = set(uow.execute(select(occupancies.c.person_id).where(
+            occupancies.c.unit_id == unit_id, occupancies.c.moved_out_on.is_(None))).scalars())
+        order = check_contact_order(person_ids, eligible)
+        _write_order(uow, unit["estate_id"], unit_id, order)
+        uow.commit()
+        return order
+
+
+def drop_contact(uow: UnitOfWork, estate_id: UUID, unit_id: UUID, person_id: UUID) -> None:
+    """Inside another use case: ``person_id`` is no longer eligible; the others move up."""
+    order = contact_order(uow, unit_id)
+    if person_id in order:
+        _write_order(uow, estate_id, unit_id, without(order, person_id))
+
+
+def contact_order(uow: UnitOfWork, unit_id: UUID) -> list[UUID]:
+    """The unit's contact persons, first first (runs in the caller's open unit of work)."""
+    return list(uow.execute(select(unit_contacts.c.person_id).where(unit_contacts.c.unit_id == unit_id)
+                            .order_by(unit_contacts.c.position)).scalars())
+
+
+def _write_order(uow: UnitOfWork, estate_id: UUID, unit_id: UUID, order: list[UUID]) -> None:
+    uow.execute(delete(unit_contacts).where(unit_contacts.c.unit_id == unit_id))
+    if order:
+        uow.execute(insert(unit_contacts).values([
+            {"unit_id": unit_id, "position": i, "estate_id": estate_id, "person_id": p}
+            for i, p in enumerate(order, start=1)]))
+    uow.record(events.UNIT_CONTACTS_CHANGED, unit_id, events.unit_contacts_payload(estate_id, unit_id, order))
+
+
+def contacts_view(uow: UnitOfWork, unit_id: UUID) -> list[dict[str, Any]]:
+    """The unit's contact persons with their names and preferred contact point, in order."""
+    statement = (select(unit_contacts.c.position, people.c.id.label("person_id"), people.c.name,
+                        people.c.preferred_channel, contact_points.c.kind, contact_points.c.value)
+                 .join(people, people.c.id == unit_contacts.c.person_id)
+                 .outerjoin(contact_points, (contact_points.c.person_id == people.c.id) & contact_points.c.preferred)
+                 .where(unit_contacts.c.unit_id == unit_id).order_by(unit_contacts.c.position))
+    return [dict(r) for r in uow.execute(statement).mappings()]

@@ -1,0 +1,62 @@
+"""The demo estate on the real PostgreSQL: loaded once, about 1,200 households with their events,
+a service-desk team with territories, and searchable."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from sqlalchemy import func, select
+
+from owners.adapters.tables import estates, occupancies, outbox, people, staff, territories
+from owners.demo import CODE, load_demo
+
+
+def _counts(db) -> tuple[int, int, int]:
+    with db.connect() as conn:
+        return tuple(conn.execute(select(func.count()).select_from(t)).scalar_one()
+                     for t in (estates, people, outbox.table))
+
+
+def test_the_demo_loads_once_and_prints_its_estate_id_each_time(settings, db, capsys):
+    assert load_demo(settings) == 0
+    first = capsys.readouterr().out.split()[-1]
+    loaded = _counts(db)
+    assert load_demo(settings) == 0
+    assert capsys.readouterr().out.split()[-1] == first
+    assert _counts(db) == loaded
+    with db.connect() as conn:
+        assert str(conn.execute(select(estates.c.id).where(estates.c.code == CODE)).scalar_one()) == first
+
+
+def test_the_demo_estate_has_about_1200_households_a_team_and_their_events(settings, db):
+    load_demo(settings)
+    with db.connect() as conn:
+        households = conn.execute(select(func.count(func.distinct(occupancies.c.unit_id)))).scalar_one()
+        roles = Counter(conn.execute(select(occupancies.c.role)).scalars())
+        team = Counter(conn.execute(select(staff.c.role)).scalars())
+        technicians = conn.execute(select(staff.c.skills).where(staff.c.role == "technician")).scalars().all()
+        patches = conn.execute(select(func.count()).select_from(territories)).scalar_one()
+        types = Counter(conn.execute(select(outbox.table.c.event_type)).scalars())
+        mobiles = conn.execute(select(func.min(people.c.name))).scalar_one()
+    assert 1100 <= households <= 1300
+    assert roles["owner"] >= households and roles["tenant"] > 50 and roles["family"] > 300
+    assert team == Counter({"technician": 6, "service_desk_agent": 3, "estate_manager": 1, "first_responsible": 1})
+    assert all(skills for skills in technicians)
+    assert patches > len(team)
+    assert types["owners.estate.registered.v1"] == 1 and types["owners.unit.added.v1"] == households
+    assert types["owners.person.registered.v1"] > households and types["owners.staff.joined.v1"] == 11
+    assert types["owners.territory.assigned.v1"] == patches and types["owners.building.added.v1"] == 8
+    assert mobiles
+
+
+def test_the_demo_is_searchable_by_name_phone_and_unit(settings, client, auth, db):
+    load_demo(settings)
+    desk = auth("service_desk_agent")
+    wangs = client.get("/api/v1/people", query_string={"q": "王", "page_size": 100}, headers=desk).json
+    assert len(wangs["items"]) == 100 and wangs["has_more"]
+    assert all(hit["name"].startswith("王") for hit in wangs["items"])
+    first = client.get("/api/v1/people", query_string={"q": "15400000001"}, headers=desk).json["items"]
+    assert [hit["mobiles"] for hit in first] == [["154****0001"]]
+    room = client.get("/api/v1/people", query_string={"q": "3栋2单元1202"}, headers=desk).json["items"]
+    assert room and all(("3", "2-1202") in {(u["building_code"], u["unit_number"]) for u in hit["units"]}
+                        for hit in room)
