@@ -25,6 +25,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pika
+from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, func, insert, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.orm import Session
+
 from servicekit.consumer import InboxConsumer
 from servicekit.db import make_engine
 from servicekit.envelope import CloudEvent, new_event, parse
@@ -39,9 +43,6 @@ from servicekit.testing import (
     drop_database,
 )
 from servicekit.topology import Topology, declare
-from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, func, insert, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.orm import Session
 
 EVENTS = int(sys.argv[1] if len(sys.argv) > 1 else os.environ.get("BENCH_EVENTS", "20000"))
 BATCH_SIZE = int(os.environ.get("BENCH_BATCH_SIZE", "250"))

@@ -26,6 +26,8 @@ import pika
 import pika.channel
 import pika.frame
 import pika.spec
+from sqlalchemy import MetaData, func, select
+
 from servicekit.db import make_engine
 from servicekit.envelope import CONTENT_TYPE, new_event
 from servicekit.outbox import Outbox
@@ -39,7 +41,6 @@ from servicekit.testing import (
     drop_database,
 )
 from servicekit.topology import Topology
-from sqlalchemy import MetaData, func, select
 
 EVENTS = int(sys.argv[1] if len(sys.argv) > 1 else os.environ.get("BENCH_EVENTS", "50000"))
 WINDOW = int(os.environ.get("BENCH_WINDOW", "2000"))

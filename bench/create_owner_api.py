@@ -1,0 +1,300 @@
+"""Benchmark: "create an owner" (POST /api/v1/people with a mobile and a move-in) against a bare
+Flask insert, both under gunicorn with the same workers, 32 concurrent clients each.
+
+    .venv/bin/python bench/create_owner_api.py [--rounds 3] [--seconds 5] [--workers 2] [--connections 32]
+
+The owners app is the real one (``owners.app:create_app()``: JWT verification, validation, the
+estate scope, masking, one transaction writing the person, contact point, occupancy and two
+outbox rows). The bare app (``bare_app()`` below) parses the JSON body and inserts one person row
+and one outbox row in one transaction with plain SQLAlchemy Core, with no auth and no validation.
+Each gets a fresh PostgreSQL database migrated to the owners schema on the server of
+BENCH_DATABASE_URL / TEST_DATABASE_URL / DATABASE_URL (default postgres@127.0.0.1); both are dropped.
+
+Load comes from ``wrk`` (C; a Lua script makes every body unique), which takes far less CPU from
+the servers than a Python client would on a small machine (``apt-get install -y wrk``). Both apps
+are served at once and loaded in alternating rounds (default 3 x 5 s each, ~15 s per app), so a
+change in the machine's load weighs on both alike. Prints requests/s, p50 and p99 for both and
+the ratio owners/bare, and checks that every answered request wrote its rows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from servicekit.testing import DEFAULT_POSTGRES, create_database, drop_database
+
+BENCH_DIR = Path(__file__).resolve().parent
+ISSUER, AUDIENCE = "bench", "estatedesk"
+
+WRK_SCRIPT = r"""
+-- Every request a new owner: a unique name and mobile per wrk thread and request.
+local counter, thread_id = 0, 0
+local threads = {}
+function setup(thread)
+  thread:set("thread_id", #threads + 1)
+  table.insert(threads, thread)
+end
+function init(args)
+  thread_id = tonumber(wrk.thread:get("thread_id")) or 0
+end
+request = function()
+  counter = counter + 1
+  local n = thread_id * 10000000 + counter
+  local body = string.format(
+    '{"estate_id":"%s","name":"业主%d","contact_points":[{"kind":"mobile","value":"13%09d","label":"本人"}],'
+    .. '"occupancy":{"unit_id":"%s","role":"owner","moved_in_on":"2024-03-01"}}',
+    ESTATE_ID, n, n, UNIT_IDS[(counter % #UNIT_IDS) + 1])
+  return wrk.format("POST", "/api/v1/people", HEADERS, body)
+end
+function done(summary, latency, requests)
+  local errors = summary.errors
+  io.write(string.format(
+    'WRK_RESULT {"requests":%d,"duration_us":%d,"p50_us":%d,"p99_us":%d,"non_2xx":%d,"socket_errors":%d}\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99), errors.status,
+    errors.connect + errors.read + errors.write + errors.timeout))
+end
+"""
+
+
+def server_url() -> str:
+    for name in ("BENCH_DATABASE_URL", "TEST_DATABASE_URL", "DATABASE_URL"):
+        url = os.environ.get(name, "")
+        if url.startswith("postgresql"):
+            return url
+    return DEFAULT_POSTGRES
+
+
+def bare_app() -> Any:
+    """The baseline: parse JSON, insert a person and an outbox row in one transaction, answer 201."""
+    from flask import Flask, jsonify, request
+    from sqlalchemy import create_engine, insert
+
+    from owners.adapters.tables import outbox, people
+
+    app = Flask("bare")
+    engine = create_engine(os.environ["DATABASE_URL"])
+
+    @app.post("/api/v1/people")
+    def create_person() -> Any:
+        body = request.get_json()
+        now = datetime.now(UTC)
+        row = {"id": uuid.uuid4(), "estate_id": uuid.UUID(body["estate_id"]), "name": body["name"],
+               "created_at": now, "updated_at": now}
+        event = {"type": "owners.person.registered.v1", "id": str(uuid.uuid4()), "data": body}
+        with engine.begin() as conn:
+            conn.execute(insert(people).values(row))
+            conn.execute(insert(outbox.table).values(event_id=event["id"], event_type=event["type"],
+                                                     source="/bench", body=json.dumps(event), created_at=now))
+        return jsonify(id=str(row["id"])), 201
+
+    @app.get("/healthz")
+    def healthz() -> Any:
+        return jsonify(status="ok")
+
+    return app
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def seed(database_url: str, units: int) -> tuple[str, list[str]]:
+    """An estate with one building of ``units`` units, through the owners use cases."""
+    from sqlalchemy.orm import sessionmaker
+
+    from owners.service_layer.estates import register_estate
+    from owners.service_layer.places import add_building, add_unit
+    from owners.service_layer.unit_of_work import UnitOfWork
+    from servicekit.db import make_engine
+
+    engine = make_engine(database_url)
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    estate = register_estate(UnitOfWork(sessions), code="BENCH", name="基准花园")
+    building = add_building(UnitOfWork(sessions), estate["id"], "1", "1栋", floors=40)
+    unit_ids = [str(add_unit(UnitOfWork(sessions), building["id"], f"1-{100 + i}")["id"]) for i in range(units)]
+    engine.dispose()
+    return str(estate["id"]), unit_ids
+
+
+@contextmanager
+def gunicorn(app_spec: str, env: dict[str, str], args: argparse.Namespace) -> Any:
+    port = free_port()
+    command = [str(Path(sys.executable).with_name("gunicorn")), "--bind", f"127.0.0.1:{port}",
+               "--workers", str(args.workers), "--worker-class", args.worker_class, "--threads", str(args.threads),
+               "--backlog", "2048", "--log-level", "warning", "--pythonpath", str(BENCH_DIR), app_spec]
+    process = subprocess.Popen(command, env={**os.environ, **env}, start_new_session=True)
+    try:
+        wait_healthy(f"http://127.0.0.1:{port}/healthz", process)
+        yield port
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+
+
+def wait_healthy(url: str, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"gunicorn exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"{url} did not answer in 60 s")
+
+
+def run_wrk(port: int, script: Path, seconds: int, connections: int, threads: int) -> dict[str, Any]:
+    done = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
+                           "-s", str(script), f"http://127.0.0.1:{port}"], capture_output=True, text=True, check=True)
+    line = next(line for line in done.stdout.splitlines() if line.startswith("WRK_RESULT "))
+    result = json.loads(line.removeprefix("WRK_RESULT "))
+    result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+    return result
+
+
+def count_rows(database_url: str) -> dict[str, int]:
+    from sqlalchemy import func, select
+
+    from owners.adapters.tables import occupancies, outbox, people
+    from servicekit.db import make_engine
+
+    engine = make_engine(database_url)
+    with engine.connect() as conn:
+        counts = {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
+                  for t in (people, occupancies, outbox.table)}
+    engine.dispose()
+    return counts
+
+
+def summarise(name: str, rounds: list[dict[str, Any]], rows: dict[str, int]) -> dict[str, Any]:
+    """Throughput over all rounds; p50 and p99 as the median of the rounds' own percentiles."""
+    requests = sum(r["requests"] for r in rounds)
+    result = {"requests": requests, "rps": requests / (sum(r["duration_us"] for r in rounds) / 1e6),
+              "p50_us": statistics.median(r["p50_us"] for r in rounds),
+              "p99_us": statistics.median(r["p99_us"] for r in rounds),
+              "non_2xx": sum(r["non_2xx"] for r in rounds), "socket_errors": sum(r["socket_errors"] for r in rounds),
+              "rows": rows}
+    per_round = ", ".join(f"{r['rps']:.0f}" for r in rounds)
+    print(f"{name:>6}: {result['rps']:8.1f} req/s   p50 {result['p50_us'] / 1000:6.1f} ms   "
+          f"p99 {result['p99_us'] / 1000:6.1f} ms   ({requests} requests, {result['non_2xx']} non-2xx, "
+          f"{result['socket_errors']} socket errors; rounds: {per_round} req/s)")
+    return result
+
+
+def measure_both(apps: dict[str, tuple[str, dict[str, str], Path]], args: argparse.Namespace) -> dict[str, Any]:
+    """Serve both apps at once and load them in alternating rounds, so that a change in the
+    machine's load (other processes) weighs on both alike."""
+    before = {name: count_rows(env["DATABASE_URL"]) for name, (_, env, _) in apps.items()}
+    rounds: dict[str, list[dict[str, Any]]] = {name: [] for name in apps}
+    with gunicorn(apps["owners"][0], apps["owners"][1], args) as owners_port, \
+            gunicorn(apps["bare"][0], apps["bare"][1], args) as bare_port:
+        ports = {"owners": owners_port, "bare": bare_port}
+        for name, (_, _, script) in apps.items():
+            run_wrk(ports[name], script, args.warmup, args.connections, args.wrk_threads)  # warm caches and pools
+        for i in range(args.rounds):
+            for name in (["owners", "bare"] if i % 2 == 0 else ["bare", "owners"]):
+                rounds[name].append(run_wrk(ports[name], apps[name][2], args.seconds, args.connections,
+                                            args.wrk_threads))
+    results = {}
+    for name, (_, env, _) in apps.items():
+        after = count_rows(env["DATABASE_URL"])
+        results[name] = summarise(name, rounds[name], {t: after[t] - before[name][t] for t in after})
+    return results
+
+
+def check_rows(owners: dict[str, Any]) -> None:
+    """Every created owner wrote a person, an occupancy and two outbox rows (warm-up included)."""
+    written = owners["rows"]
+    if owners["non_2xx"] or written["people"] < owners["requests"] or written["occupancies"] != written["people"] \
+            or written["outbox"] != 2 * written["people"]:
+        raise SystemExit(f"owners answered errors or wrote rows inconsistently: {written}")
+
+
+def lua_prelude(estate_id: str, unit_ids: list[str], token: str | None) -> str:
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    lua_headers = ", ".join(f'["{k}"] = "{v}"' for k, v in headers.items())
+    units = ", ".join(f'"{u}"' for u in unit_ids)
+    return f'ESTATE_ID = "{estate_id}"\nUNIT_IDS = {{{units}}}\nHEADERS = {{{lua_headers}}}\n'
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=5, help="per round")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds per app")
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--worker-class", default="sync")
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--wrk-threads", type=int, default=2)
+    parser.add_argument("--units", type=int, default=200)
+    return parser.parse_args()
+
+
+def run(owners_url: str, bare_url: str, args: argparse.Namespace, tmp: Path) -> dict[str, dict[str, Any]]:
+    """Seed both databases, write the wrk scripts, measure both apps."""
+    from owners.migrate import upgrade
+    from servicekit.auth import issue_token
+    from servicekit.tokens import generate_keypair
+
+    for url in (owners_url, bare_url):
+        upgrade(url)
+    estate_id, unit_ids = seed(owners_url, args.units)
+    bare_estate, bare_units = seed(bare_url, 1)
+    private, public = generate_keypair()
+    token = issue_token(private, subject="bench-desk", role="service_desk_agent", estates=[estate_id],
+                        issuer=ISSUER, audience=AUDIENCE, ttl_seconds=3600)
+    owners_script, bare_script = tmp / "owners.lua", tmp / "bare.lua"
+    owners_script.write_text(lua_prelude(estate_id, unit_ids, token) + WRK_SCRIPT)
+    bare_script.write_text(lua_prelude(bare_estate, bare_units, None) + WRK_SCRIPT)
+    owners_env = {"DATABASE_URL": owners_url, "JWT_PUBLIC_KEY": public, "JWT_ISSUER": ISSUER,
+                  "JWT_AUDIENCE": AUDIENCE, "LOG_LEVEL": "WARNING"}
+    return measure_both({"owners": ("owners.app:create_app()", owners_env, owners_script),
+                         "bare": ("create_owner_api:bare_app()", {"DATABASE_URL": bare_url}, bare_script)}, args)
+
+
+def main() -> None:
+    args = parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed: apt-get install -y wrk")
+    print(f"gunicorn --workers {args.workers} --worker-class {args.worker_class} --threads {args.threads}; "
+          f"wrk -t{args.wrk_threads} -c{args.connections}, {args.rounds} alternating rounds of {args.seconds} s "
+          f"per app after {args.warmup} s warm-up; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
+    owners_url = create_database(server_url(), prefix="bench_owner_api")
+    bare_url = create_database(server_url(), prefix="bench_owner_bare")
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            results = run(owners_url, bare_url, args, Path(tmp))
+    finally:
+        drop_database(owners_url)
+        drop_database(bare_url)
+    owners, bare = results["owners"], results["bare"]
+    p50, p99 = (owners[k] / max(bare[k], 1) for k in ("p50_us", "p99_us"))
+    print(f" ratio: {owners['rps'] / bare['rps']:.2f} of bare (target >= 0.70)   p50 {p50:.2f}x   p99 {p99:.2f}x")
+    check_rows(owners)
+
+
+if __name__ == "__main__":
+    main()
