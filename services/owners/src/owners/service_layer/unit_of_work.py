@@ -20,17 +20,24 @@ SOURCE = "/estatedesk/owners"
 class UnitOfWork:
     def __init__(self, session_factory: Callable[[], Session]) -> None:
         self._session_factory = session_factory
+        self._depth = 0
         self.events: list[Recorded] = []
 
     def __enter__(self) -> UnitOfWork:
-        self.session = self._session_factory()
-        self.events = []
+        # Re-entrant: a route that checks the caller's scope and then runs a use case shares one
+        # transaction with it; only the outermost ``with`` opens and closes the session.
+        self._depth += 1
+        if self._depth == 1:
+            self.session = self._session_factory()
+            self.events = []
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
-        self.session.rollback()  # a no-op after commit
-        self.session.close()
+        self._depth -= 1
+        if self._depth == 0:
+            self.session.rollback()  # a no-op after commit
+            self.session.close()
 
     def execute(self, statement: Any, params: Any = None) -> Any:
         return self.session.execute(statement, params)

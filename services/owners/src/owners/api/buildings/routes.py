@@ -55,4 +55,4 @@ class Building(MethodView):
         principal = require(MANAGERS)
         with unit_of_work() as uow:
             get_in_scope(uow, buildings, building_id, principal, "building")
-        return places.update_building(unit_of_work(), building_id, changes)
+            return places.update_building(uow, building_id, changes)

@@ -54,4 +54,4 @@ class Estate(MethodView):
         principal = require(MANAGERS)
         with unit_of_work() as uow:
             get_in_scope(uow, estates, estate_id, principal, "estate", estate_key="id")
-        return use_cases.update_estate(unit_of_work(), estate_id, changes)
+            return use_cases.update_estate(uow, estate_id, changes)

@@ -51,7 +51,7 @@ class UnitOccupants(MethodView):
         principal = require(DESK)
         with unit_of_work() as uow:
             get_in_scope(uow, units, unit_id, principal, "unit")
-        return use_cases.move_in(unit_of_work(), unit_id, **data)
+            return use_cases.move_in(uow, unit_id, **data)
 
 
 @blp.route("/occupancies/<uuid:occupancy_id>")
@@ -73,4 +73,4 @@ class MoveOut(MethodView):
         principal = require(DESK)
         with unit_of_work() as uow:
             get_in_scope(uow, occupancies, occupancy_id, principal, "occupancy")
-        return use_cases.move_out(unit_of_work(), occupancy_id, data["moved_out_on"])
+            return use_cases.move_out(uow, occupancy_id, data["moved_out_on"])

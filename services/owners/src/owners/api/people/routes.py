@@ -62,7 +62,7 @@ class Person(MethodView):
         principal = require(DESK)
         with unit_of_work() as uow:
             get_in_scope(uow, people, person_id, principal, "person")
-        return _shown(use_cases.update_person(unit_of_work(), person_id, changes))
+            return _shown(use_cases.update_person(uow, person_id, changes))
 
 
 @blp.route("/<uuid:person_id>/contact-points")
@@ -74,4 +74,4 @@ class ContactPoints(MethodView):
         principal = require(DESK)
         with unit_of_work() as uow:
             get_in_scope(uow, people, person_id, principal, "person")
-        return _shown(use_cases.replace_contact_points(unit_of_work(), person_id, data["contact_points"]))
+            return _shown(use_cases.replace_contact_points(uow, person_id, data["contact_points"]))

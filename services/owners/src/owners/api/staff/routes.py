@@ -71,4 +71,4 @@ class StaffMember(MethodView):
         principal = require(MANAGERS)
         with unit_of_work() as uow:
             get_in_scope(uow, staff, staff_id, principal, "staff member")
-        return _shown(use_cases.update_staff(unit_of_work(), staff_id, changes))
+            return _shown(use_cases.update_staff(uow, staff_id, changes))

@@ -46,7 +46,7 @@ class StaffTerritories(MethodView):
         require_estate(principal, data["estate_id"])
         with unit_of_work() as uow:
             get_in_scope(uow, staff, staff_id, principal, "staff member")
-        return use_cases.assign_territory(unit_of_work(), staff_id, data["estate_id"], data["building_id"])
+            return use_cases.assign_territory(uow, staff_id, data["estate_id"], data["building_id"])
 
 
 @blp.route("/territories/<uuid:territory_id>")
@@ -64,7 +64,7 @@ class Territory(MethodView):
         principal = require(MANAGERS)
         with unit_of_work() as uow:
             get_in_scope(uow, territories, territory_id, principal, "territory")
-        use_cases.release_territory(unit_of_work(), territory_id)
+            use_cases.release_territory(uow, territory_id)
 
 
 @blp.route("/territories/<uuid:territory_id>/reassign")
@@ -77,7 +77,7 @@ class Reassign(MethodView):
         with unit_of_work() as uow:
             get_in_scope(uow, territories, territory_id, principal, "territory")
             get_in_scope(uow, staff, data["staff_id"], principal, "staff member")
-        return use_cases.reassign_territory(unit_of_work(), territory_id, data["staff_id"])
+            return use_cases.reassign_territory(uow, territory_id, data["staff_id"])
 
 
 @blp.route("/estates/<uuid:estate_id>/territories")

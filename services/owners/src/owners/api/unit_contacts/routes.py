@@ -46,6 +46,6 @@ class UnitContacts(MethodView):
         principal = require(DESK)
         with unit_of_work() as uow:
             get_in_scope(uow, units, unit_id, principal, "unit")
-        use_cases.set_unit_contacts(unit_of_work(), unit_id, data["person_ids"])
+            use_cases.set_unit_contacts(uow, unit_id, data["person_ids"])
         with unit_of_work() as uow:
             return _shown(unit_id, use_cases.contacts_view(uow, unit_id), False)

@@ -38,7 +38,7 @@ class BuildingUnits(MethodView):
         principal = require(MANAGERS)
         with unit_of_work() as uow:
             get_in_scope(uow, buildings, building_id, principal, "building")
-        return places.add_unit(unit_of_work(), building_id, **data)
+            return places.add_unit(uow, building_id, **data)
 
 
 @blp.route("/units/<uuid:unit_id>")
@@ -57,4 +57,4 @@ class Unit(MethodView):
         principal = require(MANAGERS)
         with unit_of_work() as uow:
             get_in_scope(uow, units, unit_id, principal, "unit")
-        return places.update_unit(unit_of_work(), unit_id, changes)
+            return places.update_unit(uow, unit_id, changes)

@@ -15,6 +15,7 @@ from owners.api.common import page_of, page_schema, unit_of_work
 from owners.api.visitors.schemas import CheckOutSchema, VisitorListArgs, VisitorSchema
 from owners.domain.visitors import local_day
 from owners.service_layer import visitors as use_cases
+from owners.service_layer.unit_of_work import UnitOfWork
 from servicekit.auth import scoped
 from servicekit.privacy import mask_phone
 
@@ -35,10 +36,8 @@ def _filtered(statement: Select[Any], args: dict[str, Any]) -> Select[Any]:
     return statement
 
 
-def _visitor_in_scope(visitor_id: UUID, roles: frozenset[str]) -> None:
-    principal = require(roles)
-    with unit_of_work() as uow:
-        get_in_scope(uow, visitors, visitor_id, principal, "visitor")
+def _visitor_in_scope(uow: UnitOfWork, visitor_id: UUID, roles: frozenset[str]) -> None:
+    get_in_scope(uow, visitors, visitor_id, require(roles), "visitor")
 
 
 @blp.route("")
@@ -62,7 +61,7 @@ class Visitors(MethodView):
         principal = require(DESK)
         with unit_of_work() as uow:
             get_in_scope(uow, units, data["host_unit_id"], principal, "unit")
-        return _shown(use_cases.register_visitor(unit_of_work(), registered_by=principal.subject, **data))
+            return _shown(use_cases.register_visitor(uow, registered_by=principal.subject, **data))
 
 
 @blp.route("/<uuid:visitor_id>")
@@ -80,8 +79,9 @@ class HostConfirmation(MethodView):
     @blp.response(200, VisitorSchema)
     def post(self, visitor_id: UUID) -> dict[str, Any]:
         """The desk phoned the host, who confirmed the visitor"""
-        _visitor_in_scope(visitor_id, DESK)
-        return _shown(use_cases.confirm_with_host(unit_of_work(), visitor_id))
+        with unit_of_work() as uow:
+            _visitor_in_scope(uow, visitor_id, DESK)
+            return _shown(use_cases.confirm_with_host(uow, visitor_id))
 
 
 @blp.route("/<uuid:visitor_id>/check-out")
@@ -90,5 +90,6 @@ class CheckOut(MethodView):
     @blp.response(200, VisitorSchema)
     def post(self, data: dict[str, Any], visitor_id: UUID) -> dict[str, Any]:
         """The visitor leaves (once; not before arriving)"""
-        _visitor_in_scope(visitor_id, DESK)
-        return _shown(use_cases.check_out_visitor(unit_of_work(), visitor_id, data["time_out"]))
+        with unit_of_work() as uow:
+            _visitor_in_scope(uow, visitor_id, DESK)
+            return _shown(use_cases.check_out_visitor(uow, visitor_id, data["time_out"]))
