@@ -35,8 +35,8 @@ from servicekit.envelope import CloudEvent, new_event, parse
 from servicekit.outbox import Outbox, define_inbox
 from servicekit.relay import OutboxRelay
 from servicekit.testing import (
-    DEFAULT_AMQP,
-    DEFAULT_POSTGRES,
+    configured_broker,
+    configured_postgres,
     create_database,
     create_vhost,
     delete_vhost,
@@ -139,8 +139,7 @@ def one_commit_per_message(
 
 
 def main() -> None:
-    server = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL") or DEFAULT_POSTGRES
-    broker = os.environ.get("TEST_AMQP_URL") or os.environ.get("AMQP_URL") or DEFAULT_AMQP
+    server, broker = configured_postgres(), configured_broker()
     database_url = create_database(server, prefix="edbench")
     amqp_url = create_vhost(broker, prefix="edbench")
     engine = make_engine(database_url, pool_size=4)

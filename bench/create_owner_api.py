@@ -8,7 +8,7 @@ estate scope, masking, one transaction writing the person, contact point, occupa
 outbox rows). The bare app (``bare_app()`` below) parses the JSON body and inserts one person row
 and one outbox row in one transaction with plain SQLAlchemy Core, with no auth and no validation.
 Each gets a fresh PostgreSQL database migrated to the owners schema on the server of
-BENCH_DATABASE_URL / TEST_DATABASE_URL / DATABASE_URL (default postgres@127.0.0.1); both are dropped.
+TEST_DATABASE_URL / DATABASE_URL (default postgres@127.0.0.1); both are dropped.
 
 Load comes from ``wrk`` (C; a Lua script makes every body unique), which takes far less CPU from
 the servers than a Python client would on a small machine (``apt-get install -y wrk``). Both apps
@@ -37,7 +37,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from servicekit.testing import DEFAULT_POSTGRES, create_database, drop_database
+from servicekit.testing import configured_postgres, create_database, drop_database
 
 BENCH_DIR = Path(__file__).resolve().parent
 ISSUER, AUDIENCE = "bench", "estatedesk"
@@ -71,13 +71,6 @@ function done(summary, latency, requests)
 end
 """
 
-
-def server_url() -> str:
-    for name in ("BENCH_DATABASE_URL", "TEST_DATABASE_URL", "DATABASE_URL"):
-        url = os.environ.get(name, "")
-        if url.startswith("postgresql"):
-            return url
-    return DEFAULT_POSTGRES
 
 
 def bare_app() -> Any:
@@ -282,8 +275,8 @@ def main() -> None:
     print(f"gunicorn --workers {args.workers} --worker-class {args.worker_class} --threads {args.threads}; "
           f"wrk -t{args.wrk_threads} -c{args.connections}, {args.rounds} alternating rounds of {args.seconds} s "
           f"per app after {args.warmup} s warm-up; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
-    owners_url = create_database(server_url(), prefix="bench_owner_api")
-    bare_url = create_database(server_url(), prefix="bench_owner_bare")
+    owners_url = create_database(configured_postgres(), prefix="bench_owner_api")
+    bare_url = create_database(configured_postgres(), prefix="bench_owner_bare")
     try:
         with tempfile.TemporaryDirectory() as tmp:
             results = run(owners_url, bare_url, args, Path(tmp))

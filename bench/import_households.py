@@ -3,7 +3,7 @@
     .venv/bin/python bench/import_households.py [--households 100000]
 
 Generates the CSV with the demo generator (made-up names, fictional 154 numbers), creates its own
-database on the server of BENCH_DATABASE_URL / TEST_DATABASE_URL / DATABASE_URL (default
+database on the server of TEST_DATABASE_URL / DATABASE_URL (default
 postgres@127.0.0.1), imports through the same use case as the API and the CLI, prints seconds,
 rows per second and the outbox rows written, and drops the database. Target: under 60 s.
 """
@@ -11,7 +11,6 @@ rows per second and the outbox rows written, and drops the database. Target: und
 from __future__ import annotations
 
 import argparse
-import os
 import time
 
 from sqlalchemy import func, select
@@ -24,15 +23,7 @@ from owners.service_layer.estates import register_estate
 from owners.service_layer.household_import import import_households
 from owners.service_layer.unit_of_work import UnitOfWork
 from servicekit.db import make_engine
-from servicekit.testing import DEFAULT_POSTGRES, create_database, drop_database
-
-
-def server_url() -> str:
-    for name in ("BENCH_DATABASE_URL", "TEST_DATABASE_URL", "DATABASE_URL"):
-        url = os.environ.get(name, "")
-        if url.startswith("postgresql"):
-            return url
-    return DEFAULT_POSTGRES
+from servicekit.testing import configured_postgres, create_database, drop_database
 
 
 def layout_for(households: int) -> Layout:
@@ -51,7 +42,7 @@ def main() -> None:
     lines = data.count(b"\n") - 1
     print(f"generated {layout.units:,} households, {lines:,} rows, {len(data) / 1e6:.1f} MB "
           f"in {time.perf_counter() - started:.1f} s")
-    url = create_database(server_url(), prefix="bench_import")
+    url = create_database(configured_postgres(), prefix="bench_import")
     engine = make_engine(url)
     try:
         upgrade(url)

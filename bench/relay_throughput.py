@@ -33,8 +33,8 @@ from servicekit.envelope import CONTENT_TYPE, new_event
 from servicekit.outbox import Outbox
 from servicekit.relay import OutboxRelay
 from servicekit.testing import (
-    DEFAULT_AMQP,
-    DEFAULT_POSTGRES,
+    configured_broker,
+    configured_postgres,
     create_database,
     create_vhost,
     delete_vhost,
@@ -174,8 +174,7 @@ def bench_relay(database_url: str, amqp_url: str) -> float:
 
 
 def main() -> None:
-    server = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL") or DEFAULT_POSTGRES
-    broker = os.environ.get("TEST_AMQP_URL") or os.environ.get("AMQP_URL") or DEFAULT_AMQP
+    server, broker = configured_postgres(), configured_broker()
     database_url = create_database(server, prefix="edbench")
     amqp_url = create_vhost(broker, prefix="edbench")
     try:

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/search_people.py [--estates 100] [--per-kind 300] [--explain]
 
-Creates its own database (server of BENCH_DATABASE_URL / TEST_DATABASE_URL / DATABASE_URL, default
+Creates its own database (server of TEST_DATABASE_URL / DATABASE_URL, default
 postgres@127.0.0.1), loads 100 estates of 2,000 households through the household import (events
 and all), ANALYZEs, then sends searches through the whole Flask app in-process (token check,
 argument parsing, queries, JSON) - name prefix, full phone, last four, unit number - as a desk
@@ -14,7 +14,6 @@ under 30 ms (for the scoped callers; the admin's numbers are printed apart, for 
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
 import time
@@ -34,19 +33,12 @@ from owners.service_layer.unit_of_work import UnitOfWork
 from owners.settings import Settings
 from servicekit.auth import TokenVerifier, issue_token
 from servicekit.db import make_engine
-from servicekit.testing import DEFAULT_POSTGRES, create_database, drop_database
+from servicekit.testing import configured_postgres, create_database, drop_database
 from servicekit.tokens import generate_keypair
 
 LAYOUT = Layout(buildings=5, entrances=2, floors=25, rooms=8)  # 2,000 households an estate
 KINDS = ("name prefix", "full phone", "last four", "unit number")
 
-
-def server_url() -> str:
-    for name in ("BENCH_DATABASE_URL", "TEST_DATABASE_URL", "DATABASE_URL"):
-        url = os.environ.get(name, "")
-        if url.startswith("postgresql"):
-            return url
-    return DEFAULT_POSTGRES
 
 
 def load(engine: Engine, estates: int) -> list[str]:
@@ -124,7 +116,7 @@ def main() -> None:
     parser.add_argument("--per-kind", type=int, default=300)
     parser.add_argument("--explain", action="store_true")
     args = parser.parse_args()
-    url = create_database(server_url(), prefix="bench_search")
+    url = create_database(configured_postgres(), prefix="bench_search")
     engine = make_engine(url)
     try:
         upgrade(url)

@@ -76,20 +76,32 @@ def delete_vhost(vhost_url: str) -> None:
     rabbitmqctl("delete_vhost", unquote(urlsplit(vhost_url).path.lstrip("/")))
 
 
+def configured_postgres() -> str:
+    """The PostgreSQL server that tests and benchmarks use: ``TEST_DATABASE_URL``, else
+    ``DATABASE_URL`` when it names PostgreSQL, else the one on 127.0.0.1."""
+    for name in ("TEST_DATABASE_URL", "DATABASE_URL"):
+        url = os.environ.get(name, "")
+        if url.startswith("postgresql"):
+            return url
+    return DEFAULT_POSTGRES
+
+
+def configured_broker() -> str:
+    """The RabbitMQ broker that tests and benchmarks use: ``TEST_AMQP_URL``, ``AMQP_URL`` or 127.0.0.1."""
+    return os.environ.get("TEST_AMQP_URL") or os.environ.get("AMQP_URL") or DEFAULT_AMQP
+
+
 @pytest.fixture(scope="session")
 def postgres_server_url() -> Iterator[str]:
     """The PostgreSQL server tests create their databases on."""
-    url = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
-    if url and url.startswith("postgresql"):
-        yield url
-        return
-    if not url and _docker_available():
+    named = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
+    if not named and _docker_available():
         from testcontainers.postgres import PostgresContainer  # type: ignore[import-not-found]
 
         with PostgresContainer("postgres:16", driver="psycopg") as container:
             yield container.get_connection_url()
         return
-    yield DEFAULT_POSTGRES
+    yield configured_postgres()
 
 
 @pytest.fixture(scope="session")
@@ -109,7 +121,6 @@ def make_database(postgres_server_url: str) -> Iterator[Callable[[], str]]:
 @pytest.fixture(scope="session")
 def amqp_vhost_url() -> Iterator[str]:
     """A vhost of this test run's own on the broker of ``AMQP_URL``; deleted at the end."""
-    base = os.environ.get("TEST_AMQP_URL") or os.environ.get("AMQP_URL") or DEFAULT_AMQP
-    url = create_vhost(base)
+    url = create_vhost(configured_broker())
     yield url
     delete_vhost(url)
