@@ -11,6 +11,8 @@ export PATH="$root/.venv/bin:$PATH"
 export ESTATEDESK_VAR="${ESTATEDESK_VAR:-$root/var}"
 export AMQP_URL="${AMQP_URL:-amqp://guest:guest@localhost:5672/%2F}"
 export OWNERS_PORT="${OWNERS_PORT:-8001}"
+# Where gunicorn's workers share their Prometheus counters (emptied by gunicorn at every start).
+export PROMETHEUS_MULTIPROC_DIR="$ESTATEDESK_VAR/metrics"
 
 for tool in honcho owners servicekit-token gunicorn; do
   command -v "$tool" >/dev/null 2>&1 || { echo "error: '$tool' is not installed in .venv; run 'make run' from the repository root" >&2; exit 1; }

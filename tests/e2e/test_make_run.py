@@ -75,8 +75,14 @@ def test_make_run_brings_up_the_suite_with_the_demo_estate(tmp_path, amqp_vhost_
         token = subprocess.run(
             [str(ROOT / ".venv" / "bin" / "servicekit-token"), "issue", "--role", "service_desk_agent",
              "--estate", "*"], env=env, capture_output=True, text=True, check=True).stdout.strip()
-        status, found = _get(f"http://127.0.0.1:{port}/api/v1/people?q=%E5%BC%A0&page_size=5", token)
-        assert status == 200 and found["items"], found
+        for _ in range(4):  # enough requests that both gunicorn workers serve some
+            status, found = _get(f"http://127.0.0.1:{port}/api/v1/people?q=%E5%BC%A0&page_size=5", token)
+            assert status == 200 and found["items"], found
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
+            metrics = response.read().decode()
+        searches = [line for line in metrics.splitlines()
+                    if line.startswith("http_requests_total{") and 'endpoint="/api/v1/people"' in line]
+        assert sum(float(line.rsplit(" ", 1)[1]) for line in searches) == 4, searches
 
         outbox = tmp_path / "var" / "owners.sqlite3"
 
