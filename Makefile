@@ -11,11 +11,11 @@ VENV   := .venv
 BIN    := $(CURDIR)/$(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-# Every installable package of the repository, found by its pyproject.toml: the shared library and
-# each service under services/ (installed editable, with its [test] extras).
+# Every installable package of the repository, found by its pyproject.toml: the shared plumbing
+# (servicekit), the suite's policy (tenancy) and each service under services/ (installed editable, with its [test] extras).
 SERVICES   := $(patsubst services/%/pyproject.toml,%,$(wildcard services/*/pyproject.toml))
-PYPROJECTS := libs/servicekit/pyproject.toml $(foreach s,$(SERVICES),services/$(s)/pyproject.toml)
-PIP_TARGETS := -e 'libs/servicekit[postgres,test]' $(foreach s,$(SERVICES),-e 'services/$(s)[test]')
+PYPROJECTS := libs/servicekit/pyproject.toml libs/tenancy/pyproject.toml $(foreach s,$(SERVICES),services/$(s)/pyproject.toml)
+PIP_TARGETS := -e 'libs/servicekit[postgres,test]' -e libs/tenancy $(foreach s,$(SERVICES),-e 'services/$(s)[test]')
 
 export PATH := $(BIN):$(PATH)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1

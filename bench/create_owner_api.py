@@ -113,16 +113,17 @@ def seed(database_url: str, units: int) -> tuple[str, list[str]]:
     """An estate with one building of ``units`` units, through the owners use cases."""
     from sqlalchemy.orm import sessionmaker
 
+    from owners.service import SERVICE
     from owners.service_layer.estates import register_estate
     from owners.service_layer.places import add_building, add_unit
-    from owners.service_layer.unit_of_work import UnitOfWork
     from servicekit.db import make_engine
 
     engine = make_engine(database_url)
     sessions = sessionmaker(engine, expire_on_commit=False)
-    estate = register_estate(UnitOfWork(sessions), code="BENCH", name="基准花园")
-    building = add_building(UnitOfWork(sessions), estate["id"], "1", "1栋", floors=40)
-    unit_ids = [str(add_unit(UnitOfWork(sessions), building["id"], f"1-{100 + i}")["id"]) for i in range(units)]
+    estate = register_estate(SERVICE.unit_of_work(sessions), code="BENCH", name="基准花园")
+    building = add_building(SERVICE.unit_of_work(sessions), estate["id"], "1", "1栋", floors=40)
+    unit_ids = [str(add_unit(SERVICE.unit_of_work(sessions), building["id"], f"1-{100 + i}")["id"])
+                for i in range(units)]
     engine.dispose()
     return str(estate["id"]), unit_ids
 
@@ -248,12 +249,13 @@ def parse_args() -> argparse.Namespace:
 
 def run(owners_url: str, bare_url: str, args: argparse.Namespace, tmp: Path) -> dict[str, dict[str, Any]]:
     """Seed both databases, write the wrk scripts, measure both apps."""
-    from owners.migrate import upgrade
+    from owners.service import SERVICE
     from servicekit.auth import issue_token
+    from servicekit.migrate import upgrade
     from servicekit.tokens import generate_keypair
 
     for url in (owners_url, bare_url):
-        upgrade(url)
+        upgrade(SERVICE, url)
     estate_id, unit_ids = seed(owners_url, args.units)
     bare_estate, bare_units = seed(bare_url, 1)
     private, public = generate_keypair()

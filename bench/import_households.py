@@ -18,11 +18,11 @@ from sqlalchemy.orm import sessionmaker
 
 from owners.adapters.tables import metadata, outbox
 from owners.demo import Layout, demo_households_csv
-from owners.migrate import upgrade
+from owners.service import SERVICE
 from owners.service_layer.estates import register_estate
 from owners.service_layer.household_import import import_households
-from owners.service_layer.unit_of_work import UnitOfWork
 from servicekit.db import make_engine
+from servicekit.migrate import upgrade
 from servicekit.testing import configured_postgres, create_database, drop_database
 
 
@@ -45,11 +45,11 @@ def main() -> None:
     url = create_database(configured_postgres(), prefix="bench_import")
     engine = make_engine(url)
     try:
-        upgrade(url)
+        upgrade(SERVICE, url)
         sessions = sessionmaker(engine, expire_on_commit=False)
-        estate = register_estate(UnitOfWork(sessions), code="BENCH", name="基准花园")
+        estate = register_estate(SERVICE.unit_of_work(sessions), code="BENCH", name="基准花园")
         started = time.perf_counter()
-        report = import_households(UnitOfWork(sessions), estate["id"], data)
+        report = import_households(SERVICE.unit_of_work(sessions), estate["id"], data)
         seconds = time.perf_counter() - started
         with engine.connect() as conn:
             outbox_rows = conn.execute(select(func.count()).select_from(outbox.table)).scalar_one()

@@ -22,17 +22,18 @@ from typing import Any
 
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import sessionmaker
+from tenancy.roles import ROLES
 
 from owners.adapters.tables import buildings, contact_points, occupancies, people, units
 from owners.app import create_app
 from owners.demo import Layout, demo_households_csv
-from owners.migrate import upgrade
+from owners.service import SERVICE
 from owners.service_layer.estates import register_estate
 from owners.service_layer.household_import import import_households
-from owners.service_layer.unit_of_work import UnitOfWork
 from owners.settings import Settings
 from servicekit.auth import TokenVerifier, issue_token
 from servicekit.db import make_engine
+from servicekit.migrate import upgrade
 from servicekit.testing import configured_postgres, create_database, drop_database
 from servicekit.tokens import generate_keypair
 
@@ -46,9 +47,9 @@ def load(engine: Engine, estates: int) -> list[str]:
     sessions = sessionmaker(engine, expire_on_commit=False)
     ids, started = [], time.perf_counter()
     for i in range(estates):
-        estate = register_estate(UnitOfWork(sessions), code=f"E{i:03d}", name=f"花园{i:03d}")
+        estate = register_estate(SERVICE.unit_of_work(sessions), code=f"E{i:03d}", name=f"花园{i:03d}")
         data = demo_households_csv(LAYOUT, seed=i, first_number=i * 10_000).encode()
-        import_households(UnitOfWork(sessions), estate["id"], data)
+        import_households(SERVICE.unit_of_work(sessions), estate["id"], data)
         ids.append(str(estate["id"]))
     with engine.begin() as conn:  # committed: ANALYZE's statistics are transactional
         conn.execute(text("ANALYZE"))
@@ -119,12 +120,13 @@ def main() -> None:
     url = create_database(configured_postgres(), prefix="bench_search")
     engine = make_engine(url)
     try:
-        upgrade(url)
+        upgrade(SERVICE, url)
         estate_ids = load(engine, args.estates)
         private, public = generate_keypair()
         settings = Settings(database_url=url, amqp_url="amqp://unused", port=0, log_level="WARNING",
                             max_body_bytes=64 * 1024, max_import_bytes=64 * 1024 * 1024)
-        client = create_app(settings, TokenVerifier(public, issuer="bench", audience="estatedesk")).test_client()
+        verifier = TokenVerifier(public, issuer="bench", audience="estatedesk", roles=ROLES)
+        client = create_app(settings, verifier).test_client()
         rng = random.Random(1)
         callers = {"1 estate": estate_ids[:1], "10 estates": estate_ids[:10], "all estates (admin)": ["*"]}
         overall: dict[str, list[float]] = {"scoped": [], "admin": []}

@@ -18,15 +18,17 @@ import yaml
 from flask.testing import FlaskClient
 from jsonschema import Draft202012Validator, FormatChecker
 from sqlalchemy import Engine, select
+from tenancy.roles import ROLES
 
 from owners.adapters.tables import outbox
 from owners.app import create_app
 from owners.domain import events
-from owners.migrate import upgrade
+from owners.service import SERVICE
 from owners.settings import Settings
 from servicekit.auth import TokenVerifier, issue_token
 from servicekit.db import make_engine
 from servicekit.envelope import parse
+from servicekit.migrate import upgrade
 from servicekit.tokens import generate_keypair
 
 CONTRACTS = Path(__file__).resolve().parents[2] / "services" / "owners" / "contracts"
@@ -53,11 +55,11 @@ def _schema_path(type_: str) -> Path:
 def owners(make_database: Callable[[], str]) -> Iterator[tuple[FlaskClient, Callable[..., dict[str, str]], Engine]]:
     """A real owners app on a fresh database, a token maker, and the database."""
     url = make_database()
-    upgrade(url)
+    upgrade(SERVICE, url)
     private, public = generate_keypair()
     settings = Settings(database_url=url, amqp_url="amqp://unused", port=0, log_level="WARNING",
                         max_body_bytes=64 * 1024, max_import_bytes=1024 * 1024)
-    app = create_app(settings, TokenVerifier(public, issuer="contracts", audience="estatedesk"))
+    app = create_app(settings, TokenVerifier(public, issuer="contracts", audience="estatedesk", roles=ROLES))
 
     def token(role: str = "operator_admin") -> dict[str, str]:
         signed = issue_token(private, subject="contract-test", role=role, estates=["*"], issuer="contracts",

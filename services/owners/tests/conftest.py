@@ -12,13 +12,15 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Engine, text
+from tenancy.roles import ROLES
 
 from owners.adapters.tables import metadata
 from owners.app import create_app
-from owners.migrate import upgrade
+from owners.service import SERVICE
 from owners.settings import Settings
 from servicekit.auth import TokenVerifier, issue_token
 from servicekit.db import make_engine
+from servicekit.migrate import upgrade
 from servicekit.tokens import generate_keypair
 
 ISSUER, AUDIENCE = "test-issuer", "estatedesk"
@@ -32,7 +34,7 @@ def keys() -> tuple[str, str]:
 @pytest.fixture(scope="session")
 def database_url(make_database: Callable[[], str]) -> str:
     url = make_database()
-    upgrade(url)
+    upgrade(SERVICE, url)
     return url
 
 
@@ -51,7 +53,7 @@ def settings(database_url: str) -> Settings:
 
 @pytest.fixture(scope="session")
 def app(settings: Settings, keys: tuple[str, str]) -> Flask:
-    return create_app(settings, TokenVerifier(keys[1], issuer=ISSUER, audience=AUDIENCE))
+    return create_app(settings, TokenVerifier(keys[1], issuer=ISSUER, audience=AUDIENCE, roles=ROLES))
 
 
 @pytest.fixture

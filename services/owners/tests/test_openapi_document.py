@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import json
+from functools import partial
 
 from owners.cli import main
-from owners.openapi import CONTRACT, openapi_document, render
+from owners.service import SERVICE
+from servicekit import openapi
+from servicekit.openapi import render
+
+CONTRACT = openapi.contract_path(SERVICE)
+openapi_document = partial(openapi.openapi_document, SERVICE)
 
 
 def test_the_committed_document_is_what_the_app_generates():

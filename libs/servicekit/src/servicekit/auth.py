@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -21,11 +21,6 @@ from servicekit.config import env_str, var_dir
 
 ALGORITHM = "EdDSA"
 ALL_ESTATES = "*"
-ROLES = frozenset({
-    "operator_admin", "estate_manager", "service_desk_agent", "technician", "owner", "integration_client",
-})
-# Permission to see full phone and ID numbers; every reveal is audited by the service.
-REVEAL_PERSONAL_DATA = "pii:reveal"
 
 S = TypeVar("S", bound=Select[Any])
 
@@ -74,15 +69,19 @@ def _estate_values(estates: frozenset[str], column: ColumnElement[Any]) -> list[
 class TokenVerifier:
     """Verifies bearer tokens against the gateway's public key.
 
+    ``roles`` is the closed list of roles a token may carry (the suite's policy, given by the
+    service); a token with any other role is refused.
+
     A token that verified is remembered, by its exact text, until it expires: a client sends the
     same token with every request, and checking its signature and claims again each time was the
     largest single cost of a short request. Only successes are remembered, never past ``exp``
     (plus the leeway the check itself allows), and at most ``cache_size`` of them per process.
     """
 
-    def __init__(self, public_key_pem: str, *, issuer: str, audience: str, leeway: int = 30,
-                 cache_size: int = 4096) -> None:
+    def __init__(self, public_key_pem: str, *, issuer: str, audience: str, roles: Collection[str],
+                 leeway: int = 30, cache_size: int = 4096) -> None:
         self._key = public_key_pem
+        self.roles = frozenset(roles)
         self.issuer = issuer
         self.audience = audience
         self.leeway = leeway
@@ -90,14 +89,14 @@ class TokenVerifier:
         self._verified: dict[str, tuple[Principal, float]] = {}
 
     @classmethod
-    def from_env(cls) -> TokenVerifier:
+    def from_env(cls, roles: Collection[str]) -> TokenVerifier:
         """``JWT_PUBLIC_KEY`` (PEM) or ``JWT_PUBLIC_KEY_FILE`` (default ``var/keys/jwt-public.pem``)."""
         pem = env_str("JWT_PUBLIC_KEY", "")
         if not pem:
             path = Path(env_str("JWT_PUBLIC_KEY_FILE", str(var_dir() / "keys" / "jwt-public.pem")))
             pem = path.read_text() if path.exists() else ""
         return cls(pem, issuer=env_str("JWT_ISSUER", "estatedesk-gateway"),
-                   audience=env_str("JWT_AUDIENCE", "estatedesk"))
+                   audience=env_str("JWT_AUDIENCE", "estatedesk"), roles=roles)
 
     def verify(self, token: str) -> Principal:
         remembered = self._verified.get(token)
@@ -112,7 +111,7 @@ class TokenVerifier:
             )
         except jwt.PyJWTError as exc:
             raise AuthError(f"invalid token: {exc}") from exc
-        principal = principal_from_claims(claims)
+        principal = principal_from_claims(claims, self.roles)
         if len(self._verified) >= self.cache_size:
             self._verified.clear()  # bounded, and simpler than an LRU for tokens that live minutes
         # PyJWT accepts a token until exp + leeway; so does the cache, never longer.
@@ -120,9 +119,10 @@ class TokenVerifier:
         return principal
 
 
-def principal_from_claims(claims: dict[str, Any]) -> Principal:
+def principal_from_claims(claims: dict[str, Any], roles: Collection[str]) -> Principal:
+    """The caller a verified token names; its role must be one of ``roles``."""
     role = claims.get("role")
-    if role not in ROLES:
+    if role not in roles:
         raise AuthError(f"unknown role {role!r}")
     estates = claims.get("estates")
     if not isinstance(estates, list) or not all(isinstance(e, str) for e in estates):
@@ -147,12 +147,10 @@ def issue_token(
     private_key_pem: str, *, subject: str, role: str, estates: Iterable[str], issuer: str, audience: str,
     ttl_seconds: int = 3600, permissions: Iterable[str] = (), now: int | None = None,
 ) -> str:
-    """Sign a token (development and tests; the gateway does this in production)."""
-    import time
+    """Sign a token (development and tests; the gateway does this in production). The role is
+    not checked here: the verifying service holds the list of roles it accepts."""
 
     issued = int(time.time()) if now is None else now
-    if role not in ROLES:
-        raise ValueError(f"unknown role {role!r}; one of {sorted(ROLES)}")
     claims = {
         "iss": issuer, "aud": audience, "sub": subject, "iat": issued, "exp": issued + ttl_seconds,
         "role": role, "estates": list(estates), "perms": list(permissions),

@@ -27,3 +27,10 @@ def on_starting(server: Any) -> None:
 
 def child_exit(server: Any, worker: Any) -> None:
     multiprocess.mark_process_dead(worker.pid)
+
+
+def bind_and_workers(service: str, default_port: int) -> tuple[str, int]:
+    """gunicorn's ``bind`` and ``workers`` for ``service``: ``<SERVICE>_PORT``, ``<SERVICE>_WEB_WORKERS`` (2)."""
+    prefix = service.upper()
+    port = os.environ.get(f"{prefix}_PORT", str(default_port))
+    return f"0.0.0.0:{port}", int(os.environ.get(f"{prefix}_WEB_WORKERS", "2"))

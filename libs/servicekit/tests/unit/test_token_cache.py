@@ -9,6 +9,9 @@ import pytest
 from servicekit.auth import AuthError, TokenVerifier, issue_token
 from servicekit.tokens import generate_keypair
 
+# The roles these tests' tokens carry; a service passes the suite's closed list (tenancy.roles).
+ROLES = frozenset({"operator_admin", "service_desk_agent"})
+
 PRIVATE, PUBLIC = generate_keypair()
 
 
@@ -18,7 +21,7 @@ def _token(ttl: int = 60, subject: str = "desk-1") -> str:
 
 
 def test_a_verified_token_is_answered_from_memory_with_the_same_principal():
-    verifier = TokenVerifier(PUBLIC, issuer="gw", audience="estatedesk")
+    verifier = TokenVerifier(PUBLIC, issuer="gw", audience="estatedesk", roles=ROLES)
     token = _token()
     first = verifier.verify(token)
     verifier._key = ""  # a second signature check would now fail: the answer must come from memory
@@ -26,7 +29,7 @@ def test_a_verified_token_is_answered_from_memory_with_the_same_principal():
 
 
 def test_a_remembered_token_is_refused_once_it_expires():
-    verifier = TokenVerifier(PUBLIC, issuer="gw", audience="estatedesk", leeway=0)
+    verifier = TokenVerifier(PUBLIC, issuer="gw", audience="estatedesk", roles=ROLES, leeway=0)
     token = _token(ttl=1)
     verifier.verify(token)
     time.sleep(1.1)
@@ -35,7 +38,7 @@ def test_a_remembered_token_is_refused_once_it_expires():
 
 
 def test_failures_are_not_remembered_and_memory_is_bounded():
-    verifier = TokenVerifier(PUBLIC, issuer="gw", audience="estatedesk", cache_size=2)
+    verifier = TokenVerifier(PUBLIC, issuer="gw", audience="estatedesk", roles=ROLES, cache_size=2)
     with pytest.raises(AuthError):
         verifier.verify("not-a-token")
     assert verifier._verified == {}

@@ -24,6 +24,8 @@ from servicekit.web import (
 )
 
 PRIVATE, PUBLIC = generate_keypair()
+# The roles these tests' tokens carry; a service passes the suite's closed list (tenancy.roles).
+ROLES = frozenset({"operator_admin", "service_desk_agent"})
 
 
 class ThingSchema(Schema):
@@ -52,7 +54,7 @@ def _app(ready: bool = True) -> Flask:
 
     install_problem_details(app)
     install_observability(app, "t", {"database": database})
-    install_authentication(app, TokenVerifier(PUBLIC, issuer="gw", audience="estatedesk"))
+    install_authentication(app, TokenVerifier(PUBLIC, issuer="gw", audience="estatedesk", roles=ROLES))
     ProblemDetailsApi(app).register_blueprint(blp)
     return app
 

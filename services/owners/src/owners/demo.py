@@ -28,11 +28,12 @@ from owners.adapters.tables import buildings, estates, staff, territories
 from owners.domain import events
 from owners.domain.households import read_households
 from owners.domain.staff import StaffRole, skills_of
+from owners.service import SERVICE
 from owners.service_layer.household_import import ImportReport, record_households
-from owners.service_layer.rows import now
-from owners.service_layer.unit_of_work import UnitOfWork
 from owners.settings import Settings
 from servicekit.db import make_engine
+from servicekit.rows import now
+from servicekit.unit_of_work import UnitOfWork
 
 CODE = "DEMO"
 ESTATE = {"code": CODE, "name": "阳光花园", "city": "深圳", "address": "深圳市南山区示例路 1 号（虚构）"}
@@ -68,14 +69,14 @@ def load_demo(settings: Settings) -> int:
     engine = make_engine(settings.database_url)
     try:
         sessions = sessionmaker(engine, expire_on_commit=False)
-        existing = _demo_estate_id(UnitOfWork(sessions))
+        existing = _demo_estate_id(SERVICE.unit_of_work(sessions))
         if existing is not None:
             print(f"demo estate {ESTATE['name']} ({CODE}) is already loaded; estate id: {existing}")
             return 0
         try:
-            estate_id, report, team = load_demo_estate(UnitOfWork(sessions))
+            estate_id, report, team = load_demo_estate(SERVICE.unit_of_work(sessions))
         except IntegrityError:  # another loader won the race (the estate code is unique): its estate is the demo
-            existing = _demo_estate_id(UnitOfWork(sessions))
+            existing = _demo_estate_id(SERVICE.unit_of_work(sessions))
             if existing is None:
                 raise
             print(f"demo estate {ESTATE['name']} ({CODE}) is already loaded; estate id: {existing}")

@@ -16,10 +16,11 @@ from sqlalchemy.orm import sessionmaker
 from owners.adapters.tables import estates
 from owners.domain.errors import DomainError
 from owners.domain.households import BadRow
+from owners.service import SERVICE
 from owners.service_layer.household_import import ImportReport, import_households
-from owners.service_layer.unit_of_work import UnitOfWork
 from owners.settings import Settings
 from servicekit.db import make_engine
+from servicekit.unit_of_work import UnitOfWork
 
 
 def import_households_cli(settings: Settings, estate_code: str, csv_file: str, *, skip_bad_rows: bool = False) -> int:
@@ -27,7 +28,7 @@ def import_households_cli(settings: Settings, estate_code: str, csv_file: str, *
     engine = make_engine(settings.database_url)
     try:
         sessions = sessionmaker(engine, expire_on_commit=False)
-        estate_id = _estate_id(UnitOfWork(sessions), estate_code)
+        estate_id = _estate_id(SERVICE.unit_of_work(sessions), estate_code)
         if estate_id is None:
             print(f"no estate with code {estate_code!r}", file=sys.stderr)
             return 2
@@ -35,7 +36,7 @@ def import_households_cli(settings: Settings, estate_code: str, csv_file: str, *
         if data is None:
             return 2
         try:
-            report = import_households(UnitOfWork(sessions), estate_id, data, skip_bad_rows=skip_bad_rows)
+            report = import_households(SERVICE.unit_of_work(sessions), estate_id, data, skip_bad_rows=skip_bad_rows)
         except DomainError as exc:
             _print_bad_rows(exc.errors)
             print(f"{exc}", file=sys.stderr)

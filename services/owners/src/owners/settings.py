@@ -1,30 +1,19 @@
-"""The owners service's settings, read from the environment once at start-up."""
+"""The owners service's own settings, beside those every service has (servicekit.settings)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from servicekit.config import amqp_url, database_url, env_int, env_str
-
-SERVICE = "owners"
+from servicekit.config import env_int
+from servicekit.settings import ServiceSettings
 
 
 @dataclass(frozen=True)
-class Settings:
-    database_url: str
-    amqp_url: str
-    port: int
-    log_level: str
-    max_body_bytes: int
-    max_import_bytes: int
+class Settings(ServiceSettings):
+    # A household CSV may be far larger than any JSON body (<PREFIX>_MAX_IMPORT_BYTES).
+    max_import_bytes: int = 64 * 1024 * 1024
 
     @classmethod
-    def from_env(cls) -> Settings:
-        return cls(
-            database_url=database_url(SERVICE),
-            amqp_url=amqp_url(),
-            port=env_int("OWNERS_PORT", 8001, minimum=1),
-            log_level=env_str("LOG_LEVEL", "INFO"),
-            max_body_bytes=env_int("OWNERS_MAX_BODY_BYTES", 256 * 1024, minimum=1024),
-            max_import_bytes=env_int("OWNERS_MAX_IMPORT_BYTES", 64 * 1024 * 1024, minimum=1024),
-        )
+    def own_from_env(cls, prefix: str) -> dict[str, Any]:
+        return {"max_import_bytes": env_int(f"{prefix}_MAX_IMPORT_BYTES", cls.max_import_bytes, minimum=1024)}

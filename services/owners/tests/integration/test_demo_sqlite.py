@@ -4,22 +4,26 @@ from __future__ import annotations
 
 import dataclasses
 
+from tenancy.roles import ROLES
+
 from owners.app import create_app
 from owners.demo import load_demo
-from owners.migrate import upgrade
+from owners.service import SERVICE
 from servicekit.auth import TokenVerifier, issue_token
+from servicekit.migrate import upgrade
 from servicekit.tokens import generate_keypair
 
 
 def test_the_demo_loads_and_is_searchable_on_sqlite(settings, tmp_path, capsys):
     sqlite = dataclasses.replace(settings, database_url=f"sqlite:///{tmp_path / 'owners.sqlite3'}")
-    upgrade(sqlite.database_url)
+    upgrade(SERVICE, sqlite.database_url)
     assert load_demo(sqlite) == 0
     estate_id = capsys.readouterr().out.split()[-1]
     assert load_demo(sqlite) == 0 and capsys.readouterr().out.split()[-1] == estate_id
 
     private, public = generate_keypair()
-    client = create_app(sqlite, TokenVerifier(public, issuer="sqlite-test", audience="estatedesk")).test_client()
+    verifier = TokenVerifier(public, issuer="sqlite-test", audience="estatedesk", roles=ROLES)
+    client = create_app(sqlite, verifier).test_client()
     token = issue_token(private, subject="desk", role="service_desk_agent", estates=[estate_id],
                         issuer="sqlite-test", audience="estatedesk")
     headers = {"Authorization": f"Bearer {token}"}

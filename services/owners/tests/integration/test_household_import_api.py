@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
+from tenancy.roles import ROLES
 
 from owners.adapters.tables import (
     buildings,
@@ -24,8 +25,8 @@ from owners.adapters.tables import (
 )
 from owners.app import create_app
 from owners.imports import import_households_cli
+from owners.service import SERVICE
 from owners.service_layer.places import add_building
-from owners.service_layer.unit_of_work import UnitOfWork
 from servicekit.auth import TokenVerifier
 
 EXAMPLE = Path(__file__).parents[2] / "contracts" / "examples" / "households.csv"
@@ -141,7 +142,7 @@ def test_a_later_file_adds_to_existing_buildings_units_and_people(client, auth, 
 
 
 def test_a_new_unit_above_a_known_buildings_top_floor_is_a_bad_row(client, auth, estate, db, engine):
-    add_building(UnitOfWork(sessionmaker(engine)), estate, "9", "9栋", floors=10)
+    add_building(SERVICE.unit_of_work(sessionmaker(engine)), estate, "9", "9栋", floors=10)
     response = post_csv(client, auth(), estate, HEADER + "9,1101,11,owner,张伟,,,,\n9,901,9,owner,李娜,,,,\n")
     assert response.status_code == 422
     assert response.json["errors"]["rows"] == [{"line": 2, "errors": {"floor": ["building 9 has 10 floors"]}}]
@@ -189,7 +190,8 @@ def test_the_body_must_be_csv(client, auth, estate):
 
 def test_only_the_import_route_takes_more_than_the_app_wide_limit_and_only_up_to_its_own(settings, keys, auth, db):
     small = dataclasses.replace(settings, max_body_bytes=1024, max_import_bytes=4096)
-    client = create_app(small, TokenVerifier(keys[1], issuer="test-issuer", audience="estatedesk")).test_client()
+    verifier = TokenVerifier(keys[1], issuer="test-issuer", audience="estatedesk", roles=ROLES)
+    client = create_app(small, verifier).test_client()
     estate = client.post("/api/v1/estates", json={"code": "SUN", "name": "阳光花园"}, headers=auth()).json["id"]
     rows = "".join(f"1,{100 + i},1,owner,住户{i},,,,\n" for i in range(60))
     assert 1024 < len((HEADER + rows).encode()) < 4096

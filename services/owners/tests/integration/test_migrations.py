@@ -8,8 +8,9 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from owners.adapters.tables import metadata
-from owners.migrate import alembic_config, upgrade
+from owners.service import SERVICE
 from servicekit.db import make_engine
+from servicekit.migrate import alembic_config, upgrade
 
 
 def _differences(url: str) -> list:
@@ -22,17 +23,17 @@ def _differences(url: str) -> list:
 
 
 def test_there_is_a_single_head():
-    assert len(ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads()) == 1
+    assert len(ScriptDirectory.from_config(alembic_config(SERVICE, "sqlite://")).get_heads()) == 1
 
 
 def test_upgrading_postgresql_gives_the_declared_schema(make_database):
     url = make_database()
-    upgrade(url)
+    upgrade(SERVICE, url)
     assert _differences(url) == []
 
 
 def test_upgrading_the_embedded_sqlite_gives_the_declared_schema(tmp_path):
     url = f"sqlite:///{tmp_path / 'owners.sqlite3'}"
-    upgrade(url)
-    upgrade(url)  # a second run (every make run migrates) changes nothing
+    upgrade(SERVICE, url)
+    upgrade(SERVICE, url)  # a second run (every make run migrates) changes nothing
     assert _differences(url) == []

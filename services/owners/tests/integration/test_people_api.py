@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from tenancy.permissions import REVEAL_PERSONAL_DATA
 
 from owners.adapters.tables import contact_points, pii_reveals
-from servicekit.auth import REVEAL_PERSONAL_DATA
 
 
 def test_creating_an_owner_with_a_unit_writes_person_contacts_occupancy_and_two_events(
@@ -169,5 +169,5 @@ def test_technicians_read_people_but_do_not_register_them(client, auth, make_pla
 def test_database_errors_are_logged_without_their_parameters(app):
     # An unexpected database error is logged with its statement; its parameters (phone numbers)
     # must not be in it.
-    engine = app.extensions["owners.sessions"].kw["bind"]
+    engine = app.extensions["servicekit.sessions"].kw["bind"]
     assert engine.hide_parameters is True

@@ -12,11 +12,12 @@ from sqlalchemy.orm import sessionmaker
 
 from owners.adapters.tables import contact_points, metadata, occupancies, outbox, people
 from owners.domain.errors import NotFound
+from owners.service import SERVICE
 from owners.service_layer.estates import register_estate
 from owners.service_layer.people import register_person
 from owners.service_layer.places import add_building, add_unit
-from owners.service_layer.unit_of_work import UnitOfWork
 from servicekit.db import make_engine
+from servicekit.unit_of_work import UnitOfWork
 
 
 @pytest.fixture(params=["postgresql", "sqlite"])
@@ -29,7 +30,7 @@ def engine(request, db, tmp_path) -> Engine:
 
 
 def _uow(engine: Engine) -> UnitOfWork:
-    return UnitOfWork(sessionmaker(engine, expire_on_commit=False))
+    return SERVICE.unit_of_work(sessionmaker(engine, expire_on_commit=False))
 
 
 def _unit(engine: Engine, code: str) -> tuple[uuid.UUID, uuid.UUID]:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
+from tenancy.permissions import REVEAL_PERSONAL_DATA
 
 from owners.adapters.tables import pii_reveals
-from servicekit.auth import REVEAL_PERSONAL_DATA
 
 
 def _household(make_place, make_person, code="SUN"):

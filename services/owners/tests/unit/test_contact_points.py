@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from tenancy.privacy import mask_id_number, mask_phone
 
 from owners.domain.contacts import Channel, ContactKind, InvalidContact, last4, normalize, normalize_mobile
 from owners.domain.errors import Invalid
 from owners.domain.people import MAX_CONTACT_POINTS, contact_points_of, preferred_channel
-from servicekit.privacy import mask_id_number, mask_phone
 
 
 @pytest.mark.parametrize("raw", ["13812345678", "138 1234 5678", "138-1234-5678", "+86 138 1234 5678",

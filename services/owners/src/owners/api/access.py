@@ -1,40 +1,30 @@
-"""Who may do what in the owners service, and the estate scope of every lookup."""
+"""Who may do what in the owners service, and the estate of every row a request can name.
+
+Each view says who may call it with ``@blp.allow(roles)`` (roles from tenancy.roles, the suite's
+policy); the blueprint then checks every row the request names against the caller's estates, by
+the table below, before the view runs.
+"""
 
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID
 
-from flask_smorest import abort
-from sqlalchemy import Table, select
+from owners.adapters.tables import buildings, estates, occupancies, people, staff, territories, units, visitors
+from servicekit.access import InEstate, ScopedBlueprint
 
-from owners.service_layer.unit_of_work import UnitOfWork
-from servicekit.auth import Principal
-from servicekit.web import current_principal
-
-STAFF_ROLES = frozenset({"operator_admin", "estate_manager", "service_desk_agent", "technician", "integration_client"})
-MANAGERS = frozenset({"operator_admin", "estate_manager"})
-DESK = frozenset({"operator_admin", "estate_manager", "service_desk_agent", "integration_client"})
-
-
-def require(roles: frozenset[str]) -> Principal:
-    """The caller, if their role is one of ``roles``; otherwise answer 403."""
-    principal = current_principal()
-    if principal.role not in roles:
-        abort(403, message=f"role {principal.role!r} may not do this")
-    return principal
+SCOPE = {
+    "estate_id": InEstate(estates, "estate", estate_column="id"),
+    "building_id": InEstate(buildings, "building"),
+    "unit_id": InEstate(units, "unit"),
+    "host_unit_id": InEstate(units, "unit"),
+    "person_id": InEstate(people, "person"),
+    "occupancy_id": InEstate(occupancies, "occupancy"),
+    "staff_id": InEstate(staff, "staff member"),
+    "territory_id": InEstate(territories, "territory"),
+    "visitor_id": InEstate(visitors, "visitor"),
+}
 
 
-def require_estate(principal: Principal, estate_id: UUID) -> None:
-    """An estate outside the caller's scope answers 404, exactly like one that does not exist."""
-    if not principal.can_see(estate_id):
-        abort(404, message="no such estate")
-
-
-def get_in_scope(uow: UnitOfWork, table: Table, id_: UUID, principal: Principal, what: str,
-                 *, estate_key: str = "estate_id") -> Any:
-    """One row by id, or 404 when it does not exist or belongs to an estate the caller cannot see."""
-    row = uow.execute(select(table).where(table.c.id == id_)).mappings().first()
-    if row is None or not principal.can_see(row[estate_key]):
-        abort(404, message=f"no such {what}")
-    return row
+def blueprint(name: str, import_name: str, **kwargs: Any) -> ScopedBlueprint:
+    """A blueprint of the owners API whose views check their callers by :data:`SCOPE`."""
+    return ScopedBlueprint(name, import_name, scope=SCOPE, **kwargs)

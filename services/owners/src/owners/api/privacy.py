@@ -1,4 +1,6 @@
-"""Phone numbers in responses: masked (``138****5678``) unless the caller may and asks to see them."""
+"""Phone numbers in responses, in one place: masked (``138****5678``) unless the caller may and
+asks to see them. Everything the API shows of a person, a member of staff or a visitor goes
+through one of these; the use cases and the read side return numbers as stored."""
 
 from __future__ import annotations
 
@@ -7,9 +9,10 @@ from typing import Any
 
 from flask_smorest import abort
 from marshmallow import Schema, fields
+from tenancy.permissions import REVEAL_PERSONAL_DATA
+from tenancy.privacy import mask_phone
 
-from servicekit.auth import REVEAL_PERSONAL_DATA, Principal
-from servicekit.privacy import mask_phone
+from servicekit.auth import Principal
 
 # Kinds whose value is a phone number; an "other" contact point is nearly always a landline.
 PHONE_KINDS = frozenset({"mobile", "other"})
@@ -33,3 +36,29 @@ def contact_value(kind: str | None, value: str | None, reveal: bool) -> str | No
 
 def masked_points(points: Iterable[Mapping[str, Any]], reveal: bool) -> list[dict[str, Any]]:
     return [{**cp, "value": contact_value(cp["kind"], cp["value"], reveal)} for cp in points]
+
+
+def shown_person(person: Mapping[str, Any], reveal: bool = False) -> dict[str, Any]:
+    return {**person, "contact_points": masked_points(person["contact_points"], reveal)}
+
+
+def shown_unit_contacts(unit_id: Any, contacts: Iterable[Mapping[str, Any]], reveal: bool) -> dict[str, Any]:
+    return {"unit_id": unit_id, "contacts": masked_points(contacts, reveal)}
+
+
+def shown_staff(member: Mapping[str, Any]) -> dict[str, Any]:
+    return {**member, "mobile": mask_phone(member["mobile"])}
+
+
+def shown_visitor(visitor: Mapping[str, Any]) -> dict[str, Any]:
+    return {**visitor, "visitor_mobile": mask_phone(visitor["visitor_mobile"])}
+
+
+def shown_hits(page: Mapping[str, Any]) -> dict[str, Any]:
+    """A page of the people search: every mobile masked (X-2: the search list never shows one whole)."""
+    return {**page, "items": [{**hit, "mobiles": [mask_phone(m) for m in hit["mobiles"]]} for hit in page["items"]]}
+
+
+def shown_page(page: Mapping[str, Any], shown: Any) -> dict[str, Any]:
+    """A page of a list with each item through ``shown``."""
+    return {**page, "items": [shown(item) for item in page["items"]]}

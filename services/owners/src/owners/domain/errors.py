@@ -1,23 +1,6 @@
-"""What can go wrong in a use case, in the service centre's words; the API maps each to a 4xx."""
+"""What can go wrong in a use case: the general kinds every service shares (servicekit.errors),
+named here so the domain's modules say what they raise. The web layer maps each to a 4xx."""
 
+from servicekit.errors import Conflict, DomainError, Invalid, NotFound
 
-class DomainError(Exception):
-    status = 422
-
-    def __init__(self, message: str, *, errors: dict | None = None) -> None:
-        super().__init__(message)
-        self.errors = errors
-
-
-class NotFound(DomainError):
-    status = 404
-
-
-class Conflict(DomainError):
-    """The request contradicts what is recorded (a duplicate code, a second active move-in...)."""
-
-    status = 409
-
-
-class Invalid(DomainError):
-    status = 422
+__all__ = ["Conflict", "DomainError", "Invalid", "NotFound"]

@@ -16,7 +16,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from owners.domain.contacts import LANGUAGES, Channel, InvalidContact, normalize_mobile
+from owners.domain.contacts import LANGUAGES, Channel, ContactKind, InvalidContact, normalize, normalize_mobile
+from owners.domain.people import unreachable_without
 from owners.domain.places import BUILDING_CODE, LOWEST_FLOOR, UNIT_NUMBER
 from owners.domain.unit_contacts import MAX_CONTACTS
 
@@ -37,11 +38,12 @@ ROLES = ("owner", "tenant", "family", "other")
 CHANNEL_ALIASES = {"短信": "sms", "邮件": "email", "电话": "phone", "app": "app", "应用": "app"}
 LANGUAGE_ALIASES = {"zh-cn": "zh-CN", "zh": "zh-CN", "中文": "zh-CN", "en": "en", "英文": "en", "english": "en"}
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
 _AREA_UNIT = re.compile(r"\s*(㎡|m²|m2|平方米|平米)$", re.IGNORECASE)
 _MAX_AREA = Decimal("999999.99")  # Numeric(8, 2)
 _HIGHEST_FLOOR = 300
+# The contact points a row can carry: its mobile and e-mail columns.
+_ROW_KINDS = frozenset({ContactKind.MOBILE, ContactKind.EMAIL})
 
 
 class InvalidFile(ValueError):
@@ -188,13 +190,14 @@ def parse_row(line: int, columns: list[str], values: list[str]) -> HouseholdRow 
 def _check_channel(fields_: dict[str, Any]) -> dict[str, list[str]]:
     """A preferred channel must be reachable with the contact points on the same row."""
     channel = fields_.get("preferred_channel")
-    if channel == Channel.SMS and not fields_.get("mobile"):
-        return {"preferred_channel": ["sms needs a mobile on the same row"]}
-    if channel == Channel.EMAIL and not fields_.get("email"):
-        return {"preferred_channel": ["email needs an email on the same row"]}
-    if channel == Channel.PHONE and not fields_.get("mobile"):
-        return {"preferred_channel": ["phone needs a mobile on the same row"]}
-    return {}
+    if channel is None:
+        return {}
+    on_row = {kind for kind in _ROW_KINDS if fields_.get(kind.value)}
+    missing = unreachable_without(Channel(channel), on_row) & _ROW_KINDS
+    if not missing:
+        return {}
+    wanted = " or ".join(sorted(missing))
+    return {"preferred_channel": [f"{channel} needs {'an' if wanted[0] in 'aeiou' else 'a'} {wanted} on the same row"]}
 
 
 def _text(limit: int) -> Any:
@@ -256,9 +259,12 @@ def _mobile(value: str) -> str:
 
 
 def _email(value: str) -> str:
-    if len(value) > 200 or not _EMAIL.match(value):
+    if len(value) > 200:
         raise ValueError(f"{value!r} is not an e-mail address")
-    return value.lower()
+    try:
+        return normalize(ContactKind.EMAIL, value)
+    except InvalidContact as exc:
+        raise ValueError(str(exc)) from None
 
 
 def _date(value: str) -> date:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
 from typing import Any
 
@@ -74,6 +74,14 @@ def _with_one_preferred(points: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return points
 
 
+def unreachable_without(channel: Channel, kinds: Iterable[ContactKind]) -> frozenset[ContactKind]:
+    """The one rule of a reachable channel (the API and the household import both ask it): the kinds
+    of contact point of which ``channel`` needs one, when ``kinds`` has none of them; empty when
+    the channel can be used. A phone call reaches a mobile or a landline ("other")."""
+    needs = _CHANNEL_NEEDS[channel]
+    return needs if needs and not needs & set(kinds) else frozenset()
+
+
 def preferred_channel(requested: Channel | str | None, points: Sequence[Mapping[str, Any]]) -> Channel:
     """The channel notices use: the one requested if the person can be reached on it, otherwise
     (when none was requested) the channel of their preferred contact point, or the app."""
@@ -82,9 +90,9 @@ def preferred_channel(requested: Channel | str | None, points: Sequence[Mapping[
         preferred = next((cp for cp in points if cp["preferred"]), None)
         return _CHANNEL_OF_KIND[ContactKind(preferred["kind"])] if preferred else Channel.APP
     channel = Channel(requested)
-    needs = _CHANNEL_NEEDS[channel]
-    if needs and not needs & kinds:
-        wanted = " or ".join(sorted(needs))
+    missing = unreachable_without(channel, kinds)
+    if missing:
+        wanted = " or ".join(sorted(missing))
         raise Invalid(f"preferred channel {channel} needs a {wanted} contact point",
                       errors={"preferred_channel": [f"{channel} needs a {wanted} contact point"]})
     return channel

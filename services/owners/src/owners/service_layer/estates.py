@@ -12,7 +12,7 @@ from sqlalchemy import insert, select, update
 from owners.adapters.tables import estates
 from owners.domain import events
 from owners.domain.errors import Conflict, NotFound
-from owners.service_layer.unit_of_work import UnitOfWork
+from servicekit.unit_of_work import UnitOfWork
 
 
 def register_estate(uow: UnitOfWork, *, code: str, name: str, city: str = "", address: str = "") -> dict[str, Any]:

@@ -25,8 +25,6 @@ from uuid import UUID
 from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from owners.adapters.bulk import insert_rows
-from owners.adapters.integrity import violation
 from owners.adapters.tables import (
     buildings,
     contact_points,
@@ -47,8 +45,10 @@ from owners.domain.households import (
     read_households,
 )
 from owners.domain.people import contact_points_of, preferred_channel
-from owners.service_layer.rows import get_row, now, write
-from owners.service_layer.unit_of_work import UnitOfWork
+from servicekit.bulk import insert_rows
+from servicekit.integrity import violation
+from servicekit.rows import get_row, now, write
+from servicekit.unit_of_work import UnitOfWork
 
 UNITS_PER_BATCH = 1000
 _CONCURRENT = "the estate's buildings or units changed during the import; nothing was imported, try again"

@@ -17,8 +17,8 @@ from owners.domain import events
 from owners.domain.errors import Conflict, NotFound
 from owners.domain.occupancy import check_move_out
 from owners.service_layer import unit_contacts
-from owners.service_layer.rows import get_row, now
-from owners.service_layer.unit_of_work import UnitOfWork
+from servicekit.rows import get_row, now
+from servicekit.unit_of_work import UnitOfWork
 
 
 def move_in(uow: UnitOfWork, unit_id: UUID, person_id: UUID, role: str, moved_in_on: date) -> dict[str, Any]:

@@ -1,5 +1,5 @@
 """Use cases of people (OWN-2): register an owner or occupant, change their particulars, replace
-their contact points; and the read model of one person.
+their contact points.
 
 Registering is the desk's most frequent write ("create an owner"), so it is one transaction of
 few round trips: the person, their contact points and the occupancy in one statement (see
@@ -15,18 +15,17 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, update
 
 from owners.adapters.registration import write_registration
-from owners.adapters.tables import contact_points, occupancies, people
+from owners.adapters.tables import contact_points, people
 from owners.domain import events
 from owners.domain.contacts import Channel
 from owners.domain.errors import NotFound
 from owners.domain.people import contact_points_of, preferred_channel
-from owners.service_layer.rows import changed, constraint_errors, get_row, now
-from owners.service_layer.unit_of_work import UnitOfWork
-
-_CONTACT_COLUMNS = ("id", "kind", "value", "label", "preferred")
+from owners.views import person_contact_points, person_occupancies
+from servicekit.rows import changed, constraint_errors, get_row, now
+from servicekit.unit_of_work import UnitOfWork
 
 
 def register_person(uow: UnitOfWork, estate_id: UUID, name: str, *, contact_points: Sequence[Mapping[str, Any]] = (),
@@ -54,7 +53,7 @@ def update_person(uow: UnitOfWork, person_id: UUID, changes: dict[str, Any]) -> 
     """Change a person's name, language, preferred channel or note."""
     with uow:
         current = get_row(uow, people, person_id, "person", lock=True)
-        points = _contact_points(uow, person_id)
+        points = person_contact_points(uow.session, person_id)
         changes = changed(current, changes)
         if "preferred_channel" in changes:
             changes["preferred_channel"] = _channel(changes["preferred_channel"], points)
@@ -64,7 +63,7 @@ def update_person(uow: UnitOfWork, person_id: UUID, changes: dict[str, Any]) -> 
             uow.execute(update(people).where(people.c.id == person_id).values(**changes, updated_at=row["updated_at"]))
             uow.record(events.PERSON_UPDATED, person_id, events.person_payload(row, points))
             uow.commit()
-        return {**row, "contact_points": points, "occupancies": _occupancies(uow, person_id)}
+        return {**row, "contact_points": points, "occupancies": person_occupancies(uow.session, person_id)}
 
 
 def replace_contact_points(uow: UnitOfWork, person_id: UUID, new_points: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
@@ -80,14 +79,7 @@ def replace_contact_points(uow: UnitOfWork, person_id: UUID, new_points: Sequenc
         uow.record(events.PERSON_CONTACT_POINTS_CHANGED, person_id,
                    events.contact_points_payload(person["estate_id"], person_id, points))
         uow.commit()
-        return {**person, "contact_points": points, "occupancies": _occupancies(uow, person_id)}
-
-
-def person_details(uow: UnitOfWork, person: Mapping[str, Any]) -> dict[str, Any]:
-    """A person with their contact points and every occupancy, current and past (read model; runs
-    in the caller's open unit of work)."""
-    return {**person, "contact_points": _contact_points(uow, person["id"]),
-            "occupancies": _occupancies(uow, person["id"])}
+        return {**person, "contact_points": points, "occupancies": person_occupancies(uow.session, person_id)}
 
 
 def _channel(requested: str | None, points: Sequence[Mapping[str, Any]]) -> str:
@@ -113,16 +105,3 @@ def _write_registration(uow: UnitOfWork, person: Mapping[str, Any], points: list
     if not unit_found:
         message = "no such unit in this estate"
         raise NotFound(message, errors={"occupancy": {"unit_id": [message]}})
-
-
-def _contact_points(uow: UnitOfWork, person_id: UUID) -> list[dict[str, Any]]:
-    statement = (select(*(contact_points.c[name] for name in _CONTACT_COLUMNS))
-                 .where(contact_points.c.person_id == person_id)
-                 .order_by(contact_points.c.preferred.desc(), contact_points.c.kind, contact_points.c.value))
-    return [dict(r) for r in uow.execute(statement).mappings()]
-
-
-def _occupancies(uow: UnitOfWork, person_id: UUID) -> list[dict[str, Any]]:
-    statement = (select(occupancies).where(occupancies.c.person_id == person_id)
-                 .order_by(occupancies.c.moved_in_on.desc(), occupancies.c.created_at.desc()))
-    return [dict(r) for r in uow.execute(statement).mappings()]

@@ -12,8 +12,8 @@ from sqlalchemy import func, insert, select, update
 from owners.adapters.tables import buildings, units
 from owners.domain import events
 from owners.domain.places import check_floor, check_floors_cover_units
-from owners.service_layer.rows import changed, get_row, now, write
-from owners.service_layer.unit_of_work import UnitOfWork
+from servicekit.rows import changed, get_row, now, write
+from servicekit.unit_of_work import UnitOfWork
 
 
 def add_building(uow: UnitOfWork, estate_id: UUID, code: str, name: str, floors: int | None = None) -> dict[str, Any]:

@@ -9,8 +9,8 @@ from uuid import UUID
 from sqlalchemy import insert
 
 from owners.adapters.tables import pii_reveals
-from owners.service_layer.rows import now
-from owners.service_layer.unit_of_work import UnitOfWork
+from servicekit.rows import now
+from servicekit.unit_of_work import UnitOfWork
 
 
 def record_reveals(uow: UnitOfWork, estate_id: UUID, subject: str, person_ids: Iterable[UUID]) -> int:

@@ -19,9 +19,8 @@ from sqlalchemy import ColumnElement, Select, select, union
 
 from owners.adapters.tables import buildings, contact_points, estates, occupancies, people, units
 from owners.domain.search import AnyOf, Criterion, LastFour, Mobile, NamePrefix, Unit, room_numbers
-from owners.service_layer.unit_of_work import UnitOfWork
 from servicekit.auth import Principal, scoped
-from servicekit.privacy import mask_phone
+from servicekit.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +38,7 @@ class Scope:
 def search_people(uow: UnitOfWork, criteria: Sequence[Criterion], scope: Scope, *, page: int,
                   page_size: int) -> dict[str, Any]:
     """One page of the people who meet every criterion, ordered by name, with their estate, their
-    mobiles masked and their current units."""
+    mobiles (as stored: the API masks them) and their current units."""
     statement = _matching_people(criteria, scope).order_by(people.c.name, people.c.id)
     with uow:
         found = uow.execute(statement.limit(page_size + 1).offset((page - 1) * page_size)).mappings().all()
@@ -113,7 +112,7 @@ def _hit(row: Any) -> dict[str, Any]:
 
 
 def _add_mobiles(uow: UnitOfWork, hits: list[dict[str, Any]]) -> None:
-    """Each person's mobiles, masked (X-2: the search list never shows a full number), preferred first."""
+    """Each person's mobiles, preferred first (the API masks them: the search list never shows one whole)."""
     if not hits:
         return
     by_id = {hit["id"]: hit for hit in hits}
@@ -121,7 +120,7 @@ def _add_mobiles(uow: UnitOfWork, hits: list[dict[str, Any]]) -> None:
                  .where(contact_points.c.person_id.in_(list(by_id)), contact_points.c.kind == "mobile")
                  .order_by(contact_points.c.person_id, contact_points.c.preferred.desc(), contact_points.c.value))
     for person_id, value in uow.execute(statement):
-        by_id[person_id]["mobiles"].append(mask_phone(value))
+        by_id[person_id]["mobiles"].append(value)
 
 
 def _add_units(uow: UnitOfWork, hits: list[dict[str, Any]]) -> None:

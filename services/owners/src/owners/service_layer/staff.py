@@ -13,8 +13,8 @@ from owners.adapters.tables import staff, territories
 from owners.domain import events
 from owners.domain.contacts import normalize_mobile
 from owners.domain.staff import check_can_deactivate, skills_of
-from owners.service_layer.rows import changed, get_row, now, write
-from owners.service_layer.unit_of_work import UnitOfWork
+from servicekit.rows import changed, get_row, now, write
+from servicekit.unit_of_work import UnitOfWork
 
 
 def add_staff(uow: UnitOfWork, estate_id: UUID, name: str, role: str, skills: Iterable[str] = (),

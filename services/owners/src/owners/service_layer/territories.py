@@ -16,8 +16,8 @@ from owners.adapters.tables import buildings, staff, territories
 from owners.domain import events
 from owners.domain.errors import Invalid, NotFound
 from owners.domain.territories import Patch, check_assignable, check_reassignment
-from owners.service_layer.rows import get_row, now, write
-from owners.service_layer.unit_of_work import UnitOfWork
+from servicekit.rows import get_row, now, write
+from servicekit.unit_of_work import UnitOfWork
 
 
 def assign_territory(uow: UnitOfWork, staff_id: UUID, estate_id: UUID,

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 from uuid import UUID
 
 from sqlalchemy import delete, insert, select
 
-from owners.adapters.tables import contact_points, occupancies, people, unit_contacts, units
+from owners.adapters.tables import occupancies, unit_contacts, units
 from owners.domain import events
 from owners.domain.unit_contacts import check_contact_order, without
-from owners.service_layer.rows import get_row
-from owners.service_layer.unit_of_work import UnitOfWork
+from servicekit.rows import get_row
+from servicekit.unit_of_work import UnitOfWork
 
 
 def set_unit_contacts(uow: UnitOfWork, unit_id: UUID, person_ids: Sequence[UUID]) -> list[UUID]:
@@ -47,13 +46,3 @@ def _write_order(uow: UnitOfWork, estate_id: UUID, unit_id: UUID, order: list[UU
             {"unit_id": unit_id, "position": i, "estate_id": estate_id, "person_id": p}
             for i, p in enumerate(order, start=1)]))
     uow.record(events.UNIT_CONTACTS_CHANGED, unit_id, events.unit_contacts_payload(estate_id, unit_id, order))
-
-
-def contacts_view(uow: UnitOfWork, unit_id: UUID) -> list[dict[str, Any]]:
-    """The unit's contact persons with their names and preferred contact point, in order."""
-    statement = (select(unit_contacts.c.position, people.c.id.label("person_id"), people.c.name,
-                        people.c.preferred_channel, contact_points.c.kind, contact_points.c.value)
-                 .join(people, people.c.id == unit_contacts.c.person_id)
-                 .outerjoin(contact_points, (contact_points.c.person_id == people.c.id) & contact_points.c.preferred)
-                 .where(unit_contacts.c.unit_id == unit_id).order_by(unit_contacts.c.position))
-    return [dict(r) for r in uow.execute(statement).mappings()]

@@ -11,13 +11,13 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import insert, update
+from tenancy.privacy import mask_id_number
 
 from owners.adapters.tables import units, visitors
 from owners.domain.contacts import normalize_mobile
 from owners.domain.visitors import check_host_confirmation, check_out, check_time_in, normalize_id_number
-from owners.service_layer.rows import get_row, now
-from owners.service_layer.unit_of_work import UnitOfWork
-from servicekit.privacy import mask_id_number
+from servicekit.rows import get_row, now
+from servicekit.unit_of_work import UnitOfWork
 
 
 def register_visitor(uow: UnitOfWork, host_unit_id: UUID, visitor_name: str, id_type: str, id_number: str,

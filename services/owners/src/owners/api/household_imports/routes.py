@@ -5,16 +5,17 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from flask import current_app, request
+from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
+from tenancy.roles import DESK
 
-from owners.api.access import DESK, require, require_estate
-from owners.api.common import unit_of_work
+from owners.api.access import blueprint
 from owners.api.household_imports.schemas import HouseholdImportArgs, HouseholdImportReportSchema
 from owners.service_layer.household_import import ImportReport, import_households
+from servicekit.webapp import current_settings, unit_of_work
 
-blp = Blueprint("household_imports", __name__, url_prefix="/api/v1/estates",
+blp = blueprint("household_imports", __name__, url_prefix="/api/v1/estates",
                 description="Import households from CSV (住户导入)")
 CSV_TYPES = ("text/csv", "application/csv")
 _CSV_BODY = {"required": True, "description": "The household CSV, UTF-8 with or without BOM (docs/household-import.md)",
@@ -31,10 +32,9 @@ class HouseholdImports(MethodView):
         "415": {"description": "The body is not text/csv", **_PROBLEM},
         "422": {"description": "Bad rows (every one, with its line) or an unreadable file; nothing imported",
                 **_PROBLEM}})
+    @blp.allow(DESK)
     def post(self, args: dict[str, Any], estate_id: UUID) -> ImportReport:
         """Import an estate's households (all or nothing, unless skip_bad_rows)"""
-        principal = require(DESK)
-        require_estate(principal, estate_id)
         return import_households(unit_of_work(), estate_id, _csv_body(), skip_bad_rows=args["skip_bad_rows"])
 
 
@@ -45,5 +45,5 @@ def _csv_body() -> bytes:
     charset = request.mimetype_params.get("charset", "utf-8").lower()
     if charset not in ("utf-8", "utf8"):
         abort(415, message=f"the file must be UTF-8, not {charset}")
-    request.max_content_length = current_app.extensions["owners.settings"].max_import_bytes
+    request.max_content_length = current_settings().max_import_bytes
     return request.get_data(cache=False)

@@ -2,9 +2,9 @@ from datetime import date, datetime
 
 from marshmallow import Schema, fields, validate
 
-from owners.api.common import PageArgs
 from owners.domain.people import OccupantRole
 from owners.domain.visitors import LOCAL_TIME
+from servicekit.paging import PageArgs
 
 _ROLE = validate.OneOf([r.value for r in OccupantRole])
 

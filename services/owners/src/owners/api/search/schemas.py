@@ -6,8 +6,8 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate
 
-from owners.api.common import PageArgs
 from owners.domain.search import InvalidQuery, read_name, read_phone, read_query, read_unit
+from servicekit.paging import PageArgs
 
 
 class PeopleSearchArgs(PageArgs):

@@ -1,7 +1,7 @@
 from marshmallow import Schema, fields, validate
 
-from owners.api.common import PageArgs
 from owners.domain.staff import SKILLS, StaffRole
+from servicekit.paging import PageArgs
 
 _ROLE = validate.OneOf([r.value for r in StaffRole])
 _SKILL = validate.OneOf(sorted(SKILLS))

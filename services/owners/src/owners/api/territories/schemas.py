@@ -1,6 +1,6 @@
 from marshmallow import Schema, fields
 
-from owners.api.common import PageArgs
+from servicekit.paging import PageArgs
 
 
 class TerritorySchema(Schema):

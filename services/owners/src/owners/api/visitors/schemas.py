@@ -2,8 +2,8 @@ from datetime import UTC
 
 from marshmallow import Schema, fields, validate
 
-from owners.api.common import PageArgs
 from owners.domain.visitors import IdType
+from servicekit.paging import PageArgs
 
 _NOW = {"description": "Defaults to now"}
 

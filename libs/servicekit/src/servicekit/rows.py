@@ -1,27 +1,33 @@
 """Reading and writing single rows inside a use case, with the database's constraints answered
-in the service centre's words (a taken code is a conflict, a missing parent is not found)."""
+in the caller's words (a taken code is a conflict, a missing parent is not found)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID
 
 from sqlalchemy import Table, select
 from sqlalchemy.exc import IntegrityError
 
-from owners.adapters.integrity import violation
-from owners.domain.errors import Conflict, NotFound
-from owners.service_layer.unit_of_work import UnitOfWork
+from servicekit.errors import Conflict, NotFound
+from servicekit.integrity import violation
+
+
+class Executes(Protocol):
+    """A unit of work or a plain session: anything that runs a statement."""
+
+    def execute(self, statement: Any, params: Any = None) -> Any: ...
 
 
 def now() -> datetime:
+    """The time of a change, timezone-aware UTC (stored as such on every database)."""
     return datetime.now(UTC)
 
 
-def get_row(uow: UnitOfWork, table: Table, id_: UUID, what: str, *, lock: bool = False) -> dict[str, Any]:
+def get_row(uow: Executes, table: Table, id_: UUID, what: str, *, lock: bool = False) -> dict[str, Any]:
     """One row by id, or :class:`NotFound`; ``lock`` holds it until commit (no-op on SQLite)."""
     statement = select(table).where(table.c.id == id_)
     row = uow.execute(statement.with_for_update() if lock else statement).mappings().first()
@@ -30,7 +36,7 @@ def get_row(uow: UnitOfWork, table: Table, id_: UUID, what: str, *, lock: bool =
     return dict(row)
 
 
-def write(uow: UnitOfWork, statement: Any, params: Any = None, *, conflict: str | None = None,
+def write(uow: Executes, statement: Any, params: Any = None, *, conflict: str | None = None,
           missing: str | None = None) -> Any:
     """Execute a write; a unique violation becomes :class:`Conflict` (``conflict``) and a foreign-key
     violation :class:`NotFound` (``missing``), so callers need no check-then-write race."""

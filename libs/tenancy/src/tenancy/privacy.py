@@ -1,4 +1,4 @@
-"""Masking of phone and ID numbers wherever the full value is not needed (responses, logs)."""
+"""Masking of mainland phone and ID numbers wherever the full value is not needed (responses, logs)."""
 
 from __future__ import annotations
 

@@ -20,6 +20,7 @@ _SQLITE_MESSAGES: dict[str, Violation] = {
 
 
 def violation(error: IntegrityError) -> Violation:
+    """The kind of constraint ``error`` reports; "other" when the database does not say."""
     sqlstate = getattr(error.orig, "sqlstate", None)
     if sqlstate:
         return _SQLSTATES.get(sqlstate, "other")

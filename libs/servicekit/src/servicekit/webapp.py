@@ -1,0 +1,113 @@
+"""The web app of a service, built from its :class:`~servicekit.service.Service`: settings,
+problem details, domain errors as 4xx, observability, authentication, the API's blueprints.
+
+Inside a request, :func:`unit_of_work` gives a use case its transaction and :func:`read_session`
+the read side its session, both from the app's own engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from http import HTTPStatus
+from typing import Any, TypeVar
+
+from flask import Flask, Response, current_app
+from sqlalchemy import text
+from sqlalchemy.orm import Session, sessionmaker
+
+from servicekit.auth import TokenVerifier
+from servicekit.db import make_engine
+from servicekit.errors import Conflict, DomainError, NotFound
+from servicekit.logs import configure_logging
+from servicekit.service import Service
+from servicekit.settings import ServiceSettings
+from servicekit.unit_of_work import UnitOfWork
+from servicekit.web import (
+    ProblemDetailsApi,
+    install_authentication,
+    install_observability,
+    install_problem_details,
+    problem,
+)
+
+T = TypeVar("T")
+_SERVICE, _SESSIONS, _SETTINGS = "servicekit.service", "servicekit.sessions", "servicekit.settings"
+_BEARER = {"components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
+           "security": [{"bearer": []}]}
+
+
+def create_service_app(service: Service, settings: ServiceSettings | None = None,
+                       verifier: TokenVerifier | None = None) -> Flask:
+    """The Flask app gunicorn serves for ``service`` (settings and verifier from the environment
+    unless given)."""
+    settings = settings or service.load_settings()
+    configure_logging(service.name, settings.log_level)
+    app = Flask(service.name)
+    app.config.update(
+        API_TITLE=service.title or f"estatedesk {service.name}", API_VERSION="v1", OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/", OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs", OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        MAX_CONTENT_LENGTH=settings.max_body_bytes, JSON_AS_ASCII=False,
+    )
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    # hide_parameters: a database error logged as a 500 must not carry a person's full phone number.
+    engine = make_engine(settings.database_url, hide_parameters=True)
+    app.extensions.update({_SERVICE: service, _SETTINGS: settings,
+                           _SESSIONS: sessionmaker(engine, expire_on_commit=False)})
+
+    def database_ready() -> None:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+
+    install_problem_details(app)
+    install_domain_errors(app)
+    install_observability(app, service.name, {"database": database_ready})
+    install_authentication(app, verifier or TokenVerifier.from_env(service.roles))
+    api = ProblemDetailsApi(app, spec_kwargs=_BEARER)
+    for blueprint in service.api_blueprints():
+        api.register_blueprint(blueprint)
+    return app
+
+
+# The one mapping of domain errors to HTTP: the domain says what went wrong, the web layer how to answer.
+DOMAIN_STATUS: tuple[tuple[type[DomainError], int], ...] = ((NotFound, 404), (Conflict, 409), (DomainError, 422))
+
+
+def install_domain_errors(app: Flask) -> None:
+    """Answer a :class:`~servicekit.errors.DomainError` as problem details: not found 404,
+    conflict 409, any other refusal 422."""
+
+    def answer(error: DomainError) -> Response:
+        status = next(code for kind, code in DOMAIN_STATUS if isinstance(error, kind))
+        return problem(status, HTTPStatus(status).phrase, str(error), errors=error.errors)
+
+    app.register_error_handler(DomainError, answer)
+
+
+def current_settings() -> Any:
+    """The settings of the app serving this request."""
+    return current_app.extensions[_SETTINGS]
+
+
+def unit_of_work() -> UnitOfWork:
+    """A fresh unit of work for one use case of this request."""
+    service: Service = current_app.extensions[_SERVICE]
+    return service.unit_of_work(current_app.extensions[_SESSIONS])
+
+
+@contextmanager
+def read_session() -> Iterator[Session]:
+    """A session for reading (the read side, the scope checks); nothing it does is committed."""
+    session: Session = current_app.extensions[_SESSIONS]()
+    try:
+        yield session
+    finally:
+        session.rollback()
+        session.close()
+
+
+def read(query: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``query(session, *args, **kwargs)`` on a read session of its own: one line in a route."""
+    with read_session() as session:
+        return query(session, *args, **kwargs)

@@ -1,0 +1,59 @@
+"""The unit of work: nothing is kept unless committed, and it is never entered twice (a nested
+commit would silently commit the outer transaction)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import MetaData, select
+from sqlalchemy.orm import sessionmaker
+
+from servicekit.db import make_engine
+from servicekit.outbox import Outbox
+from servicekit.unit_of_work import UnitOfWork
+
+
+class FakeSession:
+    def __init__(self) -> None:
+        self.rolled_back = 0
+        self.closed = 0
+
+    def rollback(self) -> None:
+        self.rolled_back += 1
+
+    def close(self) -> None:
+        self.closed += 1
+
+
+def test_entering_an_open_unit_of_work_again_is_refused_and_the_outer_one_still_rolls_back():
+    sessions: list[FakeSession] = []
+
+    def factory() -> FakeSession:
+        sessions.append(FakeSession())
+        return sessions[-1]
+
+    uow = UnitOfWork(factory, Outbox(MetaData()), "/test")  # type: ignore[arg-type]
+    with uow:
+        with pytest.raises(RuntimeError, match="already open"):
+            with uow:
+                pass
+        assert len(sessions) == 1 and sessions[0].closed == 0
+    assert sessions[0].closed == 1 and sessions[0].rolled_back == 1
+    with uow:
+        assert uow.session is not sessions[0]  # a later use finds a new session
+
+
+def test_recorded_events_reach_the_outbox_only_with_the_commit(tmp_path):
+    metadata = MetaData()
+    outbox = Outbox(metadata)
+    engine = make_engine(f"sqlite:///{tmp_path / 'uow.sqlite3'}")
+    metadata.create_all(engine)
+    uow = UnitOfWork(sessionmaker(engine), outbox, "/estatedesk/test")
+    with uow:
+        uow.record("test.thing.happened.v1", "t-1", {"n": 1})
+    with uow:
+        uow.record("test.thing.happened.v1", "t-2", {"n": 2})
+        uow.commit()
+    with engine.connect() as conn:
+        bodies = conn.execute(select(outbox.table.c.body)).scalars().all()
+    assert len(bodies) == 1 and '"t-2"' in bodies[0] and '"/estatedesk/test"' in bodies[0]
+    engine.dispose()

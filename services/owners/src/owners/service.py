@@ -1,0 +1,16 @@
+"""The owners service, declared once: what servicekit builds its settings, app and CLI from."""
+
+from __future__ import annotations
+
+from tenancy.roles import ROLES
+
+from owners.adapters.tables import metadata, outbox
+from owners.commands import IMPORT_HOUSEHOLDS, LOAD_DEMO
+from owners.settings import Settings
+from servicekit.service import Service
+
+# Owners publishes to owners.events and consumes nothing yet.
+SERVICE = Service(
+    name="owners", package="owners", port=8001, metadata=metadata, outbox=outbox, roles=ROLES,
+    blueprints="owners.api:BLUEPRINTS", settings=Settings, commands=(LOAD_DEMO, IMPORT_HOUSEHOLDS),
+)
