@@ -265,7 +265,7 @@ start_rabbitmq() {
   else
     "${as_root[@]}" env RABBITMQ_NODE_PORT="$amqp_port" "$server" -detached
   fi
-  wait_until_answers rabbitmq "$amqp_host" "$amqp_port"
+  # Returns once the node has booted (its listeners are then open); the port is checked after.
   "${as_root[@]}" timeout "$wait_s" "$ctl" await_startup >/dev/null 2>&1 || true
 }
 
