@@ -238,7 +238,11 @@ host all postgres ::1/128 trust  # estatedesk ensure-servers.sh: tests" "$conf/p
     fi
     log "PostgreSQL $version: trust for user postgres on 127.0.0.1 and ::1 (pg_hba.conf), port $pg_port"
     # The package may have started the cluster already: reload it to take the new rules, or restart for the port.
-    "${as_root[@]}" pg_ctlcluster --skip-systemctl-redirect "$version" main restart >/dev/null 2>&1 || true
+    if systemd_runs; then
+      "${as_root[@]}" systemctl restart "postgresql@$version-main" || true
+    else
+      "${as_root[@]}" pg_ctlcluster --skip-systemctl-redirect "$version" main restart >/dev/null 2>&1 || true
+    fi
   fi
   answers "$pg_host" "$pg_port" && return 0
   log "starting PostgreSQL $version"
