@@ -54,16 +54,18 @@ install: $(STAMP)
 # AMQP_URL / DATABASE_URL, else 127.0.0.1). docker-compose (1.29, validates docker-compose.yml) and
 # chromium (shows /docs) are optional: installed when possible, else their tests skip.
 ENSURE := deploy/scripts/ensure-servers.sh
+# python3-venv only until the venv exists (checking it starts a Python: slow on a busy machine).
+VENV_NEED := $(if $(wildcard $(BIN)/python),,python3-venv)
 TEST_SERVERS := AMQP_URL="$${TEST_AMQP_URL:-$${AMQP_URL:-}}" DATABASE_URL="$${TEST_DATABASE_URL:-$${DATABASE_URL:-}}"
 
 ensure-run:
-	@$(ENSURE) python3-venv rabbitmq $$([[ "$${DATABASE_URL:-}" == postgresql* ]] && echo postgres)
+	@$(ENSURE) $(VENV_NEED) rabbitmq $$([[ "$${DATABASE_URL:-}" == postgresql* ]] && echo postgres)
 
 ensure-test:
-	@$(TEST_SERVERS) $(ENSURE) python3-venv rabbitmq rabbitmqctl postgres --optional docker-compose chromium
+	@$(TEST_SERVERS) $(ENSURE) $(VENV_NEED) rabbitmq rabbitmqctl postgres --optional docker-compose chromium
 
 ensure-bench:
-	@$(TEST_SERVERS) $(ENSURE) python3-venv rabbitmq rabbitmqctl postgres wrk
+	@$(TEST_SERVERS) $(ENSURE) $(VENV_NEED) rabbitmq rabbitmqctl postgres wrk
 
 # --- the two commands ----------------------------------------------------------------------------
 
