@@ -256,11 +256,20 @@ host all postgres ::1/128 trust  # estatedesk ensure-servers.sh: tests" "$conf/p
 start_rabbitmq() {
   local server ctl
   server="$(find_cmd rabbitmq-server)"; ctl="$(find_cmd rabbitmqctl || echo rabbitmqctl)"
-  # A node that runs but listens elsewhere cannot be fixed by starting another one.
+  # A node that runs is booting, restarting its application, or listening elsewhere: wait for it
+  # rather than start a second one, and say where to look if it never answers.
   if ! was_installed_here rabbitmq-server && "${as_root[@]}" timeout 20 "$ctl" -q status >/dev/null 2>&1; then
-    err "error: a local RabbitMQ node runs but does not answer at $amqp_host:$amqp_port (from AMQP_URL)."
-    err "Its listeners:  sudo rabbitmq-diagnostics listeners   - set AMQP_URL to one of them."
-    exit 1
+    log "a local RabbitMQ node runs; waiting up to ${wait_s}s for it to answer at $amqp_host:$amqp_port"
+    local deadline=$((SECONDS + wait_s))
+    until answers "$amqp_host" "$amqp_port"; do
+      if [ "$SECONDS" -ge "$deadline" ]; then
+        err "error: a local RabbitMQ node runs but does not answer at $amqp_host:$amqp_port (from AMQP_URL)."
+        err "Its listeners:  sudo rabbitmq-diagnostics listeners   - set AMQP_URL to one of them."
+        exit 1
+      fi
+      sleep 1
+    done
+    return 0
   fi
   answers "$amqp_host" "$amqp_port" && return 0
   log "starting RabbitMQ"
