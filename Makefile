@@ -23,11 +23,11 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 PYTEST_ARGS ?=
 
-.PHONY: help install run test bench lint clean ensure-docker-compose
+.PHONY: help install run test bench lint clean ensure-run ensure-test ensure-bench
 
 help:
 	@echo "make run     install, migrate, load the demo estate and start every process of the suite"
-	@echo "make test    install and run the whole test suite (PostgreSQL and RabbitMQ on 127.0.0.1)"
+	@echo "make test    install and run the whole test suite (installs and starts PostgreSQL and RabbitMQ as root)"
 	@echo "make bench   run every bench/*.py benchmark and print their numbers"
 	@echo "make lint    ruff over the repository"
 	@echo "make clean   remove the venv, var/ and caches"
@@ -37,6 +37,7 @@ help:
 # changes, tracked by a stamp file inside the venv.
 
 $(BIN)/python:
+	@$(ENSURE) python3-venv
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
@@ -46,31 +47,37 @@ $(STAMP): $(PYPROJECTS) Makefile | $(BIN)/python
 
 install: $(STAMP)
 
-# Debian's docker-compose (1.29) validates docker-compose.yml in the tests; no Docker engine needed.
-ensure-docker-compose:
-	@if ! command -v docker-compose >/dev/null 2>&1; then \
-	  if [ "$$(id -u)" = 0 ]; then SUDO=""; elif sudo -n true 2>/dev/null; then SUDO="sudo"; else SUDO=none; fi; \
-	  if [ "$$SUDO" != none ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "installing docker-compose (Debian package) for the compose test"; \
-	    $$SUDO apt-get update -qq; \
-	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq docker-compose >/dev/null; \
-	  else \
-	    echo "warning: docker-compose is missing and cannot be installed here (needs root and apt-get);"; \
-	    echo "         the compose test will be skipped. Install it with: sudo apt-get install docker-compose"; \
-	  fi; \
-	fi
+# What each command needs on the machine itself, made sure of by deploy/scripts/ensure-servers.sh
+# before anything slow: where it all answers already this takes milliseconds and installs nothing;
+# as root it installs (apt-get) and starts what is missing; otherwise it stops at once with the
+# exact command to run. The tests reach the servers of TEST_AMQP_URL / TEST_DATABASE_URL (else
+# AMQP_URL / DATABASE_URL, else 127.0.0.1). docker-compose (1.29, validates docker-compose.yml) and
+# chromium (shows /docs) are optional: installed when possible, else their tests skip.
+ENSURE := deploy/scripts/ensure-servers.sh
+# python3-venv only until the venv exists (checking it starts a Python: slow on a busy machine).
+VENV_NEED := $(if $(wildcard $(BIN)/python),,python3-venv)
+TEST_SERVERS := AMQP_URL="$${TEST_AMQP_URL:-$${AMQP_URL:-}}" DATABASE_URL="$${TEST_DATABASE_URL:-$${DATABASE_URL:-}}"
+
+ensure-run:
+	@$(ENSURE) $(VENV_NEED) rabbitmq $$([[ "$${DATABASE_URL:-}" == postgresql* ]] && echo postgres)
+
+ensure-test:
+	@$(TEST_SERVERS) $(ENSURE) $(VENV_NEED) rabbitmq rabbitmqctl postgres --optional docker-compose chromium
+
+ensure-bench:
+	@$(TEST_SERVERS) $(ENSURE) $(VENV_NEED) rabbitmq rabbitmqctl postgres wrk
 
 # --- the two commands ----------------------------------------------------------------------------
 
-run: install
+run: ensure-run install
 	@ESTATEDESK_ROOT="$(CURDIR)" deploy/scripts/run-local.sh
 
-test: install ensure-docker-compose
+test: ensure-test install
 	$(BIN)/pytest -q --durations=15 $(PYTEST_ARGS)
 
 # --- the rest ------------------------------------------------------------------------------------
 
-bench: install
+bench: ensure-bench install
 	@shopt -s nullglob; files=(bench/*.py); \
 	if [ $${#files[@]} -eq 0 ]; then echo "no benchmarks in bench/"; exit 0; fi; \
 	failed=(); \

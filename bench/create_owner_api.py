@@ -11,7 +11,8 @@ Each gets a fresh PostgreSQL database migrated to the owners schema on the serve
 TEST_DATABASE_URL / DATABASE_URL (default postgres@127.0.0.1); both are dropped.
 
 Load comes from ``wrk`` (C; a Lua script makes every body unique), which takes far less CPU from
-the servers than a Python client would on a small machine (``apt-get install -y wrk``). Both apps
+the servers than a Python client would on a small machine (Debian's ``wrk``, installed by
+``deploy/scripts/ensure-servers.sh wrk`` when missing). Both apps
 are served at once and loaded in alternating rounds (default 3 x 5 s each, ~15 s per app), so a
 change in the machine's load weighs on both alike. Prints requests/s, p50 and p99 for both and
 the ratio owners/bare, and checks that every answered request wrote its rows.
@@ -40,6 +41,7 @@ from typing import Any
 from servicekit.testing import configured_postgres, create_database, drop_database
 
 BENCH_DIR = Path(__file__).resolve().parent
+ENSURE_SERVERS = BENCH_DIR.parent / "deploy" / "scripts" / "ensure-servers.sh"
 ISSUER, AUDIENCE = "bench", "estatedesk"
 
 WRK_SCRIPT = r"""
@@ -273,7 +275,11 @@ def run(owners_url: str, bare_url: str, args: argparse.Namespace, tmp: Path) -> 
 def main() -> None:
     args = parse_args()
     if not shutil.which("wrk"):
-        raise SystemExit("wrk is not installed: apt-get install -y wrk")
+        # The same installer `make bench` uses: as root it installs Debian's wrk, otherwise it stops
+        # with the exact command to run.
+        subprocess.run([str(ENSURE_SERVERS), "wrk"], check=False)
+        if not shutil.which("wrk"):
+            raise SystemExit(f"wrk is not installed; run as root: {ENSURE_SERVERS} wrk")
     print(f"gunicorn --workers {args.workers} --worker-class {args.worker_class} --threads {args.threads}; "
           f"wrk -t{args.wrk_threads} -c{args.connections}, {args.rounds} alternating rounds of {args.seconds} s "
           f"per app after {args.warmup} s warm-up; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")

@@ -18,7 +18,9 @@ for tool in honcho owners servicekit-token gunicorn; do
   command -v "$tool" >/dev/null 2>&1 || { echo "error: '$tool' is not installed in .venv; run 'make run' from the repository root" >&2; exit 1; }
 done
 
-"$root/deploy/scripts/ensure-broker.sh"
+# Installs and starts a missing local broker (and PostgreSQL when DATABASE_URL names one) as root,
+# otherwise stops with the command to run.
+"$root/deploy/scripts/ensure-servers.sh" rabbitmq $([[ "${DATABASE_URL:-}" == postgresql* ]] && echo postgres)
 
 servicekit-token keygen
 

@@ -26,6 +26,7 @@ from prometheus_client import (
 from werkzeug.exceptions import HTTPException
 
 from servicekit import correlation
+from servicekit.apidocs import serve_docs_locally
 from servicekit.auth import AuthError, Principal, TokenVerifier, bearer_token
 
 PROBLEM_JSON = "application/problem+json"
@@ -77,6 +78,10 @@ class ProblemDetailsApi(Api):
     """flask-smorest's Api answering every HTTP error, validation included, as problem details."""
 
     ERROR_SCHEMA = ProblemSchema
+
+    def init_app(self, app: Flask, *args: Any, **kwargs: Any) -> None:
+        serve_docs_locally(app)  # /docs without any outside address, before the Api reads the config
+        super().init_app(app, *args, **kwargs)
 
     def handle_http_exception(self, error: HTTPException) -> Response:  # type: ignore[override]
         return http_error_problem(error)

@@ -46,8 +46,7 @@ def create_service_app(service: Service, settings: ServiceSettings | None = None
     app = Flask(service.name)
     app.config.update(
         API_TITLE=service.title or f"estatedesk {service.name}", API_VERSION="v1", OPENAPI_VERSION="3.0.3",
-        OPENAPI_URL_PREFIX="/", OPENAPI_JSON_PATH="openapi.json",
-        OPENAPI_SWAGGER_UI_PATH="docs", OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        # /openapi.json and /docs: servicekit.apidocs serves Swagger UI's files from the service itself.
         MAX_CONTENT_LENGTH=settings.max_body_bytes, JSON_AS_ASCII=False,
     )
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
