@@ -47,9 +47,11 @@ def _write_order(uow: UnitOfWork, estate_id: UUID, unit_id: UUID, order: list[UU
             {"unit_id": unit_id, "position": i, "estate_id": estate_id, "person_id": p}
             for i, p in enumerate(order, start=1)]))
     # The list's own version; every caller holds the unit's row lock, so this is one writer at a time.
-    version = uow.execute(update(units).where(units.c.id == unit_id).values(contacts_version=units.c.contacts_version + 1)
+    version = uow.execute(update(units).where(units.c.id == unit_id)
+                          .values(contacts_version=units.c.contacts_version + 1)
                           .returning(units.c.contacts_version)).scalar_one()
-    uow.record(events.UNIT_CONTACTS_CHANGED, unit_id, events.unit_contacts_payload(estate_id, unit_id, order, version))
+    uow.record(events.UNIT_CONTACTS_CHANGED, unit_id,
+               events.unit_contacts_payload(estate_id, unit_id, order, version))
 
 
 def contacts_view(uow: UnitOfWork, unit_id: UUID) -> list[dict[str, Any]]:
