@@ -5,6 +5,7 @@
     owners load-demo            load the demo estate unless it is there
     owners import-households    import an estate's households from a CSV file
     owners openapi              regenerate contracts/openapi.json from the app (after an API change)
+    owners replay               send past events, or the current state, to one consumer's queue only
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     imp.add_argument("--skip-bad-rows", action="store_true")
     doc = sub.add_parser("openapi", help="write the OpenAPI document the app generates")
     doc.add_argument("--output", help="where to write it (default: the service's contracts/openapi.json)")
+    _add_replay(sub)
     args = parser.parse_args(argv)
     if args.command == "openapi":  # needs no settings: it builds an app on no database
         from pathlib import Path
@@ -51,6 +53,10 @@ def main(argv: list[str] | None = None) -> int:
 
         run_relay(make_engine(settings.database_url), outbox, settings.amqp_url, TOPOLOGY)
         return 0
+    if args.command == "replay":
+        from owners.replay import replay_cli
+
+        return replay_cli(settings, args.consumer, args.type, args.since, args.until, args.state)
     if args.command == "load-demo":
         from owners.demo import load_demo
 
@@ -58,6 +64,18 @@ def main(argv: list[str] | None = None) -> int:
     from owners.imports import import_households_cli
 
     return import_households_cli(settings, args.estate_code, args.csv_file, skip_bad_rows=args.skip_bad_rows)
+
+
+def _add_replay(sub: argparse._SubParsersAction) -> None:
+    """``owners replay``: self-contained, so it moves as one piece (see owners/replay.py)."""
+    replay = sub.add_parser("replay", help="send past events, or the current state, to one consumer's queue only")
+    replay.add_argument("--consumer", required=True, help="the consuming service; its queue is <consumer>.inbox")
+    replay.add_argument("--type", action="append", default=[], metavar="TYPE",
+                        help="an event type, or a pattern with * (owners.unit.*); repeatable; default: all")
+    replay.add_argument("--since", help="past events written at or after this ISO 8601 time (UTC if no zone)")
+    replay.add_argument("--until", help="past events written before this ISO 8601 time (UTC if no zone)")
+    replay.add_argument("--state", action="store_true",
+                        help="the current state of every entity (new ids, versions) instead of past events")
 
 
 if __name__ == "__main__":
