@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import Connection, func, insert, select
+from sqlalchemy.orm import Session
 
 from servicekit.envelope import CloudEvent, new_event
 from servicekit.replay import REPLAY_HEADER, ReplayError, replay_history, replay_state
@@ -28,8 +29,6 @@ def _drain(world, queue: str) -> list[tuple[str, dict]]:
 
 def _unhandled(world, count: int) -> list[str]:
     events = [world.event(type=world.unhandled_type) for _ in range(count)]
-    from sqlalchemy.orm import Session
-
     with Session(world.engine) as session:
         world.outbox.add_many(session, events)
         session.commit()
