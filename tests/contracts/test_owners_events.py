@@ -178,3 +178,16 @@ def test_a_payload_missing_a_required_field_is_refused_by_its_schema():
         example = dict(validator.schema["examples"][0])
         example.pop(validator.schema["required"][0])
         assert not validator.is_valid(example), type_
+
+
+def test_each_entitys_version_goes_up_by_one_with_each_of_its_events(published):
+    # Newer wins: a consumer ignores an event whose version is not above its copy's, so a version
+    # that stood still or went back would make it drop a real change.
+    versions: dict[tuple[str, str], list[int]] = {}
+    for event in published:
+        # A unit's contact list is versioned apart from the unit itself.
+        entity = "unit_contacts" if event["type"] == events.UNIT_CONTACTS_CHANGED else event["type"].split(".")[1]
+        versions.setdefault((entity, event["subject"]), []).append(event["data"]["version"])
+    assert any(len(seen) > 1 for seen in versions.values())
+    for entity, seen in versions.items():
+        assert seen == list(range(1, len(seen) + 1)), entity

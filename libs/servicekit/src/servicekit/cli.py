@@ -7,6 +7,7 @@ Every service has the standard commands; a service adds its own through ``Servic
     <service> topology     declare the service's exchanges and queues (once, before anything publishes)
     <service> relay        publish the outbox to RabbitMQ (runs until SIGTERM/SIGINT)
     <service> consume      apply the events the service consumes (only a service that consumes)
+    <service> replay       send past events, or the current state, to one consumer's queue only
     <service> openapi      regenerate contracts/openapi.json from the app (after an API change)
 
 A command every service should have goes into :data:`STANDARD_COMMANDS`.
@@ -15,6 +16,8 @@ A command every service should have goes into :data:`STANDARD_COMMANDS`.
 from __future__ import annotations
 
 import argparse
+import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +80,63 @@ def _consume(service: Service, settings: Any, _args: argparse.Namespace) -> int:
     return 0
 
 
+def _replay(service: Service, settings: Any, args: argparse.Namespace) -> int:
+    """Exit status: 0 replayed, 1 the replay failed (say, no queue for that consumer), 2 bad arguments."""
+    from servicekit.db import make_engine
+    from servicekit.replay import ReplayError, consumer_queue, replay_history, replay_state
+
+    snapshot = service.state_event_source()
+    try:
+        queue = consumer_queue(args.consumer)
+        since, until = _moment(args.since, "--since"), _moment(args.until, "--until")
+        if args.state and (since or until):
+            raise ValueError("--since and --until select past events; the state is now")
+        if args.state and snapshot is None:
+            raise ValueError(f"{service.name} offers no current state to replay")
+    except ValueError as exc:
+        print(f"{service.name} replay: {exc}", file=sys.stderr)
+        return 2
+    engine = make_engine(settings.database_url)
+    try:
+        if args.state:
+            count = replay_state(engine, settings.amqp_url, consumer=args.consumer, snapshot=snapshot,
+                                 types=args.type)
+        else:
+            count = replay_history(engine, service.outbox, settings.amqp_url, consumer=args.consumer,
+                                   types=args.type, since=since, until=until)
+    except ReplayError as exc:
+        print(f"{service.name} replay: {exc}; {exc.published} events were sent before it stopped", file=sys.stderr)
+        return 1
+    except ValueError as exc:
+        print(f"{service.name} replay: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+    print(f"replayed {count} {'current-state' if args.state else 'past'} events to {queue}")
+    return 0
+
+
+def _replay_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--consumer", required=True, help="the consuming service; its queue is <consumer>.inbox")
+    parser.add_argument("--type", action="append", default=[], metavar="TYPE",
+                        help="an event type, or a pattern with * (owners.unit.*); repeatable; default: all")
+    parser.add_argument("--since", help="past events written at or after this ISO 8601 time (UTC if no zone)")
+    parser.add_argument("--until", help="past events written before this ISO 8601 time (UTC if no zone)")
+    parser.add_argument("--state", action="store_true",
+                        help="the current state of every entity (new ids, versions) instead of past events")
+
+
+def _moment(value: str | None, option: str) -> datetime | None:
+    """An ISO 8601 date or time; without a zone it is UTC."""
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{option} {value!r} is not an ISO 8601 date or time") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def _openapi(service: Service, _settings: Any, args: argparse.Namespace) -> int:
     from servicekit.openapi import write_openapi
 
@@ -94,6 +154,8 @@ STANDARD_COMMANDS: list[Command] = [
     Command("topology", "declare the service's exchanges and queues", _topology),
     Command("relay", "run the outbox relay", _relay),
     Command("consume", "run the inbox consumer", _consume),
+    Command("replay", "send past events, or the current state, to one consumer's queue only", _replay,
+            _replay_arguments),
     Command("openapi", "write the OpenAPI document the app generates", _openapi, _openapi_arguments,
             needs_settings=False),
 ]

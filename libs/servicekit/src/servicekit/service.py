@@ -54,7 +54,9 @@ class Service:
     ``roles`` is the closed list of roles its tokens may carry (the suite's policy, e.g.
     ``tenancy.roles.ROLES``). ``blueprints`` names the list of the API's blueprints; ``handlers``
     names the mapping of consumed event types to :data:`servicekit.consumer.Handler` (and
-    ``inbox`` is then its inbox table). ``commands`` are the service's own sub-commands, beside the
+    ``inbox`` is then its inbox table). ``state_events`` names a function ``(Connection) ->
+Iterable[CloudEvent]`` yielding the current state of its entities, for ``replay --state``
+(:func:`servicekit.replay.replay_state`). ``commands`` are the service's own sub-commands, beside the
     standard ones of :mod:`servicekit.cli`.
     """
 
@@ -69,6 +71,7 @@ class Service:
     consumes: tuple[str, ...] = ()
     handlers: str | None = None
     inbox: Table | None = None
+    state_events: str | None = None
     commands: tuple[Command, ...] = ()
     title: str = ""
     delivery_limit: int = 5
@@ -118,6 +121,9 @@ class Service:
 
     def event_handlers(self) -> Mapping[str, Any]:
         return dict(self._load(self.handlers)) if self.handlers else {}
+
+    def state_event_source(self) -> Any:
+        return self._load(self.state_events) if self.state_events else None
 
     def _load(self, reference: str) -> Any:
         if reference not in self._loaded:

@@ -109,7 +109,7 @@ def _demo_estate_id(uow: UnitOfWork) -> UUID | None:
 
 def _register_estate(uow: UnitOfWork) -> UUID:
     stamp = now()
-    row = {"id": uuid.uuid4(), **ESTATE, "created_at": stamp, "updated_at": stamp}
+    row = {"id": uuid.uuid4(), **ESTATE, "version": 1, "created_at": stamp, "updated_at": stamp}
     uow.execute(insert(estates).values(row))
     uow.record(events.ESTATE_REGISTERED, row["id"], events.estate_payload(row))
     return row["id"]
@@ -215,12 +215,14 @@ def _add_team(uow: UnitOfWork, estate_id: UUID) -> int:
     for i, (name, role, skills, covers) in enumerate(TEAM, start=1):
         member = {"id": uuid.uuid4(), "estate_id": estate_id, "name": name, "role": role.value,
                   "skills": skills_of(skills), "mobile": f"{FICTIONAL_MOBILE_PREFIX}9{i:07d}",
-                  "email": f"staff{i}@example.com", "active": True, "created_at": stamp, "updated_at": stamp}
+                  "email": f"staff{i}@example.com", "active": True, "version": 1, "created_at": stamp,
+                  "updated_at": stamp}
         members.append(member)
         uow.record(events.STAFF_JOINED, member["id"], events.staff_payload(member))
         for building in covers or (None,):
             patch = {"id": uuid.uuid4(), "staff_id": member["id"], "estate_id": estate_id,
-                     "building_id": building and building_ids[str(building)], "assigned_at": stamp}
+                     "building_id": building and building_ids[str(building)], "assigned_at": stamp,
+                     "version": 1}
             patches.append(patch)
             uow.record(events.TERRITORY_ASSIGNED, patch["id"], events.territory_payload(patch))
     uow.execute(insert(staff), members)

@@ -12,5 +12,6 @@ from servicekit.service import Service
 # Owners publishes to owners.events and consumes nothing yet.
 SERVICE = Service(
     name="owners", package="owners", port=8001, metadata=metadata, outbox=outbox, roles=ROLES,
-    blueprints="owners.api:BLUEPRINTS", settings=Settings, commands=(LOAD_DEMO, IMPORT_HOUSEHOLDS),
+    blueprints="owners.api:BLUEPRINTS", settings=Settings, state_events="owners.replay:state_events",
+    commands=(LOAD_DEMO, IMPORT_HOUSEHOLDS),
 )

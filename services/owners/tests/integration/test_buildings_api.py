@@ -16,7 +16,7 @@ def test_adding_a_building_answers_it_and_records_its_event(client, auth, outbox
     event = outbox_events()[-1]
     assert event["type"] == "owners.building.added.v1"
     assert event["data"] == {"estate_id": estate, "building_id": response.json["id"], "code": "2", "name": "2栋",
-                             "floors": 18}
+                             "floors": 18, "version": 1}
 
 
 def test_a_taken_code_is_a_conflict_in_the_same_estate_only(client, auth, row_counts):

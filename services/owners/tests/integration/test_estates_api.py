@@ -23,7 +23,7 @@ def test_registering_an_estate_writes_it_and_its_event(client, auth, db):
     with db.connect() as conn:
         body = json.loads(conn.execute(select(outbox.table.c.body)).scalar_one())
     assert body["data"] == {"estate_id": response.json["id"], "code": "SUN", "name": "阳光花园",
-                            "city": "深圳", "address": ""}
+                            "city": "深圳", "address": "", "version": 1}
     assert body["subject"] == response.json["id"]
 
 

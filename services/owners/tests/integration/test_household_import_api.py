@@ -79,7 +79,8 @@ def test_the_events_carry_what_the_api_would_record(client, auth, estate, db):
     data = next(e["data"] for e in registered if e["subject"] == str(zhang["id"]))
     assert data == {"estate_id": estate, "person_id": str(zhang["id"]), "name": "张伟", "language": "zh-CN",
                     "preferred_channel": "sms",
-                    "contact_points": [{"kind": "mobile", "value": "15400000001", "label": "", "preferred": True}]}
+                    "contact_points": [{"kind": "mobile", "value": "15400000001", "label": "", "preferred": True}],
+                    "version": 1}
     assert wang["preferred_channel"] == "email"
     moves = [e["data"] for e in bodies if e["type"] == "owners.occupant.moved_in.v1"]
     assert sorted(m["moved_in_on"] for m in moves if m["person_id"] == str(zhang["id"])) == ["2019-06-01", "2022-07-01"]

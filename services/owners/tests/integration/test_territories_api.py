@@ -25,7 +25,7 @@ def test_assigning_an_estate_and_a_building(client, auth, make_place, outbox_eve
     event = outbox_events()[-1]
     assert event["type"] == "owners.territory.assigned.v1"
     assert event["data"] == {"estate_id": place["estate"], "territory_id": response.json["id"], "staff_id": staff,
-                             "building_id": place["building"]}
+                             "building_id": place["building"], "version": 1}
     listed = client.get(f"/api/v1/staff/{staff}/territories", headers=auth()).json["items"]
     assert [t["id"] for t in listed] == [response.json["id"]]
     shown = client.get(f"/api/v1/territories/{response.json['id']}", headers=auth("technician", [place["estate"]]))

@@ -13,7 +13,8 @@ def test_adding_a_unit_answers_it_and_records_its_event(client, auth, make_place
     event = outbox_events()[-1]
     assert event["type"] == "owners.unit.added.v1"
     assert event["data"] == {"estate_id": place["estate"], "building_id": place["building"],
-                             "unit_id": response.json["id"], "number": "2-1202", "floor": 12, "area_m2": "89.50"}
+                             "unit_id": response.json["id"], "number": "2-1202", "floor": 12, "area_m2": "89.50",
+                             "version": 1}
 
 
 def test_a_taken_number_is_a_conflict_and_changes_nothing(client, auth, make_place, row_counts):

@@ -39,6 +39,12 @@ metadata = MetaData(naming_convention={
 outbox = Outbox(metadata)
 
 
+def _version() -> Column:
+    # The entity's version (newer wins, see servicekit.copies): 1 when created, incremented in the
+    # same transaction as every change, carried as ``version`` in every event of the entity.
+    return Column("version", Integer, nullable=False, server_default=text("1"))
+
+
 def _timestamps() -> list[Column]:
     return [
         Column("created_at", DateTime(timezone=True), nullable=False),
@@ -53,6 +59,7 @@ estates = Table(
     Column("name", String(100), nullable=False),
     Column("city", String(50), nullable=False, server_default=""),
     Column("address", String(200), nullable=False, server_default=""),
+    _version(),
     *_timestamps(),
 )
 
@@ -63,6 +70,7 @@ buildings = Table(
     Column("code", String(32), nullable=False),
     Column("name", String(100), nullable=False),
     Column("floors", Integer),
+    _version(),
     *_timestamps(),
     UniqueConstraint("estate_id", "code"),
 )
@@ -76,6 +84,9 @@ units = Table(
     Column("number", String(32), nullable=False),
     Column("floor", Integer),
     Column("area_m2", Numeric(8, 2)),
+    _version(),
+    # The version of the unit's contact list (unit.contacts_changed): 0 until one is first set.
+    Column("contacts_version", Integer, nullable=False, server_default=text("0")),
     *_timestamps(),
     UniqueConstraint("building_id", "number"),
     Index("ix_units_estate_number", "estate_id", "number", postgresql_ops={"number": "text_pattern_ops"}),
@@ -89,6 +100,7 @@ people = Table(
     Column("language", String(10), nullable=False, server_default="zh-CN"),
     Column("preferred_channel", String(10), nullable=False, server_default="sms"),
     Column("note", Text, nullable=False, server_default=""),
+    _version(),
     *_timestamps(),
     # Name search is by prefix (surname first in Chinese): a btree over (estate, name) serves it.
     Index("ix_people_estate_name", "estate_id", "name", postgresql_ops={"name": "text_pattern_ops"}),
@@ -121,6 +133,7 @@ occupancies = Table(
     Column("role", String(10), nullable=False),  # owner | tenant | family | other
     Column("moved_in_on", Date, nullable=False),
     Column("moved_out_on", Date),
+    _version(),
     *_timestamps(),
     CheckConstraint("role IN ('owner', 'tenant', 'family', 'other')", name="role"),
     CheckConstraint("moved_out_on IS NULL OR moved_out_on >= moved_in_on", name="dates"),
@@ -147,6 +160,7 @@ staff = Table(
     Column("mobile", String(20)),
     Column("email", String(200)),
     Column("active", Boolean, nullable=False, server_default=text("true")),
+    _version(),
     *_timestamps(),
 )
 
@@ -158,6 +172,7 @@ territories = Table(
     Column("estate_id", Uuid, ForeignKey("estates.id"), nullable=False, index=True),
     Column("building_id", Uuid, ForeignKey("buildings.id")),
     Column("assigned_at", DateTime(timezone=True), nullable=False),
+    _version(),  # released carries version + 1
 )
 
 visitors = Table(

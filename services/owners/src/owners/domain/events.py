@@ -39,7 +39,9 @@ ALL = (
 class Recorded:
     """Something that happened: the event type, the entity it happened to, and its payload.
 
-    ``data`` always carries ``estate_id`` so consumers can scope what they keep.
+    ``data`` always carries ``estate_id`` so consumers can scope what they keep, and ``version``,
+    the entity's version after the change: a consumer applies an entity event only if its version
+    is greater than the version of its copy (servicekit.copies).
     """
 
     type: str
@@ -48,7 +50,9 @@ class Recorded:
 
 
 # Payload builders: one per entity, so an event looks the same whether it came from the API, an
-# import or the demo loader. Each takes the entity's row as the database holds it.
+# import, the demo loader or a replay of the current state (owners.replay). Each takes the entity's
+# row as the database holds it after the change, its ``version`` included (a row without one is a
+# bug: KeyError, not a silent version-less event).
 
 def _s(value: Any) -> str | None:
     return None if value is None else str(value)
@@ -60,18 +64,19 @@ def _iso(value: Any) -> str | None:
 
 def estate_payload(row: Mapping[str, Any]) -> dict[str, Any]:
     return {"estate_id": str(row["id"]), "code": row["code"], "name": row["name"], "city": row["city"],
-            "address": row["address"]}
+            "address": row["address"], "version": row["version"]}
 
 
 def building_payload(row: Mapping[str, Any]) -> dict[str, Any]:
     return {"estate_id": str(row["estate_id"]), "building_id": str(row["id"]), "code": row["code"],
-            "name": row["name"], "floors": row.get("floors")}
+            "name": row["name"], "floors": row.get("floors"), "version": row["version"]}
 
 
 def unit_payload(row: Mapping[str, Any]) -> dict[str, Any]:
     area = row.get("area_m2")
     return {"estate_id": str(row["estate_id"]), "building_id": str(row["building_id"]), "unit_id": str(row["id"]),
-            "number": row["number"], "floor": row.get("floor"), "area_m2": None if area is None else str(area)}
+            "number": row["number"], "floor": row.get("floor"), "area_m2": None if area is None else str(area),
+            "version": row["version"]}
 
 
 def contact_point_payload(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -83,31 +88,36 @@ def person_payload(row: Mapping[str, Any], contact_points: list[Mapping[str, Any
     """A person with every contact point in full: notify keeps its own copy to reach them."""
     return {"estate_id": str(row["estate_id"]), "person_id": str(row["id"]), "name": row["name"],
             "language": row["language"], "preferred_channel": row["preferred_channel"],
-            "contact_points": [contact_point_payload(c) for c in contact_points]}
+            "contact_points": [contact_point_payload(c) for c in contact_points], "version": row["version"]}
 
 
-def contact_points_payload(estate_id: Any, person_id: Any, contact_points: list[Mapping[str, Any]]) -> dict[str, Any]:
-    return {"estate_id": str(estate_id), "person_id": str(person_id),
-            "contact_points": [contact_point_payload(c) for c in contact_points]}
+def contact_points_payload(row: Mapping[str, Any], contact_points: list[Mapping[str, Any]]) -> dict[str, Any]:
+    """The person's whole state, as person.updated: a change of contact points is a new version of
+    the person, so a consumer that skips a stale person event loses nothing."""
+    return person_payload(row, contact_points)
 
 
 def occupancy_payload(row: Mapping[str, Any]) -> dict[str, Any]:
     return {"estate_id": str(row["estate_id"]), "occupancy_id": str(row["id"]), "unit_id": str(row["unit_id"]),
             "person_id": str(row["person_id"]), "role": row["role"],
-            "moved_in_on": _iso(row["moved_in_on"]), "moved_out_on": _iso(row.get("moved_out_on"))}
+            "moved_in_on": _iso(row["moved_in_on"]), "moved_out_on": _iso(row.get("moved_out_on")),
+            "version": row["version"]}
 
 
-def unit_contacts_payload(estate_id: Any, unit_id: Any, person_ids: list[Any]) -> dict[str, Any]:
+def unit_contacts_payload(estate_id: Any, unit_id: Any, person_ids: list[Any], version: int) -> dict[str, Any]:
+    """``version`` is the contact list's own (``units.contacts_version``), not the unit's."""
     return {"estate_id": str(estate_id), "unit_id": str(unit_id),
-            "contacts": [{"position": i, "person_id": str(p)} for i, p in enumerate(person_ids, start=1)]}
+            "contacts": [{"position": i, "person_id": str(p)} for i, p in enumerate(person_ids, start=1)],
+            "version": version}
 
 
 def staff_payload(row: Mapping[str, Any]) -> dict[str, Any]:
     return {"estate_id": str(row["estate_id"]), "staff_id": str(row["id"]), "name": row["name"],
             "role": row["role"], "skills": list(row["skills"]), "mobile": row.get("mobile"),
-            "email": row.get("email"), "active": bool(row["active"])}
+            "email": row.get("email"), "active": bool(row["active"]), "version": row["version"]}
 
 
-def territory_payload(row: Mapping[str, Any]) -> dict[str, Any]:
+def territory_payload(row: Mapping[str, Any], *, released: bool = False) -> dict[str, Any]:
+    """A release is the territory's last version: the row's version + 1 (the row is deleted)."""
     return {"estate_id": str(row["estate_id"]), "territory_id": str(row["id"]), "staff_id": str(row["staff_id"]),
-            "building_id": _s(row.get("building_id"))}
+            "building_id": _s(row.get("building_id")), "version": row["version"] + (1 if released else 0)}

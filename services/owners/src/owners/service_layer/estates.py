@@ -21,7 +21,7 @@ def register_estate(uow: UnitOfWork, *, code: str, name: str, city: str = "", ad
             raise Conflict(f"an estate with code {code!r} exists")
         now = datetime.now(UTC)
         row = {"id": uuid.uuid4(), "code": code, "name": name, "city": city, "address": address,
-               "created_at": now, "updated_at": now}
+               "version": 1, "created_at": now, "updated_at": now}
         uow.execute(insert(estates).values(row))
         uow.record(events.ESTATE_REGISTERED, row["id"], events.estate_payload(row))
         uow.commit()
@@ -30,14 +30,16 @@ def register_estate(uow: UnitOfWork, *, code: str, name: str, city: str = "", ad
 
 def update_estate(uow: UnitOfWork, estate_id: UUID, changes: dict[str, Any]) -> dict[str, Any]:
     with uow:
-        current = uow.execute(select(estates).where(estates.c.id == estate_id)).mappings().first()
+        # Locked: the version goes up by one per change, and the event carries what this change made.
+        current = uow.execute(select(estates).where(estates.c.id == estate_id).with_for_update()).mappings().first()
         if current is None:
             raise NotFound("no such estate")
         if "code" in changes and changes["code"] != current["code"] and uow.execute(
                 select(estates.c.id).where(estates.c.code == changes["code"])).first():
             raise Conflict(f"an estate with code {changes['code']!r} exists")
-        row = {**current, **changes, "updated_at": datetime.now(UTC)}
-        uow.execute(update(estates).where(estates.c.id == estate_id).values(**changes, updated_at=row["updated_at"]))
+        row = {**current, **changes, "updated_at": datetime.now(UTC), "version": current["version"] + 1}
+        uow.execute(update(estates).where(estates.c.id == estate_id).values(
+            **changes, updated_at=row["updated_at"], version=row["version"]))
         uow.record(events.ESTATE_UPDATED, estate_id, events.estate_payload(row))
         uow.commit()
         return row

@@ -22,7 +22,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Table, delete, insert, select
+from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from owners.adapters.tables import (
@@ -134,6 +134,7 @@ class _Known:
     people: dict[tuple[str, ...], UUID]
     occupied: set[tuple[UUID, UUID]]
     contacts: dict[UUID, list[UUID]]
+    contacts_versions: dict[UUID, int] = field(default_factory=dict)  # of the units the estate has
 
     @classmethod
     def load(cls, uow: UnitOfWork, estate_id: UUID) -> _Known:
@@ -141,10 +142,11 @@ class _Known:
         for b in uow.execute(select(buildings.c.code, buildings.c.id, buildings.c.floors)
                              .where(buildings.c.estate_id == estate_id)):
             known.buildings[b.code] = (b.id, b.floors)
-        for u in uow.execute(select(buildings.c.code, units.c.number, units.c.id)
+        for u in uow.execute(select(buildings.c.code, units.c.number, units.c.id, units.c.contacts_version)
                              .join(buildings, buildings.c.id == units.c.building_id)
                              .where(units.c.estate_id == estate_id)):
             known.units[(u.code, u.number)] = u.id
+            known.contacts_versions[u.id] = u.contacts_version
         for p in uow.execute(select(people.c.id, people.c.name, contact_points.c.kind, contact_points.c.value)
                              .join(contact_points, contact_points.c.person_id == people.c.id)
                              .where(people.c.estate_id == estate_id, contact_points.c.kind.in_(("mobile", "email")))):
@@ -190,6 +192,8 @@ class _Writer:
         self.pending: dict[Table, list[dict[str, Any]]] = {
             t: [] for t in (units, people, contact_points, occupancies, unit_contacts)}
         self.replaced_contacts: list[UUID] = []
+        self.new_units: dict[UUID, dict[str, Any]] = {}  # this batch's, by id
+        self.contacts_bumped: list[dict[str, Any]] = []  # existing units whose contact list changes
 
     def add_buildings(self, rows: Sequence[HouseholdRow]) -> None:
         names: dict[str, str | None] = {}
@@ -203,7 +207,7 @@ class _Writer:
 
     def _building(self, code: str, name: str | None) -> dict[str, Any]:
         row = {"id": uuid.uuid4(), "estate_id": self.estate_id, "code": code, "name": name or f"{code}栋",
-               "floors": None, "created_at": self.stamp, "updated_at": self.stamp}
+               "floors": None, "version": 1, "created_at": self.stamp, "updated_at": self.stamp}
         self.known.buildings[code] = (row["id"], None)
         self.uow.record(events.BUILDING_ADDED, row["id"], events.building_payload(row))
         self.report.buildings_added += 1
@@ -232,8 +236,9 @@ class _Writer:
             return existing
         row = {"id": uuid.uuid4(), "estate_id": self.estate_id, "building_id": self.known.buildings[first.building][0],
                "number": first.unit, "floor": _first(r.floor for r in rows), "area_m2": _first(r.area_m2 for r in rows),
-               "created_at": self.stamp, "updated_at": self.stamp}
+               "version": 1, "contacts_version": 0, "created_at": self.stamp, "updated_at": self.stamp}
         self.pending[units].append(row)
+        self.new_units[row["id"]] = row
         self.uow.record(events.UNIT_ADDED, row["id"], events.unit_payload(row))
         self.report.units_added += 1
         return row["id"]
@@ -246,7 +251,7 @@ class _Writer:
         points = contact_points_of(_contact_points(draft))
         channel = preferred_channel(draft.preferred_channel, points).value
         person = {"id": uuid.uuid4(), "estate_id": self.estate_id, "name": draft.name,
-                  "language": draft.language or "zh-CN", "preferred_channel": channel, "note": "",
+                  "language": draft.language or "zh-CN", "preferred_channel": channel, "note": "", "version": 1,
                   "created_at": self.stamp, "updated_at": self.stamp}
         self.pending[people].append(person)
         self.pending[contact_points].extend(
@@ -259,7 +264,7 @@ class _Writer:
     def _move_in(self, row: HouseholdRow, unit_id: UUID, person_id: UUID) -> None:
         occupancy = {"id": uuid.uuid4(), "estate_id": self.estate_id, "unit_id": unit_id, "person_id": person_id,
                      "role": row.role, "moved_in_on": row.moved_in_on or self.today, "moved_out_on": None,
-                     "created_at": self.stamp, "updated_at": self.stamp}
+                     "version": 1, "created_at": self.stamp, "updated_at": self.stamp}
         self.pending[occupancies].append(occupancy)
         self.known.occupied.add((unit_id, person_id))
         self.uow.record(events.OCCUPANT_MOVED_IN, occupancy["id"], events.occupancy_payload(occupancy))
@@ -273,8 +278,13 @@ class _Writer:
             self.replaced_contacts.append(unit_id)
         self.pending[unit_contacts].extend({"unit_id": unit_id, "position": i, "estate_id": self.estate_id,
                                             "person_id": p} for i, p in enumerate(order, start=1))
+        if unit_id in self.new_units:
+            version = self.new_units[unit_id]["contacts_version"] = 1
+        else:
+            version = self.known.contacts_versions[unit_id] + 1
+            self.contacts_bumped.append({"b_id": unit_id, "b_version": version})
         self.uow.record(events.UNIT_CONTACTS_CHANGED, unit_id,
-                        events.unit_contacts_payload(self.estate_id, unit_id, order))
+                        events.unit_contacts_payload(self.estate_id, unit_id, order, version))
         self.report.contact_lists_changed += 1
 
     def flush(self) -> None:
@@ -282,6 +292,11 @@ class _Writer:
         if self.replaced_contacts:
             self.uow.execute(delete(unit_contacts).where(unit_contacts.c.unit_id.in_(self.replaced_contacts)))
             self.replaced_contacts = []
+        if self.contacts_bumped:
+            self.uow.execute(update(units).where(units.c.id == bindparam("b_id"))
+                             .values(contacts_version=bindparam("b_version")), self.contacts_bumped)
+            self.contacts_bumped = []
+        self.new_units = {}
         try:
             for table, rows in self.pending.items():
                 insert_rows(self.uow.session, table, rows)

@@ -32,7 +32,8 @@ def move_in(uow: UnitOfWork, unit_id: UUID, person_id: UUID, role: str, moved_in
             raise Conflict("this person already occupies the unit")
         stamp = now()
         row = {"id": uuid.uuid4(), "estate_id": unit["estate_id"], "unit_id": unit_id, "person_id": person_id,
-               "role": role, "moved_in_on": moved_in_on, "moved_out_on": None, "created_at": stamp, "updated_at": stamp}
+               "role": role, "moved_in_on": moved_in_on, "moved_out_on": None, "version": 1, "created_at": stamp,
+               "updated_at": stamp}
         uow.execute(insert(occupancies).values(row))
         uow.record(events.OCCUPANT_MOVED_IN, row["id"], events.occupancy_payload(row))
         uow.commit()
@@ -46,9 +47,9 @@ def move_out(uow: UnitOfWork, occupancy_id: UUID, moved_out_on: date) -> dict[st
         get_row(uow, units, current["unit_id"], "unit", lock=True)  # the same lock as changing the contacts
         current = get_row(uow, occupancies, occupancy_id, "occupancy", lock=True)
         check_move_out(current["moved_in_on"], current["moved_out_on"], moved_out_on)
-        row = {**current, "moved_out_on": moved_out_on, "updated_at": now()}
+        row = {**current, "moved_out_on": moved_out_on, "updated_at": now(), "version": current["version"] + 1}
         uow.execute(update(occupancies).where(occupancies.c.id == occupancy_id)
-                    .values(moved_out_on=moved_out_on, updated_at=row["updated_at"]))
+                    .values(moved_out_on=moved_out_on, updated_at=row["updated_at"], version=row["version"]))
         uow.record(events.OCCUPANT_MOVED_OUT, occupancy_id, events.occupancy_payload(row))
         unit_contacts.drop_contact(uow, row["estate_id"], row["unit_id"], row["person_id"])
         uow.commit()

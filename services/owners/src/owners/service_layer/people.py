@@ -38,7 +38,7 @@ def register_person(uow: UnitOfWork, estate_id: UUID, name: str, *, contact_poin
     with uow:
         stamp = now()
         person = {"id": uuid.uuid4(), "estate_id": estate_id, "name": name, "language": language,
-                  "preferred_channel": channel, "note": note, "created_at": stamp, "updated_at": stamp}
+                  "preferred_channel": channel, "note": note, "version": 1, "created_at": stamp, "updated_at": stamp}
         rows = _contact_point_rows(estate_id, person["id"], points)
         moved_in = _first_occupancy(person, occupancy, stamp) if occupancy else None
         _write_registration(uow, person, rows, moved_in)
@@ -59,8 +59,9 @@ def update_person(uow: UnitOfWork, person_id: UUID, changes: dict[str, Any]) -> 
             changes["preferred_channel"] = _channel(changes["preferred_channel"], points)
         row = {**current, **changes}
         if changes:
-            row["updated_at"] = now()
-            uow.execute(update(people).where(people.c.id == person_id).values(**changes, updated_at=row["updated_at"]))
+            row["updated_at"], row["version"] = now(), current["version"] + 1
+            uow.execute(update(people).where(people.c.id == person_id).values(
+                **changes, updated_at=row["updated_at"], version=row["version"]))
             uow.record(events.PERSON_UPDATED, person_id, events.person_payload(row, points))
             uow.commit()
         return {**row, "contact_points": points, "occupancies": person_occupancies(uow.session, person_id)}
@@ -76,8 +77,9 @@ def replace_contact_points(uow: UnitOfWork, person_id: UUID, new_points: Sequenc
         points = _contact_point_rows(person["estate_id"], person_id, points)
         if points:
             uow.execute(insert(contact_points), points)
-        uow.record(events.PERSON_CONTACT_POINTS_CHANGED, person_id,
-                   events.contact_points_payload(person["estate_id"], person_id, points))
+        person["version"] += 1  # new contact points are a new version of the person
+        uow.execute(update(people).where(people.c.id == person_id).values(version=person["version"]))
+        uow.record(events.PERSON_CONTACT_POINTS_CHANGED, person_id, events.contact_points_payload(person, points))
         uow.commit()
         return {**person, "contact_points": points, "occupancies": person_occupancies(uow.session, person_id)}
 
@@ -93,7 +95,7 @@ def _contact_point_rows(estate_id: UUID, person_id: UUID, points: list[dict[str,
 def _first_occupancy(person: Mapping[str, Any], occupancy: Mapping[str, Any], stamp: datetime) -> dict[str, Any]:
     return {"id": uuid.uuid4(), "estate_id": person["estate_id"], "unit_id": occupancy["unit_id"],
             "person_id": person["id"], "role": occupancy["role"], "moved_in_on": occupancy["moved_in_on"],
-            "moved_out_on": None, "created_at": stamp, "updated_at": stamp}
+            "moved_out_on": None, "version": 1, "created_at": stamp, "updated_at": stamp}
 
 
 def _write_registration(uow: UnitOfWork, person: Mapping[str, Any], points: list[dict[str, Any]],

@@ -21,7 +21,7 @@ def add_building(uow: UnitOfWork, estate_id: UUID, code: str, name: str, floors:
     with uow:
         stamp = now()
         row = {"id": uuid.uuid4(), "estate_id": estate_id, "code": code, "name": name, "floors": floors,
-               "created_at": stamp, "updated_at": stamp}
+               "version": 1, "created_at": stamp, "updated_at": stamp}
         write(uow, insert(buildings).values(row), conflict=f"building code {code!r} is taken in this estate",
               missing="no such estate")
         uow.record(events.BUILDING_ADDED, row["id"], events.building_payload(row))
@@ -39,9 +39,9 @@ def update_building(uow: UnitOfWork, building_id: UUID, changes: dict[str, Any])
         if changes.get("floors") is not None:
             highest = uow.execute(select(func.max(units.c.floor)).where(units.c.building_id == building_id)).scalar()
             check_floors_cover_units(changes["floors"], highest)
-        row = {**current, **changes, "updated_at": now()}
+        row = {**current, **changes, "updated_at": now(), "version": current["version"] + 1}
         statement = update(buildings).where(buildings.c.id == building_id)
-        write(uow, statement.values(**changes, updated_at=row["updated_at"]),
+        write(uow, statement.values(**changes, updated_at=row["updated_at"], version=row["version"]),
               conflict=f"building code {changes.get('code')!r} is taken in this estate")
         uow.record(events.BUILDING_UPDATED, building_id, events.building_payload(row))
         uow.commit()
@@ -56,7 +56,7 @@ def add_unit(uow: UnitOfWork, building_id: UUID, number: str, floor: int | None 
         check_floor(floor, building["floors"])
         stamp = now()
         row = {"id": uuid.uuid4(), "estate_id": building["estate_id"], "building_id": building_id, "number": number,
-               "floor": floor, "area_m2": area_m2, "created_at": stamp, "updated_at": stamp}
+               "floor": floor, "area_m2": area_m2, "version": 1, "created_at": stamp, "updated_at": stamp}
         write(uow, insert(units).values(row), conflict=f"unit {number!r} exists in this building")
         uow.record(events.UNIT_ADDED, row["id"], events.unit_payload(row))
         uow.commit()
@@ -73,8 +73,9 @@ def update_unit(uow: UnitOfWork, unit_id: UUID, changes: dict[str, Any]) -> dict
         if changes.get("floor") is not None:
             building = get_row(uow, buildings, current["building_id"], "building")
             check_floor(changes["floor"], building["floors"])
-        row = {**current, **changes, "updated_at": now()}
-        write(uow, update(units).where(units.c.id == unit_id).values(**changes, updated_at=row["updated_at"]),
+        row = {**current, **changes, "updated_at": now(), "version": current["version"] + 1}
+        write(uow, update(units).where(units.c.id == unit_id).values(**changes, updated_at=row["updated_at"],
+                                                                     version=row["version"]),
               conflict=f"unit {changes.get('number')!r} exists in this building")
         uow.record(events.UNIT_UPDATED, unit_id, events.unit_payload(row))
         uow.commit()

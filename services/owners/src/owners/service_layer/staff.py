@@ -24,7 +24,7 @@ def add_staff(uow: UnitOfWork, estate_id: UUID, name: str, role: str, skills: It
         stamp = now()
         row = {"id": uuid.uuid4(), "estate_id": estate_id, "name": name, "role": role, "skills": skills_of(skills),
                "mobile": mobile and normalize_mobile(mobile), "email": email and email.lower(), "active": True,
-               "created_at": stamp, "updated_at": stamp}
+               "version": 1, "created_at": stamp, "updated_at": stamp}
         write(uow, insert(staff).values(row), missing="no such estate")
         uow.record(events.STAFF_JOINED, row["id"], events.staff_payload(row))
         uow.commit()
@@ -42,8 +42,9 @@ def update_staff(uow: UnitOfWork, staff_id: UUID, changes: dict[str, Any]) -> di
         if changes.get("active") is False:
             held = uow.execute(select(func.count()).where(territories.c.staff_id == staff_id)).scalar_one()
             check_can_deactivate(held)
-        row = {**current, **changes, "updated_at": now()}
-        uow.execute(update(staff).where(staff.c.id == staff_id).values(**changes, updated_at=row["updated_at"]))
+        row = {**current, **changes, "updated_at": now(), "version": current["version"] + 1}
+        uow.execute(update(staff).where(staff.c.id == staff_id).values(**changes, updated_at=row["updated_at"],
+                                                                       version=row["version"]))
         uow.record(events.STAFF_UPDATED, staff_id, events.staff_payload(row))
         uow.commit()
         return row

@@ -60,7 +60,7 @@ def _assign(uow: UnitOfWork, staff_id: UUID, wanted: Patch) -> dict[str, Any]:
                        .where(territories.c.staff_id == staff_id)).all()
     check_assignable((Patch(e, b) for e, b in held), wanted)
     row = {"id": uuid.uuid4(), "staff_id": staff_id, "estate_id": wanted.estate_id, "building_id": wanted.building_id,
-           "assigned_at": now()}
+           "assigned_at": now(), "version": 1}
     write(uow, insert(territories).values(row), missing="no such estate")
     uow.record(events.TERRITORY_ASSIGNED, row["id"], events.territory_payload(row))
     return row
@@ -68,7 +68,7 @@ def _assign(uow: UnitOfWork, staff_id: UUID, wanted: Patch) -> dict[str, Any]:
 
 def _release(uow: UnitOfWork, row: dict[str, Any]) -> None:
     uow.execute(delete(territories).where(territories.c.id == row["id"]))
-    uow.record(events.TERRITORY_RELEASED, row["id"], events.territory_payload(row))
+    uow.record(events.TERRITORY_RELEASED, row["id"], events.territory_payload(row, released=True))
 
 
 def _check_building_in_estate(uow: UnitOfWork, wanted: Patch) -> None:

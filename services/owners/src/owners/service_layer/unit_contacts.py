@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from uuid import UUID
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, update
 
 from owners.adapters.tables import occupancies, unit_contacts, units
 from owners.domain import events
@@ -45,4 +45,10 @@ def _write_order(uow: UnitOfWork, estate_id: UUID, unit_id: UUID, order: list[UU
         uow.execute(insert(unit_contacts).values([
             {"unit_id": unit_id, "position": i, "estate_id": estate_id, "person_id": p}
             for i, p in enumerate(order, start=1)]))
-    uow.record(events.UNIT_CONTACTS_CHANGED, unit_id, events.unit_contacts_payload(estate_id, unit_id, order))
+    # The list's own version; every caller holds the unit's row lock, so this is one writer at a time.
+    version = uow.execute(update(units).where(units.c.id == unit_id)
+                          .values(contacts_version=units.c.contacts_version + 1)
+                          .returning(units.c.contacts_version)).scalar_one()
+    uow.record(events.UNIT_CONTACTS_CHANGED, unit_id,
+               events.unit_contacts_payload(estate_id, unit_id, order, version))
+

@@ -1,0 +1,70 @@
+"""Keeping a copy of another service's entities: newer wins.
+
+A consumer that keeps a copy of an entity (a unit, a person) applies the producer's entity events
+to it. Delivery is at least once and not always in order: the relay publishes again after a crash,
+a dead letter comes back after a fix, a replay (:mod:`servicekit.replay`) sends the past again after
+live events. Every entity event therefore carries the entity's ``version``: an integer the producer
+sets to 1 when the entity is created and increments in the same transaction as every change.
+
+The rule: **apply an entity event only if its version is greater than the version of the copy;
+equal or lower is stale and is ignored.** An event always carries the entity's whole state (not a
+difference), so skipping a stale one loses nothing: the newer state the copy holds already
+includes it.
+
+:func:`upsert_newer` is the rule as one statement, on PostgreSQL and SQLite alike::
+
+    INSERT INTO copy (key..., value..., version) VALUES (...)
+    ON CONFLICT (key...) DO UPDATE SET value... = excluded.value..., version = excluded.version
+    WHERE copy.version < excluded.version
+
+The check and the write are one statement, so two consumers (or a replay and the live stream)
+writing the same row cannot interleave between them. The copy table needs a primary key or a
+unique constraint on the key columns, and an integer version column.
+
+A deleted entity (say a released territory) is best kept as a row with a "deleted" flag and the
+version of its deletion (a tombstone), so that an older "created" event cannot bring it back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import Connection, Table
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+
+def upsert_newer(
+    session: Session | Connection,
+    table: Table,
+    key: Mapping[str, Any],
+    values: Mapping[str, Any],
+    version: int,
+    *,
+    version_column: str = "version",
+) -> bool:
+    """Insert the copy of an entity, or update it if ``version`` is newer than the copy's.
+
+    ``key`` names the columns that identify the entity (a primary key or unique constraint of
+    ``table``) with their values; ``values`` the other columns; ``version`` the event's entity
+    version. Runs in the caller's transaction. Returns True when the row was written (inserted or
+    updated), False when the copy was as new or newer and nothing changed.
+    """
+    if not key:
+        raise ValueError("key names at least one column")
+    if version_column in key or version_column in values or set(key) & set(values):
+        raise ValueError("key, values and the version column must not overlap")
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise TypeError(f"version must be an integer, got {type(version).__name__}")
+    dialect = session.get_bind().dialect if isinstance(session, Session) else session.dialect
+    insert = postgresql.insert if dialect.name == "postgresql" else sqlite.insert
+    statement = insert(table).values({**key, **values, version_column: version})
+    excluded = statement.excluded
+    written = [*values, version_column]
+    statement = statement.on_conflict_do_update(
+        index_elements=[table.c[name] for name in key],
+        set_={name: excluded[name] for name in written},
+        where=table.c[version_column] < excluded[version_column],
+    ).returning(table.c[version_column])
+    return session.execute(statement).first() is not None
