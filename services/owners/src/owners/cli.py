@@ -1,6 +1,7 @@
 """``owners``: the service's processes and chores, one sub-command each.
 
     owners migrate              bring the database to the newest schema (once, before web starts)
+    owners topology             declare the exchanges and queues on RabbitMQ (once, before the relay starts)
     owners relay                publish the outbox to RabbitMQ (runs until SIGTERM/SIGINT)
     owners load-demo            load the demo estate unless it is there
     owners import-households    import an estate's households from a CSV file
@@ -19,6 +20,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="owners", description="estatedesk owners service")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("migrate", help="alembic upgrade head")
+    sub.add_parser("topology", help="declare owners' exchanges, queues and bindings on RabbitMQ")
     sub.add_parser("relay", help="run the outbox relay")
     sub.add_parser("load-demo", help="load the demo estate (idempotent)")
     imp = sub.add_parser("import-households", help="import households from CSV")
@@ -42,6 +44,12 @@ def main(argv: list[str] | None = None) -> int:
         from owners.migrate import upgrade
 
         upgrade(settings.database_url)
+        return 0
+    if args.command == "topology":
+        from owners.topology import TOPOLOGY
+        from servicekit.topology import setup_topology
+
+        setup_topology(settings.amqp_url, TOPOLOGY)
         return 0
     if args.command == "relay":
         from owners.adapters.tables import outbox
