@@ -6,11 +6,13 @@ import signal
 from typing import TYPE_CHECKING
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from servicekit.amqp import Backoff
 from servicekit.envelope import CONTENT_TYPE, parse
-from servicekit.topology import setup_topology
+from servicekit.relay import OutboxRelay
+from servicekit.topology import Topology, setup_topology
 
 if TYPE_CHECKING:
     from conftest import World
@@ -178,3 +180,43 @@ def test_the_relay_process_stops_cleanly_on_sigterm(world: World) -> None:
 
     assert process.wait(timeout=60) == 0
     assert world.unpublished() == 0
+
+
+def test_a_relay_started_before_the_topology_step_waits_for_it(
+    world: World, caplog: pytest.LogCaptureFixture,
+) -> None:
+    late = Topology(f"late_{world.producer.service}")  # nobody has run its topology step yet
+    relay = OutboxRelay(world.engine, world.outbox, world.amqp_url, late, backoff=Backoff(0.1, 0.5))
+    ids = world.write_events(10)
+    running = world._start(relay.run, "relay")
+
+    world.wait_for(lambda: any(f"run `{late.service} topology`" in r.getMessage() for r in caplog.records),
+                   "the relay to say which step is missing")
+    assert world.unpublished() == 10
+    setup_topology(world.amqp_url, late)
+    world.wait_for(lambda: world.unpublished() == 0, "the relay to publish once the topology exists")
+    running.finish()
+
+    assert [p.message_id for p, _body in world.drain(late.unrouted_queue)] == ids
+
+
+def test_a_relay_whose_lock_connection_ends_stands_by_then_publishes_again(
+    world: World, caplog: pytest.LogCaptureFixture,
+) -> None:
+    relay = world.start_relay(batch_size=20)
+    first = world.write_events(50)
+    world.wait_for(lambda: world.unpublished() == 0, "the first events to be published")
+    with world.engine.connect() as db:  # what a database failover or a cut connection does to the lock
+        ended = db.execute(text(
+            "SELECT pg_terminate_backend(l.pid) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
+            " WHERE l.locktype = 'advisory' AND a.datname = current_database()"
+        )).scalars().all()
+    assert ended == [True]
+    later = world.write_events(50)
+
+    world.wait_for(lambda: world.unpublished() == 0, "the later events to be published")
+    relay.finish()
+
+    assert any("lost its lease" in r.getMessage() for r in caplog.records)
+    tapped = [p.message_id for p, _body in world.drain(world.tap_queue)]
+    assert tapped == first + later
