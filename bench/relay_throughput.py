@@ -2,13 +2,16 @@
 
     .venv/bin/python bench/relay_throughput.py [EVENTS]
 
-EVENTS (or ``BENCH_EVENTS``, default 50000) messages are published twice, each time to a topic
-exchange bound to a quorum queue, with persistent messages and publisher confirms:
+EVENTS (or ``BENCH_EVENTS``, default 50000) messages are published three times, with persistent
+messages and publisher confirms, each time into one quorum queue:
 
 (a) raw: a pika ``SelectConnection`` keeping ``BENCH_WINDOW`` (default 2000) messages unconfirmed
-    in flight, the fastest way pika publishes with confirms;
-(b) relay: :class:`servicekit.relay.OutboxRelay` publishing EVENTS rows inserted beforehand into a
-    PostgreSQL outbox, in batches of ``BENCH_BATCH_SIZE`` (default 2000), and marking them.
+    in flight, the fastest way pika publishes with confirms, to a topic exchange bound to the queue;
+(b) relay, routed: :class:`servicekit.relay.OutboxRelay` publishing EVENTS rows inserted beforehand
+    into a PostgreSQL outbox, in batches of ``BENCH_BATCH_SIZE`` (default 2000), and marking them;
+    its exchange (declared by :func:`servicekit.topology.setup_topology`) is bound to the queue;
+(c) relay, unroutable: the same, but no binding takes the events: the exchange's alternate exchange
+    puts them into ``<service>.unrouted``. It should cost what (b) costs.
 
 The bench creates and drops its own database and vhost (``TEST_DATABASE_URL``/``TEST_AMQP_URL`` or
 ``DATABASE_URL``/``AMQP_URL`` name the servers, 127.0.0.1 by default). It prints numbers; it does not
@@ -40,7 +43,7 @@ from servicekit.testing import (
     delete_vhost,
     drop_database,
 )
-from servicekit.topology import Topology
+from servicekit.topology import Topology, setup_topology
 
 EVENTS = int(sys.argv[1] if len(sys.argv) > 1 else os.environ.get("BENCH_EVENTS", "50000"))
 WINDOW = int(os.environ.get("BENCH_WINDOW", "2000"))
@@ -61,10 +64,11 @@ def sample_bodies(count: int) -> list[tuple[str, bytes, pika.BasicProperties]]:
     return messages
 
 
-def declare_sink(amqp_url: str, exchange: str, queue: str) -> None:
+def declare_sink(amqp_url: str, exchange: str, queue: str, *, declare_exchange: bool = True) -> None:
     connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
     channel = connection.channel()
-    channel.exchange_declare(exchange, "topic", durable=True)
+    if declare_exchange:
+        channel.exchange_declare(exchange, "topic", durable=True)
     channel.queue_declare(queue, durable=True, arguments={"x-queue-type": "quorum"})
     channel.queue_bind(queue, exchange, "#")
     connection.close()
@@ -141,12 +145,15 @@ def bench_raw(amqp_url: str) -> float:
     return EVENTS / elapsed
 
 
-def bench_relay(database_url: str, amqp_url: str) -> float:
-    topology = Topology("benchrelay")
-    declare_sink(amqp_url, topology.exchange, "benchrelay.sink")
+def bench_relay(database_url: str, amqp_url: str, *, routed: bool) -> float:
+    topology = Topology("benchrelay" if routed else "benchunrouted")
+    setup_topology(amqp_url, topology)
+    sink = "benchrelay.sink" if routed else topology.unrouted_queue
+    if routed:
+        declare_sink(amqp_url, topology.exchange, sink, declare_exchange=False)  # setup_topology did
     engine = make_engine(database_url)
     metadata = MetaData()
-    outbox = Outbox(metadata)
+    outbox = Outbox(metadata, name=f"outbox_{topology.service}")
     metadata.create_all(engine)
     for start in range(0, EVENTS, 5000):
         with engine.begin() as db:
@@ -170,6 +177,7 @@ def bench_relay(database_url: str, amqp_url: str) -> float:
     stop.set()
     thread.join()
     engine.dispose()
+    delete_sink(amqp_url, sink)
     return EVENTS / elapsed
 
 
@@ -181,9 +189,12 @@ def main() -> None:
         print(f"relay throughput: {EVENTS} events, raw window {WINDOW}, relay batch {BATCH_SIZE}")
         raw = bench_raw(amqp_url)
         print(f"  raw pika, pipelined confirms : {raw:9,.0f} msg/s")
-        relayed = bench_relay(database_url, amqp_url)
+        relayed = bench_relay(database_url, amqp_url, routed=True)
         print(f"  OutboxRelay on PostgreSQL    : {relayed:9,.0f} events/s")
         print(f"  ratio relay / raw            : {relayed / raw:9.2f}   (target >= 0.5)")
+        unroutable = bench_relay(database_url, amqp_url, routed=False)
+        print(f"  OutboxRelay, none routed     : {unroutable:9,.0f} events/s (into <service>.unrouted)")
+        print(f"  ratio unroutable / routed    : {unroutable / relayed:9.2f}   (target about 1)")
     finally:
         delete_vhost(amqp_url)
         drop_database(database_url)

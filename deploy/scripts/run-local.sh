@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The body of `make run`: make sure a broker answers, make the development keys, migrate, load the
-# demo estate, say where to look, then run every process of deploy/Procfile under honcho (Ctrl-C
-# stops them all). Expects the venv to be installed (`make install`); run it through `make run`.
+# The body of `make run`: make sure a broker answers, make the development keys, migrate, declare the
+# RabbitMQ topology, load the demo estate, say where to look, then run every process of deploy/Procfile
+# under honcho (Ctrl-C stops them all). Expects the venv to be installed (`make install`); run it through `make run`.
 set -euo pipefail
 
 root="${ESTATEDESK_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -30,6 +30,8 @@ else
   echo "database: embedded SQLite under $ESTATEDESK_VAR/ (set DATABASE_URL to use PostgreSQL)"
 fi
 owners migrate
+# Every exchange, queue and binding before any process publishes (like migrations: once, here).
+owners topology
 
 echo "loading the demo estate (once; later runs find it)..."
 demo_out="$(owners load-demo)"

@@ -1,5 +1,6 @@
 """The three descriptions of the suite agree: deploy/Procfile (`make run`), docker-compose.yml and
-the Kubernetes manifests in deploy/k8s/.
+the Kubernetes manifests in deploy/k8s/; and each runs the one-shot steps (migrations, the RabbitMQ
+topology) once, before the processes that need them.
 
 No Docker engine or cluster is needed: docker-compose.yml is validated by `docker-compose config`
 (Debian's docker-compose package, which `make test` installs), the manifests by parsing them.
@@ -20,12 +21,15 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 PROCFILE = ROOT / "deploy" / "Procfile"
+RUN_LOCAL = ROOT / "deploy" / "scripts" / "run-local.sh"
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 K8S_DIR = ROOT / "deploy" / "k8s"
 
 PROCFILE_LINE = re.compile(r"^([A-Za-z0-9_-]+):\s*(.+)$")
 WORKLOAD_KINDS = {"Deployment", "StatefulSet", "DaemonSet"}
 SHELLS = {"sh", "bash", "/bin/sh", "/bin/bash"}
+# Processes that talk to RabbitMQ, by their name's last part: the topology step runs before them.
+BROKER_PROCESSES = ("relay", "consumer")
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -81,6 +85,14 @@ def service_of(process: str) -> str:
 
 def migrate_intent(service: str) -> tuple[str, tuple[str, ...]]:
     return (service, ("migrate",))
+
+
+def topology_intent(service: str) -> tuple[str, tuple[str, ...]]:
+    return (service, ("topology",))
+
+
+def uses_the_broker(process: str) -> bool:
+    return process.rsplit("-", 1)[-1] in BROKER_PROCESSES
 
 
 def k8s_documents() -> list[tuple[Path, dict[str, Any]]]:
@@ -222,6 +234,41 @@ def test_compose_migrates_once_before_the_processes_start(
         )
 
 
+def test_compose_declares_the_topology_once_before_the_processes_that_use_the_broker(
+    processes: dict[str, str],
+    compose: dict[str, Any],
+) -> None:
+    services = compose["services"]
+    for name, command in processes.items():
+        assert "topology" not in command_intent(command)[1], f"Procfile process {name} must not declare the topology"
+        topology = f"{service_of(name)}-topology"
+        assert topology in services, f"no one-shot compose service {topology} runs `{service_of(name)} topology`"
+        assert command_intent(services[topology].get("command")) == topology_intent(service_of(name)), (
+            f"compose service {topology} does not run `{service_of(name)} topology`"
+        )
+        assert str(services[topology].get("restart", "no")) == "no", f'{topology} must run once (restart: "no")'
+        if uses_the_broker(name):
+            condition = (services[name].get("depends_on") or {}).get(topology, {}).get("condition")
+            assert condition == "service_completed_successfully", (
+                f"compose service {name} must wait for {topology} to complete (depends_on condition)"
+            )
+
+
+def test_make_run_migrates_and_declares_the_topology_before_starting_the_processes(processes: dict[str, str]) -> None:
+    lines = []
+    for line in RUN_LOCAL.read_text(encoding="utf-8").splitlines():
+        try:
+            lines.append([] if line.lstrip().startswith("#") else argv_of(line.split(" #", 1)[0]))
+        except ValueError:  # a line of a here-document or a quoted string running on: no command
+            lines.append([])
+    intents = [command_intent(argv) for argv in lines]
+    start = next((i for i, intent in enumerate(intents) if intent[0] == "honcho"), None)
+    assert start is not None, "run-local.sh does not start the Procfile with honcho"
+    for service in sorted({service_of(name) for name in processes}):
+        for step in (migrate_intent(service), topology_intent(service)):
+            assert step in intents[:start], f"run-local.sh must run `{' '.join((step[0], *step[1]))}` before honcho"
+
+
 def test_compose_web_processes_have_a_health_check(processes: dict[str, str], compose: dict[str, Any]) -> None:
     for name in processes:
         if name.endswith("-web"):
@@ -306,6 +353,26 @@ def test_k8s_migrations_run_in_a_job_never_in_a_replica(
             for container in containers(doc, init=True):
                 assert "migrate" not in command_intent(container_argv(container))[1], (
                     f"{doc['metadata']['name']} ({path.name}) migrates from every replica; only the Job may"
+                )
+
+
+def test_k8s_topology_is_declared_in_a_job_never_in_a_replica(
+    processes: dict[str, str],
+    manifests: list[tuple[Path, dict[str, Any]]],
+) -> None:
+    for service in sorted({service_of(name) for name in processes}):
+        jobs = [
+            doc
+            for _, doc in manifests
+            if doc.get("kind") == "Job"
+            and any(command_intent(container_argv(c)) == topology_intent(service) for c in containers(doc))
+        ]
+        assert len(jobs) == 1, f"deploy/k8s needs exactly one Job running `{service} topology`, found {len(jobs)}"
+    for path, doc in manifests:
+        if doc.get("kind") in WORKLOAD_KINDS:
+            for container in containers(doc, init=True):
+                assert "topology" not in command_intent(container_argv(container))[1], (
+                    f"{doc['metadata']['name']} ({path.name}) declares the topology in a replica; only the Job may"
                 )
 
 

@@ -45,17 +45,13 @@ def _revision_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _topology(service: Service, settings: Any, _args: argparse.Namespace) -> int:
-    import pika
+    from servicekit.topology import TopologyConflict, setup_topology
 
-    from servicekit.amqp import connection_parameters
-    from servicekit.topology import declare
-
-    connection = pika.BlockingConnection(connection_parameters(settings.amqp_url,
-                                                               connection_name=f"{service.name}-topology"))
     try:
-        declare(connection.channel(), service.topology)
-    finally:
-        connection.close()
+        setup_topology(settings.amqp_url, service.topology)
+    except TopologyConflict as exc:
+        print(f"{service.name} topology: {exc}", file=sys.stderr)
+        return 1
     print(f"declared the topology of {service.name}")
     return 0
 

@@ -1,7 +1,9 @@
 """The transactional outbox: events are rows written in the same transaction as the change.
 
 Every service adds the table to its own metadata (``Outbox(metadata)``) so its migrations create
-it; the web process only ever writes rows, and the relay (:mod:`servicekit.relay`) publishes them.
+it; the web process only ever writes rows, and the relay (:mod:`servicekit.relay`) publishes them
+in ``seq`` order and sets ``published_at`` once a queue holds them (an event no consumer's binding
+takes is held by ``<service>.unrouted``).
 """
 
 from __future__ import annotations
@@ -45,7 +47,10 @@ class Outbox:
             Column("body", Text, nullable=False),
             Column("created_at", DateTime(timezone=True), nullable=False),
             Column("published_at", DateTime(timezone=True)),
-            # True when the broker returned the message as unroutable (no queue bound yet).
+            # No longer written (always false for new rows). Relays before the alternate exchange
+            # set it for an event the broker returned as unroutable: such a row was marked published
+            # but no queue ever took it (a replay serves its consumers). Kept so a relay of the
+            # previous release keeps working during a rollout; a later migration may drop it.
             Column("returned", Boolean, nullable=False, server_default=text("false")),
             Index(
                 f"ix_{name}_pending", "seq",

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pika
+import pika.spec
 import pytest
 from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, func, insert, select
 from sqlalchemy.orm import Session
@@ -34,7 +35,7 @@ from servicekit.db import make_engine
 from servicekit.envelope import CONTENT_TYPE, CloudEvent, new_event
 from servicekit.outbox import Outbox, define_inbox
 from servicekit.relay import OutboxRelay
-from servicekit.topology import Topology, declare
+from servicekit.topology import Topology, setup_topology
 
 LAUNCHER = Path(__file__).with_name("relay_launcher.py")
 DEADLINE_SECONDS = 60.0
@@ -108,8 +109,8 @@ class World:
         self.poison_ids: set[str] = set()
         self._running: list[Running] = []
         self.reconnect()
-        declare(self.channel, self.producer)
-        declare(self.channel, self.consumer)
+        setup_topology(amqp_url, self.producer)  # the `topology` step, before anything publishes
+        setup_topology(amqp_url, self.consumer)
         self.channel.queue_declare(self.tap_queue, durable=True)
         self.channel.queue_bind(self.tap_queue, self.producer.exchange, self.event_type)
 
@@ -119,9 +120,10 @@ class World:
 
     # --- the producer side ------------------------------------------------------------------
 
-    def event(self, *, poison: bool = False, type: str | None = None, correlationid: str | None = None) -> CloudEvent:
-        event = new_event(type or self.event_type, self.producer.service, {"poison": poison},
-                          correlationid=correlationid or uuid.uuid4().hex)
+    def event(self, *, poison: bool = False, type: str | None = None, correlationid: str | None = None,
+              subject: str | None = None, data: dict[str, Any] | None = None) -> CloudEvent:
+        event = new_event(type or self.event_type, self.producer.service, {"poison": poison, **(data or {})},
+                          correlationid=correlationid or uuid.uuid4().hex, subject=subject)
         if poison:
             self.poison_ids.add(event.id)
         return event
@@ -144,6 +146,20 @@ class World:
             content_type=CONTENT_TYPE, delivery_mode=2,
         )
         self.channel.basic_publish(self.producer.exchange, routing_key or self.event_type, body, properties)
+
+    def drain(self, queue: str) -> list[tuple[pika.spec.BasicProperties, bytes]]:
+        """Take every message waiting in ``queue``, in queue order."""
+        taken = []
+        while (message := self.channel.basic_get(queue, auto_ack=True))[0] is not None:
+            taken.append((message[1], message[2]))
+        return taken
+
+    def published_seqs(self) -> tuple[list[int], list[int]]:
+        """The outbox's seqs, (published, unpublished), each in order."""
+        table = self.outbox.table
+        with self.engine.connect() as db:
+            rows = db.execute(select(table.c.seq, table.c.published_at).order_by(table.c.seq)).all()
+        return [r.seq for r in rows if r.published_at], [r.seq for r in rows if not r.published_at]
 
     def unpublished(self) -> int:
         table = self.outbox.table

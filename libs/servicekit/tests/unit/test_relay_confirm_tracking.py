@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from servicekit.relay import _Batch
 
 
@@ -48,3 +50,13 @@ def test_a_multiple_ack_spanning_into_the_next_batch_settles_this_one() -> None:
 
     assert older.settled
     assert (newer.settled, newer.unconfirmed) == (False, 1)
+
+
+def test_a_batch_knows_whether_it_holds_a_returned_event() -> None:
+    rows = [SimpleNamespace(seq=n, event_id=f"e{n}") for n in (7, 8, 9)]
+    batch = _Batch(db=None, rows=rows, first_tag=1)  # type: ignore[arg-type]
+
+    assert batch.holds_any({"e8", "elsewhere"})
+    assert not batch.holds_any({"elsewhere"})
+    assert not batch.holds_any(set())
+    assert batch.last_seq == 9

@@ -47,6 +47,15 @@ def test_each_consumed_type_is_bound_from_its_producers_exchange() -> None:
     ]
 
 
+def publisher_calls(service: str) -> list[tuple[str, tuple[Any, ...]]]:
+    return [
+        ("exchange_declare", (f"{service}.unrouted", "fanout")),
+        ("queue_declare", (f"{service}.unrouted",)),
+        ("queue_bind", (f"{service}.unrouted", f"{service}.unrouted")),
+        ("exchange_declare", (f"{service}.events", "topic")),
+    ]
+
+
 def test_declare_creates_exchanges_before_the_bindings_that_need_them() -> None:
     channel = RecordingChannel()
 
@@ -54,14 +63,14 @@ def test_declare_creates_exchanges_before_the_bindings_that_need_them() -> None:
 
     calls = [(method, args) for method, args, _kwargs in channel.calls]
     assert calls == [
-        ("exchange_declare", ("notify.events", "topic")),
+        *publisher_calls("notify"),
         ("exchange_declare", ("notify.dead", "fanout")),
         ("queue_declare", ("notify.dead",)),
         ("queue_bind", ("notify.dead", "notify.dead")),
         ("queue_declare", ("notify.inbox",)),
-        ("exchange_declare", ("owners.events", "topic")),
+        *publisher_calls("owners"),
         ("queue_bind", ("notify.inbox", "owners.events", "owners.occupant.moved_in.v1")),
-        ("exchange_declare", ("tickets.events", "topic")),
+        *publisher_calls("tickets"),
         ("queue_bind", ("notify.inbox", "tickets.events", "tickets.ticket.opened.v1")),
     ]
     durable = [kwargs for method, _args, kwargs in channel.calls if method.endswith("_declare")]
@@ -70,12 +79,29 @@ def test_declare_creates_exchanges_before_the_bindings_that_need_them() -> None:
     assert inbox["arguments"] == NOTIFY.inbox_arguments
 
 
-def test_a_service_that_consumes_nothing_declares_only_its_exchange() -> None:
+def test_every_events_exchange_has_its_unrouted_alternate_wherever_it_is_declared() -> None:
+    channel = RecordingChannel()
+
+    declare(channel, NOTIFY)  # type: ignore[arg-type]
+
+    events = {args[0]: kwargs for method, args, kwargs in channel.calls
+              if method == "exchange_declare" and args[0].endswith(".events")}
+    assert events == {
+        service + ".events": {"durable": True, "arguments": {"alternate-exchange": f"{service}.unrouted"}}
+        for service in ("notify", "owners", "tickets")
+    }
+    unrouted = next(kwargs for method, args, kwargs in channel.calls if args == ("owners.unrouted",)
+                    and method == "queue_declare")
+    assert unrouted["arguments"] == {"x-queue-type": "quorum"}
+    assert (NOTIFY.unrouted_exchange, NOTIFY.unrouted_queue) == ("notify.unrouted", "notify.unrouted")
+
+
+def test_a_service_that_consumes_nothing_declares_only_where_it_publishes() -> None:
     channel = RecordingChannel()
 
     declare(channel, Topology("owners"))  # type: ignore[arg-type]
 
-    assert [(m, a) for m, a, _k in channel.calls] == [("exchange_declare", ("owners.events", "topic"))]
+    assert [(m, a) for m, a, _k in channel.calls] == publisher_calls("owners")
 
 
 @pytest.mark.parametrize(
