@@ -8,11 +8,14 @@ import sys
 from datetime import UTC, datetime
 
 from servicekit import correlation
+from servicekit.privacy import mask_digits
 
 _RESERVED = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 
 
 class JsonFormatter(logging.Formatter):
+    """One JSON object per record; runs of 11 or more digits in the text are masked."""
+
     def __init__(self, service: str) -> None:
         super().__init__()
         self.service = service
@@ -23,7 +26,8 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname.lower(),
             "service": self.service,
             "logger": record.name,
-            "message": record.getMessage(),
+            # An error message may quote what a caller sent; a mobile or ID number in it is masked.
+            "message": mask_digits(record.getMessage()),
         }
         cid = correlation.current()
         if cid:
@@ -32,7 +36,7 @@ class JsonFormatter(logging.Formatter):
             if key not in _RESERVED and not key.startswith("_"):
                 entry[key] = value
         if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
+            entry["exception"] = mask_digits(self.formatException(record.exc_info))
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 

@@ -13,6 +13,7 @@ from owners.domain.errors import DomainError
 from owners.settings import SERVICE, Settings
 from servicekit.auth import TokenVerifier
 from servicekit.db import make_engine
+from servicekit.guards import install_input_guards
 from servicekit.logs import configure_logging
 from servicekit.web import (
     ProblemDetailsApi,
@@ -48,6 +49,7 @@ def create_app(settings: Settings | None = None, verifier: TokenVerifier | None 
         DomainError, lambda e: problem(e.status, HTTPStatus(e.status).phrase, str(e), errors=e.errors))
     install_observability(app, SERVICE, {"database": database_ready})
     install_authentication(app, verifier or TokenVerifier.from_env())
+    install_input_guards(app)
     api = ProblemDetailsApi(app, spec_kwargs={"components": {"securitySchemes": {
         "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
         "security": [{"bearer": []}]})

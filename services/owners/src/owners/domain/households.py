@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from owners.domain.contacts import LANGUAGES, Channel, InvalidContact, normalize_mobile
-from owners.domain.places import BUILDING_CODE, LOWEST_FLOOR, UNIT_NUMBER
+from owners.domain.places import BUILDING_CODE, LOWEST_FLOOR, UNIT_NUMBER, UNIT_NUMBER_LENGTH
 from owners.domain.unit_contacts import MAX_CONTACTS
 
 REQUIRED = ("building", "unit", "role", "name")
@@ -207,8 +207,10 @@ def _text(limit: int) -> Any:
     return parse
 
 
-def _matching(pattern: re.Pattern[str], what: str) -> Any:
+def _matching(pattern: re.Pattern[str], what: str, max_length: int) -> Any:
     def parse(value: str) -> str:
+        if len(value) > max_length:
+            raise ValueError(f"at most {max_length} characters")
         if not pattern.match(value):
             raise ValueError(f"{value!r} is not {what}")
         return value
@@ -257,7 +259,7 @@ def _mobile(value: str) -> str:
 
 def _email(value: str) -> str:
     if len(value) > 200 or not _EMAIL.match(value):
-        raise ValueError(f"{value!r} is not an e-mail address")
+        raise ValueError("not an e-mail address")  # never quoted: it may hold a mobile number
     return value.lower()
 
 
@@ -272,9 +274,9 @@ def _date(value: str) -> date:
 
 
 _PARSERS: dict[str, Any] = {
-    "building": _matching(BUILDING_CODE, "a building code (letters, digits, - and _)"),
+    "building": _matching(BUILDING_CODE, "a building code (letters, digits, - and _)", 32),
     "building_name": _text(100),
-    "unit": _matching(UNIT_NUMBER, "a unit number like 1202 or 2-1202"),
+    "unit": _matching(UNIT_NUMBER, "a unit number like 1202 or 2-1202", UNIT_NUMBER_LENGTH),
     "floor": _integer(LOWEST_FLOOR, _HIGHEST_FLOOR),
     "area_m2": _area,
     "role": _choice(ROLES, ROLE_ALIASES),
