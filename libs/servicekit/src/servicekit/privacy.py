@@ -6,6 +6,7 @@ import re
 
 # A run of digits long enough to be a phone number (or a QQ number) inside other text.
 _LONG_DIGITS = re.compile(r"\d{7,}")
+_UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 
 
 def mask_phone(number: str | None) -> str | None:
@@ -53,4 +54,6 @@ def mask_digits(text: str, min_run: int = 11) -> str:
     mobiles (11) and resident IDs (15, 18) never reach a log whole, while counts and ports stay."""
     if not text:
         return text
-    return re.sub(rf"\d{{{min_run},}}", lambda m: mask_phone(m.group()) or "", text)
+    # A UUID is matched whole and kept, so an id whose last group happens to be all digits stays.
+    pattern = re.compile(rf"{_UUID}|\d{{{min_run},}}")
+    return pattern.sub(lambda m: m.group() if "-" in m.group() else mask_phone(m.group()) or "", text)
