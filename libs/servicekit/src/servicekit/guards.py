@@ -82,8 +82,8 @@ def check_text(value: Any, location: str) -> None:
     bad = sorted({path for path, text in _strings(value, "") if _UNSTORABLE.search(text)})
     if bad:
         raise RefusedInput(422, "text must not hold NUL characters or unpaired surrogates",
-                           errors={location: {path or "<body>": ["holds a character that cannot be stored"]
-                                              for path in bad[:20]}})
+                           errors={location: {_UNSTORABLE.sub("\ufffd", path) or "<body>":
+                                              ["holds a character that cannot be stored"] for path in bad[:20]}})
 
 
 def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:

@@ -57,7 +57,8 @@ def _raw(port: int, request: bytes) -> tuple[str, dict[str, str], bytes]:
 
 @pytest.mark.parametrize(("request_bytes", "status"), [
     pytest.param(b"GET /healthz?q=" + b"1" * 9000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", 414, id="request-line-too-long"),
-    pytest.param(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 9000 + b"\r\n\r\n", 431, id="header-too-large"),
+    pytest.param(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 9000 + b"\r\n\r\n", 431,
+                 id="header-too-large"),
 ])
 def test_gunicorn_refusals_are_problem_details(gunicorn_port, request_bytes, status):
     line, headers, body = _raw(gunicorn_port, request_bytes)

@@ -9,7 +9,7 @@ from flask_smorest import abort
 from marshmallow import Schema, fields
 
 from servicekit.auth import REVEAL_PERSONAL_DATA, Principal
-from servicekit.privacy import mask_phone
+from servicekit.privacy import mask_email, mask_phone
 
 # Kinds whose value is a phone number; an "other" contact point is nearly always a landline.
 PHONE_KINDS = frozenset({"mobile", "other"})
@@ -28,7 +28,11 @@ def may_reveal(principal: Principal, requested: bool) -> bool:
 
 
 def contact_value(kind: str | None, value: str | None, reveal: bool) -> str | None:
-    return value if reveal or kind not in PHONE_KINDS else mask_phone(value)
+    if reveal:
+        return value
+    if kind == "email":  # 13912340001@139.com: mail named by the owner's mobile
+        return mask_email(value)
+    return mask_phone(value) if kind in PHONE_KINDS else value
 
 
 def masked_points(points: Iterable[Mapping[str, Any]], reveal: bool) -> list[dict[str, Any]]:
