@@ -85,7 +85,8 @@ def test_a_unit_number_longer_than_its_column_is_a_422(client, auth, place, row_
 
 @pytest.mark.parametrize(("method", "path", "body"), [
     ("GET", "/api/v1/visitors?estate_id={estate}&date=9999-12-31", None),
-    ("POST", "/api/v1/units/{unit}/occupants", {"person_id": "{person}", "role": "family", "moved_in_on": "9999-12-31"}),
+    ("POST", "/api/v1/units/{unit}/occupants",
+     {"person_id": "{person}", "role": "family", "moved_in_on": "9999-12-31"}),
     ("POST", "/api/v1/visitors", {"host_unit_id": "{unit}", "visitor_name": "x", "id_type": "other",
                                   "id_number": "A1234567", "purpose": "x", "time_in": "0001-01-01T00:00:00+14:00"}),
     ("POST", "/api/v1/visitors/{visitor}/check-out", {"time_out": "9999-12-31T23:59:59-12:00"}),
