@@ -56,7 +56,7 @@ def test_nul_bytes_and_lone_surrogates_in_a_body_are_a_422(client, auth, place, 
 
 
 def test_a_nul_byte_in_a_query_is_a_422(client, auth, place):
-    _refused(client.get("/api/v1/people/search?q=%00", headers=auth()), 422)
+    _refused(client.get("/api/v1/people?q=%00", headers=auth()), 422)
     _refused(client.get(f"/api/v1/staff?estate_id={place['estate']}&role=a%00", headers=auth()), 422)
 
 
@@ -139,7 +139,7 @@ def test_no_full_number_in_a_response_or_a_log_line(client, auth, place, make_pe
     shown.append(client.post("/api/v1/staff", json={"estate_id": place["estate"], "name": "李", "role": "technician",
                                                     "mobile": "13912340001-9"}, headers=auth()).get_data(as_text=True))
     shown.append(client.get(f"/api/v1/people/{person['id']}", headers=auth()).get_data(as_text=True))
-    shown.append(client.get(f"/api/v1/people/search?q=13912340001&estate_id={place['estate']}",
+    shown.append(client.get(f"/api/v1/people?q=13912340001&estate_id={place['estate']}",
                             headers=auth()).get_data(as_text=True))
     logged = [caplog.handler.format(r) for r in caplog.records]
     for text in shown + logged:
