@@ -145,3 +145,12 @@ def test_no_full_number_in_a_response_or_a_log_line(client, auth, place, make_pe
     for text in shown + logged:
         assert "13912340001" not in text and "AB12345678" not in text and "2340001" not in text, text
     assert "139****0001@139.com" in shown[0]
+
+
+def test_a_nul_byte_in_a_household_file_is_a_bad_row(client, auth, place, row_counts):
+    before = row_counts()
+    body = "building,unit,role,name,email\n1,101,owner,张伟,a\x00b@example.com\n".encode()
+    response = client.post(f"/api/v1/estates/{place['estate']}/household-imports", data=body,
+                           content_type="text/csv", headers=auth())
+    assert _refused(response, 422)["errors"]["rows"] == [{"line": 2, "errors": {"email": ["contains a NUL character"]}}]
+    assert row_counts() == before

@@ -174,6 +174,9 @@ def parse_row(line: int, columns: list[str], values: list[str]) -> HouseholdRow 
             if name in REQUIRED:
                 errors[name] = ["is required"]
             continue
+        if "\x00" in value:  # no database column can store it (PostgreSQL refuses the whole write)
+            errors[name] = ["contains a NUL character"]
+            continue
         try:
             fields_[name] = _PARSERS[name](value)
         except ValueError as exc:
