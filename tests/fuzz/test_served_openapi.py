@@ -137,7 +137,9 @@ def _run_schemathesis(served: Served, report_dir: Path) -> subprocess.CompletedP
         "--continue-on-failure", "--no-color", "--report", "ndjson", "--report-dir", str(report_dir),
         "-H", f"Authorization: Bearer {served.token}",
     ]
-    return subprocess.run(command, capture_output=True, text=True, timeout=900,
+    # Run in the report folder: its hypothesis and schemathesis caches stay out of the work tree,
+    # and every run starts from the same seed alone.
+    return subprocess.run(command, capture_output=True, text=True, timeout=900, cwd=report_dir,
                           env={**os.environ, "SCHEMATHESIS_HOOKS": ""})
 
 
