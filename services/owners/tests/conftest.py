@@ -1,7 +1,9 @@
 """Fixtures of the owners tests: a migrated database of this run's own, an app, tokens.
 
 Tests commit for real (the outbox must see real commits); a test that uses ``db`` or ``client``
-finds every table empty.
+finds every table empty. Every such test runs twice: on PostgreSQL and on the embedded SQLite
+default (a file, as ``make run`` without ``DATABASE_URL`` uses); ``@pytest.mark.postgres_only``
+keeps one to PostgreSQL where it tests PostgreSQL itself (row locks under concurrency, plans).
 """
 
 from __future__ import annotations
@@ -31,9 +33,13 @@ def keys() -> tuple[str, str]:
     return generate_keypair()
 
 
-@pytest.fixture(scope="session")
-def database_url(make_database: Callable[[], str]) -> str:
-    url = make_database()
+@pytest.fixture(scope="session", params=["postgresql", "sqlite"])
+def database_url(request: pytest.FixtureRequest, make_database: Callable[[], str],
+                 tmp_path_factory: pytest.TempPathFactory) -> str:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('owners-sqlite') / 'owners.sqlite3'}"
+    else:
+        url = make_database()
     upgrade(SERVICE, url)
     return url
 
@@ -57,12 +63,18 @@ def app(settings: Settings, keys: tuple[str, str]) -> Flask:
 
 
 @pytest.fixture
-def db(engine: Engine) -> Iterator[Engine]:
+def db(engine: Engine, request: pytest.FixtureRequest) -> Iterator[Engine]:
     """The test database, emptied after the test."""
+    if request.node.get_closest_marker("postgres_only") and engine.dialect.name != "postgresql":
+        pytest.skip("tests PostgreSQL itself")
     yield engine
-    names = ", ".join(t.name for t in metadata.sorted_tables)
     with engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        if engine.dialect.name == "postgresql":
+            names = ", ".join(t.name for t in metadata.sorted_tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(metadata.sorted_tables):
+                conn.execute(table.delete())
 
 
 @pytest.fixture

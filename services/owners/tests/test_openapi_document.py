@@ -36,3 +36,14 @@ def test_every_api_operation_needs_a_bearer_token_and_documents_its_answers():
         assert "security" not in op or op["security"], (path, method)
         assert any(code.startswith("2") for code in op["responses"]), (path, method)
         assert op.get("summary"), f"{method.upper()} {path} has no summary (the view's docstring)"
+
+
+def test_the_document_is_valid_openapi_and_documents_errors_as_problem_details():
+    from openapi_spec_validator import validate
+
+    document = openapi_document()
+    validate(document)
+    for name, response in document["components"]["responses"].items():
+        assert list(response["content"]) == ["application/problem+json"], name
+    area = document["components"]["schemas"]["Unit"]["properties"]["area_m2"]
+    assert {branch["type"] for branch in area["anyOf"]} == {"string", "number"}  # sent as "89.50"

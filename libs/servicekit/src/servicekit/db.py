@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy import DateTime, Engine, create_engine, event
+from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy.types import TypeDecorator
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -35,3 +37,27 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 def is_postgres(engine: Engine) -> bool:
     return engine.dialect.name == "postgresql"
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """An instant, stored in UTC and read back time-zone aware on PostgreSQL and SQLite alike.
+
+    SQLite has no time zones: a plain ``DateTime(timezone=True)`` there drops the offset when
+    writing (so 10:00+08:00 and 10:00Z would be stored alike) and reads naive datetimes back,
+    which then cannot be compared with aware ones. A naive datetime is refused when written.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("a naive datetime cannot be stored as an instant; give it a time zone")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value

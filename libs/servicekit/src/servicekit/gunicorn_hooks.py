@@ -4,10 +4,15 @@ With several workers, each process counts its own requests; Prometheus's multipr
 the counters through files so ``/metrics`` answers for the whole server, whichever worker serves
 the scrape. The master makes (and empties) that folder before forking, unless
 ``PROMETHEUS_MULTIPROC_DIR`` names one already.
+
+gunicorn answers a request it cannot even parse (a request line longer than
+``limit_request_line``: 414; a header past ``limit_request_field_size``: 431; a malformed line: 400)
+itself, in HTML. ``on_starting`` makes those answers problem details like every other error.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -18,7 +23,37 @@ from prometheus_client import multiprocess
 ENV = "PROMETHEUS_MULTIPROC_DIR"
 
 
+def write_problem(sock: Any, status_int: int, reason: str, mesg: str) -> None:
+    """gunicorn's ``util.write_error``, answering ``application/problem+json`` instead of HTML.
+
+    gunicorn's message is not sent: it quotes the request line or header, which may carry a
+    phone number in a query string.
+    """
+    from gunicorn import util
+
+    body = json.dumps({"type": "about:blank", "title": reason, "status": status_int,
+                       "detail": _DETAILS.get(status_int, "The server could not read the request.")}).encode()
+    head = (f"HTTP/1.1 {status_int} {reason}\r\nConnection: close\r\n"
+            f"Content-Type: application/problem+json\r\nContent-Length: {len(body)}\r\n\r\n")
+    util.write_nonblock(sock, head.encode("latin-1") + body)
+
+
+_DETAILS = {
+    414: "The request line (method, path and query) is longer than the server reads.",
+    431: "A request header, or all of them together, is larger than the server reads.",
+    400: "The server could not read the request line or its headers.",
+}
+
+
+def install_problem_errors() -> None:
+    """Make gunicorn write its own error answers as problem details (see :func:`write_problem`)."""
+    from gunicorn import util
+
+    util.write_error = write_problem
+
+
 def on_starting(server: Any) -> None:
+    install_problem_errors()  # before the workers fork, so each inherits it
     folder = os.environ.get(ENV) or tempfile.mkdtemp(prefix="prometheus-")
     shutil.rmtree(folder, ignore_errors=True)  # counters of an earlier run would be added in
     os.makedirs(folder)

@@ -6,6 +6,7 @@ Services call these from their ``create_app()``; nothing here is created at impo
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 import time
@@ -60,7 +61,10 @@ def http_error_problem(error: HTTPException) -> Response:
     detail = error.description if isinstance(error.description, str) else None
     if error.code == 422 and errors:
         detail = "The request does not match the schema; see errors."
-    return problem(error.code or 500, error.name, detail, errors=errors, headers=data.get("headers"))
+    # The error's own headers (Allow on a 405, WWW-Authenticate...), less the HTML content type.
+    headers = {key: value for key, value in error.get_headers() if key.lower() != "content-type"}
+    headers.update(data.get("headers") or {})
+    return problem(error.code or 500, error.name, detail, errors=errors, headers=headers)
 
 
 class ProblemSchema(Schema):
@@ -75,7 +79,8 @@ class ProblemSchema(Schema):
 
 
 class ProblemDetailsApi(Api):
-    """flask-smorest's Api answering every HTTP error, validation included, as problem details."""
+    """flask-smorest's Api answering every HTTP error, validation included, as problem details,
+    and serving an OpenAPI document that says so (see :func:`problem_openapi`)."""
 
     ERROR_SCHEMA = ProblemSchema
 
@@ -85,6 +90,54 @@ class ProblemDetailsApi(Api):
 
     def handle_http_exception(self, error: HTTPException) -> Response:  # type: ignore[override]
         return http_error_problem(error)
+
+    def _init_spec(self, *args: Any, **kwargs: Any) -> None:
+        super()._init_spec(*args, **kwargs)
+        generate = self.spec.to_dict
+        self.spec.to_dict = lambda: problem_openapi(generate())  # type: ignore[method-assign]
+
+
+_NUMERIC_KEYWORDS = ("minimum", "maximum", "multipleOf")
+
+
+def problem_openapi(document: dict[str, Any]) -> dict[str, Any]:
+    """The OpenAPI document flask-smorest generates, made to say what is sent.
+
+    - Error answers (4xx, 5xx, default) are documented as ``application/problem+json``, as sent.
+    - A JSON request body whose schema requires no field is optional: a request without one is
+      read as ``{}`` and accepted, so the document must not call it required.
+    - A numeric bound apispec wrote as a string (a Decimal field's range) is written as a number.
+    """
+    document = copy.deepcopy(document)
+    components = document.get("components", {})
+    schemas = components.get("schemas", {})
+    for response in components.get("responses", {}).values():
+        _as_problem(response)
+    for item in document.get("paths", {}).values():
+        for operation in item.values():
+            if not isinstance(operation, dict):
+                continue
+            for code, response in operation.get("responses", {}).items():
+                if str(code) == "default" or str(code)[:1] in "45":
+                    _as_problem(response)
+            body = operation.get("requestBody")
+            if body and body.get("required"):
+                ref = body.get("content", {}).get("application/json", {}).get("schema", {}).get("$ref", "")
+                target = schemas.get(ref.rpartition("/")[2]) if ref.startswith("#/components/schemas/") else None
+                if target is not None and not target.get("required"):
+                    body["required"] = False
+    for schema in schemas.values():
+        for prop in schema.get("properties", {}).values():
+            for keyword in _NUMERIC_KEYWORDS:
+                if isinstance(prop.get(keyword), str):
+                    prop[keyword] = float(prop[keyword])
+    return document
+
+
+def _as_problem(response: dict[str, Any]) -> None:
+    content = response.get("content")
+    if isinstance(content, dict) and "application/json" in content:
+        content[PROBLEM_JSON] = content.pop("application/json")
 
 
 def install_problem_details(app: Flask) -> None:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from servicekit.auth import TokenVerifier
 from servicekit.db import make_engine
 from servicekit.errors import Conflict, DomainError, NotFound
+from servicekit.guards import install_input_guards
 from servicekit.logs import configure_logging
 from servicekit.service import Service
 from servicekit.settings import ServiceSettings
@@ -63,6 +64,7 @@ def create_service_app(service: Service, settings: ServiceSettings | None = None
     install_domain_errors(app)
     install_observability(app, service.name, {"database": database_ready})
     install_authentication(app, verifier or TokenVerifier.from_env(service.roles))
+    install_input_guards(app)
     api = ProblemDetailsApi(app, spec_kwargs=_BEARER)
     for blueprint in service.api_blueprints():
         api.register_blueprint(blueprint)

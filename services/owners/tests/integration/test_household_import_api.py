@@ -7,6 +7,7 @@ import dataclasses
 import json
 from collections import Counter
 from pathlib import Path
+from uuid import UUID
 
 import pytest
 from sqlalchemy import func, select
@@ -143,7 +144,7 @@ def test_a_later_file_adds_to_existing_buildings_units_and_people(client, auth, 
 
 
 def test_a_new_unit_above_a_known_buildings_top_floor_is_a_bad_row(client, auth, estate, db, engine):
-    add_building(SERVICE.unit_of_work(sessionmaker(engine)), estate, "9", "9栋", floors=10)
+    add_building(SERVICE.unit_of_work(sessionmaker(engine)), UUID(estate), "9", "9栋", floors=10)
     response = post_csv(client, auth(), estate, HEADER + "9,1101,11,owner,张伟,,,,\n9,901,9,owner,李娜,,,,\n")
     assert response.status_code == 422
     assert response.json["errors"]["rows"] == [{"line": 2, "errors": {"floor": ["building 9 has 10 floors"]}}]

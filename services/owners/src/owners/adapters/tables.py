@@ -12,7 +12,6 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -26,6 +25,7 @@ from sqlalchemy import (
     text,
 )
 
+from servicekit.db import UtcDateTime
 from servicekit.outbox import Outbox
 
 metadata = MetaData(naming_convention={
@@ -47,8 +47,8 @@ def _version() -> Column:
 
 def _timestamps() -> list[Column]:
     return [
-        Column("created_at", DateTime(timezone=True), nullable=False),
-        Column("updated_at", DateTime(timezone=True), nullable=False),
+        Column("created_at", UtcDateTime(), nullable=False),
+        Column("updated_at", UtcDateTime(), nullable=False),
     ]
 
 
@@ -171,7 +171,7 @@ territories = Table(
     Column("staff_id", Uuid, ForeignKey("staff.id"), nullable=False, index=True),
     Column("estate_id", Uuid, ForeignKey("estates.id"), nullable=False, index=True),
     Column("building_id", Uuid, ForeignKey("buildings.id")),
-    Column("assigned_at", DateTime(timezone=True), nullable=False),
+    Column("assigned_at", UtcDateTime(), nullable=False),
     _version(),  # released carries version + 1
 )
 
@@ -186,8 +186,8 @@ visitors = Table(
     # Only the masked ID number is ever stored (OWN-8: no more of an ID than is needed).
     Column("id_number_masked", String(40), nullable=False),
     Column("purpose", String(200), nullable=False),
-    Column("time_in", DateTime(timezone=True), nullable=False),
-    Column("time_out", DateTime(timezone=True)),
+    Column("time_in", UtcDateTime(), nullable=False),
+    Column("time_out", UtcDateTime()),
     Column("host_confirmed", Boolean, nullable=False, server_default=text("false")),
     Column("registered_by", String(100), nullable=False),
     Index("ix_visitors_estate_time_in", "estate_id", "time_in"),
@@ -200,5 +200,5 @@ pii_reveals = Table(
     Column("estate_id", Uuid, nullable=False),
     Column("subject", String(100), nullable=False),
     Column("person_id", Uuid, nullable=False),
-    Column("revealed_at", DateTime(timezone=True), nullable=False),
+    Column("revealed_at", UtcDateTime(), nullable=False),
 )

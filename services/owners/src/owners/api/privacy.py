@@ -10,7 +10,7 @@ from typing import Any
 from flask_smorest import abort
 from marshmallow import Schema, fields
 from tenancy.permissions import REVEAL_PERSONAL_DATA
-from tenancy.privacy import mask_phone
+from tenancy.privacy import mask_email, mask_phone
 
 from servicekit.auth import Principal
 
@@ -31,7 +31,11 @@ def may_reveal(principal: Principal, requested: bool) -> bool:
 
 
 def contact_value(kind: str | None, value: str | None, reveal: bool) -> str | None:
-    return value if reveal or kind not in PHONE_KINDS else mask_phone(value)
+    if reveal:
+        return value
+    if kind == "email":  # 13912340001@139.com: mail named by the owner's mobile
+        return mask_email(value)
+    return mask_phone(value) if kind in PHONE_KINDS else value
 
 
 def masked_points(points: Iterable[Mapping[str, Any]], reveal: bool) -> list[dict[str, Any]]:

@@ -38,7 +38,10 @@ def normalize_mobile(raw: str) -> str:
         if digits.startswith(prefix):
             digits = digits[len(prefix):]
     if not _MOBILE.match(digits):
-        raise InvalidContact(f"{raw!r} is not a mainland mobile number (11 digits starting with 1)")
+        # The message never quotes the value: it reaches responses and may reach logs.
+        if "*" in raw:
+            raise InvalidContact("this is a masked number as shown; send the full number, or leave it out to keep it")
+        raise InvalidContact("not a mainland mobile number (11 digits starting with 1)")
     return digits
 
 
@@ -48,7 +51,7 @@ def normalize(kind: ContactKind, raw: str) -> str:
         return normalize_mobile(value)
     if kind is ContactKind.EMAIL:
         if not _EMAIL.match(value):
-            raise InvalidContact(f"{raw!r} is not an e-mail address")
+            raise InvalidContact("not an e-mail address")
         return value.lower()
     if not value:
         raise InvalidContact("a contact point needs a value")

@@ -18,7 +18,7 @@ from typing import Any
 
 from owners.domain.contacts import LANGUAGES, Channel, ContactKind, InvalidContact, normalize, normalize_mobile
 from owners.domain.people import unreachable_without
-from owners.domain.places import BUILDING_CODE, LOWEST_FLOOR, UNIT_NUMBER
+from owners.domain.places import BUILDING_CODE, LOWEST_FLOOR, UNIT_NUMBER, UNIT_NUMBER_LENGTH
 from owners.domain.unit_contacts import MAX_CONTACTS
 
 REQUIRED = ("building", "unit", "role", "name")
@@ -176,6 +176,9 @@ def parse_row(line: int, columns: list[str], values: list[str]) -> HouseholdRow 
             if name in REQUIRED:
                 errors[name] = ["is required"]
             continue
+        if "\x00" in value:  # no database column can store it (PostgreSQL refuses the whole write)
+            errors[name] = ["contains a NUL character"]
+            continue
         try:
             fields_[name] = _PARSERS[name](value)
         except ValueError as exc:
@@ -210,8 +213,10 @@ def _text(limit: int) -> Any:
     return parse
 
 
-def _matching(pattern: re.Pattern[str], what: str) -> Any:
+def _matching(pattern: re.Pattern[str], what: str, max_length: int) -> Any:
     def parse(value: str) -> str:
+        if len(value) > max_length:
+            raise ValueError(f"at most {max_length} characters")
         if not pattern.match(value):
             raise ValueError(f"{value!r} is not {what}")
         return value
@@ -260,7 +265,7 @@ def _mobile(value: str) -> str:
 
 def _email(value: str) -> str:
     if len(value) > 200:
-        raise ValueError(f"{value!r} is not an e-mail address")
+        raise ValueError("not an e-mail address")  # never quoted: it may hold a mobile number
     try:
         return normalize(ContactKind.EMAIL, value)
     except InvalidContact as exc:
@@ -278,9 +283,9 @@ def _date(value: str) -> date:
 
 
 _PARSERS: dict[str, Any] = {
-    "building": _matching(BUILDING_CODE, "a building code (letters, digits, - and _)"),
+    "building": _matching(BUILDING_CODE, "a building code (letters, digits, - and _)", 32),
     "building_name": _text(100),
-    "unit": _matching(UNIT_NUMBER, "a unit number like 1202 or 2-1202"),
+    "unit": _matching(UNIT_NUMBER, "a unit number like 1202 or 2-1202", UNIT_NUMBER_LENGTH),
     "floor": _integer(LOWEST_FLOOR, _HIGHEST_FLOOR),
     "area_m2": _area,
     "role": _choice(ROLES, ROLE_ALIASES),

@@ -8,6 +8,7 @@ from owners.domain.errors import Conflict, Invalid
 
 # A unit number as residents say it inside their building: "1202", "2-1202" (entrance 2, room 1202), "B1-03".
 UNIT_NUMBER = re.compile(r"^[0-9A-Za-z]{1,12}(-[0-9A-Za-z]{1,12}){0,3}$")
+UNIT_NUMBER_LENGTH = 32  # the column's length: the pattern alone would let 51 characters through
 BUILDING_CODE = re.compile(r"^[0-9A-Za-z_-]{1,32}$")
 LOWEST_FLOOR = -10  # basements are negative floors; deeper than this is a typing error
 

@@ -2,6 +2,7 @@ from datetime import date, datetime
 
 from marshmallow import Schema, fields, validate
 
+from owners.api.fields import CalendarDate
 from owners.domain.people import OccupantRole
 from owners.domain.visitors import LOCAL_TIME
 from servicekit.paging import PageArgs
@@ -18,7 +19,7 @@ class MoveInFieldsSchema(Schema):
 
     unit_id = fields.UUID(required=True)
     role = fields.String(required=True, validate=_ROLE, metadata={"description": "owner, tenant, family or other"})
-    moved_in_on = fields.Date(load_default=_today, metadata={"description": "Defaults to today (UTC+8)"})
+    moved_in_on = CalendarDate(load_default=_today, metadata={"description": "Defaults to today (UTC+8)"})
 
 
 class MoveInSchema(Schema):
@@ -26,7 +27,7 @@ class MoveInSchema(Schema):
 
     person_id = fields.UUID(required=True)
     role = fields.String(required=True, validate=_ROLE, metadata={"description": "owner, tenant, family or other"})
-    moved_in_on = fields.Date(load_default=_today, metadata={"description": "Defaults to today (UTC+8)"})
+    moved_in_on = CalendarDate(load_default=_today, metadata={"description": "Defaults to today (UTC+8)"})
 
 
 class OccupancySchema(Schema):
@@ -48,7 +49,7 @@ class OccupantSchema(OccupancySchema):
 
 
 class MoveOutSchema(Schema):
-    moved_out_on = fields.Date(load_default=_today, metadata={"description": "Defaults to today (UTC+8)"})
+    moved_out_on = CalendarDate(load_default=_today, metadata={"description": "Defaults to today (UTC+8)"})
 
 
 class OccupantListArgs(PageArgs):

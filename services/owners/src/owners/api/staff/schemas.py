@@ -1,5 +1,6 @@
 from marshmallow import Schema, fields, validate
 
+from owners.api.fields import MobileNumber
 from owners.domain.staff import SKILLS, StaffRole
 from servicekit.paging import PageArgs
 
@@ -14,8 +15,8 @@ class StaffSchema(Schema):
     name = fields.String(required=True, validate=_NAME, metadata={"example": "李师傅"})
     role = fields.String(required=True, validate=_ROLE, metadata={"description": "first_responsible is 第一负责人"})
     skills = fields.List(fields.String(validate=_SKILL), load_default=list, metadata={"example": ["plumbing", "locks"]})
-    mobile = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=20),
-                           metadata={"description": "Work mobile; shown masked"})
+    mobile = MobileNumber(load_default=None, allow_none=True, validate=validate.Length(max=20),
+                          metadata={"description": "Work mobile; shown masked"})
     email = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=200))
     active = fields.Boolean(dump_only=True)
     created_at = fields.DateTime(dump_only=True)
@@ -26,7 +27,7 @@ class StaffPatchSchema(Schema):
     name = fields.String(validate=_NAME)
     role = fields.String(validate=_ROLE)
     skills = fields.List(fields.String(validate=_SKILL))
-    mobile = fields.String(allow_none=True, validate=validate.Length(max=20))
+    mobile = MobileNumber(allow_none=True, validate=validate.Length(max=20))
     email = fields.Email(allow_none=True, validate=validate.Length(max=200))
     active = fields.Boolean(metadata={
         "description": "false takes them off the roster; release their territories first"})

@@ -1,0 +1,122 @@
+"""Input every service refuses before a view sees it: hostile JSON and text a database cannot store.
+
+A JSON body is parsed once here, within limits, before webargs parses it again for the schema:
+
+- nested deeper than ``max_json_depth`` (the parser would recurse until Python's stack limit),
+- integers longer than ``max_integer_digits`` (Python refuses to convert more than 4,300 digits,
+  and no field of ours needs a number that long),
+- text holding a NUL character (PostgreSQL cannot store it) or a lone UTF-16 surrogate (it cannot
+  be encoded as UTF-8 at all), in the body, in a key, or in the query string;
+
+each answers a 400 or 422 problem, and the request changes nothing. The body size limit is
+Flask's ``MAX_CONTENT_LENGTH`` (a 413 problem); ``install_input_guards`` sets a default when the
+service has none.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from http import HTTPStatus
+from typing import Any
+
+from flask import Flask, Response, request
+
+from servicekit.web import problem
+
+MAX_JSON_DEPTH = 32
+MAX_INTEGER_DIGITS = 64
+DEFAULT_MAX_BODY_BYTES = 1024 * 1024
+
+# A JSON string literal, unrolled so a long string is one linear scan without backtracking.
+_STRING_LITERAL = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_NOT_A_BRACKET = re.compile(r"[^\[\]{}]+")
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+class RefusedInput(ValueError):
+    """Input outside the limits; ``status`` is the HTTP status to answer with."""
+
+    def __init__(self, status: int, message: str, errors: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.errors = errors
+
+
+def json_depth(text: str) -> int:
+    """How deeply the arrays and objects of a JSON text nest, brackets inside strings not counted."""
+    brackets = _NOT_A_BRACKET.sub("", _STRING_LITERAL.sub("", text))
+    depth = deepest = 0
+    for bracket in brackets:
+        if bracket in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
+
+
+def load_json(text: str, *, max_depth: int = MAX_JSON_DEPTH, max_integer_digits: int = MAX_INTEGER_DIGITS) -> Any:
+    """Parse a JSON text within the limits above; raises :class:`RefusedInput`."""
+    if json_depth(text) > max_depth:
+        raise RefusedInput(400, f"the JSON body nests deeper than {max_depth} levels")
+
+    def bounded_int(literal: str) -> int:
+        if len(literal.lstrip("-")) > max_integer_digits:
+            raise RefusedInput(400, f"the JSON body holds an integer of more than {max_integer_digits} digits")
+        return int(literal)
+
+    try:
+        value = json.loads(text, parse_int=bounded_int)
+    except RefusedInput:
+        raise
+    except (ValueError, RecursionError):
+        return None  # not JSON: webargs answers that with its own 400
+    check_text(value, "json")
+    return value
+
+
+def check_text(value: Any, location: str) -> None:
+    """Refuse (422) any string in ``value``, keys included, that holds a NUL or a lone surrogate."""
+    bad = sorted({path for path, text in _strings(value, "") if _UNSTORABLE.search(text)})
+    if bad:
+        raise RefusedInput(422, "text must not hold NUL characters or unpaired surrogates",
+                           errors={location: {_UNSTORABLE.sub("\ufffd", path) or "<body>":
+                                              ["holds a character that cannot be stored"] for path in bad[:20]}})
+
+
+def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            name = f"{path}.{key}" if path else str(key)
+            yield name, str(key)
+            yield from _strings(item, name)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, f"{path}.{index}" if path else str(index))
+
+
+def install_input_guards(app: Flask, *, max_json_depth: int = MAX_JSON_DEPTH,
+                         max_integer_digits: int = MAX_INTEGER_DIGITS) -> None:
+    """Refuse hostile input before any view runs (see the module's docstring).
+
+    Install it after authentication, so an anonymous caller's body is never parsed.
+    """
+    app.config.setdefault("MAX_CONTENT_LENGTH", DEFAULT_MAX_BODY_BYTES)
+    if app.config["MAX_CONTENT_LENGTH"] is None:
+        app.config["MAX_CONTENT_LENGTH"] = DEFAULT_MAX_BODY_BYTES
+
+    @app.before_request
+    def _guard_input() -> Response | None:
+        try:
+            query = {key: request.args.getlist(key) for key in request.args}
+            check_text(query, "query")
+            if request.is_json and request.content_length != 0:
+                text = request.get_data(cache=True).decode("utf-8", errors="replace")
+                load_json(text, max_depth=max_json_depth, max_integer_digits=max_integer_digits)
+        except RefusedInput as refused:
+            return problem(refused.status, HTTPStatus(refused.status).phrase, str(refused), errors=refused.errors)
+        return None

@@ -1,0 +1,124 @@
+"""Generic input guards, masking in logs, aware datetimes on SQLite, and the OpenAPI post-processing."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from flask import Flask, request
+from sqlalchemy import Column, Integer, MetaData, Table, create_engine, insert, select
+from tenancy.privacy import mask_email, mask_id_number
+
+from servicekit.db import UtcDateTime
+from servicekit.guards import RefusedInput, install_input_guards, json_depth, load_json
+from servicekit.logs import JsonFormatter, mask_long_numbers
+from servicekit.web import install_problem_details, problem_openapi
+
+
+def test_json_depth_ignores_brackets_inside_strings():
+    assert json_depth('{"a": [1, {"b": "[[[[{{{{"}]}') == 3
+    assert json_depth("[" * 500 + "]" * 500) == 500
+
+
+@pytest.mark.parametrize(("text", "status"), [
+    ("[" * 1000 + "]" * 1000, 400),
+    ('{"n": ' + "1" * 5000 + "}", 400),
+    ('{"n": "a\\u0000"}', 422),
+    ('{"n": "\\ud800"}', 422),
+    ('{"\\u0000": 1}', 422),
+])
+def test_hostile_json_is_refused(text, status):
+    with pytest.raises(RefusedInput) as refused:
+        load_json(text)
+    assert refused.value.status == status
+
+
+def test_ordinary_json_passes_paired_surrogates_included():
+    assert load_json('{"n": "\\ud83d\\ude00", "k": [1, -2, 3.5]}') == {"n": "😀", "k": [1, -2, 3.5]}
+
+
+@pytest.fixture
+def guarded() -> Flask:
+    app = Flask("guarded")
+    install_problem_details(app)
+    install_input_guards(app)
+
+    @app.route("/echo", methods=["POST", "GET"])
+    def echo():
+        return {"body": request.get_json(silent=True), "args": request.args}
+
+    return app
+
+
+def test_the_guard_answers_problems_before_the_view(guarded):
+    client = guarded.test_client()
+    deep = client.post("/echo", data="[" * 2000 + "]" * 2000, content_type="application/json")
+    assert deep.status_code == 400 and deep.mimetype == "application/problem+json"
+    nul = client.get("/echo?q=a%00b")
+    assert nul.status_code == 422
+    assert nul.json["errors"] == {"query": {"q.0": ["holds a character that cannot be stored"]}}
+    assert client.post("/echo", json={"n": "张伟"}).json["body"] == {"n": "张伟"}
+    assert guarded.config["MAX_CONTENT_LENGTH"] == 1024 * 1024
+
+
+def test_a_405_problem_names_the_allowed_methods(guarded):
+    response = guarded.test_client().delete("/echo")
+    assert response.status_code == 405 and response.mimetype == "application/problem+json"
+    assert set(response.headers["Allow"].split(", ")) >= {"GET", "POST"}
+
+
+def test_log_lines_mask_mobiles_and_id_numbers_but_keep_uuids_and_counts():
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter("test"))
+    log = logging.getLogger("test.masking")
+    log.addHandler(handler)
+    try:
+        log.warning("bad mobile 13912340001 for 11010519491231002X, 1234567 rows, id %s",
+                    "52d2681a-7930-4662-b953-205123454440")
+    finally:
+        log.removeHandler(handler)
+    message = json.loads(stream.getvalue())["message"]
+    assert "13912340001" not in message and "11010519491231002X" not in message
+    assert "139****0001" in message and "1234567 rows" in message and "205123454440" in message
+    assert mask_long_numbers("page=99999999999") == "page=999****9999"
+
+
+def test_short_ids_and_emails_named_by_a_mobile_are_masked():
+    assert mask_id_number("AB12345678") == "******5678"
+    assert mask_id_number("12345") == "***45"
+    assert mask_email("13912340001@139.com") == "139****0001@139.com"
+    assert mask_email("li.na@example.com") == "li.na@example.com"
+
+
+def test_utc_datetime_reads_back_aware_on_sqlite_and_stores_the_instant():
+    engine = create_engine("sqlite://")
+    table = Table("t", MetaData(), Column("id", Integer, primary_key=True), Column("at", UtcDateTime()))
+    table.metadata.create_all(engine)
+    local = datetime(2025, 5, 1, 10, 30, tzinfo=timezone(timedelta(hours=8)))
+    with engine.begin() as conn:
+        conn.execute(insert(table).values(id=1, at=local))
+        stored = conn.execute(select(table.c.at)).scalar_one()
+        assert stored == local and stored.tzinfo is UTC
+        assert conn.execute(select(table.c.id).where(table.c.at < datetime(2025, 5, 1, 3, tzinfo=UTC))).all()
+        with pytest.raises(Exception, match="naive"):
+            conn.execute(insert(table).values(id=2, at=datetime(2025, 1, 1)))
+
+
+def test_problem_openapi_documents_errors_as_sent():
+    document = {"paths": {"/x": {"patch": {
+        "requestBody": {"required": True,
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/P"}}}},
+        "responses": {"200": {"content": {"application/json": {}}}, "422": {"content": {"application/json": {}}}}}}},
+        "components": {"schemas": {"P": {"properties": {"a": {"type": "number", "maximum": "10.00"}}}},
+                       "responses": {"DEFAULT_ERROR": {"content": {"application/json": {}}}}}}
+    fixed = problem_openapi(document)
+    operation = fixed["paths"]["/x"]["patch"]
+    assert list(operation["responses"]["422"]["content"]) == ["application/problem+json"]
+    assert list(operation["responses"]["200"]["content"]) == ["application/json"]
+    assert operation["requestBody"]["required"] is False
+    assert fixed["components"]["schemas"]["P"]["properties"]["a"]["maximum"] == 10.0
+    assert list(fixed["components"]["responses"]["DEFAULT_ERROR"]["content"]) == ["application/problem+json"]

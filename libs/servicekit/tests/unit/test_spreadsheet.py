@@ -1,0 +1,33 @@
+"""CSV and XLSX exports never carry a cell a spreadsheet would evaluate (OWASP CSV injection)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from servicekit.spreadsheet import csv_bytes, safe_cell, safe_row
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+86 138 1234 5678", "-2+3", "@SUM(A1:A9)", "\t=cmd", "\r=cmd",
+                                  '=HYPERLINK("http://x","y")'])
+def test_text_a_spreadsheet_would_evaluate_is_written_as_text(text):
+    assert safe_cell(text) == "'" + text
+
+
+@pytest.mark.parametrize("value", ["张伟", "2-1202", "li@example.com", "", -3, 89.5, None, "a=b"])
+def test_other_values_are_written_as_they_are(value):
+    assert safe_cell(value) == value
+
+
+def test_a_csv_export_keeps_every_value_readable_and_none_evaluated():
+    data = csv_bytes(["name", "mobile", "floor"], [["=1+1", "+8613812345678", -3], ["张伟", None, 12]])
+    assert data.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows == [["name", "mobile", "floor"], ["'=1+1", "'+8613812345678", "-3"], ["张伟", "", "12"]]
+    assert all(not cell.startswith(("=", "+", "@", "\t", "\r")) for row in rows for cell in row)
+
+
+def test_safe_row_serves_xlsx_writers_too():
+    assert safe_row(["@x", 1, "ok"]) == ["'@x", 1, "ok"]
