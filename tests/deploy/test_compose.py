@@ -336,43 +336,26 @@ def test_every_procfile_process_has_a_k8s_workload_running_the_same_command(
     assert not problems, "deploy/k8s does not match deploy/Procfile:\n" + "\n".join(problems)
 
 
-def test_k8s_migrations_run_in_a_job_never_in_a_replica(
+@pytest.mark.parametrize("step", ["migrate", "topology"])
+def test_k8s_one_shot_steps_run_in_a_job_never_in_a_replica(
+    step: str,
     processes: dict[str, str],
     manifests: list[tuple[Path, dict[str, Any]]],
 ) -> None:
+    """Migrations and the RabbitMQ topology run once per deployment, never from every replica."""
     for service in sorted({service_of(name) for name in processes}):
         jobs = [
             doc
             for _, doc in manifests
             if doc.get("kind") == "Job"
-            and any(command_intent(container_argv(c)) == migrate_intent(service) for c in containers(doc))
+            and any(command_intent(container_argv(c)) == (service, (step,)) for c in containers(doc))
         ]
-        assert len(jobs) == 1, f"deploy/k8s needs exactly one Job running `{service} migrate`, found {len(jobs)}"
+        assert len(jobs) == 1, f"deploy/k8s needs exactly one Job running `{service} {step}`, found {len(jobs)}"
     for path, doc in manifests:
         if doc.get("kind") in WORKLOAD_KINDS:
             for container in containers(doc, init=True):
-                assert "migrate" not in command_intent(container_argv(container))[1], (
-                    f"{doc['metadata']['name']} ({path.name}) migrates from every replica; only the Job may"
-                )
-
-
-def test_k8s_topology_is_declared_in_a_job_never_in_a_replica(
-    processes: dict[str, str],
-    manifests: list[tuple[Path, dict[str, Any]]],
-) -> None:
-    for service in sorted({service_of(name) for name in processes}):
-        jobs = [
-            doc
-            for _, doc in manifests
-            if doc.get("kind") == "Job"
-            and any(command_intent(container_argv(c)) == topology_intent(service) for c in containers(doc))
-        ]
-        assert len(jobs) == 1, f"deploy/k8s needs exactly one Job running `{service} topology`, found {len(jobs)}"
-    for path, doc in manifests:
-        if doc.get("kind") in WORKLOAD_KINDS:
-            for container in containers(doc, init=True):
-                assert "topology" not in command_intent(container_argv(container))[1], (
-                    f"{doc['metadata']['name']} ({path.name}) declares the topology in a replica; only the Job may"
+                assert step not in command_intent(container_argv(container))[1], (
+                    f"{doc['metadata']['name']} ({path.name}) runs `{step}` in every replica; only the Job may"
                 )
 
 
