@@ -42,6 +42,7 @@ def test_dead_letters_are_listed_without_loss_and_sent_back_once_fixed(
             raise ValueError(f"cannot apply {event.id}")
         session.execute(insert(world.applied).values(event_id=event.id))
 
+    assert list_dead(world.amqp_url, world.consumer) == []  # an empty dead queue lists nothing
     for event in (first, second, healthy):
         world.publish_directly(event.to_json().encode(), event)
     world.publish_directly(b"not an event")
