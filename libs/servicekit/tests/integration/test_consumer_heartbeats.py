@@ -28,6 +28,7 @@ HANDLER_SECONDS = 0.5
 BATCH = 12
 
 
+@pytest.mark.timeout(SOAK_SECONDS * 3 + 180)  # the soak outlasts the suite's per-test timeout
 def test_slow_handlers_with_a_short_heartbeat_never_lose_the_connection(
     world: World, caplog: pytest.LogCaptureFixture,
 ) -> None:
