@@ -8,7 +8,8 @@ an inbox row (deduplication by source + id) and one business row per event:
 
 (a) baseline: one transaction, one commit and one ack per message;
 (b) :class:`servicekit.consumer.InboxConsumer`: batches of ``BENCH_BATCH_SIZE`` (default 250)
-    delivered messages per transaction, prefetch ``BENCH_PREFETCH`` (default 500).
+    delivered messages per transaction, applied in its worker thread while the connection's thread
+    collects the next batch; prefetch ``BENCH_PREFETCH`` (default twice the batch, as the consumer's).
 
 The bench creates and drops its own database and vhost (``TEST_DATABASE_URL``/``TEST_AMQP_URL`` or
 ``DATABASE_URL``/``AMQP_URL`` name the servers, 127.0.0.1 by default). It prints numbers; it does not
@@ -46,7 +47,7 @@ from servicekit.topology import Topology, declare
 
 EVENTS = int(sys.argv[1] if len(sys.argv) > 1 else os.environ.get("BENCH_EVENTS", "20000"))
 BATCH_SIZE = int(os.environ.get("BENCH_BATCH_SIZE", "250"))
-PREFETCH = int(os.environ.get("BENCH_PREFETCH", "500"))
+PREFETCH = int(os.environ.get("BENCH_PREFETCH", str(2 * BATCH_SIZE)))
 EVENT_TYPE = "benchowners.occupant.moved_in.v1"
 
 

@@ -86,9 +86,11 @@ def define_inbox(metadata: MetaData, name: str = "inbox") -> Table:
     """The ``inbox`` table: one row per event a consumer applied, keyed by consumer, source and id.
 
     The row is inserted in the same transaction as the handler's effects, so an event that comes
-    again finds its row and is skipped.
+    again finds its row and is skipped. Events of a type the consumer has no handler for get no row
+    (a handler added later must still see them when they are replayed). Defines the inbox's
+    failures table (:func:`define_inbox_failures`) in ``metadata`` too: the consumer needs both.
     """
-    return Table(
+    table = Table(
         name,
         metadata,
         Column("consumer", String(100), primary_key=True),
@@ -96,4 +98,35 @@ def define_inbox(metadata: MetaData, name: str = "inbox") -> Table:
         Column("event_id", String(64), primary_key=True),
         Column("event_type", String(200), nullable=False),
         Column("received_at", DateTime(timezone=True), nullable=False),
+    )
+    define_inbox_failures(metadata, name)
+    return table
+
+
+def inbox_failures_name(inbox_name: str) -> str:
+    """The name of the failures table that goes with the inbox table ``inbox_name``."""
+    return f"{inbox_name}_failures"
+
+
+def define_inbox_failures(metadata: MetaData, inbox_name: str = "inbox") -> Table:
+    """``<inbox>_failures``: how many times a consumer's handler failed on an event not applied yet.
+
+    Written by the consumer in a transaction of its own each time a handler fails, so the count
+    survives crashes and counts nothing but real failures; the row goes once the event is applied
+    or dead-lettered (a copy sent back from the dead-letter queue starts with every attempt again).
+    """
+    name = inbox_failures_name(inbox_name)
+    if name in metadata.tables:
+        return metadata.tables[name]
+    return Table(
+        name,
+        metadata,
+        Column("consumer", String(100), primary_key=True),
+        Column("source", String(200), primary_key=True),
+        Column("event_id", String(64), primary_key=True),
+        Column("event_type", String(200), nullable=False),
+        Column("attempts", Integer, nullable=False),
+        Column("last_error", Text, nullable=False),
+        Column("first_failed_at", DateTime(timezone=True), nullable=False),
+        Column("last_failed_at", DateTime(timezone=True), nullable=False),
     )

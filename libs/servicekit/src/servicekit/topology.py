@@ -72,14 +72,18 @@ class Topology:
     """The exchanges, queues and bindings of one service.
 
     ``consumes`` lists the event types (routing keys) the service's consumer handles, e.g.
-    ``("owners.occupant.moved_out.v1",)``. ``delivery_limit`` is how many times a message is
-    delivered to the consumer before the broker dead-letters it; a message that failed that many
-    times goes to ``<service>.dead``.
+    ``("owners.occupant.moved_out.v1",)``. ``delivery_limit`` is how many times the consumer's
+    handler may fail on a message before the consumer dead-letters it to ``<service>.dead``; the
+    consumer counts those failures in its own database (:mod:`servicekit.consumer`), so a crash or a
+    stop that hands messages back counts nothing. ``delivery_backstop`` is the broker's own limit
+    (the quorum queue's ``x-delivery-limit``), which counts every delivery whatever ended it, crashes
+    included: a high backstop for a message that kills its consumer each time it is applied.
     """
 
     service: str
     consumes: tuple[str, ...] = ()
     delivery_limit: int = 5
+    delivery_backstop: int = 50
 
     def __post_init__(self) -> None:
         if not SERVICE_NAME_PATTERN.match(self.service):
@@ -91,6 +95,8 @@ class Topology:
                 raise ValueError(f"{event_type!r} is not <service>.<entity>.<verb>.v<N>")
         if self.delivery_limit < 1:
             raise ValueError("delivery_limit is a number of attempts: at least 1")
+        if self.delivery_backstop < self.delivery_limit:
+            raise ValueError("delivery_backstop is a backstop: at least delivery_limit")
 
     @property
     def exchange(self) -> str:
@@ -126,14 +132,14 @@ class Topology:
 
         ``at-least-once`` dead-lettering requires ``reject-publish`` overflow. The broker's
         ``x-delivery-limit`` counts *re*-deliveries (a message is dead-lettered once delivered more
-        than that many times), hence one less than the number of attempts.
+        than that many times), hence one less than the backstop's number of deliveries.
         """
         return {
             "x-queue-type": "quorum",
             "x-dead-letter-exchange": self.dead_exchange,
             "x-dead-letter-strategy": "at-least-once",
             "x-overflow": "reject-publish",
-            "x-delivery-limit": self.delivery_limit - 1,
+            "x-delivery-limit": self.delivery_backstop - 1,
         }
 
     @property

@@ -34,8 +34,9 @@ def test_the_inbox_is_a_quorum_queue_that_dead_letters_without_losing_anything()
         "x-dead-letter-exchange": "notify.dead",
         "x-dead-letter-strategy": "at-least-once",
         "x-overflow": "reject-publish",
-        # the broker counts redeliveries: 4 attempts = 3 redeliveries
-        "x-delivery-limit": 3,
+        # a backstop: the consumer counts handler failures itself (delivery_limit); the broker
+        # counts redeliveries, crashes included: 50 deliveries = 49 redeliveries
+        "x-delivery-limit": 49,
     }
 
 
@@ -113,6 +114,7 @@ def test_a_service_that_consumes_nothing_declares_only_where_it_publishes() -> N
         {"service": "owners", "consumes": ("tickets.#",)},
         {"service": "owners", "consumes": "tickets.ticket.opened.v1"},
         {"service": "owners", "delivery_limit": 0},
+        {"service": "owners", "delivery_limit": 5, "delivery_backstop": 4},
     ],
 )
 def test_a_malformed_topology_is_refused(kwargs: dict[str, Any]) -> None:
