@@ -132,6 +132,9 @@ def test_an_entry_signed_through_the_api_reaches_the_consumer_through_outbox_and
                                        .where(outbox.c.published_at.is_(None))).scalar_one()
             applied = conn.execute(text("SELECT count(*) FROM inbox")).scalar_one()
         assert (unpublished, applied) == (0, 2)
+        # The standard chores of a consuming service work on it too.
+        assert "0 dead letter(s) in guestbook.dead" in cli(env, "dead-letters", "list")
+        assert "replayed 2 past events to guestbook.inbox" in cli(env, "replay", "--consumer", "guestbook")
     finally:
         relay_errors, consumer_errors = stop(relay), stop(consumer)
         engine.dispose()

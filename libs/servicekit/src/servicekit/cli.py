@@ -7,6 +7,7 @@ Every service has the standard commands; a service adds its own through ``Servic
     <service> topology     declare the service's exchanges and queues (once, before anything publishes)
     <service> relay        publish the outbox to RabbitMQ (runs until SIGTERM/SIGINT)
     <service> consume      apply the events the service consumes (only a service that consumes)
+    <service> dead-letters list the consumer's dead letters, or send them back (only a service that consumes)
     <service> replay       send past events, or the current state, to one consumer's queue only
     <service> openapi      regenerate contracts/openapi.json from the app (after an API change)
 
@@ -133,6 +134,18 @@ def _moment(value: str | None, option: str) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def _dead_letters(service: Service, settings: Any, args: argparse.Namespace) -> int:
+    from servicekit.deadletters import run_dead_letter_command
+
+    return run_dead_letter_command(args, settings.amqp_url, service.topology)
+
+
+def _dead_letter_arguments(parser: argparse.ArgumentParser) -> None:
+    from servicekit.deadletters import dead_letter_arguments
+
+    dead_letter_arguments(parser)
+
+
 def _openapi(service: Service, _settings: Any, args: argparse.Namespace) -> int:
     from servicekit.openapi import write_openapi
 
@@ -150,6 +163,8 @@ STANDARD_COMMANDS: list[Command] = [
     Command("topology", "declare the service's exchanges and queues", _topology),
     Command("relay", "run the outbox relay", _relay),
     Command("consume", "run the inbox consumer", _consume),
+    Command("dead-letters", "list the dead-letter queue, or send its messages back to the inbox", _dead_letters,
+            _dead_letter_arguments),
     Command("replay", "send past events, or the current state, to one consumer's queue only", _replay,
             _replay_arguments),
     Command("openapi", "write the OpenAPI document the app generates", _openapi, _openapi_arguments,
@@ -157,9 +172,13 @@ STANDARD_COMMANDS: list[Command] = [
 ]
 
 
+_CONSUMERS_ONLY = frozenset({"consume", "dead-letters"})
+
+
 def commands_of(service: Service) -> list[Command]:
-    """The standard commands that apply to ``service`` (``consume`` only where it consumes), then its own."""
-    standard = [c for c in STANDARD_COMMANDS if c.name != "consume" or service.consumes]
+    """The standard commands that apply to ``service`` (``consume`` and ``dead-letters`` only where
+    it consumes), then its own."""
+    standard = [c for c in STANDARD_COMMANDS if c.name not in _CONSUMERS_ONLY or service.consumes]
     own = {c.name for c in service.commands}
     return [c for c in standard if c.name not in own] + list(service.commands)
 

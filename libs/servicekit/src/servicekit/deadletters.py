@@ -97,14 +97,10 @@ def requeue_dead(
     return moved
 
 
-def add_dead_letter_commands(subparsers: Any) -> argparse.ArgumentParser:
-    """Add ``dead-letters list`` and ``dead-letters requeue`` to a service CLI's sub-commands.
-
-    ``subparsers`` is what ``ArgumentParser.add_subparsers()`` returned; run the parsed command with
-    :func:`run_dead_letter_command` when ``args.command == "dead-letters"``.
-    """
-    parser: argparse.ArgumentParser = subparsers.add_parser(
-        "dead-letters", help="list the dead-letter queue, or send its messages back to the inbox")
+def dead_letter_arguments(parser: argparse.ArgumentParser) -> None:
+    """The sub-commands ``list`` and ``requeue`` of a service CLI's ``dead-letters`` parser
+    (:mod:`servicekit.cli` adds it to every service that consumes); run the parsed command with
+    :func:`run_dead_letter_command`."""
     commands = parser.add_subparsers(dest="dead_letters_command", required=True)
     listing = commands.add_parser("list", help="show the dead letters (they stay in the queue)")
     listing.add_argument("--limit", type=int, default=100, help="at most this many (default 100)")
@@ -113,11 +109,10 @@ def add_dead_letter_commands(subparsers: Any) -> argparse.ArgumentParser:
     chosen = requeue.add_mutually_exclusive_group(required=True)
     chosen.add_argument("--all", action="store_true", help="every dead letter")
     chosen.add_argument("ids", nargs="*", default=[], metavar="ID", help="event ids to send back")
-    return parser
 
 
 def run_dead_letter_command(args: argparse.Namespace, amqp_url: str, topology: Topology) -> int:
-    """Run a command parsed by :func:`add_dead_letter_commands`; prints to stdout, returns the exit code."""
+    """Run a command parsed by :func:`dead_letter_arguments`; prints to stdout, returns the exit code."""
     if args.dead_letters_command == "list":
         letters = list_dead(amqp_url, topology, args.limit)
         if args.json:

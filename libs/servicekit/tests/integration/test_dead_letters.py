@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from servicekit.deadletters import add_dead_letter_commands, list_dead, requeue_dead, run_dead_letter_command
+from servicekit.deadletters import dead_letter_arguments, list_dead, requeue_dead, run_dead_letter_command
 from servicekit.envelope import CloudEvent
 
 if TYPE_CHECKING:
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.integration
 def cli(world: World, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
     """``<service> dead-letters ...`` as a service CLI would expose it."""
     parser = argparse.ArgumentParser(prog="svc")
-    add_dead_letter_commands(parser.add_subparsers(dest="command", required=True))
+    dead_letter_arguments(parser.add_subparsers(dest="command", required=True).add_parser("dead-letters"))
     capsys.readouterr()
     code = run_dead_letter_command(parser.parse_args(argv), world.amqp_url, world.consumer)
     return code, capsys.readouterr().out
