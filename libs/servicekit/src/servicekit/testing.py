@@ -12,9 +12,15 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
+import tempfile
+import time
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import pytest
@@ -74,6 +80,77 @@ def delete_vhost(vhost_url: str) -> None:
     from urllib.parse import unquote
 
     rabbitmqctl("delete_vhost", unquote(urlsplit(vhost_url).path.lstrip("/")))
+
+
+@dataclass(frozen=True)
+class PrivateBroker:
+    """A RabbitMQ node of one test's own: stopping or restarting it disturbs nobody else."""
+
+    node: str
+    url: str
+
+    def ctl(self, *args: str) -> str:
+        """``rabbitmqctl`` on this node only (``stop_app``, ``start_app``, ...)."""
+        return rabbitmqctl("-n", self.node, *args)
+
+    def restart(self) -> None:
+        self.ctl("start_app")
+        self.ctl("await_startup")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def private_broker(startup_seconds: float = 90) -> Iterator[PrivateBroker]:
+    """Start a RabbitMQ node of this machine's installation on free ports, with its files in a
+    temporary folder; stop it and remove them at the end.
+
+    A test that stops the broker (a broker restart) uses this, so that a running ``make run`` and
+    other test runs on the shared broker never notice. Needs the ``rabbitmq-server`` this machine's
+    tests use anyway, run as root (the Debian wrapper switches to the ``rabbitmq`` user, which must
+    own the node's folder).
+    """
+    node = f"edtest-{uuid.uuid4().hex[:8]}@localhost"
+    folder = Path(tempfile.mkdtemp(prefix="edtest-rabbit-"))
+    port, dist_port = _free_port(), _free_port()
+    (folder / "node.conf").write_text(f"listeners.tcp.1 = 127.0.0.1:{port}\n", encoding="utf-8")
+    (folder / "enabled_plugins").write_text("[].\n", encoding="utf-8")
+    shutil.chown(folder, "rabbitmq", "rabbitmq")
+    for child in folder.iterdir():
+        shutil.chown(child, "rabbitmq", "rabbitmq")
+    env = {**os.environ, "RABBITMQ_NODENAME": node, "RABBITMQ_CONFIG_FILE": str(folder / "node.conf"),
+           "RABBITMQ_DIST_PORT": str(dist_port), "RABBITMQ_MNESIA_BASE": str(folder / "mnesia"),
+           "RABBITMQ_LOG_BASE": str(folder / "log"), "RABBITMQ_PID_FILE": str(folder / "pid"),
+           "RABBITMQ_ENABLED_PLUGINS_FILE": str(folder / "enabled_plugins")}
+    with open(folder / "server.out", "wb") as out:
+        server = subprocess.Popen(["rabbitmq-server"], env=env, stdout=out, stderr=subprocess.STDOUT,
+                                  start_new_session=True)
+    broker = PrivateBroker(node, f"amqp://guest:guest@127.0.0.1:{port}/%2F")
+    try:
+        deadline = time.monotonic() + startup_seconds
+        while True:  # await_startup answers only once the node is registered: poll until then
+            try:
+                broker.ctl("await_startup", "--timeout", "10")
+                break
+            except RuntimeError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"private RabbitMQ node did not start: see {folder / 'server.out'}") from None
+                time.sleep(0.5)
+        yield broker
+    finally:
+        try:
+            broker.ctl("stop")
+        except RuntimeError:
+            server.terminate()
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def configured_postgres() -> str:

@@ -35,6 +35,7 @@ from servicekit.db import make_engine
 from servicekit.envelope import CONTENT_TYPE, CloudEvent, new_event
 from servicekit.outbox import Outbox, define_inbox
 from servicekit.relay import OutboxRelay
+from servicekit.testing import PrivateBroker, private_broker
 from servicekit.topology import Topology, setup_topology
 
 LAUNCHER = Path(__file__).with_name("relay_launcher.py")
@@ -255,6 +256,13 @@ def any_world(request: pytest.FixtureRequest, make_database: Callable[[], str], 
     url = make_database() if request.param == "postgresql" else f"sqlite:///{tmp_path / 'world.sqlite3'}"
     with _world(url, amqp_vhost_url) as value:
         yield value
+
+
+@pytest.fixture
+def private_world(make_database: Callable[[], str]) -> Iterator[tuple[World, PrivateBroker]]:
+    """A fresh world on PostgreSQL and on a RabbitMQ node of its own, which the test may stop."""
+    with private_broker() as broker, _world(make_database(), broker.url) as value:
+        yield value, broker
 
 
 @contextmanager
