@@ -83,14 +83,6 @@ def service_of(process: str) -> str:
     return process.split("-", 1)[0]
 
 
-def migrate_intent(service: str) -> tuple[str, tuple[str, ...]]:
-    return (service, ("migrate",))
-
-
-def topology_intent(service: str) -> tuple[str, tuple[str, ...]]:
-    return (service, ("topology",))
-
-
 def uses_the_broker(process: str) -> bool:
     return process.rsplit("-", 1)[-1] in BROKER_PROCESSES
 
@@ -215,42 +207,27 @@ def test_every_built_image_has_its_dockerfile(compose: dict[str, Any]) -> None:
         assert dockerfile.is_file(), f"compose service {name} builds from {dockerfile}, which does not exist"
 
 
-def test_compose_migrates_once_before_the_processes_start(
+@pytest.mark.parametrize("step", ["migrate", "topology"])
+def test_compose_runs_each_one_shot_step_once_before_the_processes_that_need_it(
+    step: str,
     processes: dict[str, str],
     compose: dict[str, Any],
 ) -> None:
+    """Every process waits for the migrations; those that use the broker wait for the topology too."""
     services = compose["services"]
     for name, command in processes.items():
-        assert "migrate" not in command_intent(command)[1], f"Procfile process {name} must not migrate"
-        migrate = f"{service_of(name)}-migrate"
-        assert migrate in services, f"no one-shot compose service {migrate} runs the migrations"
-        assert command_intent(services[migrate].get("command")) == migrate_intent(service_of(name)), (
-            f"compose service {migrate} does not run `{service_of(name)} migrate`"
+        service = service_of(name)
+        assert step not in command_intent(command)[1], f"Procfile process {name} must not run `{step}`"
+        one_shot = f"{service}-{step}"
+        assert one_shot in services, f"no one-shot compose service {one_shot} runs `{service} {step}`"
+        assert command_intent(services[one_shot].get("command")) == (service, (step,)), (
+            f"compose service {one_shot} does not run `{service} {step}`"
         )
-        assert str(services[migrate].get("restart", "no")) == "no", f'{migrate} must run once (restart: "no")'
-        condition = (services[name].get("depends_on") or {}).get(migrate, {}).get("condition")
-        assert condition == "service_completed_successfully", (
-            f"compose service {name} must wait for {migrate} to complete (depends_on condition)"
-        )
-
-
-def test_compose_declares_the_topology_once_before_the_processes_that_use_the_broker(
-    processes: dict[str, str],
-    compose: dict[str, Any],
-) -> None:
-    services = compose["services"]
-    for name, command in processes.items():
-        assert "topology" not in command_intent(command)[1], f"Procfile process {name} must not declare the topology"
-        topology = f"{service_of(name)}-topology"
-        assert topology in services, f"no one-shot compose service {topology} runs `{service_of(name)} topology`"
-        assert command_intent(services[topology].get("command")) == topology_intent(service_of(name)), (
-            f"compose service {topology} does not run `{service_of(name)} topology`"
-        )
-        assert str(services[topology].get("restart", "no")) == "no", f'{topology} must run once (restart: "no")'
-        if uses_the_broker(name):
-            condition = (services[name].get("depends_on") or {}).get(topology, {}).get("condition")
+        assert str(services[one_shot].get("restart", "no")) == "no", f'{one_shot} must run once (restart: "no")'
+        if step == "migrate" or uses_the_broker(name):
+            condition = (services[name].get("depends_on") or {}).get(one_shot, {}).get("condition")
             assert condition == "service_completed_successfully", (
-                f"compose service {name} must wait for {topology} to complete (depends_on condition)"
+                f"compose service {name} must wait for {one_shot} to complete (depends_on condition)"
             )
 
 
@@ -265,7 +242,7 @@ def test_make_run_migrates_and_declares_the_topology_before_starting_the_process
     start = next((i for i, intent in enumerate(intents) if intent[0] == "honcho"), None)
     assert start is not None, "run-local.sh does not start the Procfile with honcho"
     for service in sorted({service_of(name) for name in processes}):
-        for step in (migrate_intent(service), topology_intent(service)):
+        for step in ((service, ("migrate",)), (service, ("topology",))):
             assert step in intents[:start], f"run-local.sh must run `{' '.join((step[0], *step[1]))}` before honcho"
 
 

@@ -82,6 +82,16 @@ class Outbox:
         return len(rows)
 
 
+def _event_key() -> list[Column]:
+    """Which consumer, and which event (``source`` + ``id``, the deduplication key), of what type."""
+    return [
+        Column("consumer", String(100), primary_key=True),
+        Column("source", String(200), primary_key=True),
+        Column("event_id", String(64), primary_key=True),
+        Column("event_type", String(200), nullable=False),
+    ]
+
+
 def define_inbox(metadata: MetaData, name: str = "inbox") -> Table:
     """The ``inbox`` table: one row per event a consumer applied, keyed by consumer, source and id.
 
@@ -93,10 +103,7 @@ def define_inbox(metadata: MetaData, name: str = "inbox") -> Table:
     table = Table(
         name,
         metadata,
-        Column("consumer", String(100), primary_key=True),
-        Column("source", String(200), primary_key=True),
-        Column("event_id", String(64), primary_key=True),
-        Column("event_type", String(200), nullable=False),
+        *_event_key(),
         Column("received_at", DateTime(timezone=True), nullable=False),
     )
     define_inbox_failures(metadata, name)
@@ -121,10 +128,7 @@ def define_inbox_failures(metadata: MetaData, inbox_name: str = "inbox") -> Tabl
     return Table(
         name,
         metadata,
-        Column("consumer", String(100), primary_key=True),
-        Column("source", String(200), primary_key=True),
-        Column("event_id", String(64), primary_key=True),
-        Column("event_type", String(200), nullable=False),
+        *_event_key(),
         Column("attempts", Integer, nullable=False),
         Column("last_error", Text, nullable=False),
         Column("first_failed_at", DateTime(timezone=True), nullable=False),
