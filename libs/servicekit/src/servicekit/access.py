@@ -20,6 +20,7 @@ from flask_smorest import Blueprint, abort
 from sqlalchemy import Table, select
 
 from servicekit.auth import Principal
+from servicekit.guards import GuardedParser
 from servicekit.web import current_principal
 from servicekit.webapp import read_session
 
@@ -37,8 +38,11 @@ class ScopedBlueprint(Blueprint):
     """flask-smorest's Blueprint whose views declare their caller checks with :meth:`allow`.
 
     ``scope`` maps a URL parameter or body field name (``"unit_id"``, ``"host_unit_id"``) to how
-    the estate of the row it names is found.
+    the estate of the row it names is found. Its arguments read the JSON body the input guards
+    parsed already (:class:`servicekit.guards.GuardedParser`).
     """
+
+    ARGUMENTS_PARSER = GuardedParser()
 
     def __init__(self, *args: Any, scope: Mapping[str, InEstate], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -1,6 +1,7 @@
 """Input every service refuses before a view sees it: hostile JSON and text a database cannot store.
 
-A JSON body is parsed once here, within limits, before webargs parses it again for the schema:
+A JSON body is parsed once, here, within limits; the schemas of flask-smorest's arguments read that
+parsed body (:class:`GuardedParser`) instead of parsing it again. What is refused:
 
 - nested deeper than ``max_json_depth`` (the parser would recurse until Python's stack limit),
 - integers longer than ``max_integer_digits`` (Python refuses to convert more than 4,300 digits,
@@ -21,7 +22,8 @@ from collections.abc import Iterator
 from http import HTTPStatus
 from typing import Any
 
-from flask import Flask, Response, request
+from flask import Flask, Response, g, request
+from webargs.flaskparser import FlaskParser
 
 from servicekit.web import problem
 
@@ -33,6 +35,7 @@ DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 _STRING_LITERAL = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _NOT_A_BRACKET = re.compile(r"[^\[\]{}]+")
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+_PARSED_BODY = "servicekit_json_body"
 
 
 class RefusedInput(ValueError):
@@ -116,7 +119,18 @@ def install_input_guards(app: Flask, *, max_json_depth: int = MAX_JSON_DEPTH,
             check_text(query, "query")
             if request.is_json and request.content_length != 0:
                 text = request.get_data(cache=True).decode("utf-8", errors="replace")
-                load_json(text, max_depth=max_json_depth, max_integer_digits=max_integer_digits)
+                body = load_json(text, max_depth=max_json_depth, max_integer_digits=max_integer_digits)
+                if body is not None:
+                    setattr(g, _PARSED_BODY, body)
         except RefusedInput as refused:
             return problem(refused.status, HTTPStatus(refused.status).phrase, str(refused), errors=refused.errors)
         return None
+
+
+class GuardedParser(FlaskParser):
+    """webargs' parser, reading the JSON body the guard parsed already (a body the guard could not
+    parse, or a request without guards, is parsed as webargs always does, errors included)."""
+
+    def _raw_load_json(self, req: Any) -> Any:
+        body = g.get(_PARSED_BODY)
+        return super()._raw_load_json(req) if body is None else body

@@ -122,3 +122,27 @@ def test_problem_openapi_documents_errors_as_sent():
     assert operation["requestBody"]["required"] is False
     assert fixed["components"]["schemas"]["P"]["properties"]["a"]["maximum"] == 10.0
     assert list(fixed["components"]["responses"]["DEFAULT_ERROR"]["content"]) == ["application/problem+json"]
+
+
+def test_arguments_read_the_body_the_guard_parsed_instead_of_parsing_it_again(monkeypatch):
+    import webargs.core
+    from marshmallow import Schema, fields
+
+    from servicekit.guards import GuardedParser
+
+    app = Flask("guarded-parse")
+    install_input_guards(app)
+    parses: list[bytes] = []
+    original = webargs.core.parse_json
+    monkeypatch.setattr(webargs.core, "parse_json", lambda data, **kw: parses.append(data) or original(data, **kw))
+    parser = GuardedParser()
+
+    @app.post("/names")
+    def names():
+        return parser.parse(Schema.from_dict({"name": fields.String()})(), request, location="json")
+
+    client = app.test_client()
+    assert client.post("/names", json={"name": "王芳"}).json == {"name": "王芳"}
+    assert parses == []  # webargs read the guard's parse
+    bad = client.post("/names", data="{not json", content_type="application/json")
+    assert bad.status_code == 400 and len(parses) == 1  # what the guard could not parse: webargs' own answer
