@@ -13,19 +13,20 @@ from collections.abc import Callable, Iterator
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 from tenancy.roles import ROLES
 
 from owners.adapters.tables import metadata
 from owners.app import create_app
 from owners.service import SERVICE
 from owners.settings import Settings
-from servicekit.auth import TokenVerifier, issue_token
+from servicekit.auth import TokenVerifier
 from servicekit.db import make_engine
 from servicekit.migrate import upgrade
+from servicekit.testing import TEST_AUDIENCE, TEST_ISSUER, empty_tables, token_headers
 from servicekit.tokens import generate_keypair
 
-ISSUER, AUDIENCE = "test-issuer", "estatedesk"
+ISSUER, AUDIENCE = TEST_ISSUER, TEST_AUDIENCE
 
 
 @pytest.fixture(scope="session")
@@ -68,13 +69,7 @@ def db(engine: Engine, request: pytest.FixtureRequest) -> Iterator[Engine]:
     if request.node.get_closest_marker("postgres_only") and engine.dialect.name != "postgresql":
         pytest.skip("tests PostgreSQL itself")
     yield engine
-    with engine.begin() as conn:
-        if engine.dialect.name == "postgresql":
-            names = ", ".join(t.name for t in metadata.sorted_tables)
-            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in reversed(metadata.sorted_tables):
-                conn.execute(table.delete())
+    empty_tables(engine, metadata)
 
 
 @pytest.fixture
@@ -85,12 +80,4 @@ def client(app: Flask, db: Engine) -> FlaskClient:
 @pytest.fixture
 def auth(keys: tuple[str, str]) -> Callable[..., dict[str, str]]:
     """Headers with a token: ``auth("service_desk_agent", [estate_id])``; ``auth()`` is an operator admin."""
-
-    def headers(role: str = "operator_admin", estates: list[object] | None = None,
-                perms: list[str] | None = None) -> dict[str, str]:
-        token = issue_token(keys[0], subject=f"test-{role}", role=role,
-                            estates=[str(e) for e in (estates or ["*"])], issuer=ISSUER, audience=AUDIENCE,
-                            permissions=perms or [])
-        return {"Authorization": f"Bearer {token}"}
-
-    return headers
+    return token_headers(keys[0])

@@ -1,0 +1,3 @@
+"""The tickets HTTP API: one module per resource."""
+
+BLUEPRINTS: list = []

@@ -1,0 +1,14 @@
+"""The tickets web process: ``create_app()`` is what gunicorn serves."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from servicekit.auth import TokenVerifier
+from servicekit.settings import ServiceSettings
+from servicekit.webapp import create_service_app
+from tickets.service import SERVICE
+
+
+def create_app(settings: ServiceSettings | None = None, verifier: TokenVerifier | None = None) -> Flask:
+    return create_service_app(SERVICE, settings, verifier)

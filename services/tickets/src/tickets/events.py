@@ -1,0 +1,34 @@
+"""Events the tickets service records; their payloads are documented in ``contracts/``.
+
+Every ticket event carries the whole ticket as it is after the change (``data.ticket``, with its
+``version``), so a consumer keeps a copy from any one of them; the event's own fields (``data``
+beside ``ticket``) say what happened.
+"""
+
+from __future__ import annotations
+
+# The ticket's life (TKT-1, TKT-3, TKT-6)
+TICKET_OPENED = "tickets.ticket.opened.v1"
+TICKET_ACKNOWLEDGED = "tickets.ticket.acknowledged.v1"
+TICKET_DISPATCHED = "tickets.ticket.dispatched.v1"  # assigned, automatically or by hand
+TICKET_REASSIGNED = "tickets.ticket.reassigned.v1"
+TICKET_ARRIVED = "tickets.ticket.arrived.v1"  # the handler is on site
+TICKET_EXPLAINED = "tickets.ticket.explained.v1"  # cannot be solved now: explained, a date promised
+TICKET_RESOLVED = "tickets.ticket.resolved.v1"
+TICKET_OWNER_INFORMED = "tickets.ticket.owner_informed.v1"  # the owner was told the result
+TICKET_EVALUATED = "tickets.ticket.evaluated.v1"  # the owner's opinion recorded
+TICKET_ARCHIVED = "tickets.ticket.archived.v1"
+TICKET_REOPENED = "tickets.ticket.reopened.v1"
+TICKET_MERGED = "tickets.ticket.merged.v1"
+TICKET_CANCELLED = "tickets.ticket.cancelled.v1"
+TICKET_PAUSED = "tickets.ticket.paused.v1"  # waiting on the owner: SLA clocks stop
+TICKET_RESUMED = "tickets.ticket.resumed.v1"
+
+# Service levels and escalation (TKT-4, TKT-5)
+SLA_WARNED = "tickets.sla.warned.v1"
+SLA_BREACHED = "tickets.sla.breached.v1"
+TICKET_ESCALATED = "tickets.ticket.escalated.v1"
+PROMISE_SLIPPED = "tickets.ticket.promise_slipped.v1"  # the promised date passed unresolved
+
+# Reports (TKT-12)
+MONTHLY_REPORT_GENERATED = "tickets.report.monthly_generated.v1"

@@ -1,0 +1,3 @@
+"""How tickets applies owners' events to its copy (filled in by the copy work)."""
+
+HANDLERS: dict = {}

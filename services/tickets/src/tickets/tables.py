@@ -1,0 +1,336 @@
+"""The tickets database: every table, the outbox and the inbox included, in one MetaData.
+
+Three groups of tables:
+
+* **the copy** of owners' data (estates, buildings, units, people, occupancies, staff,
+  territories), built by the consumer from owners' events and never written by the API. Each copy
+  row keeps the owners entity's ``version``: a stale event never overwrites a newer copy
+  (servicekit.copies.upsert_newer). A released territory or a moved-out occupancy stays as a row
+  (``released`` / ``moved_out_on``) so that its last version is remembered.
+* **the tickets** themselves: the ticket, its timeline (every step, who, when), attachments,
+  configurable categories.
+* **service levels**: calendars, SLA policies, the deadlines the timer sweeps (rows, never
+  in-memory timers), escalation rules and the escalations made, monthly reports.
+
+Every table that holds an estate's data carries ``estate_id``, so each query is scoped to the
+caller's estates with one indexed predicate.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    Time,
+    UniqueConstraint,
+    Uuid,
+    text,
+)
+
+from servicekit.db import UtcDateTime
+from servicekit.outbox import Outbox, define_inbox
+
+metadata = MetaData(naming_convention={
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+})
+
+outbox = Outbox(metadata)
+inbox = define_inbox(metadata)
+
+
+def _copy_version() -> Column:
+    # The owners entity's version this copy row holds (newer wins).
+    return Column("version", Integer, nullable=False)
+
+
+def _version() -> Column:
+    # A tickets entity's own version: 1 when created, +1 with every change, carried in its events.
+    return Column("version", Integer, nullable=False, server_default=text("1"))
+
+
+# --- the copy of owners' data (written only by the consumer) --------------------------------------
+
+estates = Table(
+    "estates", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("code", String(32), nullable=False),
+    Column("name", String(100), nullable=False),
+    _copy_version(),
+)
+
+buildings = Table(
+    "buildings", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, nullable=False, index=True),
+    Column("code", String(32), nullable=False),
+    Column("name", String(100), nullable=False),
+    _copy_version(),
+)
+
+units = Table(
+    "units", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, nullable=False, index=True),
+    Column("building_id", Uuid, nullable=False, index=True),
+    Column("number", String(32), nullable=False),
+    Column("floor", Integer),
+    _copy_version(),
+)
+
+people = Table(
+    "people", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, nullable=False, index=True),
+    Column("name", String(100), nullable=False),
+    Column("language", String(10), nullable=False, server_default="zh-CN"),
+    # The preferred mobile (else the first), kept to show the desk who called; masked in answers.
+    Column("mobile", String(32)),
+    _copy_version(),
+)
+
+occupancies = Table(
+    "occupancies", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, nullable=False, index=True),
+    Column("unit_id", Uuid, nullable=False, index=True),
+    Column("person_id", Uuid, nullable=False, index=True),
+    Column("role", String(20), nullable=False),
+    Column("moved_in_on", Date),
+    Column("moved_out_on", Date),
+    _copy_version(),
+)
+
+staff = Table(
+    "staff", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, nullable=False, index=True),
+    Column("name", String(100), nullable=False),
+    # e.g. technician, supervisor, first_responsible (第一负责人), service_desk_agent, estate_manager
+    Column("role", String(40), nullable=False),
+    Column("skills", JSON, nullable=False),
+    Column("active", Boolean, nullable=False),
+    _copy_version(),
+)
+
+territories = Table(
+    "territories", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, nullable=False, index=True),
+    Column("staff_id", Uuid, nullable=False, index=True),
+    Column("building_id", Uuid),  # null: the whole estate
+    Column("released", Boolean, nullable=False, server_default=text("false")),
+    _copy_version(),
+)
+
+# --- tickets ------------------------------------------------------------------------------------
+
+# Repair and inquiry categories, configurable per operator (estate_id null) or per estate.
+categories = Table(
+    "categories", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, index=True),
+    Column("kind", String(20), nullable=False),  # repair | inquiry | complaint
+    Column("code", String(40), nullable=False),
+    Column("name_zh", String(100), nullable=False),
+    Column("name_en", String(100), nullable=False),
+    Column("skill", String(40)),  # what dispatch matches staff by, e.g. plumbing
+    Column("active", Boolean, nullable=False, server_default=text("true")),
+    UniqueConstraint("estate_id", "kind", "code"),
+)
+
+tickets = Table(
+    "tickets", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("number", String(32), nullable=False, unique=True),  # what the desk reads out, e.g. T2612010042
+    Column("estate_id", Uuid, nullable=False, index=True),
+    Column("building_id", Uuid, index=True),
+    Column("unit_id", Uuid, index=True),
+    Column("common_area", String(200)),  # OWN-10: a lift, a gate, a car park instead of a unit
+    Column("person_id", Uuid, index=True),
+    Column("contact_name", String(100)),
+    Column("contact_phone", String(32)),
+    Column("kind", String(20), nullable=False),  # inquiry | repair | complaint | suggestion | praise
+    Column("channel", String(20), nullable=False),  # desk | phone | app | system
+    Column("category", String(40)),  # a categories.code of its kind
+    Column("complaint_class", String(20)),  # facilities | management | fees | emergency
+    Column("quality_aspect", String(20)),  # management complaints: safety ... timeliness
+    Column("priority", String(10), nullable=False),  # low | normal | high | urgent
+    Column("major", Boolean, nullable=False, server_default=text("false")),  # 重大投诉: first responsible
+    Column("skill", String(40)),
+    Column("title", String(200), nullable=False),
+    Column("description", Text, nullable=False, server_default=""),
+    Column("stage", String(20), nullable=False, index=True),
+    Column("assignee_id", Uuid, index=True),
+    Column("escalation_level", Integer, nullable=False, server_default=text("0")),
+    Column("waiting_on_owner", Boolean, nullable=False, server_default=text("false")),
+    Column("promised_by", UtcDateTime()),  # the promised date given with an explanation
+    Column("promise_kept", Boolean),  # set when resolved after a promise: resolved_at <= promised_by
+    Column("merged_into_id", Uuid),
+    Column("cancel_reason", String(500)),
+    Column("evaluation_score", Integer),  # the owner's opinion, 1-5
+    Column("evaluation_comment", String(1000)),
+    Column("reopen_count", Integer, nullable=False, server_default=text("0")),
+    # Another system's retried call never makes two tickets: one ticket per (client, key), and the
+    # body's hash to refuse a key reused for a different request.
+    Column("client_id", String(200)),
+    Column("idempotency_key", String(200)),
+    Column("request_hash", String(64)),
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False, index=True),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    # When each milestone was first reached (reports and SLA compliance read these, not the timeline).
+    Column("acknowledged_at", UtcDateTime()),
+    Column("dispatched_at", UtcDateTime()),
+    Column("arrived_at", UtcDateTime()),
+    Column("resolved_at", UtcDateTime()),
+    Column("closed_at", UtcDateTime()),  # archived, merged or cancelled
+    _version(),
+    UniqueConstraint("client_id", "idempotency_key"),
+    CheckConstraint("evaluation_score IS NULL OR evaluation_score BETWEEN 1 AND 5", name="evaluation_score"),
+    Index("ix_tickets_duplicates", "unit_id", "category", "created_at"),
+    Index("ix_tickets_estate_created", "estate_id", "created_at"),
+)
+
+# The timeline: every step on a ticket, who did it and when (TKT-3, TKT-7).
+ticket_steps = Table(
+    "ticket_steps", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("ticket_id", Uuid, ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("estate_id", Uuid, nullable=False),
+    Column("at", UtcDateTime(), nullable=False),
+    Column("action", String(40), nullable=False),  # opened, acknowledged, dispatched, ..., sla_warned
+    Column("stage_from", String(20)),
+    Column("stage_to", String(20)),
+    Column("actor", String(200), nullable=False),  # the token's subject, or "timer"
+    Column("actor_role", String(40), nullable=False),
+    Column("note", String(2000), nullable=False, server_default=""),
+    Column("details", JSON, nullable=False),
+)
+
+attachments = Table(
+    "attachments", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("ticket_id", Uuid, ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("estate_id", Uuid, nullable=False),
+    Column("filename", String(255), nullable=False),
+    Column("content_type", String(100), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("storage_key", String(300), nullable=False, unique=True),
+    Column("uploaded_by", String(200), nullable=False),
+    Column("uploaded_at", UtcDateTime(), nullable=False),
+)
+
+# --- service levels -----------------------------------------------------------------------------
+
+# A business-hours calendar of an estate; an estate without one runs 24x7.
+calendars = Table(
+    "calendars", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, nullable=False, unique=True),
+    Column("timezone", String(64), nullable=False, server_default="Asia/Shanghai"),
+    # {"1": [["08:30", "12:00"], ["13:30", "18:00"]], ..., "7": []}: ISO weekday -> open intervals
+    Column("week", JSON, nullable=False),
+    _version(),
+)
+
+# Holidays and make-up working days (调休) of a calendar.
+calendar_days = Table(
+    "calendar_days", metadata,
+    Column("calendar_id", Uuid, ForeignKey("calendars.id", ondelete="CASCADE"), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("kind", String(10), nullable=False),  # holiday | workday
+    Column("name", String(100), nullable=False, server_default=""),
+)
+
+# Targets per estate (null: every estate), kind, class and priority (null: any); the most specific
+# matching policy applies. Minutes of business time (or of the clock on a 24x7 estate).
+sla_policies = Table(
+    "sla_policies", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, index=True),
+    Column("kind", String(20)),
+    Column("complaint_class", String(20)),
+    Column("priority", String(10)),
+    Column("acknowledge_minutes", Integer),
+    Column("arrive_minutes", Integer),  # the textbook's three minutes for complaints
+    Column("resolve_minutes", Integer),
+    Column("warn_percent", Integer, nullable=False, server_default=text("80")),  # warn at 80% elapsed
+    Column("business_hours", Boolean, nullable=False, server_default=text("true")),  # false: 24x7
+    _version(),
+    UniqueConstraint("estate_id", "kind", "complaint_class", "priority"),
+)
+
+# One row per ticket and target: what the timer sweeps. A running deadline has ``due_at`` and
+# ``warn_at``; a paused one (waiting on the owner) keeps the business seconds it had left.
+deadlines = Table(
+    "deadlines", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("ticket_id", Uuid, ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("estate_id", Uuid, nullable=False, index=True),
+    Column("target", String(20), nullable=False),  # acknowledge | arrive | resolve | promise
+    Column("state", String(10), nullable=False),  # running | paused | met | missed | dropped
+    Column("started_at", UtcDateTime(), nullable=False),
+    Column("due_at", UtcDateTime()),
+    Column("warn_at", UtcDateTime()),
+    Column("remaining_seconds", Integer),  # while paused
+    Column("business_hours", Boolean, nullable=False),
+    Column("warned_at", UtcDateTime()),
+    Column("breached_at", UtcDateTime()),
+    Column("met_at", UtcDateTime()),
+    UniqueConstraint("ticket_id", "target"),
+    Index("ix_deadlines_warn", "warn_at", postgresql_where=text("state = 'running' AND warned_at IS NULL")),
+    Index("ix_deadlines_due", "due_at", postgresql_where=text("state = 'running' AND breached_at IS NULL")),
+)
+
+# Multi-level escalation: on a trigger, at a level, do an action.
+escalation_rules = Table(
+    "escalation_rules", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, index=True),  # null: every estate
+    Column("trigger", String(20), nullable=False),  # sla_warning | sla_breach | promise_slipped | major
+    Column("target", String(20)),  # which deadline (null: any)
+    Column("level", Integer, nullable=False),
+    # notify_assignee | notify_supervisor | notify_first_responsible | reassign | raise_priority
+    Column("action", String(30), nullable=False),
+    _version(),
+    UniqueConstraint("estate_id", "trigger", "target", "level", "action"),
+)
+
+escalations = Table(
+    "escalations", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("ticket_id", Uuid, ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("estate_id", Uuid, nullable=False),
+    Column("level", Integer, nullable=False),
+    Column("trigger", String(20), nullable=False),
+    Column("action", String(30), nullable=False),
+    Column("staff_id", Uuid),  # who was told, or the new assignee
+    Column("at", UtcDateTime(), nullable=False),
+    Column("reason", String(500), nullable=False, server_default=""),
+)
+
+# The monthly complaint statistics and analysis report, generated once per estate and month.
+monthly_reports = Table(
+    "monthly_reports", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, nullable=False),
+    Column("period", String(7), nullable=False),  # YYYY-MM
+    Column("generated_at", UtcDateTime(), nullable=False),
+    Column("content", JSON, nullable=False),
+    UniqueConstraint("estate_id", "period"),
+)
