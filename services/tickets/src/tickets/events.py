@@ -7,6 +7,9 @@ beside ``ticket``) say what happened.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 # The ticket's life (TKT-1, TKT-3, TKT-6)
 TICKET_OPENED = "tickets.ticket.opened.v1"
 TICKET_ACKNOWLEDGED = "tickets.ticket.acknowledged.v1"
@@ -32,3 +35,26 @@ PROMISE_SLIPPED = "tickets.ticket.promise_slipped.v1"  # the promised date passe
 
 # Reports (TKT-12)
 MONTHLY_REPORT_GENERATED = "tickets.report.monthly_generated.v1"
+
+
+def _s(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _iso(value: Any) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def ticket_payload(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The whole ticket as its events carry it (``data.ticket``); no contact phone in events."""
+    return {
+        "ticket_id": str(row["id"]), "number": row["number"], "estate_id": str(row["estate_id"]),
+        "building_id": _s(row["building_id"]), "unit_id": _s(row["unit_id"]), "common_area": row["common_area"],
+        "person_id": _s(row["person_id"]), "kind": row["kind"], "channel": row["channel"],
+        "category": row["category"], "complaint_class": row["complaint_class"],
+        "quality_aspect": row["quality_aspect"], "priority": row["priority"], "major": bool(row["major"]),
+        "title": row["title"], "stage": row["stage"], "assignee_id": _s(row["assignee_id"]),
+        "escalation_level": row["escalation_level"], "waiting_on_owner": bool(row["waiting_on_owner"]),
+        "promised_by": _iso(row["promised_by"]), "created_at": _iso(row["created_at"]),
+        "updated_at": _iso(row["updated_at"]), "version": row["version"],
+    }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from tenancy.roles import ROLES
 
 from servicekit.service import Service
+from tickets.settings import Settings
 from tickets.tables import inbox, metadata, outbox
 
 # The owners events tickets keeps its copy from (units, people, occupancy, staff, territories).
@@ -20,6 +21,6 @@ OWNERS_EVENTS = (
 
 SERVICE = Service(
     name="tickets", package="tickets", port=8002, metadata=metadata, outbox=outbox, roles=ROLES,
-    blueprints="tickets.api:BLUEPRINTS",
+    blueprints="tickets.api:BLUEPRINTS", settings=Settings,
     consumes=OWNERS_EVENTS, handlers="tickets.handlers:HANDLERS", inbox=inbox,
 )

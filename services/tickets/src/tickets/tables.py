@@ -31,7 +31,6 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    Time,
     UniqueConstraint,
     Uuid,
     text,

@@ -1,0 +1,1 @@
+"""Reports: counts, durations and SLA compliance, and the monthly complaint analysis (TKT-12)."""

@@ -1,0 +1,1 @@
+"""Service levels: business calendars, SLA policies, deadlines, the timer and escalation."""

@@ -1,0 +1,35 @@
+"""The ticket's timeline: every step, who took it and when (TKT-3, TKT-7)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert
+
+from tickets.tables import ticket_steps
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who took a step: a token's subject and role, or the timer (``TIMER``)."""
+
+    subject: str
+    role: str
+
+
+TIMER = Actor("timer", "system")
+
+
+def add_step(uow: Any, ticket: Mapping[str, Any], action: str, actor: Actor, at: datetime, *,
+             stage_from: str | None = None, stage_to: str | None = None, note: str = "",
+             details: Mapping[str, Any] | None = None) -> None:
+    """Write one step of ``ticket``'s timeline in the caller's transaction."""
+    uow.execute(insert(ticket_steps).values(
+        id=uuid.uuid4(), ticket_id=ticket["id"], estate_id=ticket["estate_id"], at=at, action=action,
+        stage_from=stage_from, stage_to=stage_to, actor=actor.subject, actor_role=actor.role, note=note,
+        details=dict(details or {}),
+    ))
