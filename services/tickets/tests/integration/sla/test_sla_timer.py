@@ -8,8 +8,10 @@ import threading
 import uuid
 from collections import Counter
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from jsonschema import Draft202012Validator
 from sqlalchemy import func, insert, select
 
 from tickets import events
@@ -18,6 +20,7 @@ from tickets.tables import escalation_rules, escalations, outbox, ticket_steps
 
 M = timedelta(minutes=1)
 S = timedelta(seconds=1)
+SLA_EVENTS = (events.SLA_WARNED, events.SLA_BREACHED, events.TICKET_ESCALATED, events.PROMISE_SLIPPED)
 
 
 def test_warned_then_breached_on_time_each_once(world) -> None:
@@ -136,3 +139,31 @@ def test_replicas_in_parallel_fire_each_deadline_once(world) -> None:
     with world.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(ticket_steps)
                             .where(ticket_steps.c.action == "sla_warned")).scalar() == 450
+
+
+CONTRACTS = Path(__file__).parents[3] / "contracts" / "events"
+
+
+def validator(event_type: str) -> Draft202012Validator:
+    schema = json.loads((CONTRACTS / f"{event_type}.json").read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def test_what_the_timer_publishes_matches_its_schemas_and_their_examples(world) -> None:
+    technician = world.add_staff("technician")
+    ticket = world.open_ticket(kind="complaint", complaint_class="facilities", assignee_id=technician,
+                               person_id=uuid.uuid4())
+    world.change(ticket["id"], "explained", promised_by=world.now + 60 * M)
+    world.sweep(world.now + 2000 * M)
+    published = Counter()
+    for event in world.events():
+        if event["type"] in SLA_EVENTS:
+            errors = list(validator(event["type"]).iter_errors(event["data"]))
+            assert not errors, (event["type"], [e.message for e in errors])
+            published[event["type"]] += 1
+    assert set(published) == set(SLA_EVENTS)
+    for event_type in SLA_EVENTS:
+        check = validator(event_type)
+        for example in check.schema["examples"]:
+            check.validate(example)
