@@ -49,8 +49,12 @@ def _calendar(uow: Any, ticket: Mapping[str, Any], targets: Targets) -> Business
 
 def _timing(start: datetime, seconds: int, warn_percent: int,
             calendar: BusinessCalendar | None) -> tuple[datetime, datetime]:
-    due = add_business_time(start, seconds, calendar)
-    warn = add_business_time(start, seconds * warn_percent / 100, calendar)
+    try:
+        due = add_business_time(start, seconds, calendar)
+        warn = add_business_time(start, seconds * warn_percent / 100, calendar)
+    except ValueError:  # a calendar closed for years (every day a holiday): run on the clock instead
+        due = add_business_time(start, seconds, None)
+        warn = add_business_time(start, seconds * warn_percent / 100, None)
     return due, warn
 
 
