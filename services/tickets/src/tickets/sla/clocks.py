@@ -47,15 +47,16 @@ def _calendar(uow: Any, ticket: Mapping[str, Any], targets: Targets) -> Business
     return clock_for(uow, ticket, targets)
 
 
+def _add(start: datetime, seconds: float, calendar: BusinessCalendar | None) -> datetime:
+    try:
+        return add_business_time(start, seconds, calendar)
+    except ValueError:  # a calendar closed for years (every day a holiday): run on the clock instead
+        return add_business_time(start, seconds, None)
+
+
 def _timing(start: datetime, seconds: int, warn_percent: int,
             calendar: BusinessCalendar | None) -> tuple[datetime, datetime]:
-    try:
-        due = add_business_time(start, seconds, calendar)
-        warn = add_business_time(start, seconds * warn_percent / 100, calendar)
-    except ValueError:  # a calendar closed for years (every day a holiday): run on the clock instead
-        due = add_business_time(start, seconds, None)
-        warn = add_business_time(start, seconds * warn_percent / 100, None)
-    return due, warn
+    return _add(start, seconds, calendar), _add(start, seconds * warn_percent / 100, calendar)
 
 
 def _new_deadline(uow: Any, ticket: Mapping[str, Any], target: str, at: datetime, seconds: int,
@@ -123,12 +124,12 @@ def _resumed(uow: Any, ticket: Mapping[str, Any], at: datetime) -> None:
         clock = calendar if row["business_hours"] else None
         left = row["remaining_seconds"] or 0
         values: dict[str, Any] = {"state": "running", "remaining_seconds": None,
-                                  "due_at": add_business_time(at, left, clock)}
+                                  "due_at": _add(at, left, clock)}
         if row["warned_at"] is None:
             # Warn when warn_percent of the whole target has gone by: that many seconds before due.
             whole = targets.seconds(row["target"]) or left
             before_due = whole * (100 - targets.warn_percent) / 100
-            values["warn_at"] = add_business_time(at, max(0.0, left - before_due), clock)
+            values["warn_at"] = _add(at, max(0.0, left - before_due), clock)
         uow.execute(update(deadlines).where(deadlines.c.id == row["id"]).values(**values))
 
 
@@ -170,3 +171,31 @@ def on_ticket_changed(uow: Any, ticket: Mapping[str, Any], action: str, at: date
         _reopened(uow, ticket, at)
     elif action in CLOSING:
         _drop(uow, _open_rows(uow, ticket["id"]))
+
+
+def time_left(conn: Any, ticket: Mapping[str, Any], now: datetime) -> list[dict[str, Any]]:
+    """For the stage report (TKT-7): each of the ticket's deadlines, its state, and the business
+    seconds still left to it (negative when overdue by that much; the paused keep theirs; None once
+    met, missed or dropped). A promise whose date passed unresolved shows ``slipped``."""
+    rows = conn.execute(select(deadlines).where(deadlines.c.ticket_id == ticket["id"])
+                        .order_by(deadlines.c.started_at, deadlines.c.target)).mappings().all()
+    calendar = None
+    if any(r["business_hours"] for r in rows):
+        calendar = clock_for(conn, ticket, targets_for(conn, ticket))
+    answer = []
+    for row in rows:
+        clock = calendar if row["business_hours"] else None
+        left: float | None = None
+        if row["state"] == "paused":
+            left = row["remaining_seconds"]
+        elif row["state"] == "running" and row["due_at"] is not None:
+            left = (business_seconds_between(now, row["due_at"], clock) if row["due_at"] >= now
+                    else -business_seconds_between(row["due_at"], now, clock))
+        answer.append({
+            "target": row["target"], "state": row["state"], "started_at": row["started_at"],
+            "due_at": row["due_at"], "warn_at": row["warn_at"], "seconds_left": left,
+            "warned_at": row["warned_at"], "breached_at": row["breached_at"], "met_at": row["met_at"],
+            "business_hours": bool(row["business_hours"]),
+            "slipped": row["target"] == "promise" and row["breached_at"] is not None,
+        })
+    return answer

@@ -157,3 +157,20 @@ def test_reopening_starts_a_new_resolve_deadline_and_closing_drops_the_rest(worl
     world.change(ticket["id"], "cancelled", world.now + 30 * M)
     assert {d["state"] for d in world.deadlines(ticket["id"]).values()} <= {"met", "dropped"}
     assert world.deadlines(ticket["id"])["resolve"]["state"] == "dropped"
+
+
+def test_the_stage_report_shows_time_left_and_a_slipped_promise(world) -> None:
+    from tickets.sla.clocks import time_left
+
+    ticket = world.open_ticket(kind="repair", priority="normal")
+    world.change(ticket["id"], "explained", world.now, promised_by=world.now + 60 * M)
+    world.sweep(world.now + 61 * M)
+    with world.engine.connect() as conn:
+        report = {r["target"]: r for r in time_left(conn, world.ticket(ticket["id"]), world.now + 100 * M)}
+    assert report["resolve"]["seconds_left"] == (2880 - 100) * 60
+    assert report["acknowledge"]["seconds_left"] == -70 * 60  # 30 minutes, 100 gone
+    assert report["promise"]["slipped"] is True
+    world.change(ticket["id"], "paused", world.now + 100 * M)
+    with world.engine.connect() as conn:
+        report = {r["target"]: r for r in time_left(conn, world.ticket(ticket["id"]), world.now + 500 * M)}
+    assert (report["resolve"]["state"], report["resolve"]["seconds_left"]) == ("paused", (2880 - 100) * 60)
