@@ -26,7 +26,7 @@ from tickets.tables import deadlines, outbox, tickets
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
-DEADLINES = 1000
+DEADLINES = 500
 FIRED = (events.SLA_WARNED, events.SLA_BREACHED)
 
 
