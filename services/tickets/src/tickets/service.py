@@ -6,6 +6,7 @@ from tenancy.roles import ROLES
 
 from servicekit.service import Service
 from tickets.settings import Settings
+from tickets.sla.commands import TIMER_COMMAND
 from tickets.tables import inbox, metadata, outbox
 
 # The owners events tickets keeps its copy from (units, people, occupancy, staff, territories).
@@ -23,4 +24,5 @@ SERVICE = Service(
     name="tickets", package="tickets", port=8002, metadata=metadata, outbox=outbox, roles=ROLES,
     blueprints="tickets.api:BLUEPRINTS", settings=Settings,
     consumes=OWNERS_EVENTS, handlers="tickets.handlers:HANDLERS", inbox=inbox,
+    commands=(TIMER_COMMAND,),
 )

@@ -301,7 +301,7 @@ escalation_rules = Table(
     "escalation_rules", metadata,
     Column("id", Uuid, primary_key=True),
     Column("estate_id", Uuid, index=True),  # null: every estate
-    Column("trigger", String(20), nullable=False),  # sla_warning | sla_breach | promise_slipped | major
+    Column("trigger", String(20), nullable=False),  # complaint | major | sla_warning | sla_breach | promise_slipped
     Column("target", String(20)),  # which deadline (null: any)
     Column("level", Integer, nullable=False),
     # notify_assignee | notify_supervisor | notify_first_responsible | reassign | raise_priority

@@ -1,11 +1,201 @@
-"""The SLA clocks of a ticket, kept in step with its life (to be built by the SLA work)."""
+"""The SLA clocks of a ticket, kept in step with its life (TKT-4, TKT-5).
+
+The lifecycle use cases call :func:`on_ticket_changed` in their transaction, after the ticket row
+is updated. What each action does to the ticket's ``deadlines`` rows:
+
+* ``opened``: one running deadline per target the policy sets (acknowledge, arrive, resolve; see
+  :mod:`tickets.sla.policies`), ``due_at`` that many business seconds on, ``warn_at`` at
+  ``warn_percent`` of them; and the opening escalations: every complaint reported to the
+  supervisor, a major one to the first responsible person (:mod:`tickets.sla.escalation`).
+* ``acknowledged`` / ``arrived`` / ``resolved``: that target met (``met_at``; state ``met``, or
+  ``missed`` when it was breached or is late). A resolution also meets the promise and the
+  acknowledgement still open, and drops the arrival target still open (solved without a visit).
+* ``paused`` (waiting on the owner): running deadlines not yet breached become ``paused`` with the
+  business seconds they had left; ``resumed``: running again from those seconds, with a new
+  ``due_at`` and, if not warned yet, a new ``warn_at``. A promise is a date: it never pauses.
+* ``explained``: a ``promise`` deadline due at the promised date (24x7; a new date replaces it).
+* ``reopened``: a new resolve deadline (a new row: its warnings and breach are its own).
+* ``archived`` / ``merged`` / ``cancelled``: every deadline still running or paused is dropped.
+
+Other actions change no clock.
+"""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import delete, insert, select, update
+
+from tickets.sla.calendar import BusinessCalendar, add_business_time, business_seconds_between
+from tickets.sla.escalation import escalate
+from tickets.sla.policies import TARGETS, Targets, clock_for, targets_for
+from tickets.tables import deadlines
+from tickets.timeline import Actor
+
+# Who took the steps on_ticket_changed writes itself (the opening escalations).
+SLA = Actor("sla", "system")
+OPEN_STATES = ("running", "paused")
+CLOSING = frozenset({"archived", "merged", "cancelled"})
+MEETS = {"acknowledged": ("acknowledge",), "arrived": ("arrive",),
+         "resolved": ("resolve", "promise", "acknowledge")}
+
+
+def _calendar(uow: Any, ticket: Mapping[str, Any], targets: Targets) -> BusinessCalendar | None:
+    return clock_for(uow, ticket, targets)
+
+
+def _add(start: datetime, seconds: float, calendar: BusinessCalendar | None) -> datetime:
+    try:
+        return add_business_time(start, seconds, calendar)
+    except ValueError:  # a calendar closed for years (every day a holiday): run on the clock instead
+        return add_business_time(start, seconds, None)
+
+
+def _timing(start: datetime, seconds: int, warn_percent: int,
+            calendar: BusinessCalendar | None) -> tuple[datetime, datetime]:
+    return _add(start, seconds, calendar), _add(start, seconds * warn_percent / 100, calendar)
+
+
+def _new_deadline(uow: Any, ticket: Mapping[str, Any], target: str, at: datetime, seconds: int,
+                  targets: Targets, calendar: BusinessCalendar | None) -> None:
+    due, warn = _timing(at, seconds, targets.warn_percent, calendar)
+    uow.execute(insert(deadlines).values(
+        id=uuid.uuid4(), ticket_id=ticket["id"], estate_id=ticket["estate_id"], target=target,
+        state="running", started_at=at, due_at=due, warn_at=warn, business_hours=calendar is not None,
+    ))
+
+
+def _open_rows(uow: Any, ticket_id: Any, targets: tuple[str, ...] | None = None) -> list[Mapping[str, Any]]:
+    statement = select(deadlines).where(deadlines.c.ticket_id == ticket_id, deadlines.c.state.in_(OPEN_STATES))
+    if targets is not None:
+        statement = statement.where(deadlines.c.target.in_(targets))
+    return list(uow.execute(statement).mappings().all())
+
+
+def _meet(uow: Any, row: Mapping[str, Any], at: datetime) -> None:
+    late = row["breached_at"] is not None or (row["state"] == "running" and row["due_at"] is not None
+                                               and at > row["due_at"])
+    uow.execute(update(deadlines).where(deadlines.c.id == row["id"])
+                .values(state="missed" if late else "met", met_at=at))
+
+
+def _drop(uow: Any, rows: list[Mapping[str, Any]]) -> None:
+    if rows:
+        uow.execute(update(deadlines).where(deadlines.c.id.in_([r["id"] for r in rows])).values(state="dropped"))
+
+
+def _opened(uow: Any, ticket: Mapping[str, Any], at: datetime) -> None:
+    targets = targets_for(uow, ticket)
+    calendar = _calendar(uow, ticket, targets)
+    for target in TARGETS:
+        seconds = targets.seconds(target)
+        if seconds is not None:
+            _new_deadline(uow, ticket, target, at, seconds, targets, calendar)
+    if ticket["kind"] == "complaint":
+        ticket = escalate(uow, ticket, "complaint", at, SLA, reason="every complaint is reported to the supervisor")
+    if ticket["major"]:
+        escalate(uow, ticket, "major", at, SLA, reason="a major complaint goes to the first responsible person")
+
+
+def _paused(uow: Any, ticket: Mapping[str, Any], at: datetime) -> None:
+    rows = [r for r in _open_rows(uow, ticket["id"]) if r["state"] == "running" and r["target"] != "promise"
+            and r["breached_at"] is None]
+    if not rows:
+        return
+    targets = targets_for(uow, ticket)
+    calendar = _calendar(uow, ticket, targets) if any(r["business_hours"] for r in rows) else None
+    for row in rows:
+        clock = calendar if row["business_hours"] else None
+        left = business_seconds_between(at, row["due_at"], clock)
+        uow.execute(update(deadlines).where(deadlines.c.id == row["id"])
+                    .values(state="paused", remaining_seconds=round(left)))
+
+
+def _resumed(uow: Any, ticket: Mapping[str, Any], at: datetime) -> None:
+    rows = [r for r in _open_rows(uow, ticket["id"]) if r["state"] == "paused"]
+    if not rows:
+        return
+    targets = targets_for(uow, ticket)
+    calendar = _calendar(uow, ticket, targets) if any(r["business_hours"] for r in rows) else None
+    for row in rows:
+        clock = calendar if row["business_hours"] else None
+        left = row["remaining_seconds"] or 0
+        values: dict[str, Any] = {"state": "running", "remaining_seconds": None,
+                                  "due_at": _add(at, left, clock)}
+        if row["warned_at"] is None:
+            # Warn when warn_percent of the whole target has gone by: that many seconds before due.
+            whole = targets.seconds(row["target"]) or left
+            before_due = whole * (100 - targets.warn_percent) / 100
+            values["warn_at"] = _add(at, max(0.0, left - before_due), clock)
+        uow.execute(update(deadlines).where(deadlines.c.id == row["id"]).values(**values))
+
+
+def _explained(uow: Any, ticket: Mapping[str, Any], at: datetime) -> None:
+    promised = ticket["promised_by"]
+    if promised is None:
+        return
+    uow.execute(delete(deadlines).where(deadlines.c.ticket_id == ticket["id"], deadlines.c.target == "promise"))
+    uow.execute(insert(deadlines).values(
+        id=uuid.uuid4(), ticket_id=ticket["id"], estate_id=ticket["estate_id"], target="promise",
+        state="running", started_at=at, due_at=promised, warn_at=None, business_hours=False,
+    ))
+
+
+def _reopened(uow: Any, ticket: Mapping[str, Any], at: datetime) -> None:
+    targets = targets_for(uow, ticket)
+    seconds = targets.seconds("resolve")
+    uow.execute(delete(deadlines).where(deadlines.c.ticket_id == ticket["id"], deadlines.c.target == "resolve"))
+    if seconds is not None:
+        _new_deadline(uow, ticket, "resolve", at, seconds, targets, _calendar(uow, ticket, targets))
+
 
 def on_ticket_changed(uow: Any, ticket: Mapping[str, Any], action: str, at: datetime) -> None:
     """Start, meet, pause, resume or drop ``ticket``'s deadlines after ``action`` (in its transaction)."""
+    if action == "opened":
+        _opened(uow, ticket, at)
+    elif action in MEETS:
+        for row in _open_rows(uow, ticket["id"], MEETS[action]):
+            _meet(uow, row, at)
+        if action == "resolved":
+            _drop(uow, _open_rows(uow, ticket["id"], ("arrive",)))
+    elif action == "paused":
+        _paused(uow, ticket, at)
+    elif action == "resumed":
+        _resumed(uow, ticket, at)
+    elif action == "explained":
+        _explained(uow, ticket, at)
+    elif action == "reopened":
+        _reopened(uow, ticket, at)
+    elif action in CLOSING:
+        _drop(uow, _open_rows(uow, ticket["id"]))
+
+
+def time_left(conn: Any, ticket: Mapping[str, Any], now: datetime) -> list[dict[str, Any]]:
+    """For the stage report (TKT-7): each of the ticket's deadlines, its state, and the business
+    seconds still left to it (negative when overdue by that much; the paused keep theirs; None once
+    met, missed or dropped). A promise whose date passed unresolved shows ``slipped``."""
+    rows = conn.execute(select(deadlines).where(deadlines.c.ticket_id == ticket["id"])
+                        .order_by(deadlines.c.started_at, deadlines.c.target)).mappings().all()
+    calendar = None
+    if any(r["business_hours"] for r in rows):
+        calendar = clock_for(conn, ticket, targets_for(conn, ticket))
+    answer = []
+    for row in rows:
+        clock = calendar if row["business_hours"] else None
+        left: float | None = None
+        if row["state"] == "paused":
+            left = row["remaining_seconds"]
+        elif row["state"] == "running" and row["due_at"] is not None:
+            left = (business_seconds_between(now, row["due_at"], clock) if row["due_at"] >= now
+                    else -business_seconds_between(row["due_at"], now, clock))
+        answer.append({
+            "target": row["target"], "state": row["state"], "started_at": row["started_at"],
+            "due_at": row["due_at"], "warn_at": row["warn_at"], "seconds_left": left,
+            "warned_at": row["warned_at"], "breached_at": row["breached_at"], "met_at": row["met_at"],
+            "business_hours": bool(row["business_hours"]),
+            "slipped": row["target"] == "promise" and row["breached_at"] is not None,
+        })
+    return answer

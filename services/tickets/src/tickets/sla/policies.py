@@ -1,0 +1,137 @@
+"""Which service-level targets a ticket has, and which business calendar its clocks run on (TKT-4).
+
+**Precedence.** ``sla_policies`` rows match a ticket when each of their ``estate_id``, ``kind``,
+``complaint_class`` and ``priority`` is null (a wildcard) or equal to the ticket's. Among the
+matching rows the most specific wins, compared column by column in that order: a row of the
+ticket's estate beats every operator-wide row (estate null); then one naming the kind beats one
+that does not; then the class; then the priority. (That is, rows rank by the weights estate 8,
+kind 4, class 2, priority 1; the unique key makes the ranking total.) Each target is taken from the
+most specific matching row that sets it (a row whose ``resolve_minutes`` is null inherits the
+resolve target of the next row down, and at the end of the built-in defaults), while
+``warn_percent`` and ``business_hours`` come from the most specific row.
+
+**Built-in defaults**, when no row sets a target (:data:`DEFAULTS`, minutes; rows for a kind, and
+for complaints a class, and then a priority override them in the same order as above):
+
+============================ =========== ====== ======= ===============
+ticket                       acknowledge arrive resolve business hours
+============================ =========== ====== ======= ===============
+complaint                    1           3      1440    no (24x7)
+complaint, emergency         1           3      240     no (24x7)
+repair, urgent               5           30     240     no (24x7)
+repair, high                 15          60     480     yes
+repair, normal / low         30          240    2880    yes
+inquiry                      30          --     1440    yes
+suggestion                   1440        --     10080   yes
+praise                       1440        --     --      yes
+============================ =========== ====== ======= ===============
+
+The complaint figures are the textbook's: the hotline answered at once (three rings: one minute
+to acknowledge), a handler on site within three minutes (三分钟内到达现场), every hour of the day;
+an emergency is treated as urgent (resolved within four hours). Warnings come at 80 % of a target.
+
+A clock runs on the estate's business calendar when the policy says ``business_hours`` and the
+estate has a calendar; otherwise on the clock (24x7).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import or_, select
+
+from tickets.sla.calendar import BusinessCalendar
+from tickets.tables import calendar_days, calendars, sla_policies
+
+TARGETS = ("acknowledge", "arrive", "resolve")
+DEFAULT_WARN_PERCENT = 80
+
+
+@dataclass(frozen=True)
+class Targets:
+    """A ticket's targets in minutes (None: no such target), when to warn, and which clock."""
+
+    minutes: Mapping[str, int | None]
+    warn_percent: int = DEFAULT_WARN_PERCENT
+    business_hours: bool = True
+    policy_id: UUID | None = None  # the most specific matching row, None for the defaults
+
+    def seconds(self, target: str) -> int | None:
+        value = self.minutes.get(target)
+        return None if value is None else value * 60
+
+
+# (kind, complaint_class, priority) -> (acknowledge, arrive, resolve, business_hours); None: any.
+DEFAULTS: dict[tuple[str | None, str | None, str | None], tuple[int | None, int | None, int | None, bool]] = {
+    (None, None, None): (60, None, 2880, True),
+    ("complaint", None, None): (1, 3, 1440, False),
+    ("complaint", "emergency", None): (1, 3, 240, False),
+    ("repair", None, None): (30, 240, 2880, True),
+    ("repair", None, "high"): (15, 60, 480, True),
+    ("repair", None, "urgent"): (5, 30, 240, False),
+    ("inquiry", None, None): (30, None, 1440, True),
+    ("suggestion", None, None): (1440, None, 10080, True),
+    ("praise", None, None): (1440, None, None, True),
+}
+
+
+def _matches(key: tuple[str | None, ...], values: tuple[str | None, ...]) -> bool:
+    return all(k is None or k == v for k, v in zip(key, values, strict=True))
+
+
+def _rank(key: tuple[Any, ...]) -> int:
+    return sum(weight for weight, value in zip((8, 4, 2, 1), key, strict=True) if value is not None)
+
+
+def default_targets(kind: str, complaint_class: str | None, priority: str) -> Targets:
+    """The built-in targets of the module's table: the most specific matching default wins."""
+    values = (kind, complaint_class, priority)
+    best = max((key for key in DEFAULTS if _matches(key, values)), key=lambda k: _rank((None, *k)))
+    ack, arrive, resolve, business = DEFAULTS[best]
+    return Targets({"acknowledge": ack, "arrive": arrive, "resolve": resolve}, business_hours=business)
+
+
+def matching_policies(conn: Any, estate_id: UUID, kind: str, complaint_class: str | None,
+                      priority: str) -> list[Mapping[str, Any]]:
+    """The ``sla_policies`` rows that match, most specific first."""
+    p = sla_policies.c
+    rows = conn.execute(select(sla_policies).where(
+        or_(p.estate_id.is_(None), p.estate_id == estate_id), or_(p.kind.is_(None), p.kind == kind),
+        or_(p.complaint_class.is_(None), p.complaint_class == complaint_class),
+        or_(p.priority.is_(None), p.priority == priority),
+    )).mappings().all()
+    return sorted(rows, key=lambda r: -_rank((r["estate_id"], r["kind"], r["complaint_class"], r["priority"])))
+
+
+def targets_for(conn: Any, ticket: Mapping[str, Any]) -> Targets:
+    """The targets of ``ticket`` (a ``tickets`` row) by the precedence of the module's docstring."""
+    rows = matching_policies(conn, ticket["estate_id"], ticket["kind"], ticket["complaint_class"],
+                             ticket["priority"])
+    fallback = default_targets(ticket["kind"], ticket["complaint_class"], ticket["priority"])
+    if not rows:
+        return fallback
+    minutes = {}
+    for target in TARGETS:
+        column = f"{target}_minutes"
+        minutes[target] = next((r[column] for r in rows if r[column] is not None), fallback.minutes[target])
+    top = rows[0]
+    return Targets(minutes, warn_percent=top["warn_percent"], business_hours=bool(top["business_hours"]),
+                   policy_id=top["id"])
+
+
+def calendar_for(conn: Any, estate_id: UUID) -> BusinessCalendar | None:
+    """The estate's business calendar with its holidays and make-up days, or None (24x7)."""
+    row = conn.execute(select(calendars).where(calendars.c.estate_id == estate_id)).mappings().first()
+    if row is None:
+        return None
+    days = conn.execute(select(calendar_days.c.day, calendar_days.c.kind)
+                        .where(calendar_days.c.calendar_id == row["id"])).all()
+    return BusinessCalendar.from_rows(row["week"], row["timezone"], [(d, k) for d, k in days])
+
+
+def clock_for(conn: Any, ticket: Mapping[str, Any], targets: Targets) -> BusinessCalendar | None:
+    """The calendar the ticket's clocks run on: None (24x7) unless the policy keeps business hours."""
+    return calendar_for(conn, ticket["estate_id"]) if targets.business_hours else None

@@ -1,0 +1,207 @@
+"""The SLA timer: the process that sweeps the ``deadlines`` rows (``tickets timer``).
+
+Deadlines are rows, never in-memory timers. Each sweep takes, a batch at a time and oldest first:
+
+* running deadlines whose ``warn_at`` has passed and that were not warned: SLA_WARNED, ``warned_at``,
+  a timeline step and the ``sla_warning`` escalation;
+* running deadlines (not promises) whose ``due_at`` has passed and that were not breached:
+  SLA_BREACHED, ``breached_at``, a step and the ``sla_breach`` escalation;
+* running promises whose promised date passed with the ticket unresolved: PROMISE_SLIPPED (the owner
+  is to be told again; the stage report shows it), ``breached_at``, a step and ``promise_slipped``.
+
+Each batch is one transaction: the mark, its step and its events (the outbox rows) commit together
+or not at all, so a timer killed at any moment has fired a deadline completely or not at all, and a
+restart fires what is left, once. Any number of replicas may sweep: on PostgreSQL a batch is taken
+``FOR UPDATE SKIP LOCKED``, so replicas share the work and none takes a row another holds; and
+every mark is conditional (``... WHERE warned_at IS NULL``), so a row is fired only by the
+transaction that marked it, on SQLite (one writer at a time) as well.
+
+Between sweeps the timer sleeps until the next deadline or for the interval, whichever is sooner,
+so a warning comes when it is due, not up to an interval late. Then it also asks the reports
+(``tickets.reports.monthly.generate_due``) for the monthly reports that are due.
+
+``clock`` (a callable returning the time now) is injectable, so tests never sleep.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine, func, select, update
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import sessionmaker
+
+from servicekit.unit_of_work import UnitOfWork
+from tickets import events
+from tickets.events import ticket_payload
+from tickets.reports import monthly
+from tickets.sla.escalation import escalate
+from tickets.tables import deadlines, tickets
+from tickets.timeline import TIMER, add_step
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+# Never spin: a deadline another replica holds stays due until that replica commits.
+MIN_PAUSE = 0.02
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Sweep:
+    warned: int = 0
+    breached: int = 0
+    slipped: int = 0
+    reports: int = 0
+
+    @property
+    def fired(self) -> int:
+        return self.warned + self.breached + self.slipped
+
+
+d = deadlines.c
+# kind -> (the instant column that is due, the mark column, extra conditions)
+KINDS: dict[str, tuple[Any, Any, tuple[Any, ...]]] = {
+    "warning": (d.warn_at, d.warned_at, (d.target != "promise",)),
+    "breach": (d.due_at, d.breached_at, (d.target != "promise",)),
+    "promise": (d.due_at, d.breached_at, (d.target == "promise",)),
+}
+
+
+def _due(kind: str, now: datetime, batch: int) -> Any:
+    instant, mark, extra = KINDS[kind]
+    return (select(deadlines).where(d.state == "running", mark.is_(None), instant <= now, *extra)
+            .order_by(instant).limit(batch).with_for_update(skip_locked=True, of=deadlines))
+
+
+def _fire(uow: UnitOfWork, kind: str, row: Mapping[str, Any], now: datetime) -> bool:
+    """Mark ``row`` and record what it means; False when another transaction marked it first."""
+    instant, mark, _ = KINDS[kind]
+    marked = uow.execute(update(deadlines).where(d.id == row["id"], mark.is_(None), d.state == "running")
+                         .values({mark.key: now}))
+    if marked.rowcount != 1:
+        return False
+    ticket = uow.execute(select(tickets).where(tickets.c.id == row["ticket_id"])).mappings().one()
+    due = row[instant.key]
+    data = {"ticket": ticket_payload(ticket), "deadline_id": str(row["id"]), "target": row["target"],
+            "due_at": row["due_at"].isoformat() if row["due_at"] else None,
+            "started_at": row["started_at"].isoformat(), "business_hours": bool(row["business_hours"])}
+    if kind == "warning":
+        uow.record(events.SLA_WARNED, ticket["id"], {**data, "warn_at": due.isoformat(), "warned_at": now.isoformat()})
+        add_step(uow, ticket, "sla_warned", TIMER, now, details={"target": row["target"], "due_at": data["due_at"]})
+        escalate(uow, ticket, "sla_warning", now, TIMER, target=row["target"], deadline_id=row["id"],
+                 reason=f"the {row['target']} target is near")
+    elif kind == "breach":
+        uow.record(events.SLA_BREACHED, ticket["id"], {**data, "breached_at": now.isoformat()})
+        add_step(uow, ticket, "sla_breached", TIMER, now, details={"target": row["target"], "due_at": data["due_at"]})
+        escalate(uow, ticket, "sla_breach", now, TIMER, target=row["target"], deadline_id=row["id"],
+                 reason=f"the {row['target']} target was missed")
+    else:
+        uow.record(events.PROMISE_SLIPPED, ticket["id"], {
+            **data, "promised_by": data["due_at"], "slipped_at": now.isoformat(),
+            "person_id": None if ticket["person_id"] is None else str(ticket["person_id"]),
+            "tell_owner_again": True})
+        add_step(uow, ticket, "promise_slipped", TIMER, now, details={"promised_by": data["due_at"]})
+        escalate(uow, ticket, "promise_slipped", now, TIMER, target="promise", deadline_id=row["id"],
+                 reason="the promised date passed unresolved")
+    return True
+
+
+def _sweep_kind(uow_factory: Callable[[], UnitOfWork], kind: str, now: datetime, batch: int,
+                limit: int | None = None) -> int:
+    fired = 0
+    while limit is None or fired < limit:
+        with uow_factory() as uow:
+            rows = uow.execute(_due(kind, now, batch)).mappings().all()
+            count = sum(_fire(uow, kind, row, now) for row in rows)
+            uow.commit()
+        fired += count
+        if len(rows) < batch:
+            break
+    return fired
+
+
+def sweep(uow_factory: Callable[[], UnitOfWork], now: datetime, *, batch: int = 500) -> Sweep:
+    """One sweep at ``now``: every warning, breach and slipped promise due, then the monthly reports."""
+    warned = _sweep_kind(uow_factory, "warning", now, batch)
+    breached = _sweep_kind(uow_factory, "breach", now, batch)
+    slipped = _sweep_kind(uow_factory, "promise", now, batch)
+    reports = monthly.generate_due(uow_factory, now)
+    return Sweep(warned, breached, slipped, reports)
+
+
+def next_due(engine: Engine) -> datetime | None:
+    """The earliest warning or due instant still to fire (by the partial indexes), or None."""
+    with engine.connect() as conn:
+        warn = conn.execute(select(func.min(d.warn_at)).where(d.state == "running", d.warned_at.is_(None))).scalar()
+        due = conn.execute(select(func.min(d.due_at)).where(d.state == "running", d.breached_at.is_(None))).scalar()
+    found = [t if t.tzinfo else t.replace(tzinfo=UTC) for t in (warn, due) if t is not None]
+    return min(found) if found else None
+
+
+class Timer:
+    """Sweeps ``engine``'s deadlines every ``interval`` seconds, or sooner when one falls due."""
+
+    def __init__(self, engine: Engine, uow_factory: Callable[[], UnitOfWork], *, interval: float = 1.0,
+                 batch: int = 500, clock: Clock = utc_now) -> None:
+        self.engine, self.uow_factory = engine, uow_factory
+        self.interval, self.batch, self.clock = interval, batch, clock
+
+    @classmethod
+    def for_service(cls, service: Any, engine: Engine, settings: Any, clock: Clock = utc_now) -> Timer:
+        sessions = sessionmaker(engine)
+        return cls(engine, lambda: service.unit_of_work(sessions), interval=settings.timer_interval_seconds,
+                   batch=settings.timer_batch, clock=clock)
+
+    def sweep(self) -> Sweep:
+        return sweep(self.uow_factory, self.clock(), batch=self.batch)
+
+    def delay(self) -> float:
+        """How long to sleep: until the next deadline, at most the interval."""
+        upcoming = next_due(self.engine)
+        if upcoming is None:
+            return self.interval
+        return max(MIN_PAUSE, min(self.interval, (upcoming - self.clock()).total_seconds()))
+
+    def run(self, stop: threading.Event) -> None:
+        log.info("timer started", extra={"interval": self.interval, "batch": self.batch})
+        while not stop.is_set():
+            try:
+                done = self.sweep()
+                if done.fired or done.reports:
+                    log.info("timer swept", extra={"warned": done.warned, "breached": done.breached,
+                                                   "slipped": done.slipped, "reports": done.reports})
+                pause = self.delay()
+            except (OperationalError, DBAPIError) as exc:  # a deadlock, the database away: try again
+                log.warning("timer sweep failed; trying again", extra={"error": str(exc)})
+                pause = self.interval
+            stop.wait(pause)
+        log.info("timer stopped")
+
+
+def run_timer_command(service: Any, settings: Any, once: bool) -> int:
+    """The body of ``tickets timer``: sweep until SIGTERM/SIGINT, or once with ``--once``."""
+    from servicekit.amqp import stop_on_signals
+    from servicekit.db import make_engine
+
+    engine = make_engine(settings.database_url)
+    timer = Timer.for_service(service, engine, settings)
+    try:
+        if once:
+            done = timer.sweep()
+            print(f"warned {done.warned}, breached {done.breached}, promises slipped {done.slipped}, "
+                  f"reports {done.reports}")
+            return 0
+        with stop_on_signals() as stop:
+            timer.run(stop)
+        return 0
+    finally:
+        engine.dispose()
