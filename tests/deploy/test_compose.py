@@ -220,7 +220,15 @@ def test_every_procfile_process_runs_a_command_its_service_has(name: str, proces
     if program == "gunicorn":
         assert arguments == (f"{service}.app:create_app()",), f"{name} serves {arguments}"
         assert f"python:{service}.gunicorn_conf" in processes[name], f"{name} does not use its gunicorn_conf"
-        importlib.import_module(f"{service}.gunicorn_conf")
+        from gunicorn.config import Config
+
+        config = Config()
+        for key, value in vars(importlib.import_module(f"{service}.gunicorn_conf")).items():
+            if key in config.settings:
+                config.set(key, value)
+        # One control socket per user: two web servers under `make run` would fight over it.
+        assert config.control_socket_disable, f"{service}.gunicorn_conf leaves gunicorn's control socket on"
+        assert config.on_starting.__module__ == "servicekit.gunicorn_hooks", f"{service} misses on_starting"
         return
     assert program == service and len(arguments) == 1, f"{name} runs {program} {arguments}, not `{service} <command>`"
     commands = {c.name for c in commands_of(service_definition(service))}
