@@ -30,12 +30,13 @@ servicekit-token keygen
 
 if [ -n "${DATABASE_URL:-}" ]; then
   # Services never share a database: owners takes DATABASE_URL, tickets a database of its own on the
-  # same server (TICKETS_DATABASE_URL, made when missing) unless TICKETS_DATABASE_URL is set.
+  # same server (./owners -> ./tickets, ./x -> ./x_tickets; made when missing) unless
+  # TICKETS_DATABASE_URL is set.
   if [ -z "${TICKETS_DATABASE_URL:-}" ]; then
     TICKETS_DATABASE_URL="$(python "$root/deploy/scripts/own-database.py" tickets)"
     export TICKETS_DATABASE_URL
   fi
-  echo "database: DATABASE_URL is set, using it for owners and its server's database 'tickets' for tickets"
+  echo "database: DATABASE_URL is set, using it for owners, and database ${TICKETS_DATABASE_URL##*/} (TICKETS_DATABASE_URL) for tickets"
 else
   echo "database: embedded SQLite under $ESTATEDESK_VAR/ (set DATABASE_URL to use PostgreSQL)"
 fi
