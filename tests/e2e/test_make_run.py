@@ -64,7 +64,7 @@ def _procfile() -> dict[str, str]:
 def _has_command(service: str, command: str) -> bool:
     """GUARD (tickets timer, tickets load-demo): whether ``<service> --help`` lists ``command`` yet."""
     shown = subprocess.run([str(BIN / service), "--help"], capture_output=True, text=True, check=True).stdout
-    return command in shown.split("{", 1)[-1].split("}", 1)[0].split(",")
+    return command in [name.strip() for name in shown.split("{", 1)[-1].split("}", 1)[0].split(",")]
 
 
 def _descendants(root: int) -> dict[int, str]:
@@ -162,6 +162,10 @@ def test_make_run_brings_up_the_suite_with_the_demo_estate(tmp_path, amqp_vhost_
                 tickets_db = tmp_path / "var" / "tickets.sqlite3"
                 _wait(lambda: _count(tickets_db, "SELECT count(*) FROM tickets") >= 100, 180,
                       "tickets' demo tickets")
+                # ... and tickets' relay publishes their events.
+                _wait(lambda: _count(tickets_db, "SELECT count(*) FROM outbox") > 0
+                      and _count(tickets_db, "SELECT count(*) FROM outbox WHERE published_at IS NULL") == 0,
+                      120, "tickets' relay to publish the demo tickets' events")
         assert all_running(), f"a process of the suite stopped: {sorted(set(seen.values()))}"
     finally:
         os.killpg(suite.pid, signal.SIGINT)  # what Ctrl-C in the terminal does
