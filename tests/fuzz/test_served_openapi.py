@@ -150,7 +150,8 @@ def tickets_service(make_database: Callable[[], str]) -> Iterator[Served]:
 
 def _seed_tickets_copy(url: str) -> tuple[uuid.UUID, list[str]]:
     """An estate with a building, two units, an owner and a tenant, a technician with a territory and
-    a supervisor, as tickets' consumer would have copied them; the full mobiles must not show."""
+    a supervisor, as tickets' consumer would have copied them, and two categories; the full mobiles
+    must not show."""
     from sqlalchemy import insert
 
     from servicekit.db import make_engine
@@ -184,6 +185,12 @@ def _seed_tickets_copy(url: str) -> tuple[uuid.UUID, list[str]]:
             conn.execute(insert(tables.territories), [
                 {"id": uuid.uuid4(), "estate_id": estate, "staff_id": staff[0], "building_id": building,
                  "released": False, "version": 1}])
+            # Categories are the service's own (configurable per operator or per estate), not the copy's.
+            conn.execute(insert(tables.categories), [
+                {"id": uuid.uuid4(), "estate_id": None, "kind": "repair", "code": "plumbing", "name_zh": "给排水",
+                 "name_en": "Plumbing", "skill": "plumbing", "active": True},
+                {"id": uuid.uuid4(), "estate_id": estate, "kind": "inquiry", "code": "fees", "name_zh": "收费咨询",
+                 "name_en": "Fees", "skill": None, "active": True}])
     finally:
         engine.dispose()
     return estate, ["13912340001", "13812340002"]
