@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The body of `make run`: make sure a broker answers, make the development keys, migrate, declare the
-# RabbitMQ topology, load the demo estate, say where to look, then run every process of deploy/Procfile
-# under honcho (Ctrl-C stops them all). Expects the venv to be installed (`make install`); run it through `make run`.
+# The body of `make run`: make sure a broker answers, make the development keys, migrate every service,
+# declare every service's RabbitMQ topology (so tickets' queue is bound before owners publishes the demo
+# estate), load the demo estate, say where to look, then run every process of deploy/Procfile under
+# honcho (Ctrl-C stops them all). Once tickets' copy of owners holds the demo estate, tickets loads its
+# demo tickets. Expects the venv to be installed (`make install`); run it through `make run`.
 set -euo pipefail
 
 root="${ESTATEDESK_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -11,10 +13,12 @@ export PATH="$root/.venv/bin:$PATH"
 export ESTATEDESK_VAR="${ESTATEDESK_VAR:-$root/var}"
 export AMQP_URL="${AMQP_URL:-amqp://guest:guest@localhost:5672/%2F}"
 export OWNERS_PORT="${OWNERS_PORT:-8001}"
-# Where gunicorn's workers share their Prometheus counters (emptied by gunicorn at every start).
-export PROMETHEUS_MULTIPROC_DIR="$ESTATEDESK_VAR/metrics"
+export TICKETS_PORT="${TICKETS_PORT:-8002}"
+# Each web server shares its workers' Prometheus counters in a folder of its own, set per process in
+# deploy/Procfile (var/metrics/<service>); none inherited from the caller's shell.
+unset PROMETHEUS_MULTIPROC_DIR
 
-for tool in honcho owners servicekit-token gunicorn; do
+for tool in honcho owners tickets servicekit-token gunicorn; do
   command -v "$tool" >/dev/null 2>&1 || { echo "error: '$tool' is not installed in .venv; run 'make run' from the repository root" >&2; exit 1; }
 done
 
@@ -25,13 +29,31 @@ done
 servicekit-token keygen
 
 if [ -n "${DATABASE_URL:-}" ]; then
-  echo "database: DATABASE_URL is set, using it"
+  # Services never share a database: owners takes DATABASE_URL, tickets a database of its own on the
+  # same server (./owners -> ./tickets, ./x -> ./x_tickets; made when missing) unless
+  # TICKETS_DATABASE_URL is set.
+  if [ -z "${TICKETS_DATABASE_URL:-}" ]; then
+    TICKETS_DATABASE_URL="$(python "$root/deploy/scripts/own-database.py" tickets)"
+    export TICKETS_DATABASE_URL
+  fi
+  echo "database: DATABASE_URL is set, using it for owners, and database ${TICKETS_DATABASE_URL##*/} (TICKETS_DATABASE_URL) for tickets"
 else
   echo "database: embedded SQLite under $ESTATEDESK_VAR/ (set DATABASE_URL to use PostgreSQL)"
 fi
 owners migrate
-# Every exchange, queue and binding before any process publishes (like migrations: once, here).
+tickets migrate
+# Every exchange, queue and binding before any process publishes (like migrations: once, here):
+# tickets' queue is bound to owners' events before the demo estate's events are published, so its
+# consumer receives them live.
 owners topology
+tickets topology
+
+# A tickets copy that is empty while owners holds data (owners ran before tickets joined, or tickets'
+# database is new): owners' current state is sent to tickets' queue only (newer wins: harmless twice).
+if [ "$(python "$root/deploy/scripts/copy-status.py" state tickets)" = "empty" ]; then
+  echo "tickets' copy of owners is empty: replaying owners' current state to tickets..."
+  owners replay --consumer tickets --state
+fi
 
 echo "loading the demo estate (once; later runs find it)..."
 demo_out="$(owners load-demo)"
@@ -41,6 +63,7 @@ estate_id="$(printf '%s\n' "$demo_out" | awk 'NF {last=$NF} END {print last}')"
 token="$(servicekit-token issue --role service_desk_agent --estate '*' --sub desk)"
 admin_token="$(servicekit-token issue --role operator_admin --estate '*' --sub admin)"
 base="http://localhost:${OWNERS_PORT}"
+tickets_base="http://localhost:${TICKETS_PORT}"
 broker_shown="$(printf '%s' "$AMQP_URL" | sed -E 's#//([^:/@]+):[^@]*@#//\1:***@#')"
 
 cat <<EOF
@@ -49,8 +72,9 @@ cat <<EOF
  estatedesk is starting (Ctrl-C stops every process)
 
  owners API docs   ${base}/docs
- OpenAPI document  ${base}/openapi.json
- health            ${base}/healthz   ${base}/readyz   ${base}/metrics
+ tickets API docs  ${tickets_base}/docs
+ OpenAPI documents ${base}/openapi.json   ${tickets_base}/openapi.json
+ health            ${base}/healthz   ${base}/readyz   ${base}/metrics   (the same on ${TICKETS_PORT})
  demo estate id    ${estate_id}
  broker            ${broker_shown}
 
@@ -61,10 +85,38 @@ cat <<EOF
 
  Search the demo estate's people:
    curl -s -G -H "Authorization: Bearer \$TOKEN" --data-urlencode 'q=张' ${base}/api/v1/people
+ The tickets of the demo estate:
+   curl -s -H "Authorization: Bearer \$TOKEN" '${tickets_base}/api/v1/tickets?estate_id=${estate_id}'
 
  New tokens: .venv/bin/servicekit-token issue --role service_desk_agent --estate '*' --sub desk
 ================================================================================
 
 EOF
 
-exec honcho -f deploy/Procfile start
+# GUARD, remove once the sla branch is merged: start tickets-timer only where `tickets timer` exists.
+processes=()
+# tickets' commands, one a line, from the {a,b,...} of its usage line.
+tickets_commands="$(tickets --help | tr -d ' \n' | sed -nE 's/^[^{]*\{([^}]*)\}.*/\1/p' | tr , '\n')"
+for name in $(sed -nE 's/^([A-Za-z0-9_-]+):.*/\1/p' deploy/Procfile); do
+  if [ "$name" = tickets-timer ] && ! grep -qx timer <<<"$tickets_commands"; then
+    echo "note: tickets has no 'timer' command yet; not starting tickets-timer"
+    continue
+  fi
+  processes+=("$name")
+done
+
+# tickets' demo tickets need its copy of the demo estate, which its consumer applies once honcho has
+# started the relays and the consumer: a background step waits for it (while honcho, which takes this
+# process's id, runs), then loads them. GUARD, remove the `grep` once the lifecycle branch is merged.
+if grep -qx load-demo <<<"$tickets_commands"; then
+  (
+    status=0
+    python "$root/deploy/scripts/copy-status.py" wait tickets --timeout 600 --while-pid $$ || status=$?
+    case "$status" in
+      0) tickets load-demo || echo "tickets load-demo did not finish; run it again: .venv/bin/tickets load-demo" >&2 ;;
+      1) echo "tickets' copy of owners is still incomplete after 10 minutes; not loading its demo tickets" >&2 ;;
+    esac
+  ) &
+fi
+
+exec honcho -f deploy/Procfile start "${processes[@]}"

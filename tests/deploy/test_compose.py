@@ -1,6 +1,7 @@
 """The three descriptions of the suite agree: deploy/Procfile (`make run`), docker-compose.yml and
 the Kubernetes manifests in deploy/k8s/; and each runs the one-shot steps (migrations, the RabbitMQ
-topology) once, before the processes that need them.
+topology) once, before the processes that need them. Every service under services/ is in all three,
+with its image, its own database and its port, and every process runs a command its service has.
 
 No Docker engine or cluster is needed: docker-compose.yml is validated by `docker-compose config`
 (Debian's docker-compose package, which `make test` installs), the manifests by parsing them.
@@ -8,6 +9,7 @@ No Docker engine or cluster is needed: docker-compose.yml is validated by `docke
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
 import shlex
@@ -24,12 +26,18 @@ PROCFILE = ROOT / "deploy" / "Procfile"
 RUN_LOCAL = ROOT / "deploy" / "scripts" / "run-local.sh"
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 K8S_DIR = ROOT / "deploy" / "k8s"
+SERVICES = sorted(p.parent.name for p in (ROOT / "services").glob("*/pyproject.toml"))
 
 PROCFILE_LINE = re.compile(r"^([A-Za-z0-9_-]+):\s*(.+)$")
 WORKLOAD_KINDS = {"Deployment", "StatefulSet", "DaemonSet"}
 SHELLS = {"sh", "bash", "/bin/sh", "/bin/bash"}
 # Processes that talk to RabbitMQ, by their name's last part: the topology step runs before them.
 BROKER_PROCESSES = ("relay", "consumer")
+# Processes of which any number of replicas may run safely, and run at least two on Kubernetes:
+# relays (one active, the others standing by) and timers (each deadline fires once).
+REPLICATED_PROCESSES = ("relay", "timer")
+# GUARD, remove once the sla branch is merged: `tickets timer` is that branch's command.
+PENDING_COMMANDS = {("tickets", "timer"): "tickets timer arrives with the sla branch (filled at merge)"}
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -85,6 +93,22 @@ def service_of(process: str) -> str:
 
 def uses_the_broker(process: str) -> bool:
     return process.rsplit("-", 1)[-1] in BROKER_PROCESSES
+
+
+def service_definition(service: str):  # noqa: ANN201  (a servicekit.service.Service)
+    """``services/<service>``'s one definition, ``<service>.service:SERVICE``."""
+    return importlib.import_module(f"{service}.service").SERVICE
+
+
+def procfile_env(command: str) -> dict[str, str]:
+    """The ``VAR=value`` assignments a Procfile line starts with."""
+    env = {}
+    for token in shlex.split(command):
+        match = re.match(r"^([A-Za-z_][A-Za-z0-9_]*)=(.*)$", token)
+        if not match:
+            break
+        env[match.group(1)] = match.group(2)
+    return env
 
 
 def k8s_documents() -> list[tuple[Path, dict[str, Any]]]:
@@ -176,6 +200,52 @@ def test_command_intent_ignores_options_and_wrappers_but_not_the_target() -> Non
 # --- docker-compose.yml --------------------------------------------------------------------------
 
 
+def test_every_service_runs_a_web_process_and_a_relay(processes: dict[str, str]) -> None:
+    """Each service under services/ is in deploy/Procfile (and so, by the tests below, everywhere);
+    a service that consumes events runs a consumer too."""
+    problems = []
+    for service in SERVICES:
+        wanted = ["web", "relay"] + (["consumer"] if service_definition(service).consumes else [])
+        problems += [f"{service}-{kind}" for kind in wanted if f"{service}-{kind}" not in processes]
+    assert not problems, f"deploy/Procfile lacks the processes {problems}"
+    assert {service_of(name) for name in processes} <= set(SERVICES), "a Procfile process of no service"
+
+
+@pytest.mark.parametrize("name", sorted(parse_procfile(PROCFILE.read_text(encoding="utf-8"))))
+def test_every_procfile_process_runs_a_command_its_service_has(name: str, processes: dict[str, str]) -> None:
+    from servicekit.cli import commands_of
+
+    program, arguments = command_intent(processes[name])
+    service = service_of(name)
+    if program == "gunicorn":
+        assert arguments == (f"{service}.app:create_app()",), f"{name} serves {arguments}"
+        assert f"python:{service}.gunicorn_conf" in processes[name], f"{name} does not use its gunicorn_conf"
+        from gunicorn.config import Config
+
+        config = Config()
+        for key, value in vars(importlib.import_module(f"{service}.gunicorn_conf")).items():
+            if key in config.settings:
+                config.set(key, value)
+        # One control socket per user: two web servers under `make run` would fight over it.
+        assert config.control_socket_disable, f"{service}.gunicorn_conf leaves gunicorn's control socket on"
+        assert config.on_starting.__module__ == "servicekit.gunicorn_hooks", f"{service} misses on_starting"
+        return
+    assert program == service and len(arguments) == 1, f"{name} runs {program} {arguments}, not `{service} <command>`"
+    commands = {c.name for c in commands_of(service_definition(service))}
+    if (service, arguments[0]) in PENDING_COMMANDS and arguments[0] not in commands:
+        pytest.xfail(PENDING_COMMANDS[service, arguments[0]])
+    assert arguments[0] in commands, f"{name} runs `{service} {arguments[0]}`; {service} has {sorted(commands)}"
+
+
+def test_each_web_process_keeps_its_metrics_in_a_folder_of_its_own(processes: dict[str, str]) -> None:
+    """gunicorn empties PROMETHEUS_MULTIPROC_DIR when it starts: two web servers sharing one folder
+    under `make run` would delete each other's counters and count each other's requests."""
+    folders = {name: procfile_env(command).get("PROMETHEUS_MULTIPROC_DIR")
+               for name, command in processes.items() if name.endswith("-web")}
+    assert all(folders.values()), f"a web process without PROMETHEUS_MULTIPROC_DIR: {folders}"
+    assert len(set(folders.values())) == len(folders), f"web processes share a metrics folder: {folders}"
+
+
 def test_compose_file_is_valid(compose: dict[str, Any]) -> None:
     services = compose["services"]
     for name, service in services.items():
@@ -244,6 +314,48 @@ def test_make_run_migrates_and_declares_the_topology_before_starting_the_process
     for service in sorted({service_of(name) for name in processes}):
         for step in ((service, ("migrate",)), (service, ("topology",))):
             assert step in intents[:start], f"run-local.sh must run `{' '.join((step[0], *step[1]))}` before honcho"
+
+
+def test_make_run_declares_every_topology_before_loading_the_demo() -> None:
+    """The demo estate's events reach every consumer live: each service's queue is bound before any
+    service loads its demo data, and a consumer whose copy was lost meanwhile is sent owners' state."""
+    lines = [line.strip() for line in RUN_LOCAL.read_text(encoding="utf-8").splitlines()
+             if line.strip() and not line.lstrip().startswith("#")]
+    first_demo = next(i for i, line in enumerate(lines) if re.search(r"\bowners load-demo\b", line))
+    for service in SERVICES:
+        topology = next((i for i, line in enumerate(lines) if re.match(rf"^{service} topology\b", line)), None)
+        assert topology is not None and topology < first_demo, f"run-local.sh: `{service} topology` after the demo"
+    for service in SERVICES:
+        if service_definition(service).consumes:
+            assert any(f"replay --consumer {service} --state" in line for line in lines), (
+                f"run-local.sh never replays owners' state to {service}, whose copy may be empty"
+            )
+
+
+def test_compose_gives_every_service_its_image_its_database_and_its_port(compose: dict[str, Any]) -> None:
+    services = compose["services"]
+    databases = str((services["postgres"].get("environment") or {}).get("ESTATEDESK_DATABASES", "")).split()
+    used: dict[str, str] = {}
+    for service in SERVICES:
+        port = service_definition(service).port
+        assert (ROOT / "services" / service / "Dockerfile").is_file(), f"services/{service}/Dockerfile is missing"
+        assert f"EXPOSE {port}" in (ROOT / "services" / service / "Dockerfile").read_text(encoding="utf-8")
+        for name, spec in services.items():
+            if not name.startswith(f"{service}-"):
+                continue
+            build = spec.get("build") or {}
+            assert str(build.get("dockerfile", "")).endswith(f"services/{service}/Dockerfile"), (
+                f"compose service {name} is not built from services/{service}/Dockerfile"
+            )
+            url = str((spec.get("environment") or {}).get("DATABASE_URL", ""))
+            database = url.rsplit("/", 1)[-1]
+            assert database == service, f"compose service {name} uses database {database!r}, not {service!r}"
+            used[name] = database
+        assert service in databases, f"the postgres service does not create the {service} database"
+        web = services[f"{service}-web"]
+        assert str(web["environment"].get(f"{service.upper()}_PORT")) == str(port), f"{service}-web's port"
+        published = [(str(p["published"]), str(p["target"])) for p in web.get("ports") or []]
+        assert (str(port), str(port)) in published, f"compose does not publish {service}-web's port {port}"
 
 
 def test_compose_web_processes_have_a_health_check(processes: dict[str, str], compose: dict[str, Any]) -> None:
@@ -334,6 +446,48 @@ def test_k8s_one_shot_steps_run_in_a_job_never_in_a_replica(
                 assert step not in command_intent(container_argv(container))[1], (
                     f"{doc['metadata']['name']} ({path.name}) runs `{step}` in every replica; only the Job may"
                 )
+
+
+def test_k8s_has_every_service_with_its_config_its_database_and_its_image(
+    manifests: list[tuple[Path, dict[str, Any]]],
+    workloads: dict[str, dict[str, Any]],
+) -> None:
+    top = yaml.safe_load((K8S_DIR / "kustomization.yaml").read_text(encoding="utf-8"))
+    images = {image["name"] for image in top.get("images") or []}
+    infra = [doc for path, doc in manifests if path.parent.name == "infra" and doc.get("kind") == "Cluster"]
+    for service in SERVICES:
+        port = service_definition(service).port
+        assert service in (top.get("resources") or []), f"deploy/k8s/kustomization.yaml does not include {service}"
+        assert f"estatedesk/{service}" in images, f"deploy/k8s/kustomization.yaml sets no tag for estatedesk/{service}"
+        config = next((doc for _, doc in manifests if doc.get("kind") == "ConfigMap"
+                       and doc["metadata"]["name"] == f"{service}-config"), None)
+        assert config is not None, f"no ConfigMap {service}-config"
+        assert str(config["data"].get(f"{service.upper()}_PORT")) == str(port), f"{service}-config's port"
+        for name, workload in workloads.items():
+            if service_of(name) != service:
+                continue
+            for container in containers(workload):
+                assert container["image"] == f"estatedesk/{service}", f"{name} runs image {container['image']}"
+                refs = {ref.get("configMapRef", {}).get("name") or ref.get("secretRef", {}).get("name")
+                        for ref in container.get("envFrom") or []}
+                assert {f"{service}-config", f"{service}-connections"} <= refs, f"{name} reads {refs}"
+                if name.endswith("-web"):
+                    assert {"name": "http", "containerPort": port} in container.get("ports", []), f"{name}'s port"
+        database = [doc for doc in infra if doc["spec"]["bootstrap"]["initdb"]["database"] == service]
+        assert len(database) == 1 and database[0]["metadata"]["name"] == f"{service}-db", (
+            f"deploy/k8s/infra needs one PostgreSQL Cluster {service}-db with database {service}"
+        )
+
+
+def test_k8s_runs_at_least_two_of_each_replicated_process(
+    processes: dict[str, str],
+    workloads: dict[str, dict[str, Any]],
+) -> None:
+    """Relays stand by for each other and timers share the deadlines: one replica would be a single
+    point of failure."""
+    for name in processes:
+        if name.rsplit("-", 1)[-1] in REPLICATED_PROCESSES:
+            assert workloads[name]["spec"].get("replicas", 1) >= 2, f"{name} runs one replica"
 
 
 def test_k8s_web_workloads_probe_readyz_and_healthz(

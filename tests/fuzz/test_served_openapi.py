@@ -4,7 +4,9 @@ documented (problem+json included), and no full mobile or ID number in any respo
 
 The run is bounded (``FUZZ_MAX_EXAMPLES``, default 25, about a minute per service on two cores);
 ``FUZZ_MAX_EXAMPLES=100`` is the longer soak, run by hand. Each service serves its real app on a
-real port over its real database (PostgreSQL), with a token that reaches every operation.
+real port over its real database (PostgreSQL), with a token that reaches every operation: owners'
+for every estate, over data made through its API; tickets' for the one estate of its copy of owners,
+seeded as its consumer would have written it (tickets' API never writes the copy).
 """
 
 from __future__ import annotations
@@ -15,10 +17,13 @@ import logging
 import os
 import subprocess
 import sys
+import tempfile
 import threading
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -121,8 +126,78 @@ def _seed_owners(app, token: str) -> list[str]:
             "5588886666"]
 
 
+@contextmanager
+def tickets_service(make_database: Callable[[], str]) -> Iterator[Served]:
+    """tickets on its own database, its copy of owners seeded directly (the consumer's rows), with a
+    token for the seeded estate: requests naming the estate, its units and people get real answers."""
+    from servicekit.migrate import upgrade
+    from tickets.app import create_app
+    from tickets.service import SERVICE
+
+    private, public = generate_keypair()
+    url = make_database()
+    upgrade(SERVICE, url)
+    estate, secrets = _seed_tickets_copy(url)
+    with tempfile.TemporaryDirectory(prefix="fuzz-tickets-") as files:
+        settings = SERVICE.settings(database_url=url, amqp_url="amqp://unused", port=0, log_level="INFO",
+                                    max_body_bytes=64 * 1024, storage="local", attachments_dir=files)
+        app = create_app(settings, TokenVerifier(public, issuer=ISSUER, audience=AUDIENCE, roles=SERVICE.roles))
+        token = issue_token(private, subject="fuzz", role="operator_admin", estates=[str(estate)], issuer=ISSUER,
+                            audience=AUDIENCE)
+        with _serve(app, "tickets") as (base_url, lines):
+            yield Served(base_url, token, secrets, lines)
+
+
+def _seed_tickets_copy(url: str) -> tuple[uuid.UUID, list[str]]:
+    """An estate with a building, two units, an owner and a tenant, a technician with a territory and
+    a supervisor, as tickets' consumer would have copied them, and two categories; the full mobiles
+    must not show."""
+    from sqlalchemy import insert
+
+    from servicekit.db import make_engine
+    from tickets import tables
+
+    estate, building = uuid.uuid4(), uuid.uuid4()
+    units, people, staff = [uuid.uuid4(), uuid.uuid4()], [uuid.uuid4(), uuid.uuid4()], [uuid.uuid4(), uuid.uuid4()]
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(insert(tables.estates), [{"id": estate, "code": "FUZZ", "name": "模糊花园", "version": 1}])
+            conn.execute(insert(tables.buildings), [{"id": building, "estate_id": estate, "code": "1", "name": "1栋",
+                                                     "version": 1}])
+            conn.execute(insert(tables.units), [
+                {"id": unit, "estate_id": estate, "building_id": building, "number": f"1-{1201 + i}", "floor": 12,
+                 "version": 1} for i, unit in enumerate(units)])
+            conn.execute(insert(tables.people), [
+                {"id": people[0], "estate_id": estate, "name": "王芳", "mobile": "13912340001", "version": 1},
+                {"id": people[1], "estate_id": estate, "name": "Li Na", "language": "en", "mobile": "13812340002",
+                 "version": 1}])
+            conn.execute(insert(tables.occupancies), [
+                {"id": uuid.uuid4(), "estate_id": estate, "unit_id": units[0], "person_id": people[0], "role": "owner",
+                 "moved_in_on": date(2024, 3, 1), "version": 1},
+                {"id": uuid.uuid4(), "estate_id": estate, "unit_id": units[1], "person_id": people[1],
+                 "role": "tenant", "moved_in_on": date(2025, 1, 1), "version": 1}])
+            conn.execute(insert(tables.staff), [
+                {"id": staff[0], "estate_id": estate, "name": "李师傅", "role": "technician",
+                 "skills": ["plumbing", "electrical"], "active": True, "version": 1},
+                {"id": staff[1], "estate_id": estate, "name": "赵主管", "role": "supervisor", "skills": [],
+                 "active": True, "version": 1}])
+            conn.execute(insert(tables.territories), [
+                {"id": uuid.uuid4(), "estate_id": estate, "staff_id": staff[0], "building_id": building,
+                 "released": False, "version": 1}])
+            # Categories are the service's own (configurable per operator or per estate), not the copy's.
+            conn.execute(insert(tables.categories), [
+                {"id": uuid.uuid4(), "estate_id": None, "kind": "repair", "code": "plumbing", "name_zh": "给排水",
+                 "name_en": "Plumbing", "skill": "plumbing", "active": True},
+                {"id": uuid.uuid4(), "estate_id": estate, "kind": "inquiry", "code": "fees", "name_zh": "收费咨询",
+                 "name_en": "Fees", "skill": None, "active": True}])
+    finally:
+        engine.dispose()
+    return estate, ["13912340001", "13812340002"]
+
+
 # One entry per service under services/; test_every_service_is_fuzzed keeps the list complete.
-SERVICES: dict[str, Callable[..., contextmanager]] = {"owners": owners_service}
+SERVICES: dict[str, Callable[..., contextmanager]] = {"owners": owners_service, "tickets": tickets_service}
 
 
 def test_every_service_is_fuzzed():
@@ -170,7 +245,10 @@ def test_schemathesis_finds_no_failure(service, make_database, tmp_path):
         import urllib.request
 
         with urllib.request.urlopen(f"{served.base_url}/openapi.json") as response:
-            validate(json.load(response))
+            document = json.load(response)
+        validate(document)
+        if not document.get("paths"):  # GUARD, remove once tickets' API branches are merged
+            pytest.skip(f"{service} serves no API operation yet (filled at merge)")
         done = _run_schemathesis(served, tmp_path)
         interactions = _interactions(tmp_path)
         statuses = [i["response"]["status_code"] for i in interactions if i.get("response")]

@@ -67,8 +67,11 @@ def var_dir() -> Path:
 
 
 def database_url(service: str) -> str:
-    """``DATABASE_URL``, or the embedded default: a SQLite file under ``var/``."""
-    return env_str("DATABASE_URL", f"sqlite:///{var_dir() / (service + '.sqlite3')}")
+    """``<SERVICE>_DATABASE_URL`` (``TICKETS_DATABASE_URL``), else ``DATABASE_URL``, else the embedded
+    default: a SQLite file under ``var/``. Services never share a database: where one environment
+    holds several services' processes (``make run``), each names its own."""
+    own = os.environ.get(f"{service.upper()}_DATABASE_URL", "").strip()
+    return own or env_str("DATABASE_URL", f"sqlite:///{var_dir() / (service + '.sqlite3')}")
 
 
 def amqp_url() -> str:

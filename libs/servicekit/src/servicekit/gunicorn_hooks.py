@@ -22,6 +22,11 @@ from prometheus_client import multiprocess
 
 ENV = "PROMETHEUS_MULTIPROC_DIR"
 
+# gunicorn 25.1+ opens a control socket at one path per user (~/.gunicorn/gunicorn.ctl): every web
+# server of `make run` would take it from the one before, and a container with a read-only root
+# filesystem has no home to make it in. Nothing here uses it (gunicornc); a gunicorn_conf imports this.
+control_socket_disable = True
+
 
 def write_problem(sock: Any, status_int: int, reason: str, mesg: str) -> None:
     """gunicorn's ``util.write_error``, answering ``application/problem+json`` instead of HTML.

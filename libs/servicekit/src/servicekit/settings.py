@@ -1,7 +1,9 @@
 """The settings every service reads from the environment at start-up, named after the service.
 
 ``<SERVICE>_PORT`` and ``<SERVICE>_MAX_BODY_BYTES`` take the service's name in capitals as prefix
-(``OWNERS_PORT``); ``DATABASE_URL``, ``AMQP_URL`` and ``LOG_LEVEL`` are the same for every service.
+(``OWNERS_PORT``); ``DATABASE_URL``, ``AMQP_URL`` and ``LOG_LEVEL`` are the same for every service,
+but ``<SERVICE>_DATABASE_URL`` comes before ``DATABASE_URL`` where one environment holds several
+services (``make run``), since services never share a database.
 A service with settings of its own subclasses :class:`ServiceSettings`, gives each new field a
 default and reads it in :meth:`ServiceSettings.own_from_env`.
 """

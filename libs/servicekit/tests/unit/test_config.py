@@ -25,3 +25,15 @@ def test_the_embedded_default_database_is_a_sqlite_file_under_var(monkeypatch, t
     assert database_url("owners") == f"sqlite:///{tmp_path / 'owners.sqlite3'}"
     monkeypatch.setenv("DATABASE_URL", "postgresql://db/owners")
     assert database_url("owners") == "postgresql://db/owners"
+
+
+def test_a_services_own_database_url_comes_before_the_shared_one(monkeypatch, tmp_path):
+    monkeypatch.setenv("ESTATEDESK_VAR", str(tmp_path))
+    monkeypatch.setenv("DATABASE_URL", "postgresql://db/owners")
+    monkeypatch.setenv("TICKETS_DATABASE_URL", "postgresql://db/tickets")
+    assert database_url("tickets") == "postgresql://db/tickets"
+    assert database_url("owners") == "postgresql://db/owners"
+    monkeypatch.delenv("DATABASE_URL")
+    assert database_url("owners") == f"sqlite:///{tmp_path / 'owners.sqlite3'}"
+    monkeypatch.setenv("TICKETS_DATABASE_URL", " ")
+    assert database_url("tickets") == f"sqlite:///{tmp_path / 'tickets.sqlite3'}"

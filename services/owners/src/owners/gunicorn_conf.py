@@ -1,6 +1,11 @@
 """gunicorn settings of the owners web process (`gunicorn -c python:owners.gunicorn_conf APP`)."""
 
 from owners.service import SERVICE
-from servicekit.gunicorn_hooks import bind_and_workers, child_exit, on_starting  # noqa: F401  (gunicorn reads them)
+from servicekit.gunicorn_hooks import (  # noqa: F401  (gunicorn reads them)
+    bind_and_workers,
+    child_exit,
+    control_socket_disable,
+    on_starting,
+)
 
 bind, workers = bind_and_workers(SERVICE.name, SERVICE.port)

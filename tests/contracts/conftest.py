@@ -1,0 +1,127 @@
+"""What the contract tests share: where each service's contracts and event types are, and a JSON
+Schema validator that checks RFC 3339 times.
+
+Every service under services/ is found by its pyproject.toml; its published event types are those of
+its event module (``<service>.domain.events`` or ``<service>.events``): its ``ALL`` when it has one,
+else every constant named like ``<service>.<entity>.<happened>.v<N>``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import re
+import sys
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+import yaml
+from jsonschema import Draft202012Validator, FormatChecker
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVICES = sorted(p.parent.name for p in (ROOT / "services").glob("*/pyproject.toml"))
+FORMATS = FormatChecker()
+
+
+@FORMATS.checks("date-time", raises=ValueError)
+def _is_rfc3339(value: object) -> bool:
+    # jsonschema checks date-time only with an optional package; RFC 3339 needs a zone.
+    return not isinstance(value, str) or datetime.fromisoformat(value.replace("Z", "+00:00")).tzinfo is not None
+
+
+def contracts_dir(service: str) -> Path:
+    return ROOT / "services" / service / "contracts"
+
+
+def schema_path(type_: str) -> Path:
+    """A type's schema lives with its producer: ``owners.unit.added.v1`` -> services/owners/..."""
+    return contracts_dir(type_.split(".", 1)[0]) / "events" / f"{type_}.json"
+
+
+@cache
+def validator(path: Path) -> Draft202012Validator:
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema, format_checker=FORMATS)
+
+
+def events_module(service: str) -> ModuleType:
+    for name in (f"{service}.domain.events", f"{service}.events"):
+        try:
+            return importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name not in (name, name.rsplit(".", 1)[0]):
+                raise
+    raise AssertionError(f"{service} has no event module ({service}.domain.events or {service}.events)")
+
+
+def published_types(service: str) -> set[str]:
+    module = events_module(service)
+    if hasattr(module, "ALL"):
+        return set(module.ALL)
+    pattern = re.compile(rf"^{re.escape(service)}\.[a-z_]+\.[a-z_]+\.v\d+$")
+    return {value for name, value in vars(module).items()
+            if name.isupper() and isinstance(value, str) and pattern.match(value)}
+
+
+def schema_files(service: str) -> list[Path]:
+    return sorted((contracts_dir(service) / "events").glob("*.json"))
+
+
+@cache
+def asyncapi(service: str) -> dict[str, Any] | None:
+    path = contracts_dir(service) / "asyncapi.yaml"
+    return yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+
+def asyncapi_messages(service: str) -> dict[str, dict[str, Any]]:
+    document = asyncapi(service) or {}
+    return {m["name"]: m for m in ((document.get("components") or {}).get("messages") or {}).values()}
+
+
+def envelope_validator(service: str) -> Draft202012Validator | None:
+    path = contracts_dir(service) / "envelope.json"
+    return validator(path) if path.is_file() else None
+
+
+# GUARD, remove the marker once every branch of issue 8 is merged: tickets' event schemas and AsyncAPI
+# document are written by the lifecycle, sla and reports branches, its handlers by the copy branch.
+FILLED_AT_MERGE = {"tickets": pytest.mark.xfail(strict=False, reason="filled at merge")}
+
+
+@pytest.fixture(scope="session")
+def contracts() -> ModuleType:
+    """This module: the discovery helpers above, for the tests (a conftest is not importable)."""
+    return sys.modules[__name__]
+
+
+def consumed_with_handler() -> list[tuple[str, str]]:
+    """(consumer, type) for every event type a service consumes and has a handler for."""
+    found = []
+    for service in SERVICES:
+        definition = importlib.import_module(f"{service}.service").SERVICE
+        handlers = definition.event_handlers() if definition.consumes else {}
+        found += [(service, type_) for type_ in definition.consumes if type_ in handlers]
+    return found
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Each check runs once per thing that exists (a schema, an AsyncAPI message, a handled type);
+    test_every_published_type_is_documented says what is missing."""
+    if "schema_file" in metafunc.fixturenames:
+        files = [path for service in SERVICES for path in schema_files(service)]
+        metafunc.parametrize("schema_file", files, ids=[f"{p.parents[2].name}/{p.stem}" for p in files])
+    if "message" in metafunc.fixturenames:
+        messages = [(service, type_) for service in SERVICES for type_ in sorted(asyncapi_messages(service))]
+        metafunc.parametrize("message", messages, ids=[type_ for _, type_ in messages])
+    if "consumed" in metafunc.fixturenames:
+        pairs = consumed_with_handler()
+        metafunc.parametrize("consumed", pairs, ids=[f"{c}<-{t}" for c, t in pairs])
+    if "contract_service" in metafunc.fixturenames:
+        metafunc.parametrize("contract_service", [
+            pytest.param(service, marks=[FILLED_AT_MERGE[service]] if service in FILLED_AT_MERGE else [])
+            for service in SERVICES])
