@@ -1,3 +1,5 @@
 """The tickets HTTP API: one module per resource."""
 
-BLUEPRINTS: list = []
+from tickets.api.attachments import blp as attachments
+
+BLUEPRINTS: list = [attachments]
