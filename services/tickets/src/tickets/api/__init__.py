@@ -1,5 +1,6 @@
 """The tickets HTTP API: one module per resource."""
 
 from tickets.api.attachments import blp as attachments
+from tickets.api.reports import blp as reports
 
-BLUEPRINTS: list = [attachments]
+BLUEPRINTS: list = [attachments, reports]
