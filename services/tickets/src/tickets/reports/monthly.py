@@ -190,7 +190,7 @@ def _by(conn: Any, month: Any, column: str) -> list[dict[str, Any]]:
 def _top_causes(conn: Any, month: Any, estate_id: UUID) -> list[dict[str, Any]]:
     c = tickets.c.category
     rows = conn.execute(month.add_columns(c, func.count().label("complaints")).group_by(c)
-                        .order_by(func.count().desc(), c).limit(TOP_CAUSES)).all()
+                        .order_by(func.count().desc(), c.is_(None), c).limit(TOP_CAUSES)).all()
     codes = [code for code, _ in rows if code is not None]
     names: dict[str, tuple[str, str]] = {}
     if codes:
