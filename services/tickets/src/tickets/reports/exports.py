@@ -1,22 +1,18 @@
-"""Reports as files people open: CSV, and XLSX with a chart (openpyxl).
+"""Reports as files people open: CSV, and XLSX with a chart, both written by servicekit.spreadsheet
+(so text a spreadsheet would evaluate as a formula, a name typed as ``=HYPERLINK(...)``, stays text).
 
-Every cell goes through servicekit.spreadsheet's rule (text a spreadsheet would evaluate as a
-formula gets a leading apostrophe): a name typed as ``=HYPERLINK(...)`` stays text.
+A report describes its tables by keys (:class:`Sheet`, :class:`Column`, :class:`Chart`); this
+module turns them into rows and column numbers.
 """
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.chart import BarChart, LineChart, Reference
-from openpyxl.utils import get_column_letter
-
-from servicekit.spreadsheet import csv_bytes, safe_cell, safe_row
+from servicekit.spreadsheet import XlsxChart, XlsxSheet, csv_bytes, xlsx_bytes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv"
@@ -32,7 +28,7 @@ class Column:
 
 @dataclass(frozen=True)
 class Chart:
-    """A chart of a sheet: ``kind`` bar or line, categories from one column, series from others."""
+    """A chart of a sheet: ``kind`` bar or line, categories from one column, series from others (keys)."""
 
     title: str
     category: str
@@ -57,46 +53,24 @@ def _value(value: Any) -> Any:
     return str(value)
 
 
+def _cells(columns: Sequence[Column], rows: Sequence[Mapping[str, Any]]) -> list[list[Any]]:
+    return [[_value(row.get(c.key)) for c in columns] for row in rows]
+
+
 def table_csv(columns: Sequence[Column], rows: Sequence[Mapping[str, Any]]) -> bytes:
     """One table as CSV (UTF-8 with a byte-order mark, for Excel)."""
-    return csv_bytes([c.title for c in columns], ([_value(row.get(c.key)) for c in columns] for row in rows))
+    return csv_bytes([c.title for c in columns], _cells(columns, rows))
 
 
 def workbook_xlsx(sheets: Sequence[Sheet]) -> bytes:
     """A workbook of ``sheets``, each with its chart beside its table."""
-    book = Workbook()
-    book.remove(book.active)
-    for sheet in sheets:
-        _write_sheet(book, sheet)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return xlsx_bytes(XlsxSheet(s.title, [c.title for c in s.columns], _cells(s.columns, s.rows), _chart(s), s.notes)
+                      for s in sheets)
 
 
-def _write_sheet(book: Workbook, sheet: Sheet) -> None:
-    ws = book.create_sheet(title=sheet.title[:31])
-    ws.append(safe_row(c.title for c in sheet.columns))
-    for row in sheet.rows:
-        ws.append([safe_cell(_value(row.get(c.key))) for c in sheet.columns])
-    for index, column in enumerate(sheet.columns, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = max(12, min(40, len(column.title) + 4))
-    for offset, note in enumerate(sheet.notes):
-        ws.cell(row=len(sheet.rows) + 3 + offset, column=1, value=safe_cell(note))
-    if sheet.chart is not None and sheet.rows:
-        _add_chart(ws, sheet)
-
-
-def _add_chart(ws: Any, sheet: Sheet) -> None:
-    spec = sheet.chart
-    assert spec is not None
+def _chart(sheet: Sheet) -> XlsxChart | None:
+    if sheet.chart is None:
+        return None
     keys = [c.key for c in sheet.columns]
-    chart = LineChart() if spec.kind == "line" else BarChart()
-    chart.title = spec.title
-    chart.height, chart.width = 8, max(16, min(40, len(sheet.rows) * 1.2))
-    last = len(sheet.rows) + 1
-    for key in spec.series:
-        col = keys.index(key) + 1
-        chart.add_data(Reference(ws, min_col=col, min_row=1, max_row=last), titles_from_data=True)
-    cat = keys.index(spec.category) + 1
-    chart.set_categories(Reference(ws, min_col=cat, min_row=2, max_row=last))
-    ws.add_chart(chart, f"{get_column_letter(len(sheet.columns) + 2)}2")
+    return XlsxChart(sheet.chart.title, keys.index(sheet.chart.category),
+                     tuple(keys.index(k) for k in sheet.chart.series), sheet.chart.kind)
