@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, available_timezones
 
 from flask import Response, request
 from flask.views import MethodView
 from flask_smorest import abort
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
+from sqlalchemy.exc import DataError
 from tenancy.roles import DESK
 from webargs.fields import DelimitedList
 
@@ -31,15 +32,23 @@ blp = ScopedBlueprint("reports", __name__, url_prefix="/api/v1/reports",
 
 FORMATS = {"json": "application/json", "csv": exports.CSV, "xlsx": exports.XLSX}
 MAX_DAYS = 3 * 366
-_FILES = {"200": {"description": "The report as JSON, CSV or XLSX (with a chart)", "content": {
-    exports.CSV: {"schema": {"type": "string"}}, exports.XLSX: {"schema": {"type": "string", "format": "binary"}}}}}
+_PROBLEM = {"content": {"application/problem+json": {"schema": {"type": "object"}}}}
+# Dates a report can cover (an instant outside them cannot be stored or converted).
+EARLIEST, LATEST = date(1970, 1, 1), date(2999, 12, 31)
+PERIOD = r"^(19[7-9][0-9]|2[0-9]{3})-(0[1-9]|1[0-2])$"
+
+
+def _files(schema: str) -> dict[str, Any]:
+    """The 200 answer of a report: JSON (``schema``), CSV or XLSX (with a chart)."""
+    return {"200": {"description": "The report as JSON, CSV or XLSX (with a chart)", "content": {
+        "application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}},
+        exports.CSV: {"schema": {"type": "string"}}, exports.XLSX: {"schema": {"type": "string", "format": "binary"}}}},
+        "404": {"description": "No such estate (or not one of the caller's), or no report of that month", **_PROBLEM}}
 
 
 def _timezone(value: str) -> None:
-    try:
-        ZoneInfo(value)
-    except Exception as exc:  # a key with a path or nothing behind it: not a zone
-        raise ValidationError("is not a time zone name such as Asia/Shanghai") from exc
+    if value not in available_timezones():  # a key with a path in it, or a zone the machine lacks
+        raise ValidationError("is not a time zone name such as Asia/Shanghai")
 
 
 class FormatArgs(Schema):
@@ -51,9 +60,10 @@ class TicketReportArgs(FormatArgs):
     group_by = DelimitedList(fields.String(validate=validate.OneOf(DIMENSIONS)), load_default=list,
                              validate=validate.Length(max=4), metadata={
                                  "description": f"Comma-separated, in order, from: {', '.join(DIMENSIONS)}"})
-    from_ = fields.Date(data_key="from", metadata={"description": "First day (in timezone), default: the 1st "
-                                                                  "of this month"})
-    to = fields.Date(metadata={"description": "Last day, included (default: today)"})
+    from_ = fields.Date(data_key="from", validate=validate.Range(EARLIEST, LATEST), metadata={
+        "description": "First day (in timezone), default: the 1st of this month"})
+    to = fields.Date(validate=validate.Range(EARLIEST, LATEST), metadata={
+        "description": "Last day, included (default: today)"})
     estate_id = fields.UUID(metadata={"description": "One estate (default: every estate of the caller)"})
     timezone = fields.String(load_default="Asia/Shanghai", validate=_timezone, metadata={
         "description": "The zone days, weeks and months are counted in"})
@@ -128,7 +138,7 @@ class TicketReportSchema(Schema):
 class TicketReports(MethodView):
     @blp.arguments(TicketReportArgs, location="query")
     @blp.response(200, TicketReportSchema)
-    @blp.doc(responses=_FILES)
+    @blp.doc(responses=_files("TicketReport"))
     @blp.allow(DESK, rows=("estate_id",))
     def get(self, args: dict[str, Any]) -> Any:
         """Counts, durations and SLA compliance of the tickets created in a date range, grouped as asked"""
@@ -141,7 +151,11 @@ class TicketReports(MethodView):
         report = TicketReport(group_by=tuple(args["group_by"]), start=_midnight(start, zone),
                               end=_midnight(end + timedelta(days=1), zone), timezone=args["timezone"],
                               estate_id=args.get("estate_id"))
-        rows = read(ticket_figures, current_principal(), report)
+        try:
+            rows = read(ticket_figures, current_principal(), report)
+        except DataError:  # a zone Python knows and the database does not
+            abort(422, message="the database does not know this time zone",
+                  errors={"query": {"timezone": ["is not known to the database"]}})
         wanted = _format(args)
         name = f"tickets-report-{start}-{end}"
         if wanted == "csv":
@@ -155,13 +169,13 @@ class TicketReports(MethodView):
 
 class MonthlyReportArgs(FormatArgs):
     estate_id = fields.UUID(required=True)
-    period = fields.String(required=True, validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$"),
+    period = fields.String(required=True, validate=validate.Regexp(PERIOD),
                            metadata={"description": "The month, YYYY-MM"})
 
 
 class MonthlyRequestSchema(Schema):
     estate_id = fields.UUID(required=True)
-    period = fields.String(required=True, validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$"),
+    period = fields.String(required=True, validate=validate.Regexp(PERIOD),
                            metadata={"description": "A month that has ended, YYYY-MM"})
     regenerate = fields.Boolean(load_default=False, metadata={
         "description": "Make the report again when there is one (else 409)"})
@@ -179,7 +193,7 @@ class MonthlyReportSchema(Schema):
 class MonthlyReports(MethodView):
     @blp.arguments(MonthlyReportArgs, location="query")
     @blp.response(200, MonthlyReportSchema)
-    @blp.doc(responses=_FILES)
+    @blp.doc(responses=_files("MonthlyReport"))
     @blp.allow(DESK, rows=("estate_id",))
     def get(self, args: dict[str, Any]) -> Any:
         """An estate's monthly complaint statistics and analysis report (每月投诉统计及分析报告)"""
@@ -194,8 +208,9 @@ class MonthlyReports(MethodView):
 
     @blp.arguments(MonthlyRequestSchema)
     @blp.response(201, MonthlyReportSchema)
-    @blp.doc(responses={"409": {"description": "The report exists (send regenerate: true to make it again)"},
-                        "422": {"description": "The month has not ended yet"}})
+    @blp.doc(responses={"409": {"description": "The report exists (send regenerate: true to make it again)",
+                                **_PROBLEM},
+                        "422": {"description": "The month has not ended yet", **_PROBLEM}})
     @blp.allow(DESK, rows=("estate_id",))
     def post(self, data: dict[str, Any]) -> Any:
         """Make an estate's monthly report now (the timer makes each on the 1st of the next month)"""
