@@ -199,7 +199,8 @@ def test_on_demand_then_409_or_regenerated(client, db, auth, november) -> None:
 
 
 @pytest.mark.parametrize("body", [{"period": "2026-12"}, {"period": "2030-01"}, {"period": "2026-13"},
-                                  {"period": "11/2026"}, {"period": None}])
+                                  {"period": "11/2026"}, {"period": None}, {"period": "0000-01"},
+                                  {"period": "9999-12"}])
 def test_a_month_not_ended_or_malformed_is_422(client, db, auth, make_estate, body: dict) -> None:
     answer = client.post(URL, json={"estate_id": str(make_estate()), **body}, headers=auth())
     assert answer.status_code == 422, answer.json
@@ -243,3 +244,23 @@ def test_another_estates_report_is_404_everywhere(client, db, auth, uow_factory,
                       headers=auth()).status_code == 404
     assert client.get(URL, query_string={**theirs}, headers=auth("technician", [e["b"]])).status_code == 403
     assert len(announced(db)) == 2
+
+
+def test_a_report_that_fails_does_not_stop_the_others(db, uow_factory, november, monkeypatch) -> None:
+    from tickets.reports import monthly
+
+    e, real = november, monthly.build_report
+
+    def failing_for_a(conn, estate, period, now):  # noqa: ANN001, ANN202
+        if estate["id"] == e["a"]:
+            raise RuntimeError("estate A's data cannot be read")
+        return real(conn, estate, period, now)
+
+    monkeypatch.setattr(monthly, "_failed_until", {})
+    monkeypatch.setattr(monthly, "build_report", failing_for_a)
+    assert generate_due(uow_factory, DECEMBER_1ST) == 1
+    assert set(reports(db)) == {(e["b"], "2026-11")}
+    monkeypatch.setattr(monthly, "build_report", real)
+    assert generate_due(uow_factory, DECEMBER_1ST + timedelta(minutes=1)) == 0  # not tried again at once
+    assert generate_due(uow_factory, DECEMBER_1ST + timedelta(minutes=6)) == 1
+    assert set(reports(db)) == {(e["a"], "2026-11"), (e["b"], "2026-11")}

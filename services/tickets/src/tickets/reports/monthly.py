@@ -32,6 +32,7 @@ on demand by :func:`generate` (the API's POST: an existing report is a conflict 
 
 from __future__ import annotations
 
+import logging
 import re
 import uuid
 from collections.abc import Callable
@@ -68,6 +69,11 @@ REPEAT_WINDOW = timedelta(days=90)
 TOP_CAUSES = 10
 MAX_REPEATS = 50
 NOT_COUNTED = ("merged", "cancelled")
+RETRY_AFTER_FAILURE = timedelta(minutes=5)
+# Reports that failed to be made, and when this process tries each again (not before: the timer
+# calls every second, and a report that fails would fail, and be logged, every second).
+_failed_until: dict[tuple[UUID, str], datetime] = {}
+log = logging.getLogger(__name__)
 _PERIOD = re.compile(r"^(19[7-9][0-9]|2[0-9]{3})-(0[1-9]|1[0-2])$")  # 1970-01 to 2999-12
 
 
@@ -358,13 +364,16 @@ def generate_due(uow_factory: Callable[[], UnitOfWork], now: datetime) -> int:
                                .where(monthly_reports.c.period.in_(set(due.values())))).all()) if due else set()
     count = 0
     for estate_id, period in sorted(due.items(), key=lambda item: str(item[0])):
-        if (estate_id, period) in made:
+        if (estate_id, period) in made or _failed_until.get((estate_id, period), now) > now:
             continue
         try:
             generate(uow_factory(), estate_id, period, now, trigger="schedule")
             count += 1
         except (Conflict, NotFound):  # another replica made it first / the estate left the copy meanwhile
             continue
+        except Exception:  # the timer's sweep goes on; this report is tried again after a pause
+            log.exception("could not make the monthly report of estate %s for %s", estate_id, period)
+            _failed_until[(estate_id, period)] = now + RETRY_AFTER_FAILURE
     return count
 
 
