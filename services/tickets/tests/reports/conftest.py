@@ -34,7 +34,7 @@ def app(settings, keys: tuple[str, str], tmp_path_factory: pytest.TempPathFactor
 
 @pytest.fixture
 def make_estate(db: Engine) -> Callable[..., uuid.UUID]:
-    """An estate of the copy (with ``buildings`` buildings: their ids in ``estate.buildings``)."""
+    """An estate of the copy; its id."""
 
     def make(name: str = "阳光花园", code: str | None = None) -> uuid.UUID:
         estate_id = uuid.uuid4()

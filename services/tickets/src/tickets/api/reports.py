@@ -3,6 +3,7 @@ JSON, CSV or XLSX (``?format=`` or the Accept header)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
@@ -142,29 +143,39 @@ class TicketReports(MethodView):
     @blp.allow(DESK, rows=("estate_id",))
     def get(self, args: dict[str, Any]) -> Any:
         """Counts, durations and SLA compliance of the tickets created in a date range, grouped as asked"""
-        zone = ZoneInfo(args["timezone"])
-        today = datetime.now(zone).date()
-        start, end = args.get("from_") or today.replace(day=1), args.get("to") or today
-        if (end - start).days > MAX_DAYS:
-            abort(422, message=f"a report covers at most {MAX_DAYS} days",
-                  errors={"query": {"from": ["is too far before to"]}})
-        report = TicketReport(group_by=tuple(args["group_by"]), start=_midnight(start, zone),
-                              end=_midnight(end + timedelta(days=1), zone), timezone=args["timezone"],
-                              estate_id=args.get("estate_id"))
-        try:
-            rows = read(ticket_figures, current_principal(), report)
-        except DataError:  # a zone Python knows and the database does not
-            abort(422, message="the database does not know this time zone",
-                  errors={"query": {"timezone": ["is not known to the database"]}})
-        wanted = _format(args)
-        name = f"tickets-report-{start}-{end}"
-        if wanted == "csv":
-            return _file(exports.table_csv(ticket_report_columns(report.group_by), rows), exports.CSV, f"{name}.csv")
-        if wanted == "xlsx":
-            book = exports.workbook_xlsx([ticket_report_sheet(report, rows)])
-            return _file(book, exports.XLSX, f"{name}.xlsx")
-        return {"from_": start, "to": end, "timezone": args["timezone"], "estate_id": args.get("estate_id"),
-                "group_by": list(report.group_by), "rows": rows}
+        report = _ticket_report(args)
+        rows = _figures(report)
+        answer = {"from_": report.start.date(), "to": (report.end - timedelta(days=1)).date(),
+                  "timezone": report.timezone, "estate_id": report.estate_id, "group_by": list(report.group_by),
+                  "rows": rows}
+        return _as_asked(args, f"tickets-report-{answer['from_']}-{answer['to']}", answer,
+                         lambda: (ticket_report_columns(report.group_by), rows),
+                         lambda: [ticket_report_sheet(report, rows)])
+
+
+def _ticket_report(args: dict[str, Any]) -> TicketReport:
+    """What the query asks for, its days (in its time zone) made instants: from's midnight to the
+    midnight after to."""
+    zone = ZoneInfo(args["timezone"])
+    today = datetime.now(zone).date()
+    start, end = args.get("from_") or today.replace(day=1), args.get("to") or today
+    if start > end:
+        abort(422, message="from is after to", errors={"query": {"from": ["must not be after to"]}})
+    if (end - start).days > MAX_DAYS:
+        abort(422, message=f"a report covers at most {MAX_DAYS} days",
+              errors={"query": {"from": ["is too far before to"]}})
+    return TicketReport(group_by=tuple(args["group_by"]), start=_midnight(start, zone),
+                        end=_midnight(end + timedelta(days=1), zone), timezone=args["timezone"],
+                        estate_id=args.get("estate_id"))
+
+
+def _figures(report: TicketReport) -> list[dict[str, Any]]:
+    try:
+        return read(ticket_figures, current_principal(), report)
+    except DataError:  # a zone Python knows and the database does not
+        abort(422, message="the database does not know this time zone",
+              errors={"query": {"timezone": ["is not known to the database"]}})
+        raise  # abort raised already; for the type checker
 
 
 class MonthlyReportArgs(FormatArgs):
@@ -198,13 +209,9 @@ class MonthlyReports(MethodView):
     def get(self, args: dict[str, Any]) -> Any:
         """An estate's monthly complaint statistics and analysis report (每月投诉统计及分析报告)"""
         report = read(monthly.stored_report, args["estate_id"], args["period"])
-        wanted = _format(args)
-        name = f"complaints-{report['content'].get('estate_code') or report['estate_id']}-{report['period']}"
-        if wanted == "csv":
-            return _file(exports.table_csv(*monthly_table(report["content"])), exports.CSV, f"{name}.csv")
-        if wanted == "xlsx":
-            return _file(exports.workbook_xlsx(monthly_sheets(report["content"])), exports.XLSX, f"{name}.xlsx")
-        return report
+        content = report["content"]
+        name = f"complaints-{content.get('estate_code') or report['estate_id']}-{report['period']}"
+        return _as_asked(args, name, report, lambda: monthly_table(content), lambda: monthly_sheets(content))
 
     @blp.arguments(MonthlyRequestSchema)
     @blp.response(201, MonthlyReportSchema)
@@ -222,11 +229,17 @@ def _midnight(day: date, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, time(), tzinfo=zone)
 
 
-def _format(args: dict[str, Any]) -> str:
-    if args.get("format"):
-        return str(args["format"])
+def _as_asked(args: dict[str, Any], name: str, answer: Any,
+              table: Callable[[], tuple[list[exports.Column], list[dict[str, Any]]]],
+              sheets: Callable[[], list[exports.Sheet]]) -> Any:
+    """The answer as JSON, or the file asked for by ``?format=`` (else by the Accept header)."""
     best = request.accept_mimetypes.best_match(list(FORMATS.values()), default="application/json")
-    return next(name for name, mime in FORMATS.items() if mime == best)
+    wanted = args.get("format") or next(key for key, mime in FORMATS.items() if mime == best)
+    if wanted == "csv":
+        return _file(exports.table_csv(*table()), exports.CSV, f"{name}.csv")
+    if wanted == "xlsx":
+        return _file(exports.workbook_xlsx(sheets()), exports.XLSX, f"{name}.xlsx")
+    return answer
 
 
 def _file(data: bytes, mimetype: str, filename: str) -> Response:
