@@ -151,7 +151,7 @@ def build_report(conn: Any, estate: dict[str, Any], period: str, now: datetime) 
     return content
 
 
-def _in_month(estate_id: UUID, start: datetime, end: datetime) -> Any:
+def _complaints_between(estate_id: UUID, start: datetime, end: datetime) -> Any:
     return and_(tickets.c.estate_id == estate_id, tickets.c.created_at >= start, tickets.c.created_at < end,
                 tickets.c.kind == "complaint")
 
@@ -162,7 +162,7 @@ def _counted() -> Any:
 
 def _complaints(estate_id: UUID, start: datetime, end: datetime) -> Any:
     """The counted complaints of the month, as a statement to add columns and groups to."""
-    return select().select_from(tickets).where(_in_month(estate_id, start, end), _counted())
+    return select().select_from(tickets).where(_complaints_between(estate_id, start, end), _counted())
 
 
 def _totals(conn: Any, dialect: str, estate_id: UUID, start: datetime, end: datetime) -> dict[str, Any]:
@@ -177,7 +177,7 @@ def _totals(conn: Any, dialect: str, estate_id: UUID, start: datetime, end: date
         count_where(t.stage == "cancelled").label("cancelled"),
         average(case((counted, seconds_between(dialect, t.arrived_at, t.created_at)))).label("avg_arrive_seconds"),
         average(case((counted, seconds_between(dialect, t.resolved_at, t.created_at)))).label("avg_resolve_seconds"),
-    ).where(_in_month(estate_id, start, end))).mappings().one()
+    ).where(_complaints_between(estate_id, start, end))).mappings().one()
     totals = dict(row)
     for key in ("avg_arrive_seconds", "avg_resolve_seconds"):
         totals[key] = None if totals[key] is None else round(float(totals[key]), 1)
@@ -216,7 +216,7 @@ def _repeats(conn: Any, estate_id: UUID, start: datetime, end: datetime, column:
     in_month = count_where(tickets.c.created_at >= start)
     rows = conn.execute(
         select(c, in_month.label("in_month"), func.count().label("in_90_days"))
-        .where(_in_month(estate_id, end - REPEAT_WINDOW, end), _counted(), c.is_not(None))
+        .where(_complaints_between(estate_id, end - REPEAT_WINDOW, end), _counted(), c.is_not(None))
         .group_by(c).having(and_(in_month >= 1, func.count() >= 2))
         .order_by(in_month.desc(), func.count().desc(), c).limit(MAX_REPEATS)).all()
     ids = [row[0] for row in rows]
