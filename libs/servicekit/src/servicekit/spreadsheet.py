@@ -6,6 +6,9 @@ as ``=HYPERLINK(...)`` would run on the desk's computer when an export is opened
 that starts so is written with a leading apostrophe, which spreadsheets show as plain text and do
 not evaluate. Numbers stay numbers: ``-3`` as an ``int`` is a floor, not a formula.
 
+XLSX workbooks (:func:`xlsx_bytes`, with a chart where wanted) follow the same rule; they need
+openpyxl, the ``xlsx`` extra of servicekit.
+
 Data is kept faithful where it is stored and sent on (the household import stores ``=`` or ``+86``
 as typed, and events carry them): the rule belongs where a file is written, so it is here, once.
 """
@@ -15,6 +18,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -48,3 +52,61 @@ def csv_bytes(header: Sequence[str], rows: Iterable[Iterable[Any]]) -> bytes:
     out = io.StringIO()
     write_csv(out, header, rows)
     return out.getvalue().encode("utf-8-sig")
+
+
+@dataclass(frozen=True)
+class XlsxChart:
+    """A chart beside a sheet's table: bars (or a line), its categories from one column and a
+    series from each value column (columns counted from 0)."""
+
+    title: str
+    categories: int
+    series: tuple[int, ...]
+    kind: str = "bar"  # bar | line
+
+
+@dataclass(frozen=True)
+class XlsxSheet:
+    """A sheet of a workbook: a heading row, the rows, notes under them and an optional chart."""
+
+    title: str
+    header: Sequence[str]
+    rows: Sequence[Sequence[Any]]
+    chart: XlsxChart | None = None
+    notes: Sequence[str] = field(default_factory=tuple)
+
+
+def xlsx_bytes(sheets: Iterable[XlsxSheet]) -> bytes:
+    """A whole XLSX workbook (needs openpyxl: the ``xlsx`` extra), every cell made safe."""
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    book.remove(book.active)
+    for sheet in sheets:
+        ws = book.create_sheet(title=sheet.title[:31])  # Excel's limit on a sheet's name
+        ws.append(safe_row(sheet.header))
+        for row in sheet.rows:
+            ws.append(safe_row(row))
+        for index, heading in enumerate(sheet.header, start=1):
+            ws.column_dimensions[get_column_letter(index)].width = max(12, min(40, len(str(heading)) + 4))
+        for offset, note in enumerate(sheet.notes):
+            ws.cell(row=len(sheet.rows) + 3 + offset, column=1, value=safe_cell(note))
+        if sheet.chart is not None and sheet.rows:
+            ws.add_chart(_chart(ws, sheet.chart, len(sheet.rows)),
+                         f"{get_column_letter(len(sheet.header) + 2)}2")
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _chart(ws: Any, spec: XlsxChart, rows: int) -> Any:
+    from openpyxl.chart import BarChart, LineChart, Reference
+
+    chart = LineChart() if spec.kind == "line" else BarChart()
+    chart.title = spec.title
+    chart.height, chart.width = 8, max(16.0, min(40.0, rows * 1.2))
+    for column in spec.series:
+        chart.add_data(Reference(ws, min_col=column + 1, min_row=1, max_row=rows + 1), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=spec.categories + 1, min_row=2, max_row=rows + 1))
+    return chart

@@ -31,3 +31,25 @@ def test_a_csv_export_keeps_every_value_readable_and_none_evaluated():
 
 def test_safe_row_serves_xlsx_writers_too():
     assert safe_row(["@x", 1, "ok"]) == ["'@x", 1, "ok"]
+
+
+def test_an_xlsx_workbook_keeps_values_neutralises_formulas_and_draws_its_chart():
+    from openpyxl import load_workbook
+
+    from servicekit.spreadsheet import XlsxChart, XlsxSheet, xlsx_bytes
+
+    data = xlsx_bytes([
+        XlsxSheet("By building", ["building", "tickets"], [["=1+1", 3], ["1栋", -2]],
+                  XlsxChart("Tickets", categories=0, series=(1,)), notes=["@note"]),
+        XlsxSheet("Trend, a title longer than Excel's thirty-one characters", ["month", "n"], [["2026-11", 1]],
+                  XlsxChart("Trend", categories=0, series=(1,), kind="line")),
+        XlsxSheet("Empty", ["x"], [], XlsxChart("none", categories=0, series=(0,))),
+    ])
+    book = load_workbook(io.BytesIO(data))
+    first = book["By building"]
+    assert list(first.iter_rows(values_only=True))[:3] == [("building", "tickets"), ("'=1+1", 3), ("1栋", -2)]
+    assert first.cell(row=5, column=1).value == "'@note"
+    assert [type(c).__name__ for c in first._charts] == ["BarChart"]
+    assert book.sheetnames[1] == "Trend, a title longer than Exce"
+    assert [type(c).__name__ for c in book.worksheets[1]._charts] == ["LineChart"]
+    assert book["Empty"]._charts == []

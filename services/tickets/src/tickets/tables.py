@@ -202,6 +202,10 @@ tickets = Table(
     CheckConstraint("evaluation_score IS NULL OR evaluation_score BETWEEN 1 AND 5", name="evaluation_score"),
     Index("ix_tickets_duplicates", "unit_id", "category", "created_at"),
     Index("ix_tickets_estate_created", "estate_id", "created_at"),
+    # The monthly complaint report reads one estate's complaints of a month (and of the 90 days and
+    # seven months before it), and the promised dates that fell due in the month.
+    Index("ix_tickets_estate_kind_created", "estate_id", "kind", "created_at"),
+    Index("ix_tickets_estate_promised", "estate_id", "promised_by", postgresql_where=text("promised_by IS NOT NULL")),
 )
 
 # The timeline: every step on a ticket, who did it and when (TKT-3, TKT-7).

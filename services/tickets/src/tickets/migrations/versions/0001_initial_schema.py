@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-01 14:50:06.357864
+Create Date: 2026-12-01 15:12:02.456151
 """
 from alembic import op
 import sqlalchemy as sa
@@ -242,6 +242,8 @@ def upgrade() -> None:
         batch_op.create_index('ix_tickets_duplicates', ['unit_id', 'category', 'created_at'], unique=False)
         batch_op.create_index('ix_tickets_estate_created', ['estate_id', 'created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_tickets_estate_id'), ['estate_id'], unique=False)
+        batch_op.create_index('ix_tickets_estate_kind_created', ['estate_id', 'kind', 'created_at'], unique=False)
+        batch_op.create_index('ix_tickets_estate_promised', ['estate_id', 'promised_by'], unique=False, postgresql_where=sa.text('promised_by IS NOT NULL'))
         batch_op.create_index(batch_op.f('ix_tickets_person_id'), ['person_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_tickets_stage'), ['stage'], unique=False)
         batch_op.create_index(batch_op.f('ix_tickets_unit_id'), ['unit_id'], unique=False)
@@ -377,6 +379,8 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_tickets_unit_id'))
         batch_op.drop_index(batch_op.f('ix_tickets_stage'))
         batch_op.drop_index(batch_op.f('ix_tickets_person_id'))
+        batch_op.drop_index('ix_tickets_estate_promised', postgresql_where=sa.text('promised_by IS NOT NULL'))
+        batch_op.drop_index('ix_tickets_estate_kind_created')
         batch_op.drop_index(batch_op.f('ix_tickets_estate_id'))
         batch_op.drop_index('ix_tickets_estate_created')
         batch_op.drop_index('ix_tickets_duplicates')

@@ -1,0 +1,76 @@
+"""Attaching a file to a ticket and removing one; each a step on the ticket's timeline."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import uuid
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import delete, insert, select
+
+from servicekit.errors import Conflict, Invalid, NotFound
+from servicekit.rows import get_row
+from servicekit.unit_of_work import UnitOfWork
+from tickets.attachments.kinds import ACCEPTED, safe_filename, sniff
+from tickets.attachments.storage import Storage, storage_key
+from tickets.tables import attachments, tickets
+from tickets.timeline import Actor, add_step
+
+log = logging.getLogger(__name__)
+CLOSED_STAGES = ("archived", "merged", "cancelled")
+
+
+class UnsupportedFile(Invalid):
+    """The file's content is none of the accepted formats (whatever its name or declared type)."""
+
+
+def attach(uow: UnitOfWork, storage: Storage, ticket_id: UUID, filename: str | None, data: bytes,
+           actor: Actor, at: datetime) -> dict[str, Any]:
+    """Keep ``data`` as an attachment of the ticket; its type is read from its content."""
+    if not data:
+        raise Invalid("the file is empty / 文件为空", errors={"file": ["is empty"]})
+    kind = sniff(data[:32])
+    if kind is None:
+        accepted = ", ".join(k.content_type for k in ACCEPTED)
+        raise UnsupportedFile(f"only photos and PDF files can be attached ({accepted}) / 仅支持照片和 PDF 文件",
+                              errors={"file": ["is not a JPEG, PNG, WebP, HEIC or PDF file"]})
+    with uow:
+        ticket = get_row(uow, tickets, ticket_id, "ticket")
+        if ticket["stage"] in CLOSED_STAGES:
+            raise Conflict(f"the ticket is {ticket['stage']}; nothing can be attached / 工单已关闭")
+        row = {"id": uuid.uuid4(), "ticket_id": ticket_id, "estate_id": ticket["estate_id"],
+               "filename": safe_filename(filename, kind), "content_type": kind.content_type, "size": len(data),
+               "sha256": hashlib.sha256(data).hexdigest(), "uploaded_by": actor.subject, "uploaded_at": at}
+        row["storage_key"] = storage_key(ticket["estate_id"], ticket_id, row["id"])
+        storage.put(row["storage_key"], data, kind.content_type)
+        try:
+            uow.execute(insert(attachments).values(row))
+            add_step(uow, ticket, "attachment_added", actor, at,
+                     details={"attachment_id": str(row["id"]), "filename": row["filename"]})
+            uow.commit()
+        except BaseException:
+            storage.delete(row["storage_key"])  # no bytes without their row
+            raise
+    return row
+
+
+def remove(uow: UnitOfWork, storage: Storage, ticket_id: UUID, attachment_id: UUID, actor: Actor,
+           at: datetime) -> None:
+    """Remove an attachment: its row and timeline step in one transaction, then its bytes."""
+    with uow:
+        ticket = get_row(uow, tickets, ticket_id, "ticket")
+        row = uow.execute(select(attachments).where(attachments.c.id == attachment_id,
+                                                    attachments.c.ticket_id == ticket_id)).mappings().first()
+        if row is None:
+            raise NotFound("no such attachment")
+        uow.execute(delete(attachments).where(attachments.c.id == attachment_id))
+        add_step(uow, ticket, "attachment_removed", actor, at,
+                 details={"attachment_id": str(attachment_id), "filename": row["filename"]})
+        uow.commit()
+    try:
+        storage.delete(row["storage_key"])
+    except Exception:  # the row is gone, so nobody can reach the bytes; an orphan is only space
+        log.exception("could not delete the bytes of attachment %s", attachment_id)
