@@ -1,0 +1,173 @@
+"""Quick entry (快速录入, TKT-1): a ticket of any kind from the desk, the phone, the owner's pages or
+another system, about a unit or a common area and a person of the service's copy of owners' data.
+
+A retried call never makes two tickets: with an idempotency key (the ``Idempotency-Key`` header),
+the caller (the token's subject) and the key name one ticket. The same key and the same entry
+answer that ticket again and make nothing new; the same key with a different entry is refused
+(:class:`~servicekit.errors.Invalid`, a 422 problem answer, as the IETF idempotency-key draft
+advises). Concurrent calls with one key make one ticket: the database's unique constraint on
+(client, key) decides, and the loser reads the winner's ticket.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import uuid
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, insert, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from servicekit.errors import Conflict, Invalid
+from servicekit.integrity import violation
+from servicekit.rows import now
+from servicekit.unit_of_work import UnitOfWork
+from tickets import events
+from tickets.domain.classification import classify
+from tickets.domain.stages import CLOSED, Stage
+from tickets.sla import clocks
+from tickets.tables import buildings, categories, estates, people, tickets, units
+from tickets.timeline import Actor, add_step
+
+# A likely duplicate: an open ticket of the same unit (or common area), kind and category, opened
+# within this window before the new one.
+DUPLICATE_WINDOW = timedelta(hours=24)
+# Ticket numbers are read out by the desk: T, the local day (UTC+8), five random digits.
+LOCAL_TIME = ZoneInfo("Asia/Shanghai")
+_ATTEMPTS = 8
+
+
+def open_ticket(uow: UnitOfWork, actor: Actor, entry: Mapping[str, Any], *, idempotency_key: str | None = None,
+                at: datetime | None = None) -> dict[str, Any]:
+    """Open a ticket; answers ``{"ticket", "created", "possible_duplicates"}`` (``created`` is
+    False when an idempotency key answered an earlier ticket)."""
+    request_hash = hashlib.sha256(json.dumps(dict(entry), sort_keys=True, default=str).encode()).hexdigest()
+    for _ in range(_ATTEMPTS):
+        try:
+            with uow:
+                if idempotency_key is not None:
+                    earlier = _earlier(uow, actor.subject, idempotency_key, request_hash)
+                    if earlier is not None:
+                        return {"ticket": earlier, "created": False, "possible_duplicates": []}
+                opened = _open(uow, actor, entry, at or now(), idempotency_key, request_hash)
+                uow.commit()
+                return opened
+        except IntegrityError as exc:  # a concurrent call with the same key, or a ticket number taken
+            if violation(exc) != "unique":
+                raise
+    raise Conflict("the ticket could not be given a number; try again / 工单编号冲突，请重试")
+
+
+def _earlier(uow: UnitOfWork, client: str, key: str, request_hash: str) -> dict[str, Any] | None:
+    row = uow.execute(select(tickets).where(tickets.c.client_id == client, tickets.c.idempotency_key == key)
+                      ).mappings().first()
+    if row is not None and row["request_hash"] != request_hash:
+        raise Invalid("this Idempotency-Key was used for a different ticket / 该幂等键已用于另一张工单",
+                      errors={"Idempotency-Key": ["was used before with a different body"]})
+    return None if row is None else dict(row)
+
+
+def _open(uow: UnitOfWork, actor: Actor, entry: Mapping[str, Any], at: datetime, key: str | None,
+          request_hash: str) -> dict[str, Any]:
+    what = classify(entry)
+    found = _references(uow, entry, what["kind"])
+    person = found.get("person") or {}
+    row = {
+        "id": uuid.uuid4(), "number": ticket_number(at), "estate_id": entry["estate_id"],
+        "building_id": found["building_id"], "unit_id": entry.get("unit_id"),
+        "common_area": entry.get("common_area") or None, "person_id": entry.get("person_id"),
+        "contact_name": entry.get("contact_name") or person.get("name"),
+        "contact_phone": entry.get("contact_phone") or person.get("mobile"),
+        **what, "channel": entry["channel"], "category": entry.get("category") or None,
+        "major": bool(entry.get("major", False)), "skill": found.get("skill"), "title": entry["title"],
+        "description": entry.get("description") or "", "stage": Stage.RECEIVED.value, "assignee_id": None,
+        "escalation_level": 0, "waiting_on_owner": False, "promised_by": None, "promise_kept": None,
+        "merged_into_id": None, "cancel_reason": None, "evaluation_score": None, "evaluation_comment": None,
+        "reopen_count": 0, "client_id": actor.subject if key is not None else None, "idempotency_key": key,
+        "request_hash": request_hash if key is not None else None, "created_by": actor.subject,
+        "created_at": at, "updated_at": at, "acknowledged_at": None, "dispatched_at": None, "arrived_at": None,
+        "resolved_at": None, "closed_at": None, "version": 1,
+    }
+    uow.execute(insert(tickets).values(row))
+    add_step(uow, row, "opened", actor, at, stage_to=row["stage"], details={"channel": row["channel"]})
+    duplicates = possible_duplicates(uow, row)
+    uow.record(events.TICKET_OPENED, row["id"], {
+        "ticket": events.ticket_payload(row), "possible_duplicates": [str(d["id"]) for d in duplicates]})
+    clocks.on_ticket_changed(uow, row, "opened", at)
+    return {"ticket": row, "created": True, "possible_duplicates": duplicates}
+
+
+def _references(uow: UnitOfWork, entry: Mapping[str, Any], kind: str) -> dict[str, Any]:
+    """The copy rows the entry names, each in the entry's estate; every missing one a field error."""
+    estate_id, errors, found = entry["estate_id"], {}, {}
+    if uow.execute(select(estates.c.id).where(estates.c.id == estate_id)).first() is None:
+        raise Invalid("no such estate in the tickets service's copy of owners / 没有此小区",
+                      errors={"estate_id": ["no such estate (has the copy caught up with owners?)"]})
+    building_id = entry.get("building_id")
+    if entry.get("unit_id") is not None:
+        unit = _in_estate(uow, units, entry["unit_id"], estate_id)
+        if unit is None:
+            errors["unit_id"] = ["no such unit in this estate"]
+        elif building_id is not None and building_id != unit["building_id"]:
+            errors["building_id"] = ["is not the unit's building"]
+        else:
+            building_id = unit["building_id"]
+    elif building_id is not None and _in_estate(uow, buildings, building_id, estate_id) is None:
+        errors["building_id"] = ["no such building in this estate"]
+    found["building_id"] = building_id
+    if entry.get("person_id") is not None:
+        found["person"] = _in_estate(uow, people, entry["person_id"], estate_id)
+        if found["person"] is None:
+            errors["person_id"] = ["no such person in this estate"]
+    if entry.get("category"):
+        category = category_of(uow, estate_id, kind, entry["category"])
+        if category is None:
+            errors["category"] = [f"no such {kind} category in this estate"]
+        else:
+            found["skill"] = category["skill"]
+    if errors:
+        raise Invalid("the ticket names what the estate does not have / 工单引用的信息不存在", errors=errors)
+    return found
+
+
+def _in_estate(uow: UnitOfWork, table: Any, id_: UUID, estate_id: UUID) -> dict[str, Any] | None:
+    row = uow.execute(select(table).where(table.c.id == id_, table.c.estate_id == estate_id)).mappings().first()
+    return None if row is None else dict(row)
+
+
+def category_of(uow: Any, estate_id: UUID, kind: str, code: str) -> dict[str, Any] | None:
+    """The active category ``code`` of ``kind`` for an estate: the estate's own, else the operator's."""
+    rows = uow.execute(select(categories).where(
+        categories.c.kind == kind, categories.c.code == code, categories.c.active.is_(True),
+        or_(categories.c.estate_id == estate_id, categories.c.estate_id.is_(None)),
+    )).mappings().all()
+    return dict(min(rows, key=lambda r: r["estate_id"] is None)) if rows else None
+
+
+def ticket_number(at: datetime) -> str:
+    """``T`` + the local day + five random digits, e.g. T26120104217 (a taken one is drawn again)."""
+    return f"T{at.astimezone(LOCAL_TIME):%y%m%d}{secrets.randbelow(100_000):05d}"
+
+
+def possible_duplicates(uow: Any, ticket: Mapping[str, Any], window: timedelta = DUPLICATE_WINDOW) -> list[dict]:
+    """Open tickets likely about the same thing: same unit (or common area), kind and category
+    (or class), opened within ``window`` before this one."""
+    where = [tickets.c.estate_id == ticket["estate_id"], tickets.c.id != ticket["id"],
+             tickets.c.kind == ticket["kind"], tickets.c.stage.notin_([s.value for s in CLOSED]),
+             tickets.c.created_at >= ticket["created_at"] - window, tickets.c.created_at <= ticket["created_at"]]
+    if ticket["unit_id"] is not None:
+        where.append(tickets.c.unit_id == ticket["unit_id"])
+    else:
+        where.append(and_(tickets.c.unit_id.is_(None), tickets.c.common_area == ticket["common_area"]))
+    for column in ("category", "complaint_class"):
+        value = ticket[column]
+        where.append(tickets.c[column].is_(None) if value is None else tickets.c[column] == value)
+    statement = (select(tickets.c.id, tickets.c.number, tickets.c.stage, tickets.c.title, tickets.c.created_at)
+                 .where(*where).order_by(tickets.c.created_at.desc()).limit(5))
+    return [dict(r) for r in uow.execute(statement).mappings()]
