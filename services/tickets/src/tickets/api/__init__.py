@@ -1,3 +1,6 @@
 """The tickets HTTP API: one module per resource."""
 
-BLUEPRINTS: list = []
+from tickets.api.categories import blp as categories
+from tickets.api.tickets import blp as tickets
+
+BLUEPRINTS: list = [tickets, categories]
