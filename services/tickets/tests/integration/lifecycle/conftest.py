@@ -43,6 +43,12 @@ def place(db: Engine) -> dict[str, Any]:
 
 
 @pytest.fixture
+def other_place(db: Engine) -> dict[str, Any]:
+    """A second estate of the copy, which the place's desk cannot see."""
+    return add_place(db, "MOON")
+
+
+@pytest.fixture
 def complaint(place: dict[str, Any]) -> Callable[..., dict[str, Any]]:
     """The body of a new complaint about the place's unit; keyword arguments change it."""
 
