@@ -43,6 +43,12 @@ def place(db: Engine) -> dict[str, Any]:
 
 
 @pytest.fixture
+def make_place(db: Engine) -> Callable[[str], dict[str, Any]]:
+    """``make_place("DEMO")``: another estate of the copy, by its code."""
+    return lambda code: add_place(db, code)
+
+
+@pytest.fixture
 def other_place(db: Engine) -> dict[str, Any]:
     """A second estate of the copy, which the place's desk cannot see."""
     return add_place(db, "MOON")
