@@ -18,7 +18,6 @@ import uuid
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
-from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, insert, or_, select
@@ -38,7 +37,7 @@ from tickets.timeline import Actor, add_step
 # A likely duplicate: an open ticket of the same unit (or common area), kind and category, opened
 # within this window before the new one.
 DUPLICATE_WINDOW = timedelta(hours=24)
-# Ticket numbers are read out by the desk: T, the local day (UTC+8), five random digits.
+# Ticket numbers are read out by the desk: T, the local day (UTC+8), six random digits.
 LOCAL_TIME = ZoneInfo("Asia/Shanghai")
 _ATTEMPTS = 8
 
@@ -94,7 +93,7 @@ def _open(uow: UnitOfWork, actor: Actor, entry: Mapping[str, Any], at: datetime,
         "created_at": at, "updated_at": at, "acknowledged_at": None, "dispatched_at": None, "arrived_at": None,
         "resolved_at": None, "closed_at": None, "version": 1,
     }
-    uow.execute(insert(tickets).values(row))
+    uow.execute(insert(tickets), row)  # bound parameters: one cached statement
     add_step(uow, row, "opened", actor, at, stage_to=row["stage"], details={"channel": row["channel"]})
     duplicates = possible_duplicates(uow, row)
     uow.record(events.TICKET_OPENED, row["id"], {
@@ -104,67 +103,69 @@ def _open(uow: UnitOfWork, actor: Actor, entry: Mapping[str, Any], at: datetime,
 
 
 def _references(uow: UnitOfWork, entry: Mapping[str, Any], kind: str) -> dict[str, Any]:
-    """The copy rows the entry names, each in the entry's estate; every missing one a field error."""
-    estate_id, errors, found = entry["estate_id"], {}, {}
-    if uow.execute(select(estates.c.id).where(estates.c.id == estate_id)).first() is None:
+    """The copy rows the entry names, each in the entry's estate, read in one round trip; every
+    missing one a field error."""
+    estate_id, unit_id, building_id = entry["estate_id"], entry.get("unit_id"), entry.get("building_id")
+    person_id, code = entry.get("person_id"), entry.get("category")
+
+    def one(column: Any, *where: Any) -> Any:
+        return select(column).where(*where).limit(1).scalar_subquery()
+
+    looked_up = {"estate": one(estates.c.id, estates.c.id == estate_id)}
+    if unit_id is not None:
+        looked_up["unit_building"] = one(units.c.building_id, units.c.id == unit_id, units.c.estate_id == estate_id)
+    elif building_id is not None:
+        looked_up["building"] = one(buildings.c.id, buildings.c.id == building_id, buildings.c.estate_id == estate_id)
+    if person_id is not None:
+        in_estate = (people.c.id == person_id, people.c.estate_id == estate_id)
+        looked_up.update(person=one(people.c.id, *in_estate), person_name=one(people.c.name, *in_estate),
+                         person_mobile=one(people.c.mobile, *in_estate))
+    if code:
+        # The estate's own category stands in for the operator's of the same code.
+        usable = (categories.c.kind == kind, categories.c.code == code, categories.c.active.is_(True),
+                  or_(categories.c.estate_id == estate_id, categories.c.estate_id.is_(None)))
+        for name, column in (("category", categories.c.id), ("skill", categories.c.skill)):
+            looked_up[name] = (select(column).where(*usable).order_by(categories.c.estate_id.is_(None))
+                               .limit(1).scalar_subquery())
+    found = uow.execute(select(*(value.label(name) for name, value in looked_up.items()))).mappings().one()
+    if found["estate"] is None:
         raise Invalid("no such estate in the tickets service's copy of owners / 没有此小区",
                       errors={"estate_id": ["no such estate (has the copy caught up with owners?)"]})
-    building_id = entry.get("building_id")
-    if entry.get("unit_id") is not None:
-        unit = _in_estate(uow, units, entry["unit_id"], estate_id)
-        if unit is None:
+    errors = {}
+    if unit_id is not None:
+        if found["unit_building"] is None:
             errors["unit_id"] = ["no such unit in this estate"]
-        elif building_id is not None and building_id != unit["building_id"]:
+        elif building_id is not None and building_id != found["unit_building"]:
             errors["building_id"] = ["is not the unit's building"]
-        else:
-            building_id = unit["building_id"]
-    elif building_id is not None and _in_estate(uow, buildings, building_id, estate_id) is None:
+        building_id = found["unit_building"]
+    elif building_id is not None and found["building"] is None:
         errors["building_id"] = ["no such building in this estate"]
-    found["building_id"] = building_id
-    if entry.get("person_id") is not None:
-        found["person"] = _in_estate(uow, people, entry["person_id"], estate_id)
-        if found["person"] is None:
-            errors["person_id"] = ["no such person in this estate"]
-    if entry.get("category"):
-        category = category_of(uow, estate_id, kind, entry["category"])
-        if category is None:
-            errors["category"] = [f"no such {kind} category in this estate"]
-        else:
-            found["skill"] = category["skill"]
+    if person_id is not None and found["person"] is None:
+        errors["person_id"] = ["no such person in this estate"]
+    if code and found["category"] is None:
+        errors["category"] = [f"no such {kind} category in this estate"]
     if errors:
         raise Invalid("the ticket names what the estate does not have / 工单引用的信息不存在", errors=errors)
-    return found
-
-
-def _in_estate(uow: UnitOfWork, table: Any, id_: UUID, estate_id: UUID) -> dict[str, Any] | None:
-    row = uow.execute(select(table).where(table.c.id == id_, table.c.estate_id == estate_id)).mappings().first()
-    return None if row is None else dict(row)
-
-
-def category_of(uow: Any, estate_id: UUID, kind: str, code: str) -> dict[str, Any] | None:
-    """The active category ``code`` of ``kind`` for an estate: the estate's own, else the operator's."""
-    rows = uow.execute(select(categories).where(
-        categories.c.kind == kind, categories.c.code == code, categories.c.active.is_(True),
-        or_(categories.c.estate_id == estate_id, categories.c.estate_id.is_(None)),
-    )).mappings().all()
-    return dict(min(rows, key=lambda r: r["estate_id"] is None)) if rows else None
+    person = {"name": found["person_name"], "mobile": found["person_mobile"]} if person_id is not None else {}
+    return {"building_id": building_id, "person": person, "skill": found.get("skill")}
 
 
 def ticket_number(at: datetime) -> str:
-    """``T`` + the local day + five random digits, e.g. T26120104217 (a taken one is drawn again)."""
-    return f"T{at.astimezone(LOCAL_TIME):%y%m%d}{secrets.randbelow(100_000):05d}"
+    """``T`` + the local day + six random digits, e.g. T261201042170 (a taken one is drawn again)."""
+    return f"T{at.astimezone(LOCAL_TIME):%y%m%d}{secrets.randbelow(1_000_000):06d}"
 
 
 def possible_duplicates(uow: Any, ticket: Mapping[str, Any], window: timedelta = DUPLICATE_WINDOW) -> list[dict]:
     """Open tickets likely about the same thing: same unit (or common area), kind and category
     (or class), opened within ``window`` before this one."""
-    where = [tickets.c.estate_id == ticket["estate_id"], tickets.c.id != ticket["id"],
-             tickets.c.kind == ticket["kind"], tickets.c.stage.notin_([s.value for s in CLOSED]),
+    where = [tickets.c.id != ticket["id"], tickets.c.kind == ticket["kind"],
+             tickets.c.stage.notin_([s.value for s in CLOSED]),
              tickets.c.created_at >= ticket["created_at"] - window, tickets.c.created_at <= ticket["created_at"]]
-    if ticket["unit_id"] is not None:
+    if ticket["unit_id"] is not None:  # a unit is in one estate: ix_tickets_duplicates (unit, category, time)
         where.append(tickets.c.unit_id == ticket["unit_id"])
     else:
-        where.append(and_(tickets.c.unit_id.is_(None), tickets.c.common_area == ticket["common_area"]))
+        where.append(and_(tickets.c.estate_id == ticket["estate_id"], tickets.c.unit_id.is_(None),
+                          tickets.c.common_area == ticket["common_area"]))
     for column in ("category", "complaint_class"):
         value = ticket[column]
         where.append(tickets.c[column].is_(None) if value is None else tickets.c[column] == value)

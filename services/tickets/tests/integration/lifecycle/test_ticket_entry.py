@@ -19,7 +19,7 @@ def test_a_complaint_is_opened_with_its_number_event_and_timeline(client, auth, 
     answer = client.post("/api/v1/tickets", json=complaint(), headers=desk)
     assert answer.status_code == 201, answer.json
     ticket = answer.json
-    assert ticket["number"].startswith("T") and len(ticket["number"]) == 12
+    assert ticket["number"].startswith("T") and len(ticket["number"]) == 13
     assert ticket["stage"] == "received" and ticket["priority"] == "normal" and ticket["version"] == 1
     assert ticket["contact_name"] == "李伟" and ticket["contact_phone"] == "138****5678"
     assert ticket["building_id"] == place["building"] and ticket["possible_duplicates"] == []
