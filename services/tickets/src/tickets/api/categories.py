@@ -15,6 +15,7 @@ from servicekit.web import current_principal
 from servicekit.webapp import read, unit_of_work
 from tickets import views
 from tickets.api.access import blueprint
+from tickets.api.fields import JsonBoolean
 from tickets.domain.classification import CATEGORISED_KINDS
 from tickets.use_cases import categories as use_cases
 
@@ -39,7 +40,7 @@ class CategoryChangeSchema(Schema):
     name_zh = fields.String(validate=validate.Length(min=1, max=100))
     name_en = fields.String(validate=validate.Length(min=1, max=100))
     skill = fields.String(allow_none=True, validate=validate.Length(min=1, max=40))
-    active = fields.Boolean()
+    active = JsonBoolean()
 
 
 class CategoryListArgs(Schema):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from servicekit.paging import PageArgs
+from tickets.api.fields import JsonBoolean
 from tickets.domain.classification import CHANNELS, COMPLAINT_CLASSES, PRIORITIES, QUALITY_ASPECTS
 from tickets.domain.stages import KINDS, REOPEN_TO, Stage
 
@@ -37,7 +38,7 @@ class NewTicketSchema(Schema):
                                    metadata={"description": "Management-service complaints only"})
     priority = fields.String(load_default=None, validate=_one_of(PRIORITIES),
                              metadata={"description": "Default: urgent for emergencies, else normal"})
-    major = fields.Boolean(load_default=False, metadata={"description": "A major complaint (重大投诉)"})
+    major = JsonBoolean(load_default=False, metadata={"description": "A major complaint (重大投诉)"})
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
     description = fields.String(load_default="", validate=validate.Length(max=5000))
 

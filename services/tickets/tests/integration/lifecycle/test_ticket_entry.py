@@ -82,6 +82,16 @@ def test_bad_input_is_a_422_naming_the_field_and_changes_nothing(client, auth, d
     assert ticket_count() == 0 and recorded() == []
 
 
+@pytest.mark.parametrize("changes", [{"major": 1}, {"kind": "complaint_x"}, {"title": ""}, {"priority": "asap"},
+                                     {"unit_id": "not-a-uuid"}, {"title": "x" * 201}])
+def test_input_outside_the_schema_is_a_422_and_changes_nothing(client, auth, place, complaint, changes,
+                                                               ticket_count) -> None:
+    answer = client.post("/api/v1/tickets", json=complaint(**changes),
+                         headers=auth("service_desk_agent", [place["estate"]]))
+    assert answer.status_code == 422 and set(answer.json["errors"]["json"]) == set(changes)
+    assert ticket_count() == 0
+
+
 def test_an_estate_missing_from_the_copy_is_a_422_and_another_callers_estate_a_404(client, auth, place, complaint,
                                                                                    ticket_count) -> None:
     missing = "00000000-0000-4000-8000-000000000001"
