@@ -46,9 +46,9 @@ def shown(ticket: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.route("", methods=["POST"])
-@blp.arguments(s.IdempotencyHeaders, location="headers")
-@blp.arguments(s.NewTicketSchema)
-@blp.response(201, s.OpenedTicketSchema)
+@blp.arguments(s.IdempotencyHeaders(), location="headers")  # instances: not built again for every request
+@blp.arguments(s.NewTicketSchema())
+@blp.response(201, s.OpenedTicketSchema())
 @blp.alt_response(200, schema=s.OpenedTicketSchema, description="The ticket an earlier call with this key opened")
 @blp.allow(DESK, estates=("estate_id",))
 def open_ticket(headers: dict[str, Any], data: dict[str, Any]) -> Any:
@@ -59,7 +59,7 @@ def open_ticket(headers: dict[str, Any], data: dict[str, Any]) -> Any:
 
 
 @blp.route("", methods=["GET"])
-@blp.arguments(s.TicketListArgs, location="query")
+@blp.arguments(s.TicketListArgs(), location="query")
 @blp.response(200, page_schema(s.TicketSchema))
 @blp.allow(STAFF, estates=("estate_id",))
 def list_tickets(args: dict[str, Any]) -> Any:
@@ -105,7 +105,7 @@ def _step(path: str, use_case: Callable[..., dict[str, Any]], body: type[Schema]
     view.__name__, view.__doc__ = path.replace("-", "_") + "_ticket", summary
     roles = DESK | {TECHNICIAN} if technician_own else DESK
     decorated = blp.response(200, s.TicketSchema)(blp.allow(roles, rows=rows)(view))
-    blp.route(f"/<uuid:ticket_id>/{path}", methods=["POST"])(blp.arguments(body)(decorated))
+    blp.route(f"/<uuid:ticket_id>/{path}", methods=["POST"])(blp.arguments(body())(decorated))
 
 
 _step("acknowledge", procedure.acknowledge, s.NoteSchema, "Take the ticket on (受理)")
