@@ -2,10 +2,11 @@
 
 Each use case locks the ticket, asks the stage machine (:mod:`tickets.domain.stages`) whether the
 step is allowed (a :class:`~servicekit.errors.Conflict` naming the stage and the allowed actions if
-not), then, in one transaction: updates the ticket (its stage, the milestone first reached, its
-``version`` + 1, ``updated_at``), writes the timeline step, records the event (``data.ticket`` the
-ticket after the change, beside what happened) and lets the SLA clocks follow
-(:func:`tickets.sla.clocks.on_ticket_changed`). ``at`` is when it happened (now unless given).
+not), then, in one transaction: updates the ticket (its stage, the milestone first reached,
+``version`` + 1 if the version is still the one it read, ``updated_at``), writes the timeline step,
+records the event (``data.ticket`` the ticket after the change, beside what happened) and lets the
+SLA clocks follow (:func:`tickets.sla.clocks.on_ticket_changed`). ``at`` is when it happened (now
+unless given).
 """
 
 from __future__ import annotations
@@ -218,7 +219,11 @@ def _done(uow: UnitOfWork, ticket: Mapping[str, Any], step: Move, actor: Actor, 
         values[milestone] = at
     if step.stage_to in CLOSED:
         values["closed_at"] = at
-    uow.execute(update(tickets).where(tickets.c.id == ticket["id"]).values(values))
+    # The version guards the move where the row lock cannot (SQLite): a step taken meanwhile wins.
+    moved = uow.execute(update(tickets).where(tickets.c.id == ticket["id"], tickets.c.version == ticket["version"])
+                        .values(values))
+    if moved.rowcount != 1:
+        raise Conflict("the ticket changed meanwhile; look at it again / 工单已被他人更新，请刷新后重试")
     row = {**ticket, **values}
     add_step(uow, row, step.action.done, actor, at, stage_from=step.stage_from.value, stage_to=step.stage_to.value,
              note=note, details=details)

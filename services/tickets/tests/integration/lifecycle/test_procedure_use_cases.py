@@ -81,7 +81,6 @@ def test_a_promise_kept_or_not_is_judged_at_resolving(uow, place, repair) -> Non
     assert late["promise_kept"] is False and late["escalation_level"] == 1
 
 
-@pytest.mark.postgres_only
 def test_concurrent_steps_on_one_ticket_apply_once(uow, db, repair) -> None:
     results, barrier = [], threading.Barrier(6)
 
