@@ -165,3 +165,26 @@ def test_deadlines_show_in_the_stage_report(client, db, desk, opened) -> None:
     [target] = client.get(f"/api/v1/tickets/{opened['id']}/report", headers=desk).json["targets"]
     assert target["target"] == "acknowledge" and 0 < target["seconds_left"] <= 600
     assert target["warned"] is False and target["breached"] is False
+
+
+def test_the_list_filters_and_pages(client, desk, place, complaint, opened) -> None:
+    repair = client.post("/api/v1/tickets", json={
+        "estate_id": place["estate"], "unit_id": place["unit2"], "kind": "repair", "category": "plumbing",
+        "priority": "high", "title": "漏水"}, headers=desk).json
+    step(client, desk, repair, "acknowledge")
+    step(client, desk, repair, "dispatch", {"staff_id": place["technician"]})
+
+    def listed(query: str) -> list[str]:
+        answer = client.get(f"/api/v1/tickets?{query}", headers=desk)
+        assert answer.status_code == 200, answer.json
+        return [t["id"] for t in answer.json["items"]]
+
+    assert listed("kind=repair") == [repair["id"]]
+    assert listed("complaint_class=management") == [opened["id"]]
+    assert listed("priority=high") == [repair["id"]]
+    assert listed("stage=received") == [opened["id"]]
+    assert listed(f"assignee_id={place['technician']}") == [repair["id"]]
+    assert listed(f"unit_id={place['unit']}") == [opened["id"]]
+    assert listed(f"estate_id={place['estate']}&status=closed") == []
+    assert listed("page_size=1") == [repair["id"]] and listed("page_size=1&page=2") == [opened["id"]]
+    assert client.get("/api/v1/tickets?stage=lost", headers=desk).status_code == 422
