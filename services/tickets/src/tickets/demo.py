@@ -150,19 +150,31 @@ def _entry(estate_id: uuid.UUID, place: dict[str, Any], rng: random.Random) -> d
 
 def _walk(uow: Callable[[], Any], ticket: dict[str, Any], place: dict[str, Any], rng: random.Random, depth: int,
           at: datetime) -> dict[str, Any]:
-    """Take the first ``depth`` steps of the procedure, some of them by the cannot-be-solved-now path."""
+    """Take the first ``depth`` steps of the procedure; some tickets take the cannot-be-solved-now
+    path (and some wait there still), some wait on the owner, a few are withdrawn."""
     light = ticket["kind"] in ("inquiry", "suggestion", "praise")
     steps = ("acknowledge", "resolve", "archive") if light else PATH
-    detour = not light and rng.random() < 0.15
-    for action in steps[:min(depth, len(steps))]:
+    steps = steps[:min(depth, len(steps))]
+    detour = not light and rng.random() < 0.2
+    for action in steps:
         at += timedelta(minutes=rng.randrange(2, 240))
         if action == "resolve" and detour:
             promised = at + timedelta(days=rng.randrange(1, 6))
             ticket = procedure.explain(uow(), ticket["id"], DESK, explanation="需要采购配件，向业主说明",
                                        promised_by=promised, at=at)
+            waiting = rng.random() < (0.5 if action == steps[-1] else 0.2)  # still waiting for the parts
+            if waiting and rng.random() < 0.3:
+                return ticket
             ticket = procedure.escalate(uow(), ticket["id"], DESK, reason="配件需审批", at=at + timedelta(minutes=5))
+            if waiting:
+                return ticket
             at += timedelta(days=rng.randrange(1, 8))
         ticket = _step(uow, ticket, action, place, rng, at)
+    at += timedelta(minutes=rng.randrange(2, 60))
+    if ticket["stage"] in ("received", "acknowledged") and rng.random() < 0.2:
+        return procedure.cancel(uow(), ticket["id"], DESK, reason="业主撤回", at=at)
+    if ticket["stage"] == "dispatched" and rng.random() < 0.3:
+        return procedure.pause(uow(), ticket["id"], DESK, reason="业主不在家，约定改日上门", at=at)
     return ticket
 
 
