@@ -5,6 +5,7 @@ from __future__ import annotations
 from tenancy.roles import ROLES
 
 from servicekit.service import Service
+from tickets.commands import LOAD_DEMO
 from tickets.settings import Settings
 from tickets.sla.commands import TIMER_COMMAND
 from tickets.tables import inbox, metadata, outbox
@@ -24,5 +25,5 @@ SERVICE = Service(
     name="tickets", package="tickets", port=8002, metadata=metadata, outbox=outbox, roles=ROLES,
     blueprints="tickets.api:BLUEPRINTS", settings=Settings,
     consumes=OWNERS_EVENTS, handlers="tickets.handlers:HANDLERS", inbox=inbox,
-    commands=(TIMER_COMMAND,),
+    commands=(TIMER_COMMAND, LOAD_DEMO),
 )

@@ -2,6 +2,8 @@
 
 from tickets.api import sla
 from tickets.api.attachments import blp as attachments
+from tickets.api.categories import blp as categories
 from tickets.api.reports import blp as reports
+from tickets.api.tickets import blp as tickets
 
-BLUEPRINTS: list = [attachments, reports, sla.blp]
+BLUEPRINTS: list = [tickets, categories, attachments, reports, sla.blp]

@@ -87,7 +87,7 @@ def _drop(uow: Any, rows: list[Mapping[str, Any]]) -> None:
         uow.execute(update(deadlines).where(deadlines.c.id.in_([r["id"] for r in rows])).values(state="dropped"))
 
 
-def _opened(uow: Any, ticket: Mapping[str, Any], at: datetime) -> None:
+def _opened(uow: Any, ticket: Mapping[str, Any], at: datetime) -> Mapping[str, Any]:
     targets = targets_for(uow, ticket)
     calendar = _calendar(uow, ticket, targets)
     for target in TARGETS:
@@ -97,7 +97,9 @@ def _opened(uow: Any, ticket: Mapping[str, Any], at: datetime) -> None:
     if ticket["kind"] == "complaint":
         ticket = escalate(uow, ticket, "complaint", at, SLA, reason="every complaint is reported to the supervisor")
     if ticket["major"]:
-        escalate(uow, ticket, "major", at, SLA, reason="a major complaint goes to the first responsible person")
+        ticket = escalate(uow, ticket, "major", at, SLA,
+                          reason="a major complaint goes to the first responsible person")
+    return ticket
 
 
 def _paused(uow: Any, ticket: Mapping[str, Any], at: datetime) -> None:
@@ -152,11 +154,17 @@ def _reopened(uow: Any, ticket: Mapping[str, Any], at: datetime) -> None:
         _new_deadline(uow, ticket, "resolve", at, seconds, targets, _calendar(uow, ticket, targets))
 
 
-def on_ticket_changed(uow: Any, ticket: Mapping[str, Any], action: str, at: datetime) -> None:
-    """Start, meet, pause, resume or drop ``ticket``'s deadlines after ``action`` (in its transaction)."""
+def on_ticket_changed(uow: Any, ticket: Mapping[str, Any], action: str, at: datetime) -> Mapping[str, Any]:
+    """Start, meet, pause, resume or drop ``ticket``'s deadlines after ``action`` (in its transaction),
+    and run the escalations the action calls for: at opening (every complaint to the supervisor, a
+    major one to the first responsible person) and when a person reports the ticket upwards after an
+    explanation (trigger ``procedure``: the next level up is told). Returns the ticket as it is
+    afterwards (an escalation may raise its level, priority or assignee, and its version)."""
     if action == "opened":
-        _opened(uow, ticket, at)
-    elif action in MEETS:
+        return _opened(uow, ticket, at)
+    if action == "escalated":
+        return escalate(uow, ticket, "procedure", at, SLA, reason="reported upwards after an explanation")
+    if action in MEETS:
         for row in _open_rows(uow, ticket["id"], MEETS[action]):
             _meet(uow, row, at)
         if action == "resolved":
@@ -171,6 +179,7 @@ def on_ticket_changed(uow: Any, ticket: Mapping[str, Any], action: str, at: date
         _reopened(uow, ticket, at)
     elif action in CLOSING:
         _drop(uow, _open_rows(uow, ticket["id"]))
+    return ticket
 
 
 def time_left(conn: Any, ticket: Mapping[str, Any], now: datetime) -> list[dict[str, Any]]:

@@ -4,7 +4,8 @@ is near or missed, or a promised date slips.
 **Triggers.** ``complaint`` (a complaint was opened: every complaint is reported to the supervisor
 at once, 原则二 及时向上反映), ``major`` (a major complaint was opened: it goes straight to the
 estate's first responsible person, 第一负责人), ``sla_warning``, ``sla_breach`` and
-``promise_slipped`` (from the timer).
+``promise_slipped`` (from the timer), and ``procedure`` (a person reported an explained ticket
+upwards, 及时上报: the next level up is told).
 
 **Which rules.** An estate's own ``escalation_rules`` rows if it has any; else the operator-wide
 rows (estate null) if there are any; else :data:`DEFAULT_RULES`. A rule applies to its trigger and
@@ -28,6 +29,8 @@ sla_breach     2     notify_supervisor
 sla_breach     3     notify_first_responsible
 promise_slipped 2    notify_supervisor
 promise_slipped 3    notify_first_responsible
+procedure      2     notify_supervisor
+procedure      3     notify_first_responsible
 ============== ===== ==========================
 
 So a first breach goes to the supervisor, a second (say, the resolve target after the arrive
@@ -57,7 +60,7 @@ from tickets.events import ticket_payload
 from tickets.tables import escalation_rules, escalations, staff, tickets
 from tickets.timeline import Actor, add_step
 
-TRIGGERS = ("complaint", "major", "sla_warning", "sla_breach", "promise_slipped")
+TRIGGERS = ("complaint", "major", "sla_warning", "sla_breach", "promise_slipped", "procedure")
 ACTIONS = ("notify_assignee", "notify_supervisor", "notify_first_responsible", "reassign", "raise_priority")
 PRIORITIES = ("low", "normal", "high", "urgent")
 OPENING_TRIGGERS = frozenset({"complaint", "major"})
@@ -80,6 +83,8 @@ DEFAULT_RULES = (
     Rule("sla_breach", None, 3, "notify_first_responsible"),
     Rule("promise_slipped", None, 2, "notify_supervisor"),
     Rule("promise_slipped", None, 3, "notify_first_responsible"),
+    Rule("procedure", None, 2, "notify_supervisor"),
+    Rule("procedure", None, 3, "notify_first_responsible"),
 )
 
 

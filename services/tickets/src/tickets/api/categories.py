@@ -1,0 +1,78 @@
+"""Repair, inquiry and complaint categories (报修、咨询分类), configurable by the operator for every
+estate (no estate) or by an estate's managers for their own, with zh-CN and English names and the
+skill dispatch matches staff by."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from flask_smorest import abort
+from marshmallow import Schema, fields, validate
+from tenancy.roles import MANAGERS, OPERATORS, STAFF
+
+from servicekit.web import current_principal
+from servicekit.webapp import read, unit_of_work
+from tickets import views
+from tickets.api.access import blueprint
+from tickets.api.fields import JsonBoolean
+from tickets.domain.classification import CATEGORISED_KINDS
+from tickets.use_cases import categories as use_cases
+
+blp = blueprint("categories", __name__, url_prefix="/api/v1/categories",
+                description="Repair, inquiry and complaint categories (分类)")
+
+_CODE = validate.Regexp(r"^[a-z0-9_\-]{1,40}$", error="lower-case letters, digits, - and _; at most 40")
+
+
+class CategorySchema(Schema):
+    id = fields.UUID(dump_only=True)
+    estate_id = fields.UUID(load_default=None, metadata={"description": "Empty: the operator's, for every estate"})
+    kind = fields.String(required=True, validate=validate.OneOf(CATEGORISED_KINDS))
+    code = fields.String(required=True, validate=_CODE)
+    name_zh = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    name_en = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    skill = fields.String(load_default=None, validate=validate.Length(min=1, max=40))
+    active = fields.Boolean(dump_only=True)
+
+
+class CategoryChangeSchema(Schema):
+    name_zh = fields.String(validate=validate.Length(min=1, max=100))
+    name_en = fields.String(validate=validate.Length(min=1, max=100))
+    skill = fields.String(allow_none=True, validate=validate.Length(min=1, max=40))
+    active = JsonBoolean()
+
+
+class CategoryListArgs(Schema):
+    estate_id = fields.UUID()
+    kind = fields.String(validate=validate.OneOf(CATEGORISED_KINDS))
+    include_inactive = fields.Boolean(load_default=False)
+
+
+@blp.route("", methods=["GET"])
+@blp.arguments(CategoryListArgs, location="query")
+@blp.response(200, CategorySchema(many=True))
+@blp.allow(STAFF, estates=("estate_id",))
+def list_categories(args: dict[str, Any]) -> Any:
+    """The operator's categories and the caller's estates' own"""
+    return read(views.category_list, current_principal(), args)
+
+
+@blp.route("", methods=["POST"])
+@blp.arguments(CategorySchema)
+@blp.response(201, CategorySchema)
+@blp.allow(MANAGERS, estates=("estate_id",))
+def add_category(data: dict[str, Any]) -> Any:
+    """Add a category for one estate, or (operator admins) for every estate"""
+    if data["estate_id"] is None and current_principal().role not in OPERATORS:
+        abort(403, message="only the operator adds categories for every estate; name your estate")
+    return use_cases.add_category(unit_of_work(), **data)
+
+
+@blp.route("/<uuid:category_id>", methods=["PATCH"])
+@blp.arguments(CategoryChangeSchema)
+@blp.response(200, CategorySchema)
+@blp.allow(MANAGERS)
+def change_category(data: dict[str, Any], category_id: UUID) -> Any:
+    """Rename a category, change its skill, or (de)activate it"""
+    return use_cases.change_category(unit_of_work(), category_id, data)

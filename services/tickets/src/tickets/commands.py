@@ -1,0 +1,22 @@
+"""The tickets service's own sub-commands, beside the standard ones of servicekit.cli."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from servicekit.service import Command, Service
+
+
+def _load_demo(_service: Service, settings: Any, args: argparse.Namespace) -> int:
+    from tickets.demo import load_demo
+
+    return load_demo(settings, args.count)
+
+
+def _demo_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--count", type=int, default=300, help="how many demo tickets (default 300)")
+
+
+LOAD_DEMO = Command("load-demo", "make the demo estate's tickets from the copy of owners (once)", _load_demo,
+                    _demo_arguments)

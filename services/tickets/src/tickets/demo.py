@@ -1,0 +1,196 @@
+"""The demo tickets: a few hundred tickets of the demo estate (阳光花园, code ``DEMO``) across every
+stage of the procedure, so that lists, stage reports and the monthly reports have something to show.
+
+``tickets load-demo`` (run by ``make run`` after owners' demo reached the copy) makes them through
+the use cases, exactly as the desk would, over the last 90 days; a seeded generator chooses who
+called about what and how far each ticket got, so every run tells the same story. It loads once:
+a second run finds the demo tickets and makes nothing. The copy of owners' data is filled by the
+tickets consumer from owners' events; when it holds no demo estate yet, the command says so and
+fails.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import sessionmaker
+
+from servicekit.db import make_engine
+from servicekit.errors import DomainError
+from servicekit.rows import now
+from tickets.service import SERVICE
+from tickets.tables import categories, estates, occupancies, people, staff, tickets, units
+from tickets.timeline import Actor
+from tickets.use_cases import entry, procedure
+
+CODE = "DEMO"
+SEED = 20261201
+COUNT = 300
+DESK = Actor("demo-desk", "service_desk_agent")
+
+# The operator's categories every estate starts with: (kind, code, zh-CN, en, skill).
+CATEGORIES = (
+    ("repair", "plumbing", "水管漏水", "Plumbing", "plumbing"),
+    ("repair", "electrical", "电路故障", "Electrical", "electrical"),
+    ("repair", "gas", "燃气", "Gas", "gas"),
+    ("repair", "hvac", "空调暖通", "Heating and air conditioning", "hvac"),
+    ("repair", "access_control", "门禁对讲", "Access control", "access_control"),
+    ("inquiry", "fees", "物业费", "Fees", None),
+    ("inquiry", "parking", "停车", "Parking", None),
+    ("inquiry", "renovation", "装修", "Renovation", None),
+)
+COMPLAINTS = (  # (class, aspect, title)
+    ("facilities", None, "电梯经常停运"), ("facilities", None, "地下车库积水"),
+    ("management", "attitude", "门岗保安态度差"), ("management", "timeliness", "报修三天无人上门"),
+    ("management", "environment", "楼道垃圾未清理"), ("management", "safety", "消防通道被占用"),
+    ("fees", None, "物业费计算有误"), ("emergency", None, "电梯困人"), ("emergency", None, "楼上漏水淹了天花板"),
+)
+TITLES = {"plumbing": "厨房水管漏水", "electrical": "卧室插座没电", "gas": "燃气灶打不着火", "hvac": "中央空调不制冷",
+          "access_control": "单元门禁刷卡失灵", "fees": "物业费怎么交", "parking": "临时车位怎么办理",
+          "renovation": "装修需要办什么手续"}
+# How far tickets got, by weight: the last step each takes along its kind's path.
+PATH = ("acknowledge", "dispatch", "arrive", "resolve", "inform_owner", "evaluate", "archive")
+DEPTH_WEIGHTS = (1, 2, 2, 3, 3, 3, 4, 12)  # 0 = just received ... 7 = archived
+
+
+def load_demo(settings: Any, count: int = COUNT) -> int:
+    engine = make_engine(settings.database_url)
+    try:
+        sessions = sessionmaker(engine, expire_on_commit=False)
+        with sessions() as session:
+            estate_id = session.execute(select(estates.c.id).where(estates.c.code == CODE)).scalar()
+            if estate_id is None:
+                print(f"the tickets copy of owners holds no demo estate ({CODE}) yet: run `owners load-demo` and "
+                      "the tickets consumer (`tickets consume`), or `owners replay --consumer tickets --state`, "
+                      "then load the demo tickets again")
+                return 1
+            made = session.execute(select(func.count()).select_from(tickets).where(
+                tickets.c.estate_id == estate_id, tickets.c.created_by == DESK.subject)).scalar_one()
+            if made:
+                print(f"the demo tickets are loaded already ({made} tickets of {CODE})")
+                return 0
+            _add_categories(session)
+            session.commit()
+            place = _place(session, estate_id)
+        if not place["units"] or not place["technicians"]:
+            print(f"the tickets copy of {CODE} has no units or no technicians yet: let the consumer catch up")
+            return 1
+        uow = lambda: SERVICE.unit_of_work(sessions)  # noqa: E731
+        stages = make_tickets(uow, estate_id, place, random.Random(SEED), count, now())
+        summary = ", ".join(f"{stage} {n}" for stage, n in sorted(stages.items()))
+        print(f"loaded {count} demo tickets of {CODE}: {summary}")
+        return 0
+    finally:
+        engine.dispose()
+
+
+def _add_categories(session: Any) -> None:
+    have = {(r.kind, r.code) for r in session.execute(
+        select(categories.c.kind, categories.c.code).where(categories.c.estate_id.is_(None)))}
+    for kind, code, zh, en, skill in CATEGORIES:
+        if (kind, code) not in have:
+            session.execute(insert(categories).values(id=uuid.uuid4(), estate_id=None, kind=kind, code=code,
+                                                      name_zh=zh, name_en=en, skill=skill, active=True))
+
+
+def _place(session: Any, estate_id: uuid.UUID) -> dict[str, Any]:
+    """The estate's units with their occupants, and its technicians, in a stable order."""
+    occupants: dict[uuid.UUID, list[uuid.UUID]] = {}
+    for unit_id, person_id in session.execute(
+            select(occupancies.c.unit_id, occupancies.c.person_id).where(
+                occupancies.c.estate_id == estate_id, occupancies.c.moved_out_on.is_(None))
+            .order_by(occupancies.c.unit_id, occupancies.c.person_id)):
+        occupants.setdefault(unit_id, []).append(person_id)
+    unit_ids = session.execute(select(units.c.id).where(units.c.estate_id == estate_id)
+                               .order_by(units.c.building_id, units.c.number)).scalars().all()
+    people_ids = session.execute(select(people.c.id).where(people.c.estate_id == estate_id)
+                                 .order_by(people.c.id)).scalars().all()
+    technicians = session.execute(select(staff.c.id).where(
+        staff.c.estate_id == estate_id, staff.c.role == "technician", staff.c.active.is_(True))
+        .order_by(staff.c.name, staff.c.id)).scalars().all()
+    return {"units": list(unit_ids), "occupants": occupants, "people": list(people_ids),
+            "technicians": list(technicians)}
+
+
+def make_tickets(uow: Callable[[], Any], estate_id: uuid.UUID, place: dict[str, Any], rng: random.Random,
+                 count: int, end: datetime) -> dict[str, int]:
+    """Open ``count`` tickets over the 90 days before ``end`` and take each some way; stages reached."""
+    reached: dict[str, int] = {}
+    for _ in range(count):
+        at = end - timedelta(days=90) + timedelta(minutes=rng.randrange(90 * 24 * 60 - 24 * 60))
+        body = _entry(estate_id, place, rng)
+        ticket = entry.open_ticket(uow(), DESK, body, at=at)["ticket"]
+        depth = rng.choices(range(len(DEPTH_WEIGHTS)), weights=DEPTH_WEIGHTS)[0]
+        ticket = _walk(uow, ticket, place, rng, depth, at)
+        reached[ticket["stage"]] = reached.get(ticket["stage"], 0) + 1
+    return reached
+
+
+def _entry(estate_id: uuid.UUID, place: dict[str, Any], rng: random.Random) -> dict[str, Any]:
+    unit_id = rng.choice(place["units"])
+    person_id = rng.choice(place["occupants"].get(unit_id) or place["people"] or [None])
+    kind = rng.choices(("repair", "complaint", "inquiry", "suggestion", "praise"), weights=(45, 25, 20, 6, 4))[0]
+    body: dict[str, Any] = {"estate_id": estate_id, "unit_id": unit_id, "person_id": person_id, "kind": kind,
+                            "channel": rng.choice(("desk", "phone", "phone", "app"))}
+    if kind == "complaint":
+        klass, aspect, title = rng.choice(COMPLAINTS)
+        body.update(complaint_class=klass, quality_aspect=aspect, title=title, major=rng.random() < 0.05)
+    elif kind in ("repair", "inquiry"):
+        code = rng.choice([c[1] for c in CATEGORIES if c[0] == kind])
+        body.update(category=code, title=TITLES[code])
+    else:
+        body["title"] = "建议增设快递柜" if kind == "suggestion" else "感谢维修师傅及时上门"
+    return body
+
+
+def _walk(uow: Callable[[], Any], ticket: dict[str, Any], place: dict[str, Any], rng: random.Random, depth: int,
+          at: datetime) -> dict[str, Any]:
+    """Take the first ``depth`` steps of the procedure; some tickets take the cannot-be-solved-now
+    path (and some wait there still), some wait on the owner, a few are withdrawn."""
+    light = ticket["kind"] in ("inquiry", "suggestion", "praise")
+    steps = ("acknowledge", "resolve", "archive") if light else PATH
+    steps = steps[:min(depth, len(steps))]
+    detour = not light and rng.random() < 0.2
+    for action in steps:
+        at += timedelta(minutes=rng.randrange(2, 240))
+        if action == "resolve" and detour:
+            promised = at + timedelta(days=rng.randrange(1, 6))
+            ticket = procedure.explain(uow(), ticket["id"], DESK, explanation="需要采购配件，向业主说明",
+                                       promised_by=promised, at=at)
+            waiting = rng.random() < (0.5 if action == steps[-1] else 0.2)  # still waiting for the parts
+            if waiting and rng.random() < 0.3:
+                return ticket
+            ticket = procedure.escalate(uow(), ticket["id"], DESK, reason="配件需审批", at=at + timedelta(minutes=5))
+            if waiting:
+                return ticket
+            at += timedelta(days=rng.randrange(1, 8))
+        ticket = _step(uow, ticket, action, place, rng, at)
+    at += timedelta(minutes=rng.randrange(2, 60))
+    if ticket["stage"] in ("received", "acknowledged") and rng.random() < 0.2:
+        return procedure.cancel(uow(), ticket["id"], DESK, reason="业主撤回", at=at)
+    if ticket["stage"] == "dispatched" and rng.random() < 0.3:
+        return procedure.pause(uow(), ticket["id"], DESK, reason="业主不在家，约定改日上门", at=at)
+    return ticket
+
+
+def _step(uow: Callable[[], Any], ticket: dict[str, Any], action: str, place: dict[str, Any], rng: random.Random,
+          at: datetime) -> dict[str, Any]:
+    id_ = ticket["id"]
+    try:
+        if action == "dispatch":
+            return procedure.dispatch(uow(), id_, DESK, staff_id=rng.choice(place["technicians"]), at=at)
+        if action == "inform_owner":
+            return procedure.inform_owner(uow(), id_, DESK, how=rng.choice(("phone", "message", "visit")), at=at)
+        if action == "evaluate":
+            return procedure.evaluate(uow(), id_, DESK, score=rng.choices((5, 4, 3, 2, 1), (50, 30, 10, 6, 4))[0],
+                                      at=at)
+        if action == "resolve":
+            return procedure.resolve(uow(), id_, DESK, resolution="已处理", at=at)
+        return getattr(procedure, action)(uow(), id_, DESK, at=at)
+    except DomainError as refused:  # a generated path the procedure refuses is a bug here
+        raise AssertionError(f"demo ticket {ticket['number']}: {action} refused: {refused}") from refused

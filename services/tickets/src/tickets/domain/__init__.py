@@ -1,0 +1,1 @@
+"""The ticket domain: its stages and rules, free of Flask and SQLAlchemy."""

@@ -1,0 +1,209 @@
+"""Quick entry (快速录入, TKT-1): a ticket of any kind from the desk, the phone, the owner's pages or
+another system, about a unit or a common area and a person of the service's copy of owners' data.
+
+A retried call never makes two tickets: with an idempotency key (the ``Idempotency-Key`` header),
+the caller (the token's subject) and the key name one ticket. The same key and the same entry
+answer that ticket again and make nothing new; the same key with a different entry is refused
+(:class:`~servicekit.errors.Invalid`, a 422 problem answer, as the IETF idempotency-key draft
+advises). Concurrent calls with one key make one ticket: the database's unique constraint on
+(client, key) decides, and the loser reads the winner's ticket.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import secrets
+import uuid
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import bindparam, insert, or_, select, true
+from sqlalchemy.exc import IntegrityError
+
+from servicekit.errors import Conflict, Invalid
+from servicekit.integrity import violation
+from servicekit.rows import now
+from servicekit.unit_of_work import UnitOfWork
+from tickets import events
+from tickets.domain.classification import classify
+from tickets.domain.stages import CLOSED, Stage
+from tickets.sla import clocks
+from tickets.tables import buildings, categories, estates, people, tickets, units
+from tickets.timeline import Actor, add_step
+
+# A likely duplicate: an open ticket of the same unit (or common area), kind and category, opened
+# within this window before the new one.
+DUPLICATE_WINDOW = timedelta(hours=24)
+# Ticket numbers are read out by the desk: T, the local day (UTC+8), six random digits.
+LOCAL_TIME = ZoneInfo("Asia/Shanghai")
+_ATTEMPTS = 8
+
+
+def open_ticket(uow: UnitOfWork, actor: Actor, entry: Mapping[str, Any], *, idempotency_key: str | None = None,
+                at: datetime | None = None) -> dict[str, Any]:
+    """Open a ticket; answers ``{"ticket", "created", "possible_duplicates"}`` (``created`` is
+    False when an idempotency key answered an earlier ticket)."""
+    request_hash = hashlib.sha256(json.dumps(dict(entry), sort_keys=True, default=str).encode()).hexdigest()
+    for _ in range(_ATTEMPTS):
+        try:
+            with uow:
+                if idempotency_key is not None:
+                    earlier = _earlier(uow, actor.subject, idempotency_key, request_hash)
+                    if earlier is not None:
+                        return {"ticket": earlier, "created": False, "possible_duplicates": []}
+                opened = _open(uow, actor, entry, at or now(), idempotency_key, request_hash)
+                uow.commit()
+                return opened
+        except IntegrityError as exc:  # a concurrent call with the same key, or a ticket number taken
+            if violation(exc) != "unique":
+                raise
+    raise Conflict("the ticket could not be given a number; try again / 工单编号冲突，请重试")
+
+
+def _earlier(uow: UnitOfWork, client: str, key: str, request_hash: str) -> dict[str, Any] | None:
+    row = uow.execute(select(tickets).where(tickets.c.client_id == client, tickets.c.idempotency_key == key)
+                      ).mappings().first()
+    if row is not None and row["request_hash"] != request_hash:
+        raise Invalid("this Idempotency-Key was used for a different ticket / 该幂等键已用于另一张工单",
+                      errors={"Idempotency-Key": ["was used before with a different body"]})
+    return None if row is None else dict(row)
+
+
+def _open(uow: UnitOfWork, actor: Actor, entry: Mapping[str, Any], at: datetime, key: str | None,
+          request_hash: str) -> dict[str, Any]:
+    what = classify(entry)
+    found, duplicates = _look_up(uow, entry, what, at)
+    person = found.get("person") or {}
+    row = {
+        "id": uuid.uuid4(), "number": ticket_number(at), "estate_id": entry["estate_id"],
+        "building_id": found["building_id"], "unit_id": entry.get("unit_id"),
+        "common_area": entry.get("common_area") or None, "person_id": entry.get("person_id"),
+        "contact_name": entry.get("contact_name") or person.get("name"),
+        "contact_phone": entry.get("contact_phone") or person.get("mobile"),
+        **what, "channel": entry["channel"], "category": entry.get("category") or None,
+        "major": bool(entry.get("major", False)), "skill": found.get("skill"), "title": entry["title"],
+        "description": entry.get("description") or "", "stage": Stage.RECEIVED.value, "assignee_id": None,
+        "escalation_level": 0, "waiting_on_owner": False, "promised_by": None, "promise_kept": None,
+        "merged_into_id": None, "cancel_reason": None, "evaluation_score": None, "evaluation_comment": None,
+        "reopen_count": 0, "client_id": actor.subject if key is not None else None, "idempotency_key": key,
+        "request_hash": request_hash if key is not None else None, "created_by": actor.subject,
+        "created_at": at, "updated_at": at, "acknowledged_at": None, "dispatched_at": None, "arrived_at": None,
+        "resolved_at": None, "closed_at": None, "version": 1,
+    }
+    uow.execute(insert(tickets), row)  # bound parameters: one cached statement
+    add_step(uow, row, "opened", actor, at, stage_to=row["stage"], details={"channel": row["channel"]})
+    uow.record(events.TICKET_OPENED, row["id"], {
+        "ticket": events.ticket_payload(row), "possible_duplicates": [str(d["id"]) for d in duplicates]})
+    row = dict(clocks.on_ticket_changed(uow, row, "opened", at))
+    return {"ticket": row, "created": True, "possible_duplicates": duplicates}
+
+
+def _look_up(uow: UnitOfWork, entry: Mapping[str, Any], what: Mapping[str, Any],
+             at: datetime) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The copy rows the entry names (each in the entry's estate; every missing one a field error)
+    and the likely duplicates of the new ticket, in one round trip."""
+    unit_id, building_id, person_id = entry.get("unit_id"), entry.get("building_id"), entry.get("person_id")
+    code, klass = entry.get("category") or None, what["complaint_class"]
+    shape = Shape(unit_id is not None, building_id is not None, person_id is not None, code is not None,
+                  klass is not None)
+    rows = uow.execute(_lookup_statement(shape), {
+        "estate_id": entry["estate_id"], "unit_id": unit_id, "building_id": building_id, "person_id": person_id,
+        "kind": what["kind"], "code": code, "complaint_class": klass, "common_area": entry.get("common_area"),
+        "since": at - DUPLICATE_WINDOW, "until": at}).mappings().all()
+    found = rows[0]
+    if found["estate"] is None:
+        raise Invalid("no such estate in the tickets service's copy of owners / 没有此小区",
+                      errors={"estate_id": ["no such estate (has the copy caught up with owners?)"]})
+    errors = {}
+    if shape.unit:
+        if found["unit_building"] is None:
+            errors["unit_id"] = ["no such unit in this estate"]
+        elif building_id is not None and building_id != found["unit_building"]:
+            errors["building_id"] = ["is not the unit's building"]
+        building_id = found["unit_building"]
+    elif shape.building and found["building"] is None:
+        errors["building_id"] = ["no such building in this estate"]
+    if shape.person and found["person"] is None:
+        errors["person_id"] = ["no such person in this estate"]
+    if shape.category and found["category"] is None:
+        errors["category"] = [f"no such {what['kind']} category in this estate"]
+    if errors:
+        raise Invalid("the ticket names what the estate does not have / 工单引用的信息不存在", errors=errors)
+    person = {"name": found["person_name"], "mobile": found["person_mobile"]} if shape.person else {}
+    duplicates = sorted(({"id": r["dup_id"], "number": r["dup_number"], "stage": r["dup_stage"],
+                          "title": r["dup_title"], "created_at": r["dup_created_at"]}
+                         for r in rows if r["dup_id"] is not None), key=lambda d: d["created_at"], reverse=True)
+    return {"building_id": building_id, "person": person, "skill": found.get("skill")}, duplicates
+
+
+class Shape(NamedTuple):
+    """Which of the optional fields an entry gives: one parameterised statement per shape."""
+
+    unit: bool
+    building: bool
+    person: bool
+    category: bool
+    complaint_class: bool
+
+
+@functools.cache
+def _lookup_statement(shape: Shape) -> Any:
+    """``SELECT refs.*, dup.* FROM (one row of scalar lookups) refs LEFT JOIN (the duplicates) dup``.
+
+    Built once per shape with bound parameters, so a new ticket costs one round trip and no
+    statement building; the estate's own category stands in for the operator's of the same code.
+    """
+    estate_id = bindparam("estate_id")
+
+    def one(column: Any, *where: Any) -> Any:
+        return select(column).where(*where).limit(1).scalar_subquery()
+
+    looked_up = {"estate": one(estates.c.id, estates.c.id == estate_id)}
+    if shape.unit:
+        looked_up["unit_building"] = one(units.c.building_id, units.c.id == bindparam("unit_id"),
+                                         units.c.estate_id == estate_id)
+    elif shape.building:
+        looked_up["building"] = one(buildings.c.id, buildings.c.id == bindparam("building_id"),
+                                    buildings.c.estate_id == estate_id)
+    if shape.person:
+        in_estate = (people.c.id == bindparam("person_id"), people.c.estate_id == estate_id)
+        looked_up.update(person=one(people.c.id, *in_estate), person_name=one(people.c.name, *in_estate),
+                         person_mobile=one(people.c.mobile, *in_estate))
+    if shape.category:
+        usable = (categories.c.kind == bindparam("kind"), categories.c.code == bindparam("code"),
+                  categories.c.active.is_(True), or_(categories.c.estate_id == estate_id,
+                                                     categories.c.estate_id.is_(None)))
+        for name, column in (("category", categories.c.id), ("skill", categories.c.skill)):
+            looked_up[name] = (select(column).where(*usable).order_by(categories.c.estate_id.is_(None))
+                               .limit(1).scalar_subquery())
+    refs = select(*(value.label(name) for name, value in looked_up.items())).subquery("refs")
+    duplicates = _duplicates(shape).subquery("dup")
+    return select(refs, duplicates).select_from(refs.outerjoin(duplicates, true()))
+
+
+def _duplicates(shape: Shape) -> Any:
+    """Open tickets likely about the same thing: same unit (or common area), kind and category (or
+    class), opened within :data:`DUPLICATE_WINDOW` before the new one."""
+    where = [tickets.c.kind == bindparam("kind"), tickets.c.stage.notin_([s.value for s in CLOSED]),
+             tickets.c.created_at >= bindparam("since"), tickets.c.created_at <= bindparam("until")]
+    if shape.unit:  # a unit is in one estate: ix_tickets_duplicates (unit, category, time) finds them
+        where.append(tickets.c.unit_id == bindparam("unit_id"))
+    else:
+        where += [tickets.c.estate_id == bindparam("estate_id"), tickets.c.unit_id.is_(None),
+                  tickets.c.common_area == bindparam("common_area")]
+    where.append(tickets.c.category == bindparam("code") if shape.category else tickets.c.category.is_(None))
+    where.append(tickets.c.complaint_class == bindparam("complaint_class") if shape.complaint_class
+                 else tickets.c.complaint_class.is_(None))
+    return (select(tickets.c.id.label("dup_id"), tickets.c.number.label("dup_number"),
+                   tickets.c.stage.label("dup_stage"), tickets.c.title.label("dup_title"),
+                   tickets.c.created_at.label("dup_created_at"))
+            .where(*where).order_by(tickets.c.created_at.desc()).limit(5))
+
+
+def ticket_number(at: datetime) -> str:
+    """``T`` + the local day + six random digits, e.g. T261201042170 (a taken one is drawn again)."""
+    return f"T{at.astimezone(LOCAL_TIME):%y%m%d}{secrets.randbelow(1_000_000):06d}"

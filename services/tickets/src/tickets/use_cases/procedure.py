@@ -1,0 +1,250 @@
+"""The complaint procedure (TKT-3) and dispatch (TKT-6): every step a caller takes on a ticket.
+
+Each use case locks the ticket, asks the stage machine (:mod:`tickets.domain.stages`) whether the
+step is allowed (a :class:`~servicekit.errors.Conflict` naming the stage and the allowed actions if
+not), then, in one transaction: updates the ticket (its stage, the milestone first reached,
+``version`` + 1 if the version is still the one it read, ``updated_at``), writes the timeline step,
+records the event (``data.ticket`` the ticket after the change, beside what happened) and lets the
+SLA clocks follow (:func:`tickets.sla.clocks.on_ticket_changed`). ``at`` is when it happened (now
+unless given).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import select, update
+
+from servicekit.errors import Conflict, Invalid
+from servicekit.rows import get_row, now
+from servicekit.unit_of_work import UnitOfWork
+from tickets import dispatch as dispatching
+from tickets import events
+from tickets.domain.stages import CLOSED, Action, Move, Stage, move
+from tickets.sla import clocks
+from tickets.tables import staff, tickets
+from tickets.timeline import Actor, add_step
+
+EVENTS = {
+    Action.ACKNOWLEDGE: events.TICKET_ACKNOWLEDGED, Action.DISPATCH: events.TICKET_DISPATCHED,
+    Action.REASSIGN: events.TICKET_REASSIGNED, Action.ARRIVE: events.TICKET_ARRIVED,
+    Action.EXPLAIN: events.TICKET_EXPLAINED,
+    Action.RESOLVE: events.TICKET_RESOLVED, Action.INFORM_OWNER: events.TICKET_OWNER_INFORMED,
+    Action.EVALUATE: events.TICKET_EVALUATED, Action.ARCHIVE: events.TICKET_ARCHIVED,
+    Action.REOPEN: events.TICKET_REOPENED, Action.MERGE: events.TICKET_MERGED,
+    Action.CANCEL: events.TICKET_CANCELLED, Action.PAUSE: events.TICKET_PAUSED, Action.RESUME: events.TICKET_RESUMED,
+}
+# The milestone a stage sets when a ticket first reaches it.
+MILESTONES = {Stage.ACKNOWLEDGED: "acknowledged_at", Stage.DISPATCHED: "dispatched_at", Stage.ON_SITE: "arrived_at",
+              Stage.RESOLVED: "resolved_at"}
+
+
+def acknowledge(uow: UnitOfWork, ticket_id: UUID, actor: Actor, *, note: str = "",
+                at: datetime | None = None) -> dict[str, Any]:
+    """Someone at the desk takes the ticket on (受理)."""
+    with uow:
+        return _done(uow, *_begin(uow, ticket_id, Action.ACKNOWLEDGE), actor, at, note=note)
+
+
+def dispatch(uow: UnitOfWork, ticket_id: UUID, actor: Actor, *, staff_id: UUID | None = None, note: str = "",
+             at: datetime | None = None) -> dict[str, Any]:
+    """Give the ticket to a handler (派工): ``staff_id``, or whoever dispatch finds (territory, skill, load)."""
+    with uow:
+        ticket, step = _begin(uow, ticket_id, Action.DISPATCH)
+        assignee, automatic = _assignee(uow, ticket, staff_id)
+        return _done(uow, ticket, step, actor, at, note=note, changes={"assignee_id": assignee},
+                     data={"assignee_id": str(assignee), "automatic": automatic})
+
+
+def reassign(uow: UnitOfWork, ticket_id: UUID, actor: Actor, *, reason: str, staff_id: UUID | None = None,
+             at: datetime | None = None) -> dict[str, Any]:
+    """Give the ticket to someone else (重新分配), with a reason; a handler on site makes way for the new one."""
+    with uow:
+        ticket, step = _begin(uow, ticket_id, Action.REASSIGN)
+        previous = ticket["assignee_id"]
+        assignee, automatic = _assignee(uow, ticket, staff_id, exclude=() if previous is None else (previous,))
+        if assignee == previous:
+            raise Invalid("the ticket is theirs already / 已是该员工的工单",
+                          errors={"staff_id": ["is the current assignee"]})
+        return _done(uow, ticket, step, actor, at, note=reason, changes={"assignee_id": assignee}, data={
+            "from_assignee_id": None if previous is None else str(previous), "to_assignee_id": str(assignee),
+            "reason": reason, "automatic": automatic})
+
+
+def arrive(uow: UnitOfWork, ticket_id: UUID, actor: Actor, *, note: str = "",
+           at: datetime | None = None) -> dict[str, Any]:
+    """The handler is on site (到达现场; the textbook's three minutes for complaints)."""
+    with uow:
+        ticket, step = _begin(uow, ticket_id, Action.ARRIVE)
+        assignee = ticket["assignee_id"]
+        return _done(uow, ticket, step, actor, at, note=note,
+                     data={"assignee_id": None if assignee is None else str(assignee)})
+
+
+def explain(uow: UnitOfWork, ticket_id: UUID, actor: Actor, *, explanation: str, promised_by: datetime,
+            at: datetime | None = None) -> dict[str, Any]:
+    """It cannot be solved now: the owner was given an explanation and a promised date (承诺时间)."""
+    at = at or now()
+    if promised_by <= at:
+        raise Invalid("a promised date lies ahead / 承诺时间须晚于现在",
+                      errors={"promised_by": ["must be in the future"]})
+    with uow:
+        ticket, step = _begin(uow, ticket_id, Action.EXPLAIN)
+        return _done(uow, ticket, step, actor, at, note=explanation, changes={"promised_by": promised_by},
+                     data={"promised_by": promised_by.isoformat(), "explanation": explanation})
+
+
+def escalate(uow: UnitOfWork, ticket_id: UUID, actor: Actor, *, reason: str,
+             at: datetime | None = None) -> dict[str, Any]:
+    """Report an explained ticket upwards (及时上报): one escalation level more."""
+    with uow:
+        # The escalation rules (trigger procedure) raise the level and record one TICKET_ESCALATED
+        # per person told (tickets.sla.escalation), so this step records no event of its own.
+        return _done(uow, *_begin(uow, ticket_id, Action.ESCALATE), actor, at, note=reason)
+
+
+def resolve(uow: UnitOfWork, ticket_id: UUID, actor: Actor, *, resolution: str = "",
+            at: datetime | None = None) -> dict[str, Any]:
+    """The problem is solved (or the inquiry answered); a promise made is kept if it is in time."""
+    at = at or now()
+    with uow:
+        ticket, step = _begin(uow, ticket_id, Action.RESOLVE)
+        kept = None if ticket["promised_by"] is None else at <= ticket["promised_by"]
+        return _done(uow, ticket, step, actor, at, note=resolution, changes={"promise_kept": kept},
+                     data={"resolution": resolution, "promise_kept": kept})
+
+
+def inform_owner(uow: UnitOfWork, ticket_id: UUID, actor: Actor, *, how: str, note: str = "",
+                 at: datetime | None = None) -> dict[str, Any]:
+    """The owner was told the result (回复业主), by phone, message, visit, app or in person."""
+    with uow:
+        return _done(uow, *_begin(uow, ticket_id, Action.INFORM_OWNER), actor, at, note=note,
+                     details={"how": how}, data={"how": how})
+
+
+def evaluate(uow: UnitOfWork, ticket_id: UUID, actor: Actor, *, score: int, comment: str = "",
+             at: datetime | None = None) -> dict[str, Any]:
+    """The owner's opinion (征求意见): a score of 1 to 5 and what they said."""
+    if not 1 <= score <= 5:
+        raise Invalid("a score is 1 to 5 / 评分为1至5分", errors={"score": ["must be 1 to 5"]})
+    with uow:
+        ticket, step = _begin(uow, ticket_id, Action.EVALUATE)
+        return _done(uow, ticket, step, actor, at, note=comment, details={"score": score},
+                     changes={"evaluation_score": score, "evaluation_comment": comment},
+                     data={"score": score, "comment": comment})
+
+
+def archive(uow: UnitOfWork, ticket_id: UUID, actor: Actor, *, note: str = "",
+            at: datetime | None = None) -> dict[str, Any]:
+    """File the ticket (存档)."""
+    with uow:
+        return _done(uow, *_begin(uow, ticket_id, Action.ARCHIVE), actor, at, note=note)
+
+
+def reopen(uow: UnitOfWork, ticket_id: UUID, actor: Actor, *, reason: str, to: str | None = None,
+           at: datetime | None = None) -> dict[str, Any]:
+    """Open a resolved, informed, evaluated or archived ticket again: to acknowledged, or to its handler."""
+    with uow:
+        ticket, step = _begin(uow, ticket_id, Action.REOPEN, to)
+        if step.stage_to is Stage.DISPATCHED and ticket["assignee_id"] is None:
+            raise Invalid("the ticket has no handler to go back to / 工单没有处理人",
+                          errors={"to": ["the ticket was never dispatched: reopen to acknowledged"]})
+        count = ticket["reopen_count"] + 1
+        return _done(uow, ticket, step, actor, at, note=reason, changes={"reopen_count": count, "closed_at": None},
+                     data={"reason": reason, "reopen_count": count})
+
+
+def merge(uow: UnitOfWork, ticket_id: UUID, actor: Actor, *, into_ticket_id: UUID,
+          at: datetime | None = None) -> dict[str, Any]:
+    """A duplicate: close it into another open ticket of the same estate."""
+    at = at or now()
+    with uow:
+        ticket, step = _begin(uow, ticket_id, Action.MERGE)
+        into = uow.execute(select(tickets).where(tickets.c.id == into_ticket_id)).mappings().first()
+        if into is None or into["estate_id"] != ticket["estate_id"] or into["id"] == ticket["id"] \
+                or Stage(into["stage"]) in CLOSED:
+            raise Invalid("a duplicate merges into another open ticket of its estate / "
+                          "只能合并到同小区的另一张未关闭工单",
+                          errors={"into_ticket_id": ["no other open ticket of this estate"]})
+        add_step(uow, into, "duplicate_merged", actor, at, note=ticket["number"],
+                 details={"ticket_id": str(ticket["id"]), "number": ticket["number"]})
+        return _done(uow, ticket, step, actor, at, note=into["number"], changes={"merged_into_id": into["id"]},
+                     data={"into_ticket_id": str(into["id"]), "into_number": into["number"]})
+
+
+def cancel(uow: UnitOfWork, ticket_id: UUID, actor: Actor, *, reason: str,
+           at: datetime | None = None) -> dict[str, Any]:
+    """Withdraw the ticket, with a reason (the owner withdrew it, it was entered by mistake...)."""
+    with uow:
+        ticket, step = _begin(uow, ticket_id, Action.CANCEL)
+        return _done(uow, ticket, step, actor, at, note=reason, changes={"cancel_reason": reason},
+                     data={"reason": reason})
+
+
+def pause(uow: UnitOfWork, ticket_id: UUID, actor: Actor, *, reason: str,
+          at: datetime | None = None) -> dict[str, Any]:
+    """Waiting on the owner (not home, to confirm a visit...): the SLA clocks stop."""
+    with uow:
+        return _done(uow, *_begin(uow, ticket_id, Action.PAUSE), actor, at, note=reason, data={"reason": reason})
+
+
+def resume(uow: UnitOfWork, ticket_id: UUID, actor: Actor, *, note: str = "",
+           at: datetime | None = None) -> dict[str, Any]:
+    """No longer waiting on the owner: the SLA clocks run again."""
+    with uow:
+        return _done(uow, *_begin(uow, ticket_id, Action.RESUME), actor, at, note=note)
+
+
+# --- the steps every use case above shares ------------------------------------------------------
+
+def _begin(uow: UnitOfWork, ticket_id: UUID, action: Action, to: str | None = None) -> tuple[dict[str, Any], Move]:
+    """The ticket, locked until commit, and the move ``action`` makes (or the stage machine's refusal)."""
+    ticket = get_row(uow, tickets, ticket_id, "ticket", lock=True)
+    return ticket, move(ticket["kind"], ticket["stage"], ticket["waiting_on_owner"], action, to)
+
+
+def _done(uow: UnitOfWork, ticket: Mapping[str, Any], step: Move, actor: Actor, at: datetime | None, *,
+          note: str = "", changes: Mapping[str, Any] | None = None, data: Mapping[str, Any] | None = None,
+          details: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Write the move: the ticket, its timeline step, its event, its clocks; then commit."""
+    at = at or now()
+    values = {"stage": step.stage_to.value, "waiting_on_owner": step.paused, "updated_at": at,
+              "version": ticket["version"] + 1, **(changes or {})}
+    milestone = MILESTONES.get(step.stage_to)
+    if milestone and ticket[milestone] is None:
+        values[milestone] = at
+    if step.stage_to in CLOSED:
+        values["closed_at"] = at
+    # The version guards the move where the row lock cannot (SQLite): a step taken meanwhile wins.
+    moved = uow.execute(update(tickets).where(tickets.c.id == ticket["id"], tickets.c.version == ticket["version"])
+                        .values(values))
+    if moved.rowcount != 1:
+        raise Conflict("the ticket changed meanwhile; look at it again / 工单已被他人更新，请刷新后重试")
+    row = {**ticket, **values}
+    add_step(uow, row, step.action.done, actor, at, stage_from=step.stage_from.value, stage_to=step.stage_to.value,
+             note=note, details=details)
+    if step.action in EVENTS:
+        uow.record(EVENTS[step.action], row["id"], {"ticket": events.ticket_payload(row), **(data or {})})
+    row = dict(clocks.on_ticket_changed(uow, row, step.action.done, at))
+    uow.commit()
+    return row
+
+
+def _assignee(uow: UnitOfWork, ticket: Mapping[str, Any], staff_id: UUID | None,
+              exclude: tuple[UUID, ...] = ()) -> tuple[UUID, bool]:
+    """``staff_id`` if an active member of the ticket's estate, else whoever dispatch chooses."""
+    if staff_id is not None:
+        member = uow.execute(select(staff.c.estate_id, staff.c.active).where(staff.c.id == staff_id)).first()
+        if member is None or member.estate_id != ticket["estate_id"] or not member.active:
+            raise Invalid("no such member of staff on duty in this estate / 本小区没有此在职员工",
+                          errors={"staff_id": ["no active member of staff of this estate"]})
+        return staff_id, False
+    chosen = dispatching.choose_assignee(uow, ticket, exclude=exclude)
+    if chosen is None:
+        raise Conflict("nobody covers this ticket's building and skill; name a member of staff / "
+                       "没有负责该楼栋和技能的员工，请指定处理人",
+                       errors={"staff_id": ["nobody covers this ticket: give one"]})
+    return chosen, True
