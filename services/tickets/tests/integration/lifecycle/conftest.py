@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, func, insert, select
 
+from tickets.events import TICKET_ESCALATED
 from tickets.tables import buildings, categories, estates, outbox, people, staff, tickets, units
 
 
@@ -67,13 +68,16 @@ def complaint(place: dict[str, Any]) -> Callable[..., dict[str, Any]]:
 
 
 @pytest.fixture
-def recorded(db: Engine) -> Callable[[], list[dict[str, Any]]]:
-    """``recorded()``: every event in the outbox, oldest first, as CloudEvents dicts."""
+def recorded(db: Engine) -> Callable[..., list[dict[str, Any]]]:
+    """``recorded()``: the ticket's own events in the outbox, oldest first, as CloudEvents dicts;
+    ``recorded(escalations=True)`` with the escalation rules' events too (every complaint is
+    reported to the supervisor at opening: tests/integration/sla test those)."""
 
-    def events() -> list[dict[str, Any]]:
+    def events(escalations: bool = False) -> list[dict[str, Any]]:
         with db.connect() as conn:
             rows = conn.execute(select(outbox.table.c.body).order_by(outbox.table.c.seq)).scalars().all()
-        return [json.loads(body) for body in rows]
+        found = [json.loads(body) for body in rows]
+        return [e for e in found if escalations or e["type"] != TICKET_ESCALATED]
 
     return events
 

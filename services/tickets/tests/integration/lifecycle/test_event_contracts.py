@@ -62,7 +62,7 @@ def test_what_the_procedure_records_validates(client, auth, place, complaint, re
     client.post(f"/api/v1/tickets/{third['id']}/cancel", json={"reason": "撤回"}, headers=desk)
     envelope = validator(CONTRACTS / "envelope.json")
     seen = set()
-    for event in recorded():
+    for event in recorded(escalations=True):
         envelope.validate(event)
         validator(CONTRACTS / "events" / f"{event['type']}.json").validate(event["data"])
         assert uuid.UUID(event["subject"]) and event["data"]["ticket"]["ticket_id"] == event["subject"]

@@ -7,10 +7,8 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import insert
 
 from tickets import dispatch
-from tickets.tables import deadlines
 
 
 @pytest.fixture
@@ -47,6 +45,9 @@ def test_the_whole_procedure_is_timestamped_and_announced(client, desk, place, o
     types = [e["type"].split(".")[2] for e in recorded()]
     assert types == ["opened", "acknowledged", "dispatched", "arrived", "resolved", "owner_informed", "evaluated",
                      "archived"]
+    # Every complaint is reported to the supervisor at once (TKT-5): the escalation right after opening.
+    reported = recorded(escalations=True)[1]["data"]
+    assert reported["trigger"] == "complaint" and reported["staff"]["staff_id"] == place["supervisor"]
     dispatched = recorded()[2]["data"]
     assert dispatched["assignee_id"] == place["technician"] and dispatched["automatic"] is False
     assert [e["data"]["ticket"]["version"] for e in recorded()] == list(range(1, 9))
@@ -76,7 +77,10 @@ def test_explained_with_a_promise_then_escalated_and_back_to_work(client, desk, 
     assert step(client, desk, opened, "explain", {"explanation": "需更换水泵", "promised_by": promised}).json[
         "stage"] == "explained"
     escalated = step(client, desk, opened, "escalate", {"reason": "需采购"}).json
-    assert escalated["stage"] == "escalated" and escalated["escalation_level"] == 1
+    # Reported upwards: the escalation rules tell the supervisor, level 2 of the chain (tickets.sla.escalation).
+    assert escalated["stage"] == "escalated" and escalated["escalation_level"] == 2
+    told = recorded(escalations=True)[-1]["data"]
+    assert (told["trigger"], told["level"], told["staff"]["role"]) == ("procedure", 2, "supervisor")
     resolved = step(client, desk, opened, "resolve").json
     assert resolved["promise_kept"] is True
     report = client.get(f"/api/v1/tickets/{opened['id']}/report", headers=desk).json
@@ -156,15 +160,12 @@ def test_reopen_merge_cancel_pause_and_resume(client, desk, place, complaint, op
 
 
 def test_deadlines_show_in_the_stage_report(client, db, desk, opened) -> None:
-    due = datetime.now(UTC) + timedelta(minutes=10)
-    with db.begin() as conn:
-        conn.execute(insert(deadlines).values(
-            id=uuid.uuid4(), ticket_id=uuid.UUID(opened["id"]), estate_id=uuid.UUID(opened["estate_id"]),
-            target="acknowledge", state="running", started_at=datetime.now(UTC), due_at=due, warn_at=due,
-            business_hours=False))
-    [target] = client.get(f"/api/v1/tickets/{opened['id']}/report", headers=desk).json["targets"]
-    assert target["target"] == "acknowledge" and 0 < target["seconds_left"] <= 600
-    assert target["warned"] is False and target["breached"] is False
+    # A complaint's default targets (tickets.sla.policies): acknowledge 1 min, on site 3 min, resolve 1 day.
+    targets = client.get(f"/api/v1/tickets/{opened['id']}/report", headers=desk).json["targets"]
+    left = {t["target"]: t["seconds_left"] for t in targets}
+    assert set(left) == {"acknowledge", "arrive", "resolve"}
+    assert 0 < left["acknowledge"] <= 60 and 60 < left["arrive"] <= 180 and 180 < left["resolve"] <= 86400
+    assert not any(t["warned"] or t["breached"] for t in targets)
 
 
 def test_the_list_filters_and_pages(client, desk, place, complaint, opened) -> None:

@@ -27,8 +27,10 @@ def test_a_complaint_is_opened_with_its_number_event_and_timeline(client, auth, 
     [event] = recorded()
     assert event["type"] == "tickets.ticket.opened.v1" and event["data"]["ticket"]["ticket_id"] == ticket["id"]
     assert "contact_phone" not in event["data"]["ticket"]
-    [step] = client.get(f"/api/v1/tickets/{ticket['id']}/timeline", headers=desk).json
+    step, reported = client.get(f"/api/v1/tickets/{ticket['id']}/timeline", headers=desk).json
     assert (step["action"], step["stage_to"], step["actor"]) == ("opened", "received", "test-service_desk_agent")
+    # Every complaint is reported to the supervisor at once (TKT-5), by the SLA rules.
+    assert (reported["action"], reported["actor"], reported["details"]["trigger"]) == ("escalation", "sla", "complaint")
 
 
 def test_a_likely_duplicate_is_pointed_out(client, auth, place, complaint) -> None:
