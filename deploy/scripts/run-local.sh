@@ -93,30 +93,16 @@ cat <<EOF
 
 EOF
 
-# GUARD, remove once the sla branch is merged: start tickets-timer only where `tickets timer` exists.
-processes=()
-# tickets' commands, one a line, from the {a,b,...} of its usage line.
-tickets_commands="$(tickets --help | tr -d ' \n' | sed -nE 's/^[^{]*\{([^}]*)\}.*/\1/p' | tr , '\n')"
-for name in $(sed -nE 's/^([A-Za-z0-9_-]+):.*/\1/p' deploy/Procfile); do
-  if [ "$name" = tickets-timer ] && ! grep -qx timer <<<"$tickets_commands"; then
-    echo "note: tickets has no 'timer' command yet; not starting tickets-timer"
-    continue
-  fi
-  processes+=("$name")
-done
-
 # tickets' demo tickets need its copy of the demo estate, which its consumer applies once honcho has
 # started the relays and the consumer: a background step waits for it (while honcho, which takes this
-# process's id, runs), then loads them. GUARD, remove the `grep` once the lifecycle branch is merged.
-if grep -qx load-demo <<<"$tickets_commands"; then
-  (
-    status=0
-    python "$root/deploy/scripts/copy-status.py" wait tickets --timeout 600 --while-pid $$ || status=$?
-    case "$status" in
-      0) tickets load-demo || echo "tickets load-demo did not finish; run it again: .venv/bin/tickets load-demo" >&2 ;;
-      1) echo "tickets' copy of owners is still incomplete after 10 minutes; not loading its demo tickets" >&2 ;;
-    esac
-  ) &
-fi
+# process's id, runs), then loads them.
+(
+  status=0
+  python "$root/deploy/scripts/copy-status.py" wait tickets --timeout 600 --while-pid $$ || status=$?
+  case "$status" in
+    0) tickets load-demo || echo "tickets load-demo did not finish; run it again: .venv/bin/tickets load-demo" >&2 ;;
+    1) echo "tickets' copy of owners is still incomplete after 10 minutes; not loading its demo tickets" >&2 ;;
+  esac
+) &
 
-exec honcho -f deploy/Procfile start "${processes[@]}"
+exec honcho -f deploy/Procfile start

@@ -61,12 +61,6 @@ def _procfile() -> dict[str, str]:
     return {name.strip(): command.strip() for name, command in lines}
 
 
-def _has_command(service: str, command: str) -> bool:
-    """GUARD (tickets timer, tickets load-demo): whether ``<service> --help`` lists ``command`` yet."""
-    shown = subprocess.run([str(BIN / service), "--help"], capture_output=True, text=True, check=True).stdout
-    return command in [name.strip() for name in shown.split("{", 1)[-1].split("}", 1)[0].split(",")]
-
-
 def _descendants(root: int) -> dict[int, str]:
     """Every process below ``root`` (honcho starts each of its processes in a session of its own,
     so they are found by parentage): pid -> command line."""
@@ -106,8 +100,6 @@ def test_make_run_brings_up_the_suite_with_the_demo_estate(tmp_path, amqp_vhost_
     env.update({f"{name.removesuffix('-web').upper()}_PORT": str(web_port) for name, web_port in ports.items()})
     for name in [key for key in env if key == "DATABASE_URL" or key.endswith("_DATABASE_URL")]:
         env.pop(name)  # the embedded default, as on a newcomer's machine
-    if not _has_command("tickets", "timer"):  # GUARD: remove once the sla branch is merged
-        processes.pop("tickets-timer")
     seen: dict[int, str] = {}  # every process of the suite, once seen running
     log = open(tmp_path / "run.log", "w")
     suite = subprocess.Popen(["bash", str(SCRIPT)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
@@ -151,21 +143,16 @@ def test_make_run_brings_up_the_suite_with_the_demo_estate(tmp_path, amqp_vhost_
         _wait(outbox_drained, 120, "the relay to publish the demo estate's events")
 
         # tickets' consumer received those events live (its queue was bound first) and its copy holds
-        # the demo estate. GUARD: the copy is filled once the copy branch (tickets.handlers) is merged.
-        from tickets.handlers import HANDLERS
-
-        if HANDLERS:
-            status = [str(BIN / "python"), str(ROOT / "deploy" / "scripts" / "copy-status.py"), "state", "tickets"]
-            _wait(lambda: subprocess.run(status, env=env, capture_output=True, text=True).stdout.strip()
-                  == "complete", 180, "tickets' copy of the demo estate")
-            if _has_command("tickets", "load-demo"):  # GUARD: remove once the lifecycle branch is merged
-                tickets_db = tmp_path / "var" / "tickets.sqlite3"
-                _wait(lambda: _count(tickets_db, "SELECT count(*) FROM tickets") >= 100, 180,
-                      "tickets' demo tickets")
-                # ... and tickets' relay publishes their events.
-                _wait(lambda: _count(tickets_db, "SELECT count(*) FROM outbox") > 0
-                      and _count(tickets_db, "SELECT count(*) FROM outbox WHERE published_at IS NULL") == 0,
-                      120, "tickets' relay to publish the demo tickets' events")
+        # the demo estate.
+        status = [str(BIN / "python"), str(ROOT / "deploy" / "scripts" / "copy-status.py"), "state", "tickets"]
+        _wait(lambda: subprocess.run(status, env=env, capture_output=True, text=True).stdout.strip()
+              == "complete", 180, "tickets' copy of the demo estate")
+        tickets_db = tmp_path / "var" / "tickets.sqlite3"
+        _wait(lambda: _count(tickets_db, "SELECT count(*) FROM tickets") >= 100, 180, "tickets' demo tickets")
+        # ... and tickets' relay publishes their events.
+        _wait(lambda: _count(tickets_db, "SELECT count(*) FROM outbox") > 0
+              and _count(tickets_db, "SELECT count(*) FROM outbox WHERE published_at IS NULL") == 0,
+              120, "tickets' relay to publish the demo tickets' events")
         assert all_running(), f"a process of the suite stopped: {sorted(set(seen.values()))}"
     finally:
         os.killpg(suite.pid, signal.SIGINT)  # what Ctrl-C in the terminal does
