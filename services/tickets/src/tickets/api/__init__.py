@@ -1,3 +1,5 @@
 """The tickets HTTP API: one module per resource."""
 
-BLUEPRINTS: list = []
+from tickets.api import directory
+
+BLUEPRINTS: list = [directory.blp]
