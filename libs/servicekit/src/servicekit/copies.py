@@ -27,6 +27,7 @@ version of its deletion (a tombstone), so that an older "created" event cannot b
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -58,13 +59,20 @@ def upsert_newer(
     if isinstance(version, bool) or not isinstance(version, int):
         raise TypeError(f"version must be an integer, got {type(version).__name__}")
     dialect = session.get_bind().dialect if isinstance(session, Session) else session.dialect
-    insert = postgresql.insert if dialect.name == "postgresql" else sqlite.insert
-    statement = insert(table).values({**key, **values, version_column: version})
+    statement = _statement(table, tuple(key), tuple(values), version_column, dialect.name)
+    return session.execute(statement, {**key, **values, version_column: version}).first() is not None
+
+
+@functools.lru_cache(maxsize=256)
+def _statement(table: Table, key: tuple[str, ...], values: tuple[str, ...], version_column: str,
+               dialect: str) -> Any:
+    """The upsert for one shape of call, built once: a copy is kept by one call per event, and
+    building the statement cost more than running it (the values are bound at execution)."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(table)
     excluded = statement.excluded
-    written = [*values, version_column]
-    statement = statement.on_conflict_do_update(
+    return statement.on_conflict_do_update(
         index_elements=[table.c[name] for name in key],
-        set_={name: excluded[name] for name in written},
+        set_={name: excluded[name] for name in (*values, version_column)},
         where=table.c[version_column] < excluded[version_column],
     ).returning(table.c[version_column])
-    return session.execute(statement).first() is not None
