@@ -99,4 +99,6 @@ def test_residents_may_not_use_the_directory_and_bad_arguments_are_4xx(client, a
     assert client.get("/api/v1/staff?skill=%22%25", headers=desk).status_code == 422
     assert client.get("/api/v1/units?estate_id=not-a-uuid", headers=desk).status_code == 422
     assert client.get("/api/v1/units?page_size=1000", headers=desk).status_code == 422
+    assert client.get("/api/v1/units?number=1%00", headers=desk).status_code == 422
+    assert client.get(f"/api/v1/units/{estate.u101}/people?include_past=maybe", headers=desk).status_code == 422
     assert client.get("/api/v1/units").status_code == 401
