@@ -2,8 +2,9 @@
 people, occupancies, staff, territories).
 
 Every owners entity event carries the entity's whole state and its ``version``; each handler
-writes the copy row with :func:`servicekit.copies.upsert_newer`, so a stale event (redelivered,
-retried, replayed after a newer one) changes nothing. Fields tickets does not keep (an estate's
+writes the copy row by the newer-wins rule (:func:`servicekit.copies.upsert_newer_at_commit`: the
+writes of the consumer's batch go in one statement per table when it commits), so a stale event
+(redelivered, retried, replayed after a newer one) changes nothing. Fields tickets does not keep (an estate's
 address, a unit's area, a person's e-mail) and fields added by later versions of owners'
 schemas are ignored.
 
@@ -23,7 +24,7 @@ from uuid import UUID
 from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
-from servicekit.copies import upsert_newer
+from servicekit.copies import upsert_newer_at_commit
 from servicekit.envelope import CloudEvent
 from tickets.tables import buildings, estates, occupancies, people, staff, territories, units
 
@@ -47,7 +48,8 @@ def preferred_mobile(contact_points: Any) -> str | None:
 
 
 def _write(session: Session, table: Table, data: Mapping[str, Any], key: str, values: dict[str, Any]) -> None:
-    upsert_newer(session, table, {"id": _uuid(data[key])}, values, int(data["version"]))
+    # Written when the consumer commits its batch, one statement per table (newer wins all the same).
+    upsert_newer_at_commit(session, table, {"id": _uuid(data[key])}, values, int(data["version"]))
 
 
 def apply_estate(session: Session, event: CloudEvent) -> None:

@@ -35,6 +35,7 @@ from servicekit.migrate import upgrade
 from servicekit.testing import configured_broker, create_vhost, delete_vhost, service_process, wait_for
 from servicekit.tokens import generate_keypair
 from tickets import tables as copy
+from tickets.dispatch import choose_assignee
 from tickets.handlers import preferred_mobile
 from tickets.service import SERVICE as TICKETS
 
@@ -231,6 +232,12 @@ def test_what_the_owners_api_does_reaches_the_tickets_copy(owners_api) -> None:
     assert ours["staff"][uuid.UUID(plumber)][3:] == (["locks", "plumbing"], True, 2)
     assert sorted(t[1:3] for t in ours["territories"].values()) == sorted(
         [(uuid.UUID(other), uuid.UUID(b1)), (uuid.UUID(other), uuid.UUID(b2))])
+    # OWN-6 through the real processes: building 1 went to 王师傅, so a leak there is his now.
+    leak = {"estate_id": uuid.UUID(estate), "building_id": None, "unit_id": uuid.UUID(unit), "kind": "repair",
+            "category": None, "skill": "plumbing"}
+    with world.tickets.connect() as conn:
+        assert choose_assignee(conn, leak) == uuid.UUID(other)
+        assert choose_assignee(conn, leak, exclude={uuid.UUID(other)}) == uuid.UUID(plumber)  # skilled, off-ground
 
 
 # --- late: tickets joins after owners holds the demo estate ---------------------------------------
