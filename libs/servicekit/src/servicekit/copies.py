@@ -21,6 +21,11 @@ The check and the write are one statement, so two consumers (or a replay and the
 writing the same row cannot interleave between them. The copy table needs a primary key or a
 unique constraint on the key columns, and an integer version column.
 
+A consumer applying a batch of events in one transaction can call :func:`upsert_newer_at_commit`
+instead: the same rule, the rows written when the transaction commits, one statement per table
+(a copy built from a replay of many thousand events is then bounded by the database, not by one
+round trip per event).
+
 A deleted entity (say a released territory) is best kept as a row with a "deleted" flag and the
 version of its deletion (a tombstone), so that an older "created" event cannot bring it back.
 """
