@@ -42,27 +42,15 @@ from servicekit.migrate import upgrade
 from servicekit.outbox import define_inbox
 from servicekit.relay import OutboxRelay
 from servicekit.replay import ReplayError, replay_history, replay_state
+from servicekit.testing import wait_for
 from servicekit.topology import Topology, declare
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
-DEADLINE = 180.0  # seconds; generous: the machine is shared and has two cores
 BRAVO_TYPES = (
     events.UNIT_ADDED, events.UNIT_UPDATED, events.UNIT_CONTACTS_CHANGED, events.PERSON_REGISTERED,
     events.PERSON_UPDATED, events.PERSON_CONTACT_POINTS_CHANGED, events.OCCUPANT_MOVED_IN, events.OCCUPANT_MOVED_OUT,
 )
-
-
-def wait_for(condition: Callable[[], bool], what: str, timeout: float = DEADLINE) -> None:
-    stop = threading.Event()
-    deadline = threading.Timer(timeout, stop.set)
-    deadline.start()
-    try:
-        while not condition():
-            if stop.wait(0.1):
-                pytest.fail(f"timed out after {timeout:.0f}s waiting for {what}")
-    finally:
-        deadline.cancel()
 
 
 class Copy:

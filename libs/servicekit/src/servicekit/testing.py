@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import tempfile
+import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -230,3 +233,45 @@ def token_headers(private_key: str) -> Callable[..., dict[str, str]]:
         return {"Authorization": f"Bearer {token}"}
 
     return headers
+
+
+def wait_for(condition: Callable[[], bool], what: str, timeout: float = 180.0, interval: float = 0.1) -> None:
+    """Wait until ``condition()`` is true; fail the test, naming ``what``, after ``timeout`` seconds.
+
+    For a test that waits on other processes (a relay, a consumer): the deadline only bounds a hang,
+    it asserts nothing about speed.
+    """
+    stop = threading.Event()
+    deadline = threading.Timer(timeout, stop.set)
+    deadline.start()
+    try:
+        while not condition():
+            if stop.wait(interval):
+                pytest.fail(f"timed out after {timeout:.0f}s waiting for {what}")
+    finally:
+        deadline.cancel()
+
+
+@contextmanager
+def service_process(package: str, *args: str, env: Mapping[str, str]) -> Iterator[subprocess.Popen[str]]:
+    """Run ``<package> <args>`` (say ``tickets consume``) as the deployment does, in a process of its
+    own with ``env`` added to this one's; SIGTERM it at the end (its graceful stop), SIGKILL after
+    60 s. Its stderr goes to a temporary file, shown when the process failed."""
+    log = tempfile.TemporaryFile("w+", encoding="utf-8")
+    process = subprocess.Popen([sys.executable, "-m", f"{package}.cli", *args], env={**os.environ, **env},
+                               stdout=subprocess.DEVNULL, stderr=log, text=True)
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.seek(0)
+        output = log.read()
+        log.close()
+        if process.returncode not in (0, -signal.SIGTERM):
+            print(f"{package} {' '.join(args)} exited {process.returncode}:\n{output[-4000:]}", file=sys.stderr)

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, select
+from sqlalchemy.orm import Session
 
-from servicekit.copies import upsert_newer
+from servicekit.copies import upsert_newer, upsert_newer_at_commit
 from servicekit.db import make_engine
 
 metadata = MetaData()
@@ -70,3 +71,37 @@ def test_arguments_that_cannot_mean_anything_are_refused(engine):
             upsert_newer(db, copy, {"tenant": "a", "entity": 1}, {"name": "x", "version": 2}, 1)
         with pytest.raises(TypeError):
             upsert_newer(db, copy, {"tenant": "a", "entity": 1}, {"name": "x"}, "2")  # type: ignore[arg-type]
+
+
+def _apply_at_commit(engine: Engine, changes: list[tuple[int, str, int]], *, fail: bool = False) -> None:
+    with Session(engine) as session:
+        with session.begin():
+            for entity, name, version in changes:
+                upsert_newer_at_commit(session, copy, {"tenant": "a", "entity": entity}, {"name": name}, version)
+            if fail:
+                raise RuntimeError("the transaction fails")
+
+
+def test_at_commit_the_newest_state_of_each_entity_in_the_transaction_is_written(engine):
+    _apply(engine, 1, "held", 5)
+    _apply_at_commit(engine, [(1, "older", 4), (2, "two-v1", 1), (2, "two-v3", 3), (2, "two-v2", 2),
+                              (1, "newer", 6), (1, "newer again", 6)])
+    assert _held(engine) == {("a", 1): ("newer", 6), ("a", 2): ("two-v3", 3)}
+    _apply_at_commit(engine, [(1, "stale", 2)])
+    assert _held(engine)[("a", 1)] == ("newer", 6)
+
+
+def test_at_commit_many_rows_go_at_once_and_nothing_is_written_on_a_rollback(engine):
+    _apply_at_commit(engine, [(n, f"n{n}", 1) for n in range(1234)])
+    assert len(_held(engine)) == 1234
+    with pytest.raises(RuntimeError):
+        _apply_at_commit(engine, [(5000, "never", 1)], fail=True)
+    assert ("a", 5000) not in _held(engine)
+
+
+def test_at_commit_a_session_used_for_several_transactions_writes_each_once(engine):
+    with Session(engine) as session:
+        for version in (1, 2):
+            with session.begin():
+                upsert_newer_at_commit(session, copy, {"tenant": "a", "entity": 7}, {"name": f"v{version}"}, version)
+    assert _held(engine) == {("a", 7): ("v2", 2)}
