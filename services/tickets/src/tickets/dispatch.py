@@ -16,7 +16,9 @@ first of the best non-empty tier:
 0. a territory on the ticket's building, with the skill;
 1. an estate-wide territory, with the skill;
 2. employed by the estate with the skill but no territory covering the building (someone who can
-   do the job, even off their ground, before someone on the ground who cannot);
+   do the job, even off their ground, before someone on the ground who cannot) — never a member
+   whose role is to oversee or take calls (:data:`NOT_FIELD_ROLES`: supervisors, the first
+   responsible person, managers, desk agents) unless they hold ground;
 3. a territory on the ticket's building, without the skill;
 4. an estate-wide territory, without the skill.
 
@@ -47,6 +49,9 @@ from tickets.tables import categories, staff, territories, tickets, units
 DONE_STAGES = frozenset({"resolved", "owner_informed", "evaluated", "archived", "merged", "cancelled"})
 """Stages whose tickets no longer count in their assignee's load."""
 
+NOT_FIELD_ROLES = frozenset({"supervisor", "first_responsible", "estate_manager", "service_desk_agent"})
+"""Roles dispatch gives work to only where they hold a territory: they oversee or take calls."""
+
 BUILDING, ESTATE = "building", "estate"  # what a member's territory covers of the ticket's place
 
 TIERS = ((BUILDING, True), (ESTATE, True), (None, True), (BUILDING, False), (ESTATE, False))
@@ -63,10 +68,13 @@ class Candidate:
     coverage: str | None  # BUILDING, ESTATE, or None: no territory covering the ticket's place
     load: int = 0
     active: bool = True
+    role: str = "technician"
 
 
 def tier(candidate: Candidate, skill: str | None) -> int | None:
     """The candidate's tier for a ticket wanting ``skill`` (None: no candidate)."""
+    if candidate.coverage is None and candidate.role in NOT_FIELD_ROLES:
+        return None
     key = (candidate.coverage, skill is None or skill in candidate.skills)
     return TIERS.index(key) if key in TIERS else None
 
@@ -99,12 +107,12 @@ def candidates_for(conn: Any, ticket: Mapping[str, Any]) -> list[Candidate]:
         elif building_id is not None and territory_building == building_id:
             coverage[staff_id] = BUILDING  # a building territory beats an estate-wide one
     holders = {staff_id for staff_id, _ in held}
-    members = conn.execute(select(staff.c.id, staff.c.name, staff.c.skills).where(
+    members = conn.execute(select(staff.c.id, staff.c.name, staff.c.skills, staff.c.role).where(
         staff.c.active.is_(True),
         or_(staff.c.estate_id == estate_id, staff.c.id.in_(holders)))).all()
     loads = current_loads(conn, [m.id for m in members])
-    return [Candidate(m.id, m.name, frozenset(m.skills or ()), coverage.get(m.id), loads.get(m.id, 0))
-            for m in members]
+    return [Candidate(m.id, m.name, frozenset(m.skills or ()), coverage.get(m.id), loads.get(m.id, 0),
+                      role=m.role) for m in members]
 
 
 def current_loads(conn: Any, staff_ids: Collection[UUID]) -> dict[UUID, int]:

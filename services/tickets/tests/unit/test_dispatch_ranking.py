@@ -62,3 +62,12 @@ def test_no_skill_wanted_means_everyone_has_it() -> None:
 def test_nobody_qualifies_gives_an_empty_ranking() -> None:
     assert rank([member("elsewhere", None, skills=("locks",))], "plumbing") == []
     assert rank([], None) == []
+
+
+def test_supervisors_and_desk_agents_get_work_only_on_ground_they_hold() -> None:
+    supervisor = Candidate(uuid.uuid4(), "supervisor", frozenset(), None, 0, True, role="supervisor")
+    desk = Candidate(uuid.uuid4(), "desk", frozenset(), None, 0, True, role="service_desk_agent")
+    technician = Candidate(uuid.uuid4(), "technician", frozenset(), None, 5, True)
+    assert names(rank([supervisor, desk, technician], None)) == ["technician"]
+    on_ground = Candidate(uuid.uuid4(), "supervisor on ground", frozenset(), BUILDING, 0, True, role="supervisor")
+    assert names(rank([on_ground, technician], None)) == ["supervisor on ground", "technician"]

@@ -52,9 +52,11 @@ def test_the_whole_procedure_is_timestamped_and_announced(client, desk, place, o
     assert dispatched["assignee_id"] == place["technician"] and dispatched["automatic"] is False
     assert [e["data"]["ticket"]["version"] for e in recorded()] == list(range(1, 9))
     timeline = client.get(f"/api/v1/tickets/{ticket['id']}/timeline", headers=desk).json
-    assert [s["stage_to"] for s in timeline][-1] == "archived" and timeline[1]["note"] == "已致歉"
+    # opened, the supervisor told (escalation), then the seven steps
+    assert [s["action"] for s in timeline][:2] == ["opened", "escalation"]
+    assert [s["stage_to"] for s in timeline][-1] == "archived" and timeline[2]["note"] == "已致歉"
     report = client.get(f"/api/v1/tickets/{ticket['id']}/report", headers=desk).json
-    assert report["evaluation"] == {"score": 4, "comment": "满意"} and len(report["timeline"]) == 8
+    assert report["evaluation"] == {"score": 4, "comment": "满意"} and len(report["timeline"]) == 9
     assert report["ticket"]["contact_phone"] == "138****5678"
 
 
@@ -91,9 +93,9 @@ def test_explained_with_a_promise_then_escalated_and_back_to_work(client, desk, 
 def test_automatic_dispatch_uses_the_dispatcher_and_says_so_when_nobody_covers(client, desk, place, opened,
                                                                               monkeypatch, recorded) -> None:
     step(client, desk, opened, "acknowledge")
-    if dispatch.choose_assignee(None, opened) is None:  # the dispatch work may have filled it in
-        answer = step(client, desk, opened, "dispatch")
-        assert answer.status_code == 409 and "staff_id" in answer.json["errors"]
+    monkeypatch.setattr(dispatch, "choose_assignee", lambda conn, ticket, exclude=(): None)
+    answer = step(client, desk, opened, "dispatch")
+    assert answer.status_code == 409 and "staff_id" in answer.json["errors"]
     monkeypatch.setattr(dispatch, "choose_assignee", lambda conn, ticket, exclude=(): uuid.UUID(place["technician2"]))
     answer = step(client, desk, opened, "dispatch")
     assert answer.json["assignee_id"] == place["technician2"] and recorded()[-1]["data"]["automatic"] is True
