@@ -1,10 +1,13 @@
-"""Tickets' copy of owners' data, on the real PostgreSQL and RabbitMQ, with the real processes:
+"""Tickets beside owners, on the real PostgreSQL and RabbitMQ, with the real processes:
 
 * live: what the owners API does reaches tickets' copy through ``owners relay`` and ``tickets consume``
   (servicekit's consumer loop with tickets' handlers);
 * late: tickets started after owners already holds the demo estate gets nothing of the past until
   ``owners replay --consumer tickets`` (the current state, then the history) gives it its copy,
-  row by row equal to owners' tables.
+  row by row equal to owners' tables;
+* a complaint's whole life: a unit and a person made on the owners API, a complaint on the tickets
+  API, dispatched to the territory's technician, warned and breached on time by the timer (its
+  clock set, no sleeps), escalated, resolved and evaluated, each event observed on the broker once.
 
 Each world has databases and a vhost of its own; the processes run as deployed (servicekit.testing's
 ``service_process``).
@@ -17,6 +20,7 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from typing import Any
 
 import pika
@@ -270,3 +274,132 @@ def test_tickets_started_after_owners_holds_the_demo_estate_gets_its_copy_by_rep
         said = world.owners_command("replay", "--consumer", "tickets")
         assert "past events to tickets.inbox" in said
         world.wait_copy_equal()
+
+
+# --- a complaint's whole life, owners' API to tickets' events on the broker ------------------------
+
+def tickets_api(world: World) -> Callable[..., dict[str, Any]]:
+    """Tickets' web app on the world's tickets database, called as the desk of every estate."""
+    from tickets.app import create_app as create_tickets_app
+
+    private, public = generate_keypair()
+    settings = TICKETS.settings(database_url=world.tickets_env["DATABASE_URL"], amqp_url="amqp://unused", port=0,
+                                log_level="WARNING", max_body_bytes=64 * 1024)
+    app = create_tickets_app(settings, TokenVerifier(public, issuer="e2e", audience="estatedesk", roles=ROLES))
+    token = issue_token(private, subject="desk-e2e", role="service_desk_agent", estates=["*"], issuer="e2e",
+                        audience="estatedesk")
+    client = app.test_client()
+
+    def call(method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+        answer = client.open(path, method=method, json=body, headers={"Authorization": f"Bearer {token}"})
+        assert answer.status_code < 300, answer.get_json()
+        return answer.get_json()
+
+    return call
+
+
+def observe_tickets_events(world: World) -> tuple[Any, str]:
+    """A queue of the test's own bound to everything tickets publishes (declared before its relay runs)."""
+    channel = world.connection.channel()
+    queue = channel.queue_declare("", exclusive=True).method.queue
+    channel.queue_bind(queue, TICKETS.topology.exchange, routing_key="#")
+    return channel, queue
+
+
+def drain(channel: Any, queue: str) -> list[dict[str, Any]]:
+    import json as _json
+
+    got = []
+    while (message := channel.basic_get(queue, auto_ack=True))[0] is not None:
+        got.append(_json.loads(message[2]))
+    return got
+
+
+def test_a_complaint_from_the_owners_api_to_its_evaluation_with_every_event_on_the_broker(owners_api) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy.orm import sessionmaker
+
+    from tickets.sla.timer import sweep
+
+    world, owners = owners_api
+    done = subprocess.run([sys.executable, "-m", "tickets.cli", "topology"], env={**os.environ, **world.tickets_env},
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    channel, queue = observe_tickets_events(world)
+    desk = tickets_api(world)
+    sessions = sessionmaker(world.tickets, expire_on_commit=False)
+    seen: list[dict[str, Any]] = []
+
+    def observed(type_: str, count: int = 1) -> Callable[[], bool]:
+        def check() -> bool:
+            seen.extend(drain(channel, queue))
+            return sum(e["type"] == type_ for e in seen) >= count
+        return check
+
+    with service_process("tickets", "consume", env=world.tickets_env), \
+            service_process("owners", "relay", env=world.owners_env), \
+            service_process("tickets", "relay", env=world.tickets_env):
+        world.wait_consuming()
+        estate = owners("POST", "/api/v1/estates", {"code": "E2E", "name": "翠苑", "city": "杭州"})["id"]
+        b1 = owners("POST", f"/api/v1/estates/{estate}/buildings", {"code": "1", "name": "1栋", "floors": 18})["id"]
+        b2 = owners("POST", f"/api/v1/estates/{estate}/buildings", {"code": "2", "name": "2栋", "floors": 18})["id"]
+        unit = owners("POST", f"/api/v1/buildings/{b1}/units", {"number": "1-801", "floor": 8})["id"]
+        person = owners("POST", "/api/v1/people", {
+            "estate_id": estate, "name": "陈静", "contact_points": [{"kind": "mobile", "value": "13811112222"}],
+            "occupancy": {"unit_id": unit, "role": "owner", "moved_in_on": "2023-01-01"}})["id"]
+        ours = owners("POST", "/api/v1/staff", {"estate_id": estate, "name": "赵师傅", "role": "technician",
+                                                "skills": ["plumbing"]})["id"]
+        theirs = owners("POST", "/api/v1/staff", {"estate_id": estate, "name": "钱师傅", "role": "technician",
+                                                  "skills": ["plumbing"]})["id"]
+        supervisor = owners("POST", "/api/v1/staff", {"estate_id": estate, "name": "孙主管", "role": "supervisor",
+                                                      "skills": []})["id"]
+        owners("POST", f"/api/v1/staff/{ours}/territories", {"estate_id": estate, "building_id": b1})
+        owners("POST", f"/api/v1/staff/{theirs}/territories", {"estate_id": estate, "building_id": b2})
+        world.wait_copy_equal()
+
+        complaint = desk("POST", "/api/v1/tickets", {
+            "estate_id": estate, "unit_id": unit, "person_id": person, "kind": "complaint", "channel": "phone",
+            "complaint_class": "facilities", "title": "楼道灯不亮", "description": "1栋8楼楼道灯坏了一周"})
+        opened_at = datetime.fromisoformat(complaint["created_at"])
+        ticket = complaint["id"]
+        desk("POST", f"/api/v1/tickets/{ticket}/acknowledge", {"note": "已致歉并登记"})
+        dispatched = desk("POST", f"/api/v1/tickets/{ticket}/dispatch", {})
+        assert dispatched["assignee_id"] == ours  # the technician whose territory is building 1
+
+        # The timer, its clock set: a complaint's handler is due on site in 3 minutes, warned at 80 %.
+        def sweep_at(minutes: float) -> Any:
+            return sweep(lambda: TICKETS.unit_of_work(sessions), opened_at + timedelta(minutes=minutes))
+
+        assert sweep_at(1.5).warned == 0
+        assert sweep_at(2.5).warned == 1
+        assert sweep_at(3.5).breached == 1
+        assert (sweep_at(3.6).warned, sweep_at(3.6).breached) == (0, 0)  # fired once only
+        desk("POST", f"/api/v1/tickets/{ticket}/arrive", {})
+        desk("POST", f"/api/v1/tickets/{ticket}/resolve", {"resolution": "更换灯管"})
+        desk("POST", f"/api/v1/tickets/{ticket}/inform-owner", {"how": "phone"})
+        evaluated = desk("POST", f"/api/v1/tickets/{ticket}/evaluate", {"score": 5, "comment": "很快"})
+        assert evaluated["stage"] == "evaluated"
+        wait_for(observed("tickets.ticket.evaluated.v1"), "tickets' events on the broker")
+
+    mine = [e for e in seen if e["subject"] == ticket]
+    assert len({e["id"] for e in mine}) == len(mine), "an event arrived twice"
+    story = [(e["type"].removeprefix("tickets."), e["data"].get("trigger"), e["data"].get("target"))
+             for e in mine]
+    assert story == [
+        ("ticket.opened.v1", None, None),
+        ("ticket.escalated.v1", "complaint", None),  # every complaint reported to the supervisor at once
+        ("ticket.acknowledged.v1", None, None),
+        ("ticket.dispatched.v1", None, None),
+        ("sla.warned.v1", None, "arrive"),
+        ("ticket.escalated.v1", "sla_warning", "arrive"),  # the assignee warned
+        ("sla.breached.v1", None, "arrive"),
+        ("ticket.escalated.v1", "sla_breach", "arrive"),  # up the chain: the supervisor
+        ("ticket.arrived.v1", None, None),
+        ("ticket.resolved.v1", None, None),
+        ("ticket.owner_informed.v1", None, None),
+        ("ticket.evaluated.v1", None, None),
+    ], story
+    told = [e["data"]["staff"]["staff_id"] for e in mine if e["type"] == "tickets.ticket.escalated.v1"]
+    assert told == [supervisor, ours, supervisor]
+    assert mine[3]["data"]["automatic"] is True and mine[-1]["data"]["ticket"]["stage"] == "evaluated"
