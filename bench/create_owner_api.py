@@ -33,6 +33,7 @@ import tempfile
 import time
 import urllib.request
 import uuid
+from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -197,23 +198,27 @@ def summarise(name: str, rounds: list[dict[str, Any]], rows: dict[str, int]) -> 
     return result
 
 
-def measure_both(apps: dict[str, tuple[str, dict[str, str], Path]], args: argparse.Namespace) -> dict[str, Any]:
-    """Serve both apps at once and load them in alternating rounds, so that a change in the
-    machine's load (other processes) weighs on both alike."""
-    before = {name: count_rows(env["DATABASE_URL"]) for name, (_, env, _) in apps.items()}
+def measure_both(apps: dict[str, tuple[str, dict[str, str], Path]], args: argparse.Namespace,
+                 rows: Callable[[str], dict[str, int]] | None = None) -> dict[str, Any]:
+    """Serve both apps (the service's, then "bare") at once and load them in alternating rounds, so
+    that a change in the machine's load (other processes) weighs on both alike. ``rows(url)`` counts
+    what each wrote (owners' tables by default)."""
+    rows = rows or count_rows
+    before = {name: rows(env["DATABASE_URL"]) for name, (_, env, _) in apps.items()}
     rounds: dict[str, list[dict[str, Any]]] = {name: [] for name in apps}
-    with gunicorn(apps["owners"][0], apps["owners"][1], args) as owners_port, \
-            gunicorn(apps["bare"][0], apps["bare"][1], args) as bare_port:
-        ports = {"owners": owners_port, "bare": bare_port}
+    service, bare = apps
+    with gunicorn(apps[service][0], apps[service][1], args) as service_port, \
+            gunicorn(apps[bare][0], apps[bare][1], args) as bare_port:
+        ports = {service: service_port, bare: bare_port}
         for name, (_, _, script) in apps.items():
             run_wrk(ports[name], script, args.warmup, args.connections, args.wrk_threads)  # warm caches and pools
         for i in range(args.rounds):
-            for name in (["owners", "bare"] if i % 2 == 0 else ["bare", "owners"]):
+            for name in ([service, bare] if i % 2 == 0 else [bare, service]):
                 rounds[name].append(run_wrk(ports[name], apps[name][2], args.seconds, args.connections,
                                             args.wrk_threads))
     results = {}
     for name, (_, env, _) in apps.items():
-        after = count_rows(env["DATABASE_URL"])
+        after = rows(env["DATABASE_URL"])
         results[name] = summarise(name, rounds[name], {t: after[t] - before[name][t] for t in after})
     return results
 
@@ -272,7 +277,10 @@ def run(owners_url: str, bare_url: str, args: argparse.Namespace, tmp: Path) -> 
                          "bare": ("create_owner_api:bare_app()", {"DATABASE_URL": bare_url}, bare_script)}, args)
 
 
-def main() -> None:
+def compare_with_bare(name: str, run: Callable[[str, str, Any, Path], dict[str, dict[str, Any]]]) -> dict[str, Any]:
+    """The frame of an API benchmark beside its bare baseline: wrk made sure of, two databases of its
+    own (made and dropped), ``run(service_url, bare_url, args, tmp)`` measuring both, the ratio printed.
+    Returns the service's figures (``run``'s result under ``name``)."""
     args = parse_args()
     if not shutil.which("wrk"):
         # The same installer `make bench` uses: as root it installs Debian's wrk, otherwise it stops
@@ -283,18 +291,22 @@ def main() -> None:
     print(f"gunicorn --workers {args.workers} --worker-class {args.worker_class} --threads {args.threads}; "
           f"wrk -t{args.wrk_threads} -c{args.connections}, {args.rounds} alternating rounds of {args.seconds} s "
           f"per app after {args.warmup} s warm-up; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
-    owners_url = create_database(configured_postgres(), prefix="bench_owner_api")
-    bare_url = create_database(configured_postgres(), prefix="bench_owner_bare")
+    service_url = create_database(configured_postgres(), prefix=f"bench_{name}_api")
+    bare_url = create_database(configured_postgres(), prefix=f"bench_{name}_bare")
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            results = run(owners_url, bare_url, args, Path(tmp))
+            results = run(service_url, bare_url, args, Path(tmp))
     finally:
-        drop_database(owners_url)
+        drop_database(service_url)
         drop_database(bare_url)
-    owners, bare = results["owners"], results["bare"]
-    p50, p99 = (owners[k] / max(bare[k], 1) for k in ("p50_us", "p99_us"))
-    print(f" ratio: {owners['rps'] / bare['rps']:.2f} of bare (target >= 0.70)   p50 {p50:.2f}x   p99 {p99:.2f}x")
-    check_rows(owners)
+    measured, bare = results[name], results["bare"]
+    p50, p99 = (measured[k] / max(bare[k], 1) for k in ("p50_us", "p99_us"))
+    print(f" ratio: {measured['rps'] / bare['rps']:.2f} of bare (target >= 0.70)   p50 {p50:.2f}x   p99 {p99:.2f}x")
+    return measured
+
+
+def main() -> None:
+    check_rows(compare_with_bare("owners", run))
 
 
 if __name__ == "__main__":

@@ -20,17 +20,12 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import subprocess
-import tempfile
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from create_owner_api import ENSURE_SERVERS, gunicorn, lua_prelude, parse_args, run_wrk, summarise
-
-from servicekit.testing import configured_postgres, create_database, drop_database
+from create_owner_api import compare_with_bare, lua_prelude, measure_both
 
 ISSUER, AUDIENCE = "bench", "estatedesk"
 
@@ -133,21 +128,6 @@ def count_rows(database_url: str) -> dict[str, int]:
     return counts
 
 
-def measure(apps: dict[str, tuple[str, dict[str, str], Path]], args: Any) -> dict[str, Any]:
-    """Serve both apps at once and load them in alternating rounds (create_owner_api's way)."""
-    rounds: dict[str, list[dict[str, Any]]] = {name: [] for name in apps}
-    with gunicorn(apps["tickets"][0], apps["tickets"][1], args) as tickets_port, \
-            gunicorn(apps["bare"][0], apps["bare"][1], args) as bare_port:
-        ports = {"tickets": tickets_port, "bare": bare_port}
-        for name, (_, _, script) in apps.items():
-            run_wrk(ports[name], script, args.warmup, args.connections, args.wrk_threads)
-        for i in range(args.rounds):
-            for name in (["tickets", "bare"] if i % 2 == 0 else ["bare", "tickets"]):
-                rounds[name].append(run_wrk(ports[name], apps[name][2], args.seconds, args.connections,
-                                            args.wrk_threads))
-    return {name: summarise(name, rounds[name], count_rows(env["DATABASE_URL"])) for name, (_, env, _) in apps.items()}
-
-
 def run(tickets_url: str, bare_url: str, args: Any, tmp: Path) -> dict[str, dict[str, Any]]:
     from servicekit.auth import issue_token
     from servicekit.migrate import upgrade
@@ -166,30 +146,12 @@ def run(tickets_url: str, bare_url: str, args: Any, tmp: Path) -> dict[str, dict
     bare_script.write_text(lua_prelude(bare_estate, bare_units, None) + WRK_SCRIPT)
     tickets_env = {"DATABASE_URL": tickets_url, "JWT_PUBLIC_KEY": public, "JWT_ISSUER": ISSUER,
                    "JWT_AUDIENCE": AUDIENCE, "LOG_LEVEL": "WARNING"}
-    return measure({"tickets": ("tickets.app:create_app()", tickets_env, tickets_script),
-                    "bare": ("tickets_create:bare_app()", {"DATABASE_URL": bare_url}, bare_script)}, args)
+    return measure_both({"tickets": ("tickets.app:create_app()", tickets_env, tickets_script),
+                    "bare": ("tickets_create:bare_app()", {"DATABASE_URL": bare_url}, bare_script)}, args, count_rows)
 
 
 def main() -> None:
-    args = parse_args()
-    if not shutil.which("wrk"):
-        subprocess.run([str(ENSURE_SERVERS), "wrk"], check=False)
-        if not shutil.which("wrk"):
-            raise SystemExit(f"wrk is not installed; run as root: {ENSURE_SERVERS} wrk")
-    print(f"gunicorn --workers {args.workers} --worker-class {args.worker_class} --threads {args.threads}; "
-          f"wrk -t{args.wrk_threads} -c{args.connections}, {args.rounds} alternating rounds of {args.seconds} s "
-          f"per app after {args.warmup} s warm-up; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
-    tickets_url = create_database(configured_postgres(), prefix="bench_tickets_api")
-    bare_url = create_database(configured_postgres(), prefix="bench_tickets_bare")
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            results = run(tickets_url, bare_url, args, Path(tmp))
-    finally:
-        drop_database(tickets_url)
-        drop_database(bare_url)
-    tickets, bare = results["tickets"], results["bare"]
-    p50, p99 = (tickets[k] / max(bare[k], 1) for k in ("p50_us", "p99_us"))
-    print(f" ratio: {tickets['rps'] / bare['rps']:.2f} of bare (target >= 0.70)   p50 {p50:.2f}x   p99 {p99:.2f}x")
+    tickets = compare_with_bare("tickets", run)
     written = tickets["rows"]
     if tickets["non_2xx"] or written["tickets"] < tickets["requests"] or written["ticket_steps"] != written["tickets"] \
             or written["outbox"] != written["tickets"]:
