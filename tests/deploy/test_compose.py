@@ -36,7 +36,8 @@ BROKER_PROCESSES = ("relay", "consumer")
 # Processes of which any number of replicas may run safely, and run at least two on Kubernetes:
 # relays (one active, the others standing by) and timers (each deadline fires once).
 REPLICATED_PROCESSES = ("relay", "timer")
-# GUARD, remove once the sla branch is merged: `tickets timer` is that branch's command.
+
+
 # --- helpers -------------------------------------------------------------------------------------
 
 
