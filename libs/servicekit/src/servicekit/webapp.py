@@ -7,6 +7,7 @@ the read side its session, both from the app's own engine.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http import HTTPStatus
@@ -65,7 +66,9 @@ def create_service_app(service: Service, settings: ServiceSettings | None = None
     install_observability(app, service.name, {"database": database_ready})
     install_authentication(app, verifier or TokenVerifier.from_env(service.roles))
     install_input_guards(app)
-    api = ProblemDetailsApi(app, spec_kwargs=_BEARER)
+    # A copy per app: the spec writes its components into this dict, and a shared one would carry one
+    # app's schemas into the next app's document (two services' apps in one process).
+    api = ProblemDetailsApi(app, spec_kwargs=copy.deepcopy(_BEARER))
     for blueprint in service.api_blueprints():
         api.register_blueprint(blueprint)
     return app
