@@ -21,9 +21,11 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import sessionmaker
 
 from servicekit.db import make_engine
-from servicekit.errors import DomainError
+from servicekit.errors import Conflict, DomainError
 from servicekit.rows import now
+from tickets.reports import monthly
 from tickets.service import SERVICE
+from tickets.sla.timer import sweep
 from tickets.tables import categories, estates, occupancies, people, staff, tickets, units
 from tickets.timeline import Actor
 from tickets.use_cases import entry, procedure
@@ -56,6 +58,9 @@ TITLES = {"plumbing": "厨房水管漏水", "electrical": "卧室插座没电", 
 # How far tickets got, by weight: the last step each takes along its kind's path.
 PATH = ("acknowledge", "dispatch", "arrive", "resolve", "inform_owner", "evaluate", "archive")
 DEPTH_WEIGHTS = (1, 2, 2, 3, 3, 3, 4, 12)  # 0 = just received ... 7 = archived
+# Seconds from one step to the next, (at least, below): a desk that mostly keeps its targets (a
+# complaint acknowledged within a minute, a handler on site within three) and sometimes does not.
+DELAYS = {"acknowledge": (10, 90), "dispatch": (30, 600), "arrive": (60, 300), "resolve": (600, 6 * 3600)}
 
 
 def load_demo(settings: Any, count: int = COUNT) -> int:
@@ -81,9 +86,16 @@ def load_demo(settings: Any, count: int = COUNT) -> int:
             print(f"the tickets copy of {CODE} has no units or no technicians yet: let the consumer catch up")
             return 1
         uow = lambda: SERVICE.unit_of_work(sessions)  # noqa: E731
-        stages = make_tickets(uow, estate_id, place, random.Random(SEED), count, now())
+        end = now()
+        stages = make_tickets(uow, estate_id, place, random.Random(SEED), count, end)
         summary = ", ".join(f"{stage} {n}" for stage, n in sorted(stages.items()))
         print(f"loaded {count} demo tickets of {CODE}: {summary}")
+        # The monthly reports of the months the demo covers, made (again) over the whole of them: the
+        # running timer may have made last month's while the demo was still filling it.
+        with sessions() as session:
+            latest = monthly.last_month(end, monthly.estate_timezone(session, estate_id))
+        for back in range(3):
+            monthly.generate(uow(), estate_id, monthly.shift(latest, -back), end, regenerate=True)
         return 0
     finally:
         engine.dispose()
@@ -148,6 +160,22 @@ def _entry(estate_id: uuid.UUID, place: dict[str, Any], rng: random.Random) -> d
     return body
 
 
+def _taken(uow: Callable[[], Any], at: datetime, use_case: Callable[..., dict[str, Any]], ticket_id: uuid.UUID,
+           **options: Any) -> dict[str, Any]:
+    """Take one step at ``at`` as history would have it: first what the SLA timer would have fired by
+    then (warnings, breaches, slipped promises), then the step. The running timer may touch the
+    ticket meanwhile (its escalations raise the version): a step refused as "changed meanwhile" is
+    taken again on the ticket as it is now."""
+    sweep(uow, at, reports=False)
+    for attempt in range(3):
+        try:
+            return use_case(uow(), ticket_id, DESK, at=at, **options)
+        except Conflict:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
 def _walk(uow: Callable[[], Any], ticket: dict[str, Any], place: dict[str, Any], rng: random.Random, depth: int,
           at: datetime) -> dict[str, Any]:
     """Take the first ``depth`` steps of the procedure; some tickets take the cannot-be-solved-now
@@ -157,40 +185,40 @@ def _walk(uow: Callable[[], Any], ticket: dict[str, Any], place: dict[str, Any],
     steps = steps[:min(depth, len(steps))]
     detour = not light and rng.random() < 0.2
     for action in steps:
-        at += timedelta(minutes=rng.randrange(2, 240))
+        at += timedelta(seconds=rng.randrange(*DELAYS.get(action, (120, 4 * 3600))))
         if action == "resolve" and detour:
             promised = at + timedelta(days=rng.randrange(1, 6))
-            ticket = procedure.explain(uow(), ticket["id"], DESK, explanation="需要采购配件，向业主说明",
-                                       promised_by=promised, at=at)
+            ticket = _taken(uow, at, procedure.explain, ticket["id"], explanation="需要采购配件，向业主说明",
+                            promised_by=promised)
             waiting = rng.random() < (0.5 if action == steps[-1] else 0.2)  # still waiting for the parts
             if waiting and rng.random() < 0.3:
                 return ticket
-            ticket = procedure.escalate(uow(), ticket["id"], DESK, reason="配件需审批", at=at + timedelta(minutes=5))
+            ticket = _taken(uow, at + timedelta(minutes=5), procedure.escalate, ticket["id"], reason="配件需审批")
             if waiting:
                 return ticket
             at += timedelta(days=rng.randrange(1, 8))
         ticket = _step(uow, ticket, action, place, rng, at)
     at += timedelta(minutes=rng.randrange(2, 60))
     if ticket["stage"] in ("received", "acknowledged") and rng.random() < 0.2:
-        return procedure.cancel(uow(), ticket["id"], DESK, reason="业主撤回", at=at)
+        return _taken(uow, at, procedure.cancel, ticket["id"], reason="业主撤回")
     if ticket["stage"] == "dispatched" and rng.random() < 0.3:
-        return procedure.pause(uow(), ticket["id"], DESK, reason="业主不在家，约定改日上门", at=at)
+        return _taken(uow, at, procedure.pause, ticket["id"], reason="业主不在家，约定改日上门")
     return ticket
 
 
 def _step(uow: Callable[[], Any], ticket: dict[str, Any], action: str, place: dict[str, Any], rng: random.Random,
           at: datetime) -> dict[str, Any]:
     id_ = ticket["id"]
+    options: dict[str, Any] = {}
+    if action == "dispatch":
+        options["staff_id"] = rng.choice(place["technicians"])
+    elif action == "inform_owner":
+        options["how"] = rng.choice(("phone", "message", "visit"))
+    elif action == "evaluate":
+        options["score"] = rng.choices((5, 4, 3, 2, 1), (50, 30, 10, 6, 4))[0]
+    elif action == "resolve":
+        options["resolution"] = "已处理"
     try:
-        if action == "dispatch":
-            return procedure.dispatch(uow(), id_, DESK, staff_id=rng.choice(place["technicians"]), at=at)
-        if action == "inform_owner":
-            return procedure.inform_owner(uow(), id_, DESK, how=rng.choice(("phone", "message", "visit")), at=at)
-        if action == "evaluate":
-            return procedure.evaluate(uow(), id_, DESK, score=rng.choices((5, 4, 3, 2, 1), (50, 30, 10, 6, 4))[0],
-                                      at=at)
-        if action == "resolve":
-            return procedure.resolve(uow(), id_, DESK, resolution="已处理", at=at)
-        return getattr(procedure, action)(uow(), id_, DESK, at=at)
+        return _taken(uow, at, getattr(procedure, action), id_, **options)
     except DomainError as refused:  # a generated path the procedure refuses is a bug here
         raise AssertionError(f"demo ticket {ticket['number']}: {action} refused: {refused}") from refused

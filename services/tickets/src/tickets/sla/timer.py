@@ -129,13 +129,15 @@ def _sweep_kind(uow_factory: Callable[[], UnitOfWork], kind: str, now: datetime,
     return fired
 
 
-def sweep(uow_factory: Callable[[], UnitOfWork], now: datetime, *, batch: int = 500) -> Sweep:
-    """One sweep at ``now``: every warning, breach and slipped promise due, then the monthly reports."""
+def sweep(uow_factory: Callable[[], UnitOfWork], now: datetime, *, batch: int = 500,
+          reports: bool = True) -> Sweep:
+    """One sweep at ``now``: every warning, breach and slipped promise due, then (unless ``reports``
+    is false: a demo replaying history) the monthly reports."""
     warned = _sweep_kind(uow_factory, "warning", now, batch)
     breached = _sweep_kind(uow_factory, "breach", now, batch)
     slipped = _sweep_kind(uow_factory, "promise", now, batch)
-    reports = monthly.generate_due(uow_factory, now)
-    return Sweep(warned, breached, slipped, reports)
+    made = monthly.generate_due(uow_factory, now) if reports else 0
+    return Sweep(warned, breached, slipped, made)
 
 
 def next_due(engine: Engine) -> datetime | None:
