@@ -12,18 +12,16 @@ from flask_smorest import abort
 from marshmallow import Schema, fields
 from tenancy.roles import DESK, STAFF
 
-from servicekit.access import InEstate, ScopedBlueprint
 from servicekit.rows import now
 from servicekit.web import current_principal
 from servicekit.webapp import current_settings, read, unit_of_work
+from tickets.api.access import blueprint
 from tickets.attachments import use_cases, views
 from tickets.attachments.storage import Storage, storage_from_settings
-from tickets.tables import tickets
 from tickets.timeline import Actor
 
-blp = ScopedBlueprint("attachments", __name__, url_prefix="/api/v1/tickets",
-                      description="Photos and files attached to a ticket (附件)",
-                      scope={"ticket_id": InEstate(tickets, "ticket")})
+blp = blueprint("attachments", __name__, url_prefix="/api/v1/tickets",
+                description="Photos and files attached to a ticket (附件)")
 
 # What a multipart body adds around the file itself (boundaries, part headers, a file name).
 MULTIPART_OVERHEAD = 16 * 1024

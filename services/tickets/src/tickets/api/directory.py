@@ -14,21 +14,14 @@ from tenancy.permissions import REVEAL_PERSONAL_DATA
 from tenancy.privacy import mask_phone
 from tenancy.roles import STAFF
 
-from servicekit.access import InEstate, ScopedBlueprint
 from servicekit.paging import PageArgs, page_schema
 from servicekit.web import current_principal
 from servicekit.webapp import read
 from tickets import directory
-from tickets.tables import buildings, estates, units
+from tickets.api.access import blueprint
 
-SCOPE = {
-    "estate_id": InEstate(estates, "estate", estate_column="id"),
-    "building_id": InEstate(buildings, "building"),
-    "unit_id": InEstate(units, "unit"),
-}
-
-blp = ScopedBlueprint("directory", __name__, url_prefix="/api/v1", scope=SCOPE,
-                      description="Units, residents and staff from owners' data, for entry and dispatch")
+blp = blueprint("directory", __name__, url_prefix="/api/v1",
+                description="Units, residents and staff from owners' data, for entry and dispatch")
 
 _NAME = validate.Regexp(r"^[a-z][a-z0-9_]{0,39}$")  # a role or skill name as owners spells them
 

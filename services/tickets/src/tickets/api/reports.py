@@ -16,20 +16,18 @@ from sqlalchemy.exc import DataError
 from tenancy.roles import DESK
 from webargs.fields import DelimitedList
 
-from servicekit.access import InEstate, ScopedBlueprint
 from servicekit.rows import now
 from servicekit.web import current_principal
 from servicekit.webapp import read, unit_of_work
+from tickets.api.access import blueprint
 from tickets.api.attachments import content_disposition
 from tickets.reports import exports, monthly
 from tickets.reports.queries import DIMENSIONS, TicketReport, ticket_figures
 from tickets.reports.sheets import monthly_sheets, monthly_table, ticket_report_columns, ticket_report_sheet
 from tickets.reports.sql import PERIODS
-from tickets.tables import estates
 
-blp = ScopedBlueprint("reports", __name__, url_prefix="/api/v1/reports",
-                      description="Reports: ticket figures and the monthly complaint analysis (报表)",
-                      scope={"estate_id": InEstate(estates, "estate", estate_column="id")})
+blp = blueprint("reports", __name__, url_prefix="/api/v1/reports",
+                description="Reports: ticket figures and the monthly complaint analysis (报表)")
 
 FORMATS = {"json": "application/json", "csv": exports.CSV, "xlsx": exports.XLSX}
 MAX_DAYS = 3 * 366

@@ -11,19 +11,15 @@ from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 from tenancy.roles import MANAGERS
 
-from servicekit.access import InEstate, ScopedBlueprint
 from servicekit.paging import PageArgs, page_schema
 from servicekit.web import current_principal
 from servicekit.webapp import read, unit_of_work
+from tickets.api.access import blueprint
 from tickets.sla import admin
 from tickets.sla.escalation import ACTIONS, TRIGGERS
-from tickets.tables import calendars, escalation_rules, sla_policies
+from tickets.tables import escalation_rules, sla_policies
 
-blp = ScopedBlueprint("sla", __name__, url_prefix="/api/v1/sla", description="Service levels and escalation", scope={
-    "policy_id": InEstate(sla_policies, "SLA policy"),
-    "calendar_id": InEstate(calendars, "calendar"),
-    "rule_id": InEstate(escalation_rules, "escalation rule"),
-})
+blp = blueprint("sla", __name__, url_prefix="/api/v1/sla", description="Service levels and escalation")
 
 MINUTES = validate.Range(min=1, max=366 * 24 * 60)
 TARGETS = ("acknowledge", "arrive", "resolve", "promise")
