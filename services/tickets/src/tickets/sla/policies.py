@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 
 from tickets.sla.calendar import BusinessCalendar
 from tickets.tables import calendar_days, calendars, sla_policies
@@ -94,15 +94,22 @@ def default_targets(kind: str, complaint_class: str | None, priority: str) -> Ta
     return Targets({"acknowledge": ack, "arrive": arrive, "resolve": resolve}, business_hours=business)
 
 
+# Built once, bound per call: every ticket opened asks it (and the calendar) again.
+_p = sla_policies.c
+_MATCHING = select(sla_policies).where(
+    or_(_p.estate_id.is_(None), _p.estate_id == bindparam("estate_id")),
+    or_(_p.kind.is_(None), _p.kind == bindparam("kind")),
+    or_(_p.complaint_class.is_(None), _p.complaint_class == bindparam("complaint_class")),
+    or_(_p.priority.is_(None), _p.priority == bindparam("priority")),
+)
+_CALENDAR = select(calendars).where(calendars.c.estate_id == bindparam("estate_id"))
+
+
 def matching_policies(conn: Any, estate_id: UUID, kind: str, complaint_class: str | None,
                       priority: str) -> list[Mapping[str, Any]]:
     """The ``sla_policies`` rows that match, most specific first."""
-    p = sla_policies.c
-    rows = conn.execute(select(sla_policies).where(
-        or_(p.estate_id.is_(None), p.estate_id == estate_id), or_(p.kind.is_(None), p.kind == kind),
-        or_(p.complaint_class.is_(None), p.complaint_class == complaint_class),
-        or_(p.priority.is_(None), p.priority == priority),
-    )).mappings().all()
+    rows = conn.execute(_MATCHING, {"estate_id": estate_id, "kind": kind, "complaint_class": complaint_class,
+                                    "priority": priority}).mappings().all()
     return sorted(rows, key=lambda r: -_rank((r["estate_id"], r["kind"], r["complaint_class"], r["priority"])))
 
 
@@ -124,7 +131,7 @@ def targets_for(conn: Any, ticket: Mapping[str, Any]) -> Targets:
 
 def calendar_for(conn: Any, estate_id: UUID) -> BusinessCalendar | None:
     """The estate's business calendar with its holidays and make-up days, or None (24x7)."""
-    row = conn.execute(select(calendars).where(calendars.c.estate_id == estate_id)).mappings().first()
+    row = conn.execute(_CALENDAR, {"estate_id": estate_id}).mappings().first()
     if row is None:
         return None
     days = conn.execute(select(calendar_days.c.day, calendar_days.c.kind)
