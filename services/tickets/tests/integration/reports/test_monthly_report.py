@@ -21,7 +21,7 @@ from tickets.reports.monthly import generate_due
 from tickets.service import SERVICE
 from tickets.tables import calendars, categories, monthly_reports, outbox, people, units
 
-SCHEMA = json.loads((Path(__file__).parents[2] / "contracts" / "events" /
+SCHEMA = json.loads((Path(__file__).parents[3] / "contracts" / "events" /
                      f"{MONTHLY_REPORT_GENERATED}.json").read_text())
 # 00:30 on 1 December in Shanghai: November's report is due
 DECEMBER_1ST = datetime(2026, 11, 30, 16, 30, tzinfo=UTC)
