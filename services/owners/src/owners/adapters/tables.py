@@ -15,7 +15,6 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     Numeric,
     String,
     Table,
@@ -25,16 +24,10 @@ from sqlalchemy import (
     text,
 )
 
-from servicekit.db import UtcDateTime
+from servicekit.db import UtcDateTime, service_metadata
 from servicekit.outbox import Outbox
 
-metadata = MetaData(naming_convention={
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-})
+metadata = service_metadata()
 
 outbox = Outbox(metadata)
 
