@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -76,10 +76,12 @@ KINDS: dict[str, tuple[Any, Any, tuple[Any, ...]]] = {
 }
 
 
-def _due(kind: str, now: datetime, batch: int) -> Any:
+def _due(kind: str, now: datetime, batch: int, passed_over: Collection[Any] = ()) -> Any:
     instant, mark, extra = KINDS[kind]
-    return (select(deadlines).where(d.state == "running", mark.is_(None), instant <= now, *extra)
-            .order_by(instant).limit(batch).with_for_update(skip_locked=True, of=deadlines))
+    statement = select(deadlines).where(d.state == "running", mark.is_(None), instant <= now, *extra)
+    if passed_over:
+        statement = statement.where(d.id.not_in(list(passed_over)))
+    return statement.order_by(instant).limit(batch).with_for_update(skip_locked=True, of=deadlines)
 
 
 def _fire(uow: UnitOfWork, kind: str, row: Mapping[str, Any], now: datetime) -> bool:
@@ -117,16 +119,47 @@ def _fire(uow: UnitOfWork, kind: str, row: Mapping[str, Any], now: datetime) -> 
 
 def _sweep_kind(uow_factory: Callable[[], UnitOfWork], kind: str, now: datetime, batch: int,
                 limit: int | None = None) -> int:
+    """Fire every ``kind`` due at ``now``, a batch per transaction. A batch that fails for anything
+    but the database (a deadline whose firing raises: bad data, a bug) is taken again one deadline
+    per transaction, so one bad deadline holds back no other; it is logged and passed over until the
+    next sweep, which tries it again."""
     fired = 0
+    passed_over: set[Any] = set()
     while limit is None or fired < limit:
-        with uow_factory() as uow:
-            rows = uow.execute(_due(kind, now, batch)).mappings().all()
-            count = sum(_fire(uow, kind, row, now) for row in rows)
-            uow.commit()
+        try:
+            with uow_factory() as uow:
+                rows = uow.execute(_due(kind, now, batch, passed_over)).mappings().all()
+                count = sum(_fire(uow, kind, row, now) for row in rows)
+                uow.commit()
+        except (OperationalError, DBAPIError):
+            raise  # the database itself: the timer's loop waits and sweeps again
+        except Exception:
+            count, rows = _fire_one_by_one(uow_factory, kind, now, batch, passed_over)
         fired += count
         if len(rows) < batch:
             break
     return fired
+
+
+def _fire_one_by_one(uow_factory: Callable[[], UnitOfWork], kind: str, now: datetime, batch: int,
+                     passed_over: set[Any]) -> tuple[int, list[Any]]:
+    with uow_factory() as uow:
+        ids = [row["id"] for row in uow.execute(_due(kind, now, batch, passed_over)).mappings()]
+    fired = 0
+    for id_ in ids:
+        try:
+            with uow_factory() as uow:
+                row = uow.execute(select(deadlines).where(d.id == id_).with_for_update(skip_locked=True)
+                                  ).mappings().first()
+                fired += row is not None and _fire(uow, kind, row, now)
+                uow.commit()
+        except (OperationalError, DBAPIError):
+            raise
+        except Exception:
+            log.exception("a deadline could not be fired; passed over until the next sweep",
+                          extra={"deadline_id": str(id_), "kind": kind})
+            passed_over.add(id_)
+    return fired, ids
 
 
 def sweep(uow_factory: Callable[[], UnitOfWork], now: datetime, *, batch: int = 500,

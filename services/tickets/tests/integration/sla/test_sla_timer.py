@@ -167,3 +167,29 @@ def test_what_the_timer_publishes_matches_its_schemas_and_their_examples(world) 
         check = validator(event_type)
         for example in check.schema["examples"]:
             check.validate(example)
+
+
+def test_a_deadline_that_cannot_be_fired_holds_back_no_other(world, monkeypatch) -> None:
+    """A fault in firing one deadline (here: its escalation raises) is logged and passed over; the
+    other deadlines due fire in the same sweep, and the bad one is tried again by the next sweep."""
+    from tickets.sla import timer
+
+    bad, good = world.open_ticket(kind="repair"), world.open_ticket(kind="repair")
+    real = timer.escalate
+
+    def escalate(uow, ticket, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003
+        if ticket["id"] == bad["id"]:
+            raise RuntimeError("a bug in escalating this one ticket")
+        return real(uow, ticket, *args, **kwargs)
+
+    monkeypatch.setattr(timer, "escalate", escalate)
+    due = world.deadlines(good["id"])["acknowledge"]["warn_at"]
+    swept = world.sweep(due, batch=1)  # one a transaction: the bad one may come first or second
+    assert swept.warned == 1
+    assert world.deadlines(good["id"])["acknowledge"]["warned_at"] == due
+    assert world.deadlines(bad["id"])["acknowledge"]["warned_at"] is None
+    assert [e["subject"] for e in world.events(events.SLA_WARNED)] == [str(good["id"])]
+
+    monkeypatch.setattr(timer, "escalate", real)  # the bug fixed: the next sweep fires it, once
+    assert world.sweep(due + S).warned == 1
+    assert sorted(e["subject"] for e in world.events(events.SLA_WARNED)) == sorted([str(good["id"]), str(bad["id"])])
