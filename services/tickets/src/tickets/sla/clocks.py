@@ -31,7 +31,7 @@ from sqlalchemy import delete, insert, select, update
 
 from tickets.sla.calendar import BusinessCalendar, add_business_time, business_seconds_between
 from tickets.sla.escalation import escalate
-from tickets.sla.policies import TARGETS, Targets, clock_for, targets_for
+from tickets.sla.policies import TARGETS, Targets, clock_for, targets_and_clock, targets_for
 from tickets.tables import deadlines
 from tickets.timeline import Actor
 
@@ -93,8 +93,7 @@ def _drop(uow: Any, rows: list[Mapping[str, Any]]) -> None:
 
 
 def _opened(uow: Any, ticket: Mapping[str, Any], at: datetime) -> Mapping[str, Any]:
-    targets = targets_for(uow, ticket)
-    calendar = _calendar(uow, ticket, targets)
+    targets, calendar = targets_and_clock(uow, ticket)
     _insert_deadlines(uow, [_new_deadline(ticket, target, at, seconds, targets, calendar)
                             for target in TARGETS if (seconds := targets.seconds(target)) is not None])
     if ticket["kind"] == "complaint":

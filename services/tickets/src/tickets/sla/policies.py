@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import Uuid, and_, bindparam, or_, select
 
 from tickets.sla.calendar import BusinessCalendar
 from tickets.tables import calendar_days, calendars, sla_policies
@@ -94,29 +94,40 @@ def default_targets(kind: str, complaint_class: str | None, priority: str) -> Ta
     return Targets({"acknowledge": ack, "arrive": arrive, "resolve": resolve}, business_hours=business)
 
 
-# Built once, bound per call: every ticket opened asks it (and the calendar) again.
+# Built once, bound per call: every ticket opened asks them. The estate as a one-row table, its
+# calendar (if any) and every policy that matches, in one round trip.
 _p = sla_policies.c
-_MATCHING = select(sla_policies).where(
-    or_(_p.estate_id.is_(None), _p.estate_id == bindparam("estate_id")),
-    or_(_p.kind.is_(None), _p.kind == bindparam("kind")),
-    or_(_p.complaint_class.is_(None), _p.complaint_class == bindparam("complaint_class")),
-    or_(_p.priority.is_(None), _p.priority == bindparam("priority")),
+_estate = select(bindparam("estate_id", type_=Uuid).label("estate_id")).subquery("estate")
+_MATCHING = (
+    select(sla_policies, calendars.c.id.label("calendar_row"), calendars.c.week.label("calendar_week"),
+           calendars.c.timezone.label("calendar_timezone"))
+    .select_from(_estate.outerjoin(calendars, calendars.c.estate_id == _estate.c.estate_id).outerjoin(
+        sla_policies, and_(
+            or_(_p.estate_id.is_(None), _p.estate_id == _estate.c.estate_id),
+            or_(_p.kind.is_(None), _p.kind == bindparam("kind")),
+            or_(_p.complaint_class.is_(None), _p.complaint_class == bindparam("complaint_class")),
+            or_(_p.priority.is_(None), _p.priority == bindparam("priority")))))
 )
-_CALENDAR = select(calendars).where(calendars.c.estate_id == bindparam("estate_id"))
+_DAYS = select(calendar_days.c.day, calendar_days.c.kind).where(calendar_days.c.calendar_id == bindparam("calendar"))
+
+
+def _matching(conn: Any, estate_id: UUID, kind: str, complaint_class: str | None,
+              priority: str) -> tuple[list[Mapping[str, Any]], Mapping[str, Any]]:
+    """The matching policies, most specific first, and the estate's calendar columns (null: none)."""
+    rows = conn.execute(_MATCHING, {"estate_id": estate_id, "kind": kind, "complaint_class": complaint_class,
+                                    "priority": priority}).mappings().all()
+    policies = [r for r in rows if r["id"] is not None]
+    policies.sort(key=lambda r: -_rank((r["estate_id"], r["kind"], r["complaint_class"], r["priority"])))
+    return policies, rows[0]
 
 
 def matching_policies(conn: Any, estate_id: UUID, kind: str, complaint_class: str | None,
                       priority: str) -> list[Mapping[str, Any]]:
     """The ``sla_policies`` rows that match, most specific first."""
-    rows = conn.execute(_MATCHING, {"estate_id": estate_id, "kind": kind, "complaint_class": complaint_class,
-                                    "priority": priority}).mappings().all()
-    return sorted(rows, key=lambda r: -_rank((r["estate_id"], r["kind"], r["complaint_class"], r["priority"])))
+    return _matching(conn, estate_id, kind, complaint_class, priority)[0]
 
 
-def targets_for(conn: Any, ticket: Mapping[str, Any]) -> Targets:
-    """The targets of ``ticket`` (a ``tickets`` row) by the precedence of the module's docstring."""
-    rows = matching_policies(conn, ticket["estate_id"], ticket["kind"], ticket["complaint_class"],
-                             ticket["priority"])
+def _targets(rows: list[Mapping[str, Any]], ticket: Mapping[str, Any]) -> Targets:
     fallback = default_targets(ticket["kind"], ticket["complaint_class"], ticket["priority"])
     if not rows:
         return fallback
@@ -129,14 +140,32 @@ def targets_for(conn: Any, ticket: Mapping[str, Any]) -> Targets:
                    policy_id=top["id"])
 
 
+def targets_for(conn: Any, ticket: Mapping[str, Any]) -> Targets:
+    """The targets of ``ticket`` (a ``tickets`` row) by the precedence of the module's docstring."""
+    return targets_and_clock(conn, ticket)[0]
+
+
+def targets_and_clock(conn: Any, ticket: Mapping[str, Any]) -> tuple[Targets, BusinessCalendar | None]:
+    """The ticket's targets and the calendar its clocks run on (None: 24x7, unless the policy keeps
+    business hours and the estate has a calendar), in one round trip (a second one for its holidays
+    only where it is needed)."""
+    rows, estate = _matching(conn, ticket["estate_id"], ticket["kind"], ticket["complaint_class"],
+                             ticket["priority"])
+    targets = _targets(rows, ticket)
+    if not targets.business_hours or estate["calendar_row"] is None:
+        return targets, None
+    return targets, _calendar(conn, estate["calendar_row"], estate["calendar_week"], estate["calendar_timezone"])
+
+
+def _calendar(conn: Any, calendar_id: UUID, week: Any, timezone: str) -> BusinessCalendar:
+    days = conn.execute(_DAYS, {"calendar": calendar_id}).all()
+    return BusinessCalendar.from_rows(week, timezone, [(d, k) for d, k in days])
+
+
 def calendar_for(conn: Any, estate_id: UUID) -> BusinessCalendar | None:
     """The estate's business calendar with its holidays and make-up days, or None (24x7)."""
-    row = conn.execute(_CALENDAR, {"estate_id": estate_id}).mappings().first()
-    if row is None:
-        return None
-    days = conn.execute(select(calendar_days.c.day, calendar_days.c.kind)
-                        .where(calendar_days.c.calendar_id == row["id"])).all()
-    return BusinessCalendar.from_rows(row["week"], row["timezone"], [(d, k) for d, k in days])
+    row = conn.execute(select(calendars).where(calendars.c.estate_id == estate_id)).mappings().first()
+    return None if row is None else _calendar(conn, row["id"], row["week"], row["timezone"])
 
 
 def clock_for(conn: Any, ticket: Mapping[str, Any], targets: Targets) -> BusinessCalendar | None:
