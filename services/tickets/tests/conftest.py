@@ -17,8 +17,7 @@ from tenancy.roles import ROLES
 
 from servicekit.auth import TokenVerifier
 from servicekit.db import make_engine
-from servicekit.migrate import upgrade
-from servicekit.testing import TEST_AUDIENCE, TEST_ISSUER, empty_tables, token_headers
+from servicekit.testing import TEST_AUDIENCE, TEST_ISSUER, empty_tables, migrated_database, token_headers
 from servicekit.tokens import generate_keypair
 from tickets.app import create_app
 from tickets.service import SERVICE
@@ -33,12 +32,7 @@ def keys() -> tuple[str, str]:
 @pytest.fixture(scope="session", params=["postgresql", "sqlite"])
 def database_url(request: pytest.FixtureRequest, make_database: Callable[[], str],
                  tmp_path_factory: pytest.TempPathFactory) -> str:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('tickets-sqlite') / 'tickets.sqlite3'}"
-    else:
-        url = make_database()
-    upgrade(SERVICE, url)
-    return url
+    return migrated_database(SERVICE, request.param, make_database, tmp_path_factory)
 
 
 @pytest.fixture(scope="session")

@@ -275,3 +275,17 @@ def service_process(package: str, *args: str, env: Mapping[str, str]) -> Iterato
         log.close()
         if process.returncode not in (0, -signal.SIGTERM):
             print(f"{package} {' '.join(args)} exited {process.returncode}:\n{output[-4000:]}", file=sys.stderr)
+
+
+def migrated_database(service, kind: str, make_database: Callable[[], str],  # noqa: ANN001  (a Service)
+                      tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A database of this run's own for ``service``, migrated to head: ``kind`` "postgresql" (from
+    ``make_database``) or "sqlite" (a file, as ``make run`` without ``DATABASE_URL`` uses)."""
+    from servicekit.migrate import upgrade
+
+    if kind == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp(f'{service.name}-sqlite') / f'{service.name}.sqlite3'}"
+    else:
+        url = make_database()
+    upgrade(service, url)
+    return url
