@@ -65,6 +65,10 @@ request = function()
     ESTATE_ID, n, n, UNIT_IDS[(counter % #UNIT_IDS) + 1])
   return wrk.format("POST", "/api/v1/people", HEADERS, body)
 end
+"""
+
+# How every API benchmark's wrk script reports: one WRK_RESULT line that run_wrk parses.
+WRK_DONE = r"""
 function done(summary, latency, requests)
   local errors = summary.errors
   io.write(string.format(
@@ -73,7 +77,6 @@ function done(summary, latency, requests)
     errors.connect + errors.read + errors.write + errors.timeout))
 end
 """
-
 
 
 def bare_app() -> Any:
@@ -269,8 +272,8 @@ def run(owners_url: str, bare_url: str, args: argparse.Namespace, tmp: Path) -> 
     token = issue_token(private, subject="bench-desk", role="service_desk_agent", estates=[estate_id],
                         issuer=ISSUER, audience=AUDIENCE, ttl_seconds=3600)
     owners_script, bare_script = tmp / "owners.lua", tmp / "bare.lua"
-    owners_script.write_text(lua_prelude(estate_id, unit_ids, token) + WRK_SCRIPT)
-    bare_script.write_text(lua_prelude(bare_estate, bare_units, None) + WRK_SCRIPT)
+    owners_script.write_text(lua_prelude(estate_id, unit_ids, token) + WRK_SCRIPT + WRK_DONE)
+    bare_script.write_text(lua_prelude(bare_estate, bare_units, None) + WRK_SCRIPT + WRK_DONE)
     owners_env = {"DATABASE_URL": owners_url, "JWT_PUBLIC_KEY": public, "JWT_ISSUER": ISSUER,
                   "JWT_AUDIENCE": AUDIENCE, "LOG_LEVEL": "WARNING"}
     return measure_both({"owners": ("owners.app:create_app()", owners_env, owners_script),

@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from create_owner_api import compare_with_bare, lua_prelude, measure_both
+from create_owner_api import WRK_DONE, compare_with_bare, lua_prelude, measure_both
 
 ISSUER, AUDIENCE = "bench", "estatedesk"
 
@@ -48,13 +48,6 @@ request = function()
     .. '"title":"厨房水管漏水 %d","contact_name":"业主%d","contact_phone":"154%08d"}',
     ESTATE_ID, UNIT_IDS[(counter % #UNIT_IDS) + 1], n, n, n % 100000000)
   return wrk.format("POST", "/api/v1/tickets", HEADERS, body)
-end
-function done(summary, latency, requests)
-  local errors = summary.errors
-  io.write(string.format(
-    'WRK_RESULT {"requests":%d,"duration_us":%d,"p50_us":%d,"p99_us":%d,"non_2xx":%d,"socket_errors":%d}\n',
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99), errors.status,
-    errors.connect + errors.read + errors.write + errors.timeout))
 end
 """
 
@@ -142,8 +135,8 @@ def run(tickets_url: str, bare_url: str, args: Any, tmp: Path) -> dict[str, dict
     token = issue_token(private, subject="bench-desk", role="service_desk_agent", estates=[estate_id],
                         issuer=ISSUER, audience=AUDIENCE, ttl_seconds=3600)
     tickets_script, bare_script = tmp / "tickets.lua", tmp / "bare.lua"
-    tickets_script.write_text(lua_prelude(estate_id, unit_ids, token) + WRK_SCRIPT)
-    bare_script.write_text(lua_prelude(bare_estate, bare_units, None) + WRK_SCRIPT)
+    tickets_script.write_text(lua_prelude(estate_id, unit_ids, token) + WRK_SCRIPT + WRK_DONE)
+    bare_script.write_text(lua_prelude(bare_estate, bare_units, None) + WRK_SCRIPT + WRK_DONE)
     tickets_env = {"DATABASE_URL": tickets_url, "JWT_PUBLIC_KEY": public, "JWT_ISSUER": ISSUER,
                    "JWT_AUDIENCE": AUDIENCE, "LOG_LEVEL": "WARNING"}
     return measure_both({"tickets": ("tickets.app:create_app()", tickets_env, tickets_script),
