@@ -1,0 +1,1 @@
+"""notify's vocabulary and rules, without I/O."""

@@ -1,0 +1,1 @@
+"""Event-driven messages: rules that turn other services' events into messages."""
