@@ -289,3 +289,70 @@ def migrated_database(service, kind: str, make_database: Callable[[], str],  # n
         url = make_database()
     upgrade(service, url)
     return url
+
+
+
+# --- a service's own tests: the fixtures every service's tests/conftest.py would otherwise repeat --
+
+
+def service_fixtures(service, **settings_overrides: object) -> dict[str, object]:  # noqa: ANN001  (a Service)
+    """The fixtures of a service's own tests, for its ``tests/conftest.py``::
+
+        globals().update(service_fixtures(SERVICE))
+
+    ``database_url``: a migrated database of this run's own, on PostgreSQL and on SQLite (a test
+    that uses it runs twice); ``engine``, ``settings`` (``settings_overrides`` added), ``app``,
+    ``db`` (the database, every table emptied after the test: tests commit for real, since the
+    outbox must see real commits), ``client``, ``keys`` and ``auth`` (token headers:
+    ``auth("service_desk_agent", [estate_id])``; ``auth()`` is an operator admin).
+    ``@pytest.mark.postgres_only`` keeps a test to PostgreSQL where it tests PostgreSQL itself.
+    Each conftest gets fixtures of its own, so two services' databases never mix in one run.
+    """
+    from servicekit.auth import TokenVerifier
+    from servicekit.db import make_engine
+    from servicekit.tokens import generate_keypair
+    from servicekit.webapp import create_service_app
+
+    @pytest.fixture(scope="session")
+    def keys() -> tuple[str, str]:
+        return generate_keypair()
+
+    @pytest.fixture(scope="session", params=["postgresql", "sqlite"])
+    def database_url(request: pytest.FixtureRequest, make_database: Callable[[], str],
+                     tmp_path_factory: pytest.TempPathFactory) -> str:
+        return migrated_database(service, request.param, make_database, tmp_path_factory)
+
+    @pytest.fixture(scope="session")
+    def engine(database_url: str) -> Iterator[object]:
+        engine = make_engine(database_url)
+        yield engine
+        engine.dispose()
+
+    @pytest.fixture(scope="session")
+    def settings(database_url: str):  # noqa: ANN202  (the service's settings class)
+        values = {"amqp_url": "amqp://unused", "port": 0, "log_level": "WARNING", "max_body_bytes": 64 * 1024,
+                  **settings_overrides}
+        return service.settings(database_url=database_url, **values)
+
+    @pytest.fixture(scope="session")
+    def app(settings, keys: tuple[str, str]):  # noqa: ANN001, ANN202  (the settings; a Flask app)
+        verifier = TokenVerifier(keys[1], issuer=TEST_ISSUER, audience=TEST_AUDIENCE, roles=service.roles)
+        return create_service_app(service, settings, verifier)
+
+    @pytest.fixture
+    def db(engine, request: pytest.FixtureRequest) -> Iterator[object]:  # noqa: ANN001
+        if request.node.get_closest_marker("postgres_only") and engine.dialect.name != "postgresql":
+            pytest.skip("tests PostgreSQL itself")
+        yield engine
+        empty_tables(engine, service.metadata)
+
+    @pytest.fixture
+    def client(app, db):  # noqa: ANN001, ANN202  (the app, the emptied database; a test client)
+        return app.test_client()
+
+    @pytest.fixture
+    def auth(keys: tuple[str, str]) -> Callable[..., dict[str, str]]:
+        return token_headers(keys[0])
+
+    return {"keys": keys, "database_url": database_url, "engine": engine, "settings": settings, "app": app,
+            "db": db, "client": client, "auth": auth}
