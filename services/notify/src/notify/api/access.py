@@ -6,7 +6,6 @@ from typing import Any
 
 from notify.tables import (
     buildings,
-    estate_settings,
     estates,
     messages,
     notices,
@@ -31,7 +30,6 @@ SCOPE = {
     "template_id": InEstate(templates, "template"),
     "rule_id": InEstate(rules, "rule"),
     "endpoint_id": InEstate(webhook_endpoints, "webhook endpoint"),
-    "settings_estate_id": InEstate(estate_settings, "estate settings"),
 }
 
 
