@@ -18,7 +18,6 @@ from sqlalchemy.exc import IntegrityError
 
 from notify import events
 from notify.audiences import spec
-from notify.audiences.reach import channels_for
 from notify.audiences.resolve import resolve
 from notify.domain import notices as statuses
 from notify.domain.channels import CHANNELS, DEFAULT_FALLBACK
@@ -149,7 +148,7 @@ def preview(session: Executes, data: Mapping[str, Any], settings: Any, now: date
     row, total, local = planned["row"], planned["estimate"], planned["estate_settings"]
     sample = next(r for r in planned["recipients"] if r["excluded"] is None)
     rendered = [compose(planned["template"], row["variables"], sample, channel, local["sms_sign_name"])
-                for channel in channels_for(sample, row["channels"])]
+                for channel in row["channels"]]
     return {
         "sample": {"name": sample["name"], "unit": sample["unit_label"], "language": sample["language"],
                    "person_id": sample["person_id"]},
