@@ -135,7 +135,8 @@ def _earlier(uow: UnitOfWork, data: Mapping[str, Any], key: str) -> dict[str, An
              "consent_to_split": bool(data.get("consent_to_split"))}
     purpose = data.get("purpose") or row["purpose"]
     given.update(purpose=purpose, urgent=bool(data.get("urgent")) or purpose == EMERGENCY)
-    moved = data.get("send_at") is not None and data["send_at"] > row["created_at"] and data["send_at"] != row["send_at"]
+    moved = (data.get("send_at") is not None and data["send_at"] > row["created_at"]
+             and data["send_at"] != row["send_at"])
     if moved or any(given[k] != row[k] for k in _SAME):
         raise Invalid("this Idempotency-Key was used for a different notice / 该幂等键已用于另一条通知",
                       errors={"Idempotency-Key": ["was used before with a different body"]})
