@@ -1,0 +1,1 @@
+"""Audiences (NTF-1): who a notice goes to, resolved against the copy of owners' data."""

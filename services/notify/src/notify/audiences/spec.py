@@ -1,0 +1,114 @@
+"""An audience as a caller writes it, checked before anything is looked up.
+
+Exactly one of ``{"estate": true}``, ``{"buildings": [ids]}``, ``{"units": [ids]}`` (each with an
+optional ``"role"``: ``"owners"`` or ``"occupants"``, the default) or ``{"list": [entries]}``, a
+list another system gives (billing's households in arrears): each entry with an optional
+``person_id``, ``unit_id``, ``name``, ``mobile``, ``email``, ``language`` and its own ``variables``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from notify.templates.rendering import LANGUAGES
+from servicekit.errors import Invalid
+
+KINDS = ("estate", "buildings", "units", "list")
+ROLES = ("owners", "occupants")
+MAX_LIST = 200_000
+_ENTRY_FIELDS = {"person_id", "unit_id", "name", "mobile", "email", "language", "variables"}
+
+
+def _refuse(reason: str, field: str = "audience") -> Invalid:
+    return Invalid(f"the audience is not valid: {reason} / 接收范围无效", errors={field: [reason]})
+
+
+def _ids(values: Any, kind: str) -> list[uuid.UUID]:
+    if not isinstance(values, list) or not values:
+        raise _refuse(f"{kind} must be a non-empty list of ids")
+    try:
+        return list(dict.fromkeys(uuid.UUID(str(v)) for v in values))
+    except ValueError as exc:
+        raise _refuse(f"{kind} must hold ids") from exc
+
+
+def check(audience: Any) -> dict[str, Any]:
+    """The audience, checked and normalised (ids as UUIDs); anything else is :class:`Invalid`."""
+    if not isinstance(audience, Mapping):
+        raise _refuse("must be an object")
+    kinds = [k for k in KINDS if k in audience]
+    if len(kinds) != 1:
+        raise _refuse(f"give exactly one of {', '.join(KINDS)}")
+    kind = kinds[0]
+    extra = sorted(set(audience) - {kind, "role"})
+    if extra or (kind == "list" and "role" in audience):
+        raise _refuse(f"unknown field(s) {', '.join(extra or ['role'])}")
+    if kind == "list":
+        return {"list": [_entry(e, i) for i, e in enumerate(_list(audience["list"]))]}
+    role = audience.get("role", "occupants")
+    if role not in ROLES:
+        raise _refuse(f"role must be one of {', '.join(ROLES)}")
+    if kind == "estate":
+        if audience["estate"] is not True:
+            raise _refuse("estate must be true")
+        return {"estate": True, "role": role}
+    return {kind: _ids(audience[kind], kind), "role": role}
+
+
+def _list(entries: Any) -> list[Any]:
+    if not isinstance(entries, list):
+        raise _refuse("list must be a list of recipients")
+    if len(entries) > MAX_LIST:
+        raise _refuse(f"list holds at most {MAX_LIST} recipients")
+    return entries
+
+
+def _entry(entry: Any, index: int) -> dict[str, Any]:
+    field = f"audience.list.{index}"
+    if not isinstance(entry, Mapping):
+        raise _refuse("must be an object", field)
+    extra = sorted(set(entry) - _ENTRY_FIELDS)
+    if extra:
+        raise _refuse(f"unknown field(s) {', '.join(extra)}", field)
+    out: dict[str, Any] = {}
+    for key in ("person_id", "unit_id"):
+        if entry.get(key) is not None:
+            try:
+                out[key] = uuid.UUID(str(entry[key]))
+            except ValueError as exc:
+                raise _refuse(f"{key} must be an id", field) from exc
+    for key, limit in (("name", 100), ("mobile", 32), ("email", 254)):
+        value = entry.get(key)
+        if value is not None and (not isinstance(value, str) or not value.strip() or len(value) > limit):
+            raise _refuse(f"{key} must be a text of 1 to {limit} characters", field)
+        if value is not None:
+            out[key] = value.strip()
+    if entry.get("language") is not None:
+        if entry["language"] not in LANGUAGES:
+            raise _refuse(f"language must be one of {', '.join(LANGUAGES)}", field)
+        out["language"] = entry["language"]
+    variables = entry.get("variables", {})
+    if not isinstance(variables, Mapping) or not all(isinstance(k, str) for k in variables):
+        raise _refuse("variables must be an object", field)
+    out["variables"] = dict(variables)
+    if "person_id" not in out and "name" not in out:
+        raise _refuse("give a person_id or a name", field)
+    if "person_id" not in out and not ("mobile" in out or "email" in out):
+        raise _refuse("give a person_id, a mobile or an email", field)
+    return out
+
+
+def as_json(audience: Mapping[str, Any]) -> dict[str, Any]:
+    """The checked audience as it is stored (ids as text)."""
+    def plain(value: Any) -> Any:
+        if isinstance(value, uuid.UUID):
+            return str(value)
+        if isinstance(value, list):
+            return [plain(v) for v in value]
+        if isinstance(value, Mapping):
+            return {k: plain(v) for k, v in value.items()}
+        return value
+
+    return plain(audience)

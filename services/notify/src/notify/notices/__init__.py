@@ -1,0 +1,1 @@
+"""Group notices: created, previewed and estimated; started when due; cancelled, paused, resumed."""

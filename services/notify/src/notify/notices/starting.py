@@ -1,0 +1,153 @@
+"""Starting due notices (the data flow's step 2), called by the sender every round.
+
+For each ``scheduled`` notice whose ``send_at`` has come (taken ``FOR UPDATE SKIP LOCKED`` on
+PostgreSQL, so concurrent senders share the work and never start one notice twice; on SQLite the
+conditional status change below decides): resolve its audience and keep it (``recipients``), make
+one queued message per reachable recipient on the first channel they can take (a non-urgent SMS
+waits for the end of the estate's quiet hours), mark the notice ``sending`` and record
+``notify.notice.started.v1``; a recurring notice makes its next occurrence (same ``series_id``)
+in the same transaction. A notice that can no longer be sent (its template now names a variable
+nobody gives, its estate left the copy) is cancelled, with the reason in the event.
+
+Each notice is committed on its own, so a crash leaves every notice either untouched or started.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from notify import events
+from notify.audiences import spec
+from notify.audiences.reach import address, channels_for
+from notify.audiences.resolve import resolve
+from notify.domain import messages as states
+from notify.domain import notices as statuses
+from notify.domain.channels import SMS
+from notify.notices.composing import compose
+from notify.notices.payloads import notice_payload
+from notify.schedule import recurrence
+from notify.schedule.clock import wall_time, zone
+from notify.schedule.estate_settings import settings_of
+from notify.schedule.quiet_hours import next_allowed
+from notify.tables import message_history, messages, notices, outbox, recipients, templates
+from servicekit.envelope import CloudEvent
+from servicekit.errors import DomainError
+
+BATCH = 20  # notices taken per transaction
+
+
+def start_due(session: Session, now: datetime, settings: Any) -> int:
+    """Start every notice due at ``now``; answers how many were started (commits each)."""
+    started = 0
+    while True:
+        due = list(session.execute(
+            select(notices).where(notices.c.status == statuses.SCHEDULED, notices.c.send_at <= now)
+            .order_by(notices.c.send_at, notices.c.id).limit(BATCH).with_for_update(skip_locked=True)
+        ).mappings())
+        for row in due:
+            started += _start(session, dict(row), now, settings)
+            session.commit()  # releases this notice's lock; the rest of the batch was skipped by others
+        session.commit()
+        if len(due) < BATCH:
+            return started
+
+
+def _start(session: Session, notice: dict[str, Any], now: datetime, settings: Any) -> int:
+    taken = session.execute(update(notices).where(notices.c.id == notice["id"],
+                                                  notices.c.status == statuses.SCHEDULED)
+                            .values(status=statuses.SENDING)).rowcount
+    if taken != 1:  # another sender started it (SQLite has no row locks to skip)
+        return 0
+    local = settings_of(session, notice["estate_id"])
+    recorded: list[tuple[str, Any, dict[str, Any]]] = []
+    try:
+        count = _queue(session, notice, local, now)
+    except DomainError as exc:
+        session.rollback()
+        _cancel(session, notice, now, str(exc), recorded)
+        _flush(session, recorded)
+        return 0
+    values = {"status": statuses.SENDING, "started_at": now, "recipients_count": count,
+              "version": notice["version"] + 1}
+    session.execute(update(notices).where(notices.c.id == notice["id"]).values(values))
+    notice.update(values)
+    recorded.append((events.NOTICE_STARTED, notice["id"], {"notice": notice_payload(notice), "messages": count}))
+    if notice["repeat"]:
+        recorded.append(_next_occurrence(session, notice, local, now))
+    _flush(session, recorded)
+    return 1
+
+
+def _queue(session: Session, notice: Mapping[str, Any], local: Mapping[str, Any], now: datetime) -> int:
+    tz = zone(local["timezone"])
+    quiet = (wall_time(local["quiet_start"], "quiet_start"), wall_time(local["quiet_end"], "quiet_end"))
+    after_quiet = next_allowed(now, tz, *quiet)
+    template = session.execute(select(templates).where(templates.c.id == notice["template_id"])).mappings().one()
+    found = resolve(session, notice["estate_id"], spec.check(notice["audience"]), purpose=notice["purpose"],
+                    channels=notice["channels"], today=now.astimezone(tz).date())
+    kept, queued, history = [], [], []
+    for recipient in found:
+        recipient_id = uuid.uuid4()
+        kept.append({"id": recipient_id, "notice_id": notice["id"], "estate_id": notice["estate_id"],
+                     "person_id": recipient["person_id"], "unit_id": recipient["unit_id"], "name": recipient["name"],
+                     "unit_label": recipient["unit_label"], "language": recipient["language"],
+                     "mobile": recipient["mobile"], "email": recipient["email"],
+                     "variables": _plain(recipient["variables"]), "excluded": recipient["excluded"]})
+        if recipient["excluded"]:
+            continue
+        channel = channels_for(recipient, notice["channels"])[0]
+        message = compose(template, notice["variables"], recipient, channel, local["sms_sign_name"])
+        message_id = uuid.uuid4()
+        due = after_quiet if channel == SMS and not notice["urgent"] else now
+        queued.append({
+            "id": message_id, "estate_id": notice["estate_id"], "notice_id": notice["id"], "recipient_id": recipient_id,
+            "rule_id": None, "source_event_id": None, "person_id": recipient["person_id"], "staff_id": None,
+            "channel": channel, "address": address(recipient, channel), "language": message["language"],
+            "subject": message["subject"] or None, "body": message["body"],
+            "sms_template_code": template["sms_template_code"] if channel == SMS else None,
+            "params": message["params"], "segments": message["segments"], "urgent": notice["urgent"],
+            "state": states.QUEUED, "attempts": 0, "next_attempt_at": due, "fallback_of": None, "call_id": None,
+            "provider": None, "provider_ref": None, "failure_code": None, "failure_reason": None, "queued_at": now,
+            "sent_at": None, "delivered_at": None, "read_at": None, "updated_at": now, "version": 1})
+        history.append({"message_id": message_id, "at": now, "state": states.QUEUED, "code": None,
+                        "detail": None if due == now else "held until the end of quiet hours"})
+    for table, rows in ((recipients, kept), (messages, queued), (message_history, history)):
+        if rows:
+            session.execute(insert(table), rows)
+    return len(queued)
+
+
+def _next_occurrence(session: Session, notice: Mapping[str, Any], local: Mapping[str, Any],
+                     now: datetime) -> tuple[str, Any, dict[str, Any]]:
+    after = max(notice["send_at"], now)
+    following = {**notice, "id": uuid.uuid4(), "status": statuses.SCHEDULED, "idempotency_key": None,
+                 "send_at": recurrence.next_occurrence(after, notice["repeat"], zone(local["timezone"])),
+                 "series_id": notice["series_id"] or notice["id"], "created_at": now, "started_at": None,
+                 "finished_at": None, "version": 1}
+    session.execute(insert(notices).values(following))
+    return events.NOTICE_SCHEDULED, following["id"], {"notice": notice_payload(following)}
+
+
+def _cancel(session: Session, notice: dict[str, Any], now: datetime, reason: str, recorded: list) -> None:
+    values = {"status": statuses.CANCELLED, "finished_at": now, "version": notice["version"] + 1}
+    session.execute(update(notices).where(notices.c.id == notice["id"],
+                                          notices.c.status == statuses.SCHEDULED).values(values))
+    notice.update(values)
+    recorded.append((events.NOTICE_CANCELLED, notice["id"], {"notice": notice_payload(notice), "reason": reason}))
+
+
+def _flush(session: Session, recorded: list[tuple[str, Any, dict[str, Any]]]) -> None:
+    from notify.service import SERVICE  # the service declares the source; imported late (it imports the sender)
+
+    outbox.add_many(session, [CloudEvent(type=t, source=SERVICE.source, subject=str(s), data=d)
+                              for t, s, d in recorded])
+
+
+def _plain(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: (str(v) if isinstance(v, uuid.UUID) else v) for k, v in values.items()}
