@@ -40,7 +40,7 @@ def compose(outgoing: Outgoing, sender: str) -> EmailMessage:
     email["Message-ID"] = message_ref(outgoing.message_id)
     email["Date"] = formatdate(usegmt=True)
     email["Content-Language"] = outgoing.language
-    email.set_content(outgoing.body)
+    email.set_content(outgoing.body, cte="base64")  # 7-bit safe: a server need not offer 8BITMIME
     return email
 
 

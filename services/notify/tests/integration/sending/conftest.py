@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import Engine, insert, select
 
 from notify.domain import channels
-from notify.providers.base import Outgoing, OutcomeUnknown, Rejected, SendResult
+from notify.providers.base import OutcomeUnknown, Outgoing, Rejected, SendResult
 from notify.tables import message_history, messages, notices, recipients
 
 T0 = datetime(2026, 3, 5, 1, 0, tzinfo=UTC)
@@ -108,7 +108,8 @@ def add_messages(engine: Engine, notice: dict[str, Any] | None, count: int, *, c
             "id": uuid.uuid4(), "estate_id": estate, "notice_id": notice["id"] if notice else None,
             "recipient_id": recipient if notice else None,
             "person_id": people_rows[-1]["person_id"] if notice else uuid.uuid4(), "channel": channel,
-            "address": to, "language": "zh-CN", "subject": "物业费缴纳通知", "body": f"尊敬的业主{n}：请于3月10日前缴纳物业费。",
+            "address": to, "language": "zh-CN", "subject": "物业费缴纳通知",
+            "body": f"尊敬的业主{n}：请于3月10日前缴纳物业费。",
             "params": {"name": f"业主{n}"}, "urgent": urgent, "state": "queued", "next_attempt_at": now,
             "queued_at": now + timedelta(microseconds=n), "updated_at": now})
     with engine.begin() as conn:

@@ -166,4 +166,5 @@ def test_a_stopped_sender_puts_back_the_calls_it_has_not_made(db, settings, cloc
     assert sorted(r["state"] for r in rows) == ["queued", "queued", "queued", "sent"]
     with db.connect() as conn:
         assert sorted(conn.execute(select(provider_calls.c.state)).scalars()) == ["accepted", *["released"] * 3]
-        assert conn.execute(select(messages.c.call_id).where(messages.c.state == "queued")).scalars().all() == [None] * 3
+        queued = select(messages.c.call_id).where(messages.c.state == "queued")
+        assert conn.execute(queued).scalars().all() == [None] * 3
