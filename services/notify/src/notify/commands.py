@@ -9,3 +9,7 @@ from __future__ import annotations
 from servicekit.service import Command
 
 COMMANDS: tuple[Command, ...] = ()
+
+from notify.sending.commands import SEND_COMMAND, SMTP_STANDIN_COMMAND  # noqa: E402  (each area appends its own)
+
+COMMANDS += (SEND_COMMAND, SMTP_STANDIN_COMMAND)

@@ -1,0 +1,178 @@
+"""Record before the call, call, mark after: a provider call cannot join a database transaction.
+
+1. ``record`` (in the claim's transaction): one ``provider_calls`` row per planned call, state
+   ``calling`` with a lease, and its messages ``sending`` with its ``call_id``; COMMIT.
+2. ``make``: renew the lease (only a call still ``calling`` within its lease: a call another replica
+   took for a dead one is never made), then call the adapter.
+3. ``mark`` (a new transaction): each message's outcome, the call's answer.
+
+A sender killed between 1 and 2 leaves calls ``calling``: when their lease runs out,
+``recovery`` asks the provider (``find_sent``) and queues again what it did not take.
+
+**The double-send window.** Between the provider accepting a message and the commit of its mark,
+a crash leaves the message ``sending`` although it went. For a provider that can be asked
+afterwards (the SMS provider's send-details query, ``find_sent``) recovery finds it and nothing is
+sent again. For a provider that cannot be asked (SMTP: ``find_sent`` returns None) recovery queues
+it again and it is sent twice. That window is unavoidable; it is kept to one message per crash:
+an adapter that delivers several messages one after another in one call (SMTP: one session,
+several messages) offers ``send_reporting`` and each message is marked, and committed, as soon as
+the server has taken it, so at most the one message in flight when the sender died goes twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, insert, select, update
+from sqlalchemy.orm import Session
+
+from notify.domain import channels
+from notify.domain import messages as states
+from notify.providers.base import Adapter, OutcomeUnknown, Outgoing, SendResult
+from notify.sending import retry
+from notify.sending import states as changes
+from notify.tables import messages, provider_calls
+
+log = logging.getLogger(__name__)
+m, pc = messages.c, provider_calls.c
+Clock = Callable[[], datetime]
+
+CALLING, ACCEPTED, REJECTED, UNKNOWN = "calling", "accepted", "rejected", "unknown"
+RELEASED = "released"  # recorded but never made (the sender was stopped first): its messages queued again
+
+
+@dataclass(frozen=True)
+class Call:
+    id: uuid.UUID
+    provider: str
+    channel: str
+    messages: tuple[Outgoing, ...]
+    started_at: datetime
+
+
+def outgoing(row: Mapping[str, Any], sign_name: str = "") -> Outgoing:
+    return Outgoing(message_id=row["id"], address=row["address"] or "", language=row["language"],
+                    subject=row["subject"], body=row["body"], template_code=row["sms_template_code"],
+                    params=row["params"] or {}, sign_name=sign_name)
+
+
+def record(session: Session, adapter: Adapter, rows: Sequence[Mapping[str, Any]], now: datetime, sender: str,
+           lease_seconds: float) -> list[Call]:
+    """Record the calls ``rows`` take (as the adapter plans them), each ``calling`` with its lease,
+    and set their messages ``sending``. The caller commits before making any."""
+    calls: list[Call] = []
+    for planned in adapter.plan([outgoing(row) for row in rows]):
+        id_ = uuid.uuid4()
+        taken = set(changes.change(session, [o.message_id for o in planned], states.SENDING, now,
+                                   only_from=states.QUEUED, call_id=id_, provider=adapter.provider))
+        group = tuple(o for o in planned if o.message_id in taken)
+        if not group:
+            continue
+        action = adapter.action_of(group) if hasattr(adapter, "action_of") else adapter.provider
+        session.execute(insert(provider_calls).values(
+            id=id_, provider=adapter.provider, channel=adapter.channel, action=action, state=CALLING, sender=sender,
+            messages=len(group), started_at=now, lease_until=now + timedelta(seconds=lease_seconds)))
+        calls.append(Call(id_, adapter.provider, adapter.channel, group, now))
+    return calls
+
+
+def renew(engine: Engine, call: Call, now: datetime, lease_seconds: float) -> bool:
+    """Extend ``call``'s lease just before it is made; False when it is no longer ours to make."""
+    with Session(engine) as session, session.begin():
+        return session.execute(update(provider_calls).where(pc.id == call.id, pc.state == CALLING, pc.lease_until > now)
+                               .values(lease_until=now + timedelta(seconds=lease_seconds))).rowcount == 1
+
+
+def make(engine: Engine, adapter: Adapter, call: Call, clock: Clock) -> SendResult | None:
+    """Call the adapter; None when the outcome is unknown (the call is left for ``find_sent``).
+
+    An adapter with ``send_reporting`` tells each message taken as it goes, and each is marked then.
+    """
+    def taken(message_id: uuid.UUID, ref: str | None, delivered: bool) -> None:
+        now = clock()
+        with Session(engine) as session, session.begin():
+            _accept(session, [message_id], {message_id: ref}, None, delivered, now)
+
+    try:
+        if hasattr(adapter, "send_reporting"):
+            return adapter.send_reporting(call.id, call.messages, taken)
+        return adapter.send(call.id, call.messages)
+    except Exception as exc:  # OutcomeUnknown, or anything unexpected: it may have gone
+        if not isinstance(exc, OutcomeUnknown):
+            log.exception("a provider call failed unexpectedly; its outcome is treated as unknown",
+                          extra={"call_id": str(call.id), "provider": call.provider})
+        with Session(engine) as session, session.begin():
+            now = clock()
+            session.execute(update(provider_calls).where(pc.id == call.id).values(
+                state=UNKNOWN, lease_until=now, finished_at=now, answer=str(exc)[:1000] or type(exc).__name__))
+        return None
+
+
+def mark(session: Session, call: Call, result: SendResult, now: datetime, settings: Any) -> list[str]:
+    """Each message's outcome and the call's answer; returns the provider refs of what was taken."""
+    rows = {row["id"]: row for row in session.execute(
+        select(messages).where(m.call_id == call.id, m.state == states.SENDING)).mappings()}
+    if result.throttled:
+        changes.change(session, list(rows), states.QUEUED, now, code="throttled", only_from=states.SENDING,
+                       call_id=None, next_attempt_at=now + timedelta(seconds=result.retry_after))
+        _answer(session, call, REJECTED, result, now, "throttled")
+        return []
+    _accept(session, list(result.accepted), result.accepted, result.provider_ref, result.delivered_on_send, now)
+    for rejected in result.rejected:
+        row = rows.get(rejected.message_id)
+        if row is None:
+            continue
+        if rejected.permanent:
+            retry.fail(session, row, now, rejected.code, rejected.reason, row["attempts"] + 1)
+        else:
+            retry.temporary_failure(session, row, now, settings, rejected.code, rejected.reason)
+    answered = set(result.accepted) | {r.message_id for r in result.rejected}
+    for id_, row in rows.items():
+        if id_ not in answered:  # the adapter said nothing of it: not taken
+            retry.temporary_failure(session, row, now, settings, "not_taken", "the provider did not take it")
+    _answer(session, call, ACCEPTED if result.accepted else REJECTED, result, now,
+            result.rejected[0].code if result.rejected and not result.accepted else "OK")
+    return [ref for ref in {*(r for r in result.accepted.values() if r), result.provider_ref} if ref]
+
+
+def release(engine: Engine, unmade: Sequence[Call], now: datetime) -> None:
+    """Calls recorded but not made (the sender is stopping): their messages queued again at once."""
+    if not unmade:
+        return
+    ids = [call.id for call in unmade]
+    with Session(engine) as session, session.begin():
+        session.execute(update(provider_calls).where(pc.id.in_(ids), pc.state == CALLING)
+                        .values(state=RELEASED, finished_at=now))
+        sending = list(session.execute(select(m.id).where(m.call_id.in_(ids), m.state == states.SENDING)).scalars())
+        changes.change(session, sending, states.QUEUED, now, code="released", only_from=states.SENDING, call_id=None)
+
+
+def _accept(session: Session, ids: Sequence[uuid.UUID], refs: Mapping[uuid.UUID, str | None], call_ref: str | None,
+            delivered: bool, now: datetime) -> None:
+    for id_ in ids:
+        values: dict[str, Any] = {"provider_ref": refs.get(id_) or call_ref, "sent_at": now, "attempts": m.attempts + 1}
+        if delivered:
+            values["delivered_at"] = now
+        changes.change(session, [id_], states.DELIVERED if delivered else states.SENT, now, only_from=states.SENDING,
+                       **values)
+
+
+def _answer(session: Session, call: Call, state: str, result: SendResult, now: datetime, code: str) -> None:
+    session.execute(update(provider_calls).where(pc.id == call.id).values(
+        state=state, finished_at=now, provider_ref=result.provider_ref, request_id=result.request_id,
+        answer_code=code[:100], answer=_summary(result)))
+
+
+def _summary(result: SendResult) -> str:
+    parts = [f"{len(result.accepted)} taken"]
+    parts += [f"{r.message_id}: {r.code} {r.reason}" for r in result.rejected[:5]]
+    return "; ".join(parts)[:1000]
+
+
+def is_sms(call: Call) -> bool:
+    return call.channel == channels.SMS

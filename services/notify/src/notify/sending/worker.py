@@ -1,0 +1,174 @@
+"""The sender process (``notify send``): the loop every ``notify-sender`` replica runs.
+
+Each round, at the clock's ``now``:
+
+1. the notices due start (``notify.notices.starting.start_due``): their messages are queued;
+2. calls whose outcome is unknown are settled (``recovery``);
+3. for each channel: the due messages are claimed (``claim``), as many as the provider's shared
+   budget gives (``ratelimit``), their calls recorded and committed (``calls.record``), then made
+   one by one and marked; after SMS calls, receipts that came before the mark are applied
+   (``notify.sms.receipts.apply_pending``);
+4. notices all of whose messages are final are completed (``notify.tracking.completion``).
+
+The functions of other areas are looked up by name each round and skipped while absent. The loop
+goes on at once while there is work, sleeps ``sender_interval_seconds`` when idle, and on SIGTERM
+finishes the call it is making, puts back the calls it recorded but has not made, and exits.
+``clock`` is injectable, so tests never sleep.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+import socket
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session
+
+from notify.domain import channels
+from notify.providers.base import Adapter
+from notify.sending import calls, claim, ratelimit, recovery
+from notify.tables import messages
+
+log = logging.getLogger(__name__)
+Clock = Callable[[], datetime]
+# How long to wait for the rate budget to refill a little (never spin on an empty bucket).
+LIMITED_PAUSE = 0.02
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def area_function(reference: str) -> Callable[..., Any] | None:
+    """``module:function`` of another area, or None while that area is not there yet."""
+    module, _, name = reference.partition(":")
+    try:
+        return getattr(importlib.import_module(module), name, None)
+    except ModuleNotFoundError as exc:
+        if exc.name and module.startswith(exc.name):
+            return None
+        raise
+
+
+START_DUE = "notify.notices.starting:start_due"
+COMPLETE_FINISHED = "notify.tracking.completion:complete_finished"
+APPLY_PENDING = "notify.sms.receipts:apply_pending"
+
+
+@dataclass
+class Round:
+    started: int = 0
+    settled: int = 0
+    calls: int = 0
+    messages: int = 0
+    completed: int = 0
+    full: bool = False  # a channel had a full batch: go again at once
+    limited: bool = False  # a channel had more due than its rate budget gave: go again soon
+
+
+class Sender:
+    def __init__(self, engine: Engine, settings: Any, adapters: Mapping[str, Adapter], *, clock: Clock = utc_now,
+                 name: str | None = None) -> None:
+        self.engine, self.settings, self.adapters, self.clock = engine, settings, dict(adapters), clock
+        self.name = name or f"{socket.gethostname()}:{os.getpid()}"
+
+    def round(self, stop: threading.Event | None = None) -> Round:
+        done = Round()
+        done.started = self._area(START_DUE, lambda f, s, now: f(s, now, self.settings))
+        done.settled = recovery.recover(self.engine, self.adapters, self.clock(), after_found=self._apply_pending).calls
+        for adapter in self.adapters.values():
+            if stop is not None and stop.is_set():
+                break
+            self._send_channel(adapter, done, stop)
+        done.completed = self._area(COMPLETE_FINISHED, lambda f, s, now: f(s, now))
+        return done
+
+    def _send_channel(self, adapter: Adapter, done: Round, stop: threading.Event | None) -> None:
+        now = self.clock()
+        batch = self.settings.sender_batch
+        with Session(self.engine) as session, session.begin():
+            rows = claim.due(session, now, adapter.channel, batch)
+            given = ratelimit.take(session, adapter.provider, len(rows),
+                                   ratelimit.rate_of(adapter.channel, self.settings), now)
+            recorded = calls.record(session, adapter, rows[:given], now, self.name, self.settings.sender_lease_seconds)
+        done.full = done.full or given == batch
+        done.limited = done.limited or given < len(rows)
+        for index, call in enumerate(recorded):
+            if stop is not None and stop.is_set():
+                calls.release(self.engine, recorded[index:], self.clock())
+                return
+            if not calls.renew(self.engine, call, self.clock(), self.settings.sender_lease_seconds):
+                continue
+            result = calls.make(self.engine, adapter, call, self.clock)
+            done.calls += 1
+            done.messages += len(call.messages)
+            if result is not None:
+                self._mark(adapter, call, result)
+
+    def _mark(self, adapter: Adapter, call: calls.Call, result: Any) -> None:
+        now = self.clock()
+        with Session(self.engine) as session, session.begin():
+            refs = calls.mark(session, call, result, now, self.settings)
+            if call.channel == channels.WEBHOOK and hasattr(adapter, "note_outcome"):
+                ids = [o.message_id for o in call.messages]
+                rows = session.execute(select(messages).where(messages.c.id.in_(ids))).mappings().all()
+                adapter.note_outcome(session, rows, result, now)
+            if call.channel == channels.SMS and refs:
+                self._apply_pending(session, refs, now)
+
+    def _apply_pending(self, session: Session, refs: list[str], now: datetime) -> None:
+        apply = area_function(APPLY_PENDING)
+        if apply is not None and refs:
+            apply(session, refs, now)
+
+    def _area(self, reference: str, call: Callable[[Callable[..., Any], Session, datetime], Any]) -> int:
+        function = area_function(reference)
+        if function is None:
+            return 0
+        with Session(self.engine) as session, session.begin():
+            return int(call(function, session, self.clock()) or 0)
+
+    def run(self, stop: threading.Event) -> None:
+        log.info("sender started", extra={"sender": self.name, "channels": list(self.adapters)})
+        while not stop.is_set():
+            try:
+                done = self.round(stop)
+                if done.calls or done.settled or done.started:
+                    log.info("sender round", extra={"calls": done.calls, "messages": done.messages,
+                                                    "settled": done.settled, "started": done.started})
+                pause = 0.0 if done.full else LIMITED_PAUSE if done.limited else self.settings.sender_interval_seconds
+            except (OperationalError, DBAPIError) as exc:  # a deadlock, the database away: try again
+                log.warning("sender round failed; trying again", extra={"error": str(exc)})
+                pause = self.settings.sender_interval_seconds
+            if pause:
+                stop.wait(pause)
+        log.info("sender stopped", extra={"sender": self.name})
+
+
+def run_sender_command(service: Any, settings: Any, once: bool) -> int:
+    """The body of ``notify send``: rounds until SIGTERM/SIGINT, or one round with ``--once``."""
+    from notify.providers.registry import build_adapters
+    from servicekit.amqp import stop_on_signals
+    from servicekit.db import make_engine
+
+    engine = make_engine(settings.database_url)
+    sender = Sender(engine, settings, build_adapters(settings, engine))
+    try:
+        if once:
+            done = sender.round()
+            print(f"started {done.started}, settled {done.settled}, calls {done.calls}, messages {done.messages}, "
+                  f"completed {done.completed}")
+            return 0
+        with stop_on_signals() as stop:
+            sender.run(stop)
+        return 0
+    finally:
+        engine.dispose()

@@ -1,0 +1,170 @@
+"""The sender's round over a fake SMS provider and the in-app inbox: marks, retries with backoff,
+throttling, fallback to the next channel, unknown outcomes settled by find_sent, dead senders."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from sqlalchemy import select
+
+from notify.providers.in_app import InApp
+from notify.sending.worker import Sender
+from notify.tables import messages, provider_calls
+
+pytestmark = pytest.mark.integration
+
+
+def sender(db, settings, clock, sms, **more):  # noqa: ANN001, ANN201
+    return Sender(db, settings, {"sms": sms, "in_app": InApp(), **more}, clock=clock, name="test:1")
+
+
+def test_accepted_messages_are_sent_with_their_ref_and_history(db, settings, clock, kit) -> None:
+    notice = kit.add_notice(db)
+    ids = kit.add_messages(db, notice, 5)
+    sms = kit.FakeSms()
+    done = sender(db, settings, clock, sms).round()
+    assert (done.calls, done.messages) == (1, 5)
+    rows = kit.states_of(db, notice["id"])
+    assert {r["state"] for r in rows} == {"sent"}
+    assert all(r["provider_ref"].startswith("biz-") and r["attempts"] == 1 and r["call_id"] for r in rows)
+    assert kit.history_of(db, ids[0]) == [("sending", None), ("sent", None)]
+    with db.connect() as conn:
+        assert conn.execute(select(provider_calls.c.state, provider_calls.c.messages)).all() == [("accepted", 5)]
+    assert sender(db, settings, clock, sms).round().calls == 0  # nothing is sent twice
+
+
+def test_only_messages_of_sending_notices_or_of_none_are_taken_urgent_first(db, settings, clock, kit) -> None:
+    paused = kit.add_notice(db, status="paused")
+    kit.add_messages(db, paused, 3)
+    loose = kit.add_messages(db, None, 2)
+    urgent = kit.add_messages(db, None, 1, urgent=True, now=clock.now)
+    sms = kit.FakeSms(per_call=1)
+    sender(db, settings.__class__(**{**settings.__dict__, "sender_batch": 1}), clock, sms).round()
+    assert list(sms.sent) == urgent  # one per batch: the urgent one first
+    sender(db, settings, clock, sms).round()
+    assert set(sms.sent) == {*urgent, *loose}  # the paused notice's messages wait
+
+
+def test_a_temporary_failure_is_retried_with_backoff_then_the_next_channels(db, settings, clock, kit) -> None:
+    notice = kit.add_notice(db, channels_=("sms", "in_app"))
+    [id_] = kit.add_messages(db, notice, 1)
+    sms = kit.FakeSms("reject")
+    worker = sender(db, settings, clock, sms)
+    waits = []
+    for _ in range(settings.max_attempts):
+        worker.round()
+        [row] = [r for r in kit.states_of(db, notice["id"]) if r["id"] == id_]
+        if row["state"] == "queued":
+            waits.append((row["next_attempt_at"] - clock.now).total_seconds())
+            worker.round()  # not due yet: not taken
+            assert sms.calls == len(waits)
+            clock.now = row["next_attempt_at"]
+    base = settings.retry_backoff_seconds
+    assert waits == [base * 2 ** n for n in range(settings.max_attempts - 1)]
+    assert (row["state"], row["attempts"], row["failure_code"]) == ("failed", settings.max_attempts, "isp.SYSTEM_ERROR")
+    worker.round()  # the fallback: in-app (the notice names no e-mail)
+    rows = kit.states_of(db, notice["id"])
+    [inbox] = [r for r in rows if r["fallback_of"] == id_]
+    assert (inbox["channel"], inbox["state"], inbox["address"]) == ("in_app", "delivered", None)
+
+
+def test_a_bad_number_falls_back_to_email_then_in_app(db, settings, clock, kit) -> None:
+    notice = kit.add_notice(db)
+    [id_] = kit.add_messages(db, notice, 1)
+
+    class Bounce:  # an e-mail provider that refuses the address for good
+        provider, channel = "bounce", "email"
+        plan = kit.FakeSms.plan
+        per_call = 10
+
+        def send(self, call_id, outgoing):  # noqa: ANN001, ANN201
+            return kit.FakeSms("refuse").send(call_id, outgoing)
+
+    worker = sender(db, settings, clock, kit.FakeSms("refuse"), email=Bounce())
+    worker.round()  # SMS refused → e-mail queued, and sent in the same round (refused too) → in-app queued
+    worker.round()
+    rows = {r["channel"]: r for r in kit.states_of(db, notice["id"])}
+    assert (rows["sms"]["state"], rows["sms"]["attempts"]) == ("failed", 1)
+    assert (rows["email"]["state"], rows["email"]["address"], rows["email"]["fallback_of"]) == (
+        "failed", "owner0@example.com", id_)
+    assert (rows["in_app"]["state"], rows["in_app"]["fallback_of"]) == ("delivered", rows["email"]["id"])
+
+
+def test_throttled_messages_wait_without_counting_an_attempt(db, settings, clock, kit) -> None:
+    notice = kit.add_notice(db)
+    kit.add_messages(db, notice, 3)
+    worker = sender(db, settings, clock, kit.FakeSms("throttle"))
+    worker.round()
+    rows = kit.states_of(db, notice["id"])
+    assert {(r["state"], r["attempts"]) for r in rows} == {("queued", 0)}
+    assert {(r["next_attempt_at"] - clock.now).total_seconds() for r in rows} == {5.0}
+    clock.advance(5)
+    accepting = kit.FakeSms()
+    sender(db, settings, clock, accepting).round()
+    assert {(r["state"], r["attempts"]) for r in kit.states_of(db, notice["id"])} == {("sent", 1)}
+
+
+@pytest.mark.parametrize("found", [True, False])
+def test_an_unknown_outcome_is_settled_by_find_sent_before_anything_is_resent(db, settings, clock, kit,
+                                                                            found: bool) -> None:
+    notice = kit.add_notice(db)
+    ids = kit.add_messages(db, notice, 4)
+    sms = kit.FakeSms("lose")
+    worker = sender(db, settings, clock, sms)
+    worker.round()
+    assert {r["state"] for r in kit.states_of(db, notice["id"])} == {"sending"}
+    with db.connect() as conn:
+        assert conn.execute(select(provider_calls.c.state)).scalars().all() == ["unknown"]
+    if not found:
+        sms.known.clear()  # the provider never got it after all
+    sms.mode = "accept"
+    clock.advance(1)
+    worker.round()  # settles the call; what was not found is queued again, and sent in this round
+    assert sms.sent == Counter({id_: 1 if found else 2 for id_ in ids})
+    rows = kit.states_of(db, notice["id"])
+    assert {r["state"] for r in rows} == {"sent"}
+    assert [s for s, _ in kit.history_of(db, ids[0])] == (
+        ["sending", "sent"] if found else ["sending", "queued", "sending", "sent"])
+
+
+def test_the_calls_of_a_dead_sender_are_settled_after_their_lease(db, settings, clock, kit) -> None:
+    from sqlalchemy.orm import Session
+
+    from notify.sending import calls, claim
+
+    notice = kit.add_notice(db)
+    ids = kit.add_messages(db, notice, 6)
+    sms = kit.FakeSms(per_call=3)
+    with Session(db) as session, session.begin():  # a sender records two calls, makes one, and dies
+        recorded = calls.record(session, sms, claim.due(session, clock.now, "sms", 10), clock.now, "dead:1",
+                                settings.sender_lease_seconds)
+    sms.send(recorded[0].id, recorded[0].messages)
+    worker = sender(db, settings, clock, sms)
+    assert worker.round().calls == 0  # within the lease: nobody touches them
+    clock.advance(settings.sender_lease_seconds + 1)
+    worker.round()
+    assert sms.sent == Counter(dict.fromkeys(ids, 1))  # the made call found, the other made now
+    assert {r["state"] for r in kit.states_of(db, notice["id"])} == {"sent"}
+
+
+def test_a_stopped_sender_puts_back_the_calls_it_has_not_made(db, settings, clock, kit) -> None:
+    import threading
+
+    notice = kit.add_notice(db)
+    kit.add_messages(db, notice, 4)
+    stop = threading.Event()
+
+    class StopsAfterOne(kit.FakeSms):
+        def send(self, call_id, outgoing):  # noqa: ANN001, ANN201
+            stop.set()  # SIGTERM arrives during the first call
+            return super().send(call_id, outgoing)
+
+    sms = StopsAfterOne(per_call=1)
+    sender(db, settings, clock, sms).round(stop)
+    rows = kit.states_of(db, notice["id"])
+    assert sorted(r["state"] for r in rows) == ["queued", "queued", "queued", "sent"]
+    with db.connect() as conn:
+        assert sorted(conn.execute(select(provider_calls.c.state)).scalars()) == ["accepted", *["released"] * 3]
+        queued = select(messages.c.call_id).where(messages.c.state == "queued")
+        assert conn.execute(queued).scalars().all() == [None] * 3
