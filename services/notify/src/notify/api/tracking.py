@@ -67,7 +67,8 @@ def export_recipients(args: dict[str, Any], notice_id: UUID) -> Any:
     else:
         data, mimetype = exports.recipients_csv(rows, lang, zone), exports.CSV
     return Response(data, mimetype=mimetype, headers={
-        "Content-Disposition": f'attachment; filename="{name}.{args["format"]}"', "X-Content-Type-Options": "nosniff"})
+        "Content-Disposition": f'attachment; filename="{name}.{args["format"]}"',
+        "X-Content-Type-Options": "nosniff"})
 
 
 def _notice_and_zone(session: Any, notice_id: UUID) -> tuple[dict[str, Any], ZoneInfo]:
@@ -79,7 +80,8 @@ def _notice_and_zone(session: Any, notice_id: UUID) -> tuple[dict[str, Any], Zon
 
 @blp.route("/<uuid:notice_id>/recipients/<uuid:recipient_id>", methods=["GET"])
 @blp.response(200, s.RecipientSchema)
-@blp.alt_response(404, description="No such notice (or not the caller's), or no such recipient of it", **_PROBLEM)
+@blp.doc(responses={"404": {"description": "No such notice (or not the caller's), or no such recipient of it",
+                            **_PROBLEM}})
 @blp.allow(DESK)
 def notice_recipient(notice_id: UUID, recipient_id: UUID) -> Any:
     """One recipient: every message over every channel, each with its whole history"""
@@ -98,8 +100,8 @@ def notice_by_person(notice_id: UUID, person_id: UUID) -> Any:
 @blp.route("/<uuid:notice_id>/resend", methods=["POST"])
 @blp.arguments(s.ResendSchema())
 @blp.response(201, s.ResentSchema)
-@blp.alt_response(409, description="The notice was cancelled", **_PROBLEM)
-@blp.alt_response(422, description="No not-reached recipient has an address for the channel", **_PROBLEM)
+@blp.doc(responses={"409": {"description": "The notice was cancelled", **_PROBLEM},
+                    "422": {"description": "No not-reached recipient has an address for the channel", **_PROBLEM}})
 @blp.allow(DESK)
 def resend_notice(data: dict[str, Any], notice_id: UUID) -> Any:
     """Send again to the not-reached recipients over another channel (e.g. e-mail after a failed SMS)"""
