@@ -8,3 +8,8 @@ BLUEPRINTS: list = []
 from notify.api import estate_settings, notices, opt_outs, templates  # noqa: E402
 
 BLUEPRINTS += [templates.blp, notices.blp, estate_settings.blp, opt_outs.blp]
+
+# Delivery tracking, the in-app inbox, webhook endpoints (the tracking branch).
+from notify.api import inbox, tracking, webhooks  # noqa: E402
+
+BLUEPRINTS += [tracking.blp, inbox.blp, webhooks.blp]

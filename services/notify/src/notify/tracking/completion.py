@@ -1,0 +1,107 @@
+"""A sending notice whose messages are all final becomes ``sent``: the sender calls
+:func:`complete_finished` every round.
+
+The notice is closed by one conditional update (``status = 'sending' AND version = <read>``), so
+of two senders running it at once exactly one closes it and records the events; a notice changed
+meanwhile (a resend queued new messages, a pause) keeps its status until a later round. The
+events go to the outbox in the caller's transaction, which the caller commits:
+
+* ``notify.notice.completed.v1`` with the totals;
+* ``notify.recipient.unreached.v1`` for each recipient no channel reached (every message failed,
+  or no contact point at all), so the call centre phones them (opted-out recipients are not
+  chased). A notice completed again after a resend names only the recipients resent to.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm import Session
+
+from notify.domain import notices as statuses
+from notify.events import NOTICE_COMPLETED, RECIPIENT_UNREACHED
+from notify.tables import messages, notices, outbox, recipients
+from notify.tracking import views
+from notify.tracking.outcomes import OPEN_STATES, UNREACHED, outcome_of, per_recipient
+from servicekit.envelope import CloudEvent
+
+SOURCE = "/estatedesk/notify"
+NO_CONTACT = "no_contact"
+
+
+def complete_finished(session: Session, now: datetime) -> int:
+    """Close every sending notice none of whose messages is still queued, sending or sent;
+    returns how many this call closed. Nothing is committed: the caller's transaction holds it."""
+    still_open = (select(messages.c.id)
+                  .where(messages.c.notice_id == notices.c.id, messages.c.state.in_(OPEN_STATES)).exists())
+    candidates = session.execute(select(notices).where(notices.c.status == statuses.SENDING, ~still_open)
+                                 .order_by(notices.c.id)).mappings().all()
+    closed = 0
+    for notice in candidates:
+        done = session.execute(update(notices)
+                               .where(notices.c.id == notice["id"], notices.c.status == statuses.SENDING,
+                                      notices.c.version == notice["version"])
+                               .values(status=statuses.SENT, finished_at=now, version=notice["version"] + 1))
+        if done.rowcount != 1:
+            continue  # another caller closed it, or it changed since it was read
+        events = [_completed(session, dict(notice), now)]
+        events += [_unreached(notice, r, now) for r in _unreached_recipients(session, notice)]
+        outbox.add_many(session, events)
+        closed += 1
+    return closed
+
+
+def _completed(session: Session, notice: dict[str, Any], now: datetime) -> CloudEvent:
+    counted = views.totals(session, notice["id"])
+    data = {"notice_id": str(notice["id"]), "estate_id": str(notice["estate_id"]), "title": notice["title"],
+            "purpose": notice["purpose"], "status": statuses.SENT, "series_id": _str(notice["series_id"]),
+            "started_at": _time(notice["started_at"]), "finished_at": _time(now), "version": notice["version"] + 1,
+            "totals": {"messages": counted["messages"], "by_channel": counted["by_channel"],
+                       "recipients": counted["recipients"]}}
+    return CloudEvent(type=NOTICE_COMPLETED, source=SOURCE, subject=str(notice["id"]), data=data, time=now)
+
+
+def _unreached_recipients(session: Session, notice: Any) -> list[dict[str, Any]]:
+    """Recipients not reached, not opted out; after a resend, only those resent to."""
+    agg = per_recipient(notice["id"])
+    statement = (select(recipients, outcome_of(agg).label("outcome"))
+                 .select_from(recipients.outerjoin(agg, agg.c.recipient_id == recipients.c.id))
+                 .where(recipients.c.notice_id == notice["id"],
+                        or_(and_(recipients.c.excluded.is_(None), outcome_of(agg) == UNREACHED),
+                            recipients.c.excluded == NO_CONTACT))
+                 .order_by(recipients.c.id))
+    if notice["finished_at"] is not None:
+        resent = select(messages.c.recipient_id).where(messages.c.notice_id == notice["id"],
+                                                       messages.c.queued_at > notice["finished_at"])
+        statement = statement.where(recipients.c.id.in_(resent))
+    found = [dict(r) for r in session.execute(statement).mappings()]
+    failures: dict[UUID, list[dict[str, Any]]] = {r["id"]: [] for r in found}
+    if found:
+        failed = (select(messages).where(messages.c.notice_id == notice["id"], messages.c.state == "failed")
+                  .order_by(messages.c.queued_at, messages.c.id))
+        for message in session.execute(failed).mappings():
+            if message["recipient_id"] in failures:
+                failures[message["recipient_id"]].append(
+                    {"message_id": str(message["id"]), "channel": message["channel"], "code": message["failure_code"],
+                     "reason": message["failure_reason"], "at": _time(message["updated_at"])})
+    return [{**r, "failures": failures[r["id"]]} for r in found]
+
+
+def _unreached(notice: Any, recipient: dict[str, Any], now: datetime) -> CloudEvent:
+    data = {"notice_id": str(notice["id"]), "estate_id": str(notice["estate_id"]), "title": notice["title"],
+            "recipient_id": str(recipient["id"]), "person_id": _str(recipient["person_id"]),
+            "unit_id": _str(recipient["unit_id"]), "unit_label": recipient["unit_label"], "name": recipient["name"],
+            "language": recipient["language"], "reason": NO_CONTACT if recipient["excluded"] else "failed",
+            "failures": recipient["failures"]}
+    return CloudEvent(type=RECIPIENT_UNREACHED, source=SOURCE, subject=str(recipient["id"]), data=data, time=now)
+
+
+def _str(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _time(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()

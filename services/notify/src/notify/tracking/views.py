@@ -1,0 +1,217 @@
+"""The read side of delivery tracking: a notice's live totals, its recipients with their messages,
+one recipient's whole history, and "did person X get notice Y" in one answer.
+
+Everything is counted in SQL from the messages of one notice (the ``(notice_id, state)`` index),
+so the totals are right while the notice is still sending. The caller's estate scope is checked
+before (the notice id is scoped by ``notify.api.access``); these queries take the notice as given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from notify.domain import messages as states
+from notify.tables import message_history, messages, notices, recipients, units
+from notify.tracking.outcomes import (
+    EXCLUDED,
+    OUTCOMES,
+    PENDING,
+    REACHED,
+    UNREACHED,
+    outcome_filter,
+    outcome_of,
+    per_recipient,
+)
+from servicekit.errors import NotFound
+from servicekit.paging import page_of
+
+MESSAGE_COLUMNS = (
+    messages.c.id, messages.c.recipient_id, messages.c.channel, messages.c.address, messages.c.state,
+    messages.c.attempts, messages.c.provider, messages.c.provider_ref, messages.c.failure_code,
+    messages.c.failure_reason, messages.c.fallback_of, messages.c.queued_at, messages.c.sent_at,
+    messages.c.delivered_at, messages.c.read_at, messages.c.updated_at,
+)
+RECIPIENT_COLUMNS = (
+    recipients.c.id, recipients.c.notice_id, recipients.c.person_id, recipients.c.unit_id, recipients.c.name,
+    recipients.c.unit_label, recipients.c.language, recipients.c.mobile, recipients.c.email, recipients.c.excluded,
+)
+
+
+def _notice(session: Session, notice_id: UUID) -> dict[str, Any]:
+    row = session.execute(select(notices.c.id, notices.c.estate_id, notices.c.title, notices.c.status,
+                                 notices.c.started_at, notices.c.finished_at)
+                          .where(notices.c.id == notice_id)).mappings().first()
+    if row is None:
+        raise NotFound("no such notice")
+    return dict(row)
+
+
+def totals(session: Session, notice_id: UUID) -> dict[str, Any]:
+    """Messages by state and by channel and state, and recipients by outcome, counted now."""
+    notice = _notice(session, notice_id)
+    by_state = {state: 0 for state in states.STATES}
+    by_channel: dict[str, dict[str, int]] = {}
+    counted = session.execute(select(messages.c.channel, messages.c.state, func.count())
+                              .where(messages.c.notice_id == notice_id)
+                              .group_by(messages.c.channel, messages.c.state))
+    for channel, state, count in counted:
+        by_state[state] = by_state.get(state, 0) + count
+        row = by_channel.setdefault(channel, {s: 0 for s in states.STATES})
+        row[state] = row.get(state, 0) + count
+    for row in by_channel.values():
+        row["total"] = sum(row.values())
+    return {"notice_id": notice["id"], "status": notice["status"], "started_at": notice["started_at"],
+            "finished_at": notice["finished_at"], "messages": {**by_state, "total": sum(by_state.values())},
+            "by_channel": by_channel, "recipients": recipient_totals(session, notice_id)}
+
+
+def recipient_totals(session: Session, notice_id: UUID) -> dict[str, int]:
+    """Recipients: total, reached, not reached (pending + unreached), excluded (opted out, no contact)."""
+    agg = per_recipient(notice_id)
+    each = (select(outcome_of(agg).label("outcome"), recipients.c.excluded)
+            .select_from(recipients.outerjoin(agg, agg.c.recipient_id == recipients.c.id))
+            .where(recipients.c.notice_id == notice_id).subquery())
+    found = session.execute(select(each.c.outcome, each.c.excluded, func.count())
+                            .group_by(each.c.outcome, each.c.excluded)).all()
+    counts = {outcome: 0 for outcome in OUTCOMES}
+    excluded = {"opted_out": 0, "no_contact": 0}
+    for outcome, why, count in found:
+        counts[outcome] += count
+        if why:
+            excluded[why] = excluded.get(why, 0) + count
+    return {"total": sum(counts.values()), "reached": counts[REACHED],
+            "not_reached": counts[PENDING] + counts[UNREACHED], "pending": counts[PENDING],
+            "unreached": counts[UNREACHED], "excluded": counts[EXCLUDED], **excluded}
+
+
+def _recipient_query(notice_id: UUID, args: dict[str, Any]) -> Any:
+    agg = per_recipient(notice_id)
+    statement = (select(*RECIPIENT_COLUMNS, outcome_of(agg).label("outcome"))
+                 .select_from(recipients.outerjoin(agg, agg.c.recipient_id == recipients.c.id))
+                 .where(recipients.c.notice_id == notice_id))
+    if args.get("outcome"):
+        statement = statement.where(outcome_filter(agg, args["outcome"]))
+    if args.get("state") or args.get("channel"):
+        having = select(messages.c.recipient_id).where(messages.c.notice_id == notice_id)
+        if args.get("state"):
+            having = having.where(messages.c.state == args["state"])
+        if args.get("channel"):
+            having = having.where(messages.c.channel == args["channel"])
+        statement = statement.where(recipients.c.id.in_(having))
+    if args.get("building_id"):
+        statement = statement.where(recipients.c.unit_id.in_(
+            select(units.c.id).where(units.c.building_id == args["building_id"])))
+    if args.get("unit_id"):
+        statement = statement.where(recipients.c.unit_id == args["unit_id"])
+    if args.get("q"):
+        pattern = f"%{args['q']}%"
+        statement = statement.where(or_(recipients.c.name.ilike(pattern), recipients.c.unit_label.ilike(pattern)))
+    return statement.order_by(func.coalesce(recipients.c.unit_label, ""), recipients.c.name, recipients.c.id)
+
+
+def recipient_page(session: Session, notice_id: UUID, args: dict[str, Any]) -> dict[str, Any]:
+    """One page of a notice's recipients, filtered, each with their messages over every channel."""
+    _notice(session, notice_id)
+    page = page_of(session, _recipient_query(notice_id, args), args)
+    _attach_messages(session, notice_id, page["items"])
+    return page
+
+
+def recipient_rows(session: Session, notice_id: UUID, args: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every recipient the filters keep, with their messages (for exports)."""
+    _notice(session, notice_id)
+    rows = [dict(r) for r in session.execute(_recipient_query(notice_id, args)).mappings()]
+    _attach_messages(session, notice_id, rows)
+    return rows
+
+
+def _attach_messages(session: Session, notice_id: UUID, items: list[dict[str, Any]], *,
+                     history: bool = False) -> None:
+    by_recipient: dict[Any, list[dict[str, Any]]] = {item["id"]: [] for item in items}
+    for chunk in _chunks(list(by_recipient), 500):
+        found = session.execute(select(*MESSAGE_COLUMNS)
+                                .where(messages.c.notice_id == notice_id, messages.c.recipient_id.in_(chunk))
+                                .order_by(messages.c.queued_at, messages.c.id)).mappings()
+        for message in found:
+            by_recipient[message["recipient_id"]].append(dict(message))
+    if history:
+        _attach_history(session, [m for ms in by_recipient.values() for m in ms])
+    for item in items:
+        item["messages"] = by_recipient[item["id"]]
+        item.update(_reach(item["messages"]))
+
+
+def _attach_history(session: Session, found: list[dict[str, Any]]) -> None:
+    rows: dict[Any, list[dict[str, Any]]] = {m["id"]: [] for m in found}
+    for chunk in _chunks(list(rows), 500):
+        statement = (select(message_history).where(message_history.c.message_id.in_(chunk))
+                     .order_by(message_history.c.at, message_history.c.id))
+        for entry in session.execute(statement).mappings():
+            rows[entry["message_id"]].append(dict(entry))
+    for message in found:
+        message["history"] = rows[message["id"]]
+
+
+def _reach(found: list[dict[str, Any]]) -> dict[str, Any]:
+    """Over which channel and when a recipient was first reached (None, None when not)."""
+    reaching = [m for m in found if m["state"] in states.REACHED]
+    if not reaching:
+        return {"reached_over": None, "reached_at": None}
+    first = min(reaching, key=lambda m: m["delivered_at"] or m["read_at"] or m["updated_at"])
+    return {"reached_over": first["channel"], "reached_at": first["delivered_at"] or first["read_at"]}
+
+
+def _chunks(values: list[Any], size: int) -> Iterable[list[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def _recipients_where(session: Session, notice_id: UUID, *conditions: Any) -> list[dict[str, Any]]:
+    agg = per_recipient(notice_id)
+    statement = (select(*RECIPIENT_COLUMNS, outcome_of(agg).label("outcome"))
+                 .select_from(recipients.outerjoin(agg, agg.c.recipient_id == recipients.c.id))
+                 .where(recipients.c.notice_id == notice_id, *conditions)
+                 .order_by(func.coalesce(recipients.c.unit_label, ""), recipients.c.id))
+    rows = [dict(r) for r in session.execute(statement).mappings()]
+    _attach_messages(session, notice_id, rows, history=True)
+    return rows
+
+
+def recipient(session: Session, notice_id: UUID, recipient_id: UUID) -> dict[str, Any]:
+    """One recipient of a notice with every message and each message's whole history."""
+    _notice(session, notice_id)
+    found = _recipients_where(session, notice_id, recipients.c.id == recipient_id)
+    if not found:
+        raise NotFound("no such recipient of this notice")
+    return found[0]
+
+
+def by_person(session: Session, notice_id: UUID, person_id: UUID) -> dict[str, Any]:
+    """Did this person get this notice: reached or not, over which channel, when, every attempt.
+
+    A person can be a recipient more than once (one household per unit they live in); they are
+    reached when any of their households was. A person not in the audience is answered as such.
+    """
+    _notice(session, notice_id)
+    households = _recipients_where(session, notice_id, recipients.c.person_id == person_id)
+    reached = [h for h in households if h["outcome"] == REACHED]
+    first = min(reached, key=lambda h: h["reached_at"] or h["messages"][0]["updated_at"]) if reached else None
+    if not households:
+        outcome = None
+    elif reached:
+        outcome = REACHED
+    elif any(h["outcome"] == PENDING for h in households):
+        outcome = PENDING
+    elif all(h["outcome"] == EXCLUDED for h in households):
+        outcome = EXCLUDED
+    else:
+        outcome = UNREACHED
+    return {"notice_id": notice_id, "person_id": person_id, "in_audience": bool(households),
+            "reached": bool(reached), "outcome": outcome,
+            "reached_over": first["reached_over"] if first else None,
+            "reached_at": first["reached_at"] if first else None, "recipients": households}

@@ -1,0 +1,119 @@
+"""complete_finished: a sending notice whose messages are all final becomes sent, once, with the
+completed event (its totals) and an unreached event for each household no channel reached."""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import timedelta
+
+import pytest
+from jsonschema import Draft202012Validator, FormatChecker
+from sqlalchemy import select, text, update
+from sqlalchemy.orm import Session
+
+from notify.service import SERVICE
+from notify.tables import messages, notices, outbox
+from notify.tracking.completion import complete_finished
+from servicekit.testing import wait_for
+
+from .conftest import T0
+
+NOW = T0 + timedelta(minutes=10)
+
+
+def events(engine, type_: str) -> list[dict]:
+    with engine.connect() as conn:
+        rows = conn.execute(select(outbox.table.c.body).where(outbox.table.c.event_type == type_)
+                            .order_by(outbox.table.c.seq)).scalars()
+        return [json.loads(body)["data"] for body in rows]
+
+
+def complete(engine) -> int:
+    with Session(engine) as session:
+        closed = complete_finished(session, NOW)
+        session.commit()
+    return closed
+
+
+def status(engine, notice_id) -> str:
+    with engine.connect() as conn:
+        return conn.execute(select(notices.c.status).where(notices.c.id == notice_id)).scalar_one()
+
+
+def settle(engine, message_id, state: str = "failed") -> None:
+    with engine.begin() as conn:
+        conn.execute(update(messages).where(messages.c.id == message_id).values(state=state))
+
+
+def test_a_notice_completes_when_its_last_message_is_final(db, fee_notice) -> None:
+    f = fee_notice
+    assert complete(db) == 1  # estate B's notice: its one message delivered
+    assert status(db, f["notice"]) == "sending"  # 钱's SMS is still queued
+    settle(db, f["m"]["钱"])
+    assert complete(db) == 1
+    assert complete(db) == 0
+    with db.connect() as conn:
+        finished = conn.execute(select(notices.c.finished_at, notices.c.version)
+                                .where(notices.c.id == f["notice"])).one()
+    assert finished.finished_at == NOW and finished.version == 2
+    completed = [e for e in events(db, "notify.notice.completed.v1") if e["notice_id"] == str(f["notice"])]
+    assert len(completed) == 1
+    assert completed[0]["totals"]["recipients"] == {"total": 6, "reached": 2, "not_reached": 3, "pending": 0,
+                                                    "unreached": 3, "excluded": 1, "opted_out": 0, "no_contact": 1}
+    assert completed[0]["totals"]["messages"]["failed"] == 4
+    unreached = {e["name"]: e for e in events(db, "notify.recipient.unreached.v1")}
+    assert set(unreached) == {"张", "赵", "钱", "孙"}
+    assert unreached["孙"]["reason"] == "no_contact" and unreached["孙"]["failures"] == []
+    zhang = unreached["张"]
+    assert (zhang["reason"], zhang["person_id"], zhang["unit_id"], zhang["unit_label"]) == (
+        "failed", str(f["people"]["张"]), str(f["units"][3]), "2栋 3-101")
+    assert [(x["channel"], x["code"]) for x in zhang["failures"]] == [("sms", "isv.MOBILE_NUMBER_ILLEGAL")]
+    assert "mobile" not in zhang
+
+
+def test_paused_and_scheduled_notices_are_not_completed(db, world) -> None:
+    a = world.estate()
+    paused, scheduled = world.notice(a, "paused"), world.notice(a, "scheduled")
+    assert complete(db) == 0
+    assert (status(db, paused), status(db, scheduled)) == ("paused", "scheduled")
+
+
+def test_the_events_match_their_contracts(db, fee_notice) -> None:
+    settle(db, fee_notice["m"]["钱"])
+    complete(db)
+    for type_ in ("notify.notice.completed.v1", "notify.recipient.unreached.v1"):
+        schema = json.loads((SERVICE.contracts / "events" / f"{type_}.json").read_text(encoding="utf-8"))
+        Draft202012Validator.check_schema(schema)
+        check = Draft202012Validator(schema, format_checker=FormatChecker())
+        for example in schema["examples"]:
+            check.validate(example)
+        written = events(db, type_)
+        assert written, type_
+        for data in written:
+            check.validate(data)
+
+
+@pytest.mark.postgres_only
+def test_two_callers_at_once_complete_a_notice_once(db, fee_notice) -> None:
+    """The first caller has closed the notice and not committed; the second's update waits on the
+    row, then finds it sent: it closes nothing and records no event."""
+    f = fee_notice
+    settle(db, f["m"]["钱"])
+    answers: list[int] = []
+    with Session(db) as first:
+        assert complete_finished(first, NOW) == 2  # both notices, not committed yet
+        second = threading.Thread(target=lambda: answers.append(complete(db)))
+        second.start()
+
+        def second_waits() -> bool:
+            with db.connect() as conn:
+                return conn.execute(text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                                         "AND datname = current_database()")).scalar_one() > 0
+
+        wait_for(second_waits, "the second caller waiting on the notice's row")
+        first.commit()
+        second.join()
+    assert answers == [0]
+    assert len(events(db, "notify.notice.completed.v1")) == 2
+    assert len(events(db, "notify.recipient.unreached.v1")) == 4

@@ -1,0 +1,108 @@
+"""Totals while a notice sends, the not-reached list and its filters, one recipient's history, and
+"did person X get notice Y", scoped to the caller's estates and masked."""
+
+from __future__ import annotations
+
+import uuid
+
+URL = "/api/v1/notices"
+
+
+def test_totals_are_live_while_some_messages_are_still_queued(client, auth, fee_notice, world) -> None:
+    f = fee_notice
+    world.message(f["r"]["钱"], "email", "sending")
+    answer = client.get(f"{URL}/{f['notice']}/totals", headers=auth("service_desk_agent", [f["a"]]))
+    assert answer.status_code == 200, answer.json
+    totals = answer.json
+    assert totals["status"] == "sending"
+    assert totals["messages"] == {"queued": 1, "sending": 1, "sent": 0, "delivered": 2, "failed": 3, "read": 0,
+                                  "cancelled": 0, "total": 7}
+    assert totals["by_channel"]["sms"]["failed"] == 3 and totals["by_channel"]["sms"]["total"] == 5
+    assert totals["by_channel"]["email"] == {"queued": 0, "sending": 1, "sent": 0, "delivered": 1, "failed": 0,
+                                             "read": 0, "cancelled": 0, "total": 2}
+    assert totals["recipients"] == {"total": 6, "reached": 2, "not_reached": 3, "pending": 1, "unreached": 2,
+                                    "excluded": 1, "opted_out": 0, "no_contact": 1}
+
+
+def test_the_not_reached_list_with_each_ones_messages(client, auth, fee_notice) -> None:
+    f = fee_notice
+    desk = auth("service_desk_agent", [f["a"]])
+    page = client.get(f"{URL}/{f['notice']}/recipients", query_string={"outcome": "not_reached"}, headers=desk).json
+    assert [r["name"] for r in page["items"]] == ["张", "赵", "钱"]
+    assert page["has_more"] is False
+    zhang = page["items"][0]
+    assert zhang["outcome"] == "unreached" and zhang["mobile"] == "138****0003"
+    assert zhang["email"] == "139****0003@139.com"
+    assert [(m["channel"], m["state"], m["failure_code"]) for m in zhang["messages"]] == [
+        ("sms", "failed", "isv.MOBILE_NUMBER_ILLEGAL")]
+    assert zhang["messages"][0]["address"] == "138****0003"
+    unreached = client.get(f"{URL}/{f['notice']}/recipients", query_string={"outcome": "unreached"}, headers=desk)
+    assert [r["name"] for r in unreached.json["items"]] == ["张", "赵"]
+    revealed = client.get(f"{URL}/{f['notice']}/recipients", query_string={"outcome": "unreached"},
+                          headers=auth("service_desk_agent", [f["a"]], ["pii:reveal"])).json
+    assert revealed["items"][0]["mobile"] == "13800000003"
+
+
+def test_the_list_filters_and_pages(client, auth, fee_notice) -> None:
+    f = fee_notice
+    desk = auth("estate_manager", [f["a"]])
+
+    def names(**query) -> list[str]:
+        answer = client.get(f"{URL}/{f['notice']}/recipients", query_string=query, headers=desk)
+        assert answer.status_code == 200, answer.json
+        return [r["name"] for r in answer.json["items"]]
+
+    assert names() == ["王", "李", "张", "赵", "钱", "孙"]
+    assert names(outcome="reached") == ["王", "李"]
+    assert names(outcome="excluded") == ["孙"]
+    assert names(channel="email") == ["李"]
+    assert names(state="failed") == ["李", "张", "赵"]
+    assert names(state="delivered", channel="sms") == ["王"]
+    assert names(building_id=str(f["b2"])) == ["张", "赵", "钱", "孙"]
+    assert names(unit_id=str(f["units"][4])) == ["赵"]
+    assert names(q="赵") == ["赵"] and names(q="2栋 6") == ["孙"]
+    first = client.get(f"{URL}/{f['notice']}/recipients", query_string={"page_size": 2}, headers=desk).json
+    assert [r["name"] for r in first["items"]] == ["王", "李"] and first["has_more"] is True
+    assert client.get(f"{URL}/{f['notice']}/recipients", query_string={"outcome": "lost"},
+                      headers=desk).status_code == 422
+
+
+def test_one_recipients_history(client, auth, fee_notice) -> None:
+    f = fee_notice
+    answer = client.get(f"{URL}/{f['notice']}/recipients/{f['r']['李']}", headers=auth()).json
+    assert answer["outcome"] == "reached" and answer["reached_over"] == "email"
+    sms, email = answer["messages"]
+    assert [h["state"] for h in sms["history"]] == ["queued", "failed"]
+    assert email["fallback_of"] == str(f["m"]["李sms"])
+    missing = client.get(f"{URL}/{f['notice']}/recipients/{uuid.uuid4()}", headers=auth())
+    assert missing.status_code == 404
+
+
+def test_did_person_x_get_notice_y(client, auth, fee_notice, world) -> None:
+    f = fee_notice
+    desk = auth("service_desk_agent", [f["a"]])
+
+    def ask(person) -> dict:
+        answer = client.get(f"{URL}/{f['notice']}/recipients/by-person/{person}", headers=desk)
+        assert answer.status_code == 200, answer.json
+        return answer.json
+
+    li = ask(f["people"]["李"])
+    assert (li["in_audience"], li["reached"], li["outcome"], li["reached_over"]) == (True, True, "reached", "email")
+    assert li["reached_at"].startswith("2026-12-01T01:01:05")
+    assert [m["channel"] for m in li["recipients"][0]["messages"]] == ["sms", "email"]
+    assert li["recipients"][0]["messages"][0]["history"][-1]["code"] == "isv.MOBILE_NUMBER_ILLEGAL"
+    zhao = ask(f["people"]["赵"])
+    assert (zhao["in_audience"], zhao["reached"], zhao["outcome"], zhao["reached_over"]) == (
+        True, False, "unreached", None)
+    stranger = ask(world.person(f["a"], "吴"))
+    assert (stranger["in_audience"], stranger["reached"], stranger["recipients"]) == (False, False, [])
+
+
+def test_another_estates_notice_is_404(client, auth, fee_notice) -> None:
+    f = fee_notice
+    desk = auth("service_desk_agent", [f["a"]])
+    for path in ("totals", "recipients", f"recipients/by-person/{f['people']['王']}", "recipients/export"):
+        assert client.get(f"{URL}/{f['other']}/{path}", headers=desk).status_code == 404, path
+    assert client.get(f"{URL}/{uuid.uuid4()}/totals", headers=desk).status_code == 404
+    assert client.get(f"{URL}/{f['notice']}/totals", headers=auth("owner", [f["a"]])).status_code == 403
