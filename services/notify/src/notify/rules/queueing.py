@@ -1,10 +1,12 @@
 """One queued message without a notice (a rule's or a one-off), written once.
 
-Each new message is ``queued`` with its history's first entry. Written once: a message of the same
-``source_event_id`` and ``rule_id`` to the same person or staff member over the same channel and
-address is looked for first (the table's unique key says the same, but its nullable columns —
-``person_id`` or ``staff_id`` is always null, ``address`` for in-app — make NULLs distinct there,
-so the look-up is what dedupes; the consumer's inbox already keeps an event from being applied twice).
+Each new message is ``queued`` with its history's first entry. Written once: a rule's message of
+the same ``source_event_id`` and ``rule_id`` to the same person or staff member is looked for first,
+whatever its channel and address (the copy may have changed the person's channel or number between
+two applications of one event); a one-off message (no rule) is one per channel. The table's unique
+key says nearly the same, but its nullable columns (``person_id`` or ``staff_id`` is always null,
+``address`` is null for in-app) make NULLs distinct there, so the look-up is what dedupes a replay;
+the consumer's inbox already keeps an event from being applied twice.
 """
 
 from __future__ import annotations
@@ -54,10 +56,11 @@ def _same(column: Any, value: Any) -> Any:
 
 def existing(session: Session, d: Draft) -> Mapping[str, Any] | None:
     m = messages.c
-    return session.execute(select(messages).where(
-        m.source_event_id == d.source_event_id, _same(m.rule_id, d.rule_id), m.channel == d.channel,
-        _same(m.address, d.address), _same(m.person_id, d.person_id), _same(m.staff_id, d.staff_id),
-    )).mappings().first()
+    statement = select(messages).where(m.source_event_id == d.source_event_id, _same(m.rule_id, d.rule_id),
+                                       _same(m.person_id, d.person_id), _same(m.staff_id, d.staff_id))
+    if d.rule_id is None:
+        statement = statement.where(m.channel == d.channel, _same(m.address, d.address))
+    return session.execute(statement.limit(1)).mappings().first()
 
 
 def queue(session: Session, d: Draft, now: datetime) -> tuple[dict[str, Any], bool]:

@@ -130,6 +130,20 @@ def test_the_same_event_applied_twice_makes_one_message(world):
     assert len(world.messages()) == 2
 
 
+def test_a_replay_after_the_copy_changed_still_makes_no_second_message(world, db):
+    from sqlalchemy import update
+
+    from notify.tables import people
+
+    _populate(world, "zh-CN")
+    event = cloud_event("tickets.ticket.acknowledged.v1", example("tickets.ticket.acknowledged.v1"))
+    [first] = world.apply(event)
+    with db.begin() as conn:
+        conn.execute(update(people).values(mobile="13700000000", email="new@example.com", preferred_channel="email"))
+    assert world.apply(event) == []
+    assert [m["id"] for m in world.messages()] == [first["id"]]
+
+
 def test_a_non_urgent_sms_waits_for_the_end_of_quiet_hours_an_urgent_one_does_not(world):
     from datetime import UTC, datetime
 
