@@ -17,3 +17,7 @@ TICKETS_EVENTS = (
 )
 
 RULE_HANDLERS: dict[str, Callable[[Session, CloudEvent], None]] = {}
+
+from notify.rules.answer import answer_event  # noqa: E402  (it uses TICKETS_EVENTS above)
+
+RULE_HANDLERS.update({event_type: answer_event for event_type in TICKETS_EVENTS})

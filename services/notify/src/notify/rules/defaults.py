@@ -1,0 +1,187 @@
+"""The built-in rules and templates: what notify sends when an estate and the operator configured nothing.
+
+**Which rules.** For an event type, an estate's own active rules if it has any; else the
+operator-wide ones (estate null); else these (see :mod:`notify.rules.matching`).
+
+==================================  ========================  ======================  =========  ======
+event                               audience                  template                channels   urgent
+==================================  ========================  ======================  =========  ======
+ticket acknowledged                 reporter                  ticket_acknowledged     S E A      no
+ticket dispatched                   reporter                  ticket_dispatched       S E A      no
+ticket dispatched                   assignee                  ticket_assigned         S          no
+ticket reassigned                   assignee                  ticket_assigned         S          no
+ticket arrived                      reporter                  ticket_arrived          S E A      no
+ticket resolved                     reporter                  ticket_resolved         S E A      no
+ticket escalated                    escalated_staff           ticket_escalated        S          yes
+sla warned                          assignee                  sla_warned              S          no
+sla breached                        named_staff_or_assignee   sla_breached            S          yes
+promise slipped                     assignee                  promise_slipped_staff   S          no
+promise slipped                     reporter                  promise_slipped_owner   S E A      no
+==================================  ========================  ======================  =========  ======
+
+(S sms, E email, A in_app; a person's preferred channel goes first, see
+:mod:`notify.rules.audiences`.) Opened, explained: nothing — an opened complaint is escalated to
+the supervisor by tickets itself, which arrives as ``escalated``.
+
+A built-in rule or template has no row: its id is the uuid5 of its name (``rule:<name>``,
+``template:<code>``), stable across processes and releases, so the messages' unique key
+(``source_event_id``, ``rule_id``, ...) dedupes them as it does a configured rule's. An estate's
+(or the operator's) template of the same code stands in for a built-in one.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from notify.domain.channels import EMAIL, IN_APP, SMS
+from notify.domain.purposes import SERVICE
+
+NAMESPACE = uuid.UUID("5b0f3c1e-8a52-4e8f-9d0c-6e1f2a3b4c5d")  # notify's built-ins; never change it
+
+PERSON_CHANNELS = (SMS, EMAIL, IN_APP)
+STAFF_CHANNELS = (SMS,)
+
+
+def built_in_id(kind: str, name: str) -> uuid.UUID:
+    return uuid.uuid5(NAMESPACE, f"{kind}:{name}")
+
+
+@dataclass(frozen=True)
+class Template:
+    """A template as rules and messages use it: a row of ``templates`` or a built-in one."""
+
+    id: uuid.UUID
+    code: str
+    purpose: str
+    texts: dict[str, dict[str, str]]
+    variables: tuple[str, ...]
+    sms_template_code: str | None = None
+    estate_id: uuid.UUID | None = None
+    built_in: bool = False
+
+    def text(self, language: str) -> tuple[str, dict[str, str]]:
+        """The language used and its texts: ``language``'s, else zh-CN, else en, else the first."""
+        for candidate in (language, "zh-CN", "en", *self.texts):
+            if candidate in self.texts:
+                return candidate, self.texts[candidate]
+        return language, {"subject": "", "body": ""}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule as matching returns it: a row of ``rules`` or a built-in one (``template_code`` set)."""
+
+    id: uuid.UUID
+    event_type: str
+    audience: str
+    channels: tuple[str, ...]
+    urgent: bool = False
+    estate_id: uuid.UUID | None = None
+    template_id: uuid.UUID | None = None
+    template_code: str | None = None
+    active: bool = True
+    name: str | None = None
+    built_in: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _template(code: str, zh: tuple[str, str], en: tuple[str, str], variables: tuple[str, ...],
+              sms_code: str) -> Template:
+    return Template(id=built_in_id("template", code), code=code, purpose=SERVICE, variables=variables,
+                    texts={"zh-CN": {"subject": zh[0], "body": zh[1]}, "en": {"subject": en[0], "body": en[1]}},
+                    sms_template_code=sms_code, built_in=True)
+
+
+_T = ("name", "ticket_number", "ticket_title")
+
+BUILT_IN_TEMPLATES: dict[str, Template] = {t.code: t for t in (
+    _template("ticket_acknowledged",
+              ("工单已受理", "${name}您好，您的工单${ticket_number}（${ticket_title}）已受理，我们会尽快处理。"),
+              ("Request received", "Dear ${name}, your request ${ticket_number} (${ticket_title}) has been "
+                                   "received; we will handle it shortly."), _T, "SMS_ED_TICKET_ACK"),
+    _template("ticket_dispatched",
+              ("工单已派工", "${name}您好，您的工单${ticket_number}（${ticket_title}）"
+                         "已派给工作人员，请保持电话畅通。"),
+              ("Request assigned", "Dear ${name}, your request ${ticket_number} (${ticket_title}) has been "
+                                   "given to our staff; they will contact you."), _T, "SMS_ED_TICKET_DISPATCHED"),
+    _template("ticket_arrived",
+              ("工作人员已到场", "${name}您好，工作人员已到达现场处理您的工单${ticket_number}（${ticket_title}）。"),
+              ("Staff on site", "Dear ${name}, our staff are on site for your request ${ticket_number} "
+                                "(${ticket_title})."), _T, "SMS_ED_TICKET_ARRIVED"),
+    _template("ticket_resolved",
+              ("工单已处理", "${name}您好，您的工单${ticket_number}（${ticket_title}）已处理完毕。${resolution}"),
+              ("Request resolved", "Dear ${name}, your request ${ticket_number} (${ticket_title}) has been "
+                                   "resolved. ${resolution}"), (*_T, "resolution"), "SMS_ED_TICKET_RESOLVED"),
+    _template("ticket_assigned",
+              ("新工单", "${name}，工单${ticket_number}（${ticket_title}）已派给您，请及时处理。"),
+              ("New ticket", "${name}, ticket ${ticket_number} (${ticket_title}) has been assigned to you; "
+                             "please handle it promptly."), _T, "SMS_ED_TICKET_ASSIGNED"),
+    _template("ticket_escalated",
+              ("工单升级", "${name}，工单${ticket_number}（${ticket_title}）已升级至您（${trigger}），请立即跟进。"),
+              ("Ticket escalated", "${name}, ticket ${ticket_number} (${ticket_title}) has been escalated to "
+                                   "you (${trigger}); please follow up now."), (*_T, "trigger"), "SMS_ED_ESCALATED"),
+    _template("sla_warned",
+              ("工单即将超时", "${name}，工单${ticket_number}（${ticket_title}）"
+                            "的${target}时限${due_at}即将到期，请抓紧处理。"),
+              ("Ticket due soon", "${name}, the ${target} target of ticket ${ticket_number} (${ticket_title}) "
+                                  "is due at ${due_at}; please hurry."), (*_T, "target", "due_at"),
+              "SMS_ED_SLA_WARNED"),
+    _template("sla_breached",
+              ("工单已超时", "${name}，工单${ticket_number}（${ticket_title}）"
+                         "的${target}时限${due_at}已超时，请立即处理。"),
+              ("Ticket overdue", "${name}, the ${target} target of ticket ${ticket_number} (${ticket_title}) "
+                                 "was due at ${due_at} and is missed; act now."), (*_T, "target", "due_at"),
+              "SMS_ED_SLA_BREACHED"),
+    _template("promise_slipped_staff",
+              ("承诺时间已过", "${name}，工单${ticket_number}（${ticket_title}）承诺的${promised_by}"
+                            "已过仍未解决，请尽快处理并再次联系业主。"),
+              ("Promise missed", "${name}, the date promised for ticket ${ticket_number} (${ticket_title}), "
+                                 "${promised_by}, has passed unresolved; please act and contact the owner again."),
+              (*_T, "promised_by"), "SMS_ED_PROMISE_STAFF"),
+    _template("promise_slipped_owner",
+              ("处理进度说明", "${name}您好，很抱歉，您的工单${ticket_number}（${ticket_title}）"
+                            "未能在承诺的${promised_by}前解决，我们会尽快与您联系说明新的时间。"),
+              ("About your request", "Dear ${name}, we are sorry: your request ${ticket_number} (${ticket_title}) "
+                                     "was not resolved by ${promised_by} as promised; we will contact you with a "
+                                     "new date soon."), (*_T, "promised_by"), "SMS_ED_PROMISE_OWNER"),
+    _template("login_code",
+              ("验证码", "您的验证码为${code}，请勿告诉他人。"),
+              ("Verification code", "Your verification code is ${code}. Do not share it with anyone."),
+              ("code",), "SMS_ED_LOGIN_CODE"),
+)}
+BUILT_IN_TEMPLATES_BY_ID = {t.id: t for t in BUILT_IN_TEMPLATES.values()}
+
+_TICKET, _SLA = "tickets.ticket.", "tickets.sla."
+
+
+def _rule(name: str, event: str, audience: str, template: str, channels: tuple[str, ...],
+          urgent: bool = False) -> Rule:
+    return Rule(id=built_in_id("rule", name), event_type=event, audience=audience, channels=channels,
+                urgent=urgent, template_code=template, template_id=BUILT_IN_TEMPLATES[template].id, name=name,
+                built_in=True)
+
+
+DEFAULT_RULES: tuple[Rule, ...] = (
+    _rule("acknowledged_to_reporter", f"{_TICKET}acknowledged.v1", "reporter", "ticket_acknowledged", PERSON_CHANNELS),
+    _rule("dispatched_to_reporter", f"{_TICKET}dispatched.v1", "reporter", "ticket_dispatched", PERSON_CHANNELS),
+    _rule("dispatched_to_assignee", f"{_TICKET}dispatched.v1", "assignee", "ticket_assigned", STAFF_CHANNELS),
+    _rule("reassigned_to_assignee", f"{_TICKET}reassigned.v1", "assignee", "ticket_assigned", STAFF_CHANNELS),
+    _rule("arrived_to_reporter", f"{_TICKET}arrived.v1", "reporter", "ticket_arrived", PERSON_CHANNELS),
+    _rule("resolved_to_reporter", f"{_TICKET}resolved.v1", "reporter", "ticket_resolved", PERSON_CHANNELS),
+    _rule("escalated_to_staff", f"{_TICKET}escalated.v1", "escalated_staff", "ticket_escalated", STAFF_CHANNELS,
+          urgent=True),
+    _rule("sla_warned_to_assignee", f"{_SLA}warned.v1", "assignee", "sla_warned", STAFF_CHANNELS),
+    _rule("sla_breached_to_staff", f"{_SLA}breached.v1", "named_staff_or_assignee", "sla_breached", STAFF_CHANNELS,
+          urgent=True),
+    _rule("promise_slipped_to_assignee", f"{_TICKET}promise_slipped.v1", "assignee", "promise_slipped_staff",
+          STAFF_CHANNELS),
+    _rule("promise_slipped_to_owner", f"{_TICKET}promise_slipped.v1", "reporter", "promise_slipped_owner",
+          PERSON_CHANNELS),
+)
+DEFAULT_RULES_BY_ID = {r.id: r for r in DEFAULT_RULES}
+
+
+def default_rules(event_type: str) -> list[Rule]:
+    return [r for r in DEFAULT_RULES if r.event_type == event_type]
