@@ -74,7 +74,8 @@ class Adapter(Protocol):
         an id of the caller's (Aliyun OutId) pass it, so receipts and queries can name it."""
         ...
 
-    def find_sent(self, call_id: UUID, messages: Sequence[Outgoing], started_at: datetime) -> dict[UUID, str | None] | None:
+    def find_sent(self, call_id: UUID, messages: Sequence[Outgoing],
+                  started_at: datetime) -> dict[UUID, str | None] | None:
         """After an unknown outcome: which of ``messages`` the provider has (message id -> provider
         ref); ``None`` when the provider cannot be asked (SMTP): then a resend may duplicate."""
         ...
