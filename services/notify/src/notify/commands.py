@@ -9,3 +9,19 @@ from __future__ import annotations
 from servicekit.service import Command
 
 COMMANDS: tuple[Command, ...] = ()
+
+
+def _sms_standin(_service: object, settings: object, args: object) -> int:
+    from notify.standins.sms_provider import run_command
+
+    return run_command(settings, args)
+
+
+def _sms_standin_arguments(parser: object) -> None:
+    from notify.standins.sms_provider import command_arguments
+
+    command_arguments(parser)
+
+
+COMMANDS += (Command("sms-standin", "serve the SMS provider stand-in (Aliyun's SMS API) for make run and tests",
+                     _sms_standin, _sms_standin_arguments),)

@@ -3,3 +3,8 @@
 from __future__ import annotations
 
 BLUEPRINTS: list = []
+
+# sms branch
+from notify.api import receipts  # noqa: E402
+
+BLUEPRINTS += [receipts.blp]
