@@ -9,6 +9,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from sqlalchemy import Engine, func, insert, select, update
 from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
@@ -192,3 +193,24 @@ def test_the_stand_in_s_receipts_reach_the_service_over_http(app, db, numbers, s
         assert len(conn.execute(select(receipts)).all()) == 120  # the duplicates changed nothing
         assert conn.execute(select(func.count()).select_from(message_history)).scalar() == 120
     assert {a for a, s in states.items() if s == "failed"} == {a for a in states if a.endswith("07")}
+
+
+@pytest.mark.postgres_only
+def test_a_receipt_while_the_sender_holds_the_message_is_applied_without_deadlock(client, db, wait_for) -> None:
+    call_id = uuid.uuid4()
+    first = _message(db, state="sending", provider_ref=None, call_id=call_id, address="13900000001")
+    second = _message(db, state="sending", provider_ref=None, call_id=call_id, address="13900000002")
+    answers: list[int] = []
+    with Session(db) as sender, sender.begin():  # the sender marks the call: both rows locked, not committed
+        sender.execute(update(messages).where(messages.c.id.in_([first, second]))
+                       .values(state="sent", provider_ref="BIZ-1"))
+        pushed = threading.Thread(target=lambda: answers.append(client.post(URL, json=[
+            _report(number="13900000002", out_id=str(call_id)), _report(number="13900000001", out_id=str(call_id)),
+        ]).status_code))
+        pushed.start()
+        assert wait_for(lambda: len(_receipts(db)) == 2)  # stored without waiting for the locked rows
+        apply_pending(sender, ["BIZ-1"], NOW)
+    pushed.join(timeout=30)
+    assert answers == [200]
+    assert {_row(db, first).state, _row(db, second).state} == {"delivered"}
+    assert all(r.applied_at is not None for r in _receipts(db))

@@ -19,7 +19,7 @@ from flask import Response, jsonify, request
 from flask.blueprints import BlueprintSetupState
 from flask_smorest import Blueprint
 
-from notify.sms.receipts import ALIYUN, MalformedReceipts, parse_aliyun, record
+from notify.sms.receipts import ALIYUN, MalformedReceipts, apply_stored, parse_aliyun, record
 from servicekit.guards import load_json
 from servicekit.web import problem
 from servicekit.webapp import current_settings, unit_of_work
@@ -91,7 +91,12 @@ def aliyun_receipts(token: str) -> Any:
         receipts = parse_aliyun(body)
     except MalformedReceipts as exc:
         return problem(400, "Bad Request", str(exc))
+    now = datetime.now(tz=UTC)
     with unit_of_work() as uow:
-        record(uow.session, ALIYUN, receipts, datetime.now(tz=UTC))
+        outcome = record(uow.session, ALIYUN, receipts, now)
         uow.commit()
+    for receipt_id in outcome.unsettled:  # a message being marked that moment, or none found
+        with unit_of_work() as uow:
+            apply_stored(uow.session, receipt_id, now)
+            uow.commit()
     return jsonify(code=0, msg="成功")

@@ -9,8 +9,12 @@ its ``message_history`` row.
 
 A receipt can arrive before the sender has marked its call (the message still ``sending``, its
 provider ref unknown): it is kept unapplied, and :func:`apply_pending`, which the sender calls
-after marking a call, applies it. The message row is locked while a receipt is applied, and the
-sender's marking locks it too, so one of the two always sees the other's commit.
+after marking a call, applies it.
+
+Locks, so that one of the two always sees the other's commit and they never deadlock: a batch is
+stored and applied in one transaction that never waits for a message row (``SKIP LOCKED``); a
+receipt whose message was locked (the sender marking its call that moment) or not found is then
+applied by :func:`apply_stored` in a transaction of its own, which waits for that one row.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from __future__ import annotations
 import importlib
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -56,7 +60,8 @@ class Outcome:
     stored: int = 0  # new receipts
     duplicates: int = 0  # receipts already stored: nothing changed
     applied: int = 0  # applied to their message now
-    pending: int = 0  # kept until their call is marked (or their message is found)
+    pending: int = 0  # kept until their call is marked
+    unsettled: list[UUID] = field(default_factory=list)  # message locked or not found: for apply_stored
 
 
 # --- Aliyun's SmsReport -----------------------------------------------------------------------------
@@ -120,11 +125,22 @@ def record(session: Session, provider: str, batch: Iterable[Receipt], now: datet
             outcome.duplicates += 1
             continue
         outcome.stored += 1
-        if _apply(session, row_id, receipt, now):
+        done = _apply(session, row_id, receipt, now, wait=False)
+        if done == _APPLIED:
             outcome.applied += 1
-        else:
+        elif done == _WAITING:
             outcome.pending += 1
+        else:
+            outcome.unsettled.append(row_id)
     return outcome
+
+
+def apply_stored(session: Session, receipt_id: UUID, now: datetime) -> bool:
+    """Apply one stored, unapplied receipt, waiting for its message's row lock (one row only, so
+    no deadlock); for the receipts :func:`record` left ``unsettled``. Not committed."""
+    row = session.execute(select(receipts).where(receipts.c.id == receipt_id, receipts.c.applied_at.is_(None))
+                          .with_for_update()).first()
+    return row is not None and _apply(session, row.id, _receipt_of(row), now, wait=True) == _APPLIED
 
 
 def apply_pending(session: Session, provider_refs: Iterable[str] | None, now: datetime) -> int:
@@ -139,25 +155,33 @@ def apply_pending(session: Session, provider_refs: Iterable[str] | None, now: da
         query = query.where(or_(receipts.c.provider_ref.in_(refs), receipts.c.out_id.in_(refs)))
     applied = 0
     for row in session.execute(query.with_for_update(skip_locked=True)).all():
-        receipt = Receipt(row.provider_ref, row.address, row.success, row.code, row.detail, row.out_id,
-                          row.reported_at)
-        applied += _apply(session, row.id, receipt, now)
+        applied += _apply(session, row.id, _receipt_of(row), now, wait=True) == _APPLIED
     return applied
 
 
-def _apply(session: Session, receipt_id: UUID, receipt: Receipt, now: datetime) -> bool:
-    """Apply one stored receipt to its message if that is marked; False (kept) if not yet."""
-    message = _message_of(session, receipt)
-    if message is None or message.state in (states.QUEUED, states.SENDING):
-        return False
+_APPLIED, _WAITING, _MISSING = "applied", "waiting", "missing"
+
+
+def _receipt_of(row: Any) -> Receipt:
+    return Receipt(row.provider_ref, row.address, row.success, row.code, row.detail, row.out_id, row.reported_at)
+
+
+def _apply(session: Session, receipt_id: UUID, receipt: Receipt, now: datetime, *, wait: bool) -> str:
+    """Apply one stored receipt to its message if that is marked: ``applied``; ``waiting`` (kept)
+    while its call is not marked; ``missing`` when no message is found (or, not waiting, it is locked)."""
+    message = _message_of(session, receipt, wait)
+    if message is None:
+        return _MISSING
+    if message.state in (states.QUEUED, states.SENDING):
+        return _WAITING
     if message.state == states.SENT:
         _settle(session, message, receipt, now)
     # A message already delivered, failed or read: the receipt is recorded and changes nothing.
     session.execute(update(receipts).where(receipts.c.id == receipt_id).values(applied_at=now))
-    return True
+    return _APPLIED
 
 
-def _message_of(session: Session, receipt: Receipt) -> Any:
+def _message_of(session: Session, receipt: Receipt, wait: bool) -> Any:
     """The SMS of the receipt's call and number, locked: by our call id (the OutId, indexed)
     where the receipt carries one, else by the provider's ref."""
     query = select(messages).where(messages.c.channel == channels.SMS, messages.c.address == receipt.address)
@@ -169,7 +193,8 @@ def _message_of(session: Session, receipt: Receipt) -> Any:
                                 messages.c.provider_ref == str(call_id)))
     else:
         query = query.where(messages.c.provider_ref == receipt.provider_ref)
-    return session.execute(query.order_by(messages.c.queued_at).limit(1).with_for_update()).first()
+    locked = query.order_by(messages.c.queued_at).limit(1).with_for_update(skip_locked=not wait)
+    return session.execute(locked).first()
 
 
 def _settle(session: Session, message: Any, receipt: Receipt, now: datetime) -> None:
