@@ -34,6 +34,7 @@ from zoneinfo import ZoneInfo
 import httpx
 
 from notify.providers.base import OutcomeUnknown, Outgoing, Rejected, SendResult
+from notify.providers.http_sms import NOT_SENT, json_object
 
 VERSION = "2017-05-25"
 SEND_SMS, SEND_BATCH_SMS, QUERY_SEND_DETAILS = "SendSms", "SendBatchSms", "QuerySendDetails"
@@ -276,16 +277,10 @@ class AliyunSms:
                       now=self.clock())
         try:
             response = self.client.post(self.endpoint, data=body)
-        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+        except NOT_SENT as exc:
             return {"Code": "notify.CONNECT_FAILED", "Message": f"{type(exc).__name__}: {exc}"[:500]}
         except httpx.HTTPError as exc:
             raise OutcomeUnknown(f"{action}: {type(exc).__name__}: {exc}") from exc
         if response.status_code >= 500:
             raise OutcomeUnknown(f"{action}: HTTP {response.status_code}")
-        try:
-            answer = response.json()
-        except ValueError as exc:
-            raise OutcomeUnknown(f"{action}: HTTP {response.status_code}, not JSON") from exc
-        if not isinstance(answer, dict):
-            raise OutcomeUnknown(f"{action}: HTTP {response.status_code}, not a JSON object")
-        return answer
+        return json_object(response, f"{action}: ")

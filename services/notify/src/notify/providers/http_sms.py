@@ -27,6 +27,9 @@ import httpx
 
 from notify.providers.base import OutcomeUnknown, Outgoing, Rejected, SendResult
 
+# Errors of a request that never reached the provider (so nothing was sent); also the Aliyun adapter's.
+NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
 
 class HttpSms:
     provider = "http-sms"
@@ -58,7 +61,7 @@ class HttpSms:
             result.rejected = [Rejected(m.message_id, f"HTTP_{response.status_code}", response.text[:500], False)
                                for m in messages]
             return result
-        answers = {str(item.get("id")): item for item in _json(response).get("messages") or []
+        answers = {str(item.get("id")): item for item in json_object(response).get("messages") or []
                    if isinstance(item, dict)}
         for message in messages:
             item = answers.get(str(message.message_id))
@@ -80,13 +83,13 @@ class HttpSms:
                 continue
             if response.status_code != 200:
                 raise OutcomeUnknown(f"GET /messages/{message.message_id}: HTTP {response.status_code}")
-            found[message.message_id] = _json(response).get("ref")
+            found[message.message_id] = json_object(response).get("ref")
         return found
 
     def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         try:
             response = self.client.request(method, self.endpoint + path, **kwargs)
-        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+        except NOT_SENT as exc:
             # Nothing reached the provider: a 503 of our own, rejected for now.
             return httpx.Response(503, text=f"{type(exc).__name__}: {exc}")
         except httpx.HTTPError as exc:
@@ -96,13 +99,15 @@ class HttpSms:
         return response
 
 
-def _json(response: httpx.Response) -> dict[str, Any]:
+def json_object(response: httpx.Response, what: str = "") -> dict[str, Any]:
+    """The answer's JSON object; an answer that is not one leaves the outcome unknown (the provider
+    took the request and said something we cannot read). Also the Aliyun adapter's."""
     try:
         value = response.json()
     except ValueError as exc:
-        raise OutcomeUnknown(f"HTTP {response.status_code}, not JSON") from exc
+        raise OutcomeUnknown(f"{what}HTTP {response.status_code}, not JSON") from exc
     if not isinstance(value, dict):
-        raise OutcomeUnknown(f"HTTP {response.status_code}, not a JSON object")
+        raise OutcomeUnknown(f"{what}HTTP {response.status_code}, not a JSON object")
     return value
 
 
