@@ -81,6 +81,7 @@ class StandinConfig:
     receipt_delay: float = 0.2
     receipt_retry: float = 1.0
     receipt_attempts: int = 10
+    receipt_threads: int = 2  # pushes made at once (read when started)
     duplicate_receipts: bool = False
     max_skew_seconds: float = 900.0
     templates: dict[str, str] = field(default_factory=dict)  # template code -> text with ${name}, to show
@@ -122,13 +123,14 @@ class SmsStandin:
 
     def _reset_state(self) -> None:
         self.messages: list[dict[str, Any]] = []
+        self._by_number: dict[str, list[dict[str, Any]]] = {}  # for QuerySendDetails
         self.received_per_second: Counter[int] = Counter()
         self.accepted_per_second: Counter[int] = Counter()
         self.requests_per_second: Counter[int] = Counter()
         self.counts: Counter[str] = Counter()
         self._nonces: dict[tuple[str, str], float] = {}
         self._per_number: dict[str, deque[float]] = {}
-        self._fresh: list[tuple[float, dict[str, Any]]] = []  # (due, report)
+        self._fresh: deque[tuple[float, dict[str, Any]]] = deque()  # (due, report), in the order they fall due
         self._retries: list[tuple[float, int, list[dict[str, Any]]]] = []  # (due, attempt, batch)
         self._ids = itertools.count(1)
 
@@ -150,8 +152,9 @@ class SmsStandin:
         self._server.daemon_threads = True
         self._stopping = False
         self._threads = [threading.Thread(target=self._server.serve_forever, args=(0.05,), name="sms-standin",
-                                          daemon=True),
-                         threading.Thread(target=self._push_receipts, name="sms-standin-receipts", daemon=True)]
+                                          daemon=True)]
+        self._threads += [threading.Thread(target=self._push_receipts, name=f"sms-standin-receipts-{n}", daemon=True)
+                          for n in range(max(1, self.config.receipt_threads))]
         for thread in self._threads:
             thread.start()
         return self
@@ -185,9 +188,11 @@ class SmsStandin:
             self.config = self.initial
             self._reset_state()
 
-    def received(self, number: str | None = None) -> list[dict[str, Any]]:
+    def received(self, number: str | None = None, last: int | None = None) -> list[dict[str, Any]]:
+        """What arrived (of ``number``; the ``last`` only), oldest first."""
         with self._lock:
-            return [dict(m) for m in self.messages if number is None or m["number"] == number]
+            rows = self.messages if number is None else self._by_number.get(number, [])
+            return [dict(m) for m in (rows[-last:] if last else rows)]
 
     def stats(self) -> dict[str, Any]:
         with self._lock:
@@ -302,11 +307,13 @@ class SmsStandin:
         fails = number in config.fail_numbers or any(number.endswith(s) for s in config.fail_suffixes if s)
         text = config.templates.get(template)
         shown = _VARIABLE.sub(lambda m: str(values.get(m.group(1), m.group(0))), text) if text else None
-        self.messages.append({
+        record = {
             "number": number, "sign_name": sign, "template_code": template, "params": values, "text": shown,
             "out_id": out_id, "biz_id": biz_id, "action": action, "at": _beijing(now).isoformat(),
             "send_status": 2 if fails else 3, "err_code": config.fail_code if fails else "DELIVERED",
-        })
+        }
+        self.messages.append(record)
+        self._by_number.setdefault(number, []).append(record)
         self._per_number.setdefault(number, deque()).append(now)
         stamp = _beijing(now).strftime("%Y-%m-%d %H:%M:%S")
         report = {"phone_number": number, "send_time": stamp, "report_time": stamp, "success": not fails,
@@ -327,7 +334,7 @@ class SmsStandin:
         if not 1 <= size <= MAX_PAGE_SIZE or page < 1:
             raise _Refused("isv.INVALID_PARAMETERS", f"PageSize is 1 to {MAX_PAGE_SIZE}, CurrentPage from 1")
         biz_id = params.get("BizId")
-        rows = [m for m in self.messages if m["number"] == number and m["at"][:10].replace("-", "") == day
+        rows = [m for m in self._by_number.get(number, ()) if m["at"][:10].replace("-", "") == day
                 and (not biz_id or m["biz_id"] == biz_id)]
         shown = rows[(page - 1) * size:page * size]
         return {"Code": OK, "Message": "OK", "TotalCount": len(rows), "SmsSendDetailDTOs": {"SmsSendDetailDTO": [
@@ -339,35 +346,40 @@ class SmsStandin:
     # -- receipts -------------------------------------------------------------------------------------
 
     def _push_receipts(self) -> None:
+        """One pusher thread: takes the next due batch (of at most 100), pushes it, again later if refused."""
         with httpx.Client(timeout=10) as client:
             while True:
                 with self._lock:
-                    batches = self._due_batches()
-                    while not batches and not self._stopping:
+                    batch = self._next_batch()
+                    while batch is None and not self._stopping:
                         self._wake.wait(timeout=self._next_due())
-                        batches = self._due_batches()
+                        batch = self._next_batch()
                     if self._stopping:
                         return
                     callback, duplicate = self.config.callback, self.config.duplicate_receipts
-                for attempt, batch in batches:
-                    pushed = self._post(client, callback, batch)
-                    if pushed and duplicate:
-                        self._post(client, callback, batch)
-                    with self._lock:
-                        if not pushed and attempt + 1 < self.config.receipt_attempts:
-                            self._retries.append((time.time() + self.config.receipt_retry, attempt + 1, batch))
+                attempt, reports = batch
+                pushed = self._post(client, callback, reports)
+                if pushed and duplicate:
+                    self._post(client, callback, reports)
+                with self._lock:
+                    if not pushed and attempt + 1 < self.config.receipt_attempts:
+                        self._retries.append((time.time() + self.config.receipt_retry, attempt + 1, reports))
+                        self._wake.notify_all()
 
-    def _due_batches(self) -> list[tuple[int, list[dict[str, Any]]]]:
+    def _next_batch(self) -> tuple[int, list[dict[str, Any]]] | None:
+        """A due retry, else up to 100 due fresh reports (they are queued in the order they fall due)."""
         now = time.time()
-        fresh = [report for due, report in self._fresh if due <= now]
-        self._fresh = [(due, report) for due, report in self._fresh if due > now]
-        batches = [(0, fresh[i:i + MAX_REPORTS_PER_PUSH]) for i in range(0, len(fresh), MAX_REPORTS_PER_PUSH)]
-        batches += [(attempt, batch) for due, attempt, batch in self._retries if due <= now]
-        self._retries = [item for item in self._retries if item[0] > now]
-        return batches
+        for index, (due, attempt, reports) in enumerate(self._retries):
+            if due <= now:
+                del self._retries[index]
+                return attempt, reports
+        reports = []
+        while self._fresh and self._fresh[0][0] <= now and len(reports) < MAX_REPORTS_PER_PUSH:
+            reports.append(self._fresh.popleft()[1])
+        return (0, reports) if reports else None
 
     def _next_due(self) -> float | None:
-        dues = [due for due, _ in self._fresh] + [due for due, _, _ in self._retries]
+        dues = ([self._fresh[0][0]] if self._fresh else []) + [due for due, _, _ in self._retries]
         return max(0.01, min(dues) - time.time()) if dues else None
 
     def _post(self, client: httpx.Client, callback: str | None, batch: list[dict[str, Any]]) -> bool:
@@ -490,7 +502,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 def _page(standin: SmsStandin) -> str:
     """What arrived, newest first (the last 500), refreshed every 2 seconds."""
-    stats, rows = standin.stats(), standin.received()[-500:][::-1]
+    stats, rows = standin.stats(), standin.received(last=500)[::-1]
     cells = "".join(
         f"<tr><td>{html.escape(m['at'][11:19])}</td><td>{html.escape(m['number'])}</td>"
         f"<td>【{html.escape(m['sign_name'])}】{html.escape(m['text'] or '')}</td>"
