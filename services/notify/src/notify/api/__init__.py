@@ -6,6 +6,7 @@ from notify.api import (
     messages,
     notices,
     opt_outs,
+    receipts,
     rules,
     templates,
     tracking,
@@ -13,4 +14,4 @@ from notify.api import (
 )
 
 BLUEPRINTS: list = [notices.blp, tracking.blp, templates.blp, estate_settings.blp, opt_outs.blp, messages.blp,
-                    inbox.blp, rules.blp, webhooks.blp]
+                    inbox.blp, rules.blp, webhooks.blp, receipts.blp]

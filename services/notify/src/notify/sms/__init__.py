@@ -1,0 +1,1 @@
+"""SMS-specific parts of notify: the receipts providers push."""

@@ -1,0 +1,235 @@
+"""Delivery receipts an SMS provider pushes: stored once each, applied to the message they report.
+
+A receipt names the provider's id of the call (Aliyun's BizId), our call id (its OutId), the
+number and the outcome. It is stored in ``receipts`` once: the unique constraint (provider,
+provider_ref, address, code) makes a pushed-again receipt change nothing. It is applied to the
+message of that call and number that was marked ``sent``: ``delivered``, or ``failed`` with the
+provider's code and reason (and then the fallback to the recipient's next channel), each with
+its ``message_history`` row.
+
+A receipt can arrive before the sender has marked its call (the message still ``sending``, its
+provider ref unknown): it is kept unapplied, and :func:`apply_pending`, which the sender calls
+after marking a call, applies it.
+
+Locks, so that one of the two always sees the other's commit and they never deadlock: a batch is
+stored and applied in one transaction that never waits for a message row (``SKIP LOCKED``); a
+receipt whose message was locked (the sender marking its call that moment) or not found is then
+applied by :func:`apply_stored` in a transaction of its own, which waits for that one row.
+"""
+
+from __future__ import annotations
+
+import importlib
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from notify.domain import channels
+from notify.domain import messages as states
+from notify.tables import message_history, messages, receipts
+
+ALIYUN = "aliyun"
+_BEIJING = ZoneInfo("Asia/Shanghai")
+
+
+class MalformedReceipts(ValueError):
+    """A body that is not a list of receipts as the provider documents them (answered 400)."""
+
+
+@dataclass(frozen=True)
+class Receipt:
+    provider_ref: str
+    address: str
+    success: bool
+    code: str
+    detail: str | None
+    out_id: str | None
+    reported_at: datetime | None
+
+
+@dataclass
+class Outcome:
+    stored: int = 0  # new receipts
+    duplicates: int = 0  # receipts already stored: nothing changed
+    applied: int = 0  # applied to their message now
+    pending: int = 0  # kept until their call is marked
+    unsettled: list[UUID] = field(default_factory=list)  # message locked or not found: for apply_stored
+
+
+# --- Aliyun's SmsReport -----------------------------------------------------------------------------
+
+def parse_aliyun(body: Any) -> list[Receipt]:
+    """Aliyun's SmsReport push: a JSON array of ``{phone_number, send_time, report_time, success,
+    err_code, err_msg, sms_size, biz_id, out_id}``; raises :class:`MalformedReceipts`."""
+    if isinstance(body, dict):
+        body = [body]
+    if not isinstance(body, list) or not body:
+        raise MalformedReceipts("the body is a JSON array of SmsReport receipts")
+    return [_aliyun_receipt(item, index) for index, item in enumerate(body)]
+
+
+def _aliyun_receipt(item: Any, index: int) -> Receipt:
+    if not isinstance(item, dict):
+        raise MalformedReceipts(f"receipt {index} is not an object")
+    number, biz_id, success = item.get("phone_number"), item.get("biz_id"), item.get("success")
+    if not isinstance(number, str) or not 1 <= len(number) <= 32:
+        raise MalformedReceipts(f"receipt {index}: phone_number is a number of at most 32 characters")
+    if not isinstance(biz_id, str) or not 1 <= len(biz_id) <= 200:
+        raise MalformedReceipts(f"receipt {index}: biz_id is required (at most 200 characters)")
+    if isinstance(success, str) and success.lower() in ("true", "false"):
+        success = success.lower() == "true"
+    if not isinstance(success, bool):
+        raise MalformedReceipts(f"receipt {index}: success is true or false")
+    code = item.get("err_code") or ("DELIVERED" if success else "UNKNOWN")
+    detail, out_id = item.get("err_msg"), item.get("out_id")
+    if not isinstance(code, str) or len(code) > 100 or not isinstance(detail, str | None) \
+            or not isinstance(out_id, str | None) or (out_id is not None and len(out_id) > 256):
+        raise MalformedReceipts(f"receipt {index}: err_code, err_msg and out_id are text")
+    return Receipt(biz_id, number, success, code, (detail or None) and detail[:500], out_id or None,
+                   _beijing_time(item.get("report_time"), index))
+
+
+def _beijing_time(value: Any, index: int) -> datetime | None:
+    if value in (None, ""):
+        return None
+    try:
+        return datetime.strptime(str(value), "%Y-%m-%d %H:%M:%S").replace(tzinfo=_BEIJING).astimezone(ZoneInfo("UTC"))
+    except ValueError:
+        raise MalformedReceipts(f"receipt {index}: report_time is yyyy-MM-dd HH:mm:ss") from None
+
+
+# --- storing and applying ------------------------------------------------------------------------
+
+def record(session: Session, provider: str, batch: Iterable[Receipt], now: datetime) -> Outcome:
+    """Store each new receipt of ``batch`` and apply it where its message is marked (not committed)."""
+    insert = (postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert)(receipts)
+    statement = insert.on_conflict_do_nothing(
+        index_elements=[receipts.c.provider, receipts.c.provider_ref, receipts.c.address, receipts.c.code],
+    ).returning(receipts.c.id)
+    outcome = Outcome()
+    for receipt in batch:
+        row_id = session.execute(statement, {
+            "id": uuid.uuid4(), "provider": provider, "provider_ref": receipt.provider_ref,
+            "out_id": receipt.out_id, "address": receipt.address, "success": receipt.success,
+            "code": receipt.code, "detail": receipt.detail, "reported_at": receipt.reported_at, "received_at": now,
+        }).scalar()
+        if row_id is None:
+            outcome.duplicates += 1
+            continue
+        outcome.stored += 1
+        done = _apply(session, row_id, receipt, now, wait=False)
+        if done == _APPLIED:
+            outcome.applied += 1
+        elif done == _WAITING:
+            outcome.pending += 1
+        else:
+            outcome.unsettled.append(row_id)
+    return outcome
+
+
+def apply_stored(session: Session, receipt_id: UUID, now: datetime) -> bool:
+    """Apply one stored, unapplied receipt, waiting for its message's row lock (one row only, so
+    no deadlock); for the receipts :func:`record` left ``unsettled``. Not committed."""
+    row = session.execute(select(receipts).where(receipts.c.id == receipt_id, receipts.c.applied_at.is_(None))
+                          .with_for_update()).first()
+    return row is not None and _apply(session, row.id, _receipt_of(row), now, wait=True) == _APPLIED
+
+
+def apply_pending(session: Session, provider_refs: Iterable[str] | None, now: datetime) -> int:
+    """Apply the kept receipts of the calls just marked: ``provider_refs`` names them by the
+    provider's id (BizId) or by our call id (OutId); ``None`` tries every unapplied receipt.
+    Returns how many were applied. Runs in the caller's transaction (not committed)."""
+    query = select(receipts).where(receipts.c.applied_at.is_(None))
+    if provider_refs is not None:
+        refs = sorted({str(ref) for ref in provider_refs if ref})
+        if not refs:
+            return 0
+        query = query.where(or_(receipts.c.provider_ref.in_(refs), receipts.c.out_id.in_(refs)))
+    applied = 0
+    for row in session.execute(query.with_for_update(skip_locked=True)).all():
+        applied += _apply(session, row.id, _receipt_of(row), now, wait=True) == _APPLIED
+    return applied
+
+
+_APPLIED, _WAITING, _MISSING = "applied", "waiting", "missing"
+
+
+def _receipt_of(row: Any) -> Receipt:
+    return Receipt(row.provider_ref, row.address, row.success, row.code, row.detail, row.out_id, row.reported_at)
+
+
+def _apply(session: Session, receipt_id: UUID, receipt: Receipt, now: datetime, *, wait: bool) -> str:
+    """Apply one stored receipt to its message if that is marked: ``applied``; ``waiting`` (kept)
+    while its call is not marked; ``missing`` when no message is found (or, not waiting, it is locked)."""
+    message = _message_of(session, receipt, wait)
+    if message is None:
+        return _MISSING
+    if message.state in (states.QUEUED, states.SENDING):
+        return _WAITING
+    if message.state == states.SENT:
+        _settle(session, message, receipt, now)
+    # A message already delivered, failed or read: the receipt is recorded and changes nothing.
+    session.execute(update(receipts).where(receipts.c.id == receipt_id).values(applied_at=now))
+    return _APPLIED
+
+
+def _message_of(session: Session, receipt: Receipt, wait: bool) -> Any:
+    """The SMS of the receipt's call and number, locked: by our call id (the OutId, indexed)
+    where the receipt carries one, else by the provider's ref."""
+    query = select(messages).where(messages.c.channel == channels.SMS, messages.c.address == receipt.address)
+    call_id = _uuid(receipt.out_id)
+    if call_id is not None:
+        # A call settled by find_sent knows only the OutId (the call id) as its provider ref.
+        query = query.where(messages.c.call_id == call_id,
+                            or_(messages.c.provider_ref == receipt.provider_ref, messages.c.provider_ref.is_(None),
+                                messages.c.provider_ref == str(call_id)))
+    else:
+        query = query.where(messages.c.provider_ref == receipt.provider_ref)
+    locked = query.order_by(messages.c.queued_at).limit(1).with_for_update(skip_locked=not wait)
+    return session.execute(locked).first()
+
+
+def _settle(session: Session, message: Any, receipt: Receipt, now: datetime) -> None:
+    state = states.DELIVERED if receipt.success else states.FAILED
+    values: dict[str, Any] = {"state": state, "updated_at": now, "version": messages.c.version + 1}
+    if receipt.success:
+        values["delivered_at"] = receipt.reported_at or now
+    else:
+        values.update(failure_code=receipt.code, failure_reason=receipt.detail)
+    if message.provider_ref in (None, receipt.out_id):
+        values["provider_ref"] = receipt.provider_ref  # the BizId, where only the OutId was known
+    changed = session.execute(update(messages).where(messages.c.id == message.id, messages.c.state == states.SENT)
+                              .values(**values)).rowcount
+    if not changed:
+        return
+    session.execute(message_history.insert().values(message_id=message.id, at=now, state=state, code=receipt.code,
+                                                    detail=receipt.detail))
+    if not receipt.success:
+        _fall_back(session, message.id, now)
+
+
+def _fall_back(session: Session, message_id: UUID, now: datetime) -> None:
+    """The sender's fallback to the recipient's next channel, once that module exists."""
+    try:
+        module = importlib.import_module("notify.sending.fallback")
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("notify.sending", "notify.sending.fallback"):
+            raise
+        return
+    row = session.execute(select(messages).where(messages.c.id == message_id)).mappings().first()
+    module.fall_back(session, row, now)
+
+
+def _uuid(value: str | None) -> UUID | None:
+    try:
+        return UUID(value) if value else None
+    except ValueError:
+        return None
