@@ -33,7 +33,7 @@ def _smtp_standin_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--http-port", type=int, default=8094, help="the page listing what arrived")
 
 
-SMS_STANDIN_COMMAND = Command("sms-standin", "serve the SMS provider stand-in (Aliyun's SMS API) for make run and tests",
+SMS_STANDIN_COMMAND = Command("sms-standin", "serve the SMS provider stand-in (Aliyun's SMS API)",
                               _sms_standin, _sms_standin_arguments)
 SMTP_STANDIN_COMMAND = Command("smtp-standin", "run the local SMTP stand-in and its page of what arrived",
                                _smtp_standin, _smtp_standin_arguments, needs_settings=False)
