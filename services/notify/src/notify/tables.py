@@ -267,6 +267,9 @@ messages = Table(
     Column("recipient_id", Uuid),
     Column("rule_id", Uuid),
     Column("source_event_id", String(200)),  # "<source> <id>" of the event a rule answered
+    # What makes a message without a notice once only: a rule's message is one per event, rule and
+    # recipient; a one-off one per request key, channel and address (null: a notice's or a fallback).
+    Column("dedupe_key", String(500), unique=True),
     Column("person_id", Uuid, index=True),
     Column("staff_id", Uuid),
     Column("channel", String(10), nullable=False),  # sms | email | in_app | webhook
@@ -293,7 +296,6 @@ messages = Table(
     Column("read_at", UtcDateTime),
     Column("updated_at", UtcDateTime, nullable=False),
     _version(),
-    UniqueConstraint("source_event_id", "rule_id", "channel", "address", "person_id", "staff_id"),
     Index("ix_messages_notice_state", "notice_id", "state"),
     Index("ix_messages_due", "state", "next_attempt_at"),
 )
@@ -313,7 +315,8 @@ message_history = Table(
 
 # One call to a provider, recorded (and committed) before the call is made, marked after.
 # ``state``: calling (recorded, no answer yet) | accepted | rejected | unknown (timed out or the
-# sender died: checked against the provider before anything is sent again).
+# sender died: checked against the provider before anything is sent again) | released (recorded
+# but never made: the sender stopped first; its messages are queued again). See notify.sending.states.
 provider_calls = Table(
     "provider_calls", metadata,
     Column("id", Uuid, primary_key=True),

@@ -20,8 +20,8 @@ from notify.rules import audiences, matching
 from notify.rules.audiences import UNKNOWN_NAME, Recipient
 from notify.rules.defaults import Rule, Template
 from notify.rules.queueing import draft, queue
-from notify.rules.timing import estate_timezone
 from notify.rules.variables import event_variables
+from notify.schedule.estate_settings import settings_of
 from servicekit.envelope import CloudEvent
 
 log = logging.getLogger(__name__)
@@ -68,7 +68,7 @@ def answer_event(session: Session, event: CloudEvent, now: datetime | None = Non
     if estate_id is None:
         log.warning("tickets event without a ticket's estate: no message", extra={"event_id": event.id})
         return []
-    timezone = estate_timezone(session, estate_id)[0]
+    timezone = settings_of(session, estate_id)["timezone"]
     made = []
     for rule in matching.rules_for(session, estate_id, event.type):
         template = matching.template_for(session, rule, estate_id)

@@ -19,9 +19,9 @@ from sqlalchemy import delete, insert, update
 from notify.domain.channels import WEBHOOK
 from notify.rules.audiences import ONLY_FOR
 from notify.rules.matching import template_by_id
-from notify.rules.render import variables_in
 from notify.rules.variables import EVENT_VARIABLES
 from notify.tables import rules
+from notify.templates.rendering import variables_in
 from servicekit.errors import Invalid
 from servicekit.rows import get_row
 from servicekit.unit_of_work import UnitOfWork
@@ -44,7 +44,7 @@ def check(session: Any, estate_id: uuid.UUID | None, event_type: str, audience: 
     bodies = [t.get("body") for t in template.texts.values() if isinstance(t, Mapping)]
     if not any(bodies):
         raise Invalid("the template has no text / 模板没有内容", errors={"template_id": ["no text"]})
-    used = set(template.variables).union(*(variables_in(t.get("subject", "")) | variables_in(t.get("body", ""))
+    used = set(template.variables).union(*(variables_in(t.get("subject", "")) + variables_in(t.get("body", ""))
                                           for t in template.texts.values() if isinstance(t, Mapping)))
     unknown = sorted(used - EVENT_VARIABLES[event_type])
     if unknown:

@@ -29,8 +29,8 @@ from notify.domain.purposes import ESSENTIAL
 from notify.rules.audiences import Recipient, person
 from notify.rules.matching import template_by_code
 from notify.rules.queueing import draft, queue
-from notify.rules.render import variables_in
 from notify.tables import message_history, messages, opt_outs, people
+from notify.templates.rendering import variables_in
 from servicekit.auth import Principal
 from servicekit.errors import Invalid, NotFound
 from servicekit.unit_of_work import UnitOfWork
@@ -91,14 +91,14 @@ def _texts(session: Any, estate_id: uuid.UUID, data: Mapping[str, Any], language
         raise Invalid("a template or a text, one of them / 请指定模板或文本之一", errors={"template": ["or text"]})
     if data.get("text") is not None:
         texts = {"subject": data.get("subject") or "", "body": data["text"]}
-        needed = variables_in(texts["subject"]) | variables_in(texts["body"])
+        needed = {*variables_in(texts["subject"]), *variables_in(texts["body"])}
         code = None
     else:
         template = template_by_code(session, None if estate_id == NO_ESTATE else estate_id, data["template"])
         if template is None:
             raise Invalid("no such template / 模板不存在", errors={"template": ["no such template"]})
         language, texts = template.text(language)
-        needed = set(template.variables) | variables_in(texts.get("subject", "")) | variables_in(texts.get("body", ""))
+        needed = {*template.variables, *variables_in(texts.get("subject", "")), *variables_in(texts.get("body", ""))}
         code = template.sms_template_code
     missing = sorted(needed - set(data.get("variables") or {}))
     if missing:

@@ -4,9 +4,13 @@ may wrap midnight, e.g. 21:00–08:00). A message due inside the window waits fo
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from notify.schedule.clock import instant
+from notify.domain.channels import SMS
+from notify.schedule.clock import instant, wall_time, zone
+from notify.schedule.estate_settings import settings_of
+from servicekit.rows import Executes
 
 
 def is_quiet(local: time, start: time, end: time) -> bool:
@@ -26,3 +30,13 @@ def next_allowed(at: datetime, tz: ZoneInfo, start: time, end: time) -> datetime
     if start > end and local.time().replace(tzinfo=None) >= start:
         day += timedelta(days=1)  # the window wraps: it ends tomorrow morning
     return max(at, instant(day, end, tz))
+
+
+def first_attempt_at(session: Executes, estate_id: UUID, channel: str, urgent: bool, now: datetime) -> datetime:
+    """When a new message may first be taken: now, or — a non-urgent SMS inside the estate's quiet
+    hours — when they end. Urgent messages (emergencies, SLA breaches, login codes) always go."""
+    if urgent or channel != SMS:
+        return now
+    local = settings_of(session, estate_id)
+    return next_allowed(now, zone(local["timezone"]), wall_time(local["quiet_start"], "quiet_start"),
+                        wall_time(local["quiet_end"], "quiet_end"))

@@ -154,3 +154,20 @@ def test_a_non_urgent_sms_waits_for_the_end_of_quiet_hours_an_urgent_one_does_no
     assert ack["next_attempt_at"] == datetime(2026, 12, 2, 0, 0, tzinfo=UTC)  # 08:00 the next morning
     [breach] = world.apply(cloud_event("tickets.sla.breached.v1", example("tickets.sla.breached.v1")), now=night)
     assert breach["next_attempt_at"] == night
+
+
+def test_the_database_refuses_a_second_message_of_one_event_rule_and_person(world, db):
+    """Two consumers racing on one event both miss the other's uncommitted message in their look-up;
+    the unique dedupe key is what then refuses the second (the loser's batch is retried and finds it)."""
+    import pytest
+    from sqlalchemy import insert
+    from sqlalchemy.exc import IntegrityError
+
+    from notify.tables import messages
+
+    _populate(world, "zh-CN")
+    event = cloud_event("tickets.ticket.acknowledged.v1", example("tickets.ticket.acknowledged.v1"))
+    [first] = world.apply(event)
+    again = {**first, "id": uuid.uuid4(), "channel": "email", "address": "new@example.com"}
+    with pytest.raises(IntegrityError), db.begin() as conn:
+        conn.execute(insert(messages).values(again))

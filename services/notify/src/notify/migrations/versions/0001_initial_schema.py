@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-01 17:25:00.150664
+Create Date: 2026-12-01 17:48:55.085045
 """
 from alembic import op
 import sqlalchemy as sa
@@ -81,6 +81,7 @@ def upgrade() -> None:
     sa.Column('recipient_id', sa.Uuid(), nullable=True),
     sa.Column('rule_id', sa.Uuid(), nullable=True),
     sa.Column('source_event_id', sa.String(length=200), nullable=True),
+    sa.Column('dedupe_key', sa.String(length=500), nullable=True),
     sa.Column('person_id', sa.Uuid(), nullable=True),
     sa.Column('staff_id', sa.Uuid(), nullable=True),
     sa.Column('channel', sa.String(length=10), nullable=False),
@@ -108,7 +109,7 @@ def upgrade() -> None:
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('version', sa.Integer(), server_default=sa.text('1'), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_messages')),
-    sa.UniqueConstraint('source_event_id', 'rule_id', 'channel', 'address', 'person_id', 'staff_id', name=op.f('uq_messages_source_event_id_rule_id_channel_address_person_id_staff_id'))
+    sa.UniqueConstraint('dedupe_key', name=op.f('uq_messages_dedupe_key'))
     )
     with op.batch_alter_table('messages', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_messages_call_id'), ['call_id'], unique=False)
