@@ -14,20 +14,21 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, or_, select, update
 from sqlalchemy.orm import Session
 
 from notify.domain import messages as states
-from notify.providers.base import Adapter
+from notify.providers.base import Adapter, OutcomeUnknown
 from notify.sending import calls
 from notify.sending import states as changes
 from notify.tables import messages, provider_calls
 
 log = logging.getLogger(__name__)
 m, pc = messages.c, provider_calls.c
+ASK_AGAIN = timedelta(seconds=30)
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,12 @@ def _settle(session: Session, call: Mapping[str, Any], adapters: Mapping[str, Ad
     adapter = next((a for a in adapters.values() if a.provider == call["provider"]), None)
     if adapter is None:  # this sender has no adapter of that provider: another replica settles it
         return Settled()
-    sent = adapter.find_sent(call["id"], [calls.outgoing(row) for row in rows], call["started_at"]) if rows else {}
+    try:
+        sent = adapter.find_sent(call["id"], [calls.outgoing(row) for row in rows], call["started_at"]) if rows else {}
+    except OutcomeUnknown:  # the provider could not be asked just now: nothing is resent, ask again later
+        session.execute(update(provider_calls).where(pc.id == call["id"]).values(
+            lease_until=now + ASK_AGAIN, answer="the provider's send details could not be read; asking again"))
+        return Settled()
     found = dict(sent or {})
     for id_, ref in found.items():
         changes.change(session, [id_], states.SENT, now, code="found", detail="the provider has it (find_sent)",
@@ -81,7 +87,8 @@ def _settle(session: Session, call: Mapping[str, Any], adapters: Mapping[str, Ad
         answer_code="found" if found else ("unknowable" if sent is None else "not_found"),
         answer=f"settled after {call['state']}: {len(found)} found, {len(lost)} queued again"))
     if found and after_found is not None:
-        after_found(session, [ref for ref in found.values() if ref], now)
+        # find_sent may name the call itself (Aliyun's query has no BizId; receipts carry the call as OutId).
+        after_found(session, sorted({str(call["id"]), *(ref for ref in found.values() if ref)}), now)
     duplicates = len(lost) if sent is None else 0
     if duplicates:
         log.warning("messages of a call with an unknowable outcome sent again: possible duplicates",

@@ -42,7 +42,7 @@ class FakeSms:
     channel = channels.SMS
 
     def __init__(self, mode: str = "accept", per_call: int = 100, clock: Callable[[], datetime] | None = None,
-                 answerable: bool = True) -> None:
+                 answerable: bool | str = True) -> None:
         self.mode, self.per_call, self.clock, self.answerable = mode, per_call, clock, answerable
         self.sent: Counter[uuid.UUID] = Counter()
         self.known: dict[uuid.UUID, str] = {}
@@ -74,6 +74,8 @@ class FakeSms:
 
     def find_sent(self, call_id: uuid.UUID, messages: Sequence[Outgoing], started_at: datetime
                   ) -> dict[uuid.UUID, str | None] | None:
+        if self.answerable == "down":
+            raise OutcomeUnknown("the send-details query timed out")
         if not self.answerable:
             return None
         return {o.message_id: self.known[o.message_id] for o in messages if o.message_id in self.known}

@@ -128,6 +128,25 @@ def test_an_unknown_outcome_is_settled_by_find_sent_before_anything_is_resent(db
         ["sending", "sent"] if found else ["sending", "queued", "sending", "sent"])
 
 
+def test_a_provider_that_cannot_be_asked_just_now_gets_nothing_resent_until_it_answers(db, settings, clock,
+                                                                                       kit) -> None:
+    notice = kit.add_notice(db)
+    ids = kit.add_messages(db, notice, 3)
+    sms = kit.FakeSms("lose", answerable="down")
+    worker = sender(db, settings, clock, sms)
+    worker.round()
+    sms.mode = "accept"
+    clock.advance(1)
+    worker.round()  # the send-details query fails: the call stays open, nothing is sent again
+    assert sms.sent == Counter(dict.fromkeys(ids, 1))
+    assert {r["state"] for r in kit.states_of(db, notice["id"])} == {"sending"}
+    sms.answerable = True
+    clock.advance(31)
+    worker.round()
+    assert sms.sent == Counter(dict.fromkeys(ids, 1))
+    assert {r["state"] for r in kit.states_of(db, notice["id"])} == {"sent"}
+
+
 def test_the_calls_of_a_dead_sender_are_settled_after_their_lease(db, settings, clock, kit) -> None:
     from sqlalchemy.orm import Session
 
