@@ -150,13 +150,33 @@ def install_problem_details(app: Flask) -> None:
         return problem(500, "Internal Server Error", "The error was logged with this correlation id.")
 
 
+_OWN_CHECK = "_servicekit_own_check"
+
+
+def authenticated_by(check: Callable[[], bool]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Mark a view as authenticated by ``check`` instead of a bearer token: a caller that cannot
+    carry one, such as a provider's callback with a secret in its URL. The check runs before the
+    body is read; failing, it is answered 404, as a path that does not exist. Put it closest to the
+    function (below the route decorators), and document the operation with ``security: []``."""
+
+    def mark(view: Callable[..., Any]) -> Callable[..., Any]:
+        setattr(view, _OWN_CHECK, check)
+        return view
+
+    return mark
+
+
 def install_authentication(app: Flask, verifier: TokenVerifier, *, prefix: str = "/api/") -> None:
-    """Require a valid bearer token for every path under ``prefix``; the principal is in ``g``."""
+    """Require a valid bearer token for every path under ``prefix`` (but the views marked
+    :func:`authenticated_by`); the principal is in ``g``."""
 
     @app.before_request
     def _authenticate() -> Response | None:
         if not request.path.startswith(prefix):
             return None
+        own_check = getattr(app.view_functions.get(request.endpoint or ""), _OWN_CHECK, None)
+        if own_check is not None:
+            return None if own_check() else problem(404, "Not Found", "The requested URL was not found on the server.")
         try:
             g.principal = verifier.verify(bearer_token(request.headers.get("Authorization")))
         except AuthError as exc:
