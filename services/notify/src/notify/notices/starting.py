@@ -24,17 +24,14 @@ from sqlalchemy.orm import Session
 
 from notify import events
 from notify.audiences import spec
-from notify.audiences.reach import address, channels_for
+from notify.audiences.reach import channels_for
 from notify.audiences.resolve import resolve
-from notify.domain import messages as states
 from notify.domain import notices as statuses
-from notify.domain.channels import SMS
-from notify.notices.composing import compose
+from notify.notices.messages import notice_message, sms_may_go_at
 from notify.notices.payloads import notice_payload
 from notify.schedule import recurrence
-from notify.schedule.clock import wall_time, zone
+from notify.schedule.clock import zone
 from notify.schedule.estate_settings import settings_of
-from notify.schedule.quiet_hours import next_allowed
 from notify.tables import message_history, messages, notices, outbox, recipients, templates
 from servicekit.envelope import CloudEvent
 from servicekit.errors import DomainError
@@ -86,8 +83,7 @@ def _start(session: Session, notice: dict[str, Any], now: datetime, settings: An
 
 def _queue(session: Session, notice: Mapping[str, Any], local: Mapping[str, Any], now: datetime) -> int:
     tz = zone(local["timezone"])
-    quiet = (wall_time(local["quiet_start"], "quiet_start"), wall_time(local["quiet_end"], "quiet_end"))
-    after_quiet = next_allowed(now, tz, *quiet)
+    after_quiet = sms_may_go_at(local, now)
     template = session.execute(select(templates).where(templates.c.id == notice["template_id"])).mappings().one()
     found = resolve(session, notice["estate_id"], spec.check(notice["audience"]), purpose=notice["purpose"],
                     channels=notice["channels"], today=now.astimezone(tz).date())
@@ -102,21 +98,9 @@ def _queue(session: Session, notice: Mapping[str, Any], local: Mapping[str, Any]
         if recipient["excluded"]:
             continue
         channel = channels_for(recipient, notice["channels"])[0]
-        message = compose(template, notice["variables"], recipient, channel, local["sms_sign_name"])
-        message_id = uuid.uuid4()
-        due = after_quiet if channel == SMS and not notice["urgent"] else now
-        queued.append({
-            "id": message_id, "estate_id": notice["estate_id"], "notice_id": notice["id"], "recipient_id": recipient_id,
-            "rule_id": None, "source_event_id": None, "person_id": recipient["person_id"], "staff_id": None,
-            "channel": channel, "address": address(recipient, channel), "language": message["language"],
-            "subject": message["subject"] or None, "body": message["body"],
-            "sms_template_code": template["sms_template_code"] if channel == SMS else None,
-            "params": message["params"], "segments": message["segments"], "urgent": notice["urgent"],
-            "state": states.QUEUED, "attempts": 0, "next_attempt_at": due, "fallback_of": None, "call_id": None,
-            "provider": None, "provider_ref": None, "failure_code": None, "failure_reason": None, "queued_at": now,
-            "sent_at": None, "delivered_at": None, "read_at": None, "updated_at": now, "version": 1})
-        history.append({"message_id": message_id, "at": now, "state": states.QUEUED, "code": None,
-                        "detail": None if due == now else "held until the end of quiet hours"})
+        message, first = notice_message(notice, template, kept[-1], channel, local, now, sms_from=after_quiet)
+        queued.append(message)
+        history.append(first)
     for table, rows in ((recipients, kept), (messages, queued), (message_history, history)):
         if rows:
             session.execute(insert(table), rows)

@@ -18,7 +18,11 @@ from sqlalchemy.orm import Session
 
 from notify.domain import channels
 from notify.domain import messages as states
-from notify.tables import message_history, messages, notices, people, recipients, rules, staff
+from notify.notices.messages import notice_message
+from notify.schedule.estate_settings import settings_of
+from notify.schedule.quiet_hours import first_attempt_at
+from notify.tables import message_history, messages, notices, people, recipients, rules, staff, templates
+from servicekit.errors import DomainError
 
 m = messages.c
 
@@ -62,6 +66,10 @@ def _contact(session: Session, row: Mapping[str, Any]) -> dict[str, str | None]:
 
 
 def _queue(session: Session, row: Mapping[str, Any], channel: str, address: str | None, now: datetime) -> uuid.UUID:
+    if row["notice_id"] is not None and row["recipient_id"] is not None:
+        made = _notice_message(session, row, channel, now)
+        if made is not None:
+            return made
     id_ = uuid.uuid4()
     subject = row["subject"] or _title(session, row) or row["body"][:40]
     session.execute(insert(messages).values(
@@ -69,10 +77,31 @@ def _queue(session: Session, row: Mapping[str, Any], channel: str, address: str 
         rule_id=row["rule_id"], source_event_id=row["source_event_id"], person_id=row["person_id"],
         staff_id=row["staff_id"], channel=channel, address=address, language=row["language"], subject=subject,
         body=row["body"], params=row["params"], urgent=row["urgent"], state=states.QUEUED, attempts=0,
-        next_attempt_at=now, fallback_of=row["id"], queued_at=now, updated_at=now))
+        next_attempt_at=first_attempt_at(session, row["estate_id"], channel, row["urgent"], now),
+        fallback_of=row["id"], queued_at=now, updated_at=now))
     session.execute(insert(message_history).values(message_id=id_, at=now, state=states.QUEUED, code="fallback",
                                                    detail=f"after {row['channel']} failed"))
     return id_
+
+
+def _notice_message(session: Session, row: Mapping[str, Any], channel: str, now: datetime) -> uuid.UUID | None:
+    """A notice's next channel, rendered from its template for that channel; None when it cannot be
+    (the template changed meanwhile): then the failed message's text is sent as it was."""
+    notice = session.execute(select(notices).where(notices.c.id == row["notice_id"])).mappings().first()
+    template = notice and session.execute(
+        select(templates).where(templates.c.id == notice["template_id"])).mappings().first()
+    recipient = session.execute(select(recipients).where(recipients.c.id == row["recipient_id"])).mappings().first()
+    if not (notice and template and recipient):
+        return None
+    try:
+        message, first = notice_message(notice, template, recipient, channel, settings_of(session, row["estate_id"]),
+                                        now, fallback_of=row["id"], code="fallback",
+                                        detail=f"after {row['channel']} failed")
+    except DomainError:
+        return None
+    session.execute(insert(messages).values(message))
+    session.execute(insert(message_history).values(first))
+    return message["id"]
 
 
 def _title(session: Session, row: Mapping[str, Any]) -> str | None:

@@ -4,14 +4,14 @@ SMS failed, by e-mail).
 Only recipients every message of whom is final and none reached them are resent to (a recipient
 still pending is not: the message on its way may yet arrive), never an excluded one (opted out,
 no contact point), and only those with an address for the channel. Each gets a new queued message
-over the channel, ``fallback_of`` its last failed message, with the same text. The notice goes
+over the channel, ``fallback_of`` its last failed message, rendered from the notice's template for
+that channel (a non-urgent SMS waits for the end of quiet hours). The notice goes
 back to ``sending`` (its version moves on, so a completion running at the same time does not
 close it under the new messages) and is completed again when they are final.
 """
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -19,8 +19,9 @@ from uuid import UUID
 from sqlalchemy import insert, select, update
 
 from notify.domain import channels
-from notify.domain import messages as states
 from notify.domain import notices as statuses
+from notify.notices.messages import notice_message
+from notify.schedule.estate_settings import settings_of
 from notify.tables import message_history, messages, notices, recipients, templates
 from notify.tracking.outcomes import UNREACHED, outcome_of, per_recipient
 from servicekit.errors import Conflict, Invalid
@@ -60,11 +61,14 @@ def resend(uow: UnitOfWork, notice_id: UUID, channel: str, recipient_ids: list[U
                           f"reached, is still pending, or has no address for it (没有可通过该渠道重发的收件人)",
                           errors={"json": {"channel": ["no not-reached recipient has an address for it"]}})
         last = _last_messages(uow, notice_id, [r["id"] for r in chosen])
-        code = _sms_template_code(uow, notice) if channel == channels.SMS else None
-        rows = [_message(notice, r, channel, last.get(r["id"]), code, now) for r in chosen]
+        template = get_row(uow, templates, notice["template_id"], "template")
+        local = settings_of(uow, notice["estate_id"])
+        made = [notice_message(notice, template, r, channel, local, now, code="resend",
+                               fallback_of=(last.get(r["id"]) or {}).get("id"), detail=f"resent over {channel}")
+                for r in chosen]
+        rows = [row for row, _ in made]
         uow.execute(insert(messages), rows)
-        uow.execute(insert(message_history), [{"message_id": m["id"], "at": now, "state": states.QUEUED,
-                                              "code": "resend", "detail": f"resent over {channel}"} for m in rows])
+        uow.execute(insert(message_history), [first for _, first in made])
         status = statuses.SENDING if notice["status"] == statuses.SENT else notice["status"]
         uow.execute(update(notices).where(notices.c.id == notice_id)
                     .values(status=status, version=notice["version"] + 1))
@@ -102,24 +106,3 @@ def _last_messages(uow: UnitOfWork, notice_id: UUID, recipient_ids: list[UUID]) 
         if message["recipient_id"] in chosen:
             last[message["recipient_id"]] = dict(message)
     return last
-
-
-def _sms_template_code(uow: UnitOfWork, notice: dict[str, Any]) -> str | None:
-    return uow.execute(select(templates.c.sms_template_code)
-                       .where(templates.c.id == notice["template_id"])).scalar()
-
-
-def _message(notice: dict[str, Any], recipient: dict[str, Any], channel: str, last: dict[str, Any] | None,
-             sms_code: str | None, now: datetime) -> dict[str, Any]:
-    address = _address(recipient, channel)
-    return {
-        "id": uuid.uuid4(), "estate_id": notice["estate_id"], "notice_id": notice["id"],
-        "recipient_id": recipient["id"], "person_id": recipient["person_id"], "channel": channel,
-        "address": None if address is True else address, "language": recipient["language"],
-        "subject": (last or {}).get("subject") or notice["title"],
-        "body": (last or {}).get("body") or notice["title"],
-        "sms_template_code": sms_code, "params": (last or {}).get("params") or dict(recipient["variables"] or {}),
-        "segments": (last or {}).get("segments", 0) if channel == channels.SMS else 0,
-        "urgent": notice["urgent"], "state": states.QUEUED, "attempts": 0, "next_attempt_at": now,
-        "fallback_of": last["id"] if last else None, "queued_at": now, "updated_at": now, "version": 1,
-    }

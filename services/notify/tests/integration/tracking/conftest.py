@@ -12,7 +12,17 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, insert
 
-from notify.tables import buildings, estates, message_history, messages, notices, people, recipients, units
+from notify.tables import (
+    buildings,
+    estates,
+    message_history,
+    messages,
+    notices,
+    people,
+    recipients,
+    templates,
+    units,
+)
 
 T0 = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
 _numbers = itertools.count(1)
@@ -41,15 +51,23 @@ class World:
     def person(self, estate_id: uuid.UUID, name: str = "王小明", **values: Any) -> uuid.UUID:
         return self._insert(people, estate_id=estate_id, name=name, version=1, **values)
 
+    def template(self, estate_id: uuid.UUID) -> uuid.UUID:
+        texts = {"zh-CN": {"subject": "12月物业费缴纳通知", "body": "尊敬的${name}，请缴纳12月物业费。"},
+                 "en": {"subject": "December management fee", "body": "Dear ${name}, please pay December's fee."}}
+        return self._insert(templates, estate_id=estate_id, code=f"fee-{next(_numbers)}", purpose="fee", texts=texts,
+                            variables=[], sms_template_code="SMS_FEE", created_at=T0, updated_at=T0, version=1)
+
     def notice(self, estate_id: uuid.UUID, status: str = "sending", **values: Any) -> uuid.UUID:
-        row = {"estate_id": estate_id, "template_id": uuid.uuid4(), "purpose": "fee", "title": "12月物业费缴纳通知",
+        row = {"estate_id": estate_id, "template_id": self.template(estate_id), "purpose": "fee",
+               "title": "12月物业费缴纳通知",
                "channels": ["sms", "email"], "audience": {"estate": True}, "variables": {}, "status": status,
                "send_at": T0, "created_by": "test", "created_at": T0, "started_at": T0, "version": 1, **values}
         return self._insert(notices, **row)
 
     def recipient(self, notice_id: uuid.UUID, name: str = "王小明", *, estate_id: uuid.UUID,
                   **values: Any) -> uuid.UUID:
-        row = {"notice_id": notice_id, "estate_id": estate_id, "name": name, "language": "zh-CN", "variables": {},
+        row = {"notice_id": notice_id, "estate_id": estate_id, "name": name, "language": "zh-CN",
+               "variables": {"name": name},
                **values}
         id_ = self._insert(recipients, **row)
         self.recipients[id_] = row
