@@ -8,13 +8,16 @@ from typing import Any
 from uuid import UUID
 
 from marshmallow import Schema, fields, validate
+from tenancy.permissions import REVEAL_PERSONAL_DATA
 from tenancy.roles import DESK
 
 from notify.api.access import blueprint
+from notify.api.message_schemas import MessageSchema, MessageWithHistorySchema
 from notify.api.rules import Strict
 from notify.domain.channels import EMAIL, IN_APP, SMS
 from notify.domain.purposes import PURPOSES, SERVICE
 from notify.rules.one_off import message_with_history, send_message
+from notify.tracking.masking import masked_message
 from servicekit.rows import now
 from servicekit.web import current_principal
 from servicekit.webapp import read, unit_of_work
@@ -56,42 +59,6 @@ class IdempotencyHeaders(Schema):
         "description": "A retried call with the same key answers the messages the first call made (200)"})
 
 
-class HistorySchema(Schema):
-    at = fields.DateTime()
-    state = fields.String()
-    code = fields.String(allow_none=True)
-    detail = fields.String(allow_none=True)
-
-
-class MessageSchema(Schema):
-    id = fields.UUID()
-    estate_id = fields.UUID()
-    notice_id = fields.UUID(allow_none=True)
-    rule_id = fields.UUID(allow_none=True)
-    person_id = fields.UUID(allow_none=True)
-    staff_id = fields.UUID(allow_none=True)
-    channel = fields.String()
-    address = fields.String(allow_none=True)
-    language = fields.String()
-    subject = fields.String(allow_none=True)
-    body = fields.String()
-    segments = fields.Integer()
-    urgent = fields.Boolean()
-    state = fields.String()
-    attempts = fields.Integer()
-    next_attempt_at = fields.DateTime()
-    failure_code = fields.String(allow_none=True)
-    failure_reason = fields.String(allow_none=True)
-    queued_at = fields.DateTime()
-    sent_at = fields.DateTime(allow_none=True)
-    delivered_at = fields.DateTime(allow_none=True)
-    read_at = fields.DateTime(allow_none=True)
-
-
-class MessageWithHistorySchema(MessageSchema):
-    history = fields.List(fields.Nested(HistorySchema))
-
-
 class SentSchema(Schema):
     messages = fields.List(fields.Nested(MessageSchema))
 
@@ -106,7 +73,7 @@ def send(headers: dict[str, Any], data: dict[str, Any]) -> Any:
     """Send one message now: to a person or an address, from a template or a text"""
     made, new = send_message(unit_of_work(), current_principal(), data, now(),
                              idempotency_key=headers["idempotency_key"])
-    return {"messages": made}, 202 if new else 200
+    return {"messages": [_shown(m) for m in made]}, 202 if new else 200
 
 
 @blp.route("/<uuid:message_id>", methods=["GET"])
@@ -114,4 +81,8 @@ def send(headers: dict[str, Any], data: dict[str, Any]) -> Any:
 @blp.allow(DESK)
 def get_message(message_id: UUID) -> Any:
     """A message's state and its history"""
-    return read(message_with_history, message_id)
+    return _shown(read(message_with_history, message_id))
+
+
+def _shown(message: dict[str, Any]) -> dict[str, Any]:
+    return message if current_principal().has(REVEAL_PERSONAL_DATA) else masked_message(message)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from notify.api.message_schemas import MessageWithHistorySchema
 from notify.domain.channels import CHANNELS
 from notify.domain.messages import STATES
 from notify.tracking.exports import LANGUAGES
@@ -34,33 +35,6 @@ class ExportArgs(RecipientFilters):
     lang = fields.String(validate=validate.OneOf(LANGUAGES), metadata={
         "description": "zh-CN or en headings; without it, Accept-Language decides (zh-CN by default)"})
 
-
-class HistorySchema(Schema):
-    at = fields.DateTime()
-    state = fields.String()
-    code = fields.String(allow_none=True)
-    detail = fields.String(allow_none=True)
-
-
-class MessageSchema(Schema):
-    id = fields.UUID()
-    channel = fields.String()
-    address = fields.String(allow_none=True, metadata={"description": "Masked unless the caller has pii:reveal"})
-    state = fields.String()
-    attempts = fields.Integer()
-    provider = fields.String(allow_none=True)
-    provider_ref = fields.String(allow_none=True)
-    failure_code = fields.String(allow_none=True)
-    failure_reason = fields.String(allow_none=True)
-    fallback_of = fields.UUID(allow_none=True)
-    queued_at = fields.DateTime()
-    sent_at = fields.DateTime(allow_none=True)
-    delivered_at = fields.DateTime(allow_none=True)
-    read_at = fields.DateTime(allow_none=True)
-    updated_at = fields.DateTime()
-    history = fields.List(fields.Nested(HistorySchema))
-
-
 class RecipientSchema(Schema):
     id = fields.UUID()
     notice_id = fields.UUID()
@@ -75,7 +49,7 @@ class RecipientSchema(Schema):
     outcome = fields.String(validate=validate.OneOf(OUTCOMES))
     reached_over = fields.String(allow_none=True)
     reached_at = fields.DateTime(allow_none=True)
-    messages = fields.List(fields.Nested(MessageSchema))
+    messages = fields.List(fields.Nested(MessageWithHistorySchema))
 
 
 class ByPersonSchema(Schema):

@@ -17,7 +17,7 @@ def test_the_gateway_s_login_code_to_a_number(client, auth, world):
     assert answer.status_code == 202, answer.json
     [message] = answer.json["messages"]
     assert (message["channel"], message["address"], message["state"], message["urgent"]) == (
-        "sms", "13812345678", "queued", True)
+        "sms", "138****5678", "queued", True)  # masked: the caller may not see phone numbers
     assert message["body"] == "您的验证码为123456，请勿告诉他人。" and message["segments"] == 1
     [row] = world.messages()
     assert row["sms_template_code"] == "SMS_ED_LOGIN_CODE" and row["params"] == {"code": "123456"}
@@ -25,6 +25,9 @@ def test_the_gateway_s_login_code_to_a_number(client, auth, world):
     shown = client.get(f"/api/v1/messages/{message['id']}", headers=gateway)
     assert shown.status_code == 200
     assert [h["state"] for h in shown.json["history"]] == ["queued"]
+    assert shown.json["address"] == "138****5678"
+    revealed = client.get(f"/api/v1/messages/{message['id']}", headers=auth("integration_client", perms=["pii:reveal"]))
+    assert revealed.json["address"] == "13812345678"
     english = client.post("/api/v1/messages", json={**LOGIN, "language": "en"}, headers=gateway).json
     assert english["messages"][0]["body"].startswith("Your verification code is 123456")
 
