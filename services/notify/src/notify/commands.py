@@ -9,3 +9,13 @@ from __future__ import annotations
 from servicekit.service import Command
 
 COMMANDS: tuple[Command, ...] = ()
+
+
+def _load_demo(_service, settings, _args) -> int:  # noqa: ANN001  (servicekit's Command signature)
+    from notify.demo import load_demo
+
+    return load_demo(settings)
+
+
+COMMANDS += (Command("load-demo", "load the demo estate's sending settings, templates and past notices (once)",
+                     _load_demo),)
