@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from notify.demo import FAIL_SUFFIX
 from notify.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -75,7 +76,8 @@ def test_under_make_run_the_sender_reaches_the_stand_ins_and_receipts_come_back_
     # The default token is notify's own default, so `notify-web` and the stand-in agree unset too.
     assert _option(_expanded(processes["sms-standin"], {}), "--callback").endswith(
         RECEIPTS + Settings.receipts_token)
-    assert _option(sms, "--fail-suffix"), "the demo's failing numbers"
+    # The SMS stand-in fails the numbers the demo says it fails (its not-reached list, its resend).
+    assert _option(_expanded(processes["sms-standin"], {}), "--fail-suffix") == FAIL_SUFFIX
 
 
 @pytest.fixture(scope="module")
@@ -92,6 +94,7 @@ def test_compose_wires_the_sender_to_the_stand_ins(compose_file: dict) -> None:
     assert (env["NOTIFY_SMTP_HOST"], str(env["NOTIFY_SMTP_PORT"])) == ("smtp-standin", _option(smtp, "--port"))
     assert _option(sms, "--callback") == (
         f"http://notify-web:{env['NOTIFY_PORT']}{RECEIPTS}{services['notify-web']['environment']['NOTIFY_RECEIPTS_TOKEN']}")
+    assert _option(sms, "--fail-suffix") == FAIL_SUFFIX
     for standin in ("sms-standin", "smtp-standin"):
         assert _option([str(p) for p in services[standin]["command"]], "--host") == "0.0.0.0", standin
     # owners publishes nothing before notify's queue is bound; with the demo, notify gets owners' state.
