@@ -4,7 +4,8 @@
 # estate), load the demo estate, say where to look, then run every process of deploy/Procfile under
 # honcho (Ctrl-C stops them all). Once tickets' copy of owners holds the demo estate, tickets loads its
 # demo tickets; once notify's does, notify loads its demo (sending settings, templates, past notices).
-# Expects the venv to be installed (`make install`); run it through `make run`.
+# Expects the venv to be installed (`make install`); run it through `make run`. Process names as
+# arguments start only those of deploy/Procfile (`run-local.sh owners-web owners-relay`); none: all.
 set -euo pipefail
 
 root="${ESTATEDESK_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -145,4 +146,4 @@ EOF
   esac
 ) &
 
-exec honcho -f deploy/Procfile start
+exec honcho -f deploy/Procfile start "$@"
