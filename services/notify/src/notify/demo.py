@@ -53,23 +53,18 @@ NAMESPACE = uuid.UUID("7f0b6c1e-4a57-4d0e-9a43-2b1d6f3c8e90")
 FEE, WATER_CUT, ACTIVITY = "fee_notice", "water_cut", "community_activity"
 # code: (purpose, provider's template code, variables, {language: {subject, body}})
 TEMPLATES: dict[str, tuple[str, str, list[str], dict[str, dict[str, str]]]] = {
+    # Each fits one SMS part (UCS-2, 70 characters with the signature) for the demo's names and units.
     FEE: (purposes.FEE, "SMS_DEMO_FEE", ["name", "unit", "amount", "due_date"], {
         "zh-CN": {"subject": "物业费缴纳通知",
-                  "body": "尊敬的${name}：您的房屋${unit}本期物业费${amount}元，请于${due_date}前缴纳。已缴请忽略。"},
-        "en": {"subject": "Property fee notice",
-               "body": "Dear ${name}, the property fee of ${unit} is ${amount} yuan, due by ${due_date}. "
-                       "Please ignore this if you have paid."}}),
+                  "body": "${name}您好：${unit}本期物业费${amount}元，请于${due_date}前缴纳。"},
+        "en": {"subject": "Property fee notice", "body": "${name}: ${unit} fee ${amount} yuan, due ${due_date}."}}),
     WATER_CUT: (purposes.EMERGENCY, "SMS_DEMO_WATER_CUT", ["name", "unit", "start", "end"], {
         "zh-CN": {"subject": "紧急停水通知",
-                  "body": "${name}您好：因供水管道抢修，${unit}所在楼栋于${start}起停水，预计${end}恢复，请提前储水。"},
-        "en": {"subject": "Emergency water cut",
-               "body": "Dear ${name}, for urgent pipe repairs the water supply to ${unit} is cut from ${start}, "
-                       "expected back by ${end}. Please store some water."}}),
+                  "body": "${name}您好：因管道抢修，${unit}所在楼栋${start}起停水，预计${end}恢复。"},
+        "en": {"subject": "Emergency water cut", "body": "${name}: no water at ${unit}, ${start}-${end}."}}),
     ACTIVITY: (purposes.ACTIVITY, "SMS_DEMO_ACTIVITY", ["name", "activity", "date", "place"], {
-        "zh-CN": {"subject": "社区活动通知",
-                  "body": "${name}您好：${date}在${place}举办${activity}，欢迎您和家人参加。"},
-        "en": {"subject": "Community activity",
-               "body": "Dear ${name}, you and your family are welcome to ${activity} at ${place} on ${date}."}}),
+        "zh-CN": {"subject": "社区活动通知", "body": "${name}您好：${date}在${place}举办${activity}，欢迎参加。"},
+        "en": {"subject": "Community activity", "body": "${name}: ${activity} at ${place} on ${date}. All welcome."}}),
 }
 
 

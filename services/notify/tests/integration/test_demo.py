@@ -34,18 +34,20 @@ AT = datetime(2026, 12, 5, 2, 0, tzinfo=UTC)
 
 def _copy(engine, households: int = 6) -> uuid.UUID:
     """The demo estate as notify's consumer would have copied it: one building, ``households``
-    units with an owner each (the first with a mobile the SMS stand-in fails, some with e-mail)."""
+    units with an owner each (the first with a mobile the SMS stand-in fails, some with e-mail);
+    names, buildings and unit numbers as long as owners' demo makes them (王子轩, 12栋, 3-3208)."""
     estate, building = uuid.uuid4(), uuid.uuid4()
     with engine.begin() as conn:
         conn.execute(insert(estates), [{"id": estate, "code": demo.CODE, "name": "阳光花园", "version": 1}])
-        conn.execute(insert(buildings), [{"id": building, "estate_id": estate, "code": "1", "name": "1栋",
+        conn.execute(insert(buildings), [{"id": building, "estate_id": estate, "code": "12", "name": "12栋",
                                           "version": 1}])
         for i in range(households):
             unit, person = uuid.uuid4(), uuid.uuid4()
             conn.execute(insert(units), [{"id": unit, "estate_id": estate, "building_id": building,
-                                          "number": f"1-{1201 + i}", "version": 1}])
+                                          "number": f"3-{3201 + i}", "version": 1}])
             mobile = f"15400000{demo.FAIL_SUFFIX}" if i == 0 else f"154000010{i:02d}"
-            conn.execute(insert(people), [{"id": person, "estate_id": estate, "name": f"业主{i}", "version": 1,
+            name = "王子" + "轩涵欣怡梓晨"[i % 6]
+            conn.execute(insert(people), [{"id": person, "estate_id": estate, "name": name, "version": 1,
                                            "language": "en" if i == 1 else "zh-CN", "mobile": mobile,
                                            "email": f"owner{i}@example.com" if i % 2 == 0 else None}])
             conn.execute(insert(occupancies), [{"id": uuid.uuid4(), "estate_id": estate, "unit_id": unit,
