@@ -135,18 +135,34 @@ def tickets_service(make_database: Callable[[], str]) -> Iterator[Served]:
     from tickets.app import create_app
     from tickets.service import SERVICE
 
-    private, public = generate_keypair()
     url = make_database()
     upgrade(SERVICE, url)
     estate, secrets = _seed_tickets_copy(url)
     with tempfile.TemporaryDirectory(prefix="fuzz-tickets-") as files:
         settings = SERVICE.settings(database_url=url, amqp_url="amqp://unused", port=0, log_level="INFO",
                                     max_body_bytes=64 * 1024, storage="local", attachments_dir=files)
-        app = create_app(settings, TokenVerifier(public, issuer=ISSUER, audience=AUDIENCE, roles=SERVICE.roles))
-        token = issue_token(private, subject="fuzz", role="operator_admin", estates=[str(estate)], issuer=ISSUER,
-                            audience=AUDIENCE)
-        with _serve(app, "tickets") as (base_url, lines):
-            yield Served(base_url, token, secrets, lines)
+        with _serve_for_estate(SERVICE, create_app, settings, estate, secrets) as served:
+            yield served
+
+
+@contextmanager
+def _serve_for_estate(service, create_app, settings, estate: uuid.UUID,  # noqa: ANN001  (a Service, its factory)
+                      secrets: list[str]) -> Iterator[Served]:
+    """A consuming service's app served with a token for the one estate of its seeded copy."""
+    private, public = generate_keypair()
+    app = create_app(settings, TokenVerifier(public, issuer=ISSUER, audience=AUDIENCE, roles=service.roles))
+    token = issue_token(private, subject="fuzz", role="operator_admin", estates=[str(estate)], issuer=ISSUER,
+                        audience=AUDIENCE)
+    with _serve(app, service.name) as (base_url, lines):
+        yield Served(base_url, token, secrets, lines)
+
+
+def _owner_and_tenant(estate: uuid.UUID, units: list[uuid.UUID], people: list[uuid.UUID]) -> list[dict]:
+    """The occupancies of a seeded copy: the first person owns the first unit, the second rents the second."""
+    return [{"id": uuid.uuid4(), "estate_id": estate, "unit_id": units[0], "person_id": people[0], "role": "owner",
+             "moved_in_on": date(2024, 3, 1), "version": 1},
+            {"id": uuid.uuid4(), "estate_id": estate, "unit_id": units[1], "person_id": people[1], "role": "tenant",
+             "moved_in_on": date(2025, 1, 1), "version": 1}]
 
 
 def _seed_tickets_copy(url: str) -> tuple[uuid.UUID, list[str]]:
@@ -173,11 +189,7 @@ def _seed_tickets_copy(url: str) -> tuple[uuid.UUID, list[str]]:
                 {"id": people[0], "estate_id": estate, "name": "王芳", "mobile": "13912340001", "version": 1},
                 {"id": people[1], "estate_id": estate, "name": "Li Na", "language": "en", "mobile": "13812340002",
                  "version": 1}])
-            conn.execute(insert(tables.occupancies), [
-                {"id": uuid.uuid4(), "estate_id": estate, "unit_id": units[0], "person_id": people[0], "role": "owner",
-                 "moved_in_on": date(2024, 3, 1), "version": 1},
-                {"id": uuid.uuid4(), "estate_id": estate, "unit_id": units[1], "person_id": people[1],
-                 "role": "tenant", "moved_in_on": date(2025, 1, 1), "version": 1}])
+            conn.execute(insert(tables.occupancies), _owner_and_tenant(estate, units, people))
             conn.execute(insert(tables.staff), [
                 {"id": staff[0], "estate_id": estate, "name": "李师傅", "role": "technician",
                  "skills": ["plumbing", "electrical"], "active": True, "version": 1},
@@ -206,18 +218,14 @@ def notify_service(make_database: Callable[[], str]) -> Iterator[Served]:
     from notify.service import SERVICE
     from servicekit.migrate import upgrade
 
-    private, public = generate_keypair()
     url = make_database()
     upgrade(SERVICE, url)
     estate, secrets = _seed_notify_copy(url)
     settings = SERVICE.settings(database_url=url, amqp_url="amqp://unused", port=0, log_level="INFO",
                                 max_body_bytes=64 * 1024)
     assert load_demo(settings) == 0
-    app = create_app(settings, TokenVerifier(public, issuer=ISSUER, audience=AUDIENCE, roles=SERVICE.roles))
-    token = issue_token(private, subject="fuzz", role="operator_admin", estates=[str(estate)], issuer=ISSUER,
-                        audience=AUDIENCE)
-    with _serve(app, "notify") as (base_url, lines):
-        yield Served(base_url, token, secrets, lines)
+    with _serve_for_estate(SERVICE, create_app, settings, estate, secrets) as served:
+        yield served
 
 
 def _seed_notify_copy(url: str) -> tuple[uuid.UUID, list[str]]:
@@ -246,11 +254,7 @@ def _seed_notify_copy(url: str) -> tuple[uuid.UUID, list[str]]:
                  "email": "wangfang@example.com", "version": 1},
                 {"id": people[1], "estate_id": estate, "name": "Li Na", "language": "en", "preferred_channel": "email",
                  "mobile": "13812340002", "email": "lina@example.com", "version": 1}])
-            conn.execute(insert(tables.occupancies), [
-                {"id": uuid.uuid4(), "estate_id": estate, "unit_id": units[0], "person_id": people[0], "role": "owner",
-                 "moved_in_on": date(2024, 3, 1), "version": 1},
-                {"id": uuid.uuid4(), "estate_id": estate, "unit_id": units[1], "person_id": people[1],
-                 "role": "tenant", "moved_in_on": date(2025, 1, 1), "version": 1}])
+            conn.execute(insert(tables.occupancies), _owner_and_tenant(estate, units, people))
             conn.execute(insert(tables.staff), [
                 {"id": uuid.uuid4(), "estate_id": estate, "name": "赵主管", "role": "supervisor",
                  "mobile": "13700001111", "active": True, "version": 1}])
