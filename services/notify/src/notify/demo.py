@@ -202,7 +202,7 @@ def _message(session: Session, estate_id: uuid.UUID, notice_id: uuid.UUID, recip
              urgent: bool) -> uuid.UUID:
     message_id = uuid.uuid5(recipient_id, channel)
     sent, done = at + timedelta(seconds=2), at + timedelta(seconds=9)
-    failure = ("MOBILE_NOT_ON_SERVICE", "停机或空号") if state == messages.FAILED else (None, None)
+    failure = ("MN:0001", "空号 (the number does not exist)") if state == messages.FAILED else (None, None)
     ref = f"demo-{message_id.hex[:16]}"
     session.execute(insert(messages_table).values(
         id=message_id, estate_id=estate_id, notice_id=notice_id, recipient_id=recipient_id,

@@ -114,3 +114,23 @@ def test_the_printed_request_sends_the_fee_notice_to_the_whole_estate(client, db
     body = json.loads(re.search(r"-d '(.+)'$", capsys.readouterr().out, re.M).group(1))
     answer = client.post("/api/v1/notices", json=body, headers=auth("service_desk_agent", [str(estate)]))
     assert answer.status_code == 201, answer.get_data(as_text=True)
+
+
+def test_the_past_notices_show_on_the_tracking_pages(client, db, auth, settings) -> None:
+    if not any(rule.rule.endswith("/recipients/by-person/<uuid:person_id>")
+               for rule in client.application.url_map.iter_rules()):
+        pytest.skip("the tracking API comes with the tracking branch, not merged yet")
+    estate = _copy(db)
+    assert demo.load_demo(settings, AT) == 0
+    headers = auth("service_desk_agent", [str(estate)])
+    with db.connect() as conn:
+        notice = conn.execute(select(notices.c.id).where(notices.c.title.like("%物业费%"))).scalar_one()
+        person = conn.execute(select(recipients.c.person_id).where(
+            recipients.c.notice_id == notice, recipients.c.mobile.like(f"%{demo.FAIL_SUFFIX}"))).scalar_one()
+    totals = client.get(f"/api/v1/notices/{notice}/totals", headers=headers)
+    assert totals.status_code == 200, totals.get_data(as_text=True)
+    listed = client.get(f"/api/v1/notices/{notice}/recipients", headers=headers)
+    assert listed.status_code == 200 and listed.json["items"], listed.get_data(as_text=True)
+    answer = client.get(f"/api/v1/notices/{notice}/recipients/by-person/{person}", headers=headers)
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    assert "email" in answer.get_data(as_text=True)  # the failed SMS, then the e-mail that reached them
