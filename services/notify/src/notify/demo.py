@@ -83,7 +83,8 @@ def fee_notice_request(estate_id: uuid.UUID, template_id: uuid.UUID, when: datet
     (each household's name and unit filled per recipient)."""
     return {"estate_id": str(estate_id), "template_id": str(template_id), "purpose": purposes.FEE,
             "title": f"{when:%Y年%m月}物业费缴纳通知", "channels": list(channels.DEFAULT_FALLBACK),
-            "audience": {"estate": True}, "variables": {"amount": "1280.00", "due_date": f"{when:%Y-%m}-25"}}
+            "audience": {"estate": True, "role": "owners"},
+            "variables": {"amount": "1280.00", "due_date": f"{when:%Y-%m}-25"}}
 
 
 def load_demo(settings: Any, at: datetime | None = None) -> int:
@@ -190,7 +191,8 @@ def _past_notice(session: Session, estate_id: uuid.UUID, name: str, template: st
             when += timedelta(seconds=1)
     session.execute(insert(notices_table).values(
         id=notice_id, estate_id=estate_id, template_id=_id(estate_id, template), purpose=purpose, urgent=urgent,
-        title=title, channels=list(channels.DEFAULT_FALLBACK), audience={"estate": True}, variables=shared,
+        title=title, channels=list(channels.DEFAULT_FALLBACK), audience={"estate": True, "role": "owners"},
+        variables=shared,
         status=notices.SENT, send_at=sent_at - timedelta(minutes=1), recipients_count=len(households),
         estimated_segments=2 * len(households), estimated_cost_fen=10 * len(households), created_by=CREATED_BY,
         created_at=sent_at - timedelta(hours=1), started_at=sent_at - timedelta(minutes=1), finished_at=finished))
