@@ -22,6 +22,7 @@ import uuid
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -111,13 +112,23 @@ def load_demo(settings: Any, at: datetime | None = None) -> int:
                       f"{made} past notices")
             else:
                 print(f"notify's demo of {CODE} is loaded already")
+            local = session.execute(select(estate_settings).where(estate_settings.c.estate_id == estate_id)).first()
         body = json.dumps(fee_notice_request(estate_id, fee_id, at), ensure_ascii=False)
         print("Send this month's fee notice (物业费缴纳通知) to every household of the demo estate:\n"
               f"  curl -s -X POST -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' "
               f"http://localhost:{settings.port}/api/v1/notices -d '{body}'")
+        if local is not None and in_quiet_hours(at, local.timezone, local.quiet_start, local.quiet_end):
+            print(f"  (it is night in {local.timezone}: quiet hours {local.quiet_start}-{local.quiet_end}, so its SMS "
+                  'wait until morning; add "urgent": true to see them arrive now)')
         return 0
     finally:
         engine.dispose()
+
+
+def in_quiet_hours(at: datetime, timezone: str, start: str, end: str) -> bool:
+    """Whether ``at`` falls in the local quiet hours ``start``-``end`` ("HH:MM", may wrap midnight)."""
+    local = at.astimezone(ZoneInfo(timezone)).strftime("%H:%M")
+    return start <= local < end if start <= end else (local >= start or local < end)
 
 
 def _households(session: Session, estate_id: uuid.UUID) -> list[dict[str, Any]]:

@@ -98,12 +98,15 @@ def test_it_loads_the_templates_settings_and_past_notices_once(db, settings, cap
     out = capsys.readouterr().out
     assert "loaded notify's demo of DEMO" in out and f'"template_id": "{fee["id"]}"' in out
     assert "/api/v1/notices" in out
+    assert "quiet hours 21:00-08:00" not in out  # 10:00 in Shanghai
 
     monkeypatch.setenv("NOTIFY_DATABASE_URL", settings.database_url)
     monkeypatch.setenv("LOG_LEVEL", "WARNING")
     assert main(["load-demo"]) == 0  # a second run, as `make run` does it: nothing more
     assert _count(db, templates) == 3 and _count(db, notices) == 2
     assert "loaded already" in capsys.readouterr().out
+    assert demo.load_demo(settings, AT.replace(hour=14)) == 0  # 22:00 in Shanghai: the SMS would wait
+    assert 'quiet hours 21:00-08:00, so its SMS wait until morning; add "urgent": true' in capsys.readouterr().out
 
 
 def test_the_printed_request_sends_the_fee_notice_to_the_whole_estate(client, db, auth, settings, capsys):
