@@ -3,7 +3,9 @@
 # declare every service's RabbitMQ topology (so tickets' queue is bound before owners publishes the demo
 # estate), load the demo estate, say where to look, then run every process of deploy/Procfile under
 # honcho (Ctrl-C stops them all). Once tickets' copy of owners holds the demo estate, tickets loads its
-# demo tickets. Expects the venv to be installed (`make install`); run it through `make run`.
+# demo tickets; once notify's does, notify loads its demo (sending settings, templates, past notices).
+# Expects the venv to be installed (`make install`); run it through `make run`. Process names as
+# arguments start only those of deploy/Procfile (`run-local.sh owners-web owners-relay`); none: all.
 set -euo pipefail
 
 root="${ESTATEDESK_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -14,11 +16,22 @@ export ESTATEDESK_VAR="${ESTATEDESK_VAR:-$root/var}"
 export AMQP_URL="${AMQP_URL:-amqp://guest:guest@localhost:5672/%2F}"
 export OWNERS_PORT="${OWNERS_PORT:-8001}"
 export TICKETS_PORT="${TICKETS_PORT:-8002}"
+export NOTIFY_PORT="${NOTIFY_PORT:-8003}"
+# notify sends to the local stand-ins of deploy/Procfile: the SMS provider stand-in (its page on the
+# same port) and the SMTP stand-in (its page on SMTP_STANDIN_PAGE_PORT); the SMS stand-in pushes its
+# receipts to notify's callback with NOTIFY_RECEIPTS_TOKEN.
+export SMS_STANDIN_PORT="${SMS_STANDIN_PORT:-8093}"
+export SMTP_STANDIN_PORT="${SMTP_STANDIN_PORT:-8025}"
+export SMTP_STANDIN_PAGE_PORT="${SMTP_STANDIN_PAGE_PORT:-8094}"
+export NOTIFY_SMS_ENDPOINT="${NOTIFY_SMS_ENDPOINT:-http://127.0.0.1:$SMS_STANDIN_PORT}"
+export NOTIFY_SMTP_HOST="${NOTIFY_SMTP_HOST:-127.0.0.1}"
+export NOTIFY_SMTP_PORT="${NOTIFY_SMTP_PORT:-$SMTP_STANDIN_PORT}"
+export NOTIFY_RECEIPTS_TOKEN="${NOTIFY_RECEIPTS_TOKEN:-estatedesk-local-receipts}"
 # Each web server shares its workers' Prometheus counters in a folder of its own, set per process in
 # deploy/Procfile (var/metrics/<service>); none inherited from the caller's shell.
 unset PROMETHEUS_MULTIPROC_DIR
 
-for tool in honcho owners tickets servicekit-token gunicorn; do
+for tool in honcho owners tickets notify servicekit-token gunicorn; do
   command -v "$tool" >/dev/null 2>&1 || { echo "error: '$tool' is not installed in .venv; run 'make run' from the repository root" >&2; exit 1; }
 done
 
@@ -29,30 +42,41 @@ done
 servicekit-token keygen
 
 if [ -n "${DATABASE_URL:-}" ]; then
-  # Services never share a database: owners takes DATABASE_URL, tickets a database of its own on the
-  # same server (./owners -> ./tickets, ./x -> ./x_tickets; made when missing) unless
-  # TICKETS_DATABASE_URL is set.
+  # Services never share a database: owners takes DATABASE_URL, tickets and notify a database of their
+  # own on the same server (./owners -> ./tickets, ./x -> ./x_tickets; made when missing) unless
+  # TICKETS_DATABASE_URL / NOTIFY_DATABASE_URL is set.
   if [ -z "${TICKETS_DATABASE_URL:-}" ]; then
     TICKETS_DATABASE_URL="$(python "$root/deploy/scripts/own-database.py" tickets)"
     export TICKETS_DATABASE_URL
   fi
-  echo "database: DATABASE_URL is set, using it for owners, and database ${TICKETS_DATABASE_URL##*/} (TICKETS_DATABASE_URL) for tickets"
+  if [ -z "${NOTIFY_DATABASE_URL:-}" ]; then
+    NOTIFY_DATABASE_URL="$(python "$root/deploy/scripts/own-database.py" notify)"
+    export NOTIFY_DATABASE_URL
+  fi
+  echo "database: DATABASE_URL is set, using it for owners, database ${TICKETS_DATABASE_URL##*/} (TICKETS_DATABASE_URL) for tickets and ${NOTIFY_DATABASE_URL##*/} (NOTIFY_DATABASE_URL) for notify"
 else
   echo "database: embedded SQLite under $ESTATEDESK_VAR/ (set DATABASE_URL to use PostgreSQL)"
 fi
 owners migrate
 tickets migrate
+notify migrate
 # Every exchange, queue and binding before any process publishes (like migrations: once, here):
-# tickets' queue is bound to owners' events before the demo estate's events are published, so its
-# consumer receives them live.
+# tickets' and notify's queues are bound to owners' events before the demo estate's events are
+# published, so their consumers receive them live.
 owners topology
 tickets topology
+notify topology
 
 # A tickets copy that is empty while owners holds data (owners ran before tickets joined, or tickets'
 # database is new): owners' current state is sent to tickets' queue only (newer wins: harmless twice).
 if [ "$(python "$root/deploy/scripts/copy-status.py" state tickets)" = "empty" ]; then
   echo "tickets' copy of owners is empty: replaying owners' current state to tickets..."
   owners replay --consumer tickets --state
+fi
+# The same for notify's copy (owners' people with their mobiles and e-mails: notify's audiences).
+if [ "$(python "$root/deploy/scripts/copy-status.py" state notify)" = "empty" ]; then
+  echo "notify's copy of owners is empty: replaying owners' current state to notify..."
+  owners replay --consumer notify --state
 fi
 
 echo "loading the demo estate (once; later runs find it)..."
@@ -64,6 +88,7 @@ token="$(servicekit-token issue --role service_desk_agent --estate '*' --sub des
 admin_token="$(servicekit-token issue --role operator_admin --estate '*' --sub admin)"
 base="http://localhost:${OWNERS_PORT}"
 tickets_base="http://localhost:${TICKETS_PORT}"
+notify_base="http://localhost:${NOTIFY_PORT}"
 broker_shown="$(printf '%s' "$AMQP_URL" | sed -E 's#//([^:/@]+):[^@]*@#//\1:***@#')"
 
 cat <<EOF
@@ -73,8 +98,9 @@ cat <<EOF
 
  owners API docs   ${base}/docs
  tickets API docs  ${tickets_base}/docs
- OpenAPI documents ${base}/openapi.json   ${tickets_base}/openapi.json
- health            ${base}/healthz   ${base}/readyz   ${base}/metrics   (the same on ${TICKETS_PORT})
+ notify API docs   ${notify_base}/docs
+ OpenAPI documents ${base}/openapi.json   ${tickets_base}/openapi.json   ${notify_base}/openapi.json
+ health            ${base}/healthz   ${base}/readyz   ${base}/metrics   (the same on ${TICKETS_PORT}, ${NOTIFY_PORT})
  demo estate id    ${estate_id}
  broker            ${broker_shown}
 
@@ -87,6 +113,12 @@ cat <<EOF
    curl -s -G -H "Authorization: Bearer \$TOKEN" --data-urlencode 'q=张' ${base}/api/v1/people
  The tickets of the demo estate:
    curl -s -H "Authorization: Bearer \$TOKEN" '${tickets_base}/api/v1/tickets?estate_id=${estate_id}'
+
+ What notify sent arrives at the local stand-ins (nothing leaves this machine):
+   SMS received   http://localhost:${SMS_STANDIN_PORT}/   (the SMS provider stand-in; numbers ending in ${SMS_STANDIN_FAIL_SUFFIX:-397} fail)
+   e-mail received http://localhost:${SMTP_STANDIN_PAGE_PORT}/   (the SMTP stand-in, SMTP on ${SMTP_STANDIN_PORT})
+ Once notify's demo has loaded (a few seconds after start), it prints below the curl line that sends
+ the fee notice (物业费缴纳通知) to the whole demo estate; \`.venv/bin/notify load-demo\` prints it again.
 
  New tokens: .venv/bin/servicekit-token issue --role service_desk_agent --estate '*' --sub desk
 ================================================================================
@@ -104,5 +136,14 @@ EOF
     1) echo "tickets' copy of owners is still incomplete after 10 minutes; not loading its demo tickets" >&2 ;;
   esac
 ) &
+# notify's demo the same way, once its copy holds the demo estate: it prints how to send a notice.
+(
+  status=0
+  python "$root/deploy/scripts/copy-status.py" wait notify --timeout 600 --while-pid $$ || status=$?
+  case "$status" in
+    0) notify load-demo || echo "notify load-demo did not finish; run it again: .venv/bin/notify load-demo" >&2 ;;
+    1) echo "notify's copy of owners is still incomplete after 10 minutes; not loading its demo" >&2 ;;
+  esac
+) &
 
-exec honcho -f deploy/Procfile start
+exec honcho -f deploy/Procfile start "$@"

@@ -1,8 +1,9 @@
 """`make run`'s script brings the whole suite up on one machine: every web process answers
 /healthz on its own port, every other process of deploy/Procfile runs (owners' relay; tickets' relay,
-consumer and timer), the demo estate is searchable, the relay empties the outbox, tickets' consumer
-builds its copy of the demo estate from the live events and tickets loads its demo tickets, and
-Ctrl-C stops it all.
+consumer and timer; notify's relay, consumer and sender, and the SMS and SMTP stand-ins), the demo
+estate is searchable, the relay empties the outbox, tickets' and notify's consumers build their copies
+of the demo estate from the live events, tickets loads its demo tickets and notify its demo templates,
+the stand-ins answer on their pages (where a newcomer sees what arrived), and Ctrl-C stops it all.
 
 Runs the real script (deploy/scripts/run-local.sh) against a scratch var/ folder, a free port and
 this test run's own RabbitMQ vhost, so it never touches a developer's running `make run`.
@@ -12,7 +13,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
+import smtplib
 import socket
 import sqlite3
 import subprocess
@@ -61,6 +64,40 @@ def _procfile() -> dict[str, str]:
     return {name.strip(): command.strip() for name, command in lines}
 
 
+def _head(command: str) -> str:
+    """What a Procfile line runs, before its options: `notify sms-standin --port "${...}"` ->
+    `notify sms-standin` (the shell expands the options, so the running command line differs)."""
+    return command.split(" --", 1)[0].strip()
+
+
+def _runs(cmd: str, command: str) -> bool:
+    return re.search(rf"(^|[\s/]){re.escape(_head(command))}(\s|$)", cmd) is not None
+
+
+def _missing_commands(processes: dict[str, str]) -> dict[str, str]:
+    """Procfile processes whose `<service> <command>` does not exist yet (a notify branch not
+    merged): name -> command. `make run` cannot start them; the test starts the others."""
+    from servicekit.cli import commands_of
+
+    missing = {}
+    for name, command in processes.items():
+        program, _, rest = _head(command).partition(" ")
+        if program in ("notify",) and rest:
+            from notify.service import SERVICE
+
+            if rest not in {c.name for c in commands_of(SERVICE)}:
+                missing[name] = command
+    return missing
+
+
+def _page(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
 def _descendants(root: int) -> dict[int, str]:
     """Every process below ``root`` (honcho starts each of its processes in a session of its own,
     so they are found by parentage): pid -> command line."""
@@ -93,17 +130,26 @@ def _count(database: Path, query: str) -> int:
 @pytest.mark.skipif(not (ROOT / ".venv" / "bin" / "honcho").exists(), reason="run through `make test`")
 def test_make_run_brings_up_the_suite_with_the_demo_estate(tmp_path, amqp_vhost_url):
     processes = _procfile()
+    # Until the notify branches that write them are merged, their processes are not started (and the
+    # test skips at the end, having checked everything else).
+    pending = _missing_commands(processes)
+    started = [name for name in processes if name not in pending]
+    processes = {name: processes[name] for name in started}
     ports = {name: _free_port() for name in processes if name.endswith("-web")}
     port = ports["owners-web"]
+    standins = {"SMS_STANDIN_PORT": _free_port(), "SMTP_STANDIN_PORT": _free_port(),
+                "SMTP_STANDIN_PAGE_PORT": _free_port()}
     env = {**os.environ, "ESTATEDESK_VAR": str(tmp_path / "var"), "AMQP_URL": amqp_vhost_url,
-           "ESTATEDESK_ROOT": str(ROOT)}
+           "ESTATEDESK_ROOT": str(ROOT), **{key: str(value) for key, value in standins.items()}}
     env.update({f"{name.removesuffix('-web').upper()}_PORT": str(web_port) for name, web_port in ports.items()})
+    for name in [key for key in env if key.startswith("NOTIFY_SM")]:
+        env.pop(name)  # notify finds the stand-ins as run-local.sh sets them
     for name in [key for key in env if key == "DATABASE_URL" or key.endswith("_DATABASE_URL")]:
         env.pop(name)  # the embedded default, as on a newcomer's machine
     seen: dict[int, str] = {}  # every process of the suite, once seen running
     log = open(tmp_path / "run.log", "w")
-    suite = subprocess.Popen(["bash", str(SCRIPT)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                             start_new_session=True)
+    suite = subprocess.Popen(["bash", str(SCRIPT), *(started if pending else [])], cwd=ROOT, env=env, stdout=log,
+                             stderr=subprocess.STDOUT, start_new_session=True)
     try:
         for name, web_port in ports.items():
             url = f"http://127.0.0.1:{web_port}/healthz"
@@ -116,7 +162,7 @@ def test_make_run_brings_up_the_suite_with_the_demo_estate(tmp_path, amqp_vhost_
         def all_running() -> bool:
             running = _descendants(suite.pid)
             seen.update(running)
-            return all(any(cmd.endswith(command) for cmd in running.values()) for command in others.values())
+            return all(any(_runs(cmd, command) for cmd in running.values()) for command in others.values())
 
         _wait(all_running, 60, f"the processes {sorted(others)}")
 
@@ -153,6 +199,26 @@ def test_make_run_brings_up_the_suite_with_the_demo_estate(tmp_path, amqp_vhost_
         _wait(lambda: _count(tickets_db, "SELECT count(*) FROM outbox") > 0
               and _count(tickets_db, "SELECT count(*) FROM outbox WHERE published_at IS NULL") == 0,
               120, "tickets' relay to publish the demo tickets' events")
+
+        # notify's consumer built its copy of the demo estate from the same live events, and notify
+        # loaded its demo templates on it and printed how to send the fee notice.
+        notify_status = [*status[:-1], "notify"]
+        _wait(lambda: subprocess.run(notify_status, env=env, capture_output=True, text=True).stdout.strip()
+              == "complete", 180, "notify's copy of the demo estate")
+        notify_db = tmp_path / "var" / "notify.sqlite3"
+        _wait(lambda: _count(notify_db, "SELECT count(*) FROM templates") == 3, 120, "notify's demo templates")
+        _wait(lambda: "/api/v1/notices -d '" in (tmp_path / "run.log").read_text(), 60, "the curl line of the demo")
+        output = (tmp_path / "run.log").read_text()
+        assert f"http://localhost:{standins['SMS_STANDIN_PORT']}/" in output  # where the SMS arrive
+        assert f"http://localhost:{standins['SMTP_STANDIN_PAGE_PORT']}/" in output  # where the e-mails arrive
+        # The stand-ins answer where the output says.
+        if "sms-standin" in processes:
+            _wait(lambda: _page(f"http://127.0.0.1:{standins['SMS_STANDIN_PORT']}/") == 200, 60, "the SMS stand-in")
+        if "smtp-standin" in processes:
+            _wait(lambda: _page(f"http://127.0.0.1:{standins['SMTP_STANDIN_PAGE_PORT']}/") == 200, 60,
+                  "the SMTP stand-in's page")
+            with smtplib.SMTP("127.0.0.1", standins["SMTP_STANDIN_PORT"], timeout=10) as smtp:
+                assert smtp.noop()[0] == 250
         assert all_running(), f"a process of the suite stopped: {sorted(set(seen.values()))}"
     finally:
         os.killpg(suite.pid, signal.SIGINT)  # what Ctrl-C in the terminal does
@@ -167,3 +233,5 @@ def test_make_run_brings_up_the_suite_with_the_demo_estate(tmp_path, amqp_vhost_
         _wait(lambda: not any(_alive(pid) for pid in seen), 20, "every process to stop")
     except AssertionError:
         raise AssertionError(f"Ctrl-C left processes running: {[a for p, a in seen.items() if _alive(p)]}") from None
+    if pending:
+        pytest.skip(f"passed without {sorted(pending)}, whose commands come with notify branches not merged yet")

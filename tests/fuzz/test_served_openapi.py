@@ -6,7 +6,8 @@ The run is bounded (``FUZZ_MAX_EXAMPLES``, default 25, about a minute per servic
 ``FUZZ_MAX_EXAMPLES=100`` is the longer soak, run by hand. Each service serves its real app on a
 real port over its real database (PostgreSQL), with a token that reaches every operation: owners'
 for every estate, over data made through its API; tickets' for the one estate of its copy of owners,
-seeded as its consumer would have written it (tickets' API never writes the copy).
+seeded as its consumer would have written it (tickets' API never writes the copy); notify's the same
+way, with its demo's templates and past notices loaded on that copy.
 """
 
 from __future__ import annotations
@@ -134,18 +135,34 @@ def tickets_service(make_database: Callable[[], str]) -> Iterator[Served]:
     from tickets.app import create_app
     from tickets.service import SERVICE
 
-    private, public = generate_keypair()
     url = make_database()
     upgrade(SERVICE, url)
     estate, secrets = _seed_tickets_copy(url)
     with tempfile.TemporaryDirectory(prefix="fuzz-tickets-") as files:
         settings = SERVICE.settings(database_url=url, amqp_url="amqp://unused", port=0, log_level="INFO",
                                     max_body_bytes=64 * 1024, storage="local", attachments_dir=files)
-        app = create_app(settings, TokenVerifier(public, issuer=ISSUER, audience=AUDIENCE, roles=SERVICE.roles))
-        token = issue_token(private, subject="fuzz", role="operator_admin", estates=[str(estate)], issuer=ISSUER,
-                            audience=AUDIENCE)
-        with _serve(app, "tickets") as (base_url, lines):
-            yield Served(base_url, token, secrets, lines)
+        with _serve_for_estate(SERVICE, create_app, settings, estate, secrets) as served:
+            yield served
+
+
+@contextmanager
+def _serve_for_estate(service, create_app, settings, estate: uuid.UUID,  # noqa: ANN001  (a Service, its factory)
+                      secrets: list[str]) -> Iterator[Served]:
+    """A consuming service's app served with a token for the one estate of its seeded copy."""
+    private, public = generate_keypair()
+    app = create_app(settings, TokenVerifier(public, issuer=ISSUER, audience=AUDIENCE, roles=service.roles))
+    token = issue_token(private, subject="fuzz", role="operator_admin", estates=[str(estate)], issuer=ISSUER,
+                        audience=AUDIENCE)
+    with _serve(app, service.name) as (base_url, lines):
+        yield Served(base_url, token, secrets, lines)
+
+
+def _owner_and_tenant(estate: uuid.UUID, units: list[uuid.UUID], people: list[uuid.UUID]) -> list[dict]:
+    """The occupancies of a seeded copy: the first person owns the first unit, the second rents the second."""
+    return [{"id": uuid.uuid4(), "estate_id": estate, "unit_id": units[0], "person_id": people[0], "role": "owner",
+             "moved_in_on": date(2024, 3, 1), "version": 1},
+            {"id": uuid.uuid4(), "estate_id": estate, "unit_id": units[1], "person_id": people[1], "role": "tenant",
+             "moved_in_on": date(2025, 1, 1), "version": 1}]
 
 
 def _seed_tickets_copy(url: str) -> tuple[uuid.UUID, list[str]]:
@@ -172,11 +189,7 @@ def _seed_tickets_copy(url: str) -> tuple[uuid.UUID, list[str]]:
                 {"id": people[0], "estate_id": estate, "name": "王芳", "mobile": "13912340001", "version": 1},
                 {"id": people[1], "estate_id": estate, "name": "Li Na", "language": "en", "mobile": "13812340002",
                  "version": 1}])
-            conn.execute(insert(tables.occupancies), [
-                {"id": uuid.uuid4(), "estate_id": estate, "unit_id": units[0], "person_id": people[0], "role": "owner",
-                 "moved_in_on": date(2024, 3, 1), "version": 1},
-                {"id": uuid.uuid4(), "estate_id": estate, "unit_id": units[1], "person_id": people[1],
-                 "role": "tenant", "moved_in_on": date(2025, 1, 1), "version": 1}])
+            conn.execute(insert(tables.occupancies), _owner_and_tenant(estate, units, people))
             conn.execute(insert(tables.staff), [
                 {"id": staff[0], "estate_id": estate, "name": "李师傅", "role": "technician",
                  "skills": ["plumbing", "electrical"], "active": True, "version": 1},
@@ -196,8 +209,63 @@ def _seed_tickets_copy(url: str) -> tuple[uuid.UUID, list[str]]:
     return estate, ["13912340001", "13812340002"]
 
 
+@contextmanager
+def notify_service(make_database: Callable[[], str]) -> Iterator[Served]:
+    """notify on its own database, its copy of owners seeded directly (the consumer's rows) with the
+    demo's templates and past notices on top (``notify load-demo``), with a token for that estate."""
+    from notify.app import create_app
+    from notify.demo import load_demo
+    from notify.service import SERVICE
+    from servicekit.migrate import upgrade
+
+    url = make_database()
+    upgrade(SERVICE, url)
+    estate, secrets = _seed_notify_copy(url)
+    settings = SERVICE.settings(database_url=url, amqp_url="amqp://unused", port=0, log_level="INFO",
+                                max_body_bytes=64 * 1024)
+    assert load_demo(settings) == 0
+    with _serve_for_estate(SERVICE, create_app, settings, estate, secrets) as served:
+        yield served
+
+
+def _seed_notify_copy(url: str) -> tuple[uuid.UUID, list[str]]:
+    """The demo estate's code with a building, two units, an owner and an English-speaking tenant
+    with mobiles and e-mails, and a staff member, as notify's consumer would have copied them; the
+    full mobiles must not show."""
+    from sqlalchemy import insert
+
+    from notify import tables
+    from notify.demo import CODE
+    from servicekit.db import make_engine
+
+    estate, building = uuid.uuid4(), uuid.uuid4()
+    units, people = [uuid.uuid4(), uuid.uuid4()], [uuid.uuid4(), uuid.uuid4()]
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(insert(tables.estates), [{"id": estate, "code": CODE, "name": "模糊花园", "version": 1}])
+            conn.execute(insert(tables.buildings), [{"id": building, "estate_id": estate, "code": "1", "name": "1栋",
+                                                     "version": 1}])
+            conn.execute(insert(tables.units), [
+                {"id": unit, "estate_id": estate, "building_id": building, "number": f"1-{1201 + i}", "version": 1}
+                for i, unit in enumerate(units)])
+            conn.execute(insert(tables.people), [
+                {"id": people[0], "estate_id": estate, "name": "王芳", "mobile": "13912340001",
+                 "email": "wangfang@example.com", "version": 1},
+                {"id": people[1], "estate_id": estate, "name": "Li Na", "language": "en", "preferred_channel": "email",
+                 "mobile": "13812340002", "email": "lina@example.com", "version": 1}])
+            conn.execute(insert(tables.occupancies), _owner_and_tenant(estate, units, people))
+            conn.execute(insert(tables.staff), [
+                {"id": uuid.uuid4(), "estate_id": estate, "name": "赵主管", "role": "supervisor",
+                 "mobile": "13700001111", "active": True, "version": 1}])
+    finally:
+        engine.dispose()
+    return estate, ["13912340001", "13812340002", "13700001111"]
+
+
 # One entry per service under services/; test_every_service_is_fuzzed keeps the list complete.
-SERVICES: dict[str, Callable[..., contextmanager]] = {"owners": owners_service, "tickets": tickets_service}
+SERVICES: dict[str, Callable[..., contextmanager]] = {"owners": owners_service, "tickets": tickets_service,
+                                                      "notify": notify_service}
 
 
 def test_every_service_is_fuzzed():
@@ -247,6 +315,8 @@ def test_schemathesis_finds_no_failure(service, make_database, tmp_path):
         with urllib.request.urlopen(f"{served.base_url}/openapi.json") as response:
             document = json.load(response)
         validate(document)
+        if not document.get("paths"):
+            pytest.skip(f"{service} serves no operation yet (notify's API comes with its branches, not merged yet)")
         done = _run_schemathesis(served, tmp_path)
         interactions = _interactions(tmp_path)
         statuses = [i["response"]["status_code"] for i in interactions if i.get("response")]

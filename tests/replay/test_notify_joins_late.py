@@ -1,0 +1,97 @@
+"""notify joins a suite whose owners already holds an estate: `make run`'s steps for it (migrate,
+topology, then `owners replay --consumer notify --state` because its copy is empty) and its real
+consumer process (`notify consume`) fill notify's copy of owners: every person with the preferred
+mobile and e-mail, every occupancy; copy-status.py says `complete`, and notify's demo loads on it.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pika
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import sessionmaker
+
+from notify import tables as notify_tables
+from notify.cli import main as notify_cli
+from notify.copy import preferred
+from notify.service import SERVICE as NOTIFY
+from owners.adapters.tables import contact_points, people
+from owners.cli import main as owners_cli
+from owners.service import SERVICE as OWNERS
+from owners.service_layer.estates import register_estate
+from owners.service_layer.household_import import import_households
+from servicekit.db import make_engine
+from servicekit.migrate import upgrade
+from servicekit.testing import service_process, wait_for
+
+pytestmark = pytest.mark.integration
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "services" / "owners" / "contracts" / "examples" / "households.csv"
+
+
+def _copy_status():  # noqa: ANN202  (deploy/scripts/copy-status.py as a module)
+    spec = importlib.util.spec_from_file_location("copy_status", ROOT / "deploy" / "scripts" / "copy-status.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def suite(make_database, amqp_vhost_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict]:
+    owners_url, notify_url = make_database(), make_database()
+    upgrade(OWNERS, owners_url)
+    engine = make_engine(owners_url)
+    uow = lambda: OWNERS.unit_of_work(sessionmaker(engine, expire_on_commit=False))  # noqa: E731
+    estate = register_estate(uow(), code="DEMO", name="阳光花园")
+    import_households(uow(), estate["id"], EXAMPLE.read_bytes())
+    monkeypatch.setenv("OWNERS_DATABASE_URL", owners_url)
+    monkeypatch.setenv("NOTIFY_DATABASE_URL", notify_url)
+    monkeypatch.setenv("AMQP_URL", amqp_vhost_url)
+    monkeypatch.setenv("LOG_LEVEL", "WARNING")
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    yield {"owners": engine, "notify_url": notify_url, "amqp": amqp_vhost_url, "estate": estate["id"]}
+    engine.dispose()
+
+
+def test_a_replay_fills_notifys_empty_copy_through_its_consumer(suite, capsys) -> None:
+    status = _copy_status()
+    assert notify_cli(["migrate"]) == 0 and notify_cli(["topology"]) == 0
+    assert status.state("notify") == "empty"  # what makes `make run` replay owners' state to notify
+    assert owners_cli(["replay", "--consumer", "notify", "--state"]) == 0
+    connection = pika.BlockingConnection(pika.URLParameters(suite["amqp"]))
+    try:
+        queued = connection.channel().queue_declare(NOTIFY.topology.inbox_queue, passive=True).method.message_count
+    finally:
+        connection.close()
+    assert queued > 0
+    env = {"NOTIFY_DATABASE_URL": suite["notify_url"], "AMQP_URL": suite["amqp"], "LOG_LEVEL": "WARNING"}
+    with service_process("notify", "consume", env=env) as consumer:
+        wait_for(lambda: consumer.poll() is None and status.state("notify") == "complete",
+                 "notify's copy of owners to be complete")
+    notify = make_engine(suite["notify_url"])
+    try:
+        with suite["owners"].connect() as db:
+            points: dict = {}
+            for p in db.execute(select(contact_points)):
+                points.setdefault(p.person_id, []).append(
+                    {"kind": p.kind, "value": p.value, "preferred": p.preferred})
+            wanted = {r.id: (r.name, preferred(points.get(r.id), "mobile"), preferred(points.get(r.id), "email"))
+                      for r in db.execute(select(people))}
+        with notify.connect() as db:
+            got = {r.id: (r.name, r.mobile, r.email) for r in db.execute(select(notify_tables.people))}
+            estates = db.execute(select(notify_tables.estates.c.id, notify_tables.estates.c.code)).all()
+        assert got == wanted and len(got) >= 5
+        assert [(e.id, e.code) for e in estates] == [(uuid.UUID(str(suite["estate"])), "DEMO")]
+        capsys.readouterr()
+        assert notify_cli(["load-demo"]) == 0  # what `make run` does once the copy is complete
+        assert "loaded notify's demo of DEMO" in capsys.readouterr().out
+        with notify.connect() as db:
+            assert db.execute(select(func.count()).select_from(notify_tables.templates)).scalar_one() == 3
+    finally:
+        notify.dispose()
