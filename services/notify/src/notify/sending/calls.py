@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 from notify.domain import channels
 from notify.domain import messages as states
 from notify.providers.base import Adapter, OutcomeUnknown, Outgoing, SendResult
+from notify.schedule.estate_settings import settings_of
 from notify.sending import retry
 from notify.sending import states as changes
 from notify.tables import messages, provider_calls
@@ -55,6 +56,17 @@ class Call:
     started_at: datetime
 
 
+def sign_names(session: Session, rows: Sequence[Mapping[str, Any]]) -> dict[Any, str]:
+    """The SMS signature (签名) of each estate of ``rows``: its sending settings', else the default."""
+    return {estate: settings_of(session, estate)["sms_sign_name"] for estate in {row["estate_id"] for row in rows}}
+
+
+def outgoings(session: Session, rows: Sequence[Mapping[str, Any]]) -> list[Outgoing]:
+    """``rows`` (messages) as the adapters take them, each SMS with its estate's signature."""
+    signs = sign_names(session, rows) if any(row["channel"] == channels.SMS for row in rows) else {}
+    return [outgoing(row, signs.get(row["estate_id"], "")) for row in rows]
+
+
 def outgoing(row: Mapping[str, Any], sign_name: str = "") -> Outgoing:
     return Outgoing(message_id=row["id"], address=row["address"] or "", language=row["language"],
                     subject=row["subject"], body=row["body"], template_code=row["sms_template_code"],
@@ -66,7 +78,7 @@ def record(session: Session, adapter: Adapter, rows: Sequence[Mapping[str, Any]]
     """Record the calls ``rows`` take (as the adapter plans them), each ``calling`` with its lease,
     and set their messages ``sending``. The caller commits before making any."""
     calls: list[Call] = []
-    for planned in adapter.plan([outgoing(row) for row in rows]):
+    for planned in adapter.plan(outgoings(session, rows)):
         id_ = uuid.uuid4()
         taken = set(changes.change(session, [o.message_id for o in planned], states.SENDING, now,
                                    only_from=states.QUEUED, call_id=id_, provider=adapter.provider))

@@ -67,7 +67,7 @@ def _settle(session: Session, call: Mapping[str, Any], adapters: Mapping[str, Ad
     if adapter is None:  # this sender has no adapter of that provider: another replica settles it
         return Settled()
     try:
-        sent = adapter.find_sent(call["id"], [calls.outgoing(row) for row in rows], call["started_at"]) if rows else {}
+        sent = adapter.find_sent(call["id"], calls.outgoings(session, rows), call["started_at"]) if rows else {}
     except OutcomeUnknown:  # the provider could not be asked just now: nothing is resent, ask again later
         session.execute(update(provider_calls).where(pc.id == call["id"]).values(
             lease_until=now + ASK_AGAIN, answer="the provider's send details could not be read; asking again"))

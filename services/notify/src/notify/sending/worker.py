@@ -133,8 +133,10 @@ class Sender:
         function = area_function(reference)
         if function is None:
             return 0
-        with Session(self.engine) as session, session.begin():
-            return int(call(function, session, self.clock()) or 0)
+        with Session(self.engine) as session:  # start_due commits notice by notice itself
+            done = int(call(function, session, self.clock()) or 0)
+            session.commit()
+            return done
 
     def run(self, stop: threading.Event) -> None:
         log.info("sender started", extra={"sender": self.name, "channels": list(self.adapters)})

@@ -46,6 +46,7 @@ class FakeSms:
         self.mode, self.per_call, self.clock, self.answerable = mode, per_call, clock, answerable
         self.sent: Counter[uuid.UUID] = Counter()
         self.known: dict[uuid.UUID, str] = {}
+        self.signs: list[str] = []  # the SMS signature of each message taken
         self.calls = 0
         self.at: list[datetime] = []  # the clock's time of each message taken
         self._lock = threading.Lock()
@@ -64,6 +65,7 @@ class FakeSms:
                                             for o in messages])
             ref = f"biz-{call_id.hex[:12]}"
             for o in messages:
+                self.signs.append(o.sign_name)
                 self.sent[o.message_id] += 1
                 self.known[o.message_id] = ref
                 if self.clock is not None:

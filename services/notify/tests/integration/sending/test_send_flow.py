@@ -3,6 +3,7 @@ throttling, fallback to the next channel, unknown outcomes settled by find_sent,
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter
 
 import pytest
@@ -187,3 +188,33 @@ def test_a_stopped_sender_puts_back_the_calls_it_has_not_made(db, settings, cloc
         assert sorted(conn.execute(select(provider_calls.c.state)).scalars()) == ["accepted", *["released"] * 3]
         queued = select(messages.c.call_id).where(messages.c.state == "queued")
         assert conn.execute(queued).scalars().all() == [None] * 3
+
+
+def test_a_round_starts_the_notices_due_and_sends_them_with_the_estate_s_signature(db, settings, clock, kit) -> None:
+    """The sender's round runs start_due (which commits notice by notice) and then sends what it
+    queued: the SMS signed with the estate's own signature (签名), which the provider requires."""
+    from sqlalchemy import insert
+
+    from notify.tables import buildings, estate_settings, estates, notices, occupancies, people, templates, units
+
+    estate, building, unit, person, template = (uuid.uuid4() for _ in range(5))
+    texts = {"zh-CN": {"subject": "停水通知", "body": "${name}您好：明日9:00至12:00停水。"}}
+    with db.begin() as conn:
+        conn.execute(insert(estates).values(id=estate, code="SUN", name="阳光花园", version=1))
+        conn.execute(insert(estate_settings).values(estate_id=estate, timezone="Asia/Shanghai", quiet_start="23:00",
+                                                    quiet_end="06:00", sms_sign_name="阳光物业", version=1))
+        conn.execute(insert(buildings).values(id=building, estate_id=estate, code="1", name="1栋", version=1))
+        conn.execute(insert(units).values(id=unit, estate_id=estate, building_id=building, number="101", version=1))
+        conn.execute(insert(people).values(id=person, estate_id=estate, name="张三", mobile="13800000001", version=1))
+        conn.execute(insert(occupancies).values(id=uuid.uuid4(), estate_id=estate, unit_id=unit, person_id=person,
+                                                role="owner", version=1))
+        conn.execute(insert(templates).values(id=template, estate_id=estate, code="water", purpose="service",
+                                              texts=texts, variables=[], sms_template_code="SMS_WATER",
+                                              created_at=clock.now, updated_at=clock.now))
+        conn.execute(insert(notices).values(
+            id=uuid.uuid4(), estate_id=estate, template_id=template, purpose="service", title="停水通知",
+            channels=["sms"], audience={"estate": True}, variables={}, status="scheduled", send_at=clock.now,
+            created_by="test", created_at=clock.now))
+    sms = kit.FakeSms()
+    done = sender(db, settings, clock, sms).round()
+    assert (done.started, len(sms.sent), sms.signs) == (1, 1, ["阳光物业"])
