@@ -41,10 +41,6 @@ REPLICATED_PROCESSES = ("relay", "timer", "sender")
 # run by a command of the service that talks to them: under `make run` and docker-compose only, never
 # on Kubernetes (which talks to the real providers), and needing neither migrations nor the broker.
 STANDIN = "-standin"
-# Commands of branches of the notify work not merged yet (the sender branch's `send`, the sms
-# branch's `sms-standin`, the sender branch's `smtp-standin`): a Procfile line running one of them is
-# skipped, not failed, only while the command does not exist. Empty this once they have landed.
-PENDING_COMMANDS = {("notify", "send"), ("notify", "sms-standin"), ("notify", "smtp-standin")}
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -246,8 +242,6 @@ def test_every_procfile_process_runs_a_command_its_service_has(name: str, proces
         return
     assert program == service and len(arguments) == 1, f"{name} runs {program} {arguments}, not `{service} <command>`"
     commands = {c.name for c in commands_of(service_definition(service))}
-    if arguments[0] not in commands and (service, arguments[0]) in PENDING_COMMANDS:
-        pytest.skip(f"`{service} {arguments[0]}` comes with a notify branch not merged yet")
     assert arguments[0] in commands, f"{name} runs `{service} {arguments[0]}`; {service} has {sorted(commands)}"
 
 

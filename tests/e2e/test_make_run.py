@@ -74,22 +74,6 @@ def _runs(cmd: str, command: str) -> bool:
     return re.search(rf"(^|[\s/]){re.escape(_head(command))}(\s|$)", cmd) is not None
 
 
-def _missing_commands(processes: dict[str, str]) -> dict[str, str]:
-    """Procfile processes whose `<service> <command>` does not exist yet (a notify branch not
-    merged): name -> command. `make run` cannot start them; the test starts the others."""
-    from servicekit.cli import commands_of
-
-    missing = {}
-    for name, command in processes.items():
-        program, _, rest = _head(command).partition(" ")
-        if program in ("notify",) and rest:
-            from notify.service import SERVICE
-
-            if rest not in {c.name for c in commands_of(SERVICE)}:
-                missing[name] = command
-    return missing
-
-
 def _page(url: str) -> int:
     try:
         with urllib.request.urlopen(url, timeout=5) as response:
@@ -130,11 +114,6 @@ def _count(database: Path, query: str) -> int:
 @pytest.mark.skipif(not (ROOT / ".venv" / "bin" / "honcho").exists(), reason="run through `make test`")
 def test_make_run_brings_up_the_suite_with_the_demo_estate(tmp_path, amqp_vhost_url):
     processes = _procfile()
-    # Until the notify branches that write them are merged, their processes are not started (and the
-    # test skips at the end, having checked everything else).
-    pending = _missing_commands(processes)
-    started = [name for name in processes if name not in pending]
-    processes = {name: processes[name] for name in started}
     ports = {name: _free_port() for name in processes if name.endswith("-web")}
     port = ports["owners-web"]
     standins = {"SMS_STANDIN_PORT": _free_port(), "SMTP_STANDIN_PORT": _free_port(),
@@ -148,7 +127,7 @@ def test_make_run_brings_up_the_suite_with_the_demo_estate(tmp_path, amqp_vhost_
         env.pop(name)  # the embedded default, as on a newcomer's machine
     seen: dict[int, str] = {}  # every process of the suite, once seen running
     log = open(tmp_path / "run.log", "w")
-    suite = subprocess.Popen(["bash", str(SCRIPT), *(started if pending else [])], cwd=ROOT, env=env, stdout=log,
+    suite = subprocess.Popen(["bash", str(SCRIPT)], cwd=ROOT, env=env, stdout=log,
                              stderr=subprocess.STDOUT, start_new_session=True)
     try:
         for name, web_port in ports.items():
@@ -233,5 +212,3 @@ def test_make_run_brings_up_the_suite_with_the_demo_estate(tmp_path, amqp_vhost_
         _wait(lambda: not any(_alive(pid) for pid in seen), 20, "every process to stop")
     except AssertionError:
         raise AssertionError(f"Ctrl-C left processes running: {[a for p, a in seen.items() if _alive(p)]}") from None
-    if pending:
-        pytest.skip(f"passed without {sorted(pending)}, whose commands come with notify branches not merged yet")
