@@ -7,8 +7,7 @@ fee-collection template, and notify's real processes on free ports:
 * the web app (gunicorn serving ``notify.app:create_app()``, tokens signed by a key of this run's),
 * ``notify send`` (one or more replicas).
 
-Loaded by path (the tests run in importlib mode): ``seed_world = load()`` in the test, and
-``importlib`` from the bench.
+Loaded by path (the tests run in importlib mode); the bench puts this folder on ``sys.path``.
 """
 
 from __future__ import annotations
@@ -39,6 +38,7 @@ from servicekit.tokens import generate_keypair
 ISSUER, AUDIENCE = "seed-case", "estatedesk"
 RECEIPTS_TOKEN = "seed-case-receipts"
 FEE_TEMPLATE_CODE = "SMS_FEE_0001"
+BROADCAST_TEMPLATE_CODE = "SMS_FEE_0002"
 FEE_BODY = "${name}您好：${unit}本期物业费${amount}元，请于${due_date}前缴纳。"
 FEE_BODY_EN = "Dear ${name}, the fee of ${unit} is ${amount} yuan, due by ${due_date}."
 BROADCAST_BODY = "尊敬的业主：本期物业费请于${due_date}前缴纳，详询物业服务中心。"
@@ -91,15 +91,15 @@ def fill_estate(engine: Engine, count: int, *, code: str = "SEED", name: str = "
         building_ids = [uuid.uuid4() for _ in range((count + UNITS_PER_BUILDING - 1) // UNITS_PER_BUILDING)]
         conn.execute(insert(buildings), [{"id": b, "estate_id": estate.estate_id, "code": f"{i + 1:03d}",
                                           "name": f"{i + 1}栋", "version": 1} for i, b in enumerate(building_ids)])
-        for kind, body, variables in (("fee", FEE_BODY, ["amount", "due_date"]),
-                                      ("broadcast", BROADCAST_BODY, ["due_date"])):
+        for kind, body, variables, sms_code in (("fee", FEE_BODY, ["amount", "due_date"], FEE_TEMPLATE_CODE),
+                                                ("broadcast", BROADCAST_BODY, ["due_date"], BROADCAST_TEMPLATE_CODE)):
             id_ = uuid.uuid4()
             texts = {"zh-CN": {"subject": "物业费缴纳通知", "body": body}}
             if kind == "fee":
                 texts["en"] = {"subject": "Property fee notice", "body": FEE_BODY_EN}
             conn.execute(insert(templates).values(
                 id=id_, estate_id=estate.estate_id, code=f"{kind}-{id_.hex[:8]}", purpose="fee", texts=texts,
-                variables=variables, sms_template_code=FEE_TEMPLATE_CODE, created_at=now, updated_at=now, version=1))
+                variables=variables, sms_template_code=sms_code, created_at=now, updated_at=now, version=1))
             estate.templates[kind] = id_
     for first in range(0, count, CHUNK):
         unit_rows, people_rows, occupancy_rows = [], [], []
@@ -195,18 +195,23 @@ def gunicorn(env: dict[str, str], port: int) -> Iterator[subprocess.Popen[str]]:
         _await_http(f"http://127.0.0.1:{port}/healthz", process, "gunicorn")
         yield process
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.seek(0)
-        output = log.read()
-        log.close()
-        if process.returncode not in (0, -signal.SIGTERM):
-            print(f"gunicorn exited {process.returncode}:\n{output[-4000:]}", file=sys.stderr)
+        _stop(process, log, "gunicorn")
+
+
+def _stop(process: subprocess.Popen[str], log: Any, what: str) -> None:
+    """SIGTERM (SIGKILL after 60 s); the stderr shown when it failed."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    log.seek(0)
+    output = log.read()
+    log.close()
+    if process.returncode not in (0, -signal.SIGTERM):
+        print(f"{what} exited {process.returncode}:\n{output[-4000:]}", file=sys.stderr)
 
 
 @contextmanager
@@ -228,7 +233,8 @@ def suite(database_url: str, *, fail_numbers: Sequence[str] = (), sms_rate: floa
                 **(sender_env or {})}
     callback = f"http://127.0.0.1:{web_port}/api/v1/receipts/aliyun/{RECEIPTS_TOKEN}"
     standin_args = ["sms-standin", "--port", str(sms_port), "--callback", callback, "--rate", str(standin_rate),
-                    "--receipt-delay", "0.05", f"--template={FEE_TEMPLATE_CODE}={FEE_BODY}"]
+                    "--receipt-delay", "0.05", f"--template={FEE_TEMPLATE_CODE}={FEE_BODY}",
+                    f"--template={BROADCAST_TEMPLATE_CODE}={BROADCAST_BODY}"]
     for number in fail_numbers:
         standin_args += ["--fail-number", number]
     with ExitStack() as stack:
@@ -263,18 +269,7 @@ def sender_process(env: dict[str, str]) -> Iterator[subprocess.Popen[str]]:
     try:
         yield process
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.seek(0)
-        output = log.read()
-        log.close()
-        if process.returncode not in (0, -signal.SIGTERM):
-            print(f"seed_sender.py send exited {process.returncode}:\n{output[-4000:]}", file=sys.stderr)
+        _stop(process, log, "seed_sender.py send")
 
 
 @contextmanager
