@@ -1,7 +1,7 @@
 """Benchmark: notify's broadcasts end to end, with its real processes (the SMS provider stand-in,
 the SMTP stand-in, the web app under gunicorn taking the stand-in's receipts, ``notify send``).
 
-    SEED_CASE_WORKAROUNDS=1 .venv/bin/python bench/notify_broadcast.py
+    .venv/bin/python bench/notify_broadcast.py
     BENCH_ONLY=c ...  (only part c; a, b, c or several: "ab")
 
 (a) **the seed case**: the fee-collection notice to 1,200 households (``BENCH_SEED_HOUSEHOLDS``),
@@ -21,9 +21,7 @@ the SMTP stand-in, the web app under gunicorn taking the stand-in's receipts, ``
 
 The bench makes and drops its own database and vhost (``TEST_DATABASE_URL``/``TEST_AMQP_URL`` or
 ``DATABASE_URL``/``AMQP_URL`` name the servers, 127.0.0.1 by default), runs its processes on free
-ports and prints numbers; it does not pass or fail on time. ``SEED_CASE_WORKAROUNDS=1`` runs the
-sender through ``services/notify/tests/integration/seed_sender.py`` (two sender bugs worked
-around; see there) while their fixes are not on main.
+ports and prints numbers; it does not pass or fail on time.
 """
 
 from __future__ import annotations

@@ -251,25 +251,11 @@ def suite(database_url: str, *, fail_numbers: Sequence[str] = (), sms_rate: floa
         yield running
 
 
-WORKAROUNDS = os.environ.get("SEED_CASE_WORKAROUNDS", "") == "1"
-
-
 @contextmanager
 def sender_process(env: dict[str, str]) -> Iterator[subprocess.Popen[str]]:
-    """``notify send`` as deployed; with ``SEED_CASE_WORKAROUNDS=1``, through ``seed_sender.py``
-    (the same command with the workarounds of the two sender bugs it names)."""
-    if not WORKAROUNDS:
-        with service_process("notify", "send", env=env) as process:
-            yield process
-        return
-    log = tempfile.TemporaryFile("w+", encoding="utf-8")
-    launcher = Path(__file__).with_name("seed_sender.py")
-    process = subprocess.Popen([sys.executable, str(launcher), "send"], env={**os.environ, **env},
-                               stdout=subprocess.DEVNULL, stderr=log, text=True)
-    try:
+    """``notify send`` as deployed."""
+    with service_process("notify", "send", env=env) as process:
         yield process
-    finally:
-        _stop(process, log, "seed_sender.py send")
 
 
 @contextmanager
