@@ -78,8 +78,7 @@ def _wait(condition: Any, what: str, suite: Any) -> None:
     while not condition():
         dead = [p.returncode for p in suite.senders if p.poll() is not None]
         if dead:
-            raise SystemExit(f"notify send exited {dead} while waiting for {what} "
-                             "(on main without the fixes, run with SEED_CASE_WORKAROUNDS=1)")
+            raise SystemExit(f"notify send exited {dead} while waiting for {what}")
         if time.monotonic() > deadline:
             raise SystemExit(f"gave up waiting for {what}")
         time.sleep(0.02)
@@ -197,7 +196,7 @@ def main() -> None:
     database_url = create_database(configured_postgres(), prefix="benchnotify")
     vhost = create_vhost(configured_broker(), prefix="benchnotify")
     os.environ["AMQP_URL"] = vhost
-    print(f"notify broadcast bench (sender workarounds: {'on' if seed_world.WORKAROUNDS else 'off'})")
+    print("notify broadcast bench")
     try:
         upgrade(SERVICE, database_url)
         engine = make_engine(database_url)

@@ -166,11 +166,16 @@ def release(engine: Engine, unmade: Sequence[Call], now: datetime) -> None:
 
 def _accept(session: Session, ids: Sequence[uuid.UUID], refs: Mapping[uuid.UUID, str | None], call_ref: str | None,
             delivered: bool, now: datetime) -> None:
+    """Mark what the provider took: one statement per provider ref (a call of 1,000 numbers shares
+    one BizId), not one per message."""
+    by_ref: dict[str | None, list[uuid.UUID]] = {}
     for id_ in ids:
-        values: dict[str, Any] = {"provider_ref": refs.get(id_) or call_ref, "sent_at": now, "attempts": m.attempts + 1}
+        by_ref.setdefault(refs.get(id_) or call_ref, []).append(id_)
+    for ref, group in by_ref.items():
+        values: dict[str, Any] = {"provider_ref": ref, "sent_at": now, "attempts": m.attempts + 1}
         if delivered:
             values["delivered_at"] = now
-        changes.change(session, [id_], states.DELIVERED if delivered else states.SENT, now, only_from=states.SENDING,
+        changes.change(session, group, states.DELIVERED if delivered else states.SENT, now, only_from=states.SENDING,
                        **values)
 
 
