@@ -8,10 +8,11 @@ checked exactly as for INSERT. Elsewhere (SQLite, the embedded default) it is on
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Table, insert
+from sqlalchemy import JSON, Table, insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -28,15 +29,26 @@ def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
     quote = connection.dialect.identifier_preparer.quote
     columns = list(rows[0])
     statement = f"COPY {quote(table.name)} ({', '.join(quote(table.c[c].name) for c in columns)}) FROM STDIN"
-    _copy(connection.connection.driver_connection, statement, columns, rows)
+    # Each column's own conversion, as an INSERT would apply it (UtcDateTime, ...); JSON as its
+    # text (None: SQL NULL).
+    dialect = connection.dialect
+    processors = [_json_text if isinstance(table.c[c].type, JSON) else table.c[c].type.bind_processor(dialect)
+                  for c in columns]
+    _copy(connection.connection.driver_connection, statement, columns, processors, rows)
 
 
-def _copy(driver_connection: Any, statement: str, columns: list[str], rows: Sequence[Mapping[str, Any]]) -> None:
+def _json_text(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False)
+
+
+def _copy(driver_connection: Any, statement: str, columns: list[str], processors: list[Any],
+          rows: Sequence[Mapping[str, Any]]) -> None:
     import psycopg
 
+    pairs = list(zip(columns, processors, strict=True))
     try:
         with driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
             for row in rows:
-                copy.write_row([row[c] for c in columns])
+                copy.write_row([row[c] if process is None else process(row[c]) for c, process in pairs])
     except psycopg.IntegrityError as exc:
         raise IntegrityError(statement, None, exc) from exc

@@ -33,6 +33,7 @@ from notify.schedule import recurrence
 from notify.schedule.clock import zone
 from notify.schedule.estate_settings import settings_of
 from notify.tables import message_history, messages, notices, outbox, recipients, templates
+from servicekit.bulk import insert_rows
 from servicekit.envelope import CloudEvent
 from servicekit.errors import DomainError
 
@@ -102,8 +103,7 @@ def _queue(session: Session, notice: Mapping[str, Any], local: Mapping[str, Any]
         queued.append(message)
         history.append(first)
     for table, rows in ((recipients, kept), (messages, queued), (message_history, history)):
-        if rows:
-            session.execute(insert(table), rows)
+        insert_rows(session, table, rows)
     return len(queued)
 
 

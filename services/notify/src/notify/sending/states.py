@@ -7,10 +7,11 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import insert, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from notify.tables import message_history, messages
+from servicekit.bulk import insert_rows
 
 m = messages.c
 
@@ -26,8 +27,7 @@ def change(session: Session, ids: Collection[UUID], state: str, now: datetime, *
         statement = statement.where(m.state == only_from)
     changed = list(session.execute(statement.values(state=state, updated_at=now, version=m.version + 1, **values)
                                    .returning(m.id)).scalars())
-    if changed:
-        session.execute(insert(message_history), [
-            {"message_id": id_, "at": now, "state": state, "code": code, "detail": (detail or "")[:500] or None}
-            for id_ in changed])
+    insert_rows(session, message_history, [
+        {"message_id": id_, "at": now, "state": state, "code": code, "detail": (detail or "")[:500] or None}
+        for id_ in changed])
     return changed

@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 from notify.domain import channels
 from notify.domain import messages as states
 from notify.tables import message_history, messages, receipts
+from servicekit.bulk import insert_rows
 
 ALIYUN = "aliyun"
 _BEIJING = ZoneInfo("Asia/Shanghai")
@@ -109,30 +110,92 @@ def _beijing_time(value: Any, index: int) -> datetime | None:
 # --- storing and applying ------------------------------------------------------------------------
 
 def record(session: Session, provider: str, batch: Iterable[Receipt], now: datetime) -> Outcome:
-    """Store each new receipt of ``batch`` and apply it where its message is marked (not committed)."""
+    """Store each new receipt of ``batch`` and apply it where its message is marked (not committed).
+
+    A batch (Aliyun pushes up to 100) is stored in one statement, its messages are found and locked
+    in one, and its deliveries marked in a few (one per delivery time): the common case costs a
+    handful of statements, not five a receipt. Failures and receipts of no known call take the
+    one-by-one path, which also falls back to the recipient's next channel."""
+    outcome = Outcome()
+    batch = list(batch)
+    stored = _store(session, provider, batch, now)
+    outcome.stored, outcome.duplicates = len(stored), len(batch) - len(stored)
+    found = _messages_of_calls(session, [receipt for _, receipt in stored])
+    delivered: list[tuple[UUID, Any, Receipt]] = []
+    for row_id, receipt in stored:
+        message = found.get(_call_and_number(receipt))
+        if message is not None and message.state in (states.QUEUED, states.SENDING):
+            outcome.pending += 1
+        elif message is not None and message.state == states.SENT and receipt.success:
+            delivered.append((row_id, message, receipt))
+        else:  # a failure, a message already final, or none found (or locked): one by one
+            done = _apply(session, row_id, receipt, now, wait=False)
+            if done == _APPLIED:
+                outcome.applied += 1
+            elif done == _WAITING:
+                outcome.pending += 1
+            else:
+                outcome.unsettled.append(row_id)
+    outcome.applied += _deliver(session, delivered, now)
+    return outcome
+
+
+def _store(session: Session, provider: str, batch: list[Receipt], now: datetime) -> list[tuple[UUID, Receipt]]:
+    """The receipts of ``batch`` not stored before, each with its new row's id (one statement)."""
+    if not batch:
+        return []
+    rows = [{"id": uuid.uuid4(), "provider": provider, "provider_ref": r.provider_ref, "out_id": r.out_id,
+             "address": r.address, "success": r.success, "code": r.code, "detail": r.detail,
+             "reported_at": r.reported_at, "received_at": now} for r in batch]
     insert = (postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert)(receipts)
-    statement = insert.on_conflict_do_nothing(
+    statement = insert.values(rows).on_conflict_do_nothing(
         index_elements=[receipts.c.provider, receipts.c.provider_ref, receipts.c.address, receipts.c.code],
     ).returning(receipts.c.id)
-    outcome = Outcome()
-    for receipt in batch:
-        row_id = session.execute(statement, {
-            "id": uuid.uuid4(), "provider": provider, "provider_ref": receipt.provider_ref,
-            "out_id": receipt.out_id, "address": receipt.address, "success": receipt.success,
-            "code": receipt.code, "detail": receipt.detail, "reported_at": receipt.reported_at, "received_at": now,
-        }).scalar()
-        if row_id is None:
-            outcome.duplicates += 1
-            continue
-        outcome.stored += 1
-        done = _apply(session, row_id, receipt, now, wait=False)
-        if done == _APPLIED:
-            outcome.applied += 1
-        elif done == _WAITING:
-            outcome.pending += 1
-        else:
-            outcome.unsettled.append(row_id)
-    return outcome
+    new = set(session.execute(statement).scalars())
+    return [(row["id"], receipt) for row, receipt in zip(rows, batch, strict=True) if row["id"] in new]
+
+
+def _call_and_number(receipt: Receipt) -> tuple[UUID, str] | None:
+    call_id = _uuid(receipt.out_id)
+    return None if call_id is None else (call_id, receipt.address)
+
+
+def _messages_of_calls(session: Session, batch: list[Receipt]) -> dict[tuple[UUID, str], Any]:
+    """The SMS each receipt of a known call reports (a number is in a call once), locked; a row
+    another transaction holds is skipped (its receipt takes the one-by-one path)."""
+    keys = {key for key in map(_call_and_number, batch) if key is not None}
+    if not keys:
+        return {}
+    query = (select(messages).where(messages.c.channel == channels.SMS,
+                                    messages.c.call_id.in_(sorted({call for call, _ in keys})),
+                                    messages.c.address.in_(sorted({number for _, number in keys})))
+             .with_for_update(skip_locked=True))
+    return {(row.call_id, row.address): row for row in session.execute(query)
+            if (row.call_id, row.address) in keys}
+
+
+def _deliver(session: Session, delivered: list[tuple[UUID, Any, Receipt]], now: datetime) -> int:
+    """Mark ``delivered`` messages (each ``sent``, locked) in one statement per delivery time."""
+    groups: dict[tuple[datetime, str | None], list[UUID]] = {}
+    for _, message, receipt in delivered:
+        new_ref = receipt.provider_ref if message.provider_ref in (None, receipt.out_id) else None
+        groups.setdefault((receipt.reported_at or now, new_ref), []).append(message.id)
+    changed: list[UUID] = []
+    for (at, new_ref), ids in groups.items():
+        values: dict[str, Any] = {"state": states.DELIVERED, "delivered_at": at, "updated_at": now,
+                                  "version": messages.c.version + 1}
+        if new_ref is not None:
+            values["provider_ref"] = new_ref  # the BizId, where only the OutId was known
+        changed += session.execute(update(messages).where(messages.c.id.in_(ids), messages.c.state == states.SENT)
+                                   .values(**values).returning(messages.c.id)).scalars()
+    codes = {message.id: receipt for _, message, receipt in delivered}
+    insert_rows(session, message_history, [
+        {"message_id": id_, "at": now, "state": states.DELIVERED, "code": codes[id_].code,
+         "detail": codes[id_].detail} for id_ in changed])
+    if delivered:
+        session.execute(update(receipts).where(receipts.c.id.in_([row_id for row_id, _, _ in delivered]))
+                        .values(applied_at=now))
+    return len(delivered)
 
 
 def apply_stored(session: Session, receipt_id: UUID, now: datetime) -> bool:
