@@ -11,7 +11,7 @@ default and reads it in :meth:`ServiceSettings.own_from_env`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
 from servicekit.config import amqp_url, database_url, env_int, env_str
 
@@ -25,6 +25,8 @@ class ServiceSettings:
     port: int
     log_level: str
     max_body_bytes: int
+    # A service whose requests are larger by nature (a notice's list of 100,000 households) raises it.
+    default_max_body_bytes: ClassVar[int] = DEFAULT_MAX_BODY_BYTES
 
     @classmethod
     def from_env(cls, service: str, default_port: int) -> Self:
@@ -35,7 +37,7 @@ class ServiceSettings:
             amqp_url=amqp_url(),
             port=env_int(f"{prefix}_PORT", default_port, minimum=1),
             log_level=env_str("LOG_LEVEL", "INFO"),
-            max_body_bytes=env_int(f"{prefix}_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES, minimum=1024),
+            max_body_bytes=env_int(f"{prefix}_MAX_BODY_BYTES", cls.default_max_body_bytes, minimum=1024),
             **cls.own_from_env(prefix),
         )
 

@@ -7,7 +7,7 @@ the SMTP stand-in on 8025), so one machine works without any real provider.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from servicekit.config import env_bool, env_float, env_int, env_str
 from servicekit.settings import ServiceSettings
@@ -15,6 +15,9 @@ from servicekit.settings import ServiceSettings
 
 @dataclass(frozen=True)
 class Settings(ServiceSettings):
+    # A notice's audience may be a list of up to 100,000 households from another system, each
+    # with its own variables (notify.audiences.spec.MAX_LIST): some 15 MB of JSON.
+    default_max_body_bytes: ClassVar[int] = 32 * 1024 * 1024
     # SMS: "aliyun" (Aliyun's SMS API: SendSms / SendBatchSms / QuerySendDetails, signed) or
     # "http" (a generic JSON HTTP provider).
     sms_provider: str = "aliyun"

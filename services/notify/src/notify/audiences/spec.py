@@ -17,7 +17,7 @@ from servicekit.errors import Invalid
 
 KINDS = ("estate", "buildings", "units", "list")
 ROLES = ("owners", "occupants")
-MAX_LIST = 200_000
+MAX_LIST = 100_000
 _ENTRY_FIELDS = {"person_id", "unit_id", "name", "mobile", "email", "language", "variables"}
 
 
