@@ -41,7 +41,9 @@ from notify.domain.purposes import SERVICE
 NAMESPACE = uuid.UUID("5b0f3c1e-8a52-4e8f-9d0c-6e1f2a3b4c5d")  # notify's built-ins; never change it
 
 PERSON_CHANNELS = (SMS, EMAIL, IN_APP)
-STAFF_CHANNELS = (SMS,)
+STAFF_CHANNELS = (SMS,)  # routine work to the assignee
+# An escalation or a breach must reach the manager: by e-mail when the SMS fails.
+ESCALATION_CHANNELS = (SMS, EMAIL)
 
 
 def built_in_id(kind: str, name: str) -> uuid.UUID:
@@ -170,10 +172,10 @@ DEFAULT_RULES: tuple[Rule, ...] = (
     _rule("reassigned_to_assignee", f"{_TICKET}reassigned.v1", "assignee", "ticket_assigned", STAFF_CHANNELS),
     _rule("arrived_to_reporter", f"{_TICKET}arrived.v1", "reporter", "ticket_arrived", PERSON_CHANNELS),
     _rule("resolved_to_reporter", f"{_TICKET}resolved.v1", "reporter", "ticket_resolved", PERSON_CHANNELS),
-    _rule("escalated_to_staff", f"{_TICKET}escalated.v1", "escalated_staff", "ticket_escalated", STAFF_CHANNELS,
+    _rule("escalated_to_staff", f"{_TICKET}escalated.v1", "escalated_staff", "ticket_escalated", ESCALATION_CHANNELS,
           urgent=True),
     _rule("sla_warned_to_assignee", f"{_SLA}warned.v1", "assignee", "sla_warned", STAFF_CHANNELS),
-    _rule("sla_breached_to_staff", f"{_SLA}breached.v1", "named_staff_or_assignee", "sla_breached", STAFF_CHANNELS,
+    _rule("sla_breached_to_staff", f"{_SLA}breached.v1", "named_staff_or_assignee", "sla_breached", ESCALATION_CHANNELS,
           urgent=True),
     _rule("promise_slipped_to_assignee", f"{_TICKET}promise_slipped.v1", "assignee", "promise_slipped_staff",
           STAFF_CHANNELS),

@@ -19,9 +19,10 @@ from sqlalchemy.orm import Session
 from notify.domain import channels
 from notify.domain import messages as states
 from notify.notices.messages import notice_message
+from notify.rules.matching import rule_by_id
 from notify.schedule.estate_settings import settings_of
 from notify.schedule.quiet_hours import first_attempt_at
-from notify.tables import message_history, messages, notices, people, recipients, rules, staff, templates
+from notify.tables import message_history, messages, notices, people, recipients, staff, templates
 from servicekit.errors import DomainError
 
 m = messages.c
@@ -49,8 +50,9 @@ def _channels(session: Session, row: Mapping[str, Any]) -> Sequence[str]:
     named = None
     if row["notice_id"] is not None:
         named = session.execute(select(notices.c.channels).where(notices.c.id == row["notice_id"])).scalar()
-    elif row["rule_id"] is not None:
-        named = session.execute(select(rules.c.channels).where(rules.c.id == row["rule_id"])).scalar()
+    elif row["rule_id"] is not None:  # an estate's or operator's rule, or a built-in one
+        rule = rule_by_id(session, row["rule_id"])
+        named = rule.channels if rule is not None else None
     return tuple(named or channels.DEFAULT_FALLBACK)
 
 

@@ -10,7 +10,7 @@ import pytest
 from notify.domain.channels import EMAIL, IN_APP, SMS
 from notify.rules.defaults import built_in_id
 
-from .conftest import cloud_event, example
+from .conftest import NOON, cloud_event, example
 
 ESTATE = "e1c7a8f2-3b4d-4c5e-9f60-718293a4b5c6"
 # The people and staff the examples name.
@@ -171,3 +171,28 @@ def test_the_database_refuses_a_second_message_of_one_event_rule_and_person(worl
     again = {**first, "id": uuid.uuid4(), "channel": "email", "address": "new@example.com"}
     with pytest.raises(IntegrityError), db.begin() as conn:
         conn.execute(insert(messages).values(again))
+
+
+@pytest.mark.parametrize(("event_type", "audience", "fallback"), [
+    ("tickets.ticket.dispatched.v1", "assignee", None),  # routine work: SMS only
+    ("tickets.ticket.escalated.v1", "escalated_staff", "email"),  # a manager must be reached
+])
+def test_a_built_in_rule_s_failed_sms_falls_back_by_that_rule_s_channels(world, db, event_type, audience,
+                                                                         fallback):
+    from sqlalchemy import select, update
+    from sqlalchemy.orm import Session
+
+    from notify.rules.defaults import DEFAULT_RULES_BY_ID
+    from notify.sending.fallback import fall_back
+    from notify.tables import messages, staff
+
+    _populate(world, "zh-CN")
+    with db.begin() as conn:
+        conn.execute(update(staff).values(email="staff@example.com"))
+    made = world.apply(cloud_event(event_type, example(event_type)))
+    [message] = [m for m in made if DEFAULT_RULES_BY_ID[m["rule_id"]].audience == audience]
+    with Session(db) as session, session.begin():
+        fall_back(session, {**message, "state": "failed"}, NOON)
+    with db.connect() as conn:
+        channels = conn.execute(select(messages.c.channel).where(messages.c.fallback_of == message["id"])).scalars()
+        assert list(channels) == ([fallback] if fallback else [])
