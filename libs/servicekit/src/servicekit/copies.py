@@ -34,7 +34,9 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
+from uuid import UUID
 
 from sqlalchemy import Connection, Table, event
 from sqlalchemy.dialects import postgresql, sqlite
@@ -134,3 +136,19 @@ def _statement(table: Table, key: tuple[str, ...], values: tuple[str, ...], vers
         set_={name: excluded[name] for name in (*values, version_column)},
         where=table.c[version_column] < excluded[version_column],
     ).returning(table.c[version_column])
+
+
+def copy_entity(session: Session, table: Table, data: Mapping[str, Any], key: str, values: Mapping[str, Any]) -> None:
+    """Write an entity event's state into the consumer's copy row ``data[key]`` (its ``id``) at the
+    event's ``version``, newer wins, when the consumer's batch commits."""
+    upsert_newer_at_commit(session, table, {"id": uuid_or_none(data[key])}, dict(values), int(data["version"]))
+
+
+def uuid_or_none(value: Any) -> UUID | None:
+    """An event's id field as a UUID (None stays None)."""
+    return None if value is None else UUID(str(value))
+
+
+def date_or_none(value: Any) -> date | None:
+    """An event's ISO date field as a date (None stays None)."""
+    return None if value is None else date.fromisoformat(value)

@@ -13,24 +13,15 @@ not keep, and fields added by later versions of owners' schemas, are ignored.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date
 from typing import Any
-from uuid import UUID
 
-from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
 from notify.tables import buildings, estates, occupancies, people, staff, units
-from servicekit.copies import upsert_newer_at_commit
+from servicekit.copies import copy_entity as _write
+from servicekit.copies import date_or_none as _date
+from servicekit.copies import uuid_or_none as _uuid
 from servicekit.envelope import CloudEvent
-
-
-def _uuid(value: Any) -> UUID | None:
-    return None if value is None else UUID(str(value))
-
-
-def _date(value: Any) -> date | None:
-    return None if value is None else date.fromisoformat(value)
 
 
 def preferred(contact_points: Any, kind: str) -> str | None:
@@ -40,10 +31,6 @@ def preferred(contact_points: Any, kind: str) -> str | None:
         if point.get("preferred"):
             return point["value"]
     return points[0]["value"] if points else None
-
-
-def _write(session: Session, table: Table, data: Mapping[str, Any], key: str, values: dict[str, Any]) -> None:
-    upsert_newer_at_commit(session, table, {"id": _uuid(data[key])}, values, int(data["version"]))
 
 
 def apply_estate(session: Session, event: CloudEvent) -> None:

@@ -17,24 +17,15 @@ schemas are ignored.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date
 from typing import Any
-from uuid import UUID
 
-from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
-from servicekit.copies import upsert_newer_at_commit
+from servicekit.copies import copy_entity as _write
+from servicekit.copies import date_or_none as _date
+from servicekit.copies import uuid_or_none as _uuid
 from servicekit.envelope import CloudEvent
 from tickets.tables import buildings, estates, occupancies, people, staff, territories, units
-
-
-def _uuid(value: Any) -> UUID | None:
-    return None if value is None else UUID(str(value))
-
-
-def _date(value: Any) -> date | None:
-    return None if value is None else date.fromisoformat(value)
 
 
 def preferred_mobile(contact_points: Any) -> str | None:
@@ -45,11 +36,6 @@ def preferred_mobile(contact_points: Any) -> str | None:
         if point.get("preferred"):
             return point["value"]
     return mobiles[0]["value"] if mobiles else None
-
-
-def _write(session: Session, table: Table, data: Mapping[str, Any], key: str, values: dict[str, Any]) -> None:
-    # Written when the consumer commits its batch, one statement per table (newer wins all the same).
-    upsert_newer_at_commit(session, table, {"id": _uuid(data[key])}, values, int(data["version"]))
 
 
 def apply_estate(session: Session, event: CloudEvent) -> None:
