@@ -297,8 +297,12 @@ messages = Table(
     Column("updated_at", UtcDateTime, nullable=False),
     _version(),
     Index("ix_messages_notice_state", "notice_id", "state"),
-    Index("ix_messages_due", "state", "next_attempt_at"),
 )
+
+# The senders' queue, in the order they take it (urgent first, then the oldest): a claim walks this
+# partial index and stops after its batch, instead of sorting every queued message each round.
+Index("ix_messages_queue", messages.c.channel, messages.c.urgent.desc(), messages.c.queued_at, messages.c.id,
+      postgresql_where=messages.c.state == "queued", sqlite_where=messages.c.state == "queued")
 
 # Every change of a message's state, with the provider's code and reason where there is one.
 message_history = Table(

@@ -120,6 +120,14 @@ def record(session: Session, provider: str, batch: Iterable[Receipt], now: datet
     batch = list(batch)
     stored = _store(session, provider, batch, now)
     outcome.stored, outcome.duplicates = len(stored), len(batch) - len(stored)
+    _apply_many(session, stored, now, outcome, wait=False)
+    return outcome
+
+
+def _apply_many(session: Session, stored: list[tuple[UUID, Receipt]], now: datetime, outcome: Outcome, *,
+                wait: bool) -> None:
+    """Apply stored receipts: deliveries of known calls in a few statements, the rest one by one
+    (``wait``: for a locked message; else it is left ``unsettled``)."""
     found = _messages_of_calls(session, [receipt for _, receipt in stored])
     delivered: list[tuple[UUID, Any, Receipt]] = []
     for row_id, receipt in stored:
@@ -129,7 +137,7 @@ def record(session: Session, provider: str, batch: Iterable[Receipt], now: datet
         elif message is not None and message.state == states.SENT and receipt.success:
             delivered.append((row_id, message, receipt))
         else:  # a failure, a message already final, or none found (or locked): one by one
-            done = _apply(session, row_id, receipt, now, wait=False)
+            done = _apply(session, row_id, receipt, now, wait=wait)
             if done == _APPLIED:
                 outcome.applied += 1
             elif done == _WAITING:
@@ -137,7 +145,6 @@ def record(session: Session, provider: str, batch: Iterable[Receipt], now: datet
             else:
                 outcome.unsettled.append(row_id)
     outcome.applied += _deliver(session, delivered, now)
-    return outcome
 
 
 def _store(session: Session, provider: str, batch: list[Receipt], now: datetime) -> list[tuple[UUID, Receipt]]:
@@ -216,10 +223,10 @@ def apply_pending(session: Session, provider_refs: Iterable[str] | None, now: da
         if not refs:
             return 0
         query = query.where(or_(receipts.c.provider_ref.in_(refs), receipts.c.out_id.in_(refs)))
-    applied = 0
-    for row in session.execute(query.with_for_update(skip_locked=True)).all():
-        applied += _apply(session, row.id, _receipt_of(row), now, wait=True) == _APPLIED
-    return applied
+    outcome = Outcome()
+    rows = session.execute(query.with_for_update(skip_locked=True)).all()
+    _apply_many(session, [(row.id, _receipt_of(row)) for row in rows], now, outcome, wait=True)
+    return outcome.applied
 
 
 _APPLIED, _WAITING, _MISSING = "applied", "waiting", "missing"

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-01 17:48:55.085045
+Create Date: 2026-12-01 18:46:19.732472
 """
 from alembic import op
 import sqlalchemy as sa
@@ -113,10 +113,10 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('messages', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_messages_call_id'), ['call_id'], unique=False)
-        batch_op.create_index('ix_messages_due', ['state', 'next_attempt_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_messages_estate_id'), ['estate_id'], unique=False)
         batch_op.create_index('ix_messages_notice_state', ['notice_id', 'state'], unique=False)
         batch_op.create_index(batch_op.f('ix_messages_person_id'), ['person_id'], unique=False)
+        batch_op.create_index('ix_messages_queue', ['channel', sa.literal_column('urgent DESC'), 'queued_at', 'id'], unique=False, postgresql_where=sa.text("state = 'queued'"), sqlite_where=sa.text("state = 'queued'"))
 
     op.create_table('notices',
     sa.Column('id', sa.Uuid(), nullable=False),
@@ -412,10 +412,10 @@ def downgrade() -> None:
 
     op.drop_table('notices')
     with op.batch_alter_table('messages', schema=None) as batch_op:
+        batch_op.drop_index('ix_messages_queue', postgresql_where=sa.text("state = 'queued'"), sqlite_where=sa.text("state = 'queued'"))
         batch_op.drop_index(batch_op.f('ix_messages_person_id'))
         batch_op.drop_index('ix_messages_notice_state')
         batch_op.drop_index(batch_op.f('ix_messages_estate_id'))
-        batch_op.drop_index('ix_messages_due')
         batch_op.drop_index(batch_op.f('ix_messages_call_id'))
 
     op.drop_table('messages')
