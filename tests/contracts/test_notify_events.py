@@ -1,7 +1,6 @@
 """The notify events contract beside the generic checks: every ``notify.notice.*`` event but
-``completed`` carries the whole notice, exactly as ``notice_payload`` makes it (the notices
-branch's code, so this skips until it is merged); and the AsyncAPI document names the queue notify
-consumes from with every type its consumer has a handler for or binds."""
+``completed`` carries the whole notice, exactly as ``notice_payload`` makes it; and the AsyncAPI
+document names the queue notify consumes from with every type its consumer has a handler for or binds."""
 
 from __future__ import annotations
 
@@ -26,7 +25,7 @@ def test_the_notice_events_have_their_schemas() -> None:
 
 @pytest.mark.parametrize("path", NOTICE_SCHEMAS, ids=[p.stem for p in NOTICE_SCHEMAS])
 def test_every_notice_event_schema_carries_the_whole_notice(path: Path, contracts) -> None:
-    payloads = pytest.importorskip("notify.notices.payloads", reason="notice_payload comes with the notices branch")
+    from notify.notices import payloads
     row = {"id": uuid.uuid4(), "estate_id": uuid.uuid4(), "purpose": "fee", "urgent": False, "title": "t",
            "channels": ["sms"], "status": "scheduled", "send_at": datetime(2026, 12, 5, tzinfo=UTC),
            "series_id": None, "recipients_count": 0, "estimated_segments": 1, "estimated_cost_fen": 5, "version": 1}

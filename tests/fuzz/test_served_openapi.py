@@ -315,8 +315,7 @@ def test_schemathesis_finds_no_failure(service, make_database, tmp_path):
         with urllib.request.urlopen(f"{served.base_url}/openapi.json") as response:
             document = json.load(response)
         validate(document)
-        if not document.get("paths"):
-            pytest.skip(f"{service} serves no operation yet (notify's API comes with its branches, not merged yet)")
+        assert document.get("paths"), f"{service} serves no operation"
         done = _run_schemathesis(served, tmp_path)
         interactions = _interactions(tmp_path)
         statuses = [i["response"]["status_code"] for i in interactions if i.get("response")]
