@@ -255,11 +255,20 @@ def wait_for(condition: Callable[[], bool], what: str, timeout: float = 180.0, i
 @contextmanager
 def service_process(package: str, *args: str, env: Mapping[str, str]) -> Iterator[subprocess.Popen[str]]:
     """Run ``<package> <args>`` (say ``tickets consume``) as the deployment does, in a process of its
-    own with ``env`` added to this one's; SIGTERM it at the end (its graceful stop), SIGKILL after
-    60 s. Its stderr goes to a temporary file, shown when the process failed."""
+    own with ``env`` added to this one's (see :func:`running_process`)."""
+    with running_process([sys.executable, "-m", f"{package}.cli", *args], env=env,
+                         what=f"{package} {' '.join(args)}") as process:
+        yield process
+
+
+@contextmanager
+def running_process(command: list[str], *, env: Mapping[str, str], what: str,
+                    new_session: bool = False) -> Iterator[subprocess.Popen[str]]:
+    """Run ``command`` with ``env`` added to this process's; SIGTERM it at the end (its graceful
+    stop), SIGKILL after 60 s. Its stderr goes to a temporary file, shown when the process failed."""
     log = tempfile.TemporaryFile("w+", encoding="utf-8")
-    process = subprocess.Popen([sys.executable, "-m", f"{package}.cli", *args], env={**os.environ, **env},
-                               stdout=subprocess.DEVNULL, stderr=log, text=True)
+    process = subprocess.Popen(command, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=log, text=True,
+                               start_new_session=new_session)
     try:
         yield process
     finally:
@@ -274,7 +283,7 @@ def service_process(package: str, *args: str, env: Mapping[str, str]) -> Iterato
         output = log.read()
         log.close()
         if process.returncode not in (0, -signal.SIGTERM):
-            print(f"{package} {' '.join(args)} exited {process.returncode}:\n{output[-4000:]}", file=sys.stderr)
+            print(f"{what} exited {process.returncode}:\n{output[-4000:]}", file=sys.stderr)
 
 
 def migrated_database(service, kind: str, make_database: Callable[[], str],  # noqa: ANN001  (a Service)

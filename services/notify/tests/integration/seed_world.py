@@ -12,12 +12,9 @@ Loaded by path (the tests run in importlib mode); the bench puts this folder on 
 
 from __future__ import annotations
 
-import os
-import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from collections.abc import Iterator, Sequence
@@ -32,7 +29,7 @@ from sqlalchemy import Engine, insert
 
 from notify.tables import buildings, estate_settings, estates, occupancies, people, templates, units
 from servicekit.auth import issue_token
-from servicekit.testing import service_process
+from servicekit.testing import running_process, service_process
 from servicekit.tokens import generate_keypair
 
 ISSUER, AUDIENCE = "seed-case", "estatedesk"
@@ -186,32 +183,12 @@ def _await_http(url: str, process: subprocess.Popen[Any], what: str, seconds: fl
 @contextmanager
 def gunicorn(env: dict[str, str], port: int) -> Iterator[subprocess.Popen[str]]:
     """``gunicorn -c python:notify.gunicorn_conf 'notify.app:create_app()'`` on ``port``, as deployed."""
-    log = tempfile.TemporaryFile("w+", encoding="utf-8")
     command = [str(Path(sys.executable).with_name("gunicorn")), "-c", "python:notify.gunicorn_conf",
                "notify.app:create_app()"]
-    process = subprocess.Popen(command, env={**os.environ, **env, "NOTIFY_PORT": str(port)},
-                               stdout=subprocess.DEVNULL, stderr=log, text=True, start_new_session=True)
-    try:
+    with running_process(command, env={**env, "NOTIFY_PORT": str(port)}, what="gunicorn",
+                         new_session=True) as process:
         _await_http(f"http://127.0.0.1:{port}/healthz", process, "gunicorn")
         yield process
-    finally:
-        _stop(process, log, "gunicorn")
-
-
-def _stop(process: subprocess.Popen[str], log: Any, what: str) -> None:
-    """SIGTERM (SIGKILL after 60 s); the stderr shown when it failed."""
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=60)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-    log.seek(0)
-    output = log.read()
-    log.close()
-    if process.returncode not in (0, -signal.SIGTERM):
-        print(f"{what} exited {process.returncode}:\n{output[-4000:]}", file=sys.stderr)
 
 
 @contextmanager
