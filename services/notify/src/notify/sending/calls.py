@@ -189,7 +189,3 @@ def _summary(result: SendResult) -> str:
     parts = [f"{len(result.accepted)} taken"]
     parts += [f"{r.message_id}: {r.code} {r.reason}" for r in result.rejected[:5]]
     return "; ".join(parts)[:1000]
-
-
-def is_sms(call: Call) -> bool:
-    return call.channel == channels.SMS
