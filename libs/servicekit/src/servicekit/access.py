@@ -13,25 +13,27 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Collection, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 from sqlalchemy import Table, select
 
 from servicekit.auth import Principal
 from servicekit.guards import GuardedParser
-from servicekit.web import current_principal
+from servicekit.web import current_principal, refuse
 from servicekit.webapp import read_session
 
 
 @dataclass(frozen=True)
 class InEstate:
-    """Rows of ``table``, called ``what`` in answers, belong to the estate in ``estate_column``."""
+    """Rows of ``table``, called ``what`` (``what_zh`` in Chinese) in answers, belong to the estate in
+    ``estate_column``."""
 
     table: Table
     what: str
     estate_column: str = "estate_id"
+    what_zh: str = field(kw_only=True)  # ``what`` in Chinese: a 404 says "没有此<what_zh>"
 
 
 class ScopedBlueprint(Blueprint):
@@ -66,7 +68,7 @@ class ScopedBlueprint(Blueprint):
             def checked(*args: Any, **kwargs: Any) -> Any:
                 principal = current_principal()
                 if principal.role not in roles:
-                    abort(403, message=f"role {principal.role!r} may not do this")
+                    refuse(403, f"role {principal.role!r} may not do this", f"角色 {principal.role!r} 无权执行此操作")
                 parsed = [a for a in args if isinstance(a, Mapping)]
                 for name in estate_fields:
                     _check_estate(principal, _field(parsed, name))
@@ -88,12 +90,12 @@ class ScopedBlueprint(Blueprint):
                 statement = select(rule.table.c[rule.estate_column]).where(rule.table.c.id == id_)
                 found = session.execute(statement).first()
                 if found is None or not principal.can_see(found[0]):
-                    abort(404, message=f"no such {rule.what}")
+                    refuse(404, f"no such {rule.what}", f"没有此{rule.what_zh}")
 
 
 def _check_estate(principal: Principal, estate_id: Any) -> None:
     if estate_id is not None and not principal.can_see(estate_id):
-        abort(404, message="no such estate")
+        refuse(404, "no such estate", "没有此小区")
 
 
 def _field(parsed: list[Mapping[str, Any]], name: str) -> Any:

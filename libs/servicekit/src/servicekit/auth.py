@@ -18,6 +18,7 @@ import jwt
 from sqlalchemy import ColumnElement, Select, Uuid
 
 from servicekit.config import env_str, var_dir
+from servicekit.errors import Message
 
 ALGORITHM = "EdDSA"
 ALL_ESTATES = "*"
@@ -26,7 +27,11 @@ S = TypeVar("S", bound=Select[Any])
 
 
 class AuthError(Exception):
-    """The caller could not be authenticated (answer 401)."""
+    """The caller could not be authenticated (answer 401); why, in English and Chinese."""
+
+    def __init__(self, en: str, zh: str) -> None:
+        super().__init__(en)
+        self.message = Message(en, zh)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,14 +108,14 @@ class TokenVerifier:
         if remembered is not None and time.time() < remembered[1]:
             return remembered[0]
         if not self._key:
-            raise AuthError("no public key is configured to verify tokens")
+            raise AuthError("no public key is configured to verify tokens", "未配置验证令牌的公钥")
         try:
             claims = jwt.decode(
                 token, self._key, algorithms=[ALGORITHM], audience=self.audience, issuer=self.issuer,
                 leeway=self.leeway, options={"require": ["iss", "aud", "exp", "iat", "sub"]},
             )
         except jwt.PyJWTError as exc:
-            raise AuthError(f"invalid token: {exc}") from exc
+            raise AuthError(f"invalid token: {exc}", f"令牌无效：{exc}") from exc
         principal = principal_from_claims(claims, self.roles)
         if len(self._verified) >= self.cache_size:
             self._verified.clear()  # bounded, and simpler than an LRU for tokens that live minutes
@@ -123,23 +128,23 @@ def principal_from_claims(claims: dict[str, Any], roles: Collection[str]) -> Pri
     """The caller a verified token names; its role must be one of ``roles``."""
     role = claims.get("role")
     if role not in roles:
-        raise AuthError(f"unknown role {role!r}")
+        raise AuthError(f"unknown role {role!r}", f"未知角色 {role!r}")
     estates = claims.get("estates")
     if not isinstance(estates, list) or not all(isinstance(e, str) for e in estates):
-        raise AuthError("claim 'estates' must be a list of estate ids")
+        raise AuthError("claim 'estates' must be a list of estate ids", "令牌的 estates 必须是小区编号列表")
     perms = claims.get("perms", [])
     if not isinstance(perms, list):
-        raise AuthError("claim 'perms' must be a list")
+        raise AuthError("claim 'perms' must be a list", "令牌的 perms 必须是列表")
     scope = None if ALL_ESTATES in estates else frozenset(estates)
     return Principal(subject=str(claims["sub"]), role=role, estates=scope, permissions=frozenset(map(str, perms)))
 
 
 def bearer_token(authorization_header: str | None) -> str:
     if not authorization_header:
-        raise AuthError("missing Authorization header")
+        raise AuthError("missing Authorization header", "缺少 Authorization 请求头")
     scheme, _, token = authorization_header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise AuthError("Authorization must be 'Bearer <token>'")
+        raise AuthError("Authorization must be 'Bearer <token>'", "Authorization 须为 'Bearer <令牌>'")
     return token.strip()
 
 

@@ -19,12 +19,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from http import HTTPStatus
 from typing import Any
 
 from flask import Flask, Response, g, request
 from webargs.flaskparser import FlaskParser
 
+from servicekit.errors import Message
 from servicekit.web import problem
 
 MAX_JSON_DEPTH = 32
@@ -41,8 +41,9 @@ _PARSED_BODY = "servicekit_json_body"
 class RefusedInput(ValueError):
     """Input outside the limits; ``status`` is the HTTP status to answer with."""
 
-    def __init__(self, status: int, message: str, errors: dict[str, Any] | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, status: int, en: str, zh: str, errors: dict[str, Any] | None = None) -> None:
+        super().__init__(en)
+        self.message = Message(en, zh)
         self.status = status
         self.errors = errors
 
@@ -63,11 +64,12 @@ def json_depth(text: str) -> int:
 def load_json(text: str, *, max_depth: int = MAX_JSON_DEPTH, max_integer_digits: int = MAX_INTEGER_DIGITS) -> Any:
     """Parse a JSON text within the limits above; raises :class:`RefusedInput`."""
     if json_depth(text) > max_depth:
-        raise RefusedInput(400, f"the JSON body nests deeper than {max_depth} levels")
+        raise RefusedInput(400, f"the JSON body nests deeper than {max_depth} levels", f"JSON 嵌套超过 {max_depth} 层")
 
     def bounded_int(literal: str) -> int:
         if len(literal.lstrip("-")) > max_integer_digits:
-            raise RefusedInput(400, f"the JSON body holds an integer of more than {max_integer_digits} digits")
+            raise RefusedInput(400, f"the JSON body holds an integer of more than {max_integer_digits} digits",
+                                   f"JSON 中的整数超过 {max_integer_digits} 位")
         return int(literal)
 
     try:
@@ -85,6 +87,7 @@ def check_text(value: Any, location: str) -> None:
     bad = sorted({path for path, text in _strings(value, "") if _UNSTORABLE.search(text)})
     if bad:
         raise RefusedInput(422, "text must not hold NUL characters or unpaired surrogates",
+                           "文本不能包含 NUL 字符或不成对的代理字符",
                            errors={location: {_UNSTORABLE.sub("\ufffd", path) or "<body>":
                                               ["holds a character that cannot be stored"] for path in bad[:20]}})
 
@@ -123,7 +126,7 @@ def install_input_guards(app: Flask, *, max_json_depth: int = MAX_JSON_DEPTH,
                 if body is not None:
                     setattr(g, _PARSED_BODY, body)
         except RefusedInput as refused:
-            return problem(refused.status, HTTPStatus(refused.status).phrase, str(refused), errors=refused.errors)
+            return problem(refused.status, None, refused.message, errors=refused.errors)
         return None
 
 

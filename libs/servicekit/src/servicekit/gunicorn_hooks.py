@@ -37,16 +37,18 @@ def write_problem(sock: Any, status_int: int, reason: str, mesg: str) -> None:
     from gunicorn import util
 
     body = json.dumps({"type": "about:blank", "title": reason, "status": status_int,
-                       "detail": _DETAILS.get(status_int, "The server could not read the request.")}).encode()
+                       "detail": _DETAILS.get(status_int, _UNREADABLE)}).encode()
     head = (f"HTTP/1.1 {status_int} {reason}\r\nConnection: close\r\n"
             f"Content-Type: application/problem+json\r\nContent-Length: {len(body)}\r\n\r\n")
     util.write_nonblock(sock, head.encode("latin-1") + body)
 
 
+# gunicorn answers before any header is read, so both languages are said at once.
+_UNREADABLE = "The server could not read the request. / 无法读取请求。"
 _DETAILS = {
-    414: "The request line (method, path and query) is longer than the server reads.",
-    431: "A request header, or all of them together, is larger than the server reads.",
-    400: "The server could not read the request line or its headers.",
+    414: "The request line (method, path and query) is longer than the server reads. / 请求行过长。",
+    431: "A request header, or all of them together, is larger than the server reads. / 请求头过大。",
+    400: "The server could not read the request line or its headers. / 无法读取请求行或请求头。",
 }
 
 

@@ -11,10 +11,11 @@ import logging
 import os
 import time
 from collections.abc import Callable, Mapping
-from typing import Any
+from http import HTTPStatus
+from typing import Any, NoReturn
 
-from flask import Flask, Response, g, jsonify, request
-from flask_smorest import Api
+from flask import Flask, Response, g, has_request_context, jsonify, request
+from flask_smorest import Api, abort
 from marshmallow import Schema, fields
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -29,17 +30,24 @@ from werkzeug.exceptions import HTTPException
 from servicekit import correlation
 from servicekit.apidocs import serve_docs_locally
 from servicekit.auth import AuthError, Principal, TokenVerifier, bearer_token
+from servicekit.errors import CHINESE, ENGLISH, Message
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("servicekit.web")
 
 
-def problem(status: int, title: str, detail: str | None = None, *, errors: Any = None,
-            type_: str = "about:blank", headers: Mapping[str, str] | None = None) -> Response:
-    """An RFC 7807 problem-details response."""
-    body: dict[str, Any] = {"type": type_, "title": title, "status": status}
+def problem(status: int, title: str | Message | None = None, detail: str | Message | None = None, *,
+            errors: Any = None, type_: str = "about:blank", headers: Mapping[str, str] | None = None) -> Response:
+    """An RFC 7807 problem-details response, said in the language the caller prefers.
+
+    ``title`` defaults to the status's phrase; a :class:`~servicekit.errors.Message` title or
+    detail is answered in the language ``Accept-Language`` prefers (English without one), and the
+    answer's ``Content-Language`` says which.
+    """
+    language = answer_language()
+    body: dict[str, Any] = {"type": type_, "title": _say(title or status_title(status), language), "status": status}
     if detail:
-        body["detail"] = detail
+        body["detail"] = _say(detail, language)
     if errors:
         body["errors"] = errors
     cid = correlation.current()
@@ -48,9 +56,77 @@ def problem(status: int, title: str, detail: str | None = None, *, errors: Any =
     response = jsonify(body)
     response.status_code = status
     response.mimetype = PROBLEM_JSON
+    response.headers["Content-Language"] = language
     for key, value in (headers or {}).items():
         response.headers[key] = value
     return response
+
+
+def answer_language() -> str:
+    """The language of this request's answers: zh-CN where ``Accept-Language`` prefers Chinese,
+    else English (also outside a request)."""
+    if not has_request_context():
+        return ENGLISH
+    best = request.accept_languages.best_match(("en", "zh-CN", "zh"))
+    return CHINESE if best and best.lower().startswith("zh") else ENGLISH
+
+
+def refuse(status: int, en: str, zh: str, *, errors: Any = None) -> NoReturn:
+    """Stop the request with a problem answer of ``status``, saying why in English and Chinese:
+    for refusals of the web layer itself (a role, a media type); the domain raises
+    :mod:`servicekit.errors` instead."""
+    abort(status, message=Message(en, zh), errors=errors)
+    raise AssertionError("unreachable")  # pragma: no cover - abort raises
+
+
+def status_title(status: int) -> Message:
+    """The title of a problem answer of ``status``, in both languages."""
+    if status in _TITLES:
+        return _TITLES[status]
+    phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
+    return Message(phrase, phrase)
+
+
+def _say(text: str | Message, language: str) -> str:
+    return text.in_language(language) if isinstance(text, Message) else text
+
+
+_TITLES = {
+    400: Message("Bad Request", "请求有误"),
+    401: Message("Unauthorized", "未认证"),
+    403: Message("Forbidden", "无权操作"),
+    404: Message("Not Found", "未找到"),
+    405: Message("Method Not Allowed", "不支持此方法"),
+    406: Message("Not Acceptable", "无法提供所需格式"),
+    409: Message("Conflict", "与现有记录冲突"),
+    410: Message("Gone", "已不存在"),
+    412: Message("Precondition Failed", "前提条件不满足"),
+    413: Message("Content Too Large", "请求内容过大"),
+    414: Message("URI Too Long", "请求地址过长"),
+    415: Message("Unsupported Media Type", "不支持的内容类型"),
+    422: Message("Unprocessable Content", "请求内容无效"),
+    428: Message("Precondition Required", "缺少前提条件"),
+    429: Message("Too Many Requests", "请求过于频繁"),
+    431: Message("Request Header Fields Too Large", "请求头过大"),
+    500: Message("Internal Server Error", "服务器内部错误"),
+    502: Message("Bad Gateway", "上游服务出错"),
+    503: Message("Service Unavailable", "服务暂不可用"),
+    504: Message("Gateway Timeout", "上游服务超时"),
+}
+
+# What an HTTP error says when nothing more particular was given.
+_DETAILS = {
+    400: Message("The request could not be read.", "无法读取请求。"),
+    401: Message("Authentication is required.", "需要认证。"),
+    403: Message("You may not do this.", "您无权执行此操作。"),
+    404: Message("The requested URL was not found on the server.", "服务器上没有所请求的地址。"),
+    405: Message("The method is not allowed for the requested URL.", "所请求的地址不支持此方法。"),
+    413: Message("The request is larger than this service accepts.", "请求内容超过本服务接受的大小。"),
+    415: Message("The request's media type is not supported here.", "此处不支持该请求的内容类型。"),
+    422: Message("The request does not match the schema; see errors.", "请求内容不符合要求，详见 errors。"),
+    429: Message("Too many requests; try again later.", "请求过于频繁，请稍后再试。"),
+    503: Message("The service is unavailable just now; try again later.", "服务暂不可用，请稍后再试。"),
+}
 
 
 def http_error_problem(error: HTTPException) -> Response:
@@ -58,13 +134,17 @@ def http_error_problem(error: HTTPException) -> Response:
     data = getattr(error, "data", None)
     data = data if isinstance(data, dict) else {}
     errors = data.get("messages") or data.get("errors")
-    detail = error.description if isinstance(error.description, str) else None
-    if error.code == 422 and errors:
-        detail = "The request does not match the schema; see errors."
+    detail: str | Message | None = data.get("message") if isinstance(data.get("message"), Message) else None
+    if detail is None:
+        detail = _DETAILS.get(error.code or 500)
+    if detail is None and isinstance(error.description, str):
+        detail = error.description
+    if error.code == 422 and errors and "message" not in data:
+        detail = _DETAILS[422]
     # The error's own headers (Allow on a 405, WWW-Authenticate...), less the HTML content type.
     headers = {key: value for key, value in error.get_headers() if key.lower() != "content-type"}
     headers.update(data.get("headers") or {})
-    return problem(error.code or 500, error.name, detail, errors=errors, headers=headers)
+    return problem(error.code or 500, None, detail, errors=errors, headers=headers)
 
 
 class ProblemSchema(Schema):
@@ -147,7 +227,8 @@ def install_problem_details(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Response:
         log.exception("unhandled error")
-        return problem(500, "Internal Server Error", "The error was logged with this correlation id.")
+        return problem(500, None, Message("The error was logged with this correlation id.",
+                                           "错误已记入日志，请凭 correlation_id 查询。"))
 
 
 _OWN_CHECK = "_servicekit_own_check"
@@ -176,11 +257,11 @@ def install_authentication(app: Flask, verifier: TokenVerifier, *, prefix: str =
             return None
         own_check = getattr(app.view_functions.get(request.endpoint or ""), _OWN_CHECK, None)
         if own_check is not None:
-            return None if own_check() else problem(404, "Not Found", "The requested URL was not found on the server.")
+            return None if own_check() else problem(404, None, _DETAILS[404])
         try:
             g.principal = verifier.verify(bearer_token(request.headers.get("Authorization")))
         except AuthError as exc:
-            return problem(401, "Unauthorized", str(exc), headers={"WWW-Authenticate": "Bearer"})
+            return problem(401, None, exc.message, headers={"WWW-Authenticate": "Bearer"})
         return None
 
 

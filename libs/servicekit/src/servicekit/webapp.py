@@ -10,7 +10,6 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from http import HTTPStatus
 from typing import Any, TypeVar
 
 from flask import Flask, Response, current_app
@@ -84,7 +83,7 @@ def install_domain_errors(app: Flask) -> None:
 
     def answer(error: DomainError) -> Response:
         status = next(code for kind, code in DOMAIN_STATUS if isinstance(error, kind))
-        return problem(status, HTTPStatus(status).phrase, str(error), errors=error.errors)
+        return problem(status, None, error.message, errors=error.errors)
 
     app.register_error_handler(DomainError, answer)
 
