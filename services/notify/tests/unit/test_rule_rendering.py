@@ -3,7 +3,7 @@ value, e.g. a ticket not yet assigned); template texts of notices are strict ins
 
 import pytest
 
-from notify.rules.queueing import render
+from notify.messages.queueing import render
 from notify.templates.rendering import UnknownVariable
 from notify.templates.rendering import render as render_strictly
 

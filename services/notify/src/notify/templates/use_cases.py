@@ -1,6 +1,7 @@
-"""Templates: the operator's (no estate, for every estate) and each estate's own. Each text is zh-CN
-(required) and optionally English, and uses only the variables the template declares and the
-built-in ones (name, unit, estate)."""
+"""What managers and the operator do with templates: add, change, remove. A template is the
+operator's (no estate, for every estate) or an estate's own. Each text is zh-CN (required) and
+optionally English, and uses only the variables the template declares and the built-in ones
+(name, unit, estate)."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ from sqlalchemy import delete, insert, select, update
 
 from notify.tables import estates, notices, templates
 from notify.templates.rendering import BUILTIN_VARIABLES, DEFAULT_LANGUAGE, LANGUAGES, UnknownVariable, variables_in
-from servicekit.errors import Conflict, Invalid, NotFound
-from servicekit.rows import Executes, get_row, write
+from servicekit.errors import Conflict, Invalid
+from servicekit.rows import get_row, write
 from servicekit.unit_of_work import UnitOfWork
 
 _TAKEN = "this estate (or the operator) has a template of this code already / 该模板代码已存在"
@@ -84,19 +85,3 @@ def remove_template(uow: UnitOfWork, template_id: UUID) -> None:
             raise Conflict("notices use this template; it cannot be removed / 已有通知使用此模板，不能删除")
         uow.execute(delete(templates).where(templates.c.id == template_id))
         uow.commit()
-
-
-def usable_template(session: Executes, template_id: UUID, estate_id: UUID) -> dict[str, Any]:
-    """The template a notice of ``estate_id`` may use: the operator's or the estate's own."""
-    row = session.execute(select(templates).where(templates.c.id == template_id)).mappings().first()
-    if row is None or row["estate_id"] not in (None, estate_id):
-        raise Invalid("no such template for this estate / 本小区没有此模板",
-                      errors={"template_id": ["no such template for this estate"]})
-    return dict(row)
-
-
-def get_template(session: Executes, template_id: UUID) -> dict[str, Any]:
-    row = session.execute(select(templates).where(templates.c.id == template_id)).mappings().first()
-    if row is None:
-        raise NotFound("no such template")
-    return dict(row)

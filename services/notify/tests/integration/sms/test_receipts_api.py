@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 
 from notify.providers.aliyun import AliyunSms
-from notify.sms.receipts import apply_pending
+from notify.receipts.use_cases import apply_pending
 from notify.standins.sms_provider import SmsStandin, StandinConfig
 from notify.tables import message_history, messages, receipts
 

@@ -1,0 +1,114 @@
+"""What callers do with notices: create one (NTF-1/3/4: checked, estimated, stored ``scheduled``
+with its ``send_at``), and cancel, pause or resume it.
+
+A retried create with the same ``Idempotency-Key`` and body answers the first notice; the same key
+with another body is :class:`~servicekit.errors.Invalid`. Cancelling also cancels the notice's
+queued messages (a message already handed to a provider cannot be called back); pausing holds them
+(the sender takes only messages of a ``sending`` notice) and resuming lets them go again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from notify import events
+from notify.audiences import spec
+from notify.domain import messages as states
+from notify.domain import notices as statuses
+from notify.domain.purposes import EMERGENCY
+from notify.events import notice_payload
+from notify.notices.planning import channels_of, check_split, plan
+from notify.schedule import recurrence
+from notify.tables import message_history, messages, notices
+from servicekit.errors import Conflict, Invalid
+from servicekit.integrity import violation
+from servicekit.rows import get_row
+from servicekit.unit_of_work import UnitOfWork
+
+# What a retried call must repeat for its Idempotency-Key to answer the first notice.
+_SAME = ("template_id", "purpose", "urgent", "title", "channels", "audience", "variables", "repeat", "consent_to_split")
+
+
+def create_notice(uow: UnitOfWork, data: Mapping[str, Any], settings: Any, *, created_by: str, now: datetime,
+                  idempotency_key: str | None = None) -> dict[str, Any]:
+    """Store a checked, estimated notice ``scheduled``; answers ``{"notice", "created"}``."""
+    for _ in range(3):
+        try:
+            with uow:
+                if idempotency_key is not None:
+                    earlier = _earlier(uow, data, idempotency_key)
+                    if earlier is not None:
+                        return {"notice": earlier, "created": False}
+                planned = plan(uow, data, settings, now)
+                check_split(planned, settings)
+                row = {**planned["row"], "created_by": created_by, "idempotency_key": idempotency_key}
+                uow.execute(insert(notices).values(row))
+                uow.record(events.NOTICE_SCHEDULED, row["id"], {"notice": notice_payload(row)})
+                uow.commit()
+                return {"notice": row, "created": True}
+        except IntegrityError as exc:  # a concurrent call with the same key: read the winner's
+            if violation(exc) != "unique" or idempotency_key is None:
+                raise
+    raise Invalid("this Idempotency-Key is in use / 该幂等键正在使用", errors={"Idempotency-Key": ["retry"]})
+
+
+def _earlier(uow: UnitOfWork, data: Mapping[str, Any], key: str) -> dict[str, Any] | None:
+    row = uow.execute(select(notices).where(notices.c.estate_id == data["estate_id"],
+                                            notices.c.idempotency_key == key)).mappings().first()
+    if row is None:
+        return None
+    given = {"template_id": data["template_id"], "title": data["title"], "channels": channels_of(data.get("channels")),
+             "audience": spec.as_json(spec.check(data.get("audience"))), "variables": dict(data.get("variables") or {}),
+             "repeat": recurrence.check(data["repeat"]) if data.get("repeat") else None,
+             "consent_to_split": bool(data.get("consent_to_split"))}
+    purpose = data.get("purpose") or row["purpose"]
+    given.update(purpose=purpose, urgent=bool(data.get("urgent")) or purpose == EMERGENCY)
+    moved = (data.get("send_at") is not None and data["send_at"] > row["created_at"]
+             and data["send_at"] != row["send_at"])
+    if moved or any(given[k] != row[k] for k in _SAME):
+        raise Invalid("this Idempotency-Key was used for a different notice / 该幂等键已用于另一条通知",
+                      errors={"Idempotency-Key": ["was used before with a different body"]})
+    return dict(row)
+
+
+_TO = {"cancel": statuses.CANCELLED, "pause": statuses.PAUSED, "resume": statuses.SENDING}
+_EVENT = {"cancel": events.NOTICE_CANCELLED, "pause": events.NOTICE_PAUSED, "resume": events.NOTICE_RESUMED}
+_VERB_ZH = {"cancel": "取消", "pause": "暂停", "resume": "恢复"}
+
+
+def change_status(uow: UnitOfWork, notice_id: UUID, action: str, now: datetime) -> dict[str, Any]:
+    """``action`` (cancel | pause | resume) on the notice; a notice in a status that does not allow it
+    is a :class:`Conflict` naming the statuses that do."""
+    with uow:
+        row = get_row(uow, notices, notice_id, "notice", lock=True)
+        allowed = statuses.ALLOWED[action]
+        if row["status"] not in allowed:
+            named = ", ".join(s for s in statuses.STATUSES if s in allowed)
+            raise Conflict(f"a {row['status']} notice cannot {action}; only a notice that is {named} can / "
+                           f"{row['status']}状态的通知不能{_VERB_ZH[action]}，只有{named}状态的可以",
+                           errors={"status": [f"is {row['status']}; {action} needs {named}"]})
+        values = {"status": _TO[action], "version": row["version"] + 1}
+        if action == "cancel":
+            values["finished_at"] = now
+            _cancel_queued(uow, notice_id, now)
+        uow.execute(update(notices).where(notices.c.id == notice_id).values(values))
+        row.update(values)
+        uow.record(_EVENT[action], notice_id, {"notice": notice_payload(row)})
+        uow.commit()
+        return row
+
+
+def _cancel_queued(uow: UnitOfWork, notice_id: UUID, now: datetime) -> None:
+    cancelled = list(uow.execute(
+        update(messages).where(messages.c.notice_id == notice_id, messages.c.state == states.QUEUED)
+        .values(state=states.CANCELLED, updated_at=now, version=messages.c.version + 1)
+        .returning(messages.c.id)).scalars())
+    if cancelled:
+        uow.execute(insert(message_history), [{"message_id": m, "at": now, "state": states.CANCELLED,
+                                               "detail": "the notice was cancelled"} for m in cancelled])
