@@ -23,7 +23,7 @@ def check(values: Mapping[str, Any]) -> dict[str, Any]:
     wall_time(values["quiet_end"], "quiet_end")
     sign = values["sms_sign_name"]
     if not isinstance(sign, str) or not 2 <= len(sign.strip()) <= 12:
-        raise Invalid("the SMS signature must be 2 to 12 characters / 短信签名应为2到12个字符",
+        raise Invalid("the SMS signature must be 2 to 12 characters", "短信签名应为2到12个字符",
                       errors={"sms_sign_name": ["2 to 12 characters"]})
     return {key: values[key] for key in FIELDS} | {"sms_sign_name": sign.strip()}
 
@@ -33,7 +33,7 @@ def put_settings(uow: UnitOfWork, estate_id: UUID, values: Mapping[str, Any]) ->
     checked = check({**DEFAULTS, **values})
     with uow:
         if uow.execute(select(estates.c.id).where(estates.c.id == estate_id)).first() is None:
-            raise NotFound("no such estate")
+            raise NotFound("no such estate", "没有此小区")
         current = uow.execute(select(estate_settings).where(estate_settings.c.estate_id == estate_id)
                               .with_for_update()).mappings().first()
         if current is None:

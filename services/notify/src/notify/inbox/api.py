@@ -15,7 +15,6 @@ from collections.abc import Callable, Collection
 from typing import Any
 from uuid import UUID
 
-from flask_smorest import abort
 from tenancy.roles import DESK, INTEGRATION_CLIENT, OWNER
 
 from notify.access import SCOPE
@@ -23,7 +22,7 @@ from notify.inbox import use_cases, views
 from notify.inbox.schemas import InboxArgs, InboxMessageSchema, InboxPageSchema, MarkedSchema
 from servicekit.access import ScopedBlueprint
 from servicekit.rows import now
-from servicekit.web import current_principal
+from servicekit.web import current_principal, refuse
 from servicekit.webapp import read, unit_of_work
 
 READERS = DESK | {OWNER}
@@ -45,7 +44,7 @@ def _own_only(view: Callable[..., Any]) -> Callable[..., Any]:
     def own(*args: Any, person_id: UUID, **kwargs: Any) -> Any:
         principal = current_principal()
         if principal.role == OWNER and principal.subject != str(person_id):
-            abort(403, message="an owner reads their own inbox only (业主只能查看自己的站内信)")
+            refuse(403, "an owner reads their own inbox only", "业主只能查看自己的站内信")
         return view(*args, person_id=person_id, **kwargs)
 
     return own

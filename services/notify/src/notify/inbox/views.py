@@ -43,5 +43,5 @@ def message(session: Executes, person_id: UUID, message_id: UUID) -> dict[str, A
     row = session.execute(select(*INBOX_COLUMNS).where(messages.c.id == message_id, *in_inbox_of(person_id)))
     found = row.mappings().first()
     if found is None:
-        raise NotFound("no such message in this inbox")
+        raise NotFound("no such message in this inbox", "站内信中没有此消息")
     return dict(found)

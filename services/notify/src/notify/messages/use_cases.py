@@ -41,27 +41,27 @@ NO_ESTATE = uuid.UUID(int=0)
 def _estate(principal: Principal, requested: uuid.UUID | None) -> uuid.UUID:
     if requested is not None:
         if not principal.can_see(requested):
-            raise NotFound("no such estate")
+            raise NotFound("no such estate", "没有此小区")
         return requested
     if principal.estates is None:
         return NO_ESTATE
     if len(principal.estates) == 1:
         return uuid.UUID(next(iter(principal.estates)))
-    raise Invalid("name the estate / 请指定小区", errors={"estate_id": ["required for a caller of several estates"]})
+    raise Invalid("name the estate", "请指定小区", errors={"estate_id": ["required for a caller of several estates"]})
 
 
 def _recipient(session: Any, principal: Principal, data: Mapping[str, Any]) -> tuple[Recipient, uuid.UUID]:
     to = data["to"]
     if to.get("person_id") is not None:
         if to.get("mobile") or to.get("email"):
-            raise Invalid("a person or an address, not both / 只能指定人员或地址之一",
+            raise Invalid("a person or an address, not both", "只能指定人员或地址之一",
                           errors={"to": ["person_id, or mobile / email"]})
         estate_row = session.execute(select(people.c.estate_id).where(people.c.id == to["person_id"])).first()
         if estate_row is None or not principal.can_see(estate_row.estate_id):
-            raise NotFound("no such person")
+            raise NotFound("no such person", "没有此人员")
         return person(session, estate_row.estate_id, to["person_id"]), estate_row.estate_id
     if not (to.get("mobile") or to.get("email")):
-        raise Invalid("say whom to send to / 请指定接收人", errors={"to": ["person_id, mobile or email"]})
+        raise Invalid("say whom to send to", "请指定接收人", errors={"to": ["person_id, mobile or email"]})
     recipient = Recipient("address", NO_ESTATE, "", data.get("language") or "zh-CN", to.get("mobile"), to.get("email"))
     return recipient, _estate(principal, data.get("estate_id"))
 
@@ -71,7 +71,7 @@ def _channels(recipient: Recipient, requested: list[str] | None) -> list[tuple[s
         order = DEFAULT_FALLBACK if recipient.kind == "person" else (SMS, EMAIL)
         chosen = recipient.channel(order)
         if chosen is None:
-            raise Invalid("the recipient has no contact point / 接收人没有联系方式", errors={"to": ["unreachable"]})
+            raise Invalid("the recipient has no contact point", "接收人没有联系方式", errors={"to": ["unreachable"]})
         return [chosen]
     out, unusable = [], []
     for channel in dict.fromkeys(requested):
@@ -80,7 +80,7 @@ def _channels(recipient: Recipient, requested: list[str] | None) -> list[tuple[s
             ok = False
         (out.append((channel, address)) if ok else unusable.append(channel))
     if unusable:
-        raise Invalid(f"the recipient cannot be reached by {', '.join(unusable)} / 接收人无法通过该渠道接收",
+        raise Invalid(f"the recipient cannot be reached by {', '.join(unusable)}", "接收人无法通过所选渠道接收",
                       errors={"channels": [f"no address for {c}" for c in unusable]})
     return out
 
@@ -88,7 +88,7 @@ def _channels(recipient: Recipient, requested: list[str] | None) -> list[tuple[s
 def _texts(session: Any, estate_id: uuid.UUID, data: Mapping[str, Any], language: str
            ) -> tuple[str, dict[str, str], str | None]:
     if (data.get("template") is None) == (data.get("text") is None):
-        raise Invalid("a template or a text, one of them / 请指定模板或文本之一", errors={"template": ["or text"]})
+        raise Invalid("a template or a text, one of them", "请指定模板或文本之一", errors={"template": ["or text"]})
     if data.get("text") is not None:
         texts = {"subject": data.get("subject") or "", "body": data["text"]}
         needed = {*variables_in(texts["subject"]), *variables_in(texts["body"])}
@@ -96,13 +96,13 @@ def _texts(session: Any, estate_id: uuid.UUID, data: Mapping[str, Any], language
     else:
         template = template_by_code(session, None if estate_id == NO_ESTATE else estate_id, data["template"])
         if template is None:
-            raise Invalid("no such template / 模板不存在", errors={"template": ["no such template"]})
+            raise Invalid("no such template", "模板不存在", errors={"template": ["no such template"]})
         language, texts = template.text(language)
         needed = {*template.variables, *variables_in(texts.get("subject", "")), *variables_in(texts.get("body", ""))}
         code = template.sms_template_code
     missing = sorted(needed - set(data.get("variables") or {}))
     if missing:
-        raise Invalid(f"variables missing / 缺少变量: {', '.join(missing)}",
+        raise Invalid(f"variables missing: {', '.join(missing)}", f"缺少变量：{', '.join(missing)}",
                       errors={"variables": [f"missing: {', '.join(missing)}"]})
     return language, texts, code
 
@@ -126,7 +126,7 @@ def send_message(uow: UnitOfWork, principal: Principal, data: Mapping[str, Any],
         purpose = data.get("purpose") or "service"
         if recipient.kind == "person" and purpose not in ESSENTIAL and uow.execute(select(opt_outs.c.person_id).where(
                 opt_outs.c.person_id == recipient.id, opt_outs.c.purpose == purpose)).first():
-            raise Invalid("the person opted out of this purpose / 该人员已退订此类消息",
+            raise Invalid("the person opted out of this purpose", "该人员已退订此类消息",
                           errors={"purpose": ["opted out"]})
         language, texts, code = _texts(uow.session, estate_id, data, recipient.language)
         made = []

@@ -6,7 +6,6 @@ from datetime import UTC
 from typing import Any
 from uuid import UUID
 
-from flask_smorest import abort
 from tenancy.roles import INTEGRATION_CLIENT
 
 from notify.access import CREATORS, blueprint
@@ -14,7 +13,7 @@ from notify.notices import schemas as s
 from notify.notices import use_cases, views
 from servicekit.paging import page_schema
 from servicekit.rows import now
-from servicekit.web import current_principal
+from servicekit.web import current_principal, refuse
 from servicekit.webapp import current_settings, read, unit_of_work
 
 blp = blueprint("notices", __name__, url_prefix="/api/v1/notices", description="Group notices (群发通知)")
@@ -22,7 +21,7 @@ blp = blueprint("notices", __name__, url_prefix="/api/v1/notices", description="
 
 def _entry(data: dict[str, Any]) -> dict[str, Any]:
     if current_principal().role == INTEGRATION_CLIENT and "list" not in (data.get("audience") or {}):
-        abort(403, message="integration clients send to a list audience only / 集成客户端只能按名单发送")
+        refuse(403, "integration clients send to a list audience only", "集成客户端只能按名单发送")
     if data.get("send_at") is not None:
         data["send_at"] = data["send_at"].astimezone(UTC)
     return data

@@ -32,7 +32,7 @@ def channels_of(given: Any) -> list[str]:
     channels = list(given or DEFAULT_FALLBACK)
     bad = [c for c in channels if c not in CHANNELS]
     if bad or len(set(channels)) != len(channels):
-        raise Invalid("unknown or repeated channels / 渠道无效",
+        raise Invalid("unknown or repeated channels", "渠道无效或重复",
                       errors={"channels": [f"each of {', '.join(CHANNELS)} at most once"]})
     return channels
 
@@ -48,19 +48,19 @@ def plan(session: Executes, data: Mapping[str, Any], settings: Any, now: datetim
     template = usable_template(session, data["template_id"], estate_id)
     purpose = purpose or template["purpose"]
     if purpose not in PURPOSES:
-        raise Invalid("unknown purpose / 未知的用途", errors={"purpose": [f"one of {', '.join(PURPOSES)}"]})
+        raise Invalid("unknown purpose", "未知的用途", errors={"purpose": [f"one of {', '.join(PURPOSES)}"]})
     variables = dict(data.get("variables") or {})
     known = BUILTIN_VARIABLES | set(template["variables"]) | set(used_variables(template["texts"]))
     unknown = sorted(set(variables) - known)
     if unknown:
-        raise Invalid(f"the template has no variable {', '.join(unknown)} / 模板没有变量 {', '.join(unknown)}",
+        raise Invalid(f"the template has no variable {', '.join(unknown)}", f"模板没有变量 {', '.join(unknown)}",
                       errors={"variables": [f"unknown variable {n}" for n in unknown]})
     local = settings_of(session, estate_id)
     tz = zone(local["timezone"])
     recipients = resolve(session, estate_id, audience, purpose=purpose, channels=channels,
                          today=now.astimezone(tz).date())
     if not any(r["excluded"] is None for r in recipients):
-        raise Invalid("the audience has no one to send to / 接收范围内没有可发送的对象",
+        raise Invalid("the audience has no one to send to", "接收范围内没有可发送的对象",
                       errors={"audience": [f"no reachable recipient ({len(recipients)} resolved, all excluded)"
                                            if recipients else "no recipient"]})
     total = estimate(template, variables, recipients, channels, local["sms_sign_name"], settings.sms_price_fen)
@@ -85,6 +85,6 @@ def check_split(planned: Mapping[str, Any], settings: Any) -> None:
     parts, row = planned["estimate"].max_sms_parts, planned["row"]
     if parts > settings.sms_max_segments and not row["consent_to_split"]:
         raise Invalid(f"the SMS is {parts} parts, over the limit of {settings.sms_max_segments}; send with "
-                      f"consent_to_split to split it / 短信将拆分为{parts}条，超过{settings.sms_max_segments}条的上限，"
-                      "请确认拆分（consent_to_split）",
+                      "consent_to_split to split it",
+                      f"短信将拆分为{parts}条，超过{settings.sms_max_segments}条的上限，请确认拆分（consent_to_split）",
                       errors={"consent_to_split": [f"the SMS is {parts} parts (limit {settings.sms_max_segments})"]})

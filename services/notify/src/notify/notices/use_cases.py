@@ -55,7 +55,7 @@ def create_notice(uow: UnitOfWork, data: Mapping[str, Any], settings: Any, *, cr
         except IntegrityError as exc:  # a concurrent call with the same key: read the winner's
             if violation(exc) != "unique" or idempotency_key is None:
                 raise
-    raise Invalid("this Idempotency-Key is in use / 该幂等键正在使用", errors={"Idempotency-Key": ["retry"]})
+    raise Invalid("this Idempotency-Key is in use", "该幂等键正在使用", errors={"Idempotency-Key": ["retry"]})
 
 
 def _earlier(uow: UnitOfWork, data: Mapping[str, Any], key: str) -> dict[str, Any] | None:
@@ -72,7 +72,7 @@ def _earlier(uow: UnitOfWork, data: Mapping[str, Any], key: str) -> dict[str, An
     moved = (data.get("send_at") is not None and data["send_at"] > row["created_at"]
              and data["send_at"] != row["send_at"])
     if moved or any(given[k] != row[k] for k in _SAME):
-        raise Invalid("this Idempotency-Key was used for a different notice / 该幂等键已用于另一条通知",
+        raise Invalid("this Idempotency-Key was used for a different notice", "该幂等键已用于另一条通知",
                       errors={"Idempotency-Key": ["was used before with a different body"]})
     return dict(row)
 
@@ -80,6 +80,8 @@ def _earlier(uow: UnitOfWork, data: Mapping[str, Any], key: str) -> dict[str, An
 _TO = {"cancel": statuses.CANCELLED, "pause": statuses.PAUSED, "resume": statuses.SENDING}
 _EVENT = {"cancel": events.NOTICE_CANCELLED, "pause": events.NOTICE_PAUSED, "resume": events.NOTICE_RESUMED}
 _VERB_ZH = {"cancel": "取消", "pause": "暂停", "resume": "恢复"}
+_STATUS_ZH = {statuses.SCHEDULED: "待发送", statuses.SENDING: "发送中", statuses.PAUSED: "已暂停",
+              statuses.SENT: "已发送", statuses.CANCELLED: "已取消"}
 
 
 def change_status(uow: UnitOfWork, notice_id: UUID, action: str, now: datetime) -> dict[str, Any]:
@@ -90,8 +92,9 @@ def change_status(uow: UnitOfWork, notice_id: UUID, action: str, now: datetime) 
         allowed = statuses.ALLOWED[action]
         if row["status"] not in allowed:
             named = ", ".join(s for s in statuses.STATUSES if s in allowed)
-            raise Conflict(f"a {row['status']} notice cannot {action}; only a notice that is {named} can / "
-                           f"{row['status']}状态的通知不能{_VERB_ZH[action]}，只有{named}状态的可以",
+            named_zh = "、".join(_STATUS_ZH[s] for s in statuses.STATUSES if s in allowed)
+            raise Conflict(f"a {row['status']} notice cannot {action}; only a notice that is {named} can",
+                           f"{_STATUS_ZH[row['status']]}的通知不能{_VERB_ZH[action]}，只有{named_zh}的通知可以",
                            errors={"status": [f"is {row['status']}; {action} needs {named}"]})
         values = {"status": _TO[action], "version": row["version"] + 1}
         if action == "cancel":

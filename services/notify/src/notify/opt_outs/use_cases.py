@@ -18,7 +18,7 @@ from servicekit.unit_of_work import UnitOfWork
 
 def _check(purpose: str) -> None:
     if purpose not in OPTIONAL:
-        raise Invalid(f"{purpose} notices cannot be opted out of / {purpose}类通知不可退订",
+        raise Invalid(f"{purpose} notices cannot be opted out of", f"{purpose}类通知不可退订",
                       errors={"purpose": [f"one of {', '.join(sorted(OPTIONAL))}"]})
 
 

@@ -44,6 +44,6 @@ def aliyun_receipts(token: str) -> Any:
     try:
         receipts = parse_aliyun(body)
     except MalformedReceipts as exc:
-        return problem(400, "Bad Request", str(exc))
+        return problem(400, None, exc.message)
     receive(unit_of_work(), ALIYUN, receipts, now())
     return jsonify(code=0, msg="成功")

@@ -7,10 +7,9 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from flask_smorest import abort
-from tenancy.roles import MANAGERS, OPERATORS, STAFF
+from tenancy.roles import MANAGERS, STAFF
 
-from notify.access import blueprint
+from notify.access import blueprint, operators_only_for_every_estate
 from notify.rules import use_cases, views
 from notify.rules.schemas import EffectiveRuleSchema, RuleChangeSchema, RuleListArgs, RuleSchema
 from servicekit.rows import now
@@ -36,8 +35,7 @@ def list_rules(args: dict[str, Any]) -> Any:
 @blp.allow(MANAGERS, rows=("estate_id",))
 def add_rule(data: dict[str, Any]) -> Any:
     """Add a rule for one estate, or (operator admins) for every estate"""
-    if data["estate_id"] is None and current_principal().role not in OPERATORS:
-        abort(403, message="only the operator adds rules for every estate; name your estate")
+    operators_only_for_every_estate(data["estate_id"], "rules", "通知规则")
     return use_cases.add_rule(unit_of_work(), data, now())
 
 

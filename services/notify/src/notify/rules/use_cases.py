@@ -31,25 +31,26 @@ def check(session: Any, estate_id: uuid.UUID | None, event_type: str, audience: 
           channels: list[str]) -> None:
     """Raise :class:`Invalid` unless the rule is usable (see the module's docstring)."""
     if audience in ONLY_FOR and event_type not in ONLY_FOR[audience]:
-        raise Invalid(f"audience {audience} names nobody in {event_type} / 该事件没有此类接收人",
+        raise Invalid(f"audience {audience} names nobody in {event_type}", "该事件中没有此类接收人",
                       errors={"audience": [f"only for {', '.join(sorted(ONLY_FOR[audience]))}"]})
     if WEBHOOK in channels:
-        raise Invalid("a rule reaches people: webhooks go to endpoints / 规则不能使用 webhook 渠道",
+        raise Invalid("a rule reaches people: webhooks go to endpoints", "规则发给人员，不能使用 Webhook 渠道",
                       errors={"channels": ["webhook is not a channel to a person"]})
     if len(set(channels)) != len(channels):
-        raise Invalid("a channel is named twice / 渠道重复", errors={"channels": ["each channel once"]})
+        raise Invalid("a channel is named twice", "渠道重复", errors={"channels": ["each channel once"]})
     template = template_by_id(session, template_id)
     if template is None or (template.estate_id is not None and template.estate_id != estate_id):
-        raise Invalid("no such template / 模板不存在", errors={"template_id": ["no such template"]})
+        raise Invalid("no such template", "模板不存在", errors={"template_id": ["no such template"]})
     bodies = [t.get("body") for t in template.texts.values() if isinstance(t, Mapping)]
     if not any(bodies):
-        raise Invalid("the template has no text / 模板没有内容", errors={"template_id": ["no text"]})
+        raise Invalid("the template has no text", "模板没有内容", errors={"template_id": ["no text"]})
     used = set(template.variables).union(*(variables_in(t.get("subject", "")) + variables_in(t.get("body", ""))
                                           for t in template.texts.values() if isinstance(t, Mapping)))
     unknown = sorted(used - EVENT_VARIABLES[event_type])
     if unknown:
-        raise Invalid(f"the template uses variables {event_type} does not give / 模板变量在此事件中不可用: "
-                      f"{', '.join(unknown)}", errors={"template_id": [f"unknown variables: {', '.join(unknown)}"]})
+        raise Invalid(f"the template uses variables {event_type} does not give: {', '.join(unknown)}",
+                      f"模板中的变量在此事件中不可用：{', '.join(unknown)}",
+                      errors={"template_id": [f"unknown variables: {', '.join(unknown)}"]})
 
 
 def add_rule(uow: UnitOfWork, data: Mapping[str, Any], now: datetime) -> dict[str, Any]:

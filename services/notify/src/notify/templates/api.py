@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from flask_smorest import abort
-from tenancy.roles import MANAGERS, OPERATORS
+from tenancy.roles import MANAGERS
 
-from notify.access import CREATORS, blueprint
+from notify.access import CREATORS, blueprint, operators_only_for_every_estate
 from notify.templates import use_cases, views
 from notify.templates.schemas import TemplateChangeSchema, TemplateListArgs, TemplateSchema
 from servicekit.paging import page_schema
@@ -34,8 +33,7 @@ def list_templates(args: dict[str, Any]) -> Any:
 @blp.allow(MANAGERS, estates=("estate_id",))
 def add_template(data: dict[str, Any]) -> Any:
     """Add a template for one estate, or (operator admins) for every estate"""
-    if data["estate_id"] is None and current_principal().role not in OPERATORS:
-        abort(403, message="only the operator adds templates for every estate; name your estate")
+    operators_only_for_every_estate(data["estate_id"], "templates", "模板")
     return use_cases.add_template(unit_of_work(), data, now())
 
 

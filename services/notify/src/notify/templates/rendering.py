@@ -25,7 +25,7 @@ class UnknownVariable(Invalid):
 
     def __init__(self, names: list[str], where: str = "body") -> None:
         listed = ", ".join(f"${{{n}}}" for n in names)
-        super().__init__(f"unknown template variable {listed} / 未知的模板变量 {listed}",
+        super().__init__(f"unknown template variable {listed}", f"未知的模板变量 {listed}",
                          errors={where: [f"unknown variable {n}" for n in names]})
         self.names = names
 

@@ -12,32 +12,35 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from notify.tables import estates, notices, templates
 from notify.templates.rendering import BUILTIN_VARIABLES, DEFAULT_LANGUAGE, LANGUAGES, UnknownVariable, variables_in
 from servicekit.errors import Conflict, Invalid
-from servicekit.rows import get_row, write
+from servicekit.integrity import violation
+from servicekit.rows import get_row
 from servicekit.unit_of_work import UnitOfWork
 
-_TAKEN = "this estate (or the operator) has a template of this code already / 该模板代码已存在"
+_TAKEN = ("this estate (or the operator) has a template of this code already", "该小区（或运营方）已有此代码的模板")
 
 
 def check_texts(texts: Any, variables: list[str]) -> dict[str, dict[str, str]]:
     """The texts, checked: zh-CN present, known languages only, a body each, known variables only."""
     if not isinstance(texts, Mapping) or DEFAULT_LANGUAGE not in texts:
-        raise Invalid("a template needs its zh-CN text / 模板必须有中文内容", errors={"texts": ["zh-CN is required"]})
+        raise Invalid("a template needs its zh-CN text", "模板必须有中文内容", errors={"texts": ["zh-CN is required"]})
     unknown = sorted(set(texts) - set(LANGUAGES))
     if unknown:
-        raise Invalid("unknown language / 不支持的语言", errors={"texts": [f"unknown language {', '.join(unknown)}"]})
+        raise Invalid("unknown language", "不支持的语言", errors={"texts": [f"unknown language {', '.join(unknown)}"]})
     known = BUILTIN_VARIABLES | set(variables)
     checked = {}
     for language, text in texts.items():
         if not isinstance(text, Mapping) or not isinstance(text.get("body"), str) or not text["body"].strip():
-            raise Invalid("every text needs a body / 每种语言都需要正文",
+            raise Invalid("every text needs a body", "每种语言的内容都需要正文",
                           errors={f"texts.{language}": ["body is required"]})
         subject = text.get("subject") or ""
         if not isinstance(subject, str) or len(subject) > 300:
-            raise Invalid("the subject is at most 300 characters / 标题过长", errors={f"texts.{language}": ["subject"]})
+            raise Invalid("the subject is at most 300 characters", "标题最多300个字符",
+                          errors={f"texts.{language}": ["subject"]})
         for part, value in (("subject", subject), ("body", text["body"])):
             missing = [n for n in variables_in(value) if n not in known]
             if missing:
@@ -54,11 +57,15 @@ def add_template(uow: UnitOfWork, data: Mapping[str, Any], at: datetime) -> dict
     with uow:
         if row["estate_id"] is not None and uow.execute(
                 select(estates.c.id).where(estates.c.id == row["estate_id"])).first() is None:
-            raise Invalid("no such estate / 没有此小区", errors={"estate_id": ["no such estate"]})
-        if row["estate_id"] is None and uow.execute(select(templates.c.id).where(
-                templates.c.estate_id.is_(None), templates.c.code == row["code"])).first():
-            raise Conflict(_TAKEN)  # NULLs never clash in a unique key
-        write(uow, insert(templates).values(row), conflict=_TAKEN)
+            raise Invalid("no such estate", "没有此小区", errors={"estate_id": ["no such estate"]})
+        same_code = select(templates.c.id).where(templates.c.code == row["code"],
+                                                 templates.c.estate_id.is_not_distinct_from(row["estate_id"]))
+        if uow.execute(same_code).first():
+            raise Conflict(*_TAKEN)  # looked for first: NULLs (operator-wide) never clash in a unique key
+        try:
+            uow.execute(insert(templates).values(row))
+        except IntegrityError as exc:  # an estate's template of this code added meanwhile
+            raise (Conflict(*_TAKEN) if violation(exc) == "unique" else exc) from exc
         uow.commit()
         return row
 
@@ -82,6 +89,6 @@ def remove_template(uow: UnitOfWork, template_id: UUID) -> None:
     with uow:
         get_row(uow, templates, template_id, "template", lock=True)
         if uow.execute(select(notices.c.id).where(notices.c.template_id == template_id).limit(1)).first():
-            raise Conflict("notices use this template; it cannot be removed / 已有通知使用此模板，不能删除")
+            raise Conflict("notices use this template; it cannot be removed", "已有通知使用此模板，不能删除")
         uow.execute(delete(templates).where(templates.c.id == template_id))
         uow.commit()

@@ -29,7 +29,7 @@ def usable_template(session: Executes, template_id: UUID, estate_id: UUID) -> di
     """The template a notice of ``estate_id`` may use: the operator's or the estate's own."""
     row = session.execute(select(templates).where(templates.c.id == template_id)).mappings().first()
     if row is None or row["estate_id"] not in (None, estate_id):
-        raise Invalid("no such template for this estate / 本小区没有此模板",
+        raise Invalid("no such template for this estate", "本小区没有此模板",
                       errors={"template_id": ["no such template for this estate"]})
     return dict(row)
 
@@ -37,5 +37,5 @@ def usable_template(session: Executes, template_id: UUID, estate_id: UUID) -> di
 def get_template(session: Executes, template_id: UUID) -> dict[str, Any]:
     row = session.execute(select(templates).where(templates.c.id == template_id)).mappings().first()
     if row is None:
-        raise NotFound("no such template")
+        raise NotFound("no such template", "没有此模板")
     return dict(row)

@@ -46,19 +46,20 @@ def resend(uow: UnitOfWork, notice_id: UUID, channel: str, recipient_ids: list[U
     ``recipient_ids`` among them); :class:`Invalid` when none can be, :class:`Conflict` when the
     notice was cancelled."""
     if channel not in RESEND_CHANNELS:
-        raise Invalid("a notice is resent by sms, email or in_app",
+        raise Invalid("a notice is resent by sms, email or in_app", "通知只能通过短信、邮件或站内信重发",
                       errors={"json": {"channel": [f"must be one of {', '.join(RESEND_CHANNELS)}"]}})
     with uow:
         notice = get_row(uow, notices, notice_id, "notice", lock=True)
         if notice["status"] == statuses.CANCELLED:
-            raise Conflict("the notice was cancelled: it is not resent (通知已取消，不能重发)")
+            raise Conflict("the notice was cancelled: it is not resent", "通知已取消，不能重发")
         candidates = _candidates(uow, notice_id, recipient_ids)
         skipped = [{"recipient_id": r["id"], "reason": "no_address"} for r in candidates
                    if not _address(r, channel)]
         chosen = [r for r in candidates if _address(r, channel)]
         if not chosen:
             raise Invalid(f"no recipient of this notice can be resent to over {channel}: every one was "
-                          f"reached, is still pending, or has no address for it (没有可通过该渠道重发的收件人)",
+                          "reached, is still pending, or has no address for it",
+                          "没有可通过该渠道重发的收件人：均已送达、仍在发送中，或没有该渠道的联系方式",
                           errors={"json": {"channel": ["no not-reached recipient has an address for it"]}})
         last = _last_messages(uow, notice_id, [r["id"] for r in chosen])
         template = get_row(uow, templates, notice["template_id"], "template")
@@ -90,7 +91,7 @@ def _candidates(uow: UnitOfWork, notice_id: UUID, recipient_ids: list[UUID] | No
             recipients.c.notice_id == notice_id, recipients.c.id.in_(recipient_ids)))}
         unknown = sorted(str(r) for r in set(recipient_ids) - known)
         if unknown:
-            raise Invalid("these are not recipients of this notice (不是该通知的收件人)",
+            raise Invalid("these are not recipients of this notice", "所选人员不是该通知的收件人",
                           errors={"json": {"recipients": [f"not a recipient of this notice: {', '.join(unknown)}"]}})
         statement = statement.where(recipients.c.id.in_(recipient_ids))
     return [dict(r) for r in uow.execute(statement).mappings()]

@@ -49,7 +49,7 @@ def _notice(session: Session, notice_id: UUID) -> dict[str, Any]:
                                  notices.c.started_at, notices.c.finished_at)
                           .where(notices.c.id == notice_id)).mappings().first()
     if row is None:
-        raise NotFound("no such notice")
+        raise NotFound("no such notice", "没有此通知")
     return dict(row)
 
 
@@ -191,7 +191,7 @@ def recipient(session: Session, notice_id: UUID, recipient_id: UUID) -> dict[str
     _notice(session, notice_id)
     found = _recipients_where(session, notice_id, recipients.c.id == recipient_id)
     if not found:
-        raise NotFound("no such recipient of this notice")
+        raise NotFound("no such recipient of this notice", "该通知没有此收件人")
     return found[0]
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from flask_smorest import abort
 from tenancy.roles import MANAGERS
 
 from notify.access import blueprint
@@ -21,7 +20,7 @@ from notify.webhooks.schemas import (
 )
 from servicekit.paging import page_schema
 from servicekit.rows import now
-from servicekit.web import current_principal
+from servicekit.web import current_principal, refuse
 from servicekit.webapp import read, unit_of_work
 
 blp = blueprint("webhooks", __name__, url_prefix="/api/v1/webhook-endpoints",
@@ -35,8 +34,9 @@ blp = blueprint("webhooks", __name__, url_prefix="/api/v1/webhook-endpoints",
 def create_endpoint(data: dict[str, Any]) -> Any:
     """Register an endpoint; its signing secret is in this answer only"""
     if data.get("estate_id") is None and current_principal().estates is not None:
-        abort(422, message="an operator-wide endpoint needs an operator admin; name the estate",
-              errors={"json": {"estate_id": ["is required (须指定小区)"]}})
+        refuse(422, "an operator-wide endpoint needs an operator admin; name the estate",
+               "只有运营方可以添加适用于所有小区的接收地址，请指定小区",
+               errors={"json": {"estate_id": ["is required"]}})
     return use_cases.create(unit_of_work(), data, now())
 
 

@@ -77,5 +77,5 @@ def rotate_secret(uow: UnitOfWork, endpoint_id: UUID) -> dict[str, Any]:
 def remove(uow: UnitOfWork, endpoint_id: UUID) -> None:
     with uow:
         if uow.execute(delete(webhook_endpoints).where(webhook_endpoints.c.id == endpoint_id)).rowcount != 1:
-            raise NotFound("no such webhook endpoint")
+            raise NotFound("no such webhook endpoint", "没有此 Webhook 接收地址")
         uow.commit()

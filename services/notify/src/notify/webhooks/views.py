@@ -26,5 +26,5 @@ def endpoint_list(session: Any, principal: Principal, args: dict[str, Any]) -> d
 def endpoint(session: Any, endpoint_id: UUID) -> dict[str, Any]:
     row = session.execute(select(*SHOWN).where(webhook_endpoints.c.id == endpoint_id)).mappings().first()
     if row is None:
-        raise NotFound("no such webhook endpoint")
+        raise NotFound("no such webhook endpoint", "没有此 Webhook 接收地址")
     return dict(row)
