@@ -20,7 +20,6 @@ applied by :func:`apply_stored` in a transaction of its own, which waits for tha
 
 from __future__ import annotations
 
-import importlib
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -34,6 +33,7 @@ from sqlalchemy.orm import Session
 
 from notify.domain import channels
 from notify.domain import messages as states
+from notify.sending.fallback import fall_back
 from notify.tables import message_history, messages, receipts
 from servicekit.bulk import insert_rows
 from servicekit.unit_of_work import UnitOfWork
@@ -245,20 +245,8 @@ def _settle(session: Session, message: Any, receipt: Receipt, now: datetime) -> 
         return
     session.execute(message_history.insert().values(message_id=message.id, at=now, state=state, code=receipt.code,
                                                     detail=receipt.detail))
-    if not receipt.success:
-        _fall_back(session, message.id, now)
-
-
-def _fall_back(session: Session, message_id: UUID, now: datetime) -> None:
-    """The sender's fallback to the recipient's next channel, once that module exists."""
-    try:
-        module = importlib.import_module("notify.sending.fallback")
-    except ModuleNotFoundError as exc:
-        if exc.name not in ("notify.sending", "notify.sending.fallback"):
-            raise
-        return
-    row = session.execute(select(messages).where(messages.c.id == message_id)).mappings().first()
-    module.fall_back(session, row, now)
+    if not receipt.success:  # the recipient's next channel
+        fall_back(session, session.execute(select(messages).where(messages.c.id == message.id)).mappings().one(), now)
 
 
 def _uuid(value: str | None) -> UUID | None:

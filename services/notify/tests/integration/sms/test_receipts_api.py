@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import sys
 import threading
-import types
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -80,12 +78,10 @@ def test_a_failure_receipt_fails_the_message_with_the_code_and_reason(client, db
     assert _history(db, message_id) == [("failed", "MN:0001")]
 
 
-def test_a_failure_receipt_falls_back_where_the_sender_s_fallback_exists(client, db, monkeypatch) -> None:
+def test_a_failure_receipt_falls_back_to_the_next_channel_once(client, db, monkeypatch) -> None:
     calls: list[tuple[Any, datetime]] = []
-    fallback = types.ModuleType("notify.sending.fallback")
-    fallback.fall_back = lambda session, row, now: calls.append((row["id"], row["state"]))
-    monkeypatch.setitem(sys.modules, "notify.sending", types.ModuleType("notify.sending"))
-    monkeypatch.setitem(sys.modules, "notify.sending.fallback", fallback)
+    monkeypatch.setattr("notify.receipts.use_cases.fall_back",
+                        lambda session, row, now: calls.append((row["id"], row["state"])))
     message_id = _message(db)
     assert client.post(URL, json=[_report(success=False)]).status_code == 200
     assert calls == [(message_id, "failed")]
