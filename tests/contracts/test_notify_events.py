@@ -20,7 +20,7 @@ NOTICE_SCHEMAS = sorted(p for p in EVENTS.glob("notify.notice.*.json") if p.stem
 def test_the_notice_events_have_their_schemas() -> None:
     assert {p.stem for p in NOTICE_SCHEMAS} == {
         "notify.notice.scheduled.v1", "notify.notice.started.v1", "notify.notice.paused.v1",
-        "notify.notice.resumed.v1", "notify.notice.cancelled.v1"}
+        "notify.notice.resumed.v1", "notify.notice.cancelled.v1", "notify.notice.resent.v1"}
 
 
 @pytest.mark.parametrize("path", NOTICE_SCHEMAS, ids=[p.stem for p in NOTICE_SCHEMAS])

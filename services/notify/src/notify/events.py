@@ -24,10 +24,11 @@ NOTICE_STARTED = "notify.notice.started.v1"  # audience resolved, messages queue
 NOTICE_PAUSED = "notify.notice.paused.v1"
 NOTICE_RESUMED = "notify.notice.resumed.v1"
 NOTICE_CANCELLED = "notify.notice.cancelled.v1"
+NOTICE_RESENT = "notify.notice.resent.v1"  # new messages to the not reached; a sent notice is sending again
 NOTICE_COMPLETED = "notify.notice.completed.v1"  # every message final; with the totals
 RECIPIENT_UNREACHED = "notify.recipient.unreached.v1"  # every channel of a recipient failed
 
-EVENT_TYPES = (NOTICE_SCHEDULED, NOTICE_STARTED, NOTICE_PAUSED, NOTICE_RESUMED, NOTICE_CANCELLED,
+EVENT_TYPES = (NOTICE_SCHEDULED, NOTICE_STARTED, NOTICE_PAUSED, NOTICE_RESUMED, NOTICE_CANCELLED, NOTICE_RESENT,
                NOTICE_COMPLETED, RECIPIENT_UNREACHED)
 
 

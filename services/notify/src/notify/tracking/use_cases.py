@@ -5,9 +5,10 @@ Only recipients every message of whom is final and none reached them are resent 
 still pending is not: the message on its way may yet arrive), never an excluded one (opted out,
 no contact point), and only those with an address for the channel. Each gets a new queued message
 over the channel, ``fallback_of`` its last failed message, rendered from the notice's template for
-that channel (a non-urgent SMS waits for the end of quiet hours). The notice goes
-back to ``sending`` (its version moves on, so a completion running at the same time does not
-close it under the new messages) and is completed again when they are final.
+that channel (a non-urgent SMS waits for the end of quiet hours). A ``sent`` notice goes back to
+``sending`` (its version moves on, so a completion running at the same time does not close it under
+the new messages) and is completed again when they are final; every resend records
+``notify.notice.resent.v1`` with the notice as it is now, so other systems see it sending again.
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ from uuid import UUID
 
 from sqlalchemy import insert, select, update
 
+from notify import events
 from notify.domain import channels
 from notify.domain import notices as statuses
 from notify.estate_settings.views import settings_of
+from notify.events import notice_payload
 from notify.notices.composing import notice_message
 from notify.tables import message_history, messages, notices, recipients, templates
 from notify.tracking.outcomes import UNREACHED, outcome_of, per_recipient
@@ -71,8 +74,10 @@ def resend(uow: UnitOfWork, notice_id: UUID, channel: str, recipient_ids: list[U
         uow.execute(insert(messages), rows)
         uow.execute(insert(message_history), [first for _, first in made])
         status = statuses.SENDING if notice["status"] == statuses.SENT else notice["status"]
-        uow.execute(update(notices).where(notices.c.id == notice_id)
-                    .values(status=status, version=notice["version"] + 1))
+        values = {"status": status, "version": notice["version"] + 1}
+        uow.execute(update(notices).where(notices.c.id == notice_id).values(values))
+        uow.record(events.NOTICE_RESENT, notice_id,
+                   {"notice": notice_payload({**notice, **values}), "channel": channel, "queued": len(rows)})
         uow.commit()
     return {"notice_id": notice_id, "channel": channel, "queued": len(rows),
             "messages": [{"recipient_id": m["recipient_id"], "message_id": m["id"], "fallback_of": m["fallback_of"]}
