@@ -11,10 +11,11 @@ from tenancy.permissions import REVEAL_PERSONAL_DATA
 from tenancy.roles import DESK
 
 from notify.access import blueprint
-from notify.messages.schemas import IdempotencyHeaders, MessageWithHistorySchema, NewMessageSchema, SentSchema
+from notify.messages.schemas import MessageWithHistorySchema, NewMessageSchema, SentSchema
 from notify.messages.use_cases import send_message
 from notify.messages.views import message_with_history
 from notify.tracking.masking import masked_message
+from servicekit.idempotency import IdempotencyHeaders, KeyedRequest
 from servicekit.rows import now
 from servicekit.web import current_principal
 from servicekit.webapp import read, unit_of_work
@@ -31,8 +32,9 @@ blp = blueprint("messages", __name__, url_prefix="/api/v1/messages",
 @blp.allow(DESK, estates=("estate_id",))
 def send(headers: dict[str, Any], data: dict[str, Any]) -> Any:
     """Send one message now: to a person or an address, from a template or a text"""
-    made, new = send_message(unit_of_work(), current_principal(), data, now(),
-                             idempotency_key=headers["idempotency_key"])
+    principal = current_principal()
+    keyed = KeyedRequest.of(principal, "POST /messages", headers["idempotency_key"], data)
+    made, new = send_message(unit_of_work(), principal, data, now(), keyed=keyed)
     return {"messages": [_shown(m) for m in made]}, 202 if new else 200
 
 

@@ -1,12 +1,12 @@
-"""One queued message without a notice (a rule's or a one-off), written once.
+"""One queued message without a notice (a rule's or a one-off), rendered and written.
 
-Each new message is ``queued`` with its history's first entry. Written once, by its ``dedupe_key``
-(unique in the table, so two consumers racing on one event cannot both write it): a rule's message
-is one per event, rule and person or staff member, whatever its channel and address (the copy may
-have changed the person's channel or number between two applications of one event); a one-off
-message (no rule) is one per request key, channel and address. The key is looked for first, so a
-replay answers the message made before; the consumer's inbox already keeps an event from being
-applied twice.
+Each new message is ``queued`` with its history's first entry. A rule's message is written once,
+by its ``dedupe_key`` (unique in the table, so two consumers racing on one event cannot both write
+it): one per event, rule and person or staff member, whatever its channel and address (the copy
+may have changed the person's channel or number between two applications of one event). The key is
+looked for first, so a replay answers the message made before; the consumer's inbox already keeps
+an event from being applied twice. A one-off message has no such key: its call's Idempotency-Key
+answers a retry (:mod:`servicekit.idempotency`).
 """
 
 from __future__ import annotations
@@ -52,11 +52,9 @@ def render(text: str, values: Mapping[str, Any]) -> str:
 
 
 def dedupe_key(d: Draft) -> str | None:
-    if d.source_event_id is None:
+    if d.source_event_id is None or d.rule_id is None:
         return None
-    if d.rule_id is not None:
-        return f"{d.source_event_id}|rule {d.rule_id}|{d.person_id or ''}|{d.staff_id or ''}"
-    return f"{d.source_event_id}|{d.channel}|{d.address or ''}|{d.person_id or ''}"
+    return f"{d.source_event_id}|rule {d.rule_id}|{d.person_id or ''}|{d.staff_id or ''}"
 
 
 def draft(*, texts: Mapping[str, str], values: Mapping[str, Any], **fields: Any) -> Draft:
@@ -71,7 +69,7 @@ def existing(session: Session, d: Draft) -> Mapping[str, Any] | None:
 
 def queue(session: Session, d: Draft, now: datetime) -> tuple[dict[str, Any], bool]:
     """Queue ``d`` unless it is queued already; answers the message row and whether it is new."""
-    if d.source_event_id is not None:
+    if dedupe_key(d) is not None:
         found = existing(session, d)
         if found is not None:
             return dict(found), False

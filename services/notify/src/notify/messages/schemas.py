@@ -78,11 +78,5 @@ class NewMessageSchema(Schema):
                              metadata={"description": "For an address (a person's comes from the copy)"})
 
 
-class IdempotencyHeaders(Schema):
-    idempotency_key = fields.String(data_key="Idempotency-Key", load_default=None,
-                                    validate=validate.Length(min=1, max=100), metadata={
-        "description": "A retried call with the same key answers the messages the first call made (200)"})
-
-
 class SentSchema(Schema):
     messages = fields.List(fields.Nested(MessageSchema))

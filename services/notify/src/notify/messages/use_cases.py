@@ -11,7 +11,8 @@ the copy, or to a bare address (the gateway's one-time login code), from a templ
   every-estate callers only.
 * **Texts.** A template (the estate's of that code, else the operator's, else a built-in one such as
   ``login_code``) whose every variable is given, or a ``text`` (and ``subject``) with ``${var}``s.
-* **Idempotency-Key.** The same caller and key answer the messages the first call made (nothing new).
+* **Idempotency-Key.** The same caller, key and body answer the messages the first call made (nothing
+  new); the same key with another body is 422 (:mod:`servicekit.idempotency`).
 * Non-essential purposes respect the person's opt-out (422).
 """
 
@@ -29,10 +30,11 @@ from notify.domain.purposes import ESSENTIAL
 from notify.messages.queueing import draft, queue
 from notify.rules.audiences import Recipient, person
 from notify.rules.matching import template_by_code
-from notify.tables import messages, opt_outs, people
+from notify.tables import idempotency_keys, messages, opt_outs, people
 from notify.templates.rendering import variables_in
 from servicekit.auth import Principal
 from servicekit.errors import Invalid, NotFound
+from servicekit.idempotency import KeyedRequest, once
 from servicekit.unit_of_work import UnitOfWork
 
 NO_ESTATE = uuid.UUID(int=0)
@@ -107,21 +109,18 @@ def _texts(session: Any, estate_id: uuid.UUID, data: Mapping[str, Any], language
     return language, texts, code
 
 
-def _answer(session: Any, source_event_id: str) -> list[dict[str, Any]]:
-    rows = session.execute(select(messages).where(messages.c.source_event_id == source_event_id)
+def _made(session: Any, answer: str) -> list[dict[str, Any]]:
+    """The messages an earlier call made, from what its key remembers (their ids)."""
+    ids = [uuid.UUID(id_) for id_ in answer.split(",")]
+    rows = session.execute(select(messages).where(messages.c.id.in_(ids))
                            .order_by(messages.c.queued_at, messages.c.id)).mappings().all()
     return [dict(r) for r in rows]
 
 
 def send_message(uow: UnitOfWork, principal: Principal, data: Mapping[str, Any], now: datetime, *,
-                 idempotency_key: str | None = None) -> tuple[list[dict[str, Any]], bool]:
+                 keyed: KeyedRequest | None = None) -> tuple[list[dict[str, Any]], bool]:
     """Queue the message(s); answers them and whether they are new (False: the key answered earlier ones)."""
-    source = None if idempotency_key is None else f"api {principal.subject} {idempotency_key}"[:200]
-    with uow:
-        if source is not None:
-            earlier = _answer(uow.session, source)
-            if earlier:
-                return earlier, False
+    def make() -> list[dict[str, Any]]:
         recipient, estate_id = _recipient(uow.session, principal, data)
         purpose = data.get("purpose") or "service"
         if recipient.kind == "person" and purpose not in ESSENTIAL and uow.execute(select(opt_outs.c.person_id).where(
@@ -129,13 +128,12 @@ def send_message(uow: UnitOfWork, principal: Principal, data: Mapping[str, Any],
             raise Invalid("the person opted out of this purpose", "该人员已退订此类消息",
                           errors={"purpose": ["opted out"]})
         language, texts, code = _texts(uow.session, estate_id, data, recipient.language)
-        made = []
-        for channel, address in _channels(recipient, data.get("channels")):
-            row, _ = queue(uow.session, draft(
-                texts=texts, values={k: str(v) for k, v in (data.get("variables") or {}).items()},
-                estate_id=estate_id, channel=channel, address=address, language=language,
-                urgent=bool(data.get("urgent")), source_event_id=source, sms_template_code=code,
-                person_id=recipient.id if recipient.kind == "person" else None), now)
-            made.append(row)
-        uow.commit()
-        return made, True
+        return [queue(uow.session, draft(
+            texts=texts, values={k: str(v) for k, v in (data.get("variables") or {}).items()},
+            estate_id=estate_id, channel=channel, address=address, language=language,
+            urgent=bool(data.get("urgent")), sms_template_code=code,
+            person_id=recipient.id if recipient.kind == "person" else None), now)[0]
+            for channel, address in _channels(recipient, data.get("channels"))]
+
+    return once(uow, idempotency_keys, keyed, make=make, answer_of=lambda made: ",".join(str(m["id"]) for m in made),
+                earlier=lambda answer: _made(uow.session, answer))

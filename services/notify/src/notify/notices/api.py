@@ -11,6 +11,7 @@ from tenancy.roles import INTEGRATION_CLIENT
 from notify.access import CREATORS, blueprint
 from notify.notices import schemas as s
 from notify.notices import use_cases, views
+from servicekit.idempotency import IdempotencyHeaders, KeyedRequest
 from servicekit.paging import page_schema
 from servicekit.rows import now
 from servicekit.web import current_principal, refuse
@@ -28,16 +29,17 @@ def _entry(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.route("", methods=["POST"])
-@blp.arguments(s.IdempotencyHeaders(), location="headers")
+@blp.arguments(IdempotencyHeaders(), location="headers")
 @blp.arguments(s.NewNoticeSchema())
 @blp.response(201, s.NoticeSchema())
 @blp.alt_response(200, schema=s.NoticeSchema, description="The notice an earlier call with this key created")
 @blp.allow(CREATORS, estates=("estate_id",))
 def create_notice(headers: dict[str, Any], data: dict[str, Any]) -> Any:
     """Create a notice: checked, estimated, scheduled for send_at (now when empty)"""
-    made = use_cases.create_notice(unit_of_work(), _entry(data), current_settings(),
-                                  created_by=current_principal().subject, now=now(),
-                                  idempotency_key=headers["idempotency_key"])
+    data, principal = _entry(data), current_principal()
+    keyed = KeyedRequest.of(principal, "POST /notices", headers["idempotency_key"], data)
+    made = use_cases.create_notice(unit_of_work(), data, current_settings(), created_by=principal.subject, now=now(),
+                                   keyed=keyed)
     return views.with_actions(made["notice"]), 201 if made["created"] else 200
 
 

@@ -75,7 +75,7 @@ def plan(session: Executes, data: Mapping[str, Any], settings: Any, now: datetim
         "audience": spec.as_json(audience), "variables": variables, "status": statuses.SCHEDULED, "send_at": send_at,
         "repeat": repeat, "series_id": id_ if repeat else None, "consent_to_split": bool(data.get("consent_to_split")),
         "estimated_segments": total.sms_parts, "estimated_cost_fen": total.cost_fen,
-        "recipients_count": total.recipients, "idempotency_key": None, "created_by": "", "created_at": now,
+        "recipients_count": total.recipients, "created_by": "", "created_at": now,
         "started_at": None, "finished_at": None, "version": 1,
     }
     return {"row": row, "recipients": recipients, "estimate": total, "template": template, "estate_settings": local}

@@ -19,13 +19,6 @@ class JsonBoolean(fields.Boolean):
         return value
 
 
-class IdempotencyHeaders(Schema):
-    idempotency_key = fields.String(data_key="Idempotency-Key", load_default=None,
-                                    validate=validate.Length(min=1, max=200), metadata={
-        "description": "A retried call with the same key and body answers the first notice (200); "
-                       "the same key with another body is a 422"})
-
-
 class NewNoticeSchema(Schema):
     estate_id = fields.UUID(required=True)
     template_id = fields.UUID(required=True)

@@ -110,7 +110,7 @@ def _queue(session: Session, notice: Mapping[str, Any], local: Mapping[str, Any]
 def _next_occurrence(session: Session, notice: Mapping[str, Any], local: Mapping[str, Any],
                      now: datetime) -> tuple[str, Any, dict[str, Any]]:
     after = max(notice["send_at"], now)
-    following = {**notice, "id": uuid.uuid4(), "status": statuses.SCHEDULED, "idempotency_key": None,
+    following = {**notice, "id": uuid.uuid4(), "status": statuses.SCHEDULED,
                  "send_at": recurrence.next_occurrence(after, notice["repeat"], zone(local["timezone"])),
                  "series_id": notice["series_id"] or notice["id"], "created_at": now, "started_at": None,
                  "finished_at": None, "version": 1}

@@ -2,9 +2,10 @@
 with its ``send_at``), and cancel, pause or resume it.
 
 A retried create with the same ``Idempotency-Key`` and body answers the first notice; the same key
-with another body is :class:`~servicekit.errors.Invalid`. Cancelling also cancels the notice's
-queued messages (a message already handed to a provider cannot be called back); pausing holds them
-(the sender takes only messages of a ``sending`` notice) and resuming lets them go again.
+with another body is :class:`~servicekit.errors.Invalid` (:mod:`servicekit.idempotency`).
+Cancelling also cancels the notice's queued messages (a message already handed to a provider
+cannot be called back); pausing holds them (the sender takes only messages of a ``sending``
+notice) and resuming lets them go again.
 """
 
 from __future__ import annotations
@@ -14,67 +15,35 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import insert, update
 
 from notify import events
-from notify.audiences import spec
 from notify.domain import messages as states
 from notify.domain import notices as statuses
-from notify.domain.purposes import EMERGENCY
 from notify.events import notice_payload
-from notify.notices.planning import channels_of, check_split, plan
-from notify.schedule import recurrence
-from notify.tables import message_history, messages, notices
-from servicekit.errors import Conflict, Invalid
-from servicekit.integrity import violation
+from notify.notices.planning import check_split, plan
+from notify.tables import idempotency_keys, message_history, messages, notices
+from servicekit.errors import Conflict
+from servicekit.idempotency import KeyedRequest, once
 from servicekit.rows import get_row
 from servicekit.unit_of_work import UnitOfWork
 
-# What a retried call must repeat for its Idempotency-Key to answer the first notice.
-_SAME = ("template_id", "purpose", "urgent", "title", "channels", "audience", "variables", "repeat", "consent_to_split")
-
 
 def create_notice(uow: UnitOfWork, data: Mapping[str, Any], settings: Any, *, created_by: str, now: datetime,
-                  idempotency_key: str | None = None) -> dict[str, Any]:
-    """Store a checked, estimated notice ``scheduled``; answers ``{"notice", "created"}``."""
-    for _ in range(3):
-        try:
-            with uow:
-                if idempotency_key is not None:
-                    earlier = _earlier(uow, data, idempotency_key)
-                    if earlier is not None:
-                        return {"notice": earlier, "created": False}
-                planned = plan(uow, data, settings, now)
-                check_split(planned, settings)
-                row = {**planned["row"], "created_by": created_by, "idempotency_key": idempotency_key}
-                uow.execute(insert(notices).values(row))
-                uow.record(events.NOTICE_SCHEDULED, row["id"], {"notice": notice_payload(row)})
-                uow.commit()
-                return {"notice": row, "created": True}
-        except IntegrityError as exc:  # a concurrent call with the same key: read the winner's
-            if violation(exc) != "unique" or idempotency_key is None:
-                raise
-    raise Invalid("this Idempotency-Key is in use", "该幂等键正在使用", errors={"Idempotency-Key": ["retry"]})
+                  keyed: KeyedRequest | None = None) -> dict[str, Any]:
+    """Store a checked, estimated notice ``scheduled``; answers ``{"notice", "created"}``. A ``keyed``
+    request made before answers its notice (``created`` False) and changes nothing."""
+    def make() -> dict[str, Any]:
+        planned = plan(uow, data, settings, now)
+        check_split(planned, settings)
+        row = {**planned["row"], "created_by": created_by}
+        uow.execute(insert(notices).values(row))
+        uow.record(events.NOTICE_SCHEDULED, row["id"], {"notice": notice_payload(row)})
+        return row
 
-
-def _earlier(uow: UnitOfWork, data: Mapping[str, Any], key: str) -> dict[str, Any] | None:
-    row = uow.execute(select(notices).where(notices.c.estate_id == data["estate_id"],
-                                            notices.c.idempotency_key == key)).mappings().first()
-    if row is None:
-        return None
-    given = {"template_id": data["template_id"], "title": data["title"], "channels": channels_of(data.get("channels")),
-             "audience": spec.as_json(spec.check(data.get("audience"))), "variables": dict(data.get("variables") or {}),
-             "repeat": recurrence.check(data["repeat"]) if data.get("repeat") else None,
-             "consent_to_split": bool(data.get("consent_to_split"))}
-    purpose = data.get("purpose") or row["purpose"]
-    given.update(purpose=purpose, urgent=bool(data.get("urgent")) or purpose == EMERGENCY)
-    moved = (data.get("send_at") is not None and data["send_at"] > row["created_at"]
-             and data["send_at"] != row["send_at"])
-    if moved or any(given[k] != row[k] for k in _SAME):
-        raise Invalid("this Idempotency-Key was used for a different notice", "该幂等键已用于另一条通知",
-                      errors={"Idempotency-Key": ["was used before with a different body"]})
-    return dict(row)
+    row, created = once(uow, idempotency_keys, keyed, make=make, answer_of=lambda made: str(made["id"]),
+                        earlier=lambda answer: get_row(uow, notices, UUID(answer), "notice"))
+    return {"notice": row, "created": created}
 
 
 _TO = {"cancel": statuses.CANCELLED, "pause": statuses.PAUSED, "resume": statuses.SENDING}

@@ -62,6 +62,18 @@ def test_the_same_idempotency_key_answers_the_first_messages(client, auth, world
     assert other.status_code == 202 and len(world.messages()) == 2
 
 
+def test_the_same_key_with_another_body_is_refused_and_another_caller_s_key_is_its_own(client, auth, world):
+    gateway, key = auth("integration_client"), {"Idempotency-Key": "login-44"}
+    assert client.post("/api/v1/messages", json=LOGIN, headers={**gateway, **key}).status_code == 202
+    changed = {**LOGIN, "variables": {"code": "654321"}}
+    refused = client.post("/api/v1/messages", json=changed, headers={**gateway, **key})
+    assert refused.status_code == 422 and "Idempotency-Key" in refused.json["errors"]
+    assert len(world.messages()) == 1
+    desk = auth("service_desk_agent", [ESTATE])
+    theirs = client.post("/api/v1/messages", json={**LOGIN, "estate_id": ESTATE}, headers={**desk, **key})
+    assert theirs.status_code == 202 and len(world.messages()) == 2
+
+
 def test_bad_input_is_4xx_and_makes_nothing(client, auth, world):
     _populate(world, "zh-CN")
     desk = auth("service_desk_agent", [ESTATE])
