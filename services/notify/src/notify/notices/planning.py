@@ -28,7 +28,7 @@ from servicekit.errors import Invalid
 from servicekit.rows import Executes
 
 
-def channels_of(given: Any) -> list[str]:
+def _channels(given: Any) -> list[str]:
     channels = list(given or DEFAULT_FALLBACK)
     bad = [c for c in channels if c not in CHANNELS]
     if bad or len(set(channels)) != len(channels):
@@ -42,7 +42,7 @@ def plan(session: Executes, data: Mapping[str, Any], settings: Any, now: datetim
     every bad input is :class:`Invalid`, nothing is written."""
     estate_id = data["estate_id"]
     purpose = data.get("purpose")
-    channels = channels_of(data.get("channels"))
+    channels = _channels(data.get("channels"))
     audience = spec.check(data.get("audience"))
     repeat = recurrence.check(data["repeat"]) if data.get("repeat") else None
     template = usable_template(session, data["template_id"], estate_id)
