@@ -125,9 +125,9 @@ def test_an_entry_signed_through_the_api_reaches_the_consumer_through_outbox_and
         assert client.get("/api/v1/entries", headers=headers).json["items"][0]["name"] == "李伟"
         # A retry with its Idempotency-Key answers the first entry; the same key with another body is refused.
         keyed = {**headers, "Idempotency-Key": "visit-42"}
-        first = client.post("/api/v1/entries", headers=keyed, json={"estate_id": estate, "name": "张敏", "remark": "好"})
-        retry = client.post("/api/v1/entries", headers=keyed, json={"estate_id": estate, "name": "张敏", "remark": "好"})
-        other = client.post("/api/v1/entries", headers=keyed, json={"estate_id": estate, "name": "张敏", "remark": "差"})
+        first, retry, other = (client.post("/api/v1/entries", headers=keyed,
+                                           json={"estate_id": estate, "name": "张敏", "remark": remark})
+                               for remark in ("好", "好", "差"))
         assert (first.status_code, retry.status_code, other.status_code) == (201, 201, 422)
         assert retry.json["id"] == first.json["id"]
         deadline = time.monotonic() + 90
