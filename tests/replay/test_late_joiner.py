@@ -45,7 +45,7 @@ from servicekit.replay import ReplayError, replay_history, replay_state
 from servicekit.testing import wait_for
 from servicekit.topology import Topology, declare
 
-pytestmark = [pytest.mark.integration, pytest.mark.slow]
+pytestmark = pytest.mark.slow
 
 BRAVO_TYPES = (
     events.UNIT_ADDED, events.UNIT_UPDATED, events.UNIT_CONTACTS_CHANGED, events.PERSON_REGISTERED,

@@ -29,8 +29,6 @@ from servicekit.db import make_engine
 from servicekit.migrate import upgrade
 from servicekit.testing import service_process, wait_for
 
-pytestmark = pytest.mark.integration
-
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "services" / "owners" / "contracts" / "examples" / "households.csv"
 

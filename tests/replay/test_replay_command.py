@@ -21,8 +21,6 @@ from servicekit.db import make_engine
 from servicekit.migrate import upgrade
 from servicekit.topology import Topology, declare
 
-pytestmark = pytest.mark.integration
-
 EXAMPLE = Path(__file__).parents[2] / "services" / "owners" / "contracts" / "examples" / "households.csv"
 
 
