@@ -16,7 +16,7 @@ import time
 from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 
-from owners.adapters.tables import metadata, outbox
+from owners.tables import metadata, outbox
 from owners.demo import Layout, demo_households_csv
 from owners.service import SERVICE
 from owners.service_layer.estates import register_estate

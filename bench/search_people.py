@@ -24,7 +24,7 @@ from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import sessionmaker
 from tenancy.roles import ROLES
 
-from owners.adapters.tables import buildings, contact_points, occupancies, people, units
+from owners.tables import buildings, contact_points, occupancies, people, units
 from owners.app import create_app
 from owners.demo import Layout, demo_households_csv
 from owners.service import SERVICE

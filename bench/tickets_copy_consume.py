@@ -31,7 +31,7 @@ from import_households import layout_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from owners.adapters.tables import outbox as owners_outbox
+from owners.tables import outbox as owners_outbox
 from owners.demo import demo_households_csv
 from owners.service import SERVICE as OWNERS
 from owners.service_layer.estates import register_estate

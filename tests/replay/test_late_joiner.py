@@ -24,9 +24,9 @@ import pytest
 from sqlalchemy import JSON, Column, Date, Engine, Integer, MetaData, String, Table, Uuid, delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from owners.adapters.tables import contact_points, occupancies, outbox, people, unit_contacts, units
+from owners.tables import contact_points, occupancies, outbox, people, unit_contacts, units
 from owners.demo import load_demo_estate
-from owners.domain import events
+from owners import events
 from owners.replay import state_events
 from owners.service import SERVICE
 from owners.service_layer.occupancy import move_out
@@ -186,7 +186,7 @@ class World:
         upgrade(SERVICE, owners_url)
         self.engine = make_engine(owners_url)
         self.uow = lambda: SERVICE.unit_of_work(sessionmaker(self.engine, expire_on_commit=False))
-        self.alpha = Topology(f"alpha_{tag}", consumes=events.ALL)
+        self.alpha = Topology(f"alpha_{tag}", consumes=events.EVENT_TYPES)
         self.bravo = Topology(f"bravo_{tag}", consumes=BRAVO_TYPES)
         self.channel = pika.BlockingConnection(pika.URLParameters(amqp_url)).channel()
         declare(self.channel, SERVICE.topology)

@@ -20,7 +20,7 @@ from notify import tables as notify_tables
 from notify.cli import main as notify_cli
 from notify.copy import preferred
 from notify.service import SERVICE as NOTIFY
-from owners.adapters.tables import contact_points, people
+from owners.tables import contact_points, people
 from owners.cli import main as owners_cli
 from owners.service import SERVICE as OWNERS
 from owners.service_layer.estates import register_estate

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 
-from owners.adapters.tables import outbox, unit_contacts, units
+from owners.tables import outbox, unit_contacts, units
 from owners.cli import main
 from owners.service import SERVICE
 from owners.service_layer.estates import register_estate

@@ -24,8 +24,8 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
-from owners.adapters.tables import buildings, estates, staff, territories
-from owners.domain import events
+from owners.tables import buildings, estates, staff, territories
+from owners import events
 from owners.domain.households import read_households
 from owners.domain.staff import StaffRole, skills_of
 from owners.service import SERVICE

@@ -13,7 +13,7 @@ from uuid import UUID
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
-from owners.adapters.tables import estates
+from owners.tables import estates
 from owners.domain.errors import DomainError
 from owners.domain.households import BadRow
 from owners.service import SERVICE

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, select
 
-from owners.adapters.tables import (
+from owners.tables import (
     buildings,
     contact_points,
     estates,
@@ -28,7 +28,7 @@ from owners.adapters.tables import (
     unit_contacts,
     units,
 )
-from owners.domain import events
+from owners import events
 from owners.service import SERVICE
 from servicekit.envelope import CloudEvent
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tenancy.roles import ROLES
 
-from owners.adapters.tables import metadata, outbox
+from owners.tables import metadata, outbox
 from owners.commands import IMPORT_HOUSEHOLDS, LOAD_DEMO
 from owners.settings import Settings
 from servicekit.service import Service

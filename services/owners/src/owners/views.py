@@ -15,7 +15,7 @@ from uuid import UUID
 from sqlalchemy import ColumnElement, Select, String, Table, cast, select
 from sqlalchemy.orm import Session
 
-from owners.adapters.tables import (
+from owners.tables import (
     buildings,
     contact_points,
     estates,

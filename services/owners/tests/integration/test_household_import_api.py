@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 from tenancy.roles import ROLES
 
-from owners.adapters.tables import (
+from owners.tables import (
     buildings,
     contact_points,
     metadata,

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import sessionmaker
 
-from owners.adapters.tables import contact_points, metadata, occupancies, outbox, people
+from owners.tables import contact_points, metadata, occupancies, outbox, people
 from owners.domain.errors import NotFound
 from owners.service import SERVICE
 from owners.service_layer.estates import register_estate

@@ -31,7 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
-from owners.adapters.tables import contact_points, occupancies, people, units
+from owners.tables import contact_points, occupancies, people, units
 
 _PERSON = ("id", "estate_id", "name", "language", "preferred_channel", "note", "created_at", "updated_at")
 _POINT = ("id", "estate_id", "person_id", "kind", "value", "last4", "label", "preferred")

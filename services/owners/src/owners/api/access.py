@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from owners.adapters.tables import buildings, estates, occupancies, people, staff, territories, units, visitors
+from owners.tables import buildings, estates, occupancies, people, staff, territories, units, visitors
 from servicekit.access import InEstate, ScopedBlueprint
 
 SCOPE = {

@@ -9,8 +9,8 @@ from uuid import UUID
 
 from sqlalchemy import insert, select, update
 
-from owners.adapters.tables import estates
-from owners.domain import events
+from owners.tables import estates
+from owners import events
 from owners.domain.errors import Conflict, NotFound
 from servicekit.unit_of_work import UnitOfWork
 

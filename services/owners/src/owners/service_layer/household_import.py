@@ -25,7 +25,7 @@ from uuid import UUID
 from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from owners.adapters.tables import (
+from owners.tables import (
     buildings,
     contact_points,
     estates,
@@ -34,7 +34,7 @@ from owners.adapters.tables import (
     unit_contacts,
     units,
 )
-from owners.domain import events
+from owners import events
 from owners.domain.errors import Conflict, Invalid
 from owners.domain.households import (
     BadRow,

@@ -12,8 +12,8 @@ from uuid import UUID
 
 from sqlalchemy import insert, select, update
 
-from owners.adapters.tables import occupancies, people, units
-from owners.domain import events
+from owners.tables import occupancies, people, units
+from owners import events
 from owners.domain.errors import Conflict, NotFound
 from owners.domain.occupancy import check_move_out
 from owners.service_layer import unit_contacts

@@ -18,8 +18,8 @@ from uuid import UUID
 from sqlalchemy import delete, insert, update
 
 from owners.adapters.registration import write_registration
-from owners.adapters.tables import contact_points, people
-from owners.domain import events
+from owners.tables import contact_points, people
+from owners import events
 from owners.domain.contacts import Channel
 from owners.domain.errors import NotFound
 from owners.domain.people import contact_points_of, preferred_channel

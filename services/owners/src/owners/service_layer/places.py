@@ -9,8 +9,8 @@ from uuid import UUID
 
 from sqlalchemy import func, insert, select, update
 
-from owners.adapters.tables import buildings, units
-from owners.domain import events
+from owners.tables import buildings, units
+from owners import events
 from owners.domain.places import check_floor, check_floors_cover_units
 from servicekit.rows import changed, get_row, now, write
 from servicekit.unit_of_work import UnitOfWork

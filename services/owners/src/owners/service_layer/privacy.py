@@ -8,7 +8,7 @@ from uuid import UUID
 
 from sqlalchemy import insert
 
-from owners.adapters.tables import pii_reveals
+from owners.tables import pii_reveals
 from servicekit.rows import now
 from servicekit.unit_of_work import UnitOfWork
 

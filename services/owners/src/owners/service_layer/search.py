@@ -17,7 +17,7 @@ from uuid import UUID
 
 from sqlalchemy import ColumnElement, Select, select, union
 
-from owners.adapters.tables import buildings, contact_points, estates, occupancies, people, units
+from owners.tables import buildings, contact_points, estates, occupancies, people, units
 from owners.domain.search import AnyOf, Criterion, LastFour, Mobile, NamePrefix, Unit, room_numbers
 from servicekit.auth import Principal, scoped
 from servicekit.unit_of_work import UnitOfWork

@@ -9,8 +9,8 @@ from uuid import UUID
 
 from sqlalchemy import func, insert, select, update
 
-from owners.adapters.tables import staff, territories
-from owners.domain import events
+from owners.tables import staff, territories
+from owners import events
 from owners.domain.contacts import normalize_mobile
 from owners.domain.staff import check_can_deactivate, skills_of
 from servicekit.rows import changed, get_row, now, write

@@ -12,8 +12,8 @@ from uuid import UUID
 
 from sqlalchemy import delete, insert, select
 
-from owners.adapters.tables import buildings, staff, territories
-from owners.domain import events
+from owners.tables import buildings, staff, territories
+from owners import events
 from owners.domain.errors import Invalid, NotFound
 from owners.domain.territories import Patch, check_assignable, check_reassignment
 from servicekit.rows import get_row, now, write

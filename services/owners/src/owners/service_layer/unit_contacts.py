@@ -7,8 +7,8 @@ from uuid import UUID
 
 from sqlalchemy import delete, insert, select, update
 
-from owners.adapters.tables import occupancies, unit_contacts, units
-from owners.domain import events
+from owners.tables import occupancies, unit_contacts, units
+from owners import events
 from owners.domain.unit_contacts import check_contact_order, without
 from servicekit.rows import get_row
 from servicekit.unit_of_work import UnitOfWork

@@ -13,7 +13,7 @@ from uuid import UUID
 from sqlalchemy import insert, update
 from tenancy.privacy import mask_id_number
 
-from owners.adapters.tables import units, visitors
+from owners.tables import units, visitors
 from owners.domain.contacts import normalize_mobile
 from owners.domain.visitors import check_host_confirmation, check_out, check_time_in, normalize_id_number
 from servicekit.rows import get_row, now

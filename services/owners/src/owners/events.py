@@ -1,13 +1,12 @@
-"""Events the owners service records; their payloads are documented in ``contracts/``.
+"""Every event the owners service records, and the payload of each; documented in ``contracts/``.
 
-The domain only records what happened; the unit of work turns each record into a CloudEvent
-in the outbox inside the same transaction.
+A use case records what happened (``uow.record(type, subject, payload)``); the unit of work turns
+each record into a CloudEvent in the outbox inside the same transaction.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 ESTATE_REGISTERED = "owners.estate.registered.v1"
@@ -27,26 +26,13 @@ STAFF_UPDATED = "owners.staff.updated.v1"
 TERRITORY_ASSIGNED = "owners.territory.assigned.v1"
 TERRITORY_RELEASED = "owners.territory.released.v1"
 
-ALL = (
+# Every type above, in one place: the contract tests hold each to its schema in contracts/events/.
+EVENT_TYPES = (
     ESTATE_REGISTERED, ESTATE_UPDATED, BUILDING_ADDED, BUILDING_UPDATED, UNIT_ADDED, UNIT_UPDATED,
     UNIT_CONTACTS_CHANGED, PERSON_REGISTERED, PERSON_UPDATED, PERSON_CONTACT_POINTS_CHANGED,
     OCCUPANT_MOVED_IN, OCCUPANT_MOVED_OUT, STAFF_JOINED, STAFF_UPDATED, TERRITORY_ASSIGNED,
     TERRITORY_RELEASED,
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Recorded:
-    """Something that happened: the event type, the entity it happened to, and its payload.
-
-    ``data`` always carries ``estate_id`` so consumers can scope what they keep, and ``version``,
-    the entity's version after the change: a consumer applies an entity event only if its version
-    is greater than the version of its copy (servicekit.copies).
-    """
-
-    type: str
-    subject: str
-    data: dict[str, Any]
 
 
 # Payload builders: one per entity, so an event looks the same whether it came from the API, an
