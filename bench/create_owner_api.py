@@ -119,9 +119,8 @@ def seed(database_url: str, units: int) -> tuple[str, list[str]]:
     """An estate with one building of ``units`` units, through the owners use cases."""
     from sqlalchemy.orm import sessionmaker
 
+    from owners.places.use_cases import add_building, add_unit, register_estate
     from owners.service import SERVICE
-    from owners.service_layer.estates import register_estate
-    from owners.service_layer.places import add_building, add_unit
     from servicekit.db import make_engine
 
     engine = make_engine(database_url)

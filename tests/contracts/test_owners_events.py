@@ -20,11 +20,11 @@ from jsonschema import Draft202012Validator, FormatChecker
 from sqlalchemy import Engine, select
 from tenancy.roles import ROLES
 
-from owners.tables import outbox
-from owners.app import create_app
 from owners import events
+from owners.app import create_app
 from owners.service import SERVICE
 from owners.settings import Settings
+from owners.tables import outbox
 from servicekit.auth import TokenVerifier, issue_token
 from servicekit.db import make_engine
 from servicekit.envelope import parse

@@ -17,6 +17,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, select
 
+from owners import events
+from owners.service import SERVICE
 from owners.tables import (
     buildings,
     contact_points,
@@ -28,8 +30,6 @@ from owners.tables import (
     unit_contacts,
     units,
 )
-from owners import events
-from owners.service import SERVICE
 from servicekit.envelope import CloudEvent
 
 _BATCH = 1000

@@ -14,6 +14,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 from tenancy.roles import ROLES
 
+from owners.app import create_app
+from owners.household_imports.command import import_households_cli
+from owners.places.use_cases import add_building
+from owners.service import SERVICE
 from owners.tables import (
     buildings,
     contact_points,
@@ -24,10 +28,6 @@ from owners.tables import (
     unit_contacts,
     units,
 )
-from owners.app import create_app
-from owners.imports import import_households_cli
-from owners.service import SERVICE
-from owners.service_layer.places import add_building
 from servicekit.auth import TokenVerifier
 
 EXAMPLE = Path(__file__).parents[2] / "contracts" / "examples" / "households.csv"
