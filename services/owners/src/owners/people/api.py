@@ -25,7 +25,7 @@ from servicekit.web import current_principal
 from servicekit.webapp import read, unit_of_work
 
 blp = ScopedBlueprint("people", __name__, url_prefix="/api/v1", scope=SCOPE,
-                      description="Owners and occupants (业主和住户)")
+                      description="Owners and occupants, and whom to call for a unit (业主、住户和联系人)")
 
 # An instance, not the class: webargs would build a schema (and its nested ones) for every request
 # of the desk's busiest write.
