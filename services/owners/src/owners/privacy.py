@@ -1,35 +1,17 @@
 """Phone numbers in answers, in one place (X-2): masked (``138****5678``) unless the caller may and
-asks to see them. Everything the API of any area shows of a person, a member of staff or a visitor
-goes through one of these, so the masking is read and changed here alone; the use cases and the
-read side return numbers as stored."""
+asked to see them (``people/api.py`` decides, and audits, a reveal). Everything the API of any area
+shows of a person, a member of staff or a visitor goes through one of these, so the masking is read
+and changed here alone; the use cases and the read side return numbers as stored."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from marshmallow import Schema, fields
-from tenancy.permissions import REVEAL_PERSONAL_DATA
 from tenancy.privacy import mask_email, mask_phone
-
-from servicekit.auth import Principal
-from servicekit.web import refuse
 
 # Kinds whose value is a phone number; an "other" contact point is nearly always a landline.
 PHONE_KINDS = frozenset({"mobile", "other"})
-
-
-class RevealArgs(Schema):
-    reveal = fields.Boolean(load_default=False, metadata={
-        "description": "Show full phone numbers; needs the pii:reveal permission, and each reveal is audited."})
-
-
-def may_reveal(principal: Principal, requested: bool) -> bool:
-    """Whether to show full numbers: asked for and permitted; asked for without permission is a 403."""
-    if requested and not principal.has(REVEAL_PERSONAL_DATA):
-        refuse(403, f"showing full phone numbers needs the {REVEAL_PERSONAL_DATA} permission",
-               f"显示完整手机号需要 {REVEAL_PERSONAL_DATA} 权限")
-    return requested
 
 
 def contact_value(kind: str | None, value: str | None, reveal: bool) -> str | None:

@@ -8,6 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from flask.views import MethodView
+from tenancy.permissions import REVEAL_PERSONAL_DATA
 from tenancy.roles import DESK, STAFF
 
 from owners.access import SCOPE
@@ -16,12 +17,13 @@ from owners.people.schemas import (
     ContactPointsSchema,
     PersonPatchSchema,
     PersonSchema,
+    RevealArgs,
     UnitContactsChangeSchema,
     UnitContactsSchema,
 )
-from owners.privacy import RevealArgs, may_reveal, shown_person, shown_unit_contacts
+from owners.privacy import shown_person, shown_unit_contacts
 from servicekit.access import ScopedBlueprint
-from servicekit.web import current_principal
+from servicekit.web import current_principal, refuse
 from servicekit.webapp import read, unit_of_work
 
 blp = ScopedBlueprint("people", __name__, url_prefix="/api/v1", scope=SCOPE,
@@ -94,8 +96,10 @@ def _read_revealing(requested: bool, view: Callable[..., dict[str, Any]], row_id
     """``view``'s answer about ``row_id``, and whether to show its numbers in full: when asked for and
     permitted (asked for without the permission is a 403), after an audit row per person shown."""
     principal = current_principal()
-    reveal = may_reveal(principal, requested)
+    if requested and not principal.has(REVEAL_PERSONAL_DATA):
+        refuse(403, f"showing full phone numbers needs the {REVEAL_PERSONAL_DATA} permission",
+               f"显示完整手机号需要 {REVEAL_PERSONAL_DATA} 权限")
     answer = read(view, row_id)
-    if reveal:
+    if requested:
         use_cases.record_reveals(unit_of_work(), answer["estate_id"], principal.subject, people_in(answer))
-    return answer, reveal
+    return answer, requested

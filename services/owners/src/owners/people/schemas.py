@@ -1,5 +1,5 @@
-"""The schemas of the people API: a person with contact points, the changes to one, and a unit's
-contact persons."""
+"""The schemas of the people API: a person with contact points, the changes to one, a unit's contact
+persons, and the ask to see their numbers in full."""
 
 from marshmallow import Schema, fields, validate
 
@@ -49,6 +49,11 @@ class PersonPatchSchema(Schema):
 
 class ContactPointsSchema(Schema):
     contact_points = fields.List(fields.Nested(ContactPointSchema), required=True, validate=_POINTS)
+
+
+class RevealArgs(Schema):
+    reveal = fields.Boolean(load_default=False, metadata={
+        "description": "Show full phone numbers; needs the pii:reveal permission, and each reveal is audited."})
 
 
 class UnitContactsChangeSchema(Schema):

@@ -20,14 +20,13 @@ from sqlalchemy import delete, insert, select, update
 
 from owners import events
 from owners.domain.contacts import Channel
-from owners.domain.errors import NotFound
+from owners.domain.errors import NO_SUCH_ESTATE, NotFound
 from owners.domain.people import contact_points_of, preferred_channel
 from owners.domain.unit_contacts import check_contact_order, without
 from owners.people.registration import write_registration
 from owners.people.views import person_contact_points, person_occupancies, unit_contact_list
 from owners.tables import contact_points, occupancies, people, pii_reveals, unit_contacts, units
 from owners.versions import save_version
-from servicekit.errors import Message
 from servicekit.rows import changed, constraint_errors, get_row, now
 from servicekit.unit_of_work import UnitOfWork
 
@@ -138,7 +137,7 @@ def _write_registration(uow: UnitOfWork, person: Mapping[str, Any], points: list
                         moved_in: Mapping[str, Any] | None) -> None:
     # No estate: the person's foreign key fails. A unit of another estate: no occupancy row is
     # selected, and the transaction is rolled back.
-    with constraint_errors(missing=Message("no such estate", "没有此小区")):
+    with constraint_errors(missing=NO_SUCH_ESTATE):
         unit_found = write_registration(uow.session, person, points, moved_in)
     if not unit_found:
         en = "no such unit in this estate"

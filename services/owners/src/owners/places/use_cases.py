@@ -13,14 +13,13 @@ from uuid import UUID
 from sqlalchemy import func, insert, select
 
 from owners import events
+from owners.domain.errors import NO_SUCH_ESTATE
 from owners.domain.places import check_floor, check_floors_cover_units
 from owners.tables import buildings, estates, units
 from owners.versions import save_version
 from servicekit.errors import Message
 from servicekit.rows import changed, get_row, now, write
 from servicekit.unit_of_work import UnitOfWork
-
-_NO_ESTATE = Message("no such estate", "没有此小区")
 
 
 def _estate_code_taken(code: Any) -> Message:
@@ -64,7 +63,7 @@ def add_building(uow: UnitOfWork, estate_id: UUID, code: str, name: str, floors:
         stamp = now()
         row = {"id": uuid.uuid4(), "estate_id": estate_id, "code": code, "name": name, "floors": floors,
                "version": 1, "created_at": stamp, "updated_at": stamp}
-        write(uow, insert(buildings).values(row), conflict=_building_code_taken(code), missing=_NO_ESTATE)
+        write(uow, insert(buildings).values(row), conflict=_building_code_taken(code), missing=NO_SUCH_ESTATE)
         uow.record(events.BUILDING_ADDED, row["id"], events.building_payload(row))
         uow.commit()
         return row

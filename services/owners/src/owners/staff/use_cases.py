@@ -11,10 +11,10 @@ from sqlalchemy import func, insert, select
 
 from owners import events
 from owners.domain.contacts import normalize_mobile
+from owners.domain.errors import NO_SUCH_ESTATE
 from owners.domain.staff import check_can_deactivate, skills_of
 from owners.tables import staff, territories
 from owners.versions import save_version
-from servicekit.errors import Message
 from servicekit.rows import changed, get_row, now, write
 from servicekit.unit_of_work import UnitOfWork
 
@@ -27,7 +27,7 @@ def add_staff(uow: UnitOfWork, estate_id: UUID, name: str, role: str, skills: It
         row = {"id": uuid.uuid4(), "estate_id": estate_id, "name": name, "role": role, "skills": skills_of(skills),
                "mobile": mobile and normalize_mobile(mobile), "email": email and email.lower(), "active": True,
                "version": 1, "created_at": stamp, "updated_at": stamp}
-        write(uow, insert(staff).values(row), missing=Message("no such estate", "没有此小区"))
+        write(uow, insert(staff).values(row), missing=NO_SUCH_ESTATE)
         uow.record(events.STAFF_JOINED, row["id"], events.staff_payload(row))
         uow.commit()
         return row

@@ -13,10 +13,9 @@ from uuid import UUID
 from sqlalchemy import delete, insert, select
 
 from owners import events
-from owners.domain.errors import Invalid, NotFound
+from owners.domain.errors import NO_SUCH_ESTATE, Invalid, NotFound
 from owners.domain.territories import Patch, check_assignable, check_reassignment
 from owners.tables import buildings, staff, territories
-from servicekit.errors import Message
 from servicekit.rows import get_row, now, write
 from servicekit.unit_of_work import UnitOfWork
 
@@ -63,7 +62,7 @@ def _assign(uow: UnitOfWork, staff_id: UUID, wanted: Patch) -> dict[str, Any]:
     check_assignable((Patch(e, b) for e, b in held), wanted)
     row = {"id": uuid.uuid4(), "staff_id": staff_id, "estate_id": wanted.estate_id, "building_id": wanted.building_id,
            "assigned_at": now(), "version": 1}
-    write(uow, insert(territories).values(row), missing=Message("no such estate", "没有此小区"))
+    write(uow, insert(territories).values(row), missing=NO_SUCH_ESTATE)
     uow.record(events.TERRITORY_ASSIGNED, row["id"], events.territory_payload(row))
     return row
 

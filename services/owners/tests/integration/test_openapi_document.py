@@ -1,4 +1,5 @@
-"""The committed OpenAPI document (contracts/openapi.json) is the one the app generates (X-4)."""
+"""The committed OpenAPI document (contracts/openapi.json) is the one the app generates (X-4); it reads
+that file, so it is not a unit test."""
 
 from __future__ import annotations
 
