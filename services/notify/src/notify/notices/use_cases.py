@@ -42,7 +42,7 @@ def create_notice(uow: UnitOfWork, data: Mapping[str, Any], settings: Any, *, cr
         return row
 
     row, created = once(uow, idempotency_keys, keyed, make=make, answer_of=lambda made: str(made["id"]),
-                        earlier=lambda answer: get_row(uow, notices, UUID(answer), "notice"))
+                        earlier=lambda answer: get_row(uow, notices, UUID(answer), "notice", what_zh="通知"))
     return {"notice": row, "created": created}
 
 
@@ -57,7 +57,7 @@ def change_status(uow: UnitOfWork, notice_id: UUID, action: str, now: datetime) 
     """``action`` (cancel | pause | resume) on the notice; a notice in a status that does not allow it
     is a :class:`Conflict` naming the statuses that do."""
     with uow:
-        row = get_row(uow, notices, notice_id, "notice", lock=True)
+        row = get_row(uow, notices, notice_id, "notice", what_zh="通知", lock=True)
         allowed = statuses.ALLOWED[action]
         if row["status"] not in allowed:
             named = ", ".join(s for s in statuses.STATUSES if s in allowed)

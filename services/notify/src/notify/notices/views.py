@@ -34,7 +34,7 @@ def notice_list(session: Session, principal: Principal, args: Mapping[str, Any])
 
 
 def notice(session: Session, notice_id: UUID) -> dict[str, Any]:
-    return with_actions(get_row(session, notices, notice_id, "notice"))
+    return with_actions(get_row(session, notices, notice_id, "notice", what_zh="通知"))
 
 
 def preview(session: Executes, data: Mapping[str, Any], settings: Any, now: datetime) -> dict[str, Any]:

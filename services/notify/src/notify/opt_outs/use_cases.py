@@ -25,7 +25,7 @@ def _check(purpose: str) -> None:
 def opt_out(uow: UnitOfWork, person_id: UUID, purpose: str, at: datetime) -> dict[str, Any]:
     _check(purpose)
     with uow:
-        person = get_row(uow, people, person_id, "person")
+        person = get_row(uow, people, person_id, "person", what_zh="人员")
         row = uow.execute(select(opt_outs).where(opt_outs.c.person_id == person_id, opt_outs.c.purpose == purpose)
                           ).mappings().first()
         if row is None:

@@ -68,7 +68,7 @@ def add_rule(uow: UnitOfWork, data: Mapping[str, Any], now: datetime) -> dict[st
 
 def change_rule(uow: UnitOfWork, rule_id: uuid.UUID, changes: Mapping[str, Any]) -> dict[str, Any]:
     with uow:
-        current = get_row(uow, rules, rule_id, "rule", lock=True)
+        current = get_row(uow, rules, rule_id, "rule", what_zh="通知规则", lock=True)
         values = {k: v for k, v in changes.items() if current.get(k) != v}
         after = {**current, **values}
         check(uow.session, after["estate_id"], after["event_type"], after["audience"], after["template_id"],
@@ -83,6 +83,6 @@ def change_rule(uow: UnitOfWork, rule_id: uuid.UUID, changes: Mapping[str, Any])
 def delete_rule(uow: UnitOfWork, rule_id: uuid.UUID) -> None:
     """Delete a rule (its messages keep its id); the estate falls back to the operator's or the defaults."""
     with uow:
-        get_row(uow, rules, rule_id, "rule", lock=True)
+        get_row(uow, rules, rule_id, "rule", what_zh="通知规则", lock=True)
         uow.execute(delete(rules).where(rules.c.id == rule_id))
         uow.commit()

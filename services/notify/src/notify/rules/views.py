@@ -31,7 +31,7 @@ def rule_list(session: Session, principal: Principal, args: Mapping[str, Any]) -
 
 
 def rule(session: Session, rule_id: uuid.UUID) -> dict[str, Any]:
-    return get_row(session, rules, rule_id, "rule")
+    return get_row(session, rules, rule_id, "rule", what_zh="通知规则")
 
 
 def effective_rules(session: Session, estate_id: uuid.UUID) -> list[dict[str, Any]]:

@@ -12,16 +12,15 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import delete, insert, select, update
-from sqlalchemy.exc import IntegrityError
 
 from notify.tables import estates, notices, templates
 from notify.templates.rendering import BUILTIN_VARIABLES, DEFAULT_LANGUAGE, LANGUAGES, UnknownVariable, variables_in
-from servicekit.errors import Conflict, Invalid
-from servicekit.integrity import violation
-from servicekit.rows import get_row
+from servicekit.errors import Conflict, Invalid, Message
+from servicekit.rows import get_row, write
 from servicekit.unit_of_work import UnitOfWork
 
-_TAKEN = ("this estate (or the operator) has a template of this code already", "该小区（或运营方）已有此代码的模板")
+_TAKEN = Message("this estate (or the operator) has a template of this code already",
+                 "该小区（或运营方）已有此代码的模板")
 
 
 def check_texts(texts: Any, variables: list[str]) -> dict[str, dict[str, str]]:
@@ -44,7 +43,7 @@ def check_texts(texts: Any, variables: list[str]) -> dict[str, dict[str, str]]:
         for part, value in (("subject", subject), ("body", text["body"])):
             missing = [n for n in variables_in(value) if n not in known]
             if missing:
-                raise UnknownVariable(missing, f"texts.{language}.{part}")
+                raise UnknownVariable.naming(missing, f"texts.{language}.{part}")
         checked[language] = {"subject": subject, "body": text["body"]}
     return checked
 
@@ -58,21 +57,17 @@ def add_template(uow: UnitOfWork, data: Mapping[str, Any], at: datetime) -> dict
         if row["estate_id"] is not None and uow.execute(
                 select(estates.c.id).where(estates.c.id == row["estate_id"])).first() is None:
             raise Invalid("no such estate", "没有此小区", errors={"estate_id": ["no such estate"]})
-        same_code = select(templates.c.id).where(templates.c.code == row["code"],
-                                                 templates.c.estate_id.is_not_distinct_from(row["estate_id"]))
-        if uow.execute(same_code).first():
-            raise Conflict(*_TAKEN)  # looked for first: NULLs (operator-wide) never clash in a unique key
-        try:
-            uow.execute(insert(templates).values(row))
-        except IntegrityError as exc:  # an estate's template of this code added meanwhile
-            raise (Conflict(*_TAKEN) if violation(exc) == "unique" else exc) from exc
+        if row["estate_id"] is None and uow.execute(select(templates.c.id).where(
+                templates.c.estate_id.is_(None), templates.c.code == row["code"])).first():
+            raise Conflict(_TAKEN.en, _TAKEN.zh)  # NULLs never clash in a unique key
+        write(uow, insert(templates).values(row), conflict=_TAKEN)
         uow.commit()
         return row
 
 
 def change_template(uow: UnitOfWork, template_id: UUID, changes: Mapping[str, Any], at: datetime) -> dict[str, Any]:
     with uow:
-        current = get_row(uow, templates, template_id, "template", lock=True)
+        current = get_row(uow, templates, template_id, "template", what_zh="模板", lock=True)
         values = {k: v for k, v in changes.items() if k in ("purpose", "texts", "variables", "sms_template_code")}
         variables = list(dict.fromkeys(values.get("variables", current["variables"])))
         values["texts"] = check_texts(values.get("texts", current["texts"]), variables)
@@ -87,7 +82,7 @@ def change_template(uow: UnitOfWork, template_id: UUID, changes: Mapping[str, An
 
 def remove_template(uow: UnitOfWork, template_id: UUID) -> None:
     with uow:
-        get_row(uow, templates, template_id, "template", lock=True)
+        get_row(uow, templates, template_id, "template", what_zh="模板", lock=True)
         if uow.execute(select(notices.c.id).where(notices.c.template_id == template_id).limit(1)).first():
             raise Conflict("notices use this template; it cannot be removed", "已有通知使用此模板，不能删除")
         uow.execute(delete(templates).where(templates.c.id == template_id))

@@ -52,7 +52,7 @@ def resend(uow: UnitOfWork, notice_id: UUID, channel: str, recipient_ids: list[U
         raise Invalid("a notice is resent by sms, email or in_app", "通知只能通过短信、邮件或站内信重发",
                       errors={"json": {"channel": [f"must be one of {', '.join(RESEND_CHANNELS)}"]}})
     with uow:
-        notice = get_row(uow, notices, notice_id, "notice", lock=True)
+        notice = get_row(uow, notices, notice_id, "notice", what_zh="通知", lock=True)
         if notice["status"] == statuses.CANCELLED:
             raise Conflict("the notice was cancelled: it is not resent", "通知已取消，不能重发")
         candidates = _candidates(uow, notice_id, recipient_ids)
@@ -65,7 +65,7 @@ def resend(uow: UnitOfWork, notice_id: UUID, channel: str, recipient_ids: list[U
                           "没有可通过该渠道重发的收件人：均已送达、仍在发送中，或没有该渠道的联系方式",
                           errors={"json": {"channel": ["no not-reached recipient has an address for it"]}})
         last = _last_messages(uow, notice_id, [r["id"] for r in chosen])
-        template = get_row(uow, templates, notice["template_id"], "template")
+        template = get_row(uow, templates, notice["template_id"], "template", what_zh="模板")
         local = settings_of(uow, notice["estate_id"])
         made = [notice_message(notice, template, r, channel, local, now, code="resend",
                                fallback_of=(last.get(r["id"]) or {}).get("id"), detail=f"resent over {channel}")

@@ -27,6 +27,10 @@ def new_secret() -> str:
     return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
 
 
+def _locked(uow: UnitOfWork, endpoint_id: UUID) -> dict[str, Any]:
+    return get_row(uow, webhook_endpoints, endpoint_id, "webhook endpoint", what_zh="Webhook 接收地址", lock=True)
+
+
 def create(uow: UnitOfWork, data: dict[str, Any], now: datetime) -> dict[str, Any]:
     row = {"id": uuid.uuid4(), "estate_id": data.get("estate_id"), "name": data["name"], "url": data["url"],
            "secret": new_secret(), "active": True, "consecutive_failures": 0, "created_at": now, "version": 1}
@@ -40,7 +44,7 @@ def create(uow: UnitOfWork, data: dict[str, Any], now: datetime) -> dict[str, An
 def change(uow: UnitOfWork, endpoint_id: UUID, changes: dict[str, Any]) -> dict[str, Any]:
     """Rename, move (url) or switch an endpoint on or off."""
     with uow:
-        current = get_row(uow, webhook_endpoints, endpoint_id, "webhook endpoint", lock=True)
+        current = _locked(uow, endpoint_id)
         wanted = {k: v for k, v in changes.items() if current[k] != v}
         if wanted:
             uow.execute(update(webhook_endpoints).where(webhook_endpoints.c.id == endpoint_id)
@@ -53,7 +57,7 @@ def change(uow: UnitOfWork, endpoint_id: UUID, changes: dict[str, Any]) -> dict[
 def enable(uow: UnitOfWork, endpoint_id: UUID) -> dict[str, Any]:
     """Active again, its failure state cleared: the sender tries it from now on."""
     with uow:
-        current = get_row(uow, webhook_endpoints, endpoint_id, "webhook endpoint", lock=True)
+        current = _locked(uow, endpoint_id)
         uow.execute(update(webhook_endpoints).where(webhook_endpoints.c.id == endpoint_id).values(
             active=True, disabled_at=None, consecutive_failures=0, failing_since=None, last_error=None,
             version=current["version"] + 1))
@@ -66,7 +70,7 @@ def rotate_secret(uow: UnitOfWork, endpoint_id: UUID) -> dict[str, Any]:
     """A new secret, answered this once; the old one signs nothing from now on."""
     secret = new_secret()
     with uow:
-        current = get_row(uow, webhook_endpoints, endpoint_id, "webhook endpoint", lock=True)
+        current = _locked(uow, endpoint_id)
         uow.execute(update(webhook_endpoints).where(webhook_endpoints.c.id == endpoint_id)
                     .values(secret=secret, version=current["version"] + 1))
         rotated = {**endpoint(uow.session, endpoint_id), "secret": secret}
