@@ -7,7 +7,7 @@ from marshmallow import Schema, fields, validate
 
 from notify.domain.channels import EMAIL, IN_APP, SMS
 from notify.domain.purposes import PURPOSES, SERVICE
-from notify.notices.schemas import JsonBoolean
+from notify.fields import JsonBoolean
 
 
 class HistorySchema(Schema):

@@ -7,16 +7,8 @@ from marshmallow import Schema, fields, validate
 from notify.domain.channels import CHANNELS
 from notify.domain.notices import STATUSES
 from notify.domain.purposes import PURPOSES
+from notify.fields import JsonBoolean
 from servicekit.paging import PageArgs
-
-
-class JsonBoolean(fields.Boolean):
-    """A JSON ``true`` or ``false`` and nothing else."""
-
-    def _deserialize(self, value, attr, data, **kwargs):  # noqa: ANN001, ANN202
-        if not isinstance(value, bool):
-            raise self.make_error("invalid", input=value)
-        return value
 
 
 class NewNoticeSchema(Schema):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from notify.domain.channels import CHANNELS
-from notify.notices.schemas import JsonBoolean
+from notify.fields import JsonBoolean
 from notify.rules.audiences import AUDIENCES
 from notify.rules.variables import TICKETS_EVENTS
 
