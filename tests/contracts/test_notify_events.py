@@ -20,16 +20,16 @@ NOTICE_SCHEMAS = sorted(p for p in EVENTS.glob("notify.notice.*.json") if p.stem
 def test_the_notice_events_have_their_schemas() -> None:
     assert {p.stem for p in NOTICE_SCHEMAS} == {
         "notify.notice.scheduled.v1", "notify.notice.started.v1", "notify.notice.paused.v1",
-        "notify.notice.resumed.v1", "notify.notice.cancelled.v1"}
+        "notify.notice.resumed.v1", "notify.notice.cancelled.v1", "notify.notice.resent.v1"}
 
 
 @pytest.mark.parametrize("path", NOTICE_SCHEMAS, ids=[p.stem for p in NOTICE_SCHEMAS])
 def test_every_notice_event_schema_carries_the_whole_notice(path: Path, contracts) -> None:
-    from notify.notices import payloads
+    from notify.events import notice_payload
     row = {"id": uuid.uuid4(), "estate_id": uuid.uuid4(), "purpose": "fee", "urgent": False, "title": "t",
            "channels": ["sms"], "status": "scheduled", "send_at": datetime(2026, 12, 5, tzinfo=UTC),
            "series_id": None, "recipients_count": 0, "estimated_segments": 1, "estimated_cost_fen": 5, "version": 1}
-    fields = set(payloads.notice_payload(row))
+    fields = set(notice_payload(row))
     schema = contracts.validator(path).schema
     assert "notice" in schema["required"], f"{path.stem}: data.notice is not required"
     assert set(schema["properties"]["notice"]["required"]) <= fields, f"{path.stem}: requires a field never sent"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from notify.copy import COPY_HANDLERS
-from notify.rules.handlers import RULE_HANDLERS
+from notify.rules.answer import answer_event
+from notify.rules.variables import TICKETS_EVENTS
 
-HANDLERS = {**COPY_HANDLERS, **RULE_HANDLERS}
+HANDLERS = {**COPY_HANDLERS, **dict.fromkeys(TICKETS_EVENTS, answer_event)}

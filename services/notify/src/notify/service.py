@@ -6,7 +6,7 @@ from tenancy.roles import ROLES
 
 from notify.commands import COMMANDS
 from notify.copy import COPY_HANDLERS
-from notify.rules.handlers import TICKETS_EVENTS
+from notify.rules.variables import TICKETS_EVENTS
 from notify.settings import Settings
 from notify.tables import inbox, metadata, outbox
 from servicekit.service import Service

@@ -39,12 +39,15 @@ from sqlalchemy import (
 )
 
 from servicekit.db import UtcDateTime, service_metadata
+from servicekit.idempotency import define_idempotency_keys
 from servicekit.outbox import Outbox, define_inbox
 
 metadata = service_metadata()
 
 outbox = Outbox(metadata)
 inbox = define_inbox(metadata)
+# The Idempotency-Keys of the notices and messages callers created (servicekit.idempotency).
+idempotency_keys = define_idempotency_keys(metadata)
 
 
 def _copy_version() -> Column:
@@ -226,13 +229,11 @@ notices = Table(
     Column("estimated_segments", Integer, nullable=False, server_default=text("0")),
     Column("estimated_cost_fen", Integer, nullable=False, server_default=text("0")),
     Column("recipients_count", Integer, nullable=False, server_default=text("0")),
-    Column("idempotency_key", String(200)),
     Column("created_by", String(200), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("started_at", UtcDateTime),
     Column("finished_at", UtcDateTime),
     _version(),
-    UniqueConstraint("estate_id", "idempotency_key"),
     Index("ix_notices_due", "status", "send_at"),
 )
 
@@ -267,8 +268,8 @@ messages = Table(
     Column("recipient_id", Uuid),
     Column("rule_id", Uuid),
     Column("source_event_id", String(200)),  # "<source> <id>" of the event a rule answered
-    # What makes a message without a notice once only: a rule's message is one per event, rule and
-    # recipient; a one-off one per request key, channel and address (null: a notice's or a fallback).
+    # What makes a rule's message once only: one per event, rule and recipient (null: a notice's, a
+    # one-off's (its Idempotency-Key is kept in idempotency_keys) or a fallback).
     Column("dedupe_key", String(500), unique=True),
     Column("person_id", Uuid, index=True),
     Column("staff_id", Uuid),

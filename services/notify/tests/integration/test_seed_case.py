@@ -34,7 +34,7 @@ from servicekit.db import make_engine
 from servicekit.migrate import upgrade
 from servicekit.testing import wait_for
 
-pytestmark = [pytest.mark.integration, pytest.mark.slow]
+pytestmark = pytest.mark.slow
 
 
 def _load_world() -> Any:

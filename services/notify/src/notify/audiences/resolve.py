@@ -19,6 +19,7 @@ from servicekit.errors import Invalid
 from servicekit.rows import Executes
 
 OPTED_OUT = "opted_out"
+_KINDS_ZH = {"buildings": "楼栋", "units": "房屋"}
 NO_CONTACT = "no_contact"
 
 
@@ -27,7 +28,7 @@ def resolve(session: Executes, estate_id: UUID, audience: Mapping[str, Any], *, 
     """The recipients of ``audience`` (checked by :func:`notify.audiences.spec.check`) in the estate."""
     estate_name = session.execute(select(estates.c.name).where(estates.c.id == estate_id)).scalar_one_or_none()
     if estate_name is None:
-        raise Invalid("no such estate in notify's copy of owners / 没有此小区",
+        raise Invalid("no such estate in notify's copy of owners", "没有此小区",
                       errors={"estate_id": ["no such estate (has the copy caught up with owners?)"]})
     if "list" in audience:
         found = _from_list(session, estate_id, audience["list"])
@@ -95,7 +96,8 @@ def _check_named(session: Executes, estate_id: UUID, audience: Mapping[str, Any]
                     .scalars())
         missing = [str(i) for i in named if i not in there]
         if missing:
-            raise Invalid(f"the audience names {kind} the estate does not have / 接收范围中有本小区不存在的{kind}",
+            raise Invalid(f"the audience names {kind} the estate does not have",
+                          f"接收范围中有本小区不存在的{_KINDS_ZH[kind]}",
                           errors={f"audience.{kind}": [f"no such {kind[:-1]} in this estate: {i}" for i in missing]})
 
 
@@ -115,7 +117,7 @@ def _from_list(session: Executes, estate_id: UUID, entries: list[Mapping[str, An
         elif "unit_id" in entry and entry["unit_id"] not in unit_rows:
             errors[f"audience.list.{index}"] = [f"no such unit in this estate: {entry['unit_id']}"]
     if errors:
-        raise Invalid("the list names people or units the estate does not have / 名单中有本小区不存在的人员或房屋",
+        raise Invalid("the list names people or units the estate does not have", "名单中有本小区不存在的人员或房屋",
                       errors=errors)
     seen: set[tuple[UUID, UUID | None]] = set()
     found = []

@@ -1,1 +1,1 @@
-"""Group notices: created, previewed and estimated; started when due; cancelled, paused, resumed."""
+"""Group notices (群发通知): created, previewed and estimated; started when due; cancelled, paused, resumed."""

@@ -27,11 +27,11 @@ from notify.audiences import spec
 from notify.audiences.reach import channels_for
 from notify.audiences.resolve import resolve
 from notify.domain import notices as statuses
-from notify.notices.messages import notice_message, sms_may_go_at
-from notify.notices.payloads import notice_payload
+from notify.estate_settings.views import settings_of
+from notify.events import SOURCE, notice_payload
+from notify.notices.composing import notice_message, sms_may_go_at
 from notify.schedule import recurrence
 from notify.schedule.clock import zone
-from notify.schedule.estate_settings import settings_of
 from notify.tables import message_history, messages, notices, outbox, recipients, templates
 from servicekit.bulk import insert_rows
 from servicekit.envelope import CloudEvent
@@ -110,7 +110,7 @@ def _queue(session: Session, notice: Mapping[str, Any], local: Mapping[str, Any]
 def _next_occurrence(session: Session, notice: Mapping[str, Any], local: Mapping[str, Any],
                      now: datetime) -> tuple[str, Any, dict[str, Any]]:
     after = max(notice["send_at"], now)
-    following = {**notice, "id": uuid.uuid4(), "status": statuses.SCHEDULED, "idempotency_key": None,
+    following = {**notice, "id": uuid.uuid4(), "status": statuses.SCHEDULED,
                  "send_at": recurrence.next_occurrence(after, notice["repeat"], zone(local["timezone"])),
                  "series_id": notice["series_id"] or notice["id"], "created_at": now, "started_at": None,
                  "finished_at": None, "version": 1}
@@ -127,10 +127,7 @@ def _cancel(session: Session, notice: dict[str, Any], now: datetime, reason: str
 
 
 def _flush(session: Session, recorded: list[tuple[str, Any, dict[str, Any]]]) -> None:
-    from notify.service import SERVICE  # the service declares the source; imported late (it imports the sender)
-
-    outbox.add_many(session, [CloudEvent(type=t, source=SERVICE.source, subject=str(s), data=d)
-                              for t, s, d in recorded])
+    outbox.add_many(session, [CloudEvent(type=t, source=SOURCE, subject=str(s), data=d) for t, s, d in recorded])
 
 
 def _plain(values: Mapping[str, Any]) -> dict[str, Any]:

@@ -240,7 +240,7 @@ class AliyunSms:
         send date (and the next, if the call may have crossed midnight), matched by ``OutId``.
         The query does not return the BizId, so a found message's provider ref is the OutId (the
         call id, which the provider holds too): its receipts name it as ``out_id``, and
-        :func:`notify.sms.receipts.apply_pending` takes it as well as a BizId. A query that fails
+        :func:`notify.receipts.use_cases.apply_pending` takes it as well as a BizId. A query that fails
         raises :class:`OutcomeUnknown`: the call stays unknown and is asked again later, never
         resent on a guess."""
         dates = sorted({(started_at + delta).astimezone(PROVIDER_TZ).strftime("%Y%m%d")

@@ -1,1 +1,1 @@
-"""Event-driven messages: rules that turn other services' events into messages."""
+"""Rules (事件通知规则): which tickets events send which template to whom, over which channels."""

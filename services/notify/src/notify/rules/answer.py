@@ -3,7 +3,7 @@
 For each rule that answers the event (:mod:`notify.rules.matching`), each recipient its audience
 names (:mod:`notify.rules.audiences`) gets one queued message on the first channel they can take,
 rendered in their language, ``source_event_id`` "<source> <id>" of the event, the rule's id (a
-built-in rule's stable uuid5). An event applied again makes nothing new (:mod:`notify.rules.queueing`).
+built-in rule's stable uuid5). An event applied again makes nothing new (:mod:`notify.messages.queueing`).
 Fields the event has and notify does not know are ignored; an event that names nobody makes nothing.
 """
 
@@ -16,12 +16,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from notify.estate_settings.views import settings_of
+from notify.messages.queueing import draft, queue
 from notify.rules import audiences, matching
 from notify.rules.audiences import UNKNOWN_NAME, Recipient
 from notify.rules.defaults import Rule, Template
-from notify.rules.queueing import draft, queue
 from notify.rules.variables import event_variables
-from notify.schedule.estate_settings import settings_of
 from servicekit.envelope import CloudEvent
 
 log = logging.getLogger(__name__)

@@ -46,13 +46,6 @@ def rules_for(session: Session, estate_id: uuid.UUID, event_type: str) -> list[R
     return own or operator or default_rules(event_type)
 
 
-def effective_rules(session: Session, estate_id: uuid.UUID) -> list[Rule]:
-    """Every rule in force for the estate, the built-in defaults included, by event type."""
-    from notify.rules.handlers import TICKETS_EVENTS  # rules.handlers imports this module's users
-
-    return [rule for event_type in TICKETS_EVENTS for rule in rules_for(session, estate_id, event_type)]
-
-
 def template_of(row: Mapping[str, Any]) -> Template:
     return Template(id=row["id"], code=row["code"], purpose=row["purpose"], texts=dict(row["texts"]),
                     variables=tuple(row["variables"]), sms_template_code=row["sms_template_code"],

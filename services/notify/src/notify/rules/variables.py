@@ -1,4 +1,5 @@
-"""The template variables a tickets event gives, in the recipient's language.
+"""The tickets events notify answers with its rules, and the template variables each gives, in the
+recipient's language.
 
 Every event gives ``name`` (the recipient's), ``ticket_number`` and ``ticket_title``; some give
 more (:data:`EVENT_VARIABLES`). A rule's template may use only the variables of its event type
@@ -27,6 +28,8 @@ EVENT_VARIABLES: dict[str, frozenset[str]] = {
     f"{_S}warned.v1": COMMON | {"target", "due_at"},
     f"{_S}breached.v1": COMMON | {"target", "due_at"},
 }
+# The tickets events notify consumes: each is matched against the rules.
+TICKETS_EVENTS = tuple(EVENT_VARIABLES)
 
 TARGETS = {
     "acknowledge": {"zh-CN": "受理", "en": "acknowledge"}, "arrive": {"zh-CN": "到场", "en": "arrival"},

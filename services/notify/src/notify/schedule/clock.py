@@ -16,14 +16,16 @@ def zone(name: str | None) -> ZoneInfo:
     try:
         return ZoneInfo(name or DEFAULT_TIMEZONE)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise Invalid(f"unknown time zone {name!r} / 未知的时区", errors={"timezone": ["unknown time zone"]}) from exc
+        raise Invalid(f"unknown time zone {name!r}", f"未知的时区 {name!r}",
+                      errors={"timezone": ["unknown time zone"]}) from exc
 
 
 def wall_time(text: str, field: str = "time") -> time:
     """``"HH:MM"`` as a time of day; anything else is :class:`Invalid` naming ``field``."""
     match = _HHMM.match(text or "") if isinstance(text, str) else None
     if match is None:
-        raise Invalid(f"{field} must be HH:MM / 时间格式应为 HH:MM", errors={field: ["must be HH:MM (00:00 to 23:59)"]})
+        raise Invalid(f"{field} must be HH:MM", f"{field} 的时间格式应为 HH:MM",
+                      errors={field: ["must be HH:MM (00:00 to 23:59)"]})
     return time(int(match.group(1)), int(match.group(2)))
 
 

@@ -8,8 +8,8 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from notify.domain.channels import SMS
+from notify.estate_settings.views import settings_of
 from notify.schedule.clock import instant, wall_time, zone
-from notify.schedule.estate_settings import settings_of
 from servicekit.rows import Executes
 
 

@@ -16,30 +16,32 @@ from servicekit.errors import Invalid
 EVERY = ("day", "week", "month")
 
 
-def _refuse(reason: str) -> Invalid:
-    return Invalid(f"repeat: {reason} / 重复规则无效", errors={"repeat": [reason]})
+def _refuse(reason: str, reason_zh: str) -> Invalid:
+    return Invalid(f"repeat: {reason}", f"重复规则无效：{reason_zh}", errors={"repeat": [reason]})
 
 
 def check(repeat: Mapping[str, Any]) -> dict[str, Any]:
     """The repeat spec, checked and normalised; a bad one is :class:`Invalid`."""
     every = repeat.get("every")
     if every not in EVERY:
-        raise _refuse(f"every must be one of {', '.join(EVERY)}")
+        raise _refuse(f"every must be one of {', '.join(EVERY)}", f"every 应为 {'、'.join(EVERY)} 之一")
     allowed = {"every", "time"} | {"week": {"weekday"}, "month": {"day"}, "day": set()}[every]
     extra = sorted(set(repeat) - allowed)
     if extra:
-        raise _refuse(f"unknown field(s) {', '.join(extra)} for every={every}")
+        raise _refuse(f"unknown field(s) {', '.join(extra)} for every={every}",
+                          f"every={every} 时不能有字段 {', '.join(extra)}")
     wall_time(repeat.get("time"), "repeat")
     spec = {"every": every, "time": repeat["time"]}
     if every == "week":
         weekday = repeat.get("weekday")
         if not isinstance(weekday, int) or isinstance(weekday, bool) or not 1 <= weekday <= 7:
-            raise _refuse("weekday must be 1 (Monday) to 7 (Sunday)")
+            raise _refuse("weekday must be 1 (Monday) to 7 (Sunday)", "weekday 应为1（周一）到7（周日）")
         spec["weekday"] = weekday
     if every == "month":
         day = repeat.get("day")
         if not isinstance(day, int) or isinstance(day, bool) or not 1 <= day <= 31:
-            raise _refuse("day must be 1 to 31 (a shorter month sends on its last day)")
+            raise _refuse("day must be 1 to 31 (a shorter month sends on its last day)",
+                          "day 应为1到31（当月天数不足时在月末发送）")
         spec["day"] = day
     return spec
 

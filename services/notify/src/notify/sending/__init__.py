@@ -1,2 +1,1 @@
-"""The sender: claims due messages, draws from the shared rate budget, records each provider call
-before making it, makes it, marks the result, and settles calls whose outcome is unknown."""
+"""The sender: takes due messages, calls the providers within their rate, marks what became of each."""

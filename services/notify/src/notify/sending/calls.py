@@ -33,8 +33,8 @@ from sqlalchemy.orm import Session
 
 from notify.domain import channels
 from notify.domain import messages as states
+from notify.estate_settings.views import settings_of
 from notify.providers.base import Adapter, OutcomeUnknown, Outgoing, SendResult
-from notify.schedule.estate_settings import settings_of
 from notify.sending import retry
 from notify.sending import states as changes
 from notify.tables import messages, provider_calls

@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session
 
 from notify.domain import channels
 from notify.domain import messages as states
-from notify.notices.messages import notice_message
+from notify.estate_settings.views import settings_of
+from notify.notices.composing import notice_message
 from notify.rules.matching import rule_by_id
-from notify.schedule.estate_settings import settings_of
 from notify.schedule.quiet_hours import first_attempt_at
 from notify.tables import message_history, messages, notices, people, recipients, staff, templates
 from servicekit.errors import DomainError

@@ -46,7 +46,7 @@ def _open(now: datetime, limit: int) -> Any:
 
 
 def recover(engine: Engine, adapters: Mapping[str, Adapter], now: datetime, *, limit: int = 100,
-            after_found: Callable[[Session, list[str], datetime], None] | None = None) -> Settled:
+            after_found: Callable[[Session, list[str], datetime], object] | None = None) -> Settled:
     """Settle the open calls whose lease ran out at ``now``, a call per transaction."""
     total = Settled()
     for _ in range(limit):
@@ -61,7 +61,7 @@ def recover(engine: Engine, adapters: Mapping[str, Adapter], now: datetime, *, l
 
 
 def _settle(session: Session, call: Mapping[str, Any], adapters: Mapping[str, Adapter], now: datetime,
-            after_found: Callable[[Session, list[str], datetime], None] | None) -> Settled:
+            after_found: Callable[[Session, list[str], datetime], object] | None) -> Settled:
     rows = list(session.execute(select(messages).where(m.call_id == call["id"], m.state == states.SENDING)).mappings())
     adapter = next((a for a in adapters.values() if a.provider == call["provider"]), None)
     if adapter is None:  # this sender has no adapter of that provider: another replica settles it

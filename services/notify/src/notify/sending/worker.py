@@ -7,18 +7,16 @@ Each round, at the clock's ``now``:
 3. for each channel: the due messages are claimed (``claim``), as many as the provider's shared
    budget gives (``ratelimit``), their calls recorded and committed (``calls.record``), then made
    one by one and marked; after SMS calls, receipts that came before the mark are applied
-   (``notify.sms.receipts.apply_pending``);
+   (``notify.receipts.use_cases.apply_pending``);
 4. notices all of whose messages are final are completed (``notify.tracking.completion``).
 
-The functions of other areas are looked up by name each round and skipped while absent. The loop
-goes on at once while there is work, sleeps ``sender_interval_seconds`` when idle, and on SIGTERM
-finishes the call it is making, puts back the calls it recorded but has not made, and exits.
-``clock`` is injectable, so tests never sleep.
+The loop goes on at once while there is work, sleeps ``sender_interval_seconds`` when idle, and on
+SIGTERM finishes the call it is making, puts back the calls it recorded but has not made, and
+exits. ``clock`` is injectable, so tests never sleep.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 import os
 import socket
@@ -33,9 +31,12 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from notify.domain import channels
+from notify.notices.starting import start_due
 from notify.providers.base import Adapter
+from notify.receipts.use_cases import apply_pending
 from notify.sending import calls, claim, ratelimit, recovery
 from notify.tables import messages
+from notify.tracking.completion import complete_finished
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
@@ -45,22 +46,6 @@ LIMITED_PAUSE = 0.02
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-def area_function(reference: str) -> Callable[..., Any] | None:
-    """``module:function`` of another area, or None while that area is not there yet."""
-    module, _, name = reference.partition(":")
-    try:
-        return getattr(importlib.import_module(module), name, None)
-    except ModuleNotFoundError as exc:
-        if exc.name and module.startswith(exc.name):
-            return None
-        raise
-
-
-START_DUE = "notify.notices.starting:start_due"
-COMPLETE_FINISHED = "notify.tracking.completion:complete_finished"
-APPLY_PENDING = "notify.sms.receipts:apply_pending"
 
 
 @dataclass
@@ -82,13 +67,13 @@ class Sender:
 
     def round(self, stop: threading.Event | None = None) -> Round:
         done = Round()
-        done.started = self._area(START_DUE, lambda f, s, now: f(s, now, self.settings))
-        done.settled = recovery.recover(self.engine, self.adapters, self.clock(), after_found=self._apply_pending).calls
+        done.started = self._in_session(lambda session, now: start_due(session, now, self.settings))
+        done.settled = recovery.recover(self.engine, self.adapters, self.clock(), after_found=apply_pending).calls
         for adapter in self.adapters.values():
             if stop is not None and stop.is_set():
                 break
             self._send_channel(adapter, done, stop)
-        done.completed = self._area(COMPLETE_FINISHED, lambda f, s, now: f(s, now))
+        done.completed = self._in_session(complete_finished)
         return done
 
     def _send_channel(self, adapter: Adapter, done: Round, stop: threading.Event | None) -> None:
@@ -122,19 +107,12 @@ class Sender:
                 rows = session.execute(select(messages).where(messages.c.id.in_(ids))).mappings().all()
                 adapter.note_outcome(session, rows, result, now)
             if call.channel == channels.SMS and refs:
-                self._apply_pending(session, refs, now)
+                apply_pending(session, refs, now)
 
-    def _apply_pending(self, session: Session, refs: list[str], now: datetime) -> None:
-        apply = area_function(APPLY_PENDING)
-        if apply is not None and refs:
-            apply(session, refs, now)
-
-    def _area(self, reference: str, call: Callable[[Callable[..., Any], Session, datetime], Any]) -> int:
-        function = area_function(reference)
-        if function is None:
-            return 0
-        with Session(self.engine) as session:  # start_due commits notice by notice itself
-            done = int(call(function, session, self.clock()) or 0)
+    def _in_session(self, step: Callable[[Session, datetime], int]) -> int:
+        """One step of the round in a session of its own, committed (start_due commits notice by notice itself)."""
+        with Session(self.engine) as session:
+            done = int(step(session, self.clock()) or 0)
             session.commit()
             return done
 

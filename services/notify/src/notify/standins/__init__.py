@@ -1,2 +1,1 @@
-"""Local stand-ins for the providers notify talks to, for tests and ``make run``: the SMS provider
-(:mod:`notify.standins.sms_provider`, answering like Aliyun's SMS API) and the SMTP server."""
+"""Local stand-ins for notify's providers (Aliyun's SMS API and an SMTP server), for tests and ``make run``."""

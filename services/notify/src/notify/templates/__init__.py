@@ -1,1 +1,1 @@
-"""Templates (NTF-4): ``${var}`` texts in zh-CN and English, rendered per recipient, and the SMS length."""
+"""Templates (通知模板, NTF-4): ``${var}`` texts in zh-CN and English, rendered per recipient, and the SMS length."""

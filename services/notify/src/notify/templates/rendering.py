@@ -21,13 +21,18 @@ _VARIABLE = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
 class UnknownVariable(Invalid):
-    """A text names a variable the values (or the template's declared variables) do not have."""
+    """A text names a variable the values (or the template's declared variables) do not have:
+    :meth:`naming` them, said in both languages, with the field to blame (``where``)."""
 
-    def __init__(self, names: list[str], where: str = "body") -> None:
+    names: list[str]
+
+    @classmethod
+    def naming(cls, names: list[str], where: str = "body") -> UnknownVariable:
         listed = ", ".join(f"${{{n}}}" for n in names)
-        super().__init__(f"unknown template variable {listed} / 未知的模板变量 {listed}",
-                         errors={where: [f"unknown variable {n}" for n in names]})
-        self.names = names
+        error = cls(f"unknown template variable {listed}", f"未知的模板变量 {listed}",
+                    errors={where: [f"unknown variable {n}" for n in names]})
+        error.names = names
+        return error
 
 
 def variables_in(text: str) -> list[str]:
@@ -43,7 +48,7 @@ def render(text: str, values: Mapping[str, Any], where: str = "body") -> str:
     """``text`` with each ``${name}`` replaced by ``values[name]``; a missing one raises :class:`UnknownVariable`."""
     missing = [name for name in variables_in(text) if name not in values]
     if missing:
-        raise UnknownVariable(missing, where)
+        raise UnknownVariable.naming(missing, where)
 
     def value(match: re.Match[str]) -> str:
         name = match.group(1)

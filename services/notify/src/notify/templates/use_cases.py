@@ -1,6 +1,7 @@
-"""Templates: the operator's (no estate, for every estate) and each estate's own. Each text is zh-CN
-(required) and optionally English, and uses only the variables the template declares and the
-built-in ones (name, unit, estate)."""
+"""What managers and the operator do with templates: add, change, remove. A template is the
+operator's (no estate, for every estate) or an estate's own. Each text is zh-CN (required) and
+optionally English, and uses only the variables the template declares and the built-in ones
+(name, unit, estate)."""
 
 from __future__ import annotations
 
@@ -14,33 +15,35 @@ from sqlalchemy import delete, insert, select, update
 
 from notify.tables import estates, notices, templates
 from notify.templates.rendering import BUILTIN_VARIABLES, DEFAULT_LANGUAGE, LANGUAGES, UnknownVariable, variables_in
-from servicekit.errors import Conflict, Invalid, NotFound
-from servicekit.rows import Executes, get_row, write
+from servicekit.errors import Conflict, Invalid, Message
+from servicekit.rows import get_row, write
 from servicekit.unit_of_work import UnitOfWork
 
-_TAKEN = "this estate (or the operator) has a template of this code already / 该模板代码已存在"
+_TAKEN = Message("this estate (or the operator) has a template of this code already",
+                 "该小区（或运营方）已有此代码的模板")
 
 
 def check_texts(texts: Any, variables: list[str]) -> dict[str, dict[str, str]]:
     """The texts, checked: zh-CN present, known languages only, a body each, known variables only."""
     if not isinstance(texts, Mapping) or DEFAULT_LANGUAGE not in texts:
-        raise Invalid("a template needs its zh-CN text / 模板必须有中文内容", errors={"texts": ["zh-CN is required"]})
+        raise Invalid("a template needs its zh-CN text", "模板必须有中文内容", errors={"texts": ["zh-CN is required"]})
     unknown = sorted(set(texts) - set(LANGUAGES))
     if unknown:
-        raise Invalid("unknown language / 不支持的语言", errors={"texts": [f"unknown language {', '.join(unknown)}"]})
+        raise Invalid("unknown language", "不支持的语言", errors={"texts": [f"unknown language {', '.join(unknown)}"]})
     known = BUILTIN_VARIABLES | set(variables)
     checked = {}
     for language, text in texts.items():
         if not isinstance(text, Mapping) or not isinstance(text.get("body"), str) or not text["body"].strip():
-            raise Invalid("every text needs a body / 每种语言都需要正文",
+            raise Invalid("every text needs a body", "每种语言的内容都需要正文",
                           errors={f"texts.{language}": ["body is required"]})
         subject = text.get("subject") or ""
         if not isinstance(subject, str) or len(subject) > 300:
-            raise Invalid("the subject is at most 300 characters / 标题过长", errors={f"texts.{language}": ["subject"]})
+            raise Invalid("the subject is at most 300 characters", "标题最多300个字符",
+                          errors={f"texts.{language}": ["subject"]})
         for part, value in (("subject", subject), ("body", text["body"])):
             missing = [n for n in variables_in(value) if n not in known]
             if missing:
-                raise UnknownVariable(missing, f"texts.{language}.{part}")
+                raise UnknownVariable.naming(missing, f"texts.{language}.{part}")
         checked[language] = {"subject": subject, "body": text["body"]}
     return checked
 
@@ -53,10 +56,10 @@ def add_template(uow: UnitOfWork, data: Mapping[str, Any], at: datetime) -> dict
     with uow:
         if row["estate_id"] is not None and uow.execute(
                 select(estates.c.id).where(estates.c.id == row["estate_id"])).first() is None:
-            raise Invalid("no such estate / 没有此小区", errors={"estate_id": ["no such estate"]})
+            raise Invalid("no such estate", "没有此小区", errors={"estate_id": ["no such estate"]})
         if row["estate_id"] is None and uow.execute(select(templates.c.id).where(
                 templates.c.estate_id.is_(None), templates.c.code == row["code"])).first():
-            raise Conflict(_TAKEN)  # NULLs never clash in a unique key
+            raise Conflict(_TAKEN.en, _TAKEN.zh)  # NULLs never clash in a unique key
         write(uow, insert(templates).values(row), conflict=_TAKEN)
         uow.commit()
         return row
@@ -64,7 +67,7 @@ def add_template(uow: UnitOfWork, data: Mapping[str, Any], at: datetime) -> dict
 
 def change_template(uow: UnitOfWork, template_id: UUID, changes: Mapping[str, Any], at: datetime) -> dict[str, Any]:
     with uow:
-        current = get_row(uow, templates, template_id, "template", lock=True)
+        current = get_row(uow, templates, template_id, "template", what_zh="模板", lock=True)
         values = {k: v for k, v in changes.items() if k in ("purpose", "texts", "variables", "sms_template_code")}
         variables = list(dict.fromkeys(values.get("variables", current["variables"])))
         values["texts"] = check_texts(values.get("texts", current["texts"]), variables)
@@ -79,24 +82,8 @@ def change_template(uow: UnitOfWork, template_id: UUID, changes: Mapping[str, An
 
 def remove_template(uow: UnitOfWork, template_id: UUID) -> None:
     with uow:
-        get_row(uow, templates, template_id, "template", lock=True)
+        get_row(uow, templates, template_id, "template", what_zh="模板", lock=True)
         if uow.execute(select(notices.c.id).where(notices.c.template_id == template_id).limit(1)).first():
-            raise Conflict("notices use this template; it cannot be removed / 已有通知使用此模板，不能删除")
+            raise Conflict("notices use this template; it cannot be removed", "已有通知使用此模板，不能删除")
         uow.execute(delete(templates).where(templates.c.id == template_id))
         uow.commit()
-
-
-def usable_template(session: Executes, template_id: UUID, estate_id: UUID) -> dict[str, Any]:
-    """The template a notice of ``estate_id`` may use: the operator's or the estate's own."""
-    row = session.execute(select(templates).where(templates.c.id == template_id)).mappings().first()
-    if row is None or row["estate_id"] not in (None, estate_id):
-        raise Invalid("no such template for this estate / 本小区没有此模板",
-                      errors={"template_id": ["no such template for this estate"]})
-    return dict(row)
-
-
-def get_template(session: Executes, template_id: UUID) -> dict[str, Any]:
-    row = session.execute(select(templates).where(templates.c.id == template_id)).mappings().first()
-    if row is None:
-        raise NotFound("no such template")
-    return dict(row)

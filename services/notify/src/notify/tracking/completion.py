@@ -22,13 +22,12 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from notify.domain import notices as statuses
-from notify.events import NOTICE_COMPLETED, RECIPIENT_UNREACHED
+from notify.events import NOTICE_COMPLETED, RECIPIENT_UNREACHED, SOURCE, completed_payload, unreached_payload
 from notify.tables import messages, notices, outbox, recipients
 from notify.tracking import views
 from notify.tracking.outcomes import OPEN_STATES, UNREACHED, outcome_of, per_recipient
 from servicekit.envelope import CloudEvent
 
-SOURCE = "/estatedesk/notify"
 NO_CONTACT = "no_contact"
 
 
@@ -55,12 +54,7 @@ def complete_finished(session: Session, now: datetime) -> int:
 
 
 def _completed(session: Session, notice: dict[str, Any], now: datetime) -> CloudEvent:
-    counted = views.totals(session, notice["id"])
-    data = {"notice_id": str(notice["id"]), "estate_id": str(notice["estate_id"]), "title": notice["title"],
-            "purpose": notice["purpose"], "status": statuses.SENT, "series_id": _str(notice["series_id"]),
-            "started_at": _time(notice["started_at"]), "finished_at": _time(now), "version": notice["version"] + 1,
-            "totals": {"messages": counted["messages"], "by_channel": counted["by_channel"],
-                       "recipients": counted["recipients"]}}
+    data = completed_payload(notice, views.totals(session, notice["id"]), now)
     return CloudEvent(type=NOTICE_COMPLETED, source=SOURCE, subject=str(notice["id"]), data=data, time=now)
 
 
@@ -86,22 +80,10 @@ def _unreached_recipients(session: Session, notice: Any) -> list[dict[str, Any]]
             if message["recipient_id"] in failures:
                 failures[message["recipient_id"]].append(
                     {"message_id": str(message["id"]), "channel": message["channel"], "code": message["failure_code"],
-                     "reason": message["failure_reason"], "at": _time(message["updated_at"])})
+                     "reason": message["failure_reason"], "at": message["updated_at"].isoformat()})
     return [{**r, "failures": failures[r["id"]]} for r in found]
 
 
 def _unreached(notice: Any, recipient: dict[str, Any], now: datetime) -> CloudEvent:
-    data = {"notice_id": str(notice["id"]), "estate_id": str(notice["estate_id"]), "title": notice["title"],
-            "recipient_id": str(recipient["id"]), "person_id": _str(recipient["person_id"]),
-            "unit_id": _str(recipient["unit_id"]), "unit_label": recipient["unit_label"], "name": recipient["name"],
-            "language": recipient["language"], "reason": NO_CONTACT if recipient["excluded"] else "failed",
-            "failures": recipient["failures"]}
+    data = unreached_payload(notice, recipient, NO_CONTACT if recipient["excluded"] else "failed")
     return CloudEvent(type=RECIPIENT_UNREACHED, source=SOURCE, subject=str(recipient["id"]), data=data, time=now)
-
-
-def _str(value: Any) -> str | None:
-    return None if value is None else str(value)
-
-
-def _time(value: datetime | None) -> str | None:
-    return None if value is None else value.isoformat()

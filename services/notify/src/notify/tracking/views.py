@@ -3,7 +3,7 @@ one recipient's whole history, and "did person X get notice Y" in one answer.
 
 Everything is counted in SQL from the messages of one notice (the ``(notice_id, state)`` index),
 so the totals are right while the notice is still sending. The caller's estate scope is checked
-before (the notice id is scoped by ``notify.api.access``); these queries take the notice as given.
+before (the notice id is scoped by ``notify.access``); these queries take the notice as given.
 """
 
 from __future__ import annotations
@@ -11,11 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from notify.domain import messages as states
+from notify.estate_settings.views import settings_of
 from notify.tables import message_history, messages, notices, recipients, units
 from notify.tracking.outcomes import (
     EXCLUDED,
@@ -47,7 +49,7 @@ def _notice(session: Session, notice_id: UUID) -> dict[str, Any]:
                                  notices.c.started_at, notices.c.finished_at)
                           .where(notices.c.id == notice_id)).mappings().first()
     if row is None:
-        raise NotFound("no such notice")
+        raise NotFound("no such notice", "没有此通知")
     return dict(row)
 
 
@@ -122,12 +124,14 @@ def recipient_page(session: Session, notice_id: UUID, args: dict[str, Any]) -> d
     return page
 
 
-def recipient_rows(session: Session, notice_id: UUID, args: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every recipient the filters keep, with their messages (for exports)."""
-    _notice(session, notice_id)
+def recipient_export(session: Session, notice_id: UUID, args: dict[str, Any]) -> dict[str, Any]:
+    """What an export writes: every recipient the filters keep, with their messages; the notice's
+    title; and its estate's time zone, the times are shown in."""
+    notice = _notice(session, notice_id)
     rows = [dict(r) for r in session.execute(_recipient_query(notice_id, args)).mappings()]
     _attach_messages(session, notice_id, rows)
-    return rows
+    return {"rows": rows, "title": notice["title"],
+            "zone": ZoneInfo(settings_of(session, notice["estate_id"])["timezone"])}
 
 
 def _attach_messages(session: Session, notice_id: UUID, items: list[dict[str, Any]], *,
@@ -187,7 +191,7 @@ def recipient(session: Session, notice_id: UUID, recipient_id: UUID) -> dict[str
     _notice(session, notice_id)
     found = _recipients_where(session, notice_id, recipients.c.id == recipient_id)
     if not found:
-        raise NotFound("no such recipient of this notice")
+        raise NotFound("no such recipient of this notice", "该通知没有此收件人")
     return found[0]
 
 

@@ -25,6 +25,21 @@ def test_templates_check_their_variables_and_languages(client, auth, world, coun
     assert client.delete(f"/api/v1/templates/{made.json['id']}", headers=headers).status_code == 204
 
 
+def test_a_taken_template_code_is_a_409_said_in_both_languages(client, auth, world, count):
+    headers = auth("estate_manager", [world.estate_id])
+    new = {"estate_id": str(world.estate_id), "code": "event", "purpose": "activity", "texts": TEXTS,
+           "variables": ["date"]}
+    assert client.post("/api/v1/templates", json=new, headers=headers).status_code == 201
+    taken = client.post("/api/v1/templates", json=new, headers={**headers, "Accept-Language": "zh-CN"})
+    assert taken.status_code == 409 and taken.json["detail"] == "该小区（或运营方）已有此代码的模板"
+    operator = auth()
+    wide = {**new, "estate_id": None}
+    assert client.post("/api/v1/templates", json=wide, headers=operator).status_code == 201
+    again = client.post("/api/v1/templates", json=wide, headers=operator)
+    assert again.status_code == 409 and "has a template of this code" in again.json["detail"]
+    assert count(templates) == 2
+
+
 def test_sending_settings(client, auth, world, make_world):
     path = f"/api/v1/estates/{world.estate_id}/sending-settings"
     got = client.get(path, headers=auth("service_desk_agent", [world.estate_id]))

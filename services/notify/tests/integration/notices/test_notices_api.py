@@ -136,3 +136,20 @@ def test_cancel_then_illegal_transitions_are_409s(client, auth, db, world, ready
     again = client.post(f"/api/v1/notices/{made['id']}/cancel", headers=auth())
     assert again.status_code == 409 and "scheduled, sending, paused" in again.json["detail"]
     assert len(events_of(NOTICE_CANCELLED)) == 1
+
+
+def test_a_caller_asking_in_chinese_is_answered_in_chinese(client, auth, world, ready):
+    made = client.post("/api/v1/notices", json=body(world, ready), headers=auth()).json
+    chinese = {**auth(), "Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5"}
+    paused = client.post(f"/api/v1/notices/{made['id']}/pause", headers=chinese)
+    assert paused.status_code == 409 and paused.headers["Content-Language"] == "zh-CN"
+    assert paused.json["detail"] == "待发送的通知不能暂停，只有发送中的通知可以"
+    assert paused.json["title"] == "与现有记录冲突"
+    bad = client.post("/api/v1/notices", json=body(world, ready, audience={"estate": True, "role": "tenants"}),
+                      headers=chinese)
+    assert bad.status_code == 422 and bad.json["detail"] == "接收范围无效：role 应为 owners、occupants 之一"
+    integration = {**auth("integration_client", [world.estate_id]), "Accept-Language": "zh-CN"}
+    refused = client.post("/api/v1/notices", json=body(world, ready), headers=integration)
+    assert refused.status_code == 403 and refused.json["detail"] == "集成客户端只能按名单发送"
+    english = client.post(f"/api/v1/notices/{made['id']}/pause", headers=auth())
+    assert english.json["detail"] == "a scheduled notice cannot pause; only a notice that is sending can"

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from notify.events import NOTICE_SCHEDULED, NOTICE_STARTED
-from notify.notices import control, creating
+from notify.notices import use_cases
 from notify.notices.starting import start_due
 from notify.service import SERVICE
 from notify.tables import message_history, messages, notices, recipients, templates
@@ -29,7 +29,7 @@ def make(engine, settings, world, template_id, at=NOON, **extra):
     data = {"estate_id": world.estate_id, "template_id": template_id, "title": "三月物业费", "purpose": "fee",
             "audience": {"estate": True}, "variables": {"amount": "320.00", "due_date": "3月31日"},
             "channels": ["sms", "email", "in_app"], **extra}
-    return creating.create_notice(uow(engine), data, settings, created_by="test", now=at)["notice"]
+    return use_cases.create_notice(uow(engine), data, settings, created_by="test", now=at)["notice"]
 
 
 def start(engine, settings, at):
@@ -107,17 +107,17 @@ def test_a_recurring_notice_makes_its_next_occurrence(db, settings, world, ready
 def test_pause_holds_and_cancel_cancels_the_queued_messages(db, settings, world, ready):
     notice = make(db, settings, world, ready)
     start(db, settings, NOON)
-    assert control.change_status(uow(db), notice["id"], "pause", NOON)["status"] == "paused"
+    assert use_cases.change_status(uow(db), notice["id"], "pause", NOON)["status"] == "paused"
     # the sender takes only messages of a sending notice (or none): none is takeable now
     takeable = (select(messages.c.id).join(notices, notices.c.id == messages.c.notice_id)
                 .where(messages.c.state == "queued", notices.c.status == "sending"))
     assert rows(db, takeable) == []
-    control.change_status(uow(db), notice["id"], "resume", NOON)
+    use_cases.change_status(uow(db), notice["id"], "resume", NOON)
     assert len(rows(db, takeable)) == 3
     with db.begin() as conn:  # one message already handed to a provider
         sent = conn.execute(select(messages.c.id).where(messages.c.channel == "email")).scalar_one()
         conn.execute(messages.update().where(messages.c.id == sent).values(state="sent"))
-    control.change_status(uow(db), notice["id"], "cancel", NOON)
+    use_cases.change_status(uow(db), notice["id"], "cancel", NOON)
     states = sorted(m["state"] for m in rows(db, select(messages)))
     assert states == ["cancelled", "cancelled", "sent"]
     history = rows(db, select(message_history).where(message_history.c.state == "cancelled"))

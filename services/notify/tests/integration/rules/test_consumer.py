@@ -25,8 +25,6 @@ from servicekit.migrate import upgrade
 from servicekit.testing import configured_broker, create_vhost, delete_vhost, service_process, wait_for
 from servicekit.topology import events_exchange
 
-pytestmark = pytest.mark.integration
-
 CONTRACTS = Path(__file__).resolve().parents[4] / "tickets" / "contracts" / "events"
 ACK = "tickets.ticket.acknowledged.v1"
 

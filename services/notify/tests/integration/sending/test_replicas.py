@@ -11,7 +11,7 @@ import pytest
 from notify.sending.worker import Sender
 from servicekit.db import make_engine
 
-pytestmark = [pytest.mark.integration, pytest.mark.postgres_only]
+pytestmark = pytest.mark.postgres_only
 
 
 def test_two_senders_in_parallel_never_send_one_message_twice(db, settings, clock, kit) -> None:

@@ -13,8 +13,6 @@ from notify.providers.in_app import InApp
 from notify.sending.worker import Sender
 from notify.tables import messages, provider_calls
 
-pytestmark = pytest.mark.integration
-
 
 def sender(db, settings, clock, sms, **more):  # noqa: ANN001, ANN201
     return Sender(db, settings, {"sms": sms, "in_app": InApp(), **more}, clock=clock, name="test:1")

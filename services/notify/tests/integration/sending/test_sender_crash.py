@@ -19,7 +19,7 @@ from servicekit.db import make_engine
 from servicekit.migrate import upgrade
 from servicekit.testing import service_process, wait_for
 
-pytestmark = [pytest.mark.integration, pytest.mark.slow]
+pytestmark = pytest.mark.slow
 
 MESSAGES, KILLS = 300, 5
 

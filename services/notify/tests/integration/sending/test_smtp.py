@@ -6,14 +6,10 @@ from __future__ import annotations
 import dataclasses
 import uuid
 
-import pytest
-
 from notify.providers.base import Outgoing
 from notify.providers.smtp import SmtpEmail
 from notify.sending.worker import Sender
 from notify.standins.smtp_server import SmtpStandin
-
-pytestmark = pytest.mark.integration
 
 
 def outgoing(to: str, subject: str = "停水通知", language: str = "zh-CN") -> Outgoing:

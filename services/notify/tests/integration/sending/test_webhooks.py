@@ -12,14 +12,12 @@ import threading
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-import pytest
 from sqlalchemy import insert, select
 
 from notify.providers.webhooks import Webhooks, endpoint_loader
 from notify.sending.worker import Sender
 from notify.tables import webhook_endpoints
 
-pytestmark = pytest.mark.integration
 KEY = b"a shared secret of the receiver"
 
 

@@ -3,11 +3,15 @@ not reached who have an address for it; 422 when none can be, 409 for a cancelle
 
 from __future__ import annotations
 
+import json
 import uuid
 
+from jsonschema import Draft202012Validator, FormatChecker
 from sqlalchemy import select, update
 
-from notify.tables import message_history, messages, notices
+from notify.events import NOTICE_RESENT
+from notify.service import SERVICE
+from notify.tables import message_history, messages, notices, outbox
 
 URL = "/api/v1/notices"
 
@@ -16,6 +20,13 @@ def queued(engine, notice_id) -> list[dict]:
     with engine.connect() as conn:
         return [dict(r) for r in conn.execute(select(messages).where(
             messages.c.notice_id == notice_id, messages.c.state == "queued")).mappings()]
+
+
+def resent_events(engine) -> list[dict]:
+    with engine.connect() as conn:
+        bodies = conn.execute(select(outbox.table.c.body).where(outbox.table.c.event_type == NOTICE_RESENT)
+                              .order_by(outbox.table.c.seq)).scalars()
+        return [json.loads(body) for body in bodies]
 
 
 def test_resend_by_email_only_to_the_not_reached_with_an_address(client, auth, fee_notice, db) -> None:
@@ -70,3 +81,20 @@ def test_resend_refusals(client, auth, fee_notice, world, db) -> None:
     world.message(r, "sms", "failed")
     answer = client.post(f"{URL}/{cancelled}/resend", json={"channel": "email"}, headers=desk)
     assert answer.status_code == 409 and queued(db, cancelled) == []
+
+
+def test_a_sent_notice_resent_is_sending_again_and_says_so_in_an_event_of_its_own(client, auth, fee_notice, db) -> None:
+    f = fee_notice
+    with db.begin() as conn:
+        conn.execute(update(notices).where(notices.c.id == f["notice"]).values(status="sent", version=3))
+    answer = client.post(f"{URL}/{f['notice']}/resend", json={"channel": "email"}, headers=auth())
+    assert answer.status_code == 201, answer.json
+    [event] = resent_events(db)
+    assert event["subject"] == str(f["notice"]) and event["source"] == "/estatedesk/notify"
+    data = event["data"]
+    assert (data["notice"]["status"], data["notice"]["version"]) == ("sending", 4)
+    assert (data["channel"], data["queued"]) == ("email", answer.json["queued"])
+    schema = json.loads((SERVICE.contracts / "events" / f"{NOTICE_RESENT}.json").read_text(encoding="utf-8"))
+    Draft202012Validator(schema, format_checker=FormatChecker()).validate(data)  # as its contract says
+    refused = client.post(f"{URL}/{f['notice']}/resend", json={"channel": "email"}, headers=auth())
+    assert refused.status_code == 422 and len(resent_events(db)) == 1  # a refused resend records nothing

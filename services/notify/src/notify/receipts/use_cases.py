@@ -1,0 +1,256 @@
+"""What becomes of the delivery receipts an SMS provider pushes: stored once each, applied to the
+message they report.
+
+A receipt names the provider's id of the call (Aliyun's BizId), our call id (its OutId), the
+number and the outcome. It is stored in ``receipts`` once: the unique constraint (provider,
+provider_ref, address, code) makes a pushed-again receipt change nothing. It is applied to the
+message of that call and number that was marked ``sent``: ``delivered``, or ``failed`` with the
+provider's code and reason (and then the fallback to the recipient's next channel), each with
+its ``message_history`` row.
+
+A receipt can arrive before the sender has marked its call (the message still ``sending``, its
+provider ref unknown): it is kept unapplied, and :func:`apply_pending`, which the sender calls
+after marking a call, applies it.
+
+Locks, so that one of the two always sees the other's commit and they never deadlock: a batch is
+stored and applied in one transaction that never waits for a message row (``SKIP LOCKED``); a
+receipt whose message was locked (the sender marking its call that moment) or not found is then
+applied by :func:`apply_stored` in a transaction of its own, which waits for that one row.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from notify.domain import channels
+from notify.domain import messages as states
+from notify.sending.fallback import fall_back
+from notify.tables import message_history, messages, receipts
+from servicekit.bulk import insert_rows
+from servicekit.unit_of_work import UnitOfWork
+
+
+@dataclass(frozen=True)
+class Receipt:
+    provider_ref: str
+    address: str
+    success: bool
+    code: str
+    detail: str | None
+    out_id: str | None
+    reported_at: datetime | None
+
+
+@dataclass
+class Outcome:
+    stored: int = 0  # new receipts
+    duplicates: int = 0  # receipts already stored: nothing changed
+    applied: int = 0  # applied to their message now
+    pending: int = 0  # kept until their call is marked
+    unsettled: list[UUID] = field(default_factory=list)  # message locked or not found: for apply_stored
+
+
+def receive(uow: UnitOfWork, provider: str, batch: Iterable[Receipt], now: datetime) -> Outcome:
+    """A pushed batch of ``provider``'s receipts: stored and applied where their message lets them,
+    committed; then each left unsettled is applied in a transaction of its own (:func:`apply_stored`)."""
+    with uow:
+        outcome = record(uow.session, provider, batch, now)
+        uow.commit()
+    for receipt_id in outcome.unsettled:  # a message being marked that moment, or none found
+        with uow:
+            apply_stored(uow.session, receipt_id, now)
+            uow.commit()
+    return outcome
+
+
+def record(session: Session, provider: str, batch: Iterable[Receipt], now: datetime) -> Outcome:
+    """Store each new receipt of ``batch`` and apply it where its message is marked (not committed).
+
+    A batch (Aliyun pushes up to 100) is stored in one statement, its messages are found and locked
+    in one, and its deliveries marked in a few (one per delivery time): the common case costs a
+    handful of statements, not five a receipt. Failures and receipts of no known call take the
+    one-by-one path, which also falls back to the recipient's next channel."""
+    outcome = Outcome()
+    batch = list(batch)
+    stored = _store(session, provider, batch, now)
+    outcome.stored, outcome.duplicates = len(stored), len(batch) - len(stored)
+    _apply_many(session, stored, now, outcome, wait=False)
+    return outcome
+
+
+def _apply_many(session: Session, stored: list[tuple[UUID, Receipt]], now: datetime, outcome: Outcome, *,
+                wait: bool) -> None:
+    """Apply stored receipts: deliveries of known calls in a few statements, the rest one by one
+    (``wait``: for a locked message; else it is left ``unsettled``)."""
+    found = _messages_of_calls(session, [receipt for _, receipt in stored])
+    delivered: list[tuple[UUID, Any, Receipt]] = []
+    for row_id, receipt in stored:
+        message = found.get(_call_and_number(receipt))
+        if message is not None and message.state in (states.QUEUED, states.SENDING):
+            outcome.pending += 1
+        elif message is not None and message.state == states.SENT and receipt.success:
+            delivered.append((row_id, message, receipt))
+        else:  # a failure, a message already final, or none found (or locked): one by one
+            done = _apply(session, row_id, receipt, now, wait=wait)
+            if done == _APPLIED:
+                outcome.applied += 1
+            elif done == _WAITING:
+                outcome.pending += 1
+            else:
+                outcome.unsettled.append(row_id)
+    outcome.applied += _deliver(session, delivered, now)
+
+
+def _store(session: Session, provider: str, batch: list[Receipt], now: datetime) -> list[tuple[UUID, Receipt]]:
+    """The receipts of ``batch`` not stored before, each with its new row's id (one statement)."""
+    if not batch:
+        return []
+    rows = [{"id": uuid.uuid4(), "provider": provider, "provider_ref": r.provider_ref, "out_id": r.out_id,
+             "address": r.address, "success": r.success, "code": r.code, "detail": r.detail,
+             "reported_at": r.reported_at, "received_at": now} for r in batch]
+    insert = (postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert)(receipts)
+    statement = insert.values(rows).on_conflict_do_nothing(
+        index_elements=[receipts.c.provider, receipts.c.provider_ref, receipts.c.address, receipts.c.code],
+    ).returning(receipts.c.id)
+    new = set(session.execute(statement).scalars())
+    return [(row["id"], receipt) for row, receipt in zip(rows, batch, strict=True) if row["id"] in new]
+
+
+def _call_and_number(receipt: Receipt) -> tuple[UUID, str] | None:
+    call_id = _uuid(receipt.out_id)
+    return None if call_id is None else (call_id, receipt.address)
+
+
+def _messages_of_calls(session: Session, batch: list[Receipt]) -> dict[tuple[UUID, str], Any]:
+    """The SMS each receipt of a known call reports (a number is in a call once), locked; a row
+    another transaction holds is skipped (its receipt takes the one-by-one path)."""
+    keys = {key for key in map(_call_and_number, batch) if key is not None}
+    if not keys:
+        return {}
+    query = (select(messages).where(messages.c.channel == channels.SMS,
+                                    messages.c.call_id.in_(sorted({call for call, _ in keys})),
+                                    messages.c.address.in_(sorted({number for _, number in keys})))
+             .with_for_update(skip_locked=True))
+    return {(row.call_id, row.address): row for row in session.execute(query)
+            if (row.call_id, row.address) in keys}
+
+
+def _deliver(session: Session, delivered: list[tuple[UUID, Any, Receipt]], now: datetime) -> int:
+    """Mark ``delivered`` messages (each ``sent``, locked) in one statement per delivery time."""
+    groups: dict[tuple[datetime, str | None], list[UUID]] = {}
+    for _, message, receipt in delivered:
+        new_ref = receipt.provider_ref if message.provider_ref in (None, receipt.out_id) else None
+        groups.setdefault((receipt.reported_at or now, new_ref), []).append(message.id)
+    changed: list[UUID] = []
+    for (at, new_ref), ids in groups.items():
+        values: dict[str, Any] = {"state": states.DELIVERED, "delivered_at": at, "updated_at": now,
+                                  "version": messages.c.version + 1}
+        if new_ref is not None:
+            values["provider_ref"] = new_ref  # the BizId, where only the OutId was known
+        changed += session.execute(update(messages).where(messages.c.id.in_(ids), messages.c.state == states.SENT)
+                                   .values(**values).returning(messages.c.id)).scalars()
+    codes = {message.id: receipt for _, message, receipt in delivered}
+    insert_rows(session, message_history, [
+        {"message_id": id_, "at": now, "state": states.DELIVERED, "code": codes[id_].code,
+         "detail": codes[id_].detail} for id_ in changed])
+    if delivered:
+        session.execute(update(receipts).where(receipts.c.id.in_([row_id for row_id, _, _ in delivered]))
+                        .values(applied_at=now))
+    return len(delivered)
+
+
+def apply_stored(session: Session, receipt_id: UUID, now: datetime) -> bool:
+    """Apply one stored, unapplied receipt, waiting for its message's row lock (one row only, so
+    no deadlock); for the receipts :func:`record` left ``unsettled``. Not committed."""
+    row = session.execute(select(receipts).where(receipts.c.id == receipt_id, receipts.c.applied_at.is_(None))
+                          .with_for_update()).first()
+    return row is not None and _apply(session, row.id, _receipt_of(row), now, wait=True) == _APPLIED
+
+
+def apply_pending(session: Session, provider_refs: Iterable[str] | None, now: datetime) -> int:
+    """Apply the kept receipts of the calls just marked: ``provider_refs`` names them by the
+    provider's id (BizId) or by our call id (OutId); ``None`` tries every unapplied receipt.
+    Returns how many were applied. Runs in the caller's transaction (not committed)."""
+    query = select(receipts).where(receipts.c.applied_at.is_(None))
+    if provider_refs is not None:
+        refs = sorted({str(ref) for ref in provider_refs if ref})
+        if not refs:
+            return 0
+        query = query.where(or_(receipts.c.provider_ref.in_(refs), receipts.c.out_id.in_(refs)))
+    outcome = Outcome()
+    rows = session.execute(query.with_for_update(skip_locked=True)).all()
+    _apply_many(session, [(row.id, _receipt_of(row)) for row in rows], now, outcome, wait=True)
+    return outcome.applied
+
+
+_APPLIED, _WAITING, _MISSING = "applied", "waiting", "missing"
+
+
+def _receipt_of(row: Any) -> Receipt:
+    return Receipt(row.provider_ref, row.address, row.success, row.code, row.detail, row.out_id, row.reported_at)
+
+
+def _apply(session: Session, receipt_id: UUID, receipt: Receipt, now: datetime, *, wait: bool) -> str:
+    """Apply one stored receipt to its message if that is marked: ``applied``; ``waiting`` (kept)
+    while its call is not marked; ``missing`` when no message is found (or, not waiting, it is locked)."""
+    message = _message_of(session, receipt, wait)
+    if message is None:
+        return _MISSING
+    if message.state in (states.QUEUED, states.SENDING):
+        return _WAITING
+    if message.state == states.SENT:
+        _settle(session, message, receipt, now)
+    # A message already delivered, failed or read: the receipt is recorded and changes nothing.
+    session.execute(update(receipts).where(receipts.c.id == receipt_id).values(applied_at=now))
+    return _APPLIED
+
+
+def _message_of(session: Session, receipt: Receipt, wait: bool) -> Any:
+    """The SMS of the receipt's call and number, locked: by our call id (the OutId, indexed)
+    where the receipt carries one, else by the provider's ref."""
+    query = select(messages).where(messages.c.channel == channels.SMS, messages.c.address == receipt.address)
+    call_id = _uuid(receipt.out_id)
+    if call_id is not None:
+        # A call settled by find_sent knows only the OutId (the call id) as its provider ref.
+        query = query.where(messages.c.call_id == call_id,
+                            or_(messages.c.provider_ref == receipt.provider_ref, messages.c.provider_ref.is_(None),
+                                messages.c.provider_ref == str(call_id)))
+    else:
+        query = query.where(messages.c.provider_ref == receipt.provider_ref)
+    locked = query.order_by(messages.c.queued_at).limit(1).with_for_update(skip_locked=not wait)
+    return session.execute(locked).first()
+
+
+def _settle(session: Session, message: Any, receipt: Receipt, now: datetime) -> None:
+    state = states.DELIVERED if receipt.success else states.FAILED
+    values: dict[str, Any] = {"state": state, "updated_at": now, "version": messages.c.version + 1}
+    if receipt.success:
+        values["delivered_at"] = receipt.reported_at or now
+    else:
+        values.update(failure_code=receipt.code, failure_reason=receipt.detail)
+    if message.provider_ref in (None, receipt.out_id):
+        values["provider_ref"] = receipt.provider_ref  # the BizId, where only the OutId was known
+    changed = session.execute(update(messages).where(messages.c.id == message.id, messages.c.state == states.SENT)
+                              .values(**values)).rowcount
+    if not changed:
+        return
+    session.execute(message_history.insert().values(message_id=message.id, at=now, state=state, code=receipt.code,
+                                                    detail=receipt.detail))
+    if not receipt.success:  # the recipient's next channel
+        fall_back(session, session.execute(select(messages).where(messages.c.id == message.id)).mappings().one(), now)
+
+
+def _uuid(value: str | None) -> UUID | None:
+    try:
+        return UUID(value) if value else None
+    except ValueError:
+        return None

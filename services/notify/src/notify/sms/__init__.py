@@ -1,1 +1,0 @@
-"""SMS-specific parts of notify: the receipts providers push."""

@@ -1,0 +1,98 @@
+"""Delivery tracking (NTF-2): a notice's live totals, its recipients with their messages (the
+not-reached list), one recipient's history, "did person X get notice Y", exports, and resending
+to the not reached over another channel."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from flask import Response, request
+from tenancy.permissions import REVEAL_PERSONAL_DATA
+from tenancy.roles import DESK
+
+from notify.access import blueprint
+from notify.tracking import exports, use_cases, views
+from notify.tracking import schemas as s
+from notify.tracking.masking import masked_recipient
+from servicekit.paging import page_schema
+from servicekit.rows import now
+from servicekit.web import current_principal
+from servicekit.webapp import read, unit_of_work
+
+blp = blueprint("tracking", __name__, url_prefix="/api/v1/notices",
+                description="Delivery tracking: who got a notice, who must still be called (送达跟踪)")
+_PROBLEM = {"content": {"application/problem+json": {"schema": {"type": "object"}}}}
+
+
+def _shown(recipient: dict[str, Any]) -> dict[str, Any]:
+    return recipient if current_principal().has(REVEAL_PERSONAL_DATA) else masked_recipient(recipient)
+
+
+@blp.route("/<uuid:notice_id>/totals", methods=["GET"])
+@blp.response(200, s.TotalsSchema)
+@blp.allow(DESK)
+def notice_totals(notice_id: UUID) -> Any:
+    """Messages by state and channel, recipients reached / not reached / excluded, counted now"""
+    return read(views.totals, notice_id)
+
+
+@blp.route("/<uuid:notice_id>/recipients", methods=["GET"])
+@blp.arguments(s.RecipientListArgs(), location="query")
+@blp.response(200, page_schema(s.RecipientSchema))
+@blp.allow(DESK, rows=("building_id", "unit_id"))
+def notice_recipients(args: dict[str, Any], notice_id: UUID) -> Any:
+    """The recipients with each one's messages over every channel; outcome=not_reached is the list to call"""
+    page = read(views.recipient_page, notice_id, args)
+    return {**page, "items": [_shown(r) for r in page["items"]]}
+
+
+@blp.route("/<uuid:notice_id>/recipients/export", methods=["GET"])
+@blp.arguments(s.ExportArgs(), location="query")
+@blp.response(200, description="The recipients as CSV or XLSX")
+@blp.doc(responses={"200": {"description": "The recipients and their outcome", "content": {
+    exports.CSV: {"schema": {"type": "string"}}, exports.XLSX: {"schema": {"type": "string", "format": "binary"}}}}})
+@blp.allow(DESK, rows=("building_id", "unit_id"))
+def export_recipients(args: dict[str, Any], notice_id: UUID) -> Any:
+    """The recipients and their outcome as CSV or XLSX, headed in zh-CN or English"""
+    found = read(views.recipient_export, notice_id, args)
+    rows, zone = [_shown(r) for r in found["rows"]], found["zone"]
+    lang = args.get("lang") or request.accept_languages.best_match(exports.LANGUAGES) or "zh-CN"
+    name = f"notice-{notice_id}-recipients"
+    if args["format"] == "xlsx":
+        data, mimetype = exports.recipients_xlsx(rows, lang, zone, found["title"]), exports.XLSX
+    else:
+        data, mimetype = exports.recipients_csv(rows, lang, zone), exports.CSV
+    return Response(data, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="{name}.{args["format"]}"',
+        "X-Content-Type-Options": "nosniff"})
+
+
+@blp.route("/<uuid:notice_id>/recipients/<uuid:recipient_id>", methods=["GET"])
+@blp.response(200, s.RecipientSchema)
+@blp.doc(responses={"404": {"description": "No such notice (or not the caller's), or no such recipient of it",
+                            **_PROBLEM}})
+@blp.allow(DESK)
+def notice_recipient(notice_id: UUID, recipient_id: UUID) -> Any:
+    """One recipient: every message over every channel, each with its whole history"""
+    return _shown(read(views.recipient, notice_id, recipient_id))
+
+
+@blp.route("/<uuid:notice_id>/recipients/by-person/<uuid:person_id>", methods=["GET"])
+@blp.response(200, s.ByPersonSchema)
+@blp.allow(DESK)
+def notice_by_person(notice_id: UUID, person_id: UUID) -> Any:
+    """Did this person get this notice: reached or not, over which channel, when, every attempt"""
+    answer = read(views.by_person, notice_id, person_id)
+    return {**answer, "recipients": [_shown(r) for r in answer["recipients"]]}
+
+
+@blp.route("/<uuid:notice_id>/resend", methods=["POST"])
+@blp.arguments(s.ResendSchema())
+@blp.response(201, s.ResentSchema)
+@blp.doc(responses={"409": {"description": "The notice was cancelled", **_PROBLEM},
+                    "422": {"description": "No not-reached recipient has an address for the channel", **_PROBLEM}})
+@blp.allow(DESK)
+def resend_notice(data: dict[str, Any], notice_id: UUID) -> Any:
+    """Send again to the not-reached recipients over another channel (e.g. e-mail after a failed SMS)"""
+    return use_cases.resend(unit_of_work(), notice_id, data["channel"], data.get("recipients"), now())
