@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 
 if TYPE_CHECKING:
     from conftest import World
@@ -31,6 +32,26 @@ def test_a_duplicate_event_changes_nothing_the_second_time(any_world: World) -> 
     assert world.attempts[twice.id] == 1
     assert world.ready(world.consumer.inbox_queue) == 0  # the copies were acked, not handed back
     assert world.ready(world.consumer.dead_queue) == 0
+
+
+def test_the_inbox_and_its_failures_keep_instants(any_world: World) -> None:
+    """When an event was received and last failed read back time-zone aware on SQLite too, so they
+    compare with ``datetime.now(UTC)`` (a plain DateTime there read back naive)."""
+    world = any_world
+    started = datetime.now(UTC)
+    poison, sentinel = world.event(poison=True), world.event()
+    for event in (poison, sentinel):
+        world.publish_directly(event.to_json().encode(), event)
+    consumer = world.start_consumer(retry_delay=30.0)  # the poison's failure row stays while it waits
+    world.wait_for(lambda: sentinel.id in world.inbox_ids(), "the sentinel")
+    failures = world.metadata.tables["inbox_failures"]
+    world.wait_for(lambda: world.attempts[poison.id] == 1, "the poison's first failure")
+    with world.engine.connect() as db:
+        received = db.execute(select(world.inbox.c.received_at)).scalar_one()
+        failed = db.execute(select(failures.c.first_failed_at, failures.c.last_failed_at)).one()
+    consumer.finish()
+    assert started <= received <= datetime.now(UTC)
+    assert all(started <= moment <= datetime.now(UTC) for moment in failed)
 
 
 def test_an_event_type_without_handler_is_acked_without_an_inbox_row(world: World) -> None:
