@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 SERVICE_NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 EVENTS_EXCHANGE_TYPE = "topic"
 PRECONDITION_FAILED = 406  # AMQP reply code: declared again with other type or arguments
+NOT_FOUND = 404  # AMQP reply code of a passive declaration of something missing
 
 
 def events_exchange(service: str) -> str:
@@ -60,6 +61,10 @@ UNROUTED_ARGUMENTS: dict[str, Any] = {"x-queue-type": "quorum"}
 
 class TopologyConflict(RuntimeError):
     """Something already exists on the broker with other arguments, and cannot be fixed safely here."""
+
+
+class TopologyMissing(RuntimeError):
+    """A queue or exchange a process needs does not exist: the service's ``topology`` step has not run."""
 
 
 def producer_of(event_type: str) -> str:

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+import pika.exceptions
 import pytest
 from sqlalchemy import create_engine, select, text
+
+from servicekit.amqp import Backoff
+from servicekit.consumer import InboxConsumer
+from servicekit.topology import Topology, setup_topology
 
 if TYPE_CHECKING:
     from conftest import World
@@ -174,3 +180,36 @@ def test_while_the_database_is_down_the_consumer_holds_its_batch_instead_of_refu
 
 def unreachable_logged(caplog: pytest.LogCaptureFixture) -> int:
     return sum(r.getMessage().startswith("database unreachable") for r in caplog.records)
+
+
+def _exists(world: World, kind: str, name: str) -> bool:
+    """Whether the queue or exchange ``name`` exists: a passive declaration on a channel of its own."""
+    channel = world.channel.connection.channel()
+    try:
+        getattr(channel, f"{kind}_declare")(name, passive=True)
+    except pika.exceptions.ChannelClosedByBroker as missing:
+        assert missing.reply_code == 404
+        return False
+    channel.close()
+    return True
+
+
+def test_the_consumer_declares_nothing_and_starts_once_the_topology_step_ran(
+    world: World, caplog: pytest.LogCaptureFixture,
+) -> None:
+    late = Topology(f"late_{world.consumer.service}", consumes=(world.event_type,), delivery_limit=3)
+    consumer = InboxConsumer(world.engine, world.inbox, world.amqp_url, late, {world.event_type: world.record},
+                             name=late.service, backoff=Backoff(0.1, 0.5))
+    running = world._start(consumer.run, "consumer")
+
+    world.wait_for(lambda: any(f"run `{late.service} topology`" in r.getMessage() for r in caplog.records),
+                   "the consumer to say which step is missing")
+    time.sleep(0.5)  # a few more attempts: still nothing of its own on the broker
+    assert not any(_exists(world, "queue", name) for name in (late.inbox_queue, late.dead_queue, late.unrouted_queue))
+    assert not any(_exists(world, "exchange", name) for name in (late.exchange, late.dead_exchange,
+                                                                 late.unrouted_exchange))
+    setup_topology(world.amqp_url, late)
+    event = world.event()
+    world.publish_directly(event.to_json().encode(), event)
+    world.wait_for(lambda: event.id in world.applied_counts(), "the consumer to apply an event once the step ran")
+    running.finish()
