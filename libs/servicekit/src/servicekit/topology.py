@@ -323,18 +323,34 @@ def _finish_moving_unrouted(connection: BlockingConnection, service: str) -> Non
     (bound again by now) and delete it: the end of :func:`_recreate_unrouted_queue`."""
     queue, moving, exchange = unrouted_queue(service), unrouted_moving_queue(service), unrouted_exchange(service)
     channel = connection.channel()
+    quiet = _NotFoundIsNoNews(moving)
+    logging.getLogger("pika.channel").addFilter(quiet)
     try:
         channel.queue_declare(moving, passive=True)
     except pika.exceptions.ChannelClosedByBroker as error:
         if error.reply_code == NOT_FOUND:
             return  # the usual case: nothing is being moved
         raise
+    finally:
+        logging.getLogger("pika.channel").removeFilter(quiet)
     channel.confirm_delivery()
     channel.queue_unbind(moving, exchange)
     moved = _move_all(channel, moving, queue)
     channel.queue_delete(moving)
     channel.close()
     log.info("unrouted events moved back", extra={"queue": queue, "count": moved})
+
+
+class _NotFoundIsNoNews(logging.Filter):
+    """Drops pika's warning that the broker closed a channel because ``name`` does not exist, where
+    asking whether it exists is the point (every topology step asks; it rarely does)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.missing = f"no queue '{name}'"
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return self.missing not in record.getMessage()
 
 
 def _move_all(channel: BlockingChannel, source: str, target: str) -> int:
