@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from urllib.parse import parse_qs, urlsplit
 
 import pika
+from pika.adapters.blocking_connection import BlockingChannel
 
 HEARTBEAT_SECONDS = 30
 # A broker under a memory or disk alarm blocks publishers; give up on the connection after this
@@ -40,6 +41,22 @@ def connection_parameters(url: str, *, connection_name: str | None = None) -> pi
     if connection_name:
         parameters.client_properties = {"connection_name": connection_name}
     return parameters
+
+
+@contextmanager
+def open_channel(url: str, *, connection_name: str, **overrides: float) -> Iterator[BlockingChannel]:
+    """A channel on a connection of its own, for a short piece of work (a command, a reading); the
+    connection is closed at the end, which hands back whatever was fetched and not acked.
+    ``overrides`` set connection parameters, e.g. ``socket_timeout``."""
+    parameters = connection_parameters(url, connection_name=connection_name)
+    for name, value in overrides.items():
+        setattr(parameters, name, value)
+    connection = pika.BlockingConnection(parameters)
+    try:
+        yield connection.channel()
+    finally:
+        if connection.is_open:
+            connection.close()
 
 
 class Backoff:

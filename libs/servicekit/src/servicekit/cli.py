@@ -9,6 +9,7 @@ Every service has the standard commands; a service adds its own through ``Servic
     <service> consume      apply the events the service consumes (only a service that consumes)
     <service> dead-letters list the consumer's dead letters, or send them back (only a service that consumes)
     <service> replay       send past events, or the current state, to one consumer's queue only
+    <service> unrouted     how many events no binding took, which ones (--show N); --purge empties it
     <service> openapi      regenerate contracts/openapi.json from the app (after an API change)
 
 A command every service should have goes into :data:`STANDARD_COMMANDS`.
@@ -146,6 +147,18 @@ def _dead_letter_arguments(parser: argparse.ArgumentParser) -> None:
     dead_letter_arguments(parser)
 
 
+def _unrouted(service: Service, settings: Any, args: argparse.Namespace) -> int:
+    from servicekit.unrouted import run_unrouted_command
+
+    return run_unrouted_command(args, settings.amqp_url, service.name)
+
+
+def _unrouted_arguments(parser: argparse.ArgumentParser) -> None:
+    from servicekit.unrouted import unrouted_arguments
+
+    unrouted_arguments(parser)
+
+
 def _openapi(service: Service, _settings: Any, args: argparse.Namespace) -> int:
     from servicekit.openapi import write_openapi
 
@@ -167,6 +180,8 @@ STANDARD_COMMANDS: list[Command] = [
             _dead_letter_arguments),
     Command("replay", "send past events, or the current state, to one consumer's queue only", _replay,
             _replay_arguments),
+    Command("unrouted", "the events no binding took: how many, which (--show N); --purge", _unrouted,
+            _unrouted_arguments),
     Command("openapi", "write the OpenAPI document the app generates", _openapi, _openapi_arguments,
             needs_settings=False),
 ]

@@ -38,6 +38,11 @@ default 50 deliveries) is only a backstop, for a message that kills its consumer
 :mod:`servicekit.deadletters` lists dead letters and sends them back. The process never dies of bad
 input.
 
+The consumer declares nothing. The service's ``topology`` step (:func:`servicekit.topology.setup_topology`,
+run once per deployment) declared its queue, bindings and dead-letter exchange; on connecting the
+consumer only checks, passively, that the queue and the dead-letter exchange exist, and while they
+do not it logs which step to run and tries again with backoff.
+
 Retries reorder events; entity events carry versions so that a stale state never wins.
 """
 
@@ -66,7 +71,7 @@ from servicekit import correlation
 from servicekit.amqp import Backoff, connection_parameters, stop_on_signals
 from servicekit.envelope import CloudEvent, InvalidEvent, parse
 from servicekit.outbox import define_inbox_failures
-from servicekit.topology import Topology, declare
+from servicekit.topology import NOT_FOUND, Topology, TopologyMissing
 
 log = logging.getLogger(__name__)
 
@@ -203,8 +208,10 @@ class InboxConsumer:
             while not stop.is_set():
                 try:
                     self._consume(stop, worker)
+                except TopologyMissing as exc:
+                    log.error(str(exc), extra={"queue": self.topology.inbox_queue})
                 except pika.exceptions.AMQPError as exc:
-                    # Channel errors too: reconnecting declares again, and a persistent one is logged each time.
+                    # Channel errors too: a persistent one is logged at each reconnection.
                     if not stop.is_set():
                         log.warning("consumer lost its connection", extra={"reason": repr(exc)})
                 if stop.is_set():
@@ -217,13 +224,13 @@ class InboxConsumer:
     # --- the connection's thread ----------------------------------------------------------------
 
     def _consume(self, stop: threading.Event, worker: ThreadPoolExecutor) -> None:
-        """One connection's life: declare, consume, hand batches to the worker, settle their outcomes."""
+        """One connection's life: check the topology, consume, hand batches to the worker, settle their outcomes."""
         connection = pika.BlockingConnection(self.parameters)
         gone = threading.Event()  # this connection is over: a worker waiting for the database gives up
         work: Future[_Outcome] | None = None
         try:
+            self._check_topology(connection)
             channel = connection.channel()
-            declare(channel, self.topology)
             channel.basic_qos(prefetch_count=self.prefetch)
             dead_channel = connection.channel()
             dead_channel.confirm_delivery()
@@ -273,6 +280,28 @@ class InboxConsumer:
                     connection.close()
                 except pika.exceptions.AMQPError:
                     pass  # closing a connection that is going anyway
+
+    def _check_topology(self, connection: pika.BlockingConnection) -> None:
+        """Check, passively, that the ``topology`` step declared the inbox and the dead-letter exchange.
+
+        The consumer never creates or changes an exchange, a queue or a binding: a consumer that
+        declared them would recreate a queue an operator deleted, put back a binding taken away, and
+        on a broker whose topology is older than the release fail on its arguments. A missing one
+        raises :class:`TopologyMissing`, naming the step to run; :meth:`run` logs it and tries again
+        with backoff, so a consumer started before the step (a Kubernetes Job) starts once it ran.
+        """
+        channel = connection.channel()
+        try:
+            channel.queue_declare(self.topology.inbox_queue, passive=True)
+            channel.exchange_declare(self.topology.dead_exchange, passive=True)
+        except pika.exceptions.ChannelClosedByBroker as error:
+            if error.reply_code != NOT_FOUND:
+                raise
+            raise TopologyMissing(
+                f"{self.topology.service} consumer: {error.reply_text}; run `{self.topology.service} topology` "
+                "first (the consumer declares nothing itself); trying again"
+            ) from error
+        channel.close()
 
     def _next_batch(self, delivered: deque[_Delivery], held: list[_Delivery], *, stopping: bool) -> list[_Delivery]:
         """Up to ``batch_size`` deliveries: the held ones whose time has come first, then new ones."""

@@ -21,7 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -31,7 +31,7 @@ import pika.exceptions
 import pika.spec
 from pika.adapters.blocking_connection import BlockingChannel
 
-from servicekit.amqp import connection_parameters
+from servicekit.amqp import open_channel
 from servicekit.topology import Topology
 
 # Headers that describe a dead-lettering: a requeued copy starts without them.
@@ -134,15 +134,9 @@ def run_dead_letter_command(args: argparse.Namespace, amqp_url: str, topology: T
     return 0 if args.all or moved == len(set(args.ids)) else 1
 
 
-@contextmanager
-def _channel(amqp_url: str, topology: Topology) -> Iterator[BlockingChannel]:
-    parameters = connection_parameters(amqp_url, connection_name=f"{topology.service}-dead-letters")
-    connection = pika.BlockingConnection(parameters)
-    try:
-        yield connection.channel()
-    finally:
-        if connection.is_open:
-            connection.close()  # hands back anything fetched and not settled
+def _channel(amqp_url: str, topology: Topology) -> AbstractContextManager[BlockingChannel]:
+    """A channel of its own; closing it hands back anything fetched and not settled."""
+    return open_channel(amqp_url, connection_name=f"{topology.service}-dead-letters")
 
 
 def _fetch(

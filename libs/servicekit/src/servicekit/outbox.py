@@ -4,6 +4,11 @@ Every service adds the table to its own metadata (``Outbox(metadata)``) so its m
 it; the web process only ever writes rows, and the relay (:mod:`servicekit.relay`) publishes them
 in ``seq`` order and sets ``published_at`` once a queue holds them (an event no consumer's binding
 takes is held by ``<service>.unrouted``).
+
+Every time in these tables is an instant (:class:`~servicekit.db.UtcDateTime`), as in the services'
+own tables: stored in UTC and read back time-zone aware on SQLite as on PostgreSQL, so a replay's
+``--since 18:00+08:00`` selects the same rows on both. On PostgreSQL the columns always were
+``timestamptz`` and SQLite's rows were always written in UTC, so no migration changes them.
 """
 
 from __future__ import annotations
@@ -16,7 +21,6 @@ from sqlalchemy import (
     Boolean,
     Column,
     Connection,
-    DateTime,
     Index,
     Integer,
     MetaData,
@@ -28,6 +32,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from servicekit.db import UtcDateTime
 from servicekit.envelope import CloudEvent
 
 
@@ -45,8 +50,8 @@ class Outbox:
             Column("source", String(200), nullable=False),
             Column("correlation_id", String(128)),
             Column("body", Text, nullable=False),
-            Column("created_at", DateTime(timezone=True), nullable=False),
-            Column("published_at", DateTime(timezone=True)),
+            Column("created_at", UtcDateTime, nullable=False),
+            Column("published_at", UtcDateTime),
             # No longer written (always false for new rows). Relays before the alternate exchange
             # set it for an event the broker returned as unroutable: such a row was marked published
             # but no queue ever took it (a replay serves its consumers). Kept so a relay of the
@@ -104,7 +109,7 @@ def define_inbox(metadata: MetaData, name: str = "inbox") -> Table:
         name,
         metadata,
         *_event_key(),
-        Column("received_at", DateTime(timezone=True), nullable=False),
+        Column("received_at", UtcDateTime, nullable=False),
     )
     define_inbox_failures(metadata, name)
     return table
@@ -131,6 +136,6 @@ def define_inbox_failures(metadata: MetaData, inbox_name: str = "inbox") -> Tabl
         *_event_key(),
         Column("attempts", Integer, nullable=False),
         Column("last_error", Text, nullable=False),
-        Column("first_failed_at", DateTime(timezone=True), nullable=False),
-        Column("last_failed_at", DateTime(timezone=True), nullable=False),
+        Column("first_failed_at", UtcDateTime, nullable=False),
+        Column("last_failed_at", UtcDateTime, nullable=False),
     )

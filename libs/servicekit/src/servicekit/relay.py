@@ -50,13 +50,12 @@ from servicekit.db import is_postgres
 from servicekit.envelope import CONTENT_TYPE
 from servicekit.leadership import Lease, lease_for
 from servicekit.outbox import Outbox
-from servicekit.topology import Topology
+from servicekit.topology import NOT_FOUND, Topology
 
 log = logging.getLogger(__name__)
 
 PERSISTENT = 2  # AMQP delivery mode: written to disk by the broker
 STOP_CHECK_SECONDS = 0.1
-NOT_FOUND = 404  # AMQP reply code of a passive declaration of something missing
 
 
 class _LeaseLost(Exception):

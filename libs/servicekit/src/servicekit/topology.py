@@ -6,8 +6,12 @@ event type it handles on the producer's exchange. Messages that can never succee
 ``<service>.dead`` (a fanout exchange and its queue), where operators inspect and re-queue them.
 
 Nothing a producer publishes is dropped as unroutable: ``<service>.events`` has the alternate
-exchange ``<service>.unrouted`` (fanout), whose quorum queue of the same name keeps every event no
-binding takes, e.g. one published before its consumer's queue was bound.
+exchange ``<service>.unrouted`` (fanout), whose quorum queue of the same name keeps the events no
+binding took, e.g. one published before its consumer's queue was bound. It keeps a bounded number of
+them: the last week's (:data:`UNROUTED_MAX_AGE`), at most :data:`UNROUTED_MAX_LENGTH`, the oldest
+dropped first. That loses nothing: every event stays in its producer's outbox, and a replay
+(:mod:`servicekit.replay`) sends any of them to the consumer that missed them. The queue is where an
+operator sees that something went unrouted (:mod:`servicekit.unrouted`).
 
 All of it is declared by :func:`setup_topology`, the body of each service's ``topology`` command:
 like migrations, it runs once per deployment before the processes start (``make run``, the
@@ -19,6 +23,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pika.exceptions
@@ -32,6 +37,7 @@ log = logging.getLogger(__name__)
 SERVICE_NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 EVENTS_EXCHANGE_TYPE = "topic"
 PRECONDITION_FAILED = 406  # AMQP reply code: declared again with other type or arguments
+NOT_FOUND = 404  # AMQP reply code of a passive declaration of something missing
 
 
 def events_exchange(service: str) -> str:
@@ -49,17 +55,34 @@ def unrouted_queue(service: str) -> str:
     return f"{service}.unrouted"
 
 
+def unrouted_moving_queue(service: str) -> str:
+    """Where :func:`setup_topology` keeps ``<service>.unrouted``'s events while it recreates that queue."""
+    return f"{unrouted_queue(service)}.moving"
+
+
 def events_exchange_arguments(service: str) -> dict[str, Any]:
     """Arguments of ``<service>.events``: the same wherever it is declared (by its producer or by a
     consumer binding to it), since a declaration with other arguments fails."""
     return {"alternate-exchange": unrouted_exchange(service)}
 
 
-UNROUTED_ARGUMENTS: dict[str, Any] = {"x-queue-type": "quorum"}
+UNROUTED_MAX_LENGTH = 100_000  # events; a burst of unrouted events cannot fill the broker's disk
+UNROUTED_MAX_AGE = timedelta(days=7)  # so the queue's depth counts the recent misses, not all time
+UNROUTED_ARGUMENTS: dict[str, Any] = {
+    "x-queue-type": "quorum",
+    "x-max-length": UNROUTED_MAX_LENGTH,
+    # The oldest goes. reject-publish would refuse the relay, which then holds back every event.
+    "x-overflow": "drop-head",
+    "x-message-ttl": int(UNROUTED_MAX_AGE.total_seconds() * 1000),
+}
 
 
 class TopologyConflict(RuntimeError):
     """Something already exists on the broker with other arguments, and cannot be fixed safely here."""
+
+
+class TopologyMissing(RuntimeError):
+    """A queue or exchange a process needs does not exist: the service's ``topology`` step has not run."""
 
 
 def producer_of(event_type: str) -> str:
@@ -101,10 +124,6 @@ class Topology:
     @property
     def exchange(self) -> str:
         return events_exchange(self.service)
-
-    @property
-    def exchange_arguments(self) -> dict[str, Any]:
-        return events_exchange_arguments(self.service)
 
     @property
     def unrouted_exchange(self) -> str:
@@ -191,6 +210,9 @@ def setup_topology(amqp_url: str, topology: Topology) -> None:
     Run it once per deployment before the service's relay and consumer start (and so before any
     producer publishes to a queue it declares), as migrations are run.
 
+    A ``<service>.unrouted`` queue declared with other arguments (by a release before its limits)
+    is recreated with this release's, its events kept: see :func:`_recreate_unrouted_queue`.
+
     An events exchange declared before alternate exchanges existed (an older ``make run`` vhost)
     cannot take the argument in place: RabbitMQ refuses to redeclare it (PRECONDITION_FAILED). If
     nothing is bound to it, it holds nothing and is recreated with its alternate exchange (a relay
@@ -211,19 +233,31 @@ def setup_topology(amqp_url: str, topology: Topology) -> None:
 
 
 def _declare_migrating(connection: BlockingConnection, topology: Topology) -> None:
-    exchanges = [topology.service] + sorted({producer_of(t) for t in topology.consumes} - {topology.service})
-    for service in exchanges:
-        try:
-            declare_publisher(connection.channel(), service)
-        except pika.exceptions.ChannelClosedByBroker as error:
-            about_exchange = f"exchange '{events_exchange(service)}'" in error.reply_text
-            if error.reply_code != PRECONDITION_FAILED or not about_exchange:
-                raise _conflict(topology, error) from error
-            _recreate_events_exchange(connection, service)
+    publishers = [topology.service] + sorted({producer_of(t) for t in topology.consumes} - {topology.service})
+    for service in publishers:
+        _declare_publisher_migrating(connection, topology, service)
     try:
         declare(connection.channel(), topology)
     except pika.exceptions.ChannelClosedByBroker as error:
         raise _conflict(topology, error) from error
+
+
+def _declare_publisher_migrating(connection: BlockingConnection, topology: Topology, service: str) -> None:
+    """:func:`declare_publisher`, recreating what an older release declared with other arguments."""
+    recreate = {
+        f"exchange '{events_exchange(service)}'": _recreate_events_exchange,
+        f"queue '{unrouted_queue(service)}'": _recreate_unrouted_queue,
+    }
+    while True:
+        try:
+            declare_publisher(connection.channel(), service)
+            break
+        except pika.exceptions.ChannelClosedByBroker as error:
+            about = next((what for what in recreate if what in error.reply_text), None)
+            if error.reply_code != PRECONDITION_FAILED or about is None:
+                raise _conflict(topology, error) from error
+            recreate.pop(about)(connection, service)  # each at most once: a second conflict is raised
+    _finish_moving_unrouted(connection, service)
 
 
 def _conflict(topology: Topology, error: pika.exceptions.ChannelClosedByBroker) -> Exception:
@@ -254,4 +288,76 @@ def _recreate_events_exchange(connection: BlockingConnection, service: str) -> N
     log.warning("events exchange recreated with its alternate exchange", extra={
         "exchange": exchange, "alternate_exchange": unrouted_exchange(service),
     })
-    declare_publisher(connection.channel(), service)
+
+
+def _recreate_unrouted_queue(connection: BlockingConnection, service: str) -> None:
+    """Make way for ``<service>.unrouted`` with this release's arguments, keeping its events.
+
+    RabbitMQ cannot change a queue's arguments, and only holds what a queue holds while it exists.
+    So a second queue, ``<service>.unrouted.moving``, is bound to the alternate exchange first (an
+    event going unrouted meanwhile lands in one queue or both, never in none: the relay is never
+    refused), the old queue unbound, its events moved over, and the old queue deleted; the caller
+    declares the new one and :func:`_finish_moving_unrouted` moves the events back into it. A step
+    that dies half way leaves the moving queue, which the next run empties the same way.
+    """
+    queue, moving, exchange = unrouted_queue(service), unrouted_moving_queue(service), unrouted_exchange(service)
+    channel = connection.channel()
+    channel.confirm_delivery()
+    channel.queue_declare(moving, durable=True, arguments=UNROUTED_ARGUMENTS)
+    channel.queue_bind(moving, exchange)
+    channel.queue_unbind(queue, exchange)
+    moved = _move_all(channel, queue, moving)
+    channel.queue_delete(queue)  # quorum queues take no if-empty; nothing routes to it any more
+    channel.close()
+    log.warning("unrouted queue recreated with its limits", extra={
+        "queue": queue, "events_kept": moved, "arguments": UNROUTED_ARGUMENTS,
+    })
+
+
+def _finish_moving_unrouted(connection: BlockingConnection, service: str) -> None:
+    """Move the events of ``<service>.unrouted.moving``, if it exists, into ``<service>.unrouted``
+    (bound again by now) and delete it: the end of :func:`_recreate_unrouted_queue`."""
+    queue, moving, exchange = unrouted_queue(service), unrouted_moving_queue(service), unrouted_exchange(service)
+    channel = connection.channel()
+    quiet = _NotFoundIsNoNews(moving)
+    logging.getLogger("pika.channel").addFilter(quiet)
+    try:
+        channel.queue_declare(moving, passive=True)
+    except pika.exceptions.ChannelClosedByBroker as error:
+        if error.reply_code == NOT_FOUND:
+            return  # the usual case: nothing is being moved
+        raise
+    finally:
+        logging.getLogger("pika.channel").removeFilter(quiet)
+    channel.confirm_delivery()
+    channel.queue_unbind(moving, exchange)
+    moved = _move_all(channel, moving, queue)
+    channel.queue_delete(moving)
+    channel.close()
+    log.info("unrouted events moved back", extra={"queue": queue, "count": moved})
+
+
+class _NotFoundIsNoNews(logging.Filter):
+    """Drops pika's warning that the broker closed a channel because ``name`` does not exist, where
+    asking whether it exists is the point (every topology step asks; it rarely does)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.missing = f"no queue '{name}'"
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return self.missing not in record.getMessage()
+
+
+def _move_all(channel: BlockingChannel, source: str, target: str) -> int:
+    """Move every message of ``source`` to ``target``, in order, each acked once the broker confirmed
+    its copy (at worst a crash leaves one message in both; a moved message's week starts again).
+    ``channel`` is in confirm mode."""
+    moved = 0
+    while True:
+        method, properties, body = channel.basic_get(source)
+        if method is None:
+            return moved
+        channel.basic_publish("", target, body, properties, mandatory=True)
+        channel.basic_ack(method.delivery_tag)
+        moved += 1

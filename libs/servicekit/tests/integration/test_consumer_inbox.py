@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import json
+import time
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+import pika.exceptions
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
+
+from servicekit.amqp import Backoff
+from servicekit.consumer import InboxConsumer
+from servicekit.topology import Topology, setup_topology
 
 if TYPE_CHECKING:
     from conftest import World
@@ -30,6 +37,26 @@ def test_a_duplicate_event_changes_nothing_the_second_time(any_world: World) -> 
     assert world.attempts[twice.id] == 1
     assert world.ready(world.consumer.inbox_queue) == 0  # the copies were acked, not handed back
     assert world.ready(world.consumer.dead_queue) == 0
+
+
+def test_the_inbox_and_its_failures_keep_instants(any_world: World) -> None:
+    """When an event was received and last failed read back time-zone aware on SQLite too, so they
+    compare with ``datetime.now(UTC)`` (a plain DateTime there read back naive)."""
+    world = any_world
+    started = datetime.now(UTC)
+    poison, sentinel = world.event(poison=True), world.event()
+    for event in (poison, sentinel):
+        world.publish_directly(event.to_json().encode(), event)
+    consumer = world.start_consumer(retry_delay=30.0)  # the poison's failure row stays while it waits
+    world.wait_for(lambda: sentinel.id in world.inbox_ids(), "the sentinel")
+    failures = world.metadata.tables["inbox_failures"]
+    world.wait_for(lambda: world.attempts[poison.id] == 1, "the poison's first failure")
+    with world.engine.connect() as db:
+        received = db.execute(select(world.inbox.c.received_at)).scalar_one()
+        failed = db.execute(select(failures.c.first_failed_at, failures.c.last_failed_at)).one()
+    consumer.finish()
+    assert started <= received <= datetime.now(UTC)
+    assert all(started <= moment <= datetime.now(UTC) for moment in failed)
 
 
 def test_an_event_type_without_handler_is_acked_without_an_inbox_row(world: World) -> None:
@@ -152,3 +179,36 @@ def test_while_the_database_is_down_the_consumer_holds_its_batch_instead_of_refu
 
 def unreachable_logged(caplog: pytest.LogCaptureFixture) -> int:
     return sum(r.getMessage().startswith("database unreachable") for r in caplog.records)
+
+
+def _exists(world: World, kind: str, name: str) -> bool:
+    """Whether the queue or exchange ``name`` exists: a passive declaration on a channel of its own."""
+    channel = world.channel.connection.channel()
+    try:
+        getattr(channel, f"{kind}_declare")(name, passive=True)
+    except pika.exceptions.ChannelClosedByBroker as missing:
+        assert missing.reply_code == 404
+        return False
+    channel.close()
+    return True
+
+
+def test_the_consumer_declares_nothing_and_starts_once_the_topology_step_ran(
+    world: World, caplog: pytest.LogCaptureFixture,
+) -> None:
+    late = Topology(f"late_{world.consumer.service}", consumes=(world.event_type,), delivery_limit=3)
+    consumer = InboxConsumer(world.engine, world.inbox, world.amqp_url, late, {world.event_type: world.record},
+                             name=late.service, backoff=Backoff(0.1, 0.5))
+    running = world._start(consumer.run, "consumer")
+
+    world.wait_for(lambda: any(f"run `{late.service} topology`" in r.getMessage() for r in caplog.records),
+                   "the consumer to say which step is missing")
+    time.sleep(0.5)  # a few more attempts: still nothing of its own on the broker
+    assert not any(_exists(world, "queue", name) for name in (late.inbox_queue, late.dead_queue, late.unrouted_queue))
+    assert not any(_exists(world, "exchange", name) for name in (late.exchange, late.dead_exchange,
+                                                                 late.unrouted_exchange))
+    setup_topology(world.amqp_url, late)
+    event = world.event()
+    world.publish_directly(event.to_json().encode(), event)
+    world.wait_for(lambda: event.id in world.applied_counts(), "the consumer to apply an event once the step ran")
+    running.finish()

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import Connection, func, insert, select
@@ -64,11 +65,14 @@ def test_history_is_chosen_by_exact_types_and_patterns(any_world):
         replayed("owners.unit.%")
 
 
-def test_history_is_chosen_by_the_time_it_was_written(any_world):
+@pytest.mark.parametrize("zone", [UTC, ZoneInfo("Asia/Shanghai")], ids=["utc", "shanghai"])
+def test_history_is_chosen_by_the_time_it_was_written(any_world, zone):
+    """In any time zone: the outbox keeps instants, so ``--since 18:00+08:00`` is 10:00 UTC on SQLite
+    too (a plain DateTime there dropped the offset, and the period was read 8 hours late)."""
     world = any_world
     early = world.write_events(10)
     time.sleep(0.05)
-    cut = datetime.now(UTC)
+    cut = datetime.now(UTC).astimezone(zone)
     time.sleep(0.05)
     late = world.write_events(7)
 
@@ -81,6 +85,9 @@ def test_history_is_chosen_by_the_time_it_was_written(any_world):
     assert replayed(since=cut, until=datetime.now(UTC)) == late
     with pytest.raises(ValueError, match="time zone"):
         replayed(since=datetime.now())
+    with world.engine.connect() as db:
+        written = db.execute(select(world.outbox.table.c.created_at)).scalars().all()
+    assert all(moment.utcoffset() == timedelta(0) for moment in written)  # read back aware, in UTC
 
 
 def test_a_consumer_without_a_queue_is_an_error_and_nothing_is_sent(world):

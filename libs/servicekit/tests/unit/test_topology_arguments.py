@@ -93,7 +93,9 @@ def test_every_events_exchange_has_its_unrouted_alternate_wherever_it_is_declare
     }
     unrouted = next(kwargs for method, args, kwargs in channel.calls if args == ("owners.unrouted",)
                     and method == "queue_declare")
-    assert unrouted["arguments"] == {"x-queue-type": "quorum"}
+    # Bounded: the newest 100,000 of the last week; the oldest go first, the relay is never refused.
+    assert unrouted["arguments"] == {"x-queue-type": "quorum", "x-max-length": 100_000, "x-overflow": "drop-head",
+                                     "x-message-ttl": 7 * 24 * 3600 * 1000}
     assert (NOTIFY.unrouted_exchange, NOTIFY.unrouted_queue) == ("notify.unrouted", "notify.unrouted")
 
 
