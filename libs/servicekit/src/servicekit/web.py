@@ -10,7 +10,7 @@ import copy
 import logging
 import os
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from http import HTTPStatus
 from typing import Any, NoReturn
 
@@ -25,6 +25,7 @@ from prometheus_client import (
     generate_latest,
     multiprocess,
 )
+from prometheus_client.registry import Collector
 from werkzeug.exceptions import HTTPException
 
 from servicekit import correlation
@@ -271,13 +272,17 @@ def current_principal() -> Principal:
 
 
 def install_observability(
-    app: Flask, service: str, readiness: Mapping[str, Callable[[], None]] | None = None
+    app: Flask, service: str, readiness: Mapping[str, Callable[[], None]] | None = None,
+    collectors: Sequence[Collector] = (),
 ) -> None:
     """Correlation ids in and out, request metrics, and the three operational endpoints.
 
-    ``readiness`` maps a dependency's name to a check that raises when it is unreachable.
+    ``readiness`` maps a dependency's name to a check that raises when it is unreachable;
+    ``collectors`` add metrics read when ``/metrics`` is scraped (e.g. the unrouted events' count).
     """
     registry = CollectorRegistry(auto_describe=True) if _multiprocess_dir() is None else None
+    for collector in collectors if registry is not None else ():
+        registry.register(collector)
     kwargs: dict[str, Any] = {"registry": registry} if registry is not None else {}
     requests_total = Counter("http_requests_total", "HTTP requests answered",
                              ["service", "method", "endpoint", "status"], **kwargs)
@@ -329,6 +334,8 @@ def install_observability(
         if registry is None:
             merged = CollectorRegistry()
             multiprocess.MultiProcessCollector(merged)
+            for collector in collectors:
+                merged.register(collector)
             return Response(generate_latest(merged), mimetype=CONTENT_TYPE_LATEST)
         return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
 

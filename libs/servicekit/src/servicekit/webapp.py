@@ -24,6 +24,7 @@ from servicekit.logs import configure_logging
 from servicekit.service import Service
 from servicekit.settings import ServiceSettings
 from servicekit.unit_of_work import UnitOfWork
+from servicekit.unrouted import UnroutedCollector
 from servicekit.web import (
     ProblemDetailsApi,
     install_authentication,
@@ -62,7 +63,8 @@ def create_service_app(service: Service, settings: ServiceSettings | None = None
 
     install_problem_details(app)
     install_domain_errors(app)
-    install_observability(app, service.name, {"database": database_ready})
+    install_observability(app, service.name, {"database": database_ready},
+                          collectors=[UnroutedCollector(settings.amqp_url, service.name)])
     install_authentication(app, verifier or TokenVerifier.from_env(service.roles))
     install_input_guards(app)
     # A copy per app: the spec writes its components into this dict, and a shared one would carry one
