@@ -1,4 +1,5 @@
-"""The tickets service's own sub-commands, beside the standard ones of servicekit.cli."""
+"""The tickets service's own sub-commands, beside the standard ones of servicekit.cli: ``timer`` (the
+SLA timer, the process tickets-timer) and ``load-demo``."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import argparse
 from typing import Any
 
 from servicekit.service import Command, Service
+from servicekit.worker import worker_command
 
 
 def _load_demo(_service: Service, settings: Any, args: argparse.Namespace) -> int:
@@ -20,3 +22,5 @@ def _demo_arguments(parser: argparse.ArgumentParser) -> None:
 
 LOAD_DEMO = Command("load-demo", "make the demo estate's tickets from the copy of owners (once)", _load_demo,
                     _demo_arguments)
+TIMER_COMMAND = worker_command("timer", "run the SLA timer: warnings, breaches, slipped promises, escalation",
+                               "tickets.sla.timer:Timer.for_service")
