@@ -103,10 +103,6 @@ class Topology:
         return events_exchange(self.service)
 
     @property
-    def exchange_arguments(self) -> dict[str, Any]:
-        return events_exchange_arguments(self.service)
-
-    @property
     def unrouted_exchange(self) -> str:
         return unrouted_exchange(self.service)
 
