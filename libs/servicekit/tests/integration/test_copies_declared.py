@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -37,11 +36,9 @@ HANDLERS = copy_handlers(people, territories)
 ESTATE, PERSON, TERRITORY, STAFF = (uuid.uuid4() for _ in range(4))
 
 
-@pytest.fixture(params=["postgresql", "sqlite"])
-def engine(request: pytest.FixtureRequest, make_database, tmp_path: Path) -> Iterator[Engine]:
-    url = make_database() if request.param == "postgresql" else f"sqlite:///{tmp_path / 'copies.sqlite3'}"
-    value = make_engine(url)
-    metadata.create_all(value)
+@pytest.fixture
+def engine(scratch_database) -> Iterator[Engine]:
+    value = make_engine(scratch_database(metadata))
     yield value
     value.dispose()
 

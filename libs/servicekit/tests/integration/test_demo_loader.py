@@ -7,8 +7,6 @@ from __future__ import annotations
 import argparse
 import sys
 import types
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table, insert, select
@@ -42,13 +40,9 @@ def _load(run: DemoRun) -> str:
 DEMO = Demo(loaded=_loaded, load=_load, then=lambda run: f"try it on port {run.settings.port}")
 
 
-@pytest.fixture(params=["postgresql", "sqlite"])
-def settings(request: pytest.FixtureRequest, make_database, tmp_path: Path) -> Iterator[types.SimpleNamespace]:
-    url = make_database() if request.param == "postgresql" else f"sqlite:///{tmp_path / 'demo.sqlite3'}"
-    engine = make_engine(url)
-    metadata.create_all(engine)
-    engine.dispose()
-    yield types.SimpleNamespace(database_url=url, port=8009)
+@pytest.fixture
+def settings(scratch_database) -> types.SimpleNamespace:
+    return types.SimpleNamespace(database_url=scratch_database(metadata), port=8009)
 
 
 def _copy_the_estate(settings: types.SimpleNamespace) -> None:

@@ -10,8 +10,6 @@ import signal
 import sys
 import threading
 import types
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -43,13 +41,9 @@ class Ticker:
         return RoundDone({"ticks": 1}, 0.0)
 
 
-@pytest.fixture(params=["postgresql", "sqlite"])
-def database_url(request: pytest.FixtureRequest, make_database, tmp_path: Path) -> Iterator[str]:
-    url = make_database() if request.param == "postgresql" else f"sqlite:///{tmp_path / 'worker.sqlite3'}"
-    engine = make_engine(url)
-    metadata.create_all(engine)
-    engine.dispose()
-    yield url
+@pytest.fixture
+def database_url(scratch_database) -> str:
+    return scratch_database(metadata)
 
 
 @pytest.fixture
