@@ -20,10 +20,10 @@ ASSIGNED, RELEASED = "owners.territory.assigned.v1", "owners.territory.released.
 metadata = MetaData()
 people = entity_copy(
     "people", metadata,
-    copied("estate_id", Uuid, index=True),
     copied("name", String(100)),
-    copied("language", String(10), default="zh-CN", server_default="zh-CN"),
     copied("mobile", String(32), nullable=True, field="contact_points", read=preferred_contact("mobile")),
+    copied("language", String(10), default="zh-CN", server_default="zh-CN"),
+    copied("estate_id", Uuid),
     key="person_id", events=("owners.person.registered.v1", "owners.person.updated.v1"),
 )
 territories = entity_copy(
@@ -64,12 +64,12 @@ def _person(version: int, name: str, mobile: str | None = None, **more: Any) -> 
 
 def test_each_event_writes_what_the_declaration_reads_and_newer_wins(engine) -> None:
     _apply(engine, _person(1, "张伟", "13900000001", language="en", city="深圳"))
-    assert _rows(engine, people) == [{"id": PERSON, "estate_id": ESTATE, "name": "张伟", "language": "en",
-                                      "mobile": "13900000001", "version": 1}]
+    assert _rows(engine, people) == [{"id": PERSON, "name": "张伟", "mobile": "13900000001", "language": "en",
+                                      "estate_id": ESTATE, "version": 1}]
     _apply(engine, _person(3, "张伟伟"), _person(2, "旧名", "13900000002"))  # a batch: the newest of it wins
     _apply(engine, _person(2, "更旧", "13900000003"))  # stale, arriving late
-    assert _rows(engine, people) == [{"id": PERSON, "estate_id": ESTATE, "name": "张伟伟", "language": "zh-CN",
-                                      "mobile": None, "version": 3}]
+    assert _rows(engine, people) == [{"id": PERSON, "name": "张伟伟", "mobile": None, "language": "zh-CN",
+                                      "estate_id": ESTATE, "version": 3}]
 
 
 def test_a_released_territory_stays_released_when_an_older_assignment_comes_late(engine) -> None:
