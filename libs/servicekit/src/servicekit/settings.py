@@ -41,7 +41,7 @@ def setting(default: T, *, minimum: float | None = None, default_from: Callable[
     settings are read (``default_from``: a folder under ``var/``, which depends on
     ``ESTATEDESK_VAR``). ``default`` is what the field holds when the settings are made in code
     (tests, :meth:`ServiceSettings.offline`)."""
-    return field(default=default, metadata={_MINIMUM: minimum, _DEFAULT_FROM: default_from})  # type: ignore[no-any-return]
+    return field(default=default, metadata={_MINIMUM: minimum, _DEFAULT_FROM: default_from})
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,7 @@ def own_fields(settings: type[ServiceSettings]) -> list[tuple[Field[Any], type]]
 
 def _from_env(name: str, f: Field[Any], kind: type) -> Any:
     default_from = f.metadata.get(_DEFAULT_FROM)
-    default = default_from() if default_from is not None else f.default
+    default: Any = default_from() if default_from is not None else f.default  # never MISSING: own_fields
     minimum = f.metadata.get(_MINIMUM)
     if kind is int:
         return env_int(name, default, minimum=minimum)
