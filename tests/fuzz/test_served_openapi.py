@@ -214,8 +214,9 @@ def notify_service(make_database: Callable[[], str]) -> Iterator[Served]:
     """notify on its own database, its copy of owners seeded directly (the consumer's rows) with the
     demo's templates and past notices on top (``notify load-demo``), with a token for that estate."""
     from notify.app import create_app
-    from notify.demo import load_demo
+    from notify.demo import DEMO
     from notify.service import SERVICE
+    from servicekit.demo import load_demo
     from servicekit.migrate import upgrade
 
     url = make_database()
@@ -223,7 +224,7 @@ def notify_service(make_database: Callable[[], str]) -> Iterator[Served]:
     estate, secrets = _seed_notify_copy(url)
     settings = SERVICE.settings(database_url=url, amqp_url="amqp://unused", port=0, log_level="INFO",
                                 max_body_bytes=64 * 1024)
-    assert load_demo(settings) == 0
+    assert load_demo(SERVICE, settings, DEMO) == 0
     with _serve_for_estate(SERVICE, create_app, settings, estate, secrets) as served:
         yield served
 

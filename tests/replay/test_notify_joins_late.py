@@ -18,13 +18,13 @@ from sqlalchemy.orm import sessionmaker
 
 from notify import tables as notify_tables
 from notify.cli import main as notify_cli
-from notify.copy import preferred
 from notify.service import SERVICE as NOTIFY
 from owners.cli import main as owners_cli
 from owners.household_imports.use_cases import import_households
 from owners.places.use_cases import register_estate
 from owners.service import SERVICE as OWNERS
 from owners.tables import contact_points, people
+from servicekit.copies import preferred
 from servicekit.db import make_engine
 from servicekit.migrate import upgrade
 from servicekit.testing import service_process, wait_for

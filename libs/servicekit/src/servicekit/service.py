@@ -13,6 +13,7 @@ the service but its tables.
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib
 import importlib.util
 from collections.abc import Callable, Collection, Mapping
@@ -127,6 +128,18 @@ Iterable[CloudEvent]`` yielding the current state of its entities, for ``replay 
 
     def _load(self, reference: str) -> Any:
         if reference not in self._loaded:
-            module, _, attribute = reference.partition(":")
-            self._loaded[reference] = getattr(importlib.import_module(module), attribute)
+            self._loaded[reference] = resolve(reference)
         return self._loaded[reference]
+
+
+def resolve(reference: str) -> Any:
+    """What ``"package.module:attribute"`` names (the attribute may be dotted: ``Timer.for_service``).
+
+    A service's definition and its commands name what they run this way, so that declaring them
+    imports none of the modules behind them: those modules may import the definition in turn
+    without making a circle, and a command loads only what it runs.
+    """
+    module, _, attribute = reference.partition(":")
+    if not attribute:
+        raise ValueError(f"{reference!r} names no attribute: write it as 'package.module:attribute'")
+    return functools.reduce(getattr, attribute.split("."), importlib.import_module(module))

@@ -4,18 +4,44 @@
 (``OWNERS_PORT``); ``DATABASE_URL``, ``AMQP_URL`` and ``LOG_LEVEL`` are the same for every service,
 but ``<SERVICE>_DATABASE_URL`` comes before ``DATABASE_URL`` where one environment holds several
 services (``make run``), since services never share a database.
-A service with settings of its own subclasses :class:`ServiceSettings`, gives each new field a
-default and reads it in :meth:`ServiceSettings.own_from_env`.
+
+A service with settings of its own subclasses :class:`ServiceSettings` and declares each field
+with its default; nothing else. Each is read from ``<SERVICE>_<FIELD NAME IN CAPITALS>`` by its
+type (str, int, float or bool), so a variable's name can be found from the field and never
+drifts from it::
+
+    @dataclass(frozen=True)
+    class Settings(ServiceSettings):
+        timer_interval_seconds: float = 1.0                          # TICKETS_TIMER_INTERVAL_SECONDS
+        timer_batch: int = setting(500, minimum=1)                   # TICKETS_TIMER_BATCH
+        attachments_dir: str = setting("", default_from=lambda: str(var_dir() / "attachments"))
+
+A value that is not of the field's type, or below its minimum, stops the process with a
+:class:`~servicekit.config.ConfigError` naming the variable.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, ClassVar, Self
+import typing
+from collections.abc import Callable
+from dataclasses import MISSING, Field, dataclass, field, fields
+from typing import Any, ClassVar, Self, TypeVar
 
-from servicekit.config import amqp_url, database_url, env_int, env_str
+from servicekit.config import amqp_url, database_url, env_bool, env_float, env_int, env_str
 
 DEFAULT_MAX_BODY_BYTES = 256 * 1024
+
+T = TypeVar("T")
+_MINIMUM, _DEFAULT_FROM = "servicekit.settings.minimum", "servicekit.settings.default_from"
+
+
+def setting(default: T, *, minimum: float | None = None, default_from: Callable[[], T] | None = None) -> T:
+    """A field of a :class:`ServiceSettings` subclass that needs more than a default: a lower
+    bound (``minimum``: a batch of 0 would never take anything) or a default computed when the
+    settings are read (``default_from``: a folder under ``var/``, which depends on
+    ``ESTATEDESK_VAR``). ``default`` is what the field holds when the settings are made in code
+    (tests, :meth:`ServiceSettings.offline`)."""
+    return field(default=default, metadata={_MINIMUM: minimum, _DEFAULT_FROM: default_from})
 
 
 @dataclass(frozen=True)
@@ -30,7 +56,8 @@ class ServiceSettings:
 
     @classmethod
     def from_env(cls, service: str, default_port: int) -> Self:
-        """The settings of ``service`` from the environment, with defaults that work on one machine."""
+        """The settings of ``service`` from the environment, with defaults that work on one machine:
+        the common ones, then the subclass's own fields (see the module's docstring)."""
         prefix = env_prefix(service)
         return cls(
             database_url=database_url(service),
@@ -38,13 +65,8 @@ class ServiceSettings:
             port=env_int(f"{prefix}_PORT", default_port, minimum=1),
             log_level=env_str("LOG_LEVEL", "INFO"),
             max_body_bytes=env_int(f"{prefix}_MAX_BODY_BYTES", cls.default_max_body_bytes, minimum=1024),
-            **cls.own_from_env(prefix),
+            **{f.name: _from_env(f"{prefix}_{f.name.upper()}", f, kind) for f, kind in own_fields(cls)},
         )
-
-    @classmethod
-    def own_from_env(cls, prefix: str) -> dict[str, Any]:
-        """The subclass's own fields, read from ``<prefix>_...`` variables; none here."""
-        return {}
 
     @classmethod
     def offline(cls) -> Self:
@@ -56,3 +78,33 @@ class ServiceSettings:
 def env_prefix(service: str) -> str:
     """``owners`` -> ``OWNERS``: the prefix of a service's own environment variables."""
     return service.upper()
+
+
+def own_fields(settings: type[ServiceSettings]) -> list[tuple[Field[Any], type]]:
+    """The fields a subclass adds to :class:`ServiceSettings`, each with its type: what
+    :meth:`ServiceSettings.from_env` reads by name. A field it could not read (no default, a type
+    other than str, int, float or bool) is refused here, when the settings are first read, rather
+    than silently left at its default."""
+    common = {f.name for f in fields(ServiceSettings)}
+    hints = typing.get_type_hints(settings)
+    own = [(f, hints[f.name]) for f in fields(settings) if f.name not in common]
+    for f, kind in own:
+        if kind not in _READERS:
+            raise TypeError(f"{settings.__name__}.{f.name}: a setting is a str, int, float or bool, not {kind}")
+        if f.default is MISSING and f.metadata.get(_DEFAULT_FROM) is None:
+            raise TypeError(f"{settings.__name__}.{f.name}: a setting needs a default")
+    return own
+
+
+def _from_env(name: str, f: Field[Any], kind: type) -> Any:
+    default_from = f.metadata.get(_DEFAULT_FROM)
+    default: Any = default_from() if default_from is not None else f.default  # never MISSING: own_fields
+    minimum = f.metadata.get(_MINIMUM)
+    if kind is int:
+        return env_int(name, default, minimum=minimum)
+    if kind is float:
+        return env_float(name, default, minimum=minimum)
+    return _READERS[kind](name, default)
+
+
+_READERS: dict[type, Callable[[str, Any], Any]] = {str: env_str, int: env_int, float: env_float, bool: env_bool}

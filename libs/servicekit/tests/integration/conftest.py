@@ -242,6 +242,22 @@ class World:
         self.engine.dispose()
 
 
+@pytest.fixture(params=["postgresql", "sqlite"])
+def scratch_database(request: pytest.FixtureRequest, make_database: Callable[[], str],
+                     tmp_path: Path) -> Callable[[MetaData], str]:
+    """A fresh database of the test's own with ``metadata``'s tables, its URL: on PostgreSQL, then
+    on a SQLite file (a test that uses it runs on both)."""
+
+    def create(metadata: MetaData) -> str:
+        url = make_database() if request.param == "postgresql" else f"sqlite:///{tmp_path / 'scratch.sqlite3'}"
+        engine = make_engine(url)
+        metadata.create_all(engine)
+        engine.dispose()
+        return url
+
+    return create
+
+
 @pytest.fixture
 def world(make_database: Callable[[], str], amqp_vhost_url: str) -> Iterator[World]:
     """A fresh world on PostgreSQL."""

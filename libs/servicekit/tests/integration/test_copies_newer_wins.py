@@ -4,7 +4,6 @@ PostgreSQL and on SQLite."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, select
@@ -21,11 +20,9 @@ copy = Table(
 )
 
 
-@pytest.fixture(params=["postgresql", "sqlite"])
-def engine(request: pytest.FixtureRequest, make_database, tmp_path: Path) -> Iterator[Engine]:
-    url = make_database() if request.param == "postgresql" else f"sqlite:///{tmp_path / 'copy.sqlite3'}"
-    value = make_engine(url)
-    metadata.create_all(value)
+@pytest.fixture
+def engine(scratch_database) -> Iterator[Engine]:
+    value = make_engine(scratch_database(metadata))
     yield value
     value.dispose()
 

@@ -3,21 +3,13 @@ sender worker), ``sms-standin`` and ``smtp-standin`` (the local stand-ins), ``lo
 
 from __future__ import annotations
 
-import argparse
-from typing import Any
-
-from notify.sending.commands import SEND_COMMAND
 from notify.standins.commands import SMS_STANDIN_COMMAND, SMTP_STANDIN_COMMAND
-from servicekit.service import Command, Service
+from servicekit.demo import demo_command
+from servicekit.worker import worker_command
 
-
-def _load_demo(_service: Service, settings: Any, _args: argparse.Namespace) -> int:
-    from notify.demo import load_demo
-
-    return load_demo(settings)
-
-
-LOAD_DEMO = Command("load-demo", "load the demo estate's sending settings, templates and past notices (once)",
-                    _load_demo)
+SEND_COMMAND = worker_command("send", "run the sender: claim due messages, call the providers, mark the results",
+                              "notify.sending.worker:sender_for")
+LOAD_DEMO = demo_command("notify.demo:DEMO",
+                         "load the demo estate's sending settings, templates and past notices (once)")
 
 COMMANDS = (SEND_COMMAND, SMS_STANDIN_COMMAND, SMTP_STANDIN_COMMAND, LOAD_DEMO)

@@ -7,7 +7,7 @@ and two past notices with their recipients, messages and histories, so the track
 something to show: last month's fee notice (a few numbers failed and were reached by e-mail, one
 household not at all) and last week's water cut of building 1. It loads once: a second run finds
 the templates and makes nothing. Either way it prints the curl line that sends this month's fee
-notice to the whole estate.
+notice to the whole estate (servicekit.demo is the command's frame).
 
 The SMS stand-in of ``make run`` fails every number ending in :data:`FAIL_SUFFIX` (deploy/Procfile
 passes it as ``--fail-suffix``): the demo estate has a few such mobiles, so a newcomer's first
@@ -25,7 +25,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from notify.domain import channels, messages, notices, purposes
 from notify.tables import (
@@ -41,8 +41,7 @@ from notify.tables import (
 )
 from notify.tables import messages as messages_table
 from notify.tables import notices as notices_table
-from servicekit.db import make_engine
-from servicekit.rows import now as utc_now
+from servicekit.demo import Demo, DemoRun, NotReady
 
 CODE = "DEMO"
 SEED = 20261205
@@ -88,41 +87,42 @@ def fee_notice_request(estate_id: uuid.UUID, template_id: uuid.UUID, when: datet
             "variables": {"amount": "1280.00", "due_date": f"{when:%Y-%m}-25"}}
 
 
-def load_demo(settings: Any, at: datetime | None = None) -> int:
-    """Load the demo once (0), or say why it cannot yet (1); print how to send a notice either way."""
-    at = at or utc_now()
-    engine = make_engine(settings.database_url)
-    try:
-        with sessionmaker(engine)() as session:
-            estate_id = session.execute(select(estates.c.id).where(estates.c.code == CODE)).scalar()
-            if estate_id is None:
-                print(f"notify's copy of owners holds no demo estate ({CODE}) yet: run `owners load-demo` and the "
-                      "notify consumer (`notify consume`), or `owners replay --consumer notify --state`, then "
-                      "load notify's demo again")
-                return 1
-            households = _households(session, estate_id)
-            if not households:
-                print(f"notify's copy of {CODE} has no occupants yet: let the consumer catch up")
-                return 1
-            fee_id = _id(estate_id, FEE)
-            if session.execute(select(templates.c.id).where(templates.c.id == fee_id)).first() is None:
-                made = _load(session, estate_id, households, at)
-                session.commit()
-                print(f"loaded notify's demo of {CODE}: sending settings, {len(TEMPLATES)} templates, "
-                      f"{made} past notices")
-            else:
-                print(f"notify's demo of {CODE} is loaded already")
-            local = session.execute(select(estate_settings).where(estate_settings.c.estate_id == estate_id)).first()
-        body = json.dumps(fee_notice_request(estate_id, fee_id, at), ensure_ascii=False)
-        print("Send this month's fee notice (物业费缴纳通知) to every household of the demo estate:\n"
-              f"  curl -s -X POST -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' "
-              f"http://localhost:{settings.port}/api/v1/notices -d '{body}'")
-        if local is not None and in_quiet_hours(at, local.timezone, local.quiet_start, local.quiet_end):
-            print(f"  (it is night in {local.timezone}: quiet hours {local.quiet_start}-{local.quiet_end}, so its SMS "
-                  'wait until morning; add "urgent": true to see them arrive now)')
-        return 0
-    finally:
-        engine.dispose()
+def _demo_estate(run: DemoRun, session: Session) -> uuid.UUID:
+    return run.from_copy(session, select(estates.c.id).where(estates.c.code == CODE), what=f"demo estate ({CODE})")
+
+
+def _loaded(run: DemoRun) -> str | None:
+    with run.sessions() as session:
+        fee_id = _id(_demo_estate(run, session), FEE)
+        there = session.execute(select(templates.c.id).where(templates.c.id == fee_id)).first()
+    return f"notify's demo of {CODE} is loaded already" if there else None
+
+
+def _load(run: DemoRun) -> str:
+    with run.sessions() as session:
+        estate_id = _demo_estate(run, session)
+        households = _households(session, estate_id)
+        if not households:
+            raise NotReady(f"the notify copy of {CODE} has no occupants yet: let the consumer catch up")
+        made = _fill(session, estate_id, households, run.at)
+        session.commit()
+    return f"loaded notify's demo of {CODE}: sending settings, {len(TEMPLATES)} templates, {made} past notices"
+
+
+def _how_to_send(run: DemoRun) -> str:
+    """The curl line that sends this month's fee notice to the whole demo estate, and a word on the
+    quiet hours when it is night there."""
+    with run.sessions() as session:
+        estate_id = _demo_estate(run, session)
+        local = session.execute(select(estate_settings).where(estate_settings.c.estate_id == estate_id)).first()
+    body = json.dumps(fee_notice_request(estate_id, _id(estate_id, FEE), run.at), ensure_ascii=False)
+    lines = ["Send this month's fee notice (物业费缴纳通知) to every household of the demo estate:",
+             f"  curl -s -X POST -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' "
+             f"http://localhost:{run.settings.port}/api/v1/notices -d '{body}'"]
+    if local is not None and in_quiet_hours(run.at, local.timezone, local.quiet_start, local.quiet_end):
+        lines.append(f"  (it is night in {local.timezone}: quiet hours {local.quiet_start}-{local.quiet_end}, so its "
+                     'SMS wait until morning; add "urgent": true to see them arrive now)')
+    return "\n".join(lines)
 
 
 def in_quiet_hours(at: datetime, timezone: str, start: str, end: str) -> bool:
@@ -151,7 +151,7 @@ def _households(session: Session, estate_id: uuid.UUID) -> list[dict[str, Any]]:
     return list(first.values())
 
 
-def _load(session: Session, estate_id: uuid.UUID, households: list[dict[str, Any]], at: datetime) -> int:
+def _fill(session: Session, estate_id: uuid.UUID, households: list[dict[str, Any]], at: datetime) -> int:
     session.execute(insert(estate_settings).values(estate_id=estate_id, sms_sign_name="阳光花园物业"))
     for code, (purpose, sms_code, variables, texts) in TEMPLATES.items():
         session.execute(insert(templates).values(
@@ -232,3 +232,6 @@ def _message(session: Session, estate_id: uuid.UUID, notice_id: uuid.UUID, recip
         {"message_id": message_id, "at": when, "state": step, "code": code, "detail": detail}
         for when, step, code, detail in steps])
     return message_id
+
+
+DEMO = Demo(loaded=_loaded, load=_load, then=_how_to_send)

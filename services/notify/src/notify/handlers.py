@@ -1,9 +1,13 @@
-"""Every event notify consumes, and how it applies each: owners' (the copy) and tickets' (the rules)."""
+"""Every event notify consumes, and how it applies each: owners' entity events to notify's copy of
+the people it reaches (declared in notify.tables; the handlers come from the declarations, see
+servicekit.copies), and tickets' events to the rules that turn them into messages."""
 
 from __future__ import annotations
 
-from notify.copy import COPY_HANDLERS
 from notify.rules.answer import answer_event
 from notify.rules.variables import TICKETS_EVENTS
+from notify.tables import buildings, estates, occupancies, people, staff, units
+from servicekit.copies import copy_handlers
 
+COPY_HANDLERS = copy_handlers(estates, buildings, units, people, occupancies, staff)
 HANDLERS = {**COPY_HANDLERS, **dict.fromkeys(TICKETS_EVENTS, answer_event)}

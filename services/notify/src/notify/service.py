@@ -5,7 +5,7 @@ from __future__ import annotations
 from tenancy.roles import ROLES
 
 from notify.commands import COMMANDS
-from notify.copy import COPY_HANDLERS
+from notify.handlers import COPY_HANDLERS
 from notify.rules.variables import TICKETS_EVENTS
 from notify.settings import Settings
 from notify.tables import inbox, metadata, outbox

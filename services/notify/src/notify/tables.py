@@ -5,7 +5,8 @@ Four groups of tables:
 * **the copy** of owners' data notify needs to reach people (estates, buildings, units, people
   with their mobile, e-mail, language and preferred channel, occupancies, staff), built by the
   consumer from owners' events and never written by the API. Each copy row keeps the owners
-  entity's ``version``: a stale event never overwrites a newer copy.
+  entity's ``version``: a stale event never overwrites a newer copy (servicekit.copies: each copy
+  is declared once, and its handlers come from the declaration).
 * **configuration**: each estate's sending settings (time zone, quiet hours, SMS signature),
   templates, opt-outs, webhook endpoints, and the rules that turn other services' events into
   messages.
@@ -38,6 +39,7 @@ from sqlalchemy import (
     text,
 )
 
+from servicekit.copies import copied, entity_copy, preferred_contact
 from servicekit.db import UtcDateTime, service_metadata
 from servicekit.idempotency import define_idempotency_keys
 from servicekit.outbox import Outbox, define_inbox
@@ -50,79 +52,72 @@ inbox = define_inbox(metadata)
 idempotency_keys = define_idempotency_keys(metadata)
 
 
-def _copy_version() -> Column:
-    # The owners entity's version this copy row holds (newer wins).
-    return Column("version", Integer, nullable=False)
-
-
 def _version() -> Column:
     # A notify entity's own version: 1 when created, +1 with every change, carried in its events.
     return Column("version", Integer, nullable=False, server_default=text("1"))
 
 
-# --- the copy of owners' data (written only by the consumer) --------------------------------------
+# --- the copy of owners' data (written only by the consumer: notify.handlers) -------------------
+# Each copy declares how its columns are read from owners' events (servicekit.copies.copied);
+# fields notify does not keep are ignored.
 
-estates = Table(
+estates = entity_copy(
     "estates", metadata,
-    Column("id", Uuid, primary_key=True),
-    Column("code", String(32), nullable=False),
-    Column("name", String(100), nullable=False),
-    _copy_version(),
+    copied("code", String(32)),
+    copied("name", String(100)),
+    key="estate_id", events=("owners.estate.registered.v1", "owners.estate.updated.v1"),
 )
 
-buildings = Table(
+buildings = entity_copy(
     "buildings", metadata,
-    Column("id", Uuid, primary_key=True),
-    Column("estate_id", Uuid, nullable=False, index=True),
-    Column("code", String(32), nullable=False),
-    Column("name", String(100), nullable=False),
-    _copy_version(),
+    copied("estate_id", Uuid, index=True),
+    copied("code", String(32)),
+    copied("name", String(100)),
+    key="building_id", events=("owners.building.added.v1", "owners.building.updated.v1"),
 )
 
-units = Table(
+units = entity_copy(
     "units", metadata,
-    Column("id", Uuid, primary_key=True),
-    Column("estate_id", Uuid, nullable=False, index=True),
-    Column("building_id", Uuid, nullable=False, index=True),
-    Column("number", String(32), nullable=False),
-    _copy_version(),
+    copied("estate_id", Uuid, index=True),
+    copied("building_id", Uuid, index=True),
+    copied("number", String(32)),
+    key="unit_id", events=("owners.unit.added.v1", "owners.unit.updated.v1"),
 )
 
-people = Table(
+people = entity_copy(
     "people", metadata,
-    Column("id", Uuid, primary_key=True),
-    Column("estate_id", Uuid, nullable=False, index=True),
-    Column("name", String(100), nullable=False),
-    Column("language", String(10), nullable=False, server_default="zh-CN"),  # zh-CN | en
-    Column("preferred_channel", String(10), nullable=False, server_default="sms"),  # sms | email | app | phone
+    copied("estate_id", Uuid, index=True),
+    copied("name", String(100)),
+    copied("language", String(10), default="zh-CN", server_default="zh-CN"),  # zh-CN | en
+    copied("preferred_channel", String(10), default="sms", server_default="sms"),  # sms | email | app | phone
     # The preferred mobile (else the first) and the preferred e-mail (else the first), in full.
-    Column("mobile", String(32)),
-    Column("email", String(254)),
-    _copy_version(),
+    copied("mobile", String(32), nullable=True, field="contact_points", read=preferred_contact("mobile")),
+    copied("email", String(254), nullable=True, field="contact_points", read=preferred_contact("email")),
+    key="person_id",
+    events=("owners.person.registered.v1", "owners.person.updated.v1", "owners.person.contact_points_changed.v1"),
 )
 
-occupancies = Table(
+# An occupant who moved out keeps the row, with moved_out_on set (no longer in any audience).
+occupancies = entity_copy(
     "occupancies", metadata,
-    Column("id", Uuid, primary_key=True),
-    Column("estate_id", Uuid, nullable=False, index=True),
-    Column("unit_id", Uuid, nullable=False, index=True),
-    Column("person_id", Uuid, nullable=False, index=True),
-    Column("role", String(20), nullable=False),  # owner | tenant | family | ...
-    Column("moved_in_on", Date),
-    Column("moved_out_on", Date),
-    _copy_version(),
+    copied("estate_id", Uuid, index=True),
+    copied("unit_id", Uuid, index=True),
+    copied("person_id", Uuid, index=True),
+    copied("role", String(20)),  # owner | tenant | family | ...
+    copied("moved_in_on", Date, nullable=True),
+    copied("moved_out_on", Date, nullable=True),
+    key="occupancy_id", events=("owners.occupant.moved_in.v1", "owners.occupant.moved_out.v1"),
 )
 
-staff = Table(
+staff = entity_copy(
     "staff", metadata,
-    Column("id", Uuid, primary_key=True),
-    Column("estate_id", Uuid, nullable=False, index=True),
-    Column("name", String(100), nullable=False),
-    Column("role", String(40), nullable=False),
-    Column("mobile", String(32)),
-    Column("email", String(254)),
-    Column("active", Boolean, nullable=False),
-    _copy_version(),
+    copied("estate_id", Uuid, index=True),
+    copied("name", String(100)),
+    copied("role", String(40)),
+    copied("mobile", String(32), nullable=True),
+    copied("email", String(254), nullable=True),
+    copied("active", Boolean, default=True),
+    key="staff_id", events=("owners.staff.joined.v1", "owners.staff.updated.v1"),
 )
 
 # --- configuration ------------------------------------------------------------------------------

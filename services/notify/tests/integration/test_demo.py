@@ -14,6 +14,7 @@ from sqlalchemy import func, insert, select
 from notify import demo
 from notify.cli import main
 from notify.domain import messages as states
+from notify.service import SERVICE
 from notify.tables import (
     buildings,
     estate_settings,
@@ -27,6 +28,7 @@ from notify.tables import (
     templates,
     units,
 )
+from servicekit.demo import load_demo
 
 AT = datetime(2026, 12, 5, 2, 0, tzinfo=UTC)
 
@@ -61,14 +63,14 @@ def _count(engine, table, *where) -> int:
 
 
 def test_without_the_demo_estate_in_the_copy_it_says_so_and_loads_nothing(db, settings, capsys):
-    assert demo.load_demo(settings, AT) == 1
+    assert load_demo(SERVICE, settings, demo.DEMO, at=AT) == 1
     assert "no demo estate" in capsys.readouterr().out
     assert _count(db, templates) == 0
 
 
 def test_it_loads_the_templates_settings_and_past_notices_once(db, settings, capsys, monkeypatch):
     estate = _copy(db)
-    assert demo.load_demo(settings, AT) == 0
+    assert load_demo(SERVICE, settings, demo.DEMO, at=AT) == 0
     with db.connect() as conn:
         rows = conn.execute(select(templates).where(templates.c.estate_id == estate)).mappings().all()
         sent = conn.execute(select(notices).where(notices.c.estate_id == estate)).mappings().all()
@@ -104,13 +106,14 @@ def test_it_loads_the_templates_settings_and_past_notices_once(db, settings, cap
     assert main(["load-demo"]) == 0  # a second run, as `make run` does it: nothing more
     assert _count(db, templates) == 3 and _count(db, notices) == 2
     assert "loaded already" in capsys.readouterr().out
-    assert demo.load_demo(settings, AT.replace(hour=14)) == 0  # 22:00 in Shanghai: the SMS would wait
+    # 22:00 in Shanghai: the SMS would wait
+    assert load_demo(SERVICE, settings, demo.DEMO, at=AT.replace(hour=14)) == 0
     assert 'quiet hours 21:00-08:00, so its SMS wait until morning; add "urgent": true' in capsys.readouterr().out
 
 
 def test_the_printed_request_sends_the_fee_notice_to_the_whole_estate(client, db, auth, settings, capsys):
     estate = _copy(db)
-    assert demo.load_demo(settings, AT) == 0
+    assert load_demo(SERVICE, settings, demo.DEMO, at=AT) == 0
     body = json.loads(re.search(r"-d '(.+)'$", capsys.readouterr().out, re.M).group(1))
     answer = client.post("/api/v1/notices", json=body, headers=auth("service_desk_agent", [str(estate)]))
     assert answer.status_code == 201, answer.get_data(as_text=True)
@@ -118,7 +121,7 @@ def test_the_printed_request_sends_the_fee_notice_to_the_whole_estate(client, db
 
 def test_the_past_notices_show_on_the_tracking_pages(client, db, auth, settings) -> None:
     estate = _copy(db)
-    assert demo.load_demo(settings, AT) == 0
+    assert load_demo(SERVICE, settings, demo.DEMO, at=AT) == 0
     headers = auth("service_desk_agent", [str(estate)])
     with db.connect() as conn:
         notice = conn.execute(select(notices.c.id).where(notices.c.title.like("%物业费%"))).scalar_one()

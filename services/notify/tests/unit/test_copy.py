@@ -1,6 +1,6 @@
 """The copy keeps one mobile and one e-mail per person: the preferred of each kind, else the first."""
 
-from notify.copy import preferred
+from servicekit.copies import preferred
 
 
 def test_the_preferred_point_of_a_kind_wins_over_the_first():

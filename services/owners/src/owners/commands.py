@@ -5,13 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from servicekit.demo import demo_command
 from servicekit.service import Command, Service
-
-
-def _load_demo(_service: Service, settings: Any, _args: argparse.Namespace) -> int:
-    from owners.demo import load_demo
-
-    return load_demo(settings)
 
 
 def _import_households(_service: Service, settings: Any, args: argparse.Namespace) -> int:
@@ -26,5 +21,5 @@ def _import_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--skip-bad-rows", action="store_true")
 
 
-LOAD_DEMO = Command("load-demo", "load the demo estate (idempotent)", _load_demo)
+LOAD_DEMO = demo_command("owners.demo:DEMO", "load the demo estate (idempotent)")
 IMPORT_HOUSEHOLDS = Command("import-households", "import households from CSV", _import_households, _import_arguments)

@@ -1,6 +1,7 @@
 """The demo estate: 阳光花园 (code ``DEMO``), about 1,200 households and its service-desk team.
 
-``owners load-demo`` (run by ``make run``) loads it once; later runs find it and only print its id.
+``owners load-demo`` (run by ``make run``) loads it once; later runs find it and only print its id
+(the last word of the output either way; servicekit.demo is the command's frame).
 The households go through the household import (a CSV written in memory), so the demo emits
 exactly the events a real import does; the estate, the households and the team are one transaction.
 
@@ -21,17 +22,13 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import insert, select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import sessionmaker
 
 from owners import events
 from owners.domain.households import read_households
 from owners.domain.staff import StaffRole, skills_of
 from owners.household_imports.use_cases import ImportReport, record_households
-from owners.service import SERVICE
-from owners.settings import Settings
 from owners.tables import buildings, estates, staff, territories
-from servicekit.db import make_engine
+from servicekit.demo import Demo, DemoRun
 from servicekit.rows import now
 from servicekit.unit_of_work import UnitOfWork
 
@@ -64,28 +61,18 @@ TEAM: tuple[tuple[str, StaffRole, tuple[str, ...], tuple[int, ...] | None], ...]
 )
 
 
-def load_demo(settings: Settings) -> int:
-    """Load the demo estate unless it is there; print its id either way (last word of the output)."""
-    engine = make_engine(settings.database_url)
-    try:
-        sessions = sessionmaker(engine, expire_on_commit=False)
-        existing = _demo_estate_id(SERVICE.unit_of_work(sessions))
-        if existing is not None:
-            print(f"demo estate {ESTATE['name']} ({CODE}) is already loaded; estate id: {existing}")
-            return 0
-        try:
-            estate_id, report, team = load_demo_estate(SERVICE.unit_of_work(sessions))
-        except IntegrityError:  # another loader won the race (the estate code is unique): its estate is the demo
-            existing = _demo_estate_id(SERVICE.unit_of_work(sessions))
-            if existing is None:
-                raise
-            print(f"demo estate {ESTATE['name']} ({CODE}) is already loaded; estate id: {existing}")
-            return 0
-        print(f"loaded demo estate {ESTATE['name']} ({CODE}): {report.units_added} households, "
-              f"{report.people_registered} people, {team} staff; estate id: {estate_id}")
-        return 0
-    finally:
-        engine.dispose()
+def _loaded(run: DemoRun) -> str | None:
+    with run.sessions() as session:
+        estate_id = session.execute(select(estates.c.id).where(estates.c.code == CODE)).scalar()
+    if estate_id is None:
+        return None
+    return f"demo estate {ESTATE['name']} ({CODE}) is already loaded; estate id: {estate_id}"
+
+
+def _load(run: DemoRun) -> str:
+    estate_id, report, team = load_demo_estate(run.unit_of_work())
+    return (f"loaded demo estate {ESTATE['name']} ({CODE}): {report.units_added} households, "
+            f"{report.people_registered} people, {team} staff; estate id: {estate_id}")
 
 
 def load_demo_estate(uow: UnitOfWork) -> tuple[UUID, ImportReport, int]:
@@ -100,11 +87,6 @@ def load_demo_estate(uow: UnitOfWork) -> tuple[UUID, ImportReport, int]:
         team = _add_team(uow, estate_id)
         uow.commit()
     return estate_id, report, team
-
-
-def _demo_estate_id(uow: UnitOfWork) -> UUID | None:
-    with uow:
-        return uow.execute(select(estates.c.id).where(estates.c.code == CODE)).scalar()
 
 
 def _register_estate(uow: UnitOfWork) -> UUID:
@@ -228,3 +210,6 @@ def _add_team(uow: UnitOfWork, estate_id: UUID) -> int:
     uow.execute(insert(staff), members)
     uow.execute(insert(territories), patches)
     return len(members)
+
+
+DEMO = Demo(loaded=_loaded, load=_load)

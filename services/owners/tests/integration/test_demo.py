@@ -7,8 +7,10 @@ from collections import Counter
 
 from sqlalchemy import func, select
 
-from owners.demo import CODE, load_demo
+from owners.demo import CODE, DEMO
+from owners.service import SERVICE
 from owners.tables import estates, occupancies, outbox, people, staff, territories
+from servicekit.demo import load_demo
 
 
 def _counts(db) -> tuple[int, int, int]:
@@ -18,10 +20,10 @@ def _counts(db) -> tuple[int, int, int]:
 
 
 def test_the_demo_loads_once_and_prints_its_estate_id_each_time(settings, db, capsys):
-    assert load_demo(settings) == 0
+    assert load_demo(SERVICE, settings, DEMO) == 0
     first = capsys.readouterr().out.split()[-1]
     loaded = _counts(db)
-    assert load_demo(settings) == 0
+    assert load_demo(SERVICE, settings, DEMO) == 0
     assert capsys.readouterr().out.split()[-1] == first
     assert _counts(db) == loaded
     with db.connect() as conn:
@@ -29,7 +31,7 @@ def test_the_demo_loads_once_and_prints_its_estate_id_each_time(settings, db, ca
 
 
 def test_the_demo_estate_has_about_1200_households_a_team_and_their_events(settings, db):
-    load_demo(settings)
+    load_demo(SERVICE, settings, DEMO)
     with db.connect() as conn:
         households = conn.execute(select(func.count(func.distinct(occupancies.c.unit_id)))).scalar_one()
         roles = Counter(conn.execute(select(occupancies.c.role)).scalars())
@@ -50,7 +52,7 @@ def test_the_demo_estate_has_about_1200_households_a_team_and_their_events(setti
 
 
 def test_the_demo_is_searchable_by_name_phone_and_unit(settings, client, auth, db):
-    load_demo(settings)
+    load_demo(SERVICE, settings, DEMO)
     desk = auth("service_desk_agent")
     wangs = client.get("/api/v1/people", query_string={"q": "王", "page_size": 100}, headers=desk).json
     assert len(wangs["items"]) == 100 and wangs["has_more"]

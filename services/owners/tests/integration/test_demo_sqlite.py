@@ -7,9 +7,10 @@ import dataclasses
 from tenancy.roles import ROLES
 
 from owners.app import create_app
-from owners.demo import load_demo
+from owners.demo import DEMO
 from owners.service import SERVICE
 from servicekit.auth import TokenVerifier, issue_token
+from servicekit.demo import load_demo
 from servicekit.migrate import upgrade
 from servicekit.tokens import generate_keypair
 
@@ -17,9 +18,9 @@ from servicekit.tokens import generate_keypair
 def test_the_demo_loads_and_is_searchable_on_sqlite(settings, tmp_path, capsys):
     sqlite = dataclasses.replace(settings, database_url=f"sqlite:///{tmp_path / 'owners.sqlite3'}")
     upgrade(SERVICE, sqlite.database_url)
-    assert load_demo(sqlite) == 0
+    assert load_demo(SERVICE, sqlite, DEMO) == 0
     estate_id = capsys.readouterr().out.split()[-1]
-    assert load_demo(sqlite) == 0 and capsys.readouterr().out.split()[-1] == estate_id
+    assert load_demo(SERVICE, sqlite, DEMO) == 0 and capsys.readouterr().out.split()[-1] == estate_id
 
     private, public = generate_keypair()
     verifier = TokenVerifier(public, issuer="sqlite-test", audience="estatedesk", roles=ROLES)

@@ -6,7 +6,7 @@ the use cases, exactly as the desk would, over the last 90 days; a seeded genera
 called about what and how far each ticket got, so every run tells the same story. It loads once:
 a second run finds the demo tickets and makes nothing. The copy of owners' data is filled by the
 tickets consumer from owners' events; when it holds no demo estate yet, the command says so and
-fails.
+fails (servicekit.demo is the command's frame).
 """
 
 from __future__ import annotations
@@ -18,13 +18,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, insert, select
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session
 
-from servicekit.db import make_engine
+from servicekit.demo import Demo, DemoRun, NotReady
 from servicekit.errors import Conflict, DomainError
-from servicekit.rows import now
 from tickets.reports import monthly
-from tickets.service import SERVICE
 from tickets.sla.timer import sweep
 from tickets.tables import categories, estates, occupancies, people, staff, tickets, units
 from tickets.timeline import Actor
@@ -63,42 +61,37 @@ DEPTH_WEIGHTS = (1, 2, 2, 3, 3, 3, 4, 12)  # 0 = just received ... 7 = archived
 DELAYS = {"acknowledge": (10, 90), "dispatch": (30, 600), "arrive": (60, 300), "resolve": (600, 6 * 3600)}
 
 
-def load_demo(settings: Any, count: int = COUNT) -> int:
-    engine = make_engine(settings.database_url)
-    try:
-        sessions = sessionmaker(engine, expire_on_commit=False)
-        with sessions() as session:
-            estate_id = session.execute(select(estates.c.id).where(estates.c.code == CODE)).scalar()
-            if estate_id is None:
-                print(f"the tickets copy of owners holds no demo estate ({CODE}) yet: run `owners load-demo` and "
-                      "the tickets consumer (`tickets consume`), or `owners replay --consumer tickets --state`, "
-                      "then load the demo tickets again")
-                return 1
-            made = session.execute(select(func.count()).select_from(tickets).where(
-                tickets.c.estate_id == estate_id, tickets.c.created_by == DESK.subject)).scalar_one()
-            if made:
-                print(f"the demo tickets are loaded already ({made} tickets of {CODE})")
-                return 0
-            _add_categories(session)
-            session.commit()
-            place = _place(session, estate_id)
-        if not place["units"] or not place["technicians"]:
-            print(f"the tickets copy of {CODE} has no units or no technicians yet: let the consumer catch up")
-            return 1
-        uow = lambda: SERVICE.unit_of_work(sessions)  # noqa: E731
-        end = now()
-        stages = make_tickets(uow, estate_id, place, random.Random(SEED), count, end)
-        summary = ", ".join(f"{stage} {n}" for stage, n in sorted(stages.items()))
-        print(f"loaded {count} demo tickets of {CODE}: {summary}")
-        # The monthly reports of the months the demo covers, made (again) over the whole of them: the
-        # running timer may have made last month's while the demo was still filling it.
-        with sessions() as session:
-            latest = monthly.last_month(end, monthly.estate_timezone(session, estate_id))
-        for back in range(3):
-            monthly.generate(uow(), estate_id, monthly.shift(latest, -back), end, regenerate=True)
-        return 0
-    finally:
-        engine.dispose()
+def _demo_estate(run: DemoRun, session: Session) -> uuid.UUID:
+    return run.from_copy(session, select(estates.c.id).where(estates.c.code == CODE), what=f"demo estate ({CODE})")
+
+
+def _loaded(run: DemoRun) -> str | None:
+    with run.sessions() as session:
+        estate_id = _demo_estate(run, session)
+        made = session.execute(select(func.count()).select_from(tickets).where(
+            tickets.c.estate_id == estate_id, tickets.c.created_by == DESK.subject)).scalar_one()
+    return f"the demo tickets are loaded already ({made} tickets of {CODE})" if made else None
+
+
+def _load(run: DemoRun) -> str:
+    count = run.options.get("count", COUNT)
+    with run.sessions() as session:
+        estate_id = _demo_estate(run, session)
+        _add_categories(session)
+        session.commit()
+        place = _place(session, estate_id)
+    if not place["units"] or not place["technicians"]:
+        raise NotReady(f"the tickets copy of {CODE} has no units or no technicians yet: let the consumer catch up")
+    uow = run.unit_of_work
+    stages = make_tickets(uow, estate_id, place, random.Random(SEED), count, run.at)
+    # The monthly reports of the months the demo covers, made (again) over the whole of them: the
+    # running timer may have made last month's while the demo was still filling it.
+    with run.sessions() as session:
+        latest = monthly.last_month(run.at, monthly.estate_timezone(session, estate_id))
+    for back in range(3):
+        monthly.generate(uow(), estate_id, monthly.shift(latest, -back), run.at, regenerate=True)
+    summary = ", ".join(f"{stage} {n}" for stage, n in sorted(stages.items()))
+    return f"loaded {count} demo tickets of {CODE}: {summary}"
 
 
 def _add_categories(session: Any) -> None:
@@ -222,3 +215,6 @@ def _step(uow: Callable[[], Any], ticket: dict[str, Any], action: str, place: di
         return _taken(uow, at, getattr(procedure, action), id_, **options)
     except DomainError as refused:  # a generated path the procedure refuses is a bug here
         raise AssertionError(f"demo ticket {ticket['number']}: {action} refused: {refused}") from refused
+
+
+DEMO = Demo(loaded=_loaded, load=_load)

@@ -5,9 +5,8 @@ from __future__ import annotations
 from tenancy.roles import ROLES
 
 from servicekit.service import Service
-from tickets.commands import LOAD_DEMO
+from tickets.commands import LOAD_DEMO, TIMER_COMMAND
 from tickets.settings import Settings
-from tickets.sla.commands import TIMER_COMMAND
 from tickets.tables import inbox, metadata, outbox
 
 # The owners events tickets keeps its copy from (units, people, occupancy, staff, territories).

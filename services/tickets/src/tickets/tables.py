@@ -5,7 +5,8 @@ Three groups of tables:
 * **the copy** of owners' data (estates, buildings, units, people, occupancies, staff,
   territories), built by the consumer from owners' events and never written by the API. Each copy
   row keeps the owners entity's ``version``: a stale event never overwrites a newer copy
-  (servicekit.copies.upsert_newer). A released territory or a moved-out occupancy stays as a row
+  (servicekit.copies: each copy is declared once, and its handlers come from the declaration).
+  A released territory or a moved-out occupancy stays as a row
   (``released`` / ``moved_out_on``) so that its last version is remembered.
 * **the tickets** themselves: the ticket, its timeline (every step, who, when), attachments,
   configurable categories.
@@ -35,6 +36,7 @@ from sqlalchemy import (
     text,
 )
 
+from servicekit.copies import copied, entity_copy, preferred_contact
 from servicekit.db import UtcDateTime, service_metadata
 from servicekit.outbox import Outbox, define_inbox
 
@@ -44,88 +46,88 @@ outbox = Outbox(metadata)
 inbox = define_inbox(metadata)
 
 
-def _copy_version() -> Column:
-    # The owners entity's version this copy row holds (newer wins).
-    return Column("version", Integer, nullable=False)
-
-
 def _version() -> Column:
     # A tickets entity's own version: 1 when created, +1 with every change, carried in its events.
     return Column("version", Integer, nullable=False, server_default=text("1"))
 
 
-# --- the copy of owners' data (written only by the consumer) --------------------------------------
+# --- the copy of owners' data (written only by the consumer: tickets.handlers) ------------------
+# Each copy declares how its columns are read from owners' events (servicekit.copies.copied);
+# fields tickets does not keep (an estate's address, a unit's area, a person's e-mail) are ignored.
 
-estates = Table(
+estates = entity_copy(
     "estates", metadata,
-    Column("id", Uuid, primary_key=True),
-    Column("code", String(32), nullable=False),
-    Column("name", String(100), nullable=False),
-    _copy_version(),
+    copied("code", String(32)),
+    copied("name", String(100)),
+    key="estate_id", events=("owners.estate.registered.v1", "owners.estate.updated.v1"),
 )
 
-buildings = Table(
+buildings = entity_copy(
     "buildings", metadata,
-    Column("id", Uuid, primary_key=True),
-    Column("estate_id", Uuid, nullable=False, index=True),
-    Column("code", String(32), nullable=False),
-    Column("name", String(100), nullable=False),
-    _copy_version(),
+    copied("estate_id", Uuid, index=True),
+    copied("code", String(32)),
+    copied("name", String(100)),
+    key="building_id", events=("owners.building.added.v1", "owners.building.updated.v1"),
 )
 
-units = Table(
+units = entity_copy(
     "units", metadata,
-    Column("id", Uuid, primary_key=True),
-    Column("estate_id", Uuid, nullable=False, index=True),
-    Column("building_id", Uuid, nullable=False, index=True),
-    Column("number", String(32), nullable=False),
-    Column("floor", Integer),
-    _copy_version(),
+    copied("estate_id", Uuid, index=True),
+    copied("building_id", Uuid, index=True),
+    copied("number", String(32)),
+    copied("floor", Integer, nullable=True),
+    key="unit_id", events=("owners.unit.added.v1", "owners.unit.updated.v1"),
 )
 
-people = Table(
+people = entity_copy(
     "people", metadata,
-    Column("id", Uuid, primary_key=True),
-    Column("estate_id", Uuid, nullable=False, index=True),
-    Column("name", String(100), nullable=False),
-    Column("language", String(10), nullable=False, server_default="zh-CN"),
+    copied("estate_id", Uuid, index=True),
+    copied("name", String(100)),
+    copied("language", String(10), default="zh-CN", server_default="zh-CN"),
     # The preferred mobile (else the first), kept to show the desk who called; masked in answers.
-    Column("mobile", String(32)),
-    _copy_version(),
+    copied("mobile", String(32), nullable=True, field="contact_points", read=preferred_contact("mobile")),
+    key="person_id",
+    events=("owners.person.registered.v1", "owners.person.updated.v1", "owners.person.contact_points_changed.v1"),
 )
 
-occupancies = Table(
+# An occupant who moved out keeps the row, with moved_out_on set.
+occupancies = entity_copy(
     "occupancies", metadata,
-    Column("id", Uuid, primary_key=True),
-    Column("estate_id", Uuid, nullable=False, index=True),
-    Column("unit_id", Uuid, nullable=False, index=True),
-    Column("person_id", Uuid, nullable=False, index=True),
-    Column("role", String(20), nullable=False),
-    Column("moved_in_on", Date),
-    Column("moved_out_on", Date),
-    _copy_version(),
+    copied("estate_id", Uuid, index=True),
+    copied("unit_id", Uuid, index=True),
+    copied("person_id", Uuid, index=True),
+    copied("role", String(20)),
+    copied("moved_in_on", Date, nullable=True),
+    copied("moved_out_on", Date, nullable=True),
+    key="occupancy_id", events=("owners.occupant.moved_in.v1", "owners.occupant.moved_out.v1"),
 )
 
-staff = Table(
+
+def _once_each(skills: list[str] | None) -> list[str]:
+    return sorted(set(skills or ()))
+
+
+staff = entity_copy(
     "staff", metadata,
-    Column("id", Uuid, primary_key=True),
-    Column("estate_id", Uuid, nullable=False, index=True),
-    Column("name", String(100), nullable=False),
+    copied("estate_id", Uuid, index=True),
+    copied("name", String(100)),
     # e.g. technician, supervisor, first_responsible (第一负责人), service_desk_agent, estate_manager
-    Column("role", String(40), nullable=False),
-    Column("skills", JSON, nullable=False),
-    Column("active", Boolean, nullable=False),
-    _copy_version(),
+    copied("role", String(40)),
+    copied("skills", JSON, read=_once_each),  # sorted, once each
+    copied("active", Boolean, default=True),
+    key="staff_id", events=("owners.staff.joined.v1", "owners.staff.updated.v1"),
 )
 
-territories = Table(
+# A released territory stays as a row, released, at its release version (a tombstone), so that an
+# older "assigned" event that comes late cannot bring it back.
+territories = entity_copy(
     "territories", metadata,
-    Column("id", Uuid, primary_key=True),
-    Column("estate_id", Uuid, nullable=False, index=True),
-    Column("staff_id", Uuid, nullable=False, index=True),
-    Column("building_id", Uuid),  # null: the whole estate
-    Column("released", Boolean, nullable=False, server_default=text("false")),
-    _copy_version(),
+    copied("estate_id", Uuid, index=True),
+    copied("staff_id", Uuid, index=True),
+    copied("building_id", Uuid, nullable=True),  # null: the whole estate
+    copied("released", Boolean, server_default=text("false"),
+           per_event={"owners.territory.assigned.v1": False, "owners.territory.released.v1": True}),
+    key="territory_id", events=("owners.territory.assigned.v1", "owners.territory.released.v1"),
 )
 
 # --- tickets ------------------------------------------------------------------------------------

@@ -11,12 +11,14 @@ import pytest
 from sqlalchemy import Engine, Table, select
 from sqlalchemy.orm import Session
 
+from servicekit.copies import preferred_contact
 from servicekit.envelope import CloudEvent
-from tickets.handlers import HANDLERS, preferred_mobile
+from tickets.handlers import HANDLERS
 from tickets.service import OWNERS_EVENTS
 from tickets.tables import buildings, estates, occupancies, people, staff, territories, units
 
 ESTATE, BUILDING, UNIT, PERSON = (uuid.uuid4() for _ in range(4))
+preferred_mobile = preferred_contact("mobile")
 
 
 def apply(engine: Engine, type_: str, data: dict[str, Any]) -> None:

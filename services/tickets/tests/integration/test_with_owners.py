@@ -34,16 +34,17 @@ from owners.app import create_app as create_owners_app
 from owners.service import SERVICE as OWNERS
 from owners.settings import Settings as OwnersSettings
 from servicekit.auth import TokenVerifier, issue_token
+from servicekit.copies import preferred_contact
 from servicekit.db import make_engine
 from servicekit.migrate import upgrade
 from servicekit.testing import configured_broker, create_vhost, delete_vhost, service_process, wait_for
 from servicekit.tokens import generate_keypair
 from tickets import tables as copy
 from tickets.dispatch import choose_assignee
-from tickets.handlers import preferred_mobile
 from tickets.service import SERVICE as TICKETS
 
 pytestmark = pytest.mark.integration
+preferred_mobile = preferred_contact("mobile")
 
 COPY_TABLES = (copy.estates, copy.buildings, copy.units, copy.people, copy.occupancies, copy.staff, copy.territories)
 

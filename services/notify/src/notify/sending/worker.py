@@ -10,14 +10,13 @@ Each round, at the clock's ``now``:
    (``notify.receipts.use_cases.apply_pending``);
 4. notices all of whose messages are final are completed (``notify.tracking.completion``).
 
-The loop goes on at once while there is work, sleeps ``sender_interval_seconds`` when idle, and on
-SIGTERM finishes the call it is making, puts back the calls it recorded but has not made, and
-exits. ``clock`` is injectable, so tests never sleep.
+The loop (servicekit.worker) goes on at once while there is work, sleeps ``sender_interval_seconds``
+when idle, and on SIGTERM the round finishes the call it is making, puts back the calls it recorded
+but has not made, and the process exits. ``clock`` is injectable, so tests never sleep.
 """
 
 from __future__ import annotations
 
-import logging
 import os
 import socket
 import threading
@@ -27,7 +26,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine, select
-from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from notify.domain import channels
@@ -37,8 +35,8 @@ from notify.receipts.use_cases import apply_pending
 from notify.sending import calls, claim, ratelimit, recovery
 from notify.tables import messages
 from notify.tracking.completion import complete_finished
+from servicekit.worker import RoundDone
 
-log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 # How long to wait for the rate budget to refill a little (never spin on an empty bucket).
 LIMITED_PAUSE = 0.02
@@ -116,39 +114,22 @@ class Sender:
             session.commit()
             return done
 
-    def run(self, stop: threading.Event) -> None:
-        log.info("sender started", extra={"sender": self.name, "channels": list(self.adapters)})
-        while not stop.is_set():
-            try:
-                done = self.round(stop)
-                if done.calls or done.settled or done.started:
-                    log.info("sender round", extra={"calls": done.calls, "messages": done.messages,
-                                                    "settled": done.settled, "started": done.started})
-                pause = 0.0 if done.full else LIMITED_PAUSE if done.limited else self.settings.sender_interval_seconds
-            except (OperationalError, DBAPIError) as exc:  # a deadlock, the database away: try again
-                log.warning("sender round failed; trying again", extra={"error": str(exc)})
-                pause = self.settings.sender_interval_seconds
-            if pause:
-                stop.wait(pause)
-        log.info("sender stopped", extra={"sender": self.name})
+    @property
+    def retry_pause(self) -> float:
+        return float(self.settings.sender_interval_seconds)
+
+    def run_round(self, stop: threading.Event) -> RoundDone:
+        """One round, for servicekit.worker's loop (``notify send``): then on at once while a channel
+        had a full batch, soon while the rate budget held messages back, else after the interval."""
+        done = self.round(stop)
+        pause = 0.0 if done.full else LIMITED_PAUSE if done.limited else self.settings.sender_interval_seconds
+        counts = {"started": done.started, "settled": done.settled, "calls": done.calls, "messages": done.messages,
+                  "completed": done.completed}
+        return RoundDone(counts, pause)
 
 
-def run_sender_command(service: Any, settings: Any, once: bool) -> int:
-    """The body of ``notify send``: rounds until SIGTERM/SIGINT, or one round with ``--once``."""
+def sender_for(service: Any, engine: Engine, settings: Any) -> Sender:
+    """The sender ``notify send`` runs, with the provider adapters the settings choose."""
     from notify.providers.registry import build_adapters
-    from servicekit.amqp import stop_on_signals
-    from servicekit.db import make_engine
 
-    engine = make_engine(settings.database_url)
-    sender = Sender(engine, settings, build_adapters(settings, engine))
-    try:
-        if once:
-            done = sender.round()
-            print(f"started {done.started}, settled {done.settled}, calls {done.calls}, messages {done.messages}, "
-                  f"completed {done.completed}")
-            return 0
-        with stop_on_signals() as stop:
-            sender.run(stop)
-        return 0
-    finally:
-        engine.dispose()
+    return Sender(engine, settings, build_adapters(settings, engine))

@@ -18,7 +18,8 @@ transaction that marked it, on SQLite (one writer at a time) as well.
 
 Between sweeps the timer sleeps until the next deadline or for the interval, whichever is sooner,
 so a warning comes when it is due, not up to an interval late. Then it also asks the reports
-(``tickets.reports.monthly.generate_due``) for the monthly reports that are due.
+(``tickets.reports.monthly.generate_due``) for the monthly reports that are due. The loop itself,
+stopping on SIGTERM and ``--once`` are servicekit.worker's.
 
 ``clock`` (a callable returning the time now) is injectable, so tests never sleep.
 """
@@ -37,6 +38,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import sessionmaker
 
 from servicekit.unit_of_work import UnitOfWork
+from servicekit.worker import RoundDone
 from tickets import events
 from tickets.events import ticket_payload
 from tickets.reports import monthly
@@ -192,6 +194,7 @@ class Timer:
 
     @classmethod
     def for_service(cls, service: Any, engine: Engine, settings: Any, clock: Clock = utc_now) -> Timer:
+        """The timer ``tickets timer`` runs (servicekit.worker.worker_command builds it)."""
         sessions = sessionmaker(engine)
         return cls(engine, lambda: service.unit_of_work(sessions), interval=settings.timer_interval_seconds,
                    batch=settings.timer_batch, clock=clock)
@@ -206,37 +209,13 @@ class Timer:
             return self.interval
         return max(MIN_PAUSE, min(self.interval, (upcoming - self.clock()).total_seconds()))
 
-    def run(self, stop: threading.Event) -> None:
-        log.info("timer started", extra={"interval": self.interval, "batch": self.batch})
-        while not stop.is_set():
-            try:
-                done = self.sweep()
-                if done.fired or done.reports:
-                    log.info("timer swept", extra={"warned": done.warned, "breached": done.breached,
-                                                   "slipped": done.slipped, "reports": done.reports})
-                pause = self.delay()
-            except (OperationalError, DBAPIError) as exc:  # a deadlock, the database away: try again
-                log.warning("timer sweep failed; trying again", extra={"error": str(exc)})
-                pause = self.interval
-            stop.wait(pause)
-        log.info("timer stopped")
+    @property
+    def retry_pause(self) -> float:
+        return self.interval
 
-
-def run_timer_command(service: Any, settings: Any, once: bool) -> int:
-    """The body of ``tickets timer``: sweep until SIGTERM/SIGINT, or once with ``--once``."""
-    from servicekit.amqp import stop_on_signals
-    from servicekit.db import make_engine
-
-    engine = make_engine(settings.database_url)
-    timer = Timer.for_service(service, engine, settings)
-    try:
-        if once:
-            done = timer.sweep()
-            print(f"warned {done.warned}, breached {done.breached}, promises slipped {done.slipped}, "
-                  f"reports {done.reports}")
-            return 0
-        with stop_on_signals() as stop:
-            timer.run(stop)
-        return 0
-    finally:
-        engine.dispose()
+    def run_round(self, stop: threading.Event) -> RoundDone:
+        """One sweep, for servicekit.worker's loop (``tickets timer``): then a pause until the next
+        deadline, at most the interval."""
+        done = self.sweep()
+        counts = {"warned": done.warned, "breached": done.breached, "slipped": done.slipped, "reports": done.reports}
+        return RoundDone(counts, self.delay())

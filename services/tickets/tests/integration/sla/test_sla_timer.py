@@ -14,6 +14,7 @@ import pytest
 from jsonschema import Draft202012Validator
 from sqlalchemy import func, insert, select
 
+from servicekit.worker import run_worker
 from tickets import events
 from tickets.sla.timer import Timer
 from tickets.tables import escalation_rules, escalations, outbox, ticket_steps
@@ -100,7 +101,7 @@ def test_the_timer_sleeps_until_the_next_deadline_at_most_the_interval(world) ->
     assert timer.sweep().warned == 1
     stop = threading.Event()
     stop.set()
-    timer.run(stop)  # a stopped timer returns at once
+    run_worker("timer", timer, stop)  # a stopped timer returns at once
 
 
 def fired_per_deadline(engine) -> Counter[tuple[str, str]]:

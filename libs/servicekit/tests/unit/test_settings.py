@@ -1,0 +1,81 @@
+"""A service's own settings are read from ``<SERVICE>_<FIELD>`` by the field's type, with the bounds
+and computed defaults declared on the field."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from servicekit.config import ConfigError
+from servicekit.settings import ServiceSettings, setting
+
+
+@dataclass(frozen=True)
+class Settings(ServiceSettings):
+    storage: str = "local"
+    timer_batch: int = setting(500, minimum=1)
+    interval_seconds: float = setting(1.0, minimum=0)
+    starttls: bool = False
+    folder: str = setting("", default_from=lambda: "computed/folder")
+
+
+@pytest.fixture
+def clean(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    for name in ("STORAGE", "TIMER_BATCH", "INTERVAL_SECONDS", "STARTTLS", "FOLDER", "PORT", "MAX_BODY_BYTES"):
+        monkeypatch.delenv(f"GUESTBOOK_{name}", raising=False)
+    monkeypatch.setenv("DATABASE_URL", "sqlite://")
+    return monkeypatch
+
+
+def test_without_variables_each_field_has_its_default_and_a_computed_one_is_computed(clean) -> None:
+    settings = Settings.from_env("guestbook", 8009)
+    assert (settings.storage, settings.timer_batch, settings.interval_seconds, settings.starttls) == \
+        ("local", 500, 1.0, False)
+    assert settings.folder == "computed/folder"
+    assert (settings.port, settings.database_url) == (8009, "sqlite://")
+
+
+def test_each_field_is_read_from_the_prefix_and_its_name_in_capitals_by_its_type(clean) -> None:
+    clean.setenv("GUESTBOOK_STORAGE", "s3")
+    clean.setenv("GUESTBOOK_TIMER_BATCH", "20")
+    clean.setenv("GUESTBOOK_INTERVAL_SECONDS", "0.25")
+    clean.setenv("GUESTBOOK_STARTTLS", "yes")
+    clean.setenv("GUESTBOOK_FOLDER", "/srv/files")
+    settings = Settings.from_env("guestbook", 8009)
+    assert (settings.storage, settings.timer_batch, settings.interval_seconds, settings.starttls, settings.folder) \
+        == ("s3", 20, 0.25, True, "/srv/files")
+
+
+@pytest.mark.parametrize(("name", "value", "says"), [
+    ("GUESTBOOK_TIMER_BATCH", "0", "GUESTBOOK_TIMER_BATCH must be at least 1, got 0"),
+    ("GUESTBOOK_TIMER_BATCH", "many", "GUESTBOOK_TIMER_BATCH must be an integer, got 'many'"),
+    ("GUESTBOOK_INTERVAL_SECONDS", "-1", "GUESTBOOK_INTERVAL_SECONDS must be at least 0, got -1"),
+    ("GUESTBOOK_INTERVAL_SECONDS", "soon", "GUESTBOOK_INTERVAL_SECONDS must be a number, got 'soon'"),
+    ("GUESTBOOK_INTERVAL_SECONDS", "nan", "GUESTBOOK_INTERVAL_SECONDS must be a finite number, got 'nan'"),
+    ("GUESTBOOK_STARTTLS", "perhaps", "GUESTBOOK_STARTTLS must be true or false, got 'perhaps'"),
+])
+def test_a_bad_value_stops_with_an_error_naming_the_variable(clean, name: str, value: str, says: str) -> None:
+    clean.setenv(name, value)
+    with pytest.raises(ConfigError) as error:
+        Settings.from_env("guestbook", 8009)
+    assert str(error.value) == says
+
+
+def test_a_field_that_cannot_be_read_from_the_environment_is_refused(clean) -> None:
+    @dataclass(frozen=True)
+    class Listed(ServiceSettings):
+        hosts: tuple[str, ...] = ("a", "b")
+
+    @dataclass(frozen=True)
+    class Undefaulted(ServiceSettings):
+        token: str
+
+    with pytest.raises(TypeError, match=r"Listed.hosts: a setting is a str, int, float or bool"):
+        Listed.from_env("guestbook", 8009)
+    with pytest.raises(TypeError, match=r"Undefaulted.token: a setting needs a default"):
+        Undefaulted.from_env("guestbook", 8009)
+
+
+def test_settings_made_in_code_take_the_plain_default_of_a_computed_one() -> None:
+    assert Settings.offline().folder == ""
