@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tenancy.roles import ROLES
 
-from owners.commands import IMPORT_HOUSEHOLDS, LOAD_DEMO
+from owners.commands import COMMANDS
 from owners.settings import Settings
 from owners.tables import metadata, outbox
 from servicekit.service import Service
@@ -13,5 +13,5 @@ from servicekit.service import Service
 SERVICE = Service(
     name="owners", package="owners", port=8001, metadata=metadata, outbox=outbox, roles=ROLES,
     blueprints="owners.api:BLUEPRINTS", settings=Settings, state_events="owners.replay:state_events",
-    commands=(LOAD_DEMO, IMPORT_HOUSEHOLDS),
+    commands=COMMANDS,
 )

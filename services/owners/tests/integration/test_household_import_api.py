@@ -208,11 +208,11 @@ def test_the_cli_imports_a_file_and_reports_bad_rows_by_line(settings, estate, d
     good, bad = tmp_path / "good.csv", tmp_path / "bad.csv"
     good.write_bytes(EXAMPLE.read_bytes())
     bad.write_text(HEADER + "1,101,1,owner,张伟,12345,,,\n", encoding="utf-8")
-    assert import_households_cli(settings, "SUN", str(bad)) == 1
+    assert import_households_cli(SERVICE, settings, "SUN", str(bad)) == 1
     assert "line 2: mobile:" in capsys.readouterr().err
-    assert import_households_cli(settings, "SUN", str(good)) == 0
+    assert import_households_cli(SERVICE, settings, "SUN", str(good)) == 0
     assert "imported 9 of 9 rows into SUN" in capsys.readouterr().out
-    assert import_households_cli(settings, "NOPE", str(good)) == 2
-    assert import_households_cli(settings, "SUN", str(tmp_path / "missing.csv")) == 2
+    assert import_households_cli(SERVICE, settings, "NOPE", str(good)) == 2
+    assert import_households_cli(SERVICE, settings, "SUN", str(tmp_path / "missing.csv")) == 2
     with db.connect() as conn:
         assert conn.execute(select(func.count()).select_from(buildings)).scalar_one() == 2

@@ -6,6 +6,7 @@ stderr with its line number), 2 no such estate or file.
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 from uuid import UUID
@@ -16,19 +17,20 @@ from sqlalchemy.orm import sessionmaker
 from owners.domain.errors import DomainError
 from owners.domain.households import BadRow
 from owners.household_imports.use_cases import ImportReport, import_households
-from owners.service import SERVICE
 from owners.settings import Settings
 from owners.tables import estates
 from servicekit.db import make_engine
+from servicekit.service import Command, Service
 from servicekit.unit_of_work import UnitOfWork
 
 
-def import_households_cli(settings: Settings, estate_code: str, csv_file: str, *, skip_bad_rows: bool = False) -> int:
+def import_households_cli(service: Service, settings: Settings, estate_code: str, csv_file: str, *,
+                          skip_bad_rows: bool = False) -> int:
     """Import ``csv_file`` (``-`` for stdin) into the estate with ``estate_code``; returns the exit status."""
     engine = make_engine(settings.database_url)
     try:
         sessions = sessionmaker(engine, expire_on_commit=False)
-        estate_id = _estate_id(SERVICE.unit_of_work(sessions), estate_code)
+        estate_id = _estate_id(service.unit_of_work(sessions), estate_code)
         if estate_id is None:
             print(f"no estate with code {estate_code!r}", file=sys.stderr)
             return 2
@@ -36,7 +38,7 @@ def import_households_cli(settings: Settings, estate_code: str, csv_file: str, *
         if data is None:
             return 2
         try:
-            report = import_households(SERVICE.unit_of_work(sessions), estate_id, data, skip_bad_rows=skip_bad_rows)
+            report = import_households(service.unit_of_work(sessions), estate_id, data, skip_bad_rows=skip_bad_rows)
         except DomainError as exc:
             _print_bad_rows(exc.errors)
             print(f"{exc}", file=sys.stderr)
@@ -80,3 +82,16 @@ def _print_report(estate_code: str, report: ImportReport) -> None:
           f"{report.moved_in} move-ins, {report.contact_lists_changed} contact lists set; "
           f"{report.unchanged_rows} rows already recorded, {len(report.bad_rows)} bad rows skipped; "
           f"{report.events} events")
+
+
+def _run(service: Service, settings: Settings, args: argparse.Namespace) -> int:
+    return import_households_cli(service, settings, args.estate_code, args.csv_file, skip_bad_rows=args.skip_bad_rows)
+
+
+def _arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("estate_code")
+    parser.add_argument("csv_file")
+    parser.add_argument("--skip-bad-rows", action="store_true")
+
+
+IMPORT_HOUSEHOLDS = Command("import-households", "import households from CSV", _run, _arguments)
