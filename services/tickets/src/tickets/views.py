@@ -42,7 +42,7 @@ def ticket_list(session: Session, principal: Principal, args: dict[str, Any]) ->
 def ticket(session: Session, ticket_id: UUID) -> dict[str, Any]:
     row = session.execute(select(tickets).where(tickets.c.id == ticket_id)).mappings().first()
     if row is None:
-        raise NotFound("no such ticket")
+        raise NotFound("no such ticket", "没有此工单")
     return with_actions(dict(row))
 
 

@@ -19,16 +19,16 @@ from tickets.tables import (
 # One table for every blueprint of the service: a name in a URL (or a body field a view names in
 # ``rows=``) and the estate its row lies in; a row outside the caller's estates answers 404.
 SCOPE = {
-    "ticket_id": InEstate(tickets, "ticket"),
-    "into_ticket_id": InEstate(tickets, "ticket"),
+    "ticket_id": InEstate(tickets, "ticket", what_zh="工单"),
+    "into_ticket_id": InEstate(tickets, "ticket", what_zh="工单"),
     # Operator-wide rows (no estate: a category, a policy, a rule) are seen by operator admins only.
-    "category_id": InEstate(categories, "category"),
-    "estate_id": InEstate(estates, "estate", estate_column="id"),
-    "building_id": InEstate(buildings, "building"),
-    "unit_id": InEstate(units, "unit"),
-    "policy_id": InEstate(sla_policies, "SLA policy"),
-    "calendar_id": InEstate(calendars, "calendar"),
-    "rule_id": InEstate(escalation_rules, "escalation rule"),
+    "category_id": InEstate(categories, "category", what_zh="分类"),
+    "estate_id": InEstate(estates, "estate", estate_column="id", what_zh="小区"),
+    "building_id": InEstate(buildings, "building", what_zh="楼栋"),
+    "unit_id": InEstate(units, "unit", what_zh="单元"),
+    "policy_id": InEstate(sla_policies, "SLA policy", what_zh="时效规则"),
+    "calendar_id": InEstate(calendars, "calendar", what_zh="工作日历"),
+    "rule_id": InEstate(escalation_rules, "escalation rule", what_zh="升级规则"),
 }
 
 

@@ -8,12 +8,11 @@ from uuid import UUID
 
 from flask import Response, current_app, request
 from flask.views import MethodView
-from flask_smorest import abort
 from marshmallow import Schema, fields
 from tenancy.roles import DESK, STAFF
 
 from servicekit.rows import now
-from servicekit.web import current_principal
+from servicekit.web import current_principal, refuse
 from servicekit.webapp import current_settings, read, unit_of_work
 from tickets.api.access import blueprint
 from tickets.attachments import use_cases, views
@@ -80,7 +79,7 @@ class TicketAttachments(MethodView):
         try:
             return use_cases.attach(unit_of_work(), storage(), ticket_id, filename, data, _actor(), now())
         except use_cases.UnsupportedFile as refused:
-            abort(415, message=str(refused), errors=refused.errors)
+            refuse(415, refused.message.en, refused.message.zh, errors=refused.errors)
 
 
 @blp.route("/<uuid:ticket_id>/attachments/<uuid:attachment_id>")
@@ -110,15 +109,16 @@ class TicketAttachment(MethodView):
 def _uploaded_file() -> tuple[str | None, bytes]:
     """The ``file`` part of the multipart body; only this route may send more than the app-wide limit."""
     if request.mimetype != "multipart/form-data":
-        abort(415, message=f"send the file as multipart/form-data, not {request.mimetype or 'nothing'}")
+        refuse(415, f"send the file as multipart/form-data, not {request.mimetype or 'nothing'}",
+               "请以 multipart/form-data 方式上传文件")
     limit = current_settings().max_attachment_bytes
     request.max_content_length = limit + MULTIPART_OVERHEAD
     upload = request.files.get("file")
     if upload is None:
-        abort(422, message="the form has no file / 未收到文件", errors={"form": {"file": ["is required"]}})
+        refuse(422, "the form has no file", "未收到文件", errors={"form": {"file": ["is required"]}})
     data = upload.stream.read(limit + 1)
     if len(data) > limit:
-        abort(413, message=f"a file may be at most {limit} bytes / 文件过大")
+        refuse(413, f"a file may be at most {limit} bytes", f"文件过大，最多 {limit} 字节")
     return upload.filename, data
 
 

@@ -7,11 +7,10 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from flask_smorest import abort
 from marshmallow import Schema, fields, validate
 from tenancy.roles import MANAGERS, OPERATORS, STAFF
 
-from servicekit.web import current_principal
+from servicekit.web import current_principal, refuse
 from servicekit.webapp import read, unit_of_work
 from tickets import views
 from tickets.api.access import blueprint
@@ -65,7 +64,8 @@ def list_categories(args: dict[str, Any]) -> Any:
 def add_category(data: dict[str, Any]) -> Any:
     """Add a category for one estate, or (operator admins) for every estate"""
     if data["estate_id"] is None and current_principal().role not in OPERATORS:
-        abort(403, message="only the operator adds categories for every estate; name your estate")
+        refuse(403, "only the operator adds categories for every estate; name your estate",
+               "只有运营方可以添加适用于所有小区的分类，请指定小区")
     return use_cases.add_category(unit_of_work(), **data)
 
 

@@ -8,14 +8,13 @@ from typing import Any
 from uuid import UUID
 
 from flask.views import MethodView
-from flask_smorest import abort
 from marshmallow import Schema, fields, validate
 from tenancy.permissions import REVEAL_PERSONAL_DATA
 from tenancy.privacy import mask_phone
 from tenancy.roles import STAFF
 
 from servicekit.paging import PageArgs, page_schema
-from servicekit.web import current_principal
+from servicekit.web import current_principal, refuse
 from servicekit.webapp import read
 from tickets import directory
 from tickets.api.access import blueprint
@@ -107,7 +106,8 @@ class UnitPeople(MethodView):
         """Who lives in a unit: its occupants, owners first, mobiles masked"""
         reveal = args["reveal"]
         if reveal and not current_principal().has(REVEAL_PERSONAL_DATA):
-            abort(403, message=f"showing full phone numbers needs the {REVEAL_PERSONAL_DATA} permission")
+            refuse(403, f"showing full phone numbers needs the {REVEAL_PERSONAL_DATA} permission",
+                   f"查看完整手机号需要 {REVEAL_PERSONAL_DATA} 权限")
         found = read(directory.unit_people, unit_id, include_past=args["include_past"])
         shown = found if reveal else [{**p, "mobile": mask_phone(p["mobile"])} for p in found]
         return {"unit_id": unit_id, "people": shown}

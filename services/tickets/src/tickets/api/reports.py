@@ -10,14 +10,13 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from flask import Response, request
 from flask.views import MethodView
-from flask_smorest import abort
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 from sqlalchemy.exc import DataError
 from tenancy.roles import DESK
 from webargs.fields import DelimitedList
 
 from servicekit.rows import now
-from servicekit.web import current_principal
+from servicekit.web import current_principal, refuse
 from servicekit.webapp import read, unit_of_work
 from tickets.api.access import blueprint
 from tickets.api.attachments import content_disposition
@@ -158,9 +157,9 @@ def _ticket_report(args: dict[str, Any]) -> TicketReport:
     today = datetime.now(zone).date()
     start, end = args.get("from_") or today.replace(day=1), args.get("to") or today
     if start > end:
-        abort(422, message="from is after to", errors={"query": {"from": ["must not be after to"]}})
+        refuse(422, "from is after to", "开始日期晚于结束日期", errors={"query": {"from": ["must not be after to"]}})
     if (end - start).days > MAX_DAYS:
-        abort(422, message=f"a report covers at most {MAX_DAYS} days",
+        refuse(422, f"a report covers at most {MAX_DAYS} days", f"报表最多覆盖 {MAX_DAYS} 天",
               errors={"query": {"from": ["is too far before to"]}})
     return TicketReport(group_by=tuple(args["group_by"]), start=_midnight(start, zone),
                         end=_midnight(end + timedelta(days=1), zone), timezone=args["timezone"],
@@ -171,9 +170,8 @@ def _figures(report: TicketReport) -> list[dict[str, Any]]:
     try:
         return read(ticket_figures, current_principal(), report)
     except DataError:  # a zone Python knows and the database does not
-        abort(422, message="the database does not know this time zone",
+        refuse(422, "the database does not know this time zone", "数据库不支持此时区",
               errors={"query": {"timezone": ["is not known to the database"]}})
-        raise  # abort raised already; for the type checker
 
 
 class MonthlyReportArgs(FormatArgs):

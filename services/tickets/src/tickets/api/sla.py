@@ -185,7 +185,8 @@ def _day(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise Invalid("a day is YYYY-MM-DD", errors={"day": [f"{text!r} is not a date"]}) from None
+        raise Invalid("a day is YYYY-MM-DD", "日期格式为 YYYY-MM-DD",
+                      errors={"day": [f"{text!r} is not a date"]}) from None
 
 
 @blp.route("/escalation-rules")

@@ -14,14 +14,13 @@ from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
-from flask_smorest import abort
 from marshmallow import Schema
 from tenancy.permissions import REVEAL_PERSONAL_DATA
 from tenancy.privacy import mask_phone
 from tenancy.roles import DESK, STAFF, TECHNICIAN
 
 from servicekit.paging import page_schema
-from servicekit.web import current_principal
+from servicekit.web import current_principal, refuse
 from servicekit.webapp import read, unit_of_work
 from tickets import views
 from tickets.api import ticket_schemas as s
@@ -99,7 +98,7 @@ def _step(path: str, use_case: Callable[..., dict[str, Any]], body: type[Schema]
 
     def view(data: dict[str, Any], ticket_id: UUID) -> Any:
         if current_principal().role == TECHNICIAN and str(read(views.assignee_of, ticket_id)) != actor().subject:
-            abort(403, message="a technician takes this step on their own tickets only")
+            refuse(403, "a technician takes this step on their own tickets only", "维修人员只能处理自己的工单")
         return shown(views.with_actions(use_case(unit_of_work(), ticket_id, actor(), **data)))
 
     view.__name__, view.__doc__ = path.replace("-", "_") + "_ticket", summary

@@ -31,16 +31,17 @@ def attach(uow: UnitOfWork, storage: Storage, ticket_id: UUID, filename: str | N
            actor: Actor, at: datetime) -> dict[str, Any]:
     """Keep ``data`` as an attachment of the ticket; its type is read from its content."""
     if not data:
-        raise Invalid("the file is empty / 文件为空", errors={"file": ["is empty"]})
+        raise Invalid("the file is empty", "文件为空", errors={"file": ["is empty"]})
     kind = sniff(data[:32])
     if kind is None:
         accepted = ", ".join(k.content_type for k in ACCEPTED)
-        raise UnsupportedFile(f"only photos and PDF files can be attached ({accepted}) / 仅支持照片和 PDF 文件",
+        raise UnsupportedFile(f"only photos and PDF files can be attached ({accepted})",
+                              "只能上传照片（JPEG、PNG、WebP、HEIC）或 PDF 文件",
                               errors={"file": ["is not a JPEG, PNG, WebP, HEIC or PDF file"]})
     with uow:
         ticket = get_row(uow, tickets, ticket_id, "ticket")
         if ticket["stage"] in CLOSED_STAGES:
-            raise Conflict(f"the ticket is {ticket['stage']}; nothing can be attached / 工单已关闭")
+            raise Conflict(f"the ticket is {ticket['stage']}; nothing can be attached", "工单已关闭，不能再添加附件")
         row = {"id": uuid.uuid4(), "ticket_id": ticket_id, "estate_id": ticket["estate_id"],
                "filename": safe_filename(filename, kind), "content_type": kind.content_type, "size": len(data),
                "sha256": hashlib.sha256(data).hexdigest(), "uploaded_by": actor.subject, "uploaded_at": at}
@@ -65,7 +66,7 @@ def remove(uow: UnitOfWork, storage: Storage, ticket_id: UUID, attachment_id: UU
         row = uow.execute(select(attachments).where(attachments.c.id == attachment_id,
                                                     attachments.c.ticket_id == ticket_id)).mappings().first()
         if row is None:
-            raise NotFound("no such attachment")
+            raise NotFound("no such attachment", "没有此附件")
         uow.execute(delete(attachments).where(attachments.c.id == attachment_id))
         add_step(uow, ticket, "attachment_removed", actor, at,
                  details={"attachment_id": str(attachment_id), "filename": row["filename"]})

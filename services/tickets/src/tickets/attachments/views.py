@@ -26,5 +26,5 @@ def ticket_attachment(session: Session, ticket_id: UUID, attachment_id: UUID) ->
     row = session.execute(select(attachments).where(attachments.c.id == attachment_id,
                                                     attachments.c.ticket_id == ticket_id)).mappings().first()
     if row is None:
-        raise NotFound("no such attachment")
+        raise NotFound("no such attachment", "没有此附件")
     return dict(row)

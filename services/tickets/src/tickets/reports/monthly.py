@@ -42,10 +42,12 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, case, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from servicekit.errors import Conflict, Invalid, NotFound
-from servicekit.rows import get_row, write
+from servicekit.integrity import violation
+from servicekit.rows import get_row
 from servicekit.unit_of_work import UnitOfWork
 from tickets.events import MONTHLY_REPORT_GENERATED
 from tickets.reports.labels import NONE, label
@@ -82,7 +84,8 @@ _PERIOD = re.compile(r"^(19[7-9][0-9]|2[0-9]{3})-(0[1-9]|1[0-2])$")  # 1970-01 t
 def parse_period(period: str) -> tuple[int, int]:
     match = _PERIOD.match(period)
     if not match:
-        raise Invalid("a period is a month, YYYY-MM (1970-2999)", errors={"period": ["is not YYYY-MM"]})
+        raise Invalid("a period is a month, YYYY-MM (1970-2999)", "月份格式为 YYYY-MM（1970-2999）",
+                      errors={"period": ["is not YYYY-MM"]})
     return int(match[1]), int(match[2])
 
 
@@ -312,24 +315,34 @@ def generate(uow: UnitOfWork, estate_id: UUID, period: str, now: datetime, *, re
     with uow:
         estate = get_row(uow, estates, estate_id, "estate")
         if month_bounds(period, estate_timezone(uow, estate_id))[1] > now:
-            raise Invalid(f"{period} has not ended yet; its report is made on the 1st of the next month / 该月尚未结束",
+            raise Invalid(f"{period} has not ended yet; its report is made on the 1st of the next month",
+                          f"{period} 尚未结束，该月报告将于下月1日生成",
                           errors={"period": ["has not ended"]})
         content = build_report(uow, estate, period, now)
         existing = uow.execute(select(monthly_reports.c.id).where(
             monthly_reports.c.estate_id == estate_id, monthly_reports.c.period == period)).scalar()
-        conflict = f"the report of {period} exists; send regenerate to make it again / 该月报告已生成"
         if existing is not None and not regenerate:
-            raise Conflict(conflict)
+            raise _exists(period)
         row = {"id": existing or uuid.uuid4(), "estate_id": estate_id, "period": period, "generated_at": now,
                "content": content}
         if existing is None:
-            write(uow, insert(monthly_reports).values(row), conflict=conflict)
+            try:
+                uow.execute(insert(monthly_reports).values(row))
+            except IntegrityError as exc:  # another replica stored it meanwhile
+                if violation(exc) == "unique":
+                    raise _exists(period) from exc
+                raise
         else:
             uow.execute(update(monthly_reports).where(monthly_reports.c.id == existing)
                         .values(generated_at=now, content=content))
         uow.record(MONTHLY_REPORT_GENERATED, row["id"], report_event(row, trigger, regenerated=existing is not None))
         uow.commit()
     return row
+
+
+def _exists(period: str) -> Conflict:
+    return Conflict(f"the report of {period} exists; send regenerate to make it again",
+                    f"{period} 的报告已生成；如需重新生成，请传 regenerate")
 
 
 def report_event(row: dict[str, Any], trigger: str, *, regenerated: bool) -> dict[str, Any]:
@@ -383,5 +396,5 @@ def stored_report(session: Session, estate_id: UUID, period: str) -> dict[str, A
     row = session.execute(select(monthly_reports).where(monthly_reports.c.estate_id == estate_id,
                                                         monthly_reports.c.period == period)).mappings().first()
     if row is None:
-        raise NotFound(f"no monthly report of this estate for {period} / 尚无该月报告")
+        raise NotFound(f"no monthly report of this estate for {period}", f"本小区尚无 {period} 的月度报告")
     return dict(row)

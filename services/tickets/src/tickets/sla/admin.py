@@ -28,6 +28,9 @@ from tickets.tables import calendar_days, calendars, escalation_rules, sla_polic
 KINDS = ("inquiry", "repair", "complaint", "suggestion", "praise")
 COMPLAINT_CLASSES = ("facilities", "management", "fees", "emergency")
 PRIORITIES = ("low", "normal", "high", "urgent")
+_ZH = {"SLA policy": "时效规则", "calendar": "工作日历", "escalation rule": "升级规则"}
+_POLICY_EXISTS = ("a policy for this estate, kind, class and priority exists",
+                  "该小区、类型、类别和优先级的时效规则已存在")
 POLICY_FIELDS = ("estate_id", "kind", "complaint_class", "priority", "acknowledge_minutes", "arrive_minutes",
                  "resolve_minutes", "warn_percent", "business_hours")
 
@@ -35,6 +38,7 @@ POLICY_FIELDS = ("estate_id", "kind", "complaint_class", "priority", "acknowledg
 def _may_write(principal: Principal, estate_id: UUID | None) -> None:
     if estate_id is None and principal.estates is not None:
         raise Invalid("only the operator sets rows for every estate; name an estate",
+                      "只有运营方可以设置适用于所有小区的规则，请指定小区",
                       errors={"estate_id": ["is required"]})
 
 
@@ -45,11 +49,11 @@ def _visible(table: Table, principal: Principal) -> Any:
 def _one(conn: Any, table: Table, row_id: UUID, what: str) -> dict[str, Any]:
     row = conn.execute(select(table).where(table.c.id == row_id)).mappings().first()
     if row is None:
-        raise NotFound(f"no such {what}")
+        raise NotFound(f"no such {what}", f"没有此{_ZH[what]}")
     return dict(row)
 
 
-def _unique(uow: UnitOfWork, statement: Any, message: str, *, table: Table | None = None,
+def _unique(uow: UnitOfWork, statement: Any, message: tuple[str, str], *, table: Table | None = None,
             key: Mapping[str, Any] | None = None, row_id: UUID | None = None) -> None:
     """Run ``statement``, answering 409 on a duplicate: of the unique key, or of ``key`` in ``table``
     compared null-safely (a unique key lets two rows with the same nulls in)."""
@@ -58,21 +62,23 @@ def _unique(uow: UnitOfWork, statement: Any, message: str, *, table: Table | Non
         if row_id is not None:
             same = same.where(table.c.id != row_id)
         if uow.execute(same).first() is not None:
-            raise Conflict(message)
+            raise Conflict(*message)
     try:
         uow.execute(statement)
         uow.session.flush()
     except IntegrityError:
-        raise Conflict(message) from None
+        raise Conflict(*message) from None
 
 
 # --- policies -----------------------------------------------------------------------------------
 
 def _check_policy(data: Mapping[str, Any]) -> None:
     if data.get("complaint_class") is not None and data.get("kind") not in (None, "complaint"):
-        raise Invalid("a complaint class goes with complaints", errors={"complaint_class": ["only for complaints"]})
+        raise Invalid("a complaint class goes with complaints", "只有投诉才有投诉类别",
+                      errors={"complaint_class": ["only for complaints"]})
     if all(data.get(f"{t}_minutes") is None for t in ("acknowledge", "arrive", "resolve")):
-        raise Invalid("a policy sets at least one target", errors={"resolve_minutes": ["set one target"]})
+        raise Invalid("a policy sets at least one target", "时效规则至少要设置一项时限",
+                      errors={"resolve_minutes": ["set one target"]})
 
 
 def list_policies(session: Any, principal: Principal, args: dict[str, Any]) -> dict[str, Any]:
@@ -92,7 +98,7 @@ def create_policy(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) -
     _check_policy(data)
     with uow:
         row = {"id": uuid.uuid4(), **{f: data.get(f) for f in POLICY_FIELDS}}
-        _unique(uow, insert(sla_policies).values(row), "a policy for this estate, kind, class and priority exists",
+        _unique(uow, insert(sla_policies).values(row), _POLICY_EXISTS,
                 table=sla_policies, key={k: row[k] for k in POLICY_FIELDS[:4]})
         found = _one(uow, sla_policies, row["id"], "SLA policy")
         uow.commit()
@@ -107,7 +113,7 @@ def update_policy(uow: UnitOfWork, principal: Principal, policy_id: UUID, data: 
         values = {f: data.get(f) for f in POLICY_FIELDS if f != "estate_id"}
         _unique(uow, update(sla_policies).where(sla_policies.c.id == policy_id)
                 .values(**values, version=sla_policies.c.version + 1),
-                "a policy for this estate, kind, class and priority exists", table=sla_policies,
+                _POLICY_EXISTS, table=sla_policies,
                 key={"estate_id": current["estate_id"], **{k: values[k] for k in POLICY_FIELDS[1:4]}},
                 row_id=policy_id)
         found = _one(uow, sla_policies, policy_id, "SLA policy")
@@ -129,14 +135,16 @@ def _check_calendar(data: Mapping[str, Any]) -> None:
     try:
         ZoneInfo(data["timezone"])
     except (ZoneInfoNotFoundError, ValueError):
-        raise Invalid("unknown time zone",
+        raise Invalid("unknown time zone", "未知的时区",
                       errors={"timezone": [f"{data['timezone']!r} is no IANA time zone"]}) from None
     try:
         week = parse_week(data["week"])
     except (ValueError, TypeError, AttributeError) as exc:
-        raise Invalid("the week's open hours are malformed", errors={"week": [str(exc)]}) from None
+        raise Invalid("the week's open hours are malformed", "每周营业时间格式有误",
+                      errors={"week": [str(exc)]}) from None
     if not any(week.values()):
         raise Invalid("a calendar has open hours; an estate without a calendar runs 24x7",
+                      "工作日历须有营业时间；不设日历的小区按全天候计时",
                       errors={"week": ["has no open interval"]})
 
 
@@ -161,7 +169,8 @@ def create_calendar(uow: UnitOfWork, data: dict[str, Any]) -> dict[str, Any]:
     _check_calendar(data)
     with uow:
         row = {"id": uuid.uuid4(), "estate_id": data["estate_id"], "timezone": data["timezone"], "week": data["week"]}
-        _unique(uow, insert(calendars).values(row), "the estate has a calendar already; change that one")
+        _unique(uow, insert(calendars).values(row),
+                ("the estate has a calendar already; change that one", "该小区已有工作日历，请修改现有日历"))
         found = _calendar_answer(uow, _one(uow, calendars, row["id"], "calendar"))
         uow.commit()
         return found
@@ -204,7 +213,7 @@ def delete_day(uow: UnitOfWork, calendar_id: UUID, day: date) -> None:
         gone = uow.execute(delete(calendar_days).where(calendar_days.c.calendar_id == calendar_id,
                                                        calendar_days.c.day == day))
         if gone.rowcount == 0:
-            raise NotFound("the calendar has no such day")
+            raise NotFound("the calendar has no such day", "日历中没有这一天")
         uow.commit()
 
 
@@ -227,7 +236,8 @@ def create_rule(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) -> 
     with uow:
         row = {"id": uuid.uuid4(), "estate_id": data.get("estate_id"), "trigger": data["trigger"],
                "target": data.get("target"), "level": data["level"], "action": data["action"]}
-        _unique(uow, insert(escalation_rules).values(row), "this rule exists already", table=escalation_rules,
+        _unique(uow, insert(escalation_rules).values(row), ("this rule exists already", "该升级规则已存在"),
+                table=escalation_rules,
                 key={k: row[k] for k in ("estate_id", "trigger", "target", "level", "action")})
         found = _one(uow, escalation_rules, row["id"], "escalation rule")
         uow.commit()

@@ -12,13 +12,14 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from servicekit.errors import Conflict
-from servicekit.rows import changed, get_row, write
+from servicekit.rows import changed, get_row
 from servicekit.unit_of_work import UnitOfWork
 from tickets.tables import categories
 
-_TAKEN = "this estate (or the operator) has a category of this kind and code already / 该分类代码已存在"
+_TAKEN = ("this estate (or the operator) has a category of this kind and code already", "该类型下已有相同代码的分类")
 
 
 def add_category(uow: UnitOfWork, *, kind: str, code: str, name_zh: str, name_en: str,
@@ -29,8 +30,11 @@ def add_category(uow: UnitOfWork, *, kind: str, code: str, name_zh: str, name_en
                "name_en": name_en, "skill": skill, "active": True}
         if estate_id is None and uow.execute(select(categories.c.id).where(  # NULLs never clash in a unique key
                 categories.c.estate_id.is_(None), categories.c.kind == kind, categories.c.code == code)).first():
-            raise Conflict(_TAKEN)
-        write(uow, insert(categories).values(row), conflict=_TAKEN)
+            raise Conflict(*_TAKEN)
+        try:
+            uow.execute(insert(categories).values(row))
+        except IntegrityError as exc:  # the unique key (estate, kind, code): taken meanwhile
+            raise Conflict(*_TAKEN) from exc
         uow.commit()
         return row
 

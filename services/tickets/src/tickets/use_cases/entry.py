@@ -61,14 +61,14 @@ def open_ticket(uow: UnitOfWork, actor: Actor, entry: Mapping[str, Any], *, idem
         except IntegrityError as exc:  # a concurrent call with the same key, or a ticket number taken
             if violation(exc) != "unique":
                 raise
-    raise Conflict("the ticket could not be given a number; try again / 工单编号冲突，请重试")
+    raise Conflict("the ticket could not be given a number; try again", "工单编号冲突，请重试")
 
 
 def _earlier(uow: UnitOfWork, client: str, key: str, request_hash: str) -> dict[str, Any] | None:
     row = uow.execute(select(tickets).where(tickets.c.client_id == client, tickets.c.idempotency_key == key)
                       ).mappings().first()
     if row is not None and row["request_hash"] != request_hash:
-        raise Invalid("this Idempotency-Key was used for a different ticket / 该幂等键已用于另一张工单",
+        raise Invalid("this Idempotency-Key was used for a different ticket", "该幂等键已用于另一张工单",
                       errors={"Idempotency-Key": ["was used before with a different body"]})
     return None if row is None else dict(row)
 
@@ -116,7 +116,7 @@ def _look_up(uow: UnitOfWork, entry: Mapping[str, Any], what: Mapping[str, Any],
         "since": at - DUPLICATE_WINDOW, "until": at}).mappings().all()
     found = rows[0]
     if found["estate"] is None:
-        raise Invalid("no such estate in the tickets service's copy of owners / 没有此小区",
+        raise Invalid("no such estate in the tickets service's copy of owners", "工单服务的业主资料中没有此小区",
                       errors={"estate_id": ["no such estate (has the copy caught up with owners?)"]})
     errors = {}
     if shape.unit:
@@ -132,7 +132,7 @@ def _look_up(uow: UnitOfWork, entry: Mapping[str, Any], what: Mapping[str, Any],
     if shape.category and found["category"] is None:
         errors["category"] = [f"no such {what['kind']} category in this estate"]
     if errors:
-        raise Invalid("the ticket names what the estate does not have / 工单引用的信息不存在", errors=errors)
+        raise Invalid("the ticket names what the estate does not have", "工单引用的信息在本小区不存在", errors=errors)
     person = {"name": found["person_name"], "mobile": found["person_mobile"]} if shape.person else {}
     duplicates = sorted(({"id": r["dup_id"], "number": r["dup_number"], "stage": r["dup_stage"],
                           "title": r["dup_title"], "created_at": r["dup_created_at"]}
