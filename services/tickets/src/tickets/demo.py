@@ -24,11 +24,12 @@ from servicekit.db import make_engine
 from servicekit.errors import Conflict, DomainError
 from servicekit.rows import now
 from tickets.reports import monthly
+from tickets.reports import use_cases as reports
 from tickets.service import SERVICE
 from tickets.sla.timer import sweep
 from tickets.tables import categories, estates, occupancies, people, staff, tickets, units
-from tickets.timeline import Actor
-from tickets.use_cases import entry, procedure
+from tickets.tickets.timeline import Actor
+from tickets.tickets.use_cases import entry, procedure
 
 CODE = "DEMO"
 SEED = 20261201
@@ -95,7 +96,7 @@ def load_demo(settings: Any, count: int = COUNT) -> int:
         with sessions() as session:
             latest = monthly.last_month(end, monthly.estate_timezone(session, estate_id))
         for back in range(3):
-            monthly.generate(uow(), estate_id, monthly.shift(latest, -back), end, regenerate=True)
+            reports.generate(uow(), estate_id, monthly.shift(latest, -back), end, regenerate=True)
         return 0
     finally:
         engine.dispose()

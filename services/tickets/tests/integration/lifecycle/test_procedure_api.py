@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tickets import dispatch
+from tickets.dispatch import candidates as dispatch
 
 
 @pytest.fixture

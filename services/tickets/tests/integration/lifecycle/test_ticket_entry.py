@@ -10,8 +10,8 @@ import pytest
 
 from servicekit.unit_of_work import UnitOfWork
 from tickets.service import SERVICE
-from tickets.timeline import Actor
-from tickets.use_cases.entry import open_ticket
+from tickets.tickets.timeline import Actor
+from tickets.tickets.use_cases.entry import open_ticket
 
 
 def test_a_complaint_is_opened_with_its_number_event_and_timeline(client, auth, place, complaint, recorded) -> None:

@@ -21,12 +21,12 @@ from sqlalchemy import select, update
 from servicekit.errors import Conflict, Invalid
 from servicekit.rows import get_row, now
 from servicekit.unit_of_work import UnitOfWork
-from tickets import dispatch as dispatching
 from tickets import events
+from tickets.dispatch import candidates
 from tickets.domain.stages import CLOSED, Action, Move, Stage, move
 from tickets.sla import clocks
 from tickets.tables import staff, tickets
-from tickets.timeline import Actor, add_step
+from tickets.tickets.timeline import Actor, add_step
 
 EVENTS = {
     Action.ACKNOWLEDGE: events.TICKET_ACKNOWLEDGED, Action.DISPATCH: events.TICKET_DISPATCHED,
@@ -242,7 +242,7 @@ def _assignee(uow: UnitOfWork, ticket: Mapping[str, Any], staff_id: UUID | None,
             raise Invalid("no such member of staff on duty in this estate", "本小区没有此在职员工",
                           errors={"staff_id": ["no active member of staff of this estate"]})
         return staff_id, False
-    chosen = dispatching.choose_assignee(uow, ticket, exclude=exclude)
+    chosen = candidates.choose_assignee(uow, ticket, exclude=exclude)
     if chosen is None:
         raise Conflict("nobody covers this ticket's building and skill; name a member of staff",
                        "没有负责该楼栋且具备相应技能的员工，请指定处理人",

@@ -33,7 +33,7 @@ from tickets.domain.classification import classify
 from tickets.domain.stages import CLOSED, Stage
 from tickets.sla import clocks
 from tickets.tables import buildings, categories, estates, people, tickets, units
-from tickets.timeline import Actor, add_step
+from tickets.tickets.timeline import Actor, add_step
 
 # A likely duplicate: an open ticket of the same unit (or common area), kind and category, opened
 # within this window before the new one.

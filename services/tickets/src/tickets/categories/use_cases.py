@@ -15,11 +15,12 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from servicekit.errors import Conflict
-from servicekit.rows import changed, get_row
+from servicekit.rows import get_row
 from servicekit.unit_of_work import UnitOfWork
 from tickets.tables import categories
 
-_TAKEN = ("this estate (or the operator) has a category of this kind and code already", "该类型下已有相同代码的分类")
+_TAKEN = ("this estate (or the operator) has a category of this kind and code already",
+          "本小区（或运营方）已有该类型、该代码的分类")
 
 
 def add_category(uow: UnitOfWork, *, kind: str, code: str, name_zh: str, name_en: str,
@@ -40,11 +41,11 @@ def add_category(uow: UnitOfWork, *, kind: str, code: str, name_zh: str, name_en
 
 
 def change_category(uow: UnitOfWork, category_id: UUID, changes: Mapping[str, Any]) -> dict[str, Any]:
-    """Rename a category, change the skill dispatch matches it by, or (de)activate it."""
+    """Rename a category, change the skill dispatch matches it by, or (de)activate it. A category
+    records no event and keeps no version, so the changes are written as they come."""
     with uow:
-        current = get_row(uow, categories, category_id, "category", lock=True)
-        values = changed(current, changes)
-        if values:
-            uow.execute(update(categories).where(categories.c.id == category_id).values(values))
-            uow.commit()
-        return {**current, **values}
+        if changes:
+            uow.execute(update(categories).where(categories.c.id == category_id).values(**changes))
+        row = get_row(uow, categories, category_id, "category")
+        uow.commit()
+        return row

@@ -1,4 +1,5 @@
-"""The estate of every row a tickets request can name, for :class:`servicekit.access.ScopedBlueprint`."""
+"""The estate of every row a tickets request can name, shared by every area's blueprint
+(:class:`servicekit.access.ScopedBlueprint`): a row outside the caller's estates answers 404."""
 
 from __future__ import annotations
 
@@ -16,12 +17,11 @@ from tickets.tables import (
     units,
 )
 
-# One table for every blueprint of the service: a name in a URL (or a body field a view names in
-# ``rows=``) and the estate its row lies in; a row outside the caller's estates answers 404.
+# A name in a URL (or a body field a view names in ``rows=``) and the estate its row lies in.
+# Operator-wide rows (no estate: a category, a policy, a rule) are seen by operator admins only.
 SCOPE = {
     "ticket_id": InEstate(tickets, "ticket", what_zh="工单"),
     "into_ticket_id": InEstate(tickets, "ticket", what_zh="工单"),
-    # Operator-wide rows (no estate: a category, a policy, a rule) are seen by operator admins only.
     "category_id": InEstate(categories, "category", what_zh="分类"),
     "estate_id": InEstate(estates, "estate", estate_column="id", what_zh="小区"),
     "building_id": InEstate(buildings, "building", what_zh="楼栋"),
@@ -33,4 +33,5 @@ SCOPE = {
 
 
 def blueprint(name: str, import_name: str, **kwargs: Any) -> ScopedBlueprint:
+    """An area's blueprint, checking its callers against :data:`SCOPE`."""
     return ScopedBlueprint(name, import_name, scope=SCOPE, **kwargs)
