@@ -84,7 +84,7 @@ def bare_app() -> Any:
     from flask import Flask, jsonify, request
     from sqlalchemy import create_engine, insert
 
-    from owners.adapters.tables import outbox, people
+    from owners.tables import outbox, people
 
     app = Flask("bare")
     engine = create_engine(os.environ["DATABASE_URL"])
@@ -119,9 +119,8 @@ def seed(database_url: str, units: int) -> tuple[str, list[str]]:
     """An estate with one building of ``units`` units, through the owners use cases."""
     from sqlalchemy.orm import sessionmaker
 
+    from owners.places.use_cases import add_building, add_unit, register_estate
     from owners.service import SERVICE
-    from owners.service_layer.estates import register_estate
-    from owners.service_layer.places import add_building, add_unit
     from servicekit.db import make_engine
 
     engine = make_engine(database_url)
@@ -175,7 +174,7 @@ def run_wrk(port: int, script: Path, seconds: int, connections: int, threads: in
 def count_rows(database_url: str) -> dict[str, int]:
     from sqlalchemy import func, select
 
-    from owners.adapters.tables import occupancies, outbox, people
+    from owners.tables import occupancies, outbox, people
     from servicekit.db import make_engine
 
     engine = make_engine(database_url)

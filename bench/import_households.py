@@ -16,11 +16,11 @@ import time
 from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 
-from owners.adapters.tables import metadata, outbox
 from owners.demo import Layout, demo_households_csv
+from owners.household_imports.use_cases import import_households
+from owners.places.use_cases import register_estate
 from owners.service import SERVICE
-from owners.service_layer.estates import register_estate
-from owners.service_layer.household_import import import_households
+from owners.tables import metadata, outbox
 from servicekit.db import make_engine
 from servicekit.migrate import upgrade
 from servicekit.testing import configured_postgres, create_database, drop_database

@@ -24,13 +24,13 @@ from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import sessionmaker
 from tenancy.roles import ROLES
 
-from owners.adapters.tables import buildings, contact_points, occupancies, people, units
 from owners.app import create_app
 from owners.demo import Layout, demo_households_csv
+from owners.household_imports.use_cases import import_households
+from owners.places.use_cases import register_estate
 from owners.service import SERVICE
-from owners.service_layer.estates import register_estate
-from owners.service_layer.household_import import import_households
 from owners.settings import Settings
+from owners.tables import buildings, contact_points, occupancies, people, units
 from servicekit.auth import TokenVerifier, issue_token
 from servicekit.db import make_engine
 from servicekit.migrate import upgrade
@@ -99,7 +99,7 @@ def percentiles(timings: list[float]) -> str:
 def explain(engine: Engine, estate_id: str) -> None:
     """The plans of one search per kind, as the app sends them (to check every step is indexed)."""
     from owners.domain.search import read_query
-    from owners.service_layer.search import Scope, _matching_people
+    from owners.search.views import Scope, _matching_people
     from servicekit.auth import Principal
 
     scope = Scope(Principal("bench", "service_desk_agent", frozenset({estate_id})))

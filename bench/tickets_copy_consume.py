@@ -31,11 +31,11 @@ from import_households import layout_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from owners.adapters.tables import outbox as owners_outbox
 from owners.demo import demo_households_csv
+from owners.household_imports.use_cases import import_households
+from owners.places.use_cases import register_estate
 from owners.service import SERVICE as OWNERS
-from owners.service_layer.estates import register_estate
-from owners.service_layer.household_import import import_households
+from owners.tables import outbox as owners_outbox
 from servicekit.consumer import InboxConsumer
 from servicekit.db import make_engine
 from servicekit.envelope import CloudEvent

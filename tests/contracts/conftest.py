@@ -1,16 +1,14 @@
 """What the contract tests share: where each service's contracts and event types are, and a JSON
 Schema validator that checks RFC 3339 times.
 
-Every service under services/ is found by its pyproject.toml; its published event types are those of
-its event module (``<service>.domain.events`` or ``<service>.events``): its ``ALL`` when it has one,
-else every constant named like ``<service>.<entity>.<happened>.v<N>``.
+Every service under services/ is found by its pyproject.toml; its published event types are the
+``EVENT_TYPES`` of its ``<service>.events``.
 """
 
 from __future__ import annotations
 
 import importlib
 import json
-import re
 import sys
 from datetime import datetime
 from functools import cache
@@ -49,23 +47,10 @@ def validator(path: Path) -> Draft202012Validator:
     return Draft202012Validator(schema, format_checker=FORMATS)
 
 
-def events_module(service: str) -> ModuleType:
-    for name in (f"{service}.domain.events", f"{service}.events"):
-        try:
-            return importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name not in (name, name.rsplit(".", 1)[0]):
-                raise
-    raise AssertionError(f"{service} has no event module ({service}.domain.events or {service}.events)")
-
-
 def published_types(service: str) -> set[str]:
-    module = events_module(service)
-    if hasattr(module, "ALL"):
-        return set(module.ALL)
-    pattern = re.compile(rf"^{re.escape(service)}\.[a-z_]+\.[a-z_]+\.v\d+$")
-    return {value for name, value in vars(module).items()
-            if name.isupper() and isinstance(value, str) and pattern.match(value)}
+    """Every event type ``service`` records: its ``<service>.events.EVENT_TYPES``, as the one shape
+    of docs/new-service.md fixes."""
+    return set(importlib.import_module(f"{service}.events").EVENT_TYPES)
 
 
 def schema_files(service: str) -> list[Path]:

@@ -132,7 +132,6 @@ def consumer_database(make_database: Callable[[], str]) -> Callable[[str], Any]:
         engine.dispose()
 
 
-@pytest.mark.integration
 def test_a_consumer_applies_every_example_its_producer_documents(consumed, contracts, consumer_database) -> None:
     consumer, type_ = consumed
     handler = importlib.import_module(f"{consumer}.service").SERVICE.event_handlers()[type_]

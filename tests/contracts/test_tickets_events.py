@@ -78,14 +78,12 @@ def published(make_database: Callable[[], str], tmp_path_factory: pytest.TempPat
         tickets_engine.dispose()
 
 
-@pytest.mark.integration
 @pytest.mark.slow
 def test_the_demo_publishes_ticket_events_of_many_kinds(published: list[dict]) -> None:
     kinds = {event["type"] for event in published}
     assert len(published) >= 100 and len(kinds) >= 5, sorted(kinds)
 
 
-@pytest.mark.integration
 @pytest.mark.slow
 def test_every_outbox_row_is_a_valid_envelope_whose_data_matches_its_schema(published, contracts) -> None:
     assert published, "the demo wrote no event"
@@ -102,7 +100,6 @@ def test_every_outbox_row_is_a_valid_envelope_whose_data_matches_its_schema(publ
         assert not errors, f"{event['type']}: {[error.message for error in errors][:5]}"
 
 
-@pytest.mark.integration
 @pytest.mark.slow
 def test_every_ticket_event_carries_the_whole_ticket_at_a_rising_version(published: list[dict]) -> None:
     seen: dict[str, list[int]] = {}

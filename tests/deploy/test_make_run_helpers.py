@@ -102,7 +102,6 @@ def test_own_database_names_a_services_database_after_the_shared_one() -> None:
         own_name("", "tickets")
 
 
-@pytest.mark.integration
 def test_own_database_makes_the_database_once_on_the_same_server(make_database: Callable[[], str]) -> None:
     shared = make_database()
     env = {**os.environ, "DATABASE_URL": shared}

@@ -305,7 +305,6 @@ def _text(body: dict | None) -> str:
     return str(body.get("string", ""))
 
 
-@pytest.mark.integration
 @pytest.mark.slow
 @pytest.mark.parametrize("service", sorted(SERVICES))
 def test_schemathesis_finds_no_failure(service, make_database, tmp_path):

@@ -24,15 +24,14 @@ import pytest
 from sqlalchemy import JSON, Column, Date, Engine, Integer, MetaData, String, Table, Uuid, delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from owners.adapters.tables import contact_points, occupancies, outbox, people, unit_contacts, units
+from owners import events
 from owners.demo import load_demo_estate
-from owners.domain import events
+from owners.occupancy.use_cases import move_out
+from owners.people.use_cases import replace_contact_points, set_unit_contacts, update_person
+from owners.places.use_cases import update_unit
 from owners.replay import state_events
 from owners.service import SERVICE
-from owners.service_layer.occupancy import move_out
-from owners.service_layer.people import replace_contact_points, update_person
-from owners.service_layer.places import update_unit
-from owners.service_layer.unit_contacts import set_unit_contacts
+from owners.tables import contact_points, occupancies, outbox, people, unit_contacts, units
 from servicekit.amqp import Backoff
 from servicekit.consumer import InboxConsumer
 from servicekit.copies import upsert_newer
@@ -45,7 +44,7 @@ from servicekit.replay import ReplayError, replay_history, replay_state
 from servicekit.testing import wait_for
 from servicekit.topology import Topology, declare
 
-pytestmark = [pytest.mark.integration, pytest.mark.slow]
+pytestmark = pytest.mark.slow
 
 BRAVO_TYPES = (
     events.UNIT_ADDED, events.UNIT_UPDATED, events.UNIT_CONTACTS_CHANGED, events.PERSON_REGISTERED,
@@ -186,7 +185,7 @@ class World:
         upgrade(SERVICE, owners_url)
         self.engine = make_engine(owners_url)
         self.uow = lambda: SERVICE.unit_of_work(sessionmaker(self.engine, expire_on_commit=False))
-        self.alpha = Topology(f"alpha_{tag}", consumes=events.ALL)
+        self.alpha = Topology(f"alpha_{tag}", consumes=events.EVENT_TYPES)
         self.bravo = Topology(f"bravo_{tag}", consumes=BRAVO_TYPES)
         self.channel = pika.BlockingConnection(pika.URLParameters(amqp_url)).channel()
         declare(self.channel, SERVICE.topology)

@@ -20,16 +20,14 @@ from notify import tables as notify_tables
 from notify.cli import main as notify_cli
 from notify.copy import preferred
 from notify.service import SERVICE as NOTIFY
-from owners.adapters.tables import contact_points, people
 from owners.cli import main as owners_cli
+from owners.household_imports.use_cases import import_households
+from owners.places.use_cases import register_estate
 from owners.service import SERVICE as OWNERS
-from owners.service_layer.estates import register_estate
-from owners.service_layer.household_import import import_households
+from owners.tables import contact_points, people
 from servicekit.db import make_engine
 from servicekit.migrate import upgrade
 from servicekit.testing import service_process, wait_for
-
-pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "services" / "owners" / "contracts" / "examples" / "households.csv"

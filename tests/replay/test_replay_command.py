@@ -12,16 +12,14 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 
-from owners.adapters.tables import outbox, unit_contacts, units
 from owners.cli import main
+from owners.household_imports.use_cases import import_households
+from owners.places.use_cases import register_estate
 from owners.service import SERVICE
-from owners.service_layer.estates import register_estate
-from owners.service_layer.household_import import import_households
+from owners.tables import outbox, unit_contacts, units
 from servicekit.db import make_engine
 from servicekit.migrate import upgrade
 from servicekit.topology import Topology, declare
-
-pytestmark = pytest.mark.integration
 
 EXAMPLE = Path(__file__).parents[2] / "services" / "owners" / "contracts" / "examples" / "households.csv"
 

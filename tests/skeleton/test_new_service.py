@@ -22,8 +22,6 @@ from servicekit.auth import issue_token
 from servicekit.db import make_engine
 from servicekit.tokens import generate_keypair
 
-pytestmark = pytest.mark.integration
-
 DOC = Path(__file__).resolve().parents[2] / "docs" / "new-service.md"
 FILE_BLOCK = re.compile(r"^#### `([^`]+)`\n\n```\w*\n(.*?)^```", re.M | re.S)
 ISSUER, AUDIENCE = "skeleton-test", "estatedesk"
@@ -83,10 +81,11 @@ def stop(process: subprocess.Popen) -> str:
 
 def test_the_page_shows_a_service_made_of_its_own_parts_only(guestbook):
     assert sorted(guestbook["written"]) == [
-        "pyproject.toml", "src/guestbook/__init__.py", "src/guestbook/api.py", "src/guestbook/app.py",
-        "src/guestbook/cli.py", "src/guestbook/events.py", "src/guestbook/handlers.py",
-        "src/guestbook/service.py", "src/guestbook/tables.py", "src/guestbook/use_cases.py",
-        "src/guestbook/views.py"]
+        "pyproject.toml", "src/guestbook/__init__.py", "src/guestbook/access.py", "src/guestbook/api.py",
+        "src/guestbook/app.py", "src/guestbook/cli.py", "src/guestbook/entries/__init__.py",
+        "src/guestbook/entries/api.py", "src/guestbook/entries/schemas.py", "src/guestbook/entries/use_cases.py",
+        "src/guestbook/entries/views.py", "src/guestbook/events.py", "src/guestbook/handlers.py",
+        "src/guestbook/service.py", "src/guestbook/tables.py"]
 
 
 def test_an_entry_signed_through_the_api_reaches_the_consumer_through_outbox_and_relay(guestbook):
@@ -110,6 +109,11 @@ def test_an_entry_signed_through_the_api_reaches_the_consumer_through_outbox_and
     assert other_estate.status_code == 404  # outside the caller's estates, as if it did not exist
     blank = client.post("/api/v1/entries", headers=headers, json={"estate_id": estate, "name": "x", "remark": " "})
     assert blank.status_code == 422 and blank.json["errors"] == {"remark": ["is blank"]}
+    assert blank.json["detail"] == "a remark says something" and blank.json["title"] == "Unprocessable Content"
+    in_chinese = client.post("/api/v1/entries", headers={**headers, "Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5"},
+                             json={"estate_id": estate, "name": "x", "remark": " "})
+    assert (in_chinese.json["detail"], in_chinese.json["title"]) == ("留言不能为空", "请求内容无效")
+    assert in_chinese.headers["Content-Language"] == "zh-CN"
 
     relay, consumer = start(env, "relay"), start(env, "consume")
     engine = make_engine(env["DATABASE_URL"])
@@ -119,22 +123,29 @@ def test_an_entry_signed_through_the_api_reaches_the_consumer_through_outbox_and
                                                                            "remark": "很好"})
             assert signed.status_code == 201, signed.json
         assert client.get("/api/v1/entries", headers=headers).json["items"][0]["name"] == "李伟"
+        # A retry with its Idempotency-Key answers the first entry; the same key with another body is refused.
+        keyed = {**headers, "Idempotency-Key": "visit-42"}
+        first, retry, other = (client.post("/api/v1/entries", headers=keyed,
+                                           json={"estate_id": estate, "name": "张敏", "remark": remark})
+                               for remark in ("好", "好", "差"))
+        assert (first.status_code, retry.status_code, other.status_code) == (201, 201, 422)
+        assert retry.json["id"] == first.json["id"]
         deadline = time.monotonic() + 90
         counted = 0
-        while time.monotonic() < deadline and counted < 2:
+        while time.monotonic() < deadline and counted < 3:
             with engine.connect() as conn:
                 counted = conn.execute(text("SELECT entries FROM tallies")).scalar() or 0
             time.sleep(0.2)
-        assert counted == 2, (stop(relay), stop(consumer))
+        assert counted == 3, (stop(relay), stop(consumer))
         with engine.connect() as conn:
             outbox = importlib.import_module("guestbook.tables").outbox.table
             unpublished = conn.execute(select(func.count()).select_from(outbox)
                                        .where(outbox.c.published_at.is_(None))).scalar_one()
             applied = conn.execute(text("SELECT count(*) FROM inbox")).scalar_one()
-        assert (unpublished, applied) == (0, 2)
+        assert (unpublished, applied) == (0, 3)
         # The standard chores of a consuming service work on it too.
         assert "0 dead letter(s) in guestbook.dead" in cli(env, "dead-letters", "list")
-        assert "replayed 2 past events to guestbook.inbox" in cli(env, "replay", "--consumer", "guestbook")
+        assert "replayed 3 past events to guestbook.inbox" in cli(env, "replay", "--consumer", "guestbook")
     finally:
         relay_errors, consumer_errors = stop(relay), stop(consumer)
         engine.dispose()

@@ -12,7 +12,7 @@ from uuid import UUID
 from sqlalchemy import Table, select
 from sqlalchemy.exc import IntegrityError
 
-from servicekit.errors import Conflict, NotFound
+from servicekit.errors import Conflict, Message, NotFound
 from servicekit.integrity import violation
 
 
@@ -27,17 +27,18 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def get_row(uow: Executes, table: Table, id_: UUID, what: str, *, lock: bool = False) -> dict[str, Any]:
-    """One row by id, or :class:`NotFound`; ``lock`` holds it until commit (no-op on SQLite)."""
+def get_row(uow: Executes, table: Table, id_: UUID, what: str, *, what_zh: str, lock: bool = False) -> dict[str, Any]:
+    """One row by id, or :class:`NotFound` ("no such <what>" / "没有此<what_zh>", as
+    :class:`servicekit.access.InEstate` says it); ``lock`` holds it until commit (no-op on SQLite)."""
     statement = select(table).where(table.c.id == id_)
     row = uow.execute(statement.with_for_update() if lock else statement).mappings().first()
     if row is None:
-        raise NotFound(f"no such {what}")
+        raise NotFound(f"no such {what}", f"没有此{what_zh}")
     return dict(row)
 
 
-def write(uow: Executes, statement: Any, params: Any = None, *, conflict: str | None = None,
-          missing: str | None = None) -> Any:
+def write(uow: Executes, statement: Any, params: Any = None, *, conflict: Message | None = None,
+          missing: Message | None = None) -> Any:
     """Execute a write; a unique violation becomes :class:`Conflict` (``conflict``) and a foreign-key
     violation :class:`NotFound` (``missing``), so callers need no check-then-write race."""
     with constraint_errors(conflict=conflict, missing=missing):
@@ -45,16 +46,16 @@ def write(uow: Executes, statement: Any, params: Any = None, *, conflict: str | 
 
 
 @contextmanager
-def constraint_errors(*, conflict: str | None = None, missing: str | None = None) -> Iterator[None]:
+def constraint_errors(*, conflict: Message | None = None, missing: Message | None = None) -> Iterator[None]:
     """The writes inside: as :func:`write` answers their constraint violations."""
     try:
         yield
     except IntegrityError as exc:
         kind = violation(exc)
         if kind == "unique" and conflict:
-            raise Conflict(conflict) from exc
+            raise Conflict(conflict.en, conflict.zh) from exc
         if kind == "foreign_key" and missing:
-            raise NotFound(missing) from exc
+            raise NotFound(missing.en, missing.zh) from exc
         raise
 
 

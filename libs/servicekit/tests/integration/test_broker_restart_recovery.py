@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from servicekit.testing import PrivateBroker
 
-pytestmark = [pytest.mark.integration, pytest.mark.slow]
+pytestmark = pytest.mark.slow
 
 
 def test_events_written_across_a_broker_restart_all_arrive_once(

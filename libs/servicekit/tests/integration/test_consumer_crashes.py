@@ -13,7 +13,7 @@ import pytest
 if TYPE_CHECKING:
     from conftest import World
 
-pytestmark = [pytest.mark.integration, pytest.mark.slow]
+pytestmark = pytest.mark.slow
 
 LAUNCHER = Path(__file__).with_name("consumer_launcher.py")
 

@@ -21,7 +21,7 @@ from servicekit.envelope import CloudEvent
 if TYPE_CHECKING:
     from conftest import World
 
-pytestmark = [pytest.mark.integration, pytest.mark.slow]
+pytestmark = pytest.mark.slow
 
 
 @contextmanager

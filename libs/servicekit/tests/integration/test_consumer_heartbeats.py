@@ -21,7 +21,7 @@ from servicekit.envelope import CloudEvent
 if TYPE_CHECKING:
     from conftest import World
 
-pytestmark = [pytest.mark.integration, pytest.mark.slow]
+pytestmark = pytest.mark.slow
 
 SOAK_SECONDS = float(os.environ.get("CONSUMER_SOAK_SECONDS", "60"))
 HANDLER_SECONDS = 0.5

@@ -11,7 +11,6 @@ from sqlalchemy import create_engine, text
 if TYPE_CHECKING:
     from conftest import World
 
-pytestmark = pytest.mark.integration
 
 
 def test_a_duplicate_event_changes_nothing_the_second_time(any_world: World) -> None:

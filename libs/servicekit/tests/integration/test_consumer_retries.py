@@ -14,7 +14,7 @@ from servicekit.envelope import CloudEvent
 if TYPE_CHECKING:
     from conftest import World
 
-pytestmark = [pytest.mark.integration, pytest.mark.slow]
+pytestmark = pytest.mark.slow
 
 
 def test_a_transient_fault_is_retried_after_growing_delays_instead_of_at_once(world: World) -> None:

@@ -17,7 +17,6 @@ from servicekit.envelope import CloudEvent
 if TYPE_CHECKING:
     from conftest import World
 
-pytestmark = pytest.mark.integration
 
 
 def cli(world: World, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:

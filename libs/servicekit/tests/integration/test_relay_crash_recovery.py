@@ -14,7 +14,6 @@ import pytest
 if TYPE_CHECKING:
     from conftest import World
 
-pytestmark = pytest.mark.integration
 
 KILLED = -signal.SIGKILL
 

@@ -17,7 +17,6 @@ from servicekit.topology import Topology, setup_topology
 if TYPE_CHECKING:
     from conftest import World
 
-pytestmark = pytest.mark.integration
 
 
 def test_every_committed_event_arrives_once_and_rolled_back_ones_never(any_world: World) -> None:

@@ -24,7 +24,6 @@ from servicekit.leadership import lease_for
 if TYPE_CHECKING:
     from conftest import World
 
-pytestmark = pytest.mark.integration
 
 EVENTS = int(os.environ.get("RELAY_REPLICAS_EVENTS", "3000"))  # raise it for a soak run
 ENTITIES = 30

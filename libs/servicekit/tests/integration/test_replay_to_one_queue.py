@@ -14,8 +14,6 @@ from sqlalchemy.orm import Session
 from servicekit.envelope import CloudEvent, new_event
 from servicekit.replay import REPLAY_HEADER, ReplayError, replay_history, replay_state
 
-pytestmark = pytest.mark.integration
-
 
 def _drain(world, queue: str) -> list[tuple[str, dict]]:
     """Take every message of ``queue``: (message id, headers), in queue order."""

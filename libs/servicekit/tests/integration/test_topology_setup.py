@@ -12,8 +12,6 @@ import pytest
 
 from servicekit.topology import Topology, TopologyConflict, setup_topology
 
-pytestmark = pytest.mark.integration
-
 
 @pytest.fixture
 def channel(amqp_vhost_url: str) -> Iterator[pika.adapters.blocking_connection.BlockingChannel]:

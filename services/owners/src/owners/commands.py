@@ -15,7 +15,7 @@ def _load_demo(_service: Service, settings: Any, _args: argparse.Namespace) -> i
 
 
 def _import_households(_service: Service, settings: Any, args: argparse.Namespace) -> int:
-    from owners.imports import import_households_cli
+    from owners.household_imports.command import import_households_cli
 
     return import_households_cli(settings, args.estate_code, args.csv_file, skip_bad_rows=args.skip_bad_rows)
 

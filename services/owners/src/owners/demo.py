@@ -24,13 +24,13 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
-from owners.adapters.tables import buildings, estates, staff, territories
-from owners.domain import events
+from owners import events
 from owners.domain.households import read_households
 from owners.domain.staff import StaffRole, skills_of
+from owners.household_imports.use_cases import ImportReport, record_households
 from owners.service import SERVICE
-from owners.service_layer.household_import import ImportReport, record_households
 from owners.settings import Settings
+from owners.tables import buildings, estates, staff, territories
 from servicekit.db import make_engine
 from servicekit.rows import now
 from servicekit.unit_of_work import UnitOfWork

@@ -17,7 +17,9 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, select
 
-from owners.adapters.tables import (
+from owners import events
+from owners.service import SERVICE
+from owners.tables import (
     buildings,
     contact_points,
     estates,
@@ -28,8 +30,6 @@ from owners.adapters.tables import (
     unit_contacts,
     units,
 )
-from owners.domain import events
-from owners.service import SERVICE
 from servicekit.envelope import CloudEvent
 
 _BATCH = 1000

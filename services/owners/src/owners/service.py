@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from tenancy.roles import ROLES
 
-from owners.adapters.tables import metadata, outbox
 from owners.commands import IMPORT_HOUSEHOLDS, LOAD_DEMO
 from owners.settings import Settings
+from owners.tables import metadata, outbox
 from servicekit.service import Service
 
 # Owners publishes to owners.events and consumes nothing yet.

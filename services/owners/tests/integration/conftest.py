@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, func, select
 
-from owners.adapters.tables import metadata, outbox
+from owners.tables import metadata, outbox
 
 
 @pytest.fixture

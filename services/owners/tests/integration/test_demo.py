@@ -7,8 +7,8 @@ from collections import Counter
 
 from sqlalchemy import func, select
 
-from owners.adapters.tables import estates, occupancies, outbox, people, staff, territories
 from owners.demo import CODE, load_demo
+from owners.tables import estates, occupancies, outbox, people, staff, territories
 
 
 def _counts(db) -> tuple[int, int, int]:

@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 from alembic import command
 from sqlalchemy import insert, select
 
-from owners.adapters.tables import outbox, people, units
 from owners.service import SERVICE
+from owners.tables import outbox, people, units
 from servicekit.db import make_engine
 from servicekit.migrate import alembic_config, upgrade
 

@@ -6,7 +6,7 @@ import json
 
 from sqlalchemy import func, select
 
-from owners.adapters.tables import estates, outbox
+from owners.tables import estates, outbox
 
 
 def _outbox_types(db) -> list[str]:

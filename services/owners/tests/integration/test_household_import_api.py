@@ -14,7 +14,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 from tenancy.roles import ROLES
 
-from owners.adapters.tables import (
+from owners.app import create_app
+from owners.household_imports.command import import_households_cli
+from owners.places.use_cases import add_building
+from owners.service import SERVICE
+from owners.tables import (
     buildings,
     contact_points,
     metadata,
@@ -24,10 +28,6 @@ from owners.adapters.tables import (
     unit_contacts,
     units,
 )
-from owners.app import create_app
-from owners.imports import import_households_cli
-from owners.service import SERVICE
-from owners.service_layer.places import add_building
 from servicekit.auth import TokenVerifier
 
 EXAMPLE = Path(__file__).parents[2] / "contracts" / "examples" / "households.csv"

@@ -7,8 +7,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from owners.adapters.tables import metadata
 from owners.service import SERVICE
+from owners.tables import metadata
 from servicekit.db import make_engine
 from servicekit.migrate import alembic_config, upgrade
 

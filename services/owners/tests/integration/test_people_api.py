@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from tenancy.permissions import REVEAL_PERSONAL_DATA
 
-from owners.adapters.tables import contact_points, pii_reveals
+from owners.tables import contact_points, pii_reveals
 
 
 def test_creating_an_owner_with_a_unit_writes_person_contacts_occupancy_and_two_events(

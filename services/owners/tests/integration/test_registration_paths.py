@@ -10,12 +10,11 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import sessionmaker
 
-from owners.adapters.tables import contact_points, metadata, occupancies, outbox, people
 from owners.domain.errors import NotFound
+from owners.people.use_cases import register_person
+from owners.places.use_cases import add_building, add_unit, register_estate
 from owners.service import SERVICE
-from owners.service_layer.estates import register_estate
-from owners.service_layer.people import register_person
-from owners.service_layer.places import add_building, add_unit
+from owners.tables import contact_points, metadata, occupancies, outbox, people
 from servicekit.db import make_engine
 from servicekit.unit_of_work import UnitOfWork
 

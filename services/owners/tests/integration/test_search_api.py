@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select, update
 
-from owners.adapters.tables import occupancies, people
+from owners.tables import occupancies, people
 
 SUN = """building,unit,floor,role,name,mobile,contact_order
 1,2-1202,12,owner,张伟,15400001234,1

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from tenancy.permissions import REVEAL_PERSONAL_DATA
 
-from owners.adapters.tables import pii_reveals
+from owners.tables import pii_reveals
 
 
 def _household(make_place, make_person, code="SUN"):

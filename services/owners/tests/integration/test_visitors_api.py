@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from owners.adapters.tables import visitors
+from owners.tables import visitors
 
 RESIDENT_ID = "11010519491231002X"  # the standard's own example, with a valid check character
 

@@ -29,7 +29,7 @@ import pytest
 from sqlalchemy import Engine, delete, select
 from tenancy.roles import ROLES
 
-from owners.adapters import tables as owned
+from owners import tables as owned
 from owners.app import create_app as create_owners_app
 from owners.service import SERVICE as OWNERS
 from owners.settings import Settings as OwnersSettings

@@ -47,10 +47,12 @@ _ROW_KINDS = frozenset({ContactKind.MOBILE, ContactKind.EMAIL})
 
 
 class InvalidFile(ValueError):
-    """The file as a whole cannot be read (encoding, header); no row is looked at."""
+    """The file as a whole cannot be read (encoding, header); no row is looked at. ``str()`` is the
+    English message, ``zh`` the Chinese one for the clerk who saved the file."""
 
-    def __init__(self, message: str, *, line: int = 1) -> None:
+    def __init__(self, message: str, zh: str, *, line: int = 1) -> None:
         super().__init__(message)
+        self.zh = zh
         self.line = line
 
 
@@ -105,7 +107,8 @@ def decode(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise InvalidFile("the file is not UTF-8 text; save it as 'CSV UTF-8'", line=line) from exc
+        raise InvalidFile("the file is not UTF-8 text; save it as 'CSV UTF-8'",
+                          "文件不是 UTF-8 文本，请另存为“CSV UTF-8”格式", line=line) from exc
 
 
 def read_households(text: str) -> tuple[list[HouseholdRow], list[BadRow]]:
@@ -119,7 +122,7 @@ def read_households(text: str) -> tuple[list[HouseholdRow], list[BadRow]]:
         row = parse_row(line, columns, values)
         (good if isinstance(row, HouseholdRow) else bad).append(row)
     if not good and not bad:
-        raise InvalidFile("the file has a header but no households", line=2)
+        raise InvalidFile("the file has a header but no households", "文件只有表头，没有住户", line=2)
     conflicts = check_consistency(good)
     if conflicts:
         lines = {b.line for b in conflicts}
@@ -138,23 +141,25 @@ def _records(text: str) -> Iterator[tuple[int, list[str]]]:
             if any(v.strip() for v in values):
                 yield line, values
     except csv.Error as exc:
-        raise InvalidFile(f"the file is not valid CSV: {exc}", line=last_line + 1) from exc
+        raise InvalidFile(f"the file is not valid CSV: {exc}", f"文件不是有效的 CSV：{exc}",
+                          line=last_line + 1) from exc
 
 
 def _columns(header: tuple[int, list[str]] | None) -> list[str]:
     if header is None:
-        raise InvalidFile("the file is empty; the first line must name the columns")
+        raise InvalidFile("the file is empty; the first line must name the columns", "文件为空，第一行须为列名")
     columns = [_column_name(h) for h in header[1]]
     known = set(REQUIRED + OPTIONAL)
     unknown = [h.strip() for h, c in zip(header[1], columns, strict=True) if c not in known]
     if unknown:
-        raise InvalidFile(f"unknown columns: {', '.join(unknown)}; known are {', '.join(REQUIRED + OPTIONAL)}")
+        raise InvalidFile(f"unknown columns: {', '.join(unknown)}; known are {', '.join(REQUIRED + OPTIONAL)}",
+                          f"无法识别的列：{'、'.join(unknown)}；可用的列为 {'、'.join(REQUIRED + OPTIONAL)}")
     twice = sorted({c for c in columns if columns.count(c) > 1})
     if twice:
-        raise InvalidFile(f"columns given twice: {', '.join(twice)}")
+        raise InvalidFile(f"columns given twice: {', '.join(twice)}", f"列重复：{'、'.join(twice)}")
     missing = [c for c in REQUIRED if c not in columns]
     if missing:
-        raise InvalidFile(f"missing columns: {', '.join(missing)}")
+        raise InvalidFile(f"missing columns: {', '.join(missing)}", f"缺少列：{'、'.join(missing)}")
     return columns
 
 

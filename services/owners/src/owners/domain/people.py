@@ -19,6 +19,7 @@ _CHANNEL_NEEDS: dict[Channel, frozenset[ContactKind]] = {
     Channel.APP: frozenset(),
 }
 _CHANNEL_OF_KIND = {ContactKind.MOBILE: Channel.SMS, ContactKind.EMAIL: Channel.EMAIL, ContactKind.OTHER: Channel.PHONE}
+_KIND_ZH = {ContactKind.MOBILE: "手机号码", ContactKind.EMAIL: "电子邮箱", ContactKind.OTHER: "其他电话"}
 
 
 class OccupantRole(StrEnum):
@@ -34,11 +35,11 @@ def contact_points_of(points: Sequence[Mapping[str, Any]]) -> list[dict[str, Any
     """A person's contact points written down the one way: normalised values, no duplicates, and
     exactly one preferred (the first, when the caller marked none). Raises :class:`Invalid`."""
     if len(points) > MAX_CONTACT_POINTS:
-        raise Invalid(f"at most {MAX_CONTACT_POINTS} contact points")
+        raise Invalid(f"at most {MAX_CONTACT_POINTS} contact points", f"联系方式最多 {MAX_CONTACT_POINTS} 个")
     normalised = [_contact_point(i, p) for i, p in enumerate(points)]
     errors = {str(i): e for i, (_, e) in enumerate(normalised) if e}
     if errors:
-        raise Invalid("some contact points are not valid", errors={"contact_points": errors})
+        raise Invalid("some contact points are not valid", "部分联系方式无效", errors={"contact_points": errors})
     result = [cp for cp, _ in normalised if cp is not None]
     _check_unique(result)
     return _with_one_preferred(result)
@@ -59,7 +60,7 @@ def _check_unique(points: list[dict[str, Any]]) -> None:
     for i, cp in enumerate(points):
         key = (cp["kind"], cp["value"])
         if key in seen:
-            raise Invalid("a contact point is listed twice",
+            raise Invalid("a contact point is listed twice", "同一联系方式填写了两次",
                           errors={"contact_points": {str(i): {"value": ["listed twice"]}}})
         seen.add(key)
 
@@ -67,7 +68,7 @@ def _check_unique(points: list[dict[str, Any]]) -> None:
 def _with_one_preferred(points: list[dict[str, Any]]) -> list[dict[str, Any]]:
     preferred = [cp for cp in points if cp["preferred"]]
     if len(preferred) > 1:
-        raise Invalid("only one contact point can be preferred",
+        raise Invalid("only one contact point can be preferred", "只能有一个首选联系方式",
                       errors={"contact_points": ["only one contact point can be preferred"]})
     if points and not preferred:
         points[0]["preferred"] = True
@@ -93,6 +94,8 @@ def preferred_channel(requested: Channel | str | None, points: Sequence[Mapping[
     missing = unreachable_without(channel, kinds)
     if missing:
         wanted = " or ".join(sorted(missing))
+        wanted_zh = "或".join(_KIND_ZH[kind] for kind in sorted(missing))
         raise Invalid(f"preferred channel {channel} needs a {wanted} contact point",
+                      f"首选渠道 {channel} 需要留有{wanted_zh}",
                       errors={"preferred_channel": [f"{channel} needs a {wanted} contact point"]})
     return channel

@@ -31,11 +31,13 @@ def skills_of(raw: Iterable[str]) -> list[str]:
     skills = set(raw)
     unknown = sorted(skills - SKILLS)
     if unknown:
-        raise Invalid(f"unknown skills: {', '.join(unknown)}", errors={"skills": [f"unknown: {', '.join(unknown)}"]})
+        raise Invalid(f"unknown skills: {', '.join(unknown)}", f"未知技能：{'、'.join(unknown)}",
+                      errors={"skills": [f"unknown: {', '.join(unknown)}"]})
     return sorted(skills)
 
 
 def check_can_deactivate(territory_count: int) -> None:
     """Nobody leaves the roster still holding territories: new work would be routed to them."""
     if territory_count:
-        raise Conflict(f"this staff member still holds {territory_count} territories; reassign them first")
+        raise Conflict(f"this staff member still holds {territory_count} territories; reassign them first",
+                       f"该员工仍负责 {territory_count} 个区域，请先转交给其他员工")

@@ -26,12 +26,13 @@ class Patch:
 def check_assignable(held: Iterable[Patch], wanted: Patch) -> None:
     """A staff member is not given ground they already cover."""
     if any(patch.covers(wanted) for patch in held):
-        raise Conflict("this staff member already covers that territory")
+        raise Conflict("this staff member already covers that territory", "该员工已负责此区域")
 
 
 def check_reassignment(from_staff: UUID, to_staff: UUID, to_active: bool) -> None:
     """A territory moves to somebody else who is on the roster."""
     if from_staff == to_staff:
-        raise Invalid("the territory already belongs to that staff member", errors={"staff_id": ["same staff member"]})
+        raise Invalid("the territory already belongs to that staff member", "该区域已由这名员工负责",
+                      errors={"staff_id": ["same staff member"]})
     if not to_active:
-        raise Invalid("that staff member is not active", errors={"staff_id": ["not active"]})
+        raise Invalid("that staff member is not active", "该员工已停用", errors={"staff_id": ["not active"]})

@@ -14,7 +14,8 @@ def check_contact_order(person_ids: Sequence[UUID], eligible: Collection[UUID]) 
     """The ordered contact persons of a unit: each at most once, each a current occupant (owners
     included) of that unit. Returns the order to store; raises :class:`Invalid` otherwise."""
     if len(person_ids) > MAX_CONTACTS:
-        raise Invalid(f"at most {MAX_CONTACTS} contact persons", errors={"person_ids": [f"at most {MAX_CONTACTS}"]})
+        raise Invalid(f"at most {MAX_CONTACTS} contact persons", f"联系人最多 {MAX_CONTACTS} 位",
+                      errors={"person_ids": [f"at most {MAX_CONTACTS}"]})
     errors: dict[str, list[str]] = {}
     seen: set[UUID] = set()
     for position, person_id in enumerate(person_ids):
@@ -25,6 +26,7 @@ def check_contact_order(person_ids: Sequence[UUID], eligible: Collection[UUID]) 
         seen.add(person_id)
     if errors:
         raise Invalid("every contact person must be a current occupant or owner of the unit, listed once",
+                      "每位联系人须是该房屋当前的住户或业主，且只能列出一次",
                       errors={"person_ids": errors})
     return list(person_ids)
 

@@ -36,25 +36,30 @@ def normalize_id_number(id_type: IdType | str, raw: str) -> str:
     kind = IdType(id_type)
     if kind is IdType.RESIDENT_ID and not (_RESIDENT_ID.match(number)
                                           and resident_id_check_char(number[:17]) == number[17]):
-        raise Invalid("not a valid 18-character resident ID number", errors={"id_number": ["check the number"]})
+        raise Invalid("not a valid 18-character resident ID number", "不是有效的 18 位居民身份证号码",
+                      errors={"id_number": ["check the number"]})
     if kind is IdType.PASSPORT and not _PASSPORT.match(number):
-        raise Invalid("a passport number is 5 to 20 letters and digits", errors={"id_number": ["check the number"]})
+        raise Invalid("a passport number is 5 to 20 letters and digits", "护照号码应为 5 到 20 位字母或数字",
+                      errors={"id_number": ["check the number"]})
     if not 4 <= len(number) <= 40:
-        raise Invalid("an ID number has 4 to 40 characters", errors={"id_number": ["check the number"]})
+        raise Invalid("an ID number has 4 to 40 characters", "证件号码应为 4 到 40 个字符",
+                      errors={"id_number": ["check the number"]})
     return number
 
 
 def check_time_in(time_in: datetime, now: datetime) -> None:
     if time_in > now + CLOCK_SKEW:
-        raise Invalid("a visitor cannot arrive in the future", errors={"time_in": ["in the future"]})
+        raise Invalid("a visitor cannot arrive in the future", "访客的到达时间不能晚于现在",
+                      errors={"time_in": ["in the future"]})
 
 
 def check_out(time_in: datetime, time_out: datetime | None, at: datetime) -> None:
     """A visitor leaves once, and not before arriving."""
     if time_out is not None:
-        raise Conflict(f"this visitor already left at {time_out.isoformat()}")
+        left = time_out.isoformat()
+        raise Conflict(f"this visitor already left at {left}", f"该访客已于 {left} 离开")
     if at < time_in:
-        raise Invalid("the time out is before the time in",
+        raise Invalid("the time out is before the time in", "离开时间早于到达时间",
                       errors={"time_out": [f"must be after {time_in.isoformat()}"]})
 
 
@@ -67,4 +72,4 @@ def local_day(day: date) -> tuple[datetime, datetime]:
 def check_host_confirmation(time_out: datetime | None) -> None:
     """The desk phones the host while the visitor waits, not after they left."""
     if time_out is not None:
-        raise Conflict("this visitor already left")
+        raise Conflict("this visitor already left", "该访客已离开")

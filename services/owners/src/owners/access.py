@@ -1,0 +1,24 @@
+"""Which estate every kind of row a request can name lies in: the scope table the owners areas share.
+
+Each view says who may call it with ``@blp.allow(roles)`` (roles from tenancy.roles, the suite's
+policy); its ScopedBlueprint then checks every row the request names against the caller's estates,
+by the table below, before the view runs, and answers 404 ("no such unit" / "没有此房屋") for a row
+that does not exist or lies outside them.
+"""
+
+from __future__ import annotations
+
+from owners.tables import buildings, estates, occupancies, people, staff, territories, units, visitors
+from servicekit.access import InEstate
+
+SCOPE = {
+    "estate_id": InEstate(estates, "estate", estate_column="id", what_zh="小区"),
+    "building_id": InEstate(buildings, "building", what_zh="楼栋"),
+    "unit_id": InEstate(units, "unit", what_zh="房屋"),
+    "host_unit_id": InEstate(units, "unit", what_zh="房屋"),
+    "person_id": InEstate(people, "person", what_zh="住户"),
+    "occupancy_id": InEstate(occupancies, "occupancy", what_zh="入住记录"),
+    "staff_id": InEstate(staff, "staff member", what_zh="员工"),
+    "territory_id": InEstate(territories, "territory", what_zh="负责区域"),
+    "visitor_id": InEstate(visitors, "visitor", what_zh="访客"),
+}

@@ -1,0 +1,1 @@
+"""Household imports (住户导入): moving an estate's buildings, units, people and contacts onto the system from CSV."""

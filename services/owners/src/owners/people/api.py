@@ -1,0 +1,105 @@
+"""The people API: owners (业主) and occupants (非业主使用人) with their contact points, and the contact
+persons of a unit (联系人的选择). Searching people (``GET /people``) is the search area's."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
+from flask.views import MethodView
+from tenancy.permissions import REVEAL_PERSONAL_DATA
+from tenancy.roles import DESK, STAFF
+
+from owners.access import SCOPE
+from owners.people import use_cases, views
+from owners.people.schemas import (
+    ContactPointsSchema,
+    PersonPatchSchema,
+    PersonSchema,
+    RevealArgs,
+    UnitContactsChangeSchema,
+    UnitContactsSchema,
+)
+from owners.privacy import shown_person, shown_unit_contacts
+from servicekit.access import ScopedBlueprint
+from servicekit.web import current_principal, refuse
+from servicekit.webapp import read, unit_of_work
+
+blp = ScopedBlueprint("people", __name__, url_prefix="/api/v1", scope=SCOPE,
+                      description="Owners and occupants, and whom to call for a unit (业主、住户和联系人)")
+
+# An instance, not the class: webargs would build a schema (and its nested ones) for every request
+# of the desk's busiest write.
+_NEW_PERSON = PersonSchema()
+
+
+@blp.route("/people")
+class People(MethodView):
+    @blp.arguments(_NEW_PERSON)
+    @blp.response(201, PersonSchema)
+    @blp.allow(DESK, estates=("estate_id",))
+    def post(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Register a person, optionally moving them into a unit ("create an owner")"""
+        return shown_person(use_cases.register_person(unit_of_work(), **data))
+
+
+@blp.route("/people/<uuid:person_id>")
+class Person(MethodView):
+    @blp.arguments(RevealArgs, location="query")
+    @blp.response(200, PersonSchema)
+    @blp.allow(STAFF)
+    def get(self, args: dict[str, Any], person_id: UUID) -> dict[str, Any]:
+        """One person with contact points and occupancies; ?reveal=true shows full numbers (audited)"""
+        person, reveal = _read_revealing(args["reveal"], views.person, person_id, lambda found: [found["id"]])
+        return shown_person(person, reveal)
+
+    @blp.arguments(PersonPatchSchema)
+    @blp.response(200, PersonSchema)
+    @blp.allow(DESK)
+    def patch(self, changes: dict[str, Any], person_id: UUID) -> dict[str, Any]:
+        """Change a person's name, language, preferred channel or note"""
+        return shown_person(use_cases.update_person(unit_of_work(), person_id, changes))
+
+
+@blp.route("/people/<uuid:person_id>/contact-points")
+class ContactPoints(MethodView):
+    @blp.arguments(ContactPointsSchema)
+    @blp.response(200, PersonSchema)
+    @blp.allow(DESK)
+    def put(self, data: dict[str, Any], person_id: UUID) -> dict[str, Any]:
+        """Replace a person's contact points (one preferred; the preferred channel must stay reachable)"""
+        return shown_person(use_cases.replace_contact_points(unit_of_work(), person_id, data["contact_points"]))
+
+
+@blp.route("/units/<uuid:unit_id>/contacts")
+class UnitContacts(MethodView):
+    @blp.arguments(RevealArgs, location="query")
+    @blp.response(200, UnitContactsSchema)
+    @blp.allow(STAFF)
+    def get(self, args: dict[str, Any], unit_id: UUID) -> dict[str, Any]:
+        """The unit's contact persons in calling order; ?reveal=true shows full numbers (audited)"""
+        contacts, reveal = _read_revealing(args["reveal"], views.unit_contact_list, unit_id,
+                                           lambda found: [c["person_id"] for c in found["contacts"]])
+        return shown_unit_contacts(contacts, reveal)
+
+    @blp.arguments(UnitContactsChangeSchema)
+    @blp.response(200, UnitContactsSchema)
+    @blp.allow(DESK)
+    def put(self, data: dict[str, Any], unit_id: UUID) -> dict[str, Any]:
+        """Set the unit's contact persons, in calling order"""
+        return shown_unit_contacts(use_cases.set_unit_contacts(unit_of_work(), unit_id, data["person_ids"]), False)
+
+
+def _read_revealing(requested: bool, view: Callable[..., dict[str, Any]], row_id: UUID,
+                    people_in: Callable[[dict[str, Any]], list[UUID]]) -> tuple[dict[str, Any], bool]:
+    """``view``'s answer about ``row_id``, and whether to show its numbers in full: when asked for and
+    permitted (asked for without the permission is a 403), after an audit row per person shown."""
+    principal = current_principal()
+    if requested and not principal.has(REVEAL_PERSONAL_DATA):
+        refuse(403, f"showing full phone numbers needs the {REVEAL_PERSONAL_DATA} permission",
+               f"显示完整手机号需要 {REVEAL_PERSONAL_DATA} 权限")
+    answer = read(view, row_id)
+    if requested:
+        use_cases.record_reveals(unit_of_work(), answer["estate_id"], principal.subject, people_in(answer))
+    return answer, requested
