@@ -41,7 +41,7 @@ def attach(uow: UnitOfWork, storage: Storage, ticket_id: UUID, filename: str | N
                               "只能上传照片（JPEG、PNG、WebP、HEIC）或 PDF 文件",
                               errors={"file": ["is not a JPEG, PNG, WebP, HEIC or PDF file"]})
     with uow:
-        ticket = get_row(uow, tickets, ticket_id, "ticket")
+        ticket = get_row(uow, tickets, ticket_id, "ticket", what_zh="工单")
         if is_closed(ticket["stage"]):
             raise Conflict(f"the ticket is {ticket['stage']}; nothing can be attached", "工单已关闭，不能再添加附件")
         row = {"id": uuid.uuid4(), "ticket_id": ticket_id, "estate_id": ticket["estate_id"],
@@ -64,7 +64,7 @@ def remove(uow: UnitOfWork, storage: Storage, ticket_id: UUID, attachment_id: UU
            at: datetime) -> None:
     """Remove an attachment: its row and timeline step in one transaction, then its bytes."""
     with uow:
-        ticket = get_row(uow, tickets, ticket_id, "ticket")
+        ticket = get_row(uow, tickets, ticket_id, "ticket", what_zh="工单")
         row = ticket_attachment(uow, ticket_id, attachment_id)
         uow.execute(delete(attachments).where(attachments.c.id == attachment_id))
         add_step(uow, ticket, "attachment_removed", actor, at,

@@ -12,15 +12,14 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import insert, select, update
-from sqlalchemy.exc import IntegrityError
 
-from servicekit.errors import Conflict
-from servicekit.rows import get_row
+from servicekit.errors import Conflict, Message
+from servicekit.rows import get_row, write
 from servicekit.unit_of_work import UnitOfWork
 from tickets.tables import categories
 
-_TAKEN = ("this estate (or the operator) has a category of this kind and code already",
-          "本小区（或运营方）已有该类型、该代码的分类")
+_TAKEN = Message("this estate (or the operator) has a category of this kind and code already",
+                 "本小区（或运营方）已有该类型、该代码的分类")
 
 
 def add_category(uow: UnitOfWork, *, kind: str, code: str, name_zh: str, name_en: str,
@@ -31,11 +30,8 @@ def add_category(uow: UnitOfWork, *, kind: str, code: str, name_zh: str, name_en
                "name_en": name_en, "skill": skill, "active": True}
         if estate_id is None and uow.execute(select(categories.c.id).where(  # NULLs never clash in a unique key
                 categories.c.estate_id.is_(None), categories.c.kind == kind, categories.c.code == code)).first():
-            raise Conflict(*_TAKEN)
-        try:
-            uow.execute(insert(categories).values(row))
-        except IntegrityError as exc:  # the unique key (estate, kind, code): taken meanwhile
-            raise Conflict(*_TAKEN) from exc
+            raise Conflict(_TAKEN.en, _TAKEN.zh)
+        write(uow, insert(categories).values(row), conflict=_TAKEN)
         uow.commit()
         return row
 
@@ -46,6 +42,6 @@ def change_category(uow: UnitOfWork, category_id: UUID, changes: Mapping[str, An
     with uow:
         if changes:
             uow.execute(update(categories).where(categories.c.id == category_id).values(**changes))
-        row = get_row(uow, categories, category_id, "category")
+        row = get_row(uow, categories, category_id, "category", what_zh="分类")
         uow.commit()
         return row

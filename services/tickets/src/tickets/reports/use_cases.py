@@ -14,11 +14,9 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import insert, select, update
-from sqlalchemy.exc import IntegrityError
 
-from servicekit.errors import Conflict, Invalid, NotFound
-from servicekit.integrity import violation
-from servicekit.rows import get_row
+from servicekit.errors import Conflict, Invalid, Message, NotFound
+from servicekit.rows import get_row, write
 from servicekit.unit_of_work import UnitOfWork
 from tickets.events import MONTHLY_REPORT_GENERATED, monthly_report_payload
 from tickets.reports.monthly import build_report, estate_timezone, last_month, month_bounds, valid_zone
@@ -35,7 +33,7 @@ def generate(uow: UnitOfWork, estate_id: UUID, period: str, now: datetime, *, re
              trigger: str = "demand") -> dict[str, Any]:
     """Make (or, with ``regenerate``, make again) ``estate_id``'s report of ``period``, a month that has ended."""
     with uow:
-        estate = get_row(uow, estates, estate_id, "estate")
+        estate = get_row(uow, estates, estate_id, "estate", what_zh="小区")
         if month_bounds(period, estate_timezone(uow, estate_id))[1] > now:
             raise Invalid(f"{period} has not ended yet; its report is made on the 1st of the next month",
                           f"{period} 尚未结束，该月报告将于下月1日生成",
@@ -43,17 +41,14 @@ def generate(uow: UnitOfWork, estate_id: UUID, period: str, now: datetime, *, re
         content = build_report(uow, estate, period, now)
         existing = uow.execute(select(monthly_reports.c.id).where(
             monthly_reports.c.estate_id == estate_id, monthly_reports.c.period == period)).scalar()
+        exists = Message(f"the report of {period} exists; send regenerate to make it again",
+                         f"{period} 的报告已生成；如需重新生成，请传 regenerate")
         if existing is not None and not regenerate:
-            raise _exists(period)
+            raise Conflict(exists.en, exists.zh)
         row = {"id": existing or uuid.uuid4(), "estate_id": estate_id, "period": period, "generated_at": now,
                "content": content}
         if existing is None:
-            try:
-                uow.execute(insert(monthly_reports).values(row))
-            except IntegrityError as exc:  # another replica stored it meanwhile
-                if violation(exc) == "unique":
-                    raise _exists(period) from exc
-                raise
+            write(uow, insert(monthly_reports).values(row), conflict=exists)  # another replica's, meanwhile
         else:
             uow.execute(update(monthly_reports).where(monthly_reports.c.id == existing)
                         .values(generated_at=now, content=content))
@@ -61,11 +56,6 @@ def generate(uow: UnitOfWork, estate_id: UUID, period: str, now: datetime, *, re
                    monthly_report_payload(row, trigger, regenerated=existing is not None))
         uow.commit()
     return row
-
-
-def _exists(period: str) -> Conflict:
-    return Conflict(f"the report of {period} exists; send regenerate to make it again",
-                    f"{period} 的报告已生成；如需重新生成，请传 regenerate")
 
 
 def generate_due(uow_factory: Callable[[], UnitOfWork], now: datetime) -> int:

@@ -16,10 +16,10 @@ from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import Table, delete, insert, select, update
-from sqlalchemy.exc import IntegrityError
 
 from servicekit.auth import Principal
-from servicekit.errors import Conflict, Invalid, NotFound
+from servicekit.errors import Conflict, Invalid, Message, NotFound
+from servicekit.rows import write
 from servicekit.unit_of_work import UnitOfWork
 from tickets.sla.calendar import parse_week
 from tickets.sla.views import one, with_days
@@ -29,8 +29,8 @@ POLICY_KEY = ("estate_id", "kind", "complaint_class", "priority")
 POLICY_FIELDS = (*POLICY_KEY, "acknowledge_minutes", "arrive_minutes", "resolve_minutes", "warn_percent",
                  "business_hours")
 RULE_KEY = ("estate_id", "trigger", "target", "level", "action")
-_POLICY_EXISTS = ("a policy for this estate, kind, class and priority exists",
-                  "该小区、类型、类别和优先级的时效规则已存在")
+_POLICY_EXISTS = Message("a policy for this estate, kind, class and priority exists",
+                         "该小区、类型、类别和优先级的时效规则已存在")
 
 
 # --- policies and rules: added for an estate (or by the operator for every estate) ----------------
@@ -45,7 +45,7 @@ def create_policy(uow: UnitOfWork, principal: Principal, data: Mapping[str, Any]
 def create_rule(uow: UnitOfWork, principal: Principal, data: Mapping[str, Any]) -> dict[str, Any]:
     """Add an escalation rule: on a trigger, at a level, do an action."""
     return _add(uow, principal, escalation_rules, {f: data.get(f) for f in RULE_KEY}, RULE_KEY,
-                ("this rule exists already", "该升级规则已存在"))
+                Message("this rule exists already", "该升级规则已存在"))
 
 
 def update_policy(uow: UnitOfWork, policy_id: UUID, data: Mapping[str, Any]) -> dict[str, Any]:
@@ -73,7 +73,7 @@ def delete_rule(uow: UnitOfWork, rule_id: UUID) -> None:
 
 
 def _add(uow: UnitOfWork, principal: Principal, table: Table, values: dict[str, Any], key: tuple[str, ...],
-         exists: tuple[str, str]) -> dict[str, Any]:
+         exists: Message) -> dict[str, Any]:
     if values["estate_id"] is None and principal.estates is not None:
         raise Invalid("only the operator sets rows for every estate; name an estate",
                       "只有运营方可以设置适用于所有小区的规则，请指定小区", errors={"estate_id": ["is required"]})
@@ -85,20 +85,17 @@ def _add(uow: UnitOfWork, principal: Principal, table: Table, values: dict[str, 
         return found
 
 
-def _unique(uow: UnitOfWork, statement: Any, exists: tuple[str, str], table: Table, row: Mapping[str, Any],
+def _unique(uow: UnitOfWork, statement: Any, exists: Message, table: Table, row: Mapping[str, Any],
             key: tuple[str, ...], *, other_than: UUID | None = None) -> None:
     """Run ``statement``, or refuse it (a conflict said as ``exists``) when another row has ``row``'s
-    ``key``: compared null-safely first (a unique key lets two rows with the same nulls in), then by the unique key."""
+    ``key``: compared null-safely first (a unique key lets two rows with the same nulls in), then by
+    the table's unique key."""
     same = select(table.c.id).where(*(table.c[k].is_not_distinct_from(row[k]) for k in key))
     if other_than is not None:
         same = same.where(table.c.id != other_than)
     if uow.execute(same).first() is not None:
-        raise Conflict(*exists)
-    try:
-        uow.execute(statement)
-        uow.session.flush()
-    except IntegrityError:
-        raise Conflict(*exists) from None
+        raise Conflict(exists.en, exists.zh)
+    write(uow, statement, conflict=exists)
 
 
 def _delete(uow: UnitOfWork, table: Table, row_id: UUID) -> None:
@@ -125,7 +122,7 @@ def create_calendar(uow: UnitOfWork, data: Mapping[str, Any]) -> dict[str, Any]:
     with uow:
         row = {"id": uuid.uuid4(), "estate_id": data["estate_id"], "timezone": data["timezone"], "week": data["week"]}
         _unique(uow, insert(calendars).values(row),
-                ("the estate has a calendar already; change that one", "该小区已有工作日历，请修改现有日历"),
+                Message("the estate has a calendar already; change that one", "该小区已有工作日历，请修改现有日历"),
                 calendars, row, ("estate_id",))
         return _calendar_done(uow, row["id"])
 

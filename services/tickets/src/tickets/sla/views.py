@@ -15,9 +15,8 @@ from uuid import UUID
 from sqlalchemy import Table, select
 
 from servicekit.auth import Principal, scoped
-from servicekit.errors import NotFound
 from servicekit.paging import page_of
-from servicekit.rows import Executes
+from servicekit.rows import Executes, get_row
 from tickets.sla.calendar import business_seconds_between
 from tickets.sla.policies import clock_for, targets_for
 from tickets.tables import calendar_days, calendars, deadlines, escalation_rules, sla_policies
@@ -28,12 +27,9 @@ NAMES = {sla_policies: ("SLA policy", "时效规则"), calendars: ("calendar", "
 
 
 def one(conn: Executes, table: Table, row_id: UUID) -> dict[str, Any]:
-    """A policy, calendar or rule by id, or :class:`NotFound`."""
-    row = conn.execute(select(table).where(table.c.id == row_id)).mappings().first()
-    if row is None:
-        en, zh = NAMES[table]
-        raise NotFound(f"no such {en}", f"没有此{zh}")
-    return dict(row)
+    """A policy, calendar or rule by id, or :class:`~servicekit.errors.NotFound`."""
+    what, what_zh = NAMES[table]
+    return get_row(conn, table, row_id, what, what_zh=what_zh)
 
 
 def _page(session: Any, principal: Principal, table: Table, args: dict[str, Any], *order: str) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from tenancy.permissions import REVEAL_PERSONAL_DATA
 from tenancy.privacy import mask_phone
 from tenancy.roles import DESK, STAFF, TECHNICIAN
 
+from servicekit.idempotency import IdempotencyHeaders, KeyedRequest
 from servicekit.paging import page_schema
 from servicekit.web import current_principal, refuse
 from servicekit.webapp import read, unit_of_work
@@ -41,15 +42,16 @@ def shown(ticket: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.route("", methods=["POST"])
-@blp.arguments(s.IdempotencyHeaders(), location="headers")  # instances: not built again for every request
+@blp.arguments(IdempotencyHeaders(), location="headers")  # instances: not built again for every request
 @blp.arguments(s.NewTicketSchema())
 @blp.response(201, s.OpenedTicketSchema())
 @blp.alt_response(200, schema=s.OpenedTicketSchema, description="The ticket an earlier call with this key opened")
 @blp.allow(DESK, estates=("estate_id",))
 def open_ticket(headers: dict[str, Any], data: dict[str, Any]) -> Any:
     """Open a ticket (quick entry); possible_duplicates lists likely duplicates"""
-    opened = entry.open_ticket(unit_of_work(), Actor.of(current_principal()), data,
-                               idempotency_key=headers["idempotency_key"])
+    principal = current_principal()
+    key = KeyedRequest.of(principal, "POST /tickets", headers["idempotency_key"], data)
+    opened = entry.open_ticket(unit_of_work(), Actor.of(principal), data, key=key)
     body = {**shown(views.with_actions(opened["ticket"])), "possible_duplicates": opened["possible_duplicates"]}
     return body, 201 if opened["created"] else 200
 

@@ -54,13 +54,6 @@ class NewTicketSchema(Schema):
     description = fields.String(load_default="", validate=validate.Length(max=5000))
 
 
-class IdempotencyHeaders(Schema):
-    idempotency_key = fields.String(data_key="Idempotency-Key", load_default=None,
-                                    validate=validate.Length(min=1, max=200), metadata={
-        "description": "A retried call with the same key and body answers the first ticket (200); "
-                       "the same key with another body is a 422"})
-
-
 class TicketSchema(Schema):
     id = fields.UUID()
     number = fields.String()

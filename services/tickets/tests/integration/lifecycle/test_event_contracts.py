@@ -1,6 +1,6 @@
 """The ticket events' contract: every schema is valid and its examples validate; events.EVENT_TYPES
-lists every type the module names, and the AsyncAPI lists every one; what the use cases really write to the outbox validates against the
-envelope and its type's schema."""
+lists every type the module names, and the AsyncAPI lists every one; what the use cases really write
+to the outbox validates against the envelope and its type's schema."""
 
 from __future__ import annotations
 

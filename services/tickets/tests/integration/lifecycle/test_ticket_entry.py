@@ -8,6 +8,8 @@ import uuid
 
 import pytest
 
+from servicekit.auth import Principal
+from servicekit.idempotency import KeyedRequest
 from servicekit.unit_of_work import UnitOfWork
 from tickets.service import SERVICE
 from tickets.tickets.timeline import Actor
@@ -139,8 +141,9 @@ def test_concurrent_calls_with_one_key_make_one_ticket(db, place, complaint, rec
 
     def call() -> None:
         barrier.wait()
+        key = KeyedRequest.of(Principal("crm", "integration_client", None), "POST /tickets", "same", entry)
         results.append(open_ticket(UnitOfWork(sessions, SERVICE.outbox, SERVICE.source), Actor("crm", "system"),
-                                   entry, idempotency_key="same"))
+                                   entry, key=key))
 
     threads = [threading.Thread(target=call) for _ in range(8)]
     for thread in threads:

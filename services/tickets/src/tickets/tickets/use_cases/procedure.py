@@ -202,7 +202,7 @@ def resume(uow: UnitOfWork, ticket_id: UUID, actor: Actor, *, note: str = "",
 
 def _begin(uow: UnitOfWork, ticket_id: UUID, action: Action, to: str | None = None) -> tuple[dict[str, Any], Move]:
     """The ticket, locked until commit, and the move ``action`` makes (or the stage machine's refusal)."""
-    ticket = get_row(uow, tickets, ticket_id, "ticket", lock=True)
+    ticket = get_row(uow, tickets, ticket_id, "ticket", what_zh="工单", lock=True)
     return ticket, move(ticket["kind"], ticket["stage"], ticket["waiting_on_owner"], action, to)
 
 
