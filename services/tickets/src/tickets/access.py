@@ -1,11 +1,10 @@
-"""The estate of every row a tickets request can name, shared by every area's blueprint
-(:class:`servicekit.access.ScopedBlueprint`): a row outside the caller's estates answers 404."""
+"""Which estate every kind of row a tickets request can name lies in: the scope table every area's
+:class:`servicekit.access.ScopedBlueprint` shares. A row that does not exist or lies outside the
+caller's estates answers 404 ("no such ticket" / "没有此工单")."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from servicekit.access import InEstate, ScopedBlueprint
+from servicekit.access import InEstate
 from tickets.tables import (
     buildings,
     calendars,
@@ -25,13 +24,9 @@ SCOPE = {
     "category_id": InEstate(categories, "category", what_zh="分类"),
     "estate_id": InEstate(estates, "estate", estate_column="id", what_zh="小区"),
     "building_id": InEstate(buildings, "building", what_zh="楼栋"),
-    "unit_id": InEstate(units, "unit", what_zh="单元"),
+    "unit_id": InEstate(units, "unit", what_zh="房屋"),
     "policy_id": InEstate(sla_policies, "SLA policy", what_zh="时效规则"),
     "calendar_id": InEstate(calendars, "calendar", what_zh="工作日历"),
     "rule_id": InEstate(escalation_rules, "escalation rule", what_zh="升级规则"),
 }
 
-
-def blueprint(name: str, import_name: str, **kwargs: Any) -> ScopedBlueprint:
-    """An area's blueprint, checking its callers against :data:`SCOPE`."""
-    return ScopedBlueprint(name, import_name, scope=SCOPE, **kwargs)

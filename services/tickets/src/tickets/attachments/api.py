@@ -9,11 +9,12 @@ from uuid import UUID
 from flask import Response, current_app, request
 from tenancy.roles import DESK, STAFF
 
+from servicekit.access import ScopedBlueprint
 from servicekit.config import var_dir
 from servicekit.rows import now
 from servicekit.web import current_principal, refuse
 from servicekit.webapp import current_settings, read, unit_of_work
-from tickets.access import blueprint
+from tickets.access import SCOPE
 from tickets.attachments import use_cases, views
 from tickets.attachments.kinds import content_disposition
 from tickets.attachments.local import LocalStorage
@@ -22,8 +23,8 @@ from tickets.attachments.schemas import DOWNLOAD, PROBLEM, UPLOAD, AttachmentSch
 from tickets.attachments.storage import Storage, StorageUnavailable
 from tickets.tickets.timeline import Actor
 
-blp = blueprint("attachments", __name__, url_prefix="/api/v1/tickets",
-                description="Photos and files attached to a ticket (附件)")
+blp = ScopedBlueprint("attachments", __name__, scope=SCOPE, url_prefix="/api/v1/tickets",
+                      description="Photos and files attached to a ticket (附件)")
 
 # What a multipart body adds around the file itself (boundaries, part headers, a file name).
 MULTIPART_OVERHEAD = 16 * 1024

@@ -9,14 +9,15 @@ from uuid import UUID
 
 from tenancy.roles import MANAGERS, OPERATORS, STAFF
 
+from servicekit.access import ScopedBlueprint
 from servicekit.web import current_principal, refuse
 from servicekit.webapp import read, unit_of_work
-from tickets.access import blueprint
+from tickets.access import SCOPE
 from tickets.categories import use_cases, views
 from tickets.categories.schemas import CategoryChangeSchema, CategoryListArgs, CategorySchema
 
-blp = blueprint("categories", __name__, url_prefix="/api/v1/categories",
-                description="Repair, inquiry and complaint categories (分类)")
+blp = ScopedBlueprint("categories", __name__, scope=SCOPE, url_prefix="/api/v1/categories",
+                      description="Repair, inquiry and complaint categories (分类)")
 
 
 @blp.route("", methods=["GET"])

@@ -11,10 +11,11 @@ from tenancy.permissions import REVEAL_PERSONAL_DATA
 from tenancy.privacy import mask_phone
 from tenancy.roles import STAFF
 
+from servicekit.access import ScopedBlueprint
 from servicekit.paging import page_schema
 from servicekit.web import current_principal, refuse
 from servicekit.webapp import read
-from tickets.access import blueprint
+from tickets.access import SCOPE
 from tickets.directory import views
 from tickets.directory.schemas import (
     DirectoryStaffSchema,
@@ -25,8 +26,8 @@ from tickets.directory.schemas import (
     UnitPeopleSchema,
 )
 
-blp = blueprint("directory", __name__, url_prefix="/api/v1",
-                description="Units, residents and staff from owners' data, for entry and dispatch")
+blp = ScopedBlueprint("directory", __name__, scope=SCOPE, url_prefix="/api/v1",
+                      description="Units, residents and staff from owners' data, for entry and dispatch")
 
 
 @blp.route("/units", methods=["GET"])

@@ -10,10 +10,11 @@ from typing import Any
 from flask import Response, request
 from tenancy.roles import DESK
 
+from servicekit.access import ScopedBlueprint
 from servicekit.rows import now
 from servicekit.web import current_principal
 from servicekit.webapp import read, unit_of_work
-from tickets.access import blueprint
+from tickets.access import SCOPE
 from tickets.attachments.kinds import content_disposition
 from tickets.reports import exports, use_cases, views
 from tickets.reports.schemas import (
@@ -28,8 +29,8 @@ from tickets.reports.schemas import (
 )
 from tickets.reports.sheets import monthly_sheets, monthly_table, ticket_report_columns, ticket_report_sheet
 
-blp = blueprint("reports", __name__, url_prefix="/api/v1/reports",
-                description="Reports: ticket figures and the monthly complaint analysis (报表)")
+blp = ScopedBlueprint("reports", __name__, scope=SCOPE, url_prefix="/api/v1/reports",
+                      description="Reports: ticket figures and the monthly complaint analysis (报表)")
 
 
 @blp.route("/tickets", methods=["GET"])

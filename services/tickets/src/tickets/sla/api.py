@@ -9,10 +9,11 @@ from uuid import UUID
 
 from tenancy.roles import MANAGERS
 
+from servicekit.access import ScopedBlueprint
 from servicekit.paging import PageArgs, page_schema
 from servicekit.web import current_principal, refuse
 from servicekit.webapp import read, unit_of_work
-from tickets.access import blueprint
+from tickets.access import SCOPE
 from tickets.sla import use_cases, views
 from tickets.sla.schemas import (
     CalendarSchema,
@@ -24,7 +25,8 @@ from tickets.sla.schemas import (
     RuleSchema,
 )
 
-blp = blueprint("sla", __name__, url_prefix="/api/v1/sla", description="Service levels and escalation")
+blp = ScopedBlueprint("sla", __name__, scope=SCOPE, url_prefix="/api/v1/sla",
+                      description="Service levels and escalation")
 
 
 @blp.route("/policies", methods=["GET"])

@@ -18,18 +18,19 @@ from tenancy.permissions import REVEAL_PERSONAL_DATA
 from tenancy.privacy import mask_phone
 from tenancy.roles import DESK, STAFF, TECHNICIAN
 
+from servicekit.access import ScopedBlueprint
 from servicekit.idempotency import IdempotencyHeaders, KeyedRequest
 from servicekit.paging import page_schema
 from servicekit.web import current_principal, refuse
 from servicekit.webapp import read, unit_of_work
-from tickets.access import blueprint
+from tickets.access import SCOPE
 from tickets.tickets import schemas as s
 from tickets.tickets import views
 from tickets.tickets.timeline import Actor
 from tickets.tickets.use_cases import entry, procedure
 
-blp = blueprint("tickets", __name__, url_prefix="/api/v1/tickets",
-                description="Inquiries, repairs and complaints, and the complaint procedure (投诉处理)")
+blp = ScopedBlueprint("tickets", __name__, scope=SCOPE, url_prefix="/api/v1/tickets",
+                      description="Inquiries, repairs and complaints, and the complaint procedure (投诉处理)")
 
 DESK_OR_TECHNICIAN = DESK | {TECHNICIAN}
 
