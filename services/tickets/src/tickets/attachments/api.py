@@ -15,11 +15,10 @@ from servicekit.rows import now
 from servicekit.web import current_principal, refuse
 from servicekit.webapp import current_settings, read, unit_of_work
 from tickets.access import SCOPE
-from tickets.attachments import use_cases, views
+from tickets.attachments import schemas, use_cases, views
 from tickets.attachments.kinds import content_disposition
 from tickets.attachments.local import LocalStorage
 from tickets.attachments.s3 import S3Storage
-from tickets.attachments.schemas import DOWNLOAD, PROBLEM, UPLOAD, AttachmentSchema
 from tickets.attachments.storage import Storage, StorageUnavailable
 from tickets.tickets.timeline import Actor
 
@@ -32,7 +31,7 @@ _STORAGE = "tickets.attachment_storage"
 
 
 @blp.route("/<uuid:ticket_id>/attachments", methods=["GET"])
-@blp.response(200, AttachmentSchema(many=True))
+@blp.response(200, schemas.AttachmentSchema(many=True))
 @blp.allow(STAFF)
 def list_attachments(ticket_id: UUID) -> list[dict[str, Any]]:
     """A ticket's attachments, oldest first"""
@@ -40,14 +39,14 @@ def list_attachments(ticket_id: UUID) -> list[dict[str, Any]]:
 
 
 @blp.route("/<uuid:ticket_id>/attachments", methods=["POST"])
-@blp.response(201, AttachmentSchema)
-@blp.doc(requestBody=UPLOAD, responses={
-    "409": {"description": "The ticket is closed (archived, merged or cancelled)", **PROBLEM},
-    "413": {"description": "The file is larger than TICKETS_MAX_ATTACHMENT_BYTES", **PROBLEM},
+@blp.response(201, schemas.AttachmentSchema)
+@blp.doc(requestBody=schemas.UPLOAD, responses={
+    "409": {"description": "The ticket is closed (archived, merged or cancelled)", **schemas.PROBLEM},
+    "413": {"description": "The file is larger than TICKETS_MAX_ATTACHMENT_BYTES", **schemas.PROBLEM},
     "415": {"description": "Not multipart/form-data, or the file is not a JPEG, PNG, WebP, HEIC or PDF",
-            **PROBLEM},
-    "422": {"description": "No file, or an empty one", **PROBLEM},
-    "503": {"description": "The attachment store cannot be reached just now; nothing was kept", **PROBLEM}})
+            **schemas.PROBLEM},
+    "422": {"description": "No file, or an empty one", **schemas.PROBLEM},
+    "503": {"description": "The attachment store cannot be reached just now; nothing was kept", **schemas.PROBLEM}})
 @blp.allow(STAFF)
 def attach_file(ticket_id: UUID) -> dict[str, Any]:
     """Attach a photo or a PDF to a ticket (its type is read from its content)"""
@@ -62,7 +61,7 @@ def attach_file(ticket_id: UUID) -> dict[str, Any]:
 
 
 @blp.route("/<uuid:ticket_id>/attachments/<uuid:attachment_id>", methods=["GET"])
-@blp.doc(responses=DOWNLOAD)
+@blp.doc(responses=schemas.DOWNLOAD)
 @blp.allow(STAFF)
 def download_attachment(ticket_id: UUID, attachment_id: UUID) -> Response:
     """Download an attachment"""

@@ -13,16 +13,15 @@ from servicekit.access import ScopedBlueprint
 from servicekit.web import current_principal, refuse
 from servicekit.webapp import read, unit_of_work
 from tickets.access import SCOPE
-from tickets.categories import use_cases, views
-from tickets.categories.schemas import CategoryChangeSchema, CategoryListArgs, CategorySchema
+from tickets.categories import schemas, use_cases, views
 
 blp = ScopedBlueprint("categories", __name__, scope=SCOPE, url_prefix="/api/v1/categories",
                       description="Repair, inquiry and complaint categories (分类)")
 
 
 @blp.route("", methods=["GET"])
-@blp.arguments(CategoryListArgs, location="query")
-@blp.response(200, CategorySchema(many=True))
+@blp.arguments(schemas.CategoryListArgs, location="query")
+@blp.response(200, schemas.CategorySchema(many=True))
 @blp.allow(STAFF, estates=("estate_id",))
 def list_categories(args: dict[str, Any]) -> Any:
     """The operator's categories and the caller's estates' own"""
@@ -30,8 +29,8 @@ def list_categories(args: dict[str, Any]) -> Any:
 
 
 @blp.route("", methods=["POST"])
-@blp.arguments(CategorySchema)
-@blp.response(201, CategorySchema)
+@blp.arguments(schemas.CategorySchema)
+@blp.response(201, schemas.CategorySchema)
 @blp.allow(MANAGERS, estates=("estate_id",))
 def add_category(data: dict[str, Any]) -> Any:
     """Add a category for one estate, or (operator admins) for every estate"""
@@ -42,8 +41,8 @@ def add_category(data: dict[str, Any]) -> Any:
 
 
 @blp.route("/<uuid:category_id>", methods=["PATCH"])
-@blp.arguments(CategoryChangeSchema)
-@blp.response(200, CategorySchema)
+@blp.arguments(schemas.CategoryChangeSchema)
+@blp.response(200, schemas.CategorySchema)
 @blp.allow(MANAGERS)
 def change_category(data: dict[str, Any], category_id: UUID) -> Any:
     """Rename a category, change its skill, or (de)activate it"""

@@ -16,23 +16,15 @@ from servicekit.paging import page_schema
 from servicekit.web import current_principal, refuse
 from servicekit.webapp import read
 from tickets.access import SCOPE
-from tickets.directory import views
-from tickets.directory.schemas import (
-    DirectoryStaffSchema,
-    DirectoryUnitSchema,
-    StaffListArgs,
-    UnitListArgs,
-    UnitPeopleArgs,
-    UnitPeopleSchema,
-)
+from tickets.directory import schemas, views
 
 blp = ScopedBlueprint("directory", __name__, scope=SCOPE, url_prefix="/api/v1",
                       description="Units, residents and staff from owners' data, for entry and dispatch")
 
 
 @blp.route("/units", methods=["GET"])
-@blp.arguments(UnitListArgs, location="query")
-@blp.response(200, page_schema(DirectoryUnitSchema))
+@blp.arguments(schemas.UnitListArgs, location="query")
+@blp.response(200, page_schema(schemas.DirectoryUnitSchema))
 @blp.allow(STAFF, rows=("building_id",), estates=("estate_id",))
 def find_units(args: dict[str, Any]) -> dict[str, Any]:
     """Find units of the caller's estates by estate, building and the start of their number"""
@@ -40,8 +32,8 @@ def find_units(args: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.route("/units/<uuid:unit_id>/people", methods=["GET"])
-@blp.arguments(UnitPeopleArgs, location="query")
-@blp.response(200, UnitPeopleSchema)
+@blp.arguments(schemas.UnitPeopleArgs, location="query")
+@blp.response(200, schemas.UnitPeopleSchema)
 @blp.allow(STAFF)
 def unit_people(args: dict[str, Any], unit_id: UUID) -> dict[str, Any]:
     """Who lives in a unit: its occupants, owners first, mobiles masked"""
@@ -55,8 +47,8 @@ def unit_people(args: dict[str, Any], unit_id: UUID) -> dict[str, Any]:
 
 
 @blp.route("/staff", methods=["GET"])
-@blp.arguments(StaffListArgs, location="query")
-@blp.response(200, page_schema(DirectoryStaffSchema))
+@blp.arguments(schemas.StaffListArgs, location="query")
+@blp.response(200, page_schema(schemas.DirectoryStaffSchema))
 @blp.allow(STAFF, estates=("estate_id",))
 def find_staff(args: dict[str, Any]) -> dict[str, Any]:
     """Staff of the caller's estates by role and skill, each with their current load and ground"""

@@ -16,17 +16,7 @@ from servicekit.web import current_principal
 from servicekit.webapp import read, unit_of_work
 from tickets.access import SCOPE
 from tickets.attachments.kinds import content_disposition
-from tickets.reports import exports, use_cases, views
-from tickets.reports.schemas import (
-    FORMATS,
-    PROBLEM,
-    MonthlyReportArgs,
-    MonthlyReportSchema,
-    MonthlyRequestSchema,
-    TicketReportArgs,
-    TicketReportSchema,
-    files,
-)
+from tickets.reports import exports, schemas, use_cases, views
 from tickets.reports.sheets import monthly_sheets, monthly_table, ticket_report_columns, ticket_report_sheet
 
 blp = ScopedBlueprint("reports", __name__, scope=SCOPE, url_prefix="/api/v1/reports",
@@ -34,9 +24,9 @@ blp = ScopedBlueprint("reports", __name__, scope=SCOPE, url_prefix="/api/v1/repo
 
 
 @blp.route("/tickets", methods=["GET"])
-@blp.arguments(TicketReportArgs, location="query")
-@blp.response(200, TicketReportSchema)
-@blp.doc(responses=files("TicketReport"))
+@blp.arguments(schemas.TicketReportArgs, location="query")
+@blp.response(200, schemas.TicketReportSchema)
+@blp.doc(responses=schemas.files("TicketReport"))
 @blp.allow(DESK, rows=("estate_id",))
 def ticket_report(args: dict[str, Any]) -> Any:
     """Counts, durations and SLA compliance of the tickets created in a date range, grouped as asked"""
@@ -51,9 +41,9 @@ def ticket_report(args: dict[str, Any]) -> Any:
 
 
 @blp.route("/monthly", methods=["GET"])
-@blp.arguments(MonthlyReportArgs, location="query")
-@blp.response(200, MonthlyReportSchema)
-@blp.doc(responses=files("MonthlyReport"))
+@blp.arguments(schemas.MonthlyReportArgs, location="query")
+@blp.response(200, schemas.MonthlyReportSchema)
+@blp.doc(responses=schemas.files("MonthlyReport"))
 @blp.allow(DESK, rows=("estate_id",))
 def monthly_report(args: dict[str, Any]) -> Any:
     """An estate's monthly complaint statistics and analysis report (每月投诉统计及分析报告)"""
@@ -64,10 +54,11 @@ def monthly_report(args: dict[str, Any]) -> Any:
 
 
 @blp.route("/monthly", methods=["POST"])
-@blp.arguments(MonthlyRequestSchema)
-@blp.response(201, MonthlyReportSchema)
-@blp.doc(responses={"409": {"description": "The report exists (send regenerate: true to make it again)", **PROBLEM},
-                    "422": {"description": "The month has not ended yet", **PROBLEM}})
+@blp.arguments(schemas.MonthlyRequestSchema)
+@blp.response(201, schemas.MonthlyReportSchema)
+@blp.doc(responses={
+    "409": {"description": "The report exists (send regenerate: true to make it again)", **schemas.PROBLEM},
+    "422": {"description": "The month has not ended yet", **schemas.PROBLEM}})
 @blp.allow(DESK, rows=("estate_id",))
 def make_monthly_report(data: dict[str, Any]) -> Any:
     """Make an estate's monthly report now (the timer makes each on the 1st of the next month)"""
@@ -79,8 +70,8 @@ def _as_asked(args: dict[str, Any], name: str, answer: Any,
               table: Callable[[], tuple[list[exports.Column], list[dict[str, Any]]]],
               sheets: Callable[[], list[exports.Sheet]]) -> Any:
     """The answer as JSON, or the file asked for by ``?format=`` (else by the Accept header)."""
-    best = request.accept_mimetypes.best_match(list(FORMATS.values()), default="application/json")
-    wanted = args.get("format") or next(key for key, mime in FORMATS.items() if mime == best)
+    best = request.accept_mimetypes.best_match(list(schemas.FORMATS.values()), default="application/json")
+    wanted = args.get("format") or next(key for key, mime in schemas.FORMATS.items() if mime == best)
     if wanted == "csv":
         return _file(exports.table_csv(*table()), exports.CSV, f"{name}.csv")
     if wanted == "xlsx":

@@ -14,24 +14,15 @@ from servicekit.paging import PageArgs, page_schema
 from servicekit.web import current_principal, refuse
 from servicekit.webapp import read, unit_of_work
 from tickets.access import SCOPE
-from tickets.sla import use_cases, views
-from tickets.sla.schemas import (
-    CalendarSchema,
-    CalendarUpdateSchema,
-    DaySchema,
-    EstateFilter,
-    PolicySchema,
-    PolicyUpdateSchema,
-    RuleSchema,
-)
+from tickets.sla import schemas, use_cases, views
 
 blp = ScopedBlueprint("sla", __name__, scope=SCOPE, url_prefix="/api/v1/sla",
                       description="Service levels and escalation")
 
 
 @blp.route("/policies", methods=["GET"])
-@blp.arguments(EstateFilter, location="query")
-@blp.response(200, page_schema(PolicySchema))
+@blp.arguments(schemas.EstateFilter, location="query")
+@blp.response(200, page_schema(schemas.PolicySchema))
 @blp.allow(MANAGERS, estates=("estate_id",))
 def list_policies(args: dict[str, Any]) -> dict[str, Any]:
     """The SLA policies of the caller's estates"""
@@ -39,8 +30,8 @@ def list_policies(args: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.route("/policies", methods=["POST"])
-@blp.arguments(PolicySchema)
-@blp.response(201, PolicySchema)
+@blp.arguments(schemas.PolicySchema)
+@blp.response(201, schemas.PolicySchema)
 @blp.allow(MANAGERS, estates=("estate_id",))
 def create_policy(data: dict[str, Any]) -> dict[str, Any]:
     """Set targets for an estate (or every estate), a kind, a complaint class and a priority"""
@@ -48,7 +39,7 @@ def create_policy(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.route("/policies/<uuid:policy_id>", methods=["GET"])
-@blp.response(200, PolicySchema)
+@blp.response(200, schemas.PolicySchema)
 @blp.allow(MANAGERS)
 def get_policy(policy_id: UUID) -> dict[str, Any]:
     """One SLA policy"""
@@ -56,8 +47,8 @@ def get_policy(policy_id: UUID) -> dict[str, Any]:
 
 
 @blp.route("/policies/<uuid:policy_id>", methods=["PUT"])
-@blp.arguments(PolicyUpdateSchema)
-@blp.response(200, PolicySchema)
+@blp.arguments(schemas.PolicyUpdateSchema)
+@blp.response(200, schemas.PolicySchema)
 @blp.allow(MANAGERS)
 def update_policy(data: dict[str, Any], policy_id: UUID) -> dict[str, Any]:
     """Change a policy (for tickets opened from now on)"""
@@ -74,7 +65,7 @@ def delete_policy(policy_id: UUID) -> None:
 
 @blp.route("/calendars", methods=["GET"])
 @blp.arguments(PageArgs, location="query")
-@blp.response(200, page_schema(CalendarSchema))
+@blp.response(200, page_schema(schemas.CalendarSchema))
 @blp.allow(MANAGERS)
 def list_calendars(args: dict[str, Any]) -> dict[str, Any]:
     """The business calendars of the caller's estates (an estate without one runs 24x7)"""
@@ -82,8 +73,8 @@ def list_calendars(args: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.route("/calendars", methods=["POST"])
-@blp.arguments(CalendarSchema)
-@blp.response(201, CalendarSchema)
+@blp.arguments(schemas.CalendarSchema)
+@blp.response(201, schemas.CalendarSchema)
 @blp.allow(MANAGERS, estates=("estate_id",))
 def create_calendar(data: dict[str, Any]) -> dict[str, Any]:
     """Give an estate business hours"""
@@ -91,7 +82,7 @@ def create_calendar(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.route("/calendars/<uuid:calendar_id>", methods=["GET"])
-@blp.response(200, CalendarSchema)
+@blp.response(200, schemas.CalendarSchema)
 @blp.allow(MANAGERS)
 def get_calendar(calendar_id: UUID) -> dict[str, Any]:
     """One calendar with its holidays and make-up working days"""
@@ -99,8 +90,8 @@ def get_calendar(calendar_id: UUID) -> dict[str, Any]:
 
 
 @blp.route("/calendars/<uuid:calendar_id>", methods=["PUT"])
-@blp.arguments(CalendarUpdateSchema)
-@blp.response(200, CalendarSchema)
+@blp.arguments(schemas.CalendarUpdateSchema)
+@blp.response(200, schemas.CalendarSchema)
 @blp.allow(MANAGERS)
 def update_calendar(data: dict[str, Any], calendar_id: UUID) -> dict[str, Any]:
     """Change the time zone or the week's open hours"""
@@ -116,8 +107,8 @@ def delete_calendar(calendar_id: UUID) -> None:
 
 
 @blp.route("/calendars/<uuid:calendar_id>/days/<string:day>", methods=["PUT"])
-@blp.arguments(DaySchema)
-@blp.response(200, CalendarSchema)
+@blp.arguments(schemas.DaySchema)
+@blp.response(200, schemas.CalendarSchema)
 @blp.allow(MANAGERS)
 def set_calendar_day(data: dict[str, Any], calendar_id: UUID, day: str) -> dict[str, Any]:
     """Make a day a holiday or a make-up working day (调休)"""
@@ -133,8 +124,8 @@ def delete_calendar_day(calendar_id: UUID, day: str) -> None:
 
 
 @blp.route("/escalation-rules", methods=["GET"])
-@blp.arguments(EstateFilter, location="query")
-@blp.response(200, page_schema(RuleSchema))
+@blp.arguments(schemas.EstateFilter, location="query")
+@blp.response(200, page_schema(schemas.RuleSchema))
 @blp.allow(MANAGERS, estates=("estate_id",))
 def list_rules(args: dict[str, Any]) -> dict[str, Any]:
     """The escalation rules of the caller's estates (an estate with none follows the operator's or the defaults)"""
@@ -142,8 +133,8 @@ def list_rules(args: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.route("/escalation-rules", methods=["POST"])
-@blp.arguments(RuleSchema)
-@blp.response(201, RuleSchema)
+@blp.arguments(schemas.RuleSchema)
+@blp.response(201, schemas.RuleSchema)
 @blp.allow(MANAGERS, estates=("estate_id",))
 def create_rule(data: dict[str, Any]) -> dict[str, Any]:
     """Add a rule: on a trigger, at a level, do an action"""
@@ -151,7 +142,7 @@ def create_rule(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.route("/escalation-rules/<uuid:rule_id>", methods=["GET"])
-@blp.response(200, RuleSchema)
+@blp.response(200, schemas.RuleSchema)
 @blp.allow(MANAGERS)
 def get_rule(rule_id: UUID) -> dict[str, Any]:
     """One escalation rule"""

@@ -24,8 +24,7 @@ from servicekit.paging import page_schema
 from servicekit.web import current_principal, refuse
 from servicekit.webapp import read, unit_of_work
 from tickets.access import SCOPE
-from tickets.tickets import schemas as s
-from tickets.tickets import views
+from tickets.tickets import schemas, views
 from tickets.tickets.timeline import Actor
 from tickets.tickets.use_cases import entry, procedure
 
@@ -44,9 +43,9 @@ def shown(ticket: dict[str, Any]) -> dict[str, Any]:
 
 @blp.route("", methods=["POST"])
 @blp.arguments(IdempotencyHeaders(), location="headers")  # instances: not built again for every request
-@blp.arguments(s.NewTicketSchema())
-@blp.response(201, s.OpenedTicketSchema())
-@blp.alt_response(200, schema=s.OpenedTicketSchema, description="The ticket an earlier call with this key opened")
+@blp.arguments(schemas.NewTicketSchema())
+@blp.response(201, schemas.OpenedTicketSchema())
+@blp.alt_response(200, schema=schemas.OpenedTicketSchema, description="The ticket an earlier call with this key opened")
 @blp.allow(DESK, estates=("estate_id",))
 def open_ticket(headers: dict[str, Any], data: dict[str, Any]) -> Any:
     """Open a ticket (quick entry); possible_duplicates lists likely duplicates"""
@@ -58,8 +57,8 @@ def open_ticket(headers: dict[str, Any], data: dict[str, Any]) -> Any:
 
 
 @blp.route("", methods=["GET"])
-@blp.arguments(s.TicketListArgs(), location="query")
-@blp.response(200, page_schema(s.TicketSchema))
+@blp.arguments(schemas.TicketListArgs(), location="query")
+@blp.response(200, page_schema(schemas.TicketSchema))
 @blp.allow(STAFF, estates=("estate_id",))
 def list_tickets(args: dict[str, Any]) -> Any:
     """The tickets of the caller's estates, latest first"""
@@ -68,7 +67,7 @@ def list_tickets(args: dict[str, Any]) -> Any:
 
 
 @blp.route("/<uuid:ticket_id>", methods=["GET"])
-@blp.response(200, s.TicketSchema)
+@blp.response(200, schemas.TicketSchema)
 @blp.allow(STAFF)
 def get_ticket(ticket_id: UUID) -> Any:
     """One ticket"""
@@ -76,7 +75,7 @@ def get_ticket(ticket_id: UUID) -> Any:
 
 
 @blp.route("/<uuid:ticket_id>/timeline", methods=["GET"])
-@blp.response(200, s.StepSchema(many=True))
+@blp.response(200, schemas.StepSchema(many=True))
 @blp.allow(STAFF)
 def ticket_timeline(ticket_id: UUID) -> Any:
     """Every step on the ticket: who did what, when"""
@@ -84,7 +83,7 @@ def ticket_timeline(ticket_id: UUID) -> Any:
 
 
 @blp.route("/<uuid:ticket_id>/report", methods=["GET"])
-@blp.response(200, s.ReportSchema)
+@blp.response(200, schemas.ReportSchema)
 @blp.allow(STAFF)
 def ticket_report(ticket_id: UUID) -> Any:
     """The stage report (阶段报告): stage, time left to each target, timeline, evaluation, promise"""
@@ -104,8 +103,8 @@ def take_step(step: Callable[..., dict[str, Any]], ticket_id: UUID, data: dict[s
 
 
 @blp.route("/<uuid:ticket_id>/acknowledge", methods=["POST"])
-@blp.arguments(s.NoteSchema)
-@blp.response(200, s.TicketSchema)
+@blp.arguments(schemas.NoteSchema)
+@blp.response(200, schemas.TicketSchema)
 @blp.allow(DESK)
 def acknowledge_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
     """Take the ticket on (受理)"""
@@ -113,8 +112,8 @@ def acknowledge_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
 
 
 @blp.route("/<uuid:ticket_id>/dispatch", methods=["POST"])
-@blp.arguments(s.DispatchSchema)
-@blp.response(200, s.TicketSchema)
+@blp.arguments(schemas.DispatchSchema)
+@blp.response(200, schemas.TicketSchema)
 @blp.allow(DESK)
 def dispatch_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
     """Give it to a handler, by hand or automatically (派工)"""
@@ -122,8 +121,8 @@ def dispatch_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
 
 
 @blp.route("/<uuid:ticket_id>/reassign", methods=["POST"])
-@blp.arguments(s.ReassignSchema)
-@blp.response(200, s.TicketSchema)
+@blp.arguments(schemas.ReassignSchema)
+@blp.response(200, schemas.TicketSchema)
 @blp.allow(DESK)
 def reassign_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
     """Give it to someone else, with a reason (重新分配)"""
@@ -131,8 +130,8 @@ def reassign_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
 
 
 @blp.route("/<uuid:ticket_id>/arrive", methods=["POST"])
-@blp.arguments(s.NoteSchema)
-@blp.response(200, s.TicketSchema)
+@blp.arguments(schemas.NoteSchema)
+@blp.response(200, schemas.TicketSchema)
 @blp.allow(DESK_OR_TECHNICIAN)
 def arrive_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
     """The handler is on site (到达现场)"""
@@ -140,8 +139,8 @@ def arrive_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
 
 
 @blp.route("/<uuid:ticket_id>/explain", methods=["POST"])
-@blp.arguments(s.ExplainSchema)
-@blp.response(200, s.TicketSchema)
+@blp.arguments(schemas.ExplainSchema)
+@blp.response(200, schemas.TicketSchema)
 @blp.allow(DESK)
 def explain_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
     """Cannot be solved now: explained, a date promised (解释并承诺时间)"""
@@ -149,8 +148,8 @@ def explain_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
 
 
 @blp.route("/<uuid:ticket_id>/escalate", methods=["POST"])
-@blp.arguments(s.ReasonSchema)
-@blp.response(200, s.TicketSchema)
+@blp.arguments(schemas.ReasonSchema)
+@blp.response(200, schemas.TicketSchema)
 @blp.allow(DESK)
 def escalate_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
     """Report it upwards (上报)"""
@@ -158,8 +157,8 @@ def escalate_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
 
 
 @blp.route("/<uuid:ticket_id>/resolve", methods=["POST"])
-@blp.arguments(s.ResolveSchema)
-@blp.response(200, s.TicketSchema)
+@blp.arguments(schemas.ResolveSchema)
+@blp.response(200, schemas.TicketSchema)
 @blp.allow(DESK_OR_TECHNICIAN)
 def resolve_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
     """Solved, or answered (处理完毕)"""
@@ -167,8 +166,8 @@ def resolve_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
 
 
 @blp.route("/<uuid:ticket_id>/inform-owner", methods=["POST"])
-@blp.arguments(s.InformOwnerSchema)
-@blp.response(200, s.TicketSchema)
+@blp.arguments(schemas.InformOwnerSchema)
+@blp.response(200, schemas.TicketSchema)
 @blp.allow(DESK)
 def inform_owner_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
     """The owner was told the result (回复业主)"""
@@ -176,8 +175,8 @@ def inform_owner_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
 
 
 @blp.route("/<uuid:ticket_id>/evaluate", methods=["POST"])
-@blp.arguments(s.EvaluateSchema)
-@blp.response(200, s.TicketSchema)
+@blp.arguments(schemas.EvaluateSchema)
+@blp.response(200, schemas.TicketSchema)
 @blp.allow(DESK)
 def evaluate_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
     """The owner's opinion, 1 to 5 (回访评价)"""
@@ -185,8 +184,8 @@ def evaluate_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
 
 
 @blp.route("/<uuid:ticket_id>/archive", methods=["POST"])
-@blp.arguments(s.NoteSchema)
-@blp.response(200, s.TicketSchema)
+@blp.arguments(schemas.NoteSchema)
+@blp.response(200, schemas.TicketSchema)
 @blp.allow(DESK)
 def archive_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
     """File it (归档)"""
@@ -194,8 +193,8 @@ def archive_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
 
 
 @blp.route("/<uuid:ticket_id>/reopen", methods=["POST"])
-@blp.arguments(s.ReopenSchema)
-@blp.response(200, s.TicketSchema)
+@blp.arguments(schemas.ReopenSchema)
+@blp.response(200, schemas.TicketSchema)
 @blp.allow(DESK)
 def reopen_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
     """Open it again, with a reason (重新打开)"""
@@ -203,8 +202,8 @@ def reopen_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
 
 
 @blp.route("/<uuid:ticket_id>/merge", methods=["POST"])
-@blp.arguments(s.MergeSchema)
-@blp.response(200, s.TicketSchema)
+@blp.arguments(schemas.MergeSchema)
+@blp.response(200, schemas.TicketSchema)
 @blp.allow(DESK, rows=("into_ticket_id",))
 def merge_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
     """A duplicate: close it into another open ticket (合并)"""
@@ -212,8 +211,8 @@ def merge_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
 
 
 @blp.route("/<uuid:ticket_id>/cancel", methods=["POST"])
-@blp.arguments(s.ReasonSchema)
-@blp.response(200, s.TicketSchema)
+@blp.arguments(schemas.ReasonSchema)
+@blp.response(200, schemas.TicketSchema)
 @blp.allow(DESK)
 def cancel_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
     """Withdraw it, with a reason (取消)"""
@@ -221,8 +220,8 @@ def cancel_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
 
 
 @blp.route("/<uuid:ticket_id>/pause", methods=["POST"])
-@blp.arguments(s.ReasonSchema)
-@blp.response(200, s.TicketSchema)
+@blp.arguments(schemas.ReasonSchema)
+@blp.response(200, schemas.TicketSchema)
 @blp.allow(DESK)
 def pause_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
     """Waiting on the owner: the SLA clocks stop (等待业主)"""
@@ -230,8 +229,8 @@ def pause_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
 
 
 @blp.route("/<uuid:ticket_id>/resume", methods=["POST"])
-@blp.arguments(s.NoteSchema)
-@blp.response(200, s.TicketSchema)
+@blp.arguments(schemas.NoteSchema)
+@blp.response(200, schemas.TicketSchema)
 @blp.allow(DESK)
 def resume_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
     """No longer waiting on the owner (恢复)"""
