@@ -36,8 +36,9 @@ from servicekit.auth import Principal
 from servicekit.db import make_engine
 from servicekit.migrate import upgrade
 from servicekit.testing import configured_postgres, create_database, drop_database
-from tickets.reports.monthly import build_report, generate, generate_due, month_bounds, shift
-from tickets.reports.queries import TicketReport, ticket_figures
+from tickets.reports.monthly import build_report, month_bounds, shift
+from tickets.reports.use_cases import generate, generate_due
+from tickets.reports.views import TicketReport, ticket_figures
 from tickets.service import SERVICE
 from tickets.tables import estates, monthly_reports
 

@@ -23,10 +23,11 @@ from sqlalchemy.orm import Session
 from servicekit.demo import Demo, DemoRun, NotReady
 from servicekit.errors import Conflict, DomainError
 from tickets.reports import monthly
+from tickets.reports import use_cases as reports
 from tickets.sla.timer import sweep
 from tickets.tables import categories, estates, occupancies, people, staff, tickets, units
-from tickets.timeline import Actor
-from tickets.use_cases import entry, procedure
+from tickets.tickets.timeline import Actor
+from tickets.tickets.use_cases import entry, procedure
 
 CODE = "DEMO"
 SEED = 20261201
@@ -89,7 +90,7 @@ def _load(run: DemoRun) -> str:
     with run.sessions() as session:
         latest = monthly.last_month(run.at, monthly.estate_timezone(session, estate_id))
     for back in range(3):
-        monthly.generate(uow(), estate_id, monthly.shift(latest, -back), run.at, regenerate=True)
+        reports.generate(uow(), estate_id, monthly.shift(latest, -back), run.at, regenerate=True)
     summary = ", ".join(f"{stage} {n}" for stage, n in sorted(stages.items()))
     return f"loaded {count} demo tickets of {CODE}: {summary}"
 

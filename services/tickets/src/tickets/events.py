@@ -36,6 +36,15 @@ PROMISE_SLIPPED = "tickets.ticket.promise_slipped.v1"  # the promised date passe
 # Reports (TKT-12)
 MONTHLY_REPORT_GENERATED = "tickets.report.monthly_generated.v1"
 
+# Every type above, in one place: what contracts/ documents and the contract tests check.
+EVENT_TYPES = (
+    TICKET_OPENED, TICKET_ACKNOWLEDGED, TICKET_DISPATCHED, TICKET_REASSIGNED, TICKET_ARRIVED, TICKET_EXPLAINED,
+    TICKET_RESOLVED, TICKET_OWNER_INFORMED, TICKET_EVALUATED, TICKET_ARCHIVED, TICKET_REOPENED, TICKET_MERGED,
+    TICKET_CANCELLED, TICKET_PAUSED, TICKET_RESUMED,
+    SLA_WARNED, SLA_BREACHED, TICKET_ESCALATED, PROMISE_SLIPPED,
+    MONTHLY_REPORT_GENERATED,
+)
+
 
 def _s(value: Any) -> str | None:
     return None if value is None else str(value)
@@ -57,4 +66,18 @@ def ticket_payload(row: Mapping[str, Any]) -> dict[str, Any]:
         "escalation_level": row["escalation_level"], "waiting_on_owner": bool(row["waiting_on_owner"]),
         "promised_by": _iso(row["promised_by"]), "created_at": _iso(row["created_at"]),
         "updated_at": _iso(row["updated_at"]), "version": row["version"],
+    }
+
+
+def monthly_report_payload(row: dict[str, Any], trigger: str, *, regenerated: bool) -> dict[str, Any]:
+    """The data of MONTHLY_REPORT_GENERATED: which report, and its headline figures."""
+    content = row["content"]
+    return {
+        "report_id": str(row["id"]), "estate_id": str(row["estate_id"]), "period": row["period"],
+        "generated_at": row["generated_at"].isoformat(), "trigger": trigger, "regenerated": regenerated,
+        "summary": {"complaints": content["totals"]["complaints"], "resolved": content["totals"]["resolved"],
+                    "sla_compliance": content["sla_compliance"], "promises_kept_rate": content["promises"]["kept_rate"],
+                    "evaluation_average": content["evaluations"]["average"],
+                    "repeat_complainants": len(content["repeat_complainants"]),
+                    "repeat_units": len(content["repeat_units"])},
     }

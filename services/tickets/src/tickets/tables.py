@@ -8,8 +8,8 @@ Three groups of tables:
   (servicekit.copies: each copy is declared once, and its handlers come from the declaration).
   A released territory or a moved-out occupancy stays as a row
   (``released`` / ``moved_out_on``) so that its last version is remembered.
-* **the tickets** themselves: the ticket, its timeline (every step, who, when), attachments,
-  configurable categories.
+* **the tickets** themselves: the ticket, the idempotency keys of the calls that opened them, its
+  timeline (every step, who, when), attachments, configurable categories.
 * **service levels**: calendars, SLA policies, the deadlines the timer sweeps (rows, never
   in-memory timers), escalation rules and the escalations made, monthly reports.
 
@@ -38,6 +38,7 @@ from sqlalchemy import (
 
 from servicekit.copies import copied, entity_copy, preferred_contact
 from servicekit.db import UtcDateTime, service_metadata
+from servicekit.idempotency import define_idempotency_keys
 from servicekit.outbox import Outbox, define_inbox
 
 metadata = service_metadata()
@@ -178,11 +179,6 @@ tickets = Table(
     Column("evaluation_score", Integer),  # the owner's opinion, 1-5
     Column("evaluation_comment", String(1000)),
     Column("reopen_count", Integer, nullable=False, server_default=text("0")),
-    # Another system's retried call never makes two tickets: one ticket per (client, key), and the
-    # body's hash to refuse a key reused for a different request.
-    Column("client_id", String(200)),
-    Column("idempotency_key", String(200)),
-    Column("request_hash", String(64)),
     Column("created_by", String(200), nullable=False),
     Column("created_at", UtcDateTime(), nullable=False, index=True),
     Column("updated_at", UtcDateTime(), nullable=False),
@@ -193,7 +189,6 @@ tickets = Table(
     Column("resolved_at", UtcDateTime()),
     Column("closed_at", UtcDateTime()),  # archived, merged or cancelled
     _version(),
-    UniqueConstraint("client_id", "idempotency_key"),
     CheckConstraint("evaluation_score IS NULL OR evaluation_score BETWEEN 1 AND 5", name="evaluation_score"),
     Index("ix_tickets_duplicates", "unit_id", "category", "created_at"),
     Index("ix_tickets_estate_created", "estate_id", "created_at"),
@@ -202,6 +197,9 @@ tickets = Table(
     Index("ix_tickets_estate_kind_created", "estate_id", "kind", "created_at"),
     Index("ix_tickets_estate_promised", "estate_id", "promised_by", postgresql_where=text("promised_by IS NOT NULL")),
 )
+
+# Another system's retried POST never makes two tickets: the keys it sent, per caller (servicekit.idempotency).
+idempotency_keys = define_idempotency_keys(metadata)
 
 # The timeline: every step on a ticket, who did it and when (TKT-3, TKT-7).
 ticket_steps = Table(

@@ -8,7 +8,7 @@ import uuid
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from tickets.dispatch import choose_assignee, current_loads, staff_with_role
+from tickets.dispatch.candidates import choose_assignee, current_loads, staff_with_role
 from tickets.service import SERVICE
 from tickets.tables import categories
 

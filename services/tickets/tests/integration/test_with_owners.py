@@ -40,10 +40,9 @@ from servicekit.migrate import upgrade
 from servicekit.testing import configured_broker, create_vhost, delete_vhost, service_process, wait_for
 from servicekit.tokens import generate_keypair
 from tickets import tables as copy
-from tickets.dispatch import choose_assignee
+from tickets.dispatch.candidates import choose_assignee
 from tickets.service import SERVICE as TICKETS
 
-pytestmark = pytest.mark.integration
 preferred_mobile = preferred_contact("mobile")
 
 COPY_TABLES = (copy.estates, copy.buildings, copy.units, copy.people, copy.occupancies, copy.staff, copy.territories)

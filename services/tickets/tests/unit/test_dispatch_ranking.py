@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from tickets.dispatch import BUILDING, ESTATE, Candidate, rank, tier
+from tickets.domain.dispatch import BUILDING, ESTATE, Candidate, rank, tier
 
 
 def member(name: str, coverage: str | None, skills: tuple[str, ...] = ("plumbing",), load: int = 0,

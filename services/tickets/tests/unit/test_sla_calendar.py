@@ -117,7 +117,7 @@ def calendars() -> st.SearchStrategy[BusinessCalendar | None]:
     return st.one_of(st.none(), st.builds(build, ZONES, HOLIDAYS, st.booleans()))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, database=None)  # no example database: a unit test writes no file
 @given(calendars(), INSTANTS, SECONDS)
 def test_adding_then_measuring_gives_back_the_seconds(calendar, start, seconds) -> None:
     due = add_business_time(start, seconds, calendar)
@@ -125,14 +125,14 @@ def test_adding_then_measuring_gives_back_the_seconds(calendar, start, seconds) 
     assert business_seconds_between(start, due, calendar) == seconds
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, database=None)  # no example database: a unit test writes no file
 @given(calendars(), INSTANTS, SECONDS, SECONDS)
 def test_more_time_never_ends_sooner(calendar, start, a, b) -> None:
     small, large = sorted((a, b))
     assert add_business_time(start, small, calendar) <= add_business_time(start, large, calendar)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, database=None)  # no example database: a unit test writes no file
 @given(calendars(), INSTANTS, INSTANTS, INSTANTS)
 def test_measuring_adds_up_over_a_split(calendar, a, b, c) -> None:
     a, b, c = sorted((a, b, c))
@@ -140,7 +140,7 @@ def test_measuring_adds_up_over_a_split(calendar, a, b, c) -> None:
     assert whole == business_seconds_between(a, b, calendar) + business_seconds_between(b, c, calendar)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100, deadline=None, database=None)  # no example database: a unit test writes no file
 @given(ZONES, INSTANTS, st.integers(min_value=1, max_value=10 * 24 * HOUR),
        st.dates(min_value=date(2025, 1, 1), max_value=date(2028, 12, 31)))
 def test_a_holiday_adds_no_business_time(zone, start, seconds, holiday) -> None:
@@ -152,7 +152,7 @@ def test_a_holiday_adds_no_business_time(zone, start, seconds, holiday) -> None:
     assert add_business_time(start, seconds, closed) >= add_business_time(start, seconds, plain)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100, deadline=None, database=None)  # no example database: a unit test writes no file
 @given(calendars(), INSTANTS, SECONDS, st.integers(min_value=0, max_value=30 * 24 * HOUR),
        st.integers(min_value=0, max_value=30 * 24 * HOUR))
 def test_a_pause_keeps_what_was_left(calendar, start, seconds, run_for, paused_for) -> None:

@@ -44,7 +44,7 @@ def walk(kind: str, steps: list[tuple[Action, Stage | None]]) -> list[tuple[Acti
     return history
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, database=None)  # no example database: a unit test writes no file
 @given(kind=st.sampled_from(KINDS), steps=actions)
 def test_any_sequence_stays_within_the_stages_and_closed_tickets_accept_only_reopen(kind, steps) -> None:
     for _action, stage, paused in walk(kind, steps):
@@ -55,7 +55,7 @@ def test_any_sequence_stays_within_the_stages_and_closed_tickets_accept_only_reo
             assert allowed_actions(kind, stage, paused) == expected
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, database=None)  # no example database: a unit test writes no file
 @given(kind=st.sampled_from(sorted(set(KINDS) - LIGHT_KINDS)), steps=actions)
 def test_every_path_to_archived_passes_the_procedure_in_order(kind, steps) -> None:
     """Complaints and repairs: since the last (re)opening, archived was preceded by received or a
@@ -75,7 +75,7 @@ def test_every_path_to_archived_passes_the_procedure_in_order(kind, steps) -> No
             assert visited[-2:] == [Stage.EVALUATED, Stage.ARCHIVED]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, database=None)  # no example database: a unit test writes no file
 @given(kind=st.sampled_from(KINDS), steps=actions)
 def test_a_paused_ticket_takes_no_step_of_the_procedure(kind, steps) -> None:
     history = walk(kind, steps)

@@ -1,4 +1,4 @@
-"""What an uploaded file is, told by its first bytes, and the name it may be saved under.
+"""What an uploaded file is, told by its first bytes, and the name it may be saved and sent under.
 
 The client's Content-Type and file extension are whatever the client says; the desk opens these
 files, so only formats recognised by their signature (magic bytes) are accepted: JPEG, PNG,
@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from urllib.parse import quote
 
 
 @dataclass(frozen=True)
@@ -78,3 +79,9 @@ def safe_filename(name: str | None, kind: FileKind) -> str:
     stem = stem.strip(" .") or "attachment"
     stem = stem[:MAX_FILENAME_CHARS - len(extension) - 1]
     return f"{stem}.{extension.lower()}"
+
+
+def content_disposition(filename: str) -> str:
+    """``attachment`` with an ASCII fallback name and the real one in RFC 5987 form (Chinese names)."""
+    fallback = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"

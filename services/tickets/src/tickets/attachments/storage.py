@@ -7,17 +7,19 @@ client's file name, so no key can name a path outside the store.
 from __future__ import annotations
 
 import re
-from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 from uuid import UUID
-
-from servicekit.config import var_dir
 
 _KEY = re.compile(r"^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}(/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}){2}$")
 
 
+class StorageUnavailable(Exception):
+    """The store cannot be reached just now (refused, timed out, overloaded): worth trying again later."""
+
+
 class Storage(Protocol):
-    """Keeps the bytes of attachments under keys made by :func:`storage_key`."""
+    """Keeps the bytes of attachments under keys made by :func:`storage_key`; an adapter raises
+    :class:`StorageUnavailable` when the store cannot be reached."""
 
     def put(self, key: str, data: bytes, content_type: str) -> None: ...
 
@@ -36,17 +38,3 @@ def check_key(key: str) -> str:
     if not _KEY.match(key):
         raise ValueError(f"not an attachment storage key: {key!r}")
     return key
-
-
-def storage_from_settings(settings: Any) -> Storage:
-    """The adapter ``settings.storage`` names: ``local`` (default) or ``s3``."""
-    if settings.storage == "s3":
-        from tickets.attachments.s3 import S3Storage
-
-        return S3Storage(bucket=settings.s3_bucket, endpoint_url=settings.s3_endpoint_url or None,
-                         region=settings.s3_region)
-    if settings.storage == "local":
-        from tickets.attachments.local import LocalStorage
-
-        return LocalStorage(Path(settings.attachments_dir or var_dir() / "tickets-attachments"))
-    raise ValueError(f"unknown attachment storage {settings.storage!r} (local or s3)")

@@ -9,18 +9,19 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert
 
-from servicekit.errors import Conflict, Invalid, NotFound
+from servicekit.errors import Conflict, Invalid
 from servicekit.rows import get_row
 from servicekit.unit_of_work import UnitOfWork
 from tickets.attachments.kinds import ACCEPTED, safe_filename, sniff
 from tickets.attachments.storage import Storage, storage_key
+from tickets.attachments.views import ticket_attachment
+from tickets.domain.stages import is_closed
 from tickets.tables import attachments, tickets
-from tickets.timeline import Actor, add_step
+from tickets.tickets.timeline import Actor, add_step
 
 log = logging.getLogger(__name__)
-CLOSED_STAGES = ("archived", "merged", "cancelled")
 
 
 class UnsupportedFile(Invalid):
@@ -29,18 +30,20 @@ class UnsupportedFile(Invalid):
 
 def attach(uow: UnitOfWork, storage: Storage, ticket_id: UUID, filename: str | None, data: bytes,
            actor: Actor, at: datetime) -> dict[str, Any]:
-    """Keep ``data`` as an attachment of the ticket; its type is read from its content."""
+    """Keep ``data`` as an attachment of the ticket; its type is read from its content. A store
+    that cannot be reached (:class:`~tickets.attachments.storage.StorageUnavailable`) keeps nothing."""
     if not data:
-        raise Invalid("the file is empty / 文件为空", errors={"file": ["is empty"]})
+        raise Invalid("the file is empty", "文件为空", errors={"file": ["is empty"]})
     kind = sniff(data[:32])
     if kind is None:
         accepted = ", ".join(k.content_type for k in ACCEPTED)
-        raise UnsupportedFile(f"only photos and PDF files can be attached ({accepted}) / 仅支持照片和 PDF 文件",
+        raise UnsupportedFile(f"only photos and PDF files can be attached ({accepted})",
+                              "只能上传照片（JPEG、PNG、WebP、HEIC）或 PDF 文件",
                               errors={"file": ["is not a JPEG, PNG, WebP, HEIC or PDF file"]})
     with uow:
-        ticket = get_row(uow, tickets, ticket_id, "ticket")
-        if ticket["stage"] in CLOSED_STAGES:
-            raise Conflict(f"the ticket is {ticket['stage']}; nothing can be attached / 工单已关闭")
+        ticket = get_row(uow, tickets, ticket_id, "ticket", what_zh="工单")
+        if is_closed(ticket["stage"]):
+            raise Conflict(f"the ticket is {ticket['stage']}; nothing can be attached", "工单已关闭，不能再添加附件")
         row = {"id": uuid.uuid4(), "ticket_id": ticket_id, "estate_id": ticket["estate_id"],
                "filename": safe_filename(filename, kind), "content_type": kind.content_type, "size": len(data),
                "sha256": hashlib.sha256(data).hexdigest(), "uploaded_by": actor.subject, "uploaded_at": at}
@@ -61,11 +64,8 @@ def remove(uow: UnitOfWork, storage: Storage, ticket_id: UUID, attachment_id: UU
            at: datetime) -> None:
     """Remove an attachment: its row and timeline step in one transaction, then its bytes."""
     with uow:
-        ticket = get_row(uow, tickets, ticket_id, "ticket")
-        row = uow.execute(select(attachments).where(attachments.c.id == attachment_id,
-                                                    attachments.c.ticket_id == ticket_id)).mappings().first()
-        if row is None:
-            raise NotFound("no such attachment")
+        ticket = get_row(uow, tickets, ticket_id, "ticket", what_zh="工单")
+        row = ticket_attachment(uow, ticket_id, attachment_id)
         uow.execute(delete(attachments).where(attachments.c.id == attachment_id))
         add_step(uow, ticket, "attachment_removed", actor, at,
                  details={"attachment_id": str(attachment_id), "filename": row["filename"]})

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from servicekit.errors import NotFound
+from servicekit.rows import Executes
 from tickets.tables import attachments
 
 _LISTED = [c for c in attachments.c if c.name != "storage_key"]
@@ -21,10 +22,10 @@ def ticket_attachments(session: Session, ticket_id: UUID) -> list[dict[str, Any]
     return [dict(row) for row in session.execute(statement).mappings()]
 
 
-def ticket_attachment(session: Session, ticket_id: UUID, attachment_id: UUID) -> dict[str, Any]:
+def ticket_attachment(session: Executes, ticket_id: UUID, attachment_id: UUID) -> dict[str, Any]:
     """One attachment of a ticket, its storage key included; another ticket's is not found."""
     row = session.execute(select(attachments).where(attachments.c.id == attachment_id,
                                                     attachments.c.ticket_id == ticket_id)).mappings().first()
     if row is None:
-        raise NotFound("no such attachment")
+        raise NotFound("no such attachment", "没有此附件")
     return dict(row)

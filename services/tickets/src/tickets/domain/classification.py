@@ -51,6 +51,6 @@ def classify(entry: Mapping[str, Any]) -> dict[str, Any]:
     if (entry.get("unit_id") is None) == (not entry.get("common_area")):
         errors["unit_id"] = ["name either a unit or a common area (common_area), not both"]
     if errors:
-        raise Invalid("the ticket's details do not fit together / 工单信息不一致", errors=errors)
+        raise Invalid("the ticket's details do not fit together", "工单信息不一致", errors=errors)
     priority = entry.get("priority") or ("urgent" if klass == "emergency" else "normal")
     return {"kind": kind, "complaint_class": klass, "quality_aspect": aspect, "priority": priority}

@@ -171,7 +171,8 @@ class Move:
 
 def _table(kind: str) -> dict[tuple[Stage, Action], tuple[Stage, ...]]:
     if kind not in KINDS:
-        raise Invalid(f"unknown kind {kind!r}", errors={"kind": [f"must be one of {', '.join(KINDS)}"]})
+        raise Invalid(f"unknown kind {kind!r}", f"未知的工单类型 {kind!r}",
+                      errors={"kind": [f"must be one of {', '.join(KINDS)}"]})
     return {**_PROCEDURE, **_LIGHT} if kind in LIGHT_KINDS else _PROCEDURE
 
 
@@ -213,6 +214,7 @@ def move(kind: str, stage: str, paused: bool, action: str, to: str | None = None
     target = options[0] if to is None else Stage(to)
     if target not in options:
         raise Invalid(f"{action.value} goes to {' or '.join(options)}, not {to}",
+                      f"此操作只能转到{'或'.join(STAGE_NAMES[o][0] for o in options)}",
                       errors={"to": [f"must be one of {', '.join(options)}"]})
     paused_after = {Action.PAUSE: True, Action.RESUME: False}.get(action, paused and target in OPEN)
     return Move(action, stage, target, paused_after)
@@ -223,8 +225,8 @@ def refused(kind: str, stage: Stage, paused: bool, action: Action, allowed: list
     waiting = " while waiting on the owner" if paused else ""
     return Conflict(
         f"a {kind} ticket in stage {stage.value} ({en}){waiting} cannot {action.value}; "
-        f"allowed: {', '.join(allowed) or 'nothing'} / 工单处于“{zh}”阶段{'（等待业主中）' if paused else ''}，"
-        f"不能执行此操作",
+        f"allowed: {', '.join(allowed) or 'nothing'}",
+        f"工单处于“{zh}”阶段{'（等待业主中）' if paused else ''}，不能执行此操作",
         errors={"stage": stage.value, "waiting_on_owner": paused, "action": action.value,
                 "allowed_actions": allowed},
     )

@@ -25,43 +25,26 @@ its calendar's, else Asia/Shanghai), kept in ``monthly_reports`` and announced b
 - ``trend``: complaints, SLA compliance and evaluation average of this month and the six before;
   ``versus_previous``: this month's complaints against the average of the previous 3 and 6.
 
-Reports are made on schedule by :func:`generate_due` (the SLA timer calls it on every sweep) and
-on demand by :func:`generate` (the API's POST: an existing report is a conflict unless
-``regenerate``, which replaces its content and announces it again).
+This module builds the content (:func:`build_report`) and counts the months; making, keeping and
+announcing reports is :mod:`tickets.reports.use_cases`.
 """
 
 from __future__ import annotations
 
-import logging
 import re
-import uuid
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, func, insert, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, case, func, or_, select
 
-from servicekit.errors import Conflict, Invalid, NotFound
-from servicekit.rows import get_row, write
+from servicekit.errors import Invalid
 from servicekit.unit_of_work import UnitOfWork
-from tickets.events import MONTHLY_REPORT_GENERATED
 from tickets.reports.labels import NONE, label
-from tickets.reports.queries import TARGETS, compliance
 from tickets.reports.sql import average, count_where, seconds_between
-from tickets.tables import (
-    buildings,
-    calendars,
-    categories,
-    deadlines,
-    estates,
-    monthly_reports,
-    people,
-    tickets,
-    units,
-)
+from tickets.reports.views import BREACHED, MET, TARGETS, compliance
+from tickets.tables import buildings, calendars, categories, deadlines, people, tickets, units
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 TREND_MONTHS = 6
@@ -69,20 +52,16 @@ REPEAT_WINDOW = timedelta(days=90)
 TOP_CAUSES = 10
 MAX_REPEATS = 50
 NOT_COUNTED = ("merged", "cancelled")
-RETRY_AFTER_FAILURE = timedelta(minutes=5)
-# Reports that failed to be made, and when this process tries each again (not before: the timer
-# calls every second, and a report that fails would fail, and be logged, every second).
-_failed_until: dict[tuple[UUID, str], datetime] = {}
-log = logging.getLogger(__name__)
-_PERIOD = re.compile(r"^(19[7-9][0-9]|2[0-9]{3})-(0[1-9]|1[0-2])$")  # 1970-01 to 2999-12
+PERIOD = re.compile(r"^(19[7-9][0-9]|2[0-9]{3})-(0[1-9]|1[0-2])$")  # 1970-01 to 2999-12
 
 
 # --- months -------------------------------------------------------------------------------------
 
 def parse_period(period: str) -> tuple[int, int]:
-    match = _PERIOD.match(period)
+    match = PERIOD.match(period)
     if not match:
-        raise Invalid("a period is a month, YYYY-MM (1970-2999)", errors={"period": ["is not YYYY-MM"]})
+        raise Invalid("a period is a month, YYYY-MM (1970-2999)", "月份格式为 YYYY-MM（1970-2999）",
+                      errors={"period": ["is not YYYY-MM"]})
     return int(match[1]), int(match[2])
 
 
@@ -111,10 +90,10 @@ def last_month(now: datetime, timezone: str) -> str:
 def estate_timezone(conn: Any, estate_id: UUID) -> str:
     """The estate's calendar's time zone, else Asia/Shanghai."""
     zone = conn.execute(select(calendars.c.timezone).where(calendars.c.estate_id == estate_id)).scalar()
-    return _valid_zone(zone)
+    return valid_zone(zone)
 
 
-def _valid_zone(zone: str | None) -> str:
+def valid_zone(zone: str | None) -> str:
     try:
         ZoneInfo(zone or DEFAULT_TIMEZONE)
         return zone or DEFAULT_TIMEZONE
@@ -231,10 +210,9 @@ def _repeats(conn: Any, estate_id: UUID, start: datetime, end: datetime, column:
 
 
 def _sla(conn: Any, month: Any) -> list[dict[str, Any]]:
-    breached = or_(deadlines.c.breached_at.is_not(None), deadlines.c.state == "missed")
-    met = (deadlines.c.state == "met") & deadlines.c.breached_at.is_(None)
     statement = (month.join(deadlines, _deadlines_of(tickets.c.estate_id))
-                 .add_columns(deadlines.c.target, count_where(met), count_where(breached)).group_by(deadlines.c.target))
+                 .add_columns(deadlines.c.target, count_where(MET), count_where(BREACHED))
+                 .group_by(deadlines.c.target))
     found = {target: (m, b) for target, m, b in conn.execute(statement).all()}
     return [{"target": target, "name": label("target", target), "met": found.get(target, (0, 0))[0],
              "breached": found.get(target, (0, 0))[1], "compliance": compliance(*found.get(target, (0, 0)))}
@@ -281,12 +259,10 @@ def _trend(conn: Any, estate_id: UUID, period: str, timezone: str) -> list[dict[
     window = _complaints(estate_id, bounds[0][0], bounds[-1][1])
     counts = {p: (n, mean) for p, n, mean in conn.execute(
         window.add_columns(bucket, func.count(), average(tickets.c.evaluation_score)).group_by(bucket)).all()}
-    breached = or_(deadlines.c.breached_at.is_not(None), deadlines.c.state == "missed")
-    met = (deadlines.c.state == "met") & deadlines.c.breached_at.is_(None)
     sla = {p: (m, b) for p, m, b in conn.execute(
         window.join(deadlines, _deadlines_of(tickets.c.estate_id))
         .where(deadlines.c.target.in_(TARGETS))
-        .add_columns(bucket, count_where(met), count_where(breached)).group_by(bucket)).all()}
+        .add_columns(bucket, count_where(MET), count_where(BREACHED)).group_by(bucket)).all()}
     return [{"period": p, "complaints": counts.get(p, (0, None))[0],
              "sla_compliance": compliance(*sla.get(p, (0, 0))),
              "evaluation_average": None if counts.get(p, (0, None))[1] is None else round(float(counts[p][1]), 2)}
@@ -302,86 +278,3 @@ def _versus(trend: list[dict[str, Any]]) -> dict[str, Any]:
         result[str(months)] = {"average_complaints": round(mean, 2),
                                "change_percent": round((this - mean) / mean * 100, 1) if mean else None}
     return result
-
-
-# --- making, keeping and reading reports ----------------------------------------------------------
-
-def generate(uow: UnitOfWork, estate_id: UUID, period: str, now: datetime, *, regenerate: bool = False,
-             trigger: str = "demand") -> dict[str, Any]:
-    """Make (or, with ``regenerate``, make again) ``estate_id``'s report of ``period``, a month that has ended."""
-    with uow:
-        estate = get_row(uow, estates, estate_id, "estate")
-        if month_bounds(period, estate_timezone(uow, estate_id))[1] > now:
-            raise Invalid(f"{period} has not ended yet; its report is made on the 1st of the next month / 该月尚未结束",
-                          errors={"period": ["has not ended"]})
-        content = build_report(uow, estate, period, now)
-        existing = uow.execute(select(monthly_reports.c.id).where(
-            monthly_reports.c.estate_id == estate_id, monthly_reports.c.period == period)).scalar()
-        conflict = f"the report of {period} exists; send regenerate to make it again / 该月报告已生成"
-        if existing is not None and not regenerate:
-            raise Conflict(conflict)
-        row = {"id": existing or uuid.uuid4(), "estate_id": estate_id, "period": period, "generated_at": now,
-               "content": content}
-        if existing is None:
-            write(uow, insert(monthly_reports).values(row), conflict=conflict)
-        else:
-            uow.execute(update(monthly_reports).where(monthly_reports.c.id == existing)
-                        .values(generated_at=now, content=content))
-        uow.record(MONTHLY_REPORT_GENERATED, row["id"], report_event(row, trigger, regenerated=existing is not None))
-        uow.commit()
-    return row
-
-
-def report_event(row: dict[str, Any], trigger: str, *, regenerated: bool) -> dict[str, Any]:
-    """The data of MONTHLY_REPORT_GENERATED: which report, and its headline figures."""
-    content = row["content"]
-    return {
-        "report_id": str(row["id"]), "estate_id": str(row["estate_id"]), "period": row["period"],
-        "generated_at": row["generated_at"].isoformat(), "trigger": trigger, "regenerated": regenerated,
-        "summary": {"complaints": content["totals"]["complaints"], "resolved": content["totals"]["resolved"],
-                    "sla_compliance": content["sla_compliance"], "promises_kept_rate": content["promises"]["kept_rate"],
-                    "evaluation_average": content["evaluations"]["average"],
-                    "repeat_complainants": len(content["repeat_complainants"]),
-                    "repeat_units": len(content["repeat_units"])},
-    }
-
-
-def generate_due(uow_factory: Callable[[], UnitOfWork], now: datetime) -> int:
-    """Generate every monthly report that is due at ``now`` and not made yet; how many were made.
-
-    Called on every sweep of the SLA timer, by every replica: it costs two small queries when
-    nothing is due. On or after the 1st of a month (in each estate's zone), last month's report
-    is due for every estate of the copy that has none. Two replicas racing for one report both
-    build it, the unique (estate_id, period) lets one insert it, and the other's conflict is
-    ignored: each report is stored, and announced, once. A month the timer never ran in (down
-    for all of it) is not caught up: POST /api/v1/reports/monthly makes it.
-    """
-    with uow_factory() as uow:
-        found = uow.execute(select(estates.c.id, calendars.c.timezone)
-                            .select_from(estates.outerjoin(calendars, calendars.c.estate_id == estates.c.id))).all()
-        due = {estate_id: last_month(now, _valid_zone(zone)) for estate_id, zone in found}
-        made = set(uow.execute(select(monthly_reports.c.estate_id, monthly_reports.c.period)
-                               .where(monthly_reports.c.period.in_(set(due.values())))).all()) if due else set()
-    count = 0
-    for estate_id, period in sorted(due.items(), key=lambda item: str(item[0])):
-        if (estate_id, period) in made or _failed_until.get((estate_id, period), now) > now:
-            continue
-        try:
-            generate(uow_factory(), estate_id, period, now, trigger="schedule")
-            count += 1
-        except (Conflict, NotFound):  # another replica made it first / the estate left the copy meanwhile
-            continue
-        except Exception:  # the timer's sweep goes on; this report is tried again after a pause
-            log.exception("could not make the monthly report of estate %s for %s", estate_id, period)
-            _failed_until[(estate_id, period)] = now + RETRY_AFTER_FAILURE
-    return count
-
-
-def stored_report(session: Session, estate_id: UUID, period: str) -> dict[str, Any]:
-    """The report of an estate and month, or NotFound."""
-    parse_period(period)
-    row = session.execute(select(monthly_reports).where(monthly_reports.c.estate_id == estate_id,
-                                                        monthly_reports.c.period == period)).mappings().first()
-    if row is None:
-        raise NotFound(f"no monthly report of this estate for {period} / 尚无该月报告")
-    return dict(row)

@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from tickets.reports.exports import Chart, Column, Sheet
-from tickets.reports.queries import PERIODS, TicketReport
+from tickets.reports.sql import PERIODS
+from tickets.reports.views import TicketReport
 
 _GROUP_COLUMNS = {
     "estate": Column("estate", "小区 Estate"), "building": Column("building", "楼栋 Building"),

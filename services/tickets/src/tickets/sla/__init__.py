@@ -1,1 +1,1 @@
-"""Service levels: business calendars, SLA policies, deadlines, the timer and escalation."""
+"""Service levels: targets and business calendars, the clocks of each ticket, the timer and escalation."""

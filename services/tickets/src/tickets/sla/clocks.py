@@ -23,7 +23,7 @@ Other actions change no clock.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -33,7 +33,7 @@ from tickets.sla.calendar import BusinessCalendar, add_business_time, business_s
 from tickets.sla.escalation import escalate
 from tickets.sla.policies import TARGETS, Targets, clock_for, targets_and_clock, targets_for
 from tickets.tables import deadlines
-from tickets.timeline import Actor
+from tickets.tickets.timeline import Actor
 
 # Who took the steps on_ticket_changed writes itself (the opening escalations).
 SLA = Actor("sla", "system")
@@ -41,10 +41,6 @@ OPEN_STATES = ("running", "paused")
 CLOSING = frozenset({"archived", "merged", "cancelled"})
 MEETS = {"acknowledged": ("acknowledge",), "arrived": ("arrive",),
          "resolved": ("resolve", "promise", "acknowledge")}
-
-
-def _calendar(uow: Any, ticket: Mapping[str, Any], targets: Targets) -> BusinessCalendar | None:
-    return clock_for(uow, ticket, targets)
 
 
 def _add(start: datetime, seconds: float, calendar: BusinessCalendar | None) -> datetime:
@@ -83,8 +79,7 @@ def _open_rows(uow: Any, ticket_id: Any, targets: tuple[str, ...] | None = None)
 def _meet(uow: Any, row: Mapping[str, Any], at: datetime) -> None:
     late = row["breached_at"] is not None or (row["state"] == "running" and row["due_at"] is not None
                                                and at > row["due_at"])
-    uow.execute(update(deadlines).where(deadlines.c.id == row["id"])
-                .values(state="missed" if late else "met", met_at=at))
+    _set(uow, row, state="missed" if late else "met", met_at=at)
 
 
 def _drop(uow: Any, rows: list[Mapping[str, Any]]) -> None:
@@ -105,36 +100,42 @@ def _opened(uow: Any, ticket: Mapping[str, Any], at: datetime) -> Mapping[str, A
 
 
 def _paused(uow: Any, ticket: Mapping[str, Any], at: datetime) -> None:
+    """Running deadlines not yet breached stop, keeping the business seconds they had left."""
     rows = [r for r in _open_rows(uow, ticket["id"]) if r["state"] == "running" and r["target"] != "promise"
             and r["breached_at"] is None]
-    if not rows:
-        return
-    targets = targets_for(uow, ticket)
-    calendar = _calendar(uow, ticket, targets) if any(r["business_hours"] for r in rows) else None
-    for row in rows:
-        clock = calendar if row["business_hours"] else None
+    for row, clock, _targets in _with_clocks(uow, ticket, rows):
         left = business_seconds_between(at, row["due_at"], clock)
-        uow.execute(update(deadlines).where(deadlines.c.id == row["id"])
-                    .values(state="paused", remaining_seconds=round(left)))
+        _set(uow, row, state="paused", remaining_seconds=round(left))
 
 
 def _resumed(uow: Any, ticket: Mapping[str, Any], at: datetime) -> None:
+    """Paused deadlines run again from the seconds they kept; one not warned yet gets a new warning."""
     rows = [r for r in _open_rows(uow, ticket["id"]) if r["state"] == "paused"]
-    if not rows:
-        return
-    targets = targets_for(uow, ticket)
-    calendar = _calendar(uow, ticket, targets) if any(r["business_hours"] for r in rows) else None
-    for row in rows:
-        clock = calendar if row["business_hours"] else None
+    for row, clock, targets in _with_clocks(uow, ticket, rows):
         left = row["remaining_seconds"] or 0
-        values: dict[str, Any] = {"state": "running", "remaining_seconds": None,
-                                  "due_at": _add(at, left, clock)}
+        values: dict[str, Any] = {"state": "running", "remaining_seconds": None, "due_at": _add(at, left, clock)}
         if row["warned_at"] is None:
             # Warn when warn_percent of the whole target has gone by: that many seconds before due.
             whole = targets.seconds(row["target"]) or left
             before_due = whole * (100 - targets.warn_percent) / 100
             values["warn_at"] = _add(at, max(0.0, left - before_due), clock)
-        uow.execute(update(deadlines).where(deadlines.c.id == row["id"]).values(**values))
+        _set(uow, row, **values)
+
+
+def _with_clocks(uow: Any, ticket: Mapping[str, Any], rows: list[Mapping[str, Any]]
+                 ) -> Iterator[tuple[Mapping[str, Any], BusinessCalendar | None, Targets]]:
+    """Each row with the clock it runs on (the estate's calendar, or None: 24x7) and the ticket's
+    targets; the policy and calendar are read once, and only when there are rows."""
+    if not rows:
+        return
+    targets = targets_for(uow, ticket)
+    calendar = clock_for(uow, ticket, targets) if any(r["business_hours"] for r in rows) else None
+    for row in rows:
+        yield row, calendar if row["business_hours"] else None, targets
+
+
+def _set(uow: Any, row: Mapping[str, Any], **values: Any) -> None:
+    uow.execute(update(deadlines).where(deadlines.c.id == row["id"]).values(**values))
 
 
 def _explained(uow: Any, ticket: Mapping[str, Any], at: datetime) -> None:
@@ -154,7 +155,7 @@ def _reopened(uow: Any, ticket: Mapping[str, Any], at: datetime) -> None:
     uow.execute(delete(deadlines).where(deadlines.c.ticket_id == ticket["id"], deadlines.c.target == "resolve"))
     if seconds is not None:
         _insert_deadlines(uow, [_new_deadline(ticket, "resolve", at, seconds, targets,
-                                              _calendar(uow, ticket, targets))])
+                                              clock_for(uow, ticket, targets))])
 
 
 def on_ticket_changed(uow: Any, ticket: Mapping[str, Any], action: str, at: datetime) -> Mapping[str, Any]:
@@ -183,31 +184,3 @@ def on_ticket_changed(uow: Any, ticket: Mapping[str, Any], action: str, at: date
     elif action in CLOSING:
         _drop(uow, _open_rows(uow, ticket["id"]))
     return ticket
-
-
-def time_left(conn: Any, ticket: Mapping[str, Any], now: datetime) -> list[dict[str, Any]]:
-    """For the stage report (TKT-7): each of the ticket's deadlines, its state, and the business
-    seconds still left to it (negative when overdue by that much; the paused keep theirs; None once
-    met, missed or dropped). A promise whose date passed unresolved shows ``slipped``."""
-    rows = conn.execute(select(deadlines).where(deadlines.c.ticket_id == ticket["id"])
-                        .order_by(deadlines.c.started_at, deadlines.c.target)).mappings().all()
-    calendar = None
-    if any(r["business_hours"] for r in rows):
-        calendar = clock_for(conn, ticket, targets_for(conn, ticket))
-    answer = []
-    for row in rows:
-        clock = calendar if row["business_hours"] else None
-        left: float | None = None
-        if row["state"] == "paused":
-            left = row["remaining_seconds"]
-        elif row["state"] == "running" and row["due_at"] is not None:
-            left = (business_seconds_between(now, row["due_at"], clock) if row["due_at"] >= now
-                    else -business_seconds_between(row["due_at"], now, clock))
-        answer.append({
-            "target": row["target"], "state": row["state"], "started_at": row["started_at"],
-            "due_at": row["due_at"], "warn_at": row["warn_at"], "seconds_left": left,
-            "warned_at": row["warned_at"], "breached_at": row["breached_at"], "met_at": row["met_at"],
-            "business_hours": bool(row["business_hours"]),
-            "slipped": row["target"] == "promise" and row["breached_at"] is not None,
-        })
-    return answer

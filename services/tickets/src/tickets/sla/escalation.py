@@ -38,7 +38,7 @@ one) to the first responsible person.
 
 **Actions.** ``notify_assignee`` (the assignee; the supervisors when nobody is assigned),
 ``notify_supervisor``, ``notify_first_responsible`` (the estate's active staff of that role, from
-``tickets.dispatch.staff_with_role``), ``reassign`` (``tickets.dispatch.choose_assignee`` excluding
+``tickets.dispatch.candidates.staff_with_role``), ``reassign`` (``choose_assignee`` there, excluding
 the current assignee) and ``raise_priority`` (one step: low, normal, high, urgent). Each person told
 is an ``escalations`` row and a TICKET_ESCALATED event naming them (staff id, name, role), which the
 notify service turns into a message; when nobody holds the role, one row and event with no staff,
@@ -55,14 +55,15 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from tickets import dispatch, events
+from tickets import events
+from tickets.dispatch.candidates import choose_assignee, staff_with_role
+from tickets.domain.classification import PRIORITIES
 from tickets.events import ticket_payload
 from tickets.tables import escalation_rules, escalations, staff, tickets
-from tickets.timeline import Actor, add_step
+from tickets.tickets.timeline import Actor, add_step
 
 TRIGGERS = ("complaint", "major", "sla_warning", "sla_breach", "promise_slipped", "procedure")
 ACTIONS = ("notify_assignee", "notify_supervisor", "notify_first_responsible", "reassign", "raise_priority")
-PRIORITIES = ("low", "normal", "high", "urgent")
 OPENING_TRIGGERS = frozenset({"complaint", "major"})
 NOT_ESCALATING = frozenset({"complaint"})
 
@@ -129,7 +130,7 @@ def _people_to_tell(uow: Any, ticket: Mapping[str, Any], action: str) -> list[di
             return [_person(assignee, "assignee")]
         action = "notify_supervisor"
     role = "supervisor" if action == "notify_supervisor" else "first_responsible"
-    people = [_person(row, role) for row in dispatch.staff_with_role(uow, ticket["estate_id"], role)]
+    people = [_person(row, role) for row in staff_with_role(uow, ticket["estate_id"], role)]
     return people or [None]
 
 
@@ -149,7 +150,7 @@ def escalate(uow: Any, ticket: Mapping[str, Any], trigger: str, at: datetime, ac
         extra: dict[str, Any] = {}
         if rule.action == "reassign":
             current = ticket["assignee_id"]
-            chosen_id = dispatch.choose_assignee(uow, ticket, exclude={current} if current else set())
+            chosen_id = choose_assignee(uow, ticket, exclude={current} if current else set())
             if chosen_id is not None and chosen_id != current:
                 changes["assignee_id"] = chosen_id
                 extra["assignee_id_from"] = None if current is None else str(current)

@@ -121,12 +121,6 @@ def _matching(conn: Any, estate_id: UUID, kind: str, complaint_class: str | None
     return policies, rows[0]
 
 
-def matching_policies(conn: Any, estate_id: UUID, kind: str, complaint_class: str | None,
-                      priority: str) -> list[Mapping[str, Any]]:
-    """The ``sla_policies`` rows that match, most specific first."""
-    return _matching(conn, estate_id, kind, complaint_class, priority)[0]
-
-
 def _targets(rows: list[Mapping[str, Any]], ticket: Mapping[str, Any]) -> Targets:
     fallback = default_targets(ticket["kind"], ticket["complaint_class"], ticket["priority"])
     if not rows:

@@ -18,7 +18,7 @@ transaction that marked it, on SQLite (one writer at a time) as well.
 
 Between sweeps the timer sleeps until the next deadline or for the interval, whichever is sooner,
 so a warning comes when it is due, not up to an interval late. Then it also asks the reports
-(``tickets.reports.monthly.generate_due``) for the monthly reports that are due. The loop itself,
+(``tickets.reports.use_cases.generate_due``) for the monthly reports that are due. The loop itself,
 stopping on SIGTERM and ``--once`` are servicekit.worker's.
 
 ``clock`` (a callable returning the time now) is injectable, so tests never sleep.
@@ -41,10 +41,10 @@ from servicekit.unit_of_work import UnitOfWork
 from servicekit.worker import RoundDone
 from tickets import events
 from tickets.events import ticket_payload
-from tickets.reports import monthly
+from tickets.reports.use_cases import generate_due
 from tickets.sla.escalation import escalate
 from tickets.tables import deadlines, tickets
-from tickets.timeline import TIMER, add_step
+from tickets.tickets.timeline import TIMER, add_step
 
 log = logging.getLogger(__name__)
 
@@ -171,7 +171,7 @@ def sweep(uow_factory: Callable[[], UnitOfWork], now: datetime, *, batch: int = 
     warned = _sweep_kind(uow_factory, "warning", now, batch)
     breached = _sweep_kind(uow_factory, "breach", now, batch)
     slipped = _sweep_kind(uow_factory, "promise", now, batch)
-    made = monthly.generate_due(uow_factory, now) if reports else 0
+    made = generate_due(uow_factory, now) if reports else 0
     return Sweep(warned, breached, slipped, made)
 
 

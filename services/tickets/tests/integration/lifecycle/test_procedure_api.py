@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tickets import dispatch
+from tickets.dispatch import candidates as dispatch
 
 
 @pytest.fixture
@@ -68,6 +68,19 @@ def test_an_illegal_step_is_a_409_naming_the_stage_and_changes_nothing(client, d
     assert "received" in answer.json["detail"]
     again = client.get(f"/api/v1/tickets/{opened['id']}", headers=desk).json
     assert again["version"] == 1 and len(recorded()) == 1
+
+
+def test_a_clerk_who_reads_chinese_is_refused_in_chinese(client, desk, opened) -> None:
+    in_chinese = {**desk, "Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5"}
+    refused = step(client, in_chinese, opened, "resolve")
+    assert refused.status_code == 409 and refused.headers["Content-Language"] == "zh-CN"
+    assert refused.json["detail"] == "工单处于“已登记”阶段，不能执行此操作"
+    assert refused.json["errors"]["stage"] == "received"  # the field errors stay codes, for programs
+    missing = client.get(f"/api/v1/tickets/{uuid.uuid4()}", headers=in_chinese)
+    assert (missing.status_code, missing.json["detail"]) == (404, "没有此工单")
+    invalid = step(client, in_chinese, opened, "evaluate", {"score": 9})
+    assert invalid.status_code == 422 and invalid.headers["Content-Language"] == "zh-CN"
+    assert step(client, desk, opened, "resolve").headers["Content-Language"] == "en"
 
 
 def test_explained_with_a_promise_then_escalated_and_back_to_work(client, desk, place, opened, recorded) -> None:

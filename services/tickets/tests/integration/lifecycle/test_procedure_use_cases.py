@@ -16,8 +16,8 @@ from servicekit.errors import Conflict
 from tickets.service import SERVICE
 from tickets.sla import clocks
 from tickets.tables import ticket_steps
-from tickets.timeline import Actor
-from tickets.use_cases import entry, procedure
+from tickets.tickets.timeline import Actor
+from tickets.tickets.use_cases import entry, procedure
 
 DESK = Actor("desk-1", "service_desk_agent")
 T0 = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)

@@ -8,10 +8,12 @@ import uuid
 
 import pytest
 
+from servicekit.auth import Principal
+from servicekit.idempotency import KeyedRequest
 from servicekit.unit_of_work import UnitOfWork
 from tickets.service import SERVICE
-from tickets.timeline import Actor
-from tickets.use_cases.entry import open_ticket
+from tickets.tickets.timeline import Actor
+from tickets.tickets.use_cases.entry import open_ticket
 
 
 def test_a_complaint_is_opened_with_its_number_event_and_timeline(client, auth, place, complaint, recorded) -> None:
@@ -139,8 +141,9 @@ def test_concurrent_calls_with_one_key_make_one_ticket(db, place, complaint, rec
 
     def call() -> None:
         barrier.wait()
+        key = KeyedRequest.of(Principal("crm", "integration_client", None), "POST /tickets", "same", entry)
         results.append(open_ticket(UnitOfWork(sessions, SERVICE.outbox, SERVICE.source), Actor("crm", "system"),
-                                   entry, idempotency_key="same"))
+                                   entry, key=key))
 
     threads = [threading.Thread(target=call) for _ in range(8)]
     for thread in threads:

@@ -17,7 +17,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import sessionmaker
 
 from tickets.events import MONTHLY_REPORT_GENERATED
-from tickets.reports.monthly import generate_due
+from tickets.reports.use_cases import generate_due
 from tickets.service import SERVICE
 from tickets.tables import calendars, categories, monthly_reports, outbox, people, units
 
@@ -247,20 +247,20 @@ def test_another_estates_report_is_404_everywhere(client, db, auth, uow_factory,
 
 
 def test_a_report_that_fails_does_not_stop_the_others(db, uow_factory, november, monkeypatch) -> None:
-    from tickets.reports import monthly
+    from tickets.reports import use_cases
 
-    e, real = november, monthly.build_report
+    e, real = november, use_cases.build_report
 
     def failing_for_a(conn, estate, period, now):  # noqa: ANN001, ANN202
         if estate["id"] == e["a"]:
             raise RuntimeError("estate A's data cannot be read")
         return real(conn, estate, period, now)
 
-    monkeypatch.setattr(monthly, "_failed_until", {})
-    monkeypatch.setattr(monthly, "build_report", failing_for_a)
+    monkeypatch.setattr(use_cases, "_failed_until", {})
+    monkeypatch.setattr(use_cases, "build_report", failing_for_a)
     assert generate_due(uow_factory, DECEMBER_1ST) == 1
     assert set(reports(db)) == {(e["b"], "2026-11")}
-    monkeypatch.setattr(monthly, "build_report", real)
+    monkeypatch.setattr(use_cases, "build_report", real)
     assert generate_due(uow_factory, DECEMBER_1ST + timedelta(minutes=1)) == 0  # not tried again at once
     assert generate_due(uow_factory, DECEMBER_1ST + timedelta(minutes=6)) == 1
     assert set(reports(db)) == {(e["a"], "2026-11"), (e["b"], "2026-11")}

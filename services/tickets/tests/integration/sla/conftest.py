@@ -42,14 +42,12 @@ class World:
         return staff_id
 
     def need_staff_lookup(self, staff_id: uuid.UUID, role: str) -> None:
-        """Skip while ``tickets.dispatch.staff_with_role`` is main's stub (it returns nobody): the
-        copy work fills it, and then these tests run; they monkeypatch nothing."""
-        from tickets import dispatch
+        """The member added is found by their role, as escalation looks them up."""
+        from tickets.dispatch.candidates import staff_with_role
 
         with self.engine.connect() as conn:
-            found = [row["id"] for row in dispatch.staff_with_role(conn, self.estate_id, role)]
-        if staff_id not in found:
-            pytest.skip("tickets.dispatch.staff_with_role is still the stub that finds nobody")
+            found = [row["id"] for row in staff_with_role(conn, self.estate_id, role)]
+        assert staff_id in found, f"staff_with_role does not find the {role} just added"
 
     def ticket_values(self, **values: Any) -> dict[str, Any]:
         ticket_id = uuid.uuid4()

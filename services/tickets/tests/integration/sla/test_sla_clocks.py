@@ -160,7 +160,7 @@ def test_reopening_starts_a_new_resolve_deadline_and_closing_drops_the_rest(worl
 
 
 def test_the_stage_report_shows_time_left_and_a_slipped_promise(world) -> None:
-    from tickets.sla.clocks import time_left
+    from tickets.sla.views import time_left
 
     ticket = world.open_ticket(kind="repair", priority="normal")
     world.change(ticket["id"], "explained", world.now, promised_by=world.now + 60 * M)

@@ -24,7 +24,7 @@ from tickets import events
 from tickets.service import SERVICE
 from tickets.tables import deadlines, outbox, tickets
 
-pytestmark = [pytest.mark.integration, pytest.mark.slow]
+pytestmark = pytest.mark.slow
 
 DEADLINES = 500
 FIRED = (events.SLA_WARNED, events.SLA_BREACHED)

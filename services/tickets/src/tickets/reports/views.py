@@ -1,11 +1,12 @@
-"""Counts, durations and SLA compliance of tickets, grouped as the caller asks (TKT-12).
+"""The read side of reports (TKT-12): ticket figures grouped as the caller asks, and the stored
+monthly reports.
 
-Everything is aggregated in SQL, in two statements whatever the grouping: one over ``tickets``
-(counts, average times to acknowledge, arrive and resolve from the milestone columns, the owners'
-evaluations) and one over ``deadlines`` joined to their tickets (targets met and breached). Both
-read the tickets created in ``[start, end)`` of the caller's estates, by the
-``(estate_id, created_at)`` index. Names (estates, buildings, staff) are looked up afterwards for
-the groups found only.
+Ticket figures are counts, durations and SLA compliance, aggregated in SQL in two statements
+whatever the grouping: one over ``tickets`` (counts, average times to acknowledge, arrive and
+resolve from the milestone columns, the owners' evaluations) and one over ``deadlines`` joined to
+their tickets (targets met and breached). Both read the tickets created in ``[start, end)`` of the
+caller's estates, by the ``(estate_id, created_at)`` index. Names (estates, buildings, staff) are
+looked up afterwards for the groups found only.
 """
 
 from __future__ import annotations
@@ -17,12 +18,14 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session
 
 from servicekit.auth import Principal, scoped
+from servicekit.errors import Invalid, NotFound
 from tickets.reports.labels import NONE, label
 from tickets.reports.sql import PERIODS, average, count_where, local_period, seconds_between
-from tickets.tables import buildings, deadlines, estates, staff, tickets
+from tickets.tables import buildings, deadlines, estates, monthly_reports, staff, tickets
 
 # What a report can be grouped by: a column of the ticket, or the period it was created in.
 COLUMNS = {
@@ -31,6 +34,9 @@ COLUMNS = {
 }
 DIMENSIONS = (*COLUMNS, *PERIODS)
 TARGETS = ("acknowledge", "arrive", "resolve")
+# A deadline that ended: met in time, or breached (marked by the timer, or met late).
+MET = (deadlines.c.state == "met") & deadlines.c.breached_at.is_(None)
+BREACHED = or_(deadlines.c.breached_at.is_not(None), deadlines.c.state == "missed")
 _NAMED = {"estate": (estates, "name"), "building": (buildings, "name"), "assignee": (staff, "name")}
 
 
@@ -52,6 +58,14 @@ def key_of(dimension: str) -> str:
 
 def ticket_figures(session: Session, principal: Principal, report: TicketReport) -> list[dict[str, Any]]:
     """One row per group: its values (and their names), counts, average durations, SLA met and breached."""
+    try:
+        return _figures(session, principal, report)
+    except DataError:  # a zone Python knows and the database does not
+        raise Invalid("the database does not know this time zone", "数据库不支持此时区",
+                      errors={"query": {"timezone": ["is not known to the database"]}}) from None
+
+
+def _figures(session: Session, principal: Principal, report: TicketReport) -> list[dict[str, Any]]:
     dialect = session.get_bind().dialect.name
     keys = [_group_expression(dialect, d, report).label(key_of(d)) for d in report.group_by]
     t = tickets.c
@@ -67,9 +81,7 @@ def ticket_figures(session: Session, principal: Principal, report: TicketReport)
     )
     rows = {_key(row, report): dict(row) for row in
             session.execute(_grouped(figures, keys, principal, report)).mappings()}
-    breached = or_(deadlines.c.breached_at.is_not(None), deadlines.c.state == "missed")
-    met = (deadlines.c.state == "met") & deadlines.c.breached_at.is_(None)
-    sla = select(*keys, deadlines.c.target, count_where(met).label("met"), count_where(breached).label("breached")
+    sla = select(*keys, deadlines.c.target, count_where(MET).label("met"), count_where(BREACHED).label("breached")
                  ).select_from(tickets.join(deadlines, deadlines.c.ticket_id == t.id))
     for row in session.execute(_grouped(sla, [*keys, deadlines.c.target], principal, report)).mappings():
         figure = rows.get(_key(row, report))
@@ -135,3 +147,12 @@ def _name_groups(session: Session, group_by: Sequence[str], rows: list[dict[str,
         elif dimension not in PERIODS:
             for row in rows:
                 row[f"{dimension}_name"] = label(dimension, row[key])
+
+
+def stored_report(session: Session, estate_id: UUID, period: str) -> dict[str, Any]:
+    """The report of an estate and month (a ``YYYY-MM`` the API checked), or NotFound."""
+    row = session.execute(select(monthly_reports).where(monthly_reports.c.estate_id == estate_id,
+                                                        monthly_reports.c.period == period)).mappings().first()
+    if row is None:
+        raise NotFound(f"no monthly report of this estate for {period}", f"本小区尚无 {period} 的月度报告")
+    return dict(row)

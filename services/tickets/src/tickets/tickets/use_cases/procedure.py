@@ -21,12 +21,12 @@ from sqlalchemy import select, update
 from servicekit.errors import Conflict, Invalid
 from servicekit.rows import get_row, now
 from servicekit.unit_of_work import UnitOfWork
-from tickets import dispatch as dispatching
 from tickets import events
+from tickets.dispatch import candidates
 from tickets.domain.stages import CLOSED, Action, Move, Stage, move
 from tickets.sla import clocks
 from tickets.tables import staff, tickets
-from tickets.timeline import Actor, add_step
+from tickets.tickets.timeline import Actor, add_step
 
 EVENTS = {
     Action.ACKNOWLEDGE: events.TICKET_ACKNOWLEDGED, Action.DISPATCH: events.TICKET_DISPATCHED,
@@ -67,7 +67,7 @@ def reassign(uow: UnitOfWork, ticket_id: UUID, actor: Actor, *, reason: str, sta
         previous = ticket["assignee_id"]
         assignee, automatic = _assignee(uow, ticket, staff_id, exclude=() if previous is None else (previous,))
         if assignee == previous:
-            raise Invalid("the ticket is theirs already / 已是该员工的工单",
+            raise Invalid("the ticket is theirs already", "该工单已由此员工处理",
                           errors={"staff_id": ["is the current assignee"]})
         return _done(uow, ticket, step, actor, at, note=reason, changes={"assignee_id": assignee}, data={
             "from_assignee_id": None if previous is None else str(previous), "to_assignee_id": str(assignee),
@@ -89,7 +89,7 @@ def explain(uow: UnitOfWork, ticket_id: UUID, actor: Actor, *, explanation: str,
     """It cannot be solved now: the owner was given an explanation and a promised date (承诺时间)."""
     at = at or now()
     if promised_by <= at:
-        raise Invalid("a promised date lies ahead / 承诺时间须晚于现在",
+        raise Invalid("a promised date lies ahead", "承诺时间须晚于现在",
                       errors={"promised_by": ["must be in the future"]})
     with uow:
         ticket, step = _begin(uow, ticket_id, Action.EXPLAIN)
@@ -129,7 +129,7 @@ def evaluate(uow: UnitOfWork, ticket_id: UUID, actor: Actor, *, score: int, comm
              at: datetime | None = None) -> dict[str, Any]:
     """The owner's opinion (征求意见): a score of 1 to 5 and what they said."""
     if not 1 <= score <= 5:
-        raise Invalid("a score is 1 to 5 / 评分为1至5分", errors={"score": ["must be 1 to 5"]})
+        raise Invalid("a score is 1 to 5", "评分为1至5分", errors={"score": ["must be 1 to 5"]})
     with uow:
         ticket, step = _begin(uow, ticket_id, Action.EVALUATE)
         return _done(uow, ticket, step, actor, at, note=comment, details={"score": score},
@@ -150,7 +150,7 @@ def reopen(uow: UnitOfWork, ticket_id: UUID, actor: Actor, *, reason: str, to: s
     with uow:
         ticket, step = _begin(uow, ticket_id, Action.REOPEN, to)
         if step.stage_to is Stage.DISPATCHED and ticket["assignee_id"] is None:
-            raise Invalid("the ticket has no handler to go back to / 工单没有处理人",
+            raise Invalid("the ticket has no handler to go back to", "工单从未派工，没有可退回的处理人",
                           errors={"to": ["the ticket was never dispatched: reopen to acknowledged"]})
         count = ticket["reopen_count"] + 1
         return _done(uow, ticket, step, actor, at, note=reason, changes={"reopen_count": count, "closed_at": None},
@@ -166,8 +166,8 @@ def merge(uow: UnitOfWork, ticket_id: UUID, actor: Actor, *, into_ticket_id: UUI
         into = uow.execute(select(tickets).where(tickets.c.id == into_ticket_id)).mappings().first()
         if into is None or into["estate_id"] != ticket["estate_id"] or into["id"] == ticket["id"] \
                 or Stage(into["stage"]) in CLOSED:
-            raise Invalid("a duplicate merges into another open ticket of its estate / "
-                          "只能合并到同小区的另一张未关闭工单",
+            raise Invalid("a duplicate merges into another open ticket of its estate",
+                          "重复工单只能合并到同一小区的另一张未关闭工单",
                           errors={"into_ticket_id": ["no other open ticket of this estate"]})
         add_step(uow, into, "duplicate_merged", actor, at, note=ticket["number"],
                  details={"ticket_id": str(ticket["id"]), "number": ticket["number"]})
@@ -202,7 +202,7 @@ def resume(uow: UnitOfWork, ticket_id: UUID, actor: Actor, *, note: str = "",
 
 def _begin(uow: UnitOfWork, ticket_id: UUID, action: Action, to: str | None = None) -> tuple[dict[str, Any], Move]:
     """The ticket, locked until commit, and the move ``action`` makes (or the stage machine's refusal)."""
-    ticket = get_row(uow, tickets, ticket_id, "ticket", lock=True)
+    ticket = get_row(uow, tickets, ticket_id, "ticket", what_zh="工单", lock=True)
     return ticket, move(ticket["kind"], ticket["stage"], ticket["waiting_on_owner"], action, to)
 
 
@@ -222,7 +222,7 @@ def _done(uow: UnitOfWork, ticket: Mapping[str, Any], step: Move, actor: Actor, 
     moved = uow.execute(update(tickets).where(tickets.c.id == ticket["id"], tickets.c.version == ticket["version"])
                         .values(values))
     if moved.rowcount != 1:
-        raise Conflict("the ticket changed meanwhile; look at it again / 工单已被他人更新，请刷新后重试")
+        raise Conflict("the ticket changed meanwhile; look at it again", "工单已被他人更新，请刷新后重试")
     row = {**ticket, **values}
     add_step(uow, row, step.action.done, actor, at, stage_from=step.stage_from.value, stage_to=step.stage_to.value,
              note=note, details=details)
@@ -239,12 +239,12 @@ def _assignee(uow: UnitOfWork, ticket: Mapping[str, Any], staff_id: UUID | None,
     if staff_id is not None:
         member = uow.execute(select(staff.c.estate_id, staff.c.active).where(staff.c.id == staff_id)).first()
         if member is None or member.estate_id != ticket["estate_id"] or not member.active:
-            raise Invalid("no such member of staff on duty in this estate / 本小区没有此在职员工",
+            raise Invalid("no such member of staff on duty in this estate", "本小区没有此在职员工",
                           errors={"staff_id": ["no active member of staff of this estate"]})
         return staff_id, False
-    chosen = dispatching.choose_assignee(uow, ticket, exclude=exclude)
+    chosen = candidates.choose_assignee(uow, ticket, exclude=exclude)
     if chosen is None:
-        raise Conflict("nobody covers this ticket's building and skill; name a member of staff / "
-                       "没有负责该楼栋和技能的员工，请指定处理人",
+        raise Conflict("nobody covers this ticket's building and skill; name a member of staff",
+                       "没有负责该楼栋且具备相应技能的员工，请指定处理人",
                        errors={"staff_id": ["nobody covers this ticket: give one"]})
     return chosen, True

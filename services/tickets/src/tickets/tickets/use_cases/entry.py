@@ -1,80 +1,60 @@
 """Quick entry (快速录入, TKT-1): a ticket of any kind from the desk, the phone, the owner's pages or
 another system, about a unit or a common area and a person of the service's copy of owners' data.
 
-A retried call never makes two tickets: with an idempotency key (the ``Idempotency-Key`` header),
-the caller (the token's subject) and the key name one ticket. The same key and the same entry
-answer that ticket again and make nothing new; the same key with a different entry is refused
-(:class:`~servicekit.errors.Invalid`, a 422 problem answer, as the IETF idempotency-key draft
-advises). Concurrent calls with one key make one ticket: the database's unique constraint on
-(client, key) decides, and the loser reads the winner's ticket.
+A retried call never makes two tickets: with an idempotency key (the ``Idempotency-Key`` header)
+the ticket is opened once per caller and key, as every service keeps its keys
+(:mod:`servicekit.idempotency`): the same key and the same entry answer that ticket again and make
+nothing new; the same key with a different entry is a 422; of concurrent calls with one key, one
+opens the ticket and the others answer it.
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
-import json
 import secrets
 import uuid
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, insert, or_, select, true
-from sqlalchemy.exc import IntegrityError
 
-from servicekit.errors import Conflict, Invalid
-from servicekit.integrity import violation
-from servicekit.rows import now
+from servicekit.errors import Invalid
+from servicekit.idempotency import KeyedRequest, once
+from servicekit.rows import get_row, now
 from servicekit.unit_of_work import UnitOfWork
 from tickets import events
 from tickets.domain.classification import classify
 from tickets.domain.stages import CLOSED, Stage
 from tickets.sla import clocks
-from tickets.tables import buildings, categories, estates, people, tickets, units
-from tickets.timeline import Actor, add_step
+from tickets.tables import buildings, categories, estates, idempotency_keys, people, tickets, units
+from tickets.tickets.timeline import Actor, add_step
 
 # A likely duplicate: an open ticket of the same unit (or common area), kind and category, opened
 # within this window before the new one.
 DUPLICATE_WINDOW = timedelta(hours=24)
 # Ticket numbers are read out by the desk: T, the local day (UTC+8), six random digits.
 LOCAL_TIME = ZoneInfo("Asia/Shanghai")
-_ATTEMPTS = 8
 
 
-def open_ticket(uow: UnitOfWork, actor: Actor, entry: Mapping[str, Any], *, idempotency_key: str | None = None,
+def open_ticket(uow: UnitOfWork, actor: Actor, entry: Mapping[str, Any], *, key: KeyedRequest | None = None,
                 at: datetime | None = None) -> dict[str, Any]:
-    """Open a ticket; answers ``{"ticket", "created", "possible_duplicates"}`` (``created`` is
-    False when an idempotency key answered an earlier ticket)."""
-    request_hash = hashlib.sha256(json.dumps(dict(entry), sort_keys=True, default=str).encode()).hexdigest()
-    for _ in range(_ATTEMPTS):
-        try:
-            with uow:
-                if idempotency_key is not None:
-                    earlier = _earlier(uow, actor.subject, idempotency_key, request_hash)
-                    if earlier is not None:
-                        return {"ticket": earlier, "created": False, "possible_duplicates": []}
-                opened = _open(uow, actor, entry, at or now(), idempotency_key, request_hash)
-                uow.commit()
-                return opened
-        except IntegrityError as exc:  # a concurrent call with the same key, or a ticket number taken
-            if violation(exc) != "unique":
-                raise
-    raise Conflict("the ticket could not be given a number; try again / 工单编号冲突，请重试")
+    """Open a ticket, once per idempotency ``key``; answers ``{"ticket", "created",
+    "possible_duplicates"}`` (``created`` is False when the key answered an earlier ticket)."""
+    at = at or now()
+
+    def earlier(ticket_id: str) -> dict[str, Any]:
+        ticket = get_row(uow, tickets, UUID(ticket_id), "ticket", what_zh="工单")
+        return {"ticket": ticket, "possible_duplicates": []}
+
+    opened, created = once(uow, idempotency_keys, key, make=lambda: _open(uow, actor, entry, at),
+                           answer_of=lambda made: str(made["ticket"]["id"]), earlier=earlier)
+    return {**opened, "created": created}
 
 
-def _earlier(uow: UnitOfWork, client: str, key: str, request_hash: str) -> dict[str, Any] | None:
-    row = uow.execute(select(tickets).where(tickets.c.client_id == client, tickets.c.idempotency_key == key)
-                      ).mappings().first()
-    if row is not None and row["request_hash"] != request_hash:
-        raise Invalid("this Idempotency-Key was used for a different ticket / 该幂等键已用于另一张工单",
-                      errors={"Idempotency-Key": ["was used before with a different body"]})
-    return None if row is None else dict(row)
-
-
-def _open(uow: UnitOfWork, actor: Actor, entry: Mapping[str, Any], at: datetime, key: str | None,
-          request_hash: str) -> dict[str, Any]:
+def _open(uow: UnitOfWork, actor: Actor, entry: Mapping[str, Any], at: datetime) -> dict[str, Any]:
     what = classify(entry)
     found, duplicates = _look_up(uow, entry, what, at)
     person = found.get("person") or {}
@@ -89,8 +69,7 @@ def _open(uow: UnitOfWork, actor: Actor, entry: Mapping[str, Any], at: datetime,
         "description": entry.get("description") or "", "stage": Stage.RECEIVED.value, "assignee_id": None,
         "escalation_level": 0, "waiting_on_owner": False, "promised_by": None, "promise_kept": None,
         "merged_into_id": None, "cancel_reason": None, "evaluation_score": None, "evaluation_comment": None,
-        "reopen_count": 0, "client_id": actor.subject if key is not None else None, "idempotency_key": key,
-        "request_hash": request_hash if key is not None else None, "created_by": actor.subject,
+        "reopen_count": 0, "created_by": actor.subject,
         "created_at": at, "updated_at": at, "acknowledged_at": None, "dispatched_at": None, "arrived_at": None,
         "resolved_at": None, "closed_at": None, "version": 1,
     }
@@ -99,7 +78,7 @@ def _open(uow: UnitOfWork, actor: Actor, entry: Mapping[str, Any], at: datetime,
     uow.record(events.TICKET_OPENED, row["id"], {
         "ticket": events.ticket_payload(row), "possible_duplicates": [str(d["id"]) for d in duplicates]})
     row = dict(clocks.on_ticket_changed(uow, row, "opened", at))
-    return {"ticket": row, "created": True, "possible_duplicates": duplicates}
+    return {"ticket": row, "possible_duplicates": duplicates}
 
 
 def _look_up(uow: UnitOfWork, entry: Mapping[str, Any], what: Mapping[str, Any],
@@ -116,7 +95,7 @@ def _look_up(uow: UnitOfWork, entry: Mapping[str, Any], what: Mapping[str, Any],
         "since": at - DUPLICATE_WINDOW, "until": at}).mappings().all()
     found = rows[0]
     if found["estate"] is None:
-        raise Invalid("no such estate in the tickets service's copy of owners / 没有此小区",
+        raise Invalid("no such estate in the tickets service's copy of owners", "工单服务的业主资料中没有此小区",
                       errors={"estate_id": ["no such estate (has the copy caught up with owners?)"]})
     errors = {}
     if shape.unit:
@@ -132,7 +111,7 @@ def _look_up(uow: UnitOfWork, entry: Mapping[str, Any], what: Mapping[str, Any],
     if shape.category and found["category"] is None:
         errors["category"] = [f"no such {what['kind']} category in this estate"]
     if errors:
-        raise Invalid("the ticket names what the estate does not have / 工单引用的信息不存在", errors=errors)
+        raise Invalid("the ticket names what the estate does not have", "工单引用的信息在本小区不存在", errors=errors)
     person = {"name": found["person_name"], "mobile": found["person_mobile"]} if shape.person else {}
     duplicates = sorted(({"id": r["dup_id"], "number": r["dup_number"], "stage": r["dup_stage"],
                           "title": r["dup_title"], "created_at": r["dup_created_at"]}

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from servicekit.auth import Principal, scoped
 from servicekit.paging import page_of
-from tickets.dispatch import current_loads
+from tickets.dispatch.candidates import current_loads
 from tickets.tables import buildings, occupancies, people, staff, territories, units
 
 

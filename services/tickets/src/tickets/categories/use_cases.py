@@ -13,12 +13,13 @@ from uuid import UUID
 
 from sqlalchemy import insert, select, update
 
-from servicekit.errors import Conflict
-from servicekit.rows import changed, get_row, write
+from servicekit.errors import Conflict, Message
+from servicekit.rows import get_row, write
 from servicekit.unit_of_work import UnitOfWork
 from tickets.tables import categories
 
-_TAKEN = "this estate (or the operator) has a category of this kind and code already / 该分类代码已存在"
+_TAKEN = Message("this estate (or the operator) has a category of this kind and code already",
+                 "本小区（或运营方）已有该类型、该代码的分类")
 
 
 def add_category(uow: UnitOfWork, *, kind: str, code: str, name_zh: str, name_en: str,
@@ -29,18 +30,18 @@ def add_category(uow: UnitOfWork, *, kind: str, code: str, name_zh: str, name_en
                "name_en": name_en, "skill": skill, "active": True}
         if estate_id is None and uow.execute(select(categories.c.id).where(  # NULLs never clash in a unique key
                 categories.c.estate_id.is_(None), categories.c.kind == kind, categories.c.code == code)).first():
-            raise Conflict(_TAKEN)
+            raise Conflict(_TAKEN.en, _TAKEN.zh)
         write(uow, insert(categories).values(row), conflict=_TAKEN)
         uow.commit()
         return row
 
 
 def change_category(uow: UnitOfWork, category_id: UUID, changes: Mapping[str, Any]) -> dict[str, Any]:
-    """Rename a category, change the skill dispatch matches it by, or (de)activate it."""
+    """Rename a category, change the skill dispatch matches it by, or (de)activate it. A category
+    records no event and keeps no version, so the changes are written as they come."""
     with uow:
-        current = get_row(uow, categories, category_id, "category", lock=True)
-        values = changed(current, changes)
-        if values:
-            uow.execute(update(categories).where(categories.c.id == category_id).values(values))
-            uow.commit()
-        return {**current, **values}
+        if changes:
+            uow.execute(update(categories).where(categories.c.id == category_id).values(**changes))
+        row = get_row(uow, categories, category_id, "category", what_zh="分类")
+        uow.commit()
+        return row

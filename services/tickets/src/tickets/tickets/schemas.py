@@ -1,17 +1,28 @@
-"""Request and response schemas of the tickets API."""
+"""Request and response schemas of the tickets API: quick entry, the list, the stage report and the
+bodies of the procedure's steps."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from marshmallow import Schema, fields, validate
 
 from servicekit.paging import PageArgs
-from tickets.api.fields import JsonBoolean
 from tickets.domain.classification import CHANNELS, COMPLAINT_CLASSES, PRIORITIES, QUALITY_ASPECTS
 from tickets.domain.stages import KINDS, REOPEN_TO, Stage
 
 
 def _one_of(values: object) -> validate.OneOf:
     return validate.OneOf([str(v) for v in values])  # type: ignore[attr-defined]
+
+
+class JsonBoolean(fields.Boolean):
+    """A JSON ``true`` or ``false`` and nothing else (marshmallow's Boolean also takes 1, "yes", "on"...)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
 
 
 _TEXT = validate.Length(max=2000)
@@ -41,13 +52,6 @@ class NewTicketSchema(Schema):
     major = JsonBoolean(load_default=False, metadata={"description": "A major complaint (重大投诉)"})
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
     description = fields.String(load_default="", validate=validate.Length(max=5000))
-
-
-class IdempotencyHeaders(Schema):
-    idempotency_key = fields.String(data_key="Idempotency-Key", load_default=None,
-                                    validate=validate.Length(min=1, max=200), metadata={
-        "description": "A retried call with the same key and body answers the first ticket (200); "
-                       "the same key with another body is a 422"})
 
 
 class TicketSchema(Schema):

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import insert
 
+from servicekit.auth import Principal
 from tickets.tables import ticket_steps
 
 
@@ -19,6 +20,11 @@ class Actor:
 
     subject: str
     role: str
+
+    @classmethod
+    def of(cls, principal: Principal) -> Actor:
+        """The caller of a request, as its steps record them."""
+        return cls(principal.subject, principal.role)
 
 
 TIMER = Actor("timer", "system")

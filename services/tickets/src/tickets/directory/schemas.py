@@ -1,27 +1,11 @@
-"""Read-only lookups in tickets' copy of owners' data, for quick entry and dispatch by hand:
-units by number, who lives in a unit, staff with their current load. The copy is owners' (built
-from its events); nothing here writes it."""
+"""Request and response schemas of the directory's API."""
 
 from __future__ import annotations
 
-from typing import Any
-from uuid import UUID
-
-from flask.views import MethodView
-from flask_smorest import abort
 from marshmallow import Schema, fields, validate
 from tenancy.permissions import REVEAL_PERSONAL_DATA
-from tenancy.privacy import mask_phone
-from tenancy.roles import STAFF
 
-from servicekit.paging import PageArgs, page_schema
-from servicekit.web import current_principal
-from servicekit.webapp import read
-from tickets import directory
-from tickets.api.access import blueprint
-
-blp = blueprint("directory", __name__, url_prefix="/api/v1",
-                description="Units, residents and staff from owners' data, for entry and dispatch")
+from servicekit.paging import PageArgs
 
 _NAME = validate.Regexp(r"^[a-z][a-z0-9_]{0,39}$")  # a role or skill name as owners spells them
 
@@ -86,38 +70,3 @@ class DirectoryStaffSchema(Schema):
     active = fields.Boolean()
     load = fields.Integer(metadata={"description": "Open tickets assigned (not yet resolved, merged or cancelled)"})
     territories = fields.List(fields.Nested(GroundSchema))
-
-
-@blp.route("/units")
-class Units(MethodView):
-    @blp.arguments(UnitListArgs, location="query")
-    @blp.response(200, page_schema(DirectoryUnitSchema))
-    @blp.allow(STAFF, rows=("building_id",), estates=("estate_id",))
-    def get(self, args: dict[str, Any]) -> dict[str, Any]:
-        """Find units of the caller's estates by estate, building and the start of their number"""
-        return read(directory.units_page, current_principal(), args)
-
-
-@blp.route("/units/<uuid:unit_id>/people")
-class UnitPeople(MethodView):
-    @blp.arguments(UnitPeopleArgs, location="query")
-    @blp.response(200, UnitPeopleSchema)
-    @blp.allow(STAFF)
-    def get(self, args: dict[str, Any], unit_id: UUID) -> dict[str, Any]:
-        """Who lives in a unit: its occupants, owners first, mobiles masked"""
-        reveal = args["reveal"]
-        if reveal and not current_principal().has(REVEAL_PERSONAL_DATA):
-            abort(403, message=f"showing full phone numbers needs the {REVEAL_PERSONAL_DATA} permission")
-        found = read(directory.unit_people, unit_id, include_past=args["include_past"])
-        shown = found if reveal else [{**p, "mobile": mask_phone(p["mobile"])} for p in found]
-        return {"unit_id": unit_id, "people": shown}
-
-
-@blp.route("/staff")
-class Staff(MethodView):
-    @blp.arguments(StaffListArgs, location="query")
-    @blp.response(200, page_schema(DirectoryStaffSchema))
-    @blp.allow(STAFF, estates=("estate_id",))
-    def get(self, args: dict[str, Any]) -> dict[str, Any]:
-        """Staff of the caller's estates by role and skill, each with their current load and ground"""
-        return read(directory.staff_page, current_principal(), args)

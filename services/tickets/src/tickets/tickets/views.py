@@ -1,4 +1,4 @@
-"""The read side of tickets: lists, one ticket, its timeline and its stage report (TKT-7).
+"""The read side of tickets: the list, one ticket, its timeline and its stage report (TKT-7).
 
 Every list goes through :func:`servicekit.auth.scoped`; single rows are checked by the API's
 scope (another estate's ticket is 404 before a view runs). Numbers are returned as stored: the API
@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from servicekit.auth import Principal, scoped
@@ -19,7 +19,8 @@ from servicekit.errors import NotFound
 from servicekit.paging import page_of
 from servicekit.rows import now
 from tickets.domain.stages import CLOSED, STAGE_NAMES, Stage, allowed_actions
-from tickets.tables import categories, deadlines, estates, ticket_steps, tickets
+from tickets.sla.views import time_left
+from tickets.tables import ticket_steps, tickets
 
 _FILTERS = ("estate_id", "stage", "kind", "complaint_class", "priority", "assignee_id", "unit_id")
 _CLOSED = [s.value for s in CLOSED]
@@ -40,9 +41,10 @@ def ticket_list(session: Session, principal: Principal, args: dict[str, Any]) ->
 
 
 def ticket(session: Session, ticket_id: UUID) -> dict[str, Any]:
+    """One ticket with what can be done to it now."""
     row = session.execute(select(tickets).where(tickets.c.id == ticket_id)).mappings().first()
     if row is None:
-        raise NotFound("no such ticket")
+        raise NotFound("no such ticket", "没有此工单")
     return with_actions(dict(row))
 
 
@@ -54,6 +56,7 @@ def with_actions(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def assignee_of(session: Session, ticket_id: UUID) -> UUID | None:
+    """Who the ticket is assigned to (None: nobody yet)."""
     return session.execute(select(tickets.c.assignee_id).where(tickets.c.id == ticket_id)).scalar()
 
 
@@ -64,17 +67,17 @@ def timeline(session: Session, ticket_id: UUID) -> list[dict[str, Any]]:
 
 
 def stage_report(session: Session, ticket_id: UUID, at: datetime | None = None) -> dict[str, Any]:
-    """The stage report (阶段报告, TKT-7): where the ticket stands, the time left to each service-level
-    target, the timeline, the owner's evaluation and the promise made."""
+    """The stage report (阶段报告, TKT-7): where the ticket stands, the time still needed for each
+    service-level target (business time, as its clock counts it), the timeline, the owner's
+    evaluation and the promise made."""
     at = at or now()
     current = ticket(session, ticket_id)
-    targets = session.execute(select(deadlines).where(deadlines.c.ticket_id == ticket_id)
-                              .order_by(deadlines.c.started_at, deadlines.c.target)).mappings().all()
     promised, resolved = current["promised_by"], current["resolved_at"]
     return {
         "ticket": current, "stage": current["stage"], "stage_name": current["stage_name"],
         "allowed_actions": current["allowed_actions"], "waiting_on_owner": current["waiting_on_owner"],
-        "targets": [_target(t, at) for t in targets],
+        "targets": [{**t, "warned": t["warned_at"] is not None, "breached": t["breached_at"] is not None}
+                    for t in time_left(session, current, at)],
         "timeline": timeline(session, ticket_id),
         "evaluation": None if current["evaluation_score"] is None else {
             "score": current["evaluation_score"], "comment": current["evaluation_comment"] or ""},
@@ -82,34 +85,3 @@ def stage_report(session: Session, ticket_id: UUID, at: datetime | None = None) 
             "promised_by": promised, "resolved_at": resolved, "kept": current["promise_kept"],
             "slipped": (resolved or at) > promised},
     }
-
-
-def _target(deadline: Any, at: datetime) -> dict[str, Any]:
-    if deadline["state"] == "running" and deadline["due_at"] is not None:
-        left = int((deadline["due_at"] - at).total_seconds())
-    elif deadline["state"] == "paused":
-        left = deadline["remaining_seconds"]
-    else:
-        left = None
-    return {"target": deadline["target"], "state": deadline["state"], "due_at": deadline["due_at"],
-            "seconds_left": left, "warned": deadline["warned_at"] is not None,
-            "breached": deadline["breached_at"] is not None, "warned_at": deadline["warned_at"],
-            "breached_at": deadline["breached_at"], "met_at": deadline["met_at"]}
-
-
-def category_list(session: Session, principal: Principal, args: dict[str, Any]) -> list[dict[str, Any]]:
-    """The operator's categories and those of the caller's estates (one estate's with ``estate_id``)."""
-    own = scoped(select(categories.c.id), categories.c.estate_id, principal)
-    statement = select(categories).where(or_(categories.c.estate_id.is_(None), categories.c.id.in_(own)))
-    if args.get("estate_id") is not None:
-        statement = statement.where(or_(categories.c.estate_id.is_(None), categories.c.estate_id == args["estate_id"]))
-    if args.get("kind"):
-        statement = statement.where(categories.c.kind == args["kind"])
-    if not args.get("include_inactive"):
-        statement = statement.where(categories.c.active.is_(True))
-    statement = statement.order_by(categories.c.kind, categories.c.code, categories.c.estate_id)
-    return [dict(r) for r in session.execute(statement).mappings()]
-
-
-def copy_is_empty(session: Session) -> bool:
-    return session.execute(select(estates.c.id).limit(1)).first() is None

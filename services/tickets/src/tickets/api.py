@@ -1,0 +1,14 @@
+"""The tickets HTTP API: every area's blueprint, in the order the OpenAPI document lists them."""
+
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+
+from tickets.attachments.api import blp as attachments
+from tickets.categories.api import blp as categories
+from tickets.directory.api import blp as directory
+from tickets.reports.api import blp as reports
+from tickets.sla.api import blp as sla
+from tickets.tickets.api import blp as tickets
+
+BLUEPRINTS: list[Blueprint] = [tickets, categories, attachments, directory, reports, sla]

@@ -1,0 +1,1 @@
+"""Dispatch: who takes a ticket, chosen by territory, skill and current load."""

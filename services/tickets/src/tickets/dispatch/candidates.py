@@ -1,0 +1,85 @@
+"""Who could take a ticket, read from tickets' copy of owners' data (staff, territories, units) and
+ranked by dispatch's rule (:mod:`tickets.domain.dispatch`), so a territory reassigned in owners
+takes effect for the next ticket as soon as its events are applied (OWN-6); and each member's load.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import func, or_, select
+
+from tickets.domain.dispatch import BUILDING, ESTATE, Candidate, rank
+from tickets.tables import categories, staff, territories, tickets, units
+
+DONE_STAGES = frozenset({"resolved", "owner_informed", "evaluated", "archived", "merged", "cancelled"})
+"""Stages whose tickets no longer count in their assignee's load."""
+
+
+def choose_assignee(conn: Any, ticket: Mapping[str, Any], *, exclude: Collection[UUID] = ()) -> UUID | None:
+    """The active staff member best placed to take ``ticket``, or None when nobody covers it."""
+    ranked = rank(candidates_for(conn, ticket), skill_wanted(conn, ticket), exclude=exclude)
+    return ranked[0].staff_id if ranked else None
+
+
+def candidates_for(conn: Any, ticket: Mapping[str, Any]) -> list[Candidate]:
+    """The active members who hold ground in the ticket's estate or work for it, with their coverage
+    of the ticket's building and their current load."""
+    estate_id = ticket["estate_id"]
+    building_id = building_of(conn, ticket)
+    held = conn.execute(select(territories.c.staff_id, territories.c.building_id).where(
+        territories.c.estate_id == estate_id, territories.c.released.is_(False))).all()
+    coverage: dict[UUID, str] = {}
+    for staff_id, territory_building in held:
+        if territory_building is None:
+            coverage.setdefault(staff_id, ESTATE)
+        elif building_id is not None and territory_building == building_id:
+            coverage[staff_id] = BUILDING  # a building territory beats an estate-wide one
+    holders = {staff_id for staff_id, _ in held}
+    members = conn.execute(select(staff.c.id, staff.c.name, staff.c.skills, staff.c.role).where(
+        staff.c.active.is_(True),
+        or_(staff.c.estate_id == estate_id, staff.c.id.in_(holders)))).all()
+    loads = current_loads(conn, [m.id for m in members])
+    return [Candidate(m.id, m.name, frozenset(m.skills or ()), coverage.get(m.id), loads.get(m.id, 0),
+                      role=m.role) for m in members]
+
+
+def current_loads(conn: Any, staff_ids: Collection[UUID]) -> dict[UUID, int]:
+    """Open tickets assigned to each member (stages not in DONE_STAGES), in every estate."""
+    if not staff_ids:
+        return {}
+    rows = conn.execute(select(tickets.c.assignee_id, func.count()).where(
+        tickets.c.assignee_id.in_(list(staff_ids)), tickets.c.stage.not_in(DONE_STAGES))
+        .group_by(tickets.c.assignee_id)).all()
+    return {assignee: count for assignee, count in rows}
+
+
+def building_of(conn: Any, ticket: Mapping[str, Any]) -> UUID | None:
+    """The ticket's building, or its unit's when it names only the unit."""
+    if ticket.get("building_id") is not None:
+        return ticket["building_id"]
+    if ticket.get("unit_id") is None:
+        return None
+    return conn.execute(select(units.c.building_id).where(units.c.id == ticket["unit_id"])).scalar()
+
+
+def skill_wanted(conn: Any, ticket: Mapping[str, Any]) -> str | None:
+    """The ticket's skill, else its category's (the estate's category before the operator-wide one)."""
+    if ticket.get("skill"):
+        return ticket["skill"]
+    if not ticket.get("category"):
+        return None
+    found = conn.execute(select(categories.c.skill).where(
+        categories.c.kind == ticket["kind"], categories.c.code == ticket["category"],
+        or_(categories.c.estate_id == ticket["estate_id"], categories.c.estate_id.is_(None)))
+        .order_by(categories.c.estate_id.is_(None))).first()
+    return found.skill if found is not None else None
+
+
+def staff_with_role(conn: Any, estate_id: UUID, role: str) -> list[Mapping[str, Any]]:
+    """The estate's active staff of ``role`` (e.g. supervisor, first_responsible), by name then id."""
+    return list(conn.execute(select(staff).where(
+        staff.c.estate_id == estate_id, staff.c.role == role, staff.c.active.is_(True))
+        .order_by(staff.c.name, staff.c.id)).mappings().all())

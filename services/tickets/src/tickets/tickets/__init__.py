@@ -1,0 +1,1 @@
+"""Tickets: inquiries, repairs and complaints, from quick entry through the procedure's steps to the archive."""

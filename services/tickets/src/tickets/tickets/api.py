@@ -1,0 +1,237 @@
+"""Tickets: quick entry, the list, one ticket, each step of the procedure, the timeline and the
+stage report (TKT-1, TKT-3, TKT-7).
+
+Each step is its own ``POST /api/v1/tickets/{id}/<step>`` (acknowledge, dispatch, reassign, arrive,
+explain, escalate, resolve, inform-owner, evaluate, archive, reopen, merge, cancel, pause, resume):
+each documents its own body, and answers the ticket after the step, or a 409 problem naming the
+ticket's stage and the steps it allows. Desk roles take every step; a technician may mark their own
+tickets arrived and resolved; staff read. Owners (residents) are refused (403) for now.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
+from tenancy.permissions import REVEAL_PERSONAL_DATA
+from tenancy.privacy import mask_phone
+from tenancy.roles import DESK, STAFF, TECHNICIAN
+
+from servicekit.access import ScopedBlueprint
+from servicekit.idempotency import IdempotencyHeaders, KeyedRequest
+from servicekit.paging import page_schema
+from servicekit.web import current_principal, refuse
+from servicekit.webapp import read, unit_of_work
+from tickets.access import SCOPE
+from tickets.tickets import schemas, views
+from tickets.tickets.timeline import Actor
+from tickets.tickets.use_cases import entry, procedure
+
+blp = ScopedBlueprint("tickets", __name__, scope=SCOPE, url_prefix="/api/v1/tickets",
+                      description="Inquiries, repairs and complaints, and the complaint procedure (投诉处理)")
+
+DESK_OR_TECHNICIAN = DESK | {TECHNICIAN}
+
+
+def shown(ticket: dict[str, Any]) -> dict[str, Any]:
+    """The ticket as answered: its contact phone masked unless the caller may see it whole."""
+    if current_principal().has(REVEAL_PERSONAL_DATA):
+        return ticket
+    return {**ticket, "contact_phone": mask_phone(ticket.get("contact_phone"))}
+
+
+@blp.route("", methods=["POST"])
+@blp.arguments(IdempotencyHeaders(), location="headers")  # instances: not built again for every request
+@blp.arguments(schemas.NewTicketSchema())
+@blp.response(201, schemas.OpenedTicketSchema())
+@blp.alt_response(200, schema=schemas.OpenedTicketSchema, description="The ticket an earlier call with this key opened")
+@blp.allow(DESK, estates=("estate_id",))
+def open_ticket(headers: dict[str, Any], data: dict[str, Any]) -> Any:
+    """Open a ticket (quick entry); possible_duplicates lists likely duplicates"""
+    principal = current_principal()
+    key = KeyedRequest.of(principal, "POST /tickets", headers["idempotency_key"], data)
+    opened = entry.open_ticket(unit_of_work(), Actor.of(principal), data, key=key)
+    body = {**shown(views.with_actions(opened["ticket"])), "possible_duplicates": opened["possible_duplicates"]}
+    return body, 201 if opened["created"] else 200
+
+
+@blp.route("", methods=["GET"])
+@blp.arguments(schemas.TicketListArgs(), location="query")
+@blp.response(200, page_schema(schemas.TicketSchema))
+@blp.allow(STAFF, estates=("estate_id",))
+def list_tickets(args: dict[str, Any]) -> Any:
+    """The tickets of the caller's estates, latest first"""
+    page = read(views.ticket_list, current_principal(), args)
+    return {**page, "items": [shown(t) for t in page["items"]]}
+
+
+@blp.route("/<uuid:ticket_id>", methods=["GET"])
+@blp.response(200, schemas.TicketSchema)
+@blp.allow(STAFF)
+def get_ticket(ticket_id: UUID) -> Any:
+    """One ticket"""
+    return shown(read(views.ticket, ticket_id))
+
+
+@blp.route("/<uuid:ticket_id>/timeline", methods=["GET"])
+@blp.response(200, schemas.StepSchema(many=True))
+@blp.allow(STAFF)
+def ticket_timeline(ticket_id: UUID) -> Any:
+    """Every step on the ticket: who did what, when"""
+    return read(views.timeline, ticket_id)
+
+
+@blp.route("/<uuid:ticket_id>/report", methods=["GET"])
+@blp.response(200, schemas.ReportSchema)
+@blp.allow(STAFF)
+def ticket_report(ticket_id: UUID) -> Any:
+    """The stage report (阶段报告): stage, time left to each target, timeline, evaluation, promise"""
+    report = read(views.stage_report, ticket_id)
+    return {**report, "ticket": shown(report["ticket"])}
+
+
+# --- the steps of the procedure: each parses its body and takes one step (take_step) -------------
+
+def take_step(step: Callable[..., dict[str, Any]], ticket_id: UUID, data: dict[str, Any]) -> dict[str, Any]:
+    """Take ``step`` (a use case of :mod:`tickets.tickets.use_cases.procedure`) as the caller; a
+    technician (let through only where a route allows them) on their own tickets only."""
+    principal = current_principal()
+    if principal.role == TECHNICIAN and str(read(views.assignee_of, ticket_id)) != principal.subject:
+        refuse(403, "a technician takes this step on their own tickets only", "维修人员只能处理自己的工单")
+    return shown(views.with_actions(step(unit_of_work(), ticket_id, Actor.of(principal), **data)))
+
+
+@blp.route("/<uuid:ticket_id>/acknowledge", methods=["POST"])
+@blp.arguments(schemas.NoteSchema)
+@blp.response(200, schemas.TicketSchema)
+@blp.allow(DESK)
+def acknowledge_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
+    """Take the ticket on (受理)"""
+    return take_step(procedure.acknowledge, ticket_id, data)
+
+
+@blp.route("/<uuid:ticket_id>/dispatch", methods=["POST"])
+@blp.arguments(schemas.DispatchSchema)
+@blp.response(200, schemas.TicketSchema)
+@blp.allow(DESK)
+def dispatch_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
+    """Give it to a handler, by hand or automatically (派工)"""
+    return take_step(procedure.dispatch, ticket_id, data)
+
+
+@blp.route("/<uuid:ticket_id>/reassign", methods=["POST"])
+@blp.arguments(schemas.ReassignSchema)
+@blp.response(200, schemas.TicketSchema)
+@blp.allow(DESK)
+def reassign_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
+    """Give it to someone else, with a reason (重新分配)"""
+    return take_step(procedure.reassign, ticket_id, data)
+
+
+@blp.route("/<uuid:ticket_id>/arrive", methods=["POST"])
+@blp.arguments(schemas.NoteSchema)
+@blp.response(200, schemas.TicketSchema)
+@blp.allow(DESK_OR_TECHNICIAN)
+def arrive_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
+    """The handler is on site (到达现场)"""
+    return take_step(procedure.arrive, ticket_id, data)
+
+
+@blp.route("/<uuid:ticket_id>/explain", methods=["POST"])
+@blp.arguments(schemas.ExplainSchema)
+@blp.response(200, schemas.TicketSchema)
+@blp.allow(DESK)
+def explain_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
+    """Cannot be solved now: explained, a date promised (解释并承诺时间)"""
+    return take_step(procedure.explain, ticket_id, data)
+
+
+@blp.route("/<uuid:ticket_id>/escalate", methods=["POST"])
+@blp.arguments(schemas.ReasonSchema)
+@blp.response(200, schemas.TicketSchema)
+@blp.allow(DESK)
+def escalate_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
+    """Report it upwards (上报)"""
+    return take_step(procedure.escalate, ticket_id, data)
+
+
+@blp.route("/<uuid:ticket_id>/resolve", methods=["POST"])
+@blp.arguments(schemas.ResolveSchema)
+@blp.response(200, schemas.TicketSchema)
+@blp.allow(DESK_OR_TECHNICIAN)
+def resolve_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
+    """Solved, or answered (处理完毕)"""
+    return take_step(procedure.resolve, ticket_id, data)
+
+
+@blp.route("/<uuid:ticket_id>/inform-owner", methods=["POST"])
+@blp.arguments(schemas.InformOwnerSchema)
+@blp.response(200, schemas.TicketSchema)
+@blp.allow(DESK)
+def inform_owner_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
+    """The owner was told the result (回复业主)"""
+    return take_step(procedure.inform_owner, ticket_id, data)
+
+
+@blp.route("/<uuid:ticket_id>/evaluate", methods=["POST"])
+@blp.arguments(schemas.EvaluateSchema)
+@blp.response(200, schemas.TicketSchema)
+@blp.allow(DESK)
+def evaluate_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
+    """The owner's opinion, 1 to 5 (回访评价)"""
+    return take_step(procedure.evaluate, ticket_id, data)
+
+
+@blp.route("/<uuid:ticket_id>/archive", methods=["POST"])
+@blp.arguments(schemas.NoteSchema)
+@blp.response(200, schemas.TicketSchema)
+@blp.allow(DESK)
+def archive_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
+    """File it (归档)"""
+    return take_step(procedure.archive, ticket_id, data)
+
+
+@blp.route("/<uuid:ticket_id>/reopen", methods=["POST"])
+@blp.arguments(schemas.ReopenSchema)
+@blp.response(200, schemas.TicketSchema)
+@blp.allow(DESK)
+def reopen_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
+    """Open it again, with a reason (重新打开)"""
+    return take_step(procedure.reopen, ticket_id, data)
+
+
+@blp.route("/<uuid:ticket_id>/merge", methods=["POST"])
+@blp.arguments(schemas.MergeSchema)
+@blp.response(200, schemas.TicketSchema)
+@blp.allow(DESK, rows=("into_ticket_id",))
+def merge_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
+    """A duplicate: close it into another open ticket (合并)"""
+    return take_step(procedure.merge, ticket_id, data)
+
+
+@blp.route("/<uuid:ticket_id>/cancel", methods=["POST"])
+@blp.arguments(schemas.ReasonSchema)
+@blp.response(200, schemas.TicketSchema)
+@blp.allow(DESK)
+def cancel_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
+    """Withdraw it, with a reason (取消)"""
+    return take_step(procedure.cancel, ticket_id, data)
+
+
+@blp.route("/<uuid:ticket_id>/pause", methods=["POST"])
+@blp.arguments(schemas.ReasonSchema)
+@blp.response(200, schemas.TicketSchema)
+@blp.allow(DESK)
+def pause_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
+    """Waiting on the owner: the SLA clocks stop (等待业主)"""
+    return take_step(procedure.pause, ticket_id, data)
+
+
+@blp.route("/<uuid:ticket_id>/resume", methods=["POST"])
+@blp.arguments(schemas.NoteSchema)
+@blp.response(200, schemas.TicketSchema)
+@blp.allow(DESK)
+def resume_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
+    """No longer waiting on the owner (恢复)"""
+    return take_step(procedure.resume, ticket_id, data)
