@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -200,3 +201,12 @@ def test_the_tests_say_what_they_are_by_their_folder(service):
     loose = [str(p.relative_to(ROOT)) for p in tests.rglob("test_*.py")
              if not {"unit", "integration"} & set(p.relative_to(tests).parts[:-1])]
     assert (marked, loose) == ([], [])
+
+
+def test_every_requirement_the_code_cites_is_in_the_repository():
+    cited = re.compile(r"\b(?:OWN|TKT|NTF|SRV|GW|X)-\d+\b")
+    documented = set(cited.findall((ROOT / "docs" / "requirements.md").read_text(encoding="utf-8")))
+    places = [*(ROOT / "services").rglob("*.py"), *(ROOT / "libs").rglob("*.py"), *(ROOT / "tests").rglob("*.py")]
+    missing = {f"{p.relative_to(ROOT)}: {id_}" for p in places if ".venv" not in p.parts
+               for id_ in cited.findall(p.read_text(encoding="utf-8")) if id_ not in documented}
+    assert sorted(missing) == []
