@@ -69,14 +69,43 @@ def rabbitmqctl(*args: str) -> str:
     return done.stdout
 
 
+# A test run's vhost is named after the time it was made, so that one a killed run left behind
+# can be told from one a run beside it still uses: a broker holding many vhosts' quorum queues
+# stops taking connections, so leftovers must not pile up across runs.
+STALE_VHOST_SECONDS = 3 * 3600
+
+
 def create_vhost(amqp_url: str, prefix: str = "edtest") -> str:
     """Create a fresh vhost on the broker of ``amqp_url``; returns the URL that points into it."""
     parts = urlsplit(amqp_url)
     user = parts.username or "guest"
-    vhost = f"{prefix}-{uuid.uuid4().hex[:12]}"
+    vhost = f"{prefix}-{int(time.time()):x}-{uuid.uuid4().hex[:8]}"
     rabbitmqctl("add_vhost", vhost)
     rabbitmqctl("set_permissions", "-p", vhost, user, ".*", ".*", ".*")
     return urlunsplit((parts.scheme, parts.netloc, "/" + quote(vhost, safe=""), parts.query, ""))
+
+
+def stale_vhosts(names: list[str], now: float, prefix: str = "edtest") -> list[str]:
+    """Of the broker's vhost ``names``, those a test run made more than STALE_VHOST_SECONDS ago
+    (no run lasts that long, so nobody uses them any more)."""
+    stale = []
+    for name in names:
+        made = name.removeprefix(f"{prefix}-").split("-")[0] if name.startswith(f"{prefix}-") else ""
+        try:
+            if now - int(made, 16) > STALE_VHOST_SECONDS:
+                stale.append(name)
+        except ValueError:
+            continue  # not one of ours, or of an older naming: left alone
+    return stale
+
+
+def delete_stale_vhosts(prefix: str = "edtest") -> list[str]:
+    """Delete the vhosts killed test runs left on this machine's broker; returns their names."""
+    names = rabbitmqctl("-q", "list_vhosts", "name").split()
+    stale = stale_vhosts(names, time.time(), prefix)
+    for name in stale:
+        rabbitmqctl("delete_vhost", name)
+    return stale
 
 
 def delete_vhost(vhost_url: str) -> None:
@@ -200,7 +229,9 @@ def make_database(postgres_server_url: str) -> Iterator[Callable[[], str]]:
 
 @pytest.fixture(scope="session")
 def amqp_vhost_url() -> Iterator[str]:
-    """A vhost of this test run's own on the broker of ``AMQP_URL``; deleted at the end."""
+    """A vhost of this test run's own on the broker of ``AMQP_URL``; deleted at the end (and what
+    killed runs left behind is deleted first)."""
+    delete_stale_vhosts()
     url = create_vhost(configured_broker())
     yield url
     delete_vhost(url)
