@@ -12,6 +12,8 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
+from tenancy.privacy import mask_email, mask_phone
+
 from notify.templates.rendering import LANGUAGES
 from servicekit.errors import Invalid
 
@@ -117,3 +119,14 @@ def as_json(audience: Mapping[str, Any]) -> dict[str, Any]:
         return value
 
     return plain(audience)
+
+
+def masked(audience: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored audience as a caller without ``pii:reveal`` sees it: a list's mobiles and e-mail
+    addresses masked, as the notice's recipients are (the list is the same people, as given)."""
+    if not isinstance(audience.get("list"), list):
+        return dict(audience)
+    return {**audience, "list": [
+        {**entry, **{key: mask(entry[key]) for key, mask in (("mobile", mask_phone), ("email", mask_email))
+                     if entry.get(key) is not None}}
+        for entry in audience["list"]]}
