@@ -2,7 +2,8 @@
 the copy, or to a bare address (the gateway's one-time login code), from a template code or a text.
 
 * **Recipient.** ``to.person_id`` (their estate, language, contact points and preferred channel from
-  the copy; another estate's person is 404) or ``to.mobile`` / ``to.email``.
+  the copy; another estate's person is 404) or ``to.mobile`` (a mainland mobile number by the suite's
+  rule, :mod:`tenancy.phones`, kept as its 11 digits) / ``to.email``.
 * **Channels.** Each channel named gets one message (the caller chooses; nothing is implied); none
   named: the first channel the recipient can take (a person's preferred one first, then SMS, e-mail,
   in-app). A named channel the recipient cannot take is 422, and nothing is made.
@@ -24,6 +25,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from tenancy.phones import NotAMobile, normalize_mobile
 
 from notify.domain.channels import DEFAULT_FALLBACK, EMAIL, IN_APP, SMS
 from notify.domain.purposes import ESSENTIAL
@@ -64,8 +66,20 @@ def _recipient(session: Any, principal: Principal, data: Mapping[str, Any]) -> t
         return person(session, estate_row.estate_id, to["person_id"]), estate_row.estate_id
     if not (to.get("mobile") or to.get("email")):
         raise Invalid("say whom to send to", "请指定接收人", errors={"to": ["person_id, mobile or email"]})
-    recipient = Recipient("address", NO_ESTATE, "", data.get("language") or "zh-CN", to.get("mobile"), to.get("email"))
+    recipient = Recipient("address", NO_ESTATE, "", data.get("language") or "zh-CN", _mobile(to.get("mobile")),
+                          to.get("email"))
     return recipient, _estate(principal, data.get("estate_id"))
+
+
+def _mobile(given: str | None) -> str | None:
+    """The address's number as its 11 digits (tenancy.phones): one number, however it was written,
+    for the provider and for the limits on urgent messages to one recipient."""
+    if not given:
+        return None
+    try:
+        return normalize_mobile(given)
+    except NotAMobile as exc:
+        raise Invalid(f"to.mobile: {exc}", f"手机号：{exc.zh}", errors={"to": {"mobile": [str(exc)]}}) from None
 
 
 def _channels(recipient: Recipient, requested: list[str] | None) -> list[tuple[str, str | None]]:
