@@ -15,6 +15,7 @@ the copy, or to a bare address (the gateway's one-time login code), from a templ
 * **Idempotency-Key.** The same caller, key and body answer the messages the first call made (nothing
   new); the same key with another body is 422 (:mod:`servicekit.idempotency`).
 * Non-essential purposes respect the person's opt-out (422).
+* A rendered body longer than its channel carries (:mod:`notify.templates.bounds`) is 422.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from notify.messages.queueing import draft, queue
 from notify.rules.audiences import Recipient, person
 from notify.rules.matching import template_by_code
 from notify.tables import idempotency_keys, messages, opt_outs, people
+from notify.templates.bounds import check_fits
 from notify.templates.rendering import variables_in
 from servicekit.auth import Principal
 from servicekit.errors import Invalid, NotFound
@@ -142,12 +144,15 @@ def send_message(uow: UnitOfWork, principal: Principal, data: Mapping[str, Any],
             raise Invalid("the person opted out of this purpose", "该人员已退订此类消息",
                           errors={"purpose": ["opted out"]})
         language, texts, code = _texts(uow.session, estate_id, data, recipient.language)
-        return [queue(uow.session, draft(
+        drafts = [draft(
             texts=texts, values={k: str(v) for k, v in (data.get("variables") or {}).items()},
             estate_id=estate_id, channel=channel, address=address, language=language,
             urgent=bool(data.get("urgent")), sms_template_code=code,
-            person_id=recipient.id if recipient.kind == "person" else None), now)[0]
+            person_id=recipient.id if recipient.kind == "person" else None)
             for channel, address in _channels(recipient, data.get("channels"))]
+        for made in drafts:
+            check_fits({"body": made.body}, [made.channel], "text" if data.get("text") else "template")
+        return [queue(uow.session, made, now)[0] for made in drafts]
 
     return once(uow, idempotency_keys, keyed, make=make, answer_of=lambda made: ",".join(str(m["id"]) for m in made),
                 earlier=lambda answer: _made(uow.session, answer))
