@@ -44,6 +44,10 @@ class Settings(ServiceSettings):
     # Webhooks to other company systems.
     webhook_timeout_seconds: float = 5.0
     webhook_disable_after: int = setting(20, minimum=1)  # consecutive failures before an endpoint is disabled
+    # Host names or addresses (comma-separated) a webhook may go to although they are private,
+    # loopback or link-local: a company system on the internal network, allowed by the operator
+    # (notify.webhooks.addresses). Empty: webhooks go to public addresses only.
+    webhook_allowed_hosts: str = ""
     # The secret in the receipts callback's URL (providers push receipts without a token).
     receipts_token: str = "estatedesk-local-receipts"
     # The sender: how many messages it takes per round, how long a claim holds, how often it looks.
