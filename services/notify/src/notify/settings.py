@@ -48,6 +48,12 @@ class Settings(ServiceSettings):
     # loopback or link-local: a company system on the internal network, allowed by the operator
     # (notify.webhooks.addresses). Empty: webhooks go to public addresses only.
     webhook_allowed_hosts: str = ""
+    # Urgent one-off messages (POST messages: one-time login codes), notify.messages.limits: one
+    # recipient gets this many at once, then one every seconds/count; one caller likewise. 0: no limit.
+    urgent_per_recipient: int = setting(5, minimum=0)
+    urgent_per_recipient_seconds: float = setting(3600.0, minimum=1)
+    urgent_per_caller: int = setting(600, minimum=0)
+    urgent_per_caller_seconds: float = setting(60.0, minimum=1)
     # The secret in the receipts callback's URL (providers push receipts without a token).
     receipts_token: str = "estatedesk-local-receipts"
     # The sender: how many messages it takes per round, how long a claim holds, how often it looks.

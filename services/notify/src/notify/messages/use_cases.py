@@ -16,6 +16,8 @@ the copy, or to a bare address (the gateway's one-time login code), from a templ
   new); the same key with another body is 422 (:mod:`servicekit.idempotency`).
 * Non-essential purposes respect the person's opt-out (422).
 * A rendered body longer than its channel carries (:mod:`notify.templates.bounds`) is 422.
+* Urgent messages are limited per recipient and per caller (:mod:`notify.messages.limits`): 429 with
+  ``Retry-After``; a retried call with its Idempotency-Key is answered without counting again.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from tenancy.phones import NotAMobile, normalize_mobile
 
 from notify.domain.channels import DEFAULT_FALLBACK, EMAIL, IN_APP, SMS
 from notify.domain.purposes import ESSENTIAL
+from notify.messages import limits
 from notify.messages.queueing import draft, queue
 from notify.rules.audiences import Recipient, person
 from notify.rules.matching import template_by_code
@@ -133,7 +136,7 @@ def _made(session: Any, answer: str) -> list[dict[str, Any]]:
     return [dict(r) for r in rows]
 
 
-def send_message(uow: UnitOfWork, principal: Principal, data: Mapping[str, Any], now: datetime, *,
+def send_message(uow: UnitOfWork, principal: Principal, data: Mapping[str, Any], settings: Any, now: datetime, *,
                  keyed: KeyedRequest | None = None) -> tuple[list[dict[str, Any]], bool]:
     """Queue the message(s); answers them and whether they are new (False: the key answered earlier ones)."""
     def make() -> list[dict[str, Any]]:
@@ -152,6 +155,7 @@ def send_message(uow: UnitOfWork, principal: Principal, data: Mapping[str, Any],
             for channel, address in _channels(recipient, data.get("channels"))]
         for made in drafts:
             check_fits({"body": made.body}, [made.channel], "text" if data.get("text") else "template")
+        limits.check(uow.session, settings, principal, drafts, now)
         return [queue(uow.session, made, now)[0] for made in drafts]
 
     return once(uow, idempotency_keys, keyed, make=make, answer_of=lambda made: ",".join(str(m["id"]) for m in made),
