@@ -15,13 +15,10 @@ from collections.abc import Callable
 
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, sessionmaker
 
-from servicekit.db import make_engine
-from servicekit.migrate import upgrade
-from servicekit.testing import running_process
+from servicekit.testing import replayed_copy, running_process
 from tickets.service import SERVICE
-from tickets.tables import tickets
+from tickets.tables import tickets as tickets_table
 
 pytestmark = pytest.mark.slow
 
@@ -31,18 +28,7 @@ def test_load_demo_beside_the_timer_makes_every_demo_ticket(make_database: Calla
     from owners.replay import state_events
     from owners.service import SERVICE as OWNERS
 
-    owners_url, tickets_url = make_database(), make_database()
-    upgrade(OWNERS, owners_url)
-    upgrade(SERVICE, tickets_url)
-    owners_engine, tickets_engine = make_engine(owners_url), make_engine(tickets_url)
-    try:
-        load_demo_estate(OWNERS.unit_of_work(sessionmaker(owners_engine, expire_on_commit=False)))
-        handlers = SERVICE.event_handlers()
-        with owners_engine.connect() as snapshot, Session(tickets_engine) as session:
-            for event in state_events(snapshot):
-                if event.type in handlers:
-                    handlers[event.type](session, event)
-            session.commit()
+    with replayed_copy(make_database, OWNERS, load_demo_estate, state_events, SERVICE) as (tickets_url, tickets):
         env = {"DATABASE_URL": tickets_url, "TICKETS_DATABASE_URL": tickets_url, "ESTATEDESK_VAR": str(tmp_path),
                "TICKETS_TIMER_INTERVAL_SECONDS": "0.2", "TICKETS_TIMER_BATCH": "50"}
         with running_process([sys.executable, "-m", "tickets.cli", "timer"], env=env, what="tickets timer") as timer:
@@ -51,12 +37,8 @@ def test_load_demo_beside_the_timer_makes_every_demo_ticket(make_database: Calla
             demo = subprocess.run([sys.executable, "-m", "tickets.cli", "load-demo"], env={**os.environ, **env},
                                   capture_output=True, text=True, timeout=600)
             assert timer.poll() is None, "the timer died beside the demo"
-        with tickets_engine.connect() as conn:
-            made = conn.execute(select(func.count()).select_from(tickets)).scalar_one()
-        assert demo.returncode == 0, demo.stderr[-3000:]
-        assert "deadlock" not in demo.stderr.lower()
-        assert made == 300
-    finally:
-        owners_engine.dispose()
-        tickets_engine.dispose()
-
+        with tickets.connect() as conn:
+            made = conn.execute(select(func.count()).select_from(tickets_table)).scalar_one()
+    assert demo.returncode == 0, demo.stderr[-3000:]
+    assert "deadlock" not in demo.stderr.lower()
+    assert made == 300
