@@ -20,10 +20,11 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import pytest
@@ -315,6 +316,48 @@ def running_process(command: list[str], *, env: Mapping[str, str], what: str,
         log.close()
         if process.returncode not in (0, -signal.SIGTERM):
             print(f"{what} exited {process.returncode}:\n{output[-4000:]}", file=sys.stderr)
+
+
+def copy_by_replay(source: Any, state_events: Callable[[Any], Iterable[Any]], service: Any, target: Any, *,
+                   batch: int = 500) -> None:
+    """Build ``service``'s copy in ``target`` (an Engine) from a producer's current state: its
+    ``state_events(connection)`` on ``source`` (an Engine), as ``replay --state`` sends them, applied
+    through the service's own handlers, ``batch`` to a transaction. For tests that need a consumer's
+    copy (owners' demo estate in tickets', say) and not the broker between them."""
+    from sqlalchemy.orm import Session
+
+    handlers = service.event_handlers()
+    with source.connect() as snapshot, Session(target) as session:
+        for count, event in enumerate(state_events(snapshot), 1):
+            if event.type in handlers:
+                handlers[event.type](session, event)
+            if count % batch == 0:
+                session.commit()
+        session.commit()
+
+
+@contextmanager
+def replayed_copy(make_database: Callable[[], str], producer: Any, load: Callable[[Any], Any],
+                  state_events: Callable[[Any], Iterable[Any]], consumer: Any) -> Iterator[tuple[str, Any]]:
+    """Two fresh PostgreSQL databases, migrated: the ``producer``'s, where ``load(unit_of_work)``
+    puts its data (a demo), and the ``consumer``'s, whose copy is built from it by
+    :func:`copy_by_replay`. Yields the consumer's URL and engine; both engines are disposed after."""
+    from sqlalchemy.orm import sessionmaker
+
+    from servicekit.db import make_engine
+    from servicekit.migrate import upgrade
+
+    producer_url, consumer_url = make_database(), make_database()
+    upgrade(producer, producer_url)
+    upgrade(consumer, consumer_url)
+    source, target = make_engine(producer_url), make_engine(consumer_url)
+    try:
+        load(producer.unit_of_work(sessionmaker(source, expire_on_commit=False)))
+        copy_by_replay(source, state_events, consumer, target)
+        yield consumer_url, target
+    finally:
+        source.dispose()
+        target.dispose()
 
 
 def migrated_database(service, kind: str, make_database: Callable[[], str],  # noqa: ANN001  (a Service)

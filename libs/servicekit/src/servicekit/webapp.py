@@ -54,8 +54,8 @@ def create_service_app(service: Service, settings: ServiceSettings | None = None
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     # hide_parameters: a database error logged as a 500 must not carry a person's full phone number.
     engine = make_engine(settings.database_url, hide_parameters=True)
-    app.extensions.update({_SERVICE: service, _SETTINGS: settings,
-                           _SESSIONS: sessionmaker(engine, expire_on_commit=False)})
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    app.extensions.update({_SERVICE: service, _SETTINGS: settings, _SESSIONS: sessions})
 
     def database_ready() -> None:
         with engine.connect() as conn:
@@ -64,7 +64,8 @@ def create_service_app(service: Service, settings: ServiceSettings | None = None
     install_problem_details(app)
     install_domain_errors(app)
     install_observability(app, service.name, {"database": database_ready},
-                          collectors=[UnroutedCollector(settings.amqp_url, service.name)])
+                          collectors=[UnroutedCollector(settings.amqp_url, service.name),
+                                      *service.metric_collectors(sessions)])
     install_authentication(app, verifier or TokenVerifier.from_env(service.roles))
     install_input_guards(app)
     # A copy per app: the spec writes its components into this dict, and a shared one would carry one
