@@ -14,6 +14,7 @@ from typing import Any
 
 from notify.templates.rendering import LANGUAGES
 from servicekit.errors import Invalid
+from servicekit.exact import phone_digits
 
 KINDS = ("estate", "buildings", "units", "list")
 ROLES = ("owners", "occupants")
@@ -89,6 +90,12 @@ def _entry(entry: Any, index: int) -> dict[str, Any]:
                           field)
         if value is not None:
             out[key] = value.strip()
+    if "mobile" in out:
+        try:
+            out["mobile"] = phone_digits(out["mobile"])  # full-width digits as ASCII, as a provider takes them
+        except ValueError as exc:
+            raise _refuse("mobile must be a phone number: digits 0-9, optionally after +",
+                          "mobile 应为电话号码：数字 0-9，可以 + 开头", field) from exc
     if entry.get("language") is not None:
         if entry["language"] not in LANGUAGES:
             raise _refuse(f"language must be one of {', '.join(LANGUAGES)}",

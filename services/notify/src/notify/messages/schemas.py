@@ -8,6 +8,7 @@ from marshmallow import Schema, fields, validate
 from notify.domain.channels import EMAIL, IN_APP, SMS
 from notify.domain.purposes import PURPOSES, SERVICE
 from notify.fields import JsonBoolean
+from servicekit.exact import PhoneNumber
 
 
 class HistorySchema(Schema):
@@ -50,12 +51,9 @@ class MessageWithHistorySchema(MessageSchema):
     history = fields.List(fields.Nested(HistorySchema))
 
 
-MOBILE = validate.Regexp(r"^\+?[0-9]{6,20}$", error="digits, optionally after +; 6 to 20")
-
-
 class ToSchema(Schema):
     person_id = fields.UUID(metadata={"description": "A person of notify's copy of owners"})
-    mobile = fields.String(validate=MOBILE)
+    mobile = PhoneNumber()
     email = fields.Email(validate=validate.Length(max=254))
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+from servicekit.exact import ascii_digits
+
+_MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -32,8 +34,9 @@ class InvalidContact(ValueError):
 
 
 def normalize_mobile(raw: str) -> str:
-    """A mainland mobile number as 11 digits: spaces, dashes and a +86/0086 prefix are dropped."""
-    digits = re.sub(r"[\s\-()]", "", raw)
+    """A mainland mobile number as 11 ASCII digits: spaces, dashes and a +86/0086 prefix are dropped,
+    full-width and other Unicode digits written as ASCII (an SMS provider takes nothing else)."""
+    digits = re.sub(r"[\s\-()]", "", ascii_digits(raw))
     for prefix in ("+86", "0086"):
         if digits.startswith(prefix):
             digits = digits[len(prefix):]

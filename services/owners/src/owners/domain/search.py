@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from owners.domain.contacts import InvalidContact, normalize_mobile
 from owners.domain.places import BUILDING_CODE, UNIT_NUMBER
+from servicekit.exact import ascii_digits
 
 MAX_WORDS = 4
 MAX_NAME = 100
@@ -75,7 +76,7 @@ class AnyOf:
 
 Criterion = NamePrefix | Mobile | LastFour | Unit | AnyOf
 
-_PHONE_LIKE = re.compile(r"^\+?[\d\s\-()]{11,20}$")
+_PHONE_LIKE = re.compile(r"^\+?[0-9\s\-()]{11,20}$")
 # "3栋1202", "3号楼2单元1202室", "A座1202": building, then the unit; 单元 (entrance) becomes a dash.
 _BUILDING_WORD = re.compile(r"^(?P<building>[0-9A-Za-z_-]+?)(栋|幢|号楼|座|#)(?P<unit>.+)$")
 _ENTRANCE = re.compile(r"单元|-")
@@ -86,7 +87,7 @@ def read_query(q: str) -> list[Criterion]:
     """The criteria of a free-text query: a whole query that is a mobile number is that number;
     otherwise each word is a name prefix, or, when it has digits, a unit (and, with exactly four
     digits, also the last four of a mobile)."""
-    q = q.strip()
+    q = ascii_digits(q).strip()
     if not q:
         raise InvalidQuery("q", "is empty")
     if _PHONE_LIKE.match(q):
@@ -101,9 +102,9 @@ def read_query(q: str) -> list[Criterion]:
 
 
 def _word(word: str) -> Criterion:
-    if re.fullmatch(r"1\d{10}", word):
+    if re.fullmatch(r"1[0-9]{10}", word):
         return Mobile(_mobile("q", word))
-    if re.fullmatch(r"\d{4}", word):
+    if re.fullmatch(r"[0-9]{4}", word):
         return AnyOf((LastFour(word), Unit(word)))
     if any(ch.isdigit() for ch in word):
         return read_unit(word, field="q")
@@ -119,8 +120,8 @@ def read_name(text: str, *, field: str = "name") -> NamePrefix:
 
 def read_phone(text: str, *, field: str = "phone") -> Mobile | LastFour:
     """A full mobile number, or its last four digits."""
-    digits = re.sub(r"[\s\-()]", "", text)
-    if re.fullmatch(r"\d{4}", digits):
+    digits = re.sub(r"[\s\-()]", "", ascii_digits(text))
+    if re.fullmatch(r"[0-9]{4}", digits):
         return LastFour(digits)
     return Mobile(_mobile(field, text))
 
