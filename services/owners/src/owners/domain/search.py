@@ -74,7 +74,18 @@ class AnyOf:
     options: tuple[NamePrefix | Mobile | LastFour | Unit, ...]
 
 
-Criterion = NamePrefix | Mobile | LastFour | Unit | AnyOf
+@dataclass(frozen=True, slots=True)
+class PhoneElseUnit:
+    """Four digits typed alone ("2001"): the last four of a mobile, and a unit number only when no
+    mobile matches. A caller who gives four digits is nearly always reading out a phone's 尾号, and a
+    bare room number matches a unit behind every entrance of every building: as "either", one
+    mobile's owner was lost among twenty occupants of units 2001. ``unit=2001`` asks for the unit."""
+
+    last_four: LastFour
+    unit: Unit
+
+
+Criterion = NamePrefix | Mobile | LastFour | Unit | AnyOf | PhoneElseUnit
 
 _PHONE_LIKE = re.compile(r"^\+?[0-9\s\-()]{11,20}$")
 # "3栋1202", "3号楼2单元1202室", "A座1202": building, then the unit; 单元 (entrance) becomes a dash.
@@ -85,8 +96,8 @@ _ROOM = re.compile(r"(室|号)$")
 
 def read_query(q: str) -> list[Criterion]:
     """The criteria of a free-text query: a whole query that is a mobile number is that number;
-    otherwise each word is a name prefix, or, when it has digits, a unit (and, with exactly four
-    digits, also the last four of a mobile)."""
+    otherwise each word is a name prefix, or, when it has digits, a unit; a word of exactly four
+    digits is the last four of a mobile first, and a unit only when no mobile matches."""
     q = ascii_digits(q).strip()
     if not q:
         raise InvalidQuery("q", "is empty")
@@ -105,7 +116,7 @@ def _word(word: str) -> Criterion:
     if re.fullmatch(r"1[0-9]{10}", word):
         return Mobile(_mobile("q", word))
     if re.fullmatch(r"[0-9]{4}", word):
-        return AnyOf((LastFour(word), Unit(word)))
+        return PhoneElseUnit(LastFour(word), Unit(word))
     if any(ch.isdigit() for ch in word):
         return read_unit(word, field="q")
     return read_name(word, field="q")
