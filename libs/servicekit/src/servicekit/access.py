@@ -102,12 +102,11 @@ def refuse_role(role: str, allowed: Collection[str]) -> NoReturn:
 
 
 def require_permission(principal: Principal, permission: str, doing: str, doing_zh: str) -> None:
-    """403 unless the caller's token carries ``permission``; the answer says which permission is
-    missing and how a development token gets it (``servicekit-token issue ... --perm``)."""
+    """403 unless the caller's token carries ``permission``; the answer names the missing permission,
+    and its ``errors`` how a development token gets it (``servicekit-token issue ... --perm``)."""
     if not principal.has(permission):
-        refuse(403, f"{doing} needs the {permission} permission (a token issued with --perm {permission})",
-               f"{doing_zh}需要 {permission} 权限（签发令牌时加 --perm {permission}）",
-               errors={"permission": [f"missing: {permission}"]})
+        refuse(403, f"{doing} needs the {permission} permission", f"{doing_zh}需要 {permission} 权限",
+               errors={"permission": [f"missing: {permission} (servicekit-token issue ... --perm {permission})"]})
 
 
 def _check_estate(principal: Principal, estate_id: Any) -> None:
