@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 from flask_smorest import Blueprint
 from sqlalchemy import Table, select
@@ -68,7 +68,7 @@ class ScopedBlueprint(Blueprint):
             def checked(*args: Any, **kwargs: Any) -> Any:
                 principal = current_principal()
                 if principal.role not in roles:
-                    refuse(403, f"role {principal.role!r} may not do this", f"角色 {principal.role!r} 无权执行此操作")
+                    refuse_role(principal.role, roles)
                 parsed = [a for a in args if isinstance(a, Mapping)]
                 for name in estate_fields:
                     _check_estate(principal, _field(parsed, name))
@@ -91,6 +91,22 @@ class ScopedBlueprint(Blueprint):
                 found = session.execute(statement).first()
                 if found is None or not principal.can_see(found[0]):
                     refuse(404, f"no such {rule.what}", f"没有此{rule.what_zh}")
+
+
+def refuse_role(role: str, allowed: Collection[str]) -> NoReturn:
+    """403 for a caller whose role may not do this, naming the roles that may: a newcomer with the
+    wrong token sees which token to ask for instead of a bare "you may not"."""
+    names = ", ".join(sorted(allowed))
+    refuse(403, f"role {role!r} may not do this; it needs one of the roles: {names}",
+           f"角色 {role!r} 无权执行此操作；需要以下角色之一：{names}", errors={"role": [f"one of: {names}"]})
+
+
+def require_permission(principal: Principal, permission: str, doing: str, doing_zh: str) -> None:
+    """403 unless the caller's token carries ``permission``; the answer names the missing permission,
+    and its ``errors`` how a development token gets it (``servicekit-token issue ... --perm``)."""
+    if not principal.has(permission):
+        refuse(403, f"{doing} needs the {permission} permission", f"{doing_zh}需要 {permission} 权限",
+               errors={"permission": [f"missing: {permission} (servicekit-token issue ... --perm {permission})"]})
 
 
 def _check_estate(principal: Principal, estate_id: Any) -> None:

@@ -22,8 +22,8 @@ from owners.people.schemas import (
     UnitContactsSchema,
 )
 from owners.privacy import shown_person, shown_unit_contacts
-from servicekit.access import ScopedBlueprint
-from servicekit.web import current_principal, refuse
+from servicekit.access import ScopedBlueprint, require_permission
+from servicekit.web import current_principal
 from servicekit.webapp import read, unit_of_work
 
 blp = ScopedBlueprint("people", __name__, url_prefix="/api/v1", scope=SCOPE,
@@ -96,9 +96,8 @@ def _read_revealing(requested: bool, view: Callable[..., dict[str, Any]], row_id
     """``view``'s answer about ``row_id``, and whether to show its numbers in full: when asked for and
     permitted (asked for without the permission is a 403), after an audit row per person shown."""
     principal = current_principal()
-    if requested and not principal.has(REVEAL_PERSONAL_DATA):
-        refuse(403, f"showing full phone numbers needs the {REVEAL_PERSONAL_DATA} permission",
-               f"显示完整手机号需要 {REVEAL_PERSONAL_DATA} 权限")
+    if requested:
+        require_permission(principal, REVEAL_PERSONAL_DATA, "showing full phone numbers", "显示完整手机号")
     answer = read(view, row_id)
     if requested:
         use_cases.record_reveals(unit_of_work(), answer["estate_id"], principal.subject, people_in(answer))

@@ -11,9 +11,9 @@ from tenancy.permissions import REVEAL_PERSONAL_DATA
 from tenancy.privacy import mask_phone
 from tenancy.roles import STAFF
 
-from servicekit.access import ScopedBlueprint
+from servicekit.access import ScopedBlueprint, require_permission
 from servicekit.paging import page_schema
-from servicekit.web import current_principal, refuse
+from servicekit.web import current_principal
 from servicekit.webapp import read
 from tickets.access import SCOPE
 from tickets.directory import schemas, views
@@ -38,9 +38,8 @@ def find_units(args: dict[str, Any]) -> dict[str, Any]:
 def unit_people(args: dict[str, Any], unit_id: UUID) -> dict[str, Any]:
     """Who lives in a unit: its occupants, owners first, mobiles masked"""
     reveal = args["reveal"]
-    if reveal and not current_principal().has(REVEAL_PERSONAL_DATA):
-        refuse(403, f"showing full phone numbers needs the {REVEAL_PERSONAL_DATA} permission",
-               f"查看完整手机号需要 {REVEAL_PERSONAL_DATA} 权限")
+    if reveal:
+        require_permission(current_principal(), REVEAL_PERSONAL_DATA, "showing full phone numbers", "查看完整手机号")
     found = read(views.unit_people, unit_id, include_past=args["include_past"])
     shown = found if reveal else [{**p, "mobile": mask_phone(p["mobile"])} for p in found]
     return {"unit_id": unit_id, "people": shown}
