@@ -7,13 +7,14 @@ from tenancy.phones import NotAMobile, normalize_mobile
 
 
 @pytest.mark.parametrize("raw", ["13812345678", "138 1234 5678", "138-1234-5678", "+86 138 1234 5678",
-                                 "008613812345678", "(138)12345678"])
-def test_a_mainland_mobile_is_its_eleven_digits(raw):
+                                 "008613812345678", "(138)12345678", "１３８１２３４５６７８",
+                                 "＋８６ １３８ １２３４ ５６７８"])
+def test_a_mainland_mobile_is_its_eleven_ascii_digits(raw):  # digits of any script are read as ASCII
     assert normalize_mobile(raw) == "13812345678"
 
 
 @pytest.mark.parametrize("raw", ["1' OR '1'='1", "<b>1</b>", "=HYPERLINK(\"http://x\")", "+1 415 555 0100",
-                                 "12812345678", "1381234567", "138123456789", "１３８１２３４５６７８",
+                                 "12812345678", "1381234567", "138123456789", "١٣٨١٢٣٤٥٦٧٨x",
                                  "13812345678\x00", "", "1" * 1000, None, 13812345678])
 def test_anything_else_is_refused(raw):
     with pytest.raises(NotAMobile) as refused:

@@ -13,7 +13,7 @@ def _entry(**given):
 
 
 @pytest.mark.parametrize("mobile", ["1' OR '1'='1", "<b>1</b>", "=HYPERLINK(\"http://evil\")", "+1 415 555 0100",
-                                    "１３８００００００００", "138****0001", "call me"])
+                                    "138****0001", "call me"])
 def test_what_is_not_a_mobile_number_is_refused(mobile):
     with pytest.raises(Invalid) as refused:
         spec.check(_entry(mobile=mobile))
@@ -29,3 +29,7 @@ def test_what_is_not_an_email_address_is_refused(email):
 def test_a_number_is_stored_as_its_eleven_digits():
     checked = spec.check(_entry(mobile="+86 138-0000-0001", email="wang@example.com"))
     assert checked["list"][0]["mobile"] == "13800000001" and checked["list"][0]["email"] == "wang@example.com"
+
+
+def test_full_width_digits_are_stored_as_the_ascii_digits_a_provider_dials():
+    assert spec.check(_entry(mobile="１３８０００００００１"))["list"][0]["mobile"] == "13800000001"
