@@ -4,6 +4,7 @@ text that is no number is refused, in a message's address and in a notice's list
 from __future__ import annotations
 
 import pytest
+
 from notify.audiences.spec import check
 from notify.messages.use_cases import _mobile
 from servicekit.errors import Invalid
