@@ -73,8 +73,8 @@ def totals(session: Session, notice_id: UUID) -> dict[str, Any]:
     counts, unread = _recipient_counts(session, notice_id)
     return {"notice_id": notice["id"], "status": notice["status"], "started_at": notice["started_at"],
             "finished_at": notice["finished_at"], "messages": {**by_state, "total": sum(by_state.values())},
-            "by_channel": by_channel, "recipients": counts, "reached_by_channel": reached_by_channel(session, notice_id),
-            "unread_in_app": unread}
+            "by_channel": by_channel, "recipients": counts,
+            "reached_by_channel": reached_by_channel(session, notice_id), "unread_in_app": unread}
 
 
 def reached_by_channel(session: Session, notice_id: UUID) -> dict[str, int]:
