@@ -44,6 +44,10 @@ consumer only checks, passively, that the queue and the dead-letter exchange exi
 do not it logs which step to run and tries again with backoff.
 
 Retries reorder events; entity events carry versions so that a stale state never wins.
+
+A replayed message (:mod:`servicekit.replay`, AMQP header ``x-replay``) reaches its handler with
+``CloudEvent.replay`` set (``history`` or ``state``): a copy applies it like any other, a handler
+that acts on the present (a message to a person) leaves it alone.
 """
 
 from __future__ import annotations
