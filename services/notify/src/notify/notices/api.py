@@ -6,9 +6,11 @@ from datetime import UTC
 from typing import Any
 from uuid import UUID
 
+from tenancy.permissions import REVEAL_PERSONAL_DATA
 from tenancy.roles import INTEGRATION_CLIENT
 
 from notify.access import CREATORS, blueprint
+from notify.audiences import spec
 from notify.notices import schemas as s
 from notify.notices import use_cases, views
 from servicekit.idempotency import IdempotencyHeaders, KeyedRequest
@@ -28,6 +30,14 @@ def _entry(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _shown(notice: dict[str, Any]) -> dict[str, Any]:
+    """Every notice answer: a list audience's mobiles and e-mails masked unless the caller has
+    ``pii:reveal``, as the notice's recipients endpoint masks the same people."""
+    if current_principal().has(REVEAL_PERSONAL_DATA):
+        return notice
+    return {**notice, "audience": spec.masked(notice["audience"])}
+
+
 @blp.route("", methods=["POST"])
 @blp.arguments(IdempotencyHeaders(), location="headers")
 @blp.arguments(s.NewNoticeSchema())
@@ -40,7 +50,7 @@ def create_notice(headers: dict[str, Any], data: dict[str, Any]) -> Any:
     keyed = KeyedRequest.of(principal, "POST /notices", headers["idempotency_key"], data)
     made = use_cases.create_notice(unit_of_work(), data, current_settings(), created_by=principal.subject, now=now(),
                                    keyed=keyed)
-    return views.with_actions(made["notice"]), 201 if made["created"] else 200
+    return _shown(views.with_actions(made["notice"])), 201 if made["created"] else 200
 
 
 @blp.route("/preview", methods=["POST"])
@@ -58,7 +68,8 @@ def preview_notice(data: dict[str, Any]) -> Any:
 @blp.allow(CREATORS, estates=("estate_id",))
 def list_notices(args: dict[str, Any]) -> Any:
     """The notices of the caller's estates, newest first"""
-    return read(views.notice_list, current_principal(), args)
+    page = read(views.notice_list, current_principal(), args)
+    return {**page, "items": [_shown(n) for n in page["items"]]}
 
 
 @blp.route("/<uuid:notice_id>", methods=["GET"])
@@ -66,11 +77,11 @@ def list_notices(args: dict[str, Any]) -> Any:
 @blp.allow(CREATORS)
 def get_notice(notice_id: UUID) -> Any:
     """A notice with its status, its estimate and the actions it allows"""
-    return read(views.notice, notice_id)
+    return _shown(read(views.notice, notice_id))
 
 
 def _action(action: str, notice_id: UUID) -> Any:
-    return views.with_actions(use_cases.change_status(unit_of_work(), notice_id, action, now()))
+    return _shown(views.with_actions(use_cases.change_status(unit_of_work(), notice_id, action, now())))
 
 
 @blp.route("/<uuid:notice_id>/cancel", methods=["POST"])
