@@ -62,16 +62,23 @@ def _count(engine: Engine, table, *where) -> int:  # noqa: ANN001
         return db.execute(select(func.count()).select_from(table).where(*where)).scalar_one()
 
 
-def test_a_tickets_event_published_twice_makes_one_message(world) -> None:
-    engine, env, amqp_url = world
+def _acknowledged_now(engine: Engine) -> dict:
+    """Tickets' example of an acknowledgement, dated now (the consumer answers news only, see
+    notify.domain.freshness), with its reporter in notify's copy."""
     data = json.loads((CONTRACTS / f"{ACK}.json").read_text(encoding="utf-8"))["examples"][0]
-    # Acknowledged just now: the consumer answers news only (notify.domain.freshness).
     data["ticket"]["updated_at"] = datetime.now(UTC).isoformat()
     estate_id, person_id = data["ticket"]["estate_id"], data["ticket"]["person_id"]
     with engine.begin() as db:
         db.execute(insert(estates).values(id=uuid.UUID(estate_id), code="SUN", name="阳光花园", version=1))
         db.execute(insert(people).values(id=uuid.UUID(person_id), estate_id=uuid.UUID(estate_id), name="张三",
                                          language="zh-CN", preferred_channel="sms", mobile="13800000001", version=1))
+    return data
+
+
+def test_a_tickets_event_published_twice_makes_one_message(world) -> None:
+    engine, env, amqp_url = world
+    data = _acknowledged_now(engine)
+    person_id = data["ticket"]["person_id"]
     event = CloudEvent(type=ACK, source="/estatedesk/tickets", subject=data["ticket"]["ticket_id"], data=data)
     with service_process("notify", "consume", env=env):
         _publish(amqp_url, event, exchange=events_exchange("tickets"), routing_key=ACK)
@@ -98,13 +105,7 @@ def test_a_replayed_tickets_event_makes_no_message(world) -> None:
     """A replay (``tickets replay --consumer notify``) sends the past with the header x-replay: the
     consumer applies it (its inbox row is written) and the rules make no message of it (issue 15)."""
     engine, env, amqp_url = world
-    data = json.loads((CONTRACTS / f"{ACK}.json").read_text(encoding="utf-8"))["examples"][0]
-    data["ticket"]["updated_at"] = datetime.now(UTC).isoformat()  # recent: only the replay keeps it back
-    estate_id, person_id = data["ticket"]["estate_id"], data["ticket"]["person_id"]
-    with engine.begin() as db:
-        db.execute(insert(estates).values(id=uuid.UUID(estate_id), code="SUN", name="阳光花园", version=1))
-        db.execute(insert(people).values(id=uuid.UUID(person_id), estate_id=uuid.UUID(estate_id), name="张三",
-                                         language="zh-CN", preferred_channel="sms", mobile="13800000001", version=1))
+    data = _acknowledged_now(engine)  # recent: only the replay keeps it back
     replayed = CloudEvent(type=ACK, source="/estatedesk/tickets", subject=data["ticket"]["ticket_id"], data=data)
     live = CloudEvent(type=ACK, source="/estatedesk/tickets", subject="live",
                       data={**data, "ticket": {**data["ticket"], "number": "LIVE"}})
