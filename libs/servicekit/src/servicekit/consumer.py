@@ -44,10 +44,15 @@ consumer only checks, passively, that the queue and the dead-letter exchange exi
 do not it logs which step to run and tries again with backoff.
 
 Retries reorder events; entity events carry versions so that a stale state never wins.
+
+A replayed message (:mod:`servicekit.replay`, AMQP header ``x-replay``) reaches its handler with
+``CloudEvent.replay`` set (``history`` or ``state``): a copy applies it like any other, a handler
+that acts on the present (a message to a person) leaves it alone.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 import time
@@ -71,6 +76,7 @@ from servicekit import correlation
 from servicekit.amqp import Backoff, connection_parameters, stop_on_signals
 from servicekit.envelope import CloudEvent, InvalidEvent, parse
 from servicekit.outbox import define_inbox_failures
+from servicekit.replay import REPLAY_HEADER
 from servicekit.topology import NOT_FOUND, Topology, TopologyMissing
 
 log = logging.getLogger(__name__)
@@ -400,6 +406,7 @@ class InboxConsumer:
                     log.error("message is not a valid event: dead-lettered", extra={"error": str(exc)[:500]})
                     outcome.reject.append(delivery)
                     continue
+            delivery.event = _marked(delivery.event, delivery.properties)
             if delivery.event.type not in self.handlers:
                 # No inbox row: a handler added later must still apply it when it is replayed.
                 log.debug("no handler for event type; acked", extra={"event_type": delivery.event.type})
@@ -555,6 +562,17 @@ class InboxConsumer:
             time.sleep(min(0.1, max(deadline - time.monotonic(), 0)))
         if halted():
             raise _Halted()
+
+
+def _marked(event: CloudEvent, properties: pika.spec.BasicProperties) -> CloudEvent:
+    """The event with ``replay`` set from the delivery's ``x-replay`` header, so that a handler can
+    tell the past a replay sends (for its copies alike) from what happens now (for acting on it)."""
+    replay = (properties.headers or {}).get(REPLAY_HEADER) if properties is not None else None
+    if isinstance(replay, bytes):
+        replay = replay.decode("utf-8", "replace")
+    if not replay or event.replay == replay:
+        return event
+    return dataclasses.replace(event, replay=str(replay))
 
 
 def _wake(connection: pika.BlockingConnection) -> None:

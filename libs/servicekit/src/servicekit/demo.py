@@ -14,12 +14,18 @@ service alike:
   the loser's IntegrityError sends it back to ``loaded``, which finds the winner's demo;
 * :class:`NotReady`, raised by a step when what it builds on is missing: its message is printed and
   the command exits 1, so the caller runs it again later;
-* printing what was loaded (or found), then ``then``'s lines either way (how to use the demo).
+* printing what was loaded (or found), then ``then``'s lines either way (how to use the demo);
+* marking the demo's events as history: everything a demo records carries a correlation id that
+  starts with :data:`DEMO_CORRELATION_PREFIX` (``demo-history:<service>:...``). A demo made through
+  the use cases records the events a real desk would, months of them at once; a consumer that acts
+  on the present (notify's messages to people) asks :func:`is_demo_history` and leaves them alone,
+  while copies apply them as any other.
 """
 
 from __future__ import annotations
 
 import argparse
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -28,8 +34,17 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from servicekit import correlation
+from servicekit.envelope import CloudEvent
 from servicekit.service import Command, Service, resolve
 from servicekit.unit_of_work import UnitOfWork
+
+DEMO_CORRELATION_PREFIX = "demo-history:"
+
+
+def is_demo_history(event: CloudEvent) -> bool:
+    """Whether a demo loader recorded ``event`` (it describes the demo's made-up past, not now)."""
+    return bool(event.correlationid and event.correlationid.startswith(DEMO_CORRELATION_PREFIX))
 
 
 class NotReady(Exception):
@@ -85,7 +100,8 @@ def load_demo(service: Service, settings: Any, demo: Demo, *, at: datetime | Non
     try:
         run = DemoRun(service, settings, sessionmaker(engine, expire_on_commit=False), at or datetime.now(UTC),
                       options)
-        print(_load_once(run, demo))
+        with correlation.bound(f"{DEMO_CORRELATION_PREFIX}{service.name}:{uuid.uuid4().hex}"):
+            print(_load_once(run, demo))
         if demo.then is not None:
             print(demo.then(run))
         return 0

@@ -39,6 +39,10 @@ class CloudEvent:
     traceparent: str | None = None
     datacontenttype: str = "application/json"
     specversion: str = SPECVERSION
+    # How the event reached a consumer: None live, "history" or "state" when a replay sent it (the
+    # AMQP header x-replay, see servicekit.replay). Set by the consumer, never part of the envelope:
+    # a handler whose effects are for the present (a message to a person) must not act on the past.
+    replay: str | None = field(default=None, compare=False)
 
     @property
     def dedup_key(self) -> tuple[str, str]:

@@ -26,7 +26,9 @@ follows the newer-wins rule.
 Both publish with publisher confirms and ``mandatory``: the target queue must exist (declared by
 the consumer's topology), else :class:`ReplayError` says so before anything is sent; a message the
 broker returns or refuses stops the replay with :class:`ReplayError` as well. Each message carries
-the AMQP header ``x-replay`` (``history`` or ``state``) for operators; consumers need not look.
+the AMQP header ``x-replay`` (``history`` or ``state``); the consumer hands it to the handlers as
+``CloudEvent.replay``. A copy applies a replayed event like any other; a handler that acts on the
+present (notify's messages to people) leaves the past alone.
 """
 
 from __future__ import annotations

@@ -109,3 +109,27 @@ def test_the_command_loads_the_demo_it_names_with_its_arguments(settings, capsys
     args.command = "load-demo"  # as the service's CLI sets it
     assert command.run(Guestbook(), settings, args) == 0  # type: ignore[arg-type]
     assert capsys.readouterr().out.startswith("loaded 7 notes at ")
+
+
+def test_what_a_demo_records_is_marked_as_demo_history(settings) -> None:
+    """Every event a demo's steps record carries the demo's correlation id, so a consumer that acts
+    on the present (notify's messages) tells the demo's made-up past from what happens now."""
+    from servicekit import correlation
+    from servicekit.demo import DEMO_CORRELATION_PREFIX, is_demo_history
+    from servicekit.envelope import CloudEvent
+
+    seen: list[str | None] = []
+
+    def load(run: DemoRun) -> str:
+        seen.append(correlation.current())
+        return "loaded"
+
+    _copy_the_estate(settings)
+    assert load_demo(Guestbook(), settings, Demo(loaded=lambda run: None, load=load)) == 0  # type: ignore[arg-type]
+    [cid] = seen
+    assert cid is not None and cid.startswith(f"{DEMO_CORRELATION_PREFIX}guestbook:")
+    assert is_demo_history(CloudEvent(type="guestbook.entry.signed.v1", source="/estatedesk/guestbook", data={},
+                                      correlationid=cid))
+    assert not is_demo_history(CloudEvent(type="guestbook.entry.signed.v1", source="/estatedesk/guestbook",
+                                          data={}, correlationid="4b1e0c2d9f8a4e7b8c6d5e4f3a2b1c0d"))
+    assert correlation.current() is None  # bound for the load only

@@ -10,8 +10,8 @@ the templates and makes nothing. Either way it prints the curl line that sends t
 notice to the whole estate (servicekit.demo is the command's frame).
 
 The SMS stand-in of ``make run`` fails every number ending in :data:`FAIL_SUFFIX` (deploy/Procfile
-passes it as ``--fail-suffix``): the demo estate has a few such mobiles, so a newcomer's first
-notice shows who was not reached and the resend by e-mail.
+passes it as ``--fail-suffix``): the demo estate has a few such mobiles, each with an e-mail address
+(owners' demo), so a newcomer's first notice shows who was not reached and the resend by e-mail.
 """
 
 from __future__ import annotations
@@ -80,9 +80,14 @@ def render(text: str, variables: dict[str, Any]) -> str:
 
 def fee_notice_request(estate_id: uuid.UUID, template_id: uuid.UUID, when: datetime) -> dict[str, Any]:
     """The body of ``POST /api/v1/notices`` that sends this month's fee notice to the whole estate
-    (each household's name and unit filled per recipient)."""
+    (each household's name and unit filled per recipient), README's first step.
+
+    By SMS, and where it fails by the app's inbox: the households whose SMS the stand-in fails then
+    have only an unread in-app message, are listed as not reached, and README's next step resends
+    to them by e-mail (they have addresses). With e-mail among the channels the fallback would
+    reach them on its own, and the resend would have nobody left to take."""
     return {"estate_id": str(estate_id), "template_id": str(template_id), "purpose": purposes.FEE,
-            "title": f"{when:%Y年%m月}物业费缴纳通知", "channels": list(channels.DEFAULT_FALLBACK),
+            "title": f"{when:%Y年%m月}物业费缴纳通知", "channels": [channels.SMS, channels.IN_APP],
             "audience": {"estate": True, "role": "owners"},
             "variables": {"amount": "1280.00", "due_date": f"{when:%Y-%m}-25"}}
 

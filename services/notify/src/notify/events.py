@@ -26,7 +26,7 @@ NOTICE_RESUMED = "notify.notice.resumed.v1"
 NOTICE_CANCELLED = "notify.notice.cancelled.v1"
 NOTICE_RESENT = "notify.notice.resent.v1"  # new messages to the not reached; a sent notice is sending again
 NOTICE_COMPLETED = "notify.notice.completed.v1"  # every message final; with the totals
-RECIPIENT_UNREACHED = "notify.recipient.unreached.v1"  # every channel of a recipient failed
+RECIPIENT_UNREACHED = "notify.recipient.unreached.v1"  # every channel failed, or only an unread in-app message
 
 EVENT_TYPES = (NOTICE_SCHEDULED, NOTICE_STARTED, NOTICE_PAUSED, NOTICE_RESUMED, NOTICE_CANCELLED, NOTICE_RESENT,
                NOTICE_COMPLETED, RECIPIENT_UNREACHED)
@@ -50,7 +50,8 @@ def completed_payload(notice: Mapping[str, Any], totals: Mapping[str, Any], now:
             "purpose": notice["purpose"], "status": SENT, "series_id": _text(notice["series_id"]),
             "started_at": _time(notice["started_at"]), "finished_at": _time(now), "version": notice["version"] + 1,
             "totals": {"messages": totals["messages"], "by_channel": totals["by_channel"],
-                       "recipients": totals["recipients"]}}
+                       "recipients": totals["recipients"], "reached_by_channel": totals["reached_by_channel"],
+                       "unread_in_app": totals["unread_in_app"]}}
 
 
 def unreached_payload(notice: Mapping[str, Any], recipient: Mapping[str, Any], reason: str) -> dict[str, Any]:

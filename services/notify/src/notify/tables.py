@@ -193,6 +193,8 @@ rules = Table(
     Column("channels", JSON, nullable=False),
     Column("urgent", Boolean, nullable=False, server_default=text("false")),
     Column("active", Boolean, nullable=False, server_default=text("true")),
+    # How old an event the rule still answers, in minutes; null: the default (notify.domain.freshness).
+    Column("fresh_for_minutes", Integer),
     Column("created_at", UtcDateTime, nullable=False),
     _version(),
 )

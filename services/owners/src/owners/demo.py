@@ -83,7 +83,7 @@ def load_demo_estate(uow: UnitOfWork) -> tuple[UUID, ImportReport, int]:
     import report and the size of the team."""
     with uow:
         estate_id = _register_estate(uow)
-        rows, bad = read_households(demo_households_csv())
+        rows, bad = read_households(demo_households_csv(failing_owners=DEMO_FAILING_OWNERS))
         if bad:  # the generator writes only good rows; a bad one is a bug in this module
             raise AssertionError(f"the demo households have bad rows: {bad[:3]}")
         report = record_households(uow, estate_id, rows, today=date.today())
@@ -116,14 +116,28 @@ class Layout:
 
 DEMO_LAYOUT = Layout()  # 1,200 units, one household each
 
+# notify's SMS stand-in (`make run`) fails every number ending in this (its SMS_STANDIN_FAIL_SUFFIX,
+# 397 by default), so README's notify story has households the SMS does not reach. Each of them
+# has an e-mail address, so that README's "resend by e-mail" reaches them as written. Besides the
+# residents whose numbers end so anyway, the demo estate gives this many more owners such a number
+# (1548<their number>397: the 1548 block is never issued here, so no number is shared).
+FAILING_SUFFIX = "397"
+DEMO_FAILING_OWNERS = 3
 
-def demo_households_csv(layout: Layout = DEMO_LAYOUT, *, seed: int = SEED, first_number: int = 0) -> str:
+
+def demo_households_csv(layout: Layout = DEMO_LAYOUT, *, seed: int = SEED, first_number: int = 0,
+                        failing_owners: int = 0) -> str:
     """Made-up households as a household CSV (docs/household-import.md), the same for the same
-    arguments; mobiles are numbered on from ``first_number`` so that estates do not share them."""
+    arguments; mobiles are numbered on from ``first_number`` so that estates do not share them.
+    ``failing_owners`` owners, spread over the estate, get a number the SMS stand-in fails
+    (:data:`FAILING_SUFFIX`); whoever has such a number has an e-mail address too. Nothing else
+    changes: the generator draws the same numbers either way."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(HOUSEHOLD_COLUMNS)
     people = _People(random.Random(seed), issued=first_number)
+    spacing = max(layout.units // max(failing_owners, 1), 1)
+    households = 0
     for building in range(1, layout.buildings + 1):
         for entrance in range(1, layout.entrances + 1):
             for floor in range(1, layout.floors + 1):
@@ -131,9 +145,26 @@ def demo_households_csv(layout: Layout = DEMO_LAYOUT, *, seed: int = SEED, first
                     place = {"building": str(building), "building_name": f"{building}栋",
                              "unit": f"{entrance}-{floor}{room:02d}", "floor": floor,
                              "area_m2": AREAS[(room - 1) % len(AREAS)]}
-                    for person in people.household():
-                        writer.writerow([{**place, **person}.get(c, "") for c in HOUSEHOLD_COLUMNS])
+                    members = people.household()
+                    households += 1
+                    due = failing_owners > 0 and households >= spacing // 2 + spacing * (DEMO_FAILING_OWNERS
+                                                                                         - failing_owners)
+                    if due and members[0]["role"] == "owner":  # one living in the unit, not a landlord
+                        members[0] = {**members[0], "mobile": f"{FICTIONAL_MOBILE_PREFIX}8"
+                                      f"{int(members[0]['mobile'][-4:]):04d}{FAILING_SUFFIX}"}
+                        failing_owners -= 1
+                    for person in members:
+                        writer.writerow([{**place, **_reachable_by_email(person)}.get(c, "")
+                                         for c in HOUSEHOLD_COLUMNS])
     return out.getvalue()
+
+
+def _reachable_by_email(person: dict[str, Any]) -> dict[str, Any]:
+    """A resident whose number the SMS stand-in fails has an e-mail address (and does not prefer
+    it, so the SMS is tried first, as README's story tells)."""
+    if not person["mobile"].endswith(FAILING_SUFFIX):
+        return person
+    return {**person, "email": person["email"] or f"{person['mobile']}@example.com", "preferred_channel": ""}
 
 
 @dataclass

@@ -5,26 +5,48 @@ names (:mod:`notify.rules.audiences`) gets one queued message on the first chann
 rendered in their language, ``source_event_id`` "<source> <id>" of the event, the rule's id (a
 built-in rule's stable uuid5). An event applied again makes nothing new (:mod:`notify.messages.queueing`).
 Fields the event has and notify does not know are ignored; an event that names nobody makes nothing.
+
+Only news makes messages: an event describing the past makes none. That is a replayed one (the
+AMQP header ``x-replay``: a late joiner's or a rebuilt copy's history), a demo's history (the
+demo loader's mark, :func:`servicekit.demo.is_demo_history`), or one whose moment lies outside a
+rule's freshness window (:mod:`notify.domain.freshness`). Each is skipped with a log line that says
+why and counts the skipped events by reason since the process started (:data:`SKIPPED`), so
+nothing is left out silently.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
+from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from notify.domain.freshness import described_at, not_news
 from notify.estate_settings.views import settings_of
 from notify.messages.queueing import draft, queue
 from notify.rules import audiences, matching
 from notify.rules.audiences import UNKNOWN_NAME, Recipient
 from notify.rules.defaults import Rule, Template
 from notify.rules.variables import event_variables
+from servicekit.demo import is_demo_history
 from servicekit.envelope import CloudEvent
 
 log = logging.getLogger(__name__)
+
+REPLAYED, DEMO_HISTORY = "replayed", "demo_history"
+# Events that made no message because they describe the past, by reason (replayed, demo_history,
+# stale), since this process started; each skip's log line carries the running count.
+SKIPPED: Counter[str] = Counter()
+
+
+def _skipped(event: CloudEvent, reason: str, rule: Rule | None = None, moment: datetime | None = None) -> None:
+    SKIPPED[reason] += 1
+    log.info("event describes the past: no message", extra={
+        "event_id": event.id, "event_type": event.type, "reason": reason, "described_at": moment and moment.isoformat(),
+        "rule_id": rule and str(rule.id), "skipped": SKIPPED[reason], "skipped_total": sum(SKIPPED.values())})
 
 
 def source_event_id(event: CloudEvent) -> str:
@@ -62,15 +84,27 @@ def _message(session: Session, event: CloudEvent, estate_id: uuid.UUID, rule: Ru
 
 
 def answer_event(session: Session, event: CloudEvent, now: datetime | None = None) -> list[dict[str, Any]]:
-    """Queue the messages the rules make of ``event``; answers the new ones."""
+    """Queue the messages the rules make of ``event``; answers the new ones (none for the past,
+    see the module's docstring)."""
     now = now or datetime.now(UTC)
+    if event.replay:
+        _skipped(event, REPLAYED)
+        return []
+    if is_demo_history(event):
+        _skipped(event, DEMO_HISTORY)
+        return []
     estate_id = _estate(event)
     if estate_id is None:
         log.warning("tickets event without a ticket's estate: no message", extra={"event_id": event.id})
         return []
     timezone = settings_of(session, estate_id)["timezone"]
+    moment = described_at(event.data, event.time)
     made = []
     for rule in matching.rules_for(session, estate_id, event.type):
+        late = not_news(moment, now, rule.fresh_for_minutes)
+        if late is not None:
+            _skipped(event, late, rule, moment)
+            continue
         template = matching.template_for(session, rule, estate_id)
         if template is None:
             log.warning("rule's template is gone: no message", extra={"rule_id": str(rule.id)})

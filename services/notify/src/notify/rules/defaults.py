@@ -87,6 +87,8 @@ class Rule:
     name: str | None = None
     built_in: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+    # How old an event this rule still answers (notify.domain.freshness); None: the default window.
+    fresh_for_minutes: int | None = None
 
 
 def _template(code: str, zh: tuple[str, str], en: tuple[str, str], variables: tuple[str, ...],

@@ -32,7 +32,8 @@ from notify.tables import rules, templates
 def rule_of(row: Mapping[str, Any]) -> Rule:
     return Rule(id=row["id"], event_type=row["event_type"], audience=row["audience"],
                 channels=tuple(row["channels"]), urgent=bool(row["urgent"]), estate_id=row["estate_id"],
-                template_id=row["template_id"], active=bool(row["active"]))
+                template_id=row["template_id"], active=bool(row["active"]),
+                fresh_for_minutes=row.get("fresh_for_minutes"))
 
 
 def rules_for(session: Session, estate_id: uuid.UUID, event_type: str) -> list[Rule]:

@@ -5,9 +5,15 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from notify.domain.channels import CHANNELS
+from notify.domain.freshness import DEFAULT_FRESH_FOR_MINUTES, MAX_FRESH_FOR_MINUTES
 from notify.fields import JsonBoolean
 from notify.rules.audiences import AUDIENCES
 from notify.rules.variables import TICKETS_EVENTS
+
+FRESH_FOR = validate.Range(min=1, max=MAX_FRESH_FOR_MINUTES)
+FRESH_FOR_DOC = {"description": "How old an event the rule still answers, in minutes of the moment the event "
+                                f"describes; empty: {DEFAULT_FRESH_FOR_MINUTES} (a day). An older event, a replayed "
+                                "one or a demo's history makes no message"}
 
 
 class RuleSchema(Schema):
@@ -20,6 +26,7 @@ class RuleSchema(Schema):
                            validate=validate.Length(min=1, max=4))
     urgent = JsonBoolean(load_default=False, metadata={"description": "Ignores quiet hours"})
     active = JsonBoolean(load_default=True)
+    fresh_for_minutes = fields.Integer(allow_none=True, load_default=None, validate=FRESH_FOR, metadata=FRESH_FOR_DOC)
     created_at = fields.DateTime(dump_only=True)
     version = fields.Integer(dump_only=True)
 
@@ -30,6 +37,7 @@ class RuleChangeSchema(Schema):
     channels = fields.List(fields.String(validate=validate.OneOf(CHANNELS)), validate=validate.Length(min=1, max=4))
     urgent = JsonBoolean()
     active = JsonBoolean()
+    fresh_for_minutes = fields.Integer(allow_none=True, validate=FRESH_FOR, metadata=FRESH_FOR_DOC)
 
 
 class EffectiveRuleSchema(Schema):
@@ -42,6 +50,7 @@ class EffectiveRuleSchema(Schema):
     channels = fields.List(fields.String())
     urgent = fields.Boolean()
     built_in = fields.Boolean(metadata={"description": "A built-in default (no row; its id is stable)"})
+    fresh_for_minutes = fields.Integer(allow_none=True, metadata={"description": "Empty: the default window"})
     name = fields.String(allow_none=True)
 
 

@@ -60,7 +60,7 @@ def add_rule(uow: UnitOfWork, data: Mapping[str, Any], now: datetime) -> dict[st
         row = {"id": uuid.uuid4(), "estate_id": data.get("estate_id"), "event_type": data["event_type"],
                "audience": data["audience"], "template_id": data["template_id"], "channels": list(data["channels"]),
                "urgent": bool(data.get("urgent", False)), "active": bool(data.get("active", True)),
-               "created_at": now, "version": 1}
+               "fresh_for_minutes": data.get("fresh_for_minutes"), "created_at": now, "version": 1}
         uow.execute(insert(rules).values(row))
         uow.commit()
         return row

@@ -8,7 +8,8 @@ events go to the outbox in the caller's transaction, which the caller commits:
 
 * ``notify.notice.completed.v1`` with the totals;
 * ``notify.recipient.unreached.v1`` for each recipient no channel reached (every message failed,
-  or no contact point at all), so the call centre phones them (opted-out recipients are not
+  or no contact point at all, or the in-app message they fell back to lies unread: an unread
+  message reached nobody), so the call centre phones them (opted-out recipients are not
   chased). A notice completed again after a resend names only the recipients resent to.
 """
 
@@ -18,17 +19,19 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from notify.domain import notices as statuses
 from notify.events import NOTICE_COMPLETED, RECIPIENT_UNREACHED, SOURCE, completed_payload, unreached_payload
 from notify.tables import messages, notices, outbox, recipients
 from notify.tracking import views
-from notify.tracking.outcomes import OPEN_STATES, UNREACHED, outcome_of, per_recipient
+from notify.tracking.outcomes import OPEN_STATES, outcome_of, per_recipient, to_chase
 from servicekit.envelope import CloudEvent
 
 NO_CONTACT = "no_contact"
+UNREAD = "unread"
+FAILED = "failed"
 
 
 def complete_finished(session: Session, now: datetime) -> int:
@@ -59,13 +62,13 @@ def _completed(session: Session, notice: dict[str, Any], now: datetime) -> Cloud
 
 
 def _unreached_recipients(session: Session, notice: Any) -> list[dict[str, Any]]:
-    """Recipients not reached, not opted out; after a resend, only those resent to."""
+    """Recipients not reached (an unread in-app message included), not opted out; after a resend,
+    only those resent to."""
     agg = per_recipient(notice["id"])
-    statement = (select(recipients, outcome_of(agg).label("outcome"))
+    statement = (select(recipients, outcome_of(agg).label("outcome"), agg.c.unread)
                  .select_from(recipients.outerjoin(agg, agg.c.recipient_id == recipients.c.id))
                  .where(recipients.c.notice_id == notice["id"],
-                        or_(and_(recipients.c.excluded.is_(None), outcome_of(agg) == UNREACHED),
-                            recipients.c.excluded == NO_CONTACT))
+                        or_(to_chase(agg), recipients.c.excluded == NO_CONTACT))
                  .order_by(recipients.c.id))
     if notice["finished_at"] is not None:
         resent = select(messages.c.recipient_id).where(messages.c.notice_id == notice["id"],
@@ -85,5 +88,6 @@ def _unreached_recipients(session: Session, notice: Any) -> list[dict[str, Any]]
 
 
 def _unreached(notice: Any, recipient: dict[str, Any], now: datetime) -> CloudEvent:
-    data = unreached_payload(notice, recipient, NO_CONTACT if recipient["excluded"] else "failed")
+    reason = NO_CONTACT if recipient["excluded"] else UNREAD if recipient["unread"] else FAILED
+    data = unreached_payload(notice, recipient, reason)
     return CloudEvent(type=RECIPIENT_UNREACHED, source=SOURCE, subject=str(recipient["id"]), data=data, time=now)

@@ -4,9 +4,14 @@
 and says, per recipient, whether a message reached them and whether one is still on its way; the
 totals, the recipient list and the completion join it to ``recipients``.
 
-Outcomes: ``reached`` (a message delivered or read), ``pending`` (not reached yet, a message still
-queued, sending or sent), ``unreached`` (every message final, none reached them, or none made),
-``excluded`` (opted out or no contact point: never sent to).
+Outcomes: ``reached`` (an SMS or e-mail delivered, an in-app message read: see
+:func:`notify.domain.messages.reaches`), ``pending`` (not reached yet: a message still queued,
+sending or sent, or an in-app message in the inbox unread), ``unreached`` (every message final,
+none reached them, or none made), ``excluded`` (opted out or no contact point: never sent to).
+
+A household whose in-app message lies unread is pending, not reached: the desk still sees it among
+the not reached, the notice's completion names it among those to call, and a resend (by e-mail,
+say) may reach it. Only a message still on its way (``in_transit``) holds a resend back.
 """
 
 from __future__ import annotations
@@ -14,9 +19,10 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Subquery, case, func, literal, select
+from sqlalchemy import ColumnElement, Subquery, and_, case, func, literal, or_, select
 
 from notify.domain import messages as states
+from notify.domain.channels import IN_APP
 from notify.tables import messages, recipients
 
 REACHED, PENDING, UNREACHED, EXCLUDED = "reached", "pending", "unreached", "excluded"
@@ -27,12 +33,26 @@ OUTCOME_FILTERS = (*OUTCOMES, NOT_REACHED)
 OPEN_STATES = tuple(s for s in states.STATES if s not in states.FINAL)
 
 
+def reaching() -> ColumnElement[bool]:
+    """SQL for :func:`notify.domain.messages.reaches` on a row of ``messages``."""
+    c = messages.c
+    return or_(and_(c.channel == IN_APP, c.state == states.READ),
+               and_(c.channel != IN_APP, c.state.in_(sorted(states.REACHED))))
+
+
+def unread() -> ColumnElement[bool]:
+    """SQL for :func:`notify.domain.messages.unread` on a row of ``messages``."""
+    return and_(messages.c.channel == IN_APP, messages.c.state == states.DELIVERED)
+
+
 def per_recipient(notice_id: UUID) -> Subquery:
-    """``recipient_id, reached (0|1), pending (0|1), messages`` of one notice's messages."""
-    reached = case((messages.c.state.in_(sorted(states.REACHED)), 1), else_=0)
-    pending = case((messages.c.state.in_(OPEN_STATES), 1), else_=0)
+    """``recipient_id, reached, in_transit, unread (each 0|1), messages`` of one notice's messages."""
+    reached = case((reaching(), 1), else_=0)
+    in_transit = case((messages.c.state.in_(OPEN_STATES), 1), else_=0)
+    waiting = case((unread(), 1), else_=0)
     return (select(messages.c.recipient_id, func.max(reached).label("reached"),
-                   func.max(pending).label("pending"), func.count().label("messages"))
+                   func.max(in_transit).label("in_transit"), func.max(waiting).label("unread"),
+                   func.count().label("messages"))
             .where(messages.c.notice_id == notice_id, messages.c.recipient_id.is_not(None))
             .group_by(messages.c.recipient_id).subquery("per_recipient"))
 
@@ -42,9 +62,17 @@ def outcome_of(agg: Subquery) -> ColumnElement[Any]:
     return case(
         (recipients.c.excluded.is_not(None), literal(EXCLUDED)),
         (func.coalesce(agg.c.reached, 0) == 1, literal(REACHED)),
-        (func.coalesce(agg.c.pending, 0) == 1, literal(PENDING)),
+        (func.coalesce(agg.c.in_transit, 0) == 1, literal(PENDING)),
+        (func.coalesce(agg.c.unread, 0) == 1, literal(PENDING)),
         else_=literal(UNREACHED),
     )
+
+
+def to_chase(agg: Subquery) -> ColumnElement[bool]:
+    """Not reached, not excluded, nothing on its way to them: whom the desk calls or resends to
+    (every message failed, none was made, or an in-app message lies unread)."""
+    return and_(recipients.c.excluded.is_(None), func.coalesce(agg.c.reached, 0) == 0,
+                func.coalesce(agg.c.in_transit, 0) == 0)
 
 
 def outcome_filter(agg: Subquery, wanted: str) -> ColumnElement[bool]:

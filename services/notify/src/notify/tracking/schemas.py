@@ -74,8 +74,15 @@ class TotalsSchema(Schema):
         "description": "Messages by state (queued, sending, sent, delivered, failed, read, cancelled) and total"})
     by_channel = fields.Dict(keys=fields.String(), values=fields.Dict(keys=fields.String(), values=fields.Integer()))
     recipients = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata={
-        "description": "total, reached, not_reached (pending + unreached), pending, unreached, excluded, "
-                       "opted_out, no_contact"})
+        "description": "total, reached (an SMS or e-mail delivered, an in-app message read), not_reached "
+                       "(pending + unreached), pending (a message on its way, or an in-app message unread), "
+                       "unreached, excluded, opted_out, no_contact"})
+    reached_by_channel = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata={
+        "description": "Reached recipients by the channel that reached them first (sms, email, in_app: read); "
+                       "they add up to recipients.reached"})
+    unread_in_app = fields.Integer(metadata={
+        "description": "Of the pending recipients, those with nothing on its way but an in-app message unread: "
+                       "listed among the not reached when the notice completes, and resent to"})
 
 
 class ResendSchema(Schema):

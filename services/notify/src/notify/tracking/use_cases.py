@@ -2,8 +2,9 @@
 SMS failed, by e-mail).
 
 Only recipients every message of whom is final and none reached them are resent to (a recipient
-still pending is not: the message on its way may yet arrive), never an excluded one (opted out,
-no contact point), and only those with an address for the channel. Each gets a new queued message
+with a message still on its way is not: it may yet arrive; one whose in-app message lies unread is,
+since an unread message reached nobody), never an excluded one (opted out, no contact point), and
+only those with an address for the channel. Each gets a new queued message
 over the channel, ``fallback_of`` its last failed message, rendered from the notice's template for
 that channel (a non-urgent SMS waits for the end of quiet hours). A ``sent`` notice goes back to
 ``sending`` (its version moves on, so a completion running at the same time does not close it under
@@ -26,7 +27,7 @@ from notify.estate_settings.views import settings_of
 from notify.events import notice_payload
 from notify.notices.composing import notice_message
 from notify.tables import message_history, messages, notices, recipients, templates
-from notify.tracking.outcomes import UNREACHED, outcome_of, per_recipient
+from notify.tracking.outcomes import per_recipient, to_chase
 from servicekit.errors import Conflict, Invalid
 from servicekit.rows import get_row
 from servicekit.unit_of_work import UnitOfWork
@@ -61,7 +62,7 @@ def resend(uow: UnitOfWork, notice_id: UUID, channel: str, recipient_ids: list[U
         chosen = [r for r in candidates if _address(r, channel)]
         if not chosen:
             raise Invalid(f"no recipient of this notice can be resent to over {channel}: every one was "
-                          "reached, is still pending, or has no address for it",
+                          "reached, has a message still on its way, or has no address for it",
                           "没有可通过该渠道重发的收件人：均已送达、仍在发送中，或没有该渠道的联系方式",
                           errors={"json": {"channel": ["no not-reached recipient has an address for it"]}})
         last = _last_messages(uow, notice_id, [r["id"] for r in chosen])
@@ -88,8 +89,7 @@ def _candidates(uow: UnitOfWork, notice_id: UUID, recipient_ids: list[UUID] | No
     """The notice's recipients not reached over any channel, with nothing on its way to them."""
     agg = per_recipient(notice_id)
     statement = (select(recipients).select_from(recipients.outerjoin(agg, agg.c.recipient_id == recipients.c.id))
-                 .where(recipients.c.notice_id == notice_id, recipients.c.excluded.is_(None),
-                        outcome_of(agg) == UNREACHED)
+                 .where(recipients.c.notice_id == notice_id, to_chase(agg))
                  .order_by(recipients.c.id))
     if recipient_ids is not None:
         known = {r for (r,) in uow.execute(select(recipients.c.id).where(

@@ -13,10 +13,11 @@ from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
 from notify.domain import messages as states
+from notify.domain.channels import IN_APP
 from notify.estate_settings.views import settings_of
 from notify.tables import message_history, messages, notices, recipients, units
 from notify.tracking.outcomes import (
@@ -28,6 +29,7 @@ from notify.tracking.outcomes import (
     outcome_filter,
     outcome_of,
     per_recipient,
+    reaching,
 )
 from servicekit.errors import NotFound
 from servicekit.paging import page_of
@@ -54,7 +56,8 @@ def _notice(session: Session, notice_id: UUID) -> dict[str, Any]:
 
 
 def totals(session: Session, notice_id: UUID) -> dict[str, Any]:
-    """Messages by state and by channel and state, and recipients by outcome, counted now."""
+    """Messages by state and by channel and state, recipients by outcome, how many recipients each
+    channel reached, and how many are pending only on an unread in-app message, counted now."""
     notice = _notice(session, notice_id)
     by_state = {state: 0 for state in states.STATES}
     by_channel: dict[str, dict[str, int]] = {}
@@ -67,28 +70,55 @@ def totals(session: Session, notice_id: UUID) -> dict[str, Any]:
         row[state] = row.get(state, 0) + count
     for row in by_channel.values():
         row["total"] = sum(row.values())
+    counts, unread = _recipient_counts(session, notice_id)
     return {"notice_id": notice["id"], "status": notice["status"], "started_at": notice["started_at"],
             "finished_at": notice["finished_at"], "messages": {**by_state, "total": sum(by_state.values())},
-            "by_channel": by_channel, "recipients": recipient_totals(session, notice_id)}
+            "by_channel": by_channel, "recipients": counts,
+            "reached_by_channel": reached_by_channel(session, notice_id), "unread_in_app": unread}
 
 
-def recipient_totals(session: Session, notice_id: UUID) -> dict[str, int]:
-    """Recipients: total, reached, not reached (pending + unreached), excluded (opted out, no contact)."""
+def reached_by_channel(session: Session, notice_id: UUID) -> dict[str, int]:
+    """Reached recipients by the channel that reached them first (an SMS or e-mail delivered, an
+    in-app message read), so the counts add up to ``recipients.reached``; every channel of the
+    notice's messages is named, with 0 when it reached nobody."""
+    reached_at = func.coalesce(case((messages.c.channel == IN_APP, messages.c.read_at),
+                                    else_=messages.c.delivered_at), messages.c.updated_at)
+    first = (select(messages.c.channel, func.row_number().over(
+                 partition_by=messages.c.recipient_id, order_by=(reached_at, messages.c.id)).label("nth"))
+             .where(messages.c.notice_id == notice_id, messages.c.recipient_id.is_not(None), reaching())
+             .subquery("reaching"))
+    channels = session.execute(select(messages.c.channel).where(messages.c.notice_id == notice_id)
+                               .distinct()).scalars()
+    counts = dict.fromkeys(sorted(channels), 0)
+    for channel, count in session.execute(select(first.c.channel, func.count()).where(first.c.nth == 1)
+                                          .group_by(first.c.channel)):
+        counts[channel] = count
+    return counts
+
+
+def _recipient_counts(session: Session, notice_id: UUID) -> tuple[dict[str, int], int]:
+    """Recipients: total, reached, not reached (pending + unreached), excluded (opted out, no
+    contact); and how many of the pending have nothing on its way but an in-app message lying
+    unread (final for the sender, not reached: the desk calls or resends to them)."""
     agg = per_recipient(notice_id)
-    each = (select(outcome_of(agg).label("outcome"), recipients.c.excluded)
+    nothing_on_its_way = case((func.coalesce(agg.c.in_transit, 0) == 0, 1), else_=0)
+    each = (select(outcome_of(agg).label("outcome"), recipients.c.excluded, nothing_on_its_way.label("idle"))
             .select_from(recipients.outerjoin(agg, agg.c.recipient_id == recipients.c.id))
             .where(recipients.c.notice_id == notice_id).subquery())
-    found = session.execute(select(each.c.outcome, each.c.excluded, func.count())
-                            .group_by(each.c.outcome, each.c.excluded)).all()
+    found = session.execute(select(each.c.outcome, each.c.excluded, each.c.idle, func.count())
+                            .group_by(each.c.outcome, each.c.excluded, each.c.idle)).all()
     counts = {outcome: 0 for outcome in OUTCOMES}
     excluded = {"opted_out": 0, "no_contact": 0}
-    for outcome, why, count in found:
+    unread = 0
+    for outcome, why, idle, count in found:
         counts[outcome] += count
         if why:
             excluded[why] = excluded.get(why, 0) + count
-    return {"total": sum(counts.values()), "reached": counts[REACHED],
-            "not_reached": counts[PENDING] + counts[UNREACHED], "pending": counts[PENDING],
-            "unreached": counts[UNREACHED], "excluded": counts[EXCLUDED], **excluded}
+        if outcome == PENDING and idle:
+            unread += count
+    return ({"total": sum(counts.values()), "reached": counts[REACHED],
+             "not_reached": counts[PENDING] + counts[UNREACHED], "pending": counts[PENDING],
+             "unreached": counts[UNREACHED], "excluded": counts[EXCLUDED], **excluded}, unread)
 
 
 def _recipient_query(notice_id: UUID, args: dict[str, Any]) -> Any:
@@ -162,12 +192,16 @@ def _attach_history(session: Session, found: list[dict[str, Any]]) -> None:
 
 
 def _reach(found: list[dict[str, Any]]) -> dict[str, Any]:
-    """Over which channel and when a recipient was first reached (None, None when not)."""
-    reaching = [m for m in found if m["state"] in states.REACHED]
-    if not reaching:
+    """Over which channel and when a recipient was first reached (None, None when not): an in-app
+    message when it was read, any other when it was delivered."""
+    def reached_at(m: dict[str, Any]) -> Any:
+        return m["read_at"] if m["channel"] == IN_APP else m["delivered_at"] or m["read_at"]
+
+    reached = [m for m in found if states.reaches(m["channel"], m["state"])]
+    if not reached:
         return {"reached_over": None, "reached_at": None}
-    first = min(reaching, key=lambda m: m["delivered_at"] or m["read_at"] or m["updated_at"])
-    return {"reached_over": first["channel"], "reached_at": first["delivered_at"] or first["read_at"]}
+    first = min(reached, key=lambda m: reached_at(m) or m["updated_at"])
+    return {"reached_over": first["channel"], "reached_at": reached_at(first)}
 
 
 def _chunks(values: list[Any], size: int) -> Iterable[list[Any]]:
