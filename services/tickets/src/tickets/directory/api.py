@@ -12,11 +12,13 @@ from tenancy.privacy import mask_phone
 from tenancy.roles import STAFF
 
 from servicekit.access import ScopedBlueprint
+from servicekit.audit import Reveal, audit_reveals, reveal_permitted
 from servicekit.paging import page_schema
-from servicekit.web import current_principal, refuse
+from servicekit.web import current_principal
 from servicekit.webapp import read
 from tickets.access import SCOPE
 from tickets.directory import schemas, views
+from tickets.tables import pii_reveals
 
 blp = ScopedBlueprint("directory", __name__, scope=SCOPE, url_prefix="/api/v1",
                       description="Units, residents and staff from owners' data, for entry and dispatch")
@@ -37,11 +39,11 @@ def find_units(args: dict[str, Any]) -> dict[str, Any]:
 @blp.allow(STAFF)
 def unit_people(args: dict[str, Any], unit_id: UUID) -> dict[str, Any]:
     """Who lives in a unit: its occupants, owners first, mobiles masked"""
-    reveal = args["reveal"]
-    if reveal and not current_principal().has(REVEAL_PERSONAL_DATA):
-        refuse(403, f"showing full phone numbers needs the {REVEAL_PERSONAL_DATA} permission",
-               f"查看完整手机号需要 {REVEAL_PERSONAL_DATA} 权限")
+    reveal = reveal_permitted(args["reveal"], REVEAL_PERSONAL_DATA)
     found = read(views.unit_people, unit_id, include_past=args["include_past"])
+    if reveal:
+        audit_reveals(pii_reveals, [Reveal("person.mobile", p["estate_id"], p["person_id"], unit_id)
+                                    for p in found if p["mobile"]])
     shown = found if reveal else [{**p, "mobile": mask_phone(p["mobile"])} for p in found]
     return {"unit_id": unit_id, "people": shown}
 

@@ -1,0 +1,142 @@
+"""Every reveal of personal data is written to an append-only audit record, in every service alike.
+
+A caller with ``pii:reveal`` may see full phone numbers (owners' people, tickets' contact phones and
+directory, notify's messages and recipients). The privacy audit (X-2) must be able to say, for any
+person, who saw their number, when, what was shown and in answer to what. Owners kept such a table
+and the others none; this module is the one mechanism all three use:
+
+- :func:`reveal_audit_table` declares the table (the same shape in every service),
+- :func:`append_only_statements` are the triggers that make it append-only (an UPDATE or DELETE is
+  refused by the database itself, so no code path, and no later bug, can rewrite the record); a
+  migration runs them, and a table made with ``metadata.create_all`` gets them too,
+- :func:`record_reveals` writes the rows, in a transaction of their own committed *before* the
+  answer is sent (a reveal that could not be recorded is not shown),
+- :func:`audit_reveals` does so for the request being served: who from its token, why from its
+  operation (``GET /api/v1/tickets/<uuid:ticket_id>``); :func:`reveal_permitted` is the one check
+  of a ``?reveal=true`` against the permission.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from flask import request
+from sqlalchemy import DDL, Column, Index, MetaData, String, Table, Uuid, event, insert
+
+from servicekit.auth import Principal
+from servicekit.db import UtcDateTime
+from servicekit.rows import now
+from servicekit.unit_of_work import UnitOfWork
+from servicekit.web import current_principal, refuse
+from servicekit.webapp import unit_of_work
+
+REVEALS_TABLE = "pii_reveals"
+APPEND_ONLY_MESSAGE = "audit records are append-only"
+
+
+def reveal_audit_table(metadata: MetaData, name: str = REVEALS_TABLE) -> Table:
+    """The audit table of reveals, ``name`` in ``metadata``: who (``subject``, ``role``), when
+    (``revealed_at``), what (``what``: the kind of data; ``estate_id``, ``person_id`` whose it is,
+    ``record_id`` the record shown), why (``why``: the operation that answered it)."""
+    table = Table(
+        name, metadata,
+        Column("id", Uuid, primary_key=True),
+        Column("estate_id", Uuid),  # null: a record of no estate (a message to an address only)
+        Column("subject", String(100), nullable=False),
+        Column("role", String(40), nullable=False),
+        Column("what", String(60), nullable=False),
+        Column("person_id", Uuid),  # null: data of no known person (an address given as is)
+        Column("record_id", Uuid),
+        Column("why", String(200), nullable=False),
+        Column("revealed_at", UtcDateTime(), nullable=False),
+        Index(f"ix_{name}_estate_id_revealed_at", "estate_id", "revealed_at"),
+        Index(f"ix_{name}_person_id", "person_id"),
+    )
+    for dialect in ("postgresql", "sqlite"):
+        for statement in append_only_statements(name, dialect):
+            event.listen(table, "after_create", DDL(statement).execute_if(dialect=dialect))
+    return table
+
+
+def append_only_statements(table: str, dialect: str) -> list[str]:
+    """The DDL that refuses every UPDATE and DELETE of ``table`` on ``dialect`` (``postgresql`` or
+    ``sqlite``); a migration runs them with ``op.execute`` after creating the table."""
+    if dialect == "postgresql":
+        return [
+            f"CREATE OR REPLACE FUNCTION {table}_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            f"BEGIN RAISE EXCEPTION '{APPEND_ONLY_MESSAGE}: % on {table}', TG_OP; END $$",
+            f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION {table}_append_only()",
+        ]
+    if dialect == "sqlite":
+        return [f"CREATE TRIGGER {table}_no_{op.lower()} BEFORE {op} ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY_MESSAGE}'); END" for op in ("UPDATE", "DELETE")]
+    raise ValueError(f"no append-only triggers for {dialect}")
+
+
+def drop_append_only_statements(table: str, dialect: str) -> list[str]:
+    """The DDL that undoes :func:`append_only_statements` (a migration's downgrade)."""
+    if dialect == "postgresql":
+        return [f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}",
+                f"DROP FUNCTION IF EXISTS {table}_append_only()"]
+    return [f"DROP TRIGGER IF EXISTS {table}_no_{op}" for op in ("update", "delete")]
+
+
+@dataclass(frozen=True, slots=True)
+class Reveal:
+    """One piece of personal data shown whole: ``what`` kind (``"ticket.contact_phone"``), of which
+    estate and person, in which record."""
+
+    what: str
+    estate_id: UUID | None
+    person_id: UUID | None = None
+    record_id: UUID | None = None
+
+
+def record_reveals(uow: UnitOfWork, table: Table, principal: Principal, reveals: Iterable[Reveal], *,
+                   why: str, at: datetime) -> int:
+    """Write one audit row per distinct reveal and commit, before the answer is shown."""
+    rows = [{"id": uuid.uuid4(), "estate_id": _uuid(r.estate_id), "subject": principal.subject[:100],
+             "role": principal.role[:40], "what": r.what[:60], "person_id": _uuid(r.person_id),
+             "record_id": _uuid(r.record_id), "why": why[:200], "revealed_at": at}
+            for r in dict.fromkeys(reveals)]
+    with uow:
+        if rows:
+            uow.execute(insert(table).values(rows))
+        uow.commit()
+    return len(rows)
+
+
+def reveal_permitted(requested: bool, permission: str) -> bool:
+    """Whether this request shows personal data whole: ``requested`` (``?reveal=true``) by a caller
+    holding ``permission``; asked for without it is a 403, in both languages."""
+    if requested and not current_principal().has(permission):
+        refuse(403, f"showing full phone numbers needs the {permission} permission",
+               f"显示完整手机号需要 {permission} 权限")
+    return requested
+
+
+def audit_reveals(table: Table, reveals: Iterable[Reveal]) -> int:
+    """:func:`record_reveals` for the request being served: its caller, its operation, now."""
+    operation = request.url_rule.rule if request.url_rule is not None else request.path
+    return record_reveals(unit_of_work(), table, current_principal(), reveals,
+                          why=f"{request.method} {operation}", at=now())
+
+
+def reveals_in(rows: Iterable[Mapping[str, Any]], what: str, *, estate: str = "estate_id",
+               person: str | None = "person_id", record: str | None = "id") -> list[Reveal]:
+    """A :class:`Reveal` of ``what`` for each of ``rows`` (answers about records), their estate,
+    person and record read from the named keys (None: not known)."""
+    return [Reveal(what, row.get(estate), row.get(person) if person else None, row.get(record) if record else None)
+            for row in rows]
+
+
+def _uuid(value: Any) -> UUID | None:
+    if value is None or isinstance(value, UUID):
+        return value
+    return UUID(str(value))
