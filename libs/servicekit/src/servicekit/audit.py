@@ -8,7 +8,8 @@ and the others none; this module is the one mechanism all three use:
 - :func:`reveal_audit_table` declares the table (the same shape in every service),
 - :func:`append_only_statements` are the triggers that make it append-only (an UPDATE or DELETE is
   refused by the database itself, so no code path, and no later bug, can rewrite the record); a
-  migration runs them, and a table made with ``metadata.create_all`` gets them too,
+  migration runs them (:func:`create_reveals_table` makes the whole table in one), and a table
+  made with ``metadata.create_all`` gets them too,
 - :func:`record_reveals` writes the rows, in a transaction of their own committed *before* the
   answer is sent (a reveal that could not be recorded is not shown),
 - :func:`audit_reveals` does so for the request being served: who from its token, why from its
@@ -26,7 +27,7 @@ from typing import Any
 from uuid import UUID
 
 from flask import request
-from sqlalchemy import DDL, Column, Index, MetaData, String, Table, Uuid, event, insert
+from sqlalchemy import DDL, Column, DateTime, Index, MetaData, PrimaryKeyConstraint, String, Table, Uuid, event, insert
 
 from servicekit.auth import Principal
 from servicekit.db import UtcDateTime
@@ -77,6 +78,37 @@ def append_only_statements(table: str, dialect: str) -> list[str]:
         return [f"CREATE TRIGGER {table}_no_{op.lower()} BEFORE {op} ON {table} "
                 f"BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY_MESSAGE}'); END" for op in ("UPDATE", "DELETE")]
     raise ValueError(f"no append-only triggers for {dialect}")
+
+
+def create_reveals_table(op: Any, name: str = REVEALS_TABLE) -> None:
+    """A migration's ``upgrade``: make the reveal audit table as :func:`reveal_audit_table` first
+    declared it, with its indexes and its append-only triggers (``op`` is alembic's). The columns
+    are written out here, not read from the declaration, so that a later change of the table is a
+    migration of its own and this one keeps making what it made."""
+    op.create_table(
+        name,
+        Column("id", Uuid(), nullable=False),
+        Column("estate_id", Uuid(), nullable=True),
+        Column("subject", String(length=100), nullable=False),
+        Column("role", String(length=40), nullable=False),
+        Column("what", String(length=60), nullable=False),
+        Column("person_id", Uuid(), nullable=True),
+        Column("record_id", Uuid(), nullable=True),
+        Column("why", String(length=200), nullable=False),
+        Column("revealed_at", DateTime(timezone=True), nullable=False),
+        PrimaryKeyConstraint("id", name=op.f(f"pk_{name}")),
+    )
+    op.create_index(f"ix_{name}_estate_id_revealed_at", name, ["estate_id", "revealed_at"])
+    op.create_index(f"ix_{name}_person_id", name, ["person_id"])
+    for statement in append_only_statements(name, op.get_bind().dialect.name):
+        op.execute(statement)
+
+
+def drop_reveals_table(op: Any, name: str = REVEALS_TABLE) -> None:
+    """A migration's ``downgrade`` of :func:`create_reveals_table`."""
+    for statement in drop_append_only_statements(name, op.get_bind().dialect.name):
+        op.execute(statement)
+    op.drop_table(name)
 
 
 def drop_append_only_statements(table: str, dialect: str) -> list[str]:

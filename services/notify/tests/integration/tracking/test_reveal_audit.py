@@ -6,11 +6,10 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-import pytest
-from sqlalchemy import delete, select, update
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import select
 
 from notify.tables import pii_reveals
+from servicekit.shared_checks import check_append_only
 
 URL = "/api/v1/notices"
 
@@ -55,12 +54,7 @@ def test_a_message_s_address_shown_whole_is_audited(client, auth, db, fee_notice
 
 
 def test_the_audit_record_is_append_only(db) -> None:
-    row = {"id": uuid.uuid4(), "estate_id": None, "subject": "agent-7", "role": "service_desk_agent",
-           "what": "message.address", "person_id": None, "record_id": None, "why": "GET /x",
-           "revealed_at": datetime.now(UTC)}
-    with db.begin() as conn:
-        conn.execute(pii_reveals.insert().values(row))
-    for statement in (update(pii_reveals).values(why="nothing happened"), delete(pii_reveals)):
-        with pytest.raises(DBAPIError, match="append-only"), db.begin() as conn:
-            conn.execute(statement)
-    assert [r["why"] for r in _audit(db)] == ["GET /x"]
+    check_append_only(db, pii_reveals, {
+        "id": uuid.uuid4(), "estate_id": None, "subject": "agent-7", "role": "service_desk_agent",
+        "what": "message.address", "person_id": None, "record_id": None, "why": "GET /x",
+        "revealed_at": datetime.now(UTC)}, "why")
