@@ -15,11 +15,11 @@ service has none.
 
 The guards apply whatever the content type says: a sender that pushes JSON as ``text/plain`` or
 with no content type at all (an SMS provider's receipts) is parsed by a view that reads the body
-itself, and a 40-deep body or a 100-digit integer sent that way answered 500. So any body that is
-UTF-8 text and starts like a JSON value is checked, but form posts and uploads (which werkzeug
-parses as fields and files) and binary bodies (not UTF-8: an image, a GBK CSV); and a
-:class:`RefusedInput` a view raises itself (calling :func:`load_json`) is answered as the guard
-would have, never as a 500.
+itself, and a 40-deep body or a 100-digit integer sent that way answered 500. So every body that
+is UTF-8 text and starts like a JSON value is checked, whatever it is called; not form posts and
+uploads (werkzeug parses those as fields and files), binary bodies (not UTF-8: an image, a GBK CSV)
+or bodies over the app-wide limit (a route with a larger one). And a :class:`RefusedInput` a view
+raises itself (calling :func:`load_json`) is answered as the guard would have, never as a 500.
 """
 
 from __future__ import annotations
