@@ -20,7 +20,7 @@ and the others none; this module is the one mechanism all three use:
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -125,9 +125,9 @@ class Reveal:
     estate and person, in which record."""
 
     what: str
-    estate_id: UUID | None
-    person_id: UUID | None = None
-    record_id: UUID | None = None
+    estate_id: UUID | str | None
+    person_id: UUID | str | None = None
+    record_id: UUID | str | None = None
 
 
 def record_reveals(uow: UnitOfWork, table: Table, principal: Principal, reveals: Iterable[Reveal], *,
@@ -137,9 +137,10 @@ def record_reveals(uow: UnitOfWork, table: Table, principal: Principal, reveals:
              "role": principal.role[:40], "what": r.what[:60], "person_id": _uuid(r.person_id),
              "record_id": _uuid(r.record_id), "why": why[:200], "revealed_at": at}
             for r in dict.fromkeys(reveals)]
+    if not rows:
+        return 0
     with uow:
-        if rows:
-            uow.execute(insert(table).values(rows))
+        uow.execute(insert(table).values(rows))
         uow.commit()
     return len(rows)
 
@@ -158,14 +159,6 @@ def audit_reveals(table: Table, reveals: Iterable[Reveal]) -> int:
     operation = request.url_rule.rule if request.url_rule is not None else request.path
     return record_reveals(unit_of_work(), table, current_principal(), reveals,
                           why=f"{request.method} {operation}", at=now())
-
-
-def reveals_in(rows: Iterable[Mapping[str, Any]], what: str, *, estate: str = "estate_id",
-               person: str | None = "person_id", record: str | None = "id") -> list[Reveal]:
-    """A :class:`Reveal` of ``what`` for each of ``rows`` (answers about records), their estate,
-    person and record read from the named keys (None: not known)."""
-    return [Reveal(what, row.get(estate), row.get(person) if person else None, row.get(record) if record else None)
-            for row in rows]
 
 
 def _uuid(value: Any) -> UUID | None:
