@@ -27,6 +27,9 @@ export NOTIFY_SMS_ENDPOINT="${NOTIFY_SMS_ENDPOINT:-http://127.0.0.1:$SMS_STANDIN
 export NOTIFY_SMTP_HOST="${NOTIFY_SMTP_HOST:-127.0.0.1}"
 export NOTIFY_SMTP_PORT="${NOTIFY_SMTP_PORT:-$SMTP_STANDIN_PORT}"
 export NOTIFY_RECEIPTS_TOKEN="${NOTIFY_RECEIPTS_TOKEN:-estatedesk-local-receipts}"
+# `make run` is a development machine: the only place notify's web takes that well-known receipts
+# secret (any deployment sets its own, or notify-web does not start).
+export NOTIFY_ENVIRONMENT="${NOTIFY_ENVIRONMENT:-development}"
 # Each web server shares its workers' Prometheus counters in a folder of its own, set per process in
 # deploy/Procfile (var/metrics/<service>); none inherited from the caller's shell.
 unset PROMETHEUS_MULTIPROC_DIR

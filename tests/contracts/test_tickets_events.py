@@ -17,11 +17,9 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
 
-from servicekit.db import make_engine
 from servicekit.envelope import parse
-from servicekit.migrate import upgrade
+from servicekit.testing import replayed_copy
 from tickets.events import ticket_payload
 from tickets.service import SERVICE
 
@@ -50,32 +48,16 @@ def published(make_database: Callable[[], str], tmp_path_factory: pytest.TempPat
     from tickets.cli import main as tickets_cli
     from tickets.tables import outbox
 
-    owners_url, tickets_url = make_database(), make_database()
-    upgrade(OWNERS, owners_url)
-    upgrade(SERVICE, tickets_url)
-    owners_engine, tickets_engine = make_engine(owners_url), make_engine(tickets_url)
-    try:
-        load_demo_estate(OWNERS.unit_of_work(sessionmaker(owners_engine, expire_on_commit=False)))
-        handlers = SERVICE.event_handlers()
-        with owners_engine.connect() as snapshot, Session(tickets_engine) as session:
-            for count, event in enumerate(state_events(snapshot), 1):
-                if event.type in handlers:
-                    handlers[event.type](session, event)
-                if count % 500 == 0:
-                    session.commit()
-            session.commit()
+    with replayed_copy(make_database, OWNERS, load_demo_estate, state_events, SERVICE) as (tickets_url, tickets):
         with pytest.MonkeyPatch.context() as env:
             env.setenv("DATABASE_URL", tickets_url)
             env.delenv("TICKETS_DATABASE_URL", raising=False)
             env.setenv("ESTATEDESK_VAR", str(tmp_path_factory.mktemp("tickets-var")))
             assert tickets_cli(["load-demo"]) == 0
-        with tickets_engine.connect() as conn:
+        with tickets.connect() as conn:
             rows = conn.execute(select(outbox.table.c.event_type, outbox.table.c.body)
                                 .order_by(outbox.table.c.seq)).all()
         yield [{"event_type": r.event_type, **json.loads(r.body)} for r in rows]
-    finally:
-        owners_engine.dispose()
-        tickets_engine.dispose()
 
 
 @pytest.mark.slow

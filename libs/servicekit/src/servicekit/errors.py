@@ -58,3 +58,13 @@ class Conflict(DomainError):
 
 class Invalid(DomainError):
     """The request breaks a rule of the domain."""
+
+
+class TooMany(DomainError):
+    """Too many requests of one kind just now (a limit on messages to one number, say): answered
+    429 with ``Retry-After``, the whole seconds until one would be let through. A domain error,
+    not a web-layer refusal, because the limit is counted in the use case's own transaction."""
+
+    def __init__(self, en: str, zh: str, *, retry_after: int, errors: dict[str, Any] | None = None) -> None:
+        super().__init__(en, zh, errors=errors)
+        self.retry_after = max(1, int(retry_after))

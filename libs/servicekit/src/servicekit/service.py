@@ -56,9 +56,11 @@ class Service:
     ``tenancy.roles.ROLES``). ``blueprints`` names the list of the API's blueprints; ``handlers``
     names the mapping of consumed event types to :data:`servicekit.consumer.Handler` (and
     ``inbox`` is then its inbox table). ``state_events`` names a function ``(Connection) ->
-Iterable[CloudEvent]`` yielding the current state of its entities, for ``replay --state``
-(:func:`servicekit.replay.replay_state`). ``commands`` are the service's own sub-commands, beside the
-    standard ones of :mod:`servicekit.cli`.
+    Iterable[CloudEvent]`` yielding the current state of its entities, for ``replay --state``
+    (:func:`servicekit.replay.replay_state`). ``commands`` are the service's own sub-commands, beside
+    the standard ones of :mod:`servicekit.cli`. ``collectors`` names a function ``(sessionmaker) ->
+    list[Collector]`` of the service's own metrics, read from its database when ``/metrics`` is
+    scraped (:class:`servicekit.metrics.QueryGauge`).
     """
 
     name: str
@@ -74,6 +76,7 @@ Iterable[CloudEvent]`` yielding the current state of its entities, for ``replay 
     inbox: Table | None = None
     state_events: str | None = None
     commands: tuple[Command, ...] = ()
+    collectors: str | None = None
     title: str = ""
     delivery_limit: int = 5
     _loaded: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
@@ -122,6 +125,10 @@ Iterable[CloudEvent]`` yielding the current state of its entities, for ``replay 
 
     def event_handlers(self) -> Mapping[str, Any]:
         return dict(self._load(self.handlers)) if self.handlers else {}
+
+    def metric_collectors(self, sessions: Callable[[], Session]) -> list[Any]:
+        """The service's own metrics (none unless ``collectors`` names them)."""
+        return list(self._load(self.collectors)(sessions)) if self.collectors else []
 
     def state_event_source(self) -> Any:
         return self._load(self.state_events) if self.state_events else None

@@ -20,10 +20,11 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import pytest
@@ -69,14 +70,43 @@ def rabbitmqctl(*args: str) -> str:
     return done.stdout
 
 
+# A test run's vhost is named after the time it was made, so that one a killed run left behind
+# can be told from one a run beside it still uses: a broker holding many vhosts' quorum queues
+# stops taking connections, so leftovers must not pile up across runs.
+STALE_VHOST_SECONDS = 3 * 3600
+
+
 def create_vhost(amqp_url: str, prefix: str = "edtest") -> str:
     """Create a fresh vhost on the broker of ``amqp_url``; returns the URL that points into it."""
     parts = urlsplit(amqp_url)
     user = parts.username or "guest"
-    vhost = f"{prefix}-{uuid.uuid4().hex[:12]}"
+    vhost = f"{prefix}-{int(time.time()):x}-{uuid.uuid4().hex[:8]}"
     rabbitmqctl("add_vhost", vhost)
     rabbitmqctl("set_permissions", "-p", vhost, user, ".*", ".*", ".*")
     return urlunsplit((parts.scheme, parts.netloc, "/" + quote(vhost, safe=""), parts.query, ""))
+
+
+def stale_vhosts(names: list[str], now: float, prefix: str = "edtest") -> list[str]:
+    """Of the broker's vhost ``names``, those a test run made more than STALE_VHOST_SECONDS ago
+    (no run lasts that long, so nobody uses them any more)."""
+    stale = []
+    for name in names:
+        made = name.removeprefix(f"{prefix}-").split("-")[0] if name.startswith(f"{prefix}-") else ""
+        try:
+            if now - int(made, 16) > STALE_VHOST_SECONDS:
+                stale.append(name)
+        except ValueError:
+            continue  # not one of ours, or of an older naming: left alone
+    return stale
+
+
+def delete_stale_vhosts(prefix: str = "edtest") -> list[str]:
+    """Delete the vhosts killed test runs left on this machine's broker; returns their names."""
+    names = rabbitmqctl("-q", "list_vhosts", "name").split()
+    stale = stale_vhosts(names, time.time(), prefix)
+    for name in stale:
+        rabbitmqctl("delete_vhost", name)
+    return stale
 
 
 def delete_vhost(vhost_url: str) -> None:
@@ -200,7 +230,9 @@ def make_database(postgres_server_url: str) -> Iterator[Callable[[], str]]:
 
 @pytest.fixture(scope="session")
 def amqp_vhost_url() -> Iterator[str]:
-    """A vhost of this test run's own on the broker of ``AMQP_URL``; deleted at the end."""
+    """A vhost of this test run's own on the broker of ``AMQP_URL``; deleted at the end (and what
+    killed runs left behind is deleted first)."""
+    delete_stale_vhosts()
     url = create_vhost(configured_broker())
     yield url
     delete_vhost(url)
@@ -291,6 +323,48 @@ def running_process(command: list[str], *, env: Mapping[str, str], what: str,
         log.close()
         if process.returncode not in (0, -signal.SIGTERM):
             print(f"{what} exited {process.returncode}:\n{output[-4000:]}", file=sys.stderr)
+
+
+def copy_by_replay(source: Any, state_events: Callable[[Any], Iterable[Any]], service: Any, target: Any, *,
+                   batch: int = 500) -> None:
+    """Build ``service``'s copy in ``target`` (an Engine) from a producer's current state: its
+    ``state_events(connection)`` on ``source`` (an Engine), as ``replay --state`` sends them, applied
+    through the service's own handlers, ``batch`` to a transaction. For tests that need a consumer's
+    copy (owners' demo estate in tickets', say) and not the broker between them."""
+    from sqlalchemy.orm import Session
+
+    handlers = service.event_handlers()
+    with source.connect() as snapshot, Session(target) as session:
+        for count, event in enumerate(state_events(snapshot), 1):
+            if event.type in handlers:
+                handlers[event.type](session, event)
+            if count % batch == 0:
+                session.commit()
+        session.commit()
+
+
+@contextmanager
+def replayed_copy(make_database: Callable[[], str], producer: Any, load: Callable[[Any], Any],
+                  state_events: Callable[[Any], Iterable[Any]], consumer: Any) -> Iterator[tuple[str, Any]]:
+    """Two fresh PostgreSQL databases, migrated: the ``producer``'s, where ``load(unit_of_work)``
+    puts its data (a demo), and the ``consumer``'s, whose copy is built from it by
+    :func:`copy_by_replay`. Yields the consumer's URL and engine; both engines are disposed after."""
+    from sqlalchemy.orm import sessionmaker
+
+    from servicekit.db import make_engine
+    from servicekit.migrate import upgrade
+
+    producer_url, consumer_url = make_database(), make_database()
+    upgrade(producer, producer_url)
+    upgrade(consumer, consumer_url)
+    source, target = make_engine(producer_url), make_engine(consumer_url)
+    try:
+        load(producer.unit_of_work(sessionmaker(source, expire_on_commit=False)))
+        copy_by_replay(source, state_events, consumer, target)
+        yield consumer_url, target
+    finally:
+        source.dispose()
+        target.dispose()
 
 
 def migrated_database(service, kind: str, make_database: Callable[[], str],  # noqa: ANN001  (a Service)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from servicekit.auth import TokenVerifier
 from servicekit.db import make_engine
-from servicekit.errors import Conflict, DomainError, NotFound
+from servicekit.errors import Conflict, DomainError, NotFound, TooMany
 from servicekit.guards import install_input_guards
 from servicekit.logs import configure_logging
 from servicekit.service import Service
@@ -55,8 +55,8 @@ def create_service_app(service: Service, settings: ServiceSettings | None = None
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     # hide_parameters: a database error logged as a 500 must not carry a person's full phone number.
     engine = make_engine(settings.database_url, hide_parameters=True)
-    app.extensions.update({_SERVICE: service, _SETTINGS: settings,
-                           _SESSIONS: sessionmaker(engine, expire_on_commit=False)})
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    app.extensions.update({_SERVICE: service, _SETTINGS: settings, _SESSIONS: sessions})
 
     def database_ready() -> None:
         with engine.connect() as conn:
@@ -65,7 +65,8 @@ def create_service_app(service: Service, settings: ServiceSettings | None = None
     install_problem_details(app)
     install_domain_errors(app)
     install_observability(app, service.name, {"database": database_ready},
-                          collectors=[UnroutedCollector(settings.amqp_url, service.name)])
+                          collectors=[UnroutedCollector(settings.amqp_url, service.name),
+                                      *service.metric_collectors(sessions)])
     install_authentication(app, verifier or TokenVerifier.from_env(service.roles))
     install_input_guards(app)
     # A copy per app: the spec writes its components into this dict, and a shared one would carry one
@@ -78,16 +79,18 @@ def create_service_app(service: Service, settings: ServiceSettings | None = None
 
 
 # The one mapping of domain errors to HTTP: the domain says what went wrong, the web layer how to answer.
-DOMAIN_STATUS: tuple[tuple[type[DomainError], int], ...] = ((NotFound, 404), (Conflict, 409), (DomainError, 422))
+DOMAIN_STATUS: tuple[tuple[type[DomainError], int], ...] = (
+    (NotFound, 404), (Conflict, 409), (TooMany, 429), (DomainError, 422))
 
 
 def install_domain_errors(app: Flask) -> None:
     """Answer a :class:`~servicekit.errors.DomainError` as problem details: not found 404,
-    conflict 409, any other refusal 422."""
+    conflict 409, too many 429 (with ``Retry-After``), any other refusal 422."""
 
     def answer(error: DomainError) -> Response:
         status = next(code for kind, code in DOMAIN_STATUS if isinstance(error, kind))
-        return problem(status, None, error.message, errors=error.errors)
+        headers = {"Retry-After": str(error.retry_after)} if isinstance(error, TooMany) else None
+        return problem(status, None, error.message, errors=error.errors, headers=headers)
 
     app.register_error_handler(DomainError, answer)
 

@@ -11,4 +11,9 @@ from servicekit.webapp import create_service_app
 
 
 def create_app(settings: ServiceSettings | None = None, verifier: TokenVerifier | None = None) -> Flask:
+    """The web app; settings read from the environment (a deployment, gunicorn's call) must carry the
+    deployment's own receipts secret outside development, or the web does not start."""
+    if settings is None:
+        settings = SERVICE.load_settings()
+        settings.require_own_secrets()  # type: ignore[attr-defined]  (notify's Settings)
     return create_service_app(SERVICE, settings, verifier)

@@ -2,7 +2,9 @@
 field is read from ``NOTIFY_<FIELD NAME IN CAPITALS>`` (``NOTIFY_SMS_ENDPOINT``).
 
 The defaults talk to the local stand-ins `make run` starts (the SMS provider stand-in on 8093,
-the SMTP stand-in on 8025), so one machine works without any real provider.
+the SMTP stand-in on 8025), so one machine works without any real provider. The one default that
+would be dangerous deployed, the receipts callback's secret, is refused outside development
+(:meth:`Settings.require_own_secrets`).
 """
 
 from __future__ import annotations
@@ -10,7 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from servicekit.config import ConfigError
 from servicekit.settings import ServiceSettings, setting
+
+ENVIRONMENTS = ("development", "production")
+# The receipts secret of `make run` and the stand-ins, written in this repository: anyone can read
+# it, so it opens the receipts callback in development only.
+DEVELOPMENT_RECEIPTS_TOKEN = "estatedesk-local-receipts"
+# `openssl rand -hex 24` gives 48; fewer than 16 characters is a word someone chose, not a secret.
+MIN_RECEIPTS_TOKEN = 16
 
 
 @dataclass(frozen=True)
@@ -44,8 +54,23 @@ class Settings(ServiceSettings):
     # Webhooks to other company systems.
     webhook_timeout_seconds: float = 5.0
     webhook_disable_after: int = setting(20, minimum=1)  # consecutive failures before an endpoint is disabled
-    # The secret in the receipts callback's URL (providers push receipts without a token).
-    receipts_token: str = "estatedesk-local-receipts"
+    # Host names or addresses (comma-separated) a webhook may go to although they are private,
+    # loopback or link-local: a company system on the internal network, allowed by the operator
+    # (notify.webhooks.addresses). Empty: webhooks go to public addresses only.
+    webhook_allowed_hosts: str = ""
+    # Urgent one-off messages (POST messages: one-time login codes), notify.messages.limits: one
+    # recipient gets this many at once, then one every seconds/count; one caller likewise. 0: no limit.
+    urgent_per_recipient: int = setting(5, minimum=0)
+    urgent_per_recipient_seconds: float = setting(3600.0, minimum=1)
+    urgent_per_caller: int = setting(600, minimum=0)
+    urgent_per_caller_seconds: float = setting(60.0, minimum=1)
+    # Where notify runs: "development" (`make run` sets it, and notify's tests) lets the receipts
+    # callback keep the development secret below; "production", the default, is any deployment:
+    # its web does not start without a secret of its own (require_own_secrets).
+    environment: str = "production"
+    # The secret in the receipts callback's URL (providers push receipts without a token): every
+    # deployment sets NOTIFY_RECEIPTS_TOKEN to its own (`openssl rand -hex 24`).
+    receipts_token: str = DEVELOPMENT_RECEIPTS_TOKEN
     # The sender: how many messages it takes per round, how long a claim holds, how often it looks.
     sender_batch: int = setting(1000, minimum=1)
     sender_lease_seconds: float = 30.0
@@ -53,3 +78,21 @@ class Settings(ServiceSettings):
     # Retries of one channel before the next is tried, and the first backoff (doubled each time).
     max_attempts: int = setting(4, minimum=1)
     retry_backoff_seconds: float = 30.0
+
+    def require_own_secrets(self) -> None:
+        """Stop a deployment (any environment but development) that would open its receipts callback
+        with the repository's development secret, or a short one: a provider's receipts change
+        messages' states, so whoever knows the URL could mark any message delivered or failed.
+        Checked when the web process reads its settings from the environment; the message never
+        quotes the secret."""
+        if self.environment not in ENVIRONMENTS:
+            raise ConfigError(f"NOTIFY_ENVIRONMENT must be one of {', '.join(ENVIRONMENTS)}")
+        if self.environment == "development":
+            return
+        if self.receipts_token == DEVELOPMENT_RECEIPTS_TOKEN:
+            raise ConfigError("NOTIFY_RECEIPTS_TOKEN is the development secret written in the repository; set a "
+                              "secret of this deployment's own (openssl rand -hex 24), or NOTIFY_ENVIRONMENT="
+                              "development on a development machine")
+        if len(self.receipts_token) < MIN_RECEIPTS_TOKEN:
+            raise ConfigError(f"NOTIFY_RECEIPTS_TOKEN must be at least {MIN_RECEIPTS_TOKEN} characters "
+                              "(openssl rand -hex 24)")

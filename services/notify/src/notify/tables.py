@@ -356,7 +356,9 @@ receipts = Table(
     Index("ix_receipts_unapplied", "applied_at"),
 )
 
-# The shared rate budget of each provider (a token bucket every sender replica draws from).
+# The shared rate budget of each provider (a token bucket every sender replica draws from), and the
+# buckets of the limits on urgent one-off messages ("urgent to <hash>", "urgent by <hash>":
+# notify.messages.limits), which every web worker draws from.
 rate_budgets = Table(
     "rate_budgets", metadata,
     Column("provider", String(40), primary_key=True),

@@ -58,6 +58,9 @@ TEAM: tuple[tuple[str, StaffRole, tuple[str, ...], tuple[int, ...] | None], ...]
     ("谢宏伟", StaffRole.TECHNICIAN, ("electrical", "fire_safety"), (5, 6, 7, 8)),
     ("唐志明", StaffRole.TECHNICIAN, ("locks", "carpentry", "painting"), None),
     ("冯国庆", StaffRole.TECHNICIAN, ("lifts",), None),
+    # Every complaint is reported to the supervisor at once (tickets' escalation rules): without one
+    # the demo's escalations would go up the chain and the estate would show a configuration warning.
+    ("吴佳琪", StaffRole.SUPERVISOR, ("customer_service",), None),
 )
 
 

@@ -9,6 +9,7 @@ from tickets.tables import (
     buildings,
     calendars,
     categories,
+    dispatch_skills,
     escalation_rules,
     estates,
     sla_policies,
@@ -28,5 +29,6 @@ SCOPE = {
     "policy_id": InEstate(sla_policies, "SLA policy", what_zh="时效规则"),
     "calendar_id": InEstate(calendars, "calendar", what_zh="工作日历"),
     "rule_id": InEstate(escalation_rules, "escalation rule", what_zh="升级规则"),
+    "dispatch_skill_id": InEstate(dispatch_skills, "dispatch skill", what_zh="派工技能规则"),
 }
 

@@ -205,7 +205,12 @@ def _step(uow: Callable[[], Any], ticket: dict[str, Any], action: str, place: di
     id_ = ticket["id"]
     options: dict[str, Any] = {}
     if action == "dispatch":
-        options["staff_id"] = rng.choice(place["technicians"])
+        options["staff_id"] = rng.choice(place["technicians"])  # drawn for every ticket: the same story
+        if ticket["kind"] == "complaint":
+            try:  # dispatch chooses someone who handles complaints (customer service), and says why
+                return _taken(uow, at, procedure.dispatch, id_)
+            except Conflict:  # nobody covers it (an estate without customer service): the desk names one
+                pass
     elif action == "inform_owner":
         options["how"] = rng.choice(("phone", "message", "visit"))
     elif action == "evaluate":

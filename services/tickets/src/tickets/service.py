@@ -24,5 +24,5 @@ SERVICE = Service(
     name="tickets", package="tickets", port=8002, metadata=metadata, outbox=outbox, roles=ROLES,
     blueprints="tickets.api:BLUEPRINTS", settings=Settings,
     consumes=OWNERS_EVENTS, handlers="tickets.handlers:HANDLERS", inbox=inbox,
-    commands=(TIMER_COMMAND, LOAD_DEMO),
+    commands=(TIMER_COMMAND, LOAD_DEMO), collectors="tickets.sla.metrics:collectors",
 )

@@ -148,6 +148,21 @@ categories = Table(
     UniqueConstraint("estate_id", "kind", "code"),
 )
 
+# Which skill dispatch looks for in a ticket of a kind (and, for complaints, a class) that names no
+# skill and no category with one (issue 15: complaints to customer service): per operator (estate
+# null) or per estate; a null skill means none (the territory decides). Without rows,
+# tickets.domain.dispatch.DEFAULT_SKILLS applies.
+dispatch_skills = Table(
+    "dispatch_skills", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, index=True),  # null: every estate
+    Column("kind", String(20), nullable=False),
+    Column("complaint_class", String(20)),  # null: any class (complaints), or not a complaint
+    Column("skill", String(40)),
+    _version(),
+    UniqueConstraint("estate_id", "kind", "complaint_class"),
+)
+
 tickets = Table(
     "tickets", metadata,
     Column("id", Uuid, primary_key=True),

@@ -4,6 +4,8 @@ Exactly one of ``{"estate": true}``, ``{"buildings": [ids]}``, ``{"units": [ids]
 optional ``"role"``: ``"owners"`` or ``"occupants"``, the default) or ``{"list": [entries]}``, a
 list another system gives (billing's households in arrears): each entry with an optional
 ``person_id``, ``unit_id``, ``name``, ``mobile``, ``email``, ``language`` and its own ``variables``.
+A mobile is a mainland mobile number by the suite's rule (:mod:`tenancy.phones`), stored as its 11
+digits; an e-mail an address.
 """
 
 from __future__ import annotations
@@ -11,6 +13,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from typing import Any
+
+from marshmallow import ValidationError, validate
+from tenancy.phones import NotAMobile, normalize_mobile
+from tenancy.privacy import mask_email, mask_phone
 
 from notify.templates.rendering import LANGUAGES
 from servicekit.errors import Invalid
@@ -20,6 +26,9 @@ ROLES = ("owners", "occupants")
 MAX_LIST = 100_000
 _KIND_ZH = {"buildings": "楼栋", "units": "房屋"}
 _ENTRY_FIELDS = {"person_id", "unit_id", "name", "mobile", "email", "language", "variables"}
+# A list's numbers and addresses are checked as owners and one-off messages check theirs: what
+# reaches a provider is a number or an address, never text posing as one.
+_EMAIL = validate.Email()
 
 
 def _refuse(reason: str, reason_zh: str, field: str = "audience") -> Invalid:
@@ -89,6 +98,16 @@ def _entry(entry: Any, index: int) -> dict[str, Any]:
                           field)
         if value is not None:
             out[key] = value.strip()
+    if "mobile" in out:
+        try:
+            out["mobile"] = normalize_mobile(out["mobile"])
+        except NotAMobile as exc:
+            raise _refuse(f"mobile: {exc}", f"手机号：{exc.zh}", field) from None
+    if "email" in out:
+        try:
+            out["email"] = _EMAIL(out["email"])
+        except ValidationError:
+            raise _refuse("email is not an e-mail address", "邮箱地址无效", field) from None
     if entry.get("language") is not None:
         if entry["language"] not in LANGUAGES:
             raise _refuse(f"language must be one of {', '.join(LANGUAGES)}",
@@ -117,3 +136,14 @@ def as_json(audience: Mapping[str, Any]) -> dict[str, Any]:
         return value
 
     return plain(audience)
+
+
+def masked(audience: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored audience as a caller without ``pii:reveal`` sees it: a list's mobiles and e-mail
+    addresses masked, as the notice's recipients are (the list is the same people, as given)."""
+    if not isinstance(audience.get("list"), list):
+        return dict(audience)
+    return {**audience, "list": [
+        {**entry, **{key: mask(entry[key]) for key, mask in (("mobile", mask_phone), ("email", mask_email))
+                     if entry.get(key) is not None}}
+        for entry in audience["list"]]}

@@ -50,12 +50,11 @@ class MessageWithHistorySchema(MessageSchema):
     history = fields.List(fields.Nested(HistorySchema))
 
 
-MOBILE = validate.Regexp(r"^\+?[0-9]{6,20}$", error="digits, optionally after +; 6 to 20")
-
-
 class ToSchema(Schema):
     person_id = fields.UUID(metadata={"description": "A person of notify's copy of owners"})
-    mobile = fields.String(validate=MOBILE)
+    mobile = fields.String(validate=validate.Length(min=1, max=40), metadata={
+        "example": "13812345678",
+        "description": "A mainland mobile number (+86, spaces and dashes are dropped), as owners takes it"})
     email = fields.Email(validate=validate.Length(max=254))
 
 

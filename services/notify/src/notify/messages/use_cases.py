@@ -2,7 +2,8 @@
 the copy, or to a bare address (the gateway's one-time login code), from a template code or a text.
 
 * **Recipient.** ``to.person_id`` (their estate, language, contact points and preferred channel from
-  the copy; another estate's person is 404) or ``to.mobile`` / ``to.email``.
+  the copy; another estate's person is 404) or ``to.mobile`` (a mainland mobile number by the suite's
+  rule, :mod:`tenancy.phones`, kept as its 11 digits) / ``to.email``.
 * **Channels.** Each channel named gets one message (the caller chooses; nothing is implied); none
   named: the first channel the recipient can take (a person's preferred one first, then SMS, e-mail,
   in-app). A named channel the recipient cannot take is 422, and nothing is made.
@@ -14,6 +15,9 @@ the copy, or to a bare address (the gateway's one-time login code), from a templ
 * **Idempotency-Key.** The same caller, key and body answer the messages the first call made (nothing
   new); the same key with another body is 422 (:mod:`servicekit.idempotency`).
 * Non-essential purposes respect the person's opt-out (422).
+* A rendered body longer than its channel carries (:mod:`notify.templates.bounds`) is 422.
+* Urgent messages are limited per recipient and per caller (:mod:`notify.messages.limits`): 429 with
+  ``Retry-After``; a retried call with its Idempotency-Key is answered without counting again.
 """
 
 from __future__ import annotations
@@ -24,13 +28,16 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from tenancy.phones import NotAMobile, normalize_mobile
 
 from notify.domain.channels import DEFAULT_FALLBACK, EMAIL, IN_APP, SMS
 from notify.domain.purposes import ESSENTIAL
+from notify.messages import limits
 from notify.messages.queueing import draft, queue
 from notify.rules.audiences import Recipient, person
 from notify.rules.matching import template_by_code
 from notify.tables import idempotency_keys, messages, opt_outs, people
+from notify.templates.bounds import check_fits
 from notify.templates.rendering import variables_in
 from servicekit.auth import Principal
 from servicekit.errors import Invalid, NotFound
@@ -64,8 +71,20 @@ def _recipient(session: Any, principal: Principal, data: Mapping[str, Any]) -> t
         return person(session, estate_row.estate_id, to["person_id"]), estate_row.estate_id
     if not (to.get("mobile") or to.get("email")):
         raise Invalid("say whom to send to", "请指定接收人", errors={"to": ["person_id, mobile or email"]})
-    recipient = Recipient("address", NO_ESTATE, "", data.get("language") or "zh-CN", to.get("mobile"), to.get("email"))
+    recipient = Recipient("address", NO_ESTATE, "", data.get("language") or "zh-CN", _mobile(to.get("mobile")),
+                          to.get("email"))
     return recipient, _estate(principal, data.get("estate_id"))
+
+
+def _mobile(given: str | None) -> str | None:
+    """The address's number as its 11 digits (tenancy.phones): one number, however it was written,
+    for the provider and for the limits on urgent messages to one recipient."""
+    if not given:
+        return None
+    try:
+        return normalize_mobile(given)
+    except NotAMobile as exc:
+        raise Invalid(f"to.mobile: {exc}", f"手机号：{exc.zh}", errors={"to": {"mobile": [str(exc)]}}) from None
 
 
 def _channels(recipient: Recipient, requested: list[str] | None) -> list[tuple[str, str | None]]:
@@ -117,7 +136,7 @@ def _made(session: Any, answer: str) -> list[dict[str, Any]]:
     return [dict(r) for r in rows]
 
 
-def send_message(uow: UnitOfWork, principal: Principal, data: Mapping[str, Any], now: datetime, *,
+def send_message(uow: UnitOfWork, principal: Principal, data: Mapping[str, Any], settings: Any, now: datetime, *,
                  keyed: KeyedRequest | None = None) -> tuple[list[dict[str, Any]], bool]:
     """Queue the message(s); answers them and whether they are new (False: the key answered earlier ones)."""
     def make() -> list[dict[str, Any]]:
@@ -128,12 +147,16 @@ def send_message(uow: UnitOfWork, principal: Principal, data: Mapping[str, Any],
             raise Invalid("the person opted out of this purpose", "该人员已退订此类消息",
                           errors={"purpose": ["opted out"]})
         language, texts, code = _texts(uow.session, estate_id, data, recipient.language)
-        return [queue(uow.session, draft(
+        drafts = [draft(
             texts=texts, values={k: str(v) for k, v in (data.get("variables") or {}).items()},
             estate_id=estate_id, channel=channel, address=address, language=language,
             urgent=bool(data.get("urgent")), sms_template_code=code,
-            person_id=recipient.id if recipient.kind == "person" else None), now)[0]
+            person_id=recipient.id if recipient.kind == "person" else None)
             for channel, address in _channels(recipient, data.get("channels"))]
+        for made in drafts:
+            check_fits({"body": made.body}, [made.channel], "text" if data.get("text") else "template")
+        limits.check(uow.session, settings, principal, drafts, now)
+        return [queue(uow.session, made, now)[0] for made in drafts]
 
     return once(uow, idempotency_keys, keyed, make=make, answer_of=lambda made: ",".join(str(m["id"]) for m in made),
                 earlier=lambda answer: _made(uow.session, answer))

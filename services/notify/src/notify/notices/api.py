@@ -6,11 +6,15 @@ from datetime import UTC
 from typing import Any
 from uuid import UUID
 
+from tenancy.permissions import REVEAL_PERSONAL_DATA
 from tenancy.roles import INTEGRATION_CLIENT
 
 from notify.access import CREATORS, blueprint
+from notify.audiences import spec
 from notify.notices import schemas as s
 from notify.notices import use_cases, views
+from notify.tables import pii_reveals
+from servicekit.audit import Reveal, audit_reveals
 from servicekit.idempotency import IdempotencyHeaders, KeyedRequest
 from servicekit.paging import page_schema
 from servicekit.rows import now
@@ -28,6 +32,21 @@ def _entry(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _shown(notice: dict[str, Any]) -> dict[str, Any]:
+    return _shown_all([notice])[0]
+
+
+def _shown_all(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every notice answer: a list audience's mobiles and e-mails masked unless the caller has
+    ``pii:reveal``, as the notice's recipients endpoint masks the same people; shown whole, each
+    notice whose list holds one is audited first (servicekit.audit)."""
+    if current_principal().has(REVEAL_PERSONAL_DATA):
+        audit_reveals(pii_reveals, [Reveal("notice.audience", n.get("estate_id"), None, n.get("id"))
+                                    for n in found if spec.masked(n["audience"]) != n["audience"]])
+        return found
+    return [{**n, "audience": spec.masked(n["audience"])} for n in found]
+
+
 @blp.route("", methods=["POST"])
 @blp.arguments(IdempotencyHeaders(), location="headers")
 @blp.arguments(s.NewNoticeSchema())
@@ -40,7 +59,7 @@ def create_notice(headers: dict[str, Any], data: dict[str, Any]) -> Any:
     keyed = KeyedRequest.of(principal, "POST /notices", headers["idempotency_key"], data)
     made = use_cases.create_notice(unit_of_work(), data, current_settings(), created_by=principal.subject, now=now(),
                                    keyed=keyed)
-    return views.with_actions(made["notice"]), 201 if made["created"] else 200
+    return _shown(views.with_actions(made["notice"])), 201 if made["created"] else 200
 
 
 @blp.route("/preview", methods=["POST"])
@@ -58,7 +77,8 @@ def preview_notice(data: dict[str, Any]) -> Any:
 @blp.allow(CREATORS, estates=("estate_id",))
 def list_notices(args: dict[str, Any]) -> Any:
     """The notices of the caller's estates, newest first"""
-    return read(views.notice_list, current_principal(), args)
+    page = read(views.notice_list, current_principal(), args)
+    return {**page, "items": _shown_all(page["items"])}
 
 
 @blp.route("/<uuid:notice_id>", methods=["GET"])
@@ -66,11 +86,11 @@ def list_notices(args: dict[str, Any]) -> Any:
 @blp.allow(CREATORS)
 def get_notice(notice_id: UUID) -> Any:
     """A notice with its status, its estimate and the actions it allows"""
-    return read(views.notice, notice_id)
+    return _shown(read(views.notice, notice_id))
 
 
 def _action(action: str, notice_id: UUID) -> Any:
-    return views.with_actions(use_cases.change_status(unit_of_work(), notice_id, action, now()))
+    return _shown(views.with_actions(use_cases.change_status(unit_of_work(), notice_id, action, now())))
 
 
 @blp.route("/<uuid:notice_id>/cancel", methods=["POST"])

@@ -22,6 +22,7 @@ from notify.estate_settings.views import settings_of
 from notify.notices.composing import estimate
 from notify.schedule import recurrence
 from notify.schedule.clock import zone
+from notify.templates.bounds import check_fits
 from notify.templates.rendering import BUILTIN_VARIABLES, used_variables
 from notify.templates.views import usable_template
 from servicekit.errors import Invalid
@@ -46,6 +47,7 @@ def plan(session: Executes, data: Mapping[str, Any], settings: Any, now: datetim
     audience = spec.check(data.get("audience"))
     repeat = recurrence.check(data["repeat"]) if data.get("repeat") else None
     template = usable_template(session, data["template_id"], estate_id)
+    check_fits({language: text["body"] for language, text in template["texts"].items()}, channels, "template_id")
     purpose = purpose or template["purpose"]
     if purpose not in PURPOSES:
         raise Invalid("unknown purpose", "未知的用途", errors={"purpose": [f"one of {', '.join(PURPOSES)}"]})

@@ -40,7 +40,8 @@ class NoticeSchema(Schema):
     urgent = fields.Boolean()
     title = fields.String()
     channels = fields.List(fields.String())
-    audience = fields.Dict()
+    audience = fields.Dict(metadata={"description": "As given; a list's mobiles and e-mails masked unless the "
+                                                    "caller has pii:reveal"})
     variables = fields.Dict()
     status = fields.String()
     send_at = fields.DateTime()

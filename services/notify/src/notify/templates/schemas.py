@@ -16,7 +16,8 @@ class TemplateSchema(Schema):
     code = fields.String(required=True, validate=_CODE)
     purpose = fields.String(required=True, validate=validate.OneOf(PURPOSES))
     texts = fields.Dict(required=True, metadata={"description": (
-        '{"zh-CN": {"subject": .., "body": ..}, "en": {..}}; ${name} variables')})
+        '{"zh-CN": {"subject": .., "body": ..}, "en": {..}}; ${name} variables. A body is at most 20,000 '
+        'characters (an e-mail); a channel that carries less refuses it (SMS 500, in-app 2,000)')})
     variables = fields.List(fields.String(validate=validate.Regexp(r"^[A-Za-z_][A-Za-z0-9_]*$")), load_default=list,
                             metadata={"description": "The variables the texts may use besides name, unit, estate"})
     sms_template_code = fields.String(load_default=None, validate=validate.Length(min=1, max=40))

@@ -14,6 +14,7 @@ from uuid import UUID
 from sqlalchemy import delete, insert, select, update
 
 from notify.tables import estates, notices, templates
+from notify.templates.bounds import check_template_body
 from notify.templates.rendering import BUILTIN_VARIABLES, DEFAULT_LANGUAGE, LANGUAGES, UnknownVariable, variables_in
 from servicekit.errors import Conflict, Invalid, Message
 from servicekit.rows import get_row, write
@@ -24,7 +25,8 @@ _TAKEN = Message("this estate (or the operator) has a template of this code alre
 
 
 def check_texts(texts: Any, variables: list[str]) -> dict[str, dict[str, str]]:
-    """The texts, checked: zh-CN present, known languages only, a body each, known variables only."""
+    """The texts, checked: zh-CN present, known languages only, a body each (at most what the longest
+    channel carries: notify.templates.bounds), known variables only."""
     if not isinstance(texts, Mapping) or DEFAULT_LANGUAGE not in texts:
         raise Invalid("a template needs its zh-CN text", "模板必须有中文内容", errors={"texts": ["zh-CN is required"]})
     unknown = sorted(set(texts) - set(LANGUAGES))
@@ -40,6 +42,7 @@ def check_texts(texts: Any, variables: list[str]) -> dict[str, dict[str, str]]:
         if not isinstance(subject, str) or len(subject) > 300:
             raise Invalid("the subject is at most 300 characters", "标题最多300个字符",
                           errors={f"texts.{language}": ["subject"]})
+        check_template_body(language, text["body"])
         for part, value in (("subject", subject), ("body", text["body"])):
             missing = [n for n in variables_in(value) if n not in known]
             if missing:

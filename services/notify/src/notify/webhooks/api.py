@@ -21,7 +21,7 @@ from notify.webhooks.schemas import (
 from servicekit.paging import page_schema
 from servicekit.rows import now
 from servicekit.web import current_principal
-from servicekit.webapp import read, unit_of_work
+from servicekit.webapp import current_settings, read, unit_of_work
 
 blp = blueprint("webhooks", __name__, url_prefix="/api/v1/webhook-endpoints",
                 description="Webhook endpoints of other company systems, and their failure state (Webhook)")
@@ -33,7 +33,7 @@ blp = blueprint("webhooks", __name__, url_prefix="/api/v1/webhook-endpoints",
 @blp.allow(MANAGERS, rows=("estate_id",), operator_wide="estate_id")
 def create_endpoint(data: dict[str, Any]) -> Any:
     """Register an endpoint; its signing secret is in this answer only"""
-    return use_cases.create(unit_of_work(), data, now())
+    return use_cases.create(unit_of_work(), data, now(), current_settings())
 
 
 @blp.route("", methods=["GET"])
@@ -59,7 +59,7 @@ def get_endpoint(endpoint_id: UUID) -> Any:
 @blp.allow(MANAGERS)
 def change_endpoint(data: dict[str, Any], endpoint_id: UUID) -> Any:
     """Rename it, move it to another URL, or switch it off or on"""
-    return use_cases.change(unit_of_work(), endpoint_id, data)
+    return use_cases.change(unit_of_work(), endpoint_id, data, current_settings())
 
 
 @blp.route("/<uuid:endpoint_id>", methods=["DELETE"])

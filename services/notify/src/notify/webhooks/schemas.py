@@ -6,15 +6,18 @@ from marshmallow import Schema, fields, validate
 
 from servicekit.paging import PageArgs
 
+_URL_HELP = ("http(s) URL the signed webhooks are POSTed to: no credentials; no private, loopback or link-local "
+             "address unless the operator allows the host (NOTIFY_WEBHOOK_ALLOWED_HOSTS)")
 _URL = fields.URL(schemes={"http", "https"}, require_tld=False, validate=validate.Length(max=2000),
-                  metadata={"description": "http(s) URL the signed webhooks are POSTed to"})
+                  metadata={"description": _URL_HELP})
 
 
 class NewEndpointSchema(Schema):
     estate_id = fields.UUID(allow_none=True, metadata={
         "description": "The estate whose messages it takes; none: operator-wide (operator admins only)"})
     name = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    url = fields.URL(required=True, schemes={"http", "https"}, require_tld=False, validate=validate.Length(max=2000))
+    url = fields.URL(required=True, schemes={"http", "https"}, require_tld=False, validate=validate.Length(max=2000),
+                     metadata={"description": _URL_HELP})
 
 
 class EndpointChangeSchema(Schema):

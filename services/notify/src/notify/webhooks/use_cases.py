@@ -1,8 +1,9 @@
 """What managers and the operator do with webhook endpoints: register one (with its signing secret,
 ``whsec_`` + base64, as Standard Webhooks), change, re-enable, rotate its secret, remove it.
 
-The secret is answered once, when made (created or rotated); reads never show it. Re-enabling
-clears the failure state so the sender tries the endpoint again.
+Its URL goes nowhere inside notify's network unless the operator allows the host
+(:mod:`notify.webhooks.addresses`). The secret is answered once, when made (created or rotated);
+reads never show it. Re-enabling clears the failure state so the sender tries the endpoint again.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from uuid import UUID
 from sqlalchemy import delete, update
 
 from notify.tables import webhook_endpoints
+from notify.webhooks.addresses import allowed_hosts, check_url
 from notify.webhooks.views import endpoint
 from servicekit.errors import NotFound
 from servicekit.rows import get_row
@@ -31,7 +33,9 @@ def _locked(uow: UnitOfWork, endpoint_id: UUID) -> dict[str, Any]:
     return get_row(uow, webhook_endpoints, endpoint_id, "webhook endpoint", what_zh="Webhook 接收地址", lock=True)
 
 
-def create(uow: UnitOfWork, data: dict[str, Any], now: datetime) -> dict[str, Any]:
+def create(uow: UnitOfWork, data: dict[str, Any], now: datetime, settings: Any) -> dict[str, Any]:
+    """A new endpoint, its URL allowed by :mod:`notify.webhooks.addresses` (422 otherwise)."""
+    check_url(data["url"], allowed_hosts(settings.webhook_allowed_hosts))
     row = {"id": uuid.uuid4(), "estate_id": data.get("estate_id"), "name": data["name"], "url": data["url"],
            "secret": new_secret(), "active": True, "consecutive_failures": 0, "created_at": now, "version": 1}
     with uow:
@@ -41,8 +45,10 @@ def create(uow: UnitOfWork, data: dict[str, Any], now: datetime) -> dict[str, An
     return created
 
 
-def change(uow: UnitOfWork, endpoint_id: UUID, changes: dict[str, Any]) -> dict[str, Any]:
-    """Rename, move (url) or switch an endpoint on or off."""
+def change(uow: UnitOfWork, endpoint_id: UUID, changes: dict[str, Any], settings: Any) -> dict[str, Any]:
+    """Rename, move (url, checked as a new one's) or switch an endpoint on or off."""
+    if changes.get("url") is not None:
+        check_url(changes["url"], allowed_hosts(settings.webhook_allowed_hosts))
     with uow:
         current = _locked(uow, endpoint_id)
         wanted = {k: v for k, v in changes.items() if current[k] != v}

@@ -117,3 +117,14 @@ def test_another_estate_s_person_and_message_are_404(client, auth, world):
     # A message to a bare address outside any estate: every-estate callers only.
     code = client.post("/api/v1/messages", json=LOGIN, headers=auth("integration_client")).json["messages"][0]
     assert client.get(f"/api/v1/messages/{code['id']}", headers=auth("service_desk_agent", [ESTATE])).status_code == 404
+
+
+def test_a_text_longer_than_its_channel_carries_is_refused(client, auth, world):
+    """Issue 16: an SMS carries at most 500 characters (notify.templates.bounds), whatever the text field takes."""
+    gateway = auth("integration_client")
+    text = {k: v for k, v in LOGIN.items() if k not in ("template", "variables")}
+    long_one = client.post("/api/v1/messages", json={**text, "text": "验证码" * 200}, headers=gateway)
+    assert long_one.status_code == 422 and "text" in long_one.json["errors"], long_one.json
+    by_mail = {**text, "to": {"email": "wang@example.com"}, "channels": ["email"], "text": "验证码" * 200}
+    assert client.post("/api/v1/messages", json=by_mail, headers=gateway).status_code == 202
+    assert len(world.messages()) == 1

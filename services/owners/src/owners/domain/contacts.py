@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+from tenancy.phones import NotAMobile
+from tenancy.phones import normalize_mobile as suite_mobile
+
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -32,17 +34,12 @@ class InvalidContact(ValueError):
 
 
 def normalize_mobile(raw: str) -> str:
-    """A mainland mobile number as 11 digits: spaces, dashes and a +86/0086 prefix are dropped."""
-    digits = re.sub(r"[\s\-()]", "", raw)
-    for prefix in ("+86", "0086"):
-        if digits.startswith(prefix):
-            digits = digits[len(prefix):]
-    if not _MOBILE.match(digits):
-        # The message never quotes the value: it reaches responses and may reach logs.
-        if "*" in raw:
-            raise InvalidContact("this is a masked number as shown; send the full number, or leave it out to keep it")
-        raise InvalidContact("not a mainland mobile number (11 digits starting with 1)")
-    return digits
+    """A mainland mobile number as 11 digits, by the suite's one rule (tenancy.phones, which notify
+    applies to the numbers it is handed too); the message never quotes the value."""
+    try:
+        return suite_mobile(raw)
+    except NotAMobile as exc:
+        raise InvalidContact(str(exc)) from None
 
 
 def normalize(kind: ContactKind, raw: str) -> str:

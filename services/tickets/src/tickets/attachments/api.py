@@ -43,8 +43,8 @@ def list_attachments(ticket_id: UUID) -> list[dict[str, Any]]:
 @blp.doc(requestBody=schemas.UPLOAD, responses={
     "409": {"description": "The ticket is closed (archived, merged or cancelled)", **schemas.PROBLEM},
     "413": {"description": "The file is larger than TICKETS_MAX_ATTACHMENT_BYTES", **schemas.PROBLEM},
-    "415": {"description": "Not multipart/form-data, or the file is not a JPEG, PNG, WebP, HEIC or PDF",
-            **schemas.PROBLEM},
+    "415": {"description": "Not multipart/form-data, or the file is not a JPEG, PNG, WebP, HEIC or PDF, or is "
+                           "an HTML page or a PHP script as well", **schemas.PROBLEM},
     "422": {"description": "No file, or an empty one", **schemas.PROBLEM},
     "503": {"description": "The attachment store cannot be reached just now; nothing was kept", **schemas.PROBLEM}})
 @blp.allow(STAFF)

@@ -3,6 +3,14 @@
 The client's Content-Type and file extension are whatever the client says; the desk opens these
 files, so only formats recognised by their signature (magic bytes) are accepted: JPEG, PNG,
 WebP, HEIC (what phones take photos in) and PDF.
+
+A file may start like one of them and be another format as well (a polyglot: a PDF or a JPEG that
+is also an HTML page, a PNG that is also a PHP script), waiting for a browser that sniffs it as a
+page or a server that runs it. :func:`second_format` finds markup or script anywhere in the bytes,
+and such a file is refused rather than kept as its declared type: none of the five formats
+needs an HTML tag or a PHP opening in its bytes, and a photo's compressed data (close to random
+bytes) holds one of these markers by chance about once in thirty thousand 10 MB files
+(re-encoding images instead would need an imaging library and would not help PDFs).
 """
 
 from __future__ import annotations
@@ -33,6 +41,14 @@ ACCEPTED = (JPEG, PNG, WEBP, HEIC, PDF)
 _HEIC_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis"}
 _GENERIC_HEIF = {b"mif1", b"msf1"}
 
+# What makes bytes a page a browser renders or a script a server runs: an HTML (or SVG) element a
+# page needs or runs code from, a doctype, or PHP's opening tag.
+# ``img`` and ``svg`` (three letters: common by chance in compressed bytes) only with the event
+# handler that makes them run code (``<svg onload=..>``, ``<img src=x onerror=..>``).
+_MARKUP = re.compile(
+    rb"<(?:!doctype|\?php\s|(?:html|head|body|script|iframe|frame|frameset|object|embed|applet|meta|link|"
+    rb"style|form|input|title|base)[\s/>]|(?:img|svg)[\s/][^<>]{0,200}?on[a-z]+\s*=)", re.IGNORECASE)
+
 MAX_FILENAME_CHARS = 120
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*;]')
 
@@ -50,6 +66,14 @@ def sniff(head: bytes) -> FileKind | None:
     if head[4:8] == b"ftyp" and _is_heic(head):
         return HEIC
     return None
+
+
+def second_format(data: bytes) -> str | None:
+    """``"PHP"`` or ``"HTML"`` when ``data`` also holds a script or a page; None for a plain file."""
+    found = _MARKUP.search(data)
+    if found is None:
+        return None
+    return "PHP" if found.group().lower().startswith(b"<?php") else "HTML"
 
 
 def _is_heic(head: bytes) -> bool:

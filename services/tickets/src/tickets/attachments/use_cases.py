@@ -14,7 +14,7 @@ from sqlalchemy import delete, insert
 from servicekit.errors import Conflict, Invalid
 from servicekit.rows import get_row
 from servicekit.unit_of_work import UnitOfWork
-from tickets.attachments.kinds import ACCEPTED, safe_filename, sniff
+from tickets.attachments.kinds import ACCEPTED, safe_filename, second_format, sniff
 from tickets.attachments.storage import Storage, storage_key
 from tickets.attachments.views import ticket_attachment
 from tickets.domain.stages import is_closed
@@ -40,6 +40,12 @@ def attach(uow: UnitOfWork, storage: Storage, ticket_id: UUID, filename: str | N
         raise UnsupportedFile(f"only photos and PDF files can be attached ({accepted})",
                               "只能上传照片（JPEG、PNG、WebP、HEIC）或 PDF 文件",
                               errors={"file": ["is not a JPEG, PNG, WebP, HEIC or PDF file"]})
+    other = second_format(data)
+    if other is not None:
+        raise UnsupportedFile(f"the file is a {kind.content_type} file and an {other} file at once; save it again "
+                              "(a photo as a new photo, a PDF printed to PDF) and attach that",
+                              f"该文件同时是{kind.content_type}和{other}文件，请重新保存（照片另存、PDF重新打印为PDF）后再上传",
+                              errors={"file": [f"also holds {other}"]})
     with uow:
         ticket = get_row(uow, tickets, ticket_id, "ticket", what_zh="工单")
         if is_closed(ticket["stage"]):

@@ -11,8 +11,8 @@ from uuid import UUID
 
 from sqlalchemy import func, or_, select
 
-from tickets.domain.dispatch import BUILDING, ESTATE, Candidate, rank
-from tickets.tables import categories, staff, territories, tickets, units
+from tickets.domain.dispatch import BUILDING, ESTATE, Candidate, SkillRule, Wanted, rank, reason, skill_by_kind
+from tickets.tables import categories, dispatch_skills, staff, territories, tickets, units
 
 DONE_STAGES = frozenset({"resolved", "owner_informed", "evaluated", "archived", "merged", "cancelled"})
 """Stages whose tickets no longer count in their assignee's load."""
@@ -22,6 +22,17 @@ def choose_assignee(conn: Any, ticket: Mapping[str, Any], *, exclude: Collection
     """The active staff member best placed to take ``ticket``, or None when nobody covers it."""
     ranked = rank(candidates_for(conn, ticket), skill_wanted(conn, ticket), exclude=exclude)
     return ranked[0].staff_id if ranked else None
+
+
+def why(conn: Any, ticket: Mapping[str, Any], staff_id: UUID) -> dict[str, Any]:
+    """Why dispatch gives ``ticket`` to ``staff_id`` (:func:`tickets.domain.dispatch.reason`): the
+    skill the ticket calls for and where from, the member's ground, skill and load."""
+    member = next((c for c in candidates_for(conn, ticket) if c.staff_id == staff_id), None)
+    if member is None:  # chosen by a rule of its own (a test's stand-in): no ground here known
+        row = conn.execute(select(staff.c.name, staff.c.skills, staff.c.role).where(staff.c.id == staff_id)).first()
+        member = Candidate(staff_id, row.name if row else str(staff_id), frozenset((row.skills or ()) if row else ()),
+                           None, current_loads(conn, [staff_id]).get(staff_id, 0), role=row.role if row else "")
+    return reason(member, wanted(conn, ticket))
 
 
 def candidates_for(conn: Any, ticket: Mapping[str, Any]) -> list[Candidate]:
@@ -66,16 +77,26 @@ def building_of(conn: Any, ticket: Mapping[str, Any]) -> UUID | None:
 
 
 def skill_wanted(conn: Any, ticket: Mapping[str, Any]) -> str | None:
-    """The ticket's skill, else its category's (the estate's category before the operator-wide one)."""
+    """The skill ``ticket`` calls for (:func:`wanted`), or None."""
+    return wanted(conn, ticket).skill
+
+
+def wanted(conn: Any, ticket: Mapping[str, Any]) -> Wanted:
+    """The ticket's skill, else its category's (the estate's category before the operator-wide one),
+    else what its kind and class call for (:func:`tickets.domain.dispatch.skill_by_kind`)."""
     if ticket.get("skill"):
-        return ticket["skill"]
-    if not ticket.get("category"):
-        return None
-    found = conn.execute(select(categories.c.skill).where(
-        categories.c.kind == ticket["kind"], categories.c.code == ticket["category"],
-        or_(categories.c.estate_id == ticket["estate_id"], categories.c.estate_id.is_(None)))
-        .order_by(categories.c.estate_id.is_(None))).first()
-    return found.skill if found is not None else None
+        return Wanted(ticket["skill"], "ticket")
+    if ticket.get("category"):
+        found = conn.execute(select(categories.c.skill).where(
+            categories.c.kind == ticket["kind"], categories.c.code == ticket["category"],
+            or_(categories.c.estate_id == ticket["estate_id"], categories.c.estate_id.is_(None)))
+            .order_by(categories.c.estate_id.is_(None))).first()
+        if found is not None and found.skill:
+            return Wanted(found.skill, "category")
+    d = dispatch_skills.c
+    rules = conn.execute(select(d.estate_id, d.kind, d.complaint_class, d.skill).where(
+        d.kind == ticket["kind"], or_(d.estate_id == ticket["estate_id"], d.estate_id.is_(None)))).all()
+    return skill_by_kind([SkillRule(*row) for row in rules], ticket["kind"], ticket.get("complaint_class"))
 
 
 def staff_with_role(conn: Any, estate_id: UUID, role: str) -> list[Mapping[str, Any]]:

@@ -2,10 +2,18 @@
 :mod:`tickets.dispatch.candidates` reads the candidates from tickets' copy of owners' data and
 ranks them here.
 
+**Why** (:func:`reason`): the chosen member comes with the reason, in words (English and Chinese)
+and as data (the skill and where it came from, the member's coverage, whether they have the skill,
+their load), which the dispatch answer and the timeline step carry.
+
 **Candidates** are the active members who hold a territory (not released) in the ticket's estate,
 wherever they are employed, and the active members employed by the estate. **The skill** wanted is
-the ticket's ``skill``, else its category's (the estate's own category of that kind and code before
-the operator-wide one), else none (everyone matches).
+the ticket's ``skill``; else its category's (the estate's own category of that kind and code before
+the operator-wide one); else what its kind (and, for a complaint, its class) calls for
+(:func:`skill_by_kind`): the estate's ``dispatch_skills`` row, else the operator's (estate null),
+the row naming the class before the one for any class, else :data:`DEFAULT_SKILLS` (a complaint to
+customer service: a complaint about management or attitude is no plumber's, issue 15); else none
+(everyone matches). A row with a null skill says "none": the territory decides.
 
 **Tiers**, best first; a member is in the best tier they qualify for, and the chosen one is the
 first of the best non-empty tier:
@@ -37,7 +45,13 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
+
+DEFAULT_SKILLS: dict[tuple[str, str | None], str] = {("complaint", None): "customer_service"}
+"""Built in, where neither the estate nor the operator says otherwise: (kind, class or None for any)
+-> skill. Complaints of every class go to customer service (客服), who handle the complaint and bring
+in a technician where the fault is one."""
 
 NOT_FIELD_ROLES = frozenset({"supervisor", "first_responsible", "estate_manager", "service_desk_agent"})
 """Roles dispatch gives work to only where they hold a territory: they oversee or take calls."""
@@ -75,3 +89,74 @@ def rank(candidates: Iterable[Candidate], skill: str | None, *, exclude: Collect
               if c.active and c.staff_id not in exclude and (t := tier(c, skill)) is not None]
     tiered.sort(key=lambda pair: (pair[0], pair[1].load, pair[1].name, str(pair[1].staff_id)))
     return [c for _t, c in tiered]
+
+
+@dataclass(frozen=True, slots=True)
+class SkillRule:
+    """A ``dispatch_skills`` row: tickets of ``kind`` (and ``complaint_class``; None: any) of an
+    estate (None: the operator's, every estate) call for ``skill`` (None: no skill)."""
+
+    estate_id: UUID | None
+    kind: str
+    complaint_class: str | None
+    skill: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Wanted:
+    """The skill a ticket calls for and where that came from: ``ticket``, ``category``, ``estate``
+    or ``operator`` (a dispatch_skills row), ``default`` (:data:`DEFAULT_SKILLS`), or None."""
+
+    skill: str | None
+    source: str | None = None
+
+
+def skill_by_kind(rules: Iterable[SkillRule], kind: str, complaint_class: str | None) -> Wanted:
+    """What a ticket's kind and class call for (see the module's documentation): the most specific
+    of ``rules`` (the estate's before the operator's, a class before any class), else the default."""
+    matching = [r for r in rules if r.kind == kind and r.complaint_class in (None, complaint_class)]
+    if matching:
+        best = max(matching, key=lambda r: (r.estate_id is not None, r.complaint_class is not None))
+        return Wanted(best.skill, "estate" if best.estate_id is not None else "operator")
+    for key in ((kind, complaint_class), (kind, None)):
+        if key in DEFAULT_SKILLS:
+            return Wanted(DEFAULT_SKILLS[key], "default")
+    return Wanted(None)
+
+
+_SKILL_FROM = {  # source -> (English, Chinese), with {skill}
+    "ticket": ("the ticket asks for {skill}", "工单要求技能 {skill}"),
+    "category": ("its category asks for {skill}", "工单分类要求技能 {skill}"),
+    "estate": ("this estate sends such tickets to {skill}", "本小区规定此类工单由 {skill} 处理"),
+    "operator": ("the operator sends such tickets to {skill}", "运营方规定此类工单由 {skill} 处理"),
+    "default": ("such tickets go to {skill} by default", "此类工单默认由 {skill} 处理"),
+}
+_COVERAGE = {BUILDING: ("covers the ticket's building", "负责该楼栋"),
+             ESTATE: ("covers the whole estate", "负责整个小区"),
+             None: ("works for the estate without ground here", "受雇于本小区（无负责区域）")}
+
+
+def reason(chosen: Candidate, wanted: Wanted) -> dict[str, Any]:
+    """Why ``chosen`` (the first of :func:`rank`) takes a ticket calling for ``wanted``: as data and
+    in words, English and Chinese."""
+    has_skill = wanted.skill is None or wanted.skill in chosen.skills
+    where_en, where_zh = _COVERAGE[chosen.coverage]
+    if wanted.skill is None:
+        said_en, said_zh = f"no skill is asked for; {chosen.name}", f"无技能要求；{chosen.name}"
+    else:
+        en, zh = _SKILL_FROM[wanted.source or "ticket"]
+        has_en, has_zh = ("has it", "具备该技能") if has_skill else (
+            "lacks it (nobody who has it covers the place)", "不具备该技能（具备该技能的人都不负责此处）")
+        said_en = f"{en.format(skill=wanted.skill)}; {chosen.name} {has_en},"
+        said_zh = f"{zh.format(skill=wanted.skill)}；{chosen.name}{has_zh}，"
+    return {
+        "skill": wanted.skill, "skill_from": wanted.source, "coverage": chosen.coverage, "has_skill": has_skill,
+        "load": chosen.load, "role": chosen.role,
+        "text_en": f"{said_en} {where_en}, with {chosen.load} open tickets (the fewest of those placed as well)",
+        "text_zh": f"{said_zh}{where_zh}，当前有 {chosen.load} 张未完成工单（同等条件下最少）",
+    }
+
+
+BY_HAND = {"skill": None, "skill_from": None, "coverage": None, "has_skill": None, "load": None, "role": None,
+           "text_en": "named by the desk", "text_zh": "由服务台指定"}
+"""The reason of a dispatch by hand."""

@@ -157,6 +157,17 @@ def delete_rule(rule_id: UUID) -> None:
     use_cases.delete_rule(unit_of_work(), rule_id)
 
 
+@blp.route("/configuration-warnings", methods=["GET"])
+@blp.arguments(schemas.EstateFilter, location="query")
+@blp.response(200, page_schema(schemas.ConfigurationWarningSchema))
+@blp.allow(MANAGERS, estates=("estate_id",))
+def list_configuration_warnings(args: dict[str, Any]) -> dict[str, Any]:
+    """The caller's estates whose escalations cannot reach the role the rules name: no active
+    supervisor or first responsible person (escalations then go on up the chain, to the operator's
+    admins at its top). The tickets_configuration_warnings metric counts them for every estate."""
+    return read(views.configuration_warning_page, current_principal(), args)
+
+
 def _day(text: str) -> date:
     """The ``day`` of a URL, YYYY-MM-DD (a 422 otherwise)."""
     try:

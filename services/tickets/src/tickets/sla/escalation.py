@@ -41,8 +41,14 @@ one) to the first responsible person.
 ``tickets.dispatch.candidates.staff_with_role``), ``reassign`` (``choose_assignee`` there, excluding
 the current assignee) and ``raise_priority`` (one step: low, normal, high, urgent). Each person told
 is an ``escalations`` row and a TICKET_ESCALATED event naming them (staff id, name, role), which the
-notify service turns into a message; when nobody holds the role, one row and event with no staff,
-so the desk sees that nobody could be told.
+notify service turns into a message.
+
+**Nobody at a level.** An escalation never reaches nobody: when nobody holds the role a notifying
+rule wants, it goes on up the chain (supervisor, estate manager, first responsible person) and past
+its top to the operator's admins (:mod:`tickets.domain.chain`). The event's ``fallback`` and the
+timeline step's ``details.fallback`` say so (the role wanted, the roles nobody held, the role
+told); at the operator's admins the event has no staff (they are no estate's staff) and
+``fallback.reached`` is ``operator_admins``.
 """
 
 from __future__ import annotations
@@ -57,6 +63,7 @@ from sqlalchemy import select, update
 
 from tickets import events
 from tickets.dispatch.candidates import choose_assignee, staff_with_role
+from tickets.domain import chain
 from tickets.domain.classification import PRIORITIES
 from tickets.events import ticket_payload
 from tickets.tables import escalation_rules, escalations, staff, tickets
@@ -123,15 +130,27 @@ def _staff_row(conn: Any, staff_id: Any) -> Mapping[str, Any] | None:
     return conn.execute(select(staff).where(staff.c.id == staff_id)).mappings().first()
 
 
-def _people_to_tell(uow: Any, ticket: Mapping[str, Any], action: str) -> list[dict[str, Any] | None]:
-    if action == "notify_assignee":
+WANTED = {"notify_assignee": chain.ASSIGNEE, "notify_supervisor": "supervisor",
+          "notify_first_responsible": "first_responsible"}
+"""The role each notifying action wants to tell."""
+
+
+def _people_to_tell(uow: Any, ticket: Mapping[str, Any], action: str
+                    ) -> tuple[list[dict[str, Any] | None], dict[str, Any] | None]:
+    """Whom ``action`` tells, and how it went up the chain (None: the role it wanted was told)."""
+    wanted = WANTED[action]
+    vacant: list[str] = []
+    if wanted == chain.ASSIGNEE:
         assignee = _staff_row(uow, ticket["assignee_id"])
         if assignee is not None:
-            return [_person(assignee, "assignee")]
-        action = "notify_supervisor"
-    role = "supervisor" if action == "notify_supervisor" else "first_responsible"
-    people = [_person(row, role) for row in staff_with_role(uow, ticket["estate_id"], role)]
-    return people or [None]
+            return [_person(assignee, chain.ASSIGNEE)], None
+        vacant.append(chain.ASSIGNEE)
+    for role in chain.roles_to_try(wanted):
+        people = staff_with_role(uow, ticket["estate_id"], role)
+        if people:
+            return [_person(row, role) for row in people], chain.fallback(wanted, vacant, role)
+        vacant.append(role)
+    return [None], chain.fallback(wanted, vacant, chain.OPERATOR_ADMINS)
 
 
 def escalate(uow: Any, ticket: Mapping[str, Any], trigger: str, at: datetime, actor: Actor, *,
@@ -148,6 +167,7 @@ def escalate(uow: Any, ticket: Mapping[str, Any], trigger: str, at: datetime, ac
     told: list[tuple[Rule, dict[str, Any] | None, dict[str, Any]]] = []
     for rule in chosen:
         extra: dict[str, Any] = {}
+        went_up = None
         if rule.action == "reassign":
             current = ticket["assignee_id"]
             chosen_id = choose_assignee(uow, ticket, exclude={current} if current else set())
@@ -163,8 +183,8 @@ def escalate(uow: Any, ticket: Mapping[str, Any], trigger: str, at: datetime, ac
                 extra["priority_from"] = ticket["priority"]
             people = [None]
         else:
-            people = _people_to_tell(uow, ticket, rule.action)
-        told.extend((rule, person, extra) for person in people)
+            people, went_up = _people_to_tell(uow, ticket, rule.action)
+        told.extend((rule, person, {**extra, "fallback": went_up}) for person in people)
     if changes:
         uow.execute(update(tickets).where(tickets.c.id == ticket["id"])
                     .values(**changes, version=tickets.c.version + 1, updated_at=at))
@@ -184,5 +204,6 @@ def escalate(uow: Any, ticket: Mapping[str, Any], trigger: str, at: datetime, ac
         add_step(uow, ticket, "escalation", actor, at, note=reason[:2000], details={
             "trigger": trigger, "level": rule.level, "action": rule.action, "target": target,
             "staff_id": None if person is None else person["staff_id"],
+            **({"fallback": extra["fallback"]} if extra.get("fallback") else {}),
         })
     return ticket

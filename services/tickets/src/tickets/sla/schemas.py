@@ -71,3 +71,13 @@ class RuleSchema(Schema):
     level = fields.Integer(required=True, validate=validate.Range(min=0, max=10))
     action = fields.String(required=True, validate=validate.OneOf(ACTIONS))
     version = fields.Integer(dump_only=True)
+
+
+class ConfigurationWarningSchema(Schema):
+    estate_id = fields.UUID()
+    estate_code = fields.String()
+    estate_name = fields.String()
+    code = fields.String(metadata={"description": "no_supervisor or no_first_responsible"})
+    role = fields.String(metadata={"description": "the staff role nobody active holds in the estate"})
+    message_en = fields.String()
+    message_zh = fields.String()

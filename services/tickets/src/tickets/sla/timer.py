@@ -16,6 +16,15 @@ restart fires what is left, once. Any number of replicas may sweep: on PostgreSQ
 every mark is conditional (``... WHERE warned_at IS NULL``), so a row is fired only by the
 transaction that marked it, on SQLite (one writer at a time) as well.
 
+**Lock order.** Every writer locks a ticket before its deadlines: a step on a ticket locks the
+ticket and then writes its clocks (tickets.sla.clocks), so the timer does the same. It reads which
+deadlines are due without locking them, locks their tickets in id order, skipping any another
+transaction holds (a step under way, another replica, the demo's own sweeps), and only then locks
+the deadlines of the tickets it holds. A deadline whose ticket was busy is passed over until the
+next sweep. Taking the deadlines first (as the timer once did) and their tickets afterwards
+deadlocked with any step on the same ticket, and two sweeps with each other (issue 16: ``tickets
+load-demo`` beside ``tickets timer``).
+
 Between sweeps the timer sleeps until the next deadline or for the interval, whichever is sooner,
 so a warning comes when it is due, not up to an interval late. Then it also asks the reports
 (``tickets.reports.use_cases.generate_due``) for the monthly reports that are due. The loop itself,
@@ -79,11 +88,28 @@ KINDS: dict[str, tuple[Any, Any, tuple[Any, ...]]] = {
 
 
 def _due(kind: str, now: datetime, batch: int, passed_over: Collection[Any] = ()) -> Any:
+    """Which deadlines of ``kind`` are due, oldest first: their ids and tickets, not locked."""
     instant, mark, extra = KINDS[kind]
-    statement = select(deadlines).where(d.state == "running", mark.is_(None), instant <= now, *extra)
+    statement = select(d.id, d.ticket_id).where(d.state == "running", mark.is_(None), instant <= now, *extra)
     if passed_over:
         statement = statement.where(d.id.not_in(list(passed_over)))
-    return statement.order_by(instant).limit(batch).with_for_update(skip_locked=True, of=deadlines)
+    return statement.order_by(instant, d.id).limit(batch)
+
+
+def _take(uow: UnitOfWork, kind: str, due: list[Any], passed_over: set[Any]) -> list[Mapping[str, Any]]:
+    """The ``due`` deadlines locked in the one order (see the module's docstring): their tickets
+    first, by id, skipping those another transaction holds (passed over until the next sweep), then
+    the deadlines of the tickets held."""
+    if not due:
+        return []
+    held = set(uow.execute(select(tickets.c.id).where(tickets.c.id.in_({row.ticket_id for row in due}))
+                           .order_by(tickets.c.id).with_for_update(skip_locked=True)).scalars())
+    passed_over.update(row.id for row in due if row.ticket_id not in held)
+    ours = [row.id for row in due if row.ticket_id in held]
+    if not ours:
+        return []
+    return list(uow.execute(select(deadlines).where(d.id.in_(ours)).order_by(KINDS[kind][0], d.id)
+                            .with_for_update(of=deadlines)).mappings().all())
 
 
 def _fire(uow: UnitOfWork, kind: str, row: Mapping[str, Any], now: datetime) -> bool:
@@ -130,15 +156,15 @@ def _sweep_kind(uow_factory: Callable[[], UnitOfWork], kind: str, now: datetime,
     while limit is None or fired < limit:
         try:
             with uow_factory() as uow:
-                rows = uow.execute(_due(kind, now, batch, passed_over)).mappings().all()
-                count = sum(_fire(uow, kind, row, now) for row in rows)
+                due = uow.execute(_due(kind, now, batch, passed_over)).all()
+                count = sum(_fire(uow, kind, row, now) for row in _take(uow, kind, due, passed_over))
                 uow.commit()
         except (OperationalError, DBAPIError):
             raise  # the database itself: the timer's loop waits and sweeps again
         except Exception:
-            count, rows = _fire_one_by_one(uow_factory, kind, now, batch, passed_over)
+            count, due = _fire_one_by_one(uow_factory, kind, now, batch, passed_over)
         fired += count
-        if len(rows) < batch:
+        if len(due) < batch:
             break
     return fired
 
@@ -146,22 +172,20 @@ def _sweep_kind(uow_factory: Callable[[], UnitOfWork], kind: str, now: datetime,
 def _fire_one_by_one(uow_factory: Callable[[], UnitOfWork], kind: str, now: datetime, batch: int,
                      passed_over: set[Any]) -> tuple[int, list[Any]]:
     with uow_factory() as uow:
-        ids = [row["id"] for row in uow.execute(_due(kind, now, batch, passed_over)).mappings()]
+        due = uow.execute(_due(kind, now, batch, passed_over)).all()
     fired = 0
-    for id_ in ids:
+    for one in due:
         try:
             with uow_factory() as uow:
-                row = uow.execute(select(deadlines).where(d.id == id_).with_for_update(skip_locked=True)
-                                  ).mappings().first()
-                fired += row is not None and _fire(uow, kind, row, now)
+                fired += sum(_fire(uow, kind, row, now) for row in _take(uow, kind, [one], passed_over))
                 uow.commit()
         except (OperationalError, DBAPIError):
             raise
         except Exception:
             log.exception("a deadline could not be fired; passed over until the next sweep",
-                          extra={"deadline_id": str(id_), "kind": kind})
-            passed_over.add(id_)
-    return fired, ids
+                          extra={"deadline_id": str(one.id), "kind": kind})
+            passed_over.add(one.id)
+    return fired, due
 
 
 def sweep(uow_factory: Callable[[], UnitOfWork], now: datetime, *, batch: int = 500,

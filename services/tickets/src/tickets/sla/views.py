@@ -1,5 +1,7 @@
 """The read side of service levels: SLA policies, business calendars and escalation rules of the
-caller's estates, and the time left to each of a ticket's targets (for its stage report).
+caller's estates, the time left to each of a ticket's targets (for its stage report), and the
+configuration warnings of the caller's estates (an estate whose escalations cannot reach the role
+the rules name: :mod:`tickets.domain.chain`).
 
 A row with ``estate_id`` null is the operator's, for every estate: the API's scope lets only a
 caller who sees every estate (the operator) name one; a manager's lists hold their estates' rows.
@@ -12,14 +14,15 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, exists, func, literal, select, true, union_all
 
 from servicekit.auth import Principal, scoped
 from servicekit.paging import page_of
 from servicekit.rows import Executes, get_row
+from tickets.domain.chain import EXPECTED_ROLES, WARNINGS
 from tickets.sla.calendar import business_seconds_between
 from tickets.sla.policies import clock_for, targets_for
-from tickets.tables import calendar_days, calendars, deadlines, escalation_rules, sla_policies
+from tickets.tables import calendar_days, calendars, deadlines, escalation_rules, estates, sla_policies, staff
 
 # What each table's row is called in answers, in English and Chinese.
 NAMES = {sla_policies: ("SLA policy", "时效规则"), calendars: ("calendar", "工作日历"),
@@ -102,3 +105,39 @@ def time_left(conn: Any, ticket: Mapping[str, Any], now: datetime) -> list[dict[
             "slipped": row["target"] == "promise" and row["breached_at"] is not None,
         })
     return answer
+
+
+def _missing_roles() -> tuple[Any, Any]:
+    """Every (estate, expected role) pair of the copy that no active member of the estate holds,
+    and the role column (a statement to scope, page or count)."""
+    expected = union_all(*(select(literal(role).label("role")) for role in EXPECTED_ROLES)).subquery("expected")
+    held = exists().where(staff.c.estate_id == estates.c.id, staff.c.role == expected.c.role,
+                          staff.c.active.is_(True))
+    statement = (select(estates.c.id.label("estate_id"), estates.c.code.label("estate_code"),
+                        estates.c.name.label("estate_name"), expected.c.role)
+                 .select_from(estates.join(expected, true())).where(~held))
+    return statement, expected.c.role
+
+
+def configuration_warning_page(session: Any, principal: Principal, args: dict[str, Any]) -> dict[str, Any]:
+    """The caller's estates that lack an active supervisor or first responsible person (their
+    escalations go up the chain every time), one warning per missing role, by estate code."""
+    statement, role = _missing_roles()
+    statement = scoped(statement, estates.c.id, principal)
+    if args.get("estate_id"):
+        statement = statement.where(estates.c.id == args["estate_id"])
+    page = page_of(session, statement.order_by(estates.c.code, estates.c.id, role), args)
+    page["items"] = [_warning(row) for row in page["items"]]
+    return page
+
+
+def _warning(row: Mapping[str, Any]) -> dict[str, Any]:
+    code, english, chinese = WARNINGS[row["role"]]
+    return {**row, "code": code, "message_en": english, "message_zh": chinese}
+
+
+def configuration_warning_counts(session: Any) -> dict[str, int]:
+    """For the metric: how many estates of the whole copy lack each expected role (0 included)."""
+    statement, role = _missing_roles()
+    found = dict(session.execute(select(statement.subquery().c.role, func.count()).group_by("role")).all())
+    return {WARNINGS[name][0]: found.get(name, 0) for name in EXPECTED_ROLES}

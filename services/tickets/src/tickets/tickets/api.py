@@ -123,7 +123,7 @@ def acknowledge_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
 
 @blp.route("/<uuid:ticket_id>/dispatch", methods=["POST"])
 @blp.arguments(schemas.DispatchSchema)
-@blp.response(200, schemas.TicketSchema)
+@blp.response(200, schemas.DispatchedTicketSchema)
 @blp.allow(DESK)
 def dispatch_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
     """Give it to a handler, by hand or automatically (派工)"""
@@ -132,7 +132,7 @@ def dispatch_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
 
 @blp.route("/<uuid:ticket_id>/reassign", methods=["POST"])
 @blp.arguments(schemas.ReassignSchema)
-@blp.response(200, schemas.TicketSchema)
+@blp.response(200, schemas.DispatchedTicketSchema)
 @blp.allow(DESK)
 def reassign_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
     """Give it to someone else, with a reason (重新分配)"""

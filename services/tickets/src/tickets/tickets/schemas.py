@@ -98,6 +98,30 @@ class TicketSchema(Schema):
     version = fields.Integer()
 
 
+class DispatchReasonSchema(Schema):
+    skill = fields.String(allow_none=True, metadata={"description": "The skill the ticket calls for, if any"})
+    skill_from = fields.String(allow_none=True, metadata={
+        "description": "Where the skill came from: ticket, category, estate or operator (dispatch skills), default"})
+    coverage = fields.String(allow_none=True, metadata={
+        "description": "The member's ground: building, estate, or null (employed here, no territory covering it)"})
+    has_skill = fields.Boolean(allow_none=True)
+    load = fields.Integer(allow_none=True, metadata={"description": "Their open tickets when chosen"})
+    role = fields.String(allow_none=True)
+    text_en = fields.String()
+    text_zh = fields.String()
+
+
+class DispatchChoiceSchema(Schema):
+    assignee_id = fields.UUID()
+    automatic = fields.Boolean(metadata={"description": "false: named by the desk"})
+    reason = fields.Nested(DispatchReasonSchema)
+
+
+class DispatchedTicketSchema(TicketSchema):
+    dispatch = fields.Nested(DispatchChoiceSchema, metadata={
+        "description": "Whom the ticket went to and why (also on the timeline step)"})
+
+
 class DuplicateSchema(Schema):
     id = fields.UUID()
     number = fields.String()

@@ -23,6 +23,7 @@ from servicekit.rows import get_row, now
 from servicekit.unit_of_work import UnitOfWork
 from tickets import events
 from tickets.dispatch import candidates
+from tickets.domain.dispatch import BY_HAND
 from tickets.domain.stages import CLOSED, Action, Move, Stage, move
 from tickets.sla import clocks
 from tickets.tables import staff, tickets
@@ -51,12 +52,14 @@ def acknowledge(uow: UnitOfWork, ticket_id: UUID, actor: Actor, *, note: str = "
 
 def dispatch(uow: UnitOfWork, ticket_id: UUID, actor: Actor, *, staff_id: UUID | None = None, note: str = "",
              at: datetime | None = None) -> dict[str, Any]:
-    """Give the ticket to a handler (派工): ``staff_id``, or whoever dispatch finds (territory, skill, load)."""
+    """Give the ticket to a handler (派工): ``staff_id``, or whoever dispatch finds (territory, skill, load).
+    The answer's ``dispatch`` and the timeline step say whom and why."""
     with uow:
         ticket, step = _begin(uow, ticket_id, Action.DISPATCH)
-        assignee, automatic = _assignee(uow, ticket, staff_id)
-        return _done(uow, ticket, step, actor, at, note=note, changes={"assignee_id": assignee},
-                     data={"assignee_id": str(assignee), "automatic": automatic})
+        assignee, automatic, why = _assignee(uow, ticket, staff_id)
+        chosen = {"assignee_id": str(assignee), "automatic": automatic, "reason": why}
+        return {**_done(uow, ticket, step, actor, at, note=note, changes={"assignee_id": assignee}, details=chosen,
+                        data={"assignee_id": str(assignee), "automatic": automatic}), "dispatch": chosen}
 
 
 def reassign(uow: UnitOfWork, ticket_id: UUID, actor: Actor, *, reason: str, staff_id: UUID | None = None,
@@ -65,13 +68,15 @@ def reassign(uow: UnitOfWork, ticket_id: UUID, actor: Actor, *, reason: str, sta
     with uow:
         ticket, step = _begin(uow, ticket_id, Action.REASSIGN)
         previous = ticket["assignee_id"]
-        assignee, automatic = _assignee(uow, ticket, staff_id, exclude=() if previous is None else (previous,))
+        assignee, automatic, why = _assignee(uow, ticket, staff_id, exclude=() if previous is None else (previous,))
         if assignee == previous:
             raise Invalid("the ticket is theirs already", "该工单已由此员工处理",
                           errors={"staff_id": ["is the current assignee"]})
-        return _done(uow, ticket, step, actor, at, note=reason, changes={"assignee_id": assignee}, data={
-            "from_assignee_id": None if previous is None else str(previous), "to_assignee_id": str(assignee),
-            "reason": reason, "automatic": automatic})
+        chosen = {"assignee_id": str(assignee), "automatic": automatic, "reason": why}
+        return {**_done(uow, ticket, step, actor, at, note=reason, changes={"assignee_id": assignee}, details=chosen,
+                        data={"from_assignee_id": None if previous is None else str(previous),
+                              "to_assignee_id": str(assignee), "reason": reason, "automatic": automatic}),
+                "dispatch": chosen}
 
 
 def arrive(uow: UnitOfWork, ticket_id: UUID, actor: Actor, *, note: str = "",
@@ -234,17 +239,18 @@ def _done(uow: UnitOfWork, ticket: Mapping[str, Any], step: Move, actor: Actor, 
 
 
 def _assignee(uow: UnitOfWork, ticket: Mapping[str, Any], staff_id: UUID | None,
-              exclude: tuple[UUID, ...] = ()) -> tuple[UUID, bool]:
-    """``staff_id`` if an active member of the ticket's estate, else whoever dispatch chooses."""
+              exclude: tuple[UUID, ...] = ()) -> tuple[UUID, bool, dict[str, Any]]:
+    """``staff_id`` if an active member of the ticket's estate, else whoever dispatch chooses; whether
+    dispatch chose, and why (:func:`tickets.dispatch.candidates.why`)."""
     if staff_id is not None:
         member = uow.execute(select(staff.c.estate_id, staff.c.active).where(staff.c.id == staff_id)).first()
         if member is None or member.estate_id != ticket["estate_id"] or not member.active:
             raise Invalid("no such member of staff on duty in this estate", "本小区没有此在职员工",
                           errors={"staff_id": ["no active member of staff of this estate"]})
-        return staff_id, False
+        return staff_id, False, dict(BY_HAND)
     chosen = candidates.choose_assignee(uow, ticket, exclude=exclude)
     if chosen is None:
         raise Conflict("nobody covers this ticket's building and skill; name a member of staff",
                        "没有负责该楼栋且具备相应技能的员工，请指定处理人",
                        errors={"staff_id": ["nobody covers this ticket: give one"]})
-    return chosen, True
+    return chosen, True, candidates.why(uow, ticket, chosen)
