@@ -124,6 +124,8 @@ cat <<EOF
  the fee notice (物业费缴纳通知) to the whole demo estate; \`.venv/bin/notify load-demo\` prints it again.
 
  New tokens: .venv/bin/servicekit-token issue --role service_desk_agent --estate '*' --sub desk
+ One that may show full phone numbers (?reveal=true; every reveal is audited): add --perm pii:reveal
+ The web servers listen on 127.0.0.1 only; OWNERS_WEB_HOST=0.0.0.0 (TICKETS_, NOTIFY_) opens one.
 ================================================================================
 
 EOF

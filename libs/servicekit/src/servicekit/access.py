@@ -20,7 +20,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 from flask_smorest import Blueprint
 from sqlalchemy import Table, select
@@ -76,7 +76,7 @@ class ScopedBlueprint(Blueprint):
             def checked(*args: Any, **kwargs: Any) -> Any:
                 principal = current_principal()
                 if principal.role not in roles:
-                    refuse(403, f"role {principal.role!r} may not do this", f"角色 {principal.role!r} 无权执行此操作")
+                    refuse_role(principal.role, roles)
                 parsed = [a for a in args if isinstance(a, Mapping)]
                 if operator_wide is not None and _field(parsed, operator_wide) is None:
                     require_every_estate(principal, operator_wide)
@@ -114,6 +114,22 @@ def require_every_estate(principal: Principal, field_name: str = "estate_id") ->
         refuse(422, f"a row for every estate needs a caller who sees every estate; name the estate in {field_name!r}",
                f"只有可访问所有小区的调用方可以添加适用于所有小区的记录，请在 {field_name} 中指定小区",
                errors={"json": {field_name: ["is required"]}})
+
+
+def refuse_role(role: str, allowed: Collection[str]) -> NoReturn:
+    """403 for a caller whose role may not do this, naming the roles that may: a newcomer with the
+    wrong token sees which token to ask for instead of a bare "you may not"."""
+    names = ", ".join(sorted(allowed))
+    refuse(403, f"role {role!r} may not do this; it needs one of the roles: {names}",
+           f"角色 {role!r} 无权执行此操作；需要以下角色之一：{names}", errors={"role": [f"one of: {names}"]})
+
+
+def require_permission(principal: Principal, permission: str, doing: str, doing_zh: str) -> None:
+    """403 unless the caller's token carries ``permission``; the answer names the missing permission,
+    and its ``errors`` how a development token gets it (``servicekit-token issue ... --perm``)."""
+    if not principal.has(permission):
+        refuse(403, f"{doing} needs the {permission} permission", f"{doing_zh}需要 {permission} 权限",
+               errors={"permission": [f"missing: {permission} (servicekit-token issue ... --perm {permission})"]})
 
 
 def _check_estate(principal: Principal, estate_id: Any) -> None:

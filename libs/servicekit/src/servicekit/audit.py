@@ -13,8 +13,8 @@ and the others none; this module is the one mechanism all three use:
 - :func:`record_reveals` writes the rows, in a transaction of their own committed *before* the
   answer is sent (a reveal that could not be recorded is not shown),
 - :func:`audit_reveals` does so for the request being served: who from its token, why from its
-  operation (``GET /api/v1/tickets/<uuid:ticket_id>``); :func:`reveal_permitted` is the one check
-  of a ``?reveal=true`` against the permission.
+  operation (``GET /api/v1/tickets/<uuid:ticket_id>``); whether the caller may ask for a reveal
+  is :func:`servicekit.access.require_permission`'s to say.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from servicekit.auth import Principal
 from servicekit.db import UtcDateTime
 from servicekit.rows import now
 from servicekit.unit_of_work import UnitOfWork
-from servicekit.web import current_principal, refuse
+from servicekit.web import current_principal
 from servicekit.webapp import unit_of_work
 
 REVEALS_TABLE = "pii_reveals"
@@ -143,15 +143,6 @@ def record_reveals(uow: UnitOfWork, table: Table, principal: Principal, reveals:
         uow.execute(insert(table).values(rows))
         uow.commit()
     return len(rows)
-
-
-def reveal_permitted(requested: bool, permission: str) -> bool:
-    """Whether this request shows personal data whole: ``requested`` (``?reveal=true``) by a caller
-    holding ``permission``; asked for without it is a 403, in both languages."""
-    if requested and not current_principal().has(permission):
-        refuse(403, f"showing full phone numbers needs the {permission} permission",
-               f"显示完整手机号需要 {permission} 权限")
-    return requested
 
 
 def audit_reveals(table: Table, reveals: Iterable[Reveal]) -> int:

@@ -90,7 +90,14 @@ def child_exit(server: Any, worker: Any) -> None:
 
 
 def bind_and_workers(service: str, default_port: int) -> tuple[str, int]:
-    """gunicorn's ``bind`` and ``workers`` for ``service``: ``<SERVICE>_PORT``, ``<SERVICE>_WEB_WORKERS`` (2)."""
+    """gunicorn's ``bind`` and ``workers`` for ``service``: ``<SERVICE>_WEB_HOST`` (127.0.0.1),
+    ``<SERVICE>_PORT``, ``<SERVICE>_WEB_WORKERS`` (2).
+
+    The host defaults to this machine only: ``make run`` on a laptop must not offer the APIs (and the
+    demo's tokens) to the whole café network. Containers and Kubernetes, where other hosts must reach
+    the server, set ``<SERVICE>_WEB_HOST=0.0.0.0`` explicitly (docker-compose.yml, deploy/k8s).
+    """
     prefix = service.upper()
+    host = os.environ.get(f"{prefix}_WEB_HOST") or "127.0.0.1"
     port = os.environ.get(f"{prefix}_PORT", str(default_port))
-    return f"0.0.0.0:{port}", int(os.environ.get(f"{prefix}_WEB_WORKERS", "2"))
+    return f"{host}:{port}", int(os.environ.get(f"{prefix}_WEB_WORKERS", "2"))

@@ -4,7 +4,8 @@ Several replicas of a process that must not run twice at once (the outbox relay)
 lease; one gets it and works, the others stand by and ask again every few seconds. Nobody has to
 give the lease back for a standby to take over: it ends with its holder.
 
-- PostgreSQL: a session-level advisory lock, held on a connection kept for nothing else. The server
+- PostgreSQL: a session-level advisory lock, held on a connection kept for nothing else (advisory
+  locks are per database: the same lease in another database on the server is another lease). The server
   releases it when that connection ends, which it does when the holder dies (``kill -9`` closes its
   sockets) or is cut off. Session locks need a real session: not through a pooler in transaction mode.
 - SQLite: an exclusive ``flock`` on a lock file beside the database file, released by the operating
@@ -34,10 +35,14 @@ _HELD_ON_POSTGRES = text(
     " SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND classid::bigint = :classid"
     " AND objid::bigint = :objid AND objsubid = 1 AND pid = :pid AND granted)"
 )
+# pg_locks shows the advisory locks of every database on the server, each under its own database;
+# a lease is its database's, so the holder of the same key in another database (another deployment
+# or test suite on the same server) is not ours.
 _HOLDER_ON_POSTGRES = text(
     "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
     " WHERE l.locktype = 'advisory' AND l.classid::bigint = :classid AND l.objid::bigint = :objid"
     " AND l.objsubid = 1 AND l.granted"
+    " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
 )
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from jwt import PyJWTError
 
 from servicekit.auth import ALL_ESTATES, issue_token
 from servicekit.config import env_str, var_dir
@@ -62,11 +63,22 @@ def main(argv: list[str] | None = None) -> int:
 
     if not args.estate:
         parser.error("give at least one --estate (or --estate '*')")
-    token = issue_token(
-        args.key.read_text(), subject=args.sub, role=args.role, estates=args.estate,
-        issuer=env_str("JWT_ISSUER", "estatedesk-gateway"), audience=env_str("JWT_AUDIENCE", "estatedesk"),
-        ttl_seconds=args.ttl, permissions=args.perm,
-    )
+    try:
+        private_key = args.key.read_text()
+    except OSError as exc:  # a newcomer's first call, before make run made the keys: say what to do
+        sys.stderr.write(f"servicekit-token: cannot read the private key {args.key}: {exc.strerror or exc}.\n"
+                         "Make a key pair with `servicekit-token keygen` (make run does it), or point "
+                         "--key or JWT_PRIVATE_KEY_FILE at the key the services trust.\n")
+        return 2
+    try:
+        token = issue_token(
+            private_key, subject=args.sub, role=args.role, estates=args.estate,
+            issuer=env_str("JWT_ISSUER", "estatedesk-gateway"), audience=env_str("JWT_AUDIENCE", "estatedesk"),
+            ttl_seconds=args.ttl, permissions=args.perm,
+        )
+    except (PyJWTError, ValueError, TypeError) as exc:
+        sys.stderr.write(f"servicekit-token: {args.key} is not an Ed25519 private key in PEM ({exc}).\n")
+        return 2
     sys.stdout.write(token + "\n")
     return 0
 

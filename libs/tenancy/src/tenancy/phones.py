@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from servicekit.exact import ascii_digits
+
 # ASCII digits only: ``\d`` would take full-width and other Unicode digits, which no provider dials.
 _MOBILE = re.compile(r"1[3-9][0-9]{9}")
 _SEPARATORS = re.compile(r"[\s\-()]")
@@ -33,11 +35,11 @@ class NotAMobile(ValueError):
 
 
 def normalize_mobile(raw: str) -> str:
-    """A mainland mobile number as its 11 digits: spaces, dashes, brackets and a +86/0086 prefix are
-    dropped; anything else is :class:`NotAMobile`."""
+    """A mainland mobile number as its 11 ASCII digits: digits of any script are read as ASCII,
+    spaces, dashes, brackets and a +86/0086 prefix are dropped; anything else is :class:`NotAMobile`."""
     if not isinstance(raw, str) or len(raw) > _LONGEST:
         raise NotAMobile(NOT_A_MOBILE, NOT_A_MOBILE_ZH)
-    digits = _SEPARATORS.sub("", raw)
+    digits = _SEPARATORS.sub("", ascii_digits(raw))  # full-width and other Unicode digits as ASCII
     for prefix in ("+86", "0086"):
         if digits.startswith(prefix):
             digits = digits[len(prefix):]

@@ -84,12 +84,31 @@ def test_bodies_that_do_not_match_the_schema_are_a_422(client, auth, world, row_
     assert row_counts() == before
 
 
-def test_a_body_that_is_not_json_is_a_422(client, auth, world, row_counts):
+def test_a_body_that_is_not_json_is_a_400(client, auth, world, row_counts):
+    """A form body, or an empty one, where JSON is expected is a 400 (issue 15; a form body was a 422
+    once, read as an empty object)."""
     before = row_counts()
     response = client.post("/api/v1/people", data=f"estate_id={world['estate']}&name=x",
                            content_type="application/x-www-form-urlencoded", headers=auth())
-    _assert_refused(response, 422)
+    _assert_refused(response, 400)
+    for method, path, _ in _writes(world):
+        _assert_refused(client.open(path, method=method, data="", content_type="application/json",
+                                    headers=auth()), 400)
     assert row_counts() == before
+
+
+def test_an_integer_that_is_not_one_is_refused_never_truncated(client, auth, world, row_counts):
+    """``"floors": 3.7`` was stored as 3 (marshmallow's Integer is not strict); now a 422 (issue 15)."""
+    before = row_counts()
+    path = f"/api/v1/estates/{world['estate']}/buildings"
+    for floors in (3.7, "3.7", "３", True):
+        answer = client.post(path, json={"code": "9", "name": "9栋", "floors": floors}, headers=auth())
+        _assert_refused(answer, 422)
+        assert list(answer.json["errors"]["json"]) == ["floors"]
+    _assert_refused(client.patch(f"/api/v1/units/{world['units'][0]}", json={"floor": 2.5}, headers=auth()), 422)
+    assert row_counts() == before
+    made = client.post(path, json={"code": "9", "name": "9栋", "floors": 3}, headers=auth())
+    assert made.status_code == 201 and made.json["floors"] == 3
 
 
 def test_an_oversize_body_is_a_413(client, auth, world, row_counts, settings):

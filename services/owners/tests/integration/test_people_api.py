@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
+
 from sqlalchemy import select
 from tenancy.permissions import REVEAL_PERSONAL_DATA
 
 from owners.tables import contact_points, pii_reveals
+from owners.tables import staff as staff_table
 
 
 def test_creating_an_owner_with_a_unit_writes_person_contacts_occupancy_and_two_events(
@@ -171,3 +174,23 @@ def test_database_errors_are_logged_without_their_parameters(app):
     # must not be in it.
     engine = app.extensions["servicekit.sessions"].kw["bind"]
     assert engine.hide_parameters is True
+
+
+def test_a_mobile_in_full_width_or_other_unicode_digits_is_stored_as_ascii_digits(client, auth, make_place, db):
+    """``\\d`` took full-width digits and they were stored as given, a number no SMS provider takes
+    (issue 15): they are written as ASCII, anywhere a mobile number is taken, or the search finds them."""
+    place = make_place()
+    desk = auth("service_desk_agent", [place["estate"]])
+    body = {"estate_id": place["estate"], "name": "张伟",
+            "contact_points": [{"kind": "mobile", "value": "１３８ １２３４ ５６７８"}]}
+    assert client.post("/api/v1/people", json=body, headers=desk).status_code == 201
+    staff = client.post("/api/v1/staff", json={"estate_id": place["estate"], "name": "李", "role": "technician",
+                                               "mobile": "١٣٩١٢٣٤٥٦٧٨"}, headers=auth())
+    assert staff.status_code == 201
+    with db.connect() as conn:
+        stored = conn.execute(select(contact_points.c.value, contact_points.c.last4)).one()
+        staff_id = uuid.UUID(staff.json["id"])
+        staff_mobile = conn.execute(select(staff_table.c.mobile).where(staff_table.c.id == staff_id)).scalar()
+    assert tuple(stored) == ("13812345678", "5678") and staff_mobile == "13912345678"
+    found = client.get(f"/api/v1/people?estate_id={place['estate']}&phone=５６７８", headers=desk)
+    assert [p["name"] for p in found.json["items"]] == ["张伟"]

@@ -133,3 +133,29 @@ def test_a_search_without_a_usable_criterion_is_a_problem(client, auth, params, 
 def test_owners_cannot_search_people(client, auth, estates):
     response = client.get("/api/v1/people", query_string={"q": "张"}, headers=auth("owner", [estates["SUN"]]))
     assert response.status_code == 403
+
+
+# Units 2001 behind three entrances, and one person, living elsewhere, whose mobile ends in 2001.
+STAR = """building,unit,floor,role,name,mobile
+1,2001,20,owner,周一,15400007001
+1,1-2001,20,owner,周二,15400007002
+1,2-2001,20,owner,周三,15400007003
+2,3-2001,20,owner,孙四,15400007004
+2,1-101,1,owner,吴五,15400002001
+"""
+
+
+def test_four_digits_find_the_phone_first_and_units_only_when_asked_or_no_phone_matches(client, auth):
+    """Issue 15: ``q=2001`` answered 20 people, one of them with that mobile."""
+    star = client.post("/api/v1/estates", json={"code": "STAR", "name": "STAR"}, headers=auth()).json["id"]
+    imported = client.post(f"/api/v1/estates/{star}/household-imports", data=STAR.encode(), content_type="text/csv",
+                           headers=auth())
+    assert imported.status_code == 201, imported.json
+    desk = auth("service_desk_agent", [star])
+    assert names(search(client, desk, q="2001")) == ["吴五"]  # the mobile, not the four units
+    assert names(search(client, desk, q="２００１")) == ["吴五"]
+    assert sorted(names(search(client, desk, unit="2001"))) == ["周一", "周三", "周二", "孙四"]
+    # No 周 has a mobile ending in 2001: the four digits are read as the unit.
+    assert sorted(names(search(client, desk, q="周 2001"))) == ["周一", "周三", "周二"]
+    assert names(search(client, desk, q="7003")) == ["周三"]
+    assert names(search(client, desk, q="0101")) == []  # neither a mobile nor a unit

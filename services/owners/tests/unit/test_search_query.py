@@ -10,6 +10,7 @@ from owners.domain.search import (
     LastFour,
     Mobile,
     NamePrefix,
+    PhoneElseUnit,
     Unit,
     read_phone,
     read_query,
@@ -22,7 +23,8 @@ from owners.domain.search import (
     ("15400000001", [Mobile("15400000001")]),
     ("+86 154 0000 0001", [Mobile("15400000001")]),
     ("154-0000-0001", [Mobile("15400000001")]),
-    ("0001", [AnyOf((LastFour("0001"), Unit("0001")))]),
+    ("0001", [PhoneElseUnit(LastFour("0001"), Unit("0001"))]),
+    ("０００１", [PhoneElseUnit(LastFour("0001"), Unit("0001"))]),
     ("张", [NamePrefix("张")]),
     ("张伟", [NamePrefix("张伟")]),
     ("Emily", [NamePrefix("Emily")]),
@@ -30,7 +32,7 @@ from owners.domain.search import (
     ("2-1202", [AnyOf((Unit("2-1202"), Unit("1202", "2")))]),
     ("3栋1202", [Unit("1202", "3")]),
     ("3号楼2单元1202室", [Unit("2-1202", "3")]),
-    ("张 1202", [NamePrefix("张"), AnyOf((LastFour("1202"), Unit("1202")))]),
+    ("张 1202", [NamePrefix("张"), PhoneElseUnit(LastFour("1202"), Unit("1202"))]),
     ("  李娜  ", [NamePrefix("李娜")]),
 ])
 def test_free_text_is_read_as_the_desk_means_it(q, criteria):

@@ -56,6 +56,7 @@ from notify.providers.aliyun import (
     signature,
     valid_number,
 )
+from notify.standins.pages import newest_first, page_number
 
 log = logging.getLogger(__name__)
 _VARIABLE = re.compile(r"\$\{(\w+)\}")
@@ -448,7 +449,7 @@ class _Handler(BaseHTTPRequestHandler):
         if url.path == "/" and "Action" in query:
             self._api("GET", query)
         elif url.path == "/":
-            self._write(200, _page(self.standin).encode(), "text/html; charset=utf-8")
+            self._write(200, _page(self.standin, page_number(query)).encode(), "text/html; charset=utf-8")
         elif url.path == "/_standin/messages":
             self._json(200, {"messages": self.standin.received(query.get("number"))})
         elif url.path == "/_standin/stats":
@@ -500,9 +501,12 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
 
-def _page(standin: SmsStandin) -> str:
-    """What arrived, newest first (the last 500), refreshed every 2 seconds."""
-    stats, rows = standin.stats(), standin.received(last=500)[::-1]
+def _page(standin: SmsStandin, page: int = 1) -> str:
+    """Everything that arrived, newest first, a page at a time (the first refreshed every 2 seconds);
+    all of it as JSON at ``/_standin/messages``."""
+    stats = standin.stats()
+    rows, nav = newest_first(standin.received(), page)
+    refresh = '<meta http-equiv="refresh" content="2">' if page == 1 else ""
     cells = "".join(
         f"<tr><td>{html.escape(m['at'][11:19])}</td><td>{html.escape(m['number'])}</td>"
         f"<td>【{html.escape(m['sign_name'])}】{html.escape(m['text'] or '')}</td>"
@@ -510,15 +514,16 @@ def _page(standin: SmsStandin) -> str:
         f"<td><code>{html.escape(json.dumps(m['params'], ensure_ascii=False))}</code></td>"
         f"<td>{'✔' if m['send_status'] == 3 else '✘ ' + html.escape(m['err_code'])}</td>"
         f"<td>{html.escape(m['biz_id'])}</td></tr>" for m in rows)
-    return f"""<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta http-equiv="refresh" content="2">
+    return f"""<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">{refresh}
 <title>SMS stand-in 短信模拟</title><style>body{{font-family:sans-serif;margin:1.5em}}
 table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:3px 6px;font-size:13px}}</style></head><body>
 <h1>SMS stand-in 短信服务模拟 (Aliyun API)</h1>
 <p>收到 received: <b>{stats['messages']}</b> SMS in {stats['requests']} requests ·
 峰值 max/s: {stats['max_accepted_per_second']} · 限流 throttled: {stats['throttled']} ·
-回执 receipts pushed: {stats['receipts_pushed']} (pending {stats['pending_receipts']})</p>
-<table><tr><th>时间 time</th><th>号码 number</th><th>内容 text</th><th>模板 template</th><th>变量 params</th>
-<th>回执 receipt</th><th>BizId</th></tr>{cells}</table></body></html>"""
+回执 receipts pushed: {stats['receipts_pushed']} (pending {stats['pending_receipts']}) ·
+JSON: <a href="/_standin/messages">/_standin/messages</a> (?number=) · <a href="/_standin/stats">/_standin/stats</a></p>
+{nav}<table><tr><th>时间 time</th><th>号码 number</th><th>内容 text</th><th>模板 template</th><th>变量 params</th>
+<th>回执 receipt</th><th>BizId</th></tr>{cells}</table>{nav}</body></html>"""
 
 
 # -- the command: ``notify sms-standin`` ------------------------------------------------------------

@@ -22,9 +22,12 @@ from email import message_from_bytes, policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
+
+from notify.standins.pages import newest_first, page_number
 
 
 @dataclass(frozen=True)
@@ -184,12 +187,15 @@ def _page(standin: SmtpStandin) -> type[BaseHTTPRequestHandler]:
             if self.path.startswith("/messages"):
                 self._answer(json.dumps({"count": len(kept), "messages": kept}, ensure_ascii=False), "application/json")
                 return
+            shown, nav = newest_first(kept, page_number(dict(parse_qsl(urlsplit(self.path).query))))
             rows = "".join(f"<tr><td>{html.escape(r['at'])}</td><td>{html.escape(', '.join(r['to']))}</td>"
                            f"<td>{html.escape(r['subject'])}</td><td><pre>{html.escape(r['body'])}</pre></td></tr>"
-                           for r in reversed(kept[-200:]))
+                           for r in shown)
             self._answer(f"<!doctype html><meta charset=utf-8><title>SMTP stand-in</title>"
-                         f"<h1>E-mail received: {len(kept)}</h1><table border=1><tr><th>at</th><th>to</th>"
-                         f"<th>subject</th><th>body</th></tr>{rows}</table>", "text/html; charset=utf-8")
+                         f"<h1>E-mail received 收到的邮件: {len(kept)}</h1>"
+                         f'<p>JSON: <a href="/messages">/messages</a></p>{nav}<table border=1><tr><th>at</th>'
+                         f"<th>to</th><th>subject</th><th>body</th></tr>{rows}</table>{nav}",
+                         "text/html; charset=utf-8")
 
         def _answer(self, text: str, kind: str) -> None:
             body = text.encode()

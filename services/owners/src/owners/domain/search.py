@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from owners.domain.contacts import InvalidContact, normalize_mobile
 from owners.domain.places import BUILDING_CODE, UNIT_NUMBER
+from servicekit.exact import ascii_digits
 
 MAX_WORDS = 4
 MAX_NAME = 100
@@ -73,9 +74,20 @@ class AnyOf:
     options: tuple[NamePrefix | Mobile | LastFour | Unit, ...]
 
 
-Criterion = NamePrefix | Mobile | LastFour | Unit | AnyOf
+@dataclass(frozen=True, slots=True)
+class PhoneElseUnit:
+    """Four digits typed alone ("2001"): the last four of a mobile, and a unit number only when no
+    mobile matches. A caller who gives four digits is nearly always reading out a phone's 尾号, and a
+    bare room number matches a unit behind every entrance of every building: as "either", one
+    mobile's owner was lost among twenty occupants of units 2001. ``unit=2001`` asks for the unit."""
 
-_PHONE_LIKE = re.compile(r"^\+?[\d\s\-()]{11,20}$")
+    last_four: LastFour
+    unit: Unit
+
+
+Criterion = NamePrefix | Mobile | LastFour | Unit | AnyOf | PhoneElseUnit
+
+_PHONE_LIKE = re.compile(r"^\+?[0-9\s\-()]{11,20}$")
 # "3栋1202", "3号楼2单元1202室", "A座1202": building, then the unit; 单元 (entrance) becomes a dash.
 _BUILDING_WORD = re.compile(r"^(?P<building>[0-9A-Za-z_-]+?)(栋|幢|号楼|座|#)(?P<unit>.+)$")
 _ENTRANCE = re.compile(r"单元|-")
@@ -84,9 +96,9 @@ _ROOM = re.compile(r"(室|号)$")
 
 def read_query(q: str) -> list[Criterion]:
     """The criteria of a free-text query: a whole query that is a mobile number is that number;
-    otherwise each word is a name prefix, or, when it has digits, a unit (and, with exactly four
-    digits, also the last four of a mobile)."""
-    q = q.strip()
+    otherwise each word is a name prefix, or, when it has digits, a unit; a word of exactly four
+    digits is the last four of a mobile first, and a unit only when no mobile matches."""
+    q = ascii_digits(q).strip()
     if not q:
         raise InvalidQuery("q", "is empty")
     if _PHONE_LIKE.match(q):
@@ -101,10 +113,10 @@ def read_query(q: str) -> list[Criterion]:
 
 
 def _word(word: str) -> Criterion:
-    if re.fullmatch(r"1\d{10}", word):
+    if re.fullmatch(r"1[0-9]{10}", word):
         return Mobile(_mobile("q", word))
-    if re.fullmatch(r"\d{4}", word):
-        return AnyOf((LastFour(word), Unit(word)))
+    if re.fullmatch(r"[0-9]{4}", word):
+        return PhoneElseUnit(LastFour(word), Unit(word))
     if any(ch.isdigit() for ch in word):
         return read_unit(word, field="q")
     return read_name(word, field="q")
@@ -119,8 +131,8 @@ def read_name(text: str, *, field: str = "name") -> NamePrefix:
 
 def read_phone(text: str, *, field: str = "phone") -> Mobile | LastFour:
     """A full mobile number, or its last four digits."""
-    digits = re.sub(r"[\s\-()]", "", text)
-    if re.fullmatch(r"\d{4}", digits):
+    digits = re.sub(r"[\s\-()]", "", ascii_digits(text))
+    if re.fullmatch(r"[0-9]{4}", digits):
         return LastFour(digits)
     return Mobile(_mobile(field, text))
 

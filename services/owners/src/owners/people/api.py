@@ -23,8 +23,9 @@ from owners.people.schemas import (
 )
 from owners.privacy import shown_person, shown_unit_contacts
 from owners.tables import pii_reveals
-from servicekit.access import ScopedBlueprint
-from servicekit.audit import Reveal, audit_reveals, reveal_permitted
+from servicekit.access import ScopedBlueprint, require_permission
+from servicekit.audit import Reveal, audit_reveals
+from servicekit.web import current_principal
 from servicekit.webapp import read, unit_of_work
 
 blp = ScopedBlueprint("people", __name__, url_prefix="/api/v1", scope=SCOPE,
@@ -97,8 +98,9 @@ def _read_revealing(requested: bool, view: Callable[..., dict[str, Any]], row_id
                     people_in: Callable[[dict[str, Any]], list[UUID]]) -> tuple[dict[str, Any], bool]:
     """``view``'s answer about ``row_id``, and whether to show its numbers in full: when asked for and
     permitted (asked for without the permission is a 403), after an audit row per person shown."""
-    reveal = reveal_permitted(requested, REVEAL_PERSONAL_DATA)
+    if requested:
+        require_permission(current_principal(), REVEAL_PERSONAL_DATA, "showing full phone numbers", "显示完整手机号")
     answer = read(view, row_id)
-    if reveal:
+    if requested:
         audit_reveals(pii_reveals, [Reveal(what, answer["estate_id"], person, row_id) for person in people_in(answer)])
-    return answer, reveal
+    return answer, requested

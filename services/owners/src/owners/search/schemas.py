@@ -12,7 +12,8 @@ from servicekit.paging import PageArgs
 
 class PeopleSearchArgs(PageArgs):
     q = fields.String(validate=validate.Length(min=1, max=100), metadata={
-        "description": "Free text: an 11-digit mobile; 4 digits (the last four of a mobile, or a unit number); "
+        "description": "Free text: an 11-digit mobile; 4 digits (the last four of a mobile; a unit number only "
+                       "when no mobile matches, or ask with unit=); "
                        "a name prefix (surname first: 张); a unit such as 1202, 2-1202 or 3栋1202. "
                        "Several words must all match."})
     name = fields.String(validate=validate.Length(min=1, max=100), metadata={"description": "Name prefix"})

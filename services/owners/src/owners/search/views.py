@@ -19,7 +19,7 @@ from uuid import UUID
 from sqlalchemy import ColumnElement, Select, select, union
 from sqlalchemy.orm import Session
 
-from owners.domain.search import AnyOf, Criterion, LastFour, Mobile, NamePrefix, Unit, room_numbers
+from owners.domain.search import AnyOf, Criterion, LastFour, Mobile, NamePrefix, PhoneElseUnit, Unit, room_numbers
 from owners.tables import buildings, contact_points, estates, occupancies, people, units
 from servicekit.auth import Principal, scoped
 
@@ -40,12 +40,25 @@ def search_people(session: Session, criteria: Sequence[Criterion], scope: Scope,
                   page_size: int) -> dict[str, Any]:
     """One page of the people who meet every criterion, ordered by name, with their estate, their
     mobiles (as stored: the API masks them) and their current units."""
+    criteria = _phone_first(session, criteria, scope)
     statement = _matching_people(criteria, scope).order_by(people.c.name, people.c.id)
     found = session.execute(statement.limit(page_size + 1).offset((page - 1) * page_size)).mappings().all()
     hits = [_hit(row) for row in found[:page_size]]
     _add_mobiles(session, hits)
     _add_units(session, hits)
     return {"items": hits, "page": page, "page_size": page_size, "has_more": len(found) > page_size}
+
+
+def _phone_first(session: Session, criteria: Sequence[Criterion], scope: Scope) -> list[Criterion]:
+    """Each four digits typed alone read as the last four of a mobile when anybody in scope meets
+    the query read that way, else as a unit number (one small indexed query each, LIMIT 1)."""
+    resolved = list(criteria)
+    for index, criterion in enumerate(resolved):
+        if isinstance(criterion, PhoneElseUnit):
+            as_phone = [*resolved[:index], criterion.last_four, *resolved[index + 1:]]
+            anybody = session.execute(_matching_people(as_phone, scope).limit(1)).first()
+            resolved[index] = criterion.last_four if anybody else criterion.unit
+    return resolved
 
 
 def _matching_people(criteria: Sequence[Criterion], scope: Scope) -> Select[Any]:
@@ -66,6 +79,8 @@ def _matching_people(criteria: Sequence[Criterion], scope: Scope) -> Select[Any]
 def _people_ids(criterion: Criterion, scope: Scope) -> Any:
     if isinstance(criterion, AnyOf):
         return union(*(_people_ids(option, scope) for option in criterion.options))
+    if isinstance(criterion, PhoneElseUnit):  # not resolved yet (another one is being tried): either
+        return union(_people_ids(criterion.last_four, scope), _people_ids(criterion.unit, scope))
     if isinstance(criterion, NamePrefix):
         return scope.apply(select(people.c.id).where(_name_starts(criterion.text)), people.c.estate_id)
     if isinstance(criterion, Mobile):

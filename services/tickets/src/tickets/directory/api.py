@@ -11,8 +11,8 @@ from tenancy.permissions import REVEAL_PERSONAL_DATA
 from tenancy.privacy import mask_phone
 from tenancy.roles import STAFF
 
-from servicekit.access import ScopedBlueprint
-from servicekit.audit import Reveal, audit_reveals, reveal_permitted
+from servicekit.access import ScopedBlueprint, require_permission
+from servicekit.audit import Reveal, audit_reveals
 from servicekit.paging import page_schema
 from servicekit.web import current_principal
 from servicekit.webapp import read
@@ -39,7 +39,9 @@ def find_units(args: dict[str, Any]) -> dict[str, Any]:
 @blp.allow(STAFF)
 def unit_people(args: dict[str, Any], unit_id: UUID) -> dict[str, Any]:
     """Who lives in a unit: its occupants, owners first, mobiles masked"""
-    reveal = reveal_permitted(args["reveal"], REVEAL_PERSONAL_DATA)
+    reveal = args["reveal"]
+    if reveal:
+        require_permission(current_principal(), REVEAL_PERSONAL_DATA, "showing full phone numbers", "查看完整手机号")
     found = read(views.unit_people, unit_id, include_past=args["include_past"])
     if reveal:
         audit_reveals(pii_reveals, [Reveal("person.mobile", p["estate_id"], p["person_id"], unit_id)

@@ -22,7 +22,7 @@ from servicekit.access import ScopedBlueprint
 from servicekit.audit import Reveal, audit_reveals
 from servicekit.idempotency import IdempotencyHeaders, KeyedRequest
 from servicekit.paging import page_schema
-from servicekit.web import current_principal, refuse
+from servicekit.web import ProblemSchema, current_principal, refuse
 from servicekit.webapp import read, unit_of_work
 from tickets.access import SCOPE
 from tickets.tables import pii_reveals
@@ -34,6 +34,10 @@ blp = ScopedBlueprint("tickets", __name__, scope=SCOPE, url_prefix="/api/v1/tick
                       description="Inquiries, repairs and complaints, and the complaint procedure (投诉处理)")
 
 DESK_OR_TECHNICIAN = DESK | {TECHNICIAN}
+# Every step documents its 409: a client generated from the document must expect it.
+STEP_REFUSED = {"schema": ProblemSchema, "description": (
+    "The step is not allowed in the ticket's stage (or the ticket changed meanwhile): errors.stage "
+    "names the stage and errors.allowed_actions the steps it allows")}
 
 
 def shown(ticket: dict[str, Any]) -> dict[str, Any]:
@@ -115,6 +119,7 @@ def take_step(step: Callable[..., dict[str, Any]], ticket_id: UUID, data: dict[s
 @blp.route("/<uuid:ticket_id>/acknowledge", methods=["POST"])
 @blp.arguments(schemas.NoteSchema)
 @blp.response(200, schemas.TicketSchema)
+@blp.alt_response(409, **STEP_REFUSED)
 @blp.allow(DESK)
 def acknowledge_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
     """Take the ticket on (受理)"""
@@ -124,6 +129,7 @@ def acknowledge_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
 @blp.route("/<uuid:ticket_id>/dispatch", methods=["POST"])
 @blp.arguments(schemas.DispatchSchema)
 @blp.response(200, schemas.DispatchedTicketSchema)
+@blp.alt_response(409, **STEP_REFUSED)
 @blp.allow(DESK)
 def dispatch_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
     """Give it to a handler, by hand or automatically (派工)"""
@@ -133,6 +139,7 @@ def dispatch_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
 @blp.route("/<uuid:ticket_id>/reassign", methods=["POST"])
 @blp.arguments(schemas.ReassignSchema)
 @blp.response(200, schemas.DispatchedTicketSchema)
+@blp.alt_response(409, **STEP_REFUSED)
 @blp.allow(DESK)
 def reassign_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
     """Give it to someone else, with a reason (重新分配)"""
@@ -142,6 +149,7 @@ def reassign_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
 @blp.route("/<uuid:ticket_id>/arrive", methods=["POST"])
 @blp.arguments(schemas.NoteSchema)
 @blp.response(200, schemas.TicketSchema)
+@blp.alt_response(409, **STEP_REFUSED)
 @blp.allow(DESK_OR_TECHNICIAN)
 def arrive_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
     """The handler is on site (到达现场)"""
@@ -151,6 +159,7 @@ def arrive_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
 @blp.route("/<uuid:ticket_id>/explain", methods=["POST"])
 @blp.arguments(schemas.ExplainSchema)
 @blp.response(200, schemas.TicketSchema)
+@blp.alt_response(409, **STEP_REFUSED)
 @blp.allow(DESK)
 def explain_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
     """Cannot be solved now: explained, a date promised (解释并承诺时间)"""
@@ -160,6 +169,7 @@ def explain_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
 @blp.route("/<uuid:ticket_id>/escalate", methods=["POST"])
 @blp.arguments(schemas.ReasonSchema)
 @blp.response(200, schemas.TicketSchema)
+@blp.alt_response(409, **STEP_REFUSED)
 @blp.allow(DESK)
 def escalate_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
     """Report it upwards (上报)"""
@@ -169,6 +179,7 @@ def escalate_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
 @blp.route("/<uuid:ticket_id>/resolve", methods=["POST"])
 @blp.arguments(schemas.ResolveSchema)
 @blp.response(200, schemas.TicketSchema)
+@blp.alt_response(409, **STEP_REFUSED)
 @blp.allow(DESK_OR_TECHNICIAN)
 def resolve_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
     """Solved, or answered (处理完毕)"""
@@ -178,6 +189,7 @@ def resolve_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
 @blp.route("/<uuid:ticket_id>/inform-owner", methods=["POST"])
 @blp.arguments(schemas.InformOwnerSchema)
 @blp.response(200, schemas.TicketSchema)
+@blp.alt_response(409, **STEP_REFUSED)
 @blp.allow(DESK)
 def inform_owner_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
     """The owner was told the result (回复业主)"""
@@ -187,6 +199,7 @@ def inform_owner_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
 @blp.route("/<uuid:ticket_id>/evaluate", methods=["POST"])
 @blp.arguments(schemas.EvaluateSchema)
 @blp.response(200, schemas.TicketSchema)
+@blp.alt_response(409, **STEP_REFUSED)
 @blp.allow(DESK)
 def evaluate_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
     """The owner's opinion, 1 to 5 (回访评价)"""
@@ -196,6 +209,7 @@ def evaluate_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
 @blp.route("/<uuid:ticket_id>/archive", methods=["POST"])
 @blp.arguments(schemas.NoteSchema)
 @blp.response(200, schemas.TicketSchema)
+@blp.alt_response(409, **STEP_REFUSED)
 @blp.allow(DESK)
 def archive_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
     """File it (归档)"""
@@ -205,6 +219,7 @@ def archive_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
 @blp.route("/<uuid:ticket_id>/reopen", methods=["POST"])
 @blp.arguments(schemas.ReopenSchema)
 @blp.response(200, schemas.TicketSchema)
+@blp.alt_response(409, **STEP_REFUSED)
 @blp.allow(DESK)
 def reopen_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
     """Open it again, with a reason (重新打开)"""
@@ -214,6 +229,7 @@ def reopen_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
 @blp.route("/<uuid:ticket_id>/merge", methods=["POST"])
 @blp.arguments(schemas.MergeSchema)
 @blp.response(200, schemas.TicketSchema)
+@blp.alt_response(409, **STEP_REFUSED)
 @blp.allow(DESK, rows=("into_ticket_id",))
 def merge_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
     """A duplicate: close it into another open ticket (合并)"""
@@ -223,6 +239,7 @@ def merge_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
 @blp.route("/<uuid:ticket_id>/cancel", methods=["POST"])
 @blp.arguments(schemas.ReasonSchema)
 @blp.response(200, schemas.TicketSchema)
+@blp.alt_response(409, **STEP_REFUSED)
 @blp.allow(DESK)
 def cancel_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
     """Withdraw it, with a reason (取消)"""
@@ -232,6 +249,7 @@ def cancel_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
 @blp.route("/<uuid:ticket_id>/pause", methods=["POST"])
 @blp.arguments(schemas.ReasonSchema)
 @blp.response(200, schemas.TicketSchema)
+@blp.alt_response(409, **STEP_REFUSED)
 @blp.allow(DESK)
 def pause_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
     """Waiting on the owner: the SLA clocks stop (等待业主)"""
@@ -241,6 +259,7 @@ def pause_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
 @blp.route("/<uuid:ticket_id>/resume", methods=["POST"])
 @blp.arguments(schemas.NoteSchema)
 @blp.response(200, schemas.TicketSchema)
+@blp.alt_response(409, **STEP_REFUSED)
 @blp.allow(DESK)
 def resume_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
     """No longer waiting on the owner (恢复)"""

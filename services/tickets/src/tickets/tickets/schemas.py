@@ -7,6 +7,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
+from servicekit.exact import PhoneNumber
 from servicekit.paging import PageArgs
 from tickets.domain.classification import CHANNELS, COMPLAINT_CLASSES, PRIORITIES, QUALITY_ASPECTS
 from tickets.domain.stages import KINDS, REOPEN_TO, Stage
@@ -39,7 +40,8 @@ class NewTicketSchema(Schema):
     building_id = fields.UUID(load_default=None, metadata={"description": "For a common area in one building"})
     person_id = fields.UUID(load_default=None, metadata={"description": "Who called, from the copy of owners"})
     contact_name = fields.String(load_default=None, validate=validate.Length(max=100))
-    contact_phone = fields.String(load_default=None, validate=validate.Length(max=32))
+    contact_phone = PhoneNumber(load_default=None, metadata={
+        "description": "Digits, optionally after +; full-width digits are written as ASCII"})
     kind = fields.String(required=True, validate=_one_of(KINDS))
     channel = fields.String(load_default="desk", validate=_one_of(CHANNELS))
     category = fields.String(load_default=None, validate=validate.Length(min=1, max=40),
