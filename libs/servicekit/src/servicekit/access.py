@@ -7,6 +7,12 @@ view runs, the decorator answers 403 to a caller of another role and 404 for eve
 does not exist or lies in an estate the caller cannot see, exactly as for a row that does not
 exist. The checks read in a session of their own; the view's use case then opens its own unit of
 work (an estate id of a row never changes, so nothing checked can change in between).
+
+A view that adds a row which may belong to no estate (an operator-wide category, template, rule,
+SLA policy, escalation rule or webhook endpoint) names its estate field in ``operator_wide=``: an
+empty field there means "for every estate", and only a caller whose token covers every estate may
+ask for that. The check lives here, once, so that every such route answers the same 422: a caller
+scoped to estate B once made operator-wide rows (201) that then reached estate A's residents.
 """
 
 from __future__ import annotations
@@ -50,13 +56,15 @@ class ScopedBlueprint(Blueprint):
         super().__init__(*args, **kwargs)
         self.scope = dict(scope)
 
-    def allow(self, roles: Collection[str], *, rows: Iterable[str] = (),
-              estates: Iterable[str] = ()) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def allow(self, roles: Collection[str], *, rows: Iterable[str] = (), estates: Iterable[str] = (),
+              operator_wide: str | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         """Let callers of ``roles`` through, for rows in their estates only.
 
         Every URL parameter with a :attr:`scope` entry is checked; so are the parsed body or
         query fields named in ``rows``. The fields named in ``estates`` are estate ids that must
         be among the caller's (checked on the token alone, no lookup; an empty field is skipped).
+        ``operator_wide`` names the body field whose emptiness makes the new row the operator's,
+        for every estate: then the caller must see every estate (:func:`require_every_estate`).
         """
         row_fields, estate_fields = tuple(rows), tuple(estates)
         unknown = [name for name in row_fields if name not in self.scope]
@@ -70,6 +78,8 @@ class ScopedBlueprint(Blueprint):
                 if principal.role not in roles:
                     refuse_role(principal.role, roles)
                 parsed = [a for a in args if isinstance(a, Mapping)]
+                if operator_wide is not None and _field(parsed, operator_wide) is None:
+                    require_every_estate(principal, operator_wide)
                 for name in estate_fields:
                     _check_estate(principal, _field(parsed, name))
                 named = [(name, kwargs[name]) for name in kwargs if name in self.scope]
@@ -91,6 +101,19 @@ class ScopedBlueprint(Blueprint):
                 found = session.execute(statement).first()
                 if found is None or not principal.can_see(found[0]):
                     refuse(404, f"no such {rule.what}", f"没有此{rule.what_zh}")
+
+
+def require_every_estate(principal: Principal, field_name: str = "estate_id") -> None:
+    """Refuse (422) a caller whose token is scoped to some estates asking for a row of no estate.
+
+    A row of no estate applies in every estate, so only a caller who sees every estate may write
+    one; anyone else names the estate in ``field_name``. 422 rather than 403: the same caller may
+    make the row for one of their estates, the request lacks the field that says which.
+    """
+    if principal.estates is not None:
+        refuse(422, f"a row for every estate needs a caller who sees every estate; name the estate in {field_name!r}",
+               f"只有可访问所有小区的调用方可以添加适用于所有小区的记录，请在 {field_name} 中指定小区",
+               errors={"json": {field_name: ["is required"]}})
 
 
 def refuse_role(role: str, allowed: Collection[str]) -> NoReturn:

@@ -116,12 +116,32 @@ class TokenVerifier:
             )
         except jwt.PyJWTError as exc:
             raise AuthError(f"invalid token: {exc}", f"令牌无效：{exc}") from exc
+        _require_numeric_dates(claims)
         principal = principal_from_claims(claims, self.roles)
         if len(self._verified) >= self.cache_size:
             self._verified.clear()  # bounded, and simpler than an LRU for tokens that live minutes
         # PyJWT accepts a token until exp + leeway; so does the cache, never longer.
         self._verified[token] = (principal, float(claims["exp"]) + self.leeway)
         return principal
+
+
+NUMERIC_DATES = ("exp", "iat", "nbf")
+
+
+def _require_numeric_dates(claims: dict[str, Any]) -> None:
+    """RFC 7519 (4.1.4-4.1.6) makes ``exp``, ``iat`` and ``nbf`` NumericDates: JSON numbers.
+
+    PyJWT converts them with ``int()`` before comparing, so a validly signed ``"exp": "9999999999"``
+    passed; a token whose dates are strings (or booleans, which JSON keeps apart from numbers) is
+    not what the gateway issues and is refused, whatever it would have compared as.
+    """
+    for name in NUMERIC_DATES:
+        if name not in claims:
+            continue
+        value = claims[name]
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise AuthError(f"invalid token: claim {name!r} must be a number (RFC 7519 NumericDate)",
+                            f"令牌无效：{name} 必须是数字（RFC 7519 NumericDate）")
 
 
 def principal_from_claims(claims: dict[str, Any], roles: Collection[str]) -> Principal:

@@ -13,6 +13,14 @@ each answers a 400 or 422 problem, and the request changes nothing. The body siz
 Flask's ``MAX_CONTENT_LENGTH`` (a 413 problem); ``install_input_guards`` sets a default when the
 service has none.
 
+The guards apply whatever the content type says: a sender that pushes JSON as ``text/plain`` or
+with no content type at all (an SMS provider's receipts) is parsed by a view that reads the body
+itself, and a 40-deep body or a 100-digit integer sent that way answered 500. So every body that
+is UTF-8 text and starts like a JSON value is checked, whatever it is called; not form posts and
+uploads (werkzeug parses those as fields and files), binary bodies (not UTF-8: an image, a GBK CSV)
+or bodies over the app-wide limit (a route with a larger one). And a :class:`RefusedInput` a view
+raises itself (calling :func:`load_json`) is answered as the guard would have, never as a 500.
+
 Where a view's arguments are a JSON body, :class:`GuardedParser` also refuses
 
 - a body that is not JSON (another content type, or an empty body said to be JSON) with a 400: it
@@ -30,7 +38,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, current_app, g, request
 from marshmallow import Schema, ValidationError
 from webargs import core
 from webargs.flaskparser import FlaskParser
@@ -48,6 +56,10 @@ _STRING_LITERAL = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _NOT_A_BRACKET = re.compile(r"[^\[\]{}]+")
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 _PARSED_BODY = "servicekit_json_body"
+# Bodies werkzeug parses into form fields and files; anything else may be JSON, whatever it is called.
+_FORM_TYPES = frozenset({"multipart/form-data", "application/x-www-form-urlencoded"})
+# The first character of a JSON text (RFC 8259): an object, an array, a string, a number or a literal.
+_JSON_START = frozenset(b'{["-0123456789tfn')
 
 
 class RefusedInput(ValueError):
@@ -127,19 +139,48 @@ def install_input_guards(app: Flask, *, max_json_depth: int = MAX_JSON_DEPTH,
     if app.config["MAX_CONTENT_LENGTH"] is None:
         app.config["MAX_CONTENT_LENGTH"] = DEFAULT_MAX_BODY_BYTES
 
+    def refused_answer(refused: RefusedInput) -> Response:
+        return problem(refused.status, None, refused.message, errors=refused.errors)
+
     @app.before_request
     def _guard_input() -> Response | None:
         try:
             query = {key: request.args.getlist(key) for key in request.args}
             check_text(query, "query")
-            if request.is_json and request.content_length != 0:
-                text = request.get_data(cache=True).decode("utf-8", errors="replace")
+            text = _body_text()
+            if text is not None:
                 body = load_json(text, max_depth=max_json_depth, max_integer_digits=max_integer_digits)
-                if body is not None:
-                    setattr(g, _PARSED_BODY, body)
+                if body is not None and request.is_json:
+                    setattr(g, _PARSED_BODY, body)  # webargs reads declared JSON only, so only that
         except RefusedInput as refused:
-            return problem(refused.status, None, refused.message, errors=refused.errors)
+            return refused_answer(refused)
         return None
+
+    # A view that parses a body itself (with load_json) is refused alike, not answered 500.
+    app.register_error_handler(RefusedInput, refused_answer)
+
+
+def _body_text() -> str | None:
+    """The request's body as text when it may be JSON (see the module's docstring), else None."""
+    if request.content_length == 0 or request.mimetype in _FORM_TYPES:
+        return None
+    if request.is_json:
+        data = request.get_data(cache=True)
+        return data.decode("utf-8", errors="replace") if data else None
+    # Undeclared JSON is read here only within the app-wide limit: a route that takes more (a
+    # household import) raises its own limit in the view, and reading first would answer 413. A
+    # body left unread here is still refused alike if its view parses it with load_json.
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if request.content_length is None or (limit is not None and request.content_length > limit):
+        return None
+    data = request.get_data(cache=True)
+    start = data.lstrip()[:1]
+    if not start or start[0] not in _JSON_START:
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None  # binary, whatever its first byte: not JSON
 
 
 class GuardedParser(FlaskParser):

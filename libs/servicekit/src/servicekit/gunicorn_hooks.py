@@ -8,17 +8,26 @@ the scrape. The master makes (and empties) that folder before forking, unless
 gunicorn answers a request it cannot even parse (a request line longer than
 ``limit_request_line``: 414; a header past ``limit_request_field_size``: 431; a malformed line: 400)
 itself, in HTML. ``on_starting`` makes those answers problem details like every other error.
+
+gunicorn's error lines quote a request line or path as sent ("Invalid request from ip=...: Invalid
+HTTP request line: 'POST /api/v1/receipts/aliyun/<secret> ...'", "Error handling request POST
+/api/v1/receipts/aliyun/<secret>"), and so would its access lines: ``on_starting`` puts
+:class:`servicekit.logs.RedactSecretPaths` on both loggers, and each worker's app declares its
+secret paths (:func:`servicekit.web.declare_secret_paths`) before it serves a request.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import tempfile
 from typing import Any
 
 from prometheus_client import multiprocess
+
+from servicekit.logs import RedactSecretPaths
 
 ENV = "PROMETHEUS_MULTIPROC_DIR"
 
@@ -59,8 +68,17 @@ def install_problem_errors() -> None:
     util.write_error = write_problem
 
 
+def install_log_redaction() -> None:
+    """Redact declared secret paths in gunicorn's error and access lines (see the module's docstring)."""
+    for name in ("gunicorn.error", "gunicorn.access"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactSecretPaths) for f in logger.filters):
+            logger.addFilter(RedactSecretPaths())
+
+
 def on_starting(server: Any) -> None:
     install_problem_errors()  # before the workers fork, so each inherits it
+    install_log_redaction()
     folder = os.environ.get(ENV) or tempfile.mkdtemp(prefix="prometheus-")
     shutil.rmtree(folder, ignore_errors=True)  # counters of an earlier run would be added in
     os.makedirs(folder)

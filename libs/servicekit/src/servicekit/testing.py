@@ -245,8 +245,15 @@ def empty_tables(engine, metadata) -> None:  # noqa: ANN001  (an Engine and a Me
             names = ", ".join(t.name for t in metadata.sorted_tables)
             conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
         else:
+            # TRUNCATE fires no row trigger, SQLite's DELETE does: an append-only table's triggers
+            # (servicekit.audit) are set aside while emptying, and put back as they were.
+            triggers = conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")).all()
+            for name, _ in triggers:
+                conn.execute(text(f'DROP TRIGGER "{name}"'))
             for table in reversed(metadata.sorted_tables):
                 conn.execute(table.delete())
+            for _, sql in triggers:
+                conn.execute(text(sql))
 
 
 TEST_ISSUER, TEST_AUDIENCE = "test-issuer", "estatedesk"

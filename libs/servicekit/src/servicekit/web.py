@@ -32,6 +32,7 @@ from servicekit import correlation
 from servicekit.apidocs import serve_docs_locally
 from servicekit.auth import AuthError, Principal, TokenVerifier, bearer_token
 from servicekit.errors import CHINESE, ENGLISH, Message
+from servicekit.logs import declare_secret_path
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("servicekit.web")
@@ -246,6 +247,16 @@ def authenticated_by(check: Callable[[], bool]) -> Callable[[Callable[..., Any]]
         return view
 
     return mark
+
+
+def declare_secret_paths(app: Flask) -> None:
+    """Have every log line redact the variable part of the routes marked :func:`authenticated_by`:
+    there the path is the credential (``/api/v1/receipts/aliyun/<token>``), and gunicorn and Flask
+    quote request paths in their error lines. Call after the blueprints are registered."""
+    for rule in app.url_map.iter_rules():
+        view = app.view_functions.get(rule.endpoint)
+        if getattr(view, _OWN_CHECK, None) is not None and "<" in rule.rule:
+            declare_secret_path(rule.rule.split("<", 1)[0])
 
 
 def install_authentication(app: Flask, verifier: TokenVerifier, *, prefix: str = "/api/") -> None:

@@ -27,6 +27,7 @@ from servicekit.unit_of_work import UnitOfWork
 from servicekit.unrouted import UnroutedCollector
 from servicekit.web import (
     ProblemDetailsApi,
+    declare_secret_paths,
     install_authentication,
     install_observability,
     install_problem_details,
@@ -73,6 +74,7 @@ def create_service_app(service: Service, settings: ServiceSettings | None = None
     api = ProblemDetailsApi(app, spec_kwargs=copy.deepcopy(_BEARER))
     for blueprint in service.api_blueprints():
         api.register_blueprint(blueprint)
+    declare_secret_paths(app)
     return app
 
 

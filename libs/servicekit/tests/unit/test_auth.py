@@ -57,6 +57,27 @@ def test_wrong_claims_are_refused(claims):
         VERIFIER.verify(_token(**claims))
 
 
+@pytest.mark.parametrize("claim", ["exp", "iat", "nbf"])
+@pytest.mark.parametrize("shape", ["string", "bool", "list", "null"])
+def test_dates_must_be_json_numbers_as_rfc_7519_says(claim, shape):
+    # A validly signed token whose exp is "9999999999" was accepted: PyJWT compares int(value).
+    now = int(time.time())
+    good = {"exp": now + 60, "iat": now, "nbf": now}[claim]
+    value = {"string": str(good), "bool": True, "list": [good], "null": None}[shape]
+    claims = {"iss": "gw", "aud": "estatedesk", "sub": "agent-7", "iat": now, "exp": now + 60,
+              "role": "service_desk_agent", "estates": ["e1"], claim: value}
+    token = jwt.encode(claims, PRIVATE, algorithm="EdDSA")
+    with pytest.raises(AuthError):
+        VERIFIER.verify(token)
+
+
+def test_dates_that_are_numbers_pass_whether_integers_or_fractions():
+    now = time.time()
+    claims = {"iss": "gw", "aud": "estatedesk", "sub": "agent-7", "iat": now, "exp": now + 60.5,
+              "nbf": now - 1.5, "role": "service_desk_agent", "estates": ["e1"]}
+    assert VERIFIER.verify(jwt.encode(claims, PRIVATE, algorithm="EdDSA")).subject == "agent-7"
+
+
 def test_a_token_signed_with_another_key_is_refused():
     forged = jwt.encode({"iss": "gw", "aud": "estatedesk", "sub": "x", "iat": int(time.time()),
                          "exp": int(time.time()) + 60, "role": "operator_admin", "estates": ["*"]},

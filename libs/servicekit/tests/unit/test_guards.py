@@ -64,6 +64,62 @@ def test_the_guard_answers_problems_before_the_view(guarded):
     assert guarded.config["MAX_CONTENT_LENGTH"] == 1024 * 1024
 
 
+HOSTILE_BODIES = [
+    ("[" * 40 + "]" * 40, 400),
+    ('[{"n": ' + "1" * 100 + "}]", 400),
+    ("1" * 100, 400),
+    ('[{"n": "a\\u0000"}]', 422),
+    ('[{"n": "\\udc00"}]', 422),
+    ('"\\ud800"', 422),
+]
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "text/plain; charset=utf-8", None, "application/xml"])
+@pytest.mark.parametrize(("body", "status"), HOSTILE_BODIES)
+def test_the_guards_apply_whatever_the_content_type(guarded, content_type, body, status):
+    # A provider's callback pushes JSON as text/plain (or nothing); its view parses the body itself.
+    headers = {} if content_type is None else {"Content-Type": content_type}
+    answer = guarded.test_client().post("/echo", data=body.encode(), headers=headers)
+    assert answer.status_code == status and answer.mimetype == "application/problem+json"
+
+
+@pytest.fixture
+def parses_itself() -> Flask:
+    """A view that reads its body as JSON whatever the content type, as notify's receipts callback."""
+    app = Flask("parses_itself")
+    install_problem_details(app)
+    install_input_guards(app)
+
+    @app.route("/callback", methods=["POST"])
+    def callback():
+        return {"body": load_json(request.get_data(as_text=True) or "null")}
+
+    return app
+
+
+@pytest.mark.parametrize(("body", "status"), HOSTILE_BODIES)
+def test_a_refusal_raised_in_a_view_is_a_problem_never_a_500(parses_itself, body, status, monkeypatch):
+    # Even when the guard let the body through (here: told nothing is JSON), the view's own
+    # load_json refusal is answered as the guard would have answered it.
+    monkeypatch.setattr("servicekit.guards._body_text", lambda: None)
+    answer = parses_itself.test_client().post("/callback", data=body.encode(), content_type="text/plain")
+    assert answer.status_code == status and answer.mimetype == "application/problem+json"
+
+
+@pytest.mark.parametrize(("data", "content_type"), [
+    (b"[" * 40 + b"\xff\xfe" + b"]" * 40, "application/octet-stream"),  # binary: not UTF-8
+    ("name,mobile\n张伟,13800000001\n".encode("gb18030"), "text/csv; charset=gb18030"),
+    (b"plain words [[[[", "text/plain"),
+])
+def test_bodies_that_cannot_be_json_pass_to_the_view(guarded, data, content_type):
+    assert guarded.test_client().post("/echo", data=data, content_type=content_type).status_code == 200
+
+
+def test_form_posts_are_left_to_werkzeug(guarded):
+    answer = guarded.test_client().post("/echo", data={"q": "[" * 40}, content_type="multipart/form-data")
+    assert answer.status_code == 200
+
+
 def test_a_405_problem_names_the_allowed_methods(guarded):
     response = guarded.test_client().delete("/echo")
     assert response.status_code == 405 and response.mimetype == "application/problem+json"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tenancy.roles import ESTATE_MANAGER, INTEGRATION_CLIENT, OPERATOR_ADMIN, OPERATORS, SERVICE_DESK_AGENT
+from tenancy.roles import ESTATE_MANAGER, INTEGRATION_CLIENT, OPERATOR_ADMIN, SERVICE_DESK_AGENT
 
 from notify.tables import (
     buildings,
@@ -19,7 +19,6 @@ from notify.tables import (
     webhook_endpoints,
 )
 from servicekit.access import InEstate, ScopedBlueprint
-from servicekit.web import current_principal, refuse
 
 # Who may create notices: managers and desk agents (technicians and owners do not), and other
 # systems (with a list audience only).
@@ -44,10 +43,3 @@ SCOPE = {
 def blueprint(name: str, import_name: str, **kwargs: Any) -> ScopedBlueprint:
     return ScopedBlueprint(name, import_name, scope=SCOPE, **kwargs)
 
-
-def operators_only_for_every_estate(estate_id: Any, what: str, what_zh: str) -> None:
-    """A row of no estate (``what`` for every estate: a template, a rule) is the operator's to add;
-    anyone else names their estate (403)."""
-    if estate_id is None and current_principal().role not in OPERATORS:
-        refuse(403, f"only the operator adds {what} for every estate; name your estate",
-               f"只有运营方可以添加适用于所有小区的{what_zh}，请指定小区")

@@ -39,6 +39,7 @@ from sqlalchemy import (
     text,
 )
 
+from servicekit.audit import reveal_audit_table
 from servicekit.copies import copied, entity_copy, preferred_contact
 from servicekit.db import UtcDateTime, service_metadata
 from servicekit.idempotency import define_idempotency_keys
@@ -366,3 +367,7 @@ rate_budgets = Table(
     Column("tokens", Float, nullable=False),
     Column("refilled_at", UtcDateTime, nullable=False),
 )
+
+# Every full number shown to a caller with pii:reveal, for the privacy audit: servicekit's
+# append-only table, the same in every service.
+pii_reveals = reveal_audit_table(metadata)

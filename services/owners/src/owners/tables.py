@@ -24,6 +24,7 @@ from sqlalchemy import (
     text,
 )
 
+from servicekit.audit import reveal_audit_table
 from servicekit.db import UtcDateTime, service_metadata
 from servicekit.outbox import Outbox
 
@@ -186,12 +187,6 @@ visitors = Table(
     Index("ix_visitors_estate_time_in", "estate_id", "time_in"),
 )
 
-# Every reveal of a full phone or ID number, for the privacy audit.
-pii_reveals = Table(
-    "pii_reveals", metadata,
-    Column("id", Uuid, primary_key=True),
-    Column("estate_id", Uuid, nullable=False),
-    Column("subject", String(100), nullable=False),
-    Column("person_id", Uuid, nullable=False),
-    Column("revealed_at", UtcDateTime(), nullable=False),
-)
+# Every reveal of a full phone or ID number, for the privacy audit: servicekit's append-only
+# table, the same in every service.
+pii_reveals = reveal_audit_table(metadata)

@@ -7,14 +7,13 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from tenancy.permissions import REVEAL_PERSONAL_DATA
 from tenancy.roles import DESK
 
 from notify.access import blueprint
 from notify.messages.schemas import MessageWithHistorySchema, NewMessageSchema, SentSchema
 from notify.messages.use_cases import send_message
 from notify.messages.views import message_with_history
-from notify.tracking.masking import masked_message
+from notify.tracking.masking import shown_messages
 from servicekit.idempotency import IdempotencyHeaders, KeyedRequest
 from servicekit.rows import now
 from servicekit.web import current_principal
@@ -40,7 +39,7 @@ def send(headers: dict[str, Any], data: dict[str, Any]) -> Any:
     principal = current_principal()
     keyed = KeyedRequest.of(principal, "POST /messages", headers["idempotency_key"], data)
     made, new = send_message(unit_of_work(), principal, data, current_settings(), now(), keyed=keyed)
-    return {"messages": [_shown(m) for m in made]}, 202 if new else 200
+    return {"messages": shown_messages(made)}, 202 if new else 200
 
 
 @blp.route("/<uuid:message_id>", methods=["GET"])
@@ -48,8 +47,4 @@ def send(headers: dict[str, Any], data: dict[str, Any]) -> Any:
 @blp.allow(DESK)
 def get_message(message_id: UUID) -> Any:
     """A message's state and its history"""
-    return _shown(read(message_with_history, message_id))
-
-
-def _shown(message: dict[str, Any]) -> dict[str, Any]:
-    return message if current_principal().has(REVEAL_PERSONAL_DATA) else masked_message(message)
+    return shown_messages([read(message_with_history, message_id)])[0]

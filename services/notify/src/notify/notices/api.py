@@ -13,6 +13,8 @@ from notify.access import CREATORS, blueprint
 from notify.audiences import spec
 from notify.notices import schemas as s
 from notify.notices import use_cases, views
+from notify.tables import pii_reveals
+from servicekit.audit import Reveal, audit_reveals
 from servicekit.idempotency import IdempotencyHeaders, KeyedRequest
 from servicekit.paging import page_schema
 from servicekit.rows import now
@@ -31,11 +33,18 @@ def _entry(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _shown(notice: dict[str, Any]) -> dict[str, Any]:
+    return _shown_all([notice])[0]
+
+
+def _shown_all(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Every notice answer: a list audience's mobiles and e-mails masked unless the caller has
-    ``pii:reveal``, as the notice's recipients endpoint masks the same people."""
+    ``pii:reveal``, as the notice's recipients endpoint masks the same people; shown whole, each
+    notice whose list holds one is audited first (servicekit.audit)."""
     if current_principal().has(REVEAL_PERSONAL_DATA):
-        return notice
-    return {**notice, "audience": spec.masked(notice["audience"])}
+        audit_reveals(pii_reveals, [Reveal("notice.audience", n.get("estate_id"), None, n.get("id"))
+                                    for n in found if spec.masked(n["audience"]) != n["audience"]])
+        return found
+    return [{**n, "audience": spec.masked(n["audience"])} for n in found]
 
 
 @blp.route("", methods=["POST"])
@@ -69,7 +78,7 @@ def preview_notice(data: dict[str, Any]) -> Any:
 def list_notices(args: dict[str, Any]) -> Any:
     """The notices of the caller's estates, newest first"""
     page = read(views.notice_list, current_principal(), args)
-    return {**page, "items": [_shown(n) for n in page["items"]]}
+    return {**page, "items": _shown_all(page["items"])}
 
 
 @blp.route("/<uuid:notice_id>", methods=["GET"])

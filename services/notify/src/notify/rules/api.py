@@ -9,7 +9,7 @@ from uuid import UUID
 
 from tenancy.roles import MANAGERS, STAFF
 
-from notify.access import blueprint, operators_only_for_every_estate
+from notify.access import blueprint
 from notify.rules import use_cases, views
 from notify.rules.schemas import EffectiveRuleSchema, RuleChangeSchema, RuleListArgs, RuleSchema
 from servicekit.rows import now
@@ -32,10 +32,9 @@ def list_rules(args: dict[str, Any]) -> Any:
 @blp.route("", methods=["POST"])
 @blp.arguments(RuleSchema)
 @blp.response(201, RuleSchema)
-@blp.allow(MANAGERS, rows=("estate_id",))
+@blp.allow(MANAGERS, rows=("estate_id",), operator_wide="estate_id")
 def add_rule(data: dict[str, Any]) -> Any:
     """Add a rule for one estate, or (operator admins) for every estate"""
-    operators_only_for_every_estate(data["estate_id"], "rules", "通知规则")
     return use_cases.add_rule(unit_of_work(), data, now())
 
 

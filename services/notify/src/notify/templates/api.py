@@ -7,7 +7,7 @@ from uuid import UUID
 
 from tenancy.roles import MANAGERS
 
-from notify.access import CREATORS, blueprint, operators_only_for_every_estate
+from notify.access import CREATORS, blueprint
 from notify.templates import use_cases, views
 from notify.templates.schemas import TemplateChangeSchema, TemplateListArgs, TemplateSchema
 from servicekit.paging import page_schema
@@ -30,10 +30,9 @@ def list_templates(args: dict[str, Any]) -> Any:
 @blp.route("", methods=["POST"])
 @blp.arguments(TemplateSchema())
 @blp.response(201, TemplateSchema())
-@blp.allow(MANAGERS, estates=("estate_id",))
+@blp.allow(MANAGERS, estates=("estate_id",), operator_wide="estate_id")
 def add_template(data: dict[str, Any]) -> Any:
     """Add a template for one estate, or (operator admins) for every estate"""
-    operators_only_for_every_estate(data["estate_id"], "templates", "模板")
     return use_cases.add_template(unit_of_work(), data, now())
 
 

@@ -8,25 +8,19 @@ from typing import Any
 from uuid import UUID
 
 from flask import Response, request
-from tenancy.permissions import REVEAL_PERSONAL_DATA
 from tenancy.roles import DESK
 
 from notify.access import blueprint
 from notify.tracking import exports, use_cases, views
 from notify.tracking import schemas as s
-from notify.tracking.masking import masked_recipient
+from notify.tracking.masking import shown_recipients
 from servicekit.paging import page_schema
 from servicekit.rows import now
-from servicekit.web import current_principal
 from servicekit.webapp import read, unit_of_work
 
 blp = blueprint("tracking", __name__, url_prefix="/api/v1/notices",
                 description="Delivery tracking: who got a notice, who must still be called (送达跟踪)")
 _PROBLEM = {"content": {"application/problem+json": {"schema": {"type": "object"}}}}
-
-
-def _shown(recipient: dict[str, Any]) -> dict[str, Any]:
-    return recipient if current_principal().has(REVEAL_PERSONAL_DATA) else masked_recipient(recipient)
 
 
 @blp.route("/<uuid:notice_id>/totals", methods=["GET"])
@@ -44,7 +38,7 @@ def notice_totals(notice_id: UUID) -> Any:
 def notice_recipients(args: dict[str, Any], notice_id: UUID) -> Any:
     """The recipients with each one's messages over every channel; outcome=not_reached is the list to call"""
     page = read(views.recipient_page, notice_id, args)
-    return {**page, "items": [_shown(r) for r in page["items"]]}
+    return {**page, "items": shown_recipients(page["items"])}
 
 
 @blp.route("/<uuid:notice_id>/recipients/export", methods=["GET"])
@@ -56,7 +50,7 @@ def notice_recipients(args: dict[str, Any], notice_id: UUID) -> Any:
 def export_recipients(args: dict[str, Any], notice_id: UUID) -> Any:
     """The recipients and their outcome as CSV or XLSX, headed in zh-CN or English"""
     found = read(views.recipient_export, notice_id, args)
-    rows, zone = [_shown(r) for r in found["rows"]], found["zone"]
+    rows, zone = shown_recipients(found["rows"]), found["zone"]
     lang = args.get("lang") or request.accept_languages.best_match(exports.LANGUAGES) or "zh-CN"
     name = f"notice-{notice_id}-recipients"
     if args["format"] == "xlsx":
@@ -75,7 +69,7 @@ def export_recipients(args: dict[str, Any], notice_id: UUID) -> Any:
 @blp.allow(DESK)
 def notice_recipient(notice_id: UUID, recipient_id: UUID) -> Any:
     """One recipient: every message over every channel, each with its whole history"""
-    return _shown(read(views.recipient, notice_id, recipient_id))
+    return shown_recipients([read(views.recipient, notice_id, recipient_id)])[0]
 
 
 @blp.route("/<uuid:notice_id>/recipients/by-person/<uuid:person_id>", methods=["GET"])
@@ -84,7 +78,7 @@ def notice_recipient(notice_id: UUID, recipient_id: UUID) -> Any:
 def notice_by_person(notice_id: UUID, person_id: UUID) -> Any:
     """Did this person get this notice: reached or not, over which channel, when, every attempt"""
     answer = read(views.by_person, notice_id, person_id)
-    return {**answer, "recipients": [_shown(r) for r in answer["recipients"]]}
+    return {**answer, "recipients": shown_recipients(answer["recipients"])}
 
 
 @blp.route("/<uuid:notice_id>/resend", methods=["POST"])

@@ -41,7 +41,8 @@ MESSAGE_COLUMNS = (
     messages.c.delivered_at, messages.c.read_at, messages.c.updated_at,
 )
 RECIPIENT_COLUMNS = (
-    recipients.c.id, recipients.c.notice_id, recipients.c.person_id, recipients.c.unit_id, recipients.c.name,
+    recipients.c.id, recipients.c.notice_id, recipients.c.estate_id, recipients.c.person_id, recipients.c.unit_id,
+    recipients.c.name,
     recipients.c.unit_label, recipients.c.language, recipients.c.mobile, recipients.c.email, recipients.c.excluded,
 )
 

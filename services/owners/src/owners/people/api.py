@@ -22,7 +22,9 @@ from owners.people.schemas import (
     UnitContactsSchema,
 )
 from owners.privacy import shown_person, shown_unit_contacts
+from owners.tables import pii_reveals
 from servicekit.access import ScopedBlueprint, require_permission
+from servicekit.audit import Reveal, audit_reveals
 from servicekit.web import current_principal
 from servicekit.webapp import read, unit_of_work
 
@@ -51,7 +53,8 @@ class Person(MethodView):
     @blp.allow(STAFF)
     def get(self, args: dict[str, Any], person_id: UUID) -> dict[str, Any]:
         """One person with contact points and occupancies; ?reveal=true shows full numbers (audited)"""
-        person, reveal = _read_revealing(args["reveal"], views.person, person_id, lambda found: [found["id"]])
+        person, reveal = _read_revealing(args["reveal"], views.person, person_id, "person.contact_points",
+                                         lambda found: [found["id"]])
         return shown_person(person, reveal)
 
     @blp.arguments(PersonPatchSchema)
@@ -79,7 +82,7 @@ class UnitContacts(MethodView):
     @blp.allow(STAFF)
     def get(self, args: dict[str, Any], unit_id: UUID) -> dict[str, Any]:
         """The unit's contact persons in calling order; ?reveal=true shows full numbers (audited)"""
-        contacts, reveal = _read_revealing(args["reveal"], views.unit_contact_list, unit_id,
+        contacts, reveal = _read_revealing(args["reveal"], views.unit_contact_list, unit_id, "unit.contacts",
                                            lambda found: [c["person_id"] for c in found["contacts"]])
         return shown_unit_contacts(contacts, reveal)
 
@@ -91,14 +94,13 @@ class UnitContacts(MethodView):
         return shown_unit_contacts(use_cases.set_unit_contacts(unit_of_work(), unit_id, data["person_ids"]), False)
 
 
-def _read_revealing(requested: bool, view: Callable[..., dict[str, Any]], row_id: UUID,
+def _read_revealing(requested: bool, view: Callable[..., dict[str, Any]], row_id: UUID, what: str,
                     people_in: Callable[[dict[str, Any]], list[UUID]]) -> tuple[dict[str, Any], bool]:
     """``view``'s answer about ``row_id``, and whether to show its numbers in full: when asked for and
     permitted (asked for without the permission is a 403), after an audit row per person shown."""
-    principal = current_principal()
     if requested:
-        require_permission(principal, REVEAL_PERSONAL_DATA, "showing full phone numbers", "显示完整手机号")
+        require_permission(current_principal(), REVEAL_PERSONAL_DATA, "showing full phone numbers", "显示完整手机号")
     answer = read(view, row_id)
     if requested:
-        use_cases.record_reveals(unit_of_work(), answer["estate_id"], principal.subject, people_in(answer))
+        audit_reveals(pii_reveals, [Reveal(what, answer["estate_id"], person, row_id) for person in people_in(answer)])
     return answer, requested

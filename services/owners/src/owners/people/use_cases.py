@@ -1,6 +1,6 @@
 """What callers can do with people (OWN-2, OWN-4, X-2): register an owner or occupant, change their
-particulars, replace their contact points, set whom the desk calls first for a unit, and leave an
-audit row for every reveal of full phone numbers.
+particulars, replace their contact points, and set whom the desk calls first for a unit (a reveal
+of full phone numbers is audited by ``servicekit.audit``, from ``people/api.py``).
 
 Registering is the desk's most frequent write ("create an owner"), so it is one transaction of
 few round trips: the person, their contact points and the occupancy in one statement (see
@@ -11,7 +11,7 @@ estate's foreign key and the unit's own row (selected into the occupancy) do the
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -25,7 +25,7 @@ from owners.domain.people import contact_points_of, preferred_channel
 from owners.domain.unit_contacts import check_contact_order, without
 from owners.people.registration import write_registration
 from owners.people.views import person_contact_points, person_occupancies, unit_contact_list
-from owners.tables import contact_points, occupancies, people, pii_reveals, unit_contacts, units
+from owners.tables import contact_points, occupancies, people, unit_contacts, units
 from owners.versions import save_version
 from servicekit.rows import changed, constraint_errors, get_row, now
 from servicekit.unit_of_work import UnitOfWork
@@ -105,18 +105,6 @@ def drop_contact(uow: UnitOfWork, estate_id: UUID, unit_id: UUID, person_id: UUI
                              .order_by(unit_contacts.c.position)).scalars())
     if person_id in order:
         _write_contact_order(uow, estate_id, unit_id, without(order, person_id))
-
-
-def record_reveals(uow: UnitOfWork, estate_id: UUID, subject: str, person_ids: Iterable[UUID]) -> int:
-    """Write one audit row per person whose numbers ``subject`` is about to see (X-2); commit before showing."""
-    stamp = now()
-    rows = [{"id": uuid.uuid4(), "estate_id": estate_id, "subject": subject, "person_id": p, "revealed_at": stamp}
-            for p in dict.fromkeys(person_ids)]
-    with uow:
-        if rows:
-            uow.execute(insert(pii_reveals).values(rows))
-        uow.commit()
-    return len(rows)
 
 
 def _channel(requested: str | None, points: Sequence[Mapping[str, Any]]) -> str:

@@ -7,10 +7,10 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from tenancy.roles import MANAGERS, OPERATORS, STAFF
+from tenancy.roles import MANAGERS, STAFF
 
 from servicekit.access import ScopedBlueprint
-from servicekit.web import current_principal, refuse
+from servicekit.web import current_principal
 from servicekit.webapp import read, unit_of_work
 from tickets.access import SCOPE
 from tickets.categories import schemas, use_cases, views
@@ -31,12 +31,9 @@ def list_categories(args: dict[str, Any]) -> Any:
 @blp.route("", methods=["POST"])
 @blp.arguments(schemas.CategorySchema)
 @blp.response(201, schemas.CategorySchema)
-@blp.allow(MANAGERS, estates=("estate_id",))
+@blp.allow(MANAGERS, estates=("estate_id",), operator_wide="estate_id")
 def add_category(data: dict[str, Any]) -> Any:
     """Add a category for one estate, or (operator admins) for every estate"""
-    if data["estate_id"] is None and current_principal().role not in OPERATORS:
-        refuse(403, "only the operator adds categories for every estate; name your estate",
-               "只有运营方可以添加适用于所有小区的分类，请指定小区")
     return use_cases.add_category(unit_of_work(), **data)
 
 

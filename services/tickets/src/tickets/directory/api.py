@@ -12,11 +12,13 @@ from tenancy.privacy import mask_phone
 from tenancy.roles import STAFF
 
 from servicekit.access import ScopedBlueprint, require_permission
+from servicekit.audit import Reveal, audit_reveals
 from servicekit.paging import page_schema
 from servicekit.web import current_principal
 from servicekit.webapp import read
 from tickets.access import SCOPE
 from tickets.directory import schemas, views
+from tickets.tables import pii_reveals
 
 blp = ScopedBlueprint("directory", __name__, scope=SCOPE, url_prefix="/api/v1",
                       description="Units, residents and staff from owners' data, for entry and dispatch")
@@ -41,6 +43,9 @@ def unit_people(args: dict[str, Any], unit_id: UUID) -> dict[str, Any]:
     if reveal:
         require_permission(current_principal(), REVEAL_PERSONAL_DATA, "showing full phone numbers", "查看完整手机号")
     found = read(views.unit_people, unit_id, include_past=args["include_past"])
+    if reveal:
+        audit_reveals(pii_reveals, [Reveal("person.mobile", p["estate_id"], p["person_id"], unit_id)
+                                    for p in found if p["mobile"]])
     shown = found if reveal else [{**p, "mobile": mask_phone(p["mobile"])} for p in found]
     return {"unit_id": unit_id, "people": shown}
 

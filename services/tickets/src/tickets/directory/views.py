@@ -42,9 +42,9 @@ def unit_people(session: Session, unit_id: UUID, *, include_past: bool = False,
     """Who lives in (or owns) a unit: its occupants with their role, name, language and mobile;
     current ones only unless ``include_past`` (then after the current ones); owners first, then by
     moving-in date."""
-    statement = (select(occupancies.c.id.label("occupancy_id"), occupancies.c.person_id, people.c.name,
-                        people.c.language, people.c.mobile, occupancies.c.role, occupancies.c.moved_in_on,
-                        occupancies.c.moved_out_on)
+    statement = (select(occupancies.c.id.label("occupancy_id"), occupancies.c.estate_id, occupancies.c.person_id,
+                        people.c.name, people.c.language, people.c.mobile, occupancies.c.role,
+                        occupancies.c.moved_in_on, occupancies.c.moved_out_on)
                  .join(people, people.c.id == occupancies.c.person_id)
                  .where(occupancies.c.unit_id == unit_id)
                  .order_by(occupancies.c.moved_out_on.is_not(None), occupancies.c.role != "owner",

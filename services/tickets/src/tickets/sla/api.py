@@ -32,10 +32,10 @@ def list_policies(args: dict[str, Any]) -> dict[str, Any]:
 @blp.route("/policies", methods=["POST"])
 @blp.arguments(schemas.PolicySchema)
 @blp.response(201, schemas.PolicySchema)
-@blp.allow(MANAGERS, estates=("estate_id",))
+@blp.allow(MANAGERS, estates=("estate_id",), operator_wide="estate_id")
 def create_policy(data: dict[str, Any]) -> dict[str, Any]:
     """Set targets for an estate (or every estate), a kind, a complaint class and a priority"""
-    return use_cases.create_policy(unit_of_work(), current_principal(), data)
+    return use_cases.create_policy(unit_of_work(), data)
 
 
 @blp.route("/policies/<uuid:policy_id>", methods=["GET"])
@@ -135,10 +135,10 @@ def list_rules(args: dict[str, Any]) -> dict[str, Any]:
 @blp.route("/escalation-rules", methods=["POST"])
 @blp.arguments(schemas.RuleSchema)
 @blp.response(201, schemas.RuleSchema)
-@blp.allow(MANAGERS, estates=("estate_id",))
+@blp.allow(MANAGERS, estates=("estate_id",), operator_wide="estate_id")
 def create_rule(data: dict[str, Any]) -> dict[str, Any]:
     """Add a rule: on a trigger, at a level, do an action"""
-    return use_cases.create_rule(unit_of_work(), current_principal(), data)
+    return use_cases.create_rule(unit_of_work(), data)
 
 
 @blp.route("/escalation-rules/<uuid:rule_id>", methods=["GET"])

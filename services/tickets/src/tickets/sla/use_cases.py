@@ -2,8 +2,9 @@
 and escalation rules (TKT-4, TKT-5).
 
 A row with ``estate_id`` null is the operator's, for every estate: only a caller who sees every
-estate (the operator) may add one. A manager cannot name one at all (the API's scope answers 404),
-so changing and removing rows need no check of their own.
+estate (the operator) may add one (the API checks it: ``ScopedBlueprint.allow(operator_wide=...)``).
+A manager cannot name one at all (the API's scope answers 404), so changing and removing rows need
+no check of their own.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import Table, delete, insert, select, update
 
-from servicekit.auth import Principal
 from servicekit.errors import Conflict, Invalid, Message, NotFound
 from servicekit.rows import write
 from servicekit.unit_of_work import UnitOfWork
@@ -35,16 +35,16 @@ _POLICY_EXISTS = Message("a policy for this estate, kind, class and priority exi
 
 # --- policies and rules: added for an estate (or by the operator for every estate) ----------------
 
-def create_policy(uow: UnitOfWork, principal: Principal, data: Mapping[str, Any]) -> dict[str, Any]:
+def create_policy(uow: UnitOfWork, data: Mapping[str, Any]) -> dict[str, Any]:
     """Set targets for an estate (or every estate), a kind, a complaint class and a priority."""
     _check_policy(data)
-    return _add(uow, principal, sla_policies, {f: data.get(f) for f in POLICY_FIELDS}, POLICY_KEY,
+    return _add(uow, sla_policies, {f: data.get(f) for f in POLICY_FIELDS}, POLICY_KEY,
                 _POLICY_EXISTS)
 
 
-def create_rule(uow: UnitOfWork, principal: Principal, data: Mapping[str, Any]) -> dict[str, Any]:
+def create_rule(uow: UnitOfWork, data: Mapping[str, Any]) -> dict[str, Any]:
     """Add an escalation rule: on a trigger, at a level, do an action."""
-    return _add(uow, principal, escalation_rules, {f: data.get(f) for f in RULE_KEY}, RULE_KEY,
+    return _add(uow, escalation_rules, {f: data.get(f) for f in RULE_KEY}, RULE_KEY,
                 Message("this rule exists already", "该升级规则已存在"))
 
 
@@ -72,11 +72,8 @@ def delete_rule(uow: UnitOfWork, rule_id: UUID) -> None:
     _delete(uow, escalation_rules, rule_id)
 
 
-def _add(uow: UnitOfWork, principal: Principal, table: Table, values: dict[str, Any], key: tuple[str, ...],
+def _add(uow: UnitOfWork, table: Table, values: dict[str, Any], key: tuple[str, ...],
          exists: Message) -> dict[str, Any]:
-    if values["estate_id"] is None and principal.estates is not None:
-        raise Invalid("only the operator sets rows for every estate; name an estate",
-                      "只有运营方可以设置适用于所有小区的规则，请指定小区", errors={"estate_id": ["is required"]})
     row = {"id": uuid.uuid4(), **values}
     with uow:
         _unique(uow, insert(table).values(row), exists, table, row, key)

@@ -19,11 +19,13 @@ from tenancy.privacy import mask_phone
 from tenancy.roles import DESK, STAFF, TECHNICIAN
 
 from servicekit.access import ScopedBlueprint
+from servicekit.audit import Reveal, audit_reveals
 from servicekit.idempotency import IdempotencyHeaders, KeyedRequest
 from servicekit.paging import page_schema
 from servicekit.web import ProblemSchema, current_principal, refuse
 from servicekit.webapp import read, unit_of_work
 from tickets.access import SCOPE
+from tickets.tables import pii_reveals
 from tickets.tickets import schemas, views
 from tickets.tickets.timeline import Actor
 from tickets.tickets.use_cases import entry, procedure
@@ -40,9 +42,17 @@ STEP_REFUSED = {"schema": ProblemSchema, "description": (
 
 def shown(ticket: dict[str, Any]) -> dict[str, Any]:
     """The ticket as answered: its contact phone masked unless the caller may see it whole."""
+    return shown_all([ticket])[0]
+
+
+def shown_all(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Tickets as answered: contact phones masked, or shown whole to a caller with the permission
+    after one audit row per phone shown (servicekit.audit)."""
     if current_principal().has(REVEAL_PERSONAL_DATA):
-        return ticket
-    return {**ticket, "contact_phone": mask_phone(ticket.get("contact_phone"))}
+        audit_reveals(pii_reveals, [Reveal("ticket.contact_phone", t["estate_id"], t.get("person_id"), t["id"])
+                                    for t in found if t.get("contact_phone")])
+        return found
+    return [{**t, "contact_phone": mask_phone(t.get("contact_phone"))} for t in found]
 
 
 @blp.route("", methods=["POST"])
@@ -67,7 +77,7 @@ def open_ticket(headers: dict[str, Any], data: dict[str, Any]) -> Any:
 def list_tickets(args: dict[str, Any]) -> Any:
     """The tickets of the caller's estates, latest first"""
     page = read(views.ticket_list, current_principal(), args)
-    return {**page, "items": [shown(t) for t in page["items"]]}
+    return {**page, "items": shown_all(page["items"])}
 
 
 @blp.route("/<uuid:ticket_id>", methods=["GET"])

@@ -1,0 +1,29 @@
+"""An estate-scoped caller cannot act operator-wide: a row of no estate (a category, an SLA policy, an
+escalation rule) applies in every estate, so only a token for every estate may add one; an operator
+admin scoped to one estate gets the same 422 on every such route and nothing is written."""
+
+from __future__ import annotations
+
+import pytest
+
+from servicekit.shared_checks import check_one_refusal_everywhere, check_operator_wide_needs_every_estate
+from tickets.tables import categories, escalation_rules, sla_policies
+
+ROUTES = [
+    ("/api/v1/categories", {"kind": "inquiry", "code": "parking", "name_zh": "停车", "name_en": "Parking"},
+     categories),
+    ("/api/v1/sla/policies", {"resolve_minutes": 5}, sla_policies),
+    ("/api/v1/sla/escalation-rules", {"trigger": "sla_breach", "level": 2, "action": "notify_supervisor"},
+     escalation_rules),
+]
+
+
+@pytest.mark.parametrize(("url", "body", "table"), ROUTES)
+@pytest.mark.parametrize("role", ["operator_admin", "estate_manager"])
+def test_a_scoped_caller_adding_a_row_for_every_estate_is_refused_alike(client, auth, db, url, body, table,
+                                                                         role) -> None:
+    check_operator_wide_needs_every_estate(client, auth, db, url, body, table, role)
+
+
+def test_the_refusal_is_one_answer_on_every_route(client, auth) -> None:
+    check_one_refusal_everywhere(client, auth, [(url, body) for url, body, _ in ROUTES])
