@@ -128,3 +128,14 @@ def test_a_text_longer_than_its_channel_carries_is_refused(client, auth, world):
     by_mail = {**text, "to": {"email": "wang@example.com"}, "channels": ["email"], "text": "验证码" * 200}
     assert client.post("/api/v1/messages", json=by_mail, headers=gateway).status_code == 202
     assert len(world.messages()) == 1
+
+
+def test_one_subject_scoped_to_other_estates_never_gets_anothers_message_by_its_key(client, auth, world):
+    """The audit's case: two integration clients with one ``sub``, scoped to other estates, and one key."""
+    key = {"Idempotency-Key": "login-45"}
+    everywhere = auth("integration_client", subject="billing")
+    one_estate = auth("integration_client", [ESTATE], subject="billing")
+    first = client.post("/api/v1/messages", json=LOGIN, headers={**everywhere, **key})
+    theirs = client.post("/api/v1/messages", json=LOGIN, headers={**one_estate, **key})
+    assert (first.status_code, theirs.status_code) == (202, 202) and len(world.messages()) == 2
+    assert {m["id"] for m in first.json["messages"]}.isdisjoint(m["id"] for m in theirs.json["messages"])
