@@ -9,7 +9,7 @@ import pytest
 
 from notify.rules.defaults import BUILT_IN_TEMPLATES
 from notify.tables import rules, templates, webhook_endpoints
-from servicekit.shared_checks import check_one_refusal_everywhere, check_operator_wide_needs_every_estate
+from servicekit.testing import check_one_refusal_everywhere, check_operator_wide_needs_every_estate
 
 TEXTS = {"zh-CN": {"subject": "活动", "body": "${name}您好，社区活动"},
          "en": {"subject": "Event", "body": "Dear ${name}, a community event"}}

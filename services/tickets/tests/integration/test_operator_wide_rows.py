@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from servicekit.shared_checks import check_one_refusal_everywhere, check_operator_wide_needs_every_estate
+from servicekit.testing import check_one_refusal_everywhere, check_operator_wide_needs_every_estate
 from tickets.tables import categories, escalation_rules, sla_policies
 
 ROUTES = [

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from notify.tables import pii_reveals
-from servicekit.shared_checks import check_append_only
+from servicekit.testing import check_append_only
 
 URL = "/api/v1/notices"
 

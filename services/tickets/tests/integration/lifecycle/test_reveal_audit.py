@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from servicekit.shared_checks import check_append_only
+from servicekit.testing import check_append_only
 from tickets.tables import pii_reveals
 
 
