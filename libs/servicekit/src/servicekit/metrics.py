@@ -23,15 +23,17 @@ from sqlalchemy.orm import Session
 log = logging.getLogger(__name__)
 
 
-class QueryGauge(Collector):
-    """A gauge ``name`` with one ``label``, whose samples ``read(session)`` returns (label value ->
-    value) from a session of ``sessions`` when scraped."""
+class ScrapedGauge(Collector):
+    """A gauge ``name`` with one ``label`` whose samples (label value -> value) are read when
+    scraped, at most once every ``cache_seconds``; a subclass says how in :meth:`read_samples`,
+    returning None when its source cannot be read (the gauge then has no sample)."""
 
-    def __init__(self, name: str, documentation: str, label: str, read: Callable[[Session], Mapping[str, float]],
-                 sessions: Callable[[], Session], *, cache_seconds: float = 15.0) -> None:
-        self.name, self.documentation, self.label = name, documentation, label
-        self.read, self.sessions, self.cache_seconds = read, sessions, cache_seconds
+    def __init__(self, name: str, documentation: str, label: str, *, cache_seconds: float = 15.0) -> None:
+        self.name, self.documentation, self.label, self.cache_seconds = name, documentation, label, cache_seconds
         self._reading: tuple[float, Mapping[str, float] | None] | None = None  # (monotonic time, samples)
+
+    def read_samples(self) -> Mapping[str, float] | None:
+        raise NotImplementedError
 
     def describe(self) -> list[GaugeMetricFamily]:
         return [GaugeMetricFamily(self.name, self.documentation, labels=[self.label])]  # registering reads nothing
@@ -44,14 +46,23 @@ class QueryGauge(Collector):
 
     def _samples(self) -> Mapping[str, float] | None:
         now = time.monotonic()
-        if self._reading is not None and now - self._reading[0] < self.cache_seconds:
-            return self._reading[1]
-        samples: Mapping[str, float] | None
+        if self._reading is None or now - self._reading[0] >= self.cache_seconds:
+            self._reading = (now, self.read_samples())
+        return self._reading[1]
+
+
+class QueryGauge(ScrapedGauge):
+    """A gauge whose samples ``read(session)`` returns from a session of ``sessions``."""
+
+    def __init__(self, name: str, documentation: str, label: str, read: Callable[[Session], Mapping[str, float]],
+                 sessions: Callable[[], Session], *, cache_seconds: float = 15.0) -> None:
+        super().__init__(name, documentation, label, cache_seconds=cache_seconds)
+        self.read, self.sessions = read, sessions
+
+    def read_samples(self) -> Mapping[str, float] | None:
         try:
             with self.sessions() as session:
-                samples = dict(self.read(session))
+                return dict(self.read(session))
         except SQLAlchemyError as error:
             log.warning("cannot read a gauge from the database", extra={"metric": self.name, "error": repr(error)})
-            samples = None
-        self._reading = (now, samples)
-        return samples
+            return None

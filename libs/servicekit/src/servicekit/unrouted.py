@@ -24,16 +24,13 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pika.exceptions
 from pika.adapters.blocking_connection import BlockingChannel
-from prometheus_client.core import GaugeMetricFamily
-from prometheus_client.registry import Collector
 
 from servicekit.amqp import open_channel
+from servicekit.metrics import ScrapedGauge
 from servicekit.topology import UNROUTED_MAX_AGE, UNROUTED_MAX_LENGTH, unrouted_queue
 
 log = logging.getLogger(__name__)
@@ -111,7 +108,7 @@ def run_unrouted_command(args: argparse.Namespace, amqp_url: str, service: str) 
     return 0
 
 
-class UnroutedCollector(Collector):
+class UnroutedCollector(ScrapedGauge):
     """Prometheus collector of :data:`METRIC` for one service: the depth of ``<service>.unrouted``.
 
     Read from the broker when scraped, at most once every ``cache_seconds`` (each scrape of each web
@@ -121,34 +118,15 @@ class UnroutedCollector(Collector):
     """
 
     def __init__(self, amqp_url: str, service: str, *, cache_seconds: float = 15.0, timeout: float = 2.0) -> None:
-        self.amqp_url = amqp_url
-        self.service = service
-        self.cache_seconds = cache_seconds
-        self.timeout = timeout
-        self._reading: tuple[float, int | None] | None = None  # (monotonic time, depth)
+        super().__init__(METRIC, METRIC_HELP, "service", cache_seconds=cache_seconds)
+        self.amqp_url, self.service, self.timeout = amqp_url, service, timeout
 
-    def describe(self) -> list[GaugeMetricFamily]:
-        return [GaugeMetricFamily(METRIC, METRIC_HELP, labels=["service"])]  # registering reads nothing
-
-    def collect(self) -> Iterator[GaugeMetricFamily]:
-        family = GaugeMetricFamily(METRIC, METRIC_HELP, labels=["service"])
-        depth = self._depth()
-        if depth is not None:
-            family.add_metric([self.service], depth)
-        yield family
-
-    def _depth(self) -> int | None:
-        now = time.monotonic()
-        if self._reading is not None and now - self._reading[0] < self.cache_seconds:
-            return self._reading[1]
-        depth: int | None
+    def read_samples(self) -> dict[str, float] | None:
         try:
             with open_channel(self.amqp_url, connection_name=f"{self.service}-metrics", socket_timeout=self.timeout,
                               blocked_connection_timeout=self.timeout, stack_timeout=self.timeout) as channel:
-                depth = count(channel, self.service)
+                return {self.service: count(channel, self.service)}
         except (pika.exceptions.AMQPError, OSError) as error:
             log.warning("cannot read the depth of the unrouted queue", extra={
                 "queue": unrouted_queue(self.service), "error": repr(error)})
-            depth = None
-        self._reading = (now, depth)
-        return depth
+            return None
