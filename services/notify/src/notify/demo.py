@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from notify.domain import channels, messages, notices, purposes
 from notify.tables import (
     buildings,
+    duty_contacts,
     estate_settings,
     estates,
     message_history,
@@ -46,6 +47,7 @@ from servicekit.demo import Demo, DemoRun, NotReady
 CODE = "DEMO"
 SEED = 20261205
 CREATED_BY = "demo-desk"
+DUTY_DESK = "集团客服值班 周敏"
 FAIL_SUFFIX = "397"
 # Ids made from the estate's id, so the same copy always gets the same templates and notices.
 NAMESPACE = uuid.UUID("7f0b6c1e-4a57-4d0e-9a43-2b1d6f3c8e90")
@@ -111,7 +113,8 @@ def _load(run: DemoRun) -> str:
             raise NotReady(f"the notify copy of {CODE} has no occupants yet: let the consumer catch up")
         made = _fill(session, estate_id, households, run.at)
         session.commit()
-    return f"loaded notify's demo of {CODE}: sending settings, {len(TEMPLATES)} templates, {made} past notices"
+    return (f"loaded notify's demo of {CODE}: sending settings, {len(TEMPLATES)} templates, {made} past notices, "
+            f"the operator's duty contact {DUTY_DESK}")
 
 
 def _how_to_send(run: DemoRun) -> str:
@@ -158,6 +161,10 @@ def _households(session: Session, estate_id: uuid.UUID) -> list[dict[str, Any]]:
 
 def _fill(session: Session, estate_id: uuid.UUID, households: list[dict[str, Any]], at: datetime) -> int:
     session.execute(insert(estate_settings).values(estate_id=estate_id, sms_sign_name="阳光花园物业"))
+    # The operator's duty desk, told when an escalation finds nobody at any level of an estate.
+    session.execute(insert(duty_contacts).values(id=_id(estate_id, "duty-desk"), name=DUTY_DESK,
+                                                 mobile="13700001234", email="duty@sunshine-property.example",
+                                                 created_at=at - timedelta(days=60)))
     for code, (purpose, sms_code, variables, texts) in TEMPLATES.items():
         session.execute(insert(templates).values(
             id=_id(estate_id, code), estate_id=estate_id, code=code, purpose=purpose, texts=texts,

@@ -15,5 +15,5 @@ SERVICE = Service(
     name="notify", package="notify", port=8003, metadata=metadata, outbox=outbox, roles=ROLES,
     blueprints="notify.api:BLUEPRINTS", settings=Settings,
     consumes=(*COPY_HANDLERS, *TICKETS_EVENTS), handlers="notify.handlers:HANDLERS", inbox=inbox,
-    commands=COMMANDS,
+    commands=COMMANDS, collectors="notify.duty_contacts.metrics:collectors",
 )

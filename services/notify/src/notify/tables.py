@@ -123,6 +123,17 @@ staff = entity_copy(
 
 # --- configuration ------------------------------------------------------------------------------
 
+# The operator's duty contacts (集团值班): told of an escalation that found nobody at any level of
+# an estate (tickets' ``fallback.reached`` is ``operator_admins``); not staff of any estate.
+duty_contacts = Table(
+    "duty_contacts", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("mobile", String(20)),
+    Column("email", String(200)),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
 # Each estate's sending settings; an estate without a row uses the defaults below.
 estate_settings = Table(
     "estate_settings", metadata,

@@ -17,6 +17,7 @@ from notify.domain import messages as states
 from notify.service import SERVICE
 from notify.tables import (
     buildings,
+    duty_contacts,
     estate_settings,
     estates,
     message_history,
@@ -80,6 +81,7 @@ def test_it_loads_the_templates_settings_and_past_notices_once(db, settings, cap
     assert {r["code"]: r["purpose"] for r in rows} == {"fee_notice": "fee", "water_cut": "emergency",
                                                        "community_activity": "activity"}
     assert sign == "阳光花园物业"
+    assert _count(db, duty_contacts) == 1  # an escalation past every level of an estate reaches someone
     for row in rows:
         assert set(row["texts"]) == {"zh-CN", "en"}, row["code"]
         used = {name for text in row["texts"].values() for part in text.values()

@@ -19,6 +19,9 @@ def test_the_moment_is_what_the_event_says_happened_not_when_it_was_written() ->
     assert described_at(late_breach, WRITTEN) == datetime(2026, 9, 1, 2, 3, tzinfo=UTC)  # the deadline it tells of
     warning = {**TICKET, "due_at": "2026-09-01T02:03:00+00:00", "warn_at": "2026-09-01T02:02:00+00:00"}
     assert described_at(warning, WRITTEN).minute == 2
+    late_escalation = {**TICKET, "trigger_at": "2026-09-01T02:03:00+00:00", "at": "2026-12-06T07:59:00+00:00"}
+    assert described_at(late_escalation, WRITTEN).month == 9  # an escalation by a timer catching up: the deadline's
+    assert described_at({**TICKET, "trigger_at": None, "at": "2026-09-01T05:00:00+00:00"}, WRITTEN).hour == 5
     assert described_at({"ticket": {"updated_at": "not a time"}}, WRITTEN) == WRITTEN
     assert described_at({"ticket": {"updated_at": "2026-09-01T02:00:00"}}, WRITTEN) == WRITTEN  # no zone: unread
 

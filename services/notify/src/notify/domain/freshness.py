@@ -22,11 +22,12 @@ from typing import Any
 DEFAULT_FRESH_FOR_MINUTES = 24 * 60
 MAX_FRESH_FOR_MINUTES = 7 * 24 * 60
 
-# The moment each kind of event describes, first found wins: a warning's scheduled moment, a
-# breach's or a slipped promise's deadline (a breach the timer finds months late, of a ticket left
-# open, still tells of that deadline), the moments the timer fired them, an escalation's, then the
-# ticket's last change (every ticket step sets it).
-_MOMENTS = ("warn_at", "due_at", "warned_at", "breached_at", "slipped_at", "at")
+# The moment each kind of event describes, first found wins: what an escalation by the timer was
+# due for, a warning's scheduled moment, a breach's or a slipped promise's deadline (a breach the
+# timer finds months late, of a ticket left open, still tells of that deadline, and so does the
+# escalation it causes), the moments the timer fired them, an escalation's, then the ticket's last
+# change (every ticket step sets it).
+_MOMENTS = ("trigger_at", "warn_at", "due_at", "warned_at", "breached_at", "slipped_at", "at")
 
 STALE = "stale"
 

@@ -2,7 +2,7 @@
 
 Each new message is ``queued`` with its history's first entry. A rule's message is written once,
 by its ``dedupe_key`` (unique in the table, so two consumers racing on one event cannot both write
-it): one per event, rule and person or staff member, whatever its channel and address (the copy
+it): one per event, rule and person, staff member or duty contact, whatever its channel and address (the copy
 may have changed the person's channel or number between two applications of one event). The key is
 looked for first, so a replay answers the message made before; the consumer's inbox already keeps
 an event from being applied twice. A one-off message has no such key: its call's Idempotency-Key
@@ -41,6 +41,7 @@ class Draft:
     urgent: bool = False
     person_id: uuid.UUID | None = None
     staff_id: uuid.UUID | None = None
+    duty_contact_id: uuid.UUID | None = None  # the operator's duty contact (no column: the address says)
     rule_id: uuid.UUID | None = None
     source_event_id: str | None = None
     sms_template_code: str | None = None
@@ -54,7 +55,8 @@ def render(text: str, values: Mapping[str, Any]) -> str:
 def dedupe_key(d: Draft) -> str | None:
     if d.source_event_id is None or d.rule_id is None:
         return None
-    return f"{d.source_event_id}|rule {d.rule_id}|{d.person_id or ''}|{d.staff_id or ''}"
+    key = f"{d.source_event_id}|rule {d.rule_id}|{d.person_id or ''}|{d.staff_id or ''}"
+    return key if d.duty_contact_id is None else f"{key}|duty {d.duty_contact_id}"
 
 
 def draft(*, texts: Mapping[str, str], values: Mapping[str, Any], **fields: Any) -> Draft:

@@ -79,6 +79,7 @@ def _message(session: Session, event: CloudEvent, estate_id: uuid.UUID, rule: Ru
         sms_template_code=template.sms_template_code,
         person_id=recipient.id if recipient.kind == "person" else None,
         staff_id=recipient.id if recipient.kind == "staff" else None,
+        duty_contact_id=recipient.id if recipient.kind == "duty_contact" else None,
     ), now)
     return row if new else None
 

@@ -6,8 +6,10 @@ Audiences (the closed list a rule chooses from):
   ``person_id``, unless its ``tell_owner_again`` is false);
 * ``assignee`` — the staff member handling it (the event's ``to_assignee_id`` or ``assignee_id``,
   else ``ticket.assignee_id``);
-* ``escalated_staff`` — the staff member an escalation names (``staff``; none when it is null:
-  nobody holds the role, and tickets' desk sees that);
+* ``escalated_staff`` — the staff member an escalation names (``staff``); when it names none because
+  the escalation went past every level of the estate (``fallback.reached`` is ``operator_admins``),
+  the operator's duty contacts (:mod:`notify.duty_contacts`) — with none, an error log line: the
+  escalation reaches nobody, and ``notify_configuration_warnings{warning="no_duty_contacts"}`` says so;
 * ``named_staff_or_assignee`` — the staff the event names if it names one, else the assignee.
 
 Contact points and language come from notify's copy of owners' people and staff. **Not in the copy
@@ -34,7 +36,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from notify.domain.channels import EMAIL, IN_APP, SMS
-from notify.tables import people, staff
+from notify.tables import duty_contacts, people, staff
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +51,7 @@ UNKNOWN_NAME = {"zh-CN": "业主", "en": "resident"}
 
 @dataclass(frozen=True)
 class Recipient:
-    kind: str  # person | staff
+    kind: str  # person | staff | duty_contact
     id: uuid.UUID
     name: str
     language: str = "zh-CN"
@@ -122,6 +124,25 @@ def _named_staff_id(data: Mapping[str, Any]) -> uuid.UUID | None:
     return _uuid(named.get("staff_id")) if isinstance(named, Mapping) else None
 
 
+OPERATOR_ADMINS = "operator_admins"
+"""tickets' name for past the top of an estate's chain (``tickets.domain.chain``)."""
+
+
+def _past_every_level(data: Mapping[str, Any]) -> bool:
+    fallback = data.get("fallback")
+    return isinstance(fallback, Mapping) and fallback.get("reached") == OPERATOR_ADMINS
+
+
+def _duty_contacts(session: Session, data: Mapping[str, Any]) -> list[Recipient]:
+    rows = session.execute(select(duty_contacts).order_by(duty_contacts.c.created_at, duty_contacts.c.id)).all()
+    if not rows:
+        ticket = data.get("ticket") or {}
+        log.error("escalation past every level of the estate reaches nobody: the operator has no duty contacts",
+                  extra={"ticket_id": ticket.get("id"), "estate_id": ticket.get("estate_id"),
+                         "trigger": data.get("trigger")})
+    return [Recipient("duty_contact", r.id, r.name, "zh-CN", r.mobile, r.email) for r in rows]
+
+
 def resolve(session: Session, audience: str, estate_id: uuid.UUID, data: Mapping[str, Any]) -> list[Recipient]:
     """The recipients ``audience`` names in an event's ``data`` (none, one, or more)."""
     ticket = data.get("ticket") or {}
@@ -134,6 +155,8 @@ def resolve(session: Session, audience: str, estate_id: uuid.UUID, data: Mapping
         staff_id = _assignee_id(data)
     elif audience == ESCALATED_STAFF:
         staff_id = _named_staff_id(data)
+        if staff_id is None and _past_every_level(data):
+            return _duty_contacts(session, data)
     elif audience == NAMED_STAFF_OR_ASSIGNEE:
         staff_id = _named_staff_id(data) or _assignee_id(data)
     else:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from notify.handlers import HANDLERS
 from notify.rules.answer import answer_event
-from notify.tables import estates, messages, people, staff
+from notify.tables import duty_contacts, estates, messages, people, staff
 from servicekit.envelope import CloudEvent
 
 CONTRACTS = Path(__file__).resolve().parents[4] / "tickets" / "contracts" / "events"
@@ -55,6 +55,11 @@ class World:
         with self.engine.begin() as db:
             db.execute(insert(staff).values(id=uuid.UUID(staff_id), estate_id=uuid.UUID(estate_id), name=name,
                                             role=role, mobile=mobile, email=None, active=True, version=1))
+
+    def duty_contact(self, name: str, *, mobile: str | None, email: str | None) -> None:
+        with self.engine.begin() as db:
+            db.execute(insert(duty_contacts).values(id=uuid.uuid4(), name=name, mobile=mobile, email=email,
+                                                    created_at=NOON))
 
     def apply(self, event: CloudEvent, now: datetime = NOON) -> list[dict[str, Any]]:
         with Session(self.engine) as session, session.begin():

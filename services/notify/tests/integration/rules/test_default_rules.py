@@ -102,8 +102,36 @@ def test_a_person_not_in_the_copy_yet_gets_the_in_app_message_a_staff_member_not
 def test_escalated_with_nobody_to_tell_makes_nothing(world):
     _populate(world, "zh-CN")
     data = {**example("tickets.ticket.escalated.v1"), "staff": None}
-    world.handle(cloud_event("tickets.ticket.escalated.v1", data))
+    assert world.apply(cloud_event("tickets.ticket.escalated.v1", data)) == []
     assert world.messages() == []
+
+
+PAST_EVERY_LEVEL = {"wanted": "supervisor", "vacant": ["supervisor", "estate_manager", "first_responsible"],
+                    "reached": "operator_admins"}
+
+
+def test_an_escalation_past_every_level_of_the_estate_reaches_the_operator_s_duty_contacts(world):
+    _populate(world, "zh-CN")
+    world.duty_contact("集团值班 周敏", mobile="13700000009", email=None)
+    world.duty_contact("集团客服总监", mobile=None, email="duty@operator.example")
+    data = {**example("tickets.ticket.escalated.v1"), "staff": None, "fallback": PAST_EVERY_LEVEL}
+    world.apply(cloud_event("tickets.ticket.escalated.v1", data))
+    names = {(SMS, "13700000009"): "集团值班 周敏", (EMAIL, "duty@operator.example"): "集团客服总监"}
+    assert {(m["channel"], m["address"]) for m in world.messages()} == set(names)
+    for message in world.messages():
+        assert message["rule_id"] == built_in_id("rule", "escalated_to_staff") and message["urgent"] is True
+        assert message["staff_id"] is None and message["person_id"] is None
+        assert data["ticket"]["number"] in message["body"]
+        assert names[(message["channel"], message["address"])] in message["body"]
+
+
+def test_an_escalation_past_every_level_with_no_duty_contacts_is_an_error_in_the_log(world, caplog):
+    _populate(world, "zh-CN")
+    data = {**example("tickets.ticket.escalated.v1"), "staff": None, "fallback": PAST_EVERY_LEVEL}
+    with caplog.at_level("ERROR", logger="notify.rules.audiences"):
+        world.apply(cloud_event("tickets.ticket.escalated.v1", data))
+    assert world.messages() == []
+    assert any("reaches nobody" in r.getMessage() and r.levelname == "ERROR" for r in caplog.records)
 
 
 def test_breached_tells_the_staff_the_event_names_before_the_assignee(world):

@@ -154,9 +154,12 @@ def _people_to_tell(uow: Any, ticket: Mapping[str, Any], action: str
 
 
 def escalate(uow: Any, ticket: Mapping[str, Any], trigger: str, at: datetime, actor: Actor, *,
-             target: str | None = None, deadline_id: Any = None, reason: str = "") -> Mapping[str, Any]:
+             target: str | None = None, deadline_id: Any = None, trigger_at: datetime | None = None,
+             reason: str = "") -> Mapping[str, Any]:
     """Run the rules of ``trigger`` on ``ticket`` in the caller's transaction; returns the ticket row
-    as it is afterwards (its level, priority or assignee may have changed)."""
+    as it is afterwards (its level, priority or assignee may have changed). ``trigger_at`` is when
+    what the timer fired for was due (a timer catching up runs at ``at`` long after it): the event
+    carries it, so that whoever turns it into a message knows how old the news is."""
     chosen = select_rules(rules_of(uow, ticket["estate_id"]), trigger, target, ticket["escalation_level"])
     if not chosen:
         return ticket
@@ -199,7 +202,8 @@ def escalate(uow: Any, ticket: Mapping[str, Any], trigger: str, at: datetime, ac
         uow.record(events.TICKET_ESCALATED, ticket["id"], {
             "ticket": payload, "trigger": trigger, "level": rule.level, "action": rule.action,
             "target": target, "deadline_id": None if deadline_id is None else str(deadline_id),
-            "staff": person, "at": at.isoformat(), "reason": reason, **extra,
+            "staff": person, "at": at.isoformat(), "trigger_at": trigger_at and trigger_at.isoformat(),
+            "reason": reason, **extra,
         })
         add_step(uow, ticket, "escalation", actor, at, note=reason[:2000], details={
             "trigger": trigger, "level": rule.level, "action": rule.action, "target": target,

@@ -128,12 +128,12 @@ def _fire(uow: UnitOfWork, kind: str, row: Mapping[str, Any], now: datetime) -> 
         uow.record(events.SLA_WARNED, ticket["id"], {**data, "warn_at": due.isoformat(), "warned_at": now.isoformat()})
         add_step(uow, ticket, "sla_warned", TIMER, now, details={"target": row["target"], "due_at": data["due_at"]})
         escalate(uow, ticket, "sla_warning", now, TIMER, target=row["target"], deadline_id=row["id"],
-                 reason=f"the {row['target']} target is near")
+                 trigger_at=due, reason=f"the {row['target']} target is near")
     elif kind == "breach":
         uow.record(events.SLA_BREACHED, ticket["id"], {**data, "breached_at": now.isoformat()})
         add_step(uow, ticket, "sla_breached", TIMER, now, details={"target": row["target"], "due_at": data["due_at"]})
         escalate(uow, ticket, "sla_breach", now, TIMER, target=row["target"], deadline_id=row["id"],
-                 reason=f"the {row['target']} target was missed")
+                 trigger_at=due, reason=f"the {row['target']} target was missed")
     else:
         uow.record(events.PROMISE_SLIPPED, ticket["id"], {
             **data, "promised_by": data["due_at"], "slipped_at": now.isoformat(),
@@ -141,7 +141,7 @@ def _fire(uow: UnitOfWork, kind: str, row: Mapping[str, Any], now: datetime) -> 
             "tell_owner_again": True})
         add_step(uow, ticket, "promise_slipped", TIMER, now, details={"promised_by": data["due_at"]})
         escalate(uow, ticket, "promise_slipped", now, TIMER, target="promise", deadline_id=row["id"],
-                 reason="the promised date passed unresolved")
+                 trigger_at=due, reason="the promised date passed unresolved")
     return True
 
 

@@ -43,6 +43,7 @@ def test_warned_then_breached_on_time_each_once(world) -> None:
     [told] = [e["data"] for e in world.events(events.TICKET_ESCALATED) if e["data"]["trigger"] == "sla_warning"]
     assert told["staff"] == {"staff_id": str(technician), "name": "张师傅", "role": "assignee"}
     assert told["level"] == 1
+    assert told["trigger_at"] == arrive["warn_at"].isoformat()
 
     assert world.sweep(arrive["warn_at"] + S).fired == 0  # never twice
     assert world.sweep(arrive["due_at"] - S).fired == 0
@@ -67,6 +68,9 @@ def test_breaches_move_up_the_chain(world) -> None:
     assert world.ticket(ticket["id"])["escalation_level"] == 3
     world.sweep(world.now + 1440 * M)  # the top of the chain is told again
     breaches = [e["data"] for e in world.events(events.TICKET_ESCALATED) if e["data"]["trigger"] == "sla_breach"]
+    due = {name: row["due_at"].isoformat() for name, row in world.deadlines(ticket["id"]).items()}
+    # Each says when its deadline was due, however late the timer ran (the resolve target swept a day late).
+    assert [b["trigger_at"] for b in breaches] == [due["acknowledge"], due["arrive"], due["resolve"]]
     assert [(b["target"], b["action"]) for b in breaches] == [("acknowledge", "notify_supervisor"),
                                                                ("arrive", "notify_first_responsible"),
                                                                ("resolve", "notify_first_responsible")]
