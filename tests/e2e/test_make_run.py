@@ -3,7 +3,9 @@
 consumer and timer; notify's relay, consumer and sender, and the SMS and SMTP stand-ins), the demo
 estate is searchable, the relay empties the outbox, tickets' and notify's consumers build their copies
 of the demo estate from the live events, tickets loads its demo tickets and notify its demo templates,
-the stand-ins answer on their pages (where a newcomer sees what arrived), and Ctrl-C stops it all.
+the stand-ins answer on their pages (where a newcomer sees what arrived), nothing has been sent to
+anyone before the newcomer acts, README's two stories work word for word (:mod:`readme_stories`),
+and Ctrl-C stops it all.
 
 Runs the real script (deploy/scripts/run-local.sh) against a scratch var/ folder, a free port and
 this test run's own RabbitMQ vhost, so it never touches a developer's running `make run`.
@@ -20,10 +22,15 @@ import socket
 import sqlite3
 import subprocess
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
 import pytest
+
+from servicekit.testing import rabbitmqctl
+
+from . import readme_stories
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "deploy" / "scripts" / "run-local.sh"
@@ -104,6 +111,14 @@ def _alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     return True
+
+
+def _inboxes_empty(vhost: str) -> bool:
+    """Every service's inbox queue in ``vhost`` is empty and nothing is being delivered from it."""
+    rows = [line.split("\t") for line in rabbitmqctl("-q", "list_queues", "-p", vhost, "--no-table-headers",
+                                                      "name", "messages").splitlines() if line.strip()]
+    inboxes = [(name, int(count)) for name, count in rows if name.endswith(".inbox")]
+    return len(inboxes) >= 2 and all(count == 0 for _, count in inboxes)
 
 
 def _count(database: Path, query: str) -> int:
@@ -198,6 +213,19 @@ def test_make_run_brings_up_the_suite_with_the_demo_estate(tmp_path, amqp_vhost_
                   "the SMTP stand-in's page")
             with smtplib.SMTP("127.0.0.1", standins["SMTP_STANDIN_PORT"], timeout=10) as smtp:
                 assert smtp.noop()[0] == 250
+        assert all_running(), f"a process of the suite stopped: {sorted(set(seen.values()))}"
+
+        # Once every consumer has caught up with the demo's events, the newcomer follows README.
+        vhost = urllib.parse.unquote(amqp_vhost_url.rsplit("/", 1)[1])
+        _wait(lambda: _inboxes_empty(vhost), 180, "every consumer to catch up with the demo's events")
+        you = readme_stories.Newcomer(
+            log=tmp_path / "run.log", owners=f"http://localhost:{port}",
+            tickets=f"http://localhost:{ports['tickets-web']}", notify=f"http://localhost:{ports['notify-web']}",
+            sms=f"http://localhost:{standins['SMS_STANDIN_PORT']}",
+            smtp_page=f"http://localhost:{standins['SMTP_STANDIN_PAGE_PORT']}")
+        readme_stories.nothing_sent_before_anyone_acts(you)
+        readme_stories.complaint_at_the_desk(you)
+        readme_stories.fee_notice(you)
         assert all_running(), f"a process of the suite stopped: {sorted(set(seen.values()))}"
     finally:
         os.killpg(suite.pid, signal.SIGINT)  # what Ctrl-C in the terminal does

@@ -19,7 +19,10 @@ service alike:
   starts with :data:`DEMO_CORRELATION_PREFIX` (``demo-history:<service>:...``). A demo made through
   the use cases records the events a real desk would, months of them at once; a consumer that acts
   on the present (notify's messages to people) asks :func:`is_demo_history` and leaves them alone,
-  while copies apply them as any other.
+  while copies apply them as any other. A demo's records are made by :data:`DEMO_DESK`; what a
+  process does later of its own accord to such a record (tickets' SLA timer firing a demo ticket's
+  deadline) is recorded as history too (:func:`history`), so the demo's made-up world never
+  messages anyone, whenever its deadlines fall.
 """
 
 from __future__ import annotations
@@ -40,6 +43,13 @@ from servicekit.service import Command, Service, resolve
 from servicekit.unit_of_work import UnitOfWork
 
 DEMO_CORRELATION_PREFIX = "demo-history:"
+DEMO_DESK = "demo-desk"
+"""The subject a demo's records are made by (a ticket's or a notice's ``created_by``)."""
+
+
+def history(service_name: str) -> Any:
+    """A context in which the events recorded (and flushed) are marked as the demo's history."""
+    return correlation.bound(f"{DEMO_CORRELATION_PREFIX}{service_name}:{uuid.uuid4().hex}")
 
 
 def is_demo_history(event: CloudEvent) -> bool:
@@ -100,7 +110,7 @@ def load_demo(service: Service, settings: Any, demo: Demo, *, at: datetime | Non
     try:
         run = DemoRun(service, settings, sessionmaker(engine, expire_on_commit=False), at or datetime.now(UTC),
                       options)
-        with correlation.bound(f"{DEMO_CORRELATION_PREFIX}{service.name}:{uuid.uuid4().hex}"):
+        with history(service.name):
             print(_load_once(run, demo))
         if demo.then is not None:
             print(demo.then(run))

@@ -42,11 +42,11 @@ from notify.tables import (
 )
 from notify.tables import messages as messages_table
 from notify.tables import notices as notices_table
-from servicekit.demo import Demo, DemoRun, NotReady
+from servicekit.demo import DEMO_DESK, Demo, DemoRun, NotReady
 
 CODE = "DEMO"
 SEED = 20261205
-CREATED_BY = "demo-desk"
+CREATED_BY = DEMO_DESK
 DUTY_DESK = "集团客服值班 周敏"
 FAIL_SUFFIX = "397"
 # Ids made from the estate's id, so the same copy always gets the same templates and notices.

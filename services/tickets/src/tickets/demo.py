@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from servicekit.demo import Demo, DemoRun, NotReady
+from servicekit.demo import DEMO_DESK, Demo, DemoRun, NotReady
 from servicekit.errors import Conflict, DomainError
 from tickets.reports import monthly
 from tickets.reports import use_cases as reports
@@ -32,7 +32,7 @@ from tickets.tickets.use_cases import entry, procedure
 CODE = "DEMO"
 SEED = 20261201
 COUNT = 300
-DESK = Actor("demo-desk", "service_desk_agent")
+DESK = Actor(DEMO_DESK, "service_desk_agent")
 
 # The operator's categories every estate starts with: (kind, code, zh-CN, en, skill).
 CATEGORIES = (

@@ -46,6 +46,7 @@ from sqlalchemy import Engine, func, select, update
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import sessionmaker
 
+from servicekit.demo import DEMO_DESK, history
 from servicekit.unit_of_work import UnitOfWork
 from servicekit.worker import RoundDone
 from tickets import events
@@ -113,13 +114,28 @@ def _take(uow: UnitOfWork, kind: str, due: list[Any], passed_over: set[Any]) -> 
 
 
 def _fire(uow: UnitOfWork, kind: str, row: Mapping[str, Any], now: datetime) -> bool:
-    """Mark ``row`` and record what it means; False when another transaction marked it first."""
-    instant, mark, _ = KINDS[kind]
+    """Mark ``row`` and record what it means; False when another transaction marked it first. A
+    demo ticket's deadline fires as the demo's history (:func:`servicekit.demo.history`): what the
+    made-up tickets lead to messages nobody, whenever their deadlines fall."""
+    mark = KINDS[kind][1]
     marked = uow.execute(update(deadlines).where(d.id == row["id"], mark.is_(None), d.state == "running")
                          .values({mark.key: now}))
     if marked.rowcount != 1:
         return False
     ticket = uow.execute(select(tickets).where(tickets.c.id == row["ticket_id"])).mappings().one()
+    if ticket["created_by"] != DEMO_DESK:
+        _record(uow, kind, row, ticket, now)
+        return True
+    uow.flush_events()  # what this batch recorded so far keeps its own correlation
+    with history("tickets"):
+        _record(uow, kind, row, ticket, now)
+        uow.flush_events()
+    return True
+
+
+def _record(uow: UnitOfWork, kind: str, row: Mapping[str, Any], ticket: Mapping[str, Any], now: datetime) -> None:
+    """The events, timeline steps and escalation of a fired deadline."""
+    instant = KINDS[kind][0]
     due = row[instant.key]
     data = {"ticket": ticket_payload(ticket), "deadline_id": str(row["id"]), "target": row["target"],
             "due_at": row["due_at"].isoformat() if row["due_at"] else None,
@@ -142,7 +158,6 @@ def _fire(uow: UnitOfWork, kind: str, row: Mapping[str, Any], now: datetime) -> 
         add_step(uow, ticket, "promise_slipped", TIMER, now, details={"promised_by": data["due_at"]})
         escalate(uow, ticket, "promise_slipped", now, TIMER, target="promise", deadline_id=row["id"],
                  trigger_at=due, reason="the promised date passed unresolved")
-    return True
 
 
 def _sweep_kind(uow_factory: Callable[[], UnitOfWork], kind: str, now: datetime, batch: int,

@@ -14,6 +14,8 @@ import pytest
 from jsonschema import Draft202012Validator
 from sqlalchemy import func, insert, select
 
+from servicekit.demo import DEMO_DESK, is_demo_history
+from servicekit.envelope import parse
 from servicekit.worker import run_worker
 from tickets import events
 from tickets.sla.timer import Timer
@@ -74,6 +76,19 @@ def test_breaches_move_up_the_chain(world) -> None:
     assert [(b["target"], b["action"]) for b in breaches] == [("acknowledge", "notify_supervisor"),
                                                                ("arrive", "notify_first_responsible"),
                                                                ("resolve", "notify_first_responsible")]
+
+
+def test_a_demo_ticket_s_deadlines_fire_as_the_demo_s_history_and_others_do_not(world) -> None:
+    """Made-up tickets lead to messages nobody (issue 15): notify leaves demo history alone."""
+    made_up = world.open_ticket(kind="complaint", complaint_class="facilities", created_by=DEMO_DESK)
+    real = world.open_ticket(kind="complaint", complaint_class="facilities")
+    opened = len(world.events())
+    assert world.sweep(world.now + 3 * M).breached == 4  # acknowledge and arrive, of each
+    fired = [parse(json.dumps(e)) for e in world.events()[opened:]]
+    assert {events.SLA_BREACHED, events.TICKET_ESCALATED} <= {e.type for e in fired}
+    history = {e.subject for e in fired if is_demo_history(e)}
+    news = {e.subject for e in fired if not is_demo_history(e)}
+    assert history == {str(made_up["id"])} and news == {str(real["id"])}
 
 
 def test_an_estates_own_rules_raise_the_priority(world) -> None:

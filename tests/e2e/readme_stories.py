@@ -1,0 +1,188 @@
+"""README's two stories, followed word for word by a newcomer against a running `make run` (issue 15).
+
+Everything is taken from what `make run` printed (the token, the demo estate's id, the curl line of
+the fee notice) and from the API's answers, as README says; what the newcomer sees at each step is
+checked, and where the messages arrive (the stand-ins' JSON endpoints README names).
+
+- **Before anyone acts**, the stand-ins have received nothing: loading months of demo tickets and
+  notices messages nobody about the past.
+- **A complaint at the desk** ("Calling the API", "The tickets service"): search the people, list the
+  tickets, find a unit and its occupant with the desk lookups, open README's complaint; the
+  supervisor is told at once by SMS; an illegal step is a 409 naming the allowed ones; the complaint
+  is acknowledged and dispatched to someone who handles complaints, with the reason; the stage
+  report shows the timeline.
+- **The fee notice** ("The notify service"): send it with the printed line; every household's SMS
+  arrives; the ones whose number fails are pending in the app, then listed as not reached with the
+  reason; "resend by e-mail" sends them e-mails; the recipients export downloads; "did owner X get
+  notice Y?" answers for one of them.
+
+Figures (seconds from the call to the last SMS) are printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+FAIL_SUFFIX = "397"  # the numbers the SMS stand-in fails (README)
+
+
+@dataclass
+class Newcomer:
+    """Someone reading `make run`'s output and README, with curl."""
+
+    log: Path
+    owners: str
+    tickets: str
+    notify: str
+    sms: str
+    smtp_page: str
+
+    def printed(self, pattern: str) -> str:
+        found = re.search(pattern, self.log.read_text(), re.M)
+        assert found, f"make run did not print {pattern!r}"
+        return found.group(1)
+
+    @property
+    def token(self) -> str:
+        return self.printed(r"export TOKEN='([^']+)'")
+
+    def call(self, method: str, url: str, body: Any = None, params: dict[str, str] | None = None,
+             raw: bool = False) -> tuple[int, Any]:
+        if params:
+            url += "?" + urllib.parse.urlencode(params)
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(url, data=data, method=method, headers={
+            "Authorization": f"Bearer {self.token}", **({"Content-Type": "application/json"} if data else {})})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as answer:
+                content = answer.read()
+                return answer.status, content if raw else json.loads(content or b"null")
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"null")
+
+    def sms_received(self) -> list[dict[str, Any]]:
+        with urllib.request.urlopen(f"{self.sms}/_standin/messages", timeout=10) as answer:
+            return json.loads(answer.read())["messages"]
+
+    def emails_received(self) -> list[dict[str, Any]]:
+        with urllib.request.urlopen(f"{self.smtp_page}/messages", timeout=10) as answer:
+            found = json.loads(answer.read())
+        return found["messages"] if isinstance(found, dict) else found
+
+
+def items(answer: Any) -> list[dict[str, Any]]:
+    """A list answer's rows, paginated (``items``) or not."""
+    return answer["items"] if isinstance(answer, dict) else answer
+
+
+def wait(predicate: Callable[[], Any], seconds: float, what: str) -> Any:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out after {seconds}s waiting for {what}")
+
+
+def nothing_sent_before_anyone_acts(you: Newcomer) -> None:
+    assert you.sms_received() == [], [(m["number"], m["template_code"], m["params"]) for m in you.sms_received()][:10]
+    assert you.emails_received() == []
+
+
+def complaint_at_the_desk(you: Newcomer) -> None:
+    estate_id = you.printed(r"demo estate id\s+(\S+)")
+    status, people = you.call("GET", f"{you.owners}/api/v1/people", params={"q": "张"})
+    assert status == 200 and people["items"], people
+    assert all("****" in (p.get("mobile") or "****") for p in people["items"])  # numbers come masked
+    status, listed = you.call("GET", f"{you.tickets}/api/v1/tickets", params={"estate_id": estate_id})
+    assert status == 200 and listed["items"], listed
+    status, units = you.call("GET", f"{you.tickets}/api/v1/units", params={"estate_id": estate_id})
+    assert status == 200 and items(units), units
+    unit_id, person_id = None, None
+    for unit in items(units):
+        status, occupants = you.call("GET", f"{you.tickets}/api/v1/units/{unit['id']}/people")
+        assert status == 200, occupants
+        if occupants["people"]:
+            unit_id, person_id = unit["id"], occupants["people"][0]["person_id"]
+            break
+    assert unit_id, "no unit of the demo estate has an occupant in tickets' lookups"
+
+    texts_before = len(you.sms_received())
+    started = time.monotonic()
+    status, ticket = you.call("POST", f"{you.tickets}/api/v1/tickets", body={
+        "estate_id": estate_id, "unit_id": unit_id, "person_id": person_id,
+        "kind": "complaint", "channel": "desk", "complaint_class": "management",
+        "quality_aspect": "attitude", "title": "保安态度差 / the guard was rude"})
+    assert status == 201, ticket
+    number = ticket["number"]
+    # Every complaint is reported to the supervisor at once: an SMS naming the ticket.
+    told = wait(lambda: [m for m in you.sms_received()[texts_before:] if number in json.dumps(m, ensure_ascii=False)],
+                60, f"the supervisor's SMS about {number}")
+    print(f"\n[README story] complaint {number}: the supervisor's SMS {time.monotonic() - started:.2f} s after opening")
+    assert told
+
+    base = f"{you.tickets}/api/v1/tickets/{ticket['id']}"
+    status, refused = you.call("POST", f"{base}/resolve", body={"resolution": "已处理"})
+    assert status == 409 and "acknowledge" in json.dumps(refused), refused  # names the steps allowed
+    status, acknowledged = you.call("POST", f"{base}/acknowledge", body={})
+    assert status == 200 and acknowledged["stage"] == "acknowledged", acknowledged
+    status, dispatched = you.call("POST", f"{base}/dispatch", body={})
+    assert status == 200 and dispatched["stage"] == "dispatched", dispatched
+    reason = dispatched["dispatch"]["reason"]
+    assert reason["skill"] == "customer_service" and reason["has_skill"], reason  # a complaint to customer service
+    status, report = you.call("GET", f"{base}/report")
+    assert status == 200, report
+    assert {"opened", "escalation"} <= {s["action"] for s in report["timeline"]}, report["timeline"]
+    assert report["stage"] == "dispatched", report
+
+
+def fee_notice(you: Newcomer) -> None:
+    body = json.loads(you.printed(r"/api/v1/notices -d '(.+)'$"))
+    if re.search(r"quiet hours [\d:]+-[\d:]+, so its SMS wait until morning", you.log.read_text()):
+        body["urgent"] = True  # README: at night, add "urgent": true to see them now
+    started, called = time.monotonic(), time.time()
+    status, notice = you.call("POST", f"{you.notify}/api/v1/notices", body=body)
+    created = time.monotonic() - started
+    assert status == 201, notice
+    base = f"{you.notify}/api/v1/notices/{notice['id']}"
+
+    def totals() -> dict[str, Any]:
+        return you.call("GET", f"{base}/totals")[1]
+
+    done = wait(lambda: (t := totals())["status"] == "sent" and t, 180, "the fee notice to complete")
+    amount = body["variables"]["amount"]
+    numbers = {m["number"] for m in you.sms_received() if (m.get("params") or {}).get("amount") == amount}
+    last_sms = max(datetime.fromisoformat(m["at"]).timestamp() for m in you.sms_received())
+    print(f"[README story] fee notice to {done['recipients']['total']} households: created in {created:.2f} s, "
+          f"the last of {len(numbers)} numbers texted {last_sms - called:.2f} s after the call, completed "
+          f"{time.monotonic() - started:.1f} s after it; totals {done['recipients']}, {done['reached_by_channel']}")
+    assert done["recipients"]["total"] > 1000
+    assert done["reached_by_channel"]["sms"] > 1000 and len(numbers) > 1000  # some households share a number
+
+    status, unreached = you.call("GET", f"{base}/recipients", params={"outcome": "not_reached"})
+    assert status == 200 and unreached["items"], unreached
+    # The households whose SMS failed: their in-app message lies unread, so they are to be called.
+    assert {r["outcome"] for r in unreached["items"]} <= {"pending", "unreached"}
+    assert all((r["mobile"] or "").endswith(FAIL_SUFFIX) for r in unreached["items"]), unreached["items"]
+    assert done["recipients"]["not_reached"] == len(unreached["items"]) == done["unread_in_app"]
+
+    status, resent = you.call("POST", f"{base}/resend", body={"channel": "email"})
+    assert status == 201 and resent["queued"] == len(unreached["items"]), resent
+    wait(lambda: len(you.emails_received()) >= len(unreached["items"]), 60, "the resent e-mails at the SMTP stand-in")
+
+    status, sheet = you.call("GET", f"{base}/recipients/export", params={"format": "xlsx"}, raw=True)
+    assert status == 200 and sheet[:2] == b"PK", sheet[:100]  # an XLSX file
+    one = unreached["items"][0]
+    status, answer = you.call("GET", f"{base}/recipients/by-person/{one['person_id']}")
+    assert status == 200 and answer["in_audience"] is True, answer
