@@ -63,6 +63,25 @@ def drop_database(database_url: str) -> None:
     admin.dispose()
 
 
+@contextmanager
+def database_down(database_url: str) -> Iterator[None]:
+    """Make the PostgreSQL database of ``database_url`` unreachable until the block ends, the way a
+    restart looks to its clients, without touching the shared server: new connections are refused
+    and every open one is cut, mid-transaction or not."""
+    url = make_url(database_url)
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as db:
+            db.execute(text(f'ALTER DATABASE "{url.database}" ALLOW_CONNECTIONS false'))
+            db.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name"),
+                       {"name": url.database})
+        yield
+    finally:
+        with admin.connect() as db:
+            db.execute(text(f'ALTER DATABASE "{url.database}" ALLOW_CONNECTIONS true'))
+        admin.dispose()
+
+
 def rabbitmqctl(*args: str) -> str:
     """Run ``rabbitmqctl`` on this machine's broker (tests run where the broker runs)."""
     done = subprocess.run(["rabbitmqctl", *args], capture_output=True, text=True, timeout=120)

@@ -226,11 +226,14 @@ def install_problem_details(app: Flask) -> None:
     """HTTP errors as problem details, and anything unexpected as a logged 500 problem, never HTML."""
     app.register_error_handler(HTTPException, http_error_problem)
 
-    @app.errorhandler(Exception)
-    def _unexpected(error: Exception) -> Response:
-        log.exception("unhandled error")
-        return problem(500, None, Message("The error was logged with this correlation id.",
-                                           "错误已记入日志，请凭 correlation_id 查询。"))
+    app.register_error_handler(Exception, unexpected_error)
+
+
+def unexpected_error(error: Exception) -> Response:
+    """Anything unexpected: logged with its trace, answered as a 500 problem naming the correlation id."""
+    log.error("unhandled error", exc_info=error)
+    return problem(500, None, Message("The error was logged with this correlation id.",
+                                       "错误已记入日志，请凭 correlation_id 查询。"))
 
 
 _OWN_CHECK = "_servicekit_own_check"

@@ -8,17 +8,19 @@ the read side its session, both from the app's own engine.
 from __future__ import annotations
 
 import copy
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from flask import Flask, Response, current_app
+from sqlalchemy import exc as sa_errors
 from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
 from servicekit.auth import TokenVerifier
 from servicekit.db import make_engine
-from servicekit.errors import Conflict, DomainError, NotFound, TooMany
+from servicekit.errors import Conflict, DomainError, Message, NotFound, TooMany
 from servicekit.guards import install_input_guards
 from servicekit.logs import configure_logging
 from servicekit.service import Service
@@ -32,9 +34,11 @@ from servicekit.web import (
     install_observability,
     install_problem_details,
     problem,
+    unexpected_error,
 )
 
 T = TypeVar("T")
+log = logging.getLogger("servicekit.web")
 _SERVICE, _SESSIONS, _SETTINGS = "servicekit.service", "servicekit.sessions", "servicekit.settings"
 _BEARER = {"components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
            "security": [{"bearer": []}]}
@@ -64,6 +68,7 @@ def create_service_app(service: Service, settings: ServiceSettings | None = None
 
     install_problem_details(app)
     install_domain_errors(app)
+    install_database_outage(app)
     install_observability(app, service.name, {"database": database_ready},
                           collectors=[UnroutedCollector(settings.amqp_url, service.name),
                                       *service.metric_collectors(sessions)])
@@ -93,6 +98,48 @@ def install_domain_errors(app: Flask) -> None:
         return problem(status, None, error.message, errors=error.errors, headers=headers)
 
     app.register_error_handler(DomainError, answer)
+
+
+# How long a caller is asked to wait when the database cannot be reached: a restart or a failover
+# takes seconds, and a client that retries sooner only adds to the storm when it comes back.
+OUTAGE_RETRY_AFTER_SECONDS = 5
+_OUTAGE = Message("The database cannot be reached just now; nothing was changed. Try again shortly.",
+                  "暂时无法连接数据库，未做任何更改，请稍后重试。")
+# What SQLite says when the file is there but cannot be had (another writer holds it, a disk away);
+# its other OperationalErrors ("no such table") are faults of the code, answered 500.
+_SQLITE_UNAVAILABLE = ("database is locked", "unable to open database", "disk i/o error")
+
+
+def database_unavailable(error: BaseException) -> bool:
+    """Whether ``error`` says the database could not be reached (refused, cut, restarting, the pool
+    exhausted, SQLite's file locked), not that the statement was wrong."""
+    if isinstance(error, sa_errors.TimeoutError):  # no connection free in the pool in time
+        return True
+    if not isinstance(error, sa_errors.DBAPIError):
+        return False
+    if error.connection_invalidated:
+        return True
+    if not isinstance(error, sa_errors.OperationalError | sa_errors.InterfaceError):
+        return False
+    if type(error.orig).__module__.startswith("sqlite3"):
+        return any(words in str(error.orig).lower() for words in _SQLITE_UNAVAILABLE)
+    return True  # psycopg's OperationalError: refused, terminated, shutting down, too many clients
+
+
+def install_database_outage(app: Flask) -> None:
+    """Answer a request that found the database unreachable as a 503 problem with ``Retry-After``,
+    in every service alike: the caller (a provider pushing receipts, a client) tries again later
+    instead of reading a 500 as a fault of its request. Logged as a warning, with no trace: the
+    cause is outside the request. Any other database error is the 500 it was."""
+
+    def answer(error: Exception) -> Response:
+        if not database_unavailable(error):
+            return unexpected_error(error)
+        log.warning("database unavailable: %s", error.__class__.__name__)
+        return problem(503, None, _OUTAGE, headers={"Retry-After": str(OUTAGE_RETRY_AFTER_SECONDS)})
+
+    app.register_error_handler(sa_errors.DBAPIError, answer)
+    app.register_error_handler(sa_errors.TimeoutError, answer)
 
 
 def current_settings() -> Any:

@@ -8,8 +8,6 @@ one is cut, mid-transaction, then some seconds later connections are allowed aga
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import pytest
@@ -17,25 +15,12 @@ from sqlalchemy import Engine, create_engine, insert, text
 from sqlalchemy.orm import Session
 
 from servicekit.envelope import CloudEvent
+from servicekit.testing import database_down
 
 if TYPE_CHECKING:
     from conftest import World
 
 pytestmark = pytest.mark.slow
-
-
-@contextmanager
-def database_down(admin: Engine, database: str) -> Iterator[None]:
-    """Refuse new connections to ``database`` and cut the open ones, until the block ends."""
-    with admin.connect() as db:
-        db.execute(text(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS false'))
-        db.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name"),
-                   {"name": database})
-    try:
-        yield
-    finally:
-        with admin.connect() as db:
-            db.execute(text(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS true'))
 
 
 def cut_connections(admin: Engine, database: str) -> None:
@@ -67,7 +52,7 @@ def test_a_database_restart_during_consumption_applies_every_event_once_and_dead
     consumer = world.start_consumer({world.event_type: working}, batch_size=50)
     try:
         world.wait_for(lambda: world.applied_total() >= 50, "the consumer to be under way")
-        with database_down(admin, database):  # a restart: down for some seconds
+        with database_down(world.engine.url.render_as_string(hide_password=False)):  # a restart: down for some seconds
             time.sleep(3)
         # Restarts quick enough that the database answers again by the time the consumer looks, each
         # while the big event is being applied: as many as the handler may fail before dead-lettering.

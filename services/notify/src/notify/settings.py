@@ -36,6 +36,9 @@ class Settings(ServiceSettings):
     sms_access_key_secret: str = "estatedesk-local-secret"
     sms_region: str = "cn-hangzhou"
     sms_timeout_seconds: float = 5.0
+    # How long after sending an SMS its receipt may take: past it, the provider's send-details query
+    # is asked, and failing that the message ends no_receipt (notify.sending.receipt_window).
+    sms_receipt_window_seconds: float = setting(1800.0, minimum=1)
     # Messages per second the provider allows this account; 0: no limit.
     sms_rate_per_second: float = 500.0
     # The cost estimate: fen (0.01 yuan) per SMS part.

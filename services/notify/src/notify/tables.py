@@ -350,8 +350,9 @@ provider_calls = Table(
     Index("ix_provider_calls_open", "state", "lease_until"),
 )
 
-# Delivery receipts as providers pushed them: kept even when they arrive before the send is
-# marked (applied once it is), and once each (a pushed-again receipt changes nothing).
+# Delivery receipts as providers pushed them: stored by the web process as they come, applied to
+# their messages by the sender; kept even when they arrive before the send is marked (applied once
+# it is), and once each (a pushed-again receipt changes nothing).
 receipts = Table(
     "receipts", metadata,
     Column("id", Uuid, primary_key=True),
@@ -365,9 +366,15 @@ receipts = Table(
     Column("reported_at", UtcDateTime),
     Column("received_at", UtcDateTime, nullable=False),
     Column("applied_at", UtcDateTime),
+    # Not applied when last looked at (its call not marked yet, its message locked or unknown): not
+    # looked at again before this (notify.receipts.use_cases.RECHECK).
+    Column("check_after", UtcDateTime),
     UniqueConstraint("provider", "provider_ref", "address", "code"),
     Index("ix_receipts_unapplied", "applied_at"),
 )
+# The receipts the sender has still to apply, oldest first (notify.receipts.use_cases.apply_received).
+Index("ix_receipts_to_apply", receipts.c.received_at,
+      postgresql_where=receipts.c.applied_at.is_(None), sqlite_where=receipts.c.applied_at.is_(None))
 
 # The shared rate budget of each provider (a token bucket every sender replica draws from), and the
 # buckets of the limits on urgent one-off messages ("urgent to <hash>", "urgent by <hash>":

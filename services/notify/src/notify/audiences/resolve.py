@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Select, and_, or_, select
 
 from notify.audiences.reach import channels_for
 from notify.domain.purposes import OPTIONAL
@@ -24,21 +24,19 @@ NO_CONTACT = "no_contact"
 
 
 def resolve(session: Executes, estate_id: UUID, audience: Mapping[str, Any], *, purpose: str,
-            channels: Iterable[str], today: date) -> list[dict[str, Any]]:
-    """The recipients of ``audience`` (checked by :func:`notify.audiences.spec.check`) in the estate."""
-    estate_name = session.execute(select(estates.c.name).where(estates.c.id == estate_id)).scalar_one_or_none()
-    if estate_name is None:
-        raise Invalid("no such estate in notify's copy of owners", "没有此小区",
-                      errors={"estate_id": ["no such estate (has the copy caught up with owners?)"]})
+            channels: Iterable[str], today: date, first: int | None = None) -> list[dict[str, Any]]:
+    """The recipients of ``audience`` (checked by :func:`notify.audiences.spec.check`) in the estate
+    (a register audience: only the ``first`` occupancies in its order, when given)."""
+    name_of_estate = estate_name(session, estate_id)
     if "list" in audience:
         found = _from_list(session, estate_id, audience["list"])
     else:
-        found = _from_register(session, estate_id, audience, today)
+        found = _from_register(session, estate_id, audience, today, first)
     opted = _opted_out(session, estate_id, purpose, {r["person_id"] for r in found if r["person_id"]})
     channels = tuple(channels)
     for recipient in found:
         recipient["variables"] = {"name": recipient["name"], "unit": recipient["unit_label"] or "",
-                                  "estate": estate_name, **recipient["variables"]}
+                                  "estate": name_of_estate, **recipient["variables"]}
         if recipient["person_id"] in opted:
             recipient["excluded"] = OPTED_OUT
         elif not channels_for(recipient, channels):
@@ -54,9 +52,19 @@ def _label(building_name: str | None, number: str | None) -> str | None:
     return f"{building_name} {number}" if building_name else number
 
 
-def _from_register(session: Executes, estate_id: UUID, audience: Mapping[str, Any],
-                   today: date) -> list[dict[str, Any]]:
-    _check_named(session, estate_id, audience)
+def estate_name(session: Executes, estate_id: UUID) -> str:
+    """The estate's name in the copy; :class:`Invalid` when the copy has no such estate."""
+    name = session.execute(select(estates.c.name).where(estates.c.id == estate_id)).scalar_one_or_none()
+    if name is None:
+        raise Invalid("no such estate in notify's copy of owners", "没有此小区",
+                      errors={"estate_id": ["no such estate (has the copy caught up with owners?)"]})
+    return str(name)
+
+
+def current_households(estate_id: UUID, audience: Mapping[str, Any], today: date) -> Select[Any]:
+    """The occupancies a register audience names on ``today``, with each one's person and unit
+    (``person_id, unit_id, name, language, mobile, email, number, building_name``): one row per
+    occupancy, so a person with two roles in one unit is two rows."""
     current = and_(or_(occupancies.c.moved_out_on.is_(None), occupancies.c.moved_out_on > today),
                    or_(occupancies.c.moved_in_on.is_(None), occupancies.c.moved_in_on <= today))
     statement = (
@@ -66,7 +74,6 @@ def _from_register(session: Executes, estate_id: UUID, audience: Mapping[str, An
         .join(units, units.c.id == occupancies.c.unit_id)
         .outerjoin(buildings, buildings.c.id == units.c.building_id)
         .where(occupancies.c.estate_id == estate_id, current)
-        .order_by(buildings.c.code, units.c.number, people.c.name, occupancies.c.person_id)
     )
     if audience.get("role") == "owners":
         statement = statement.where(occupancies.c.role == "owner")
@@ -74,6 +81,14 @@ def _from_register(session: Executes, estate_id: UUID, audience: Mapping[str, An
         statement = statement.where(units.c.building_id.in_(audience["buildings"]))
     if "units" in audience:
         statement = statement.where(units.c.id.in_(audience["units"]))
+    return statement
+
+
+def _from_register(session: Executes, estate_id: UUID, audience: Mapping[str, Any],
+                   today: date, first: int | None = None) -> list[dict[str, Any]]:
+    check_named(session, estate_id, audience)
+    statement = current_households(estate_id, audience, today).order_by(
+        buildings.c.code, units.c.number, people.c.name, occupancies.c.person_id).limit(first)
     seen: set[tuple[UUID, UUID]] = set()
     found = []
     for row in session.execute(statement).mappings():
@@ -87,7 +102,7 @@ def _from_register(session: Executes, estate_id: UUID, audience: Mapping[str, An
     return found
 
 
-def _check_named(session: Executes, estate_id: UUID, audience: Mapping[str, Any]) -> None:
+def check_named(session: Executes, estate_id: UUID, audience: Mapping[str, Any]) -> None:
     for kind, table in (("buildings", buildings), ("units", units)):
         if kind not in audience:
             continue

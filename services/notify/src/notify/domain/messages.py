@@ -7,7 +7,10 @@ lying unread in an app nobody opens reached nobody, and must not hide the househ
 that would phone it; see :func:`reaches`). ``failed`` is final for the channel (the
 provider's code and reason kept); the next channel, if any, gets a new message. ``cancelled``:
 its notice was cancelled before it was sent. ``sending`` is the one state a crash can leave: its
-provider call (provider_calls) tells whether it went.
+provider call (provider_calls) tells whether it went. ``no_receipt``: an SMS ``sent`` whose receipt
+never came within the provider's receipt window, and whose send-details query did not say either:
+final (its notice completes), not reached (the desk is told, reason ``no_receipt``); a receipt
+that comes later is kept and changes nothing.
 """
 
 from __future__ import annotations
@@ -21,9 +24,10 @@ DELIVERED = "delivered"
 FAILED = "failed"
 READ = "read"
 CANCELLED = "cancelled"
+NO_RECEIPT = "no_receipt"
 
-STATES = (QUEUED, SENDING, SENT, DELIVERED, FAILED, READ, CANCELLED)
-FINAL = frozenset({DELIVERED, FAILED, READ, CANCELLED})
+STATES = (QUEUED, SENDING, SENT, DELIVERED, FAILED, READ, CANCELLED, NO_RECEIPT)
+FINAL = frozenset({DELIVERED, FAILED, READ, CANCELLED, NO_RECEIPT})
 # A recipient is reached when a message of theirs is in one of these (in_app: only READ, see reaches).
 REACHED = frozenset({DELIVERED, READ})
 

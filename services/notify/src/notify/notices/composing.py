@@ -56,17 +56,19 @@ class Estimate:
     max_sms_parts: int = 0  # the longest SMS any recipient could get
 
 
-def estimate(template: Mapping[str, Any], notice_variables: Mapping[str, Any], recipients: Iterable[Mapping[str, Any]],
-             channels: Iterable[str], sign_name: str, price_fen: int) -> Estimate:
-    """Renders every reachable recipient's first message (raising on an unknown variable) and sums the
-    SMS parts of those whose first channel is SMS; ``max_sms_parts`` covers SMS as a fallback too."""
+def estimate(template: Mapping[str, Any], notice_variables: Mapping[str, Any],
+             groups: Iterable[tuple[Mapping[str, Any], int]], channels: Iterable[str], sign_name: str,
+             price_fen: int) -> Estimate:
+    """Renders each group's representative recipient's first message (raising on an unknown variable)
+    and sums the SMS parts of those whose first channel is SMS, times the group's count
+    (:mod:`notify.audiences.counting`); ``max_sms_parts`` covers SMS as a fallback too."""
     channels = tuple(channels)
     result = Estimate(excluded={})
-    for recipient in recipients:
+    for recipient, count in groups:
         if recipient["excluded"]:
-            result.excluded[recipient["excluded"]] = result.excluded.get(recipient["excluded"], 0) + 1
+            result.excluded[recipient["excluded"]] = result.excluded.get(recipient["excluded"], 0) + count
             continue
-        result.recipients += 1
+        result.recipients += count
         usable = channels_for(recipient, channels)
         first = compose(template, notice_variables, recipient, usable[0], sign_name)
         sms = first if usable[0] == SMS else (compose(template, notice_variables, recipient, SMS, sign_name)
@@ -74,8 +76,8 @@ def estimate(template: Mapping[str, Any], notice_variables: Mapping[str, Any], r
         if sms is not None:
             result.max_sms_parts = max(result.max_sms_parts, sms["segments"])
         if usable[0] == SMS:
-            result.sms_recipients += 1
-            result.sms_parts += first["segments"]
+            result.sms_recipients += count
+            result.sms_parts += first["segments"] * count
     result.cost_fen = cost_fen(result.sms_parts, price_fen)
     return result
 

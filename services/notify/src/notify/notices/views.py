@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from notify.domain.notices import ALLOWED
 from notify.notices.composing import compose
-from notify.notices.planning import plan
+from notify.notices.planning import plan, sample
 from notify.tables import notices
 from servicekit.auth import Principal, scoped
 from servicekit.paging import page_of
@@ -41,12 +41,12 @@ def preview(session: Executes, data: Mapping[str, Any], settings: Any, now: date
     """What the notice would send, rendered for a sample recipient, and the estimate; nothing is saved."""
     planned = plan(session, data, settings, now)
     row, total, local = planned["row"], planned["estimate"], planned["estate_settings"]
-    sample = next(r for r in planned["recipients"] if r["excluded"] is None)
-    rendered = [compose(planned["template"], row["variables"], sample, channel, local["sms_sign_name"])
+    shown = sample(session, planned, now)
+    rendered = [compose(planned["template"], row["variables"], shown, channel, local["sms_sign_name"])
                 for channel in row["channels"]]
     return {
-        "sample": {"name": sample["name"], "unit": sample["unit_label"], "language": sample["language"],
-                   "person_id": sample["person_id"]},
+        "sample": {"name": shown["name"], "unit": shown["unit_label"], "language": shown["language"],
+                   "person_id": shown["person_id"]},
         "messages": rendered, "send_at": row["send_at"], "urgent": row["urgent"],
         "estimate": {"recipients": total.recipients, "excluded": total.excluded,
                      "sms_recipients": total.sms_recipients,

@@ -14,6 +14,8 @@ action's own, signed with HMAC-SHA1 as Aliyun documents it (:func:`signature`).
 - Aliyun has no idempotency. A timeout or a connection lost after the request may have gone raises
   :class:`OutcomeUnknown`; the sender then asks :meth:`AliyunSms.find_sent` (``QuerySendDetails``
   per number on the call's send date, matched by ``OutId``) before anything is sent again.
+- A message whose receipt never came: :meth:`AliyunSms.send_details` asks the same query what
+  became of it (``SendStatus`` 3 delivered, 2 failed with its ``ErrCode``, 1 waiting for a report).
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from notify.providers.base import OutcomeUnknown, Outgoing, Rejected, SendResult
+from notify.providers.base import DELIVERED, FAILED, WAITING, Delivery, OutcomeUnknown, Outgoing, Rejected, SendResult
 from notify.providers.http_sms import NOT_SENT, json_object
 
 VERSION = "2017-05-25"
@@ -110,6 +112,28 @@ def action_of(messages: Sequence[Outgoing]) -> str:
     """``SendSms`` when the call's messages share signature and variables, else ``SendBatchSms``."""
     shapes = {(m.sign_name, _params_key(m)) for m in messages}
     return SEND_SMS if len(shapes) <= 1 else SEND_BATCH_SMS
+
+
+def _send_dates(at: datetime) -> list[str]:
+    """The Beijing send dates a call made at ``at`` is listed under (the next, if it may have crossed midnight)."""
+    return sorted({(at + delta).astimezone(PROVIDER_TZ).strftime("%Y%m%d")
+                   for delta in (timedelta(0), timedelta(minutes=15))})
+
+
+# QuerySendDetails' SendStatus: 1 waiting for the handset's report, 2 failed, 3 delivered.
+_SEND_STATUS = {1: WAITING, 2: FAILED, 3: DELIVERED}
+
+
+def _delivery(detail: Mapping[str, Any]) -> Delivery:
+    state = _SEND_STATUS.get(int(detail.get("SendStatus") or 1), WAITING)
+    at = None
+    if state != WAITING and detail.get("ReceiveDate"):
+        try:
+            at = datetime.strptime(str(detail["ReceiveDate"]), "%Y-%m-%d %H:%M:%S").replace(tzinfo=PROVIDER_TZ)
+        except ValueError:
+            at = None
+    code = str(detail.get("ErrCode") or ("DELIVERED" if state == DELIVERED else ""))[:100]
+    return Delivery(state, code, None if state != FAILED else code, at)
 
 
 def _chunks(items: list[Outgoing], size: int) -> list[list[Outgoing]]:
@@ -243,27 +267,40 @@ class AliyunSms:
         :func:`notify.receipts.use_cases.apply_pending` takes it as well as a BizId. A query that fails
         raises :class:`OutcomeUnknown`: the call stays unknown and is asked again later, never
         resent on a guess."""
-        dates = sorted({(started_at + delta).astimezone(PROVIDER_TZ).strftime("%Y%m%d")
-                        for delta in (timedelta(0), timedelta(minutes=15))})
         found: dict[UUID, str | None] = {}
         for message in messages:
-            if any(self._has(message.address, day, str(call_id)) for day in dates):
+            if self._detail(message.address, _send_dates(started_at), str(call_id)) is not None:
                 found[message.message_id] = str(call_id)
         return found
 
-    def _has(self, number: str, day: str, out_id: str) -> bool:
-        page = 1
-        while True:
-            answer = self._call(QUERY_SEND_DETAILS, {"PhoneNumber": number, "SendDate": day,
-                                                     "PageSize": str(MAX_PAGE_SIZE), "CurrentPage": str(page)})
-            if answer.get("Code") != OK:
-                raise OutcomeUnknown(f"QuerySendDetails answered {answer.get('Code')}: {answer.get('Message')}")
-            details = (answer.get("SmsSendDetailDTOs") or {}).get("SmsSendDetailDTO") or []
-            if any(str(d.get("OutId")) == out_id for d in details):
-                return True
-            if page * MAX_PAGE_SIZE >= int(answer.get("TotalCount") or 0) or not details:
-                return False
-            page += 1
+    def send_details(self, call_id: UUID, messages: Sequence[Outgoing], sent_at: datetime) -> dict[UUID, Delivery]:
+        """What ``QuerySendDetails`` says of each of the call's messages whose receipt never came:
+        ``SendStatus`` 3 delivered (at its ``ReceiveDate``), 2 failed (its ``ErrCode``), 1 waiting.
+        A message the query does not list is left out; a query that fails raises :class:`OutcomeUnknown`."""
+        said: dict[UUID, Delivery] = {}
+        for message in messages:
+            detail = self._detail(message.address, _send_dates(sent_at), str(call_id))
+            if detail is not None:
+                said[message.message_id] = _delivery(detail)
+        return said
+
+    def _detail(self, number: str, days: list[str], out_id: str) -> dict[str, Any] | None:
+        """The send detail of ``number`` with ``OutId`` ``out_id`` on one of ``days``, if any."""
+        for day in days:
+            page = 1
+            while True:
+                answer = self._call(QUERY_SEND_DETAILS, {"PhoneNumber": number, "SendDate": day,
+                                                         "PageSize": str(MAX_PAGE_SIZE), "CurrentPage": str(page)})
+                if answer.get("Code") != OK:
+                    raise OutcomeUnknown(f"QuerySendDetails answered {answer.get('Code')}: {answer.get('Message')}")
+                details = (answer.get("SmsSendDetailDTOs") or {}).get("SmsSendDetailDTO") or []
+                found = next((d for d in details if str(d.get("OutId")) == out_id), None)
+                if found is not None:
+                    return found
+                if page * MAX_PAGE_SIZE >= int(answer.get("TotalCount") or 0) or not details:
+                    break
+                page += 1
+        return None
 
     # -- the wire -----------------------------------------------------------------------------------
 

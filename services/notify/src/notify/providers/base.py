@@ -56,6 +56,20 @@ class SendResult:
     delivered_on_send: bool = False  # in_app, webhook (a 2xx answer), SMTP (accepted by the server)
 
 
+@dataclass(frozen=True)
+class Delivery:
+    """What a provider's send-details query says of one message it took: ``delivered`` or
+    ``failed`` (the handset's report, with its code and reason), or ``waiting`` (no report yet)."""
+
+    state: str  # DELIVERED | FAILED | WAITING
+    code: str = ""
+    reason: str | None = None
+    at: datetime | None = None  # when the handset's report came
+
+
+DELIVERED, FAILED, WAITING = "delivered", "failed", "waiting"
+
+
 class OutcomeUnknown(Exception):
     """The request may or may not have reached the provider (timeout, connection lost mid-call)."""
 
@@ -78,4 +92,12 @@ class Adapter(Protocol):
                   started_at: datetime) -> dict[UUID, str | None] | None:
         """After an unknown outcome: which of ``messages`` the provider has (message id -> provider
         ref); ``None`` when the provider cannot be asked (SMTP): then a resend may duplicate."""
+        ...
+
+    def send_details(self, call_id: UUID, messages: Sequence[Outgoing],
+                     sent_at: datetime) -> dict[UUID, Delivery] | None:
+        """For SMS whose receipt did not come within the provider's receipt window: what the provider
+        says of each of ``messages`` (sent by call ``call_id`` at ``sent_at``), those it knows of;
+        ``None`` when it cannot be asked. Raises :class:`OutcomeUnknown` when the query fails. Only
+        SMS adapters have it."""
         ...

@@ -86,6 +86,11 @@ class HttpSms:
             found[message.message_id] = json_object(response).get("ref")
         return found
 
+    def send_details(self, call_id: UUID, messages: Sequence[Outgoing], sent_at: datetime) -> None:
+        """The generic HTTP provider has no send-details query: a message whose receipt never came
+        ends ``no_receipt`` (notify.sending.receipt_window)."""
+        return None
+
     def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         try:
             response = self.client.request(method, self.endpoint + path, **kwargs)

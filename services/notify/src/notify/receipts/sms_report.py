@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -62,7 +63,13 @@ def _beijing_time(value: Any, index: int) -> datetime | None:
     if value in (None, ""):
         return None
     try:
-        return datetime.strptime(str(value), "%Y-%m-%d %H:%M:%S").replace(tzinfo=_BEIJING).astimezone(ZoneInfo("UTC"))
+        return _read_beijing(str(value))
     except ValueError:
         raise MalformedReceipts(f"receipt {index}: report_time is yyyy-MM-dd HH:mm:ss",
                                 f"回执[{index}]：report_time 的格式应为 yyyy-MM-dd HH:mm:ss") from None
+
+
+@lru_cache(maxsize=4096)
+def _read_beijing(text: str) -> datetime:
+    """A report time, read once per distinct text: the receipts of a push share a few seconds."""
+    return datetime.strptime(text, "%Y-%m-%d %H:%M:%S").replace(tzinfo=_BEIJING).astimezone(UTC)

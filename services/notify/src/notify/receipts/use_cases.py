@@ -1,34 +1,41 @@
-"""What becomes of the delivery receipts an SMS provider pushes: stored once each, applied to the
-message they report.
+"""What becomes of the delivery receipts an SMS provider pushes: stored once each by the web
+process, applied to the message they report by the sender.
 
 A receipt names the provider's id of the call (Aliyun's BizId), our call id (its OutId), the
-number and the outcome. It is stored in ``receipts`` once: the unique constraint (provider,
-provider_ref, address, code) makes a pushed-again receipt change nothing. It is applied to the
-message of that call and number that was marked ``sent``: ``delivered``, or ``failed`` with the
-provider's code and reason (and then the fallback to the recipient's next channel), each with
-its ``message_history`` row.
+number and the outcome. **Stored** (:func:`store`, the receipts callback): the whole pushed batch
+in one statement, committed, answered; nothing else happens in the request, so a storm of receipts
+(10,000 in one push, or many pushes at once) never waits for message rows, never makes the
+provider time out and push again, and never slows the rest of the API. The unique constraint
+(provider, provider_ref, address, code) makes a pushed-again receipt change nothing.
+
+**Applied** (:func:`apply_received`, each round of ``notify send``): stored, unapplied receipts in
+batches, to the message of that call and number that was marked ``sent``: ``delivered``, or
+``failed`` with the provider's code and reason (and then the fallback to the recipient's next
+channel), each with its ``message_history`` row; deliveries in a few statements per batch.
 
 A receipt can arrive before the sender has marked its call (the message still ``sending``, its
 provider ref unknown): it is kept unapplied, and :func:`apply_pending`, which the sender calls
-after marking a call, applies it.
+after marking a call, applies it. A receipt whose message was locked (a sender marking it that
+moment) or that names no message of ours is looked at again ``RECHECK`` later, so it never holds
+up the batches behind it.
 
-Locks, so that one of the two always sees the other's commit and they never deadlock: a batch is
-stored and applied in one transaction that never waits for a message row (``SKIP LOCKED``); a
-receipt whose message was locked (the sender marking its call that moment) or not found is then
-applied by :func:`apply_stored` in a transaction of its own, which waits for that one row.
+Locks: receipts are taken ``FOR UPDATE SKIP LOCKED`` and their messages too (two senders share the
+work, neither waits); :func:`apply_pending` runs in the transaction of the mark, which holds the
+call's messages.
 """
 
 from __future__ import annotations
 
+import json
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import func, or_, select, text, update
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
 from notify.domain import channels
@@ -52,39 +59,42 @@ class Receipt:
 
 @dataclass
 class Outcome:
-    stored: int = 0  # new receipts
-    duplicates: int = 0  # receipts already stored: nothing changed
     applied: int = 0  # applied to their message now
     pending: int = 0  # kept until their call is marked
-    unsettled: list[UUID] = field(default_factory=list)  # message locked or not found: for apply_stored
+    unsettled: list[UUID] = field(default_factory=list)  # not applied now: looked at again later
 
 
-def receive(uow: UnitOfWork, provider: str, batch: Iterable[Receipt], now: datetime) -> Outcome:
-    """A pushed batch of ``provider``'s receipts: stored and applied where their message lets them,
-    committed; then each left unsettled is applied in a transaction of its own (:func:`apply_stored`)."""
+# A receipt that could not be applied (its call not marked, its message locked that moment or unknown)
+# is looked at again this much later, so it never holds up the batches behind it.
+RECHECK = timedelta(seconds=5)
+APPLY_BATCH = 5000  # receipts applied per transaction
+
+
+def store(uow: UnitOfWork, provider: str, batch: Sequence[Receipt], now: datetime) -> int:
+    """Store ``provider``'s pushed ``batch`` in one statement, committed; a receipt stored before
+    (pushed again) changes nothing. Returns how many were new. The sender applies them."""
     with uow:
-        outcome = record(uow.session, provider, batch, now)
+        stored = _store(uow.session, provider, batch, now)
         uow.commit()
-    for receipt_id in outcome.unsettled:  # a message being marked that moment, or none found
-        with uow:
-            apply_stored(uow.session, receipt_id, now)
-            uow.commit()
-    return outcome
+    return stored
 
 
-def record(session: Session, provider: str, batch: Iterable[Receipt], now: datetime) -> Outcome:
-    """Store each new receipt of ``batch`` and apply it where its message is marked (not committed).
-
-    A batch (Aliyun pushes up to 100) is stored in one statement, its messages are found and locked
-    in one, and its deliveries marked in a few (one per delivery time): the common case costs a
-    handful of statements, not five a receipt. Failures and receipts of no known call take the
-    one-by-one path, which also falls back to the recipient's next channel."""
+def apply_received(session: Session, now: datetime, limit: int = APPLY_BATCH) -> int:
+    """Apply up to ``limit`` stored, unapplied receipts to their messages (not committed); returns
+    how many were looked at (``limit``: there may be more). Those that could not be applied now (their
+    call not marked yet, their message locked or unknown) are looked at again ``RECHECK`` later."""
+    rows = session.execute(
+        select(receipts).where(receipts.c.applied_at.is_(None),
+                               or_(receipts.c.check_after.is_(None), receipts.c.check_after <= now))
+        .order_by(receipts.c.received_at).limit(limit).with_for_update(skip_locked=True)).all()
+    if not rows:
+        return 0
     outcome = Outcome()
-    batch = list(batch)
-    stored = _store(session, provider, batch, now)
-    outcome.stored, outcome.duplicates = len(stored), len(batch) - len(stored)
-    _apply_many(session, stored, now, outcome, wait=False)
-    return outcome
+    _apply_many(session, [(row.id, _receipt_of(row)) for row in rows], now, outcome, wait=False)
+    if outcome.unsettled:
+        session.execute(update(receipts).where(receipts.c.id.in_(outcome.unsettled), receipts.c.applied_at.is_(None))
+                        .values(check_after=now + RECHECK))
+    return len(rows)
 
 
 def _apply_many(session: Session, stored: list[tuple[UUID, Receipt]], now: datetime, outcome: Outcome, *,
@@ -97,6 +107,7 @@ def _apply_many(session: Session, stored: list[tuple[UUID, Receipt]], now: datet
         message = found.get(_call_and_number(receipt))
         if message is not None and message.state in (states.QUEUED, states.SENDING):
             outcome.pending += 1
+            outcome.unsettled.append(row_id)
         elif message is not None and message.state == states.SENT and receipt.success:
             delivered.append((row_id, message, receipt))
         else:  # a failure, a message already final, or none found (or locked): one by one
@@ -105,24 +116,40 @@ def _apply_many(session: Session, stored: list[tuple[UUID, Receipt]], now: datet
                 outcome.applied += 1
             elif done == _WAITING:
                 outcome.pending += 1
+                outcome.unsettled.append(row_id)
             else:
                 outcome.unsettled.append(row_id)
     outcome.applied += _deliver(session, delivered, now)
 
 
-def _store(session: Session, provider: str, batch: list[Receipt], now: datetime) -> list[tuple[UUID, Receipt]]:
-    """The receipts of ``batch`` not stored before, each with its new row's id (one statement)."""
+def _store(session: Session, provider: str, batch: Sequence[Receipt], now: datetime) -> int:
+    """Insert the receipts of ``batch`` not stored before, in one statement; how many were new.
+    On PostgreSQL the batch travels as one JSON parameter (``jsonb_to_recordset``): 10,000 receipts
+    are far past the 65,535 parameters a statement may bind."""
     if not batch:
-        return []
-    rows = [{"id": uuid.uuid4(), "provider": provider, "provider_ref": r.provider_ref, "out_id": r.out_id,
-             "address": r.address, "success": r.success, "code": r.code, "detail": r.detail,
-             "reported_at": r.reported_at, "received_at": now} for r in batch]
-    insert = (postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert)(receipts)
-    statement = insert.values(rows).on_conflict_do_nothing(
-        index_elements=[receipts.c.provider, receipts.c.provider_ref, receipts.c.address, receipts.c.code],
-    ).returning(receipts.c.id)
-    new = set(session.execute(statement).scalars())
-    return [(row["id"], receipt) for row, receipt in zip(rows, batch, strict=True) if row["id"] in new]
+        return 0
+    stamps = {at: at.isoformat() for at in {r.reported_at for r in batch} if at is not None}  # a push shares a few
+    rows = [{"provider_ref": r.provider_ref, "out_id": r.out_id, "address": r.address, "success": r.success,
+             "code": r.code, "detail": r.detail, "reported_at": stamps.get(r.reported_at)} for r in batch]
+    if session.get_bind().dialect.name == "postgresql":
+        return session.execute(_STORE_POSTGRES, {"rows": json.dumps(rows, ensure_ascii=False), "provider": provider,
+                                                 "now": now}).rowcount
+    # SQLite: one statement, executed per row (OR IGNORE: the unique constraint leaves duplicates out).
+    before = session.execute(select(func.count()).select_from(receipts)).scalar_one()
+    session.execute(sqlite.insert(receipts).on_conflict_do_nothing(), [
+        {**row, "id": uuid.uuid4(), "provider": provider, "received_at": now, "reported_at": r.reported_at}
+        for row, r in zip(rows, batch, strict=True)])
+    return session.execute(select(func.count()).select_from(receipts)).scalar_one() - before
+
+
+_STORE_POSTGRES = text("""
+    INSERT INTO receipts (id, provider, provider_ref, out_id, address, success, code, detail, reported_at, received_at)
+    SELECT gen_random_uuid(), :provider, r.provider_ref, r.out_id, r.address, r.success, r.code, r.detail,
+           r.reported_at, :now
+    FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(provider_ref text, out_id text, address text,
+                                                       success boolean, code text, detail text,
+                                                       reported_at timestamptz)
+    ON CONFLICT (provider, provider_ref, address, code) DO NOTHING""")
 
 
 def _call_and_number(receipt: Receipt) -> tuple[UUID, str] | None:
@@ -166,14 +193,6 @@ def _deliver(session: Session, delivered: list[tuple[UUID, Any, Receipt]], now: 
         session.execute(update(receipts).where(receipts.c.id.in_([row_id for row_id, _, _ in delivered]))
                         .values(applied_at=now))
     return len(delivered)
-
-
-def apply_stored(session: Session, receipt_id: UUID, now: datetime) -> bool:
-    """Apply one stored, unapplied receipt, waiting for its message's row lock (one row only, so
-    no deadlock); for the receipts :func:`record` left ``unsettled``. Not committed."""
-    row = session.execute(select(receipts).where(receipts.c.id == receipt_id, receipts.c.applied_at.is_(None))
-                          .with_for_update()).first()
-    return row is not None and _apply(session, row.id, _receipt_of(row), now, wait=True) == _APPLIED
 
 
 def apply_pending(session: Session, provider_refs: Iterable[str] | None, now: datetime) -> int:

@@ -8,7 +8,11 @@ Each round, at the clock's ``now``:
    budget gives (``ratelimit``), their calls recorded and committed (``calls.record``), then made
    one by one and marked; after SMS calls, receipts that came before the mark are applied
    (``notify.receipts.use_cases.apply_pending``);
-4. notices all of whose messages are final are completed (``notify.tracking.completion``).
+4. the receipts the web process stored are applied to their messages, in batches
+   (``notify.receipts.use_cases.apply_received``);
+5. SMS whose receipt never came within the provider's receipt window are asked about, and failing
+   that end ``no_receipt`` (``receipt_window``);
+6. notices all of whose messages are final are completed (``notify.tracking.completion``).
 
 The loop (servicekit.worker) goes on at once while there is work, sleeps ``sender_interval_seconds``
 when idle, and on SIGTERM the round finishes the call it is making, puts back the calls it recorded
@@ -31,8 +35,8 @@ from sqlalchemy.orm import Session
 from notify.domain import channels
 from notify.notices.starting import start_due
 from notify.providers.base import Adapter
-from notify.receipts.use_cases import apply_pending
-from notify.sending import calls, claim, ratelimit, recovery
+from notify.receipts.use_cases import APPLY_BATCH, apply_pending, apply_received
+from notify.sending import calls, claim, ratelimit, receipt_window, recovery
 from notify.tables import messages
 from notify.tracking.completion import complete_finished
 from servicekit.worker import RoundDone
@@ -52,6 +56,8 @@ class Round:
     settled: int = 0
     calls: int = 0
     messages: int = 0
+    receipts: int = 0
+    unreceipted: int = 0
     completed: int = 0
     full: bool = False  # a channel had a full batch: go again at once
     limited: bool = False  # a channel had more due than its rate budget gave: go again soon
@@ -71,6 +77,9 @@ class Sender:
             if stop is not None and stop.is_set():
                 break
             self._send_channel(adapter, done, stop)
+        done.receipts = self._in_session(apply_received)
+        done.full = done.full or done.receipts >= APPLY_BATCH
+        done.unreceipted = receipt_window.settle_silent(self.engine, self.adapters, self.clock(), self.settings)
         done.completed = self._in_session(complete_finished)
         return done
 
@@ -124,7 +133,7 @@ class Sender:
         done = self.round(stop)
         pause = 0.0 if done.full else LIMITED_PAUSE if done.limited else self.settings.sender_interval_seconds
         counts = {"started": done.started, "settled": done.settled, "calls": done.calls, "messages": done.messages,
-                  "completed": done.completed}
+                  "receipts": done.receipts, "unreceipted": done.unreceipted, "completed": done.completed}
         return RoundDone(counts, pause)
 
 

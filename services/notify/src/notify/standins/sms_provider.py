@@ -16,7 +16,10 @@ format or in ``illegal_numbers`` (``isv.MOBILE_NUMBER_ILLEGAL``), takes numbers 
 Shortly after taking SMS (``receipt_delay``) it pushes their delivery receipts to ``callback`` as
 Aliyun's SmsReport does: JSON arrays of at most 100; a push the callback does not answer with
 ``{"code": 0}`` is pushed again ``receipt_retry`` seconds later (up to ``receipt_attempts``
-times), and ``duplicate_receipts`` pushes every batch twice on purpose.
+times), and ``duplicate_receipts`` pushes every batch twice on purpose. Receipts get lost, as
+they do: those of ``lost_receipts`` numbers are never pushed (``QuerySendDetails`` still tells
+their outcome), and those of ``unreported_numbers`` are never pushed and the query says only
+``SendStatus`` 1 (waiting for the handset's report).
 
 Admin API: ``GET /_standin/messages`` (``?number=``), ``GET /_standin/stats``, ``GET|POST
 /_standin/config``, ``POST /_standin/reset``; ``GET /`` is a page listing what arrived.
@@ -84,6 +87,8 @@ class StandinConfig:
     receipt_attempts: int = 10
     receipt_threads: int = 2  # pushes made at once (read when started)
     duplicate_receipts: bool = False
+    lost_receipts: list[str] = field(default_factory=list)  # numbers whose receipts are never pushed
+    unreported_numbers: list[str] = field(default_factory=list)  # never pushed, and the query says 1 (waiting)
     max_skew_seconds: float = 900.0
     templates: dict[str, str] = field(default_factory=dict)  # template code -> text with ${name}, to show
 
@@ -306,12 +311,14 @@ class SmsStandin:
               action: str, now: float) -> None:
         config = self.config
         fails = number in config.fail_numbers or any(number.endswith(s) for s in config.fail_suffixes if s)
+        unreported = number in config.unreported_numbers
         text = config.templates.get(template)
         shown = _VARIABLE.sub(lambda m: str(values.get(m.group(1), m.group(0))), text) if text else None
         record = {
             "number": number, "sign_name": sign, "template_code": template, "params": values, "text": shown,
             "out_id": out_id, "biz_id": biz_id, "action": action, "at": _beijing(now).isoformat(),
-            "send_status": 2 if fails else 3, "err_code": config.fail_code if fails else "DELIVERED",
+            "send_status": 1 if unreported else 2 if fails else 3,
+            "err_code": "" if unreported else config.fail_code if fails else "DELIVERED",
         }
         self.messages.append(record)
         self._by_number.setdefault(number, []).append(record)
@@ -321,7 +328,7 @@ class SmsStandin:
                   "err_code": config.fail_code if fails else "DELIVERED",
                   "err_msg": config.fail_reason if fails else "用户接收成功", "sms_size": "1",
                   "biz_id": biz_id, "out_id": out_id}
-        if config.callback:
+        if config.callback and not unreported and number not in config.lost_receipts:
             self._fresh.append((now + config.receipt_delay, report))
 
     def _query(self, params: dict[str, str]) -> dict[str, Any]:

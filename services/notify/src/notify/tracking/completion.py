@@ -9,8 +9,9 @@ events go to the outbox in the caller's transaction, which the caller commits:
 * ``notify.notice.completed.v1`` with the totals;
 * ``notify.recipient.unreached.v1`` for each recipient no channel reached (every message failed,
   or no contact point at all, or the in-app message they fell back to lies unread: an unread
-  message reached nobody), so the call centre phones them (opted-out recipients are not
-  chased). A notice completed again after a resend names only the recipients resent to.
+  message reached nobody, or the SMS's receipt never came: ``no_receipt``), so the call centre
+  phones them (opted-out recipients are not chased). A notice completed again after a resend
+  names only the recipients resent to.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from uuid import UUID
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from notify.domain import messages as states
 from notify.domain import notices as statuses
 from notify.events import NOTICE_COMPLETED, RECIPIENT_UNREACHED, SOURCE, completed_payload, unreached_payload
 from notify.tables import messages, notices, outbox, recipients
@@ -32,6 +34,7 @@ from servicekit.envelope import CloudEvent
 NO_CONTACT = "no_contact"
 UNREAD = "unread"
 FAILED = "failed"
+NO_RECEIPT = "no_receipt"
 
 
 def complete_finished(session: Session, now: datetime) -> int:
@@ -84,10 +87,15 @@ def _unreached_recipients(session: Session, notice: Any) -> list[dict[str, Any]]
                 failures[message["recipient_id"]].append(
                     {"message_id": str(message["id"]), "channel": message["channel"], "code": message["failure_code"],
                      "reason": message["failure_reason"], "at": message["updated_at"].isoformat()})
-    return [{**r, "failures": failures[r["id"]]} for r in found]
+    silent: set[UUID] = set()
+    if found:
+        silent = set(session.execute(select(messages.c.recipient_id).where(
+            messages.c.notice_id == notice["id"], messages.c.state == states.NO_RECEIPT)).scalars())
+    return [{**r, "failures": failures[r["id"]], "no_receipt": r["id"] in silent} for r in found]
 
 
 def _unreached(notice: Any, recipient: dict[str, Any], now: datetime) -> CloudEvent:
-    reason = NO_CONTACT if recipient["excluded"] else UNREAD if recipient["unread"] else FAILED
+    reason = (NO_CONTACT if recipient["excluded"] else UNREAD if recipient["unread"]
+              else NO_RECEIPT if recipient["no_receipt"] and not recipient["failures"] else FAILED)
     data = unreached_payload(notice, recipient, reason)
     return CloudEvent(type=RECIPIENT_UNREACHED, source=SOURCE, subject=str(recipient["id"]), data=data, time=now)

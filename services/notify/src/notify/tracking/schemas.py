@@ -71,7 +71,8 @@ class TotalsSchema(Schema):
     started_at = fields.DateTime(allow_none=True)
     finished_at = fields.DateTime(allow_none=True)
     messages = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata={
-        "description": "Messages by state (queued, sending, sent, delivered, failed, read, cancelled) and total"})
+        "description": "Messages by state (queued, sending, sent, delivered, failed, read, cancelled, no_receipt)"
+                       " and total"})
     by_channel = fields.Dict(keys=fields.String(), values=fields.Dict(keys=fields.String(), values=fields.Integer()))
     recipients = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata={
         "description": "total, reached (an SMS or e-mail delivered, an in-app message read), not_reached "

@@ -1,4 +1,5 @@
-"""``POST /api/v1/receipts/aliyun/<token>``: receipts stored once, applied to their messages, on both databases."""
+"""``POST /api/v1/receipts/aliyun/<token>``: receipts stored once by the web process, applied to their
+messages by the sender (``apply_received``), on both databases."""
 
 from __future__ import annotations
 
@@ -8,12 +9,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy import Engine, event, func, insert, select, update
 from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 
 from notify.providers.aliyun import AliyunSms
-from notify.receipts.use_cases import apply_pending
+from notify.receipts.use_cases import APPLY_BATCH, RECHECK, apply_pending, apply_received
 from notify.standins.sms_provider import SmsStandin, StandinConfig
 from notify.tables import message_history, messages, receipts
 
@@ -32,6 +33,19 @@ def _message(db: Engine, *, state: str = "sent", provider_ref: str | None = "BIZ
             provider="aliyun", provider_ref=provider_ref, queued_at=NOW, updated_at=NOW,
             sent_at=NOW if state == "sent" else None))
     return id_
+
+
+def _apply(db: Engine, at: datetime = NOW) -> int:
+    """What the sender does each round: apply the stored receipts (committed)."""
+    with Session(db) as session, session.begin():
+        return apply_received(session, at)
+
+
+def _push(client: Any, db: Engine, body: list[dict[str, Any]]) -> Any:
+    """The provider pushes ``body``; then the sender's round applies it."""
+    answer = client.post(URL, json=body)
+    _apply(db)
+    return answer
 
 
 def _report(biz_id: str = "BIZ-1", number: str = "13900000001", *, success: bool = True, out_id: str | None = None,
@@ -62,6 +76,9 @@ def test_a_delivery_receipt_delivers_the_sent_message(client, db) -> None:
     message_id = _message(db)
     answer = client.post(URL, json=[_report()])  # no bearer token: the provider has none
     assert answer.status_code == 200 and answer.get_json() == {"code": 0, "msg": "成功"}
+    [stored] = _receipts(db)
+    assert stored.applied_at is None and _row(db, message_id).state == "sent"  # stored, not applied yet
+    assert _apply(db) == 1
     row = _row(db, message_id)
     assert row.state == "delivered" and row.version == 2
     assert row.delivered_at == datetime(2026, 3, 5, 1, 0, 3, tzinfo=UTC)  # 09:00:03 in Beijing
@@ -72,7 +89,7 @@ def test_a_delivery_receipt_delivers_the_sent_message(client, db) -> None:
 
 def test_a_failure_receipt_fails_the_message_with_the_code_and_reason(client, db) -> None:
     message_id = _message(db)
-    assert client.post(URL, json=[_report(success=False)]).status_code == 200
+    assert _push(client, db, [_report(success=False)]).status_code == 200
     row = _row(db, message_id)
     assert (row.state, row.failure_code, row.failure_reason) == ("failed", "MN:0001", "空号")
     assert _history(db, message_id) == [("failed", "MN:0001")]
@@ -83,16 +100,16 @@ def test_a_failure_receipt_falls_back_to_the_next_channel_once(client, db, monke
     monkeypatch.setattr("notify.receipts.use_cases.fall_back",
                         lambda session, row, now: calls.append((row["id"], row["state"])))
     message_id = _message(db)
-    assert client.post(URL, json=[_report(success=False)]).status_code == 200
+    assert _push(client, db, [_report(success=False)]).status_code == 200
     assert calls == [(message_id, "failed")]
-    assert client.post(URL, json=[_report(success=False)]).status_code == 200  # a duplicate: no second fallback
+    assert _push(client, db, [_report(success=False)]).status_code == 200  # a duplicate: no second fallback
     assert len(calls) == 1
 
 
 def test_a_receipt_pushed_again_changes_nothing(client, db) -> None:
     message_id = _message(db)
     for _ in range(3):
-        assert client.post(URL, json=[_report()]).get_json()["code"] == 0
+        assert _push(client, db, [_report(), _report()]).get_json()["code"] == 0  # twice in a push, too
     assert len(_receipts(db)) == 1
     assert _history(db, message_id) == [("delivered", "DELIVERED")] and _row(db, message_id).version == 2
 
@@ -100,7 +117,7 @@ def test_a_receipt_pushed_again_changes_nothing(client, db) -> None:
 def test_a_receipt_before_the_call_is_marked_waits_for_apply_pending(client, db) -> None:
     call_id = uuid.uuid4()
     message_id = _message(db, state="sending", provider_ref=None, call_id=call_id)
-    assert client.post(URL, json=[_report(out_id=str(call_id))]).status_code == 200
+    assert _push(client, db, [_report(out_id=str(call_id))]).status_code == 200  # the round finds it sending
     [stored] = _receipts(db)
     assert stored.applied_at is None and _row(db, message_id).state == "sending"
     with Session(db) as session, session.begin():  # the sender marks the call, then applies what waited
@@ -115,7 +132,7 @@ def test_a_receipt_before_the_call_is_marked_waits_for_apply_pending(client, db)
 def test_a_call_found_by_find_sent_gets_its_receipts_by_call_id(client, db) -> None:
     call_id = uuid.uuid4()
     message_id = _message(db, state="sending", provider_ref=None, call_id=call_id)
-    assert client.post(URL, json=[_report(out_id=str(call_id))]).status_code == 200
+    assert _push(client, db, [_report(out_id=str(call_id))]).status_code == 200
     with Session(db) as session, session.begin():  # recovery: find_sent's ref is the OutId
         session.execute(update(messages).where(messages.c.id == message_id)
                         .values(state="sent", provider_ref=str(call_id)))
@@ -126,8 +143,10 @@ def test_a_call_found_by_find_sent_gets_its_receipts_by_call_id(client, db) -> N
 
 def test_a_receipt_of_an_unknown_biz_id_is_kept(client, db) -> None:
     message_id = _message(db)
-    assert client.post(URL, json=[_report(biz_id="NO-SUCH"), _report(number="13900000999")]).status_code == 200
+    assert _push(client, db, [_report(biz_id="NO-SUCH"), _report(number="13900000999")]).status_code == 200
     assert len(_receipts(db)) == 2 and all(r.applied_at is None for r in _receipts(db))
+    assert _apply(db) == 0  # looked at again only RECHECK later, so they never hold up the receipts behind
+    assert _apply(db, NOW + RECHECK) == 2
     assert _row(db, message_id).state == "sent"
     with Session(db) as session, session.begin():
         assert apply_pending(session, None, NOW) == 0
@@ -177,6 +196,7 @@ def test_the_stand_in_s_receipts_reach_the_service_over_http(app, db, numbers, s
                 apply_pending(session, [result.provider_ref], NOW)
             with db.connect() as conn:
                 def final() -> bool:
+                    _apply(db)  # the sender's rounds
                     return conn.execute(select(func.count()).select_from(messages)
                                         .where(messages.c.state.in_(("delivered", "failed")))).scalar() == 120
                 assert wait_for(final)
@@ -210,3 +230,51 @@ def test_a_receipt_while_the_sender_holds_the_message_is_applied_without_deadloc
     assert answers == [200]
     assert {_row(db, first).state, _row(db, second).state} == {"delivered"}
     assert all(r.applied_at is not None for r in _receipts(db))
+
+
+def test_a_push_of_10000_receipts_is_stored_in_one_statement_and_applied_by_the_sender_in_batches(
+        app, client, db, monkeypatch) -> None:
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 32 * 1024 * 1024)  # notify's own limit (settings)
+    call_id = uuid.uuid4()
+    numbers = [f"139{n:08d}" for n in range(10_000)]
+    with Session(db) as session, session.begin():
+        session.execute(insert(messages), [
+            {"id": uuid.uuid4(), "estate_id": uuid.uuid4(), "channel": "sms", "address": number, "language": "zh-CN",
+             "body": "物业费通知", "sms_template_code": "SMS_100", "params": {}, "state": "sent",
+             "next_attempt_at": NOW, "call_id": call_id, "provider": "aliyun", "provider_ref": "BIZ-1",
+             "queued_at": NOW, "updated_at": NOW, "sent_at": NOW} for number in numbers])
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
+        if "receipts" in statement:
+            statements.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", seen)
+    try:
+        answer = client.post(URL, json=[_report(number=n, out_id=str(call_id)) for n in numbers])
+    finally:
+        event.remove(Engine, "before_cursor_execute", seen)
+    assert answer.status_code == 200 and answer.get_json()["code"] == 0
+    assert len(statements) == (1 if db.dialect.name == "postgresql" else 3)  # SQLite: a count before and after
+    with db.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(messages).where(messages.c.state == "sent")).scalar() \
+            == 10_000  # nothing applied in the request
+    assert [_apply(db) for _ in range(3)] == [APPLY_BATCH, 10_000 - APPLY_BATCH, 0]
+    with db.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(messages)
+                            .where(messages.c.state == "delivered")).scalar() == 10_000
+        assert conn.execute(select(func.count()).select_from(message_history)).scalar() == 10_000
+        assert conn.execute(select(func.count()).select_from(receipts).where(receipts.c.applied_at.is_(None))
+                            ).scalar() == 0
+
+
+@pytest.mark.postgres_only
+def test_the_sender_skips_a_receipt_whose_message_another_holds_and_applies_it_later(client, db) -> None:
+    message_id = _message(db)
+    assert client.post(URL, json=[_report()]).status_code == 200
+    with Session(db) as holder, holder.begin():  # another replica holds the message that moment
+        holder.execute(select(messages).where(messages.c.id == message_id).with_for_update())
+        assert _apply(db) == 1 and _row(db, message_id).state == "sent"  # looked at, not waited for
+    assert _apply(db) == 0  # not again before RECHECK
+    assert _apply(db, NOW + RECHECK) == 1
+    assert _row(db, message_id).state == "delivered" and _history(db, message_id) == [("delivered", "DELIVERED")]

@@ -16,10 +16,10 @@ def test_totals_are_live_while_some_messages_are_still_queued(client, auth, fee_
     totals = answer.json
     assert totals["status"] == "sending"
     assert totals["messages"] == {"queued": 1, "sending": 1, "sent": 0, "delivered": 2, "failed": 3, "read": 0,
-                                  "cancelled": 0, "total": 7}
+                                  "cancelled": 0, "no_receipt": 0, "total": 7}
     assert totals["by_channel"]["sms"]["failed"] == 3 and totals["by_channel"]["sms"]["total"] == 5
     assert totals["by_channel"]["email"] == {"queued": 0, "sending": 1, "sent": 0, "delivered": 1, "failed": 0,
-                                             "read": 0, "cancelled": 0, "total": 2}
+                                             "read": 0, "cancelled": 0, "no_receipt": 0, "total": 2}
     assert totals["recipients"] == {"total": 6, "reached": 2, "not_reached": 3, "pending": 1, "unreached": 2,
                                     "excluded": 1, "opted_out": 0, "no_contact": 1}
 
