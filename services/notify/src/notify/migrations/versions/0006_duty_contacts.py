@@ -1,14 +1,14 @@
 """duty contacts: the operator's people told when an escalation finds nobody in an estate
 
-Revision ID: 0005_duty_contacts
-Revises: 0004_reveal_audit
+Revision ID: 0006_duty_contacts
+Revises: 0005_receipts_applied_by_sender
 Create Date: 2026-12-06 09:30:00
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0005_duty_contacts'
-down_revision = '0004_reveal_audit'
+revision = '0006_duty_contacts'
+down_revision = '0005_receipts_applied_by_sender'
 branch_labels = None
 depends_on = None
 
