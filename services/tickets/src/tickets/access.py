@@ -8,7 +8,10 @@ from servicekit.access import InEstate
 from tickets.tables import (
     buildings,
     calendars,
+    callbacks,
+    calls,
     categories,
+    desk_lines,
     dispatch_skills,
     escalation_rules,
     estates,
@@ -30,5 +33,8 @@ SCOPE = {
     "calendar_id": InEstate(calendars, "calendar", what_zh="工作日历"),
     "rule_id": InEstate(escalation_rules, "escalation rule", what_zh="升级规则"),
     "dispatch_skill_id": InEstate(dispatch_skills, "dispatch skill", what_zh="派工技能规则"),
+    "call_id": InEstate(calls, "call", what_zh="通话记录"),
+    "desk_line_id": InEstate(desk_lines, "desk line", what_zh="服务台线路"),
+    "callback_id": InEstate(callbacks, "callback", what_zh="回电任务"),
 }
 

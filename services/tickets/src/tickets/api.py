@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 
 from tickets.attachments.api import blp as attachments
+from tickets.callbacks.api import blp as callbacks
+from tickets.calls.api import blp as calls
 from tickets.categories.api import blp as categories
 from tickets.directory.api import blp as directory
 from tickets.dispatch.api import blp as dispatch
@@ -13,3 +15,4 @@ from tickets.sla.api import blp as sla
 from tickets.tickets.api import blp as tickets
 
 BLUEPRINTS: list[Blueprint] = [tickets, categories, attachments, directory, reports, sla, dispatch]
+BLUEPRINTS += [calls, callbacks]  # the phone (TKT-9)

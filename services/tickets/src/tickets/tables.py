@@ -1,6 +1,6 @@
 """The tickets database: every table, the outbox and the inbox included, in one MetaData.
 
-Three groups of tables:
+The groups of tables:
 
 * **the copy** of owners' data (estates, buildings, units, people, occupancies, staff,
   territories), built by the consumer from owners' events and never written by the API. Each copy
@@ -12,6 +12,8 @@ Three groups of tables:
   timeline (every step, who, when), attachments, configurable categories.
 * **service levels**: calendars, SLA policies, the deadlines the timer sweeps (rows, never
   in-memory timers), escalation rules and the escalations made, monthly reports.
+* **the phone** (TKT-9): desk lines, the call log, callbacks (their own deadline rows, swept by
+  the same timer).
 
 Every table that holds an estate's data carries ``estate_id``, so each query is scoped to the
 caller's estates with one indexed predicate.
@@ -350,3 +352,81 @@ monthly_reports = Table(
 # Every full number shown to a caller with pii:reveal, for the privacy audit (X-2): servicekit's
 # append-only table, the same in every service.
 pii_reveals = reveal_audit_table(metadata)
+
+# --- the phone (TKT-9): desk lines, the call log, callbacks --------------------------------------
+
+# A desk's telephone line (or an extension of one), in an estate, usually staffed by one person.
+desk_lines = Table(
+    "desk_lines", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, nullable=False, index=True),
+    Column("number", String(32), nullable=False),  # the line as dialled, digits only
+    Column("extension", String(16), nullable=False, server_default=""),  # "": the line itself
+    Column("label", String(100), nullable=False, server_default=""),  # e.g. 客服中心 24 小时热线
+    Column("staff_id", Uuid, index=True),  # who answers it (null: whoever is on duty)
+    Column("active", Boolean, nullable=False, server_default=text("true")),
+    _version(),
+    UniqueConstraint("estate_id", "number", "extension"),
+)
+
+# The call log: every inbound and outbound call, entered at the desk or pushed by the call-centre
+# system, linked to the person (found by the number), the unit and the ticket it was about.
+calls = Table(
+    "calls", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, nullable=False),
+    Column("direction", String(10), nullable=False),  # inbound | outbound
+    Column("number", String(32), nullable=False),  # the other party's number, digits only; masked in answers
+    Column("desk_line_id", Uuid, ForeignKey("desk_lines.id"), index=True),
+    Column("staff_id", Uuid),  # who took or made it
+    Column("person_id", Uuid, index=True),
+    Column("unit_id", Uuid),
+    Column("ticket_id", Uuid, ForeignKey("tickets.id"), index=True),
+    Column("source", String(20), nullable=False),  # desk | call_centre
+    Column("call_centre_ref", String(100)),  # the call-centre system's own id of the call
+    Column("ring_started_at", UtcDateTime(), nullable=False),
+    Column("answered_at", UtcDateTime()),
+    Column("ended_at", UtcDateTime()),
+    Column("outcome", String(12), nullable=False),  # answered | missed | abandoned | voicemail
+    Column("notes", Text, nullable=False, server_default=""),  # the agent's notes, written during the call
+    Column("recording_url", String(1000)),
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    _version(),
+    UniqueConstraint("estate_id", "call_centre_ref"),
+    # Call statistics read one estate's (or one line's, one person's) calls of a period.
+    Index("ix_calls_estate_ring", "estate_id", "ring_started_at"),
+    Index("ix_calls_staff_ring", "staff_id", "ring_started_at"),
+)
+
+# A callback promised to a caller (安排回电): due at a time, assigned to someone. Its own deadline
+# row: the timer warns the assignee at ``warn_at`` and escalates at ``due_at`` if still open, each
+# once (``warned_at``, ``missed_at``), as it sweeps the SLA deadlines.
+callbacks = Table(
+    "callbacks", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, nullable=False, index=True),
+    Column("call_id", Uuid, ForeignKey("calls.id"), unique=True),  # the missed call it came from, if any
+    Column("number", String(32), nullable=False),
+    Column("person_id", Uuid),
+    Column("unit_id", Uuid),
+    Column("ticket_id", Uuid, ForeignKey("tickets.id")),
+    Column("assignee_id", Uuid, index=True),
+    Column("reason", String(500), nullable=False, server_default=""),
+    Column("state", String(10), nullable=False),  # open | done | cancelled
+    Column("due_at", UtcDateTime(), nullable=False),
+    Column("warn_at", UtcDateTime(), nullable=False),
+    Column("warned_at", UtcDateTime()),
+    Column("missed_at", UtcDateTime()),  # escalated: still open when due
+    Column("done_at", UtcDateTime()),
+    Column("done_call_id", Uuid, ForeignKey("calls.id")),  # the call that kept it
+    Column("kept", Boolean),  # set when done: done_at <= due_at
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    _version(),
+    Index("ix_callbacks_estate_due", "estate_id", "due_at"),
+    Index("ix_callbacks_warn", "warn_at", postgresql_where=text("state = 'open' AND warned_at IS NULL")),
+    Index("ix_callbacks_due", "due_at", postgresql_where=text("state = 'open' AND missed_at IS NULL")),
+)
