@@ -51,7 +51,7 @@ def one_callback(callback_id: UUID) -> dict[str, Any]:
 
 
 @blp.route("/<uuid:callback_id>/reassign", methods=["POST"])
-@blp.arguments(schemas.ReassignSchema)
+@blp.arguments(schemas.CallbackReassignSchema)
 @blp.response(200, schemas.CallbackSchema)
 @blp.allow(DESK)
 def reassign(data: dict[str, Any], callback_id: UUID) -> dict[str, Any]:

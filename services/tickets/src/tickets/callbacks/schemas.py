@@ -53,7 +53,7 @@ class CallbackSchema(Schema):
     version = fields.Integer()
 
 
-class ReassignSchema(Schema):
+class CallbackReassignSchema(Schema):
     assignee_id = fields.UUID(required=True)
 
 
