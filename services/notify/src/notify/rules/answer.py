@@ -55,6 +55,8 @@ def source_event_id(event: CloudEvent) -> str:
 
 def _estate(event: CloudEvent) -> uuid.UUID | None:
     ticket = event.data.get("ticket")
+    if not isinstance(ticket, dict):
+        ticket = event.data.get("callback")  # a callback's events carry the callback, not a ticket
     try:
         return uuid.UUID(str(ticket["estate_id"])) if isinstance(ticket, dict) else None
     except (KeyError, ValueError):
