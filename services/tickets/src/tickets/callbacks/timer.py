@@ -27,8 +27,8 @@ from sqlalchemy import func, select, update
 
 from servicekit.unit_of_work import UnitOfWork
 from tickets import events
-from tickets.dispatch.candidates import staff_with_role
 from tickets.domain import chain
+from tickets.sla.escalation import people_to_tell
 from tickets.tables import callbacks, staff
 
 c = callbacks.c
@@ -39,26 +39,12 @@ KINDS: dict[str, tuple[Any, Any, str, str]] = {
 }
 
 
-def _person(row: Mapping[str, Any], role: str) -> dict[str, Any]:
-    return {"staff_id": str(row["id"]), "name": row["name"], "role": role}
-
-
 def whom(conn: Any, callback: Mapping[str, Any], wanted: str) -> tuple[list[dict[str, Any] | None], Any]:
     """Who is told about ``callback`` (``wanted``: the assignee or a role of the chain), and how it
-    went up the chain (None when the wanted one was told)."""
-    vacant: list[str] = []
-    if wanted == chain.ASSIGNEE:
-        found = None if callback["assignee_id"] is None else conn.execute(
-            select(staff).where(staff.c.id == callback["assignee_id"], staff.c.active.is_(True))).mappings().first()
-        if found is not None:
-            return [_person(found, chain.ASSIGNEE)], None
-        vacant.append(chain.ASSIGNEE)
-    for role in chain.roles_to_try(wanted):
-        people = staff_with_role(conn, callback["estate_id"], role)
-        if people:
-            return [_person(row, role) for row in people], chain.fallback(wanted, vacant, role)
-        vacant.append(role)
-    return [None], chain.fallback(wanted, vacant, chain.OPERATOR_ADMINS)
+    went up the chain (None when the wanted one was told). An assignee who left counts as nobody."""
+    assignee = None if callback["assignee_id"] is None else conn.execute(
+        select(staff).where(staff.c.id == callback["assignee_id"], staff.c.active.is_(True))).mappings().first()
+    return people_to_tell(conn, callback["estate_id"], assignee, wanted)
 
 
 def _fire(uow: UnitOfWork, kind: str, row: Mapping[str, Any], now: datetime) -> bool:

@@ -1,6 +1,6 @@
 """Two ``tickets timer`` replicas killed with SIGKILL mid-sweep and two started again remind and
-escalate each callback exactly once, and ``tickets relay`` brings every one of them to the broker
-(the SLA timer's own test, tests/integration/sla/test_timer_crash.py, for callbacks)."""
+escalate each callback exactly once (the SLA timer's own test, tests/integration/sla/test_timer_crash.py,
+for callbacks; that the relay publishes what the timer records, that test shows)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ import uuid
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
-import pika
 import pytest
 from sqlalchemy import func, insert, select
 
@@ -35,7 +34,7 @@ def tickets_command(*args: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
-def test_timer_replicas_killed_mid_sweep_fire_each_callback_once(make_database, amqp_vhost_url) -> None:
+def test_timer_replicas_killed_mid_sweep_fire_each_callback_once(make_database) -> None:
     url = make_database()
     upgrade(SERVICE, url)
     engine = make_engine(url)
@@ -60,7 +59,7 @@ def test_timer_replicas_killed_mid_sweep_fire_each_callback_once(make_database, 
             return conn.execute(select(func.count()).select_from(callbacks)
                                 .where(callbacks.c.missed_at.is_not(None))).scalar()
 
-    env = {**os.environ, "DATABASE_URL": url, "AMQP_URL": amqp_vhost_url, "TICKETS_TIMER_BATCH": "5",
+    env = {**os.environ, "DATABASE_URL": url, "AMQP_URL": "amqp://unused", "TICKETS_TIMER_BATCH": "5",
            "TICKETS_TIMER_INTERVAL_SECONDS": "0.2", "LOG_LEVEL": "WARNING"}
     replicas = [tickets_command("timer", env=env) for _ in range(2)]
     wait_for(lambda: sum(fired().values()) >= 100 or any(r.poll() is not None for r in replicas),
@@ -80,31 +79,4 @@ def test_timer_replicas_killed_mid_sweep_fire_each_callback_once(make_database, 
     after = fired()
     assert len(after) == 2 * CALLBACKS
     assert set(after.values()) == {1}  # exactly one reminder and one escalation per callback
-
-    assert subprocess.run([sys.executable, "-m", "tickets.cli", "topology"], env=env,
-                          capture_output=True).returncode == 0
-    queue = f"callback-test-{uuid.uuid4().hex[:8]}"
-    connection = pika.BlockingConnection(pika.URLParameters(amqp_vhost_url))
-    channel = connection.channel()
-    channel.queue_declare(queue, durable=True, arguments={"x-queue-type": "quorum"})
-    channel.queue_bind(queue, SERVICE.topology.exchange, "tickets.callback.#")
-    relay = tickets_command("relay", env=env)
-    try:
-        wait_for(lambda: channel.queue_declare(queue, passive=True).method.message_count >= 2 * CALLBACKS,
-                 "the relay to publish every reminder and escalation", timeout=120)
-        seen: Counter[tuple[str, str]] = Counter()
-        for method, properties, body in channel.consume(queue, inactivity_timeout=2):
-            if method is None:
-                break
-            event = json.loads(body)
-            if properties.type in FIRED:
-                seen[(event["data"]["callback"]["callback_id"], properties.type)] += 1
-            channel.basic_ack(method.delivery_tag)
-        channel.cancel()
-    finally:
-        relay.send_signal(signal.SIGTERM)
-        relay.wait(timeout=30)
-        channel.queue_delete(queue)
-        connection.close()
-        engine.dispose()
-    assert seen == after
+    engine.dispose()
