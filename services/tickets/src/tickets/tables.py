@@ -388,6 +388,7 @@ calls = Table(
     Column("answered_at", UtcDateTime()),
     Column("ended_at", UtcDateTime()),
     Column("outcome", String(12), nullable=False),  # answered | missed | abandoned | voicemail
+    Column("answer_ms", Integer),  # answered_at - ring_started_at, in milliseconds (call statistics)
     Column("notes", Text, nullable=False, server_default=""),  # the agent's notes, written during the call
     Column("recording_url", String(1000)),
     Column("created_by", String(200), nullable=False),

@@ -17,11 +17,15 @@ from tenancy.roles import DESK, MANAGERS, STAFF
 from servicekit.access import ScopedBlueprint
 from servicekit.idempotency import IdempotencyHeaders, KeyedRequest
 from servicekit.paging import page_schema
+from servicekit.rows import now
 from servicekit.web import current_principal
 from servicekit.webapp import current_settings, read, unit_of_work
 from tickets.access import SCOPE
-from tickets.calls import schemas, use_cases, views
+from tickets.calls import schemas, statistics, use_cases, views
 from tickets.calls.numbers import shown_number, shown_numbers
+from tickets.calls.sheets import statistics_columns, statistics_sheet
+from tickets.reports.formats import as_asked
+from tickets.reports.schemas import files
 from tickets.tickets.timeline import Actor
 
 blp = ScopedBlueprint("calls", __name__, scope=SCOPE, url_prefix="/api/v1/calls",
@@ -89,6 +93,20 @@ def find_callers(args: dict[str, Any]) -> dict[str, Any]:
     """Who a number belongs to (the whole number, or its last four digits), with the units they live in"""
     found = read(views.callers, current_principal(), args)
     return {"people": [{**p, "mobile": mask_phone(p["mobile"])} for p in found]}
+
+
+@blp.route("/statistics", methods=["GET"])
+@blp.arguments(schemas.StatisticsArgs, location="query")
+@blp.response(200, schemas.StatisticsSchema)
+@blp.doc(responses=files("Statistics"))
+@blp.allow(DESK, estates=("estate_id",))
+def call_statistics(args: dict[str, Any]) -> Any:
+    """Call statistics by estate, desk line or staff: within three rings, time to answer, missed, callbacks kept"""
+    rows = read(statistics.call_figures, current_principal(), args, now())
+    answer = {**{name: args[name] for name in ("since", "until", "by", "ring_seconds")}, "rows": rows}
+    name = f"calls-{args['since']:%Y%m%d}-{args['until']:%Y%m%d}-by-{args['by']}"
+    return as_asked(args, name, answer, lambda: (statistics_columns(args["by"]), rows),
+                    lambda: [statistics_sheet(args["by"], rows)])
 
 
 @blp.route("/dial", methods=["POST"])

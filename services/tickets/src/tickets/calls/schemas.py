@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from servicekit.paging import PageArgs
 from tickets.domain.calls import DIRECTIONS, OUTCOMES
@@ -12,6 +12,7 @@ from tickets.domain.calls import DIRECTIONS, OUTCOMES
 # Instants a call can have: nothing before the year 2000 or after 2100 is a call's.
 INSTANTS = validate.Range(min=datetime(2000, 1, 1, tzinfo=UTC), max=datetime(2100, 1, 1, tzinfo=UTC))
 NUMBER = validate.Length(min=1, max=32)
+MAX_SPAN = timedelta(days=366)
 
 
 def instant(**kwargs) -> fields.AwareDateTime:  # noqa: ANN003  (marshmallow's field arguments)
@@ -158,3 +159,48 @@ class DialedSchema(Schema):
     number = fields.String(metadata={"description": "Masked (138****5678)"})
     requested_by = fields.String()
     requested_at = fields.DateTime()
+
+
+class StatisticsArgs(Schema):
+    since = instant(required=True, metadata={"description": "Calls that started ringing at or after"})
+    until = instant(required=True, metadata={"description": "... and before (at most 366 days after since)"})
+    estate_id = fields.UUID()
+    by = fields.String(load_default="estate", validate=validate.OneOf(("estate", "desk_line", "staff")))
+    ring_seconds = fields.Float(load_default=6.0, validate=validate.Range(min=1, max=60), metadata={
+        "description": "How long one ring lasts (default 6 s): within three rings is under three of them"})
+    format = fields.String(validate=validate.OneOf(("json", "csv", "xlsx")), metadata={
+        "description": "json, csv or xlsx; without it, the Accept header decides (JSON by default)"})
+
+    @validates_schema
+    def _period(self, data: dict, **_: object) -> None:
+        if "since" in data and "until" in data and not data["since"] < data["until"] <= data["since"] + MAX_SPAN:
+            raise ValidationError("until comes after since, by at most 366 days", "until")
+
+
+class StatisticsRowSchema(Schema):
+    key = fields.UUID(allow_none=True, metadata={"description": "The estate, desk line or staff member; null: none"})
+    name = fields.String()
+    calls = fields.Integer()
+    inbound = fields.Integer()
+    outbound = fields.Integer()
+    answered = fields.Integer(metadata={"description": "Inbound calls answered"})
+    within_three_rings = fields.Integer(metadata={"description": "Answered in under three ring lengths"})
+    three_rings_rate = fields.Float(allow_none=True, metadata={"description": "Within three rings / inbound"})
+    answer_p50_seconds = fields.Float(allow_none=True)
+    answer_p90_seconds = fields.Float(allow_none=True)
+    missed = fields.Integer()
+    abandoned = fields.Integer()
+    voicemail = fields.Integer()
+    missed_rate = fields.Float(allow_none=True)
+    abandoned_rate = fields.Float(allow_none=True)
+    callbacks_due = fields.Integer(metadata={"description": "Callbacks due in the period up to now, not cancelled"})
+    callbacks_kept = fields.Integer(metadata={"description": "Of those, done by their due time"})
+    callbacks_kept_rate = fields.Float(allow_none=True)
+
+
+class StatisticsSchema(Schema):
+    since = fields.DateTime()
+    until = fields.DateTime()
+    by = fields.String()
+    ring_seconds = fields.Float()
+    rows = fields.List(fields.Nested(StatisticsRowSchema))

@@ -36,7 +36,7 @@ from tickets import events
 from tickets.callbacks.use_cases import add_callback, assignee_of_line
 from tickets.calls.links import check_links
 from tickets.calls.views import call, line
-from tickets.domain.calls import CALL_BACK_OUTCOMES, check_call, digits
+from tickets.domain.calls import CALL_BACK_OUTCOMES, answer_ms, check_call, digits
 from tickets.tables import calls, desk_lines, idempotency_keys, occupancies, people
 from tickets.tickets.timeline import Actor
 
@@ -101,6 +101,7 @@ def log_call(uow: UnitOfWork, actor: Actor, data: Mapping[str, Any], *, key: Key
                "unit_id": unit_id, "ticket_id": data.get("ticket_id"), "source": source,
                "call_centre_ref": data.get("call_centre_ref"), "ring_started_at": data["ring_started_at"],
                "answered_at": data.get("answered_at"), "ended_at": data.get("ended_at"), "outcome": data["outcome"],
+               "answer_ms": answer_ms(data["ring_started_at"], data.get("answered_at")),
                "notes": data.get("notes") or "", "recording_url": data.get("recording_url"),
                "created_by": actor.subject, "created_at": at, "updated_at": at, "version": 1}
         write(uow, insert(calls).values(row), conflict=_CALL_TAKEN)

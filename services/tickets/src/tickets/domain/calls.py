@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from servicekit.errors import Invalid
@@ -69,11 +69,11 @@ def check_call(call: Mapping[str, Any]) -> None:
         raise Invalid("the call's outcome and times do not fit together", "来电结果与时间不一致", errors=errors)
 
 
-def ring_seconds_of(ring_started_at: datetime, answered_at: datetime | None) -> float | None:
-    """How long it rang before someone answered, in seconds; None when nobody did."""
+def answer_ms(ring_started_at: datetime, answered_at: datetime | None) -> int | None:
+    """How long it rang before someone answered, in whole milliseconds; None when nobody did."""
     if answered_at is None:
         return None
-    return (answered_at - ring_started_at).total_seconds()
+    return (answered_at - ring_started_at) // timedelta(milliseconds=1)
 
 
 def rings(seconds: float, ring_seconds: float = DEFAULT_RING_SECONDS) -> int:

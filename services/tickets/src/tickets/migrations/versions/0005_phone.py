@@ -52,6 +52,7 @@ def upgrade() -> None:
     sa.Column('answered_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('ended_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('outcome', sa.String(length=12), nullable=False),
+    sa.Column('answer_ms', sa.Integer(), nullable=True),
     sa.Column('notes', sa.Text(), server_default='', nullable=False),
     sa.Column('recording_url', sa.String(length=1000), nullable=True),
     sa.Column('created_by', sa.String(length=200), nullable=False),
