@@ -12,10 +12,12 @@ from tickets.tables import (
     calls,
     categories,
     desk_lines,
+    diary_entries,
     dispatch_skills,
     escalation_rules,
     estates,
     sla_policies,
+    staff,
     tickets,
     units,
 )
@@ -36,5 +38,7 @@ SCOPE = {
     "call_id": InEstate(calls, "call", what_zh="通话记录"),
     "desk_line_id": InEstate(desk_lines, "desk line", what_zh="服务台线路"),
     "callback_id": InEstate(callbacks, "callback", what_zh="回电任务"),
+    "entry_id": InEstate(diary_entries, "diary entry", what_zh="日程"),
+    "staff_id": InEstate(staff, "staff member", what_zh="员工"),
 }
 

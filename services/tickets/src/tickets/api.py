@@ -8,6 +8,7 @@ from tickets.attachments.api import blp as attachments
 from tickets.callbacks.api import blp as callbacks
 from tickets.calls.api import blp as calls
 from tickets.categories.api import blp as categories
+from tickets.diary.api import blp as diary
 from tickets.directory.api import blp as directory
 from tickets.dispatch.api import blp as dispatch
 from tickets.reports.api import blp as reports
@@ -16,3 +17,4 @@ from tickets.tickets.api import blp as tickets
 
 BLUEPRINTS: list[Blueprint] = [tickets, categories, attachments, directory, reports, sla, dispatch]
 BLUEPRINTS += [calls, callbacks]  # the phone (TKT-9)
+BLUEPRINTS += [diary]  # the diary (TKT-8)

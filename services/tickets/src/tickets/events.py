@@ -45,6 +45,10 @@ CALLBACK_WARNED = "tickets.callback.warned.v1"  # due soon: the assignee is remi
 CALLBACK_MISSED = "tickets.callback.missed.v1"  # still open when due: escalated
 CALLBACK_CLOSED = "tickets.callback.closed.v1"  # done (kept or late) or cancelled
 
+# The diary (TKT-8)
+DIARY_BOOKED = "tickets.diary.booked.v1"  # an entry made or moved: the staff member and the owner are told
+DIARY_CANCELLED = "tickets.diary.cancelled.v1"
+
 # Every type above, in one place: what contracts/ documents and the contract tests check.
 EVENT_TYPES = (
     TICKET_OPENED, TICKET_ACKNOWLEDGED, TICKET_DISPATCHED, TICKET_REASSIGNED, TICKET_ARRIVED, TICKET_EXPLAINED,
@@ -54,6 +58,7 @@ EVENT_TYPES = (
     MONTHLY_REPORT_GENERATED,
     CALL_LOGGED, CALL_UPDATED, DIAL_REQUESTED,
     CALLBACK_SCHEDULED, CALLBACK_WARNED, CALLBACK_MISSED, CALLBACK_CLOSED,
+    DIARY_BOOKED, DIARY_CANCELLED,
 )
 
 
@@ -116,4 +121,15 @@ def callback_payload(row: Mapping[str, Any]) -> dict[str, Any]:
         "ticket_id": _s(row["ticket_id"]), "assignee_id": _s(row["assignee_id"]), "reason": row["reason"],
         "state": row["state"], "due_at": _iso(row["due_at"]), "warn_at": _iso(row["warn_at"]),
         "done_at": _iso(row["done_at"]), "kept": row["kept"], "version": row["version"],
+    }
+
+
+def entry_payload(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The whole diary entry as its events carry it (``data.entry``)."""
+    return {
+        "entry_id": str(row["id"]), "estate_id": str(row["estate_id"]), "kind": row["kind"], "title": row["title"],
+        "location": row["location"], "staff_id": _s(row["staff_id"]), "team": row["team"],
+        "starts_at": _iso(row["starts_at"]), "ends_at": _iso(row["ends_at"]), "unit_id": _s(row["unit_id"]),
+        "person_id": _s(row["person_id"]), "ticket_id": _s(row["ticket_id"]), "state": row["state"],
+        "version": row["version"],
     }

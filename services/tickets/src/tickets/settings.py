@@ -29,3 +29,6 @@ class Settings(ServiceSettings):
     # and its assignee is reminded this many minutes before it is due.
     callback_due_minutes: int = setting(30, minimum=1)
     callback_warn_minutes: int = setting(10, minimum=0)
+    # The diary: a booking that double-books someone or falls off shift is "warn"ed (made, with the
+    # clash in the answer) or "refuse"d (409).
+    diary_conflicts: str = "warn"

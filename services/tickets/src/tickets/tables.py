@@ -431,3 +431,32 @@ callbacks = Table(
     Index("ix_callbacks_warn", "warn_at", postgresql_where=text("state = 'open' AND warned_at IS NULL")),
     Index("ix_callbacks_due", "due_at", postgresql_where=text("state = 'open' AND missed_at IS NULL")),
 )
+
+# --- the diary (TKT-8): appointments, meetings, activities, planned calls, tasks and memos ---------
+
+# An entry of a staff member's (or a team's) diary; an appointment may be a ticket's visit to a
+# unit, with the owner told the window.
+diary_entries = Table(
+    "diary_entries", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, nullable=False),
+    Column("kind", String(12), nullable=False),  # appointment | meeting | activity | call | task | memo
+    Column("title", String(200), nullable=False),
+    Column("notes", Text, nullable=False, server_default=""),
+    Column("location", String(200), nullable=False, server_default=""),
+    Column("staff_id", Uuid),  # whose diary (null: the team's)
+    Column("team", String(40)),  # a team (e.g. a role: technician, service_desk_agent) it is for
+    Column("starts_at", UtcDateTime()),
+    Column("ends_at", UtcDateTime()),
+    Column("unit_id", Uuid),
+    Column("person_id", Uuid),  # the owner visited or to be called
+    Column("ticket_id", Uuid, ForeignKey("tickets.id")),
+    Column("state", String(10), nullable=False),  # planned | done | cancelled
+    Column("conflicts", JSON, nullable=False),  # what it clashed with when booked (warned, not refused)
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    _version(),
+    Index("ix_diary_staff_starts", "staff_id", "starts_at"),
+    Index("ix_diary_estate_starts", "estate_id", "starts_at"),
+)

@@ -19,6 +19,8 @@ promise slipped                     assignee                  promise_slipped_st
 promise slipped                     reporter                  promise_slipped_owner   S E A      no
 callback warned                     named_staff_or_assignee   callback_warned         S          no
 callback missed                     named_staff_or_assignee   callback_missed         S E        yes
+diary booked                        reporter                  visit_booked_owner      S E A      no
+diary booked                        assignee                  diary_booked_staff      S          no
 ==================================  ========================  ======================  =========  ======
 
 (S sms, E email, A in_app; a person's preferred channel goes first, see
@@ -161,6 +163,16 @@ BUILT_IN_TEMPLATES: dict[str, Template] = {t.code: t for t in (
               ("Callback missed", "${name}, the callback to the caller ending ${caller_last4} was due at ${due_at} "
                                   "and has not been made; follow up now."), ("name", "caller_last4", "due_at"),
               "SMS_ED_CALLBACK_MISSED"),
+    _template("visit_booked_owner",
+              ("上门时间", "${name}您好，工作人员将于${window_start}至${window_end}上门（${entry_title}），"
+                        "请留人在家。"),
+              ("Visit booked", "Dear ${name}, our staff will visit between ${window_start} and ${window_end} "
+                               "(${entry_title}); please make sure someone is home."),
+              ("name", "entry_title", "window_start", "window_end"), "SMS_ED_VISIT_BOOKED"),
+    _template("diary_booked_staff",
+              ("新日程", "${name}，您有新的日程：${entry_title}，${window_start}至${window_end}。"),
+              ("New booking", "${name}, you have a new booking: ${entry_title}, ${window_start} to ${window_end}."),
+              ("name", "entry_title", "window_start", "window_end"), "SMS_ED_DIARY_BOOKED"),
     _template("login_code",
               ("验证码", "您的验证码为${code}，请勿告诉他人。"),
               ("Verification code", "Your verification code is ${code}. Do not share it with anyone."),
@@ -200,6 +212,9 @@ DEFAULT_RULES: tuple[Rule, ...] = (
           STAFF_CHANNELS),
     _rule("callback_missed_to_staff", f"{_CALLBACK}missed.v1", "named_staff_or_assignee", "callback_missed",
           ESCALATION_CHANNELS, urgent=True),
+    # The diary: the owner gets an appointment's visit window, the staff member the booking
+    _rule("visit_booked_to_owner", "tickets.diary.booked.v1", "reporter", "visit_booked_owner", PERSON_CHANNELS),
+    _rule("diary_booked_to_staff", "tickets.diary.booked.v1", "assignee", "diary_booked_staff", STAFF_CHANNELS),
 )
 DEFAULT_RULES_BY_ID = {r.id: r for r in DEFAULT_RULES}
 

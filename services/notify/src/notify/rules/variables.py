@@ -30,6 +30,8 @@ EVENT_VARIABLES: dict[str, frozenset[str]] = {
     # Callbacks (安排回电): no ticket of their own; the caller by the last four digits of the number.
     "tickets.callback.warned.v1": COMMON | {"caller_last4", "due_at"},
     "tickets.callback.missed.v1": COMMON | {"caller_last4", "due_at"},
+    # The diary (时间管理): an entry's title and window.
+    "tickets.diary.booked.v1": COMMON | {"entry_title", "window_start", "window_end"},
 }
 # The tickets events notify consumes: each is matched against the rules.
 TICKETS_EVENTS = tuple(EVENT_VARIABLES)
@@ -78,6 +80,9 @@ def event_variables(event_type: str, data: Mapping[str, Any], name: str, languag
         "target": _word(TARGETS, data.get("target"), language),
         "due_at": local_time(data.get("due_at") or callback.get("due_at"), timezone),
         "caller_last4": callback.get("number_last4"),
+        "entry_title": (data.get("entry") or {}).get("title"),
+        "window_start": local_time(data.get("starts_at"), timezone),
+        "window_end": local_time(data.get("ends_at"), timezone),
         "promised_by": local_time(data.get("promised_by") or ticket.get("promised_by"), timezone),
     }
     for key in EVENT_VARIABLES.get(event_type, COMMON) - COMMON:

@@ -43,6 +43,10 @@ EXPECTED = {
                                     "尾号5678）将于2026-12-01 10:33到期", "ending 5678 is due at 2026-12-01 10:33")],
     "tickets.callback.missed.v1": [("callback_missed_to_staff", "staff", CALLBACK_SUPERVISOR, True,
                                    "尾号5678）已于2026-12-01 10:33到期仍未回电", "due at 2026-12-01 10:33")],
+    "tickets.diary.booked.v1": [
+        ("visit_booked_to_owner", "person", REPORTER_A, False, "将于2026-12-02 14:00至2026-12-02 16:00上门",
+         "between 2026-12-02 14:00 and 2026-12-02 16:00"),
+        ("diary_booked_to_staff", "staff", ASSIGNEE_A, False, "厨房水管漏水，2026-12-02 14:00", "new booking")],
     "tickets.ticket.opened.v1": [],
     "tickets.ticket.explained.v1": [],
 }

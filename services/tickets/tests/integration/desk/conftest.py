@@ -1,13 +1,14 @@
-"""A small world for the phone's tests: two estates of the copy of owners (as the consumer would
-have written it), each with a unit, residents with mobiles, a desk agent, a supervisor and a
-technician; what the outbox holds; and the timer swept at a time the test sets."""
+"""A small world for the desk's tests (the phone, callbacks, the diary): two estates of the copy of
+owners (as the consumer would have written it), each with a unit, residents with mobiles, a desk
+agent, a supervisor and a technician; a ticket waiting for dispatch; what the outbox holds; and the
+timer swept at a time the test sets."""
 
 from __future__ import annotations
 
 import json
 import uuid
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -16,7 +17,7 @@ from sqlalchemy.orm import sessionmaker
 
 from tickets.service import SERVICE
 from tickets.sla.timer import Sweep, sweep
-from tickets.tables import buildings, estates, occupancies, outbox, people, staff, units
+from tickets.tables import buildings, estates, occupancies, outbox, people, staff, tickets, units
 
 
 def add_estate(engine: Engine, code: str, mobiles: tuple[str, ...]) -> dict[str, Any]:
@@ -54,6 +55,19 @@ def place(db: Engine) -> dict[str, Any]:
 def other_place(db: Engine) -> dict[str, Any]:
     """Another estate, whose resident's mobile also ends 5678."""
     return add_estate(db, "MOON", ("13711115678",))
+
+
+@pytest.fixture
+def waiting_ticket(db: Engine, place: dict[str, Any]) -> dict[str, Any]:
+    """A repair of the place's unit, reported by its owner, acknowledged and not yet dispatched."""
+    at = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
+    row = {"id": uuid.uuid4(), "number": "T261201000001", "estate_id": place["estate"], "unit_id": place["unit"],
+           "person_id": place["people"][0], "kind": "repair", "channel": "phone", "category": "plumbing",
+           "priority": "normal", "title": "厨房水管漏水", "stage": "acknowledged", "created_by": "test",
+           "created_at": at, "updated_at": at}
+    with db.begin() as conn:
+        conn.execute(insert(tickets).values(row))
+    return row
 
 
 @pytest.fixture
