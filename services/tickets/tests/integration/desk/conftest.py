@@ -9,15 +9,19 @@ import json
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
+from jsonschema import Draft202012Validator
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import sessionmaker
 
 from tickets.service import SERVICE
 from tickets.sla.timer import Sweep, sweep
 from tickets.tables import buildings, estates, occupancies, outbox, people, staff, tickets, units
+
+CONTRACTS = Path(__file__).parents[3] / "contracts" / "events"
 
 
 def add_estate(engine: Engine, code: str, mobiles: tuple[str, ...]) -> dict[str, Any]:
@@ -81,6 +85,27 @@ def recorded(db: Engine) -> Callable[[str], list[dict[str, Any]]]:
         return [json.loads(body) for body in bodies]
 
     return found
+
+
+@pytest.fixture
+def check_published(recorded: Callable[[str], list[dict[str, Any]]]) -> Callable[..., None]:
+    """``check_published(type, ...)``: each type was published, every event of it matches its JSON
+    Schema under contracts/events, and so do the schema's own examples."""
+
+    def check(*event_types: str) -> None:
+        for event_type in event_types:
+            schema = json.loads((CONTRACTS / f"{event_type}.json").read_text(encoding="utf-8"))
+            Draft202012Validator.check_schema(schema)
+            validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+            published = recorded(event_type)
+            assert published, event_type
+            for event in published:
+                errors = list(validator.iter_errors(event["data"]))
+                assert not errors, (event_type, [e.message for e in errors])
+            for example in schema["examples"]:
+                validator.validate(example)
+
+    return check
 
 
 @pytest.fixture

@@ -169,3 +169,10 @@ def test_another_estates_diary_is_not_found(client, auth, place, other_place, wa
             path, headers=ours)
         assert answer.status_code == 404, (method, path)
     assert client.get("/api/v1/diary", headers=ours).get_json()["items"] == []
+
+
+def test_what_the_diary_publishes_matches_its_schemas(client, auth, place, check_published) -> None:
+    desk = auth("service_desk_agent", [place["estate"]])
+    booked = client.post("/api/v1/diary", headers=desk, json=visit(place)).get_json()
+    client.post(f"/api/v1/diary/{booked['id']}/state", headers=desk, json={"state": "cancelled"})
+    check_published(events.DIARY_BOOKED, events.DIARY_CANCELLED)
