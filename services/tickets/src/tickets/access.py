@@ -16,6 +16,7 @@ from tickets.tables import (
     dispatch_skills,
     escalation_rules,
     estates,
+    handovers,
     sla_policies,
     staff,
     tickets,
@@ -40,5 +41,6 @@ SCOPE = {
     "callback_id": InEstate(callbacks, "callback", what_zh="回电任务"),
     "entry_id": InEstate(diary_entries, "diary entry", what_zh="日程"),
     "staff_id": InEstate(staff, "staff member", what_zh="员工"),
+    "handover_id": InEstate(handovers, "handover", what_zh="交接班记录"),
 }
 

@@ -49,6 +49,11 @@ CALLBACK_CLOSED = "tickets.callback.closed.v1"  # done (kept or late) or cancell
 DIARY_BOOKED = "tickets.diary.booked.v1"  # an entry made or moved: the staff member and the owner are told
 DIARY_CANCELLED = "tickets.diary.cancelled.v1"
 
+# Shifts (TKT-13)
+HANDOVER_WRITTEN = "tickets.handover.written.v1"
+HANDOVER_SIGNED = "tickets.handover.signed.v1"  # the incoming staff member owns the open items
+HANDOVER_UNSIGNED = "tickets.handover.unsigned.v1"  # not signed in time: escalated
+
 # Every type above, in one place: what contracts/ documents and the contract tests check.
 EVENT_TYPES = (
     TICKET_OPENED, TICKET_ACKNOWLEDGED, TICKET_DISPATCHED, TICKET_REASSIGNED, TICKET_ARRIVED, TICKET_EXPLAINED,
@@ -59,6 +64,7 @@ EVENT_TYPES = (
     CALL_LOGGED, CALL_UPDATED, DIAL_REQUESTED,
     CALLBACK_SCHEDULED, CALLBACK_WARNED, CALLBACK_MISSED, CALLBACK_CLOSED,
     DIARY_BOOKED, DIARY_CANCELLED,
+    HANDOVER_WRITTEN, HANDOVER_SIGNED, HANDOVER_UNSIGNED,
 )
 
 
@@ -132,4 +138,14 @@ def entry_payload(row: Mapping[str, Any]) -> dict[str, Any]:
         "starts_at": _iso(row["starts_at"]), "ends_at": _iso(row["ends_at"]), "unit_id": _s(row["unit_id"]),
         "person_id": _s(row["person_id"]), "ticket_id": _s(row["ticket_id"]), "state": row["state"],
         "version": row["version"],
+    }
+
+
+def handover_payload(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The handover as its events carry it (``data.handover``): who hands what to whom."""
+    return {
+        "handover_id": str(row["id"]), "estate_id": str(row["estate_id"]), "desk": row["desk"],
+        "outgoing_staff_id": str(row["outgoing_staff_id"]), "incoming_staff_id": str(row["incoming_staff_id"]),
+        "items": len(row["items"]), "state": row["state"], "written_at": _iso(row["written_at"]),
+        "sign_by": _iso(row["sign_by"]), "signed_at": _iso(row["signed_at"]), "version": row["version"],
     }

@@ -32,3 +32,5 @@ class Settings(ServiceSettings):
     # The diary: a booking that double-books someone or falls off shift is "warn"ed (made, with the
     # clash in the answer) or "refuse"d (409).
     diary_conflicts: str = "warn"
+    # Shifts: a handover not signed this many minutes after it was written is escalated.
+    handover_sign_minutes: int = setting(30, minimum=1)

@@ -460,3 +460,40 @@ diary_entries = Table(
     Index("ix_diary_staff_starts", "staff_id", "starts_at"),
     Index("ix_diary_estate_starts", "estate_id", "starts_at"),
 )
+
+# --- shifts at the front desk (TKT-13): handovers and the duty logbook ----------------------------
+
+# A shift handover (交接班记录): written by the outgoing staff member with the open items (tickets
+# waiting, callbacks due, anything abnormal), signed by the incoming one, who then owns them. Its own
+# deadline row: unsigned at ``sign_by``, the timer escalates it once (``escalated_at``).
+handovers = Table(
+    "handovers", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, nullable=False, index=True),
+    Column("desk", String(100), nullable=False, server_default=""),  # e.g. 客服中心前台
+    Column("outgoing_staff_id", Uuid, nullable=False),
+    Column("incoming_staff_id", Uuid, nullable=False),
+    Column("note", Text, nullable=False, server_default=""),
+    Column("items", JSON, nullable=False),  # [{kind: ticket|callback|note, id, title, ...}] as written
+    Column("state", String(10), nullable=False),  # written | signed
+    Column("written_at", UtcDateTime(), nullable=False),
+    Column("sign_by", UtcDateTime(), nullable=False),
+    Column("signed_at", UtcDateTime()),
+    Column("escalated_at", UtcDateTime()),
+    Column("moved", JSON),  # what signing moved to the incoming staff member, and what it could not
+    _version(),
+    Index("ix_handovers_sign_by", "sign_by", postgresql_where=text("state = 'written' AND escalated_at IS NULL")),
+)
+
+# The duty logbook (岗位记事本): anything abnormal in a shift, by whom and when.
+logbook_entries = Table(
+    "logbook_entries", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, nullable=False),
+    Column("staff_id", Uuid, nullable=False),
+    Column("at", UtcDateTime(), nullable=False),
+    Column("category", String(20), nullable=False),  # abnormal | security | facility | visitor | other
+    Column("text", String(2000), nullable=False),
+    Column("created_by", String(200), nullable=False),
+    Index("ix_logbook_estate_at", "estate_id", "at"),
+)

@@ -84,10 +84,16 @@ def reassign(uow: UnitOfWork, callback_id: UUID, assignee_id: UUID) -> dict[str,
     with uow:
         found = _open_callback(uow, callback_id)
         check_links(uow, found["estate_id"], {"assignee_id": assignee_id})
-        changed = _change(uow, found, now(), assignee_id=assignee_id)
-        uow.record(events.CALLBACK_SCHEDULED, changed["id"], {"callback": events.callback_payload(changed)})
+        changed = hand_over(uow, found, assignee_id)
         uow.commit()
         return changed
+
+
+def hand_over(uow: UnitOfWork, found: Mapping[str, Any], assignee_id: UUID) -> dict[str, Any]:
+    """Give an open callback (locked by the caller) to ``assignee_id`` in the caller's unit of work."""
+    changed = _change(uow, found, now(), assignee_id=assignee_id)
+    uow.record(events.CALLBACK_SCHEDULED, changed["id"], {"callback": events.callback_payload(changed)})
+    return changed
 
 
 def finish(uow: UnitOfWork, callback_id: UUID, data: Mapping[str, Any]) -> dict[str, Any]:

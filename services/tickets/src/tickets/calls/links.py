@@ -20,6 +20,8 @@ LINKS: dict[str, tuple[Table, str, str]] = {
     "ticket_id": (tickets, "ticket", "工单"),
     "staff_id": (staff, "staff member", "员工"),
     "assignee_id": (staff, "staff member", "员工"),
+    "outgoing_staff_id": (staff, "staff member", "员工"),
+    "incoming_staff_id": (staff, "staff member", "员工"),
     "desk_line_id": (desk_lines, "desk line", "服务台线路"),
     "call_id": (calls, "call", "通话记录"),
 }

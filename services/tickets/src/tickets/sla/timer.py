@@ -25,8 +25,9 @@ next sweep. Taking the deadlines first (as the timer once did) and their tickets
 deadlocked with any step on the same ticket, and two sweeps with each other (issue 16: ``tickets
 load-demo`` beside ``tickets timer``).
 
-The same sweep reminds and escalates the callbacks that fall due (:mod:`tickets.callbacks.timer`:
-callbacks are their own deadline rows, fired by the same rules).
+The same sweep reminds and escalates the callbacks that fall due (:mod:`tickets.callbacks.timer`)
+and escalates the shift handovers left unsigned (:mod:`tickets.shifts.timer`): rows that are their
+own deadlines, fired by the same rules (:mod:`tickets.sla.sweeps`).
 
 Between sweeps the timer sleeps until the next deadline or for the interval, whichever is sooner,
 so a warning comes when it is due, not up to an interval late. Then it also asks the reports
@@ -55,6 +56,7 @@ from tickets import events
 from tickets.callbacks import timer as callback_timer
 from tickets.events import ticket_payload
 from tickets.reports.use_cases import generate_due
+from tickets.shifts import timer as handover_timer
 from tickets.sla.escalation import escalate
 from tickets.tables import deadlines, tickets
 from tickets.tickets.timeline import TIMER, add_step
@@ -78,6 +80,7 @@ class Sweep:
     reports: int = 0
     callbacks_warned: int = 0
     callbacks_missed: int = 0
+    handovers_escalated: int = 0
 
     @property
     def fired(self) -> int:
@@ -202,8 +205,9 @@ def sweep(uow_factory: Callable[[], UnitOfWork], now: datetime, *, batch: int = 
     breached = _sweep_kind(uow_factory, "breach", now, batch)
     slipped = _sweep_kind(uow_factory, "promise", now, batch)
     callbacks_warned, callbacks_missed = callback_timer.sweep(uow_factory, now, batch=batch)
+    handovers_escalated = handover_timer.sweep(uow_factory, now, batch=batch)
     made = generate_due(uow_factory, now) if reports else 0
-    return Sweep(warned, breached, slipped, made, callbacks_warned, callbacks_missed)
+    return Sweep(warned, breached, slipped, made, callbacks_warned, callbacks_missed, handovers_escalated)
 
 
 def next_due(engine: Engine) -> datetime | None:
@@ -212,7 +216,9 @@ def next_due(engine: Engine) -> datetime | None:
         warn = conn.execute(select(func.min(d.warn_at)).where(d.state == "running", d.warned_at.is_(None))).scalar()
         due = conn.execute(select(func.min(d.due_at)).where(d.state == "running", d.breached_at.is_(None))).scalar()
         callbacks_due = callback_timer.next_due(conn)
-    found = [t if t.tzinfo else t.replace(tzinfo=UTC) for t in (warn, due, *callbacks_due) if t is not None]
+        handover_due = handover_timer.next_due(conn)
+    found = [t if t.tzinfo else t.replace(tzinfo=UTC) for t in (warn, due, *callbacks_due, handover_due)
+             if t is not None]
     return min(found) if found else None
 
 
@@ -250,5 +256,6 @@ class Timer:
         deadline, at most the interval."""
         done = self.sweep()
         counts = {"warned": done.warned, "breached": done.breached, "slipped": done.slipped, "reports": done.reports,
-                  "callbacks_warned": done.callbacks_warned, "callbacks_missed": done.callbacks_missed}
+                  "callbacks_warned": done.callbacks_warned, "callbacks_missed": done.callbacks_missed,
+                  "handovers_escalated": done.handovers_escalated}
         return RoundDone(counts, self.delay())
