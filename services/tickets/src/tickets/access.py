@@ -8,6 +8,7 @@ from servicekit.access import InEstate
 from tickets.tables import (
     buildings,
     calendars,
+    call_scripts,
     callbacks,
     calls,
     categories,
@@ -42,5 +43,6 @@ SCOPE = {
     "entry_id": InEstate(diary_entries, "diary entry", what_zh="日程"),
     "staff_id": InEstate(staff, "staff member", what_zh="员工"),
     "handover_id": InEstate(handovers, "handover", what_zh="交接班记录"),
+    "script_id": InEstate(call_scripts, "call script", what_zh="电话话术"),
 }
 

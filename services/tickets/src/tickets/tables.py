@@ -497,3 +497,26 @@ logbook_entries = Table(
     Column("created_by", String(200), nullable=False),
     Index("ix_logbook_estate_at", "estate_id", "at"),
 )
+
+# --- call scripts (TKT-9): what the desk says, per estate (null: the operator's) and kind/class ----
+
+# One version of a script; a new version of the same estate, kind and class is a new row, the
+# earlier ones kept. The desk gets the latest version of the most specific script that fits.
+call_scripts = Table(
+    "call_scripts", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, index=True),  # null: every estate
+    Column("kind", String(20)),  # null: any kind
+    Column("complaint_class", String(20)),  # null: any class
+    Column("version", Integer, nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("opening", Text, nullable=False),  # 您好，XX物业客服中心，工号..., 请问有什么可以帮您?
+    Column("questions", JSON, nullable=False),  # what to ask, in order
+    Column("apology", Text, nullable=False, server_default=""),  # 表示歉意
+    Column("thanks", Text, nullable=False, server_default=""),  # 表示感谢
+    Column("replies", JSON, nullable=False),  # [{"problem": ..., "reply": ...}] for expected problems
+    Column("closing", Text, nullable=False, server_default=""),
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Index("ix_call_scripts_fit", "estate_id", "kind", "complaint_class", "version"),
+)
