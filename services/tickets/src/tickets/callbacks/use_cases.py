@@ -96,9 +96,10 @@ def hand_over(uow: UnitOfWork, found: Mapping[str, Any], assignee_id: UUID) -> d
     return changed
 
 
-def finish(uow: UnitOfWork, callback_id: UUID, data: Mapping[str, Any]) -> dict[str, Any]:
-    """Mark an open callback done (kept when done by its due time), or cancelled."""
-    at = now()
+def finish(uow: UnitOfWork, callback_id: UUID, data: Mapping[str, Any], *, at: datetime | None = None
+           ) -> dict[str, Any]:
+    """Mark an open callback done (kept when done by its due time), or cancelled (``at``: now)."""
+    at = at or now()
     with uow:
         found = _open_callback(uow, callback_id)
         check_links(uow, found["estate_id"], {"call_id": data.get("call_id")})

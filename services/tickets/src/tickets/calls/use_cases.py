@@ -80,14 +80,16 @@ def _whole_number(number: str, field: str) -> str:
 
 
 def log_call(uow: UnitOfWork, actor: Actor, data: Mapping[str, Any], *, key: KeyedRequest | None,
-             due_minutes: int, warn_minutes: int) -> tuple[dict[str, Any], bool]:
-    """Log a call, once per idempotency ``key``; answers ``(call, created)``."""
+             due_minutes: int, warn_minutes: int, at: datetime | None = None) -> tuple[dict[str, Any], bool]:
+    """Log a call, once per idempotency ``key`` (``at``: when it is logged, now unless a demo's
+    history says otherwise); answers ``(call, created)``."""
+    logged_at = at
     check_call(data)
     number = _whole_number(data["number"], "number")
     source = "call_centre" if actor.role == "integration_client" else data.get("source") or "desk"
 
     def make() -> dict[str, Any]:
-        at = now()
+        at = logged_at or now()
         check_links(uow, data["estate_id"], data)
         person_id, unit_id = data.get("person_id"), data.get("unit_id")
         if person_id is None:

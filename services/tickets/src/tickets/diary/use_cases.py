@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -66,13 +66,14 @@ def _refuse(clashing: list[dict[str, Any]]) -> None:
                                       for r in reasons), errors={"conflicts": clashing})
 
 
-def _write(uow: UnitOfWork, actor: Actor, data: Mapping[str, Any], on_conflict: str) -> dict[str, Any]:
+def _write(uow: UnitOfWork, actor: Actor, data: Mapping[str, Any], on_conflict: str,
+           at: datetime | None = None) -> dict[str, Any]:
     check_entry(data)
     check_links(uow, data["estate_id"], data)
     clashing = clashes(uow, data)
     if clashing and on_conflict == "refuse":
         _refuse(clashing)
-    at = now()
+    at = at or now()
     row = {"id": uuid.uuid4(), "estate_id": data["estate_id"], "kind": data["kind"], "title": data["title"],
            "notes": data.get("notes") or "", "location": data.get("location") or "", "staff_id": data.get("staff_id"),
            "team": data.get("team"), "starts_at": data.get("starts_at"), "ends_at": data.get("ends_at"),
@@ -94,10 +95,11 @@ def _announce(uow: UnitOfWork, event_type: str, row: Mapping[str, Any]) -> None:
         "starts_at": payload["starts_at"], "ends_at": payload["ends_at"], "conflicts": row["conflicts"]})
 
 
-def book(uow: UnitOfWork, actor: Actor, data: Mapping[str, Any], *, on_conflict: str) -> dict[str, Any]:
+def book(uow: UnitOfWork, actor: Actor, data: Mapping[str, Any], *, on_conflict: str,
+         at: datetime | None = None) -> dict[str, Any]:
     """Book an entry; with ``on_conflict`` "refuse" a clash is a 409, else the entry says what it clashes with."""
     with uow:
-        made = _write(uow, actor, data, on_conflict)
+        made = _write(uow, actor, data, on_conflict, at)
         uow.commit()
         return made
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -52,12 +52,13 @@ def open_items(conn: Any, estate_id: UUID, staff_id: UUID) -> list[dict[str, Any
     return found
 
 
-def write(uow: UnitOfWork, data: Mapping[str, Any], *, sign_minutes: int) -> dict[str, Any]:
+def write(uow: UnitOfWork, data: Mapping[str, Any], *, sign_minutes: int, at: datetime | None = None
+          ) -> dict[str, Any]:
     """Write a handover from the outgoing to the incoming staff member, with the open items."""
     if data["outgoing_staff_id"] == data["incoming_staff_id"]:
         raise Invalid("a handover is to someone else", "交接班须交给另一名员工",
                       errors={"incoming_staff_id": ["is the outgoing staff member"]})
-    at = now()
+    at = at or now()
     with uow:
         check_links(uow, data["estate_id"], data)
         items = open_items(uow, data["estate_id"], data["outgoing_staff_id"])
@@ -73,7 +74,8 @@ def write(uow: UnitOfWork, data: Mapping[str, Any], *, sign_minutes: int) -> dic
         return made
 
 
-def sign(uow_factory: Callable[[], UnitOfWork], actor: Actor, handover_id: UUID, staff_id: UUID) -> dict[str, Any]:
+def sign(uow_factory: Callable[[], UnitOfWork], actor: Actor, handover_id: UUID, staff_id: UUID, *,
+         at: datetime | None = None) -> dict[str, Any]:
     """The incoming staff member signs: the handover's open items become theirs."""
     with uow_factory() as uow:
         found = get_row(uow, handovers, handover_id, "handover", what_zh="交接班记录", lock=True)
@@ -83,7 +85,7 @@ def sign(uow_factory: Callable[[], UnitOfWork], actor: Actor, handover_id: UUID,
             raise Invalid("only the incoming staff member signs the handover", "交接班记录须由接班人签收",
                           errors={"staff_id": ["is not the incoming staff member"]})
         uow.execute(update(handovers).where(handovers.c.id == handover_id)
-                    .values(state="signed", signed_at=now(), version=handovers.c.version + 1))
+                    .values(state="signed", signed_at=at or now(), version=handovers.c.version + 1))
         moved: list[dict[str, Any]] = []
         for item in (i for i in found["items"] if i["kind"] == "callback"):
             row = uow.execute(select(callbacks).where(callbacks.c.id == UUID(item["id"])).with_for_update()
@@ -95,7 +97,7 @@ def sign(uow_factory: Callable[[], UnitOfWork], actor: Actor, handover_id: UUID,
                 moved.append({"kind": "callback", "id": item["id"], "moved": False, "why": "closed or taken"})
         uow.commit()
     for item in (i for i in found["items"] if i["kind"] == "ticket"):
-        moved.append(_move_ticket(uow_factory, actor, UUID(item["id"]), found["outgoing_staff_id"], staff_id))
+        moved.append(_move_ticket(uow_factory, actor, UUID(item["id"]), found["outgoing_staff_id"], staff_id, at))
     with uow_factory() as uow:
         uow.execute(update(handovers).where(handovers.c.id == handover_id).values(moved=moved))
         signed = handover(uow, handover_id)
@@ -106,14 +108,14 @@ def sign(uow_factory: Callable[[], UnitOfWork], actor: Actor, handover_id: UUID,
 
 
 def _move_ticket(uow_factory: Callable[[], UnitOfWork], actor: Actor, ticket_id: UUID, outgoing: UUID,
-                 incoming: UUID) -> dict[str, Any]:
+                 incoming: UUID, at: datetime | None) -> dict[str, Any]:
     with uow_factory() as uow:
         current = uow.execute(select(tickets.c.assignee_id, tickets.c.closed_at)
                               .where(tickets.c.id == ticket_id)).first()
     if current is None or current.assignee_id != outgoing or current.closed_at is not None:
         return {"kind": "ticket", "id": str(ticket_id), "moved": False, "why": "closed or taken"}
     try:
-        procedure.reassign(uow_factory(), ticket_id, actor, reason="shift handover 交接班", staff_id=incoming)
+        procedure.reassign(uow_factory(), ticket_id, actor, reason="shift handover 交接班", staff_id=incoming, at=at)
     except DomainError as refused:
         return {"kind": "ticket", "id": str(ticket_id), "moved": False, "why": refused.message.en}
     return {"kind": "ticket", "id": str(ticket_id), "moved": True}
