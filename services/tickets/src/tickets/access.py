@@ -8,11 +8,18 @@ from servicekit.access import InEstate
 from tickets.tables import (
     buildings,
     calendars,
+    call_scripts,
+    callbacks,
+    calls,
     categories,
+    desk_lines,
+    diary_entries,
     dispatch_skills,
     escalation_rules,
     estates,
+    handovers,
     sla_policies,
+    staff,
     tickets,
     units,
 )
@@ -30,5 +37,12 @@ SCOPE = {
     "calendar_id": InEstate(calendars, "calendar", what_zh="工作日历"),
     "rule_id": InEstate(escalation_rules, "escalation rule", what_zh="升级规则"),
     "dispatch_skill_id": InEstate(dispatch_skills, "dispatch skill", what_zh="派工技能规则"),
+    "call_id": InEstate(calls, "call", what_zh="通话记录"),
+    "desk_line_id": InEstate(desk_lines, "desk line", what_zh="服务台线路"),
+    "callback_id": InEstate(callbacks, "callback", what_zh="回电任务"),
+    "entry_id": InEstate(diary_entries, "diary entry", what_zh="日程"),
+    "staff_id": InEstate(staff, "staff member", what_zh="员工"),
+    "handover_id": InEstate(handovers, "handover", what_zh="交接班记录"),
+    "script_id": InEstate(call_scripts, "call script", what_zh="电话话术"),
 }
 

@@ -5,11 +5,19 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 
 from tickets.attachments.api import blp as attachments
+from tickets.callbacks.api import blp as callbacks
+from tickets.calls.api import blp as calls
 from tickets.categories.api import blp as categories
+from tickets.diary.api import blp as diary
 from tickets.directory.api import blp as directory
 from tickets.dispatch.api import blp as dispatch
 from tickets.reports.api import blp as reports
+from tickets.scripts.api import blp as scripts
+from tickets.shifts.api import blp as shifts
 from tickets.sla.api import blp as sla
 from tickets.tickets.api import blp as tickets
 
 BLUEPRINTS: list[Blueprint] = [tickets, categories, attachments, directory, reports, sla, dispatch]
+BLUEPRINTS += [calls, callbacks, scripts]  # the phone (TKT-9)
+BLUEPRINTS += [diary]  # the diary (TKT-8)
+BLUEPRINTS += [shifts]  # shift handovers and the duty logbook (TKT-13)

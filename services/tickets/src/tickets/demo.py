@@ -14,17 +14,23 @@ from __future__ import annotations
 import random
 import uuid
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from servicekit.demo import DEMO_DESK, Demo, DemoRun, NotReady
 from servicekit.errors import Conflict, DomainError
+from tickets.callbacks import use_cases as callbacks
+from tickets.calls import use_cases as calls
+from tickets.diary import use_cases as diary
 from tickets.reports import monthly
 from tickets.reports import use_cases as reports
+from tickets.shifts import use_cases as shifts
 from tickets.sla.timer import sweep
+from tickets.tables import callbacks as callbacks_table
 from tickets.tables import categories, estates, occupancies, people, staff, tickets, units
 from tickets.tickets.timeline import Actor
 from tickets.tickets.use_cases import entry, procedure
@@ -89,10 +95,11 @@ def _load(run: DemoRun) -> str:
     # running timer may have made last month's while the demo was still filling it.
     with run.sessions() as session:
         latest = monthly.last_month(run.at, monthly.estate_timezone(session, estate_id))
+    desk = make_desk_week(uow, estate_id, random.Random(SEED + 1), run.at)
     for back in range(3):
         reports.generate(uow(), estate_id, monthly.shift(latest, -back), run.at, regenerate=True)
     summary = ", ".join(f"{stage} {n}" for stage, n in sorted(stages.items()))
-    return f"loaded {count} demo tickets of {CODE}: {summary}"
+    return f"loaded {count} demo tickets of {CODE}: {summary}; the desk's week: {desk}"
 
 
 def _add_categories(session: Any) -> None:
@@ -221,6 +228,107 @@ def _step(uow: Callable[[], Any], ticket: dict[str, Any], action: str, place: di
         return _taken(uow, at, getattr(procedure, action), id_, **options)
     except DomainError as refused:  # a generated path the procedure refuses is a bug here
         raise AssertionError(f"demo ticket {ticket['number']}: {action} refused: {refused}") from refused
+
+
+# --- the desk's week (issue 20): calls, callbacks, visits, handovers ------------------------------
+
+LOCAL = ZoneInfo("Asia/Shanghai")
+OUTCOMES = (("answered", 80), ("missed", 8), ("abandoned", 8), ("voicemail", 4))
+NOTES = ("业主咨询物业费缴纳方式", "报修厨房水管漏水，已建单", "询问停水通知", "投诉楼上装修噪音", "询问快递柜位置",
+         "预约上门维修时间", "反映电梯异响", "感谢维修师傅")
+
+
+def make_desk_week(uow: Callable[[], Any], estate_id: uuid.UUID, rng: random.Random, end: datetime) -> str:
+    """A week of the desk before ``end``, through the use cases as the desk and the call-centre
+    system would have made them: two desk lines, the calls (a few missed, each a callback, most
+    kept), the technicians' visits (one of them double-booked, warned) and two shift handovers."""
+    with uow() as conn:
+        team = {role: conn.execute(select(staff.c.id).where(staff.c.estate_id == estate_id, staff.c.role == role,
+                                                            staff.c.active.is_(True))
+                                   .order_by(staff.c.name, staff.c.id)).scalars().all()
+                for role in ("service_desk_agent", "technician", "supervisor")}
+        callers = conn.execute(select(people.c.id, people.c.mobile, occupancies.c.unit_id)
+                               .join(occupancies, occupancies.c.person_id == people.c.id)
+                               .where(people.c.estate_id == estate_id, people.c.mobile.is_not(None),
+                                      occupancies.c.moved_out_on.is_(None))
+                               .order_by(people.c.id, occupancies.c.unit_id)).all()
+    agents, technicians = team["service_desk_agent"], team["technician"]
+    if len(agents) < 2 or not technicians or not callers:
+        return "no desk week (the copy has too few agents, technicians or residents)"
+    start = end - timedelta(days=7)
+    lines = [calls.add_line(uow(), {"estate_id": estate_id, "number": "075588880001", "extension": extension,
+                                    "label": label, "staff_id": agent})
+             for extension, label, agent in (("", "客服中心 24 小时热线", agents[0]), ("2", "前台分机", agents[1]))]
+    made = {"calls": 0, "callbacks": 0, "visits": 0, "handovers": 0}
+    for day in range(7):
+        opening = datetime.combine((start + timedelta(days=day)).astimezone(LOCAL).date(), time(8), tzinfo=LOCAL)
+        moments = sorted(opening + timedelta(minutes=rng.randrange(12 * 60)) for _ in range(rng.randrange(20, 40)))
+        for moment in moments:
+            if moment >= end:
+                break
+            made["calls"] += 1
+            made["callbacks"] += _demo_call(uow, estate_id, rng, moment, rng.choice(lines), rng.choice(callers),
+                                            end)
+        made["visits"] += _demo_visits(uow, estate_id, rng, opening, technicians, callers, end)
+    for hours_ago, signed in ((24, True), (2, False)):
+        at = end - timedelta(hours=hours_ago)
+        handover = shifts.write(uow(), {"estate_id": estate_id, "desk": "客服中心前台", "outgoing_staff_id": agents[0],
+                                        "incoming_staff_id": agents[1], "note": "交接班",
+                                        "notes": ["2号电梯停用待修", "3栋访客登记本已满，已换新本"]},
+                                sign_minutes=30, at=at)
+        if signed:
+            shifts.sign(uow, DESK, handover["id"], agents[1], at=at + timedelta(minutes=10))
+        made["handovers"] += 1
+    sweep(uow, end, reports=False)
+    return ", ".join(f"{n} {what}" for what, n in made.items())
+
+
+def _demo_call(uow: Callable[[], Any], estate_id: uuid.UUID, rng: random.Random, moment: datetime,
+               line: dict[str, Any], caller: Any, end: datetime) -> int:
+    """One call at ``moment``; a missed one's callback is kept, kept late or (lately) left open."""
+    sweep(uow, moment, reports=False)
+    outcome = rng.choices([o for o, _ in OUTCOMES], [w for _, w in OUTCOMES])[0]
+    answered = moment + timedelta(seconds=rng.choice((2, 4, 5, 7, 9, 11, 14, 16, 19, 24))) \
+        if outcome == "answered" else None
+    inbound = rng.random() < 0.85
+    if not inbound and outcome != "answered":
+        outcome, answered = "missed", None
+    call, _ = calls.log_call(uow(), DESK, {
+        "estate_id": estate_id, "direction": "inbound" if inbound else "outbound", "number": caller.mobile,
+        "desk_line_id": line["id"], "ring_started_at": moment, "answered_at": answered, "outcome": outcome,
+        "ended_at": (answered or moment) + timedelta(seconds=rng.randrange(20, 400)),
+        "notes": rng.choice(NOTES) if answered else "", "person_id": caller.id, "unit_id": caller.unit_id},
+        key=None, due_minutes=30, warn_minutes=10, at=moment + timedelta(minutes=5))
+    if not inbound or outcome == "answered":
+        return 0
+    with uow() as conn:
+        callback = conn.execute(select(callbacks_table.c.id, callbacks_table.c.due_at)
+                                .where(callbacks_table.c.call_id == call["id"])).one()
+    done_at = moment + timedelta(minutes=rng.choice((12, 20, 28, 45)))
+    if done_at < end:
+        sweep(uow, done_at, reports=False)
+        callbacks.finish(uow(), callback.id, {"state": "done", "note": "已回电"}, at=done_at)
+    return 1
+
+
+def _demo_visits(uow: Callable[[], Any], estate_id: uuid.UUID, rng: random.Random, opening: datetime,
+                 technicians: list[uuid.UUID], callers: list[Any], end: datetime) -> int:
+    """Two or three repair visits of the day, two hours each, one of them now and then on a
+    technician already booked (the diary warns)."""
+    made = 0
+    for slot in range(rng.randrange(2, 4)):
+        starts = opening + timedelta(hours=1 + 2 * slot + rng.choice((0, 0, 1)))
+        caller = rng.choice(callers)
+        booked_at = starts - timedelta(hours=20)
+        if booked_at >= end:
+            continue
+        technician = technicians[rng.randrange(min(2, len(technicians)))]  # now and then one booked twice
+        diary.book(uow(), DESK, {"estate_id": estate_id, "kind": "appointment",
+                                 "title": rng.choice(tuple(TITLES.values())[:5]), "staff_id": technician,
+                                 "starts_at": starts, "ends_at": starts + timedelta(hours=2),
+                                 "unit_id": caller.unit_id, "person_id": caller.id}, on_conflict="warn", at=booked_at)
+        made += 1
+    return made
 
 
 DEMO = Demo(loaded=_loaded, load=_load)

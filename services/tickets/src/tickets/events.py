@@ -36,6 +36,24 @@ PROMISE_SLIPPED = "tickets.ticket.promise_slipped.v1"  # the promised date passe
 # Reports (TKT-12)
 MONTHLY_REPORT_GENERATED = "tickets.report.monthly_generated.v1"
 
+# The phone (TKT-9): the call log, dialling through the call-centre system, callbacks
+CALL_LOGGED = "tickets.call.logged.v1"  # entered at the desk or pushed by the call-centre system
+CALL_UPDATED = "tickets.call.updated.v1"  # notes, recording, links, its end
+DIAL_REQUESTED = "tickets.call.dial_requested.v1"  # the call-centre client dials the number
+CALLBACK_SCHEDULED = "tickets.callback.scheduled.v1"
+CALLBACK_WARNED = "tickets.callback.warned.v1"  # due soon: the assignee is reminded
+CALLBACK_MISSED = "tickets.callback.missed.v1"  # still open when due: escalated
+CALLBACK_CLOSED = "tickets.callback.closed.v1"  # done (kept or late) or cancelled
+
+# The diary (TKT-8)
+DIARY_BOOKED = "tickets.diary.booked.v1"  # an entry made or moved: the staff member and the owner are told
+DIARY_CANCELLED = "tickets.diary.cancelled.v1"
+
+# Shifts (TKT-13)
+HANDOVER_WRITTEN = "tickets.handover.written.v1"
+HANDOVER_SIGNED = "tickets.handover.signed.v1"  # the incoming staff member owns the open items
+HANDOVER_UNSIGNED = "tickets.handover.unsigned.v1"  # not signed in time: escalated
+
 # Every type above, in one place: what contracts/ documents and the contract tests check.
 EVENT_TYPES = (
     TICKET_OPENED, TICKET_ACKNOWLEDGED, TICKET_DISPATCHED, TICKET_REASSIGNED, TICKET_ARRIVED, TICKET_EXPLAINED,
@@ -43,6 +61,10 @@ EVENT_TYPES = (
     TICKET_CANCELLED, TICKET_PAUSED, TICKET_RESUMED,
     SLA_WARNED, SLA_BREACHED, TICKET_ESCALATED, PROMISE_SLIPPED,
     MONTHLY_REPORT_GENERATED,
+    CALL_LOGGED, CALL_UPDATED, DIAL_REQUESTED,
+    CALLBACK_SCHEDULED, CALLBACK_WARNED, CALLBACK_MISSED, CALLBACK_CLOSED,
+    DIARY_BOOKED, DIARY_CANCELLED,
+    HANDOVER_WRITTEN, HANDOVER_SIGNED, HANDOVER_UNSIGNED,
 )
 
 
@@ -80,4 +102,50 @@ def monthly_report_payload(row: dict[str, Any], trigger: str, *, regenerated: bo
                     "evaluation_average": content["evaluations"]["average"],
                     "repeat_complainants": len(content["repeat_complainants"]),
                     "repeat_units": len(content["repeat_units"])},
+    }
+
+
+def call_payload(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The whole call as its events carry it (``data.call``); the other party's number only as its
+    last four digits (``number_last4``), never whole."""
+    return {
+        "call_id": str(row["id"]), "estate_id": str(row["estate_id"]), "direction": row["direction"],
+        "number_last4": row["number"][-4:], "desk_line_id": _s(row["desk_line_id"]), "staff_id": _s(row["staff_id"]),
+        "person_id": _s(row["person_id"]), "unit_id": _s(row["unit_id"]), "ticket_id": _s(row["ticket_id"]),
+        "source": row["source"], "call_centre_ref": row["call_centre_ref"],
+        "ring_started_at": _iso(row["ring_started_at"]), "answered_at": _iso(row["answered_at"]),
+        "ended_at": _iso(row["ended_at"]), "outcome": row["outcome"],
+        "has_recording": bool(row["recording_url"]), "version": row["version"],
+    }
+
+
+def callback_payload(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The whole callback as its events carry it (``data.callback``); the number as its last four digits."""
+    return {
+        "callback_id": str(row["id"]), "estate_id": str(row["estate_id"]), "call_id": _s(row["call_id"]),
+        "number_last4": row["number"][-4:], "person_id": _s(row["person_id"]), "unit_id": _s(row["unit_id"]),
+        "ticket_id": _s(row["ticket_id"]), "assignee_id": _s(row["assignee_id"]), "reason": row["reason"],
+        "state": row["state"], "due_at": _iso(row["due_at"]), "warn_at": _iso(row["warn_at"]),
+        "done_at": _iso(row["done_at"]), "kept": row["kept"], "version": row["version"],
+    }
+
+
+def entry_payload(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The whole diary entry as its events carry it (``data.entry``)."""
+    return {
+        "entry_id": str(row["id"]), "estate_id": str(row["estate_id"]), "kind": row["kind"], "title": row["title"],
+        "location": row["location"], "staff_id": _s(row["staff_id"]), "team": row["team"],
+        "starts_at": _iso(row["starts_at"]), "ends_at": _iso(row["ends_at"]), "unit_id": _s(row["unit_id"]),
+        "person_id": _s(row["person_id"]), "ticket_id": _s(row["ticket_id"]), "state": row["state"],
+        "version": row["version"],
+    }
+
+
+def handover_payload(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The handover as its events carry it (``data.handover``): who hands what to whom."""
+    return {
+        "handover_id": str(row["id"]), "estate_id": str(row["estate_id"]), "desk": row["desk"],
+        "outgoing_staff_id": str(row["outgoing_staff_id"]), "incoming_staff_id": str(row["incoming_staff_id"]),
+        "items": len(row["items"]), "state": row["state"], "written_at": _iso(row["written_at"]),
+        "sign_by": _iso(row["sign_by"]), "signed_at": _iso(row["signed_at"]), "version": row["version"],
     }

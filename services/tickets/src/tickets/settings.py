@@ -25,3 +25,12 @@ class Settings(ServiceSettings):
     # The SLA timer: how often it sweeps the deadlines, and how many it takes per transaction.
     timer_interval_seconds: float = 1.0
     timer_batch: int = setting(500, minimum=1)
+    # Callbacks (安排回电): a missed call's callback falls due this many minutes after the call,
+    # and its assignee is reminded this many minutes before it is due.
+    callback_due_minutes: int = setting(30, minimum=1)
+    callback_warn_minutes: int = setting(10, minimum=0)
+    # The diary: a booking that double-books someone or falls off shift is "warn"ed (made, with the
+    # clash in the answer) or "refuse"d (409).
+    diary_conflicts: str = "warn"
+    # Shifts: a handover not signed this many minutes after it was written is escalated.
+    handover_sign_minutes: int = setting(30, minimum=1)

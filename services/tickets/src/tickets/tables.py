@@ -1,6 +1,6 @@
 """The tickets database: every table, the outbox and the inbox included, in one MetaData.
 
-Three groups of tables:
+The groups of tables:
 
 * **the copy** of owners' data (estates, buildings, units, people, occupancies, staff,
   territories), built by the consumer from owners' events and never written by the API. Each copy
@@ -12,6 +12,8 @@ Three groups of tables:
   timeline (every step, who, when), attachments, configurable categories.
 * **service levels**: calendars, SLA policies, the deadlines the timer sweeps (rows, never
   in-memory timers), escalation rules and the escalations made, monthly reports.
+* **the phone** (TKT-9): desk lines, the call log, callbacks (their own deadline rows, swept by
+  the same timer).
 
 Every table that holds an estate's data carries ``estate_id``, so each query is scoped to the
 caller's estates with one indexed predicate.
@@ -350,3 +352,171 @@ monthly_reports = Table(
 # Every full number shown to a caller with pii:reveal, for the privacy audit (X-2): servicekit's
 # append-only table, the same in every service.
 pii_reveals = reveal_audit_table(metadata)
+
+# --- the phone (TKT-9): desk lines, the call log, callbacks --------------------------------------
+
+# A desk's telephone line (or an extension of one), in an estate, usually staffed by one person.
+desk_lines = Table(
+    "desk_lines", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, nullable=False, index=True),
+    Column("number", String(32), nullable=False),  # the line as dialled, digits only
+    Column("extension", String(16), nullable=False, server_default=""),  # "": the line itself
+    Column("label", String(100), nullable=False, server_default=""),  # e.g. 客服中心 24 小时热线
+    Column("staff_id", Uuid, index=True),  # who answers it (null: whoever is on duty)
+    Column("active", Boolean, nullable=False, server_default=text("true")),
+    _version(),
+    UniqueConstraint("estate_id", "number", "extension"),
+)
+
+# The call log: every inbound and outbound call, entered at the desk or pushed by the call-centre
+# system, linked to the person (found by the number), the unit and the ticket it was about.
+calls = Table(
+    "calls", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, nullable=False),
+    Column("direction", String(10), nullable=False),  # inbound | outbound
+    Column("number", String(32), nullable=False),  # the other party's number, digits only; masked in answers
+    Column("desk_line_id", Uuid, ForeignKey("desk_lines.id"), index=True),
+    Column("staff_id", Uuid),  # who took or made it
+    Column("person_id", Uuid, index=True),
+    Column("unit_id", Uuid),
+    Column("ticket_id", Uuid, ForeignKey("tickets.id"), index=True),
+    Column("source", String(20), nullable=False),  # desk | call_centre
+    Column("call_centre_ref", String(100)),  # the call-centre system's own id of the call
+    Column("ring_started_at", UtcDateTime(), nullable=False),
+    Column("answered_at", UtcDateTime()),
+    Column("ended_at", UtcDateTime()),
+    Column("outcome", String(12), nullable=False),  # answered | missed | abandoned | voicemail
+    Column("answer_ms", Integer),  # answered_at - ring_started_at, in milliseconds (call statistics)
+    Column("notes", Text, nullable=False, server_default=""),  # the agent's notes, written during the call
+    Column("recording_url", String(1000)),
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    _version(),
+    UniqueConstraint("estate_id", "call_centre_ref"),
+    # Call statistics read one estate's (or one line's, one person's) calls of a period.
+    Index("ix_calls_estate_ring", "estate_id", "ring_started_at"),
+    Index("ix_calls_staff_ring", "staff_id", "ring_started_at"),
+)
+
+# A callback promised to a caller (安排回电): due at a time, assigned to someone. Its own deadline
+# row: the timer warns the assignee at ``warn_at`` and escalates at ``due_at`` if still open, each
+# once (``warned_at``, ``missed_at``), as it sweeps the SLA deadlines.
+callbacks = Table(
+    "callbacks", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, nullable=False, index=True),
+    Column("call_id", Uuid, ForeignKey("calls.id"), unique=True),  # the missed call it came from, if any
+    Column("number", String(32), nullable=False),
+    Column("person_id", Uuid),
+    Column("unit_id", Uuid),
+    Column("ticket_id", Uuid, ForeignKey("tickets.id")),
+    Column("assignee_id", Uuid, index=True),
+    Column("reason", String(500), nullable=False, server_default=""),
+    Column("state", String(10), nullable=False),  # open | done | cancelled
+    Column("due_at", UtcDateTime(), nullable=False),
+    Column("warn_at", UtcDateTime(), nullable=False),
+    Column("warned_at", UtcDateTime()),
+    Column("missed_at", UtcDateTime()),  # escalated: still open when due
+    Column("done_at", UtcDateTime()),
+    Column("done_call_id", Uuid, ForeignKey("calls.id")),  # the call that kept it
+    Column("kept", Boolean),  # set when done: done_at <= due_at
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    _version(),
+    Index("ix_callbacks_estate_due", "estate_id", "due_at"),
+    Index("ix_callbacks_warn", "warn_at", postgresql_where=text("state = 'open' AND warned_at IS NULL")),
+    Index("ix_callbacks_due", "due_at", postgresql_where=text("state = 'open' AND missed_at IS NULL")),
+)
+
+# --- the diary (TKT-8): appointments, meetings, activities, planned calls, tasks and memos ---------
+
+# An entry of a staff member's (or a team's) diary; an appointment may be a ticket's visit to a
+# unit, with the owner told the window.
+diary_entries = Table(
+    "diary_entries", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, nullable=False),
+    Column("kind", String(12), nullable=False),  # appointment | meeting | activity | call | task | memo
+    Column("title", String(200), nullable=False),
+    Column("notes", Text, nullable=False, server_default=""),
+    Column("location", String(200), nullable=False, server_default=""),
+    Column("staff_id", Uuid),  # whose diary (null: the team's)
+    Column("team", String(40)),  # a team (e.g. a role: technician, service_desk_agent) it is for
+    Column("starts_at", UtcDateTime()),
+    Column("ends_at", UtcDateTime()),
+    Column("unit_id", Uuid),
+    Column("person_id", Uuid),  # the owner visited or to be called
+    Column("ticket_id", Uuid, ForeignKey("tickets.id")),
+    Column("state", String(10), nullable=False),  # planned | done | cancelled
+    Column("conflicts", JSON, nullable=False),  # what it clashed with when booked (warned, not refused)
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    _version(),
+    Index("ix_diary_staff_starts", "staff_id", "starts_at"),
+    Index("ix_diary_estate_starts", "estate_id", "starts_at"),
+)
+
+# --- shifts at the front desk (TKT-13): handovers and the duty logbook ----------------------------
+
+# A shift handover (交接班记录): written by the outgoing staff member with the open items (tickets
+# waiting, callbacks due, anything abnormal), signed by the incoming one, who then owns them. Its own
+# deadline row: unsigned at ``sign_by``, the timer escalates it once (``escalated_at``).
+handovers = Table(
+    "handovers", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, nullable=False, index=True),
+    Column("desk", String(100), nullable=False, server_default=""),  # e.g. 客服中心前台
+    Column("outgoing_staff_id", Uuid, nullable=False),
+    Column("incoming_staff_id", Uuid, nullable=False),
+    Column("note", Text, nullable=False, server_default=""),
+    Column("items", JSON, nullable=False),  # [{kind: ticket|callback|note, id, title, ...}] as written
+    Column("state", String(10), nullable=False),  # written | signed
+    Column("written_at", UtcDateTime(), nullable=False),
+    Column("sign_by", UtcDateTime(), nullable=False),
+    Column("signed_at", UtcDateTime()),
+    Column("escalated_at", UtcDateTime()),
+    Column("moved", JSON),  # what signing moved to the incoming staff member, and what it could not
+    _version(),
+    Index("ix_handovers_sign_by", "sign_by", postgresql_where=text("state = 'written' AND escalated_at IS NULL")),
+)
+
+# The duty logbook (岗位记事本): anything abnormal in a shift, by whom and when.
+logbook_entries = Table(
+    "logbook_entries", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, nullable=False),
+    Column("staff_id", Uuid, nullable=False),
+    Column("at", UtcDateTime(), nullable=False),
+    Column("category", String(20), nullable=False),  # abnormal | security | facility | visitor | other
+    Column("text", String(2000), nullable=False),
+    Column("created_by", String(200), nullable=False),
+    Index("ix_logbook_estate_at", "estate_id", "at"),
+)
+
+# --- call scripts (TKT-9): what the desk says, per estate (null: the operator's) and kind/class ----
+
+# One version of a script; a new version of the same estate, kind and class is a new row, the
+# earlier ones kept. The desk gets the latest version of the most specific script that fits.
+call_scripts = Table(
+    "call_scripts", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, index=True),  # null: every estate
+    Column("kind", String(20)),  # null: any kind
+    Column("complaint_class", String(20)),  # null: any class
+    Column("version", Integer, nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("opening", Text, nullable=False),  # 您好，XX物业客服中心，工号..., 请问有什么可以帮您?
+    Column("questions", JSON, nullable=False),  # what to ask, in order
+    Column("apology", Text, nullable=False, server_default=""),  # 表示歉意
+    Column("thanks", Text, nullable=False, server_default=""),  # 表示感谢
+    Column("replies", JSON, nullable=False),  # [{"problem": ..., "reply": ...}] for expected problems
+    Column("closing", Text, nullable=False, server_default=""),
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Index("ix_call_scripts_fit", "estate_id", "kind", "complaint_class", "version"),
+)

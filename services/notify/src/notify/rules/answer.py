@@ -55,6 +55,9 @@ def source_event_id(event: CloudEvent) -> str:
 
 def _estate(event: CloudEvent) -> uuid.UUID | None:
     ticket = event.data.get("ticket")
+    if not isinstance(ticket, dict):
+        # a callback's events carry the callback, a diary entry's the entry, not a ticket
+        ticket = event.data.get("callback") or event.data.get("entry")
     try:
         return uuid.UUID(str(ticket["estate_id"])) if isinstance(ticket, dict) else None
     except (KeyError, ValueError):

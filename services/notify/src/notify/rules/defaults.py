@@ -17,6 +17,10 @@ sla warned                          assignee                  sla_warned        
 sla breached                        named_staff_or_assignee   sla_breached            S          yes
 promise slipped                     assignee                  promise_slipped_staff   S          no
 promise slipped                     reporter                  promise_slipped_owner   S E A      no
+callback warned                     named_staff_or_assignee   callback_warned         S          no
+callback missed                     named_staff_or_assignee   callback_missed         S E        yes
+diary booked                        reporter                  visit_booked_owner      S E A      no
+diary booked                        assignee                  diary_booked_staff      S          no
 ==================================  ========================  ======================  =========  ======
 
 (S sms, E email, A in_app; a person's preferred channel goes first, see
@@ -150,6 +154,25 @@ BUILT_IN_TEMPLATES: dict[str, Template] = {t.code: t for t in (
               ("About your request", "Dear ${name}, we are sorry: your request ${ticket_number} (${ticket_title}) "
                                      "was not resolved by ${promised_by} as promised; we will contact you with a "
                                      "new date soon."), (*_T, "promised_by"), "SMS_ED_PROMISE_OWNER"),
+    _template("callback_warned",
+              ("回电提醒", "${name}，您有一个回电任务（来电尾号${caller_last4}）将于${due_at}到期，请及时回电。"),
+              ("Callback due", "${name}, your callback to the caller ending ${caller_last4} is due at ${due_at}; "
+                               "please call back."), ("name", "caller_last4", "due_at"), "SMS_ED_CALLBACK_WARNED"),
+    _template("callback_missed",
+              ("回电超时", "${name}，回电任务（来电尾号${caller_last4}）已于${due_at}到期仍未回电，请立即跟进。"),
+              ("Callback missed", "${name}, the callback to the caller ending ${caller_last4} was due at ${due_at} "
+                                  "and has not been made; follow up now."), ("name", "caller_last4", "due_at"),
+              "SMS_ED_CALLBACK_MISSED"),
+    _template("visit_booked_owner",
+              ("上门时间", "${name}您好，工作人员将于${window_start}至${window_end}上门（${entry_title}），"
+                        "请留人在家。"),
+              ("Visit booked", "Dear ${name}, our staff will visit between ${window_start} and ${window_end} "
+                               "(${entry_title}); please make sure someone is home."),
+              ("name", "entry_title", "window_start", "window_end"), "SMS_ED_VISIT_BOOKED"),
+    _template("diary_booked_staff",
+              ("新日程", "${name}，您有新的日程：${entry_title}，${window_start}至${window_end}。"),
+              ("New booking", "${name}, you have a new booking: ${entry_title}, ${window_start} to ${window_end}."),
+              ("name", "entry_title", "window_start", "window_end"), "SMS_ED_DIARY_BOOKED"),
     _template("login_code",
               ("验证码", "您的验证码为${code}，请勿告诉他人。"),
               ("Verification code", "Your verification code is ${code}. Do not share it with anyone."),
@@ -158,6 +181,7 @@ BUILT_IN_TEMPLATES: dict[str, Template] = {t.code: t for t in (
 BUILT_IN_TEMPLATES_BY_ID = {t.id: t for t in BUILT_IN_TEMPLATES.values()}
 
 _TICKET, _SLA = "tickets.ticket.", "tickets.sla."
+_CALLBACK = "tickets.callback."
 
 
 def _rule(name: str, event: str, audience: str, template: str, channels: tuple[str, ...],
@@ -183,6 +207,14 @@ DEFAULT_RULES: tuple[Rule, ...] = (
           STAFF_CHANNELS),
     _rule("promise_slipped_to_owner", f"{_TICKET}promise_slipped.v1", "reporter", "promise_slipped_owner",
           PERSON_CHANNELS),
+    # Callbacks (tickets' timer names whom it tells in ``staff``: the assignee, or the supervisors)
+    _rule("callback_warned_to_staff", f"{_CALLBACK}warned.v1", "named_staff_or_assignee", "callback_warned",
+          STAFF_CHANNELS),
+    _rule("callback_missed_to_staff", f"{_CALLBACK}missed.v1", "named_staff_or_assignee", "callback_missed",
+          ESCALATION_CHANNELS, urgent=True),
+    # The diary: the owner gets an appointment's visit window, the staff member the booking
+    _rule("visit_booked_to_owner", "tickets.diary.booked.v1", "reporter", "visit_booked_owner", PERSON_CHANNELS),
+    _rule("diary_booked_to_staff", "tickets.diary.booked.v1", "assignee", "diary_booked_staff", STAFF_CHANNELS),
 )
 DEFAULT_RULES_BY_ID = {r.id: r for r in DEFAULT_RULES}
 

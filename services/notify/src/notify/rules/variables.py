@@ -27,6 +27,11 @@ EVENT_VARIABLES: dict[str, frozenset[str]] = {
     f"{_T}promise_slipped.v1": COMMON | {"promised_by"},
     f"{_S}warned.v1": COMMON | {"target", "due_at"},
     f"{_S}breached.v1": COMMON | {"target", "due_at"},
+    # Callbacks (安排回电): no ticket of their own; the caller by the last four digits of the number.
+    "tickets.callback.warned.v1": COMMON | {"caller_last4", "due_at"},
+    "tickets.callback.missed.v1": COMMON | {"caller_last4", "due_at"},
+    # The diary (时间管理): an entry's title and window.
+    "tickets.diary.booked.v1": COMMON | {"entry_title", "window_start", "window_end"},
 }
 # The tickets events notify consumes: each is matched against the rules.
 TICKETS_EVENTS = tuple(EVENT_VARIABLES)
@@ -66,13 +71,18 @@ def event_variables(event_type: str, data: Mapping[str, Any], name: str, languag
                     timezone: str) -> dict[str, str]:
     """The values of :data:`EVENT_VARIABLES` [``event_type``] for one recipient (all strings)."""
     ticket = data.get("ticket") or {}
+    callback = data.get("callback") or {}
     values: dict[str, Any] = {"name": name, "ticket_number": ticket.get("number") or "",
                               "ticket_title": ticket.get("title") or ""}
     extra = {
         "reason": data.get("reason"), "resolution": data.get("resolution"), "explanation": data.get("explanation"),
         "level": data.get("level"), "trigger": _word(TRIGGERS, data.get("trigger"), language),
         "target": _word(TARGETS, data.get("target"), language),
-        "due_at": local_time(data.get("due_at"), timezone),
+        "due_at": local_time(data.get("due_at") or callback.get("due_at"), timezone),
+        "caller_last4": callback.get("number_last4"),
+        "entry_title": (data.get("entry") or {}).get("title"),
+        "window_start": local_time(data.get("starts_at"), timezone),
+        "window_end": local_time(data.get("ends_at"), timezone),
         "promised_by": local_time(data.get("promised_by") or ticket.get("promised_by"), timezone),
     }
     for key in EVENT_VARIABLES.get(event_type, COMMON) - COMMON:

@@ -32,7 +32,9 @@ def example(event_type: str) -> dict[str, Any]:
 
 def cloud_event(event_type: str, data: dict[str, Any], event_id: str | None = None) -> CloudEvent:
     return CloudEvent(type=event_type, source="/estatedesk/tickets", data=data,
-                      subject=data["ticket"]["ticket_id"], id=event_id or str(uuid.uuid4()))
+                      subject=(data.get("ticket") or {}).get("ticket_id") or (data.get("callback") or {}).get(
+                          "callback_id") or data["entry"]["entry_id"],
+                      id=event_id or str(uuid.uuid4()))
 
 
 class World:

@@ -22,6 +22,9 @@ its calendar's, else Asia/Shanghai), kept in ``monthly_reports`` and announced b
   pending (due after the report was made, which only a report made early can see).
 - ``evaluations``: the owners' opinions (1-5) of the month's complaints: count, average, the
   share satisfied (4 or 5), and each score's count.
+- ``calls``: the estate's phone in the month (TKT-4, TKT-9): calls, answered within three rings
+  (rings of 6 s), time to answer, missed and abandoned, callbacks kept
+  (:mod:`tickets.domain.call_statistics`).
 - ``trend``: complaints, SLA compliance and evaluation average of this month and the six before;
   ``versus_previous``: this month's complaints against the average of the previous 3 and 6.
 
@@ -41,6 +44,9 @@ from sqlalchemy import and_, case, func, or_, select
 
 from servicekit.errors import Invalid
 from servicekit.unit_of_work import UnitOfWork
+from tickets.calls.statistics import call_figures
+from tickets.domain import call_statistics
+from tickets.domain.calls import DEFAULT_RING_SECONDS
 from tickets.reports.labels import NONE, label
 from tickets.reports.sql import average, count_where, seconds_between
 from tickets.reports.views import BREACHED, MET, TARGETS, compliance
@@ -124,10 +130,19 @@ def build_report(conn: Any, estate: dict[str, Any], period: str, now: datetime) 
         "evaluations": _evaluations(conn, month),
         "trend": trend,
         "versus_previous": _versus(trend),
+        "calls": _calls(conn, estate["id"], start, end, now),
     }
     content["sla_compliance"] = compliance(sum(t["met"] for t in content["sla"]),
                                            sum(t["breached"] for t in content["sla"]))
     return content
+
+
+def _calls(conn: Any, estate_id: UUID, start: datetime, end: datetime, now: datetime) -> dict[str, Any]:
+    session = conn.session if isinstance(conn, UnitOfWork) else conn
+    args = {"since": start, "until": end, "estate_id": estate_id, "by": "estate", "ring_seconds": DEFAULT_RING_SECONDS}
+    rows = call_figures(session, None, args, now)
+    figures = rows[0] if rows else call_statistics.figures({}, None, None, 0, 0)
+    return {key: value for key, value in figures.items() if key not in ("key", "name")}
 
 
 def _complaints_between(estate_id: UUID, start: datetime, end: datetime) -> Any:

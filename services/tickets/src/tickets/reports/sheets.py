@@ -72,12 +72,23 @@ def _summary(content: dict[str, Any]) -> list[dict[str, Any]]:
         ("满意率 Satisfied (4-5)", evaluations["satisfied_rate"]),
         ("重复投诉人 Repeat complainants", len(content["repeat_complainants"])),
         ("重复投诉单元 Repeat units", len(content["repeat_units"])),
+        *_calls(content.get("calls")),
         ("前3月平均 Avg. of previous 3 months", versus["3"]["average_complaints"]),
         ("较前3月变化% Change vs previous 3 months, %", versus["3"]["change_percent"]),
         ("前6月平均 Avg. of previous 6 months", versus["6"]["average_complaints"]),
         ("较前6月变化% Change vs previous 6 months, %", versus["6"]["change_percent"]),
     ]
     return [{"item": item, "value": value} for item, value in items]
+
+
+def _calls(calls: dict[str, Any] | None) -> list[tuple[str, Any]]:
+    """The phone's figures of the month (reports made before the phone was logged have none)."""
+    if calls is None:
+        return []
+    return [("来电 Inbound calls", calls["inbound"]),
+            ("三声内接听率 Answered within three rings", calls["three_rings_rate"]),
+            ("未接率 Missed rate", calls["missed_rate"]),
+            ("按时回电率 Callbacks kept rate", calls["callbacks_kept_rate"])]
 
 
 def monthly_sheets(content: dict[str, Any]) -> list[Sheet]:

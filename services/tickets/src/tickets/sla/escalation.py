@@ -138,15 +138,21 @@ WANTED = {"notify_assignee": chain.ASSIGNEE, "notify_supervisor": "supervisor",
 def _people_to_tell(uow: Any, ticket: Mapping[str, Any], action: str
                     ) -> tuple[list[dict[str, Any] | None], dict[str, Any] | None]:
     """Whom ``action`` tells, and how it went up the chain (None: the role it wanted was told)."""
-    wanted = WANTED[action]
+    return people_to_tell(uow, ticket["estate_id"], _staff_row(uow, ticket["assignee_id"]), WANTED[action])
+
+
+def people_to_tell(conn: Any, estate_id: Any, assignee: Mapping[str, Any] | None, wanted: str
+                   ) -> tuple[list[dict[str, Any] | None], dict[str, Any] | None]:
+    """Whom to tell in an estate when ``wanted`` (the assignee, or a role of the chain) is to be
+    told: the ``assignee`` row itself if there is one, else up the chain; and how it went up (None:
+    the one wanted was told). Past the top of the chain, ``[None]``: the operator's admins."""
     vacant: list[str] = []
     if wanted == chain.ASSIGNEE:
-        assignee = _staff_row(uow, ticket["assignee_id"])
         if assignee is not None:
             return [_person(assignee, chain.ASSIGNEE)], None
         vacant.append(chain.ASSIGNEE)
     for role in chain.roles_to_try(wanted):
-        people = staff_with_role(uow, ticket["estate_id"], role)
+        people = staff_with_role(conn, estate_id, role)
         if people:
             return [_person(row, role) for row in people], chain.fallback(wanted, vacant, role)
         vacant.append(role)

@@ -25,6 +25,10 @@ next sweep. Taking the deadlines first (as the timer once did) and their tickets
 deadlocked with any step on the same ticket, and two sweeps with each other (issue 16: ``tickets
 load-demo`` beside ``tickets timer``).
 
+The same sweep reminds and escalates the callbacks that fall due (:mod:`tickets.callbacks.timer`)
+and escalates the shift handovers left unsigned (:mod:`tickets.shifts.timer`): rows that are their
+own deadlines, fired by the same rules (:mod:`tickets.sla.sweeps`).
+
 Between sweeps the timer sleeps until the next deadline or for the interval, whichever is sooner,
 so a warning comes when it is due, not up to an interval late. Then it also asks the reports
 (``tickets.reports.use_cases.generate_due``) for the monthly reports that are due. The loop itself,
@@ -50,8 +54,10 @@ from servicekit.demo import DEMO_DESK, history
 from servicekit.unit_of_work import UnitOfWork
 from servicekit.worker import RoundDone
 from tickets import events
+from tickets.callbacks import timer as callback_timer
 from tickets.events import ticket_payload
 from tickets.reports.use_cases import generate_due
+from tickets.shifts import timer as handover_timer
 from tickets.sla.escalation import escalate
 from tickets.tables import deadlines, tickets
 from tickets.tickets.timeline import TIMER, add_step
@@ -73,6 +79,9 @@ class Sweep:
     breached: int = 0
     slipped: int = 0
     reports: int = 0
+    callbacks_warned: int = 0
+    callbacks_missed: int = 0
+    handovers_escalated: int = 0
 
     @property
     def fired(self) -> int:
@@ -210,8 +219,10 @@ def sweep(uow_factory: Callable[[], UnitOfWork], now: datetime, *, batch: int = 
     warned = _sweep_kind(uow_factory, "warning", now, batch)
     breached = _sweep_kind(uow_factory, "breach", now, batch)
     slipped = _sweep_kind(uow_factory, "promise", now, batch)
+    callbacks_warned, callbacks_missed = callback_timer.sweep(uow_factory, now, batch=batch)
+    handovers_escalated = handover_timer.sweep(uow_factory, now, batch=batch)
     made = generate_due(uow_factory, now) if reports else 0
-    return Sweep(warned, breached, slipped, made)
+    return Sweep(warned, breached, slipped, made, callbacks_warned, callbacks_missed, handovers_escalated)
 
 
 def next_due(engine: Engine) -> datetime | None:
@@ -219,7 +230,10 @@ def next_due(engine: Engine) -> datetime | None:
     with engine.connect() as conn:
         warn = conn.execute(select(func.min(d.warn_at)).where(d.state == "running", d.warned_at.is_(None))).scalar()
         due = conn.execute(select(func.min(d.due_at)).where(d.state == "running", d.breached_at.is_(None))).scalar()
-    found = [t if t.tzinfo else t.replace(tzinfo=UTC) for t in (warn, due) if t is not None]
+        callbacks_due = callback_timer.next_due(conn)
+        handover_due = handover_timer.next_due(conn)
+    found = [t if t.tzinfo else t.replace(tzinfo=UTC) for t in (warn, due, *callbacks_due, handover_due)
+             if t is not None]
     return min(found) if found else None
 
 
@@ -256,5 +270,7 @@ class Timer:
         """One sweep, for servicekit.worker's loop (``tickets timer``): then a pause until the next
         deadline, at most the interval."""
         done = self.sweep()
-        counts = {"warned": done.warned, "breached": done.breached, "slipped": done.slipped, "reports": done.reports}
+        counts = {"warned": done.warned, "breached": done.breached, "slipped": done.slipped, "reports": done.reports,
+                  "callbacks_warned": done.callbacks_warned, "callbacks_missed": done.callbacks_missed,
+                  "handovers_escalated": done.handovers_escalated}
         return RoundDone(counts, self.delay())
