@@ -25,7 +25,7 @@ def schedule(client, auth, place, **changes: Any) -> dict[str, Any]:
     answer = client.post("/api/v1/callbacks", headers=auth("service_desk_agent", [place["estate"]]), json={
         "estate_id": str(place["estate"]), "number": "13812345678", "person_id": str(place["people"][0]),
         "assignee_id": str(place["agent"]), "reason": "业主来电未接通",
-        "due_at": (NOW + timedelta(hours=1)).isoformat(), **changes})
+        "due_at": (datetime.now(UTC) + timedelta(hours=1)).isoformat(), **changes})
     assert answer.status_code == 201, answer.get_json()
     return answer.get_json()
 
@@ -37,14 +37,17 @@ def told(recorded, event_type: str) -> list[tuple[str, str | None]]:
 
 def test_reminded_before_due_then_escalated_each_once(client, auth, place, recorded, sweep_at) -> None:
     callback = schedule(client, auth, place)
-    assert sweep_at(NOW + timedelta(minutes=49)).callbacks_warned == 0
-    assert sweep_at(NOW + timedelta(minutes=50, seconds=1)).callbacks_warned == 1
-    assert sweep_at(NOW + timedelta(minutes=55)).callbacks_warned == 0
+    warn_at = datetime.fromisoformat(callback["warn_at"])
+    assert datetime.fromisoformat(callback["due_at"]) - warn_at == timedelta(minutes=10)
+    assert sweep_at(warn_at - timedelta(minutes=1)).callbacks_warned == 0
+    assert sweep_at(warn_at + timedelta(seconds=1)).callbacks_warned == 1
+    assert sweep_at(warn_at + timedelta(minutes=5)).callbacks_warned == 0
     assert told(recorded, events.CALLBACK_WARNED) == [(callback["id"], str(place["agent"]))]
     assert recorded(events.CALLBACK_WARNED)[0]["data"]["assignee_id"] == str(place["agent"])
-    done = sweep_at(NOW + timedelta(hours=2))
+    due_at = datetime.fromisoformat(callback["due_at"])
+    done = sweep_at(due_at + timedelta(hours=1))
     assert (done.callbacks_warned, done.callbacks_missed) == (0, 1)
-    assert sweep_at(NOW + timedelta(hours=3)).callbacks_missed == 0
+    assert sweep_at(due_at + timedelta(hours=2)).callbacks_missed == 0
     assert told(recorded, events.CALLBACK_MISSED) == [(callback["id"], str(place["supervisor"]))]
     agent = auth("service_desk_agent", [place["estate"]])
     late = client.post(f"/api/v1/callbacks/{callback['id']}/finish", headers=agent, json={"state": "done"})
@@ -59,14 +62,14 @@ def test_a_callback_done_in_time_is_kept_and_never_escalated(client, auth, place
     done = client.post(f"/api/v1/callbacks/{callback['id']}/finish", headers=agent,
                        json={"state": "done", "note": "已回电，业主表示满意"})
     assert done.status_code == 200 and done.get_json()["kept"] is True and done.get_json()["state"] == "done"
-    swept = sweep_at(NOW + timedelta(hours=2))
+    swept = sweep_at(datetime.fromisoformat(callback["due_at"]) + timedelta(hours=1))
     assert (swept.callbacks_warned, swept.callbacks_missed) == (0, 0)
     assert recorded(events.CALLBACK_CLOSED)[0]["data"]["callback"]["kept"] is True
 
 
 def test_nobody_assigned_reminds_the_supervisors_and_says_so(client, auth, place, recorded, sweep_at) -> None:
     callback = schedule(client, auth, place, assignee_id=None)
-    sweep_at(NOW + timedelta(minutes=55))
+    sweep_at(datetime.fromisoformat(callback["warn_at"]))
     [event] = recorded(events.CALLBACK_WARNED)
     assert event["data"]["staff"]["staff_id"] == str(place["supervisor"])
     assert event["data"]["fallback"] == {"wanted": "assignee", "vacant": ["assignee"], "reached": "supervisor"}
@@ -120,10 +123,10 @@ def test_replicas_in_parallel_fire_each_callback_once(db, place, sweep_at) -> No
 
 
 def test_an_assignee_who_left_reminds_the_supervisors(client, auth, place, db, recorded, sweep_at) -> None:
-    schedule(client, auth, place)
+    callback = schedule(client, auth, place)
     with db.begin() as conn:
         conn.execute(update(staff).where(staff.c.id == place["agent"]).values(active=False))
-    sweep_at(NOW + timedelta(minutes=55))
+    sweep_at(datetime.fromisoformat(callback["warn_at"]))
     assert recorded(events.CALLBACK_WARNED)[0]["data"]["staff"]["staff_id"] == str(place["supervisor"])
 
 
@@ -132,11 +135,12 @@ def test_what_the_phone_publishes_matches_its_schemas_and_their_examples(client,
     agent = auth("service_desk_agent", [place["estate"]])
     call = client.post("/api/v1/calls", headers=agent, json={
         "estate_id": str(place["estate"]), "direction": "inbound", "number": "13812345678",
-        "ring_started_at": NOW.isoformat(), "outcome": "missed", "ended_at": NOW.isoformat()}).get_json()
+        "ring_started_at": datetime.now(UTC).isoformat(), "outcome": "missed",
+        "ended_at": datetime.now(UTC).isoformat()}).get_json()
     client.patch(f"/api/v1/calls/{call['id']}", headers=agent, json={"notes": "未接"})
     client.post("/api/v1/calls/dial", headers=agent, json={"estate_id": str(place["estate"]),
                                                            "person_id": str(place["people"][0])})
     first = schedule(client, auth, place)
-    sweep_at(NOW + timedelta(hours=3))
+    sweep_at(datetime.fromisoformat(first["due_at"]) + timedelta(hours=1))
     client.post(f"/api/v1/callbacks/{first['id']}/finish", headers=agent, json={"state": "done"})
     check_published(events.CALL_LOGGED, events.CALL_UPDATED, events.DIAL_REQUESTED, *CALLBACK_EVENTS)

@@ -92,9 +92,11 @@ def test_an_item_someone_else_took_meanwhile_stays(client, auth, db, place, wait
 
 def test_an_unsigned_handover_is_escalated_once(client, auth, place, recorded, sweep_at) -> None:
     handover = write(client, auth, place)
-    assert sweep_at(NOW + timedelta(minutes=29)).handovers_escalated == 0
-    assert sweep_at(NOW + timedelta(minutes=31)).handovers_escalated == 1
-    assert sweep_at(NOW + timedelta(minutes=90)).handovers_escalated == 0
+    sign_by = datetime.fromisoformat(handover["sign_by"])
+    assert sign_by - datetime.fromisoformat(handover["written_at"]) == timedelta(minutes=30)
+    assert sweep_at(sign_by - timedelta(minutes=1)).handovers_escalated == 0
+    assert sweep_at(sign_by + timedelta(minutes=1)).handovers_escalated == 1
+    assert sweep_at(sign_by + timedelta(minutes=60)).handovers_escalated == 0
     [escalated] = recorded(events.HANDOVER_UNSIGNED)
     assert escalated["data"]["staff"]["staff_id"] == str(place["supervisor"])
     assert escalated["data"]["handover"]["handover_id"] == handover["id"]
@@ -104,7 +106,7 @@ def test_a_signed_handover_is_never_escalated(client, auth, place, sweep_at) -> 
     handover = write(client, auth, place)
     client.post(f"/api/v1/shifts/handovers/{handover['id']}/sign",
                 headers=auth("service_desk_agent", [place["estate"]]), json={"staff_id": str(place["supervisor"])})
-    assert sweep_at(NOW + timedelta(hours=2)).handovers_escalated == 0
+    assert sweep_at(datetime.fromisoformat(handover["sign_by"]) + timedelta(hours=2)).handovers_escalated == 0
 
 
 @pytest.mark.postgres_only
@@ -152,7 +154,7 @@ def test_another_estates_shifts_are_not_found(client, auth, place, other_place) 
 
 def test_what_the_shifts_publish_matches_their_schemas(client, auth, place, sweep_at, check_published) -> None:
     late = write(client, auth, place)
-    sweep_at(NOW + timedelta(hours=1))
+    sweep_at(datetime.fromisoformat(late["sign_by"]) + timedelta(minutes=1))
     client.post(f"/api/v1/shifts/handovers/{late['id']}/sign", headers=auth("service_desk_agent", [place["estate"]]),
                 json={"staff_id": str(place["supervisor"])})
     check_published(events.HANDOVER_WRITTEN, events.HANDOVER_SIGNED, events.HANDOVER_UNSIGNED)
