@@ -293,6 +293,24 @@ def wait_for(condition: Callable[[], bool], what: str, timeout: float = 180.0, i
 
 
 @contextmanager
+def served_app(app: Any) -> Iterator[str]:
+    """Serve a WSGI ``app`` over real HTTP on a free port of 127.0.0.1 (threads) for the ``with``
+    block; yields its base URL. For a test whose client is another process or a real HTTP client
+    (a verifier fetching a JWKS, a proxy in front)."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@contextmanager
 def service_process(package: str, *args: str, env: Mapping[str, str]) -> Iterator[subprocess.Popen[str]]:
     """Run ``<package> <args>`` (say ``tickets consume``) as the deployment does, in a process of its
     own with ``env`` added to this one's (see :func:`running_process`)."""

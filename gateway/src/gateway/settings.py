@@ -1,0 +1,44 @@
+"""The gateway's own settings, beside those every service has (servicekit.settings): each field is
+read from ``GATEWAY_<FIELD NAME IN CAPITALS>`` (``GATEWAY_ACCESS_TOKEN_SECONDS``).
+
+The issuer and audience of its tokens default to ``JWT_ISSUER`` and ``JWT_AUDIENCE``, the variables
+every service's verifier reads, so the two sides cannot drift apart. The one default that would be
+dangerous deployed, the passphrase its private keys are stored under, is refused outside
+development (:meth:`Settings.require_own_secrets`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from servicekit.config import env_str
+from servicekit.settings import ServiceSettings, require_own_secret, setting
+
+# The passphrase of `make run` and the tests, written in this repository: anyone can read it, so it
+# protects the private keys of a development machine only.
+DEVELOPMENT_KEYS_PASSPHRASE = "estatedesk-local-keys"
+
+
+@dataclass(frozen=True)
+class Settings(ServiceSettings):
+    # The claims every service checks (servicekit.auth.TokenVerifier.from_env reads the same variables).
+    issuer: str = setting("estatedesk-gateway", default_from=lambda: env_str("JWT_ISSUER", "estatedesk-gateway"))
+    audience: str = setting("estatedesk", default_from=lambda: env_str("JWT_AUDIENCE", "estatedesk"))
+    # How long an access token lives: short, since a service cannot ask whether it was revoked.
+    access_token_seconds: int = setting(900, minimum=60)
+    # A new key is published this long before it signs anything, so that every service has fetched
+    # it before the first token it signs arrives (longer than the services' JWT_JWKS_MAX_AGE_SECONDS
+    # would mean no service ever needs its on-demand fetch; longer than their minimum refresh
+    # interval is what no refused request needs).
+    key_publish_seconds: float = setting(60.0, minimum=0)
+    # The passphrase the private keys are encrypted under in the gateway's database.
+    keys_passphrase: str = DEVELOPMENT_KEYS_PASSPHRASE
+    # "development" (`make run`, the tests) may keep the repository's passphrase; "production", the
+    # default, is any deployment: its web does not start without one of its own.
+    environment: str = "production"
+
+    def require_own_secrets(self) -> None:
+        """Stop a deployment that would keep its signing keys under the repository's passphrase (or
+        a short one): whoever read the database could then sign tokens for any role and estate."""
+        require_own_secret("gateway", self.environment, "keys_passphrase", self.keys_passphrase,
+                           DEVELOPMENT_KEYS_PASSPHRASE, what="passphrase")
