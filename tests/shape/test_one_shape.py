@@ -161,8 +161,8 @@ def test_no_module_imports_one_that_imports_it_back(service):
 
 
 def _domain_error_names(service: str) -> set[str]:
-    """NotFound, Conflict, Invalid, DomainError and every subclass a service declares of them."""
-    names = {"NotFound", "Conflict", "Invalid", "DomainError"}
+    """The domain errors of servicekit.errors and every subclass a service declares of them."""
+    names = {"NotFound", "Conflict", "Invalid", "DomainError", "TooMany", "Unauthenticated"}
     classes = [node for path in sources(service) for node in ast.walk(tree(path)) if isinstance(node, ast.ClassDef)]
     grew = True
     while grew:

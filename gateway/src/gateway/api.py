@@ -1,5 +1,7 @@
 """The gateway HTTP API: every area's blueprint."""
 
+from gateway.accounts.api import blp as accounts
 from gateway.keys.api import blp as keys
+from gateway.sign_in.api import blp as sign_in
 
-BLUEPRINTS = [keys]
+BLUEPRINTS = [keys, sign_in, accounts]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from gateway.keys.verifying import own_verifier
 from gateway.service import SERVICE
@@ -19,4 +20,7 @@ def create_app(settings: Settings | None = None, verifier: TokenVerifier | None 
     if settings is None:
         settings = SERVICE.load_settings()
         settings.require_own_secrets()
-    return create_service_app(SERVICE, settings, verifier or own_verifier(settings))
+    app = create_service_app(SERVICE, settings, verifier or own_verifier(settings))
+    if settings.trusted_proxies:  # the client's address as the front door saw it (the audit, the limits)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)  # type: ignore[method-assign]
+    return app

@@ -10,7 +10,9 @@ development (:meth:`Settings.require_own_secrets`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
+from gateway.domain.lockout import Lockout
 from servicekit.config import env_str
 from servicekit.settings import ServiceSettings, require_own_secret, setting
 
@@ -31,11 +33,26 @@ class Settings(ServiceSettings):
     # would mean no service ever needs its on-demand fetch; longer than their minimum refresh
     # interval is what no refused request needs).
     key_publish_seconds: float = setting(60.0, minimum=0)
+    # How long a refresh token lives unused (each refresh issues the next one of its family).
+    refresh_token_seconds: int = setting(14 * 24 * 3600, minimum=60)
+    # Lockout (gateway.domain.lockout): this many failed sign-ins are free, then the account is locked
+    # for lockout_first_seconds, doubled with each further failure, at most lockout_longest_seconds.
+    lockout_after: int = setting(5, minimum=1)
+    lockout_first_seconds: float = setting(30.0, minimum=1)
+    lockout_longest_seconds: float = setting(3600.0, minimum=1)
+    # How many proxies in front of the gateway set X-Forwarded-For (the front door: 1): the client's
+    # address in the sign-in audit and the rate limits is read through them; 0 trusts no header.
+    trusted_proxies: int = setting(0, minimum=0)
     # The passphrase the private keys are encrypted under in the gateway's database.
     keys_passphrase: str = DEVELOPMENT_KEYS_PASSPHRASE
     # "development" (`make run`, the tests) may keep the repository's passphrase; "production", the
     # default, is any deployment: its web does not start without one of its own.
     environment: str = "production"
+
+    @property
+    def lockout(self) -> Lockout:
+        return Lockout(free_failures=self.lockout_after, first_lock=timedelta(seconds=self.lockout_first_seconds),
+                       longest_lock=timedelta(seconds=self.lockout_longest_seconds))
 
     def require_own_secrets(self) -> None:
         """Stop a deployment that would keep its signing keys under the repository's passphrase (or

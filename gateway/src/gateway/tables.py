@@ -1,14 +1,31 @@
-"""The gateway database: every table, the outbox included, in one MetaData."""
+"""The gateway database: every table, the outbox and the inbox included, in one MetaData."""
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, String, Table, Text
+from sqlalchemy import (
+    DDL,
+    JSON,
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    Uuid,
+    event,
+    text,
+)
 
+from servicekit.audit import append_only_statements
+from servicekit.copies import copied, entity_copy
 from servicekit.db import UtcDateTime, service_metadata
-from servicekit.outbox import Outbox
+from servicekit.outbox import Outbox, define_inbox
 
 metadata = service_metadata()
 outbox = Outbox(metadata)
+inbox = define_inbox(metadata)
 
 # The keys that sign the suite's tokens. A key is published (in the JWKS) from its creation until
 # the last token it signed has expired; it signs from ``signs_from`` until ``retired_at``.
@@ -23,3 +40,92 @@ signing_keys = Table(
     Column("signs_from", UtcDateTime(), nullable=False),
     Column("retired_at", UtcDateTime()),
 )
+
+# --- the copy of owners' staff and territories: the estates a staff account's token carries -----
+
+staff = entity_copy(
+    "staff", metadata,
+    copied("estate_id", Uuid, index=True),
+    copied("name", String(100)),
+    copied("active", Boolean, default=True),
+    key="staff_id", events=("owners.staff.joined.v1", "owners.staff.updated.v1"),
+)
+
+# A released territory stays as a row, released, at its release version (a tombstone), so that an
+# older "assigned" event that comes late cannot bring it back.
+territories = entity_copy(
+    "territories", metadata,
+    copied("estate_id", Uuid, index=True),
+    copied("staff_id", Uuid, index=True),
+    copied("released", Boolean, server_default=text("false"),
+           per_event={"owners.territory.assigned.v1": False, "owners.territory.released.v1": True}),
+    key="territory_id", events=("owners.territory.assigned.v1", "owners.territory.released.v1"),
+)
+
+# --- staff accounts -------------------------------------------------------------------------------
+
+accounts = Table(
+    "accounts", metadata,
+    Column("id", Uuid, primary_key=True),
+    # What the person types to sign in (lower case): a work e-mail or a short name.
+    Column("login", String(100), nullable=False, unique=True),
+    Column("name", String(100), nullable=False),
+    Column("role", String(40), nullable=False),
+    # The owners staff record the account belongs to: a token's ``sub`` (tickets relies on it for a
+    # technician), and the territories its estates follow. Null for an operator admin of no estate.
+    Column("staff_id", Uuid, unique=True),
+    Column("password_hash", String(200), nullable=False),
+    # The person must choose a new password at the next sign-in (an admin set or reset this one).
+    Column("must_change_password", Boolean, nullable=False, server_default=text("true")),
+    Column("disabled", Boolean, nullable=False, server_default=text("false")),
+    # Consecutive failed sign-ins, and until when the account refuses any (gateway.domain.lockout).
+    Column("failures", Integer, nullable=False, server_default=text("0")),
+    Column("locked_until", UtcDateTime()),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+# Estates an admin granted an account beside those its territories give.
+account_estates = Table(
+    "account_estates", metadata,
+    Column("account_id", Uuid, ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True),
+    Column("estate_id", Uuid, primary_key=True),
+    Column("granted_at", UtcDateTime(), nullable=False),
+    Column("granted_by", String(100), nullable=False),
+)
+
+# Refresh tokens: only a hash of each is kept. Each sign-in starts a family; each refresh uses one
+# token up and issues the next of its family. A token used twice means it was copied: the whole
+# family is revoked (gateway.sign_in.use_cases.refresh).
+refresh_tokens = Table(
+    "refresh_tokens", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("family_id", Uuid, nullable=False, index=True),
+    Column("account_id", Uuid, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("issued_at", UtcDateTime(), nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False),
+    Column("used_at", UtcDateTime()),
+    Column("revoked_at", UtcDateTime()),
+)
+
+# Every sign-in, refresh and sign-out, and every failure of one: append-only (the database refuses
+# an UPDATE or DELETE, servicekit.audit).
+sign_in_audit = Table(
+    "sign_in_audit", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("at", UtcDateTime(), nullable=False),
+    Column("login", String(100), nullable=False),
+    Column("account_id", Uuid),  # null: no account has that login
+    # signed_in, wrong_password, unknown_login, locked, disabled, refreshed, refresh_reused,
+    # refresh_refused, signed_out, password_changed, created, disabled_by_admin, enabled, password_reset
+    Column("outcome", String(40), nullable=False),
+    Column("client_address", String(64)),
+    Column("family_id", Uuid),
+    Column("by", String(100)),  # the admin, for an admin's action
+    Index("ix_sign_in_audit_account_id_at", "account_id", "at"),
+    Index("ix_sign_in_audit_login_at", "login", "at"),
+)
+for _dialect in ("postgresql", "sqlite"):
+    for _statement in append_only_statements("sign_in_audit", _dialect):
+        event.listen(sign_in_audit, "after_create", DDL(_statement).execute_if(dialect=_dialect))

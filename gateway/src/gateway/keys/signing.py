@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from cryptography.hazmat.primitives import serialization
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -20,6 +21,8 @@ from gateway.settings import Settings
 from gateway.tables import signing_keys
 from servicekit.auth import issue_token
 from servicekit.rows import now as clock
+from servicekit.web import refuse
+from servicekit.webapp import current_settings, read_session
 
 
 class NoSigningKey(RuntimeError):
@@ -58,3 +61,22 @@ class Signer:
                     self._private[key.kid] = serialization.load_pem_private_key(
                         pem.encode(), password=self._settings.keys_passphrase.encode())
         return key.kid, self._private[key.kid]
+
+
+def request_signer() -> Signer:
+    """The signer of the app serving this request (one per app: it keeps the decrypted keys)."""
+    signer = current_app.extensions.get(_SIGNER)
+    if signer is None:
+        signer = current_app.extensions.setdefault(_SIGNER, Signer(read_session, current_settings()))
+    return signer
+
+
+def sign_for_request(**claims) -> tuple[str, int]:
+    """Sign with the app's signer; no signing key is a 503 (the deployment's `gateway keys ensure`)."""
+    try:
+        return request_signer().sign(**claims)
+    except NoSigningKey:
+        refuse(503, "the gateway has no signing key yet", "网关尚无签名密钥")
+
+
+_SIGNER = "gateway.signer"
