@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from servicekit.config import ConfigError
@@ -47,6 +48,45 @@ def _keys_arguments(parser: argparse.ArgumentParser) -> None:
                              "published now, signing after GATEWAY_KEY_PUBLISH_SECONDS; list: the keys")
 
 
+def _edge(service: Any, settings: Any, args: argparse.Namespace) -> int:
+    import os
+    import shutil
+
+    from gateway.edge import nginx
+    from gateway.edge.routes import ROUTES
+    from servicekit.config import var_dir
+
+    edge = nginx.Edge(
+        host=settings.edge_host, port=settings.edge_port,
+        cors_origins=tuple(o.strip() for o in settings.edge_cors_origins.split(",") if o.strip()),
+        rate=f"{settings.edge_rate_per_second}r/s", burst=settings.edge_burst,
+        connect_timeout_seconds=settings.edge_connect_timeout_seconds,
+        read_timeout_seconds=settings.edge_read_timeout_seconds, workers=settings.edge_workers,
+        upstreams=settings.upstreams({r.service: r.port for r in ROUTES}))
+    folder = Path(args.dir) if args.dir else var_dir() / "edge"
+    as_root = os.geteuid() == 0
+    conf = nginx.write(edge, folder.resolve(), as_root=as_root)
+    command = [shutil.which("nginx") or "/usr/sbin/nginx", "-p", str(folder.resolve()), "-c", str(conf),
+               "-e", "stderr", "-g", "daemon off;"]
+    if not args.run:
+        print(conf)
+        return 0
+    if not Path(command[0]).exists():
+        print("gateway edge: nginx is not installed (deploy/scripts/ensure-servers.sh nginx installs it)",
+              file=sys.stderr)
+        return 2
+    print(f"the front door: http://{settings.edge_host}:{settings.edge_port}/ (nginx, {conf})", flush=True)
+    os.execv(command[0], command)
+    return 0  # pragma: no cover - execv does not return
+
+
+def _edge_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--dir", help="where the configuration, pid file and temporary files go (var/edge)")
+    parser.add_argument("--run", action="store_true", help="then run nginx in the foreground on it")
+
+
+EDGE = Command("edge", "render the front door's nginx configuration from the route table (--run: and run nginx)",
+               _edge, _edge_arguments)
 KEYS = Command("keys", "the keys that sign tokens: ensure (once per deployment), rotate, list", _keys,
                _keys_arguments)
-COMMANDS = (KEYS,)
+COMMANDS = (KEYS, EDGE)

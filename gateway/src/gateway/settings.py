@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from gateway.domain.lockout import Lockout
-from servicekit.config import env_str
-from servicekit.settings import ServiceSettings, require_own_secret, setting
+from servicekit.config import env_int, env_str
+from servicekit.settings import ServiceSettings, env_prefix, require_own_secret, setting
 
 # The passphrase of `make run` and the tests, written in this repository: anyone can read it, so it
 # protects the private keys of a development machine only.
@@ -43,11 +43,31 @@ class Settings(ServiceSettings):
     # How many proxies in front of the gateway set X-Forwarded-For (the front door: 1): the client's
     # address in the sign-in audit and the rate limits is read through them; 0 trusts no header.
     trusted_proxies: int = setting(0, minimum=0)
+    # The front door (gateway.edge): where nginx listens, the origins CORS allows (comma-separated),
+    # each caller's rate (their token, else their address) and burst, and the upstreams' timeouts.
+    edge_host: str = "127.0.0.1"
+    edge_port: int = setting(8000, minimum=1)
+    edge_cors_origins: str = ""
+    edge_rate_per_second: int = setting(50, minimum=1)
+    edge_burst: int = setting(100, minimum=0)
+    edge_connect_timeout_seconds: float = setting(2.0, minimum=0.1)
+    edge_read_timeout_seconds: float = setting(60.0, minimum=1)
+    edge_workers: int = setting(1, minimum=1)
+    # Where each service answers, "owners=10.0.0.5:8001,tickets=..."; a service not named here is
+    # reached at 127.0.0.1:<SERVICE>_PORT (its default port without one).
+    edge_upstreams: str = ""
     # The passphrase the private keys are encrypted under in the gateway's database.
     keys_passphrase: str = DEVELOPMENT_KEYS_PASSPHRASE
     # "development" (`make run`, the tests) may keep the repository's passphrase; "production", the
     # default, is any deployment: its web does not start without one of its own.
     environment: str = "production"
+
+    def upstreams(self, ports: dict[str, int]) -> dict[str, str]:
+        """Where the front door finds each service of ``ports`` (service -> default port)."""
+        named = dict(part.strip().split("=", 1) for part in self.edge_upstreams.split(",") if "=" in part)
+        found = {s: f"127.0.0.1:{env_int(f'{env_prefix(s)}_PORT', port, minimum=1)}" for s, port in ports.items()}
+        found["gateway"] = f"127.0.0.1:{self.port}" if "gateway" in ports else found.get("gateway", "")
+        return {s: named.get(s, address).strip() for s, address in found.items() if address}
 
     @property
     def lockout(self) -> Lockout:

@@ -40,14 +40,15 @@ class Signer:
              claims: dict | None = None, now: datetime | None = None) -> tuple[str, int]:
         """A signed access token and its lifetime in seconds."""
         now = now or clock()
-        kid, key = self._current(now)
+        kid, key = self.signing_key(now)
         lifetime = self._settings.access_token_seconds
         token = issue_token(key, subject=subject, role=role, estates=estates, issuer=self._settings.issuer,
                             audience=self._settings.audience, ttl_seconds=lifetime, permissions=permissions,
                             now=int(now.timestamp()), key_id=kid, claims=claims)
         return token, lifetime
 
-    def _current(self, now: datetime) -> tuple[str, object]:
+    def signing_key(self, now: datetime) -> tuple[str, object]:
+        """The id and private key of the key that signs at ``now``."""
         with self._sessions() as session:
             rows = {r.kid: r for r in session.execute(
                 select(signing_keys.c.kid, signing_keys.c.signs_from, signing_keys.c.retired_at))}
