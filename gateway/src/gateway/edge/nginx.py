@@ -127,7 +127,9 @@ def render(edge: Edge, var: Path, *, as_root: bool = False, routes: tuple[Route,
     lines: list[str] = []
     add = lines.append
     if as_root:
-        add("user nobody nogroup;")
+        # Started as root (a development container, CI): the workers stay root so that they can reach
+        # the temporary folders under var/, which nobody else may enter. Deployed, it runs as its user.
+        add("user root root;")
     add(f"worker_processes {edge.workers};")
     add(f"pid {var / 'nginx.pid'};")
     add("error_log stderr warn;")
@@ -233,8 +235,6 @@ def write(edge: Edge, var: Path, *, as_root: bool = False) -> Path:
     for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
         folder = var / "tmp" / name
         folder.mkdir(parents=True, exist_ok=True)
-        if as_root:
-            folder.chmod(0o1777)  # the workers run as nobody
     path = var / "nginx.conf"
     path.write_text(render(edge, var, as_root=as_root), encoding="utf-8")
     return path
