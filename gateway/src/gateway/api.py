@@ -1,7 +1,8 @@
 """The gateway HTTP API: every area's blueprint."""
 
 from gateway.accounts.api import blp as accounts
+from gateway.clients.api import blp as clients
 from gateway.keys.api import blp as keys
 from gateway.sign_in.api import blp as sign_in
 
-BLUEPRINTS = [keys, sign_in, accounts]
+BLUEPRINTS = [keys, sign_in, accounts, clients]

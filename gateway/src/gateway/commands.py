@@ -53,7 +53,7 @@ def _edge(service: Any, settings: Any, args: argparse.Namespace) -> int:
     import shutil
 
     from gateway.edge import nginx
-    from gateway.edge.routes import ROUTES
+    from gateway.edge.route_table import ROUTES
     from servicekit.config import var_dir
 
     edge = nginx.Edge(

@@ -109,6 +109,33 @@ refresh_tokens = Table(
     Column("revoked_at", UtcDateTime()),
 )
 
+# --- integration clients (OAuth 2.0 client credentials) -------------------------------------------
+
+# Another company system (billing, access control, the call centre): what it may ask for (scopes)
+# and which estates its tokens carry ("*": every estate).
+integration_clients = Table(
+    "integration_clients", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("client_id", String(64), nullable=False, unique=True),
+    Column("name", String(100), nullable=False),
+    Column("scopes", JSON, nullable=False),
+    Column("estates", JSON, nullable=False),
+    Column("disabled", Boolean, nullable=False, server_default=text("false")),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+# A client's secrets, kept only as SHA-256 hashes (each is 256 random bits: a slow hash adds nothing).
+# While a secret is rotated the previous one stays good until its expires_at: no downtime.
+client_secrets = Table(
+    "client_secrets", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("client", Uuid, ForeignKey("integration_clients.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("secret_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("expires_at", UtcDateTime()),
+)
+
 # Every sign-in, refresh and sign-out, and every failure of one: append-only (the database refuses
 # an UPDATE or DELETE, servicekit.audit).
 sign_in_audit = Table(
@@ -118,7 +145,9 @@ sign_in_audit = Table(
     Column("login", String(100), nullable=False),
     Column("account_id", Uuid),  # null: no account has that login
     # signed_in, wrong_password, unknown_login, locked, disabled, refreshed, refresh_reused,
-    # refresh_refused, signed_out, password_changed, created, disabled_by_admin, enabled, password_reset
+    # refresh_refused, signed_out, password_changed, created, disabled_by_admin, enabled, password_reset,
+    # estate_granted, estate_withdrawn; for an integration client (login: its client_id) client_token,
+    # client_registered, client_secret_rotated, client_disabled, client_enabled
     Column("outcome", String(40), nullable=False),
     Column("client_address", String(64)),
     Column("family_id", Uuid),

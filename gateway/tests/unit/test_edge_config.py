@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from gateway.edge import nginx
-from gateway.edge.routes import ROOT_PATHS, ROUTES
+from gateway.edge.route_table import ROOT_PATHS, ROUTES
 
 VAR = Path("/srv/edge")
 

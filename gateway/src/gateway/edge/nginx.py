@@ -1,4 +1,4 @@
-"""The nginx configuration of the front door, rendered from the route table (gateway.edge.routes).
+"""The nginx configuration of the front door, rendered from the route table (gateway.edge.route_table).
 
 What the front door does for every request, whichever service answers it:
 
@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gateway.edge.routes import ROOT_PATHS, ROUTES, Route
+from gateway.edge.route_table import ROOT_PATHS, ROUTES, Route
 
 REQUEST_ID = r"^[A-Za-z0-9._:/-]{1,128}$"
 PREFLIGHT_METHODS = "GET, POST, PUT, PATCH, DELETE, OPTIONS"
