@@ -3,6 +3,7 @@
 from gateway.accounts.api import blp as accounts
 from gateway.clients.api import blp as clients
 from gateway.keys.api import blp as keys
+from gateway.owner_sign_in.api import blp as owner_sign_in
 from gateway.sign_in.api import blp as sign_in
 
-BLUEPRINTS = [keys, sign_in, accounts, clients]
+BLUEPRINTS = [keys, sign_in, accounts, clients, owner_sign_in]

@@ -9,10 +9,12 @@ from gateway.settings import Settings
 from gateway.tables import inbox, metadata, outbox
 from servicekit.service import Service
 
-# What its copy of owners is built from (gateway.tables: staff, territories).
+# What its copy of owners is built from (gateway.tables: staff, territories, people, occupancies).
 OWNERS_EVENTS = (
     "owners.staff.joined.v1", "owners.staff.updated.v1",
     "owners.territory.assigned.v1", "owners.territory.released.v1",
+    "owners.person.registered.v1", "owners.person.updated.v1", "owners.person.contact_points_changed.v1",
+    "owners.occupant.moved_in.v1", "owners.occupant.moved_out.v1",
 )
 
 # Its own web port: the front door (nginx) answers on 8000 and sends the gateway's paths here.

@@ -43,6 +43,17 @@ class Settings(ServiceSettings):
     # How many proxies in front of the gateway set X-Forwarded-For (the front door: 1): the client's
     # address in the sign-in audit and the rate limits is read through them; 0 trusts no header.
     trusted_proxies: int = setting(0, minimum=0)
+    # Owners' sign-in by one-time code (gateway.owner_sign_in): sent through notify's POST messages
+    # at notify_url; a code lives code_seconds and takes code_tries wrong tries; one mobile may ask for
+    # codes_per_mobile, and one client address for codes_per_address, within code_window_seconds.
+    notify_url: str = setting("http://127.0.0.1:8003",
+                              default_from=lambda: f"http://127.0.0.1:{env_int('NOTIFY_PORT', 8003, minimum=1)}")
+    notify_timeout_seconds: float = setting(5.0, minimum=0.1)
+    code_seconds: int = setting(300, minimum=30)
+    code_tries: int = setting(5, minimum=1)
+    codes_per_mobile: int = setting(5, minimum=1)
+    codes_per_address: int = setting(20, minimum=1)
+    code_window_seconds: float = setting(3600.0, minimum=1)
     # The front door (gateway.edge): where nginx listens, the origins CORS allows (comma-separated),
     # each caller's rate (their token, else their address) and burst, and the upstreams' timeouts.
     edge_host: str = "127.0.0.1"

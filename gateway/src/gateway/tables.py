@@ -7,6 +7,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
+    Date,
     ForeignKey,
     Index,
     Integer,
@@ -19,7 +20,7 @@ from sqlalchemy import (
 )
 
 from servicekit.audit import append_only_statements
-from servicekit.copies import copied, entity_copy
+from servicekit.copies import copied, entity_copy, preferred_contact
 from servicekit.db import UtcDateTime, service_metadata
 from servicekit.outbox import Outbox, define_inbox
 
@@ -60,6 +61,41 @@ territories = entity_copy(
     copied("released", Boolean, server_default=text("false"),
            per_event={"owners.territory.assigned.v1": False, "owners.territory.released.v1": True}),
     key="territory_id", events=("owners.territory.assigned.v1", "owners.territory.released.v1"),
+)
+
+# --- the copy of owners' people and occupancies: who signs in with a mobile and a one-time code ---
+
+people = entity_copy(
+    "people", metadata,
+    copied("estate_id", Uuid, index=True),
+    # The preferred mobile (else the first): the number a one-time code is sent to and signs in with.
+    copied("mobile", String(32), nullable=True, field="contact_points", read=preferred_contact("mobile"), index=True),
+    key="person_id",
+    events=("owners.person.registered.v1", "owners.person.updated.v1", "owners.person.contact_points_changed.v1"),
+)
+
+# An occupant who moved out keeps the row, with moved_out_on set: their token no longer carries it.
+occupancies = entity_copy(
+    "occupancies", metadata,
+    copied("estate_id", Uuid, index=True),
+    copied("unit_id", Uuid, index=True),
+    copied("person_id", Uuid, index=True),
+    copied("moved_out_on", Date, nullable=True),
+    key="occupancy_id", events=("owners.occupant.moved_in.v1", "owners.occupant.moved_out.v1"),
+)
+
+# One-time codes sent to a mobile: only an HMAC of each is kept (a 6-digit code would be found from a
+# plain hash at once); single use, a few tries, minutes of life.
+login_codes = Table(
+    "login_codes", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("mobile", String(32), nullable=False, index=True),
+    Column("code_hash", String(64), nullable=False),
+    Column("client_address", String(64), index=True),
+    Column("created_at", UtcDateTime(), nullable=False, index=True),
+    Column("expires_at", UtcDateTime(), nullable=False),
+    Column("tries", Integer, nullable=False, server_default=text("0")),
+    Column("used_at", UtcDateTime()),
 )
 
 # --- staff accounts -------------------------------------------------------------------------------

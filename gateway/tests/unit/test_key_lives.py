@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gateway.domain.keys import KeyLife, published, rotation, signing, state, thumbprint
@@ -46,6 +46,7 @@ def test_when_every_key_has_retired_the_next_one_signs_at_once():
     assert rotation(keys, T0 + timedelta(hours=1), AHEAD).signs_from == T0 + timedelta(hours=1)
 
 
+@settings(deadline=None, database=None)  # no deadline on a busy machine; no example database file
 @given(st.lists(st.integers(min_value=0, max_value=4 * 3600), min_size=1, max_size=8),
        st.integers(min_value=0, max_value=5 * 3600))
 def test_one_key_signs_at_every_moment_and_it_was_published_ahead_of_any_verifier_needing_it(gaps, probe):

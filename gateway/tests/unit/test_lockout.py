@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gateway.domain.lockout import Lockout, seconds_left
@@ -22,6 +22,7 @@ def test_a_few_failures_are_free_then_each_doubles_the_lock_up_to_the_ceiling():
     assert RULE.lock_for(10_000) == timedelta(hours=1)
 
 
+@settings(deadline=None, database=None)  # no deadline on a busy machine; no example database file
 @given(st.integers(min_value=1, max_value=10_000))
 def test_the_lock_never_shrinks_as_failures_grow_and_never_passes_the_ceiling(failures):
     this, after = RULE.lock_for(failures), RULE.lock_for(failures + 1)

@@ -353,13 +353,13 @@ def forged_tokens(sign: Callable[..., str], public_jwk: Mapping[str, Any], *, is
 
 
 @contextmanager
-def served_app(app: Any) -> Iterator[str]:
-    """Serve a WSGI ``app`` over real HTTP on a free port of 127.0.0.1 (threads) for the ``with``
-    block; yields its base URL. For a test whose client is another process or a real HTTP client
-    (a verifier fetching a JWKS, a proxy in front)."""
+def served_app(app: Any, port: int = 0) -> Iterator[str]:
+    """Serve a WSGI ``app`` over real HTTP on 127.0.0.1 (threads; a free port unless ``port``) for the
+    ``with`` block; yields its base URL. For a test whose client is another process or a real HTTP
+    client (a verifier fetching a JWKS, a proxy in front, a service calling another)."""
     from werkzeug.serving import make_server
 
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
