@@ -181,4 +181,15 @@ EOF
   esac
 ) &
 
+# The gateway's demo accounts (one per role, on the demo estate's staff) once its copy holds the demo
+# estate: it prints the logins, passwords and how to sign in through the front door.
+(
+  status=0
+  python "$root/deploy/scripts/copy-status.py" wait gateway --timeout 600 --while-pid $$ || status=$?
+  case "$status" in
+    0) gateway load-demo --door-port "$GATEWAY_EDGE_PORT" || echo "gateway load-demo did not finish; run it again: .venv/bin/gateway load-demo" >&2 ;;
+    1) echo "the gateway's copy of owners is still incomplete after 10 minutes; not making its demo accounts" >&2 ;;
+  esac
+) &
+
 exec honcho -f deploy/Procfile start "$@"

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from servicekit.config import ConfigError
+from servicekit.demo import demo_command
 from servicekit.service import Command
 
 
@@ -89,4 +90,10 @@ EDGE = Command("edge", "render the front door's nginx configuration from the rou
                _edge, _edge_arguments)
 KEYS = Command("keys", "the keys that sign tokens: ensure (once per deployment), rotate, list", _keys,
                _keys_arguments)
-COMMANDS = (KEYS, EDGE)
+def _demo_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--door-port", type=int, default=8000, help="the front door's port, for the printed lines")
+
+
+LOAD_DEMO = demo_command("gateway.demo:DEMO", "make the demo accounts (one per role) and print how to sign in",
+                         _demo_arguments)
+COMMANDS = (KEYS, EDGE, LOAD_DEMO)

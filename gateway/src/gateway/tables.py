@@ -48,6 +48,7 @@ staff = entity_copy(
     "staff", metadata,
     copied("estate_id", Uuid, index=True),
     copied("name", String(100)),
+    copied("role", String(40)),  # owners' staff role (technician, service_desk_agent, first_responsible...)
     copied("active", Boolean, default=True),
     key="staff_id", events=("owners.staff.joined.v1", "owners.staff.updated.v1"),
 )

@@ -75,6 +75,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('estate_id', sa.Uuid(), nullable=False),
     sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('role', sa.String(length=40), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_staff'))
