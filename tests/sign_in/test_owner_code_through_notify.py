@@ -54,6 +54,15 @@ def suite(make_database, tmp_path_factory):
         session.commit()
     notify_db = migrated_database(NOTIFY, "sqlite", make_database, tmp_path_factory)
     notify_engine = make_engine(notify_db)
+    with Session(notify_engine) as session:  # notify's copy of the same person, as its consumer keeps it
+        handlers = NOTIFY.event_handlers()
+        for type_, data in [
+            ("owners.estate.registered.v1", {"estate_id": str(estate), "code": "SUN", "name": "阳光花园",
+                                             "city": "", "address": "", "version": 1}),
+            ("owners.person.registered.v1", {"person_id": str(person), "estate_id": str(estate), "name": "王芳",
+                                             "contact_points": [{"kind": "mobile", "value": MOBILE}], "version": 1})]:
+            handlers[type_](session, CloudEvent(type=type_, source="/estatedesk/owners", data=data))
+        session.commit()
     notify_port = _free_port()
     settings = GATEWAY.settings(database_url=gateway_db, amqp_url="amqp://unused", port=0, log_level="WARNING",
                                 max_body_bytes=64 * 1024, environment="development",
@@ -86,6 +95,11 @@ def test_the_code_goes_through_notify_and_signs_the_owner_in(suite):
     assert signed.json()["person_id"] == str(suite["person"]) and signed.json()["estates"] == [str(suite["estate"])]
     again = httpx.post(f"{suite['gateway']}/api/v1/owner-sign-in", json={"mobile": MOBILE, "code": code})
     assert again.status_code == 401 and again.headers["Content-Type"] == "application/problem+json"
+    # The owner's token reads their own inbox at notify, and no one else's.
+    owner = {"Authorization": f"Bearer {signed.json()['access_token']}"}
+    with served_app(suite["notify_app"], suite["notify_port"]) as notify:
+        assert httpx.get(f"{notify}/api/v1/people/{suite['person']}/inbox", headers=owner).status_code == 200
+        assert httpx.get(f"{notify}/api/v1/people/{uuid.uuid4()}/inbox", headers=owner).status_code == 404
 
 
 def test_with_notify_stopped_asking_for_a_code_is_a_503_problem(suite):
