@@ -17,6 +17,7 @@ from pathlib import Path
 import httpx
 import jwt
 import pytest
+from openapi_spec_validator import validate
 from sqlalchemy.orm import sessionmaker
 
 from gateway.app import create_app as create_gateway_app
@@ -79,8 +80,10 @@ def world(make_database, tmp_path_factory) -> Iterator[dict]:
     from servicekit.migrate import upgrade
 
     upgrade(GATEWAY, gateway_url)
+    owners_port, stopped = _free_port(), f"127.0.0.1:{_free_port()}"
     settings = GATEWAY.settings(database_url=gateway_url, amqp_url="amqp://unused", port=0, log_level="WARNING",
-                                max_body_bytes=64 * 1024, environment="development")
+                                max_body_bytes=64 * 1024, environment="development",
+                                edge_upstreams=f"owners=127.0.0.1:{owners_port},tickets={stopped},notify={stopped}")
     engine = make_engine(gateway_url)
     sessions = sessionmaker(engine, expire_on_commit=False)
     ensure_key(GATEWAY.unit_of_work(sessions), settings)
@@ -91,8 +94,7 @@ def world(make_database, tmp_path_factory) -> Iterator[dict]:
         with served_app(create_gateway_app(settings)) as gateway:
             keys = JwksKeys.from_url(gateway + "/.well-known/jwks.json", min_refresh_seconds=0.0)
             verifier = TokenVerifier(keys, issuer=settings.issuer, audience=settings.audience, roles=OWNERS.roles)
-            with served_app(create_owners_app(owners_settings, verifier)) as owners:
-                stopped = f"127.0.0.1:{_free_port()}"
+            with served_app(create_owners_app(owners_settings, verifier), owners_port) as owners:
                 yield {"gateway": gateway, "owners": owners, "signer": Signer(sessions, settings),
                        "settings": settings,
                        "upstreams": {"gateway": gateway.removeprefix("http://"), "owners": owners.removeprefix("http://"),
@@ -206,3 +208,15 @@ def test_a_forged_or_stale_token_is_refused_by_each_service_through_the_door_and
 
 def test_a_request_id_the_door_makes_is_128_random_bits(world, door):
     assert uuid.UUID(httpx.get(f"{door}/owners/healthz").headers["X-Request-ID"])
+
+
+def test_one_api_document_and_its_docs_page_for_the_whole_suite(world, door):
+    document = httpx.get(f"{door}/openapi.json").json()
+    validate(document)
+    assert "/owners/api/v1/people" in document["paths"] and "/gateway/api/v1/sign-in" in document["paths"]
+    assert any(name.startswith("Owners") for name in document["components"]["schemas"])
+    assert "tickets" in document["info"]["description"]  # stopped: named, not silently left out
+    page = httpx.get(f"{door}/docs")
+    assert page.status_code == 200 and "/openapi.json" in page.text
+    for asset in ("swagger-ui-bundle.js", "swagger-ui.css"):
+        assert httpx.get(f"{door}/gateway/docs/assets/{asset}").status_code == 200  # no CDN

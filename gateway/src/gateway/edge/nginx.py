@@ -119,10 +119,10 @@ def proxy_headers(prefix: str) -> list[str]:
 
 
 def render(edge: Edge, var: Path, *, as_root: bool = False, routes: tuple[Route, ...] = ROUTES,
-           root_paths: Mapping[str, str] = ROOT_PATHS) -> str:
+           root_paths: Mapping[str, tuple[str, str]] = ROOT_PATHS) -> str:
     """nginx.conf for ``nginx -p <var> -c <var>/nginx.conf -e stderr -g 'daemon off;'``; its pid file
     and temporary folders are under ``var``."""
-    services = list(dict.fromkeys([r.service for r in routes] + list(root_paths.values())))
+    services = list(dict.fromkeys([r.service for r in routes] + [service for service, _ in root_paths.values()]))
     port_of = {r.service: r.port for r in routes}
     lines: list[str] = []
     add = lines.append
@@ -206,13 +206,13 @@ def render(edge: Edge, var: Path, *, as_root: bool = False, routes: tuple[Route,
             add(f"            {line}")
         add(f"            proxy_pass http://{upstream}/;")
         add("        }")
-    for path, service in root_paths.items():
+    for path, (service, upstream_path) in root_paths.items():
         add(f"        location = {path} {{")
         add(f"            set $edge_service {service};")
         add("            if ($edge_preflight) { return 204; }")
         for line in proxy_headers(""):
             add(f"            {line}")
-        add(f"            proxy_pass http://{_upstream_name(service)};")
+        add(f"            proxy_pass http://{_upstream_name(service)}{upstream_path};")
         add("        }")
     add("        location / { return 404; }")  # nothing else: never a file from disk
     for kind, (status, _texts) in PROBLEMS.items():

@@ -34,7 +34,9 @@ ROUTES: tuple[Route, ...] = (
     Route("/gateway/", "gateway", 8010, max_body=1 * MIB),
 )
 
-# Paths at the root of the front door, each served by one service as is (no prefix taken off).
-ROOT_PATHS: dict[str, str] = {
-    "/.well-known/jwks.json": "gateway",
+# Paths at the root of the front door: path -> (the service that answers it, the path it answers at).
+ROOT_PATHS: dict[str, tuple[str, str]] = {
+    "/.well-known/jwks.json": ("gateway", "/.well-known/jwks.json"),
+    "/openapi.json": ("gateway", "/suite/openapi.json"),  # every service's API in one document
+    "/docs": ("gateway", "/suite/docs"),
 }
