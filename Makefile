@@ -12,10 +12,12 @@ BIN    := $(CURDIR)/$(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 # Every installable package of the repository, found by its pyproject.toml: the shared plumbing
-# (servicekit), the suite's policy (tenancy) and each service under services/ (installed editable, with its [test] extras).
+# (servicekit), the suite's policy (tenancy), each service under services/ and the gateway at the
+# top level (each installed editable, with its [test] extras).
 SERVICES   := $(patsubst services/%/pyproject.toml,%,$(wildcard services/*/pyproject.toml))
-PYPROJECTS := libs/servicekit/pyproject.toml libs/tenancy/pyproject.toml $(foreach s,$(SERVICES),services/$(s)/pyproject.toml)
-PIP_TARGETS := -e 'libs/servicekit[postgres,test]' -e libs/tenancy $(foreach s,$(SERVICES),-e 'services/$(s)[test]')
+APPS       := $(foreach s,$(SERVICES),services/$(s)) $(patsubst %/pyproject.toml,%,$(wildcard gateway/pyproject.toml))
+PYPROJECTS := libs/servicekit/pyproject.toml libs/tenancy/pyproject.toml $(foreach a,$(APPS),$(a)/pyproject.toml)
+PIP_TARGETS := -e 'libs/servicekit[postgres,test]' -e libs/tenancy $(foreach a,$(APPS),-e '$(a)[test]')
 
 export PATH := $(BIN):$(PATH)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
@@ -59,13 +61,13 @@ VENV_NEED := $(if $(wildcard $(BIN)/python),,python3-venv)
 TEST_SERVERS := AMQP_URL="$${TEST_AMQP_URL:-$${AMQP_URL:-}}" DATABASE_URL="$${TEST_DATABASE_URL:-$${DATABASE_URL:-}}"
 
 ensure-run:
-	@$(ENSURE) $(VENV_NEED) rabbitmq $$([[ "$${DATABASE_URL:-}" == postgresql* ]] && echo postgres)
+	@$(ENSURE) $(VENV_NEED) rabbitmq nginx $$([[ "$${DATABASE_URL:-}" == postgresql* ]] && echo postgres)
 
 ensure-test:
-	@$(TEST_SERVERS) $(ENSURE) $(VENV_NEED) rabbitmq rabbitmqctl postgres --optional docker-compose chromium
+	@$(TEST_SERVERS) $(ENSURE) $(VENV_NEED) rabbitmq rabbitmqctl postgres nginx --optional docker-compose chromium
 
 ensure-bench:
-	@$(TEST_SERVERS) $(ENSURE) $(VENV_NEED) rabbitmq rabbitmqctl postgres wrk
+	@$(TEST_SERVERS) $(ENSURE) $(VENV_NEED) rabbitmq rabbitmqctl postgres nginx wrk
 
 # --- the two commands ----------------------------------------------------------------------------
 

@@ -17,6 +17,11 @@ from pathlib import Path
 
 import pytest
 
+# The gateway lives at the top level (gateway/src/gateway): pytest's importlib mode names its tests'
+# modules gateway.tests.*, and would take the folder gateway/ for the package `gateway` (whose
+# gateway.service it then cannot find) unless the installed package is imported first.
+import gateway  # noqa: F401
+
 ROOT = Path(__file__).resolve().parent
 CROSS_SERVICE = ROOT / "tests"
 

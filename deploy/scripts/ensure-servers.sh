@@ -16,6 +16,7 @@
 #                   already there is never reconfigured (point TEST_DATABASE_URL at a role you have)
 #   redis           the Redis of REDIS_URL answers (default 127.0.0.1:6379)
 #   python3-venv    `python3 -m venv` works (Debian splits venv/ensurepip into python3-venv)
+#   nginx           the front door's proxy (`make run`, the front door's tests): the command is there
 #   docker-compose, wrk, chromium   the command is there (the Debian package of the same name)
 # NEEDs after --optional are installed when that is possible; otherwise a warning says how, and
 # the tests that use them skip. A missing required NEED that cannot be had stops with exit 1.
@@ -43,7 +44,7 @@ mode=required
 for arg in "$@"; do
   case "$arg" in
     --optional) mode=optional ;;
-    rabbitmq|rabbitmqctl|postgres|redis|python3-venv|docker-compose|wrk|chromium)
+    rabbitmq|rabbitmqctl|postgres|redis|python3-venv|nginx|docker-compose|wrk|chromium)
       if [ "$mode" = required ]; then required+=("$arg"); else optional+=("$arg"); fi ;;
     -h|--help) sed -n '2,/^set -euo/p' "$self" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) err "unknown need '$arg' (see --help)"; exit 2 ;;

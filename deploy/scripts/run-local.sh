@@ -17,6 +17,16 @@ export AMQP_URL="${AMQP_URL:-amqp://guest:guest@localhost:5672/%2F}"
 export OWNERS_PORT="${OWNERS_PORT:-8001}"
 export TICKETS_PORT="${TICKETS_PORT:-8002}"
 export NOTIFY_PORT="${NOTIFY_PORT:-8003}"
+# The gateway's own web (sign-in, tokens, its JWKS) and the front door every client uses: nginx on
+# GATEWAY_EDGE_PORT, rendered from the gateway's route table (deploy/Procfile: gateway-edge).
+export GATEWAY_PORT="${GATEWAY_PORT:-8010}"
+export GATEWAY_EDGE_PORT="${GATEWAY_EDGE_PORT:-8000}"
+export GATEWAY_TRUSTED_PROXIES="${GATEWAY_TRUSTED_PROXIES:-1}"
+# A development machine: the gateway may keep its private keys under the repository's passphrase.
+export GATEWAY_ENVIRONMENT="${GATEWAY_ENVIRONMENT:-development}"
+# Every service takes the gateway's keys from its JWKS (a rotation needs no restart), and the
+# development key file for the tokens servicekit-token signs (they name no key id).
+export JWT_JWKS_URL="${JWT_JWKS_URL:-http://127.0.0.1:$GATEWAY_PORT/.well-known/jwks.json}"
 # notify sends to the local stand-ins of deploy/Procfile: the SMS provider stand-in (its page on the
 # same port) and the SMTP stand-in (its page on SMTP_STANDIN_PAGE_PORT); the SMS stand-in pushes its
 # receipts to notify's callback with NOTIFY_RECEIPTS_TOKEN.
@@ -34,13 +44,13 @@ export NOTIFY_ENVIRONMENT="${NOTIFY_ENVIRONMENT:-development}"
 # deploy/Procfile (var/metrics/<service>); none inherited from the caller's shell.
 unset PROMETHEUS_MULTIPROC_DIR
 
-for tool in honcho owners tickets notify servicekit-token gunicorn; do
+for tool in honcho gateway owners tickets notify servicekit-token gunicorn; do
   command -v "$tool" >/dev/null 2>&1 || { echo "error: '$tool' is not installed in .venv; run 'make run' from the repository root" >&2; exit 1; }
 done
 
 # Installs and starts a missing local broker (and PostgreSQL when DATABASE_URL names one) as root,
 # otherwise stops with the command to run.
-"$root/deploy/scripts/ensure-servers.sh" rabbitmq $([[ "${DATABASE_URL:-}" == postgresql* ]] && echo postgres)
+"$root/deploy/scripts/ensure-servers.sh" rabbitmq nginx $([[ "${DATABASE_URL:-}" == postgresql* ]] && echo postgres)
 
 servicekit-token keygen
 
@@ -56,16 +66,24 @@ if [ -n "${DATABASE_URL:-}" ]; then
     NOTIFY_DATABASE_URL="$(python "$root/deploy/scripts/own-database.py" notify)"
     export NOTIFY_DATABASE_URL
   fi
+  if [ -z "${GATEWAY_DATABASE_URL:-}" ]; then
+    GATEWAY_DATABASE_URL="$(python "$root/deploy/scripts/own-database.py" gateway)"
+    export GATEWAY_DATABASE_URL
+  fi
   echo "database: DATABASE_URL is set, using it for owners, database ${TICKETS_DATABASE_URL##*/} (TICKETS_DATABASE_URL) for tickets and ${NOTIFY_DATABASE_URL##*/} (NOTIFY_DATABASE_URL) for notify"
 else
   echo "database: embedded SQLite under $ESTATEDESK_VAR/ (set DATABASE_URL to use PostgreSQL)"
 fi
+gateway migrate
 owners migrate
 tickets migrate
 notify migrate
+# The gateway's first signing key (a later run finds it; `gateway keys rotate` rotates).
+gateway keys ensure
 # Every exchange, queue and binding before any process publishes (like migrations: once, here):
 # tickets' and notify's queues are bound to owners' events before the demo estate's events are
 # published, so their consumers receive them live.
+gateway topology
 owners topology
 tickets topology
 notify topology
@@ -82,6 +100,12 @@ if [ "$(python "$root/deploy/scripts/copy-status.py" state notify)" = "empty" ];
   owners replay --consumer notify --state
 fi
 
+# The same for the gateway's copy (owners' staff and territories: the estates of a staff token).
+if [ "$(python "$root/deploy/scripts/copy-status.py" state gateway)" = "empty" ]; then
+  echo "the gateway's copy of owners is empty: replaying owners' current state to the gateway..."
+  owners replay --consumer gateway --state
+fi
+
 echo "loading the demo estate (once; later runs find it)..."
 demo_out="$(owners load-demo)"
 printf '%s\n' "$demo_out"
@@ -94,10 +118,16 @@ tickets_base="http://localhost:${TICKETS_PORT}"
 notify_base="http://localhost:${NOTIFY_PORT}"
 broker_shown="$(printf '%s' "$AMQP_URL" | sed -E 's#//([^:/@]+):[^@]*@#//\1:***@#')"
 
+door="http://localhost:${GATEWAY_EDGE_PORT}"
+
 cat <<EOF
 
 ================================================================================
  estatedesk is starting (Ctrl-C stops every process)
+
+ The one address to use: ${door}/   (nginx: every service under its prefix)
+   ${door}/owners/api/v1/...   ${door}/tickets/api/v1/...   ${door}/notify/api/v1/...
+   ${door}/gateway/api/v1/sign-in   ${door}/.well-known/jwks.json
 
  owners API docs   ${base}/docs
  tickets API docs  ${tickets_base}/docs
@@ -148,6 +178,17 @@ EOF
   case "$status" in
     0) notify load-demo || echo "notify load-demo did not finish; run it again: .venv/bin/notify load-demo" >&2 ;;
     1) echo "notify's copy of owners is still incomplete after 10 minutes; not loading its demo" >&2 ;;
+  esac
+) &
+
+# The gateway's demo accounts (one per role, on the demo estate's staff) once its copy holds the demo
+# estate: it prints the logins, passwords and how to sign in through the front door.
+(
+  status=0
+  python "$root/deploy/scripts/copy-status.py" wait gateway --timeout 600 --while-pid $$ || status=$?
+  case "$status" in
+    0) gateway load-demo --door-port "$GATEWAY_EDGE_PORT" || echo "gateway load-demo did not finish; run it again: .venv/bin/gateway load-demo" >&2 ;;
+    1) echo "the gateway's copy of owners is still incomplete after 10 minutes; not making its demo accounts" >&2 ;;
   esac
 ) &
 

@@ -26,7 +26,10 @@ PROCFILE = ROOT / "deploy" / "Procfile"
 RUN_LOCAL = ROOT / "deploy" / "scripts" / "run-local.sh"
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 K8S_DIR = ROOT / "deploy" / "k8s"
-SERVICES = sorted(p.parent.name for p in (ROOT / "services").glob("*/pyproject.toml"))
+# Every service under services/, and the gateway at the top level: each by the folder of its package.
+FOLDERS = {p.parent.name: p.parent for p in [*(ROOT / "services").glob("*/pyproject.toml"),
+                                             *ROOT.glob("gateway/pyproject.toml")]}
+SERVICES = sorted(FOLDERS)
 
 PROCFILE_LINE = re.compile(r"^([A-Za-z0-9_-]+):\s*(.+)$")
 WORKLOAD_KINDS = {"Deployment", "StatefulSet", "DaemonSet"}
@@ -106,7 +109,7 @@ def uses_the_broker(process: str) -> bool:
 
 
 def service_definition(service: str):  # noqa: ANN201  (a servicekit.service.Service)
-    """``services/<service>``'s one definition, ``<service>.service:SERVICE``."""
+    """A service's one definition, ``<service>.service:SERVICE``."""
     return importlib.import_module(f"{service}.service").SERVICE
 
 
@@ -348,14 +351,16 @@ def test_compose_gives_every_service_its_image_its_database_and_its_port(compose
     used: dict[str, str] = {}
     for service in SERVICES:
         port = service_definition(service).port
-        assert (ROOT / "services" / service / "Dockerfile").is_file(), f"services/{service}/Dockerfile is missing"
-        assert f"EXPOSE {port}" in (ROOT / "services" / service / "Dockerfile").read_text(encoding="utf-8")
+        dockerfile = FOLDERS[service] / "Dockerfile"
+        folder = dockerfile.parent.relative_to(ROOT)
+        assert dockerfile.is_file(), f"{folder}/Dockerfile is missing"
+        assert f"EXPOSE {port}" in dockerfile.read_text(encoding="utf-8")
         for name, spec in services.items():
             if not name.startswith(f"{service}-"):
                 continue
             build = spec.get("build") or {}
-            assert str(build.get("dockerfile", "")).endswith(f"services/{service}/Dockerfile"), (
-                f"compose service {name} is not built from services/{service}/Dockerfile"
+            assert str(build.get("dockerfile", "")).endswith(f"{folder}/Dockerfile"), (
+                f"compose service {name} is not built from {folder}/Dockerfile"
             )
             url = str((spec.get("environment") or {}).get("DATABASE_URL", ""))
             database = url.rsplit("/", 1)[-1]

@@ -1,4 +1,5 @@
-"""`make run`'s script brings the whole suite up on one machine: every web process answers
+"""`make run`'s script brings the whole suite up on one machine: the front door (nginx) answers
+every service under its prefix, every web process answers
 /healthz on its own port, every other process of deploy/Procfile runs (owners' relay; tickets' relay,
 consumer and timer; notify's relay, consumer and sender, and the SMS and SMTP stand-ins), the demo
 estate is searchable, the relay empties the outbox, tickets' and notify's consumers build their copies
@@ -136,6 +137,9 @@ def test_make_run_brings_up_the_suite_with_the_demo_estate(tmp_path, amqp_vhost_
     env = {**os.environ, "ESTATEDESK_VAR": str(tmp_path / "var"), "AMQP_URL": amqp_vhost_url,
            "ESTATEDESK_ROOT": str(ROOT), **{key: str(value) for key, value in standins.items()}}
     env.update({f"{name.removesuffix('-web').upper()}_PORT": str(web_port) for name, web_port in ports.items()})
+    door = _free_port()  # the front door (gateway-edge: nginx)
+    env["GATEWAY_EDGE_PORT"] = str(door)
+    env.pop("JWT_JWKS_URL", None)
     for name in [key for key in env if key.startswith("NOTIFY_SM")]:
         env.pop(name)  # notify finds the stand-ins as run-local.sh sets them
     for name in [key for key in env if key == "DATABASE_URL" or key.endswith("_DATABASE_URL")]:
@@ -171,6 +175,13 @@ def test_make_run_brings_up_the_suite_with_the_demo_estate(tmp_path, amqp_vhost_
         searches = [line for line in metrics.splitlines()
                     if line.startswith("http_requests_total{") and 'endpoint="/api/v1/people"' in line]
         assert sum(float(line.rsplit(" ", 1)[1]) for line in searches) == 4, searches
+
+        # The front door answers every service under its prefix, with the same token.
+        _wait(lambda: _get(f"http://127.0.0.1:{door}/owners/healthz")[0] == 200, 60, "the front door")
+        status, found = _get(f"http://127.0.0.1:{door}/owners/api/v1/people?q=%E5%BC%A0&page_size=5", token)
+        assert status == 200 and found["items"], found
+        assert _get(f"http://127.0.0.1:{door}/.well-known/jwks.json")[1]["keys"]
+        assert f"http://localhost:{door}/" in (tmp_path / "run.log").read_text()
 
         outbox = tmp_path / "var" / "owners.sqlite3"
 

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import threading
 from collections.abc import Iterator
 
 import pytest
-from werkzeug.serving import make_server
 
+from servicekit.testing import served_app
 from servicekit.tokens import generate_keypair
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -31,14 +30,8 @@ def owners_docs_url(tmp_path, monkeypatch) -> Iterator[str]:
     monkeypatch.setenv("JWT_PUBLIC_KEY", generate_keypair()[1])
     from owners.app import create_app
 
-    server = make_server("127.0.0.1", 0, create_app(), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/docs"
-    finally:
-        server.shutdown()
-        thread.join(10)
+    with served_app(create_app()) as url:
+        yield f"{url}/docs"
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (make test installs it as root: "

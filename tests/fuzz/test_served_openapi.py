@@ -264,13 +264,41 @@ def _seed_notify_copy(url: str) -> tuple[uuid.UUID, list[str]]:
     return estate, ["13912340001", "13812340002", "13700001111"]
 
 
-# One entry per service under services/; test_every_service_is_fuzzed keeps the list complete.
+@contextmanager
+def gateway_service(make_database: Callable[[], str]) -> Iterator[Served]:
+    """The gateway as deployed: verifying with its own keys, with a token it signed itself."""
+    from sqlalchemy.orm import sessionmaker
+
+    from gateway.app import create_app
+    from gateway.keys.signing import Signer
+    from gateway.keys.use_cases import ensure_key
+    from gateway.service import SERVICE
+    from servicekit.db import make_engine
+    from servicekit.migrate import upgrade
+
+    url = make_database()
+    upgrade(SERVICE, url)
+    settings = SERVICE.settings(database_url=url, amqp_url="amqp://unused", port=0, log_level="INFO",
+                                max_body_bytes=64 * 1024, environment="development")
+    engine = make_engine(url)
+    try:
+        sessions = sessionmaker(engine, expire_on_commit=False)
+        ensure_key(SERVICE.unit_of_work(sessions), settings)
+        token, _ = Signer(sessions, settings).sign(subject="fuzz", role="operator_admin", estates=["*"])
+        with _serve(create_app(settings), "gateway") as (base_url, lines):
+            yield Served(base_url, token, [], lines)
+    finally:
+        engine.dispose()
+
+
+# One entry per service under services/ and the gateway; test_every_service_is_fuzzed keeps it complete.
 SERVICES: dict[str, Callable[..., contextmanager]] = {"owners": owners_service, "tickets": tickets_service,
-                                                      "notify": notify_service}
+                                                      "notify": notify_service, "gateway": gateway_service}
 
 
 def test_every_service_is_fuzzed():
-    present = {p.parent.name for p in (ROOT / "services").glob("*/pyproject.toml")}
+    present = {p.parent.name for p in [*(ROOT / "services").glob("*/pyproject.toml"),
+                                       *ROOT.glob("gateway/pyproject.toml")]}
     assert present == set(SERVICES), f"add a fixture to SERVICES for: {sorted(present - set(SERVICES))}"
 
 

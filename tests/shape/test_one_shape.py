@@ -17,7 +17,11 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVICES = sorted(p.parent.name for p in (ROOT / "services").glob("*/pyproject.toml"))
+# Every app made with servicekit's skeleton: each service under services/, and the gateway at the
+# top level (the suite's layout puts it there), each by the folder holding its pyproject.toml.
+FOLDERS = {p.parent.name: p.parent for p in [*(ROOT / "services").glob("*/pyproject.toml"),
+                                             *ROOT.glob("gateway/pyproject.toml")]}
+SERVICES = sorted(FOLDERS)
 ROOT_FILES = {"service.py", "tables.py", "events.py", "api.py", "app.py", "cli.py"}
 AREA_FILES = {"use_cases.py", "views.py", "api.py", "schemas.py"}
 NOT_AREAS = {"domain", "migrations", "__pycache__"}
@@ -27,7 +31,7 @@ SQL_NAMES = {"select", "insert", "update", "delete", "text", "func", "and_", "or
 
 
 def package(service: str) -> Path:
-    return ROOT / "services" / service / "src" / service
+    return FOLDERS[service] / "src" / service
 
 
 def sources(service: str) -> Iterator[Path]:
@@ -157,8 +161,8 @@ def test_no_module_imports_one_that_imports_it_back(service):
 
 
 def _domain_error_names(service: str) -> set[str]:
-    """NotFound, Conflict, Invalid, DomainError and every subclass a service declares of them."""
-    names = {"NotFound", "Conflict", "Invalid", "DomainError"}
+    """The domain errors of servicekit.errors and every subclass a service declares of them."""
+    names = {"NotFound", "Conflict", "Invalid", "DomainError", "TooMany", "Unauthenticated"}
     classes = [node for path in sources(service) for node in ast.walk(tree(path)) if isinstance(node, ast.ClassDef)]
     grew = True
     while grew:
@@ -195,7 +199,7 @@ def _has_chinese(node: ast.expr) -> bool:
 
 @pytest.mark.parametrize("service", SERVICES)
 def test_the_tests_say_what_they_are_by_their_folder(service):
-    tests = ROOT / "services" / service / "tests"
+    tests = FOLDERS[service] / "tests"
     marked = [str(p.relative_to(ROOT)) for p in tests.rglob("test_*.py")
               if "pytest.mark.integration" in p.read_text(encoding="utf-8")]
     loose = [str(p.relative_to(ROOT)) for p in tests.rglob("test_*.py")
@@ -206,7 +210,23 @@ def test_the_tests_say_what_they_are_by_their_folder(service):
 def test_every_requirement_the_code_cites_is_in_the_repository():
     cited = re.compile(r"\b(?:OWN|TKT|NTF|SRV|GW|X)-\d+\b")
     documented = set(cited.findall((ROOT / "docs" / "requirements.md").read_text(encoding="utf-8")))
-    places = [*(ROOT / "services").rglob("*.py"), *(ROOT / "libs").rglob("*.py"), *(ROOT / "tests").rglob("*.py")]
+    places = [*(ROOT / "services").rglob("*.py"), *(ROOT / "libs").rglob("*.py"), *(ROOT / "tests").rglob("*.py"),
+              *(ROOT / "gateway").rglob("*.py")]
     missing = {f"{p.relative_to(ROOT)}: {id_}" for p in places if ".venv" not in p.parts
                for id_ in cited.findall(p.read_text(encoding="utf-8")) if id_ not in documented}
     assert sorted(missing) == []
+
+
+def test_no_service_imports_the_gateway_and_the_gateway_imports_no_service():
+    """The gateway knows the services by their HTTP paths and events only, and they know it by its
+    tokens and JWKS only: either could be deployed, or moved to a repository of its own, alone."""
+    services = {name for name in SERVICES if name != "gateway"}
+    found = []
+    for name in SERVICES:
+        forbidden = services if name == "gateway" else {"gateway"}
+        for path in (FOLDERS[name]).rglob("*.py"):
+            for node in ast.walk(tree(path)):
+                modules = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                           else [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else [])
+                found += [f"{where(path, node)} imports {m}" for m in modules if m.split(".")[0] in forbidden]
+    assert found == []

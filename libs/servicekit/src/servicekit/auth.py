@@ -1,8 +1,8 @@
 """JWT verification and the estate scope every query goes through.
 
-Tokens are signed by the gateway with an asymmetric key; services hold only the public key. The
-algorithm is pinned (a token's own ``alg`` header is never trusted) and ``iss``, ``aud``, ``exp``,
-``iat`` and ``sub`` are required.
+Tokens are signed by the gateway with an asymmetric key; services hold only public keys, from the
+gateway's JWKS or a PEM file (:mod:`servicekit.keys`). The algorithm is pinned (a token's own
+``alg`` header is never trusted) and ``iss``, ``aud``, ``exp``, ``iat`` and ``sub`` are required.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from typing import Any, TypeVar
 import jwt
 from sqlalchemy import ColumnElement, Select, Uuid
 
-from servicekit.config import env_str, var_dir
+from servicekit.config import env_float, env_str, var_dir
 from servicekit.errors import Message
+from servicekit.keys import ALGORITHM, JwksKeys, KeyChoice, KeySet, NoKey, PemKey
 
-ALGORITHM = "EdDSA"
 ALL_ESTATES = "*"
 
 S = TypeVar("S", bound=Select[Any])
@@ -72,7 +72,9 @@ def _estate_values(estates: frozenset[str], column: ColumnElement[Any]) -> list[
 
 
 class TokenVerifier:
-    """Verifies bearer tokens against the gateway's public key.
+    """Verifies bearer tokens against the gateway's public keys: ``keys`` is a PEM public key (it
+    verifies every token) or a :class:`~servicekit.keys.KeySet` (the gateway's JWKS: the key the
+    token's ``kid`` names).
 
     ``roles`` is the closed list of roles a token may carry (the suite's policy, given by the
     service); a token with any other role is refused.
@@ -83,9 +85,9 @@ class TokenVerifier:
     (plus the leeway the check itself allows), and at most ``cache_size`` of them per process.
     """
 
-    def __init__(self, public_key_pem: str, *, issuer: str, audience: str, roles: Collection[str],
+    def __init__(self, keys: str | KeySet, *, issuer: str, audience: str, roles: Collection[str],
                  leeway: int = 30, cache_size: int = 4096) -> None:
-        self._key = public_key_pem
+        self.keys: KeySet = PemKey(keys) if isinstance(keys, str) else keys
         self.roles = frozenset(roles)
         self.issuer = issuer
         self.audience = audience
@@ -95,23 +97,38 @@ class TokenVerifier:
 
     @classmethod
     def from_env(cls, roles: Collection[str]) -> TokenVerifier:
-        """``JWT_PUBLIC_KEY`` (PEM) or ``JWT_PUBLIC_KEY_FILE`` (default ``var/keys/jwt-public.pem``)."""
+        """The keys: ``JWT_JWKS_URL`` (the gateway's JWKS, kept ``JWT_JWKS_MAX_AGE_SECONDS``, default
+        300, and fetched again on an unknown ``kid`` at most every ``JWT_JWKS_MIN_REFRESH_SECONDS``,
+        default 10) and/or a PEM key: ``JWT_PUBLIC_KEY`` or ``JWT_PUBLIC_KEY_FILE`` (default
+        ``var/keys/jwt-public.pem``). With both, a token naming a ``kid`` is verified by the JWKS and
+        one naming none (``servicekit-token``'s) by the PEM key."""
         pem = env_str("JWT_PUBLIC_KEY", "")
         if not pem:
             path = Path(env_str("JWT_PUBLIC_KEY_FILE", str(var_dir() / "keys" / "jwt-public.pem")))
             pem = path.read_text() if path.exists() else ""
-        return cls(pem, issuer=env_str("JWT_ISSUER", "estatedesk-gateway"),
+        jwks_url = env_str("JWT_JWKS_URL", "")
+        keys: str | KeySet = pem
+        if jwks_url:
+            jwks = JwksKeys.from_url(jwks_url, max_age_seconds=env_float("JWT_JWKS_MAX_AGE_SECONDS", 300.0, minimum=1),
+                                     min_refresh_seconds=env_float("JWT_JWKS_MIN_REFRESH_SECONDS", 10.0, minimum=0))
+            keys = KeyChoice(jwks, PemKey(pem) if pem else None)
+        return cls(keys, issuer=env_str("JWT_ISSUER", "estatedesk-gateway"),
                    audience=env_str("JWT_AUDIENCE", "estatedesk"), roles=roles)
 
     def verify(self, token: str) -> Principal:
         remembered = self._verified.get(token)
         if remembered is not None and time.time() < remembered[1]:
             return remembered[0]
-        if not self._key:
-            raise AuthError("no public key is configured to verify tokens", "未配置验证令牌的公钥")
+        try:
+            kid = jwt.get_unverified_header(token).get("kid")
+            key = self.keys.key_for(kid if isinstance(kid, str) else None)
+        except NoKey as exc:
+            raise AuthError(exc.en, exc.zh) from exc
+        except jwt.PyJWTError as exc:
+            raise AuthError(f"invalid token: {exc}", f"令牌无效：{exc}") from exc
         try:
             claims = jwt.decode(
-                token, self._key, algorithms=[ALGORITHM], audience=self.audience, issuer=self.issuer,
+                token, key, algorithms=[ALGORITHM], audience=self.audience, issuer=self.issuer,
                 leeway=self.leeway, options={"require": ["iss", "aud", "exp", "iat", "sub"]},
             )
         except jwt.PyJWTError as exc:
@@ -171,13 +188,16 @@ def bearer_token(authorization_header: str | None) -> str:
 def issue_token(
     private_key_pem: str, *, subject: str, role: str, estates: Iterable[str], issuer: str, audience: str,
     ttl_seconds: int = 3600, permissions: Iterable[str] = (), now: int | None = None,
+    key_id: str | None = None, claims: dict[str, Any] | None = None,
 ) -> str:
-    """Sign a token (development and tests; the gateway does this in production). The role is
-    not checked here: the verifying service holds the list of roles it accepts."""
+    """Sign a token (the gateway, and ``servicekit-token`` for tests and scripts). The role is not
+    checked here: the verifying service holds the list of roles it accepts. ``key_id`` goes into the
+    header as ``kid`` (the gateway's keys are found by it in its JWKS); ``claims`` adds claims."""
 
     issued = int(time.time()) if now is None else now
-    claims = {
+    body = {
         "iss": issuer, "aud": audience, "sub": subject, "iat": issued, "exp": issued + ttl_seconds,
-        "role": role, "estates": list(estates), "perms": list(permissions),
+        "role": role, "estates": list(estates), "perms": list(permissions), **(claims or {}),
     }
-    return jwt.encode(claims, private_key_pem, algorithm=ALGORITHM)
+    headers = {"kid": key_id} if key_id else None
+    return jwt.encode(body, private_key_pem, algorithm=ALGORITHM, headers=headers)

@@ -60,6 +60,11 @@ class Invalid(DomainError):
     """The request breaks a rule of the domain."""
 
 
+class Unauthenticated(DomainError):
+    """The caller's credentials (a password, a one-time code, a refresh token) do not hold: answered
+    401. Say as little as the caller may know: the same words for an unknown name and a wrong password."""
+
+
 class TooMany(DomainError):
     """Too many requests of one kind just now (a limit on messages to one number, say): answered
     429 with ``Retry-After``, the whole seconds until one would be let through. A domain error,

@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import MISSING, Field, dataclass, field, fields
 from typing import Any, ClassVar, Self, TypeVar
 
-from servicekit.config import amqp_url, database_url, env_bool, env_float, env_int, env_str
+from servicekit.config import ConfigError, amqp_url, database_url, env_bool, env_float, env_int, env_str
 
 DEFAULT_MAX_BODY_BYTES = 256 * 1024
 
@@ -108,3 +108,28 @@ def _from_env(name: str, f: Field[Any], kind: type) -> Any:
 
 
 _READERS: dict[type, Callable[[str, Any], Any]] = {str: env_str, int: env_int, float: env_float, bool: env_bool}
+
+
+# Where a service runs: "development" (`make run`, the tests) may keep a secret written in the
+# repository; "production", any deployment, may not (:func:`require_own_secret`).
+ENVIRONMENTS = ("development", "production")
+MIN_SECRET = 16  # `openssl rand -hex 24` gives 48; fewer than 16 characters is a word someone chose
+
+
+def require_own_secret(service: str, environment: str, field_name: str, value: str, development_value: str, *,
+                       what: str = "secret", minimum: int = MIN_SECRET) -> None:
+    """Stop a deployment (any ``environment`` but development) whose secret setting ``field_name`` is
+    the development value written in the repository, or shorter than ``minimum``. The message names
+    the variable (``<SERVICE>_<FIELD>``) and never quotes the secret."""
+    prefix = env_prefix(service)
+    if environment not in ENVIRONMENTS:
+        raise ConfigError(f"{prefix}_ENVIRONMENT must be one of {', '.join(ENVIRONMENTS)}")
+    if environment == "development":
+        return
+    name = f"{prefix}_{field_name.upper()}"
+    if value == development_value:
+        raise ConfigError(f"{name} is the development {what} written in the repository; set a {what} of this "
+                          f"deployment's own (openssl rand -hex 24), or {prefix}_ENVIRONMENT=development on a "
+                          "development machine")
+    if len(value) < minimum:
+        raise ConfigError(f"{name} must be at least {minimum} characters (openssl rand -hex 24)")

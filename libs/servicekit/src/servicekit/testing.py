@@ -311,6 +311,84 @@ def wait_for(condition: Callable[[], bool], what: str, timeout: float = 180.0, i
         deadline.cancel()
 
 
+# --- forged and stale tokens: what every service must refuse (401) ---------------------------------
+
+FORGERIES = ("alg none", "HS256 signed with the public key", "another key under the real kid", "an unknown kid",
+             "no kid", "wrong aud", "wrong iss", "expired", "nbf in the future", "tampered payload", "unknown role")
+
+
+def forged_tokens(sign: Callable[..., str], public_jwk: Mapping[str, Any], *, issuer: str,
+                  audience: str) -> dict[str, str]:
+    """One token of each kind in :data:`FORGERIES`. ``sign(**claims)`` signs a token with the real
+    key (its ``kid`` in the header) from the claims given (iss, aud, sub, iat, exp, role, estates and
+    any others); ``public_jwk`` is that key as its JWKS publishes it."""
+    import base64
+    import hashlib
+    import hmac
+    import json
+
+    from servicekit.auth import issue_token
+    from servicekit.tokens import generate_keypair
+
+    def b64(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+    def by_hand(claims: dict[str, Any], header: dict[str, Any], secret: bytes | None) -> str:
+        signing_input = f"{b64(json.dumps(header).encode())}.{b64(json.dumps(claims).encode())}"
+        signature = b"" if secret is None else hmac.new(secret, signing_input.encode(), hashlib.sha256).digest()
+        return f"{signing_input}.{b64(signature)}"
+
+    t = int(time.time())
+
+    def claims(**changes: Any) -> dict[str, Any]:
+        return {"iss": issuer, "aud": audience, "sub": "forger", "iat": t, "exp": t + 300,
+                "role": "operator_admin", "estates": ["*"], "perms": [], "jti": uuid.uuid4().hex, **changes}
+
+    kid = str(public_jwk["kid"])
+    other, _ = generate_keypair()
+    valid = sign(**claims())
+    header, payload, signature = valid.split(".")
+    tampered = json.loads(base64.urlsafe_b64decode(payload + "=="))
+    tampered["sub"] = "someone-else"
+
+    def other_key(key_id: str | None) -> str:
+        return issue_token(other, subject="forger", role="operator_admin", estates=["*"], issuer=issuer,
+                           audience=audience, key_id=key_id)
+
+    return {
+        "alg none": by_hand(claims(), {"alg": "none", "kid": kid, "typ": "JWT"}, None),
+        "HS256 signed with the public key": by_hand(claims(), {"alg": "HS256", "kid": kid, "typ": "JWT"},
+                                                    json.dumps(dict(public_jwk)).encode()),
+        "another key under the real kid": other_key(kid),
+        "an unknown kid": other_key("not-a-published-key"),
+        "no kid": other_key(None),
+        "wrong aud": sign(**claims(aud="another-suite")),
+        "wrong iss": sign(**claims(iss="someone-else")),
+        "expired": sign(**claims(iat=t - 3600, exp=t - 600)),
+        "nbf in the future": sign(**claims(nbf=t + 600)),
+        "tampered payload": f"{header}.{b64(json.dumps(tampered).encode())}.{signature}",
+        "unknown role": sign(**claims(role="superuser")),
+    }
+
+
+@contextmanager
+def served_app(app: Any, port: int = 0) -> Iterator[str]:
+    """Serve a WSGI ``app`` over real HTTP on 127.0.0.1 (threads; a free port unless ``port``) for the
+    ``with`` block; yields its base URL. For a test whose client is another process or a real HTTP
+    client (a verifier fetching a JWKS, a proxy in front, a service calling another)."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
 @contextmanager
 def service_process(package: str, *args: str, env: Mapping[str, str]) -> Iterator[subprocess.Popen[str]]:
     """Run ``<package> <args>`` (say ``tickets consume``) as the deployment does, in a process of its

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from servicekit.auth import TokenVerifier
 from servicekit.db import make_engine
-from servicekit.errors import Conflict, DomainError, Message, NotFound, TooMany
+from servicekit.errors import Conflict, DomainError, Message, NotFound, TooMany, Unauthenticated
 from servicekit.guards import install_input_guards
 from servicekit.logs import configure_logging
 from servicekit.service import Service
@@ -85,12 +85,12 @@ def create_service_app(service: Service, settings: ServiceSettings | None = None
 
 # The one mapping of domain errors to HTTP: the domain says what went wrong, the web layer how to answer.
 DOMAIN_STATUS: tuple[tuple[type[DomainError], int], ...] = (
-    (NotFound, 404), (Conflict, 409), (TooMany, 429), (DomainError, 422))
+    (NotFound, 404), (Conflict, 409), (TooMany, 429), (Unauthenticated, 401), (DomainError, 422))
 
 
 def install_domain_errors(app: Flask) -> None:
     """Answer a :class:`~servicekit.errors.DomainError` as problem details: not found 404,
-    conflict 409, too many 429 (with ``Retry-After``), any other refusal 422."""
+    conflict 409, too many 429 (with ``Retry-After``), unauthenticated 401, any other refusal 422."""
 
     def answer(error: DomainError) -> Response:
         status = next(code for kind, code in DOMAIN_STATUS if isinstance(error, kind))

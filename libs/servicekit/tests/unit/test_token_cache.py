@@ -7,6 +7,7 @@ import time
 import pytest
 
 from servicekit.auth import AuthError, TokenVerifier, issue_token
+from servicekit.keys import PemKey
 from servicekit.tokens import generate_keypair
 
 # The roles these tests' tokens carry; a service passes the suite's closed list (tenancy.roles).
@@ -24,7 +25,7 @@ def test_a_verified_token_is_answered_from_memory_with_the_same_principal():
     verifier = TokenVerifier(PUBLIC, issuer="gw", audience="estatedesk", roles=ROLES)
     token = _token()
     first = verifier.verify(token)
-    verifier._key = ""  # a second signature check would now fail: the answer must come from memory
+    verifier.keys = PemKey("")  # a second signature check would now fail: the answer must come from memory
     assert verifier.verify(token) == first
 
 

@@ -12,15 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from servicekit.config import ConfigError
-from servicekit.settings import ServiceSettings, setting
+from servicekit.settings import ServiceSettings, require_own_secret, setting
 
-ENVIRONMENTS = ("development", "production")
 # The receipts secret of `make run` and the stand-ins, written in this repository: anyone can read
 # it, so it opens the receipts callback in development only.
 DEVELOPMENT_RECEIPTS_TOKEN = "estatedesk-local-receipts"
-# `openssl rand -hex 24` gives 48; fewer than 16 characters is a word someone chose, not a secret.
-MIN_RECEIPTS_TOKEN = 16
 
 
 @dataclass(frozen=True)
@@ -88,14 +84,5 @@ class Settings(ServiceSettings):
         messages' states, so whoever knows the URL could mark any message delivered or failed.
         Checked when the web process reads its settings from the environment; the message never
         quotes the secret."""
-        if self.environment not in ENVIRONMENTS:
-            raise ConfigError(f"NOTIFY_ENVIRONMENT must be one of {', '.join(ENVIRONMENTS)}")
-        if self.environment == "development":
-            return
-        if self.receipts_token == DEVELOPMENT_RECEIPTS_TOKEN:
-            raise ConfigError("NOTIFY_RECEIPTS_TOKEN is the development secret written in the repository; set a "
-                              "secret of this deployment's own (openssl rand -hex 24), or NOTIFY_ENVIRONMENT="
-                              "development on a development machine")
-        if len(self.receipts_token) < MIN_RECEIPTS_TOKEN:
-            raise ConfigError(f"NOTIFY_RECEIPTS_TOKEN must be at least {MIN_RECEIPTS_TOKEN} characters "
-                              "(openssl rand -hex 24)")
+        require_own_secret("notify", self.environment, "receipts_token", self.receipts_token,
+                           DEVELOPMENT_RECEIPTS_TOKEN)

@@ -39,12 +39,13 @@ class PersonalBlueprint(ScopedBlueprint):
 
 
 def _own_only(view: Callable[..., Any]) -> Callable[..., Any]:
-    """An owner's token names the person it is (``sub``): another person's inbox is refused."""
+    """An owner's token names the person it is (``sub``): another person's inbox is 404 to them, as a
+    person that does not exist (like another estate's), so an owner learns nothing of their neighbours."""
     @functools.wraps(view)
     def own(*args: Any, person_id: UUID, **kwargs: Any) -> Any:
         principal = current_principal()
         if principal.role == OWNER and principal.subject != str(person_id):
-            refuse(403, "an owner reads their own inbox only", "业主只能查看自己的站内信")
+            refuse(404, "no such person", "没有此人")
         return view(*args, person_id=person_id, **kwargs)
 
     return own

@@ -48,8 +48,8 @@ def test_an_owner_cannot_read_another_persons_inbox(client, auth, world) -> None
     notice = world.notice(a)
     theirs = world.message(world.recipient(notice, "李四", estate_id=a, person_id=neighbour), "in_app", "delivered")
     owner = auth("owner", [a], subject=str(me))
-    assert client.get(f"{URL}/{neighbour}/inbox", headers=owner).status_code == 403
-    assert client.post(f"{URL}/{neighbour}/inbox/{theirs}/read", headers=owner).status_code == 403
+    assert client.get(f"{URL}/{neighbour}/inbox", headers=owner).status_code == 404
+    assert client.post(f"{URL}/{neighbour}/inbox/{theirs}/read", headers=owner).status_code == 404
     assert client.get(f"{URL}/{me}/inbox/{theirs}", headers=owner).status_code == 404
     assert client.post(f"{URL}/{me}/inbox/{theirs}/read", headers=owner).status_code == 404
     assert client.get(f"{URL}/{uuid.uuid4()}/inbox", headers=owner).status_code == 404

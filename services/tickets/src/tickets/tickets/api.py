@@ -5,7 +5,9 @@ Each step is its own ``POST /api/v1/tickets/{id}/<step>`` (acknowledge, dispatch
 explain, escalate, resolve, inform-owner, evaluate, archive, reopen, merge, cancel, pause, resume):
 each documents its own body, and answers the ticket after the step, or a 409 problem naming the
 ticket's stage and the steps it allows. Desk roles take every step; a technician may mark their own
-tickets arrived and resolved; staff read. Owners (residents) are refused (403) for now.
+tickets arrived and resolved; staff read. An owner (a resident, their token's ``sub`` their owners
+person id) opens tickets for a unit they live in (or a common area of their estate), as themselves,
+and reads the tickets they reported and those of their units; anyone else's is 404 to them.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from uuid import UUID
 
 from tenancy.permissions import REVEAL_PERSONAL_DATA
 from tenancy.privacy import mask_phone
-from tenancy.roles import DESK, STAFF, TECHNICIAN
+from tenancy.roles import DESK, OWNER, STAFF, TECHNICIAN
 
 from servicekit.access import ScopedBlueprint
 from servicekit.audit import Reveal, audit_reveals
@@ -34,6 +36,8 @@ blp = ScopedBlueprint("tickets", __name__, scope=SCOPE, url_prefix="/api/v1/tick
                       description="Inquiries, repairs and complaints, and the complaint procedure (投诉处理)")
 
 DESK_OR_TECHNICIAN = DESK | {TECHNICIAN}
+DESK_OR_OWNER = DESK | {OWNER}
+READERS = STAFF | {OWNER}
 # Every step documents its 409: a client generated from the document must expect it.
 STEP_REFUSED = {"schema": ProblemSchema, "description": (
     "The step is not allowed in the ticket's stage (or the ticket changed meanwhile): errors.stage "
@@ -60,31 +64,52 @@ def shown_all(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
 @blp.arguments(schemas.NewTicketSchema())
 @blp.response(201, schemas.OpenedTicketSchema())
 @blp.alt_response(200, schema=schemas.OpenedTicketSchema, description="The ticket an earlier call with this key opened")
-@blp.allow(DESK, estates=("estate_id",))
+@blp.allow(DESK_OR_OWNER, estates=("estate_id",))
 def open_ticket(headers: dict[str, Any], data: dict[str, Any]) -> Any:
-    """Open a ticket (quick entry); possible_duplicates lists likely duplicates"""
+    """Open a ticket (quick entry); possible_duplicates lists likely duplicates. An owner reports for a
+    unit they live in or a common area of their estate, as themselves, through the app"""
     principal = current_principal()
+    if principal.role == OWNER:
+        data = as_owner(principal, data)
     key = KeyedRequest.of(principal, "POST /tickets", headers["idempotency_key"], data)
     opened = entry.open_ticket(unit_of_work(), Actor.of(principal), data, key=key)
     body = {**shown(views.with_actions(opened["ticket"])), "possible_duplicates": opened["possible_duplicates"]}
     return body, 201 if opened["created"] else 200
 
 
+def as_owner(principal: Any, data: dict[str, Any]) -> dict[str, Any]:
+    """An owner's report: about a unit they live in (another unit is 404, as if it did not exist) or a
+    common area; they are the person who reported it, through the app."""
+    try:
+        person_id = UUID(principal.subject)
+    except ValueError:
+        refuse(403, "an owner's token names their person (sub)", "业主令牌须指明本人（sub）")
+    if data.get("unit_id") is not None and not read(views.lives_in, principal, data["unit_id"]):
+        refuse(404, "no such unit", "没有此房屋")
+    if data.get("person_id") not in (None, person_id):
+        refuse(422, "an owner reports as themselves: leave person_id out", "业主只能以本人身份报事：请勿填写 person_id",
+               errors={"json": {"person_id": ["an owner reports as themselves"]}})
+    return {**data, "person_id": person_id, "channel": "app"}
+
+
 @blp.route("", methods=["GET"])
 @blp.arguments(schemas.TicketListArgs(), location="query")
 @blp.response(200, page_schema(schemas.TicketSchema))
-@blp.allow(STAFF, estates=("estate_id",))
+@blp.allow(READERS, estates=("estate_id",))
 def list_tickets(args: dict[str, Any]) -> Any:
-    """The tickets of the caller's estates, latest first"""
+    """The tickets of the caller's estates, latest first (an owner's: their own and their units')"""
     page = read(views.ticket_list, current_principal(), args)
     return {**page, "items": shown_all(page["items"])}
 
 
 @blp.route("/<uuid:ticket_id>", methods=["GET"])
 @blp.response(200, schemas.TicketSchema)
-@blp.allow(STAFF)
+@blp.allow(READERS)
 def get_ticket(ticket_id: UUID) -> Any:
-    """One ticket"""
+    """One ticket (to an owner: one they reported or of a unit they live in; any other is 404)"""
+    principal = current_principal()
+    if principal.role == OWNER and not read(views.owner_may_see, principal, ticket_id):
+        refuse(404, "no such ticket", "没有此工单")
     return shown(read(views.ticket, ticket_id))
 
 

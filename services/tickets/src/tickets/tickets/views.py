@@ -11,8 +11,9 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
+from tenancy.roles import OWNER
 
 from servicekit.auth import Principal, scoped
 from servicekit.errors import NotFound
@@ -20,7 +21,7 @@ from servicekit.paging import page_of
 from servicekit.rows import now
 from tickets.domain.stages import CLOSED, STAGE_NAMES, Stage, allowed_actions
 from tickets.sla.views import time_left
-from tickets.tables import ticket_steps, tickets
+from tickets.tables import occupancies, ticket_steps, tickets
 
 _FILTERS = ("estate_id", "stage", "kind", "complaint_class", "priority", "assignee_id", "unit_id")
 _CLOSED = [s.value for s in CLOSED]
@@ -36,8 +37,45 @@ def ticket_list(session: Session, principal: Principal, args: dict[str, Any]) ->
         statement = statement.where(tickets.c.stage.notin_(_CLOSED))
     elif args.get("status") == "closed":
         statement = statement.where(tickets.c.stage.in_(_CLOSED))
+    if principal.role == OWNER:
+        statement = statement.where(_owners_own(principal))
     page = page_of(session, scoped(statement, tickets.c.estate_id, principal), args)
     return {**page, "items": [with_actions(t) for t in page["items"]]}
+
+
+# --- an owner's (a resident's) own tickets: those they reported, and those of the units they live in
+
+
+def _person(principal: Principal) -> UUID | None:
+    """The owners person an owner's token names (its ``sub``); None: a token naming no person."""
+    try:
+        return UUID(principal.subject)
+    except ValueError:
+        return None
+
+
+def _their_units(person_id: UUID | None) -> Any:
+    today = now().date()
+    return select(occupancies.c.unit_id).where(
+        occupancies.c.person_id == person_id,
+        or_(occupancies.c.moved_out_on.is_(None), occupancies.c.moved_out_on > today))
+
+
+def _owners_own(principal: Principal) -> ColumnElement[bool]:
+    person_id = _person(principal)
+    return or_(tickets.c.person_id == person_id, tickets.c.unit_id.in_(_their_units(person_id)))
+
+
+def owner_may_see(session: Session, principal: Principal, ticket_id: UUID) -> bool:
+    """Whether an owner's token may see this ticket: one they reported, or one of a unit they live in."""
+    statement = select(tickets.c.id).where(tickets.c.id == ticket_id, _owners_own(principal))
+    return session.execute(statement).first() is not None
+
+
+def lives_in(session: Session, principal: Principal, unit_id: UUID) -> bool:
+    """Whether an owner's token names a person who lives in (or owns) the unit today."""
+    found = session.execute(_their_units(_person(principal)).where(occupancies.c.unit_id == unit_id)).first()
+    return found is not None
 
 
 def ticket(session: Session, ticket_id: UUID) -> dict[str, Any]:

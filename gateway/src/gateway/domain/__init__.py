@@ -1,0 +1,1 @@
+"""The gateway's rules with no I/O, a module per subject."""

@@ -1,0 +1,83 @@
+"""Signing a token with the key that signs now, for the gateway's sign-in and token endpoints.
+
+The key is looked up in the database for every token (a rotation takes effect on every replica
+at the moment the new key begins to sign); the decrypted private key is kept in the process by its
+id, since decrypting it is deliberately slow.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from datetime import datetime
+
+from cryptography.hazmat.primitives import serialization
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from gateway.domain import keys as rules
+from gateway.settings import Settings
+from gateway.tables import signing_keys
+from servicekit.auth import issue_token
+from servicekit.rows import now as clock
+from servicekit.web import refuse
+from servicekit.webapp import current_settings, read_session
+
+
+class NoSigningKey(RuntimeError):
+    """No key signs now (a deployment whose `gateway keys ensure` has not run): answered 503."""
+
+
+class Signer:
+    def __init__(self, sessions: Callable[[], Session], settings: Settings) -> None:
+        self._sessions = sessions
+        self._settings = settings
+        self._private: dict[str, object] = {}
+        self._lock = threading.Lock()
+
+    def sign(self, *, subject: str, role: str, estates: Iterable[str], permissions: Iterable[str] = (),
+             claims: dict | None = None, now: datetime | None = None) -> tuple[str, int]:
+        """A signed access token and its lifetime in seconds."""
+        now = now or clock()
+        kid, key = self.signing_key(now)
+        lifetime = self._settings.access_token_seconds
+        token = issue_token(key, subject=subject, role=role, estates=estates, issuer=self._settings.issuer,
+                            audience=self._settings.audience, ttl_seconds=lifetime, permissions=permissions,
+                            now=int(now.timestamp()), key_id=kid, claims=claims)
+        return token, lifetime
+
+    def signing_key(self, now: datetime) -> tuple[str, object]:
+        """The id and private key of the key that signs at ``now``."""
+        with self._sessions() as session:
+            rows = {r.kid: r for r in session.execute(
+                select(signing_keys.c.kid, signing_keys.c.signs_from, signing_keys.c.retired_at))}
+            key = rules.signing((rules.KeyLife(r.kid, r.signs_from, r.retired_at) for r in rows.values()), now)
+            if key is None:
+                raise NoSigningKey("the gateway has no signing key; run `gateway keys ensure`")
+            if key.kid not in self._private:
+                pem = session.execute(select(signing_keys.c.private_pem)
+                                      .where(signing_keys.c.kid == key.kid)).scalar_one()
+                with self._lock:
+                    self._private[key.kid] = serialization.load_pem_private_key(
+                        pem.encode(), password=self._settings.keys_passphrase.encode())
+        return key.kid, self._private[key.kid]
+
+
+def request_signer() -> Signer:
+    """The signer of the app serving this request (one per app: it keeps the decrypted keys)."""
+    signer = current_app.extensions.get(_SIGNER)
+    if signer is None:
+        signer = current_app.extensions.setdefault(_SIGNER, Signer(read_session, current_settings()))
+    return signer
+
+
+def sign_for_request(**claims) -> tuple[str, int]:
+    """Sign with the app's signer; no signing key is a 503 (the deployment's `gateway keys ensure`)."""
+    try:
+        return request_signer().sign(**claims)
+    except NoSigningKey:
+        refuse(503, "the gateway has no signing key yet", "网关尚无签名密钥")
+
+
+_SIGNER = "gateway.signer"

@@ -1,0 +1,46 @@
+"""The front door's nginx configuration, rendered from the route table (nothing runs here; the real
+nginx in front of real services is tests/edge/test_front_door.py)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from gateway.edge import nginx
+from gateway.edge.route_table import ROOT_PATHS, ROUTES
+
+VAR = Path("/srv/edge")
+
+
+def test_every_route_and_root_path_is_proxied_to_its_service_with_every_header_passed_on():
+    text = nginx.render(nginx.Edge(upstreams={"owners": "10.0.0.5:8001"}), VAR)
+    for route in ROUTES:
+        block = text.split(f"location {route.prefix} {{", 1)[1].split("}", 2)
+        body = block[0] + block[1]
+        assert f"proxy_pass http://svc_{route.service}/;" in body
+        assert all(line in body for line in nginx.proxy_headers(route.prefix.rstrip("/")))
+        assert f"location = {route.prefix}metrics" in text
+    for path in ROOT_PATHS:
+        assert f"location = {path} {{" in text
+    assert "server 10.0.0.5:8001 max_fails=0;" in text  # a named upstream
+    assert "server 127.0.0.1:8002 max_fails=0;" in text  # the default: the service's own port
+
+
+def test_body_limits_and_rates_come_from_the_table_and_the_settings():
+    text = nginx.render(nginx.Edge(rate="7r/s", burst=9), VAR)
+    assert "client_max_body_size 11m;" in text and "client_max_body_size 32m;" in text
+    assert "rate=7r/s;" in text and "burst=9 nodelay;" in text
+
+
+def test_an_origin_is_written_as_one_quoted_string_whatever_it_holds():
+    text = nginx.render(nginx.Edge(cors_origins=("https://a.example.com", "https://b'; evil")), VAR)
+    assert "'https://a.example.com' $http_origin;" in text
+    assert "'https://b\\'; evil' $http_origin;" in text
+
+
+def test_every_problem_the_door_answers_is_json_in_both_languages():
+    text = nginx.render(nginx.Edge(), VAR)
+    for kind, (status, _texts) in nginx.PROBLEMS.items():
+        assert f"return {status} $edge_problem_{kind};" in text
+    assert len(re.findall(r"default_type application/problem\+json;", text)) == len(nginx.PROBLEMS)
+    assert "服务不可用" in text and "Service Unavailable" in text

@@ -1,0 +1,84 @@
+"""The owner role (a resident; the token's ``sub`` is their owners person id, as the gateway signs
+it): they open tickets for a unit they live in (or a common area of their estate) as themselves,
+and read the tickets they reported and those of their units; another person's or unit's ticket is
+404 to them, like another estate's; the procedure's steps stay the desk's (403)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+from sqlalchemy import insert
+
+from tickets.tables import occupancies
+
+
+@pytest.fixture
+def home(db, place) -> dict[str, Any]:
+    """The place's person lives in its first unit; the second person in the second unit."""
+    with db.begin() as conn:
+        for person, unit in (("person", "unit"), ("person2", "unit2")):
+            conn.execute(insert(occupancies).values(
+                id=uuid.uuid4(), estate_id=uuid.UUID(place["estate"]), unit_id=uuid.UUID(place[unit]),
+                person_id=uuid.UUID(place[person]), role="owner", version=1))
+    return place
+
+
+def _owner(auth, place, person: str = "person"):
+    return auth("owner", [place["estate"]], subject=place[person])
+
+
+def _report(place, unit: str = "unit", **changes) -> dict[str, Any]:
+    return {"estate_id": place["estate"], "unit_id": place[unit], "kind": "repair", "category": "plumbing",
+            "title": "厨房水管漏水", **changes}
+
+
+def test_an_owner_opens_a_ticket_for_their_unit_as_themselves_through_the_app(client, auth, home):
+    opened = client.post("/api/v1/tickets", json=_report(home), headers=_owner(auth, home))
+    assert opened.status_code == 201, opened.json
+    assert opened.json["person_id"] == home["person"] and opened.json["channel"] == "app"
+    common = client.post("/api/v1/tickets", headers=_owner(auth, home), json={
+        "estate_id": home["estate"], "common_area": "2号电梯", "kind": "inquiry", "title": "电梯何时恢复"})
+    assert common.status_code == 201, common.json
+
+
+def test_an_owner_cannot_report_for_another_unit_or_as_another_person(client, auth, home):
+    other_unit = client.post("/api/v1/tickets", json=_report(home, "unit2"), headers=_owner(auth, home))
+    assert other_unit.status_code == 404
+    as_other = client.post("/api/v1/tickets", json=_report(home, person_id=home["person2"]),
+                           headers=_owner(auth, home))
+    assert as_other.status_code == 422
+
+
+def test_an_owner_reads_their_own_and_their_units_tickets_only(client, auth, home):
+    desk = auth("service_desk_agent", [home["estate"]])
+    mine = client.post("/api/v1/tickets", json=_report(home), headers=_owner(auth, home)).json
+    # The desk opened one for the owner's unit on a neighbour's call: it is the owner's unit's.
+    for_my_unit = client.post("/api/v1/tickets", json=_report(home, person_id=home["person2"]), headers=desk).json
+    theirs = client.post("/api/v1/tickets", json=_report(home, "unit2", person_id=home["person2"]),
+                         headers=desk).json
+    listed = client.get(f"/api/v1/tickets?estate_id={home['estate']}", headers=_owner(auth, home)).json
+    assert {t["id"] for t in listed["items"]} == {mine["id"], for_my_unit["id"]}
+    assert client.get(f"/api/v1/tickets/{mine['id']}", headers=_owner(auth, home)).status_code == 200
+    assert client.get(f"/api/v1/tickets/{theirs['id']}", headers=_owner(auth, home)).status_code == 404
+    assert client.get(f"/api/v1/tickets/{theirs['id']}", headers=_owner(auth, home, "person2")).status_code == 200
+
+
+def test_another_estates_ticket_is_404_to_an_owner_and_their_estate_is_the_tokens(client, auth, home, other_place):
+    desk = auth("service_desk_agent", [other_place["estate"]])
+    elsewhere = client.post("/api/v1/tickets", json=_report(other_place), headers=desk).json
+    assert client.get(f"/api/v1/tickets/{elsewhere['id']}", headers=_owner(auth, home)).status_code == 404
+    assert client.post("/api/v1/tickets", json=_report(other_place), headers=_owner(auth, home)).status_code == 404
+
+
+def test_the_procedure_stays_the_desks(client, auth, home):
+    mine = client.post("/api/v1/tickets", json=_report(home), headers=_owner(auth, home)).json
+    step = client.post(f"/api/v1/tickets/{mine['id']}/acknowledge", json={}, headers=_owner(auth, home))
+    assert step.status_code == 403
+
+
+def test_an_owner_token_naming_no_person_reports_nothing_and_sees_nothing(client, auth, home):
+    nobody = auth("owner", [home["estate"]], subject="not-a-person")
+    assert client.post("/api/v1/tickets", json=_report(home), headers=nobody).status_code == 403
+    assert client.get(f"/api/v1/tickets?estate_id={home['estate']}", headers=nobody).json["items"] == []

@@ -1,0 +1,222 @@
+"""The front door (a real nginx, configured from the gateway's route table) in front of real
+services: every service's API under one host, the caller's token passed on and verified by the
+service itself from the gateway's JWKS, request ids kept or made, body limits, CORS for the
+configured origins only, per-caller rate limits (429 with Retry-After), no /metrics, and a 503
+problem (not an HTML page) for the paths of a stopped service while the others keep answering."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import jwt
+import pytest
+from openapi_spec_validator import validate
+from sqlalchemy.orm import sessionmaker
+
+from gateway.app import create_app as create_gateway_app
+from gateway.edge import nginx
+from gateway.keys.signing import Signer
+from gateway.keys.use_cases import ensure_key
+from gateway.service import SERVICE as GATEWAY
+from owners.app import create_app as create_owners_app
+from owners.service import SERVICE as OWNERS
+from servicekit.auth import TokenVerifier
+from servicekit.db import make_engine
+from servicekit.keys import JwksKeys
+from servicekit.rows import now
+from servicekit.testing import FORGERIES, forged_tokens, migrated_database, running_process, served_app, wait_for
+
+NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+pytestmark = pytest.mark.skipif(NGINX is None, reason="nginx is not installed (make test installs it as root: "
+                                                      "deploy/scripts/ensure-servers.sh nginx)")
+ORIGIN = "https://console.example.com"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def front_door(tmp: Path, upstreams: dict[str, str], **edge) -> Iterator[str]:
+    """A real nginx on a free port with the gateway's rendered configuration; its base URL."""
+    port = _free_port()
+    config = nginx.Edge(port=port, upstreams=upstreams, **edge)
+    folder = tmp / f"edge-{port}"
+    conf = nginx.write(config, folder, as_root=_root())
+    checked = subprocess.run([NGINX, "-t", "-p", str(folder), "-c", str(conf), "-e", "stderr"],
+                             capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stderr
+    command = [NGINX, "-p", str(folder), "-c", str(conf), "-e", "stderr", "-g", "daemon off;"]
+    with running_process(command, env={}, what="nginx"):
+        wait_for(lambda: _answers(port), "nginx to listen", timeout=30)
+        yield f"http://127.0.0.1:{port}"
+
+
+def _root() -> bool:
+    import os
+
+    return os.geteuid() == 0
+
+
+def _answers(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+@pytest.fixture(scope="module")
+def world(make_database, tmp_path_factory) -> Iterator[dict]:
+    """The gateway and owners served on real ports (owners verifying from the gateway's JWKS);
+    tickets and notify stopped (nothing answers at their addresses)."""
+    gateway_url = make_database()
+    from servicekit.migrate import upgrade
+
+    upgrade(GATEWAY, gateway_url)
+    owners_port, stopped = _free_port(), f"127.0.0.1:{_free_port()}"
+    settings = GATEWAY.settings(database_url=gateway_url, amqp_url="amqp://unused", port=0, log_level="WARNING",
+                                max_body_bytes=64 * 1024, environment="development",
+                                edge_upstreams=f"owners=127.0.0.1:{owners_port},tickets={stopped},notify={stopped}")
+    engine = make_engine(gateway_url)
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    ensure_key(GATEWAY.unit_of_work(sessions), settings)
+    owners_db = migrated_database(OWNERS, "sqlite", make_database, tmp_path_factory)
+    owners_settings = OWNERS.settings(database_url=owners_db, amqp_url="amqp://unused", port=0, log_level="WARNING",
+                                      max_body_bytes=64 * 1024)
+    try:
+        with served_app(create_gateway_app(settings)) as gateway:
+            keys = JwksKeys.from_url(gateway + "/.well-known/jwks.json", min_refresh_seconds=0.0)
+            verifier = TokenVerifier(keys, issuer=settings.issuer, audience=settings.audience, roles=OWNERS.roles)
+            with served_app(create_owners_app(owners_settings, verifier), owners_port) as owners:
+                yield {"gateway": gateway, "owners": owners, "signer": Signer(sessions, settings),
+                       "settings": settings,
+                       "upstreams": {"gateway": gateway.removeprefix("http://"), "owners": owners.removeprefix("http://"),
+                                     "tickets": stopped, "notify": stopped}}
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def door(world, tmp_path_factory) -> Iterator[str]:
+    with front_door(tmp_path_factory.mktemp("door"), world["upstreams"], cors_origins=(ORIGIN,)) as url:
+        yield url
+
+
+def _token(world, role: str = "operator_admin", subject: str = "admin-1") -> str:
+    return world["signer"].sign(subject=subject, role=role, estates=["*"])[0]
+
+
+def _bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_every_service_answers_under_its_prefix_with_the_callers_token(world, door):
+    token = _token(world)
+    estates = httpx.get(f"{door}/owners/api/v1/estates", headers=_bearer(token))
+    assert estates.status_code == 200, estates.text
+    assert httpx.get(f"{door}/owners/openapi.json").json()["info"]["title"]
+    assert httpx.get(f"{door}/gateway/api/v1/keys", headers=_bearer(token)).status_code == 200
+    assert httpx.get(f"{door}/.well-known/jwks.json").json()["keys"]
+    assert httpx.get(f"{door}/owners/api/v1/estates").status_code == 401  # the service verifies, not the door
+
+
+def test_a_stopped_service_answers_a_503_problem_and_the_others_keep_answering(world, door):
+    token = _token(world)
+    for path in ("/tickets/api/v1/tickets", "/notify/api/v1/notices"):
+        down = httpx.get(door + path, headers={**_bearer(token), "Accept-Language": "zh-CN"})
+        assert down.status_code == 503
+        assert down.headers["Content-Type"] == "application/problem+json"
+        assert down.headers["Retry-After"] and down.headers["Content-Language"] == "zh-CN"
+        problem = down.json()
+        assert problem["status"] == 503 and path.split("/")[1] in problem["detail"]
+    assert httpx.get(f"{door}/owners/api/v1/estates", headers=_bearer(token)).status_code == 200
+
+
+def test_a_request_id_is_kept_when_sane_made_otherwise_and_reaches_the_service_as_its_correlation_id(world, door):
+    kept = httpx.get(f"{door}/owners/healthz", headers={"X-Request-ID": "desk-42.call:7"})
+    assert kept.headers["X-Request-ID"] == "desk-42.call:7" == kept.headers["X-Correlation-ID"]
+    made = httpx.get(f"{door}/owners/healthz", headers={"X-Request-ID": "bad id <script>"})
+    assert made.headers["X-Request-ID"] != "bad id <script>" and len(made.headers["X-Request-ID"]) == 32
+    assert made.headers["X-Correlation-ID"] == made.headers["X-Request-ID"]
+
+
+def test_a_body_over_the_routes_limit_is_a_413_problem_before_it_reaches_the_service(world, door):
+    big = httpx.post(f"{door}/gateway/api/v1/sign-in", content=b"x" * (2 * 1024 * 1024),
+                     headers={"Content-Type": "application/json"})
+    assert big.status_code == 413 and big.headers["Content-Type"] == "application/problem+json"
+
+
+def test_cors_answers_the_configured_origins_only(world, door):
+    allowed = httpx.options(f"{door}/owners/api/v1/estates", headers={
+        "Origin": ORIGIN, "Access-Control-Request-Method": "POST"})
+    assert allowed.status_code == 204 and allowed.headers["Access-Control-Allow-Origin"] == ORIGIN
+    assert "POST" in allowed.headers["Access-Control-Allow-Methods"]
+    assert "Authorization" in allowed.headers["Access-Control-Allow-Headers"]
+    other = httpx.get(f"{door}/owners/healthz", headers={"Origin": "https://evil.example.com"})
+    assert "Access-Control-Allow-Origin" not in other.headers
+    simple = httpx.get(f"{door}/owners/healthz", headers={"Origin": ORIGIN})
+    assert simple.headers["Access-Control-Allow-Origin"] == ORIGIN
+
+
+def test_metrics_are_not_served_at_the_front_door(world, door):
+    for prefix in ("owners", "gateway", "tickets"):
+        hidden = httpx.get(f"{door}/{prefix}/metrics")
+        assert hidden.status_code == 404 and hidden.headers["Content-Type"] == "application/problem+json"
+    assert httpx.get(f"{door}/").status_code == 404
+
+
+def test_each_caller_has_a_rate_and_past_it_gets_a_429_with_retry_after(world, tmp_path):
+    with front_door(tmp_path, world["upstreams"], rate="1r/m", burst=3) as slow:
+        first = _bearer(_token(world, subject="busy"))
+        answers = [httpx.get(f"{slow}/owners/api/v1/estates", headers=first) for _ in range(8)]
+        assert [a.status_code for a in answers[:4]] == [200] * 4  # one, and a burst of three
+        limited = answers[-1]
+        assert limited.status_code == 429 and int(limited.headers["Retry-After"]) >= 1
+        assert limited.headers["Content-Type"] == "application/problem+json"
+        # Another caller has a rate of their own.
+        other = _bearer(_token(world, subject="calm"))
+        assert httpx.get(f"{slow}/owners/api/v1/estates", headers=other).status_code == 200
+
+
+def _signing_with(signer: Signer):
+    def sign(**claims) -> str:
+        kid, key = signer.signing_key(now())
+        return jwt.encode(claims, key, algorithm="EdDSA", headers={"kid": kid})
+
+    return sign
+
+
+@pytest.mark.parametrize("kind", FORGERIES)
+def test_a_forged_or_stale_token_is_refused_by_each_service_through_the_door_and_directly(kind, world, door):
+    settings = world["settings"]
+    jwk = httpx.get(f"{door}/.well-known/jwks.json").json()["keys"][0]
+    token = forged_tokens(_signing_with(world["signer"]), jwk, issuer=settings.issuer,
+                          audience=settings.audience)[kind]
+    for url in (f"{door}/owners/api/v1/estates", f"{world['owners']}/api/v1/estates",
+                f"{door}/gateway/api/v1/keys", f"{world['gateway']}/api/v1/keys"):
+        refused = httpx.get(url, headers=_bearer(token))
+        assert refused.status_code == 401, (url, refused.text)
+        assert refused.headers["Content-Type"].startswith("application/problem+json")
+
+
+def test_a_request_id_the_door_makes_is_128_random_bits(world, door):
+    assert uuid.UUID(httpx.get(f"{door}/owners/healthz").headers["X-Request-ID"])
+
+
+def test_one_api_document_and_its_docs_page_for_the_whole_suite(world, door):
+    document = httpx.get(f"{door}/openapi.json").json()
+    validate(document)
+    assert "/owners/api/v1/people" in document["paths"] and "/gateway/api/v1/sign-in" in document["paths"]
+    assert any(name.startswith("Owners") for name in document["components"]["schemas"])
+    assert "tickets" in document["info"]["description"]  # stopped: named, not silently left out
+    page = httpx.get(f"{door}/docs")
+    assert page.status_code == 200 and "/openapi.json" in page.text
+    for asset in ("swagger-ui-bundle.js", "swagger-ui.css"):
+        assert httpx.get(f"{door}/gateway/docs/assets/{asset}").status_code == 200  # no CDN
