@@ -114,12 +114,11 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _inboxes_empty(vhost: str) -> bool:
-    """Every service's inbox queue in ``vhost`` is empty and nothing is being delivered from it."""
+def _inbox_depths(vhost: str) -> dict[str, int]:
+    """How many messages wait in each service's inbox queue of ``vhost``."""
     rows = [line.split("\t") for line in rabbitmqctl("-q", "list_queues", "-p", vhost, "--no-table-headers",
                                                       "name", "messages").splitlines() if line.strip()]
-    inboxes = [(name, int(count)) for name, count in rows if name.endswith(".inbox")]
-    return len(inboxes) >= 2 and all(count == 0 for _, count in inboxes)
+    return {name: int(count) for name, count in rows if name.endswith(".inbox")}
 
 
 def _count(database: Path, query: str) -> int:
@@ -228,7 +227,16 @@ def test_make_run_brings_up_the_suite_with_the_demo_estate(tmp_path, amqp_vhost_
 
         # Once every consumer has caught up with the demo's events, the newcomer follows README.
         vhost = urllib.parse.unquote(amqp_vhost_url.rsplit("/", 1)[1])
-        _wait(lambda: _inboxes_empty(vhost), 180, "every consumer to catch up with the demo's events")
+        depths: dict[str, int] = {}
+
+        def caught_up() -> bool:
+            depths.update(_inbox_depths(vhost))
+            return len(depths) >= 2 and not any(depths.values())
+
+        try:
+            _wait(caught_up, 180, "every consumer to catch up with the demo's events")
+        except AssertionError:
+            raise AssertionError(f"the consumers did not catch up with the demo's events: {depths}") from None
         you = readme_stories.Newcomer(
             log=tmp_path / "run.log", owners=f"http://localhost:{port}",
             tickets=f"http://localhost:{ports['tickets-web']}", notify=f"http://localhost:{ports['notify-web']}",
