@@ -185,10 +185,13 @@ def limited(database_url: str, engine: Any) -> None:
             with seed_world.senders_running(suite, replicas):
                 run = broadcast(engine, suite, body, len(chosen))
                 stats = suite.sms_stats()
+                took = sorted(_epoch(m["at"]) for m in suite.sms_messages())
+            average = (len(took) - 1) / (took[-1] - took[0]) if len(took) > 1 and took[-1] > took[0] else 0.0
             print(f"    {replicas} sender(s): busiest second at the stand-in "
                   f"{stats['max_accepted_per_second']} taken / "
-                  f"{stats['max_received_per_second']} received (limit {LIMIT_RATE:.0f}), throttled answers "
-                  f"{stats['throttled']}, last SMS {run['last_sms']:5.1f} s ({len(chosen) / run['last_sms']:5.0f}/s), "
+                  f"{stats['max_received_per_second']} received (limit {LIMIT_RATE:.0f}), average "
+                  f"{average:5.0f}/s from its first SMS to its last, throttled answers {stats['throttled']}, "
+                  f"last SMS {run['last_sms']:5.1f} s ({len(chosen) / run['last_sms']:5.0f}/s from the API call), "
                   f"completed {run['completed']:5.1f} s")
 
 
