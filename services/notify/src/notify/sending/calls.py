@@ -100,8 +100,13 @@ def record(session: Session, adapter: Adapter, rows: Sequence[Mapping[str, Any]]
 def renew(engine: Engine, call: Call, now: datetime, lease_seconds: float) -> bool:
     """Extend ``call``'s lease just before it is made; False when it is no longer ours to make."""
     with Session(engine) as session, session.begin():
-        return session.execute(update(provider_calls).where(pc.id == call.id, pc.state == CALLING, pc.lease_until > now)
-                               .values(lease_until=now + timedelta(seconds=lease_seconds))).rowcount == 1
+        return renew_in(session, call, now, lease_seconds)
+
+
+def renew_in(session: Session, call: Call, now: datetime, lease_seconds: float) -> bool:
+    """:func:`renew` in the caller's transaction (with the provider's budget reserved, say)."""
+    return session.execute(update(provider_calls).where(pc.id == call.id, pc.state == CALLING, pc.lease_until > now)
+                           .values(lease_until=now + timedelta(seconds=lease_seconds))).rowcount == 1
 
 
 def make(engine: Engine, adapter: Adapter, call: Call, clock: Clock) -> SendResult | None:

@@ -44,7 +44,7 @@ from notify.tracking.completion import complete_finished
 from servicekit.worker import RoundDone
 
 Clock = Callable[[], datetime]
-AHEAD = 2.0  # seconds of a limited provider's calls claimed in one round
+AHEAD = 5.0  # seconds of a limited provider's calls claimed in one round
 RESERVE_TRIES = 5  # a call late for its instant this many times goes all the same (never starved)
 
 
@@ -106,12 +106,12 @@ class Sender:
                                     most=ratelimit.per_call(rate) if rate > 0 else None)
         done.full = done.full or len(rows) == batch
         for index, call in enumerate(recorded):
-            if rate > 0:
-                self._wait_for_turn(adapter.provider, len(call.messages), rate, stop)
+            ours = (self._renew_in_turn(adapter.provider, call, rate, stop) if rate > 0
+                    else calls.renew(self.engine, call, self.clock(), self.settings.sender_lease_seconds))
             if stop is not None and stop.is_set():
                 calls.release(self.engine, recorded[index:], self.clock())
                 return
-            if not calls.renew(self.engine, call, self.clock(), self.settings.sender_lease_seconds):
+            if not ours:
                 continue
             result = calls.make(self.engine, adapter, call, self.clock)
             done.calls += 1
@@ -119,19 +119,22 @@ class Sender:
             if result is not None:
                 self._mark(adapter, call, result)
 
-    def _wait_for_turn(self, provider: str, size: int, rate: float, stop: threading.Event | None) -> None:
-        """Reserve the provider's budget for a call of ``size`` and wait for its instant; a call
-        that finds itself past ``LATE`` after it reserves again (ratelimit)."""
+    def _renew_in_turn(self, provider: str, call: calls.Call, rate: float, stop: threading.Event | None) -> bool:
+        """Reserve the provider's budget for ``call`` and renew its lease (one transaction), then
+        wait for its instant; a call that finds itself past ``LATE`` after it reserves again
+        (ratelimit). False when the call is no longer ours to make."""
         for _ in range(RESERVE_TRIES):
             with Session(self.engine) as session, session.begin():
-                turn = ratelimit.reserve(session, provider, size, rate, self.clock())
+                now = self.clock()
+                turn = ratelimit.reserve(session, provider, len(call.messages), rate, now)
+                if not calls.renew_in(session, call, now, self.settings.sender_lease_seconds):
+                    return False
             wait = (turn - self.clock()).total_seconds()
             if wait > 0:
                 self._pause(wait, stop)
-            if stop is not None and stop.is_set():
-                return
-            if (self.clock() - turn).total_seconds() <= ratelimit.LATE:
-                return
+            if (stop is not None and stop.is_set()) or (self.clock() - turn).total_seconds() <= ratelimit.LATE:
+                return True
+        return True
 
     def _mark(self, adapter: Adapter, call: calls.Call, result: Any) -> None:
         now = self.clock()
