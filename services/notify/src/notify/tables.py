@@ -372,8 +372,13 @@ receipts = Table(
     UniqueConstraint("provider", "provider_ref", "address", "code"),
     Index("ix_receipts_unapplied", "applied_at"),
 )
-# The receipts the sender has still to apply, oldest first (notify.receipts.use_cases.apply_received).
+# The receipts the sender has still to apply: oldest first (notify.receipts.use_cases.apply_received),
+# and those of a call just marked, by the provider's ref or our call id (apply_pending).
 Index("ix_receipts_to_apply", receipts.c.received_at,
+      postgresql_where=receipts.c.applied_at.is_(None), sqlite_where=receipts.c.applied_at.is_(None))
+Index("ix_receipts_pending_ref", receipts.c.provider_ref,
+      postgresql_where=receipts.c.applied_at.is_(None), sqlite_where=receipts.c.applied_at.is_(None))
+Index("ix_receipts_pending_out_id", receipts.c.out_id,
       postgresql_where=receipts.c.applied_at.is_(None), sqlite_where=receipts.c.applied_at.is_(None))
 
 # The shared rate budget of each provider (a token bucket every sender replica draws from), and the

@@ -1,4 +1,5 @@
-"""The sender's pure rules: backoff, the rate bucket's shape, the SMTP message, the webhook signature."""
+"""The sender's pure rules: backoff, the spacing of a limited provider's calls, the SMTP message, the
+webhook signature."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from email.policy import SMTP
 from notify.providers.base import Outgoing
 from notify.providers.smtp import compose
 from notify.providers.webhooks import sign
-from notify.sending.ratelimit import bucket
+from notify.sending.ratelimit import LATE, pace, per_call
 from notify.sending.retry import backoff
 
 
@@ -17,10 +18,11 @@ def test_backoff_doubles_from_the_first_wait() -> None:
     assert [backoff(n, 30).total_seconds() for n in (1, 2, 3, 4)] == [30, 60, 120, 240]
 
 
-def test_the_bucket_lets_at_most_the_rate_through_in_any_second() -> None:
+def test_a_limited_provider_s_calls_never_hold_more_than_the_rate_in_a_second() -> None:
     for rate in (10, 20, 500, 5000):
-        capacity, refill = bucket(rate)
-        assert capacity + refill <= rate and capacity >= 1
+        # calls spaced at the pace, each up to LATE after its instant, the last one whole
+        assert pace(rate) * (1 + LATE) + per_call(rate) <= rate + 1e-9 and per_call(rate) >= 1
+    assert per_call(500) == 50 and 430 < pace(500) < 450  # the limit used: some 440/s in calls of 50
 
 
 def test_a_zh_cn_subject_is_encoded_and_reads_back() -> None:

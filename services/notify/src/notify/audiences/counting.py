@@ -25,7 +25,14 @@ from sqlalchemy.sql import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
 
 from notify.audiences.reach import channels_for
-from notify.audiences.resolve import NO_CONTACT, OPTED_OUT, check_named, current_households, estate_name, resolve
+from notify.audiences.resolve import (
+    NO_CONTACT,
+    OPTED_OUT,
+    check_named,
+    current_households,
+    estate_name,
+    resolve,
+)
 from notify.domain.purposes import OPTIONAL
 from notify.tables import opt_outs
 from servicekit.rows import Executes
@@ -42,6 +49,8 @@ def counted(session: Executes, estate_id: UUID, audience: Mapping[str, Any], *, 
                                                         channels=channels, today=today)]
     name = estate_name(session, estate_id)
     check_named(session, estate_id, audience)
+    # One person with two roles in one unit is one household. (An anti-join on the occupancies is
+    # quicker once PostgreSQL has statistics of them, but ran for minutes on a freshly filled table.)
     h = current_households(estate_id, audience, today).distinct().subquery("households")
     opted: ColumnElement[Any] = false()
     if purpose in OPTIONAL:

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, or_, select
 
 from notify.audiences.reach import channels_for
 from notify.domain.purposes import OPTIONAL
@@ -65,23 +65,30 @@ def current_households(estate_id: UUID, audience: Mapping[str, Any], today: date
     """The occupancies a register audience names on ``today``, with each one's person and unit
     (``person_id, unit_id, name, language, mobile, email, number, building_name``): one row per
     occupancy, so a person with two roles in one unit is two rows."""
-    current = and_(or_(occupancies.c.moved_out_on.is_(None), occupancies.c.moved_out_on > today),
-                   or_(occupancies.c.moved_in_on.is_(None), occupancies.c.moved_in_on <= today))
     statement = (
         select(occupancies.c.person_id, occupancies.c.unit_id, people.c.name, people.c.language, people.c.mobile,
                people.c.email, units.c.number, buildings.c.name.label("building_name"))
         .join(people, people.c.id == occupancies.c.person_id)
         .join(units, units.c.id == occupancies.c.unit_id)
         .outerjoin(buildings, buildings.c.id == units.c.building_id)
-        .where(occupancies.c.estate_id == estate_id, current)
+        .where(*occupancy_filters(occupancies, estate_id, audience, today))
     )
-    if audience.get("role") == "owners":
-        statement = statement.where(occupancies.c.role == "owner")
     if "buildings" in audience:
         statement = statement.where(units.c.building_id.in_(audience["buildings"]))
     if "units" in audience:
         statement = statement.where(units.c.id.in_(audience["units"]))
     return statement
+
+
+def occupancy_filters(table: Any, estate_id: UUID, audience: Mapping[str, Any], today: date) -> list[Any]:
+    """What an occupancy row (of ``table``, ``occupancies`` or an alias of it) must be to be in a
+    register audience: the estate's, current on ``today``, an owner's where the audience says so."""
+    found = [table.c.estate_id == estate_id,
+             or_(table.c.moved_out_on.is_(None), table.c.moved_out_on > today),
+             or_(table.c.moved_in_on.is_(None), table.c.moved_in_on <= today)]
+    if audience.get("role") == "owners":
+        found.append(table.c.role == "owner")
+    return found
 
 
 def _from_register(session: Executes, estate_id: UUID, audience: Mapping[str, Any],

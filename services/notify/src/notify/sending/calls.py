@@ -74,11 +74,15 @@ def outgoing(row: Mapping[str, Any], sign_name: str = "") -> Outgoing:
 
 
 def record(session: Session, adapter: Adapter, rows: Sequence[Mapping[str, Any]], now: datetime, sender: str,
-           lease_seconds: float) -> list[Call]:
-    """Record the calls ``rows`` take (as the adapter plans them), each ``calling`` with its lease,
-    and set their messages ``sending``. The caller commits before making any."""
+           lease_seconds: float, most: int | None = None) -> list[Call]:
+    """Record the calls ``rows`` take (as the adapter plans them, each of at most ``most`` messages),
+    each ``calling`` with its lease, and set their messages ``sending``. The caller commits before
+    making any."""
     calls: list[Call] = []
-    for planned in adapter.plan(outgoings(session, rows)):
+    planned_calls = adapter.plan(outgoings(session, rows))
+    if most is not None:
+        planned_calls = [group[first:first + most] for group in planned_calls for first in range(0, len(group), most)]
+    for planned in planned_calls:
         id_ = uuid.uuid4()
         taken = set(changes.change(session, [o.message_id for o in planned], states.SENDING, now,
                                    only_from=states.QUEUED, call_id=id_, provider=adapter.provider))
@@ -96,8 +100,13 @@ def record(session: Session, adapter: Adapter, rows: Sequence[Mapping[str, Any]]
 def renew(engine: Engine, call: Call, now: datetime, lease_seconds: float) -> bool:
     """Extend ``call``'s lease just before it is made; False when it is no longer ours to make."""
     with Session(engine) as session, session.begin():
-        return session.execute(update(provider_calls).where(pc.id == call.id, pc.state == CALLING, pc.lease_until > now)
-                               .values(lease_until=now + timedelta(seconds=lease_seconds))).rowcount == 1
+        return renew_in(session, call, now, lease_seconds)
+
+
+def renew_in(session: Session, call: Call, now: datetime, lease_seconds: float) -> bool:
+    """:func:`renew` in the caller's transaction (with the provider's budget reserved, say)."""
+    return session.execute(update(provider_calls).where(pc.id == call.id, pc.state == CALLING, pc.lease_until > now)
+                           .values(lease_until=now + timedelta(seconds=lease_seconds))).rowcount == 1
 
 
 def make(engine: Engine, adapter: Adapter, call: Call, clock: Clock) -> SendResult | None:
@@ -127,14 +136,18 @@ def make(engine: Engine, adapter: Adapter, call: Call, clock: Clock) -> SendResu
 
 def mark(session: Session, call: Call, result: SendResult, now: datetime, settings: Any) -> list[str]:
     """Each message's outcome and the call's answer; returns the provider refs of what was taken."""
-    rows = {row["id"]: row for row in session.execute(
-        select(messages).where(m.call_id == call.id, m.state == states.SENDING)).mappings()}
+    # Ids only: a call takes up to 1,000 messages, and only a refused or untold one needs its whole row.
+    taken = set(session.execute(select(m.id).where(m.call_id == call.id, m.state == states.SENDING)).scalars())
     if result.throttled:
-        changes.change(session, list(rows), states.QUEUED, now, code="throttled", only_from=states.SENDING,
+        changes.change(session, list(taken), states.QUEUED, now, code="throttled", only_from=states.SENDING,
                        call_id=None, next_attempt_at=now + timedelta(seconds=result.retry_after))
         _answer(session, call, REJECTED, result, now, "throttled")
         return []
     _accept(session, list(result.accepted), result.accepted, result.provider_ref, result.delivered_on_send, now)
+    answered = set(result.accepted) | {r.message_id for r in result.rejected}
+    others = sorted({r.message_id for r in result.rejected} & taken | (taken - answered))
+    rows = {row["id"]: row for row in session.execute(select(messages).where(m.id.in_(others))).mappings()} \
+        if others else {}
     for rejected in result.rejected:
         row = rows.get(rejected.message_id)
         if row is None:
@@ -143,7 +156,6 @@ def mark(session: Session, call: Call, result: SendResult, now: datetime, settin
             retry.fail(session, row, now, rejected.code, rejected.reason, row["attempts"] + 1)
         else:
             retry.temporary_failure(session, row, now, settings, rejected.code, rejected.reason)
-    answered = set(result.accepted) | {r.message_id for r in result.rejected}
     for id_, row in rows.items():
         if id_ not in answered:  # the adapter said nothing of it: not taken
             retry.temporary_failure(session, row, now, settings, "not_taken", "the provider did not take it")

@@ -5,8 +5,9 @@ Each round, at the clock's ``now``:
 1. the notices due start (``notify.notices.starting.start_due``): their messages are queued;
 2. calls whose outcome is unknown are settled (``recovery``);
 3. for each channel: the due messages are claimed (``claim``), as many as the provider's shared
-   budget gives (``ratelimit``), their calls recorded and committed (``calls.record``), then made
-   one by one and marked; after SMS calls, receipts that came before the mark are applied
+   budget gives (``ratelimit``: a limited provider's calls are small and each waits for its
+   instant), their calls recorded and committed (``calls.record``), then made one by one and
+   marked; after SMS calls, receipts that came before the mark are applied
    (``notify.receipts.use_cases.apply_pending``);
 4. the receipts the web process stored are applied to their messages, in batches
    (``notify.receipts.use_cases.apply_received``);
@@ -24,6 +25,7 @@ from __future__ import annotations
 import os
 import socket
 import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -42,8 +44,8 @@ from notify.tracking.completion import complete_finished
 from servicekit.worker import RoundDone
 
 Clock = Callable[[], datetime]
-# How long to wait for the rate budget to refill a little (never spin on an empty bucket).
-LIMITED_PAUSE = 0.02
+AHEAD = 5.0  # seconds of a limited provider's calls claimed in one round
+RESERVE_TRIES = 5  # a call late for its instant this many times goes all the same (never starved)
 
 
 def utc_now() -> datetime:
@@ -60,14 +62,24 @@ class Round:
     unreceipted: int = 0
     completed: int = 0
     full: bool = False  # a channel had a full batch: go again at once
-    limited: bool = False  # a channel had more due than its rate budget gave: go again soon
 
 
 class Sender:
     def __init__(self, engine: Engine, settings: Any, adapters: Mapping[str, Adapter], *, clock: Clock = utc_now,
                  name: str | None = None) -> None:
+        """``clock`` gives the time; a clock with a ``sleep(seconds)`` of its own (a test's) is also
+        waited on, instead of sleeping, where a limited provider's calls are spaced."""
         self.engine, self.settings, self.adapters, self.clock = engine, settings, dict(adapters), clock
         self.name = name or f"{socket.gethostname()}:{os.getpid()}"
+        self._sleep: Callable[[float], None] | None = getattr(clock, "sleep", None)
+
+    def _pause(self, seconds: float, stop: threading.Event | None) -> None:
+        if self._sleep is not None:
+            self._sleep(seconds)
+        elif stop is not None:
+            stop.wait(seconds)
+        else:
+            time.sleep(seconds)
 
     def round(self, stop: threading.Event | None = None) -> Round:
         done = Round()
@@ -85,25 +97,44 @@ class Sender:
 
     def _send_channel(self, adapter: Adapter, done: Round, stop: threading.Event | None) -> None:
         now = self.clock()
-        batch = self.settings.sender_batch
+        rate = ratelimit.rate_of(adapter.channel, self.settings)
+        # A limited provider: as many as its calls can take in the next AHEAD seconds, in calls of per_call.
+        batch = self.settings.sender_batch if rate <= 0 else min(self.settings.sender_batch, int(rate * AHEAD) or 1)
         with Session(self.engine) as session, session.begin():
             rows = claim.due(session, now, adapter.channel, batch)
-            given = ratelimit.take(session, adapter.provider, len(rows),
-                                   ratelimit.rate_of(adapter.channel, self.settings), now)
-            recorded = calls.record(session, adapter, rows[:given], now, self.name, self.settings.sender_lease_seconds)
-        done.full = done.full or given == batch
-        done.limited = done.limited or given < len(rows)
+            recorded = calls.record(session, adapter, rows, now, self.name, self.settings.sender_lease_seconds,
+                                    most=ratelimit.per_call(rate) if rate > 0 else None)
+        done.full = done.full or len(rows) == batch
         for index, call in enumerate(recorded):
+            ours = (self._renew_in_turn(adapter.provider, call, rate, stop) if rate > 0
+                    else calls.renew(self.engine, call, self.clock(), self.settings.sender_lease_seconds))
             if stop is not None and stop.is_set():
                 calls.release(self.engine, recorded[index:], self.clock())
                 return
-            if not calls.renew(self.engine, call, self.clock(), self.settings.sender_lease_seconds):
+            if not ours:
                 continue
             result = calls.make(self.engine, adapter, call, self.clock)
             done.calls += 1
             done.messages += len(call.messages)
             if result is not None:
                 self._mark(adapter, call, result)
+
+    def _renew_in_turn(self, provider: str, call: calls.Call, rate: float, stop: threading.Event | None) -> bool:
+        """Reserve the provider's budget for ``call`` and renew its lease (one transaction), then
+        wait for its instant; a call that finds itself past ``LATE`` after it reserves again
+        (ratelimit). False when the call is no longer ours to make."""
+        for _ in range(RESERVE_TRIES):
+            with Session(self.engine) as session, session.begin():
+                now = self.clock()
+                turn = ratelimit.reserve(session, provider, len(call.messages), rate, now)
+                if not calls.renew_in(session, call, now, self.settings.sender_lease_seconds):
+                    return False
+            wait = (turn - self.clock()).total_seconds()
+            if wait > 0:
+                self._pause(wait, stop)
+            if (stop is not None and stop.is_set()) or (self.clock() - turn).total_seconds() <= ratelimit.LATE:
+                return True
+        return True
 
     def _mark(self, adapter: Adapter, call: calls.Call, result: Any) -> None:
         now = self.clock()
@@ -129,9 +160,9 @@ class Sender:
 
     def run_round(self, stop: threading.Event) -> RoundDone:
         """One round, for servicekit.worker's loop (``notify send``): then on at once while a channel
-        had a full batch, soon while the rate budget held messages back, else after the interval."""
+        had a full batch, else after the interval."""
         done = self.round(stop)
-        pause = 0.0 if done.full else LIMITED_PAUSE if done.limited else self.settings.sender_interval_seconds
+        pause = 0.0 if done.full else self.settings.sender_interval_seconds
         counts = {"started": done.started, "settled": done.settled, "calls": done.calls, "messages": done.messages,
                   "receipts": done.receipts, "unreceipted": done.unreceipted, "completed": done.completed}
         return RoundDone(counts, pause)

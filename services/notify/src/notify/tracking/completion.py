@@ -42,8 +42,11 @@ def complete_finished(session: Session, now: datetime) -> int:
     returns how many this call closed. Nothing is committed: the caller's transaction holds it."""
     still_open = (select(messages.c.id)
                   .where(messages.c.notice_id == notices.c.id, messages.c.state.in_(OPEN_STATES)).exists())
+    # SKIP LOCKED: a notice another sender is closing (its totals take a while for 100,000 messages)
+    # is left to it, instead of this sender waiting on its row lock to find it closed.
     candidates = session.execute(select(notices).where(notices.c.status == statuses.SENDING, ~still_open)
-                                 .order_by(notices.c.id)).mappings().all()
+                                 .order_by(notices.c.id).with_for_update(skip_locked=True, of=notices)
+                                 ).mappings().all()
     closed = 0
     for notice in candidates:
         done = session.execute(update(notices)

@@ -31,6 +31,12 @@ class Clock:
         self.now += timedelta(seconds=seconds)
         return self.now
 
+    def sleep(self, seconds: float) -> None:
+        """What the sender waits on instead of sleeping (a limited provider's calls are spaced): the
+        clock is at least that much later (two replicas waiting at once do not add up)."""
+        target = self.now + timedelta(seconds=seconds)
+        self.now = max(self.now, target)
+
 
 class FakeSms:
     """An SMS provider in memory. ``mode``: "accept", "reject" (temporary), "refuse" (permanent:
