@@ -27,7 +27,8 @@ from servicekit.db import make_engine
 PRODUCER = "owners"
 # The tables of owners' data each consumer keeps a copy of (the copy's tables have owners' names).
 COPIES = {"tickets": ("estates", "buildings", "units", "people", "occupancies", "staff", "territories"),
-          "notify": ("estates", "buildings", "units", "people", "occupancies", "staff")}
+          "notify": ("estates", "buildings", "units", "people", "occupancies", "staff"),
+          "surveys": ("estates", "buildings", "units", "people", "occupancies", "staff", "territories")}
 
 
 def counts(service: str, names: tuple[str, ...]) -> dict[str, int]:

@@ -1,0 +1,10 @@
+"""Every event surveys consumes, and how it applies each: owners' entity events to surveys' copy of
+owners (declared in surveys.tables; the handlers come from the declarations, see servicekit.copies)."""
+
+from __future__ import annotations
+
+from servicekit.copies import copy_handlers
+from surveys.tables import buildings, estates, occupancies, people, staff, territories, units
+
+COPY_HANDLERS = copy_handlers(estates, buildings, units, people, occupancies, staff, territories)
+HANDLERS = dict(COPY_HANDLERS)

@@ -1,0 +1,75 @@
+"""The surveys database: every table, the outbox and the inbox included, in one MetaData.
+
+Two groups of tables so far:
+
+* **the copy** of owners' data a survey needs (estates, buildings, units, people with their
+  language and preferred channel, occupancies: who lives where, so which households are occupied;
+  staff and territories: who visits the unhappy ones), built by the consumer from owners' events
+  and never written by the API. Each copy row keeps the owners entity's ``version``: a stale event
+  never overwrites a newer copy (servicekit.copies). A moved-out occupancy and a released
+  territory stay as rows, so that their last version is remembered.
+* **questionnaires** (SRV-2): an operator's or an estate's questionnaire and its numbered
+  versions; a published version's questions never change (answers name the version).
+
+Every table that holds an estate's data carries ``estate_id``, so each query is scoped to the
+caller's estates with one indexed predicate.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import JSON, Column, ForeignKey, Integer, String, Table, UniqueConstraint, Uuid, text
+
+from servicekit import owners_copies
+from servicekit.copies import copied
+from servicekit.db import UtcDateTime, service_metadata
+from servicekit.idempotency import define_idempotency_keys
+from servicekit.outbox import Outbox, define_inbox
+
+metadata = service_metadata()
+
+outbox = Outbox(metadata)
+inbox = define_inbox(metadata)
+idempotency_keys = define_idempotency_keys(metadata)
+
+# --- the copy of owners' data (written only by the consumer: surveys.handlers) ------------------
+# The core of each copy is servicekit.owners_copies' (the same for every consumer of owners); surveys
+# adds what it says to a person (their preferred channel travels with an invitation).
+
+estates = owners_copies.estates(metadata)
+buildings = owners_copies.buildings(metadata)
+units = owners_copies.units(metadata)
+people = owners_copies.people(metadata, copied("preferred_channel", String(10), default="sms", server_default="sms"))
+# A household is a unit with at least one occupancy not moved out (moved_out_on null or later).
+occupancies = owners_copies.occupancies(metadata)
+staff = owners_copies.staff(metadata)
+territories = owners_copies.territories(metadata)
+
+# --- questionnaires (SRV-2) ---------------------------------------------------------------------
+
+# An operator-wide questionnaire (estate_id null) or an estate's own. The built-in default (nine
+# elements) has no row: surveys.domain.questionnaires.
+questionnaires = Table(
+    "questionnaires", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, index=True),
+    Column("purpose", String(20), nullable=False),  # wave (a quarterly survey) | ticket (after a ticket)
+    Column("name_zh", String(100), nullable=False),
+    Column("name_en", String(100), nullable=False),
+    Column("copied_from", Uuid),  # the questionnaire it was copied from, if any
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("version", Integer, nullable=False, server_default=text("1")),  # the row's own, +1 each change
+)
+
+# Its versions, numbered from 1: at most one draft (the last), the others published and immutable.
+questionnaire_versions = Table(
+    "questionnaire_versions", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("questionnaire_id", Uuid, ForeignKey("questionnaires.id"), nullable=False, index=True),
+    Column("estate_id", Uuid, index=True),  # the questionnaire's, for scoping
+    Column("number", Integer, nullable=False),
+    Column("questions", JSON, nullable=False),
+    Column("published_at", UtcDateTime()),  # null: the draft
+    Column("published_by", String(200)),
+    UniqueConstraint("questionnaire_id", "number"),
+)

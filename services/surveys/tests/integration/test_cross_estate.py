@@ -1,0 +1,59 @@
+"""Another estate's rows are a 404 on every route of the surveys API, and a list never shows them: a
+caller scoped to estate B names estate A's estate, building or questionnaire and is told there is no
+such thing, in English and Chinese. Every route under /api/ is listed here: a new one fails
+``test_every_route_is_covered`` until it is."""
+
+from __future__ import annotations
+
+import pytest
+
+# method, path (with {estate}, {building}, {questionnaire} of estate A), body
+CASES = [
+    ("GET", "/api/v1/households?estate_id={estate}", None),
+    ("GET", "/api/v1/estates/{estate}/buildings", None),
+    ("GET", "/api/v1/questionnaires?estate_id={estate}", None),
+    ("POST", "/api/v1/questionnaires", {"estate_id": "{estate}", "purpose": "wave", "name_zh": "问卷", "name_en": "Q",
+                                        "questions": [{"code": "a", "kind": "text",
+                                                       "text": {"zh-CN": "问", "en": "Q"}}]}),
+    ("POST", "/api/v1/questionnaires/default/copies", {"estate_id": "{estate}"}),
+    ("GET", "/api/v1/questionnaires/{questionnaire}", None),
+    ("PUT", "/api/v1/questionnaires/{questionnaire}", {"questions": [{"code": "a", "kind": "text",
+                                                                      "text": {"zh-CN": "问", "en": "Q"}}]}),
+    ("POST", "/api/v1/questionnaires/{questionnaire}/copies", {"estate_id": "{other}"}),
+    ("POST", "/api/v1/questionnaires/{questionnaire}/publication", None),
+]
+# Routes that name no estate's row: nothing to refuse.
+OPEN = {("GET", "/api/v1/questionnaires/default")}
+
+
+def _rule_of(path: str) -> str:
+    return path.split("?")[0].replace("{estate}", "<estate_id>").replace("{questionnaire}", "<questionnaire_id>")
+
+
+def test_every_route_is_covered(app) -> None:
+    routes = {(method, str(rule).replace("<uuid:", "<")) for rule in app.url_map.iter_rules()
+              if str(rule).startswith("/api/") for method in rule.methods - {"HEAD", "OPTIONS"}}
+    covered = {(method, _rule_of(path)) for method, path, _ in CASES} | OPEN
+    assert routes == covered
+
+
+def _fill(value, names: dict[str, str]):  # noqa: ANN001, ANN202
+    if isinstance(value, str):
+        return value.format(**names)
+    if isinstance(value, dict):
+        return {k: _fill(v, names) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fill(v, names) for v in value]
+    return value
+
+
+@pytest.mark.parametrize(("method", "path", "body"), CASES)
+def test_another_estates_row_is_no_such_row(client, auth, estate, other_estate, method, path, body) -> None:
+    made = client.post("/api/v1/questionnaires/default/copies", json={"estate_id": str(estate.id)},
+                       headers=auth("estate_manager", [str(estate.id)]))
+    names = {"estate": str(estate.id), "building": str(estate.buildings[0]), "questionnaire": made.json["id"],
+             "other": str(other_estate.id)}
+    stranger = {**auth("operator_admin", [str(other_estate.id)]), "Accept-Language": "zh-CN"}
+    answer = client.open(_fill(path, names), method=method, json=_fill(body, names), headers=stranger)
+    assert answer.status_code == 404, (method, path, answer.json)
+    assert answer.json["detail"].startswith("没有此")
