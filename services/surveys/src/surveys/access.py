@@ -6,13 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from servicekit.access import InEstate, ScopedBlueprint
-from surveys.tables import buildings, estates, questionnaires
+from surveys.tables import buildings, estates, questionnaires, waves
 
 SCOPE = {
     "estate_id": InEstate(estates, "estate", estate_column="id", what_zh="小区"),
     "building_id": InEstate(buildings, "building", what_zh="楼栋"),
     # An operator-wide questionnaire (no estate) is seen by callers who see every estate only.
     "questionnaire_id": InEstate(questionnaires, "questionnaire", what_zh="问卷"),
+    "wave_id": InEstate(waves, "wave", what_zh="调查"),
 }
 
 

@@ -2,5 +2,6 @@
 
 from surveys.households.api import blp as households
 from surveys.questionnaires.api import blp as questionnaires
+from surveys.waves.api import blp as waves
 
-BLUEPRINTS = [households, questionnaires]
+BLUEPRINTS = [households, questionnaires, waves]

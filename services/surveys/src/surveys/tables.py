@@ -10,6 +10,8 @@ Two groups of tables so far:
   territory stay as rows, so that their last version is remembered.
 * **questionnaires** (SRV-2): an operator's or an estate's questionnaire and its numbered
   versions; a published version's questions never change (answers name the version).
+* **waves** (SRV-1): a wave per estate and period, the published questionnaire version it asks,
+  the seed its sample was drawn with, and the sample: each household with why it was picked.
 
 Every table that holds an estate's data carries ``estate_id``, so each query is scoped to the
 caller's estates with one indexed predicate.
@@ -17,7 +19,7 @@ caller's estates with one indexed predicate.
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, ForeignKey, Integer, String, Table, UniqueConstraint, Uuid, text
+from sqlalchemy import JSON, BigInteger, Column, Date, ForeignKey, Integer, String, Table, UniqueConstraint, Uuid, text
 
 from servicekit import owners_copies
 from servicekit.copies import copied
@@ -72,4 +74,41 @@ questionnaire_versions = Table(
     Column("published_at", UtcDateTime()),  # null: the draft
     Column("published_by", String(200)),
     UniqueConstraint("questionnaire_id", "number"),
+)
+
+# --- waves (SRV-1) ------------------------------------------------------------------------------
+
+# One wave per estate and period (2026-Q4). ``questionnaire_id`` null: the built-in default.
+waves = Table(
+    "waves", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, nullable=False, index=True),
+    Column("period", String(7), nullable=False),  # YYYY-Qn
+    Column("questionnaire_id", Uuid),
+    Column("questionnaire_version_id", Uuid, nullable=False),
+    Column("percent", Integer, nullable=False),  # the share sampled per building, rounded up
+    Column("lookback", Integer, nullable=False),  # how many earlier waves the sample avoids
+    Column("seed", BigInteger, nullable=False),  # the sample is drawn again from it (domain.sampling)
+    Column("households", Integer, nullable=False),  # the estate's occupied households when opened
+    Column("sampled", Integer, nullable=False),
+    Column("opens_on", Date, nullable=False),
+    Column("closes_on", Date, nullable=False),
+    Column("state", String(10), nullable=False),  # open | closed
+    Column("opened_by", String(200), nullable=False),
+    Column("opened_at", UtcDateTime(), nullable=False),
+    Column("version", Integer, nullable=False, server_default=text("1")),
+    UniqueConstraint("estate_id", "period"),
+)
+
+# The sample: each household a wave asks, and why (its building's quota, when it was last asked).
+wave_households = Table(
+    "wave_households", metadata,
+    Column("wave_id", Uuid, ForeignKey("waves.id"), primary_key=True),
+    Column("unit_id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, nullable=False, index=True),
+    Column("building_id", Uuid, nullable=False),
+    Column("reason", String(30), nullable=False),  # not_sampled_recently | least_recently_sampled
+    Column("waves_ago", Integer),  # 1: the last wave asked it; null: none of the look-back did
+    Column("quota", Integer, nullable=False),  # its building's quota ...
+    Column("building_households", Integer, nullable=False),  # ... of this many occupied households
 )

@@ -1,5 +1,5 @@
 """Another estate's rows are a 404 on every route of the surveys API, and a list never shows them: a
-caller scoped to estate B names estate A's estate, building or questionnaire and is told there is no
+caller scoped to estate B names estate A's estate, building, questionnaire or wave and is told there is no
 such thing, in English and Chinese. Every route under /api/ is listed here: a new one fails
 ``test_every_route_is_covered`` until it is."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-# method, path (with {estate}, {building}, {questionnaire} of estate A), body
+# method, path (with {estate}, {building}, {questionnaire}, {wave} of estate A), body
 CASES = [
     ("GET", "/api/v1/households?estate_id={estate}", None),
     ("GET", "/api/v1/estates/{estate}/buildings", None),
@@ -21,13 +21,18 @@ CASES = [
                                                                       "text": {"zh-CN": "问", "en": "Q"}}]}),
     ("POST", "/api/v1/questionnaires/{questionnaire}/copies", {"estate_id": "{other}"}),
     ("POST", "/api/v1/questionnaires/{questionnaire}/publication", None),
+    ("GET", "/api/v1/waves?estate_id={estate}", None),
+    ("POST", "/api/v1/waves", {"estate_id": "{estate}", "period": "2027-Q1"}),
+    ("GET", "/api/v1/waves/{wave}", None),
+    ("GET", "/api/v1/waves/{wave}/sample", None),
 ]
 # Routes that name no estate's row: nothing to refuse.
 OPEN = {("GET", "/api/v1/questionnaires/default")}
 
 
 def _rule_of(path: str) -> str:
-    return path.split("?")[0].replace("{estate}", "<estate_id>").replace("{questionnaire}", "<questionnaire_id>")
+    return (path.split("?")[0].replace("{estate}", "<estate_id>").replace("{questionnaire}", "<questionnaire_id>")
+            .replace("{wave}", "<wave_id>"))
 
 
 def test_every_route_is_covered(app) -> None:
@@ -51,8 +56,10 @@ def _fill(value, names: dict[str, str]):  # noqa: ANN001, ANN202
 def test_another_estates_row_is_no_such_row(client, auth, estate, other_estate, method, path, body) -> None:
     made = client.post("/api/v1/questionnaires/default/copies", json={"estate_id": str(estate.id)},
                        headers=auth("estate_manager", [str(estate.id)]))
+    wave = client.post("/api/v1/waves", json={"estate_id": str(estate.id), "period": "2026-Q4"},
+                       headers=auth("estate_manager", [str(estate.id)]))
     names = {"estate": str(estate.id), "building": str(estate.buildings[0]), "questionnaire": made.json["id"],
-             "other": str(other_estate.id)}
+             "wave": wave.json["id"], "other": str(other_estate.id)}
     stranger = {**auth("operator_admin", [str(other_estate.id)]), "Accept-Language": "zh-CN"}
     answer = client.open(_fill(path, names), method=method, json=_fill(body, names), headers=stranger)
     assert answer.status_code == 404, (method, path, answer.json)

@@ -1,0 +1,38 @@
+"""The surveys events contract beside the generic checks: what surveys.events' payload functions make
+(what its use cases write to the outbox) validates against the published schemas, and the AsyncAPI
+document names the queue surveys consumes from with every type its consumer has a handler for."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, date, datetime
+
+from surveys import events
+from surveys.domain.questionnaires import DEFAULT_VERSION_ID, default_questions
+from surveys.service import SERVICE
+
+
+def _valid(contracts, type_: str, data: dict) -> None:
+    contracts.validator(contracts.schema_path(type_)).validate(json.loads(json.dumps(data)))
+
+
+def test_the_payloads_surveys_writes_follow_their_schemas(contracts) -> None:
+    questionnaire = {"id": uuid.uuid4(), "estate_id": None, "purpose": "wave", "name_zh": "问卷", "name_en": "Q",
+                     "version": 2}
+    version = {"id": uuid.uuid4(), "number": 1, "questions": default_questions(),
+               "published_at": datetime(2026, 12, 1, tzinfo=UTC)}
+    _valid(contracts, events.QUESTIONNAIRE_PUBLISHED, events.questionnaire_published_payload(questionnaire, version))
+    wave = {"id": uuid.uuid4(), "estate_id": uuid.uuid4(), "period": "2026-Q4",
+            "questionnaire_version_id": DEFAULT_VERSION_ID, "percent": 20, "households": 30, "sampled": 6,
+            "seed": 2**62 - 1, "opens_on": date(2026, 10, 8), "closes_on": date(2026, 12, 31), "state": "open",
+            "version": 1}
+    _valid(contracts, events.WAVE_OPENED, events.wave_payload(wave))
+
+
+def test_the_asyncapi_inbox_names_every_type_surveys_consumes(contracts) -> None:
+    inbox = contracts.asyncapi("surveys")["channels"]["surveysInbox"]
+    owners = contracts.asyncapi("owners")["components"]["messages"]
+    named = {owners[ref["$ref"].rsplit("/", 1)[1]]["name"] for ref in inbox["messages"].values()}
+    assert named == set(SERVICE.consumes) == set(SERVICE.event_handlers())
+    assert inbox["address"] == SERVICE.topology.inbox_queue
