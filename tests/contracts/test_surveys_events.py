@@ -28,6 +28,20 @@ def test_the_payloads_surveys_writes_follow_their_schemas(contracts) -> None:
             "seed": 2**62 - 1, "opens_on": date(2026, 10, 8), "closes_on": date(2026, 12, 31), "state": "open",
             "version": 1}
     _valid(contracts, events.WAVE_OPENED, events.wave_payload(wave))
+    invitation = {"id": uuid.uuid4(), "estate_id": wave["estate_id"], "purpose": "wave", "wave_id": wave["id"],
+                  "ticket_id": None, "unit_id": uuid.uuid4(), "person_id": uuid.uuid4(), "reminders": 0,
+                  "expires_at": datetime(2026, 12, 31, 16, tzinfo=UTC)}
+    person = {"id": invitation["person_id"], "language": "en", "preferred_channel": "email"}
+    for type_ in (events.INVITATION_SENT, events.INVITATION_REMINDED):
+        payload = events.invitation_payload(invitation, person, "http://localhost:8000/survey/t", "2026-Q4")
+        _valid(contracts, type_, payload)
+    answer = {"id": uuid.uuid4(), "estate_id": wave["estate_id"], "invitation_id": invitation["id"],
+              "wave_id": wave["id"], "ticket_id": None, "unit_id": invitation["unit_id"],
+              "questionnaire_version_id": DEFAULT_VERSION_ID, "channel": "link", "items": {"overall": {"score": 4}},
+              "submitted_at": datetime(2026, 12, 2, tzinfo=UTC)}
+    _valid(contracts, events.ANSWER_SUBMITTED,
+           events.answer_payload(answer, invitation, [("attitude", "attitude", 5), ("overall", None, 4)]))
+    _valid(contracts, events.ANSWER_SUBMITTED, events.answer_payload({**answer, "invitation_id": None}, None, []))
 
 
 def test_the_asyncapi_inbox_names_every_type_surveys_consumes(contracts) -> None:

@@ -12,6 +12,11 @@ Two groups of tables so far:
   versions; a published version's questions never change (answers name the version).
 * **waves** (SRV-1): a wave per estate and period, the published questionnaire version it asks,
   the seed its sample was drawn with, and the sample: each household with why it was picked.
+* **invitations and answers**: one invitation per person asked (a wave's sampled household, or the
+  reporter of a resolved ticket), its personal token kept only as a hash; one answer per invitation
+  (saved partly until submitted), or entered by staff from paper, a phone call, the suggestion box
+  or a walk-in (SRV-7); each submitted score as a row, for statistics; the token buckets that limit
+  guessing.
 
 Every table that holds an estate's data carries ``estate_id``, so each query is scoped to the
 caller's estates with one indexed predicate.
@@ -26,6 +31,7 @@ from servicekit.copies import copied
 from servicekit.db import UtcDateTime, service_metadata
 from servicekit.idempotency import define_idempotency_keys
 from servicekit.outbox import Outbox, define_inbox
+from servicekit.ratelimit import define_rate_budgets
 
 metadata = service_metadata()
 
@@ -112,3 +118,66 @@ wave_households = Table(
     Column("quota", Integer, nullable=False),  # its building's quota ...
     Column("building_households", Integer, nullable=False),  # ... of this many occupied households
 )
+
+# --- invitations and answers --------------------------------------------------------------------
+
+# One per person asked; its links' tokens are in invitation_tokens.
+invitations = Table(
+    "invitations", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, nullable=False, index=True),
+    Column("purpose", String(10), nullable=False),  # wave | ticket
+    Column("wave_id", Uuid, ForeignKey("waves.id"), index=True),
+    Column("ticket_id", Uuid, unique=True),  # a ticket is asked about once
+    Column("unit_id", Uuid),
+    Column("person_id", Uuid, nullable=False),
+    Column("questionnaire_version_id", Uuid, nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False),
+    Column("state", String(10), nullable=False),  # sent | started | answered
+    Column("sent_at", UtcDateTime(), nullable=False),
+    Column("reminders", Integer, nullable=False, server_default=text("0")),
+    Column("answered_at", UtcDateTime()),
+    Column("version", Integer, nullable=False, server_default=text("1")),
+)
+
+# The tokens of an invitation's personal links (the first, and one per reminder: each link stays
+# good), kept only as their SHA-256.
+invitation_tokens = Table(
+    "invitation_tokens", metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("invitation_id", Uuid, ForeignKey("invitations.id"), nullable=False, index=True),
+)
+
+# One per invitation (the link), or entered by staff (no invitation, the channel says how it came).
+answers = Table(
+    "answers", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("invitation_id", Uuid, ForeignKey("invitations.id"), unique=True),
+    Column("estate_id", Uuid, nullable=False, index=True),
+    Column("wave_id", Uuid, ForeignKey("waves.id"), index=True),
+    Column("ticket_id", Uuid),
+    Column("unit_id", Uuid),
+    Column("building_id", Uuid),
+    Column("questionnaire_version_id", Uuid, nullable=False),
+    Column("channel", String(20), nullable=False),  # link | paper | phone | suggestion_box | walk_in
+    Column("items", JSON, nullable=False),
+    Column("state", String(10), nullable=False),  # draft | submitted
+    Column("entered_by", String(200)),  # the staff member who entered it, if one did
+    Column("started_at", UtcDateTime(), nullable=False),
+    Column("submitted_at", UtcDateTime()),
+)
+
+# Each score of a submitted answer, for statistics by element, building and wave (SRV-3).
+answer_scores = Table(
+    "answer_scores", metadata,
+    Column("answer_id", Uuid, ForeignKey("answers.id"), primary_key=True),
+    Column("code", String(40), primary_key=True),
+    Column("element", String(20)),  # one of the nine, or null
+    Column("estate_id", Uuid, nullable=False),
+    Column("wave_id", Uuid, index=True),
+    Column("building_id", Uuid),
+    Column("score", Integer, nullable=False),
+)
+
+# Token buckets (servicekit.ratelimit): guesses of answer tokens per client address.
+rate_budgets = define_rate_budgets(metadata)

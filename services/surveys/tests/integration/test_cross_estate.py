@@ -25,14 +25,20 @@ CASES = [
     ("POST", "/api/v1/waves", {"estate_id": "{estate}", "period": "2027-Q1"}),
     ("GET", "/api/v1/waves/{wave}", None),
     ("GET", "/api/v1/waves/{wave}/sample", None),
+    ("GET", "/api/v1/waves/{wave}/invitations", None),
+    ("POST", "/api/v1/waves/{wave}/reminders", None),
+    ("POST", "/api/v1/answers", {"wave_id": "{wave}", "channel": "paper", "items": {}}),
+    ("POST", "/api/v1/answers", {"wave_id": "{other_wave}", "unit_id": "{unit}", "channel": "paper", "items": {}}),
 ]
-# Routes that name no estate's row: nothing to refuse.
-OPEN = {("GET", "/api/v1/questionnaires/default")}
+# Routes that name no estate's row: the built-in questionnaire; the personal links, where the token
+# is the credential whoever calls (test_answers_api.py).
+OPEN = {("GET", "/api/v1/questionnaires/default"), ("GET", "/api/v1/answers/<token>"),
+        ("PUT", "/api/v1/answers/<token>"), ("POST", "/api/v1/answers/<token>/submission")}
 
 
 def _rule_of(path: str) -> str:
     return (path.split("?")[0].replace("{estate}", "<estate_id>").replace("{questionnaire}", "<questionnaire_id>")
-            .replace("{wave}", "<wave_id>"))
+            .replace("{wave}", "<wave_id>").replace("{other_wave}", "<wave_id>"))
 
 
 def test_every_route_is_covered(app) -> None:
@@ -58,8 +64,11 @@ def test_another_estates_row_is_no_such_row(client, auth, estate, other_estate, 
                        headers=auth("estate_manager", [str(estate.id)]))
     wave = client.post("/api/v1/waves", json={"estate_id": str(estate.id), "period": "2026-Q4"},
                        headers=auth("estate_manager", [str(estate.id)]))
+    theirs = client.post("/api/v1/waves", json={"estate_id": str(other_estate.id), "period": "2026-Q4"},
+                         headers=auth("estate_manager", [str(other_estate.id)]))
     names = {"estate": str(estate.id), "building": str(estate.buildings[0]), "questionnaire": made.json["id"],
-             "wave": wave.json["id"], "other": str(other_estate.id)}
+             "wave": wave.json["id"], "other": str(other_estate.id), "other_wave": theirs.json["id"],
+             "unit": str(estate.units[0])}
     stranger = {**auth("operator_admin", [str(other_estate.id)]), "Accept-Language": "zh-CN"}
     answer = client.open(_fill(path, names), method=method, json=_fill(body, names), headers=stranger)
     assert answer.status_code == 404, (method, path, answer.json)

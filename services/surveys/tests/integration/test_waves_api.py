@@ -42,7 +42,9 @@ def test_a_wave_samples_a_fifth_of_each_buildings_occupied_households_and_says_w
         ("not_sampled_recently", None, 2, 10)}
     with db.connect() as conn:
         sent = [json.loads(r.body) for r in conn.execute(select(outbox.table))]
-    assert [e["type"] for e in sent] == ["surveys.wave.opened.v1"] and sent[0]["data"]["sampled"] == 6
+    assert [e["type"] for e in sent] == ["surveys.wave.opened.v1"] + ["surveys.invitation.sent.v1"] * 6
+    assert sent[0]["data"]["sampled"] == 6
+    assert {e["data"]["unit_id"] for e in sent[1:]} == {p["unit_id"] for p in picked}
 
     # The recorded seed draws the same sample again from the same households.
     with Session(db) as session:

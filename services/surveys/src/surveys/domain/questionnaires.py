@@ -76,6 +76,25 @@ def default_questions() -> list[dict[str, Any]]:
 
 DEFAULT_NAMES = {"zh-CN": "业户满意度调查（优质服务九要素）", "en": "Owners' satisfaction survey (the nine elements)"}
 
+# The short question after a resolved ticket (SRV-5): satisfied or not, 1-5, a comment. Built in too.
+TICKET_CODE = "after_ticket"
+TICKET_VERSION_ID = uuid.uuid5(NAMESPACE, f"questionnaire:{TICKET_CODE}:1")
+SATISFIED, COMMENT = "satisfied", "comment"
+
+
+def ticket_questions() -> list[dict[str, Any]]:
+    """The per-ticket question: satisfied (yes or no), an overall score 1-5 and a comment."""
+    return [
+        {"code": SATISFIED, "kind": "choice", "required": True,
+         "text": {"zh-CN": "您对本次服务是否满意？", "en": "Are you satisfied with how your request was handled?"},
+         "options": [{"code": "yes", "text": {"zh-CN": "满意", "en": "satisfied"}},
+                     {"code": "no", "text": {"zh-CN": "不满意", "en": "not satisfied"}}]},
+        {"code": OVERALL, "kind": "scale", "min": 1, "max": 5, "comment": False, "required": True,
+         "text": {"zh-CN": "请为本次服务打分（1-5分）", "en": "How would you score it, from 1 to 5?"}},
+        {"code": COMMENT, "kind": "text", "required": False,
+         "text": {"zh-CN": "您的意见或建议", "en": "Anything you would like to tell us"}},
+    ]
+
 
 def check_questions(questions: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """The questions, normalised (defaults filled in), or :class:`QuestionError` naming each wrong one."""

@@ -60,3 +60,13 @@ def latest_version(session, questionnaire_id: UUID) -> dict[str, Any]:  # noqa: 
     return dict(session.execute(select(questionnaire_versions)
                                 .where(questionnaire_versions.c.questionnaire_id == questionnaire_id)
                                 .order_by(questionnaire_versions.c.number.desc()).limit(1)).mappings().one())
+
+
+def questions_of(session, version_id: UUID) -> list[dict[str, Any]]:  # noqa: ANN001  (a session or unit of work)
+    """The questions of a published version (the built-in default's included)."""
+    if version_id == domain.DEFAULT_VERSION_ID:
+        return BUILT_IN["versions"][0]["questions"]
+    if version_id == domain.TICKET_VERSION_ID:
+        return domain.ticket_questions()
+    return list(session.execute(select(questionnaire_versions.c.questions)
+                                .where(questionnaire_versions.c.id == version_id)).scalar_one())

@@ -38,7 +38,8 @@ def open_wave(headers: dict[str, Any], data: dict[str, Any]) -> Any:
     """Open an estate's wave of a period: its sample is drawn and stored at once"""
     principal, settings = current_principal(), current_settings()
     key = KeyedRequest.of(principal, "POST /waves", headers["idempotency_key"], data)
-    options = {"percent": settings.sample_percent, "lookback": settings.lookback_waves, **data}
+    options = {"percent": settings.sample_percent, "lookback": settings.lookback_waves, **data,
+               "answer_url": settings.answer_url, "timezone": settings.timezone}
     return use_cases.open_wave(unit_of_work(), key, principal.subject, **options)
 
 

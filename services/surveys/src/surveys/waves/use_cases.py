@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -21,6 +22,7 @@ from surveys.domain import periods
 from surveys.domain.questionnaires import DEFAULT_VERSION_ID
 from surveys.domain.sampling import sample
 from surveys.households.views import occupied_households
+from surveys.invitations.use_cases import invite_households
 from surveys.tables import estates, idempotency_keys, questionnaire_versions, questionnaires, wave_households, waves
 from surveys.waves.views import earlier_samples, one
 
@@ -28,9 +30,10 @@ MAX_SEED = 2**62
 
 
 def open_wave(uow: UnitOfWork, key: KeyedRequest | None, opened_by: str, *, estate_id: UUID, period: str,
-              percent: int, lookback: int, questionnaire_id: UUID | None = None, opens_on: date | None = None,
-              closes_on: date | None = None, seed: int | None = None) -> dict[str, Any]:
-    """Open the wave of ``estate_id`` for ``period`` (once per estate and period) and draw its sample."""
+              percent: int, lookback: int, answer_url: str, timezone: str, questionnaire_id: UUID | None = None,
+              opens_on: date | None = None, closes_on: date | None = None, seed: int | None = None) -> dict[str, Any]:
+    """Open the wave of ``estate_id`` for ``period`` (once per estate and period), draw its sample and
+    invite each sampled household (its link good until the end of the closing day, local time)."""
     try:
         first, last = periods.bounds(period)
     except ValueError:
@@ -64,6 +67,8 @@ def open_wave(uow: UnitOfWork, key: KeyedRequest | None, opened_by: str, *, esta
              "reason": p.reason, "waves_ago": p.waves_ago, "quota": p.quota, "building_households": p.households}
             for p in picks])
         uow.record(events.WAVE_OPENED, wave["id"], events.wave_payload(wave))
+        until = datetime.combine(closes_on + timedelta(days=1), time(0), ZoneInfo(timezone))
+        invite_households(uow, wave, [p.unit_id for p in picks], expires_at=until, answer_url=answer_url)
         return wave
 
     wave, _ = once(uow, idempotency_keys, key, make=make, answer_of=lambda w: str(w["id"]),
