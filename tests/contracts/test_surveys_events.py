@@ -1,6 +1,7 @@
 """The surveys events contract beside the generic checks: what surveys.events' payload functions make
 (what its use cases write to the outbox) validates against the published schemas, and the AsyncAPI
-document names the queue surveys consumes from with every type its consumer has a handler for."""
+document names the queue surveys consumes from with every type its consumer has a handler for
+(owners' and tickets')."""
 
 from __future__ import annotations
 
@@ -46,7 +47,9 @@ def test_the_payloads_surveys_writes_follow_their_schemas(contracts) -> None:
 
 def test_the_asyncapi_inbox_names_every_type_surveys_consumes(contracts) -> None:
     inbox = contracts.asyncapi("surveys")["channels"]["surveysInbox"]
-    owners = contracts.asyncapi("owners")["components"]["messages"]
-    named = {owners[ref["$ref"].rsplit("/", 1)[1]]["name"] for ref in inbox["messages"].values()}
+    named = set()
+    for ref in inbox["messages"].values():
+        producer = ref["$ref"].split("/")[2]  # ../../<producer>/contracts/asyncapi.yaml#/components/messages/<name>
+        named.add(contracts.asyncapi(producer)["components"]["messages"][ref["$ref"].rsplit("/", 1)[1]]["name"])
     assert named == set(SERVICE.consumes) == set(SERVICE.event_handlers())
     assert inbox["address"] == SERVICE.topology.inbox_queue

@@ -133,7 +133,7 @@ invitations = Table(
     Column("person_id", Uuid, nullable=False),
     Column("questionnaire_version_id", Uuid, nullable=False),
     Column("expires_at", UtcDateTime(), nullable=False),
-    Column("state", String(10), nullable=False),  # sent | started | answered
+    Column("state", String(10), nullable=False),  # sent | started | answered | withdrawn (evaluated at the desk)
     Column("sent_at", UtcDateTime(), nullable=False),
     Column("reminders", Integer, nullable=False, server_default=text("0")),
     Column("answered_at", UtcDateTime()),
@@ -177,6 +177,15 @@ answer_scores = Table(
     Column("wave_id", Uuid, index=True),
     Column("building_id", Uuid),
     Column("score", Integer, nullable=False),
+)
+
+# Tickets evaluated (tickets' events): a ticket evaluated at the desk first is not asked (SRV-5).
+evaluated_tickets = Table(
+    "evaluated_tickets", metadata,
+    Column("ticket_id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, nullable=False),
+    Column("channel", String(20), nullable=False),  # desk | survey | ...
+    Column("evaluated_at", UtcDateTime(), nullable=False),
 )
 
 # Token buckets (servicekit.ratelimit): guesses of answer tokens per client address.

@@ -55,6 +55,8 @@ def _invitation(uow: UnitOfWork, token: str, client: str, settings: Any, at: dat
     invitation = dict(found)
     if invitation["state"] == "answered":
         raise Conflict("this invitation has been answered already", "此邀请已作答")
+    if invitation["state"] == "withdrawn":
+        raise Conflict("the ticket has been evaluated already", "该工单已评价")
     if invitation["wave_id"] is not None:
         state = uow.execute(select(waves.c.state).where(waves.c.id == invitation["wave_id"])).scalar_one()
         if state != "open":
