@@ -27,6 +27,7 @@ CASES = [
     ("GET", "/api/v1/waves/{wave}/sample", None),
     ("GET", "/api/v1/waves/{wave}/invitations", None),
     ("POST", "/api/v1/waves/{wave}/reminders", None),
+    ("GET", "/api/v1/waves/{wave}/statistics", None),
     ("POST", "/api/v1/answers", {"wave_id": "{wave}", "channel": "paper", "items": {}}),
     ("POST", "/api/v1/answers", {"wave_id": "{other_wave}", "unit_id": "{unit}", "channel": "paper", "items": {}}),
 ]
