@@ -48,6 +48,10 @@ class Pick:
     households: int
 
 
+def _by_id(household: Household) -> int:
+    return household.unit_id.int
+
+
 def quota(households: int, percent: int) -> int:
     """A building's share of ``households`` at ``percent`` %, rounded up (exact integer arithmetic)."""
     return min(households, -(-households * percent // 100))
@@ -61,8 +65,15 @@ def sample(households: Iterable[Household], earlier: Sequence[set[UUID]], *, per
     if not 0 < percent <= 100:
         raise ValueError("percent is between 1 and 100")
     history = list(earlier[:lookback])
+    # A household's place in turn: a bit per earlier wave that asked it, the latest the highest, so
+    # the households none asked come first, then those only the oldest asked, and so on.
+    asked: dict[UUID, int] = defaultdict(int)
+    for age, wave in enumerate(history):
+        bit = 1 << (len(history) - 1 - age)
+        for unit_id in wave:
+            asked[unit_id] |= bit
     by_building: dict[UUID, list[Household]] = defaultdict(list)
-    for household in sorted(set(households)):
+    for household in sorted(set(households), key=_by_id):
         by_building[household.building_id].append(household)
     shuffle = random.Random(seed)
     picks: list[Pick] = []
@@ -71,7 +82,7 @@ def sample(households: Iterable[Household], earlier: Sequence[set[UUID]], *, per
         order = list(range(len(members)))
         shuffle.shuffle(order)  # the tie-break, drawn in building order: reproducible from the seed
         tie = {members[i].unit_id: rank for rank, i in enumerate(order)}
-        ranked = sorted(members, key=lambda h: (tuple(h.unit_id in wave for wave in history), tie[h.unit_id]))
+        ranked = sorted(members, key=lambda h: (asked.get(h.unit_id, 0), tie[h.unit_id]))
         wanted = quota(len(members), percent)
         for household in ranked[:wanted]:
             ago = next((n for n, wave in enumerate(history, 1) if household.unit_id in wave), None)
