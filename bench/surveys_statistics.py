@@ -31,10 +31,15 @@ from surveys.service import SERVICE
 from surveys.statistics.views import wave_statistics
 from surveys.tables import answer_scores, buildings, estates, waves
 
+ANSWERS = """
+INSERT INTO answers (id, estate_id, wave_id, questionnaire_version_id, channel, items, state, started_at, submitted_at)
+SELECT md5(:wave || g)::uuid, :estate, CAST(:wave AS uuid), :version, 'link', '{}', 'submitted', now(), now()
+FROM generate_series(1, :n) AS g
+"""
 LOAD = """
 INSERT INTO answer_scores (answer_id, code, element, estate_id, wave_id, building_id, score)
-SELECT md5(:wave || g)::uuid, e.code, e.element, :estate, :wave, (CAST(:buildings AS uuid[]))[1 + g % :building_count],
-       1 + floor(random() * 5)::int
+SELECT md5(:wave || g)::uuid, e.code, e.element, :estate, CAST(:wave AS uuid),
+       (CAST(:buildings AS uuid[]))[1 + g % :building_count], 1 + floor(random() * 5)::int
 FROM generate_series(1, :n) AS g
 CROSS JOIN unnest(CAST(:codes AS text[]), CAST(:elements AS text[])) AS e(code, element)
 """
@@ -65,6 +70,8 @@ def main() -> None:
                     percent=20, lookback=4, seed=1, households=args.answers * 5, sampled=args.answers,
                     opens_on=opens, closes_on=date(2026, 12, 31), state="open", opened_by="bench",
                     opened_at=datetime.now(UTC), version=1))
+                db.execute(text(ANSWERS), {"wave": str(wave_id), "estate": estate, "n": args.answers,
+                                           "version": DEFAULT_VERSION_ID})
                 db.execute(text(LOAD), {"wave": str(wave_id), "estate": estate, "n": args.answers,
                                         "buildings": [str(b) for b in building_ids],
                                         "building_count": args.buildings, "codes": codes,
