@@ -42,14 +42,17 @@ def test_a_waves_statistics_by_element_and_building_with_the_trend(client, auth,
     for invitation in invited[:3]:  # three of four answer: 5 in building 1, 4 in building 2; fees low
         _answer(client, invitation, 5 if _building(estate, invitation) == first else 4, 2)
 
+    box = {**{code: {"score": 4} for code in ELEMENT_CODES}, "overall": {"score": 4}}  # no household: no building
+    assert client.post("/api/v1/answers", json={"wave_id": wave["id"], "channel": "suggestion_box", "items": box},
+                       headers=manager).status_code == 201
     stats = client.get(f"/api/v1/waves/{wave['id']}/statistics", headers=manager)
     assert stats.status_code == 200, stats.json
     body = stats.json
     assert (body["invited"], body["answered"], body["response_rate"]) == (4, 3, "0.7500")
     fees = next(e for e in body["elements"] if e["element"] == "fees")
-    assert (fees["answers"], fees["mean"], fees["spread"]) == (3, "2.00", "0.00")
+    assert (fees["answers"], fees["mean"], fees["spread"]) == (4, "2.50", "0.87")  # 2, 2, 2 and the box's 4
     assert body["weakest"][0] == "fees" and [e["element"] for e in body["elements"]] == list(ELEMENT_CODES)
-    assert body["answers_by_channel"] == {"link": 3}
+    assert body["answers_by_channel"] == {"link": 3, "suggestion_box": 1}
     assert len(body["buildings"]) == 2 and all(b["elements"] for b in body["buildings"])
     # Both buildings answered: building 2's 4s lie below the estate's mean, building 1's 5s above it.
     assert [b["building_id"] for b in body["below_estate_mean"]] == [str(estate.buildings[1])]
@@ -59,7 +62,7 @@ def test_a_waves_statistics_by_element_and_building_with_the_trend(client, auth,
     as_csv = client.get(f"/api/v1/waves/{wave['id']}/statistics?format=csv", headers=manager)
     assert as_csv.mimetype == "text/csv" and "attachment" in as_csv.headers["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(as_csv.data.decode("utf-8-sig"))))
-    assert rows[0][0] == "楼栋 Building" and len(rows) == 1 + 9 * 3
+    assert rows[0][0] == "楼栋 Building" and len(rows) == 1 + 9 * 3  # the estate, then its two buildings
     xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     as_xlsx = client.get(f"/api/v1/waves/{wave['id']}/statistics", headers={**manager, "Accept": xlsx})
     book = load_workbook(io.BytesIO(as_xlsx.data))

@@ -38,14 +38,19 @@ def wave_statistics(session, wave_id: UUID) -> dict[str, Any]:  # noqa: ANN001
                                                           invitations.c.state == "answered")).scalar_one()
     submitted = session.execute(select(answers.c.channel, func.count()).where(
         answers.c.wave_id == wave_id, answers.c.state == "submitted").group_by(answers.c.channel)).all()
-    by_element = {row[0]: _figures(row) for row in _sums(session, [wave_id], answer_scores.c.element)}
+    # One scan of the wave's scores, by building and element; the estate's figures are their sums.
     per_building: dict[Any, dict[str, Figures]] = {}
     for row in _sums(session, [wave_id], answer_scores.c.building_id, answer_scores.c.element):
         per_building.setdefault(row[0], {})[row[1]] = _figures(row)
+    by_element: dict[str, Figures] = {}
+    for elements_of in per_building.values():
+        for element, found in elements_of.items():
+            by_element[element] = by_element.get(element, figures.NONE) + found
     names = dict(session.execute(select(buildings.c.id, buildings.c.name)
                                  .where(buildings.c.estate_id == wave["estate_id"])).all())
     estate = figures.summed(by_element.values())
-    building_totals = {b: figures.summed(e.values()) for b, e in per_building.items()}
+    # An answer of no household (the suggestion box) counts in the estate, in no building.
+    building_totals = {b: figures.summed(e.values()) for b, e in per_building.items() if b is not None}
     earlier = session.execute(select(waves.c.id, waves.c.period).where(
         waves.c.estate_id == wave["estate_id"], waves.c.opens_on < wave["opens_on"])
         .order_by(waves.c.opens_on.desc()).limit(TREND_WAVES)).all()
@@ -63,7 +68,7 @@ def wave_statistics(session, wave_id: UUID) -> dict[str, Any]:  # noqa: ANN001
         "elements": shown(by_element),
         "buildings": [{"building_id": b, "building_name": names.get(b), **building_totals[b].shown(),
                        "elements": shown(per_building[b])}
-                      for b in sorted(per_building, key=lambda b: str(names.get(b) or b))],
+                      for b in sorted(building_totals, key=lambda b: str(names.get(b) or b))],
         "weakest": figures.weakest(by_element),
         "below_estate_mean": [{"building_id": b, "building_name": names.get(b), "below_by": gap}
                               for b, gap in figures.below_mean(estate, building_totals)],
