@@ -28,7 +28,8 @@ PRODUCER = "owners"
 # The tables of owners' data each consumer keeps a copy of (the copy's tables have owners' names).
 COPIES = {"tickets": ("estates", "buildings", "units", "people", "occupancies", "staff", "territories"),
           "notify": ("estates", "buildings", "units", "people", "occupancies", "staff"),
-          "gateway": ("staff", "territories", "people", "occupancies")}
+          "gateway": ("staff", "territories", "people", "occupancies"),
+          "surveys": ("estates", "buildings", "units", "people", "occupancies", "staff", "territories")}
 
 
 def counts(service: str, names: tuple[str, ...]) -> dict[str, int]:

@@ -3,7 +3,8 @@
 # declare every service's RabbitMQ topology (so tickets' queue is bound before owners publishes the demo
 # estate), load the demo estate, say where to look, then run every process of deploy/Procfile under
 # honcho (Ctrl-C stops them all). Once tickets' copy of owners holds the demo estate, tickets loads its
-# demo tickets; once notify's does, notify loads its demo (sending settings, templates, past notices).
+# demo tickets; once notify's does, notify loads its demo (sending settings, templates, past notices);
+# once surveys' does, surveys loads its demo (the estate's questionnaire).
 # Expects the venv to be installed (`make install`); run it through `make run`. Process names as
 # arguments start only those of deploy/Procfile (`run-local.sh owners-web owners-relay`); none: all.
 set -euo pipefail
@@ -17,6 +18,7 @@ export AMQP_URL="${AMQP_URL:-amqp://guest:guest@localhost:5672/%2F}"
 export OWNERS_PORT="${OWNERS_PORT:-8001}"
 export TICKETS_PORT="${TICKETS_PORT:-8002}"
 export NOTIFY_PORT="${NOTIFY_PORT:-8003}"
+export SURVEYS_PORT="${SURVEYS_PORT:-8004}"
 # The gateway's own web (sign-in, tokens, its JWKS) and the front door every client uses: nginx on
 # GATEWAY_EDGE_PORT, rendered from the gateway's route table (deploy/Procfile: gateway-edge).
 export GATEWAY_PORT="${GATEWAY_PORT:-8010}"
@@ -44,7 +46,7 @@ export NOTIFY_ENVIRONMENT="${NOTIFY_ENVIRONMENT:-development}"
 # deploy/Procfile (var/metrics/<service>); none inherited from the caller's shell.
 unset PROMETHEUS_MULTIPROC_DIR
 
-for tool in honcho gateway owners tickets notify servicekit-token gunicorn; do
+for tool in honcho gateway owners tickets notify surveys servicekit-token gunicorn; do
   command -v "$tool" >/dev/null 2>&1 || { echo "error: '$tool' is not installed in .venv; run 'make run' from the repository root" >&2; exit 1; }
 done
 
@@ -55,9 +57,9 @@ done
 servicekit-token keygen
 
 if [ -n "${DATABASE_URL:-}" ]; then
-  # Services never share a database: owners takes DATABASE_URL, tickets and notify a database of their
-  # own on the same server (./owners -> ./tickets, ./x -> ./x_tickets; made when missing) unless
-  # TICKETS_DATABASE_URL / NOTIFY_DATABASE_URL is set.
+  # Services never share a database: owners takes DATABASE_URL, tickets, notify and surveys a database
+  # of their own on the same server (./owners -> ./tickets, ./x -> ./x_tickets; made when missing)
+  # unless TICKETS_DATABASE_URL / NOTIFY_DATABASE_URL / SURVEYS_DATABASE_URL is set.
   if [ -z "${TICKETS_DATABASE_URL:-}" ]; then
     TICKETS_DATABASE_URL="$(python "$root/deploy/scripts/own-database.py" tickets)"
     export TICKETS_DATABASE_URL
@@ -70,7 +72,11 @@ if [ -n "${DATABASE_URL:-}" ]; then
     GATEWAY_DATABASE_URL="$(python "$root/deploy/scripts/own-database.py" gateway)"
     export GATEWAY_DATABASE_URL
   fi
-  echo "database: DATABASE_URL is set, using it for owners, database ${TICKETS_DATABASE_URL##*/} (TICKETS_DATABASE_URL) for tickets and ${NOTIFY_DATABASE_URL##*/} (NOTIFY_DATABASE_URL) for notify"
+  if [ -z "${SURVEYS_DATABASE_URL:-}" ]; then
+    SURVEYS_DATABASE_URL="$(python "$root/deploy/scripts/own-database.py" surveys)"
+    export SURVEYS_DATABASE_URL
+  fi
+  echo "database: DATABASE_URL is set, using it for owners, database ${TICKETS_DATABASE_URL##*/} (TICKETS_DATABASE_URL) for tickets, ${NOTIFY_DATABASE_URL##*/} (NOTIFY_DATABASE_URL) for notify and ${SURVEYS_DATABASE_URL##*/} (SURVEYS_DATABASE_URL) for surveys"
 else
   echo "database: embedded SQLite under $ESTATEDESK_VAR/ (set DATABASE_URL to use PostgreSQL)"
 fi
@@ -78,15 +84,17 @@ gateway migrate
 owners migrate
 tickets migrate
 notify migrate
+surveys migrate
 # The gateway's first signing key (a later run finds it; `gateway keys rotate` rotates).
 gateway keys ensure
 # Every exchange, queue and binding before any process publishes (like migrations: once, here):
-# tickets' and notify's queues are bound to owners' events before the demo estate's events are
+# tickets', notify's and surveys' queues are bound to owners' events before the demo estate's events are
 # published, so their consumers receive them live.
 gateway topology
 owners topology
 tickets topology
 notify topology
+surveys topology
 
 # A tickets copy that is empty while owners holds data (owners ran before tickets joined, or tickets'
 # database is new): owners' current state is sent to tickets' queue only (newer wins: harmless twice).
@@ -98,6 +106,11 @@ fi
 if [ "$(python "$root/deploy/scripts/copy-status.py" state notify)" = "empty" ]; then
   echo "notify's copy of owners is empty: replaying owners' current state to notify..."
   owners replay --consumer notify --state
+fi
+# The same for surveys' copy (owners' occupied households: what its waves sample).
+if [ "$(python "$root/deploy/scripts/copy-status.py" state surveys)" = "empty" ]; then
+  echo "surveys' copy of owners is empty: replaying owners' current state to surveys..."
+  owners replay --consumer surveys --state
 fi
 
 # The same for the gateway's copy (owners' staff and territories: the estates of a staff token).
@@ -116,6 +129,7 @@ admin_token="$(servicekit-token issue --role operator_admin --estate '*' --sub a
 base="http://localhost:${OWNERS_PORT}"
 tickets_base="http://localhost:${TICKETS_PORT}"
 notify_base="http://localhost:${NOTIFY_PORT}"
+surveys_base="http://localhost:${SURVEYS_PORT}"
 broker_shown="$(printf '%s' "$AMQP_URL" | sed -E 's#//([^:/@]+):[^@]*@#//\1:***@#')"
 
 door="http://localhost:${GATEWAY_EDGE_PORT}"
@@ -132,8 +146,9 @@ cat <<EOF
  owners API docs   ${base}/docs
  tickets API docs  ${tickets_base}/docs
  notify API docs   ${notify_base}/docs
- OpenAPI documents ${base}/openapi.json   ${tickets_base}/openapi.json   ${notify_base}/openapi.json
- health            ${base}/healthz   ${base}/readyz   ${base}/metrics   (the same on ${TICKETS_PORT}, ${NOTIFY_PORT})
+ surveys API docs  ${surveys_base}/docs
+ OpenAPI documents ${base}/openapi.json   ${tickets_base}/openapi.json   ${notify_base}/openapi.json   ${surveys_base}/openapi.json
+ health            ${base}/healthz   ${base}/readyz   ${base}/metrics   (the same on ${TICKETS_PORT}, ${NOTIFY_PORT}, ${SURVEYS_PORT})
  demo estate id    ${estate_id}
  broker            ${broker_shown}
 
@@ -155,41 +170,28 @@ cat <<EOF
 
  New tokens: .venv/bin/servicekit-token issue --role service_desk_agent --estate '*' --sub desk
  One that may show full phone numbers (?reveal=true; every reveal is audited): add --perm pii:reveal
- The web servers listen on 127.0.0.1 only; OWNERS_WEB_HOST=0.0.0.0 (TICKETS_, NOTIFY_) opens one.
+ The web servers listen on 127.0.0.1 only; OWNERS_WEB_HOST=0.0.0.0 (TICKETS_, NOTIFY_, SURVEYS_) opens one.
 ================================================================================
 
 EOF
 
-# tickets' demo tickets need its copy of the demo estate, which its consumer applies once honcho has
-# started the relays and the consumer: a background step waits for it (while honcho, which takes this
-# process's id, runs), then loads them.
-(
-  status=0
-  python "$root/deploy/scripts/copy-status.py" wait tickets --timeout 600 --while-pid $$ || status=$?
+# tickets' demo tickets, notify's demo, surveys' demo and the gateway's demo accounts each need the
+# service's copy of the demo estate, which its consumer applies once honcho has started the relays
+# and the consumers: a background step per service waits for it (while honcho, which takes this
+# process's id, runs), then loads the demo (notify's prints how to send a notice, the gateway's the
+# logins, passwords and how to sign in through the front door).
+load_demo_once_copied() {
+  local service="$1" status=0
+  shift
+  python "$root/deploy/scripts/copy-status.py" wait "$service" --timeout 600 --while-pid $$ || status=$?
   case "$status" in
-    0) tickets load-demo || echo "tickets load-demo did not finish; run it again: .venv/bin/tickets load-demo" >&2 ;;
-    1) echo "tickets' copy of owners is still incomplete after 10 minutes; not loading its demo tickets" >&2 ;;
+    0) "$service" load-demo "$@" || echo "$service load-demo did not finish; run it again: .venv/bin/$service load-demo" >&2 ;;
+    1) echo "$service's copy of owners is still incomplete after 10 minutes; not loading its demo" >&2 ;;
   esac
-) &
-# notify's demo the same way, once its copy holds the demo estate: it prints how to send a notice.
-(
-  status=0
-  python "$root/deploy/scripts/copy-status.py" wait notify --timeout 600 --while-pid $$ || status=$?
-  case "$status" in
-    0) notify load-demo || echo "notify load-demo did not finish; run it again: .venv/bin/notify load-demo" >&2 ;;
-    1) echo "notify's copy of owners is still incomplete after 10 minutes; not loading its demo" >&2 ;;
-  esac
-) &
-
-# The gateway's demo accounts (one per role, on the demo estate's staff) once its copy holds the demo
-# estate: it prints the logins, passwords and how to sign in through the front door.
-(
-  status=0
-  python "$root/deploy/scripts/copy-status.py" wait gateway --timeout 600 --while-pid $$ || status=$?
-  case "$status" in
-    0) gateway load-demo --door-port "$GATEWAY_EDGE_PORT" || echo "gateway load-demo did not finish; run it again: .venv/bin/gateway load-demo" >&2 ;;
-    1) echo "the gateway's copy of owners is still incomplete after 10 minutes; not making its demo accounts" >&2 ;;
-  esac
-) &
+}
+for service in tickets notify surveys; do
+  load_demo_once_copied "$service" &
+done
+load_demo_once_copied gateway --door-port "$GATEWAY_EDGE_PORT" &
 
 exec honcho -f deploy/Procfile start "$@"

@@ -1,9 +1,10 @@
 """`make run`'s script brings the whole suite up on one machine: the front door (nginx) answers
 every service under its prefix, every web process answers
 /healthz on its own port, every other process of deploy/Procfile runs (owners' relay; tickets' relay,
-consumer and timer; notify's relay, consumer and sender, and the SMS and SMTP stand-ins), the demo
-estate is searchable, the relay empties the outbox, tickets' and notify's consumers build their copies
-of the demo estate from the live events, tickets loads its demo tickets and notify its demo templates,
+consumer and timer; notify's relay, consumer and sender, and the SMS and SMTP stand-ins; surveys'
+relay and consumer), the demo estate is searchable, the relay empties the outbox, tickets', notify's
+and surveys' consumers build their copies of the demo estate from the live events, tickets loads its
+demo tickets, notify its demo templates and surveys its demo questionnaire,
 the stand-ins answer on their pages (where a newcomer sees what arrived), nothing has been sent to
 anyone before the newcomer acts, README's two stories work word for word (:mod:`readme_stories`),
 and Ctrl-C stops it all.
@@ -212,6 +213,14 @@ def test_make_run_brings_up_the_suite_with_the_demo_estate(tmp_path, amqp_vhost_
         notify_db = tmp_path / "var" / "notify.sqlite3"
         _wait(lambda: _count(notify_db, "SELECT count(*) FROM templates") == 3, 120, "notify's demo templates")
         _wait(lambda: "/api/v1/notices -d '" in (tmp_path / "run.log").read_text(), 60, "the curl line of the demo")
+        # surveys' consumer built its copy of the demo estate from the same live events (its households
+        # are what a wave samples), and surveys loaded its demo questionnaire on it.
+        surveys_status = [*status[:-1], "surveys"]
+        _wait(lambda: subprocess.run(surveys_status, env=env, capture_output=True, text=True).stdout.strip()
+              == "complete", 180, "surveys' copy of the demo estate")
+        surveys_db = tmp_path / "var" / "surveys.sqlite3"
+        _wait(lambda: _count(surveys_db, "SELECT count(*) FROM questionnaire_versions WHERE published_at IS NOT NULL")
+              == 1, 120, "surveys' demo questionnaire")
         output = (tmp_path / "run.log").read_text()
         assert f"http://localhost:{standins['SMS_STANDIN_PORT']}/" in output  # where the SMS arrive
         assert f"http://localhost:{standins['SMTP_STANDIN_PAGE_PORT']}/" in output  # where the e-mails arrive

@@ -165,6 +165,21 @@ def _owner_and_tenant(estate: uuid.UUID, units: list[uuid.UUID], people: list[uu
              "moved_in_on": date(2025, 1, 1), "version": 1}]
 
 
+def _insert_places(conn, tables, code: str) -> tuple[uuid.UUID, list[uuid.UUID]]:  # noqa: ANN001
+    """An estate of ``code`` with one building of two units, in a consumer's copy (``tables``, its
+    tables module) on ``conn``: the estate's id and the units'."""
+    from sqlalchemy import insert
+
+    estate, building, units = uuid.uuid4(), uuid.uuid4(), [uuid.uuid4(), uuid.uuid4()]
+    conn.execute(insert(tables.estates), [{"id": estate, "code": code, "name": "模糊花园", "version": 1}])
+    conn.execute(insert(tables.buildings), [{"id": building, "estate_id": estate, "code": "1", "name": "1栋",
+                                             "version": 1}])
+    conn.execute(insert(tables.units), [
+        {"id": unit, "estate_id": estate, "building_id": building, "number": f"1-{1201 + i}", "version": 1}
+        for i, unit in enumerate(units)])
+    return estate, units
+
+
 def _seed_tickets_copy(url: str) -> tuple[uuid.UUID, list[str]]:
     """An estate with a building, two units, an owner and a tenant, a technician with a territory and
     a supervisor, as tickets' consumer would have copied them, and two categories; the full mobiles
@@ -239,17 +254,11 @@ def _seed_notify_copy(url: str) -> tuple[uuid.UUID, list[str]]:
     from notify.demo import CODE
     from servicekit.db import make_engine
 
-    estate, building = uuid.uuid4(), uuid.uuid4()
-    units, people = [uuid.uuid4(), uuid.uuid4()], [uuid.uuid4(), uuid.uuid4()]
+    people = [uuid.uuid4(), uuid.uuid4()]
     engine = make_engine(url)
     try:
         with engine.begin() as conn:
-            conn.execute(insert(tables.estates), [{"id": estate, "code": CODE, "name": "模糊花园", "version": 1}])
-            conn.execute(insert(tables.buildings), [{"id": building, "estate_id": estate, "code": "1", "name": "1栋",
-                                                     "version": 1}])
-            conn.execute(insert(tables.units), [
-                {"id": unit, "estate_id": estate, "building_id": building, "number": f"1-{1201 + i}", "version": 1}
-                for i, unit in enumerate(units)])
+            estate, units = _insert_places(conn, tables, CODE)
             conn.execute(insert(tables.people), [
                 {"id": people[0], "estate_id": estate, "name": "王芳", "mobile": "13912340001",
                  "email": "wangfang@example.com", "version": 1},
@@ -291,9 +300,60 @@ def gateway_service(make_database: Callable[[], str]) -> Iterator[Served]:
         engine.dispose()
 
 
+
+@contextmanager
+def surveys_service(make_database: Callable[[], str]) -> Iterator[Served]:
+    """surveys on its own database, its copy of owners seeded directly (the consumer's rows) with the
+    demo's questionnaire on top (``surveys load-demo``), with a token for that estate."""
+    from servicekit.demo import load_demo
+    from servicekit.migrate import upgrade
+    from surveys.app import create_app
+    from surveys.demo import DEMO
+    from surveys.service import SERVICE
+
+    url = make_database()
+    upgrade(SERVICE, url)
+    estate = _seed_surveys_copy(url)
+    # The fuzzer guesses answer tokens by the thousand from one address: the guessing limit (a 429, its
+    # own test's) would answer most of them instead of the routes under test.
+    settings = SERVICE.settings(database_url=url, amqp_url="amqp://unused", port=0, log_level="INFO",
+                                max_body_bytes=64 * 1024, token_guesses=1_000_000)
+    assert load_demo(SERVICE, settings, DEMO) == 0
+    with _serve_for_estate(SERVICE, create_app, settings, estate, []) as served:
+        yield served
+
+
+def _seed_surveys_copy(url: str) -> uuid.UUID:
+    """The demo estate's code with a building, two occupied units, a supervisor with a territory, as
+    surveys' consumer would have copied them."""
+    from sqlalchemy import insert
+
+    from servicekit.db import make_engine
+    from surveys import tables
+    from surveys.demo import CODE
+
+    staff, people = uuid.uuid4(), [uuid.uuid4(), uuid.uuid4()]
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            estate, units = _insert_places(conn, tables, CODE)
+            conn.execute(insert(tables.people), [
+                {"id": people[0], "estate_id": estate, "name": "王芳", "version": 1},
+                {"id": people[1], "estate_id": estate, "name": "Li Na", "language": "en", "version": 1}])
+            conn.execute(insert(tables.occupancies), _owner_and_tenant(estate, units, people))
+            conn.execute(insert(tables.staff), [{"id": staff, "estate_id": estate, "name": "赵主管",
+                                                 "role": "supervisor", "active": True, "version": 1}])
+            conn.execute(insert(tables.territories), [{"id": uuid.uuid4(), "estate_id": estate, "staff_id": staff,
+                                                       "building_id": None, "released": False, "version": 1}])
+    finally:
+        engine.dispose()
+    return estate
+
+
 # One entry per service under services/ and the gateway; test_every_service_is_fuzzed keeps it complete.
 SERVICES: dict[str, Callable[..., contextmanager]] = {"owners": owners_service, "tickets": tickets_service,
-                                                      "notify": notify_service, "gateway": gateway_service}
+                                                      "notify": notify_service, "surveys": surveys_service,
+                                                      "gateway": gateway_service}
 
 
 def test_every_service_is_fuzzed():

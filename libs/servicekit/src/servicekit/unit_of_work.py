@@ -78,3 +78,30 @@ class UnitOfWork:
         """Write the recorded events to the outbox and commit them with the changes."""
         self.flush_events()
         self.session.commit()
+
+
+class JoinedUnitOfWork(UnitOfWork):
+    """A unit of work inside a transaction someone else holds: a consumer's handler, whose changes
+    commit with the event's inbox row (servicekit.consumer). A use case runs in it unchanged:
+    ``with uow:`` neither opens nor closes a session, and ``commit()`` writes the recorded events to
+    the outbox (in that same transaction) without committing; the consumer commits, or rolls
+    everything back with the inbox row if the handler raises."""
+
+    def __init__(self, session: Session, outbox: Outbox, source: str) -> None:
+        super().__init__(lambda: session, outbox, source)
+        self.session = session
+
+    def __enter__(self) -> UnitOfWork:
+        if self._open:
+            raise RuntimeError("this unit of work is already open; pass the open unit of work on instead")
+        self._open = True
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self._open = False
+        if exc is None:
+            self.flush_events()
+
+    def commit(self) -> None:
+        self.flush_events()

@@ -122,3 +122,16 @@ def test_the_preferred_contact_point_of_a_kind_else_the_first_else_none() -> Non
     assert preferred(points, "other") is None and preferred(None, "mobile") is None
     assert preferred_contact("mobile")([{"kind": "mobile", "value": ""}, "junk", {"kind": "mobile", "value": "139"}]) \
         == "139"
+
+
+def test_a_core_copy_of_owners_takes_the_columns_a_service_adds() -> None:
+    from sqlalchemy import Integer, MetaData
+
+    from servicekit import owners_copies
+
+    units = owners_copies.units(MetaData(), copied("floor", Integer, nullable=True))
+    assert [c.name for c in units.columns] == ["id", "estate_id", "building_id", "number", "floor", "version"]
+    handler = copy_handlers(units)["owners.unit.updated.v1"]
+    assert [c.name for c in handler.copy.columns][-1] == "floor"
+    staff = owners_copies.staff(MetaData())
+    assert set(copy_handlers(staff)) == set(owners_copies.STAFF_EVENTS)

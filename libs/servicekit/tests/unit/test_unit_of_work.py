@@ -57,3 +57,42 @@ def test_recorded_events_reach_the_outbox_only_with_the_commit(tmp_path):
         bodies = conn.execute(select(outbox.table.c.body)).scalars().all()
     assert len(bodies) == 1 and '"t-2"' in bodies[0] and '"/estatedesk/test"' in bodies[0]
     engine.dispose()
+
+
+def test_a_joined_unit_of_work_leaves_the_commit_to_the_holder_of_the_transaction() -> None:
+    from servicekit.unit_of_work import JoinedUnitOfWork
+
+    class Session:
+        committed = closed = rolled_back = False
+        executed: list = []
+
+        def execute(self, statement, params=None):  # noqa: ANN001, ANN202
+            self.executed.append(statement)
+
+        def commit(self) -> None:
+            self.committed = True
+
+        def close(self) -> None:
+            self.closed = True
+
+        def rollback(self) -> None:
+            self.rolled_back = True
+
+    class Outbox:
+        def __init__(self) -> None:
+            self.added: list = []
+
+        def add_many(self, session, events) -> int:  # noqa: ANN001
+            self.added += list(events)
+            return len(self.added)
+
+    session, outbox = Session(), Outbox()
+    uow = JoinedUnitOfWork(session, outbox, "/estatedesk/test")  # type: ignore[arg-type]
+    with uow:
+        uow.record("test.thing.done.v1", "1", {"n": 1})
+        uow.commit()
+        uow.record("test.thing.done.v1", "2", {"n": 2})
+    assert [e.subject for e in outbox.added] == ["1", "2"]
+    assert (session.committed, session.closed, session.rolled_back) == (False, False, False)
+    with uow:  # entered again: a handler may call several use cases one after another
+        pass

@@ -5,9 +5,9 @@ servicekit.copies), and tickets' events to the rules that turn them into message
 from __future__ import annotations
 
 from notify.rules.answer import answer_event
-from notify.rules.variables import TICKETS_EVENTS
+from notify.rules.variables import RULE_EVENTS
 from notify.tables import buildings, estates, occupancies, people, staff, units
 from servicekit.copies import copy_handlers
 
 COPY_HANDLERS = copy_handlers(estates, buildings, units, people, occupancies, staff)
-HANDLERS = {**COPY_HANDLERS, **dict.fromkeys(TICKETS_EVENTS, answer_event)}
+HANDLERS = {**COPY_HANDLERS, **dict.fromkeys(RULE_EVENTS, answer_event)}

@@ -6,7 +6,7 @@ from tenancy.roles import ROLES
 
 from notify.commands import COMMANDS
 from notify.handlers import COPY_HANDLERS
-from notify.rules.variables import TICKETS_EVENTS
+from notify.rules.variables import RULE_EVENTS
 from notify.settings import Settings
 from notify.tables import inbox, metadata, outbox
 from servicekit.service import Service
@@ -14,6 +14,6 @@ from servicekit.service import Service
 SERVICE = Service(
     name="notify", package="notify", port=8003, metadata=metadata, outbox=outbox, roles=ROLES,
     blueprints="notify.api:BLUEPRINTS", settings=Settings,
-    consumes=(*COPY_HANDLERS, *TICKETS_EVENTS), handlers="notify.handlers:HANDLERS", inbox=inbox,
+    consumes=(*COPY_HANDLERS, *RULE_EVENTS), handlers="notify.handlers:HANDLERS", inbox=inbox,
     commands=COMMANDS, collectors="notify.duty_contacts.metrics:collectors",
 )

@@ -7,11 +7,15 @@ events that carry the entity); their handlers come from those declarations
 its ``version``; a handler writes the copy row by the newer-wins rule when the consumer's batch
 commits, so a stale event (redelivered, retried, replayed after a newer one) changes nothing.
 Fields added by later versions of owners' schemas are ignored.
+
+And surveys' answers to the question after a ticket, each the owner's evaluation of its ticket
+(tickets.tickets.survey_answers, SRV-5).
 """
 
 from __future__ import annotations
 
 from servicekit.copies import copy_handlers
 from tickets.tables import buildings, estates, occupancies, people, staff, territories, units
+from tickets.tickets.survey_answers import HANDLERS as SURVEY_ANSWERS
 
-HANDLERS = copy_handlers(estates, buildings, units, people, occupancies, staff, territories)
+HANDLERS = {**copy_handlers(estates, buildings, units, people, occupancies, staff, territories), **SURVEY_ANSWERS}

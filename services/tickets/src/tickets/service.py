@@ -20,9 +20,12 @@ OWNERS_EVENTS = (
     "owners.territory.assigned.v1", "owners.territory.released.v1",
 )
 
+# surveys' answers: one to the question after a ticket is the owner's evaluation (SRV-5).
+SURVEYS_EVENTS = ("surveys.answer.submitted.v1",)
+
 SERVICE = Service(
     name="tickets", package="tickets", port=8002, metadata=metadata, outbox=outbox, roles=ROLES,
     blueprints="tickets.api:BLUEPRINTS", settings=Settings,
-    consumes=OWNERS_EVENTS, handlers="tickets.handlers:HANDLERS", inbox=inbox,
+    consumes=(*OWNERS_EVENTS, *SURVEYS_EVENTS), handlers="tickets.handlers:HANDLERS", inbox=inbox,
     commands=(TIMER_COMMAND, LOAD_DEMO), collectors="tickets.sla.metrics:collectors",
 )

@@ -1,10 +1,13 @@
-"""A tickets event, answered: the messages its rules make, in the consumer's transaction.
+"""A tickets event (or a surveys invitation), answered: the messages its rules make, in the
+consumer's transaction.
 
 For each rule that answers the event (:mod:`notify.rules.matching`), each recipient its audience
 names (:mod:`notify.rules.audiences`) gets one queued message on the first channel they can take,
 rendered in their language, ``source_event_id`` "<source> <id>" of the event, the rule's id (a
 built-in rule's stable uuid5). An event applied again makes nothing new (:mod:`notify.messages.queueing`).
 Fields the event has and notify does not know are ignored; an event that names nobody makes nothing.
+A rule's template of a purpose one may opt out of (surveys, activities) reaches nobody who opted out
+of it: each is skipped with a log line and counted (:data:`OPTED_OUT`).
 
 Only news makes messages: an event describing the past makes none. That is a replayed one (the
 AMQP header ``x-replay``: a late joiner's or a rebuilt copy's history), a demo's history (the
@@ -22,15 +25,18 @@ from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from notify.domain.freshness import described_at, not_news
+from notify.domain.purposes import OPTIONAL
 from notify.estate_settings.views import settings_of
 from notify.messages.queueing import draft, queue
 from notify.rules import audiences, matching
 from notify.rules.audiences import UNKNOWN_NAME, Recipient
 from notify.rules.defaults import Rule, Template
 from notify.rules.variables import event_variables
+from notify.tables import opt_outs
 from servicekit.demo import is_demo_history
 from servicekit.envelope import CloudEvent
 
@@ -49,17 +55,39 @@ def _skipped(event: CloudEvent, reason: str, rule: Rule | None = None, moment: d
         "rule_id": rule and str(rule.id), "skipped": SKIPPED[reason], "skipped_total": sum(SKIPPED.values())})
 
 
+# Recipients a rule's message was not made for because they opted out of its purpose, by purpose,
+# since this process started.
+OPTED_OUT: Counter[str] = Counter()
+
+
+def _opted_out(session: Session, recipient: Recipient, purpose: str, event: CloudEvent) -> bool:
+    if recipient.kind != "person" or purpose not in OPTIONAL:
+        return False
+    found = session.execute(select(opt_outs.c.person_id).where(
+        opt_outs.c.person_id == recipient.id, opt_outs.c.purpose == purpose)).first() is not None
+    if found:
+        OPTED_OUT[purpose] += 1
+        log.info("recipient opted out of the rule's purpose: no message", extra={
+            "event_id": event.id, "event_type": event.type, "purpose": purpose, "person_id": str(recipient.id),
+            "opted_out": OPTED_OUT[purpose]})
+    return found
+
+
 def source_event_id(event: CloudEvent) -> str:
     return f"{event.source} {event.id}"
 
 
 def _estate(event: CloudEvent) -> uuid.UUID | None:
+    """A tickets event's ticket's estate; a surveys invitation's own ``estate_id``."""
     ticket = event.data.get("ticket")
     if not isinstance(ticket, dict):
         # a callback's events carry the callback, a diary entry's the entry, not a ticket
         ticket = event.data.get("callback") or event.data.get("entry")
     try:
-        return uuid.UUID(str(ticket["estate_id"])) if isinstance(ticket, dict) else None
+        if isinstance(ticket, dict):
+            return uuid.UUID(str(ticket["estate_id"]))
+        estate = event.data.get("estate_id") if event.type.startswith("surveys.") else None
+        return None if estate is None else uuid.UUID(str(estate))
     except (KeyError, ValueError):
         return None
 
@@ -99,7 +127,7 @@ def answer_event(session: Session, event: CloudEvent, now: datetime | None = Non
         return []
     estate_id = _estate(event)
     if estate_id is None:
-        log.warning("tickets event without a ticket's estate: no message", extra={"event_id": event.id})
+        log.warning("event without an estate: no message", extra={"event_id": event.id, "event_type": event.type})
         return []
     timezone = settings_of(session, estate_id)["timezone"]
     moment = described_at(event.data, event.time)
@@ -114,6 +142,8 @@ def answer_event(session: Session, event: CloudEvent, now: datetime | None = Non
             log.warning("rule's template is gone: no message", extra={"rule_id": str(rule.id)})
             continue
         for recipient in audiences.resolve(session, rule.audience, estate_id, event.data):
+            if _opted_out(session, recipient, template.purpose, event):
+                continue
             row = _message(session, event, estate_id, rule, template, recipient, timezone, now)
             if row is not None:
                 made.append(row)

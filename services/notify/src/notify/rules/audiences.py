@@ -1,4 +1,4 @@
-"""Who a tickets event names, and how each of them can be reached.
+"""Who a tickets event (or a surveys invitation) names, and how each of them can be reached.
 
 Audiences (the closed list a rule chooses from):
 
@@ -10,7 +10,9 @@ Audiences (the closed list a rule chooses from):
   the escalation went past every level of the estate (``fallback.reached`` is ``operator_admins``),
   the operator's duty contacts (:mod:`notify.duty_contacts`) — with none, an error log line: the
   escalation reaches nobody, and ``notify_configuration_warnings{warning="no_duty_contacts"}`` says so;
-* ``named_staff_or_assignee`` — the staff the event names if it names one, else the assignee.
+* ``named_staff_or_assignee`` — the staff the event names if it names one, else the assignee;
+* ``invitee`` — the person a survey invitation or reminder names (``person_id``; surveys' events
+  only).
 
 Contact points and language come from notify's copy of owners' people and staff. **Not in the copy
 yet** (owners' event has not arrived, or the id is from another estate): a person still gets the
@@ -36,15 +38,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from notify.domain.channels import EMAIL, IN_APP, SMS
+from notify.rules.variables import SURVEYS_EVENTS
 from notify.tables import duty_contacts, people, staff
 
 log = logging.getLogger(__name__)
 
-REPORTER, ASSIGNEE, ESCALATED_STAFF, NAMED_STAFF_OR_ASSIGNEE = (
-    "reporter", "assignee", "escalated_staff", "named_staff_or_assignee")
-AUDIENCES = (REPORTER, ASSIGNEE, ESCALATED_STAFF, NAMED_STAFF_OR_ASSIGNEE)
+REPORTER, ASSIGNEE, ESCALATED_STAFF, NAMED_STAFF_OR_ASSIGNEE, INVITEE = (
+    "reporter", "assignee", "escalated_staff", "named_staff_or_assignee", "invitee")
+AUDIENCES = (REPORTER, ASSIGNEE, ESCALATED_STAFF, NAMED_STAFF_OR_ASSIGNEE, INVITEE)
 # Audiences only some event types name.
-ONLY_FOR = {ESCALATED_STAFF: frozenset({"tickets.ticket.escalated.v1"})}
+ONLY_FOR = {ESCALATED_STAFF: frozenset({"tickets.ticket.escalated.v1"}),
+            INVITEE: frozenset(SURVEYS_EVENTS)}
 _PREFERRED = {"sms": SMS, "email": EMAIL, "app": IN_APP, "in_app": IN_APP}
 UNKNOWN_NAME = {"zh-CN": "业主", "en": "resident"}
 
@@ -146,6 +150,9 @@ def _duty_contacts(session: Session, data: Mapping[str, Any]) -> list[Recipient]
 def resolve(session: Session, audience: str, estate_id: uuid.UUID, data: Mapping[str, Any]) -> list[Recipient]:
     """The recipients ``audience`` names in an event's ``data`` (none, one, or more)."""
     ticket = data.get("ticket") or {}
+    if audience == INVITEE:
+        person_id = _uuid(data.get("person_id"))
+        return [] if person_id is None else [_person(session, estate_id, person_id)]
     if audience == REPORTER:
         if data.get("tell_owner_again") is False:
             return []

@@ -21,11 +21,14 @@ callback warned                     named_staff_or_assignee   callback_warned   
 callback missed                     named_staff_or_assignee   callback_missed         S E        yes
 diary booked                        reporter                  visit_booked_owner      S E A      no
 diary booked                        assignee                  diary_booked_staff      S          no
+survey invitation sent              invitee                   survey_invitation       S E A      no
+survey invitation reminded          invitee                   survey_reminder         S E A      no
 ==================================  ========================  ======================  =========  ======
 
 (S sms, E email, A in_app; a person's preferred channel goes first, see
 :mod:`notify.rules.audiences`.) Opened, explained: nothing — an opened complaint is escalated to
-the supervisor by tickets itself, which arrives as ``escalated``.
+the supervisor by tickets itself, which arrives as ``escalated``. The survey templates' purpose is
+``survey``: a person who opted out of survey messages gets none (:mod:`notify.rules.answer`).
 
 A built-in rule or template has no row: its id is the uuid5 of its name (``rule:<name>``,
 ``template:<code>``), stable across processes and releases, so the messages' unique key
@@ -40,7 +43,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from notify.domain.channels import EMAIL, IN_APP, SMS
-from notify.domain.purposes import SERVICE
+from notify.domain.purposes import SERVICE, SURVEY
 
 NAMESPACE = uuid.UUID("5b0f3c1e-8a52-4e8f-9d0c-6e1f2a3b4c5d")  # notify's built-ins; never change it
 
@@ -96,13 +99,14 @@ class Rule:
 
 
 def _template(code: str, zh: tuple[str, str], en: tuple[str, str], variables: tuple[str, ...],
-              sms_code: str) -> Template:
-    return Template(id=built_in_id("template", code), code=code, purpose=SERVICE, variables=variables,
+              sms_code: str, purpose: str = SERVICE) -> Template:
+    return Template(id=built_in_id("template", code), code=code, purpose=purpose, variables=variables,
                     texts={"zh-CN": {"subject": zh[0], "body": zh[1]}, "en": {"subject": en[0], "body": en[1]}},
                     sms_template_code=sms_code, built_in=True)
 
 
 _T = ("name", "ticket_number", "ticket_title")
+_SURVEY = ("name", "period", "link", "expires_on")
 
 BUILT_IN_TEMPLATES: dict[str, Template] = {t.code: t for t in (
     _template("ticket_acknowledged",
@@ -173,6 +177,14 @@ BUILT_IN_TEMPLATES: dict[str, Template] = {t.code: t for t in (
               ("新日程", "${name}，您有新的日程：${entry_title}，${window_start}至${window_end}。"),
               ("New booking", "${name}, you have a new booking: ${entry_title}, ${window_start} to ${window_end}."),
               ("name", "entry_title", "window_start", "window_end"), "SMS_ED_DIARY_BOOKED"),
+    _template("survey_invitation",
+              ("满意度调查邀请", "${name}您好，诚邀您参加${period}业户满意度调查：${link} ，${expires_on}前有效。"),
+              ("Satisfaction survey", "Dear ${name}, please tell us how we did (${period}): ${link} "
+                                      "(open until ${expires_on})."), _SURVEY, "SMS_ED_SURVEY_INVITATION", SURVEY),
+    _template("survey_reminder",
+              ("满意度调查提醒", "${name}您好，您的满意度调查尚未完成：${link} ，${expires_on}前有效，感谢参与。"),
+              ("Survey reminder", "Dear ${name}, your satisfaction survey is still open: ${link} "
+                                  "(until ${expires_on}). Thank you."), _SURVEY, "SMS_ED_SURVEY_REMINDER", SURVEY),
     _template("login_code",
               ("验证码", "您的验证码为${code}，请勿告诉他人。"),
               ("Verification code", "Your verification code is ${code}. Do not share it with anyone."),
@@ -215,6 +227,10 @@ DEFAULT_RULES: tuple[Rule, ...] = (
     # The diary: the owner gets an appointment's visit window, the staff member the booking
     _rule("visit_booked_to_owner", "tickets.diary.booked.v1", "reporter", "visit_booked_owner", PERSON_CHANNELS),
     _rule("diary_booked_to_staff", "tickets.diary.booked.v1", "assignee", "diary_booked_staff", STAFF_CHANNELS),
+    _rule("survey_invitation_to_invitee", "surveys.invitation.sent.v1", "invitee", "survey_invitation",
+          PERSON_CHANNELS),
+    _rule("survey_reminder_to_invitee", "surveys.invitation.reminded.v1", "invitee", "survey_reminder",
+          PERSON_CHANNELS),
 )
 DEFAULT_RULES_BY_ID = {r.id: r for r in DEFAULT_RULES}
 

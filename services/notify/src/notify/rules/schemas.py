@@ -8,7 +8,7 @@ from notify.domain.channels import CHANNELS
 from notify.domain.freshness import DEFAULT_FRESH_FOR_MINUTES, MAX_FRESH_FOR_MINUTES
 from notify.fields import JsonBoolean
 from notify.rules.audiences import AUDIENCES
-from notify.rules.variables import TICKETS_EVENTS
+from notify.rules.variables import RULE_EVENTS
 
 FRESH_FOR = validate.Range(min=1, max=MAX_FRESH_FOR_MINUTES)
 FRESH_FOR_DOC = {"description": "How old an event the rule still answers, in minutes of the moment the event "
@@ -19,7 +19,7 @@ FRESH_FOR_DOC = {"description": "How old an event the rule still answers, in min
 class RuleSchema(Schema):
     id = fields.UUID(dump_only=True)
     estate_id = fields.UUID(load_default=None, metadata={"description": "Empty: the operator's, for every estate"})
-    event_type = fields.String(required=True, validate=validate.OneOf(TICKETS_EVENTS))
+    event_type = fields.String(required=True, validate=validate.OneOf(RULE_EVENTS))
     audience = fields.String(required=True, validate=validate.OneOf(AUDIENCES))
     template_id = fields.UUID(required=True)
     channels = fields.List(fields.String(validate=validate.OneOf(CHANNELS)), required=True,
@@ -56,4 +56,4 @@ class EffectiveRuleSchema(Schema):
 
 class RuleListArgs(Schema):
     estate_id = fields.UUID()
-    event_type = fields.String(validate=validate.OneOf(TICKETS_EVENTS))
+    event_type = fields.String(validate=validate.OneOf(RULE_EVENTS))

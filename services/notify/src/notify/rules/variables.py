@@ -1,15 +1,18 @@
-"""The tickets events notify answers with its rules, and the template variables each gives, in the
-recipient's language.
+"""The events notify answers with its rules (tickets' and surveys' invitations), and the template
+variables each gives, in the recipient's language.
 
-Every event gives ``name`` (the recipient's), ``ticket_number`` and ``ticket_title``; some give
-more (:data:`EVENT_VARIABLES`). A rule's template may use only the variables of its event type
-(checked when the rule is written). Times are shown in the estate's local time.
+Every tickets event gives ``name`` (the recipient's), ``ticket_number`` and ``ticket_title``; some
+give more (:data:`EVENT_VARIABLES`). A survey invitation or reminder gives ``name``, ``link`` (the
+personal link to answer by), ``period`` (the wave's quarter, empty after a ticket) and
+``expires_on`` (the last day the link is good, local time). A rule's template may use only the
+variables of its event type (checked when the rule is written). Times are shown in the estate's
+local time.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -35,6 +38,12 @@ EVENT_VARIABLES: dict[str, frozenset[str]] = {
 }
 # The tickets events notify consumes: each is matched against the rules.
 TICKETS_EVENTS = tuple(EVENT_VARIABLES)
+# surveys' invitations and reminders (SRV-1, SRV-5; NTF-5): to the person invited.
+SURVEY_VARIABLES = frozenset({"name", "link", "period", "expires_on"})
+SURVEYS_EVENTS = ("surveys.invitation.sent.v1", "surveys.invitation.reminded.v1")
+EVENT_VARIABLES.update(dict.fromkeys(SURVEYS_EVENTS, SURVEY_VARIABLES))
+# Every event the rules answer.
+RULE_EVENTS = (*TICKETS_EVENTS, *SURVEYS_EVENTS)
 
 TARGETS = {
     "acknowledge": {"zh-CN": "受理", "en": "acknowledge"}, "arrive": {"zh-CN": "到场", "en": "arrival"},
@@ -54,17 +63,27 @@ def _word(words: Mapping[str, Mapping[str, str]], value: Any, language: str) -> 
     return words.get(value, {}).get(language) or words.get(value, {}).get("en") or str(value)
 
 
-def local_time(value: Any, timezone: str) -> str:
-    """An ISO instant as the estate reads it: ``2026-12-01 10:03``; anything unparseable as given."""
+def _local(value: Any, timezone: str) -> datetime | str:
+    """An ISO instant in the estate's time (a naive one as it is); "" for none, unparseable text as given."""
     if not isinstance(value, str) or not value:
         return ""
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
         return value
-    if moment.tzinfo is None:
-        return moment.strftime("%Y-%m-%d %H:%M")
-    return moment.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
+    return moment if moment.tzinfo is None else moment.astimezone(ZoneInfo(timezone))
+
+
+def local_time(value: Any, timezone: str) -> str:
+    """An ISO instant as the estate reads it: ``2026-12-01 10:03``; anything unparseable as given."""
+    moment = _local(value, timezone)
+    return moment if isinstance(moment, str) else moment.strftime("%Y-%m-%d %H:%M")
+
+
+def last_day(value: Any, timezone: str) -> str:
+    """The local day before an ISO instant (a link good until midnight is good through that day)."""
+    moment = _local(value, timezone)
+    return moment if isinstance(moment, str) else (moment - timedelta(microseconds=1)).strftime("%Y-%m-%d")
 
 
 def event_variables(event_type: str, data: Mapping[str, Any], name: str, language: str,
@@ -84,6 +103,8 @@ def event_variables(event_type: str, data: Mapping[str, Any], name: str, languag
         "window_start": local_time(data.get("starts_at"), timezone),
         "window_end": local_time(data.get("ends_at"), timezone),
         "promised_by": local_time(data.get("promised_by") or ticket.get("promised_by"), timezone),
+        "link": data.get("link"), "period": data.get("period"),
+        "expires_on": last_day(data.get("expires_at"), timezone),
     }
     for key in EVENT_VARIABLES.get(event_type, COMMON) - COMMON:
         values[key] = extra.get(key)

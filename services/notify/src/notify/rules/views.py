@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from notify.rules.matching import rules_for
-from notify.rules.variables import TICKETS_EVENTS
+from notify.rules.variables import RULE_EVENTS
 from notify.tables import rules
 from servicekit.auth import Principal, scoped
 from servicekit.rows import get_row
@@ -36,4 +36,4 @@ def rule(session: Session, rule_id: uuid.UUID) -> dict[str, Any]:
 
 def effective_rules(session: Session, estate_id: uuid.UUID) -> list[dict[str, Any]]:
     """Every rule in force for the estate, the built-in defaults included, by event type."""
-    return [vars(rule) for event_type in TICKETS_EVENTS for rule in rules_for(session, estate_id, event_type)]
+    return [vars(rule) for event_type in RULE_EVENTS for rule in rules_for(session, estate_id, event_type)]

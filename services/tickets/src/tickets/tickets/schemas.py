@@ -88,6 +88,7 @@ class TicketSchema(Schema):
     cancel_reason = fields.String(allow_none=True)
     evaluation_score = fields.Integer(allow_none=True)
     evaluation_comment = fields.String(allow_none=True)
+    evaluation_channel = fields.String(allow_none=True, metadata={"description": "desk or survey"})
     reopen_count = fields.Integer()
     created_by = fields.String()
     created_at = fields.DateTime()
@@ -175,6 +176,7 @@ class TargetSchema(Schema):
 class EvaluationSchema(Schema):
     score = fields.Integer()
     comment = fields.String()
+    channel = fields.String(metadata={"description": "desk, or survey: the owner answered surveys' question (SRV-5)"})
 
 
 class PromiseSchema(Schema):

@@ -118,7 +118,8 @@ def stage_report(session: Session, ticket_id: UUID, at: datetime | None = None) 
                     for t in time_left(session, current, at)],
         "timeline": timeline(session, ticket_id),
         "evaluation": None if current["evaluation_score"] is None else {
-            "score": current["evaluation_score"], "comment": current["evaluation_comment"] or ""},
+            "score": current["evaluation_score"], "comment": current["evaluation_comment"] or "",
+            "channel": current["evaluation_channel"] or "desk"},
         "promise": None if promised is None else {
             "promised_by": promised, "resolved_at": resolved, "kept": current["promise_kept"],
             "slipped": (resolved or at) > promised},

@@ -56,7 +56,7 @@ def test_the_whole_procedure_is_timestamped_and_announced(client, desk, place, o
     assert [s["action"] for s in timeline][:2] == ["opened", "escalation"]
     assert [s["stage_to"] for s in timeline][-1] == "archived" and timeline[2]["note"] == "已致歉"
     report = client.get(f"/api/v1/tickets/{ticket['id']}/report", headers=desk).json
-    assert report["evaluation"] == {"score": 4, "comment": "满意"} and len(report["timeline"]) == 9
+    assert report["evaluation"] == {"score": 4, "comment": "满意", "channel": "desk"} and len(report["timeline"]) == 9
     assert report["ticket"]["contact_phone"] == "138****5678"
 
 

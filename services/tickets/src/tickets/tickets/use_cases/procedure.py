@@ -131,15 +131,16 @@ def inform_owner(uow: UnitOfWork, ticket_id: UUID, actor: Actor, *, how: str, no
 
 
 def evaluate(uow: UnitOfWork, ticket_id: UUID, actor: Actor, *, score: int, comment: str = "",
-             at: datetime | None = None) -> dict[str, Any]:
-    """The owner's opinion (征求意见): a score of 1 to 5 and what they said."""
+             at: datetime | None = None, channel: str = "desk") -> dict[str, Any]:
+    """The owner's opinion (征求意见): a score of 1 to 5 and what they said; ``channel`` how it came
+    (``desk``, or ``survey``: the owner answered surveys' question after the ticket, SRV-5)."""
     if not 1 <= score <= 5:
         raise Invalid("a score is 1 to 5", "评分为1至5分", errors={"score": ["must be 1 to 5"]})
     with uow:
         ticket, step = _begin(uow, ticket_id, Action.EVALUATE)
-        return _done(uow, ticket, step, actor, at, note=comment, details={"score": score},
-                     changes={"evaluation_score": score, "evaluation_comment": comment},
-                     data={"score": score, "comment": comment})
+        return _done(uow, ticket, step, actor, at, note=comment, details={"score": score, "channel": channel},
+                     changes={"evaluation_score": score, "evaluation_comment": comment, "evaluation_channel": channel},
+                     data={"score": score, "comment": comment, "channel": channel})
 
 
 def archive(uow: UnitOfWork, ticket_id: UUID, actor: Actor, *, note: str = "",

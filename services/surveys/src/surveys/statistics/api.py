@@ -1,0 +1,44 @@
+"""A wave's statistics (统计分析, SRV-3) as JSON, CSV or XLSX (``?format=`` or the Accept header)."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from flask import Response, request
+from tenancy.roles import STAFF
+
+from servicekit.webapp import read
+from surveys.access import blueprint
+from surveys.statistics import sheets, views
+from surveys.statistics.schemas import FORMATS, StatisticsArgs, StatisticsSchema
+
+blp = blueprint("statistics", __name__, url_prefix="/api/v1/waves",
+                description="Statistics (统计分析) of a wave: response rate, scores by element and building, trend")
+
+
+@blp.route("/<uuid:wave_id>/statistics", methods=["GET"])
+@blp.arguments(StatisticsArgs(), location="query")
+@blp.response(200, StatisticsSchema())
+@blp.doc(responses={"200": {"description": "The statistics as JSON, CSV or XLSX (with a chart)", "content": {
+    FORMATS["json"]: {"schema": {"$ref": "#/components/schemas/Statistics"}},
+    FORMATS["csv"]: {"schema": {"type": "string"}},
+    FORMATS["xlsx"]: {"schema": {"type": "string", "format": "binary"}}}}})
+@blp.allow(STAFF)
+def wave_statistics(args: dict[str, Any], wave_id: UUID) -> Any:
+    """A wave's response rate, each element's answers, mean and spread in the estate and per building,
+    the weakest elements, the buildings below the estate's mean, and the trend"""
+    stats = read(views.wave_statistics, wave_id)
+    best = request.accept_mimetypes.best_match(list(FORMATS.values()), default=FORMATS["json"])
+    wanted = args["format"] or next(key for key, mime in FORMATS.items() if mime == best)
+    name = f"survey-{stats['period']}-{wave_id}"
+    if wanted == "csv":
+        return _file(sheets.statistics_csv(stats), FORMATS["csv"], f"{name}.csv")
+    if wanted == "xlsx":
+        return _file(sheets.statistics_xlsx(stats), FORMATS["xlsx"], f"{name}.xlsx")
+    return stats
+
+
+def _file(data: bytes, mimetype: str, filename: str) -> Response:
+    return Response(data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"',
+                                                      "X-Content-Type-Options": "nosniff"})

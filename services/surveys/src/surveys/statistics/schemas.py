@@ -1,0 +1,58 @@
+"""The statistics API's schemas."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+FORMATS = {"json": "application/json", "csv": "text/csv",
+           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+class StatisticsArgs(Schema):
+    format = fields.String(load_default=None, validate=validate.OneOf(tuple(FORMATS)), metadata={
+        "description": "json (the default), csv or xlsx; else the Accept header decides"})
+
+
+class FiguresSchema(Schema):
+    answers = fields.Integer(metadata={"description": "how many scores"})
+    mean = fields.Decimal(as_string=True, allow_none=True, metadata={"description": "to two places"})
+    spread = fields.Decimal(as_string=True, allow_none=True,
+                            metadata={"description": "the standard deviation, to two places"})
+
+
+class ElementSchema(FiguresSchema):
+    element = fields.String(metadata={"description": "one of the nine elements"})
+
+
+class BuildingSchema(FiguresSchema):
+    building_id = fields.UUID()
+    building_name = fields.String(allow_none=True)
+    elements = fields.List(fields.Nested(ElementSchema))
+
+
+class BelowSchema(Schema):
+    building_id = fields.UUID()
+    building_name = fields.String(allow_none=True)
+    below_by = fields.Decimal(as_string=True, metadata={"description": "how far below the estate's mean"})
+
+
+class TrendSchema(Schema):
+    wave_id = fields.UUID()
+    period = fields.String()
+    elements = fields.List(fields.Nested(ElementSchema))
+
+
+class StatisticsSchema(Schema):
+    wave_id = fields.UUID()
+    estate_id = fields.UUID()
+    period = fields.String()
+    invited = fields.Integer()
+    answered = fields.Integer(metadata={"description": "invitations answered (by the link, or entered by staff)"})
+    response_rate = fields.Decimal(as_string=True, allow_none=True, metadata={"description": "answered / invited"})
+    answers_by_channel = fields.Dict(keys=fields.String(), values=fields.Integer())
+    overall = fields.Nested(FiguresSchema, metadata={"description": "every element's scores together"})
+    elements = fields.List(fields.Nested(ElementSchema))
+    buildings = fields.List(fields.Nested(BuildingSchema))
+    weakest = fields.List(fields.String(), metadata={"description": "the elements of the lowest mean"})
+    below_estate_mean = fields.List(fields.Nested(BelowSchema))
+    trend = fields.List(fields.Nested(TrendSchema), metadata={"description": "the estate's earlier waves"})

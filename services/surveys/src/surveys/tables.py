@@ -1,0 +1,192 @@
+"""The surveys database: every table, the outbox and the inbox included, in one MetaData.
+
+Two groups of tables so far:
+
+* **the copy** of owners' data a survey needs (estates, buildings, units, people with their
+  language and preferred channel, occupancies: who lives where, so which households are occupied;
+  staff and territories: who visits the unhappy ones), built by the consumer from owners' events
+  and never written by the API. Each copy row keeps the owners entity's ``version``: a stale event
+  never overwrites a newer copy (servicekit.copies). A moved-out occupancy and a released
+  territory stay as rows, so that their last version is remembered.
+* **questionnaires** (SRV-2): an operator's or an estate's questionnaire and its numbered
+  versions; a published version's questions never change (answers name the version).
+* **waves** (SRV-1): a wave per estate and period, the published questionnaire version it asks,
+  the seed its sample was drawn with, and the sample: each household with why it was picked.
+* **invitations and answers**: one invitation per person asked (a wave's sampled household, or the
+  reporter of a resolved ticket), its personal token kept only as a hash; one answer per invitation
+  (saved partly until submitted), or entered by staff from paper, a phone call, the suggestion box
+  or a walk-in (SRV-7); each submitted score as a row, for statistics; the token buckets that limit
+  guessing.
+
+Every table that holds an estate's data carries ``estate_id``, so each query is scoped to the
+caller's estates with one indexed predicate.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import JSON, BigInteger, Column, Date, ForeignKey, Integer, String, Table, UniqueConstraint, Uuid, text
+
+from servicekit import owners_copies
+from servicekit.copies import copied
+from servicekit.db import UtcDateTime, service_metadata
+from servicekit.idempotency import define_idempotency_keys
+from servicekit.outbox import Outbox, define_inbox
+from servicekit.ratelimit import define_rate_budgets
+
+metadata = service_metadata()
+
+outbox = Outbox(metadata)
+inbox = define_inbox(metadata)
+idempotency_keys = define_idempotency_keys(metadata)
+
+# --- the copy of owners' data (written only by the consumer: surveys.handlers) ------------------
+# The core of each copy is servicekit.owners_copies' (the same for every consumer of owners); surveys
+# adds what it says to a person (their preferred channel travels with an invitation).
+
+estates = owners_copies.estates(metadata)
+buildings = owners_copies.buildings(metadata)
+units = owners_copies.units(metadata)
+people = owners_copies.people(metadata, copied("preferred_channel", String(10), default="sms", server_default="sms"))
+# A household is a unit with at least one occupancy not moved out (moved_out_on null or later).
+occupancies = owners_copies.occupancies(metadata)
+staff = owners_copies.staff(metadata)
+territories = owners_copies.territories(metadata)
+
+# --- questionnaires (SRV-2) ---------------------------------------------------------------------
+
+# An operator-wide questionnaire (estate_id null) or an estate's own. The built-in default (nine
+# elements) has no row: surveys.domain.questionnaires.
+questionnaires = Table(
+    "questionnaires", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, index=True),
+    Column("purpose", String(20), nullable=False),  # wave (a quarterly survey) | ticket (after a ticket)
+    Column("name_zh", String(100), nullable=False),
+    Column("name_en", String(100), nullable=False),
+    Column("copied_from", Uuid),  # the questionnaire it was copied from, if any
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("version", Integer, nullable=False, server_default=text("1")),  # the row's own, +1 each change
+)
+
+# Its versions, numbered from 1: at most one draft (the last), the others published and immutable.
+questionnaire_versions = Table(
+    "questionnaire_versions", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("questionnaire_id", Uuid, ForeignKey("questionnaires.id"), nullable=False, index=True),
+    Column("estate_id", Uuid, index=True),  # the questionnaire's, for scoping
+    Column("number", Integer, nullable=False),
+    Column("questions", JSON, nullable=False),
+    Column("published_at", UtcDateTime()),  # null: the draft
+    Column("published_by", String(200)),
+    UniqueConstraint("questionnaire_id", "number"),
+)
+
+# --- waves (SRV-1) ------------------------------------------------------------------------------
+
+# One wave per estate and period (2026-Q4). ``questionnaire_id`` null: the built-in default.
+waves = Table(
+    "waves", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, nullable=False, index=True),
+    Column("period", String(7), nullable=False),  # YYYY-Qn
+    Column("questionnaire_id", Uuid),
+    Column("questionnaire_version_id", Uuid, nullable=False),
+    Column("percent", Integer, nullable=False),  # the share sampled per building, rounded up
+    Column("lookback", Integer, nullable=False),  # how many earlier waves the sample avoids
+    Column("seed", BigInteger, nullable=False),  # the sample is drawn again from it (domain.sampling)
+    Column("households", Integer, nullable=False),  # the estate's occupied households when opened
+    Column("sampled", Integer, nullable=False),
+    Column("opens_on", Date, nullable=False),
+    Column("closes_on", Date, nullable=False),
+    Column("state", String(10), nullable=False),  # open | closed
+    Column("opened_by", String(200), nullable=False),
+    Column("opened_at", UtcDateTime(), nullable=False),
+    Column("version", Integer, nullable=False, server_default=text("1")),
+    UniqueConstraint("estate_id", "period"),
+)
+
+# The sample: each household a wave asks, and why (its building's quota, when it was last asked).
+wave_households = Table(
+    "wave_households", metadata,
+    Column("wave_id", Uuid, ForeignKey("waves.id"), primary_key=True),
+    Column("unit_id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, nullable=False, index=True),
+    Column("building_id", Uuid, nullable=False),
+    Column("reason", String(30), nullable=False),  # not_sampled_recently | least_recently_sampled
+    Column("waves_ago", Integer),  # 1: the last wave asked it; null: none of the look-back did
+    Column("quota", Integer, nullable=False),  # its building's quota ...
+    Column("building_households", Integer, nullable=False),  # ... of this many occupied households
+)
+
+# --- invitations and answers --------------------------------------------------------------------
+
+# One per person asked; its links' tokens are in invitation_tokens.
+invitations = Table(
+    "invitations", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, nullable=False, index=True),
+    Column("purpose", String(10), nullable=False),  # wave | ticket
+    Column("wave_id", Uuid, ForeignKey("waves.id"), index=True),
+    Column("ticket_id", Uuid, unique=True),  # a ticket is asked about once
+    Column("unit_id", Uuid),
+    Column("person_id", Uuid, nullable=False),
+    Column("questionnaire_version_id", Uuid, nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False),
+    Column("state", String(10), nullable=False),  # sent | started | answered | withdrawn (evaluated at the desk)
+    Column("sent_at", UtcDateTime(), nullable=False),
+    Column("reminders", Integer, nullable=False, server_default=text("0")),
+    Column("answered_at", UtcDateTime()),
+    Column("version", Integer, nullable=False, server_default=text("1")),
+)
+
+# The tokens of an invitation's personal links (the first, and one per reminder: each link stays
+# good), kept only as their SHA-256.
+invitation_tokens = Table(
+    "invitation_tokens", metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("invitation_id", Uuid, ForeignKey("invitations.id"), nullable=False, index=True),
+)
+
+# One per invitation (the link), or entered by staff (no invitation, the channel says how it came).
+answers = Table(
+    "answers", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("invitation_id", Uuid, ForeignKey("invitations.id"), unique=True),
+    Column("estate_id", Uuid, nullable=False, index=True),
+    Column("wave_id", Uuid, ForeignKey("waves.id"), index=True),
+    Column("ticket_id", Uuid),
+    Column("unit_id", Uuid),
+    Column("building_id", Uuid),
+    Column("questionnaire_version_id", Uuid, nullable=False),
+    Column("channel", String(20), nullable=False),  # link | paper | phone | suggestion_box | walk_in
+    Column("items", JSON, nullable=False),
+    Column("state", String(10), nullable=False),  # draft | submitted
+    Column("entered_by", String(200)),  # the staff member who entered it, if one did
+    Column("started_at", UtcDateTime(), nullable=False),
+    Column("submitted_at", UtcDateTime()),
+)
+
+# Each score of a submitted answer, for statistics by element, building and wave (SRV-3).
+answer_scores = Table(
+    "answer_scores", metadata,
+    Column("answer_id", Uuid, ForeignKey("answers.id"), primary_key=True),
+    Column("code", String(40), primary_key=True),
+    Column("element", String(20)),  # one of the nine, or null
+    Column("estate_id", Uuid, nullable=False),
+    Column("wave_id", Uuid, index=True),
+    Column("building_id", Uuid),
+    Column("score", Integer, nullable=False),
+)
+
+# Tickets evaluated (tickets' events): a ticket evaluated at the desk first is not asked (SRV-5).
+evaluated_tickets = Table(
+    "evaluated_tickets", metadata,
+    Column("ticket_id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, nullable=False),
+    Column("channel", String(20), nullable=False),  # desk | survey | ...
+    Column("evaluated_at", UtcDateTime(), nullable=False),
+)
+
+# Token buckets (servicekit.ratelimit): guesses of answer tokens per client address.
+rate_budgets = define_rate_budgets(metadata)

@@ -1,0 +1,75 @@
+"""A wave's statistics (SRV-3): the response rate, each element's answers, mean and spread in the
+estate and per building, the weakest elements, the buildings below the estate's mean and the trend
+against the estate's earlier wave; as CSV and XLSX too."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from surveys.domain.questionnaires import ELEMENT_CODES
+from surveys.tables import outbox
+
+
+def _links(db, wave_id: str) -> list[dict]:  # noqa: ANN001
+    with db.connect() as conn:
+        events = [json.loads(r.body) for r in conn.execute(select(outbox.table))]
+    return [e["data"] for e in events if e["type"] == "surveys.invitation.sent.v1" and e["data"]["wave_id"] == wave_id]
+
+
+def _answer(client, invitation: dict, score: int, fees: int) -> None:  # noqa: ANN001
+    items = {**{code: {"score": score} for code in ELEMENT_CODES}, "fees": {"score": fees}, "overall": {"score": score}}
+    token = invitation["link"].rsplit("/", 1)[1]
+    assert client.post(f"/api/v1/answers/{token}/submission", json={"items": items}).status_code == 201
+
+
+def test_a_waves_statistics_by_element_and_building_with_the_trend(client, auth, db, seeded) -> None:
+    estate = seeded(buildings=2, units_each=10)  # 2 households a building asked
+    manager = auth("estate_manager", [str(estate.id)])
+    before = client.post("/api/v1/waves", json={"estate_id": str(estate.id), "period": "2026-Q3",
+                                                "opens_on": "2026-07-08", "closes_on": "2027-01-31"},
+                         headers=manager).json
+    for invitation in _links(db, before["id"]):
+        _answer(client, invitation, 3, 3)
+    wave = client.post("/api/v1/waves", json={"estate_id": str(estate.id), "period": "2026-Q4",
+                                              "opens_on": "2026-10-08"}, headers=manager).json
+    invited = _links(db, wave["id"])
+    first = str(estate.buildings[0])
+    for invitation in invited[:3]:  # three of four answer: 5 in building 1, 4 in building 2; fees low
+        _answer(client, invitation, 5 if _building(estate, invitation) == first else 4, 2)
+
+    box = {**{code: {"score": 4} for code in ELEMENT_CODES}, "overall": {"score": 4}}  # no household: no building
+    assert client.post("/api/v1/answers", json={"wave_id": wave["id"], "channel": "suggestion_box", "items": box},
+                       headers=manager).status_code == 201
+    stats = client.get(f"/api/v1/waves/{wave['id']}/statistics", headers=manager)
+    assert stats.status_code == 200, stats.json
+    body = stats.json
+    assert (body["invited"], body["answered"], body["response_rate"]) == (4, 3, "0.7500")
+    fees = next(e for e in body["elements"] if e["element"] == "fees")
+    assert (fees["answers"], fees["mean"], fees["spread"]) == (4, "2.50", "0.87")  # 2, 2, 2 and the box's 4
+    assert body["weakest"][0] == "fees" and [e["element"] for e in body["elements"]] == list(ELEMENT_CODES)
+    assert body["answers_by_channel"] == {"link": 3, "suggestion_box": 1}
+    assert len(body["buildings"]) == 2 and all(b["elements"] for b in body["buildings"])
+    # Both buildings answered: building 2's 4s lie below the estate's mean, building 1's 5s above it.
+    assert [b["building_id"] for b in body["below_estate_mean"]] == [str(estate.buildings[1])]
+    [earlier] = body["trend"]
+    assert earlier["period"] == "2026-Q3" and {e["mean"] for e in earlier["elements"]} == {"3.00"}
+
+    as_csv = client.get(f"/api/v1/waves/{wave['id']}/statistics?format=csv", headers=manager)
+    assert as_csv.mimetype == "text/csv" and "attachment" in as_csv.headers["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(as_csv.data.decode("utf-8-sig"))))
+    assert rows[0][0] == "楼栋 Building" and len(rows) == 1 + 9 * 3  # the estate, then its two buildings
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    as_xlsx = client.get(f"/api/v1/waves/{wave['id']}/statistics", headers={**manager, "Accept": xlsx})
+    book = load_workbook(io.BytesIO(as_xlsx.data))
+    assert book.sheetnames == ["按要素 By element", "按楼栋 By building", "趋势 Trend"]
+    assert [c.value for c in book["趋势 Trend"][1]] == ["要素 Element", "2026-Q4", "2026-Q3"]
+
+
+def _building(estate, invitation: dict) -> str:  # noqa: ANN001
+    index = [str(u) for u in estate.units].index(invitation["unit_id"])
+    return str(estate.buildings[index // (len(estate.units) // len(estate.buildings))])

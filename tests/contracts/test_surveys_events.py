@@ -1,0 +1,55 @@
+"""The surveys events contract beside the generic checks: what surveys.events' payload functions make
+(what its use cases write to the outbox) validates against the published schemas, and the AsyncAPI
+document names the queue surveys consumes from with every type its consumer has a handler for
+(owners' and tickets')."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, date, datetime
+
+from surveys import events
+from surveys.domain.questionnaires import DEFAULT_VERSION_ID, default_questions
+from surveys.service import SERVICE
+
+
+def _valid(contracts, type_: str, data: dict) -> None:
+    contracts.validator(contracts.schema_path(type_)).validate(json.loads(json.dumps(data)))
+
+
+def test_the_payloads_surveys_writes_follow_their_schemas(contracts) -> None:
+    questionnaire = {"id": uuid.uuid4(), "estate_id": None, "purpose": "wave", "name_zh": "问卷", "name_en": "Q",
+                     "version": 2}
+    version = {"id": uuid.uuid4(), "number": 1, "questions": default_questions(),
+               "published_at": datetime(2026, 12, 1, tzinfo=UTC)}
+    _valid(contracts, events.QUESTIONNAIRE_PUBLISHED, events.questionnaire_published_payload(questionnaire, version))
+    wave = {"id": uuid.uuid4(), "estate_id": uuid.uuid4(), "period": "2026-Q4",
+            "questionnaire_version_id": DEFAULT_VERSION_ID, "percent": 20, "households": 30, "sampled": 6,
+            "seed": 2**62 - 1, "opens_on": date(2026, 10, 8), "closes_on": date(2026, 12, 31), "state": "open",
+            "version": 1}
+    _valid(contracts, events.WAVE_OPENED, events.wave_payload(wave))
+    invitation = {"id": uuid.uuid4(), "estate_id": wave["estate_id"], "purpose": "wave", "wave_id": wave["id"],
+                  "ticket_id": None, "unit_id": uuid.uuid4(), "person_id": uuid.uuid4(), "reminders": 0,
+                  "expires_at": datetime(2026, 12, 31, 16, tzinfo=UTC)}
+    person = {"id": invitation["person_id"], "language": "en", "preferred_channel": "email"}
+    for type_ in (events.INVITATION_SENT, events.INVITATION_REMINDED):
+        payload = events.invitation_payload(invitation, person, "http://localhost:8000/survey/t", "2026-Q4")
+        _valid(contracts, type_, payload)
+    answer = {"id": uuid.uuid4(), "estate_id": wave["estate_id"], "invitation_id": invitation["id"],
+              "wave_id": wave["id"], "ticket_id": None, "unit_id": invitation["unit_id"],
+              "questionnaire_version_id": DEFAULT_VERSION_ID, "channel": "link", "items": {"overall": {"score": 4}},
+              "submitted_at": datetime(2026, 12, 2, tzinfo=UTC)}
+    _valid(contracts, events.ANSWER_SUBMITTED,
+           events.answer_payload(answer, invitation, [("attitude", "attitude", 5), ("overall", None, 4)]))
+    _valid(contracts, events.ANSWER_SUBMITTED, events.answer_payload({**answer, "invitation_id": None}, None, []))
+
+
+def test_the_asyncapi_inbox_names_every_type_surveys_consumes(contracts) -> None:
+    inbox = contracts.asyncapi("surveys")["channels"]["surveysInbox"]
+    named = set()
+    for ref in inbox["messages"].values():
+        producer = ref["$ref"].split("/")[2]  # ../../<producer>/contracts/asyncapi.yaml#/components/messages/<name>
+        named.add(contracts.asyncapi(producer)["components"]["messages"][ref["$ref"].rsplit("/", 1)[1]]["name"])
+    assert named == set(SERVICE.consumes) == set(SERVICE.event_handlers())
+    assert inbox["address"] == SERVICE.topology.inbox_queue
