@@ -8,8 +8,10 @@ from tickets.attachments.api import blp as attachments
 from tickets.categories.api import blp as categories
 from tickets.directory.api import blp as directory
 from tickets.dispatch.api import blp as dispatch
+from tickets.outcomes.api import blp as outcomes
 from tickets.reports.api import blp as reports
 from tickets.sla.api import blp as sla
 from tickets.tickets.api import blp as tickets
 
-BLUEPRINTS: list[Blueprint] = [tickets, categories, attachments, directory, reports, sla, dispatch]
+BLUEPRINTS: list[Blueprint] = [tickets, categories, attachments, directory, reports, sla, dispatch,
+                               outcomes]

@@ -36,6 +36,10 @@ PROMISE_SLIPPED = "tickets.ticket.promise_slipped.v1"  # the promised date passe
 # Reports (TKT-12)
 MONTHLY_REPORT_GENERATED = "tickets.report.monthly_generated.v1"
 
+# The complaint's outcome (TKT-14): data.outcome is the whole outcome after the change, with its version
+COMPLAINT_OUTCOME_RECORDED = "tickets.complaint.outcome_recorded.v1"  # sub-type, cause, commitment, flags
+COMPLAINT_REVIEWED = "tickets.complaint.reviewed.v1"  # a manager judged whether it was justified
+
 # Every type above, in one place: what contracts/ documents and the contract tests check.
 EVENT_TYPES = (
     TICKET_OPENED, TICKET_ACKNOWLEDGED, TICKET_DISPATCHED, TICKET_REASSIGNED, TICKET_ARRIVED, TICKET_EXPLAINED,
@@ -43,6 +47,7 @@ EVENT_TYPES = (
     TICKET_CANCELLED, TICKET_PAUSED, TICKET_RESUMED,
     SLA_WARNED, SLA_BREACHED, TICKET_ESCALATED, PROMISE_SLIPPED,
     MONTHLY_REPORT_GENERATED,
+    COMPLAINT_OUTCOME_RECORDED, COMPLAINT_REVIEWED,
 )
 
 
@@ -80,4 +85,17 @@ def monthly_report_payload(row: dict[str, Any], trigger: str, *, regenerated: bo
                     "evaluation_average": content["evaluations"]["average"],
                     "repeat_complainants": len(content["repeat_complainants"]),
                     "repeat_units": len(content["repeat_units"])},
+    }
+
+
+def outcome_payload(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A complaint's whole outcome as its events carry it (``data.outcome``)."""
+    return {
+        "ticket_id": str(row["ticket_id"]), "estate_id": str(row["estate_id"]), "subtype": row["subtype"],
+        "root_cause": row["root_cause"], "root_cause_note": row["root_cause_note"],
+        "responsible_department": row["responsible_department"], "commitment": row["commitment"],
+        "justified": row["justified"], "review_note": row["review_note"], "reviewed_by": row["reviewed_by"],
+        "reviewed_at": _iso(row["reviewed_at"]), "media_involved": bool(row["media_involved"]),
+        "legal_referral": bool(row["legal_referral"]), "updated_at": _iso(row["updated_at"]),
+        "version": row["version"],
     }

@@ -350,3 +350,29 @@ monthly_reports = Table(
 # Every full number shown to a caller with pii:reveal, for the privacy audit (X-2): servicekit's
 # append-only table, the same in every service.
 pii_reveals = reveal_audit_table(metadata)
+
+# --- the complaint's outcome (TKT-14) -----------------------------------------------------------
+
+# What a complaint came to, one row per complaint once someone records it (tickets.outcomes): the
+# sub-type within its class, the root cause, who was responsible, what was promised, whether it
+# proved justified (set on review by a manager), and the media and legal flags.
+complaint_outcomes = Table(
+    "complaint_outcomes", metadata,
+    Column("ticket_id", Uuid, ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True),
+    Column("estate_id", Uuid, nullable=False, index=True),
+    Column("subtype", String(40)),  # tickets.domain.outcomes.SUBTYPES of the complaint's class
+    Column("root_cause", String(40)),  # tickets.domain.outcomes.ROOT_CAUSES
+    Column("root_cause_note", String(2000), nullable=False, server_default=""),
+    # Free text until tickets keeps a copy of owners' departments.
+    Column("responsible_department", String(100)),
+    Column("commitment", String(2000), nullable=False, server_default=""),  # what was promised to the owner
+    Column("justified", Boolean),  # null: not reviewed yet
+    Column("review_note", String(2000), nullable=False, server_default=""),
+    Column("reviewed_by", String(200)),
+    Column("reviewed_at", UtcDateTime()),
+    Column("media_involved", Boolean, nullable=False, server_default=text("false")),
+    Column("legal_referral", Boolean, nullable=False, server_default=text("false")),
+    Column("updated_by", String(200), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    _version(),
+)

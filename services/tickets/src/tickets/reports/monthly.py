@@ -22,6 +22,9 @@ its calendar's, else Asia/Shanghai), kept in ``monthly_reports`` and announced b
   pending (due after the report was made, which only a report made early can see).
 - ``evaluations``: the owners' opinions (1-5) of the month's complaints: count, average, the
   share satisfied (4 or 5), and each score's count.
+- ``outcomes`` and ``repeat_failures``: what the complaints' outcomes say (justified share, top
+  root causes, sub-types, departments, media and legal) and the common areas that failed again
+  (TKT-14, :mod:`tickets.reports.outcomes`).
 - ``trend``: complaints, SLA compliance and evaluation average of this month and the six before;
   ``versus_previous``: this month's complaints against the average of the previous 3 and 6.
 
@@ -42,6 +45,7 @@ from sqlalchemy import and_, case, func, or_, select
 from servicekit.errors import Invalid
 from servicekit.unit_of_work import UnitOfWork
 from tickets.reports.labels import NONE, label
+from tickets.reports.outcomes import outcome_analysis, repeat_failures
 from tickets.reports.sql import average, count_where, seconds_between
 from tickets.reports.views import BREACHED, MET, TARGETS, compliance
 from tickets.tables import buildings, calendars, categories, deadlines, people, tickets, units
@@ -122,6 +126,8 @@ def build_report(conn: Any, estate: dict[str, Any], period: str, now: datetime) 
         "sla": _sla(conn, month),
         "promises": _promises(conn, estate["id"], start, end, now),
         "evaluations": _evaluations(conn, month),
+        "outcomes": outcome_analysis(conn, month),
+        "repeat_failures": repeat_failures(conn, estate["id"], start, end),
         "trend": trend,
         "versus_previous": _versus(trend),
     }
