@@ -8,11 +8,15 @@ from servicekit.access import InEstate
 from tickets.tables import (
     buildings,
     calendars,
+    catalogue_items,
     categories,
+    commission_rules,
     dispatch_skills,
     escalation_rules,
     estates,
     sla_policies,
+    staff,
+    ticket_charges,
     tickets,
     units,
 )
@@ -30,5 +34,9 @@ SCOPE = {
     "calendar_id": InEstate(calendars, "calendar", what_zh="工作日历"),
     "rule_id": InEstate(escalation_rules, "escalation rule", what_zh="升级规则"),
     "dispatch_skill_id": InEstate(dispatch_skills, "dispatch skill", what_zh="派工技能规则"),
+    "item_id": InEstate(catalogue_items, "catalogue item", what_zh="服务项目"),
+    "line_id": InEstate(ticket_charges, "charge line", what_zh="收费项目"),
+    "commission_rule_id": InEstate(commission_rules, "commission rule", what_zh="佣金规则"),
+    "staff_id": InEstate(staff, "member of staff", what_zh="员工"),
 }
 

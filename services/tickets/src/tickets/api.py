@@ -5,13 +5,16 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 
 from tickets.attachments.api import blp as attachments
+from tickets.catalogue.api import blp as catalogue
 from tickets.categories.api import blp as categories
+from tickets.commissions.api import blp as commissions
 from tickets.directory.api import blp as directory
 from tickets.dispatch.api import blp as dispatch
+from tickets.fees.api import blp as fees
 from tickets.outcomes.api import blp as outcomes
 from tickets.reports.api import blp as reports
 from tickets.sla.api import blp as sla
 from tickets.tickets.api import blp as tickets
 
 BLUEPRINTS: list[Blueprint] = [tickets, categories, attachments, directory, reports, sla, dispatch,
-                               outcomes]
+                               outcomes, catalogue, fees, commissions]

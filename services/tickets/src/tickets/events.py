@@ -40,6 +40,10 @@ MONTHLY_REPORT_GENERATED = "tickets.report.monthly_generated.v1"
 COMPLAINT_OUTCOME_RECORDED = "tickets.complaint.outcome_recorded.v1"  # sub-type, cause, commitment, flags
 COMPLAINT_REVIEWED = "tickets.complaint.reviewed.v1"  # a manager judged whether it was justified
 
+# A ticket's fee (TKT-11): data.fee is the whole fee after the change, with its version
+FEE_CONSENTED = "tickets.fee.consented.v1"  # the owner agreed to (or refused) the fee: billing may bill
+FEE_PAID = "tickets.fee.paid.v1"  # billing posted a payment; commissions are earned when paid in full
+
 # Every type above, in one place: what contracts/ documents and the contract tests check.
 EVENT_TYPES = (
     TICKET_OPENED, TICKET_ACKNOWLEDGED, TICKET_DISPATCHED, TICKET_REASSIGNED, TICKET_ARRIVED, TICKET_EXPLAINED,
@@ -48,6 +52,7 @@ EVENT_TYPES = (
     SLA_WARNED, SLA_BREACHED, TICKET_ESCALATED, PROMISE_SLIPPED,
     MONTHLY_REPORT_GENERATED,
     COMPLAINT_OUTCOME_RECORDED, COMPLAINT_REVIEWED,
+    FEE_CONSENTED, FEE_PAID,
 )
 
 
@@ -98,4 +103,18 @@ def outcome_payload(row: Mapping[str, Any]) -> dict[str, Any]:
         "reviewed_at": _iso(row["reviewed_at"]), "media_involved": bool(row["media_involved"]),
         "legal_referral": bool(row["legal_referral"]), "updated_at": _iso(row["updated_at"]),
         "version": row["version"],
+    }
+
+
+def fee_payload(fee: Mapping[str, Any], ticket: Mapping[str, Any]) -> dict[str, Any]:
+    """A ticket's whole fee as its events carry it (``data.fee``): amounts as exact strings (yuan)."""
+    return {
+        "ticket_id": str(ticket["id"]), "number": ticket["number"], "estate_id": str(ticket["estate_id"]),
+        "unit_id": _s(ticket["unit_id"]), "person_id": _s(ticket["person_id"]), "total": f"{fee['total']:.2f}",
+        "consent": fee["consent"], "paid": f"{fee['paid']:.2f}", "payment_state": fee["payment_state"],
+        "paid_at": _iso(fee["paid_at"]),
+        "lines": [{"code": line["code"], "name_zh": line["name_zh"], "name_en": line["name_en"],
+                   "quantity": f"{line['quantity']:.2f}", "unit_price": f"{line['unit_price']:.2f}",
+                   "amount": f"{line['amount']:.2f}"} for line in fee["lines"]],
+        "version": fee["version"],
     }

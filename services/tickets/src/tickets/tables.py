@@ -28,6 +28,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    Numeric,
     String,
     Table,
     Text,
@@ -375,4 +376,116 @@ complaint_outcomes = Table(
     Column("updated_by", String(200), nullable=False),
     Column("updated_at", UtcDateTime(), nullable=False),
     _version(),
+)
+
+# --- the service catalogue, fees and commissions (TKT-11) ----------------------------------------
+
+
+def _money(name: str, **kwargs: object) -> Column:
+    return Column(name, Numeric(12, 2), **kwargs)  # yuan, to the fen
+
+
+# Paid special services (特约服务), free convenience services (便民服务) and bundles (服务套餐), per
+# operator (estate null) or per estate; an estate's item of the same code stands in for the operator's.
+catalogue_items = Table(
+    "catalogue_items", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, index=True),  # null: the operator's default, for every estate
+    Column("code", String(40), nullable=False),
+    Column("kind", String(10), nullable=False),  # paid | free
+    Column("category", String(40)),  # a repair category's code, e.g. plumbing: what commission rules match
+    Column("name_zh", String(100), nullable=False),
+    Column("name_en", String(100), nullable=False),
+    Column("description", String(2000), nullable=False, server_default=""),
+    Column("unit", String(20), nullable=False, server_default="次"),  # what a quantity counts: 次, 小时, 米
+    _money("price", nullable=False),
+    _money("cost", nullable=False),
+    _money("ceiling"),  # the government's standard (政府规定的收费标准): the price never exceeds it
+    Column("materials", JSON, nullable=False),  # [{"name", "quantity", "unit"}]: what one unit uses
+    Column("contents", JSON, nullable=False),  # a bundle's items: [{"code", "quantity"}]; [] for a single service
+    Column("active", Boolean, nullable=False, server_default=text("true")),
+    _version(),
+    UniqueConstraint("estate_id", "code"),
+)
+
+# What a ticket's fee is made of: catalogue items with quantities, priced when added.
+ticket_charges = Table(
+    "ticket_charges", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("ticket_id", Uuid, ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("estate_id", Uuid, nullable=False),
+    Column("item_id", Uuid, nullable=False),
+    Column("code", String(40), nullable=False),
+    Column("category", String(40)),
+    Column("name_zh", String(100), nullable=False),
+    Column("name_en", String(100), nullable=False),
+    Column("quantity", Numeric(10, 2), nullable=False),
+    _money("unit_price", nullable=False),
+    _money("unit_cost", nullable=False),
+    _money("amount", nullable=False),
+    Column("added_by", String(200), nullable=False),
+    Column("added_at", UtcDateTime(), nullable=False),
+)
+
+# A ticket's fee: its total, the owner's consent, and what billing says was paid.
+ticket_fees = Table(
+    "ticket_fees", metadata,
+    Column("ticket_id", Uuid, ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True),
+    Column("estate_id", Uuid, nullable=False, index=True),
+    _money("total", nullable=False),
+    Column("consent", String(10), nullable=False, server_default="pending"),  # pending | given | refused
+    Column("consent_how", String(20)),  # phone | in_person | app | signed
+    Column("consent_note", String(500), nullable=False, server_default=""),
+    Column("consent_by", String(200)),
+    Column("consent_at", UtcDateTime()),
+    _money("paid", nullable=False, server_default=text("0")),
+    Column("payment_state", String(12), nullable=False, server_default="unpaid"),  # unpaid | partly_paid | paid
+    Column("paid_at", UtcDateTime()),  # when it was paid in full
+    Column("updated_at", UtcDateTime(), nullable=False),
+    _version(),
+)
+
+# Payments billing posts over the API (paid elsewhere); a reference counts once per ticket.
+fee_payments = Table(
+    "fee_payments", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("ticket_id", Uuid, ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("estate_id", Uuid, nullable=False),
+    _money("amount", nullable=False),
+    Column("reference", String(100), nullable=False),  # billing's own id of the payment
+    Column("method", String(20), nullable=False),  # cash | wechat | alipay | card | transfer | account
+    Column("paid_at", UtcDateTime(), nullable=False),
+    Column("recorded_by", String(200), nullable=False),
+    Column("recorded_at", UtcDateTime(), nullable=False),
+    UniqueConstraint("ticket_id", "reference"),
+)
+
+# Commission rules (服务佣金): for an item, a category, or every item (both null); per operator or estate.
+commission_rules = Table(
+    "commission_rules", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, index=True),  # null: every estate
+    Column("item_code", String(40)),
+    Column("category", String(40)),
+    Column("percent", Numeric(5, 2)),  # of the line's amount
+    _money("per_unit"),  # per unit of the line's quantity
+    Column("active", Boolean, nullable=False, server_default=text("true")),
+    _version(),
+    UniqueConstraint("estate_id", "item_code", "category"),
+)
+
+# Commissions earned: one per charge line of a ticket paid in full, to its handler, in the month paid.
+commissions = Table(
+    "commissions", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, nullable=False),
+    Column("staff_id", Uuid, nullable=False),
+    Column("ticket_id", Uuid, ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("charge_id", Uuid, ForeignKey("ticket_charges.id", ondelete="CASCADE"), nullable=False, unique=True),
+    Column("rule_id", Uuid, nullable=False),
+    Column("amount", Numeric(12, 2), nullable=False),  # the line's amount
+    Column("commission", Numeric(12, 2), nullable=False),
+    Column("earned_at", UtcDateTime(), nullable=False),
+    Column("period", String(7), nullable=False),  # YYYY-MM, in Asia/Shanghai
+    Index("ix_commissions_statement", "estate_id", "staff_id", "period"),
 )

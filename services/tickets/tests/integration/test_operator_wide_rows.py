@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from servicekit.testing import check_one_refusal_everywhere, check_operator_wide_needs_every_estate
-from tickets.tables import categories, escalation_rules, sla_policies
+from tickets.tables import catalogue_items, categories, commission_rules, escalation_rules, sla_policies
 
 ROUTES = [
     ("/api/v1/categories", {"kind": "inquiry", "code": "parking", "name_zh": "停车", "name_en": "Parking"},
@@ -15,6 +15,9 @@ ROUTES = [
     ("/api/v1/sla/policies", {"resolve_minutes": 5}, sla_policies),
     ("/api/v1/sla/escalation-rules", {"trigger": "sla_breach", "level": 2, "action": "notify_supervisor"},
      escalation_rules),
+    ("/api/v1/catalogue/items", {"code": "tap", "kind": "paid", "name_zh": "换龙头", "name_en": "Tap", "price": "60.00",
+                                 "cost": "40.00"}, catalogue_items),
+    ("/api/v1/commissions/rules", {"percent": "5"}, commission_rules),
 ]
 
 

@@ -41,7 +41,7 @@ def record_outcome(data: dict[str, Any], ticket_id: UUID) -> Any:
 
 
 @blp.route("/<uuid:ticket_id>/outcome/review", methods=["POST"])
-@blp.arguments(schemas.ReviewSchema)
+@blp.arguments(schemas.OutcomeReviewSchema)
 @blp.response(200, schemas.OutcomeSchema)
 @blp.alt_response(409, schema=ProblemSchema, description="Not a complaint, or not resolved yet")
 @blp.allow(MANAGERS)

@@ -52,7 +52,7 @@ class OutcomeChangeSchema(Schema):
     legal_referral = JsonBoolean()
 
 
-class ReviewSchema(Schema):
+class OutcomeReviewSchema(Schema):
     """A manager's judgement of a resolved complaint (for the statistics)."""
 
     justified = JsonBoolean(required=True)

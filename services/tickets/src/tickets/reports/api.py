@@ -3,11 +3,9 @@ JSON, CSV or XLSX (``?format=`` or the Accept header)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from flask import Response, request
 from tenancy.roles import DESK
 
 from servicekit.access import ScopedBlueprint
@@ -15,8 +13,8 @@ from servicekit.rows import now
 from servicekit.web import current_principal
 from servicekit.webapp import read, unit_of_work
 from tickets.access import SCOPE
-from tickets.attachments.kinds import content_disposition
-from tickets.reports import exports, schemas, use_cases, views
+from tickets.reports import schemas, use_cases, views
+from tickets.reports.answers import as_asked
 from tickets.reports.sheets import monthly_sheets, monthly_table, ticket_report_columns, ticket_report_sheet
 
 blp = ScopedBlueprint("reports", __name__, scope=SCOPE, url_prefix="/api/v1/reports",
@@ -35,7 +33,7 @@ def ticket_report(args: dict[str, Any]) -> Any:
     answer = {"from_": report.start.date(), "to": (report.end - timedelta(days=1)).date(),
               "timezone": report.timezone, "estate_id": report.estate_id, "group_by": list(report.group_by),
               "rows": rows}
-    return _as_asked(args, f"tickets-report-{answer['from_']}-{answer['to']}", answer,
+    return as_asked(args, f"tickets-report-{answer['from_']}-{answer['to']}", answer,
                      lambda: (ticket_report_columns(report.group_by), rows),
                      lambda: [ticket_report_sheet(report, rows)])
 
@@ -50,7 +48,7 @@ def monthly_report(args: dict[str, Any]) -> Any:
     report = read(views.stored_report, args["estate_id"], args["period"])
     content = report["content"]
     name = f"complaints-{content.get('estate_code') or report['estate_id']}-{report['period']}"
-    return _as_asked(args, name, report, lambda: monthly_table(content), lambda: monthly_sheets(content))
+    return as_asked(args, name, report, lambda: monthly_table(content), lambda: monthly_sheets(content))
 
 
 @blp.route("/monthly", methods=["POST"])
@@ -64,21 +62,3 @@ def make_monthly_report(data: dict[str, Any]) -> Any:
     """Make an estate's monthly report now (the timer makes each on the 1st of the next month)"""
     return use_cases.generate(unit_of_work(), data["estate_id"], data["period"], now(),
                               regenerate=data["regenerate"])
-
-
-def _as_asked(args: dict[str, Any], name: str, answer: Any,
-              table: Callable[[], tuple[list[exports.Column], list[dict[str, Any]]]],
-              sheets: Callable[[], list[exports.Sheet]]) -> Any:
-    """The answer as JSON, or the file asked for by ``?format=`` (else by the Accept header)."""
-    best = request.accept_mimetypes.best_match(list(schemas.FORMATS.values()), default="application/json")
-    wanted = args.get("format") or next(key for key, mime in schemas.FORMATS.items() if mime == best)
-    if wanted == "csv":
-        return _file(exports.table_csv(*table()), exports.CSV, f"{name}.csv")
-    if wanted == "xlsx":
-        return _file(exports.workbook_xlsx(sheets()), exports.XLSX, f"{name}.xlsx")
-    return answer
-
-
-def _file(data: bytes, mimetype: str, filename: str) -> Response:
-    return Response(data, mimetype=mimetype, headers={
-        "Content-Disposition": content_disposition(filename), "X-Content-Type-Options": "nosniff"})
