@@ -14,10 +14,12 @@ from tickets.tables import (
     dispatch_skills,
     escalation_rules,
     estates,
+    kb_articles,
     sla_policies,
     staff,
     ticket_charges,
     tickets,
+    training_cases,
     units,
 )
 
@@ -38,5 +40,7 @@ SCOPE = {
     "line_id": InEstate(ticket_charges, "charge line", what_zh="收费项目"),
     "commission_rule_id": InEstate(commission_rules, "commission rule", what_zh="佣金规则"),
     "staff_id": InEstate(staff, "member of staff", what_zh="员工"),
+    "article_id": InEstate(kb_articles, "article", what_zh="知识库文章"),
+    "case_id": InEstate(training_cases, "training case", what_zh="培训案例"),
 }
 

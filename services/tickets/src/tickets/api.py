@@ -11,10 +11,13 @@ from tickets.commissions.api import blp as commissions
 from tickets.directory.api import blp as directory
 from tickets.dispatch.api import blp as dispatch
 from tickets.fees.api import blp as fees
+from tickets.knowledge.api import blp as knowledge
 from tickets.outcomes.api import blp as outcomes
 from tickets.reports.api import blp as reports
 from tickets.sla.api import blp as sla
 from tickets.tickets.api import blp as tickets
+from tickets.training.api import blp as training
 
 BLUEPRINTS: list[Blueprint] = [tickets, categories, attachments, directory, reports, sla, dispatch,
-                               outcomes, catalogue, fees, commissions]
+                               outcomes, catalogue, fees, commissions, knowledge,
+                               training]

@@ -39,7 +39,7 @@ from sqlalchemy import (
 
 from servicekit.audit import reveal_audit_table
 from servicekit.copies import copied, entity_copy, preferred_contact
-from servicekit.db import UtcDateTime, service_metadata
+from servicekit.db import SearchTerms, UtcDateTime, service_metadata
 from servicekit.idempotency import define_idempotency_keys
 from servicekit.outbox import Outbox, define_inbox
 
@@ -488,4 +488,68 @@ commissions = Table(
     Column("earned_at", UtcDateTime(), nullable=False),
     Column("period", String(7), nullable=False),  # YYYY-MM, in Asia/Shanghai
     Index("ix_commissions_statement", "estate_id", "staff_id", "period"),
+)
+
+# --- the knowledge base and training cases (TKT-10) --------------------------------------------
+
+# Problems and their solutions, per operator (estate null) or estate. The article carries its
+# published version's text and the terms it is found by (tickets.domain.search_terms); every
+# version, with its author and review, is a row of kb_article_versions.
+kb_articles = Table(
+    "kb_articles", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, index=True),  # null: the operator's, for every estate
+    Column("latest_version", Integer, nullable=False),
+    Column("published_version", Integer),  # null until a version is approved
+    Column("title", String(200)),  # of the published version
+    Column("symptoms", Text),
+    Column("steps", JSON),
+    Column("kinds", JSON),
+    Column("categories", JSON),
+    Column("attachments", JSON),
+    # The published version's terms (tickets.domain.search_terms): text[] on PostgreSQL, found
+    # through the GIN index below; " t1 t2 " text on SQLite, found with LIKE '% t %'.
+    Column("terms", SearchTerms()),
+    Column("active", Boolean, nullable=False, server_default=text("true")),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+# GIN over the terms: PostgreSQL only (on SQLite they are text, read with LIKE).
+Index("ix_kb_articles_terms", kb_articles.c.terms, postgresql_using="gin").ddl_if(dialect="postgresql")
+
+kb_article_versions = Table(
+    "kb_article_versions", metadata,
+    Column("article_id", Uuid, ForeignKey("kb_articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("estate_id", Uuid),
+    Column("title", String(200), nullable=False),
+    Column("symptoms", Text, nullable=False),
+    Column("steps", JSON, nullable=False),  # ["关闭总阀", "更换阀芯", ...]
+    Column("kinds", JSON, nullable=False),  # ticket kinds it applies to
+    Column("categories", JSON, nullable=False),  # category codes it applies to
+    Column("attachments", JSON, nullable=False),  # [{"name", "url"}]
+    Column("author", String(200), nullable=False),
+    Column("written_at", UtcDateTime(), nullable=False),
+    Column("review_state", String(10), nullable=False),  # pending | approved | rejected
+    Column("reviewed_by", String(200)),
+    Column("reviewed_at", UtcDateTime()),
+    Column("review_note", String(1000), nullable=False, server_default=""),
+)
+
+# A closed complaint made into an anonymised case for staff training (编成案例，列入岗位培训教材).
+training_cases = Table(
+    "training_cases", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, nullable=False, index=True),
+    Column("ticket_id", Uuid, ForeignKey("tickets.id", ondelete="SET NULL"), unique=True),
+    Column("complaint_class", String(20), nullable=False),
+    Column("quality_aspect", String(20)),
+    Column("subtype", String(40)),
+    Column("root_cause", String(40)),
+    Column("title", String(200), nullable=False),
+    Column("story", Text, nullable=False),  # what happened and what was done, anonymised
+    Column("lesson", Text, nullable=False),  # what it teaches
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
 )

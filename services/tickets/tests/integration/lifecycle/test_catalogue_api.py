@@ -32,7 +32,8 @@ def test_the_operators_items_and_an_estates_own_make_its_catalogue(client, auth,
     admin = auth("operator_admin")
     operator = client.post(URL, headers=admin, json=item(price="70.00"))
     assert operator.status_code == 201, operator.json
-    assert (operator.json["estate_id"], operator.json["margin"], operator.json["margin_rate"]) == (None, "25.00", 0.5556)
+    assert (operator.json["estate_id"], operator.json["margin"], operator.json["margin_rate"]) == (
+        None, "25.00", 0.5556)
     client.post(URL, headers=admin, json=item(code="door_open", kind="free", category=None, name_zh="代开门",
                                              name_en="Door opening", price="0", cost="5.00", ceiling=None))
     own = client.post(URL, headers=manager, json=item(estate_id=place["estate"])).json
