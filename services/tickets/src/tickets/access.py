@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from servicekit.access import InEstate
 from tickets.tables import (
+    applications,
     buildings,
     calendars,
     catalogue_items,
@@ -15,6 +16,7 @@ from tickets.tables import (
     escalation_rules,
     estates,
     kb_articles,
+    procedure_templates,
     sla_policies,
     staff,
     ticket_charges,
@@ -42,5 +44,7 @@ SCOPE = {
     "staff_id": InEstate(staff, "member of staff", what_zh="员工"),
     "article_id": InEstate(kb_articles, "article", what_zh="知识库文章"),
     "case_id": InEstate(training_cases, "training case", what_zh="培训案例"),
+    "template_id": InEstate(procedure_templates, "procedure", what_zh="程序"),
+    "application_id": InEstate(applications, "application", what_zh="申请"),
 }
 

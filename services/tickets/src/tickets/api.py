@@ -13,6 +13,7 @@ from tickets.dispatch.api import blp as dispatch
 from tickets.fees.api import blp as fees
 from tickets.knowledge.api import blp as knowledge
 from tickets.outcomes.api import blp as outcomes
+from tickets.procedures.api import blp as procedures
 from tickets.reports.api import blp as reports
 from tickets.sla.api import blp as sla
 from tickets.tickets.api import blp as tickets
@@ -20,4 +21,4 @@ from tickets.training.api import blp as training
 
 BLUEPRINTS: list[Blueprint] = [tickets, categories, attachments, directory, reports, sla, dispatch,
                                outcomes, catalogue, fees, commissions, knowledge,
-                               training]
+                               training, procedures]

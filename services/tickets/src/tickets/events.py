@@ -44,6 +44,10 @@ COMPLAINT_REVIEWED = "tickets.complaint.reviewed.v1"  # a manager judged whether
 FEE_CONSENTED = "tickets.fee.consented.v1"  # the owner agreed to (or refused) the fee: billing may bill
 FEE_PAID = "tickets.fee.paid.v1"  # billing posted a payment; commissions are earned when paid in full
 
+# Standard procedures (TKT-15): data.application is the whole application after the change
+APPLICATION_OPENED = "tickets.application.opened.v1"  # a renovation approval (say) was applied for
+APPLICATION_DECIDED = "tickets.application.decided.v1"  # a step approved or refused: the applicant is told
+
 # Every type above, in one place: what contracts/ documents and the contract tests check.
 EVENT_TYPES = (
     TICKET_OPENED, TICKET_ACKNOWLEDGED, TICKET_DISPATCHED, TICKET_REASSIGNED, TICKET_ARRIVED, TICKET_EXPLAINED,
@@ -53,6 +57,7 @@ EVENT_TYPES = (
     MONTHLY_REPORT_GENERATED,
     COMPLAINT_OUTCOME_RECORDED, COMPLAINT_REVIEWED,
     FEE_CONSENTED, FEE_PAID,
+    APPLICATION_OPENED, APPLICATION_DECIDED,
 )
 
 
@@ -117,4 +122,15 @@ def fee_payload(fee: Mapping[str, Any], ticket: Mapping[str, Any]) -> dict[str, 
                    "quantity": f"{line['quantity']:.2f}", "unit_price": f"{line['unit_price']:.2f}",
                    "amount": f"{line['amount']:.2f}"} for line in fee["lines"]],
         "version": fee["version"],
+    }
+
+
+def application_payload(row: Mapping[str, Any]) -> dict[str, Any]:
+    """An application as its events carry it (``data.application``)."""
+    return {
+        "application_id": str(row["id"]), "number": row["number"], "estate_id": str(row["estate_id"]),
+        "procedure": row["procedure"], "name_zh": row["name_zh"], "name_en": row["name_en"],
+        "unit_id": _s(row["unit_id"]), "person_id": _s(row["person_id"]), "title": row["title"],
+        "state": row["state"], "current_step": row["current_step"], "updated_at": _iso(row["updated_at"]),
+        "version": row["version"],
     }

@@ -515,8 +515,9 @@ kb_articles = Table(
     Column("updated_at", UtcDateTime(), nullable=False),
 )
 
-# GIN over the terms: PostgreSQL only (on SQLite they are text, read with LIKE).
-Index("ix_kb_articles_terms", kb_articles.c.terms, postgresql_using="gin").ddl_if(dialect="postgresql")
+# ix_kb_articles_terms, a GIN index over the terms, exists on PostgreSQL only and is made by its
+# migration (0007) rather than declared here: on SQLite the terms are text, read with LIKE, and a
+# revision written against SQLite (`tickets revision`) would otherwise try to add it there.
 
 kb_article_versions = Table(
     "kb_article_versions", metadata,
@@ -552,4 +553,64 @@ training_cases = Table(
     Column("lesson", Text, nullable=False),  # what it teaches
     Column("created_by", String(200), nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
+)
+
+# --- standard procedures as checklists (TKT-15) -------------------------------------------------
+
+# An operator's (estate null) or an estate's procedure; one of the same code stands in for a
+# built-in one (tickets.domain.procedures.BUILT_IN).
+procedure_templates = Table(
+    "procedure_templates", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, index=True),
+    Column("code", String(40), nullable=False),
+    Column("name_zh", String(100), nullable=False),
+    Column("name_en", String(100), nullable=False),
+    Column("steps", JSON, nullable=False),  # [{"key", "name_zh", "name_en", "approver_role", "due_hours"}]
+    Column("active", Boolean, nullable=False, server_default=text("true")),
+    _version(),
+    UniqueConstraint("estate_id", "code"),
+)
+
+# An application run through a procedure (a renovation approval, say), tracked like a ticket.
+applications = Table(
+    "applications", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("number", String(32), nullable=False, unique=True),  # P + the local day + six digits
+    Column("estate_id", Uuid, nullable=False, index=True),
+    Column("procedure", String(40), nullable=False),  # the template's code
+    Column("name_zh", String(100), nullable=False),
+    Column("name_en", String(100), nullable=False),
+    Column("unit_id", Uuid, index=True),
+    Column("person_id", Uuid, index=True),  # the applicant, told at each decision
+    Column("title", String(200), nullable=False),
+    Column("note", String(2000), nullable=False, server_default=""),
+    Column("state", String(12), nullable=False),  # in_progress | completed | refused
+    Column("current_step", Integer),  # the position of the step open now (null once ended)
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    Column("closed_at", UtcDateTime()),
+    _version(),
+)
+
+# Each step of an application: who decided it and when, or why it was refused.
+application_steps = Table(
+    "application_steps", metadata,
+    Column("application_id", Uuid, ForeignKey("applications.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, primary_key=True),  # 1, 2, ...
+    Column("estate_id", Uuid, nullable=False),
+    Column("key", String(40), nullable=False),
+    Column("name_zh", String(200), nullable=False),
+    Column("name_en", String(200), nullable=False),
+    Column("approver_role", String(40), nullable=False),
+    Column("due_hours", Integer, nullable=False),
+    Column("state", String(10), nullable=False),  # waiting | open | approved | refused | skipped
+    Column("opened_at", UtcDateTime()),
+    Column("due_at", UtcDateTime()),
+    Column("decided_by", String(200)),
+    Column("decided_role", String(40)),
+    Column("decided_at", UtcDateTime()),
+    Column("note", String(2000), nullable=False, server_default=""),
+    Column("reason", String(500)),  # why it was refused
 )

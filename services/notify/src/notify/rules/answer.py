@@ -54,7 +54,7 @@ def source_event_id(event: CloudEvent) -> str:
 
 
 def _estate(event: CloudEvent) -> uuid.UUID | None:
-    ticket = event.data.get("ticket")
+    ticket = event.data.get("ticket") or event.data.get("application")  # an application's decision has no ticket
     try:
         return uuid.UUID(str(ticket["estate_id"])) if isinstance(ticket, dict) else None
     except (KeyError, ValueError):

@@ -3,7 +3,8 @@
 Audiences (the closed list a rule chooses from):
 
 * ``reporter`` — the person who reported the ticket (``ticket.person_id``; a slipped promise's
-  ``person_id``, unless its ``tell_owner_again`` is false);
+  ``person_id``, unless its ``tell_owner_again`` is false), or who made the application
+  (``application.person_id``);
 * ``assignee`` — the staff member handling it (the event's ``to_assignee_id`` or ``assignee_id``,
   else ``ticket.assignee_id``);
 * ``escalated_staff`` — the staff member an escalation names (``staff``; none when it is null:
@@ -124,7 +125,7 @@ def _named_staff_id(data: Mapping[str, Any]) -> uuid.UUID | None:
 
 def resolve(session: Session, audience: str, estate_id: uuid.UUID, data: Mapping[str, Any]) -> list[Recipient]:
     """The recipients ``audience`` names in an event's ``data`` (none, one, or more)."""
-    ticket = data.get("ticket") or {}
+    ticket = data.get("ticket") or data.get("application") or {}  # an application's applicant is its reporter
     if audience == REPORTER:
         if data.get("tell_owner_again") is False:
             return []

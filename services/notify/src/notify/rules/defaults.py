@@ -17,6 +17,7 @@ sla warned                          assignee                  sla_warned        
 sla breached                        named_staff_or_assignee   sla_breached            S          yes
 promise slipped                     assignee                  promise_slipped_staff   S          no
 promise slipped                     reporter                  promise_slipped_owner   S E A      no
+application decided                 reporter (the applicant)  application_decided     S E A      no
 ==================================  ========================  ======================  =========  ======
 
 (S sms, E email, A in_app; a person's preferred channel goes first, see
@@ -150,6 +151,11 @@ BUILT_IN_TEMPLATES: dict[str, Template] = {t.code: t for t in (
               ("About your request", "Dear ${name}, we are sorry: your request ${ticket_number} (${ticket_title}) "
                                      "was not resolved by ${promised_by} as promised; we will contact you with a "
                                      "new date soon."), (*_T, "promised_by"), "SMS_ED_PROMISE_OWNER"),
+    _template("application_decided",
+              ("申请进度", "${name}您好，您的${procedure}申请${application_number}：${step}${decision}。${reason}"),
+              ("Your application", "Dear ${name}, your ${procedure} application ${application_number}: "
+                                   "${step} ${decision}. ${reason}"),
+              ("name", "application_number", "procedure", "step", "decision", "reason"), "SMS_ED_APPLICATION"),
     _template("login_code",
               ("验证码", "您的验证码为${code}，请勿告诉他人。"),
               ("Verification code", "Your verification code is ${code}. Do not share it with anyone."),
@@ -182,6 +188,8 @@ DEFAULT_RULES: tuple[Rule, ...] = (
     _rule("promise_slipped_to_assignee", f"{_TICKET}promise_slipped.v1", "assignee", "promise_slipped_staff",
           STAFF_CHANNELS),
     _rule("promise_slipped_to_owner", f"{_TICKET}promise_slipped.v1", "reporter", "promise_slipped_owner",
+          PERSON_CHANNELS),
+    _rule("application_decided_to_applicant", "tickets.application.decided.v1", "reporter", "application_decided",
           PERSON_CHANNELS),
 )
 DEFAULT_RULES_BY_ID = {r.id: r for r in DEFAULT_RULES}

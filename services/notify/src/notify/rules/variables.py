@@ -1,8 +1,10 @@
 """The tickets events notify answers with its rules, and the template variables each gives, in the
 recipient's language.
 
-Every event gives ``name`` (the recipient's), ``ticket_number`` and ``ticket_title``; some give
-more (:data:`EVENT_VARIABLES`). A rule's template may use only the variables of its event type
+Every ticket event gives ``name`` (the recipient's), ``ticket_number`` and ``ticket_title``; some
+give more (:data:`EVENT_VARIABLES`). An application's decision (``tickets.application.decided.v1``)
+gives ``name``, its number, the procedure's and the step's names in the recipient's language, the
+decision and the reason of a refusal. A rule's template may use only the variables of its event type
 (checked when the rule is written). Times are shown in the estate's local time.
 """
 
@@ -27,6 +29,9 @@ EVENT_VARIABLES: dict[str, frozenset[str]] = {
     f"{_T}promise_slipped.v1": COMMON | {"promised_by"},
     f"{_S}warned.v1": COMMON | {"target", "due_at"},
     f"{_S}breached.v1": COMMON | {"target", "due_at"},
+    # A step of an application (a renovation approval, TKT-15) decided: no ticket, an application.
+    "tickets.application.decided.v1": frozenset({"name", "application_number", "procedure", "step", "decision",
+                                                 "reason"}),
 }
 # The tickets events notify consumes: each is matched against the rules.
 TICKETS_EVENTS = tuple(EVENT_VARIABLES)
@@ -41,6 +46,7 @@ TRIGGERS = {
     "promise_slipped": {"zh-CN": "承诺逾期", "en": "promise missed"},
     "procedure": {"zh-CN": "上报", "en": "reported upwards"},
 }
+DECISIONS = {"approved": {"zh-CN": "已通过", "en": "approved"}, "refused": {"zh-CN": "未通过", "en": "refused"}}
 
 
 def _word(words: Mapping[str, Mapping[str, str]], value: Any, language: str) -> str:
@@ -75,6 +81,10 @@ def event_variables(event_type: str, data: Mapping[str, Any], name: str, languag
         "due_at": local_time(data.get("due_at"), timezone),
         "promised_by": local_time(data.get("promised_by") or ticket.get("promised_by"), timezone),
     }
+    application, step = data.get("application") or {}, data.get("step") or {}
+    names = "name_zh" if language.lower().startswith("zh") else "name_en"
+    extra.update(application_number=application.get("number"), procedure=application.get(names),
+                 step=step.get(names), decision=_word(DECISIONS, data.get("decision"), language))
     for key in EVENT_VARIABLES.get(event_type, COMMON) - COMMON:
         values[key] = extra.get(key)
     return {k: "" if v is None else str(v) for k, v in values.items()}
