@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from servicekit.auth import Principal, scoped
+from servicekit.auth import Principal, scoped_with_operator
 from servicekit.rows import get_row
 from tickets.domain.catalogue import margin
 from tickets.tables import catalogue_items
@@ -24,10 +24,7 @@ def item_list(session: Session, principal: Principal, args: dict[str, Any]) -> l
     """The operator's items and those of the caller's estates; with ``estate_id``, that estate's
     catalogue, where its own item of a code replaces the operator's."""
     c = catalogue_items.c
-    own = scoped(select(c.id), c.estate_id, principal)
-    statement = select(catalogue_items).where(or_(c.estate_id.is_(None), c.id.in_(own)))
-    if args.get("estate_id") is not None:
-        statement = statement.where(or_(c.estate_id.is_(None), c.estate_id == args["estate_id"]))
+    statement = scoped_with_operator(select(catalogue_items), c.estate_id, principal, args.get("estate_id"))
     for name in ("kind", "category"):
         if args.get(name):
             statement = statement.where(c[name] == args[name])

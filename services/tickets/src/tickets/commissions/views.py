@@ -6,10 +6,10 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from servicekit.auth import Principal, scoped
+from servicekit.auth import Principal, scoped_with_operator
 from tickets.domain.catalogue import ZERO, money
 from tickets.tables import commission_rules, commissions, staff, ticket_charges, tickets
 
@@ -17,10 +17,7 @@ from tickets.tables import commission_rules, commissions, staff, ticket_charges,
 def rule_list(session: Session, principal: Principal, args: dict[str, Any]) -> list[dict[str, Any]]:
     """The operator's rules and those of the caller's estates (one estate's with ``estate_id``)."""
     r = commission_rules.c
-    own = scoped(select(r.id), r.estate_id, principal)
-    statement = select(commission_rules).where(or_(r.estate_id.is_(None), r.id.in_(own)))
-    if args.get("estate_id") is not None:
-        statement = statement.where(or_(r.estate_id.is_(None), r.estate_id == args["estate_id"]))
+    statement = scoped_with_operator(select(commission_rules), r.estate_id, principal, args.get("estate_id"))
     if not args.get("include_inactive"):
         statement = statement.where(r.active.is_(True))
     statement = statement.order_by(r.item_code.is_(None), r.item_code, r.category.is_(None), r.category, r.estate_id)

@@ -17,14 +17,14 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Text, and_, cast, or_, select, true, type_coerce
+from sqlalchemy import Text, and_, cast, or_, select, type_coerce
 from sqlalchemy.dialects.postgresql import ARRAY, array
 from sqlalchemy.orm import Session
 
-from servicekit.auth import Principal, scoped
+from servicekit.auth import Principal, scoped_with_operator
 from servicekit.errors import NotFound
 from tickets.domain.search_terms import indexed_terms, place_term, query_terms, score
-from tickets.tables import estates, kb_article_versions, kb_articles, tickets
+from tickets.tables import kb_article_versions, kb_articles, tickets
 
 CANDIDATES = 100
 SUGGESTED = 5
@@ -48,18 +48,15 @@ def article(session: Session, article_id: UUID) -> dict[str, Any]:
     return with_versions(session, article_id)
 
 
-def _visible(principal: Principal, estate_id: UUID | None) -> Any:
-    """The operator's articles and the caller's estates' own (one estate's with ``estate_id``)."""
-    a = kb_articles.c
-    seen = true() if principal.estates is None else or_(
-        a.estate_id.is_(None), a.estate_id.in_(scoped(select(estates.c.id), estates.c.id, principal)))
-    return seen if estate_id is None else and_(seen, or_(a.estate_id.is_(None), a.estate_id == estate_id))
+def _visible(statement: Any, principal: Principal, estate_id: UUID | None) -> Any:
+    """``statement`` over the operator's articles and the caller's estates' own (one estate's with ``estate_id``)."""
+    return scoped_with_operator(statement, kb_articles.c.estate_id, principal, estate_id)
 
 
 def article_list(session: Session, principal: Principal, args: dict[str, Any]) -> list[dict[str, Any]]:
     """The articles the caller may see, newest first; ``unpublished``: those with a version waiting."""
     a = kb_articles.c
-    statement = select(*_FOUND).where(_visible(principal, args.get("estate_id")))
+    statement = _visible(select(*_FOUND), principal, args.get("estate_id"))
     if args.get("unpublished"):
         statement = statement.where(or_(a.published_version.is_(None), a.published_version < a.latest_version))
     rows = session.execute(statement.order_by(a.updated_at.desc(), a.id).limit(500)).mappings().all()
@@ -78,7 +75,7 @@ def search(session: Session, principal: Principal, args: dict[str, Any]) -> list
     places = _places(principal, args.get("estate_id"))
     if places is not None:
         matching = and_(matching, _has_any(dialect, places))
-    found = _candidates(session, matching, _visible(principal, args.get("estate_id")))
+    found = _candidates(session, _visible(_matching(matching), principal, args.get("estate_id")))
     return _whole(session, _ranked(found, lambda row: score(asked, indexed_terms(row["title"]), _terms(row)),
                                    args["limit"]))
 
@@ -91,10 +88,9 @@ def suggestions(session: Session, ticket_id: UUID) -> list[dict[str, Any]]:
     kind, category = f"kind:{ticket.kind}", f"cat:{ticket.category}" if ticket.category else None
     wanted = [*asked, kind, *([category] if category else [])]
     a = kb_articles.c
-    place = or_(a.estate_id.is_(None), a.estate_id == ticket.estate_id)
     dialect = session.get_bind().dialect.name
     matching = and_(_has_any(dialect, wanted), _has_any(dialect, [place_term(None), place_term(ticket.estate_id)]))
-    found = _candidates(session, matching, place)
+    found = _candidates(session, _matching(matching).where(or_(a.estate_id.is_(None), a.estate_id == ticket.estate_id)))
 
     def rank(row: dict[str, Any]) -> int:
         terms = _terms(row)
@@ -112,12 +108,16 @@ def _places(principal: Principal, estate_id: UUID | None) -> list[str] | None:
     return [place_term(None), *(place_term(e) for e in sorted(principal.estates))]
 
 
-def _candidates(session: Session, matching: Any, place: Any) -> list[dict[str, Any]]:
-    """The newest matches, with only what ranking reads (the rest is read for the few answered)."""
+def _matching(condition: Any) -> Any:
+    """The published articles meeting ``condition``, with only what ranking reads."""
     a = kb_articles.c
-    statement = (select(a.id, a.title, a.terms, a.updated_at)
-                 .where(a.published_version.is_not(None), a.active.is_(True), place, matching)
-                 .order_by(a.updated_at.desc()).limit(CANDIDATES))
+    return select(a.id, a.title, a.terms, a.updated_at).where(a.published_version.is_not(None), a.active.is_(True),
+                                                               condition)
+
+
+def _candidates(session: Session, statement: Any) -> list[dict[str, Any]]:
+    """The newest matches (the rest of each is read for the few answered)."""
+    statement = statement.order_by(kb_articles.c.updated_at.desc()).limit(CANDIDATES)
     return [dict(r) for r in session.execute(statement).mappings()]
 
 

@@ -11,7 +11,7 @@ from uuid import UUID
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from servicekit.auth import Principal, scoped
+from servicekit.auth import Principal, scoped, scoped_with_operator
 from servicekit.errors import NotFound
 from servicekit.rows import now
 from tickets.domain.procedures import BUILT_IN
@@ -36,10 +36,7 @@ def template_in_force(conn: Any, estate_id: UUID, code: str) -> dict[str, Any]:
 def template_list(session: Session, principal: Principal, args: dict[str, Any]) -> list[dict[str, Any]]:
     """The built-in templates, the operator's and the caller's estates' own (each code once with estate_id)."""
     t = procedure_templates.c
-    own = scoped(select(t.id), t.estate_id, principal)
-    statement = select(procedure_templates).where(or_(t.estate_id.is_(None), t.id.in_(own)))
-    if args.get("estate_id") is not None:
-        statement = statement.where(or_(t.estate_id.is_(None), t.estate_id == args["estate_id"]))
+    statement = scoped_with_operator(select(procedure_templates), t.estate_id, principal, args.get("estate_id"))
     rows = [{**r, "built_in": False} for r in session.execute(statement.order_by(t.code, t.estate_id)).mappings()]
     if args.get("estate_id") is not None:
         rows = [template_in_force(session, args["estate_id"], code)
