@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from servicekit.demo import Demo, DemoRun, NotReady
 from servicekit.errors import Conflict, DomainError
+from tickets.desk_demo import load_desk_demo
 from tickets.reports import monthly
 from tickets.reports import use_cases as reports
 from tickets.sla.timer import sweep
@@ -85,6 +86,7 @@ def _load(run: DemoRun) -> str:
         raise NotReady(f"the tickets copy of {CODE} has no units or no technicians yet: let the consumer catch up")
     uow = run.unit_of_work
     stages = make_tickets(uow, estate_id, place, random.Random(SEED), count, run.at)
+    desk = load_desk_demo(uow, estate_id, place, random.Random(SEED + 1), run.at)
     # The monthly reports of the months the demo covers, made (again) over the whole of them: the
     # running timer may have made last month's while the demo was still filling it.
     with run.sessions() as session:
@@ -92,7 +94,7 @@ def _load(run: DemoRun) -> str:
     for back in range(3):
         reports.generate(uow(), estate_id, monthly.shift(latest, -back), run.at, regenerate=True)
     summary = ", ".join(f"{stage} {n}" for stage, n in sorted(stages.items()))
-    return f"loaded {count} demo tickets of {CODE}: {summary}"
+    return f"loaded {count} demo tickets of {CODE}: {summary}; {desk}"
 
 
 def _add_categories(session: Any) -> None:
