@@ -58,6 +58,12 @@ def test_a_commission_is_percent_plus_per_unit_to_the_fen_half_up() -> None:
     assert commission(rule(percent=D("2.5"), per_unit=D("1.10")), D("10.00"), D("1.5")) == D("1.90")
 
 
+def test_a_fee_of_ten_million_yuan_is_a_typing_error() -> None:
+    with pytest.raises(Invalid):
+        fee_total([{"amount": line_amount(D("1000000.00"), D("10000"))}])
+    assert fee_total([{"amount": D("10000000.00")}]) == D("10000000.00")
+
+
 @given(st.lists(st.tuples(st.decimals(min_value=0, max_value=10000, places=2),
                           st.decimals(min_value=D("0.01"), max_value=100, places=2)), max_size=20))
 def test_a_fee_is_the_sum_of_its_lines_exactly(lines) -> None:

@@ -22,6 +22,7 @@ from typing import Any
 from servicekit.errors import Invalid
 
 KINDS = ("paid", "free")
+MAX_FEE = Decimal("10000000.00")  # no repair's fee comes near ten million yuan: a typing error
 FEN = Decimal("0.01")
 ZERO = Decimal("0.00")
 
@@ -57,7 +58,12 @@ def line_amount(unit_price: Decimal, quantity: Decimal) -> Decimal:
 
 
 def fee_total(lines: Iterable[Mapping[str, Any]]) -> Decimal:
-    return money(sum((Decimal(line["amount"]) for line in lines), ZERO))
+    """The sum of the lines; refused above :data:`MAX_FEE`."""
+    total = money(sum((Decimal(line["amount"]) for line in lines), ZERO))
+    if total > MAX_FEE:
+        raise Invalid(f"a fee of more than {MAX_FEE} yuan is a typing error", f"费用超过 {MAX_FEE} 元，请检查数量",
+                      errors={"quantity": [f"the fee would come to {total}"]})
+    return total
 
 
 def best_rule(rules: Iterable[Mapping[str, Any]], estate_id: Any, item_code: str,

@@ -49,6 +49,7 @@ def add_line(uow: UnitOfWork, ticket_id: UUID, actor: Actor, *, code: str, quant
                 "name_en": item["name_en"], "quantity": quantity, "unit_price": item["price"],
                 "unit_cost": item["cost"], "amount": line_amount(item["price"], quantity),
                 "added_by": actor.subject, "added_at": at}
+        fee_total([*_amounts(uow, ticket["id"]), line])  # refused before a sum the column cannot hold is written
         uow.execute(insert(ticket_charges).values(line))
         add_step(uow, ticket, "fee_line_added", actor, at, note=f"{item['name_zh']} × {quantity}",
                  details={"code": item["code"], "quantity": str(quantity), "amount": str(line["amount"])})
@@ -184,13 +185,16 @@ def _has_lines(uow: UnitOfWork, ticket_id: UUID) -> bool:
                        ).first() is not None
 
 
+def _amounts(uow: UnitOfWork, ticket_id: UUID) -> list[Any]:
+    return list(uow.execute(select(ticket_charges.c.amount).where(ticket_charges.c.ticket_id == ticket_id)
+                            ).mappings().all())
+
+
 def _retotalled(uow: UnitOfWork, ticket: Mapping[str, Any], fee: Mapping[str, Any] | None,
                 at: datetime) -> dict[str, Any]:
     """Write the fee's new total (the owner's word asked again) and commit; the fee as answered."""
-    lines = uow.execute(select(ticket_charges.c.amount).where(ticket_charges.c.ticket_id == ticket["id"])
-                        ).mappings().all()
-    values = {"total": fee_total(lines), "consent": "pending", "consent_how": None, "consent_note": "",
-              "consent_by": None, "consent_at": None, "updated_at": at}
+    values = {"total": fee_total(_amounts(uow, ticket["id"])), "consent": "pending", "consent_how": None,
+              "consent_note": "", "consent_by": None, "consent_at": None, "updated_at": at}
     if fee is None:
         row = {"ticket_id": ticket["id"], "estate_id": ticket["estate_id"], "paid": Decimal("0.00"),
                "payment_state": "unpaid", "paid_at": None, **values, "version": 1}
