@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import jwt
-from sqlalchemy import ColumnElement, Select, Uuid
+from sqlalchemy import ColumnElement, Select, Uuid, or_
 
 from servicekit.config import env_float, env_str, var_dir
 from servicekit.errors import Message
@@ -55,6 +55,19 @@ def scoped(statement: S, estate_column: ColumnElement[Any], principal: Principal
     if principal.estates is None:
         return statement
     return statement.where(estate_column.in_(_estate_values(principal.estates, estate_column)))
+
+
+def scoped_with_operator(statement: S, estate_column: ColumnElement[Any], principal: Principal,
+                         estate_id: Any = None) -> S:
+    """Restrict a query to the operator's rows (no estate: they apply in every estate) and those of
+    the caller's estates; with ``estate_id``, to the operator's and that one estate's (a category, a
+    catalogue item, a rule, a procedure in force there)."""
+    if principal.estates is not None:
+        statement = statement.where(or_(estate_column.is_(None), estate_column.in_(
+            _estate_values(principal.estates, estate_column))))
+    if estate_id is not None:
+        statement = statement.where(or_(estate_column.is_(None), estate_column == estate_id))
+    return statement
 
 
 def _estate_values(estates: frozenset[str], column: ColumnElement[Any]) -> list[Any]:

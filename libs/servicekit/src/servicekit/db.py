@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import DateTime, Engine, MetaData, Text, create_engine, event
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.types import TypeDecorator
 
@@ -77,3 +78,30 @@ NAMING_CONVENTION = {
 def service_metadata() -> MetaData:
     """The MetaData of a service's tables, with the suite's naming convention."""
     return MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class SearchTerms(TypeDecorator[list[str]]):
+    """The words a row is found by, kept as each database searches them best: a ``text[]`` on
+    PostgreSQL (a GIN index answers ``@>`` and ``&&``), and ``" w1 w2 "`` text on SQLite, which has
+    no arrays (``LIKE '% w %'`` finds a word). Written and read as a list of words without spaces."""
+
+    impl = Text
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> Any:
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(postgresql.ARRAY(Text()))
+        return dialect.type_descriptor(Text())
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        words = [str(word) for word in value]
+        if any(not word or " " in word for word in words):
+            raise ValueError("a search term is a word without spaces")
+        return words if dialect.name == "postgresql" else " " + " ".join(words) + " "
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> list[str] | None:
+        if value is None:
+            return None
+        return list(value) if dialect.name == "postgresql" else value.split()

@@ -20,12 +20,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields
 
 _ASCII_INTEGER = re.compile(r"-?[0-9]+")
 _ASCII_NUMBER = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+_PLAIN_DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 _PHONE_PUNCTUATION = re.compile(r"[\s\-().]")
 _PHONE = re.compile(r"\+?[0-9]+")
 NOT_AN_INTEGER = "Not a valid integer: a whole number (3, not 3.7), in the digits 0-9."
@@ -134,3 +136,52 @@ def _is_integer(value: Any) -> bool:
     if isinstance(value, int):
         return True
     return isinstance(value, str) and _ASCII_INTEGER.fullmatch(value) is not None
+
+
+class ExactDecimal(fields.Field):
+    """An amount written exactly (money, a quantity): ``"89.50"``, or a JSON number, with at most
+    ``places`` decimals, between ``minimum`` and ``maximum``; loaded as a :class:`~decimal.Decimal`
+    and answered as a string.
+
+    More decimals than ``places`` are refused, never rounded (``"12.345"`` yuan is a typing error,
+    not 12.35); so are booleans, NaN, infinities and digits other than ASCII. A plain
+    ``fields.Decimal`` would round silently and be documented as a number with string bounds,
+    which is not valid OpenAPI.
+    """
+
+    def __init__(self, *, places: int = 2, minimum: str = "0", maximum: str = "1000000",
+                 exclusive_minimum: bool = False, **kwargs: Any) -> None:
+        self.places, self.exclusive_minimum = places, exclusive_minimum
+        self.minimum, self.maximum = Decimal(minimum), Decimal(maximum)
+        digits = len(str(int(self.maximum)))
+        metadata = {"example": f"{self.maximum / 10:.{places}f}", "anyOf": [
+            {"type": "string", "pattern": rf"^[0-9]{{1,{digits}}}(\.[0-9]{{1,{places}}})?$"},
+            {"type": "number", "minimum": float(self.minimum), "maximum": float(self.maximum),
+             **({"exclusiveMinimum": True} if exclusive_minimum else {})}]}
+        super().__init__(metadata={**metadata, **kwargs.pop("metadata", {})}, **kwargs)
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        return None if value is None else f"{Decimal(value):.{self.places}f}"
+
+    def deserialize(self, value: Any, attr: str | None = None, data: Any = None, **kwargs: Any) -> Any:
+        loaded = super().deserialize(value, attr, data, **kwargs)
+        # A default written as text ("1", as the OpenAPI document shows it) is loaded like a value sent.
+        return self._deserialize(loaded, attr, data) if isinstance(loaded, str) else loaded
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Decimal:
+        written = f"at most {self.places} decimals, from {self.minimum} to {self.maximum}, e.g. \"12.50\""
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            raise ValidationError(f"a number with {written}")
+        text = value.strip() if isinstance(value, str) else repr(value)
+        if isinstance(value, str) and not _PLAIN_DECIMAL.fullmatch(text):  # "1e3" is no way to write a price
+            raise ValidationError(NOT_A_NUMBER)
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise ValidationError(NOT_A_NUMBER) from None
+        if not number.is_finite() or -number.as_tuple().exponent > self.places:  # type: ignore[operator]
+            raise ValidationError(f"a number with {written}")
+        too_low = number <= self.minimum if self.exclusive_minimum else number < self.minimum
+        if too_low or number > self.maximum:
+            raise ValidationError(f"a number with {written}")
+        return number.quantize(Decimal(1).scaleb(-self.places))

@@ -6,21 +6,28 @@ from __future__ import annotations
 
 from servicekit.access import InEstate
 from tickets.tables import (
+    applications,
     buildings,
     calendars,
     call_scripts,
     callbacks,
     calls,
+    catalogue_items,
     categories,
+    commission_rules,
     desk_lines,
     diary_entries,
     dispatch_skills,
     escalation_rules,
     estates,
     handovers,
+    kb_articles,
+    procedure_templates,
     sla_policies,
     staff,
+    ticket_charges,
     tickets,
+    training_cases,
     units,
 )
 
@@ -44,5 +51,12 @@ SCOPE = {
     "staff_id": InEstate(staff, "staff member", what_zh="员工"),
     "handover_id": InEstate(handovers, "handover", what_zh="交接班记录"),
     "script_id": InEstate(call_scripts, "call script", what_zh="电话话术"),
+    "item_id": InEstate(catalogue_items, "catalogue item", what_zh="服务项目"),
+    "line_id": InEstate(ticket_charges, "charge line", what_zh="收费项目"),
+    "commission_rule_id": InEstate(commission_rules, "commission rule", what_zh="佣金规则"),
+    "article_id": InEstate(kb_articles, "article", what_zh="知识库文章"),
+    "case_id": InEstate(training_cases, "training case", what_zh="培训案例"),
+    "template_id": InEstate(procedure_templates, "procedure", what_zh="程序"),
+    "application_id": InEstate(applications, "application", what_zh="申请"),
 }
 

@@ -25,6 +25,7 @@ from servicekit.demo import DEMO_DESK, Demo, DemoRun, NotReady
 from servicekit.errors import Conflict, DomainError
 from tickets.callbacks import use_cases as callbacks
 from tickets.calls import use_cases as calls
+from tickets.desk_demo import load_desk_demo
 from tickets.diary import use_cases as diary
 from tickets.reports import monthly
 from tickets.reports import use_cases as reports
@@ -95,11 +96,12 @@ def _load(run: DemoRun) -> str:
     # running timer may have made last month's while the demo was still filling it.
     with run.sessions() as session:
         latest = monthly.last_month(run.at, monthly.estate_timezone(session, estate_id))
-    desk = make_desk_week(uow, estate_id, random.Random(SEED + 1), run.at)
+    week = make_desk_week(uow, estate_id, random.Random(SEED + 1), run.at)
+    offers = load_desk_demo(uow, estate_id, place, random.Random(SEED + 1), run.at)
     for back in range(3):
         reports.generate(uow(), estate_id, monthly.shift(latest, -back), run.at, regenerate=True)
     summary = ", ".join(f"{stage} {n}" for stage, n in sorted(stages.items()))
-    return f"loaded {count} demo tickets of {CODE}: {summary}; the desk's week: {desk}"
+    return f"loaded {count} demo tickets of {CODE}: {summary}; the desk's week: {week}; {offers}"
 
 
 def _add_categories(session: Any) -> None:

@@ -54,6 +54,18 @@ HANDOVER_WRITTEN = "tickets.handover.written.v1"
 HANDOVER_SIGNED = "tickets.handover.signed.v1"  # the incoming staff member owns the open items
 HANDOVER_UNSIGNED = "tickets.handover.unsigned.v1"  # not signed in time: escalated
 
+# The complaint's outcome (TKT-14): data.outcome is the whole outcome after the change, with its version
+COMPLAINT_OUTCOME_RECORDED = "tickets.complaint.outcome_recorded.v1"  # sub-type, cause, commitment, flags
+COMPLAINT_REVIEWED = "tickets.complaint.reviewed.v1"  # a manager judged whether it was justified
+
+# A ticket's fee (TKT-11): data.fee is the whole fee after the change, with its version
+FEE_CONSENTED = "tickets.fee.consented.v1"  # the owner agreed to (or refused) the fee: billing may bill
+FEE_PAID = "tickets.fee.paid.v1"  # billing posted a payment; commissions are earned when paid in full
+
+# Standard procedures (TKT-15): data.application is the whole application after the change
+APPLICATION_OPENED = "tickets.application.opened.v1"  # a renovation approval (say) was applied for
+APPLICATION_DECIDED = "tickets.application.decided.v1"  # a step approved or refused: the applicant is told
+
 # Every type above, in one place: what contracts/ documents and the contract tests check.
 EVENT_TYPES = (
     TICKET_OPENED, TICKET_ACKNOWLEDGED, TICKET_DISPATCHED, TICKET_REASSIGNED, TICKET_ARRIVED, TICKET_EXPLAINED,
@@ -65,6 +77,9 @@ EVENT_TYPES = (
     CALLBACK_SCHEDULED, CALLBACK_WARNED, CALLBACK_MISSED, CALLBACK_CLOSED,
     DIARY_BOOKED, DIARY_CANCELLED,
     HANDOVER_WRITTEN, HANDOVER_SIGNED, HANDOVER_UNSIGNED,
+    COMPLAINT_OUTCOME_RECORDED, COMPLAINT_REVIEWED,
+    FEE_CONSENTED, FEE_PAID,
+    APPLICATION_OPENED, APPLICATION_DECIDED,
 )
 
 
@@ -148,4 +163,42 @@ def handover_payload(row: Mapping[str, Any]) -> dict[str, Any]:
         "outgoing_staff_id": str(row["outgoing_staff_id"]), "incoming_staff_id": str(row["incoming_staff_id"]),
         "items": len(row["items"]), "state": row["state"], "written_at": _iso(row["written_at"]),
         "sign_by": _iso(row["sign_by"]), "signed_at": _iso(row["signed_at"]), "version": row["version"],
+    }
+
+
+def outcome_payload(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A complaint's whole outcome as its events carry it (``data.outcome``)."""
+    return {
+        "ticket_id": str(row["ticket_id"]), "estate_id": str(row["estate_id"]), "subtype": row["subtype"],
+        "root_cause": row["root_cause"], "root_cause_note": row["root_cause_note"],
+        "responsible_department": row["responsible_department"], "commitment": row["commitment"],
+        "justified": row["justified"], "review_note": row["review_note"], "reviewed_by": row["reviewed_by"],
+        "reviewed_at": _iso(row["reviewed_at"]), "media_involved": bool(row["media_involved"]),
+        "legal_referral": bool(row["legal_referral"]), "updated_at": _iso(row["updated_at"]),
+        "version": row["version"],
+    }
+
+
+def fee_payload(fee: Mapping[str, Any], ticket: Mapping[str, Any]) -> dict[str, Any]:
+    """A ticket's whole fee as its events carry it (``data.fee``): amounts as exact strings (yuan)."""
+    return {
+        "ticket_id": str(ticket["id"]), "number": ticket["number"], "estate_id": str(ticket["estate_id"]),
+        "unit_id": _s(ticket["unit_id"]), "person_id": _s(ticket["person_id"]), "total": f"{fee['total']:.2f}",
+        "consent": fee["consent"], "paid": f"{fee['paid']:.2f}", "payment_state": fee["payment_state"],
+        "paid_at": _iso(fee["paid_at"]),
+        "lines": [{"code": line["code"], "name_zh": line["name_zh"], "name_en": line["name_en"],
+                   "quantity": f"{line['quantity']:.2f}", "unit_price": f"{line['unit_price']:.2f}",
+                   "amount": f"{line['amount']:.2f}"} for line in fee["lines"]],
+        "version": fee["version"],
+    }
+
+
+def application_payload(row: Mapping[str, Any]) -> dict[str, Any]:
+    """An application as its events carry it (``data.application``)."""
+    return {
+        "application_id": str(row["id"]), "number": row["number"], "estate_id": str(row["estate_id"]),
+        "procedure": row["procedure"], "name_zh": row["name_zh"], "name_en": row["name_en"],
+        "unit_id": _s(row["unit_id"]), "person_id": _s(row["person_id"]), "title": row["title"],
+        "state": row["state"], "current_step": row["current_step"], "updated_at": _iso(row["updated_at"]),
+        "version": row["version"],
     }

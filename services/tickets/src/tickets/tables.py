@@ -30,6 +30,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    Numeric,
     String,
     Table,
     Text,
@@ -40,7 +41,7 @@ from sqlalchemy import (
 
 from servicekit.audit import reveal_audit_table
 from servicekit.copies import copied, entity_copy, preferred_contact
-from servicekit.db import UtcDateTime, service_metadata
+from servicekit.db import SearchTerms, UtcDateTime, service_metadata
 from servicekit.idempotency import define_idempotency_keys
 from servicekit.outbox import Outbox, define_inbox
 
@@ -520,4 +521,267 @@ call_scripts = Table(
     Column("created_by", String(200), nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
     Index("ix_call_scripts_fit", "estate_id", "kind", "complaint_class", "version"),
+)
+
+# --- the complaint's outcome (TKT-14) -----------------------------------------------------------
+
+# What a complaint came to, one row per complaint once someone records it (tickets.outcomes): the
+# sub-type within its class, the root cause, who was responsible, what was promised, whether it
+# proved justified (set on review by a manager), and the media and legal flags.
+complaint_outcomes = Table(
+    "complaint_outcomes", metadata,
+    Column("ticket_id", Uuid, ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True),
+    Column("estate_id", Uuid, nullable=False, index=True),
+    Column("subtype", String(40)),  # tickets.domain.outcomes.SUBTYPES of the complaint's class
+    Column("root_cause", String(40)),  # tickets.domain.outcomes.ROOT_CAUSES
+    Column("root_cause_note", String(2000), nullable=False, server_default=""),
+    # Free text until tickets keeps a copy of owners' departments.
+    Column("responsible_department", String(100)),
+    Column("commitment", String(2000), nullable=False, server_default=""),  # what was promised to the owner
+    Column("justified", Boolean),  # null: not reviewed yet
+    Column("review_note", String(2000), nullable=False, server_default=""),
+    Column("reviewed_by", String(200)),
+    Column("reviewed_at", UtcDateTime()),
+    Column("media_involved", Boolean, nullable=False, server_default=text("false")),
+    Column("legal_referral", Boolean, nullable=False, server_default=text("false")),
+    Column("updated_by", String(200), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    _version(),
+)
+
+# --- the service catalogue, fees and commissions (TKT-11) ----------------------------------------
+
+
+def _money(name: str, **kwargs: object) -> Column:
+    return Column(name, Numeric(12, 2), **kwargs)  # yuan, to the fen
+
+
+# Paid special services (特约服务), free convenience services (便民服务) and bundles (服务套餐), per
+# operator (estate null) or per estate; an estate's item of the same code stands in for the operator's.
+catalogue_items = Table(
+    "catalogue_items", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, index=True),  # null: the operator's default, for every estate
+    Column("code", String(40), nullable=False),
+    Column("kind", String(10), nullable=False),  # paid | free
+    Column("category", String(40)),  # a repair category's code, e.g. plumbing: what commission rules match
+    Column("name_zh", String(100), nullable=False),
+    Column("name_en", String(100), nullable=False),
+    Column("description", String(2000), nullable=False, server_default=""),
+    Column("unit", String(20), nullable=False, server_default="次"),  # what a quantity counts: 次, 小时, 米
+    _money("price", nullable=False),
+    _money("cost", nullable=False),
+    _money("ceiling"),  # the government's standard (政府规定的收费标准): the price never exceeds it
+    Column("materials", JSON, nullable=False),  # [{"name", "quantity", "unit"}]: what one unit uses
+    Column("contents", JSON, nullable=False),  # a bundle's items: [{"code", "quantity"}]; [] for a single service
+    Column("active", Boolean, nullable=False, server_default=text("true")),
+    _version(),
+    UniqueConstraint("estate_id", "code"),
+)
+
+# What a ticket's fee is made of: catalogue items with quantities, priced when added.
+ticket_charges = Table(
+    "ticket_charges", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("ticket_id", Uuid, ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("estate_id", Uuid, nullable=False),
+    Column("item_id", Uuid, nullable=False),
+    Column("code", String(40), nullable=False),
+    Column("category", String(40)),
+    Column("name_zh", String(100), nullable=False),
+    Column("name_en", String(100), nullable=False),
+    Column("quantity", Numeric(10, 2), nullable=False),
+    _money("unit_price", nullable=False),
+    _money("unit_cost", nullable=False),
+    _money("amount", nullable=False),
+    Column("added_by", String(200), nullable=False),
+    Column("added_at", UtcDateTime(), nullable=False),
+)
+
+# A ticket's fee: its total, the owner's consent, and what billing says was paid.
+ticket_fees = Table(
+    "ticket_fees", metadata,
+    Column("ticket_id", Uuid, ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True),
+    Column("estate_id", Uuid, nullable=False, index=True),
+    _money("total", nullable=False),
+    Column("consent", String(10), nullable=False, server_default="pending"),  # pending | given | refused
+    Column("consent_how", String(20)),  # phone | in_person | app | signed
+    Column("consent_note", String(500), nullable=False, server_default=""),
+    Column("consent_by", String(200)),
+    Column("consent_at", UtcDateTime()),
+    _money("paid", nullable=False, server_default=text("0")),
+    Column("payment_state", String(12), nullable=False, server_default="unpaid"),  # unpaid | partly_paid | paid
+    Column("paid_at", UtcDateTime()),  # when it was paid in full
+    Column("updated_at", UtcDateTime(), nullable=False),
+    _version(),
+)
+
+# Payments billing posts over the API (paid elsewhere); a reference counts once per ticket.
+fee_payments = Table(
+    "fee_payments", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("ticket_id", Uuid, ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("estate_id", Uuid, nullable=False),
+    _money("amount", nullable=False),
+    Column("reference", String(100), nullable=False),  # billing's own id of the payment
+    Column("method", String(20), nullable=False),  # cash | wechat | alipay | card | transfer | account
+    Column("paid_at", UtcDateTime(), nullable=False),
+    Column("recorded_by", String(200), nullable=False),
+    Column("recorded_at", UtcDateTime(), nullable=False),
+    UniqueConstraint("ticket_id", "reference"),
+)
+
+# Commission rules (服务佣金): for an item, a category, or every item (both null); per operator or estate.
+commission_rules = Table(
+    "commission_rules", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, index=True),  # null: every estate
+    Column("item_code", String(40)),
+    Column("category", String(40)),
+    Column("percent", Numeric(5, 2)),  # of the line's amount
+    _money("per_unit"),  # per unit of the line's quantity
+    Column("active", Boolean, nullable=False, server_default=text("true")),
+    _version(),
+    UniqueConstraint("estate_id", "item_code", "category"),
+)
+
+# Commissions earned: one per charge line of a ticket paid in full, to its handler, in the month paid.
+commissions = Table(
+    "commissions", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, nullable=False),
+    Column("staff_id", Uuid, nullable=False),
+    Column("ticket_id", Uuid, ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("charge_id", Uuid, ForeignKey("ticket_charges.id", ondelete="CASCADE"), nullable=False, unique=True),
+    Column("rule_id", Uuid, nullable=False),
+    Column("amount", Numeric(12, 2), nullable=False),  # the line's amount
+    Column("commission", Numeric(12, 2), nullable=False),
+    Column("earned_at", UtcDateTime(), nullable=False),
+    Column("period", String(7), nullable=False),  # YYYY-MM, in Asia/Shanghai
+    Index("ix_commissions_statement", "estate_id", "staff_id", "period"),
+)
+
+# --- the knowledge base and training cases (TKT-10) --------------------------------------------
+
+# Problems and their solutions, per operator (estate null) or estate. The article carries its
+# published version's text and the terms it is found by (tickets.domain.search_terms); every
+# version, with its author and review, is a row of kb_article_versions.
+kb_articles = Table(
+    "kb_articles", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, index=True),  # null: the operator's, for every estate
+    Column("latest_version", Integer, nullable=False),
+    Column("published_version", Integer),  # null until a version is approved
+    Column("title", String(200)),  # of the published version
+    Column("symptoms", Text),
+    Column("steps", JSON),
+    Column("kinds", JSON),
+    Column("categories", JSON),
+    Column("attachments", JSON),
+    # The published version's terms (tickets.domain.search_terms): text[] on PostgreSQL, found
+    # through the GIN index below; " t1 t2 " text on SQLite, found with LIKE '% t %'.
+    Column("terms", SearchTerms()),
+    Column("active", Boolean, nullable=False, server_default=text("true")),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+# ix_kb_articles_terms, a GIN index over the terms, exists on PostgreSQL only and is made by its
+# migration (0012_knowledge_base) rather than declared here: on SQLite the terms are text, read with LIKE, and a
+# revision written against SQLite (`tickets revision`) would otherwise try to add it there.
+
+kb_article_versions = Table(
+    "kb_article_versions", metadata,
+    Column("article_id", Uuid, ForeignKey("kb_articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("estate_id", Uuid),
+    Column("title", String(200), nullable=False),
+    Column("symptoms", Text, nullable=False),
+    Column("steps", JSON, nullable=False),  # ["关闭总阀", "更换阀芯", ...]
+    Column("kinds", JSON, nullable=False),  # ticket kinds it applies to
+    Column("categories", JSON, nullable=False),  # category codes it applies to
+    Column("attachments", JSON, nullable=False),  # [{"name", "url"}]
+    Column("author", String(200), nullable=False),
+    Column("written_at", UtcDateTime(), nullable=False),
+    Column("review_state", String(10), nullable=False),  # pending | approved | rejected
+    Column("reviewed_by", String(200)),
+    Column("reviewed_at", UtcDateTime()),
+    Column("review_note", String(1000), nullable=False, server_default=""),
+)
+
+# A closed complaint made into an anonymised case for staff training (编成案例，列入岗位培训教材).
+training_cases = Table(
+    "training_cases", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, nullable=False, index=True),
+    Column("ticket_id", Uuid, ForeignKey("tickets.id", ondelete="SET NULL"), unique=True),
+    Column("complaint_class", String(20), nullable=False),
+    Column("quality_aspect", String(20)),
+    Column("subtype", String(40)),
+    Column("root_cause", String(40)),
+    Column("title", String(200), nullable=False),
+    Column("story", Text, nullable=False),  # what happened and what was done, anonymised
+    Column("lesson", Text, nullable=False),  # what it teaches
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+)
+
+# --- standard procedures as checklists (TKT-15) -------------------------------------------------
+
+# An operator's (estate null) or an estate's procedure; one of the same code stands in for a
+# built-in one (tickets.domain.procedures.BUILT_IN).
+procedure_templates = Table(
+    "procedure_templates", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, index=True),
+    Column("code", String(40), nullable=False),
+    Column("name_zh", String(100), nullable=False),
+    Column("name_en", String(100), nullable=False),
+    Column("steps", JSON, nullable=False),  # [{"key", "name_zh", "name_en", "approver_role", "due_hours"}]
+    Column("active", Boolean, nullable=False, server_default=text("true")),
+    _version(),
+    UniqueConstraint("estate_id", "code"),
+)
+
+# An application run through a procedure (a renovation approval, say), tracked like a ticket.
+applications = Table(
+    "applications", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("number", String(32), nullable=False, unique=True),  # P + the local day + six digits
+    Column("estate_id", Uuid, nullable=False, index=True),
+    Column("procedure", String(40), nullable=False),  # the template's code
+    Column("name_zh", String(100), nullable=False),
+    Column("name_en", String(100), nullable=False),
+    Column("unit_id", Uuid, index=True),
+    Column("person_id", Uuid, index=True),  # the applicant, told at each decision
+    Column("title", String(200), nullable=False),
+    Column("note", String(2000), nullable=False, server_default=""),
+    Column("state", String(12), nullable=False),  # in_progress | completed | refused
+    Column("current_step", Integer),  # the position of the step open now (null once ended)
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    Column("closed_at", UtcDateTime()),
+    _version(),
+)
+
+# Each step of an application: who decided it and when, or why it was refused.
+application_steps = Table(
+    "application_steps", metadata,
+    Column("application_id", Uuid, ForeignKey("applications.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, primary_key=True),  # 1, 2, ...
+    Column("estate_id", Uuid, nullable=False),
+    Column("key", String(40), nullable=False),
+    Column("name_zh", String(200), nullable=False),
+    Column("name_en", String(200), nullable=False),
+    Column("approver_role", String(40), nullable=False),
+    Column("due_hours", Integer, nullable=False),
+    Column("state", String(10), nullable=False),  # waiting | open | approved | refused | skipped
+    Column("opened_at", UtcDateTime()),
+    Column("due_at", UtcDateTime()),
+    Column("decided_by", String(200)),
+    Column("decided_role", String(40)),
+    Column("decided_at", UtcDateTime()),
+    Column("note", String(2000), nullable=False, server_default=""),
+    Column("reason", String(500)),  # why it was refused
 )

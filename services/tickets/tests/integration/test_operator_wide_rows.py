@@ -7,7 +7,15 @@ from __future__ import annotations
 import pytest
 
 from servicekit.testing import check_one_refusal_everywhere, check_operator_wide_needs_every_estate
-from tickets.tables import categories, escalation_rules, sla_policies
+from tickets.tables import (
+    catalogue_items,
+    categories,
+    commission_rules,
+    escalation_rules,
+    kb_articles,
+    procedure_templates,
+    sla_policies,
+)
 
 ROUTES = [
     ("/api/v1/categories", {"kind": "inquiry", "code": "parking", "name_zh": "停车", "name_en": "Parking"},
@@ -15,6 +23,14 @@ ROUTES = [
     ("/api/v1/sla/policies", {"resolve_minutes": 5}, sla_policies),
     ("/api/v1/sla/escalation-rules", {"trigger": "sla_breach", "level": 2, "action": "notify_supervisor"},
      escalation_rules),
+    ("/api/v1/catalogue/items", {"code": "tap", "kind": "paid", "name_zh": "换龙头", "name_en": "Tap", "price": "60.00",
+                                 "cost": "40.00"}, catalogue_items),
+    ("/api/v1/commissions/rules", {"percent": "5"}, commission_rules),
+    ("/api/v1/knowledge/articles", {"title": "漏水", "symptoms": "滴水", "steps": ["关阀"]}, kb_articles),
+    ("/api/v1/procedures/templates", {"code": "renovation_approval", "name_zh": "装修", "name_en": "Renovation",
+                                      "steps": [{"key": "a", "name_zh": "申请", "name_en": "Apply",
+                                                 "approver_role": "service_desk_agent", "due_hours": 24}]},
+     procedure_templates),
 ]
 
 

@@ -79,7 +79,7 @@ def source_event_id(event: CloudEvent) -> str:
 
 def _estate(event: CloudEvent) -> uuid.UUID | None:
     """A tickets event's ticket's estate; a surveys invitation's own ``estate_id``."""
-    ticket = event.data.get("ticket")
+    ticket = event.data.get("ticket") or event.data.get("application")  # an application's decision has no ticket
     if not isinstance(ticket, dict):
         # a callback's events carry the callback, a diary entry's the entry, not a ticket
         ticket = event.data.get("callback") or event.data.get("entry")

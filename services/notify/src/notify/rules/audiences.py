@@ -3,7 +3,8 @@
 Audiences (the closed list a rule chooses from):
 
 * ``reporter`` — the person who reported the ticket (``ticket.person_id``; a slipped promise's
-  ``person_id``, unless its ``tell_owner_again`` is false);
+  ``person_id``, unless its ``tell_owner_again`` is false), or who made the application
+  (``application.person_id``);
 * ``assignee`` — the staff member handling it (the event's ``to_assignee_id`` or ``assignee_id``,
   else ``ticket.assignee_id``);
 * ``escalated_staff`` — the staff member an escalation names (``staff``); when it names none because
@@ -149,7 +150,7 @@ def _duty_contacts(session: Session, data: Mapping[str, Any]) -> list[Recipient]
 
 def resolve(session: Session, audience: str, estate_id: uuid.UUID, data: Mapping[str, Any]) -> list[Recipient]:
     """The recipients ``audience`` names in an event's ``data`` (none, one, or more)."""
-    ticket = data.get("ticket") or {}
+    ticket = data.get("ticket") or data.get("application") or {}  # an application's applicant is its reporter
     if audience == INVITEE:
         person_id = _uuid(data.get("person_id"))
         return [] if person_id is None else [_person(session, estate_id, person_id)]

@@ -23,6 +23,7 @@ diary booked                        reporter                  visit_booked_owner
 diary booked                        assignee                  diary_booked_staff      S          no
 survey invitation sent              invitee                   survey_invitation       S E A      no
 survey invitation reminded          invitee                   survey_reminder         S E A      no
+application decided                 reporter (the applicant)  application_decided     S E A      no
 ==================================  ========================  ======================  =========  ======
 
 (S sms, E email, A in_app; a person's preferred channel goes first, see
@@ -185,6 +186,11 @@ BUILT_IN_TEMPLATES: dict[str, Template] = {t.code: t for t in (
               ("满意度调查提醒", "${name}您好，您的满意度调查尚未完成：${link} ，${expires_on}前有效，感谢参与。"),
               ("Survey reminder", "Dear ${name}, your satisfaction survey is still open: ${link} "
                                   "(until ${expires_on}). Thank you."), _SURVEY, "SMS_ED_SURVEY_REMINDER", SURVEY),
+    _template("application_decided",
+              ("申请进度", "${name}您好，您的${procedure}申请${application_number}：${step}${decision}。${reason}"),
+              ("Your application", "Dear ${name}, your ${procedure} application ${application_number}: "
+                                   "${step} ${decision}. ${reason}"),
+              ("name", "application_number", "procedure", "step", "decision", "reason"), "SMS_ED_APPLICATION"),
     _template("login_code",
               ("验证码", "您的验证码为${code}，请勿告诉他人。"),
               ("Verification code", "Your verification code is ${code}. Do not share it with anyone."),
@@ -230,6 +236,8 @@ DEFAULT_RULES: tuple[Rule, ...] = (
     _rule("survey_invitation_to_invitee", "surveys.invitation.sent.v1", "invitee", "survey_invitation",
           PERSON_CHANNELS),
     _rule("survey_reminder_to_invitee", "surveys.invitation.reminded.v1", "invitee", "survey_reminder",
+          PERSON_CHANNELS),
+    _rule("application_decided_to_applicant", "tickets.application.decided.v1", "reporter", "application_decided",
           PERSON_CHANNELS),
 )
 DEFAULT_RULES_BY_ID = {r.id: r for r in DEFAULT_RULES}

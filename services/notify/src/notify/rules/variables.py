@@ -4,7 +4,10 @@ variables each gives, in the recipient's language.
 Every tickets event gives ``name`` (the recipient's), ``ticket_number`` and ``ticket_title``; some
 give more (:data:`EVENT_VARIABLES`). A survey invitation or reminder gives ``name``, ``link`` (the
 personal link to answer by), ``period`` (the wave's quarter, empty after a ticket) and
-``expires_on`` (the last day the link is good, local time). A rule's template may use only the
+``expires_on`` (the last day the link is good, local time). An application's decision
+(``tickets.application.decided.v1``) gives ``name``, its number, the procedure's and the step's
+names in the recipient's language, the decision and the reason of a refusal. A rule's template may
+use only the
 variables of its event type (checked when the rule is written). Times are shown in the estate's
 local time.
 """
@@ -35,6 +38,9 @@ EVENT_VARIABLES: dict[str, frozenset[str]] = {
     "tickets.callback.missed.v1": COMMON | {"caller_last4", "due_at"},
     # The diary (时间管理): an entry's title and window.
     "tickets.diary.booked.v1": COMMON | {"entry_title", "window_start", "window_end"},
+    # A step of an application (a renovation approval, TKT-15) decided: no ticket, an application.
+    "tickets.application.decided.v1": frozenset({"name", "application_number", "procedure", "step", "decision",
+                                                 "reason"}),
 }
 # The tickets events notify consumes: each is matched against the rules.
 TICKETS_EVENTS = tuple(EVENT_VARIABLES)
@@ -55,6 +61,7 @@ TRIGGERS = {
     "promise_slipped": {"zh-CN": "承诺逾期", "en": "promise missed"},
     "procedure": {"zh-CN": "上报", "en": "reported upwards"},
 }
+DECISIONS = {"approved": {"zh-CN": "已通过", "en": "approved"}, "refused": {"zh-CN": "未通过", "en": "refused"}}
 
 
 def _word(words: Mapping[str, Mapping[str, str]], value: Any, language: str) -> str:
@@ -106,6 +113,10 @@ def event_variables(event_type: str, data: Mapping[str, Any], name: str, languag
         "link": data.get("link"), "period": data.get("period"),
         "expires_on": last_day(data.get("expires_at"), timezone),
     }
+    application, step = data.get("application") or {}, data.get("step") or {}
+    names = "name_zh" if language.lower().startswith("zh") else "name_en"
+    extra.update(application_number=application.get("number"), procedure=application.get(names),
+                 step=step.get(names), decision=_word(DECISIONS, data.get("decision"), language))
     for key in EVENT_VARIABLES.get(event_type, COMMON) - COMMON:
         values[key] = extra.get(key)
     return {k: "" if v is None else str(v) for k, v in values.items()}

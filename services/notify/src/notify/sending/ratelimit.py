@@ -10,7 +10,8 @@ any window of one second, however aligned, sees at most ``rate`` messages, for e
 and up (440/s paced in calls of 50 for a limit of 500/s), and the limit is used whatever a round
 of the sender costs (a token bucket drawn once a round holds only a burst's worth). Reserving is
 one short transaction on the provider's row (servicekit.ratelimit.reserve, locked by the update),
-so replicas reserve one after another and together never more than the rate. A rate of 0 means no limit: nothing is reserved.
+so replicas reserve one after another and together never more than the rate. A rate of 0 means
+no limit: nothing is reserved.
 
 Other limits (notify.messages.limits: urgent one-off messages) keep token buckets in the same
 table under keys of their own (:func:`draw_all`, servicekit.ratelimit's token buckets): all or

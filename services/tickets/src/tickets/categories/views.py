@@ -4,19 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from servicekit.auth import Principal, scoped
+from servicekit.auth import Principal, scoped_with_operator
 from tickets.tables import categories
 
 
 def category_list(session: Session, principal: Principal, args: dict[str, Any]) -> list[dict[str, Any]]:
     """The operator's categories and those of the caller's estates (one estate's with ``estate_id``)."""
-    own = scoped(select(categories.c.id), categories.c.estate_id, principal)
-    statement = select(categories).where(or_(categories.c.estate_id.is_(None), categories.c.id.in_(own)))
-    if args.get("estate_id") is not None:
-        statement = statement.where(or_(categories.c.estate_id.is_(None), categories.c.estate_id == args["estate_id"]))
+    statement = scoped_with_operator(select(categories), categories.c.estate_id, principal, args.get("estate_id"))
     if args.get("kind"):
         statement = statement.where(categories.c.kind == args["kind"])
     if not args.get("include_inactive"):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tickets.domain.outcomes import ROOT_CAUSES, SUBTYPE_NAMES
+
 LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "kind": {"inquiry": ("咨询", "Inquiry"), "repair": ("报修", "Repair"), "complaint": ("投诉", "Complaint"),
              "suggestion": ("建议", "Suggestion"), "praise": ("表扬", "Praise")},
@@ -24,13 +26,21 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
                "resolve": ("解决", "Resolve"), "promise": ("承诺期限", "Promised date")},
 }
 
+# A complaint's outcome (TKT-14): a management complaint's sub-type is its quality aspect.
+LABELS["subtype"] = {**SUBTYPE_NAMES, **LABELS["quality_aspect"]}
+LABELS["root_cause"] = dict(ROOT_CAUSES)
+LABELS["justified"] = {"true": ("有效投诉", "Justified"), "false": ("无效投诉", "Not justified")}
+LABELS["media_involved"] = {"true": ("媒体介入", "Media involved"), "false": ("无媒体介入", "No media")}
+LABELS["legal_referral"] = {"true": ("已诉诸法律", "Legal referral"), "false": ("未诉诸法律", "No legal referral")}
 
 NONE = "无 None"
 
 
-def label(dimension: str, value: str | None) -> str:
+def label(dimension: str, value: str | bool | None) -> str:
     """``"投诉 Complaint"`` for ``("kind", "complaint")``; an unknown value as it is, none as :data:`NONE`."""
     if value is None:
         return NONE
+    if isinstance(value, bool):
+        value = "true" if value else "false"
     names = LABELS.get(dimension, {}).get(value)
     return f"{names[0]} {names[1]}" if names else value

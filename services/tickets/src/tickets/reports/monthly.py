@@ -25,6 +25,9 @@ its calendar's, else Asia/Shanghai), kept in ``monthly_reports`` and announced b
 - ``calls``: the estate's phone in the month (TKT-4, TKT-9): calls, answered within three rings
   (rings of 6 s), time to answer, missed and abandoned, callbacks kept
   (:mod:`tickets.domain.call_statistics`).
+- ``outcomes`` and ``repeat_failures``: what the complaints' outcomes say (justified share, top
+  root causes, sub-types, departments, media and legal) and the common areas that failed again
+  (TKT-14, :mod:`tickets.reports.outcomes`).
 - ``trend``: complaints, SLA compliance and evaluation average of this month and the six before;
   ``versus_previous``: this month's complaints against the average of the previous 3 and 6.
 
@@ -48,6 +51,7 @@ from tickets.calls.statistics import call_figures
 from tickets.domain import call_statistics
 from tickets.domain.calls import DEFAULT_RING_SECONDS
 from tickets.reports.labels import NONE, label
+from tickets.reports.outcomes import outcome_analysis, repeat_failures
 from tickets.reports.sql import average, count_where, seconds_between
 from tickets.reports.views import BREACHED, MET, TARGETS, compliance
 from tickets.tables import buildings, calendars, categories, deadlines, people, tickets, units
@@ -128,6 +132,8 @@ def build_report(conn: Any, estate: dict[str, Any], period: str, now: datetime) 
         "sla": _sla(conn, month),
         "promises": _promises(conn, estate["id"], start, end, now),
         "evaluations": _evaluations(conn, month),
+        "outcomes": outcome_analysis(conn, month),
+        "repeat_failures": repeat_failures(conn, estate["id"], start, end),
         "trend": trend,
         "versus_previous": _versus(trend),
         "calls": _calls(conn, estate["id"], start, end, now),

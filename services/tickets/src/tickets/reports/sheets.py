@@ -16,6 +16,12 @@ _GROUP_COLUMNS = {
     "priority": Column("priority_name", "优先级 Priority"), "stage": Column("stage_name", "阶段 Stage"),
     "assignee": Column("assignee", "处理人 Assignee"), "day": Column("day", "日 Day"),
     "week": Column("week", "周(周一) Week (Monday)"), "month": Column("month", "月 Month"),
+    "subtype": Column("subtype_name", "投诉细分 Sub-type"),
+    "root_cause": Column("root_cause_name", "根本原因 Root cause"),
+    "responsible_department": Column("responsible_department_name", "责任部门 Responsible department"),
+    "justified": Column("justified_name", "是否有效 Justified"),
+    "media_involved": Column("media_involved_name", "媒体介入 Media"),
+    "legal_referral": Column("legal_referral_name", "诉诸法律 Legal referral"),
 }
 FIGURE_COLUMNS = (
     Column("tickets", "工单数 Tickets"), Column("open", "未完成 Open"), Column("resolved", "已解决 Resolved"),
@@ -73,6 +79,7 @@ def _summary(content: dict[str, Any]) -> list[dict[str, Any]]:
         ("重复投诉人 Repeat complainants", len(content["repeat_complainants"])),
         ("重复投诉单元 Repeat units", len(content["repeat_units"])),
         *_calls(content.get("calls")),
+        *_outcome_summary(content),
         ("前3月平均 Avg. of previous 3 months", versus["3"]["average_complaints"]),
         ("较前3月变化% Change vs previous 3 months, %", versus["3"]["change_percent"]),
         ("前6月平均 Avg. of previous 6 months", versus["6"]["average_complaints"]),
@@ -108,6 +115,7 @@ def monthly_sheets(content: dict[str, Any]) -> list[Sheet]:
                                           Column("in_90_days", "90天内 In 90 days")], content["repeat_complainants"]),
         Sheet("重复投诉单元 Repeat units", [Column("unit", "单元 Unit"), Column("in_month", "本月 In the month"),
                                       Column("in_90_days", "90天内 In 90 days")], content["repeat_units"]),
+        *_outcome_sheets(content, item, complaints),
         Sheet("时效 SLA", [item, Column("met", "达标 Met"), Column("breached", "超时 Breached"),
                          Column("compliance", "达标率 Compliance")], content["sla"],
               Chart("时效达标 Service levels", "name", ("met", "breached"))),
@@ -118,6 +126,36 @@ def monthly_sheets(content: dict[str, Any]) -> list[Sheet]:
                            Column("sla_compliance", "达标率 SLA compliance"),
                            Column("evaluation_average", "平均评价 Avg. evaluation")], content["trend"],
               Chart("近7个月投诉趋势 Complaints over 7 months", "period", ("complaints",), "line")),
+    ]
+
+
+def _outcome_summary(content: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The outcome's headline figures; a report made before outcomes were recorded has none."""
+    outcomes = content.get("outcomes")
+    if outcomes is None:
+        return []
+    return [("已评定 Reviewed", outcomes["reviewed"]), ("有效投诉 Justified", outcomes["justified"]),
+            ("有效投诉占比 Justified share", outcomes["justified_share"]),
+            ("媒体介入 Media involved", outcomes["media_involved"]),
+            ("诉诸法律 Legal referral", outcomes["legal_referral"]),
+            ("重复故障处 Places failing again", len(content.get("repeat_failures", [])))]
+
+
+def _outcome_sheets(content: dict[str, Any], item: Column, complaints: Column) -> list[Sheet]:
+    outcomes = content.get("outcomes")
+    if outcomes is None:
+        return []
+    justified = Column("justified", "有效 Justified")
+    return [
+        Sheet("根本原因 Root causes", [item, complaints, justified], outcomes["top_root_causes"],
+              Chart("主要根本原因 Top root causes", "name", ("complaints",))),
+        Sheet("细分 Sub-types", [item, complaints, justified], outcomes["by_subtype"],
+              Chart("投诉细分 Complaints by sub-type", "name", ("complaints",))),
+        Sheet("责任部门 Departments", [item, complaints, justified], outcomes["by_department"]),
+        Sheet("重复故障 Repeat failures", [Column("place", "位置 Place"), Column("in_month", "本月 In the month"),
+                                       Column("in_90_days", "90天内 In 90 days"),
+                                       Column("complaints", "其中投诉 Of which complaints")],
+              content.get("repeat_failures", [])),
     ]
 
 

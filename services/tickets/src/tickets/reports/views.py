@@ -25,14 +25,17 @@ from servicekit.auth import Principal, scoped
 from servicekit.errors import Invalid, NotFound
 from tickets.reports.labels import NONE, label
 from tickets.reports.sql import PERIODS, average, count_where, local_period, seconds_between
-from tickets.tables import buildings, deadlines, estates, monthly_reports, staff, tickets
+from tickets.tables import buildings, complaint_outcomes, deadlines, estates, monthly_reports, staff, tickets
 
 # What a report can be grouped by: a column of the ticket, or the period it was created in.
 COLUMNS = {
     "estate": "estate_id", "building": "building_id", "kind": "kind", "complaint_class": "complaint_class",
     "quality_aspect": "quality_aspect", "priority": "priority", "stage": "stage", "assignee": "assignee_id",
 }
-DIMENSIONS = (*COLUMNS, *PERIODS)
+# A complaint's outcome (TKT-14), from complaint_outcomes: tickets with none recorded group under none.
+OUTCOME_COLUMNS = ("subtype", "root_cause", "responsible_department", "justified", "media_involved",
+                   "legal_referral")
+DIMENSIONS = (*COLUMNS, *OUTCOME_COLUMNS, *PERIODS)
 TARGETS = ("acknowledge", "arrive", "resolve")
 # A deadline that ended: met in time, or breached (marked by the timer, or met late).
 MET = (deadlines.c.state == "met") & deadlines.c.breached_at.is_(None)
@@ -54,6 +57,13 @@ class TicketReport:
 def key_of(dimension: str) -> str:
     """The field a group's value is reported under: ``building_id``, ``kind``, ``month``..."""
     return COLUMNS.get(dimension, dimension)
+
+
+def _with_outcomes(statement: Any, report: TicketReport) -> Any:
+    """``statement`` over tickets joined to their outcomes, when a dimension is one of the outcome's."""
+    if not set(report.group_by) & set(OUTCOME_COLUMNS):
+        return statement
+    return statement.outerjoin(complaint_outcomes, complaint_outcomes.c.ticket_id == tickets.c.id)
 
 
 def ticket_figures(session: Session, principal: Principal, report: TicketReport) -> list[dict[str, Any]]:
@@ -79,10 +89,12 @@ def _figures(session: Session, principal: Principal, report: TicketReport) -> li
         average(seconds_between(dialect, t.resolved_at, t.created_at)).label("avg_resolve_seconds"),
         average(t.evaluation_score).label("evaluation_average"),
     )
+    figures = _with_outcomes(figures.select_from(tickets), report)
     rows = {_key(row, report): dict(row) for row in
             session.execute(_grouped(figures, keys, principal, report)).mappings()}
-    sla = select(*keys, deadlines.c.target, count_where(MET).label("met"), count_where(BREACHED).label("breached")
-                 ).select_from(tickets.join(deadlines, deadlines.c.ticket_id == t.id))
+    sla = _with_outcomes(select(*keys, deadlines.c.target, count_where(MET).label("met"),
+                                count_where(BREACHED).label("breached")
+                                ).select_from(tickets.join(deadlines, deadlines.c.ticket_id == t.id)), report)
     for row in session.execute(_grouped(sla, [*keys, deadlines.c.target], principal, report)).mappings():
         figure = rows.get(_key(row, report))
         if figure is not None and row["target"] in TARGETS:
@@ -95,6 +107,8 @@ def _figures(session: Session, principal: Principal, report: TicketReport) -> li
 def _group_expression(dialect: str, dimension: str, report: TicketReport) -> Any:
     if dimension in PERIODS:
         return local_period(dialect, tickets.c.created_at, dimension, report.timezone, report.start)
+    if dimension in OUTCOME_COLUMNS:
+        return complaint_outcomes.c[dimension]
     return tickets.c[COLUMNS[dimension]]
 
 
@@ -144,6 +158,9 @@ def _name_groups(session: Session, group_by: Sequence[str], rows: list[dict[str,
                          ) if ids else {}
             for row in rows:
                 row[dimension] = names.get(row[key], NONE if row[key] is None else str(row[key]))
+        elif dimension == "responsible_department":
+            for row in rows:
+                row[f"{dimension}_name"] = row[key] or NONE
         elif dimension not in PERIODS:
             for row in rows:
                 row[f"{dimension}_name"] = label(dimension, row[key])

@@ -18,7 +18,7 @@ from uuid import UUID
 
 from tenancy.permissions import REVEAL_PERSONAL_DATA
 from tenancy.privacy import mask_phone
-from tenancy.roles import DESK, OWNER, STAFF, TECHNICIAN
+from tenancy.roles import DESK, MANAGERS, OWNER, STAFF, TECHNICIAN
 
 from servicekit.access import ScopedBlueprint
 from servicekit.audit import Reveal, audit_reveals
@@ -27,6 +27,7 @@ from servicekit.paging import page_schema
 from servicekit.web import ProblemSchema, current_principal, refuse
 from servicekit.webapp import read, unit_of_work
 from tickets.access import SCOPE
+from tickets.outcomes import views as outcome_views
 from tickets.tables import pii_reveals
 from tickets.tickets import schemas, views
 from tickets.tickets.timeline import Actor
@@ -217,7 +218,9 @@ def resolve_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
 @blp.alt_response(409, **STEP_REFUSED)
 @blp.allow(DESK)
 def inform_owner_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
-    """The owner was told the result (回复业主)"""
+    """The owner was told the result (回复业主); with the media involved, by a manager only"""
+    if current_principal().role not in MANAGERS and read(outcome_views.media_involved, ticket_id):
+        refuse(403, "the media are involved: only a manager replies to the owner", "媒体介入的投诉只能由负责人答复业主")
     return take_step(procedure.inform_owner, ticket_id, data)
 
 

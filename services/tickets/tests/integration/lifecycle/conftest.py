@@ -68,6 +68,18 @@ def complaint(place: dict[str, Any]) -> Callable[..., dict[str, Any]]:
 
 
 @pytest.fixture
+def desk(auth: Callable[..., dict[str, str]], place: dict[str, Any]) -> dict[str, str]:
+    """A service desk agent of the place's estate (a test module may define its own)."""
+    return auth("service_desk_agent", [place["estate"]])
+
+
+@pytest.fixture
+def opened(client: Any, desk: dict[str, str], complaint: Callable[..., dict[str, Any]]) -> dict[str, Any]:
+    """The place's complaint, opened through the API by the desk."""
+    return client.post("/api/v1/tickets", json=complaint(), headers=desk).json
+
+
+@pytest.fixture
 def recorded(db: Engine) -> Callable[..., list[dict[str, Any]]]:
     """``recorded()``: the ticket's own events in the outbox, oldest first, as CloudEvents dicts;
     ``recorded(escalations=True)`` with the escalation rules' events too (every complaint is

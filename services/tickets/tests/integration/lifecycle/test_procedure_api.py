@@ -6,19 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from tickets.dispatch import candidates as dispatch
-
-
-@pytest.fixture
-def desk(auth, place):
-    return auth("service_desk_agent", [place["estate"]])
-
-
-@pytest.fixture
-def opened(client, desk, complaint):
-    return client.post("/api/v1/tickets", json=complaint(), headers=desk).json
 
 
 def step(client, headers, ticket, path, body=None):

@@ -1,0 +1,1 @@
+"""Training cases (TKT-10): closed complaints made into anonymised cases for staff training."""
