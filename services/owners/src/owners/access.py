@@ -8,7 +8,17 @@ that does not exist or lies outside them.
 
 from __future__ import annotations
 
-from owners.tables import buildings, estates, occupancies, people, staff, territories, units, visitors
+from owners.tables import (
+    buildings,
+    departments,
+    estates,
+    occupancies,
+    people,
+    staff,
+    territories,
+    units,
+    visitors,
+)
 from servicekit.access import InEstate
 
 SCOPE = {
@@ -21,4 +31,6 @@ SCOPE = {
     "staff_id": InEstate(staff, "staff member", what_zh="员工"),
     "territory_id": InEstate(territories, "territory", what_zh="负责区域"),
     "visitor_id": InEstate(visitors, "visitor", what_zh="访客"),
+    "department_id": InEstate(departments, "department", what_zh="部门"),
+    "supervisor_id": InEstate(staff, "staff member", what_zh="员工"),
 }

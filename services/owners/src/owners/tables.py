@@ -169,6 +169,29 @@ territories = Table(
     _version(),  # released carries version + 1
 )
 
+# Departments (部门, OWN-9) of an estate's management office: customer service, engineering, security,
+# cleaning, finance ...; a department of no estate is the operator's template (no supervisor, no members).
+departments = Table(
+    "departments", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, ForeignKey("estates.id"), index=True),  # null: an operator-wide template
+    Column("code", String(40), nullable=False),  # e.g. engineering: what templates and other services match
+    Column("name", String(100), nullable=False),
+    Column("supervisor_id", Uuid, ForeignKey("staff.id")),  # 主管; null while vacant
+    Column("active", Boolean, nullable=False, server_default=text("true")),
+    _version(),  # a change of its members is a new version of the department too
+    *_timestamps(),
+    UniqueConstraint("estate_id", "code"),
+)
+
+# Who works in which department: a member of staff may belong to several.
+department_members = Table(
+    "department_members", metadata,
+    Column("department_id", Uuid, ForeignKey("departments.id", ondelete="CASCADE"), primary_key=True),
+    Column("staff_id", Uuid, ForeignKey("staff.id"), primary_key=True, index=True),
+    Column("estate_id", Uuid, ForeignKey("estates.id"), nullable=False),
+)
+
 visitors = Table(
     "visitors", metadata,
     Column("id", Uuid, primary_key=True),
