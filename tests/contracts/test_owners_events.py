@@ -108,6 +108,11 @@ def _drive_main_flows(client: FlaskClient, token: Callable[..., dict[str, str]])
                                 json={"estate_id": estate, "building_id": building}, headers=h))["id"]
     moved = _ok(client.post(f"/api/v1/territories/{territory}/reassign", json={"staff_id": lead}, headers=h))["id"]
     assert client.delete(f"/api/v1/territories/{moved}", headers=h).status_code == 204
+    engineering = _ok(client.post("/api/v1/departments", json={
+        "estate_id": estate, "code": "engineering", "name": "工程部", "supervisor_id": lead,
+        "member_ids": [plumber]}, headers=h))["id"]
+    _ok(client.put(f"/api/v1/departments/{engineering}/members", json={"member_ids": [plumber, lead]}, headers=h))
+    _ok(client.patch(f"/api/v1/departments/{engineering}", json={"supervisor_id": None}, headers=h))
 
 
 @pytest.fixture(scope="module")

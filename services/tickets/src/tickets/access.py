@@ -9,6 +9,7 @@ from tickets.tables import (
     buildings,
     calendars,
     categories,
+    departments,
     dispatch_skills,
     escalation_rules,
     estates,
@@ -30,5 +31,6 @@ SCOPE = {
     "calendar_id": InEstate(calendars, "calendar", what_zh="工作日历"),
     "rule_id": InEstate(escalation_rules, "escalation rule", what_zh="升级规则"),
     "dispatch_skill_id": InEstate(dispatch_skills, "dispatch skill", what_zh="派工技能规则"),
+    "department_id": InEstate(departments, "department", what_zh="部门"),
 }
 

@@ -1,5 +1,5 @@
 """How tickets applies the events it consumes: owners' entity events, each to its copy of owners'
-data (estates, buildings, units, people, occupancies, staff, territories).
+data (estates, buildings, units, people, occupancies, staff, territories, departments).
 
 The copies are declared in tickets.tables (each column and how it is read from the event, and the
 events that carry the entity); their handlers come from those declarations
@@ -12,6 +12,6 @@ Fields added by later versions of owners' schemas are ignored.
 from __future__ import annotations
 
 from servicekit.copies import copy_handlers
-from tickets.tables import buildings, estates, occupancies, people, staff, territories, units
+from tickets.tables import buildings, departments, estates, occupancies, people, staff, territories, units
 
-HANDLERS = copy_handlers(estates, buildings, units, people, occupancies, staff, territories)
+HANDLERS = copy_handlers(estates, buildings, units, people, occupancies, staff, territories, departments)

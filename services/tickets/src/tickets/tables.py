@@ -3,7 +3,7 @@
 Three groups of tables:
 
 * **the copy** of owners' data (estates, buildings, units, people, occupancies, staff,
-  territories), built by the consumer from owners' events and never written by the API. Each copy
+  territories, departments), built by the consumer from owners' events and never written by the API. Each copy
   row keeps the owners entity's ``version``: a stale event never overwrites a newer copy
   (servicekit.copies: each copy is declared once, and its handlers come from the declaration).
   A released territory or a moved-out occupancy stays as a row
@@ -132,6 +132,24 @@ territories = entity_copy(
     key="territory_id", events=("owners.territory.assigned.v1", "owners.territory.released.v1"),
 )
 
+def _staff_ids(members: list[str] | None) -> list[str]:
+    return sorted({str(m) for m in members or ()})
+
+
+# An estate's departments (OWN-9) with their supervisor and members: dispatch chooses among a
+# department's members for a ticket that names it, and a complaint naming one is reported to its
+# supervisor. A closed department keeps its row (active false).
+departments = entity_copy(
+    "departments", metadata,
+    copied("estate_id", Uuid, index=True),
+    copied("code", String(40)),
+    copied("name", String(100)),
+    copied("supervisor_id", Uuid, nullable=True),
+    copied("members", JSON, read=_staff_ids),  # owners' staff ids, as strings, sorted
+    copied("active", Boolean, default=True),
+    key="department_id", events=("owners.department.added.v1", "owners.department.updated.v1"),
+)
+
 # --- tickets ------------------------------------------------------------------------------------
 
 # Repair and inquiry categories, configurable per operator (estate_id null) or per estate.
@@ -171,6 +189,7 @@ tickets = Table(
     Column("building_id", Uuid, index=True),
     Column("unit_id", Uuid, index=True),
     Column("common_area", String(200)),  # OWN-10: a lift, a gate, a car park instead of a unit
+    Column("department_id", Uuid, index=True),  # OWN-9: the responsible department; its queue when unassigned
     Column("person_id", Uuid, index=True),
     Column("contact_name", String(100)),
     Column("contact_phone", String(32)),

@@ -7,7 +7,9 @@ and as data (the skill and where it came from, the member's coverage, whether th
 their load), which the dispatch answer and the timeline step carry.
 
 **Candidates** are the active members who hold a territory (not released) in the ticket's estate,
-wherever they are employed, and the active members employed by the estate. **The skill** wanted is
+wherever they are employed, and the active members employed by the estate; of a ticket that names
+a department (OWN-9), only that department's members (by department first, then by the tiers
+below within it; nobody there: None, and the ticket waits in the department's queue). **The skill** wanted is
 the ticket's ``skill``; else its category's (the estate's own category of that kind and code before
 the operator-wide one); else what its kind (and, for a complaint, its class) calls for
 (:func:`skill_by_kind`): the estate's ``dispatch_skills`` row, else the operator's (estate null),
@@ -136,9 +138,9 @@ _COVERAGE = {BUILDING: ("covers the ticket's building", "负责该楼栋"),
              None: ("works for the estate without ground here", "受雇于本小区（无负责区域）")}
 
 
-def reason(chosen: Candidate, wanted: Wanted) -> dict[str, Any]:
+def reason(chosen: Candidate, wanted: Wanted, *, department: str | None = None) -> dict[str, Any]:
     """Why ``chosen`` (the first of :func:`rank`) takes a ticket calling for ``wanted``: as data and
-    in words, English and Chinese."""
+    in words, English and Chinese; ``department`` names the department chosen among, if any."""
     has_skill = wanted.skill is None or wanted.skill in chosen.skills
     where_en, where_zh = _COVERAGE[chosen.coverage]
     if wanted.skill is None:
@@ -149,14 +151,16 @@ def reason(chosen: Candidate, wanted: Wanted) -> dict[str, Any]:
             "lacks it (nobody who has it covers the place)", "不具备该技能（具备该技能的人都不负责此处）")
         said_en = f"{en.format(skill=wanted.skill)}; {chosen.name} {has_en},"
         said_zh = f"{zh.format(skill=wanted.skill)}；{chosen.name}{has_zh}，"
+    among_en, among_zh = ("", "") if department is None else (f"among {department}: ", f"在{department}中：")
     return {
         "skill": wanted.skill, "skill_from": wanted.source, "coverage": chosen.coverage, "has_skill": has_skill,
-        "load": chosen.load, "role": chosen.role,
-        "text_en": f"{said_en} {where_en}, with {chosen.load} open tickets (the fewest of those placed as well)",
-        "text_zh": f"{said_zh}{where_zh}，当前有 {chosen.load} 张未完成工单（同等条件下最少）",
+        "load": chosen.load, "role": chosen.role, "department": department,
+        "text_en": f"{among_en}{said_en} {where_en}, with {chosen.load} open tickets "
+                   "(the fewest of those placed as well)",
+        "text_zh": f"{among_zh}{said_zh}{where_zh}，当前有 {chosen.load} 张未完成工单（同等条件下最少）",
     }
 
 
 BY_HAND = {"skill": None, "skill_from": None, "coverage": None, "has_skill": None, "load": None, "role": None,
-           "text_en": "named by the desk", "text_zh": "由服务台指定"}
+           "department": None, "text_en": "named by the desk", "text_zh": "由服务台指定"}
 """The reason of a dispatch by hand."""

@@ -43,6 +43,11 @@ the current assignee) and ``raise_priority`` (one step: low, normal, high, urgen
 is an ``escalations`` row and a TICKET_ESCALATED event naming them (staff id, name, role), which the
 notify service turns into a message.
 
+**A ticket's department** (OWN-9). Whom a rule tells as supervisor is the supervisor of the
+ticket's department when it names one and that supervisor is active; else the estate's supervisors
+(``fallback.vacant`` then starts with ``department_supervisor``), and on up the chain as below.
+The event's ``staff`` then carries the ``department_id``.
+
 **Nobody at a level.** An escalation never reaches nobody: when nobody holds the role a notifying
 rule wants, it goes on up the chain (supervisor, estate manager, first responsible person) and past
 its top to the operator's admins (:mod:`tickets.domain.chain`). The event's ``fallback`` and the
@@ -62,7 +67,7 @@ from typing import Any
 from sqlalchemy import select, update
 
 from tickets import events
-from tickets.dispatch.candidates import choose_assignee, staff_with_role
+from tickets.dispatch.candidates import choose_assignee, department_supervisor, staff_with_role
 from tickets.domain import chain
 from tickets.domain.classification import PRIORITIES
 from tickets.events import ticket_payload
@@ -145,7 +150,14 @@ def _people_to_tell(uow: Any, ticket: Mapping[str, Any], action: str
         if assignee is not None:
             return [_person(assignee, chain.ASSIGNEE)], None
         vacant.append(chain.ASSIGNEE)
-    for role in chain.roles_to_try(wanted):
+    for role in chain.roles_to_try(wanted, department=ticket.get("department_id") is not None):
+        if role == chain.DEPARTMENT_SUPERVISOR:
+            head = department_supervisor(uow, ticket)
+            if head is not None:
+                told = {**_person(head, "supervisor"), "department_id": str(ticket["department_id"])}
+                return [told], chain.fallback(wanted, vacant, role)
+            vacant.append(role)
+            continue
         people = staff_with_role(uow, ticket["estate_id"], role)
         if people:
             return [_person(row, role) for row in people], chain.fallback(wanted, vacant, role)

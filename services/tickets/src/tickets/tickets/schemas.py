@@ -38,6 +38,8 @@ class NewTicketSchema(Schema):
     common_area = fields.String(load_default=None, validate=validate.Length(min=1, max=200),
                                 metadata={"description": "A lift, a gate, a car park (OWN-10) instead of a unit"})
     building_id = fields.UUID(load_default=None, metadata={"description": "For a common area in one building"})
+    department_id = fields.UUID(load_default=None, metadata={
+        "description": "The responsible department (OWN-9): dispatch chooses among its members, its supervisor is told"})
     person_id = fields.UUID(load_default=None, metadata={"description": "Who called, from the copy of owners"})
     contact_name = fields.String(load_default=None, validate=validate.Length(max=100))
     contact_phone = PhoneNumber(load_default=None, metadata={
@@ -63,6 +65,7 @@ class TicketSchema(Schema):
     building_id = fields.UUID(allow_none=True)
     unit_id = fields.UUID(allow_none=True)
     common_area = fields.String(allow_none=True)
+    department_id = fields.UUID(allow_none=True, metadata={"description": "The responsible department, if any"})
     person_id = fields.UUID(allow_none=True)
     contact_name = fields.String(allow_none=True)
     contact_phone = fields.String(allow_none=True, metadata={"description": "Masked unless the caller has pii:reveal"})
@@ -109,6 +112,8 @@ class DispatchReasonSchema(Schema):
     has_skill = fields.Boolean(allow_none=True)
     load = fields.Integer(allow_none=True, metadata={"description": "Their open tickets when chosen"})
     role = fields.String(allow_none=True)
+    department = fields.String(allow_none=True, metadata={
+        "description": "The department (OWN-9) dispatch chose among, by name; null: the estate's staff"})
     text_en = fields.String()
     text_zh = fields.String()
 
@@ -145,6 +150,8 @@ class TicketListArgs(PageArgs):
     priority = fields.String(validate=_one_of(PRIORITIES))
     assignee_id = fields.UUID()
     unit_id = fields.UUID()
+    department_id = fields.UUID(metadata={"description": "A department's tickets (with unassigned: its queue)"})
+    unassigned = fields.Boolean(metadata={"description": "true: nobody is assigned yet; false: somebody is"})
     status = fields.String(load_default="all", validate=validate.OneOf(["open", "closed", "all"]))
 
 
@@ -206,6 +213,8 @@ class NoteSchema(Schema):
 
 class DispatchSchema(NoteSchema):
     staff_id = fields.UUID(load_default=None, metadata={"description": "By hand; empty: dispatch chooses"})
+    department_id = fields.UUID(load_default=None, metadata={
+        "description": "Route the ticket to this department (OWN-9): dispatch chooses among its members"})
 
 
 class ReassignSchema(Schema):

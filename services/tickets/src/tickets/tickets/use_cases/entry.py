@@ -29,7 +29,7 @@ from tickets import events
 from tickets.domain.classification import classify
 from tickets.domain.stages import CLOSED, Stage
 from tickets.sla import clocks
-from tickets.tables import buildings, categories, estates, idempotency_keys, people, tickets, units
+from tickets.tables import buildings, categories, departments, estates, idempotency_keys, people, tickets, units
 from tickets.tickets.timeline import Actor, add_step
 
 # A likely duplicate: an open ticket of the same unit (or common area), kind and category, opened
@@ -61,7 +61,8 @@ def _open(uow: UnitOfWork, actor: Actor, entry: Mapping[str, Any], at: datetime)
     row = {
         "id": uuid.uuid4(), "number": ticket_number(at), "estate_id": entry["estate_id"],
         "building_id": found["building_id"], "unit_id": entry.get("unit_id"),
-        "common_area": entry.get("common_area") or None, "person_id": entry.get("person_id"),
+        "common_area": entry.get("common_area") or None, "department_id": entry.get("department_id"),
+        "person_id": entry.get("person_id"),
         "contact_name": entry.get("contact_name") or person.get("name"),
         "contact_phone": entry.get("contact_phone") or person.get("mobile"),
         **what, "channel": entry["channel"], "category": entry.get("category") or None,
@@ -87,12 +88,14 @@ def _look_up(uow: UnitOfWork, entry: Mapping[str, Any], what: Mapping[str, Any],
     and the likely duplicates of the new ticket, in one round trip."""
     unit_id, building_id, person_id = entry.get("unit_id"), entry.get("building_id"), entry.get("person_id")
     code, klass = entry.get("category") or None, what["complaint_class"]
+    department_id = entry.get("department_id")
     shape = Shape(unit_id is not None, building_id is not None, person_id is not None, code is not None,
-                  klass is not None)
+                  klass is not None, department_id is not None)
     rows = uow.execute(_lookup_statement(shape), {
         "estate_id": entry["estate_id"], "unit_id": unit_id, "building_id": building_id, "person_id": person_id,
-        "kind": what["kind"], "code": code, "complaint_class": klass, "common_area": entry.get("common_area"),
-        "since": at - DUPLICATE_WINDOW, "until": at}).mappings().all()
+        "department_id": department_id, "kind": what["kind"], "code": code, "complaint_class": klass,
+        "common_area": entry.get("common_area"), "since": at - DUPLICATE_WINDOW,
+        "until": at}).mappings().all()
     found = rows[0]
     if found["estate"] is None:
         raise Invalid("no such estate in the tickets service's copy of owners", "工单服务的业主资料中没有此小区",
@@ -108,6 +111,8 @@ def _look_up(uow: UnitOfWork, entry: Mapping[str, Any], what: Mapping[str, Any],
         errors["building_id"] = ["no such building in this estate"]
     if shape.person and found["person"] is None:
         errors["person_id"] = ["no such person in this estate"]
+    if shape.department and found["department"] is None:
+        errors["department_id"] = ["no such open department in this estate"]
     if shape.category and found["category"] is None:
         errors["category"] = [f"no such {what['kind']} category in this estate"]
     if errors:
@@ -127,6 +132,7 @@ class Shape(NamedTuple):
     person: bool
     category: bool
     complaint_class: bool
+    department: bool = False
 
 
 @functools.cache
@@ -152,6 +158,9 @@ def _lookup_statement(shape: Shape) -> Any:
         in_estate = (people.c.id == bindparam("person_id"), people.c.estate_id == estate_id)
         looked_up.update(person=one(people.c.id, *in_estate), person_name=one(people.c.name, *in_estate),
                          person_mobile=one(people.c.mobile, *in_estate))
+    if shape.department:
+        looked_up["department"] = one(departments.c.id, departments.c.id == bindparam("department_id"),
+                                      departments.c.estate_id == estate_id, departments.c.active.is_(True))
     if shape.category:
         usable = (categories.c.kind == bindparam("kind"), categories.c.code == bindparam("code"),
                   categories.c.active.is_(True), or_(categories.c.estate_id == estate_id,
