@@ -118,7 +118,11 @@ def _seed_owners(app, token: str) -> list[str]:
         {"kind": "mobile", "value": "13912340001"}, {"kind": "email", "value": "13912340001@139.com"},
         {"kind": "other", "value": "075588886666"}],
         "occupancy": {"unit_id": unit, "role": "owner", "moved_in_on": "2024-03-01"}})
-    post("/api/v1/staff", {"estate_id": estate, "name": "李师傅", "role": "technician", "mobile": "13700001111"})
+    fixer = post("/api/v1/staff", {"estate_id": estate, "name": "李师傅", "role": "technician",
+                                   "mobile": "13700001111"})["id"]
+    post("/api/v1/departments", {"code": "engineering", "name": "工程部"})  # the operator's template
+    post("/api/v1/departments", {"estate_id": estate, "code": "engineering", "name": "工程部", "supervisor_id": fixer,
+                                 "member_ids": [fixer]})
     post("/api/v1/visitors", {"host_unit_id": unit, "visitor_name": "赵", "visitor_mobile": "13600002222",
                               "id_type": "resident_id", "id_number": "11010519491231002X", "purpose": "探亲"})
     post("/api/v1/visitors", {"host_unit_id": unit, "visitor_name": "钱", "id_type": "other",
@@ -198,6 +202,9 @@ def _seed_tickets_copy(url: str) -> tuple[uuid.UUID, list[str]]:
             conn.execute(insert(tables.territories), [
                 {"id": uuid.uuid4(), "estate_id": estate, "staff_id": staff[0], "building_id": building,
                  "released": False, "version": 1}])
+            conn.execute(insert(tables.departments), [
+                {"id": uuid.uuid4(), "estate_id": estate, "code": "engineering", "name": "工程部",
+                 "supervisor_id": staff[1], "members": [str(staff[0])], "active": True, "version": 1}])
             # Categories are the service's own (configurable per operator or per estate), not the copy's.
             conn.execute(insert(tables.categories), [
                 {"id": uuid.uuid4(), "estate_id": None, "kind": "repair", "code": "plumbing", "name_zh": "给排水",

@@ -1,4 +1,6 @@
-"""The demo estate: 阳光花园 (code ``DEMO``), about 1,200 households and its service-desk team.
+"""The demo estate: 阳光花园 (code ``DEMO``), about 1,200 households, its service-desk team and the
+management office's departments (customer service, engineering, security, cleaning, finance), each
+with its supervisor.
 
 ``owners load-demo`` (run by ``make run``) loads it once; later runs find it and only print its id
 (the last word of the output either way; servicekit.demo is the command's frame).
@@ -24,10 +26,11 @@ from uuid import UUID
 from sqlalchemy import insert, select
 
 from owners import events
+from owners.domain.departments import SUGGESTED, members_of
 from owners.domain.households import read_households
 from owners.domain.staff import StaffRole, skills_of
 from owners.household_imports.use_cases import ImportReport, record_households
-from owners.tables import buildings, estates, staff, territories
+from owners.tables import buildings, department_members, departments, estates, staff, territories
 from servicekit.demo import Demo, DemoRun
 from servicekit.rows import now
 from servicekit.unit_of_work import UnitOfWork
@@ -46,6 +49,7 @@ HOUSEHOLD_COLUMNS = ("building", "building_name", "unit", "floor", "area_m2", "r
                      "language", "preferred_channel", "moved_in_on", "contact_order")
 
 # The service-desk team: (name, role, skills, buildings covered; None is the whole estate).
+# (An empty tuple: no territory.)
 TEAM: tuple[tuple[str, StaffRole, tuple[str, ...], tuple[int, ...] | None], ...] = (
     ("周海燕", StaffRole.FIRST_RESPONSIBLE, ("customer_service",), None),
     ("孙志刚", StaffRole.ESTATE_MANAGER, ("customer_service",), None),
@@ -61,6 +65,22 @@ TEAM: tuple[tuple[str, StaffRole, tuple[str, ...], tuple[int, ...] | None], ...]
     # Every complaint is reported to the supervisor at once (tickets' escalation rules): without one
     # the demo's escalations would go up the chain and the estate would show a configuration warning.
     ("吴佳琪", StaffRole.SUPERVISOR, ("customer_service",), None),
+    # Security and cleaning (OWN-9 departments): no ground of their own, so dispatch gives them work
+    # only where a ticket names their department or asks for their skill.
+    ("黄志勇", StaffRole.SECURITY_GUARD, ("security",), ()),
+    ("郭立新", StaffRole.SECURITY_GUARD, ("security", "access_control"), ()),
+    ("刘秀英", StaffRole.CLEANER, ("cleaning",), ()),
+    ("蔡玉兰", StaffRole.CLEANER, ("cleaning", "landscaping"), ()),
+)
+
+# The management office's departments (OWN-9), made from the operator's templates: code, then the
+# supervisor and the members by name. A member may be in two (the estate manager keeps the books).
+DEPARTMENTS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("customer_service", "吴佳琪", ("吴佳琪", "林晓彤", "郑丽娟", "何俊杰")),
+    ("engineering", "冯国庆", ("马建国", "高文斌", "罗永强", "谢宏伟", "唐志明", "冯国庆")),
+    ("security", "黄志勇", ("黄志勇", "郭立新")),
+    ("cleaning", "刘秀英", ("刘秀英", "蔡玉兰")),
+    ("finance", "孙志刚", ("孙志刚",)),
 )
 
 
@@ -88,6 +108,7 @@ def load_demo_estate(uow: UnitOfWork) -> tuple[UUID, ImportReport, int]:
             raise AssertionError(f"the demo households have bad rows: {bad[:3]}")
         report = record_households(uow, estate_id, rows, today=date.today())
         team = _add_team(uow, estate_id)
+        _add_departments(uow, estate_id)
         uow.commit()
     return estate_id, report, team
 
@@ -235,7 +256,7 @@ def _add_team(uow: UnitOfWork, estate_id: UUID) -> int:
                   "updated_at": stamp}
         members.append(member)
         uow.record(events.STAFF_JOINED, member["id"], events.staff_payload(member))
-        for building in covers or (None,):
+        for building in (None,) if covers is None else covers:
             patch = {"id": uuid.uuid4(), "staff_id": member["id"], "estate_id": estate_id,
                      "building_id": building and building_ids[str(building)], "assigned_at": stamp,
                      "version": 1}
@@ -244,6 +265,29 @@ def _add_team(uow: UnitOfWork, estate_id: UUID) -> int:
     uow.execute(insert(staff), members)
     uow.execute(insert(territories), patches)
     return len(members)
+
+
+def _add_departments(uow: UnitOfWork, estate_id: UUID) -> None:
+    """The operator's templates (those it lacks) and the estate's departments made from them, each
+    with its supervisor and members (OWN-9), with their events."""
+    have = set(uow.execute(select(departments.c.code).where(departments.c.estate_id.is_(None))).scalars())
+    stamp = now()
+    row = {"supervisor_id": None, "active": True, "version": 1, "created_at": stamp, "updated_at": stamp}
+    templates = [{**row, "id": uuid.uuid4(), "estate_id": None, "code": code, "name": name}
+                 for code, name in SUGGESTED.items() if code not in have]
+    if templates:
+        uow.execute(insert(departments), templates)
+    names = {name: id_ for name, id_ in uow.execute(
+        select(staff.c.name, staff.c.id).where(staff.c.estate_id == estate_id))}
+    members = []
+    for code, supervisor, people in DEPARTMENTS:
+        made = {**row, "id": uuid.uuid4(), "estate_id": estate_id, "code": code, "name": SUGGESTED[code],
+                "supervisor_id": names[supervisor]}
+        ids = members_of(names[p] for p in people)
+        uow.execute(insert(departments).values(made))
+        members += [{"department_id": made["id"], "staff_id": s, "estate_id": estate_id} for s in ids]
+        uow.record(events.DEPARTMENT_ADDED, made["id"], events.department_payload(made, ids))
+    uow.execute(insert(department_members), members)
 
 
 DEMO = Demo(loaded=_loaded, load=_load)

@@ -44,11 +44,11 @@ def test_the_demo_estate_has_about_1200_households_a_team_and_their_events(setti
     assert roles["owner"] >= households and roles["tenant"] > 50 and roles["family"] > 300
     # The roles tickets' escalation rules name are held: a supervisor and a first responsible person.
     assert team == Counter({"technician": 6, "service_desk_agent": 3, "estate_manager": 1, "first_responsible": 1,
-                            "supervisor": 1})
+                            "supervisor": 1, "security_guard": 2, "cleaner": 2})
     assert all(skills for skills in technicians)
     assert patches > len(team)
     assert types["owners.estate.registered.v1"] == 1 and types["owners.unit.added.v1"] == households
-    assert types["owners.person.registered.v1"] > households and types["owners.staff.joined.v1"] == 12
+    assert types["owners.person.registered.v1"] > households and types["owners.staff.joined.v1"] == 16
     assert types["owners.territory.assigned.v1"] == patches and types["owners.building.added.v1"] == 8
     assert mobiles
 
@@ -64,3 +64,16 @@ def test_the_demo_is_searchable_by_name_phone_and_unit(settings, client, auth, d
     room = client.get("/api/v1/people", query_string={"q": "3栋2单元1202"}, headers=desk).json["items"]
     assert room and all(("3", "2-1202") in {(u["building_code"], u["unit_number"]) for u in hit["units"]}
                         for hit in room)
+
+
+def test_the_demo_estate_has_its_departments_each_with_a_supervisor(settings, client, auth):
+    load_demo(SERVICE, settings, DEMO)
+    desk = auth("service_desk_agent")
+    listed = client.get("/api/v1/departments", query_string={"templates": "false"}, headers=desk).json["items"]
+    assert [d["code"] for d in listed] == ["cleaning", "customer_service", "engineering", "finance", "security"]
+    assert all(d["supervisor_id"] and d["member_ids"] for d in listed)
+    engineering = next(d for d in listed if d["code"] == "engineering")
+    assert (engineering["name"], engineering["supervisor_name"]) == ("工程部", "冯国庆")
+    assert len(engineering["member_ids"]) == 6
+    templates = client.get("/api/v1/departments", query_string={"templates": "true"}, headers=desk).json["items"]
+    assert {d["code"] for d in templates} == {d["code"] for d in listed}

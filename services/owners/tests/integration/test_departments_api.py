@@ -4,9 +4,8 @@ with the department's whole state; and another estate's departments not found.""
 
 from __future__ import annotations
 
-from servicekit.testing import check_operator_wide_needs_every_estate
-
 from owners.tables import departments
+from servicekit.testing import check_operator_wide_needs_every_estate
 
 
 def _member(client, auth, estate, name="李师傅", role="technician", active=True):

@@ -29,3 +29,18 @@ def test_the_reason_names_the_department_dispatch_chose_among():
     assert said["department"] == "工程部"
     assert said["text_en"].startswith("among 工程部: ") and said["text_zh"].startswith("在工程部中：")
     assert reason(member, Wanted("lifts", "ticket"))["department"] is None
+
+
+def test_a_departments_members_have_it_for_ground_skill_first():
+    from tickets.domain.dispatch import BUILDING, DEPARTMENT, rank, tier
+
+    def member(name, coverage, skills=(), role="technician"):
+        return Candidate(uuid.uuid4(), name, frozenset(skills), coverage, 0, role=role)
+
+    desk = member("客服", DEPARTMENT, ("customer_service",), role="service_desk_agent")
+    fixer = member("电工", BUILDING, ("electrical",))
+    idle = member("闲人", DEPARTMENT)
+    assert tier(desk, "customer_service") == 3 and tier(idle, "customer_service") == 6
+    assert tier(member("客服", None, ("customer_service",), role="service_desk_agent"), "customer_service") is None
+    # The skilled member off the ground before the unskilled one on it, and the unskilled one last.
+    assert [c.name for c in rank([idle, fixer, desk], "customer_service")] == ["客服", "电工", "闲人"]

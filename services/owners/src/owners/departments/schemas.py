@@ -2,6 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
+from servicekit.exact import JsonBoolean
 from servicekit.paging import PageArgs
 
 _CODE = validate.Regexp(r"^[a-z][a-z0-9_]{1,39}$", error="lower-case letters, digits and _, 2 to 40 long")
@@ -29,7 +30,7 @@ class DepartmentSchema(Schema):
 class DepartmentPatchSchema(Schema):
     name = fields.String(validate=_NAME)
     supervisor_id = fields.UUID(allow_none=True, metadata={"description": "null leaves the post vacant"})
-    active = fields.Boolean(metadata={"description": "false closes the department: tickets route no work to it"})
+    active = JsonBoolean(metadata={"description": "false closes the department: tickets route no work to it"})
 
 
 class MembersSchema(Schema):

@@ -13,8 +13,18 @@ from uuid import UUID
 
 from sqlalchemy import func, or_, select
 
-from tickets.domain.dispatch import BUILDING, ESTATE, Candidate, SkillRule, Wanted, rank, reason, skill_by_kind
 from servicekit.errors import Invalid
+from tickets.domain.dispatch import (
+    BUILDING,
+    DEPARTMENT,
+    ESTATE,
+    Candidate,
+    SkillRule,
+    Wanted,
+    rank,
+    reason,
+    skill_by_kind,
+)
 from tickets.tables import categories, departments, dispatch_skills, staff, territories, tickets, units
 
 DONE_STAGES = frozenset({"resolved", "owner_informed", "evaluated", "archived", "merged", "cancelled"})
@@ -61,6 +71,8 @@ def candidates_for(conn: Any, ticket: Mapping[str, Any]) -> list[Candidate]:
     if department is not None:
         belong = set(department["members"] or ())
         members = [m for m in members if str(m.id) in belong]
+        for m in members:  # a member's department is their ground where no territory covers the place
+            coverage.setdefault(m.id, DEPARTMENT)
     loads = current_loads(conn, [m.id for m in members])
     return [Candidate(m.id, m.name, frozenset(m.skills or ()), coverage.get(m.id), loads.get(m.id, 0),
                       role=m.role) for m in members]

@@ -26,8 +26,14 @@ first of the best non-empty tier:
    do the job, even off their ground, before someone on the ground who cannot) — never a member
    whose role is to oversee or take calls (:data:`NOT_FIELD_ROLES`: supervisors, the first
    responsible person, managers, desk agents) unless they hold ground;
-3. a territory on the ticket's building, without the skill;
-4. an estate-wide territory, without the skill.
+3. (a ticket naming a department) a member of it with the skill and no territory covering the
+   place: the department is their ground (its desk agents and supervisor included: the department
+   is theirs to serve);
+4. a territory on the ticket's building, without the skill;
+5. an estate-wide territory, without the skill;
+6. (a ticket naming a department) a member of it without the skill and no territory covering it.
+
+Of a ticket naming a department only its members are candidates, so tier 2 is empty then.
 
 Nobody in any tier: None (the desk dispatches by hand). A member with only another building's
 territory and without the skill is no candidate. A ticket without a building (a common area of the
@@ -59,8 +65,10 @@ NOT_FIELD_ROLES = frozenset({"supervisor", "first_responsible", "estate_manager"
 """Roles dispatch gives work to only where they hold a territory: they oversee or take calls."""
 
 BUILDING, ESTATE = "building", "estate"  # what a member's territory covers of the ticket's place
+DEPARTMENT = "department"  # no territory covering the place, but a member of the ticket's department
 
-TIERS = ((BUILDING, True), (ESTATE, True), (None, True), (BUILDING, False), (ESTATE, False))
+TIERS = ((BUILDING, True), (ESTATE, True), (None, True), (DEPARTMENT, True), (BUILDING, False), (ESTATE, False),
+         (DEPARTMENT, False))
 """(coverage, has the skill) of each tier, best first (see the module's documentation)."""
 
 
@@ -71,7 +79,7 @@ class Candidate:
     staff_id: UUID
     name: str
     skills: frozenset[str]
-    coverage: str | None  # BUILDING, ESTATE, or None: no territory covering the ticket's place
+    coverage: str | None  # BUILDING, ESTATE, DEPARTMENT, or None: no territory covering the ticket's place
     load: int = 0
     active: bool = True
     role: str = "technician"
@@ -135,6 +143,7 @@ _SKILL_FROM = {  # source -> (English, Chinese), with {skill}
 }
 _COVERAGE = {BUILDING: ("covers the ticket's building", "负责该楼栋"),
              ESTATE: ("covers the whole estate", "负责整个小区"),
+             DEPARTMENT: ("belongs to the department (no ground here)", "属于该部门（无负责区域）"),
              None: ("works for the estate without ground here", "受雇于本小区（无负责区域）")}
 
 

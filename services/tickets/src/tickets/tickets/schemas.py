@@ -3,11 +3,9 @@ bodies of the procedure's steps."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from marshmallow import Schema, fields, validate
 
-from servicekit.exact import PhoneNumber
+from servicekit.exact import JsonBoolean, PhoneNumber
 from servicekit.paging import PageArgs
 from tickets.domain.classification import CHANNELS, COMPLAINT_CLASSES, PRIORITIES, QUALITY_ASPECTS
 from tickets.domain.stages import KINDS, REOPEN_TO, Stage
@@ -15,15 +13,6 @@ from tickets.domain.stages import KINDS, REOPEN_TO, Stage
 
 def _one_of(values: object) -> validate.OneOf:
     return validate.OneOf([str(v) for v in values])  # type: ignore[attr-defined]
-
-
-class JsonBoolean(fields.Boolean):
-    """A JSON ``true`` or ``false`` and nothing else (marshmallow's Boolean also takes 1, "yes", "on"...)."""
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
-        if not isinstance(value, bool):
-            raise self.make_error("invalid", input=value)
-        return value
 
 
 _TEXT = validate.Length(max=2000)
@@ -39,7 +28,7 @@ class NewTicketSchema(Schema):
                                 metadata={"description": "A lift, a gate, a car park (OWN-10) instead of a unit"})
     building_id = fields.UUID(load_default=None, metadata={"description": "For a common area in one building"})
     department_id = fields.UUID(load_default=None, metadata={
-        "description": "The responsible department (OWN-9): dispatch chooses among its members, its supervisor is told"})
+        "description": "The responsible department (OWN-9): dispatch chooses among its members; its supervisor told"})
     person_id = fields.UUID(load_default=None, metadata={"description": "Who called, from the copy of owners"})
     contact_name = fields.String(load_default=None, validate=validate.Length(max=100))
     contact_phone = PhoneNumber(load_default=None, metadata={
@@ -108,7 +97,8 @@ class DispatchReasonSchema(Schema):
     skill_from = fields.String(allow_none=True, metadata={
         "description": "Where the skill came from: ticket, category, estate or operator (dispatch skills), default"})
     coverage = fields.String(allow_none=True, metadata={
-        "description": "The member's ground: building, estate, or null (employed here, no territory covering it)"})
+        "description": "The member's ground: building, estate, department (a member of the ticket's department), "
+                       "or null (employed here, no territory covering it)"})
     has_skill = fields.Boolean(allow_none=True)
     load = fields.Integer(allow_none=True, metadata={"description": "Their open tickets when chosen"})
     role = fields.String(allow_none=True)
