@@ -113,6 +113,10 @@ def _drive_main_flows(client: FlaskClient, token: Callable[..., dict[str, str]])
         "member_ids": [plumber]}, headers=h))["id"]
     _ok(client.put(f"/api/v1/departments/{engineering}/members", json={"member_ids": [plumber, lead]}, headers=h))
     _ok(client.patch(f"/api/v1/departments/{engineering}", json={"supervisor_id": None}, headers=h))
+    lift = _ok(client.post("/api/v1/equipment", json={
+        "estate_id": estate, "building_id": building, "kind": "lift", "identifier": "2栋-1号梯", "name": "2栋1号客梯",
+        "maintenance_contractor": "某电梯维保公司", "installed_on": "2018-06-30"}, headers=h))["id"]
+    _ok(client.patch(f"/api/v1/equipment/{lift}", json={"active": False}, headers=h))
 
 
 @pytest.fixture(scope="module")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from owners.tables import (
     buildings,
     departments,
+    equipment,
     estates,
     occupancies,
     people,
@@ -33,4 +34,5 @@ SCOPE = {
     "visitor_id": InEstate(visitors, "visitor", what_zh="访客"),
     "department_id": InEstate(departments, "department", what_zh="部门"),
     "supervisor_id": InEstate(staff, "staff member", what_zh="员工"),
+    "equipment_id": InEstate(equipment, "item of equipment", what_zh="设施设备"),
 }

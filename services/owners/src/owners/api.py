@@ -1,6 +1,7 @@
 """The owners HTTP API: every area's blueprint, in the order the document lists them."""
 
 from owners.departments.api import blp as departments
+from owners.equipment.api import blp as equipment
 from owners.household_imports.api import blp as household_imports
 from owners.occupancy.api import blp as occupancy
 from owners.people.api import blp as people
@@ -10,4 +11,5 @@ from owners.staff.api import blp as staff
 from owners.territories.api import blp as territories
 from owners.visitors.api import blp as visitors
 
-BLUEPRINTS = [places, people, occupancy, staff, territories, departments, visitors, people_search, household_imports]
+BLUEPRINTS = [places, people, occupancy, staff, territories, departments, equipment, visitors, people_search,
+              household_imports]

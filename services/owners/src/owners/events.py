@@ -27,13 +27,15 @@ TERRITORY_ASSIGNED = "owners.territory.assigned.v1"
 TERRITORY_RELEASED = "owners.territory.released.v1"
 DEPARTMENT_ADDED = "owners.department.added.v1"
 DEPARTMENT_UPDATED = "owners.department.updated.v1"
+EQUIPMENT_ADDED = "owners.equipment.added.v1"
+EQUIPMENT_UPDATED = "owners.equipment.updated.v1"
 
 # Every type above, in one place: the contract tests hold each to its schema in contracts/events/.
 EVENT_TYPES = (
     ESTATE_REGISTERED, ESTATE_UPDATED, BUILDING_ADDED, BUILDING_UPDATED, UNIT_ADDED, UNIT_UPDATED,
     UNIT_CONTACTS_CHANGED, PERSON_REGISTERED, PERSON_UPDATED, PERSON_CONTACT_POINTS_CHANGED,
     OCCUPANT_MOVED_IN, OCCUPANT_MOVED_OUT, STAFF_JOINED, STAFF_UPDATED, TERRITORY_ASSIGNED,
-    TERRITORY_RELEASED, DEPARTMENT_ADDED, DEPARTMENT_UPDATED,
+    TERRITORY_RELEASED, DEPARTMENT_ADDED, DEPARTMENT_UPDATED, EQUIPMENT_ADDED, EQUIPMENT_UPDATED,
 )
 
 
@@ -117,3 +119,12 @@ def department_payload(row: Mapping[str, Any], member_ids: list[Any]) -> dict[st
     return {"estate_id": str(row["estate_id"]), "department_id": str(row["id"]), "code": row["code"],
             "name": row["name"], "supervisor_id": _s(row.get("supervisor_id")),
             "members": [str(m) for m in member_ids], "active": bool(row["active"]), "version": row["version"]}
+
+
+def equipment_payload(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A common area or item of equipment with its whole state (OWN-10)."""
+    return {"estate_id": str(row["estate_id"]), "equipment_id": str(row["id"]),
+            "building_id": _s(row.get("building_id")), "kind": row["kind"], "identifier": row["identifier"],
+            "name": row["name"], "location": row["location"], "installer": row["installer"],
+            "maintenance_contractor": row["maintenance_contractor"], "installed_on": _iso(row.get("installed_on")),
+            "active": bool(row["active"]), "version": row["version"]}

@@ -6,9 +6,9 @@ and the entity's version: ``owners.estate.updated.v1``, ``owners.building.update
 ``owners.unit.updated.v1``, ``owners.person.updated.v1`` (contact points included),
 ``owners.occupant.moved_in.v1`` or ``owners.occupant.moved_out.v1`` (whichever the occupancy is
 now), ``owners.unit.contacts_changed.v1`` (for units that ever had a contact list),
-``owners.staff.updated.v1``, ``owners.territory.assigned.v1`` and ``owners.department.updated.v1``
-(an estate's departments with their members; the operator's templates have no events); parents
-before children.
+``owners.staff.updated.v1``, ``owners.territory.assigned.v1``, ``owners.department.updated.v1``
+(an estate's departments with their members; the operator's templates have no events) and
+``owners.equipment.updated.v1``; parents before children.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from owners.tables import (
     contact_points,
     department_members,
     departments,
+    equipment,
     estates,
     occupancies,
     people,
@@ -73,6 +74,8 @@ def state_events(db: Connection) -> Iterator[CloudEvent]:
     for row, its_members in _merged(_stream(db, of_estates), members):
         payload = events.department_payload(row, sorted((m["staff_id"] for m in its_members), key=str))
         yield _event(events.DEPARTMENT_UPDATED, row["id"], payload)
+    for row in _stream(db, select(equipment).order_by(equipment.c.id)):
+        yield _event(events.EQUIPMENT_UPDATED, row["id"], events.equipment_payload(row))
 
 
 def _event(type_: str, subject: Any, data: dict[str, Any]) -> CloudEvent:

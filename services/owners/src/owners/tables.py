@@ -192,6 +192,26 @@ department_members = Table(
     Column("estate_id", Uuid, ForeignKey("estates.id"), nullable=False),
 )
 
+# Common areas and equipment (OWN-10) of an estate, or of one of its buildings: lifts, pumps, gates,
+# lighting, car parks, fire systems ...; a ticket names one instead of a unit.
+equipment = Table(
+    "equipment", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, ForeignKey("estates.id"), nullable=False, index=True),
+    Column("building_id", Uuid, ForeignKey("buildings.id"), index=True),  # null: the estate's (a gate, a car park)
+    Column("kind", String(20), nullable=False),  # owners.domain.equipment.Kind
+    Column("identifier", String(60), nullable=False),  # what the site calls it: 1栋-1号梯, a registration number
+    Column("name", String(100), nullable=False),
+    Column("location", String(200), nullable=False, server_default=""),
+    Column("installer", String(100), nullable=False, server_default=""),
+    Column("maintenance_contractor", String(100), nullable=False, server_default=""),
+    Column("installed_on", Date),
+    Column("active", Boolean, nullable=False, server_default=text("true")),  # false: decommissioned
+    _version(),
+    *_timestamps(),
+    UniqueConstraint("estate_id", "identifier"),
+)
+
 visitors = Table(
     "visitors", metadata,
     Column("id", Uuid, primary_key=True),
