@@ -23,8 +23,8 @@ def test_registering_changing_and_decommissioning_a_lift(client, auth, make_plac
         "estate_id": place["estate"], "equipment_id": item["id"], "building_id": place["building"], "kind": "lift",
         "identifier": "1栋-1号梯", "name": "1栋1号客梯", "location": "1栋一单元大堂", "installer": "某电梯安装公司",
         "maintenance_contractor": "某电梯维保公司", "installed_on": "2018-06-30", "active": True, "version": 1}
-    gate = client.post("/api/v1/equipment", json={"estate_id": place["estate"], "kind": "gate",
-                                                  "identifier": "北门道闸", "name": "北门车辆道闸"}, headers=auth()).json
+    gate_body = {"estate_id": place["estate"], "kind": "gate", "identifier": "北门道闸", "name": "北门车辆道闸"}
+    gate = client.post("/api/v1/equipment", json=gate_body, headers=auth()).json
     assert gate["building_id"] is None and gate["maintenance_contractor"] == ""
 
     changed = client.patch(f"/api/v1/equipment/{item['id']}", json={"maintenance_contractor": "另一家维保公司"},
