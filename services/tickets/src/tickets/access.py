@@ -11,6 +11,7 @@ from tickets.tables import (
     categories,
     departments,
     dispatch_skills,
+    equipment,
     escalation_rules,
     estates,
     sla_policies,
@@ -32,5 +33,6 @@ SCOPE = {
     "rule_id": InEstate(escalation_rules, "escalation rule", what_zh="升级规则"),
     "dispatch_skill_id": InEstate(dispatch_skills, "dispatch skill", what_zh="派工技能规则"),
     "department_id": InEstate(departments, "department", what_zh="部门"),
+    "equipment_id": InEstate(equipment, "item of equipment", what_zh="设施设备"),
 }
 

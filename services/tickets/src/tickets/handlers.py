@@ -1,5 +1,6 @@
 """How tickets applies the events it consumes: owners' entity events, each to its copy of owners'
-data (estates, buildings, units, people, occupancies, staff, territories, departments).
+data (estates, buildings, units, people, occupancies, staff, territories, departments,
+common areas and equipment).
 
 The copies are declared in tickets.tables (each column and how it is read from the event, and the
 events that carry the entity); their handlers come from those declarations
@@ -12,6 +13,7 @@ Fields added by later versions of owners' schemas are ignored.
 from __future__ import annotations
 
 from servicekit.copies import copy_handlers
-from tickets.tables import buildings, departments, estates, occupancies, people, staff, territories, units
+from tickets import tables
 
-HANDLERS = copy_handlers(estates, buildings, units, people, occupancies, staff, territories, departments)
+HANDLERS = copy_handlers(tables.estates, tables.buildings, tables.units, tables.people, tables.occupancies,
+                         tables.staff, tables.territories, tables.departments, tables.equipment)

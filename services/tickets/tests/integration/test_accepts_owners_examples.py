@@ -17,6 +17,7 @@ from tickets.service import OWNERS_EVENTS
 from tickets.tables import (
     buildings,
     departments,
+    equipment,
     estates,
     metadata,
     occupancies,
@@ -33,7 +34,7 @@ SCHEMAS = Path(__file__).resolve().parents[3] / "owners" / "contracts" / "events
 COPY_OF = {"estate": (estates, "estate_id"), "building": (buildings, "building_id"), "unit": (units, "unit_id"),
            "person": (people, "person_id"), "occupant": (occupancies, "occupancy_id"),
            "staff": (staff, "staff_id"), "territory": (territories, "territory_id"),
-           "department": (departments, "department_id")}
+           "department": (departments, "department_id"), "equipment": (equipment, "equipment_id")}
 
 
 def examples() -> list[tuple[str, int, dict[str, Any]]]:

@@ -60,7 +60,7 @@ def shown_all(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
 @blp.arguments(schemas.NewTicketSchema())
 @blp.response(201, schemas.OpenedTicketSchema())
 @blp.alt_response(200, schema=schemas.OpenedTicketSchema, description="The ticket an earlier call with this key opened")
-@blp.allow(DESK, estates=("estate_id",), rows=("department_id",))
+@blp.allow(DESK, estates=("estate_id",), rows=("department_id", "equipment_id"))
 def open_ticket(headers: dict[str, Any], data: dict[str, Any]) -> Any:
     """Open a ticket (quick entry); possible_duplicates lists likely duplicates"""
     principal = current_principal()
@@ -73,7 +73,7 @@ def open_ticket(headers: dict[str, Any], data: dict[str, Any]) -> Any:
 @blp.route("", methods=["GET"])
 @blp.arguments(schemas.TicketListArgs(), location="query")
 @blp.response(200, page_schema(schemas.TicketSchema))
-@blp.allow(STAFF, estates=("estate_id",), rows=("department_id",))
+@blp.allow(STAFF, estates=("estate_id",), rows=("department_id", "equipment_id"))
 def list_tickets(args: dict[str, Any]) -> Any:
     """The tickets of the caller's estates, latest first"""
     page = read(views.ticket_list, current_principal(), args)

@@ -29,6 +29,9 @@ class NewTicketSchema(Schema):
     building_id = fields.UUID(load_default=None, metadata={"description": "For a common area in one building"})
     department_id = fields.UUID(load_default=None, metadata={
         "description": "The responsible department (OWN-9): dispatch chooses among its members; its supervisor told"})
+    equipment_id = fields.UUID(load_default=None, metadata={
+        "description": "A registered common area or item of equipment (OWN-10), instead of a unit; common_area "
+                       "stays for what is not registered"})
     person_id = fields.UUID(load_default=None, metadata={"description": "Who called, from the copy of owners"})
     contact_name = fields.String(load_default=None, validate=validate.Length(max=100))
     contact_phone = PhoneNumber(load_default=None, metadata={
@@ -55,6 +58,7 @@ class TicketSchema(Schema):
     unit_id = fields.UUID(allow_none=True)
     common_area = fields.String(allow_none=True)
     department_id = fields.UUID(allow_none=True, metadata={"description": "The responsible department, if any"})
+    equipment_id = fields.UUID(allow_none=True, metadata={"description": "The registered item it concerns, if any"})
     person_id = fields.UUID(allow_none=True)
     contact_name = fields.String(allow_none=True)
     contact_phone = fields.String(allow_none=True, metadata={"description": "Masked unless the caller has pii:reveal"})
@@ -141,6 +145,7 @@ class TicketListArgs(PageArgs):
     assignee_id = fields.UUID()
     unit_id = fields.UUID()
     department_id = fields.UUID(metadata={"description": "A department's tickets (with unassigned: its queue)"})
+    equipment_id = fields.UUID(metadata={"description": "The tickets of one registered common area or item"})
     unassigned = fields.Boolean(metadata={"description": "true: nobody is assigned yet; false: somebody is"})
     status = fields.String(load_default="all", validate=validate.OneOf(["open", "closed", "all"]))
 

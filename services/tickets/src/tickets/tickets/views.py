@@ -22,7 +22,8 @@ from tickets.domain.stages import CLOSED, STAGE_NAMES, Stage, allowed_actions
 from tickets.sla.views import time_left
 from tickets.tables import ticket_steps, tickets
 
-_FILTERS = ("estate_id", "stage", "kind", "complaint_class", "priority", "assignee_id", "unit_id", "department_id")
+_FILTERS = ("estate_id", "stage", "kind", "complaint_class", "priority", "assignee_id", "unit_id", "department_id",
+            "equipment_id")
 _CLOSED = [s.value for s in CLOSED]
 
 
