@@ -123,6 +123,8 @@ def _seed_owners(app, token: str) -> list[str]:
     post("/api/v1/departments", {"code": "engineering", "name": "工程部"})  # the operator's template
     post("/api/v1/departments", {"estate_id": estate, "code": "engineering", "name": "工程部", "supervisor_id": fixer,
                                  "member_ids": [fixer]})
+    post("/api/v1/equipment", {"estate_id": estate, "building_id": building, "kind": "lift", "identifier": "1栋-1号梯",
+                               "name": "1栋1号客梯", "maintenance_contractor": "某电梯维保公司"})
     post("/api/v1/visitors", {"host_unit_id": unit, "visitor_name": "赵", "visitor_mobile": "13600002222",
                               "id_type": "resident_id", "id_number": "11010519491231002X", "purpose": "探亲"})
     post("/api/v1/visitors", {"host_unit_id": unit, "visitor_name": "钱", "id_type": "other",
@@ -205,6 +207,9 @@ def _seed_tickets_copy(url: str) -> tuple[uuid.UUID, list[str]]:
             conn.execute(insert(tables.departments), [
                 {"id": uuid.uuid4(), "estate_id": estate, "code": "engineering", "name": "工程部",
                  "supervisor_id": staff[1], "members": [str(staff[0])], "active": True, "version": 1}])
+            conn.execute(insert(tables.equipment), [
+                {"id": uuid.uuid4(), "estate_id": estate, "building_id": building, "kind": "lift",
+                 "identifier": "1栋-1号梯", "name": "1栋1号客梯", "location": "", "active": True, "version": 1}])
             # Categories are the service's own (configurable per operator or per estate), not the copy's.
             conn.execute(insert(tables.categories), [
                 {"id": uuid.uuid4(), "estate_id": None, "kind": "repair", "code": "plumbing", "name_zh": "给排水",

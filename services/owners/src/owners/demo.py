@@ -1,6 +1,6 @@
 """The demo estate: 阳光花园 (code ``DEMO``), about 1,200 households, its service-desk team and the
 management office's departments (customer service, engineering, security, cleaning, finance), each
-with its supervisor.
+with its supervisor, and its register of lifts, pumps, gates, car park and fire system.
 
 ``owners load-demo`` (run by ``make run``) loads it once; later runs find it and only print its id
 (the last word of the output either way; servicekit.demo is the command's frame).
@@ -30,7 +30,7 @@ from owners.domain.departments import SUGGESTED, members_of
 from owners.domain.households import read_households
 from owners.domain.staff import StaffRole, skills_of
 from owners.household_imports.use_cases import ImportReport, record_households
-from owners.tables import buildings, department_members, departments, estates, staff, territories
+from owners.tables import buildings, department_members, departments, equipment, estates, staff, territories
 from servicekit.demo import Demo, DemoRun
 from servicekit.rows import now
 from servicekit.unit_of_work import UnitOfWork
@@ -109,6 +109,7 @@ def load_demo_estate(uow: UnitOfWork) -> tuple[UUID, ImportReport, int]:
         report = record_households(uow, estate_id, rows, today=date.today())
         team = _add_team(uow, estate_id)
         _add_departments(uow, estate_id)
+        _add_equipment(uow, estate_id)
         uow.commit()
     return estate_id, report, team
 
@@ -288,6 +289,39 @@ def _add_departments(uow: UnitOfWork, estate_id: UUID) -> None:
         members += [{"department_id": made["id"], "staff_id": s, "estate_id": estate_id} for s in ids]
         uow.record(events.DEPARTMENT_ADDED, made["id"], events.department_payload(made, ids))
     uow.execute(insert(department_members), members)
+
+
+# The register of common areas and equipment (OWN-10): two lifts a building, the pumps, the gates,
+# the car park and the fire system, with their installer and maintenance contractor (made up).
+LIFT_INSTALLER, LIFT_CONTRACTOR = "示例电梯安装有限公司（虚构）", "示例电梯维保有限公司（虚构）"
+SITE_ITEMS: tuple[tuple[str, str, str, str, str], ...] = (  # kind, identifier, name, location, contractor
+    ("pump", "生活水泵-1", "1号生活水泵", "地下一层水泵房", "示例机电工程有限公司（虚构）"),
+    ("pump", "生活水泵-2", "2号生活水泵", "地下一层水泵房", "示例机电工程有限公司（虚构）"),
+    ("pump", "消防水泵-1", "消防水泵", "地下一层消防泵房", "示例消防工程有限公司（虚构）"),
+    ("gate", "北门道闸", "北门车辆道闸", "北门", "示例智能科技有限公司（虚构）"),
+    ("gate", "南门人行门禁", "南门人行门禁", "南门", "示例智能科技有限公司（虚构）"),
+    ("car_park", "地下停车场", "地下停车场", "地下一层", ""),
+    ("fire_system", "消防报警主机", "火灾自动报警系统", "监控中心", "示例消防工程有限公司（虚构）"),
+)
+
+
+def _add_equipment(uow: UnitOfWork, estate_id: UUID) -> None:
+    """The estate's lifts (two a building), pumps, gates, car park and fire system, with their events."""
+    building_ids = dict(uow.execute(select(buildings.c.code, buildings.c.id)
+                                    .where(buildings.c.estate_id == estate_id).order_by(buildings.c.code)).all())
+    stamp = now()
+    base = {"estate_id": estate_id, "installer": "", "installed_on": date(2016, 9, 1), "active": True, "version": 1,
+            "created_at": stamp, "updated_at": stamp}
+    items = [{**base, "id": uuid.uuid4(), "building_id": building_id, "kind": "lift",
+              "identifier": f"{code}栋-{n}号梯", "name": f"{code}栋{n}号客梯", "location": f"{code}栋{n}单元大堂",
+              "installer": LIFT_INSTALLER, "maintenance_contractor": LIFT_CONTRACTOR}
+             for code, building_id in building_ids.items() for n in (1, 2)]
+    items += [{**base, "id": uuid.uuid4(), "building_id": None, "kind": kind, "identifier": identifier, "name": name,
+               "location": location, "maintenance_contractor": contractor}
+              for kind, identifier, name, location, contractor in SITE_ITEMS]
+    uow.execute(insert(equipment), items)
+    for item in items:
+        uow.record(events.EQUIPMENT_ADDED, item["id"], events.equipment_payload(item))
 
 
 DEMO = Demo(loaded=_loaded, load=_load)

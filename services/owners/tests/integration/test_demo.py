@@ -77,3 +77,12 @@ def test_the_demo_estate_has_its_departments_each_with_a_supervisor(settings, cl
     assert len(engineering["member_ids"]) == 6
     templates = client.get("/api/v1/departments", query_string={"templates": "true"}, headers=desk).json["items"]
     assert {d["code"] for d in templates} == {d["code"] for d in listed}
+
+
+def test_the_demo_estate_registers_its_lifts_and_pumps(settings, client, auth):
+    load_demo(SERVICE, settings, DEMO)
+    desk = auth("service_desk_agent")
+    lifts = client.get("/api/v1/equipment", query_string={"kind": "lift", "page_size": 100}, headers=desk).json
+    assert len(lifts["items"]) == 16 and all(i["building_id"] and i["maintenance_contractor"] for i in lifts["items"])
+    pumps = client.get("/api/v1/equipment", query_string={"kind": "pump"}, headers=desk).json["items"]
+    assert {p["identifier"] for p in pumps} == {"生活水泵-1", "生活水泵-2", "消防水泵-1"}

@@ -47,7 +47,7 @@ from tickets.service import SERVICE as TICKETS
 preferred_mobile = preferred_contact("mobile")
 
 COPY_TABLES = (copy.estates, copy.buildings, copy.units, copy.people, copy.occupancies, copy.staff, copy.territories,
-               copy.departments)
+               copy.departments, copy.equipment)
 
 
 # --- owners' data and tickets' copy, in the same shape -------------------------------------------
@@ -81,6 +81,8 @@ def owners_rows(engine: Engine) -> dict[str, dict[Any, tuple]]:
             "departments": {r.id: (r.estate_id, r.code, r.name, r.supervisor_id, members.get(r.id, []), r.active,
                                    r.version)
                             for r in db.execute(select(o.departments).where(o.departments.c.estate_id.is_not(None)))},
+            "equipment": {r.id: (r.estate_id, r.building_id, r.kind, r.identifier, r.name, r.location, r.active,
+                                 r.version) for r in db.execute(select(o.equipment))},
         }
 
 
@@ -103,6 +105,8 @@ def copy_rows(engine: Engine) -> dict[str, dict[Any, tuple]]:
                             for r in db.execute(select(c.territories).where(c.territories.c.released.is_(False)))},
             "departments": {r.id: (r.estate_id, r.code, r.name, r.supervisor_id, list(r.members), r.active, r.version)
                             for r in db.execute(select(c.departments))},
+            "equipment": {r.id: (r.estate_id, r.building_id, r.kind, r.identifier, r.name, r.location, r.active,
+                                 r.version) for r in db.execute(select(c.equipment))},
         }
 
 
@@ -248,6 +252,9 @@ def test_what_the_owners_api_does_reaches_the_tickets_copy(owners_api) -> None:
                                                            "name": "工程部", "member_ids": [plumber]})["id"]
         call("PUT", f"/api/v1/departments/{engineering}/members", {"member_ids": [plumber, other]})
         call("PATCH", f"/api/v1/departments/{engineering}", {"supervisor_id": other})
+        lift = call("POST", "/api/v1/equipment", {"estate_id": estate, "building_id": b1, "kind": "lift",
+                                                  "identifier": "1栋-1号梯", "name": "1栋1号客梯"})["id"]
+        call("PATCH", f"/api/v1/equipment/{lift}", {"location": "1栋大堂"})
 
         world.wait_copy_equal()
         wait_for(lambda: uuid.UUID(territory) in released_territories(world.tickets), "the release")
@@ -291,7 +298,7 @@ def test_tickets_started_after_owners_holds_the_demo_estate_gets_its_copy_by_rep
         figures = {name: len(rows) for name, rows in owners_rows(world.owners).items()}
         assert figures["units"] == 1200 and figures["people"] > 1200 and figures["staff"] > 0, figures
         assert figures["territories"] > 0 and figures["occupancies"] > 1200, figures
-        assert figures["departments"] == 5, figures
+        assert figures["departments"] == 5 and figures["equipment"] == 23, figures
 
         # The copy lost (the inbox too, or every replayed event would be a duplicate): the history
         # rebuilds it to the same rows, every entity's events applied newest-wins.
