@@ -117,6 +117,10 @@ def _drive_main_flows(client: FlaskClient, token: Callable[..., dict[str, str]])
         "estate_id": estate, "building_id": building, "kind": "lift", "identifier": "2栋-1号梯", "name": "2栋1号客梯",
         "maintenance_contractor": "某电梯维保公司", "installed_on": "2018-06-30"}, headers=h))["id"]
     _ok(client.patch(f"/api/v1/equipment/{lift}", json={"active": False}, headers=h))
+    firm = _ok(client.post("/api/v1/companies", json={
+        "estate_id": estate, "name": "深圳示例科技有限公司", "unit_ids": [unit],
+        "contacts": [{"person_id": spouse["id"], "title": "行政经理"}]}, headers=h))["id"]
+    _ok(client.patch(f"/api/v1/companies/{firm}", json={"contacts": [], "note": "已搬离"}, headers=h))
 
 
 @pytest.fixture(scope="module")

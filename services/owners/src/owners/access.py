@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from owners.tables import (
     buildings,
+    companies,
     departments,
     equipment,
     estates,
@@ -35,4 +36,5 @@ SCOPE = {
     "department_id": InEstate(departments, "department", what_zh="部门"),
     "supervisor_id": InEstate(staff, "staff member", what_zh="员工"),
     "equipment_id": InEstate(equipment, "item of equipment", what_zh="设施设备"),
+    "company_id": InEstate(companies, "company", what_zh="公司"),
 }

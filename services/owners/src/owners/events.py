@@ -29,6 +29,8 @@ DEPARTMENT_ADDED = "owners.department.added.v1"
 DEPARTMENT_UPDATED = "owners.department.updated.v1"
 EQUIPMENT_ADDED = "owners.equipment.added.v1"
 EQUIPMENT_UPDATED = "owners.equipment.updated.v1"
+COMPANY_ADDED = "owners.company.added.v1"
+COMPANY_UPDATED = "owners.company.updated.v1"
 
 # Every type above, in one place: the contract tests hold each to its schema in contracts/events/.
 EVENT_TYPES = (
@@ -36,6 +38,7 @@ EVENT_TYPES = (
     UNIT_CONTACTS_CHANGED, PERSON_REGISTERED, PERSON_UPDATED, PERSON_CONTACT_POINTS_CHANGED,
     OCCUPANT_MOVED_IN, OCCUPANT_MOVED_OUT, STAFF_JOINED, STAFF_UPDATED, TERRITORY_ASSIGNED,
     TERRITORY_RELEASED, DEPARTMENT_ADDED, DEPARTMENT_UPDATED, EQUIPMENT_ADDED, EQUIPMENT_UPDATED,
+    COMPANY_ADDED, COMPANY_UPDATED,
 )
 
 
@@ -128,3 +131,13 @@ def equipment_payload(row: Mapping[str, Any]) -> dict[str, Any]:
             "name": row["name"], "location": row["location"], "installer": row["installer"],
             "maintenance_contractor": row["maintenance_contractor"], "installed_on": _iso(row.get("installed_on")),
             "active": bool(row["active"]), "version": row["version"]}
+
+
+def company_payload(row: Mapping[str, Any], unit_ids: list[Any], contacts: list[Mapping[str, Any]]) -> dict[str, Any]:
+    """A company with the units it occupies and its contacts in order (OWN-11): whom a ticket or a notice
+    about the company reaches."""
+    return {"estate_id": str(row["estate_id"]), "company_id": str(row["id"]), "name": row["name"],
+            "credit_code": row["credit_code"], "unit_ids": [str(u) for u in unit_ids],
+            "contacts": [{"position": i, "person_id": str(c["person_id"]), "title": c.get("title", "")}
+                         for i, c in enumerate(contacts, start=1)],
+            "version": row["version"]}

@@ -212,6 +212,39 @@ equipment = Table(
     UniqueConstraint("estate_id", "identifier"),
 )
 
+# Companies as occupants (OWN-11): an office building's tenant occupies units; its staff are its
+# contacts, in order.
+companies = Table(
+    "companies", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, ForeignKey("estates.id"), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("credit_code", String(18), nullable=False, server_default=""),  # 统一社会信用代码, if known
+    Column("note", Text, nullable=False, server_default=""),
+    _version(),  # a change of its units or contacts is a new version of the company too
+    *_timestamps(),
+    UniqueConstraint("estate_id", "name"),
+    # Search is by the beginning of the name, as for people.
+    Index("ix_companies_estate_name", "estate_id", "name", postgresql_ops={"name": "text_pattern_ops"}),
+)
+
+company_units = Table(
+    "company_units", metadata,
+    Column("company_id", Uuid, ForeignKey("companies.id", ondelete="CASCADE"), primary_key=True),
+    Column("unit_id", Uuid, ForeignKey("units.id"), primary_key=True, index=True),
+    Column("estate_id", Uuid, ForeignKey("estates.id"), nullable=False),
+)
+
+company_contacts = Table(
+    "company_contacts", metadata,
+    Column("company_id", Uuid, ForeignKey("companies.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("person_id", Uuid, ForeignKey("people.id"), nullable=False, index=True),
+    Column("estate_id", Uuid, ForeignKey("estates.id"), nullable=False),
+    Column("title", String(50), nullable=False, server_default=""),  # 行政经理, 前台 ...
+    UniqueConstraint("company_id", "person_id"),
+)
+
 visitors = Table(
     "visitors", metadata,
     Column("id", Uuid, primary_key=True),
