@@ -1,6 +1,7 @@
 """The demo estate: 阳光花园 (code ``DEMO``), about 1,200 households, its service-desk team and the
 management office's departments (customer service, engineering, security, cleaning, finance), each
-with its supervisor, and its register of lifts, pumps, gates, car park and fire system.
+with its supervisor, its register of lifts, pumps, gates, car park and fire system, and two office
+companies renting ground-floor units.
 
 ``owners load-demo`` (run by ``make run``) loads it once; later runs find it and only print its id
 (the last word of the output either way; servicekit.demo is the command's frame).
@@ -26,11 +27,24 @@ from uuid import UUID
 from sqlalchemy import insert, select
 
 from owners import events
+from owners.companies.use_cases import record_company
+from owners.domain.companies import units_of
 from owners.domain.departments import SUGGESTED, members_of
 from owners.domain.households import read_households
 from owners.domain.staff import StaffRole, skills_of
 from owners.household_imports.use_cases import ImportReport, record_households
-from owners.tables import buildings, department_members, departments, equipment, estates, staff, territories
+from owners.tables import (
+    buildings,
+    companies,
+    department_members,
+    departments,
+    equipment,
+    estates,
+    occupancies,
+    staff,
+    territories,
+    units,
+)
 from servicekit.demo import Demo, DemoRun
 from servicekit.rows import now
 from servicekit.unit_of_work import UnitOfWork
@@ -110,6 +124,7 @@ def load_demo_estate(uow: UnitOfWork) -> tuple[UUID, ImportReport, int]:
         team = _add_team(uow, estate_id)
         _add_departments(uow, estate_id)
         _add_equipment(uow, estate_id)
+        _add_companies(uow, estate_id)
         uow.commit()
     return estate_id, report, team
 
@@ -322,6 +337,33 @@ def _add_equipment(uow: UnitOfWork, estate_id: UUID) -> None:
     uow.execute(insert(equipment), items)
     for item in items:
         uow.record(events.EQUIPMENT_ADDED, item["id"], events.equipment_payload(item))
+
+
+# Two office companies (OWN-11) that rent ground-floor units of building 1 (底商): the units each
+# occupies, and its contacts (the people living or working there) with their titles.
+COMPANIES = (("深圳阳光示例科技有限公司（虚构）", 2, ("行政经理", "前台")),
+             ("示例家政服务有限公司（虚构）", 1, ("负责人",)))
+
+
+def _add_companies(uow: UnitOfWork, estate_id: UUID) -> None:
+    """The demo's two office companies, their units and their contacts in order, with their events."""
+    first_floor = uow.execute(
+        select(units.c.id).join(buildings, buildings.c.id == units.c.building_id)
+        .where(units.c.estate_id == estate_id, buildings.c.code == "1", units.c.floor == 1)
+        .order_by(units.c.number)).scalars().all()
+    taken = 0
+    stamp = now()
+    for name, how_many, titles in COMPANIES:
+        unit_ids = list(first_floor[taken:taken + how_many])
+        taken += how_many
+        people_there = uow.execute(select(occupancies.c.person_id).where(
+            occupancies.c.unit_id.in_(unit_ids), occupancies.c.moved_out_on.is_(None))
+            .order_by(occupancies.c.unit_id, occupancies.c.person_id)).scalars().all()
+        contacts = [{"person_id": p, "title": t} for p, t in zip(dict.fromkeys(people_there), titles, strict=False)]
+        company = {"id": uuid.uuid4(), "estate_id": estate_id, "name": name, "credit_code": "", "note": "",
+                   "version": 1, "created_at": stamp, "updated_at": stamp}
+        uow.execute(insert(companies).values(company))
+        record_company(uow, company, units_of(unit_ids), contacts, added=True)
 
 
 DEMO = Demo(loaded=_loaded, load=_load)

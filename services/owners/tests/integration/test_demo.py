@@ -86,3 +86,11 @@ def test_the_demo_estate_registers_its_lifts_and_pumps(settings, client, auth):
     assert len(lifts["items"]) == 16 and all(i["building_id"] and i["maintenance_contractor"] for i in lifts["items"])
     pumps = client.get("/api/v1/equipment", query_string={"kind": "pump"}, headers=desk).json["items"]
     assert {p["identifier"] for p in pumps} == {"生活水泵-1", "生活水泵-2", "消防水泵-1"}
+
+
+def test_the_demo_estate_has_two_office_companies_found_by_name(settings, client, auth):
+    load_demo(SERVICE, settings, DEMO)
+    desk = auth("service_desk_agent")
+    found = client.get("/api/v1/companies", query_string={"q": "深圳阳光"}, headers=desk).json["items"]
+    assert [len(c["units"]) for c in found] == [2] and found[0]["contacts"][0]["title"] == "行政经理"
+    assert len(client.get("/api/v1/companies", headers=desk).json["items"]) == 2
