@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from owners.tables import (
     buildings,
+    committee_members,
+    committees,
     companies,
     departments,
     equipment,
@@ -37,4 +39,6 @@ SCOPE = {
     "supervisor_id": InEstate(staff, "staff member", what_zh="员工"),
     "equipment_id": InEstate(equipment, "item of equipment", what_zh="设施设备"),
     "company_id": InEstate(companies, "company", what_zh="公司"),
+    "committee_id": InEstate(committees, "owners' committee", what_zh="业委会"),
+    "member_id": InEstate(committee_members, "committee member", what_zh="业委会成员"),
 }

@@ -1,5 +1,6 @@
 """The owners HTTP API: every area's blueprint, in the order the document lists them."""
 
+from owners.committees.api import blp as committees
 from owners.companies.api import blp as companies
 from owners.departments.api import blp as departments
 from owners.equipment.api import blp as equipment
@@ -12,5 +13,5 @@ from owners.staff.api import blp as staff
 from owners.territories.api import blp as territories
 from owners.visitors.api import blp as visitors
 
-BLUEPRINTS = [places, people, occupancy, companies, staff, territories, departments, equipment, visitors, people_search,
-              household_imports]
+BLUEPRINTS = [places, people, occupancy, companies, staff, territories, departments, equipment, committees,
+              visitors, people_search, household_imports]

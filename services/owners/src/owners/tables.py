@@ -245,6 +245,48 @@ company_contacts = Table(
     UniqueConstraint("company_id", "person_id"),
 )
 
+# The owners' committee (业主委员会, SRV-7) of an estate, its members (owners) with roles and terms, and
+# the log of the management office's contacts and meetings with it.
+committees = Table(
+    "committees", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, ForeignKey("estates.id"), nullable=False, unique=True),
+    Column("name", String(100), nullable=False),
+    Column("term_starts_on", Date, nullable=False),
+    Column("term_ends_on", Date),
+    Column("note", Text, nullable=False, server_default=""),
+    *_timestamps(),
+)
+
+committee_members = Table(
+    "committee_members", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("committee_id", Uuid, ForeignKey("committees.id"), nullable=False, index=True),
+    Column("estate_id", Uuid, ForeignKey("estates.id"), nullable=False),
+    Column("person_id", Uuid, ForeignKey("people.id"), nullable=False, index=True),
+    Column("role", String(20), nullable=False),  # chair | vice_chair | secretary | member
+    Column("starts_on", Date, nullable=False),
+    Column("ends_on", Date),  # null: in office
+    *_timestamps(),
+    CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="term"),
+)
+
+committee_contacts = Table(
+    "committee_contacts", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("committee_id", Uuid, ForeignKey("committees.id"), nullable=False),
+    Column("estate_id", Uuid, ForeignKey("estates.id"), nullable=False),
+    Column("kind", String(10), nullable=False),  # meeting | call | visit | letter | other
+    Column("at", UtcDateTime(), nullable=False),
+    Column("subject", String(200), nullable=False),
+    Column("summary", Text, nullable=False, server_default=""),
+    Column("staff_id", Uuid, ForeignKey("staff.id")),  # who of the management office took part
+    Column("member_ids", JSON, nullable=False),  # the committee members who took part
+    Column("recorded_by", String(200), nullable=False),
+    Column("recorded_at", UtcDateTime(), nullable=False),
+    Index("ix_committee_contacts_committee_at", "committee_id", "at"),
+)
+
 visitors = Table(
     "visitors", metadata,
     Column("id", Uuid, primary_key=True),

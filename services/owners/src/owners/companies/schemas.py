@@ -9,7 +9,7 @@ _NAME = validate.Length(min=1, max=200)
 _CREDIT_CODE = validate.Regexp(r"^([0-9A-HJ-NPQRTUWXY]{18})?$", error="18 characters of the unified credit code")
 
 
-class ContactSchema(Schema):
+class CompanyContactSchema(Schema):
     person_id = fields.UUID(required=True, metadata={"description": "A person of the company's estate"})
     title = fields.String(load_default="", validate=validate.Length(max=50), metadata={"example": "行政经理"})
     position = fields.Integer(dump_only=True, metadata={"description": "1: called first"})
@@ -32,7 +32,7 @@ class CompanySchema(Schema):
     note = fields.String(load_default="", validate=validate.Length(max=2000))
     unit_ids = fields.List(fields.UUID(), load_default=list, load_only=True, validate=validate.Length(max=200),
                            metadata={"description": "The units it occupies"})
-    contacts = fields.List(fields.Nested(ContactSchema), load_default=list,
+    contacts = fields.List(fields.Nested(CompanyContactSchema), load_default=list,
                            validate=validate.Length(max=MAX_CONTACTS), metadata={
                                "description": "Its staff the desk calls, in order"})
     units = fields.List(fields.Nested(OccupiedUnitSchema), dump_only=True)
@@ -47,7 +47,7 @@ class CompanyPatchSchema(Schema):
     note = fields.String(validate=validate.Length(max=2000))
     unit_ids = fields.List(fields.UUID(), validate=validate.Length(max=200), metadata={
         "description": "Every unit it occupies, replacing the list"})
-    contacts = fields.List(fields.Nested(ContactSchema), validate=validate.Length(max=MAX_CONTACTS), metadata={
+    contacts = fields.List(fields.Nested(CompanyContactSchema), validate=validate.Length(max=MAX_CONTACTS), metadata={
         "description": "Every contact in order, replacing the list"})
 
 
