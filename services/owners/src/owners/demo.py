@@ -1,7 +1,7 @@
 """The demo estate: 阳光花园 (code ``DEMO``), about 1,200 households, its service-desk team and the
 management office's departments (customer service, engineering, security, cleaning, finance), each
-with its supervisor, its register of lifts, pumps, gates, car park and fire system, and two office
-companies renting ground-floor units.
+with its supervisor, its register of lifts, pumps, gates, car park and fire system, two office
+companies renting ground-floor units, and its owners' committee with a log of contacts.
 
 ``owners load-demo`` (run by ``make run``) loads it once; later runs find it and only print its id
 (the last word of the output either way; servicekit.demo is the command's frame).
@@ -20,7 +20,7 @@ import io
 import random
 import uuid
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -35,6 +35,9 @@ from owners.domain.staff import StaffRole, skills_of
 from owners.household_imports.use_cases import ImportReport, record_households
 from owners.tables import (
     buildings,
+    committee_contacts,
+    committee_members,
+    committees,
     companies,
     department_members,
     departments,
@@ -125,6 +128,7 @@ def load_demo_estate(uow: UnitOfWork) -> tuple[UUID, ImportReport, int]:
         _add_departments(uow, estate_id)
         _add_equipment(uow, estate_id)
         _add_companies(uow, estate_id)
+        _add_committee(uow, estate_id)
         uow.commit()
     return estate_id, report, team
 
@@ -364,6 +368,37 @@ def _add_companies(uow: UnitOfWork, estate_id: UUID) -> None:
                    "version": 1, "created_at": stamp, "updated_at": stamp}
         uow.execute(insert(companies).values(company))
         record_company(uow, company, units_of(unit_ids), contacts, added=True)
+
+
+# The owners' committee (SRV-7): five owners with their roles, and two entries of its contact log.
+COMMITTEE_ROLES = ("chair", "vice_chair", "secretary", "member", "member")
+COMMITTEE_LOG = (
+    ("meeting", datetime(2025, 3, 1, 2, 0, tzinfo=UTC), "讨论电梯更新改造方案",
+     "业委会同意申请使用专项维修资金，物业提交三家报价"),
+    ("call", datetime(2025, 3, 5, 1, 30, tzinfo=UTC), "通知3月8日停水检修", "主任同意在业主群转发停水通知"),
+)
+
+
+def _add_committee(uow: UnitOfWork, estate_id: UUID) -> None:
+    """The estate's owners' committee: five owners (one of each building, first) and its contact log."""
+    owners_ = uow.execute(select(occupancies.c.person_id).where(
+        occupancies.c.estate_id == estate_id, occupancies.c.role == "owner", occupancies.c.moved_out_on.is_(None))
+        .order_by(occupancies.c.unit_id).limit(len(COMMITTEE_ROLES))).scalars().all()
+    stamp = now()
+    board = {"id": uuid.uuid4(), "estate_id": estate_id, "name": "阳光花园第二届业主委员会",
+             "term_starts_on": date(2024, 1, 1), "term_ends_on": date(2028, 12, 31), "note": "", "created_at": stamp,
+             "updated_at": stamp}
+    uow.execute(insert(committees).values(board))
+    seats = [{"id": uuid.uuid4(), "committee_id": board["id"], "estate_id": estate_id, "person_id": person,
+              "role": role, "starts_on": date(2024, 1, 1), "ends_on": None, "created_at": stamp, "updated_at": stamp}
+             for person, role in zip(owners_, COMMITTEE_ROLES, strict=False)]
+    uow.execute(insert(committee_members), seats)
+    manager = uow.execute(select(staff.c.id).where(staff.c.estate_id == estate_id,
+                                                   staff.c.role == StaffRole.ESTATE_MANAGER.value)).scalar()
+    uow.execute(insert(committee_contacts), [
+        {"id": uuid.uuid4(), "committee_id": board["id"], "estate_id": estate_id, "kind": kind, "at": at,
+         "subject": subject, "summary": summary, "staff_id": manager, "member_ids": [str(seats[0]["id"])],
+         "recorded_by": "demo", "recorded_at": stamp} for kind, at, subject, summary in COMMITTEE_LOG])
 
 
 DEMO = Demo(loaded=_loaded, load=_load)

@@ -94,3 +94,12 @@ def test_the_demo_estate_has_two_office_companies_found_by_name(settings, client
     found = client.get("/api/v1/companies", query_string={"q": "深圳阳光"}, headers=desk).json["items"]
     assert [len(c["units"]) for c in found] == [2] and found[0]["contacts"][0]["title"] == "行政经理"
     assert len(client.get("/api/v1/companies", headers=desk).json["items"]) == 2
+
+
+def test_the_demo_estate_has_its_owners_committee_and_a_log(settings, client, auth):
+    load_demo(SERVICE, settings, DEMO)
+    desk = auth("service_desk_agent")
+    [board] = client.get("/api/v1/committees", headers=desk).json["items"]
+    assert sorted(m["role"] for m in board["members"]) == ["chair", "member", "member", "secretary", "vice_chair"]
+    log = client.get(f"/api/v1/committees/{board['id']}/contacts", headers=desk).json["items"]
+    assert [c["kind"] for c in log] == ["call", "meeting"]
