@@ -18,6 +18,7 @@ from owners.tables import (
     estates,
     occupancies,
     people,
+    prospects,
     staff,
     territories,
     units,
@@ -40,5 +41,6 @@ SCOPE = {
     "equipment_id": InEstate(equipment, "item of equipment", what_zh="设施设备"),
     "company_id": InEstate(companies, "company", what_zh="公司"),
     "committee_id": InEstate(committees, "owners' committee", what_zh="业委会"),
+    "prospect_id": InEstate(prospects, "prospect", what_zh="潜在客户"),
     "member_id": InEstate(committee_members, "committee member", what_zh="业委会成员"),
 }

@@ -8,10 +8,11 @@ from owners.household_imports.api import blp as household_imports
 from owners.occupancy.api import blp as occupancy
 from owners.people.api import blp as people
 from owners.places.api import blp as places
+from owners.prospects.api import blp as prospects
 from owners.search.api import blp as people_search
 from owners.staff.api import blp as staff
 from owners.territories.api import blp as territories
 from owners.visitors.api import blp as visitors
 
 BLUEPRINTS = [places, people, occupancy, companies, staff, territories, departments, equipment, committees,
-              visitors, people_search, household_imports]
+              prospects, visitors, people_search, household_imports]

@@ -287,6 +287,41 @@ committee_contacts = Table(
     Index("ix_committee_contacts_committee_at", "committee_id", "at"),
 )
 
+# Prospects (潜在客户, OWN-7): leads assigned to staff, moved along a pipeline, converted into an owner
+# or occupant with their history kept.
+prospects = Table(
+    "prospects", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, ForeignKey("estates.id"), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("interest", String(10), nullable=False),  # buyer | tenant | company
+    Column("company_name", String(200), nullable=False, server_default=""),
+    Column("mobile", String(20)),
+    Column("email", String(200)),
+    Column("unit_id", Uuid, ForeignKey("units.id")),  # the unit of interest, if any
+    Column("source", String(50), nullable=False, server_default=""),  # walk-in, referral, agency ...
+    Column("stage", String(12), nullable=False),
+    Column("staff_id", Uuid, ForeignKey("staff.id")),  # who follows it up
+    Column("follow_up_on", Date),
+    Column("lost_reason", String(500)),
+    Column("person_id", Uuid, ForeignKey("people.id")),  # whom it became (won)
+    Column("converted_at", UtcDateTime()),
+    *_timestamps(),
+    Index("ix_prospects_estate_stage_follow_up", "estate_id", "stage", "follow_up_on"),
+)
+
+prospect_activities = Table(
+    "prospect_activities", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("prospect_id", Uuid, ForeignKey("prospects.id"), nullable=False, index=True),
+    Column("estate_id", Uuid, ForeignKey("estates.id"), nullable=False),
+    Column("kind", String(10), nullable=False),  # call | visit | viewing | message | note | stage
+    Column("at", UtcDateTime(), nullable=False),
+    Column("note", Text, nullable=False, server_default=""),
+    Column("staff_id", Uuid, ForeignKey("staff.id")),
+    Column("recorded_by", String(200), nullable=False),
+)
+
 visitors = Table(
     "visitors", metadata,
     Column("id", Uuid, primary_key=True),
