@@ -1,7 +1,7 @@
 """The demo estate: 阳光花园 (code ``DEMO``), about 1,200 households, its service-desk team and the
 management office's departments (customer service, engineering, security, cleaning, finance), each
 with its supervisor, its register of lifts, pumps, gates, car park and fire system, two office
-companies renting ground-floor units, and its owners' committee with a log of contacts.
+companies renting ground-floor units, its owners' committee with a log of contacts, and a few prospects.
 
 ``owners load-demo`` (run by ``make run``) loads it once; later runs find it and only print its id
 (the last word of the output either way; servicekit.demo is the command's frame).
@@ -44,6 +44,8 @@ from owners.tables import (
     equipment,
     estates,
     occupancies,
+    prospect_activities,
+    prospects,
     staff,
     territories,
     units,
@@ -129,6 +131,7 @@ def load_demo_estate(uow: UnitOfWork) -> tuple[UUID, ImportReport, int]:
         _add_equipment(uow, estate_id)
         _add_companies(uow, estate_id)
         _add_committee(uow, estate_id)
+        _add_prospects(uow, estate_id)
         uow.commit()
     return estate_id, report, team
 
@@ -399,6 +402,33 @@ def _add_committee(uow: UnitOfWork, estate_id: UUID) -> None:
         {"id": uuid.uuid4(), "committee_id": board["id"], "estate_id": estate_id, "kind": kind, "at": at,
          "subject": subject, "summary": summary, "staff_id": manager, "member_ids": [str(seats[0]["id"])],
          "recorded_by": "demo", "recorded_at": stamp} for kind, at, subject, summary in COMMITTEE_LOG])
+
+
+# A few prospects (OWN-7) at different stages: name, interest, company, stage, days to follow up, note.
+PROSPECTS = (
+    ("陈先生（虚构）", "buyer", "", "viewing", 2, "看了3栋中层三房，关心学位"),
+    ("林女士（虚构）", "tenant", "", "contacted", 1, "想租两房，预算6000元/月"),
+    ("示例咨询有限公司（虚构）", "company", "示例咨询有限公司（虚构）", "negotiating", 5, "需要底商办公约120平米"),
+    ("黄先生（虚构）", "buyer", "", "new", 0, "电话咨询二手房挂牌"),
+)
+
+
+def _add_prospects(uow: UnitOfWork, estate_id: UUID) -> None:
+    """The estate's prospects at different stages, followed up by a desk agent, each with an activity."""
+    seller = uow.execute(select(staff.c.id).where(staff.c.estate_id == estate_id, staff.c.name == "林晓彤")).scalar()
+    stamp = now()
+    leads, activities = [], []
+    for i, (name, interest, company, stage, days, note) in enumerate(PROSPECTS, start=1):
+        lead = {"id": uuid.uuid4(), "estate_id": estate_id, "name": name, "interest": interest,
+                "company_name": company, "mobile": f"{FICTIONAL_MOBILE_PREFIX}8{i:07d}", "email": None,
+                "unit_id": None, "source": "walk-in", "stage": stage, "staff_id": seller,
+                "follow_up_on": date.today() + timedelta(days=days), "lost_reason": None, "person_id": None,
+                "converted_at": None, "created_at": stamp, "updated_at": stamp}
+        leads.append(lead)
+        activities.append({"id": uuid.uuid4(), "prospect_id": lead["id"], "estate_id": estate_id, "kind": "call",
+                           "at": stamp, "note": note, "staff_id": seller, "recorded_by": "demo"})
+    uow.execute(insert(prospects), leads)
+    uow.execute(insert(prospect_activities), activities)
 
 
 DEMO = Demo(loaded=_loaded, load=_load)

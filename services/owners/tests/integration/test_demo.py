@@ -103,3 +103,10 @@ def test_the_demo_estate_has_its_owners_committee_and_a_log(settings, client, au
     assert sorted(m["role"] for m in board["members"]) == ["chair", "member", "member", "secretary", "vice_chair"]
     log = client.get(f"/api/v1/committees/{board['id']}/contacts", headers=desk).json["items"]
     assert [c["kind"] for c in log] == ["call", "meeting"]
+
+
+def test_the_demo_estate_has_a_few_prospects_in_its_pipeline(settings, client, auth):
+    load_demo(SERVICE, settings, DEMO)
+    pipeline = client.get("/api/v1/prospects", headers=auth("service_desk_agent")).json["items"]
+    assert len(pipeline) == 4 and {p["stage"] for p in pipeline} == {"new", "contacted", "viewing", "negotiating"}
+    assert all(p["mobile"].startswith("154****") for p in pipeline)
