@@ -14,6 +14,8 @@ from owners.tables import (
     committees,
     companies,
     departments,
+    document_templates,
+    documents,
     equipment,
     estates,
     occupancies,
@@ -42,5 +44,7 @@ SCOPE = {
     "company_id": InEstate(companies, "company", what_zh="公司"),
     "committee_id": InEstate(committees, "owners' committee", what_zh="业委会"),
     "prospect_id": InEstate(prospects, "prospect", what_zh="潜在客户"),
+    "template_id": InEstate(document_templates, "document template", what_zh="文档模板"),
+    "document_id": InEstate(documents, "document", what_zh="文档"),
     "member_id": InEstate(committee_members, "committee member", what_zh="业委会成员"),
 }

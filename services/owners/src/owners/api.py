@@ -3,6 +3,7 @@
 from owners.committees.api import blp as committees
 from owners.companies.api import blp as companies
 from owners.departments.api import blp as departments
+from owners.documents.api import blp as documents
 from owners.equipment.api import blp as equipment
 from owners.household_imports.api import blp as household_imports
 from owners.occupancy.api import blp as occupancy
@@ -15,4 +16,4 @@ from owners.territories.api import blp as territories
 from owners.visitors.api import blp as visitors
 
 BLUEPRINTS = [places, people, occupancy, companies, staff, territories, departments, equipment, committees,
-              prospects, visitors, people_search, household_imports]
+              prospects, documents, visitors, people_search, household_imports]

@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     Numeric,
     String,
     Table,
@@ -320,6 +321,39 @@ prospect_activities = Table(
     Column("note", Text, nullable=False, server_default=""),
     Column("staff_id", Uuid, ForeignKey("staff.id")),
     Column("recorded_by", String(200), nullable=False),
+)
+
+# Documents (OWN-5): versioned contract and proposal templates (the operator's: estate null), and the
+# DOCX files generated from them for a person, with who generated them.
+document_templates = Table(
+    "document_templates", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, ForeignKey("estates.id"), index=True),  # null: the operator's, every estate
+    Column("code", String(40), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("kind", String(10), nullable=False),  # contract | proposal
+    Column("name", String(100), nullable=False),
+    Column("paragraphs", JSON, nullable=False),
+    Column("body", LargeBinary, nullable=False),  # the DOCX template
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    UniqueConstraint("estate_id", "code", "version"),
+)
+
+documents = Table(
+    "documents", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, ForeignKey("estates.id"), nullable=False),
+    Column("person_id", Uuid, ForeignKey("people.id"), nullable=False, index=True),
+    Column("unit_id", Uuid, ForeignKey("units.id")),
+    Column("template_id", Uuid, ForeignKey("document_templates.id"), nullable=False),
+    Column("kind", String(10), nullable=False),
+    Column("filename", String(255), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("content", LargeBinary, nullable=False),
+    Column("generated_by", String(200), nullable=False),
+    Column("generated_at", UtcDateTime(), nullable=False),
 )
 
 visitors = Table(

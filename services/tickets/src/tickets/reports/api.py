@@ -12,10 +12,9 @@ from tenancy.roles import DESK
 
 from servicekit.access import ScopedBlueprint
 from servicekit.rows import now
-from servicekit.web import current_principal
+from servicekit.web import content_disposition, current_principal
 from servicekit.webapp import read, unit_of_work
 from tickets.access import SCOPE
-from tickets.attachments.kinds import content_disposition
 from tickets.reports import exports, failures, schemas, use_cases, views
 from tickets.reports.sheets import monthly_sheets, monthly_table, ticket_report_columns, ticket_report_sheet
 
