@@ -1,7 +1,8 @@
 """The demo estate: 阳光花园 (code ``DEMO``), about 1,200 households, its service-desk team and the
 management office's departments (customer service, engineering, security, cleaning, finance), each
 with its supervisor, its register of lifts, pumps, gates, car park and fire system, two office
-companies renting ground-floor units, its owners' committee with a log of contacts, and a few prospects.
+companies renting ground-floor units, its owners' committee with a log of contacts, a few prospects,
+and a service contract generated for an owner.
 
 ``owners load-demo`` (run by ``make run``) loads it once; later runs find it and only print its id
 (the last word of the output either way; servicekit.demo is the command's frame).
@@ -16,6 +17,7 @@ so no demo or test number can reach a real person. E-mails use ``example.com``.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import random
 import uuid
@@ -28,8 +30,10 @@ from sqlalchemy import insert, select
 
 from owners import events
 from owners.companies.use_cases import record_company
+from owners.documents.docx import render, template_docx
 from owners.domain.companies import units_of
 from owners.domain.departments import SUGGESTED, members_of
+from owners.domain.documents import filename as document_filename
 from owners.domain.households import read_households
 from owners.domain.staff import StaffRole, skills_of
 from owners.household_imports.use_cases import ImportReport, record_households
@@ -41,9 +45,12 @@ from owners.tables import (
     companies,
     department_members,
     departments,
+    document_templates,
+    documents,
     equipment,
     estates,
     occupancies,
+    people,
     prospect_activities,
     prospects,
     staff,
@@ -132,6 +139,7 @@ def load_demo_estate(uow: UnitOfWork) -> tuple[UUID, ImportReport, int]:
         _add_companies(uow, estate_id)
         _add_committee(uow, estate_id)
         _add_prospects(uow, estate_id)
+        _add_contract(uow, estate_id)
         uow.commit()
     return estate_id, report, team
 
@@ -303,10 +311,10 @@ def _add_departments(uow: UnitOfWork, estate_id: UUID) -> None:
     names = {name: id_ for name, id_ in uow.execute(
         select(staff.c.name, staff.c.id).where(staff.c.estate_id == estate_id))}
     members = []
-    for code, supervisor, people in DEPARTMENTS:
+    for code, supervisor, names_in in DEPARTMENTS:
         made = {**row, "id": uuid.uuid4(), "estate_id": estate_id, "code": code, "name": SUGGESTED[code],
                 "supervisor_id": names[supervisor]}
-        ids = members_of(names[p] for p in people)
+        ids = members_of(names[p] for p in names_in)
         uow.execute(insert(departments).values(made))
         members += [{"department_id": made["id"], "staff_id": s, "estate_id": estate_id} for s in ids]
         uow.record(events.DEPARTMENT_ADDED, made["id"], events.department_payload(made, ids))
@@ -429,6 +437,48 @@ def _add_prospects(uow: UnitOfWork, estate_id: UUID) -> None:
                            "at": stamp, "note": note, "staff_id": seller, "recorded_by": "demo"})
     uow.execute(insert(prospects), leads)
     uow.execute(insert(prospect_activities), activities)
+
+
+# The operator's service contract template (OWN-5) and one contract generated from it for an owner.
+CONTRACT_CODE = "service_contract"
+CONTRACT_TEXT = (
+    "甲方（物业服务企业）：示例物业管理有限公司（虚构）",
+    "乙方（业主）：{{ person_name }}",
+    "物业：{{ estate_name }} {{ unit }}（{{ estate_address }}）",
+    "一、甲方按本小区物业服务标准提供客服、工程、保安、保洁服务。",
+    "二、乙方按时交纳物业服务费，遵守管理规约。",
+    "本合同于 {{ date }} 由 {{ generated_by }} 生成。",
+)
+
+
+def _add_contract(uow: UnitOfWork, estate_id: UUID) -> None:
+    """The operator's contract template (once) and a contract generated for the first owner."""
+    have = uow.execute(select(document_templates.c.id).where(document_templates.c.estate_id.is_(None),
+                                                             document_templates.c.code == CONTRACT_CODE)).first()
+    stamp = now()
+    if have is None:
+        body = template_docx("物业服务合同", CONTRACT_TEXT)
+        uow.execute(insert(document_templates).values(
+            id=uuid.uuid4(), estate_id=None, code=CONTRACT_CODE, version=1, kind="contract", name="物业服务合同",
+            paragraphs=list(CONTRACT_TEXT), body=body, created_by="demo", created_at=stamp))
+    template = uow.execute(select(document_templates).where(
+        document_templates.c.estate_id.is_(None), document_templates.c.code == CONTRACT_CODE)
+        .order_by(document_templates.c.version.desc()).limit(1)).mappings().one()
+    owner = uow.execute(select(people.c.id, people.c.name, occupancies.c.unit_id, units.c.number, buildings.c.name)
+                        .join(occupancies, occupancies.c.person_id == people.c.id)
+                        .join(units, units.c.id == occupancies.c.unit_id)
+                        .join(buildings, buildings.c.id == units.c.building_id)
+                        .where(people.c.estate_id == estate_id, occupancies.c.role == "owner")
+                        .order_by(units.c.number, people.c.id).limit(1)).one()
+    day = date.today().isoformat()
+    content = render(template["body"], {"person_name": owner[1], "estate_name": ESTATE["name"],
+                                        "estate_address": ESTATE["address"], "unit": f"{owner[4]} {owner[3]}",
+                                        "date": day, "generated_by": "demo"})
+    uow.execute(insert(documents).values(
+        id=uuid.uuid4(), estate_id=estate_id, person_id=owner[0], unit_id=owner[2], template_id=template["id"],
+        kind="contract", filename=document_filename(CONTRACT_CODE, template["version"], owner[1], day),
+        size=len(content), sha256=hashlib.sha256(content).hexdigest(), content=content, generated_by="demo",
+        generated_at=stamp))
 
 
 DEMO = Demo(loaded=_loaded, load=_load)

@@ -110,3 +110,20 @@ def test_the_demo_estate_has_a_few_prospects_in_its_pipeline(settings, client, a
     pipeline = client.get("/api/v1/prospects", headers=auth("service_desk_agent")).json["items"]
     assert len(pipeline) == 4 and {p["stage"] for p in pipeline} == {"new", "contacted", "viewing", "negotiating"}
     assert all(p["mobile"].startswith("154****") for p in pipeline)
+
+
+def test_the_demo_estate_has_a_generated_contract_that_reads_in_chinese(settings, client, auth, db):
+    import io
+
+    from docx import Document
+
+    from owners.tables import documents
+
+    load_demo(SERVICE, settings, DEMO)
+    with db.connect() as conn:
+        person_id = conn.execute(select(documents.c.person_id)).scalar_one()
+    desk = auth("service_desk_agent")
+    [contract] = client.get(f"/api/v1/people/{person_id}/documents", headers=desk).json["items"]
+    content = client.get(f"/api/v1/documents/{contract['id']}", headers=desk).data
+    text = "\n".join(p.text for p in Document(io.BytesIO(content)).paragraphs)
+    assert "物业：阳光花园" in text and "乙方（业主）：" in text and "{{" not in text
