@@ -97,3 +97,9 @@ def test_prospects_of_another_estate_are_not_found(client, auth, make_place, row
     assert client.get(f"/api/v1/prospects?estate_id={theirs['estate']}", headers=desk).status_code == 404
     assert client.get("/api/v1/prospects", headers=desk).json["items"] == []
     assert row_counts() == before
+
+
+def test_the_documented_activity_says_a_stage_change_can_be_listed_but_not_posted(client):
+    schemas = client.get("/openapi.json").json["components"]["schemas"]
+    assert "stage" in schemas["Activity"]["properties"]["kind"]["enum"]  # what GET answers
+    assert "stage" not in schemas["NewActivity"]["properties"]["kind"]["enum"]  # what POST takes

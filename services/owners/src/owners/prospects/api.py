@@ -15,6 +15,7 @@ from owners.prospects import use_cases, views
 from owners.prospects.schemas import (
     ActivitySchema,
     ConversionSchema,
+    NewActivitySchema,
     PipelineArgs,
     ProspectPatchSchema,
     ProspectSchema,
@@ -67,7 +68,7 @@ class Prospect(MethodView):
 
 @blp.route("/<uuid:prospect_id>/activities")
 class Activities(MethodView):
-    @blp.arguments(ActivitySchema)
+    @blp.arguments(NewActivitySchema)
     @blp.response(201, ActivitySchema)
     @blp.allow(DESK, rows=("staff_id",))
     def post(self, data: dict[str, Any], prospect_id: UUID) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
-from owners.domain.prospects import CALLER_KINDS, Interest, Stage
+from owners.domain.prospects import CALLER_KINDS, ActivityKind, Interest, Stage
 from owners.fields import CalendarDate, MobileNumber, Moment
 from servicekit.paging import PageArgs
 
@@ -12,14 +12,19 @@ _INTEREST = validate.OneOf([i.value for i in Interest])
 
 class ActivitySchema(Schema):
     id = fields.UUID(dump_only=True)
-    kind = fields.String(required=True, validate=validate.OneOf(CALLER_KINDS), metadata={
-        "description": "call, visit, viewing, message or note (stage: a stage change, written by the service)"})
+    kind = fields.String(required=True, validate=validate.OneOf([k.value for k in ActivityKind]), metadata={
+        "description": "call, visit, viewing, message, note, or stage (a stage change, written by the service)"})
     at = Moment(load_default=None, metadata={"description": "When (default: now)"})
     note = fields.String(load_default="", validate=validate.Length(max=5000))
     staff_id = fields.UUID(load_default=None, allow_none=True)
     follow_up_on = CalendarDate(load_default=None, allow_none=True, load_only=True, metadata={
         "description": "The next follow-up date it sets"})
     recorded_by = fields.String(dump_only=True)
+
+
+class NewActivitySchema(ActivitySchema):
+    kind = fields.String(required=True, validate=validate.OneOf(CALLER_KINDS), metadata={
+        "description": "call, visit, viewing, message or note"})
 
 
 class ProspectSchema(Schema):
