@@ -67,7 +67,8 @@ def test_a_bad_template_is_refused_and_changes_nothing(client, auth, make_place,
     place = make_place()
     person = make_person(place["estate"])
     before = row_counts()
-    for paragraphs in (["{{ unknown_field }}"], ["{{ person_name.__class__.__mro__ }}"], ["{% for %}"], []):
+    for paragraphs in (["{{ unknown_field }}"], ["{{ person_name.__class__.__mro__ }}"], ["{% for %}"], [],
+                       ["合同\x01正文"]):  # a control character no DOCX can hold
         answer = _template(client, {**auth(), "Accept-Language": "zh-CN"}, paragraphs)
         assert answer.status_code == 422, (paragraphs, answer.json)
     assert client.post(f"/api/v1/people/{person['id']}/documents", json={"template_code": "nothing_here"},
@@ -103,3 +104,4 @@ def test_documents_of_another_estate_are_not_found(client, auth, make_place, mak
     listed = client.get("/api/v1/document-templates", headers=desk).json["items"]
     assert [t["id"] for t in listed] == [template["id"]]
     assert row_counts() == before
+

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -14,6 +15,9 @@ from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
 from owners.domain.errors import Invalid
+
+# What XML 1.0 cannot hold: a person's name that carries one is written without it.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 # East Asian text needs an East Asian font in Word and LibreOffice alike, or it falls back to boxes.
 CHINESE_FONT = "SimSun"
@@ -37,7 +41,8 @@ def render(template: bytes, context: Mapping[str, Any]) -> bytes:
     """The template filled with ``context``; a field it does not know, or broken braces, is Invalid."""
     document = DocxTemplate(io.BytesIO(template))
     try:
-        document.render(dict(context), jinja_env=SandboxedEnvironment(undefined=StrictUndefined, autoescape=True))
+        filled = {k: _NOT_XML.sub("", v) if isinstance(v, str) else v for k, v in context.items()}
+        document.render(filled, jinja_env=SandboxedEnvironment(undefined=StrictUndefined, autoescape=True))
     except TemplateError as exc:
         raise Invalid(f"the template cannot be filled: {exc}", f"模板无法填充：{exc}",
                       errors={"paragraphs": [str(exc)]}) from exc

@@ -6,6 +6,9 @@ from owners.domain.documents import FIELDS, Kind
 from servicekit.paging import PageArgs
 
 _CODE = validate.Regexp(r"^[a-z][a-z0-9_]{1,39}$", error="lower-case letters, digits and _, 2 to 40 long")
+# What XML 1.0 (and so a DOCX) cannot hold: control characters other than tab and line breaks.
+_XML_TEXT = validate.Regexp(r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]*$",
+                            error="holds a control character a document cannot hold")
 _FIELDS = ", ".join(f"{{{{ {name} }}}}" for name in FIELDS)
 
 
@@ -15,8 +18,9 @@ class TemplateSchema(Schema):
         "description": "null: the operator's, for every estate (an estate's own of the same code comes first)"})
     code = fields.String(required=True, validate=_CODE, metadata={"example": "service_contract"})
     kind = fields.String(required=True, validate=validate.OneOf([k.value for k in Kind]))
-    name = fields.String(required=True, validate=validate.Length(min=1, max=100), metadata={"example": "物业服务合同"})
-    paragraphs = fields.List(fields.String(validate=validate.Length(max=5000)), required=True,
+    name = fields.String(required=True, validate=[validate.Length(min=1, max=100), _XML_TEXT],
+                         metadata={"example": "物业服务合同"})
+    paragraphs = fields.List(fields.String(validate=[validate.Length(max=5000), _XML_TEXT]), required=True,
                              validate=validate.Length(min=1, max=200), metadata={
                                  "description": f"The text, a paragraph each, with the fields {_FIELDS}",
                                  "example": ["甲方：{{ estate_name }}", "乙方：{{ person_name }}（{{ unit }}）"]})
