@@ -108,6 +108,19 @@ def _drive_main_flows(client: FlaskClient, token: Callable[..., dict[str, str]])
                                 json={"estate_id": estate, "building_id": building}, headers=h))["id"]
     moved = _ok(client.post(f"/api/v1/territories/{territory}/reassign", json={"staff_id": lead}, headers=h))["id"]
     assert client.delete(f"/api/v1/territories/{moved}", headers=h).status_code == 204
+    engineering = _ok(client.post("/api/v1/departments", json={
+        "estate_id": estate, "code": "engineering", "name": "工程部", "supervisor_id": lead,
+        "member_ids": [plumber]}, headers=h))["id"]
+    _ok(client.put(f"/api/v1/departments/{engineering}/members", json={"member_ids": [plumber, lead]}, headers=h))
+    _ok(client.patch(f"/api/v1/departments/{engineering}", json={"supervisor_id": None}, headers=h))
+    lift = _ok(client.post("/api/v1/equipment", json={
+        "estate_id": estate, "building_id": building, "kind": "lift", "identifier": "2栋-1号梯", "name": "2栋1号客梯",
+        "maintenance_contractor": "某电梯维保公司", "installed_on": "2018-06-30"}, headers=h))["id"]
+    _ok(client.patch(f"/api/v1/equipment/{lift}", json={"active": False}, headers=h))
+    firm = _ok(client.post("/api/v1/companies", json={
+        "estate_id": estate, "name": "深圳示例科技有限公司", "unit_ids": [unit],
+        "contacts": [{"person_id": spouse["id"], "title": "行政经理"}]}, headers=h))["id"]
+    _ok(client.patch(f"/api/v1/companies/{firm}", json={"contacts": [], "note": "已搬离"}, headers=h))
 
 
 @pytest.fixture(scope="module")

@@ -114,17 +114,35 @@ def _seed_owners(app, token: str) -> list[str]:
     estate = post("/api/v1/estates", {"code": "FUZZ", "name": "模糊花园"})["id"]
     building = post(f"/api/v1/estates/{estate}/buildings", {"code": "1", "name": "1栋", "floors": 30})["id"]
     unit = post(f"/api/v1/buildings/{building}/units", {"number": "1-1201", "floor": 12})["id"]
-    post("/api/v1/people", {"estate_id": estate, "name": "王芳", "contact_points": [
+    owner = post("/api/v1/people", {"estate_id": estate, "name": "王芳", "contact_points": [
         {"kind": "mobile", "value": "13912340001"}, {"kind": "email", "value": "13912340001@139.com"},
         {"kind": "other", "value": "075588886666"}],
-        "occupancy": {"unit_id": unit, "role": "owner", "moved_in_on": "2024-03-01"}})
-    post("/api/v1/staff", {"estate_id": estate, "name": "李师傅", "role": "technician", "mobile": "13700001111"})
+        "occupancy": {"unit_id": unit, "role": "owner", "moved_in_on": "2024-03-01"}})["id"]
+    fixer = post("/api/v1/staff", {"estate_id": estate, "name": "李师傅", "role": "technician",
+                                   "mobile": "13700001111"})["id"]
+    post("/api/v1/departments", {"code": "engineering", "name": "工程部"})  # the operator's template
+    post("/api/v1/departments", {"estate_id": estate, "code": "engineering", "name": "工程部", "supervisor_id": fixer,
+                                 "member_ids": [fixer]})
+    post("/api/v1/equipment", {"estate_id": estate, "building_id": building, "kind": "lift", "identifier": "1栋-1号梯",
+                               "name": "1栋1号客梯", "maintenance_contractor": "某电梯维保公司"})
+    post("/api/v1/companies", {"estate_id": estate, "name": "模糊科技有限公司", "unit_ids": [unit],
+                               "contacts": [{"person_id": owner, "title": "行政经理"}]})
+    committee = post("/api/v1/committees", {"estate_id": estate, "name": "第一届业主委员会",
+                                            "term_starts_on": "2024-01-01"})["id"]
+    post(f"/api/v1/committees/{committee}/members", {"person_id": owner, "role": "chair", "starts_on": "2024-01-01"})
+    post(f"/api/v1/committees/{committee}/contacts", {"kind": "meeting", "at": "2025-03-01T10:00:00+08:00",
+                                                      "subject": "讨论电梯改造"})
+    post("/api/v1/prospects", {"estate_id": estate, "name": "陈先生", "interest": "buyer", "mobile": "13500003333",
+                               "staff_id": fixer})
+    post("/api/v1/document-templates", {"code": "service_contract", "kind": "contract", "name": "物业服务合同",
+                                        "paragraphs": ["乙方：{{ person_name }}"]})
+    post(f"/api/v1/people/{owner}/documents", {"template_code": "service_contract"})
     post("/api/v1/visitors", {"host_unit_id": unit, "visitor_name": "赵", "visitor_mobile": "13600002222",
                               "id_type": "resident_id", "id_number": "11010519491231002X", "purpose": "探亲"})
     post("/api/v1/visitors", {"host_unit_id": unit, "visitor_name": "钱", "id_type": "other",
                               "id_number": "AB12345678", "purpose": "送货"})
     return ["13912340001", "13700001111", "13600002222", "075588886666", "11010519491231002X", "AB12345678",
-            "5588886666"]
+            "5588886666", "13500003333"]
 
 
 @contextmanager
@@ -213,6 +231,12 @@ def _seed_tickets_copy(url: str) -> tuple[uuid.UUID, list[str]]:
             conn.execute(insert(tables.territories), [
                 {"id": uuid.uuid4(), "estate_id": estate, "staff_id": staff[0], "building_id": building,
                  "released": False, "version": 1}])
+            conn.execute(insert(tables.departments), [
+                {"id": uuid.uuid4(), "estate_id": estate, "code": "engineering", "name": "工程部",
+                 "supervisor_id": staff[1], "members": [str(staff[0])], "active": True, "version": 1}])
+            conn.execute(insert(tables.equipment), [
+                {"id": uuid.uuid4(), "estate_id": estate, "building_id": building, "kind": "lift",
+                 "identifier": "1栋-1号梯", "name": "1栋1号客梯", "location": "", "active": True, "version": 1}])
             # Categories are the service's own (configurable per operator or per estate), not the copy's.
             conn.execute(insert(tables.categories), [
                 {"id": uuid.uuid4(), "estate_id": None, "kind": "repair", "code": "plumbing", "name_zh": "给排水",

@@ -13,6 +13,9 @@ Two ways input used to turn into something else than the caller wrote, in every 
   as a mobile number and was stored as given, a number no SMS provider takes. :func:`phone_digits`
   writes a phone number as ASCII (Unicode digits and full-width signs made ASCII, spaces, dashes,
   dots and brackets dropped) or refuses it; :class:`PhoneNumber` is the schema field that does it.
+- marshmallow's ``fields.Boolean`` loads ``0``, ``1``, ``"yes"`` and ``"on"`` as booleans: a JSON body's
+  ``"active": 0`` closed what it named. :class:`JsonBoolean` takes a JSON ``true`` or ``false`` only
+  (a query string's ``true``/``false`` is text: keep ``fields.Boolean`` there).
 """
 
 from __future__ import annotations
@@ -74,6 +77,15 @@ class PhoneNumber(fields.String):
         if len(digits.lstrip("+")) < self.min_digits:
             raise ValidationError(f"a phone number has at least {self.min_digits} digits")
         return digits
+
+
+class JsonBoolean(fields.Boolean):
+    """A JSON ``true`` or ``false`` and nothing else (for request bodies)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
 
 
 def number_errors(schema: Schema, data: Any) -> dict[str, Any]:

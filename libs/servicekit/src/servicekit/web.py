@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from http import HTTPStatus
 from typing import Any, NoReturn
+from urllib.parse import quote
 
 from flask import Flask, Response, g, has_request_context, jsonify, request
 from flask_smorest import Api, abort
@@ -356,3 +357,9 @@ def install_observability(
 
 def _multiprocess_dir() -> str | None:
     return os.environ.get("PROMETHEUS_MULTIPROC_DIR") or None
+
+
+def content_disposition(filename: str) -> str:
+    """``attachment`` with an ASCII fallback name and the real one in RFC 5987 form (Chinese names)."""
+    fallback = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"

@@ -141,3 +141,13 @@ def test_number_errors_reads_data_keys_and_skips_nulls():
     assert number_errors(schema, {"n": None}) == {}
     assert list(number_errors(schema, {"n": 1.5})) == ["n"]
     assert number_errors(schema, ["not", "a", "mapping"]) == {}
+
+
+@pytest.mark.parametrize("sent", [0, 1, "true", "yes", "on", None, [], {}])
+def test_a_json_boolean_is_true_or_false_and_nothing_else(sent):
+    from servicekit.exact import JsonBoolean
+
+    flag = Schema.from_dict({"active": JsonBoolean(allow_none=False)})()
+    assert flag.load({"active": False}) == {"active": False}
+    with pytest.raises(ValidationError):
+        flag.load({"active": sent})

@@ -2,13 +2,6 @@
 
 from __future__ import annotations
 
-from marshmallow import fields
+from servicekit.exact import JsonBoolean
 
-
-class JsonBoolean(fields.Boolean):
-    """A JSON ``true`` or ``false`` and nothing else."""
-
-    def _deserialize(self, value, attr, data, **kwargs):  # noqa: ANN001, ANN202
-        if not isinstance(value, bool):
-            raise self.make_error("invalid", input=value)
-        return value
+__all__ = ["JsonBoolean"]

@@ -8,7 +8,24 @@ that does not exist or lies outside them.
 
 from __future__ import annotations
 
-from owners.tables import buildings, estates, occupancies, people, staff, territories, units, visitors
+from owners.tables import (
+    buildings,
+    committee_members,
+    committees,
+    companies,
+    departments,
+    document_templates,
+    documents,
+    equipment,
+    estates,
+    occupancies,
+    people,
+    prospects,
+    staff,
+    territories,
+    units,
+    visitors,
+)
 from servicekit.access import InEstate
 
 SCOPE = {
@@ -21,4 +38,13 @@ SCOPE = {
     "staff_id": InEstate(staff, "staff member", what_zh="员工"),
     "territory_id": InEstate(territories, "territory", what_zh="负责区域"),
     "visitor_id": InEstate(visitors, "visitor", what_zh="访客"),
+    "department_id": InEstate(departments, "department", what_zh="部门"),
+    "supervisor_id": InEstate(staff, "staff member", what_zh="员工"),
+    "equipment_id": InEstate(equipment, "item of equipment", what_zh="设施设备"),
+    "company_id": InEstate(companies, "company", what_zh="公司"),
+    "committee_id": InEstate(committees, "owners' committee", what_zh="业委会"),
+    "prospect_id": InEstate(prospects, "prospect", what_zh="潜在客户"),
+    "template_id": InEstate(document_templates, "document template", what_zh="文档模板"),
+    "document_id": InEstate(documents, "document", what_zh="文档"),
+    "member_id": InEstate(committee_members, "committee member", what_zh="业委会成员"),
 }

@@ -1,4 +1,8 @@
-"""The demo estate: 阳光花园 (code ``DEMO``), about 1,200 households and its service-desk team.
+"""The demo estate: 阳光花园 (code ``DEMO``), about 1,200 households, its service-desk team and the
+management office's departments (customer service, engineering, security, cleaning, finance), each
+with its supervisor, its register of lifts, pumps, gates, car park and fire system, two office
+companies renting ground-floor units, its owners' committee with a log of contacts, a few prospects,
+and a service contract generated for an owner.
 
 ``owners load-demo`` (run by ``make run``) loads it once; later runs find it and only print its id
 (the last word of the output either way; servicekit.demo is the command's frame).
@@ -13,21 +17,46 @@ so no demo or test number can reach a real person. E-mails use ``example.com``.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import random
 import uuid
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
 from sqlalchemy import insert, select
 
 from owners import events
+from owners.companies.use_cases import record_company
+from owners.documents.docx import render, template_docx
+from owners.domain.companies import units_of
+from owners.domain.departments import SUGGESTED, members_of
+from owners.domain.documents import filename as document_filename
 from owners.domain.households import read_households
 from owners.domain.staff import StaffRole, skills_of
 from owners.household_imports.use_cases import ImportReport, record_households
-from owners.tables import buildings, estates, staff, territories
+from owners.tables import (
+    buildings,
+    committee_contacts,
+    committee_members,
+    committees,
+    companies,
+    department_members,
+    departments,
+    document_templates,
+    documents,
+    equipment,
+    estates,
+    occupancies,
+    people,
+    prospect_activities,
+    prospects,
+    staff,
+    territories,
+    units,
+)
 from servicekit.demo import Demo, DemoRun
 from servicekit.rows import now
 from servicekit.unit_of_work import UnitOfWork
@@ -46,6 +75,7 @@ HOUSEHOLD_COLUMNS = ("building", "building_name", "unit", "floor", "area_m2", "r
                      "language", "preferred_channel", "moved_in_on", "contact_order")
 
 # The service-desk team: (name, role, skills, buildings covered; None is the whole estate).
+# (An empty tuple: no territory.)
 TEAM: tuple[tuple[str, StaffRole, tuple[str, ...], tuple[int, ...] | None], ...] = (
     ("周海燕", StaffRole.FIRST_RESPONSIBLE, ("customer_service",), None),
     ("孙志刚", StaffRole.ESTATE_MANAGER, ("customer_service",), None),
@@ -61,6 +91,22 @@ TEAM: tuple[tuple[str, StaffRole, tuple[str, ...], tuple[int, ...] | None], ...]
     # Every complaint is reported to the supervisor at once (tickets' escalation rules): without one
     # the demo's escalations would go up the chain and the estate would show a configuration warning.
     ("吴佳琪", StaffRole.SUPERVISOR, ("customer_service",), None),
+    # Security and cleaning (OWN-9 departments): no ground of their own, so dispatch gives them work
+    # only where a ticket names their department or asks for their skill.
+    ("黄志勇", StaffRole.SECURITY_GUARD, ("security",), ()),
+    ("郭立新", StaffRole.SECURITY_GUARD, ("security", "access_control"), ()),
+    ("刘秀英", StaffRole.CLEANER, ("cleaning",), ()),
+    ("蔡玉兰", StaffRole.CLEANER, ("cleaning", "landscaping"), ()),
+)
+
+# The management office's departments (OWN-9), made from the operator's templates: code, then the
+# supervisor and the members by name. A member may be in two (the estate manager keeps the books).
+DEPARTMENTS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("customer_service", "吴佳琪", ("吴佳琪", "林晓彤", "郑丽娟", "何俊杰")),
+    ("engineering", "冯国庆", ("马建国", "高文斌", "罗永强", "谢宏伟", "唐志明", "冯国庆")),
+    ("security", "黄志勇", ("黄志勇", "郭立新")),
+    ("cleaning", "刘秀英", ("刘秀英", "蔡玉兰")),
+    ("finance", "孙志刚", ("孙志刚",)),
 )
 
 
@@ -88,6 +134,12 @@ def load_demo_estate(uow: UnitOfWork) -> tuple[UUID, ImportReport, int]:
             raise AssertionError(f"the demo households have bad rows: {bad[:3]}")
         report = record_households(uow, estate_id, rows, today=date.today())
         team = _add_team(uow, estate_id)
+        _add_departments(uow, estate_id)
+        _add_equipment(uow, estate_id)
+        _add_companies(uow, estate_id)
+        _add_committee(uow, estate_id)
+        _add_prospects(uow, estate_id)
+        _add_contract(uow, estate_id)
         uow.commit()
     return estate_id, report, team
 
@@ -235,7 +287,7 @@ def _add_team(uow: UnitOfWork, estate_id: UUID) -> int:
                   "updated_at": stamp}
         members.append(member)
         uow.record(events.STAFF_JOINED, member["id"], events.staff_payload(member))
-        for building in covers or (None,):
+        for building in (None,) if covers is None else covers:
             patch = {"id": uuid.uuid4(), "staff_id": member["id"], "estate_id": estate_id,
                      "building_id": building and building_ids[str(building)], "assigned_at": stamp,
                      "version": 1}
@@ -244,6 +296,189 @@ def _add_team(uow: UnitOfWork, estate_id: UUID) -> int:
     uow.execute(insert(staff), members)
     uow.execute(insert(territories), patches)
     return len(members)
+
+
+def _add_departments(uow: UnitOfWork, estate_id: UUID) -> None:
+    """The operator's templates (those it lacks) and the estate's departments made from them, each
+    with its supervisor and members (OWN-9), with their events."""
+    have = set(uow.execute(select(departments.c.code).where(departments.c.estate_id.is_(None))).scalars())
+    stamp = now()
+    row = {"supervisor_id": None, "active": True, "version": 1, "created_at": stamp, "updated_at": stamp}
+    templates = [{**row, "id": uuid.uuid4(), "estate_id": None, "code": code, "name": name}
+                 for code, name in SUGGESTED.items() if code not in have]
+    if templates:
+        uow.execute(insert(departments), templates)
+    names = {name: id_ for name, id_ in uow.execute(
+        select(staff.c.name, staff.c.id).where(staff.c.estate_id == estate_id))}
+    members = []
+    for code, supervisor, names_in in DEPARTMENTS:
+        made = {**row, "id": uuid.uuid4(), "estate_id": estate_id, "code": code, "name": SUGGESTED[code],
+                "supervisor_id": names[supervisor]}
+        ids = members_of(names[p] for p in names_in)
+        uow.execute(insert(departments).values(made))
+        members += [{"department_id": made["id"], "staff_id": s, "estate_id": estate_id} for s in ids]
+        uow.record(events.DEPARTMENT_ADDED, made["id"], events.department_payload(made, ids))
+    uow.execute(insert(department_members), members)
+
+
+# The register of common areas and equipment (OWN-10): two lifts a building, the pumps, the gates,
+# the car park and the fire system, with their installer and maintenance contractor (made up).
+LIFT_INSTALLER, LIFT_CONTRACTOR = "示例电梯安装有限公司（虚构）", "示例电梯维保有限公司（虚构）"
+SITE_ITEMS: tuple[tuple[str, str, str, str, str], ...] = (  # kind, identifier, name, location, contractor
+    ("pump", "生活水泵-1", "1号生活水泵", "地下一层水泵房", "示例机电工程有限公司（虚构）"),
+    ("pump", "生活水泵-2", "2号生活水泵", "地下一层水泵房", "示例机电工程有限公司（虚构）"),
+    ("pump", "消防水泵-1", "消防水泵", "地下一层消防泵房", "示例消防工程有限公司（虚构）"),
+    ("gate", "北门道闸", "北门车辆道闸", "北门", "示例智能科技有限公司（虚构）"),
+    ("gate", "南门人行门禁", "南门人行门禁", "南门", "示例智能科技有限公司（虚构）"),
+    ("car_park", "地下停车场", "地下停车场", "地下一层", ""),
+    ("fire_system", "消防报警主机", "火灾自动报警系统", "监控中心", "示例消防工程有限公司（虚构）"),
+)
+
+
+def _add_equipment(uow: UnitOfWork, estate_id: UUID) -> None:
+    """The estate's lifts (two a building), pumps, gates, car park and fire system, with their events."""
+    building_ids = dict(uow.execute(select(buildings.c.code, buildings.c.id)
+                                    .where(buildings.c.estate_id == estate_id).order_by(buildings.c.code)).all())
+    stamp = now()
+    base = {"estate_id": estate_id, "installer": "", "installed_on": date(2016, 9, 1), "active": True, "version": 1,
+            "created_at": stamp, "updated_at": stamp}
+    items = [{**base, "id": uuid.uuid4(), "building_id": building_id, "kind": "lift",
+              "identifier": f"{code}栋-{n}号梯", "name": f"{code}栋{n}号客梯", "location": f"{code}栋{n}单元大堂",
+              "installer": LIFT_INSTALLER, "maintenance_contractor": LIFT_CONTRACTOR}
+             for code, building_id in building_ids.items() for n in (1, 2)]
+    items += [{**base, "id": uuid.uuid4(), "building_id": None, "kind": kind, "identifier": identifier, "name": name,
+               "location": location, "maintenance_contractor": contractor}
+              for kind, identifier, name, location, contractor in SITE_ITEMS]
+    uow.execute(insert(equipment), items)
+    for item in items:
+        uow.record(events.EQUIPMENT_ADDED, item["id"], events.equipment_payload(item))
+
+
+# Two office companies (OWN-11) that rent ground-floor units of building 1 (底商): the units each
+# occupies, and its contacts (the people living or working there) with their titles.
+COMPANIES = (("深圳阳光示例科技有限公司（虚构）", 2, ("行政经理", "前台")),
+             ("示例家政服务有限公司（虚构）", 1, ("负责人",)))
+
+
+def _add_companies(uow: UnitOfWork, estate_id: UUID) -> None:
+    """The demo's two office companies, their units and their contacts in order, with their events."""
+    first_floor = uow.execute(
+        select(units.c.id).join(buildings, buildings.c.id == units.c.building_id)
+        .where(units.c.estate_id == estate_id, buildings.c.code == "1", units.c.floor == 1)
+        .order_by(units.c.number)).scalars().all()
+    taken = 0
+    stamp = now()
+    for name, how_many, titles in COMPANIES:
+        unit_ids = list(first_floor[taken:taken + how_many])
+        taken += how_many
+        people_there = uow.execute(select(occupancies.c.person_id).where(
+            occupancies.c.unit_id.in_(unit_ids), occupancies.c.moved_out_on.is_(None))
+            .order_by(occupancies.c.unit_id, occupancies.c.person_id)).scalars().all()
+        contacts = [{"person_id": p, "title": t} for p, t in zip(dict.fromkeys(people_there), titles, strict=False)]
+        company = {"id": uuid.uuid4(), "estate_id": estate_id, "name": name, "credit_code": "", "note": "",
+                   "version": 1, "created_at": stamp, "updated_at": stamp}
+        uow.execute(insert(companies).values(company))
+        record_company(uow, company, units_of(unit_ids), contacts, added=True)
+
+
+# The owners' committee (SRV-7): five owners with their roles, and two entries of its contact log.
+COMMITTEE_ROLES = ("chair", "vice_chair", "secretary", "member", "member")
+COMMITTEE_LOG = (
+    ("meeting", datetime(2025, 3, 1, 2, 0, tzinfo=UTC), "讨论电梯更新改造方案",
+     "业委会同意申请使用专项维修资金，物业提交三家报价"),
+    ("call", datetime(2025, 3, 5, 1, 30, tzinfo=UTC), "通知3月8日停水检修", "主任同意在业主群转发停水通知"),
+)
+
+
+def _add_committee(uow: UnitOfWork, estate_id: UUID) -> None:
+    """The estate's owners' committee: five owners (one of each building, first) and its contact log."""
+    owners_ = uow.execute(select(occupancies.c.person_id).where(
+        occupancies.c.estate_id == estate_id, occupancies.c.role == "owner", occupancies.c.moved_out_on.is_(None))
+        .order_by(occupancies.c.unit_id).limit(len(COMMITTEE_ROLES))).scalars().all()
+    stamp = now()
+    board = {"id": uuid.uuid4(), "estate_id": estate_id, "name": "阳光花园第二届业主委员会",
+             "term_starts_on": date(2024, 1, 1), "term_ends_on": date(2028, 12, 31), "note": "", "created_at": stamp,
+             "updated_at": stamp}
+    uow.execute(insert(committees).values(board))
+    seats = [{"id": uuid.uuid4(), "committee_id": board["id"], "estate_id": estate_id, "person_id": person,
+              "role": role, "starts_on": date(2024, 1, 1), "ends_on": None, "created_at": stamp, "updated_at": stamp}
+             for person, role in zip(owners_, COMMITTEE_ROLES, strict=False)]
+    uow.execute(insert(committee_members), seats)
+    manager = uow.execute(select(staff.c.id).where(staff.c.estate_id == estate_id,
+                                                   staff.c.role == StaffRole.ESTATE_MANAGER.value)).scalar()
+    uow.execute(insert(committee_contacts), [
+        {"id": uuid.uuid4(), "committee_id": board["id"], "estate_id": estate_id, "kind": kind, "at": at,
+         "subject": subject, "summary": summary, "staff_id": manager, "member_ids": [str(seats[0]["id"])],
+         "recorded_by": "demo", "recorded_at": stamp} for kind, at, subject, summary in COMMITTEE_LOG])
+
+
+# A few prospects (OWN-7) at different stages: name, interest, company, stage, days to follow up, note.
+PROSPECTS = (
+    ("陈先生（虚构）", "buyer", "", "viewing", 2, "看了3栋中层三房，关心学位"),
+    ("林女士（虚构）", "tenant", "", "contacted", 1, "想租两房，预算6000元/月"),
+    ("示例咨询有限公司（虚构）", "company", "示例咨询有限公司（虚构）", "negotiating", 5, "需要底商办公约120平米"),
+    ("黄先生（虚构）", "buyer", "", "new", 0, "电话咨询二手房挂牌"),
+)
+
+
+def _add_prospects(uow: UnitOfWork, estate_id: UUID) -> None:
+    """The estate's prospects at different stages, followed up by a desk agent, each with an activity."""
+    seller = uow.execute(select(staff.c.id).where(staff.c.estate_id == estate_id, staff.c.name == "林晓彤")).scalar()
+    stamp = now()
+    leads, activities = [], []
+    for i, (name, interest, company, stage, days, note) in enumerate(PROSPECTS, start=1):
+        lead = {"id": uuid.uuid4(), "estate_id": estate_id, "name": name, "interest": interest,
+                "company_name": company, "mobile": f"{FICTIONAL_MOBILE_PREFIX}8{i:07d}", "email": None,
+                "unit_id": None, "source": "walk-in", "stage": stage, "staff_id": seller,
+                "follow_up_on": date.today() + timedelta(days=days), "lost_reason": None, "person_id": None,
+                "converted_at": None, "created_at": stamp, "updated_at": stamp}
+        leads.append(lead)
+        activities.append({"id": uuid.uuid4(), "prospect_id": lead["id"], "estate_id": estate_id, "kind": "call",
+                           "at": stamp, "note": note, "staff_id": seller, "recorded_by": "demo"})
+    uow.execute(insert(prospects), leads)
+    uow.execute(insert(prospect_activities), activities)
+
+
+# The operator's service contract template (OWN-5) and one contract generated from it for an owner.
+CONTRACT_CODE = "service_contract"
+CONTRACT_TEXT = (
+    "甲方（物业服务企业）：示例物业管理有限公司（虚构）",
+    "乙方（业主）：{{ person_name }}",
+    "物业：{{ estate_name }} {{ unit }}（{{ estate_address }}）",
+    "一、甲方按本小区物业服务标准提供客服、工程、保安、保洁服务。",
+    "二、乙方按时交纳物业服务费，遵守管理规约。",
+    "本合同于 {{ date }} 由 {{ generated_by }} 生成。",
+)
+
+
+def _add_contract(uow: UnitOfWork, estate_id: UUID) -> None:
+    """The operator's contract template (once) and a contract generated for the first owner."""
+    have = uow.execute(select(document_templates.c.id).where(document_templates.c.estate_id.is_(None),
+                                                             document_templates.c.code == CONTRACT_CODE)).first()
+    stamp = now()
+    if have is None:
+        body = template_docx("物业服务合同", CONTRACT_TEXT)
+        uow.execute(insert(document_templates).values(
+            id=uuid.uuid4(), estate_id=None, code=CONTRACT_CODE, version=1, kind="contract", name="物业服务合同",
+            paragraphs=list(CONTRACT_TEXT), body=body, created_by="demo", created_at=stamp))
+    template = uow.execute(select(document_templates).where(
+        document_templates.c.estate_id.is_(None), document_templates.c.code == CONTRACT_CODE)
+        .order_by(document_templates.c.version.desc()).limit(1)).mappings().one()
+    owner = uow.execute(select(people.c.id, people.c.name, occupancies.c.unit_id, units.c.number, buildings.c.name)
+                        .join(occupancies, occupancies.c.person_id == people.c.id)
+                        .join(units, units.c.id == occupancies.c.unit_id)
+                        .join(buildings, buildings.c.id == units.c.building_id)
+                        .where(people.c.estate_id == estate_id, occupancies.c.role == "owner")
+                        .order_by(units.c.number, people.c.id).limit(1)).one()
+    day = date.today().isoformat()
+    content = render(template["body"], {"person_name": owner[1], "estate_name": ESTATE["name"],
+                                        "estate_address": ESTATE["address"], "unit": f"{owner[4]} {owner[3]}",
+                                        "date": day, "generated_by": "demo"})
+    uow.execute(insert(documents).values(
+        id=uuid.uuid4(), estate_id=estate_id, person_id=owner[0], unit_id=owner[2], template_id=template["id"],
+        kind="contract", filename=document_filename(CONTRACT_CODE, template["version"], owner[1], day),
+        size=len(content), sha256=hashlib.sha256(content).hexdigest(), content=content, generated_by="demo",
+        generated_at=stamp))
 
 
 DEMO = Demo(loaded=_loaded, load=_load)

@@ -25,13 +25,20 @@ STAFF_JOINED = "owners.staff.joined.v1"
 STAFF_UPDATED = "owners.staff.updated.v1"
 TERRITORY_ASSIGNED = "owners.territory.assigned.v1"
 TERRITORY_RELEASED = "owners.territory.released.v1"
+DEPARTMENT_ADDED = "owners.department.added.v1"
+DEPARTMENT_UPDATED = "owners.department.updated.v1"
+EQUIPMENT_ADDED = "owners.equipment.added.v1"
+EQUIPMENT_UPDATED = "owners.equipment.updated.v1"
+COMPANY_ADDED = "owners.company.added.v1"
+COMPANY_UPDATED = "owners.company.updated.v1"
 
 # Every type above, in one place: the contract tests hold each to its schema in contracts/events/.
 EVENT_TYPES = (
     ESTATE_REGISTERED, ESTATE_UPDATED, BUILDING_ADDED, BUILDING_UPDATED, UNIT_ADDED, UNIT_UPDATED,
     UNIT_CONTACTS_CHANGED, PERSON_REGISTERED, PERSON_UPDATED, PERSON_CONTACT_POINTS_CHANGED,
     OCCUPANT_MOVED_IN, OCCUPANT_MOVED_OUT, STAFF_JOINED, STAFF_UPDATED, TERRITORY_ASSIGNED,
-    TERRITORY_RELEASED,
+    TERRITORY_RELEASED, DEPARTMENT_ADDED, DEPARTMENT_UPDATED, EQUIPMENT_ADDED, EQUIPMENT_UPDATED,
+    COMPANY_ADDED, COMPANY_UPDATED,
 )
 
 
@@ -107,3 +114,30 @@ def territory_payload(row: Mapping[str, Any], *, released: bool = False) -> dict
     """A release is the territory's last version: the row's version + 1 (the row is deleted)."""
     return {"estate_id": str(row["estate_id"]), "territory_id": str(row["id"]), "staff_id": str(row["staff_id"]),
             "building_id": _s(row.get("building_id")), "version": row["version"] + (1 if released else 0)}
+
+
+def department_payload(row: Mapping[str, Any], member_ids: list[Any]) -> dict[str, Any]:
+    """An estate's department with its supervisor and every member (a template, of no estate, has no
+    events: no other service keeps templates). A change of members is a new version of the department."""
+    return {"estate_id": str(row["estate_id"]), "department_id": str(row["id"]), "code": row["code"],
+            "name": row["name"], "supervisor_id": _s(row.get("supervisor_id")),
+            "members": [str(m) for m in member_ids], "active": bool(row["active"]), "version": row["version"]}
+
+
+def equipment_payload(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A common area or item of equipment with its whole state (OWN-10)."""
+    return {"estate_id": str(row["estate_id"]), "equipment_id": str(row["id"]),
+            "building_id": _s(row.get("building_id")), "kind": row["kind"], "identifier": row["identifier"],
+            "name": row["name"], "location": row["location"], "installer": row["installer"],
+            "maintenance_contractor": row["maintenance_contractor"], "installed_on": _iso(row.get("installed_on")),
+            "active": bool(row["active"]), "version": row["version"]}
+
+
+def company_payload(row: Mapping[str, Any], unit_ids: list[Any], contacts: list[Mapping[str, Any]]) -> dict[str, Any]:
+    """A company with the units it occupies and its contacts in order (OWN-11): whom a ticket or a notice
+    about the company reaches."""
+    return {"estate_id": str(row["estate_id"]), "company_id": str(row["id"]), "name": row["name"],
+            "credit_code": row["credit_code"], "unit_ids": [str(u) for u in unit_ids],
+            "contacts": [{"position": i, "person_id": str(c["person_id"]), "title": c.get("title", "")}
+                         for i, c in enumerate(contacts, start=1)],
+            "version": row["version"]}

@@ -6,7 +6,10 @@ and the entity's version: ``owners.estate.updated.v1``, ``owners.building.update
 ``owners.unit.updated.v1``, ``owners.person.updated.v1`` (contact points included),
 ``owners.occupant.moved_in.v1`` or ``owners.occupant.moved_out.v1`` (whichever the occupancy is
 now), ``owners.unit.contacts_changed.v1`` (for units that ever had a contact list),
-``owners.staff.updated.v1`` and ``owners.territory.assigned.v1``; parents before children.
+``owners.staff.updated.v1``, ``owners.territory.assigned.v1``, ``owners.department.updated.v1``
+(an estate's departments with their members; the operator's templates have no events),
+``owners.equipment.updated.v1`` and ``owners.company.updated.v1`` (its units and contacts included);
+parents before children.
 """
 
 from __future__ import annotations
@@ -21,7 +24,13 @@ from owners import events
 from owners.service import SERVICE
 from owners.tables import (
     buildings,
+    companies,
+    company_contacts,
+    company_units,
     contact_points,
+    department_members,
+    departments,
+    equipment,
     estates,
     occupancies,
     people,
@@ -62,6 +71,23 @@ def state_events(db: Connection) -> Iterator[CloudEvent]:
         yield _event(events.STAFF_UPDATED, row["id"], events.staff_payload(row))
     for row in _stream(db, select(territories).order_by(territories.c.id)):
         yield _event(events.TERRITORY_ASSIGNED, row["id"], events.territory_payload(row))
+    members = _grouped(_stream(db, select(department_members).order_by(department_members.c.department_id,
+                                                                       department_members.c.staff_id)),
+                       "department_id")
+    of_estates = select(departments).where(departments.c.estate_id.is_not(None)).order_by(departments.c.id)
+    for row, its_members in _merged(_stream(db, of_estates), members):
+        payload = events.department_payload(row, sorted((m["staff_id"] for m in its_members), key=str))
+        yield _event(events.DEPARTMENT_UPDATED, row["id"], payload)
+    for row in _stream(db, select(equipment).order_by(equipment.c.id)):
+        yield _event(events.EQUIPMENT_UPDATED, row["id"], events.equipment_payload(row))
+    occupied = _grouped(_stream(db, select(company_units).order_by(company_units.c.company_id)), "company_id")
+    contacts = _grouped(_stream(db, select(company_contacts).order_by(company_contacts.c.company_id,
+                                                                      company_contacts.c.position)), "company_id")
+    by_company = _merged(_stream(db, select(companies).order_by(companies.c.id)), occupied)
+    for (row, its_units), (_same, its_contacts) in zip(by_company, _merged(
+            _stream(db, select(companies.c.id).order_by(companies.c.id)), contacts), strict=True):
+        unit_ids = sorted((u["unit_id"] for u in its_units), key=str)
+        yield _event(events.COMPANY_UPDATED, row["id"], events.company_payload(row, unit_ids, its_contacts))
 
 
 def _event(type_: str, subject: Any, data: dict[str, Any]) -> CloudEvent:

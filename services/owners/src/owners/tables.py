@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     Numeric,
     String,
     Table,
@@ -167,6 +168,192 @@ territories = Table(
     Column("building_id", Uuid, ForeignKey("buildings.id")),
     Column("assigned_at", UtcDateTime(), nullable=False),
     _version(),  # released carries version + 1
+)
+
+# Departments (部门, OWN-9) of an estate's management office: customer service, engineering, security,
+# cleaning, finance ...; a department of no estate is the operator's template (no supervisor, no members).
+departments = Table(
+    "departments", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, ForeignKey("estates.id"), index=True),  # null: an operator-wide template
+    Column("code", String(40), nullable=False),  # e.g. engineering: what templates and other services match
+    Column("name", String(100), nullable=False),
+    Column("supervisor_id", Uuid, ForeignKey("staff.id")),  # 主管; null while vacant
+    Column("active", Boolean, nullable=False, server_default=text("true")),
+    _version(),  # a change of its members is a new version of the department too
+    *_timestamps(),
+    UniqueConstraint("estate_id", "code"),
+)
+
+# Who works in which department: a member of staff may belong to several.
+department_members = Table(
+    "department_members", metadata,
+    Column("department_id", Uuid, ForeignKey("departments.id", ondelete="CASCADE"), primary_key=True),
+    Column("staff_id", Uuid, ForeignKey("staff.id"), primary_key=True, index=True),
+    Column("estate_id", Uuid, ForeignKey("estates.id"), nullable=False),
+)
+
+# Common areas and equipment (OWN-10) of an estate, or of one of its buildings: lifts, pumps, gates,
+# lighting, car parks, fire systems ...; a ticket names one instead of a unit.
+equipment = Table(
+    "equipment", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, ForeignKey("estates.id"), nullable=False, index=True),
+    Column("building_id", Uuid, ForeignKey("buildings.id"), index=True),  # null: the estate's (a gate, a car park)
+    Column("kind", String(20), nullable=False),  # owners.domain.equipment.Kind
+    Column("identifier", String(60), nullable=False),  # what the site calls it: 1栋-1号梯, a registration number
+    Column("name", String(100), nullable=False),
+    Column("location", String(200), nullable=False, server_default=""),
+    Column("installer", String(100), nullable=False, server_default=""),
+    Column("maintenance_contractor", String(100), nullable=False, server_default=""),
+    Column("installed_on", Date),
+    Column("active", Boolean, nullable=False, server_default=text("true")),  # false: decommissioned
+    _version(),
+    *_timestamps(),
+    UniqueConstraint("estate_id", "identifier"),
+)
+
+# Companies as occupants (OWN-11): an office building's tenant occupies units; its staff are its
+# contacts, in order.
+companies = Table(
+    "companies", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, ForeignKey("estates.id"), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("credit_code", String(18), nullable=False, server_default=""),  # 统一社会信用代码, if known
+    Column("note", Text, nullable=False, server_default=""),
+    _version(),  # a change of its units or contacts is a new version of the company too
+    *_timestamps(),
+    UniqueConstraint("estate_id", "name"),
+    # Search is by the beginning of the name, as for people.
+    Index("ix_companies_estate_name", "estate_id", "name", postgresql_ops={"name": "text_pattern_ops"}),
+)
+
+company_units = Table(
+    "company_units", metadata,
+    Column("company_id", Uuid, ForeignKey("companies.id", ondelete="CASCADE"), primary_key=True),
+    Column("unit_id", Uuid, ForeignKey("units.id"), primary_key=True, index=True),
+    Column("estate_id", Uuid, ForeignKey("estates.id"), nullable=False),
+)
+
+company_contacts = Table(
+    "company_contacts", metadata,
+    Column("company_id", Uuid, ForeignKey("companies.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("person_id", Uuid, ForeignKey("people.id"), nullable=False, index=True),
+    Column("estate_id", Uuid, ForeignKey("estates.id"), nullable=False),
+    Column("title", String(50), nullable=False, server_default=""),  # 行政经理, 前台 ...
+    UniqueConstraint("company_id", "person_id"),
+)
+
+# The owners' committee (业主委员会, SRV-7) of an estate, its members (owners) with roles and terms, and
+# the log of the management office's contacts and meetings with it.
+committees = Table(
+    "committees", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, ForeignKey("estates.id"), nullable=False, unique=True),
+    Column("name", String(100), nullable=False),
+    Column("term_starts_on", Date, nullable=False),
+    Column("term_ends_on", Date),
+    Column("note", Text, nullable=False, server_default=""),
+    *_timestamps(),
+)
+
+committee_members = Table(
+    "committee_members", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("committee_id", Uuid, ForeignKey("committees.id"), nullable=False, index=True),
+    Column("estate_id", Uuid, ForeignKey("estates.id"), nullable=False),
+    Column("person_id", Uuid, ForeignKey("people.id"), nullable=False, index=True),
+    Column("role", String(20), nullable=False),  # chair | vice_chair | secretary | member
+    Column("starts_on", Date, nullable=False),
+    Column("ends_on", Date),  # null: in office
+    *_timestamps(),
+    CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="term"),
+)
+
+committee_contacts = Table(
+    "committee_contacts", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("committee_id", Uuid, ForeignKey("committees.id"), nullable=False),
+    Column("estate_id", Uuid, ForeignKey("estates.id"), nullable=False),
+    Column("kind", String(10), nullable=False),  # meeting | call | visit | letter | other
+    Column("at", UtcDateTime(), nullable=False),
+    Column("subject", String(200), nullable=False),
+    Column("summary", Text, nullable=False, server_default=""),
+    Column("staff_id", Uuid, ForeignKey("staff.id")),  # who of the management office took part
+    Column("member_ids", JSON, nullable=False),  # the committee members who took part
+    Column("recorded_by", String(200), nullable=False),
+    Column("recorded_at", UtcDateTime(), nullable=False),
+    Index("ix_committee_contacts_committee_at", "committee_id", "at"),
+)
+
+# Prospects (潜在客户, OWN-7): leads assigned to staff, moved along a pipeline, converted into an owner
+# or occupant with their history kept.
+prospects = Table(
+    "prospects", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, ForeignKey("estates.id"), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("interest", String(10), nullable=False),  # buyer | tenant | company
+    Column("company_name", String(200), nullable=False, server_default=""),
+    Column("mobile", String(20)),
+    Column("email", String(200)),
+    Column("unit_id", Uuid, ForeignKey("units.id")),  # the unit of interest, if any
+    Column("source", String(50), nullable=False, server_default=""),  # walk-in, referral, agency ...
+    Column("stage", String(12), nullable=False),
+    Column("staff_id", Uuid, ForeignKey("staff.id")),  # who follows it up
+    Column("follow_up_on", Date),
+    Column("lost_reason", String(500)),
+    Column("person_id", Uuid, ForeignKey("people.id")),  # whom it became (won)
+    Column("converted_at", UtcDateTime()),
+    *_timestamps(),
+    Index("ix_prospects_estate_stage_follow_up", "estate_id", "stage", "follow_up_on"),
+)
+
+prospect_activities = Table(
+    "prospect_activities", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("prospect_id", Uuid, ForeignKey("prospects.id"), nullable=False, index=True),
+    Column("estate_id", Uuid, ForeignKey("estates.id"), nullable=False),
+    Column("kind", String(10), nullable=False),  # call | visit | viewing | message | note | stage
+    Column("at", UtcDateTime(), nullable=False),
+    Column("note", Text, nullable=False, server_default=""),
+    Column("staff_id", Uuid, ForeignKey("staff.id")),
+    Column("recorded_by", String(200), nullable=False),
+)
+
+# Documents (OWN-5): versioned contract and proposal templates (the operator's: estate null), and the
+# DOCX files generated from them for a person, with who generated them.
+document_templates = Table(
+    "document_templates", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, ForeignKey("estates.id"), index=True),  # null: the operator's, every estate
+    Column("code", String(40), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("kind", String(10), nullable=False),  # contract | proposal
+    Column("name", String(100), nullable=False),
+    Column("paragraphs", JSON, nullable=False),
+    Column("body", LargeBinary, nullable=False),  # the DOCX template
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    UniqueConstraint("estate_id", "code", "version"),
+)
+
+documents = Table(
+    "documents", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, ForeignKey("estates.id"), nullable=False),
+    Column("person_id", Uuid, ForeignKey("people.id"), nullable=False, index=True),
+    Column("unit_id", Uuid, ForeignKey("units.id")),
+    Column("template_id", Uuid, ForeignKey("document_templates.id"), nullable=False),
+    Column("kind", String(10), nullable=False),
+    Column("filename", String(255), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("content", LargeBinary, nullable=False),
+    Column("generated_by", String(200), nullable=False),
+    Column("generated_at", UtcDateTime(), nullable=False),
 )
 
 visitors = Table(

@@ -44,11 +44,11 @@ def test_the_demo_estate_has_about_1200_households_a_team_and_their_events(setti
     assert roles["owner"] >= households and roles["tenant"] > 50 and roles["family"] > 300
     # The roles tickets' escalation rules name are held: a supervisor and a first responsible person.
     assert team == Counter({"technician": 6, "service_desk_agent": 3, "estate_manager": 1, "first_responsible": 1,
-                            "supervisor": 1})
+                            "supervisor": 1, "security_guard": 2, "cleaner": 2})
     assert all(skills for skills in technicians)
     assert patches > len(team)
     assert types["owners.estate.registered.v1"] == 1 and types["owners.unit.added.v1"] == households
-    assert types["owners.person.registered.v1"] > households and types["owners.staff.joined.v1"] == 12
+    assert types["owners.person.registered.v1"] > households and types["owners.staff.joined.v1"] == 16
     assert types["owners.territory.assigned.v1"] == patches and types["owners.building.added.v1"] == 8
     assert mobiles
 
@@ -64,3 +64,66 @@ def test_the_demo_is_searchable_by_name_phone_and_unit(settings, client, auth, d
     room = client.get("/api/v1/people", query_string={"q": "3栋2单元1202"}, headers=desk).json["items"]
     assert room and all(("3", "2-1202") in {(u["building_code"], u["unit_number"]) for u in hit["units"]}
                         for hit in room)
+
+
+def test_the_demo_estate_has_its_departments_each_with_a_supervisor(settings, client, auth):
+    load_demo(SERVICE, settings, DEMO)
+    desk = auth("service_desk_agent")
+    listed = client.get("/api/v1/departments", query_string={"templates": "false"}, headers=desk).json["items"]
+    assert [d["code"] for d in listed] == ["cleaning", "customer_service", "engineering", "finance", "security"]
+    assert all(d["supervisor_id"] and d["member_ids"] for d in listed)
+    engineering = next(d for d in listed if d["code"] == "engineering")
+    assert (engineering["name"], engineering["supervisor_name"]) == ("工程部", "冯国庆")
+    assert len(engineering["member_ids"]) == 6
+    templates = client.get("/api/v1/departments", query_string={"templates": "true"}, headers=desk).json["items"]
+    assert {d["code"] for d in templates} == {d["code"] for d in listed}
+
+
+def test_the_demo_estate_registers_its_lifts_and_pumps(settings, client, auth):
+    load_demo(SERVICE, settings, DEMO)
+    desk = auth("service_desk_agent")
+    lifts = client.get("/api/v1/equipment", query_string={"kind": "lift", "page_size": 100}, headers=desk).json
+    assert len(lifts["items"]) == 16 and all(i["building_id"] and i["maintenance_contractor"] for i in lifts["items"])
+    pumps = client.get("/api/v1/equipment", query_string={"kind": "pump"}, headers=desk).json["items"]
+    assert {p["identifier"] for p in pumps} == {"生活水泵-1", "生活水泵-2", "消防水泵-1"}
+
+
+def test_the_demo_estate_has_two_office_companies_found_by_name(settings, client, auth):
+    load_demo(SERVICE, settings, DEMO)
+    desk = auth("service_desk_agent")
+    found = client.get("/api/v1/companies", query_string={"q": "深圳阳光"}, headers=desk).json["items"]
+    assert [len(c["units"]) for c in found] == [2] and found[0]["contacts"][0]["title"] == "行政经理"
+    assert len(client.get("/api/v1/companies", headers=desk).json["items"]) == 2
+
+
+def test_the_demo_estate_has_its_owners_committee_and_a_log(settings, client, auth):
+    load_demo(SERVICE, settings, DEMO)
+    desk = auth("service_desk_agent")
+    [board] = client.get("/api/v1/committees", headers=desk).json["items"]
+    assert sorted(m["role"] for m in board["members"]) == ["chair", "member", "member", "secretary", "vice_chair"]
+    log = client.get(f"/api/v1/committees/{board['id']}/contacts", headers=desk).json["items"]
+    assert [c["kind"] for c in log] == ["call", "meeting"]
+
+
+def test_the_demo_estate_has_a_few_prospects_in_its_pipeline(settings, client, auth):
+    load_demo(SERVICE, settings, DEMO)
+    pipeline = client.get("/api/v1/prospects", headers=auth("service_desk_agent")).json["items"]
+    assert len(pipeline) == 4 and {p["stage"] for p in pipeline} == {"new", "contacted", "viewing", "negotiating"}
+    assert all(p["mobile"].startswith("154****") for p in pipeline)
+
+
+def test_the_demo_estate_has_a_generated_contract_that_reads_in_chinese(settings, client, auth, db):
+    import io
+
+    from docx import Document
+
+    from owners.tables import documents
+
+    load_demo(SERVICE, settings, DEMO)
+    with db.connect() as conn:
+        person_id = conn.execute(select(documents.c.person_id)).scalar_one()
+    desk = auth("service_desk_agent")
+    [contract] = client.get(f"/api/v1/people/{person_id}/documents", headers=desk).json["items"]
+    content = client.get(f"/api/v1/documents/{contract['id']}", headers=desk).data
+    text = "\n".join(p.text for p in Document(io.BytesIO(content)).paragraphs)
+    assert "物业：阳光花园" in text and "乙方（业主）：" in text and "{{" not in text

@@ -15,9 +15,11 @@ from tickets.tables import (
     catalogue_items,
     categories,
     commission_rules,
+    departments,
     desk_lines,
     diary_entries,
     dispatch_skills,
+    equipment,
     escalation_rules,
     estates,
     handovers,
@@ -58,5 +60,7 @@ SCOPE = {
     "case_id": InEstate(training_cases, "training case", what_zh="培训案例"),
     "template_id": InEstate(procedure_templates, "procedure", what_zh="程序"),
     "application_id": InEstate(applications, "application", what_zh="申请"),
+    "department_id": InEstate(departments, "department", what_zh="部门"),
+    "equipment_id": InEstate(equipment, "item of equipment", what_zh="设施设备"),
 }
 

@@ -96,6 +96,7 @@ def ticket_payload(row: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "ticket_id": str(row["id"]), "number": row["number"], "estate_id": str(row["estate_id"]),
         "building_id": _s(row["building_id"]), "unit_id": _s(row["unit_id"]), "common_area": row["common_area"],
+        "department_id": _s(row.get("department_id")), "equipment_id": _s(row.get("equipment_id")),
         "person_id": _s(row["person_id"]), "kind": row["kind"], "channel": row["channel"],
         "category": row["category"], "complaint_class": row["complaint_class"],
         "quality_aspect": row["quality_aspect"], "priority": row["priority"], "major": bool(row["major"]),

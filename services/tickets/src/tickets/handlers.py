@@ -1,5 +1,6 @@
 """How tickets applies the events it consumes: owners' entity events, each to its copy of owners'
-data (estates, buildings, units, people, occupancies, staff, territories).
+data (estates, buildings, units, people, occupancies, staff, territories, departments,
+common areas and equipment).
 
 The copies are declared in tickets.tables (each column and how it is read from the event, and the
 events that carry the entity); their handlers come from those declarations
@@ -15,7 +16,9 @@ And surveys' answers to the question after a ticket, each the owner's evaluation
 from __future__ import annotations
 
 from servicekit.copies import copy_handlers
-from tickets.tables import buildings, estates, occupancies, people, staff, territories, units
+from tickets import tables
 from tickets.tickets.survey_answers import HANDLERS as SURVEY_ANSWERS
 
-HANDLERS = {**copy_handlers(estates, buildings, units, people, occupancies, staff, territories), **SURVEY_ANSWERS}
+HANDLERS = {**copy_handlers(tables.estates, tables.buildings, tables.units, tables.people, tables.occupancies,
+                            tables.staff, tables.territories, tables.departments, tables.equipment),
+            **SURVEY_ANSWERS}

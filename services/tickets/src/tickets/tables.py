@@ -3,10 +3,10 @@
 The groups of tables:
 
 * **the copy** of owners' data (estates, buildings, units, people, occupancies, staff,
-  territories), built by the consumer from owners' events and never written by the API. Each copy
-  row keeps the owners entity's ``version``: a stale event never overwrites a newer copy
-  (servicekit.copies: each copy is declared once, and its handlers come from the declaration).
-  A released territory or a moved-out occupancy stays as a row
+  territories, departments, common areas and equipment), built by the consumer from owners' events
+  and never written by the API. Each copy row keeps the owners entity's ``version``: a stale event
+  never overwrites a newer copy (servicekit.copies: each copy is declared once, and its handlers
+  come from the declaration). A released territory or a moved-out occupancy stays as a row
   (``released`` / ``moved_out_on``) so that its last version is remembered.
 * **the tickets** themselves: the ticket, the idempotency keys of the calls that opened them, its
   timeline (every step, who, when), attachments, configurable categories.
@@ -135,6 +135,38 @@ territories = entity_copy(
     key="territory_id", events=("owners.territory.assigned.v1", "owners.territory.released.v1"),
 )
 
+def _staff_ids(members: list[str] | None) -> list[str]:
+    return sorted({str(m) for m in members or ()})
+
+
+# An estate's departments (OWN-9) with their supervisor and members: dispatch chooses among a
+# department's members for a ticket that names it, and a complaint naming one is reported to its
+# supervisor. A closed department keeps its row (active false).
+departments = entity_copy(
+    "departments", metadata,
+    copied("estate_id", Uuid, index=True),
+    copied("code", String(40)),
+    copied("name", String(100)),
+    copied("supervisor_id", Uuid, nullable=True),
+    copied("members", JSON, read=_staff_ids),  # owners' staff ids, as strings, sorted
+    copied("active", Boolean, default=True),
+    key="department_id", events=("owners.department.added.v1", "owners.department.updated.v1"),
+)
+
+# The register of common areas and equipment (OWN-10): a ticket names an item instead of a unit, so
+# the repeated failures of one lift are counted. A decommissioned item keeps its row (active false).
+equipment = entity_copy(
+    "equipment", metadata,
+    copied("estate_id", Uuid, index=True),
+    copied("building_id", Uuid, nullable=True),  # null: the estate's own (a gate, a car park)
+    copied("kind", String(20)),
+    copied("identifier", String(60)),
+    copied("name", String(100)),
+    copied("location", String(200), default="", server_default=""),
+    copied("active", Boolean, default=True),
+    key="equipment_id", events=("owners.equipment.added.v1", "owners.equipment.updated.v1"),
+)
+
 # --- tickets ------------------------------------------------------------------------------------
 
 # Repair and inquiry categories, configurable per operator (estate_id null) or per estate.
@@ -174,6 +206,8 @@ tickets = Table(
     Column("building_id", Uuid, index=True),
     Column("unit_id", Uuid, index=True),
     Column("common_area", String(200)),  # OWN-10: a lift, a gate, a car park instead of a unit
+    Column("equipment_id", Uuid, index=True),  # OWN-10: a registered common area or item of equipment
+    Column("department_id", Uuid, index=True),  # OWN-9: the responsible department; its queue when unassigned
     Column("person_id", Uuid, index=True),
     Column("contact_name", String(100)),
     Column("contact_phone", String(32)),

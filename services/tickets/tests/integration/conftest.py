@@ -86,6 +86,27 @@ class OwnersWorld:
     def release(self, territory_id: uuid.UUID, staff_id: uuid.UUID, building_id: uuid.UUID | None = None) -> None:
         self._emit("owners.territory.released.v1", territory_id, self._territory(territory_id, staff_id, building_id))
 
+    def department(self, code: str, members: tuple[uuid.UUID, ...] = (), supervisor: uuid.UUID | None = None,
+                   id_: uuid.UUID | None = None, active: bool = True, name: str | None = None) -> uuid.UUID:
+        """An estate's department (OWN-9), added or (with ``id_``) changed: its whole state each time."""
+        type_ = "owners.department.added.v1" if id_ is None else "owners.department.updated.v1"
+        id_ = id_ or uuid.uuid4()
+        return self._emit(type_, id_, {
+            "estate_id": str(self.estate_id), "department_id": str(id_), "code": code, "name": name or code,
+            "supervisor_id": None if supervisor is None else str(supervisor),
+            "members": sorted(str(m) for m in members), "active": active})
+
+    def item(self, identifier: str, kind: str = "lift", building_id: uuid.UUID | None = None,
+             id_: uuid.UUID | None = None, active: bool = True) -> uuid.UUID:
+        """A registered common area or item of equipment (OWN-10), added or (with ``id_``) changed."""
+        type_ = "owners.equipment.added.v1" if id_ is None else "owners.equipment.updated.v1"
+        id_ = id_ or uuid.uuid4()
+        return self._emit(type_, id_, {
+            "estate_id": str(self.estate_id), "equipment_id": str(id_),
+            "building_id": None if building_id is None else str(building_id), "kind": kind,
+            "identifier": identifier, "name": identifier, "location": "", "installer": "",
+            "maintenance_contractor": "", "installed_on": None, "active": active})
+
     def _territory(self, id_: uuid.UUID, staff_id: uuid.UUID, building_id: uuid.UUID | None) -> dict[str, Any]:
         return {"estate_id": str(self.estate_id), "territory_id": str(id_), "staff_id": str(staff_id),
                 "building_id": None if building_id is None else str(building_id)}

@@ -14,7 +14,18 @@ from sqlalchemy import Engine, select
 
 from servicekit.testing import empty_tables
 from tickets.service import OWNERS_EVENTS
-from tickets.tables import buildings, estates, metadata, occupancies, people, staff, territories, units
+from tickets.tables import (
+    buildings,
+    departments,
+    equipment,
+    estates,
+    metadata,
+    occupancies,
+    people,
+    staff,
+    territories,
+    units,
+)
 
 from .conftest import apply_event
 
@@ -22,7 +33,8 @@ SCHEMAS = Path(__file__).resolve().parents[3] / "owners" / "contracts" / "events
 # The entity of each owners event type (owners.<entity>.<what>.v1): the copy table and the id field.
 COPY_OF = {"estate": (estates, "estate_id"), "building": (buildings, "building_id"), "unit": (units, "unit_id"),
            "person": (people, "person_id"), "occupant": (occupancies, "occupancy_id"),
-           "staff": (staff, "staff_id"), "territory": (territories, "territory_id")}
+           "staff": (staff, "staff_id"), "territory": (territories, "territory_id"),
+           "department": (departments, "department_id"), "equipment": (equipment, "equipment_id")}
 
 
 def examples() -> list[tuple[str, int, dict[str, Any]]]:

@@ -20,6 +20,7 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -45,7 +46,8 @@ from tickets.service import SERVICE as TICKETS
 
 preferred_mobile = preferred_contact("mobile")
 
-COPY_TABLES = (copy.estates, copy.buildings, copy.units, copy.people, copy.occupancies, copy.staff, copy.territories)
+COPY_TABLES = (copy.estates, copy.buildings, copy.units, copy.people, copy.occupancies, copy.staff, copy.territories,
+               copy.departments, copy.equipment)
 
 
 # --- owners' data and tickets' copy, in the same shape -------------------------------------------
@@ -59,6 +61,10 @@ def owners_rows(engine: Engine) -> dict[str, dict[Any, tuple]]:
                                                               o.contact_points.c.preferred.desc(),
                                                               o.contact_points.c.kind, o.contact_points.c.value)):
             points.setdefault(p.person_id, []).append({"kind": p.kind, "value": p.value, "preferred": p.preferred})
+        members: dict[Any, list[str]] = {}
+        for m in db.execute(select(o.department_members)):
+            members.setdefault(m.department_id, []).append(str(m.staff_id))
+        members = {key: sorted(value) for key, value in members.items()}
         return {
             "estates": {r.id: (r.code, r.name, r.version) for r in db.execute(select(o.estates))},
             "buildings": {r.id: (r.estate_id, r.code, r.name, r.version) for r in db.execute(select(o.buildings))},
@@ -72,6 +78,11 @@ def owners_rows(engine: Engine) -> dict[str, dict[Any, tuple]]:
                       for r in db.execute(select(o.staff))},
             "territories": {r.id: (r.estate_id, r.staff_id, r.building_id, r.version)
                             for r in db.execute(select(o.territories))},
+            "departments": {r.id: (r.estate_id, r.code, r.name, r.supervisor_id, members.get(r.id, []), r.active,
+                                   r.version)
+                            for r in db.execute(select(o.departments).where(o.departments.c.estate_id.is_not(None)))},
+            "equipment": {r.id: (r.estate_id, r.building_id, r.kind, r.identifier, r.name, r.location, r.active,
+                                 r.version) for r in db.execute(select(o.equipment))},
         }
 
 
@@ -92,6 +103,10 @@ def copy_rows(engine: Engine) -> dict[str, dict[Any, tuple]]:
                       for r in db.execute(select(c.staff))},
             "territories": {r.id: (r.estate_id, r.staff_id, r.building_id, r.version)
                             for r in db.execute(select(c.territories).where(c.territories.c.released.is_(False)))},
+            "departments": {r.id: (r.estate_id, r.code, r.name, r.supervisor_id, list(r.members), r.active, r.version)
+                            for r in db.execute(select(c.departments))},
+            "equipment": {r.id: (r.estate_id, r.building_id, r.kind, r.identifier, r.name, r.location, r.active,
+                                 r.version) for r in db.execute(select(c.equipment))},
         }
 
 
@@ -233,6 +248,13 @@ def test_what_the_owners_api_does_reaches_the_tickets_copy(owners_api) -> None:
         territory = call("POST", f"/api/v1/staff/{plumber}/territories", {"estate_id": estate, "building_id": b1})["id"]
         call("POST", f"/api/v1/staff/{other}/territories", {"estate_id": estate, "building_id": b2})
         call("POST", f"/api/v1/territories/{territory}/reassign", {"staff_id": other})
+        engineering = call("POST", "/api/v1/departments", {"estate_id": estate, "code": "engineering",
+                                                           "name": "工程部", "member_ids": [plumber]})["id"]
+        call("PUT", f"/api/v1/departments/{engineering}/members", {"member_ids": [plumber, other]})
+        call("PATCH", f"/api/v1/departments/{engineering}", {"supervisor_id": other})
+        lift = call("POST", "/api/v1/equipment", {"estate_id": estate, "building_id": b1, "kind": "lift",
+                                                  "identifier": "1栋-1号梯", "name": "1栋1号客梯"})["id"]
+        call("PATCH", f"/api/v1/equipment/{lift}", {"location": "1栋大堂"})
 
         world.wait_copy_equal()
         wait_for(lambda: uuid.UUID(territory) in released_territories(world.tickets), "the release")
@@ -243,6 +265,7 @@ def test_what_the_owners_api_does_reaches_the_tickets_copy(owners_api) -> None:
     assert ours["people"][uuid.UUID(tenant["id"])][3:] == ("13700000004", 2)  # the preferred mobile
     assert ours["occupancies"][uuid.UUID(moved_in["id"])][5].isoformat() == "2025-06-30"
     assert ours["staff"][uuid.UUID(plumber)][3:] == (["locks", "plumbing"], True, 2)
+    assert ours["departments"][uuid.UUID(engineering)][3:] == (uuid.UUID(other), sorted([plumber, other]), True, 3)
     assert sorted(t[1:3] for t in ours["territories"].values()) == sorted(
         [(uuid.UUID(other), uuid.UUID(b1)), (uuid.UUID(other), uuid.UUID(b2))])
     # OWN-6 through the real processes: building 1 went to 王师傅, so a leak there is his now.
@@ -275,6 +298,7 @@ def test_tickets_started_after_owners_holds_the_demo_estate_gets_its_copy_by_rep
         figures = {name: len(rows) for name, rows in owners_rows(world.owners).items()}
         assert figures["units"] == 1200 and figures["people"] > 1200 and figures["staff"] > 0, figures
         assert figures["territories"] > 0 and figures["occupancies"] > 1200, figures
+        assert figures["departments"] == 5 and figures["equipment"] == 23, figures
 
         # The copy lost (the inbox too, or every replayed event would be a duplicate): the history
         # rebuilds it to the same rows, every entity's events applied newest-wins.
@@ -325,6 +349,31 @@ def drain(channel: Any, queue: str) -> list[dict[str, Any]]:
     return got
 
 
+def watch_tickets_events(world: World) -> tuple[list[dict[str, Any]], Callable[..., Callable[[], bool]]]:
+    """What tickets published so far (``seen``), and ``observed(type_, count)``: a condition for
+    ``wait_for`` that drains the test's queue into ``seen`` and holds once ``count`` of ``type_`` came."""
+    channel, queue = observe_tickets_events(world)
+    seen: list[dict[str, Any]] = []
+
+    def observed(type_: str, count: int = 1) -> Callable[[], bool]:
+        def check() -> bool:
+            seen.extend(drain(channel, queue))
+            return sum(e["type"] == type_ for e in seen) >= count
+        return check
+
+    return seen, observed
+
+
+@contextmanager
+def all_processes(world: World) -> Iterator[None]:
+    """tickets' consumer and both relays running, as deployed, tickets consuming."""
+    with service_process("tickets", "consume", env=world.tickets_env), \
+            service_process("owners", "relay", env=world.owners_env), \
+            service_process("tickets", "relay", env=world.tickets_env):
+        world.wait_consuming()
+        yield
+
+
 def test_a_complaint_from_the_owners_api_to_its_evaluation_with_every_event_on_the_broker(owners_api) -> None:
     from datetime import timedelta
 
@@ -334,21 +383,11 @@ def test_a_complaint_from_the_owners_api_to_its_evaluation_with_every_event_on_t
 
     world, owners = owners_api
     world.tickets_topology()
-    channel, queue = observe_tickets_events(world)
+    seen, observed = watch_tickets_events(world)
     desk = tickets_api(world)
     sessions = sessionmaker(world.tickets, expire_on_commit=False)
-    seen: list[dict[str, Any]] = []
 
-    def observed(type_: str, count: int = 1) -> Callable[[], bool]:
-        def check() -> bool:
-            seen.extend(drain(channel, queue))
-            return sum(e["type"] == type_ for e in seen) >= count
-        return check
-
-    with service_process("tickets", "consume", env=world.tickets_env), \
-            service_process("owners", "relay", env=world.owners_env), \
-            service_process("tickets", "relay", env=world.tickets_env):
-        world.wait_consuming()
+    with all_processes(world):
         estate = owners("POST", "/api/v1/estates", {"code": "E2E", "name": "翠苑", "city": "杭州"})["id"]
         b1 = owners("POST", f"/api/v1/estates/{estate}/buildings", {"code": "1", "name": "1栋", "floors": 18})["id"]
         b2 = owners("POST", f"/api/v1/estates/{estate}/buildings", {"code": "2", "name": "2栋", "floors": 18})["id"]
@@ -411,3 +450,59 @@ def test_a_complaint_from_the_owners_api_to_its_evaluation_with_every_event_on_t
     told = [e["data"]["staff"]["staff_id"] for e in mine if e["type"] == "tickets.ticket.escalated.v1"]
     assert told == [supervisor, ours, supervisor]
     assert mine[3]["data"]["automatic"] is True and mine[-1]["data"]["ticket"]["stage"] == "evaluated"
+
+
+# --- a department's complaint, owners' departments to tickets' dispatch and escalation -------------
+
+def test_a_complaint_naming_a_department_is_dispatched_within_it_and_reported_to_its_supervisor(owners_api) -> None:
+    world, owners = owners_api
+    world.tickets_topology()
+    seen, observed = watch_tickets_events(world)
+    desk = tickets_api(world)
+
+    with all_processes(world):
+        estate = owners("POST", "/api/v1/estates", {"code": "DEPT", "name": "翠苑", "city": "杭州"})["id"]
+        building = owners("POST", f"/api/v1/estates/{estate}/buildings", {"code": "1", "name": "1栋"})["id"]
+        unit = owners("POST", f"/api/v1/buildings/{building}/units", {"number": "1-801", "floor": 8})["id"]
+
+        def member(name: str, role: str, skills: list[str]) -> str:
+            return owners("POST", "/api/v1/staff", {"estate_id": estate, "name": name, "role": role,
+                                                    "skills": skills})["id"]
+
+        estate_supervisor = member("孙主管", "supervisor", ["customer_service"])
+        on_ground = member("保洁阿姨", "cleaner", ["cleaning"])  # covers building 1, not engineering's
+        lift_man = member("梯工老李", "technician", ["lifts"])
+        head = member("工程主管老赵", "technician", ["electrical"])
+        handler = member("工程客服小王", "service_desk_agent", ["customer_service"])
+        owners("POST", f"/api/v1/staff/{on_ground}/territories", {"estate_id": estate, "building_id": building})
+        owners("POST", "/api/v1/departments", {"code": "engineering", "name": "工程部"})  # the operator's template
+        [engineering] = owners("POST", f"/api/v1/estates/{estate}/departments/from-templates")
+        owners("PUT", f"/api/v1/departments/{engineering['id']}/members", {"member_ids": [lift_man, head, handler]})
+        owners("PATCH", f"/api/v1/departments/{engineering['id']}", {"supervisor_id": head})
+        world.wait_copy_equal()
+
+        complaint = desk("POST", "/api/v1/tickets", {
+            "estate_id": estate, "unit_id": unit, "kind": "complaint", "channel": "phone",
+            "complaint_class": "facilities", "department_id": engineering["id"], "title": "电梯经常停梯",
+            "description": "1栋电梯一周停了三次"})
+        desk("POST", f"/api/v1/tickets/{complaint['id']}/acknowledge", {})
+        dispatched = desk("POST", f"/api/v1/tickets/{complaint['id']}/dispatch", {})
+        assert dispatched["dispatch"]["reason"]["department"] == "工程部"
+        # The supervisor post falls vacant in owners: the next complaint goes to the estate's supervisor.
+        owners("PATCH", f"/api/v1/departments/{engineering['id']}", {"supervisor_id": None})
+        world.wait_copy_equal()
+        later = desk("POST", "/api/v1/tickets", {
+            "estate_id": estate, "unit_id": unit, "kind": "complaint", "channel": "phone",
+            "complaint_class": "facilities", "department_id": engineering["id"], "title": "电梯又停了"})
+        wait_for(observed("tickets.ticket.escalated.v1", 2), "both complaints' reports on the broker")
+
+    # Dispatched among engineering, to its member with the complaint's skill (customer service), not to
+    # the cleaner on the ground, whom the estate-wide rule would have chosen for a complaint naming none.
+    assert dispatched["assignee_id"] == handler and dispatched["department_id"] == engineering["id"]
+    assert dispatched["dispatch"]["reason"]["coverage"] == "department"
+    reports = {e["subject"]: e["data"] for e in seen if e["type"] == "tickets.ticket.escalated.v1"}
+    assert reports[complaint["id"]]["staff"] == {"staff_id": head, "name": "工程主管老赵", "role": "supervisor",
+                                                 "department_id": engineering["id"]}
+    assert reports[later["id"]]["staff"]["staff_id"] == estate_supervisor
+    assert reports[later["id"]]["fallback"] == {"wanted": "supervisor", "vacant": ["department_supervisor"],
+                                                "reached": "supervisor"}

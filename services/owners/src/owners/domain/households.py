@@ -23,7 +23,7 @@ from owners.domain.unit_contacts import MAX_CONTACTS
 
 REQUIRED = ("building", "unit", "role", "name")
 OPTIONAL = ("building_name", "floor", "area_m2", "mobile", "email", "language", "preferred_channel",
-            "moved_in_on", "contact_order")
+            "moved_in_on", "contact_order", "company", "company_title")
 
 # Headers as property companies' spreadsheets write them; English names are matched case-insensitively.
 HEADER_ALIASES = {
@@ -31,6 +31,7 @@ HEADER_ALIASES = {
     "楼层": "floor", "面积": "area_m2", "建筑面积": "area_m2", "身份": "role", "角色": "role", "姓名": "name",
     "手机": "mobile", "手机号": "mobile", "手机号码": "mobile", "邮箱": "email", "电子邮箱": "email",
     "语言": "language", "首选渠道": "preferred_channel", "入住日期": "moved_in_on", "联系顺序": "contact_order",
+    "公司": "company", "公司名称": "company", "单位": "company", "职务": "company_title", "职位": "company_title",
 }
 ROLE_ALIASES = {"业主": "owner", "租户": "tenant", "租客": "tenant", "家属": "family", "家庭成员": "family",
                 "其他": "other"}
@@ -74,6 +75,9 @@ class HouseholdRow:
     preferred_channel: str | None = None
     moved_in_on: date | None = None
     contact_order: int | None = None
+    # OWN-11: the company the person is a contact of; the company occupies the row's unit.
+    company: str | None = None
+    company_title: str | None = None
 
     @property
     def unit_key(self) -> tuple[str, str]:
@@ -190,6 +194,8 @@ def parse_row(line: int, columns: list[str], values: list[str]) -> HouseholdRow 
             errors[name] = [str(exc)]
     if not errors.keys() & {"mobile", "email", "preferred_channel"}:
         errors.update(_check_channel(fields_))
+    if fields_.get("company_title") and not raw.get("company"):
+        errors["company_title"] = ["goes with a company"]
     if errors:
         return BadRow(line, errors)
     return HouseholdRow(line=line, **fields_)
@@ -290,6 +296,8 @@ def _date(value: str) -> date:
 _PARSERS: dict[str, Any] = {
     "building": _matching(BUILDING_CODE, "a building code (letters, digits, - and _)", 32),
     "building_name": _text(100),
+    "company": _text(200),
+    "company_title": _text(50),
     "unit": _matching(UNIT_NUMBER, "a unit number like 1202 or 2-1202", UNIT_NUMBER_LENGTH),
     "floor": _integer(LOWEST_FLOOR, _HIGHEST_FLOOR),
     "area_m2": _area,

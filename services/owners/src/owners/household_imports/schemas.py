@@ -24,5 +24,6 @@ class HouseholdImportReportSchema(Schema):
     people_registered = fields.Integer()
     moved_in = fields.Integer()
     contact_lists_changed = fields.Integer()
+    companies_added = fields.Integer(metadata={"description": "Companies the rows named (OWN-11)"})
     events = fields.Integer(metadata={"description": "Events written to the outbox"})
     bad_rows = fields.List(fields.Nested(BadRowSchema), metadata={"description": "Skipped rows (skip_bad_rows)"})

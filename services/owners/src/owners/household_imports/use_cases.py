@@ -26,6 +26,9 @@ from uuid import UUID
 from sqlalchemy import Table, bindparam, delete, insert, select, update
 
 from owners import events
+from owners.companies.use_cases import record_company
+from owners.domain.companies import MAX_CONTACTS as MAX_COMPANY_CONTACTS
+from owners.domain.companies import units_of
 from owners.domain.errors import Invalid
 from owners.domain.households import (
     BadRow,
@@ -38,6 +41,7 @@ from owners.domain.households import (
 from owners.domain.people import contact_points_of, preferred_channel
 from owners.tables import (
     buildings,
+    companies,
     contact_points,
     estates,
     occupancies,
@@ -68,6 +72,7 @@ class ImportReport:
     people_registered: int = 0
     moved_in: int = 0
     contact_lists_changed: int = 0
+    companies_added: int = 0
     events: int = 0
     bad_rows: list[BadRow] = field(default_factory=list)
 
@@ -122,6 +127,7 @@ def record_households(uow: UnitOfWork, estate_id: UUID, rows: Sequence[Household
         for unit_rows in batch:
             writer.add_household(unit_rows)
         writer.flush()
+    writer.add_companies(good)
     writer.report.rows = len(rows)
     writer.report.bad_rows = bad
     return writer.report
@@ -137,6 +143,7 @@ class _Known:
     occupied: set[tuple[UUID, UUID]]
     contacts: dict[UUID, list[UUID]]
     contacts_versions: dict[UUID, int] = field(default_factory=dict)  # of the units the estate has
+    companies: set[str] = field(default_factory=set)  # the names of the estate's companies
 
     @classmethod
     def load(cls, uow: UnitOfWork, estate_id: UUID) -> _Known:
@@ -154,6 +161,7 @@ class _Known:
                              .where(people.c.estate_id == estate_id, contact_points.c.kind.in_(("mobile", "email")))):
             known.people.setdefault((p.kind, p.name, p.value), p.id)
         known._load_occupants(uow, estate_id)
+        known.companies = set(uow.execute(select(companies.c.name).where(companies.c.estate_id == estate_id)).scalars())
         for c in uow.execute(select(unit_contacts.c.unit_id, unit_contacts.c.person_id)
                              .where(unit_contacts.c.estate_id == estate_id)
                              .order_by(unit_contacts.c.unit_id, unit_contacts.c.position)):
@@ -172,9 +180,14 @@ class _Known:
             self.people.setdefault(("unit", o.name, o.code, o.number), o.person_id)
 
     def check_floors(self, rows: Iterable[HouseholdRow]) -> list[BadRow]:
-        """A new unit cannot sit above the top floor of a building the estate already has."""
+        """A new unit cannot sit above the top floor of a building the estate already has; a company the
+        estate has already is changed through its API, not by an import (OWN-11)."""
         bad = []
         for row in rows:
+            if row.company is not None and row.company in self.companies:
+                bad.append(BadRow(row.line, {"company": [
+                    "the estate has this company already: change it with PATCH /api/v1/companies/{id}"]}))
+                continue
             top = self.buildings.get(row.building, (None, None))[1]
             if row.unit_key not in self.units and row.floor is not None and top is not None and row.floor > top:
                 bad.append(BadRow(row.line, {"floor": [f"building {row.building} has {top} floors"]}))
@@ -196,6 +209,7 @@ class _Writer:
         self.replaced_contacts: list[UUID] = []
         self.new_units: dict[UUID, dict[str, Any]] = {}  # this batch's, by id
         self.contacts_bumped: list[dict[str, Any]] = []  # existing units whose contact list changes
+        self.placed: dict[int, tuple[UUID, UUID]] = {}  # a row's line: its unit and person
 
     def add_buildings(self, rows: Sequence[HouseholdRow]) -> None:
         names: dict[str, str | None] = {}
@@ -228,6 +242,7 @@ class _Writer:
                 self.report.imported_rows += 1
             if row.contact_order is not None:
                 order.append((row.contact_order, person_id))
+            self.placed[row.line] = (unit_id, person_id)
         if order:
             self._contacts(unit_id, [person_id for _, person_id in sorted(order)])
 
@@ -288,6 +303,28 @@ class _Writer:
         self.uow.record(events.UNIT_CONTACTS_CHANGED, unit_id,
                         events.unit_contacts_payload(self.estate_id, unit_id, order, version))
         self.report.contact_lists_changed += 1
+
+    def add_companies(self, rows: Sequence[HouseholdRow]) -> None:
+        """The companies the rows name (OWN-11), in the order they first appear: each occupies its rows'
+        units, and its rows' people are its contacts in row order."""
+        named: dict[str, tuple[list[UUID], list[dict[str, Any]]]] = {}
+        for row in rows:
+            if row.company is None:
+                continue
+            unit_ids, contacts = named.setdefault(row.company, ([], []))
+            unit_id, person_id = self.placed[row.line]
+            if unit_id not in unit_ids:
+                unit_ids.append(unit_id)
+            if person_id not in [c["person_id"] for c in contacts]:
+                contacts.append({"person_id": person_id, "title": row.company_title or ""})
+        for name, (unit_ids, contacts) in named.items():
+            company = {"id": uuid.uuid4(), "estate_id": self.estate_id, "name": name, "credit_code": "", "note": "",
+                       "version": 1, "created_at": self.stamp, "updated_at": self.stamp}
+            write(self.uow, insert(companies).values(company), conflict=_CONCURRENT)
+            record_company(self.uow, company, units_of(unit_ids), contacts[:MAX_COMPANY_CONTACTS], added=True)
+            self.report.companies_added += 1
+        if named:
+            self.report.events += self.uow.flush_events()
 
     def flush(self) -> None:
         """Write the batch's rows, parents first, then its events, in the open transaction."""

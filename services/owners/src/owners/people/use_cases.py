@@ -36,19 +36,29 @@ def register_person(uow: UnitOfWork, estate_id: UUID, name: str, *, contact_poin
                     occupancy: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Register a person in an estate with their contact points and, optionally, their move-in to
     one of the estate's units (as owner, tenant, family or other), all in one transaction."""
+    with uow:
+        registered = register_in(uow, estate_id, name, contact_points=contact_points, language=language,
+                                 preferred_channel=preferred_channel, note=note, occupancy=occupancy)
+        uow.commit()
+    return registered
+
+
+def register_in(uow: UnitOfWork, estate_id: UUID, name: str, *, contact_points: Sequence[Mapping[str, Any]] = (),
+                language: str = "zh-CN", preferred_channel: str | None = None, note: str = "",
+                occupancy: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """:func:`register_person` inside the caller's open unit of work (a prospect's conversion): the
+    caller commits."""
     points = contact_points_of(contact_points)
     channel = _channel(preferred_channel, points)
-    with uow:
-        stamp = now()
-        person = {"id": uuid.uuid4(), "estate_id": estate_id, "name": name, "language": language,
-                  "preferred_channel": channel, "note": note, "version": 1, "created_at": stamp, "updated_at": stamp}
-        rows = _contact_point_rows(estate_id, person["id"], points)
-        moved_in = _first_occupancy(person, occupancy, stamp) if occupancy else None
-        _write_registration(uow, person, rows, moved_in)
-        uow.record(events.PERSON_REGISTERED, person["id"], events.person_payload(person, rows))
-        if moved_in:
-            uow.record(events.OCCUPANT_MOVED_IN, moved_in["id"], events.occupancy_payload(moved_in))
-        uow.commit()
+    stamp = now()
+    person = {"id": uuid.uuid4(), "estate_id": estate_id, "name": name, "language": language,
+              "preferred_channel": channel, "note": note, "version": 1, "created_at": stamp, "updated_at": stamp}
+    rows = _contact_point_rows(estate_id, person["id"], points)
+    moved_in = _first_occupancy(person, occupancy, stamp) if occupancy else None
+    _write_registration(uow, person, rows, moved_in)
+    uow.record(events.PERSON_REGISTERED, person["id"], events.person_payload(person, rows))
+    if moved_in:
+        uow.record(events.OCCUPANT_MOVED_IN, moved_in["id"], events.occupancy_payload(moved_in))
     return {**person, "contact_points": rows, "occupancies": [moved_in] if moved_in else []}
 
 

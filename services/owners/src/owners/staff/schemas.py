@@ -4,6 +4,7 @@ from marshmallow import Schema, fields, validate
 
 from owners.domain.staff import SKILLS, StaffRole
 from owners.fields import MobileNumber
+from servicekit.exact import JsonBoolean
 from servicekit.paging import PageArgs
 
 _ROLE = validate.OneOf([r.value for r in StaffRole])
@@ -31,7 +32,7 @@ class StaffPatchSchema(Schema):
     skills = fields.List(fields.String(validate=_SKILL))
     mobile = MobileNumber(allow_none=True, validate=validate.Length(max=20))
     email = fields.Email(allow_none=True, validate=validate.Length(max=200))
-    active = fields.Boolean(metadata={
+    active = JsonBoolean(metadata={
         "description": "false takes them off the roster; release their territories first"})
 
 

@@ -12,11 +12,10 @@ from tenancy.roles import DESK, STAFF
 from servicekit.access import ScopedBlueprint
 from servicekit.config import var_dir
 from servicekit.rows import now
-from servicekit.web import current_principal, refuse
+from servicekit.web import content_disposition, current_principal, refuse
 from servicekit.webapp import current_settings, read, unit_of_work
 from tickets.access import SCOPE
 from tickets.attachments import schemas, use_cases, views
-from tickets.attachments.kinds import content_disposition
 from tickets.attachments.local import LocalStorage
 from tickets.attachments.s3 import S3Storage
 from tickets.attachments.storage import Storage, StorageUnavailable

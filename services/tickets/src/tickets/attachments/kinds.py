@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from urllib.parse import quote
 
 
 @dataclass(frozen=True)
@@ -104,8 +103,3 @@ def safe_filename(name: str | None, kind: FileKind) -> str:
     stem = stem[:MAX_FILENAME_CHARS - len(extension) - 1]
     return f"{stem}.{extension.lower()}"
 
-
-def content_disposition(filename: str) -> str:
-    """``attachment`` with an ASCII fallback name and the real one in RFC 5987 form (Chinese names)."""
-    fallback = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from servicekit.exact import JsonBoolean
 from tickets.domain.classification import CATEGORISED_KINDS
-from tickets.tickets.schemas import JsonBoolean
 
 _CODE = validate.Regexp(r"^[a-z0-9_\-]{1,40}$", error="lower-case letters, digits, - and _; at most 40")
 

@@ -1,6 +1,8 @@
-"""Who could take a ticket, read from tickets' copy of owners' data (staff, territories, units) and
-ranked by dispatch's rule (:mod:`tickets.domain.dispatch`), so a territory reassigned in owners
-takes effect for the next ticket as soon as its events are applied (OWN-6); and each member's load.
+"""Who could take a ticket, read from tickets' copy of owners' data (staff, territories, units,
+departments) and ranked by dispatch's rule (:mod:`tickets.domain.dispatch`), so a territory
+reassigned in owners takes effect for the next ticket as soon as its events are applied (OWN-6);
+and each member's load. A ticket that names a department (OWN-9) is dispatched among that
+department's members only: by department first, then by territory, skill and load within it.
 """
 
 from __future__ import annotations
@@ -11,8 +13,19 @@ from uuid import UUID
 
 from sqlalchemy import func, or_, select
 
-from tickets.domain.dispatch import BUILDING, ESTATE, Candidate, SkillRule, Wanted, rank, reason, skill_by_kind
-from tickets.tables import categories, dispatch_skills, staff, territories, tickets, units
+from servicekit.errors import Invalid
+from tickets.domain.dispatch import (
+    BUILDING,
+    DEPARTMENT,
+    ESTATE,
+    Candidate,
+    SkillRule,
+    Wanted,
+    rank,
+    reason,
+    skill_by_kind,
+)
+from tickets.tables import categories, departments, dispatch_skills, staff, territories, tickets, units
 
 DONE_STAGES = frozenset({"resolved", "owner_informed", "evaluated", "archived", "merged", "cancelled"})
 """Stages whose tickets no longer count in their assignee's load."""
@@ -27,17 +40,19 @@ def choose_assignee(conn: Any, ticket: Mapping[str, Any], *, exclude: Collection
 def why(conn: Any, ticket: Mapping[str, Any], staff_id: UUID) -> dict[str, Any]:
     """Why dispatch gives ``ticket`` to ``staff_id`` (:func:`tickets.domain.dispatch.reason`): the
     skill the ticket calls for and where from, the member's ground, skill and load."""
+    department = department_of(conn, ticket)
     member = next((c for c in candidates_for(conn, ticket) if c.staff_id == staff_id), None)
     if member is None:  # chosen by a rule of its own (a test's stand-in): no ground here known
         row = conn.execute(select(staff.c.name, staff.c.skills, staff.c.role).where(staff.c.id == staff_id)).first()
         member = Candidate(staff_id, row.name if row else str(staff_id), frozenset((row.skills or ()) if row else ()),
                            None, current_loads(conn, [staff_id]).get(staff_id, 0), role=row.role if row else "")
-    return reason(member, wanted(conn, ticket))
+    return reason(member, wanted(conn, ticket), department=None if department is None else department["name"])
 
 
 def candidates_for(conn: Any, ticket: Mapping[str, Any]) -> list[Candidate]:
-    """The active members who hold ground in the ticket's estate or work for it, with their coverage
-    of the ticket's building and their current load."""
+    """The active members who hold ground in the ticket's estate or work for it (of the ticket's
+    department only, when it names one), with their coverage of the ticket's building and their
+    current load."""
     estate_id = ticket["estate_id"]
     building_id = building_of(conn, ticket)
     held = conn.execute(select(territories.c.staff_id, territories.c.building_id).where(
@@ -52,6 +67,12 @@ def candidates_for(conn: Any, ticket: Mapping[str, Any]) -> list[Candidate]:
     members = conn.execute(select(staff.c.id, staff.c.name, staff.c.skills, staff.c.role).where(
         staff.c.active.is_(True),
         or_(staff.c.estate_id == estate_id, staff.c.id.in_(holders)))).all()
+    department = department_of(conn, ticket)
+    if department is not None:
+        belong = set(department["members"] or ())
+        members = [m for m in members if str(m.id) in belong]
+        for m in members:  # a member's department is their ground where no territory covers the place
+            coverage.setdefault(m.id, DEPARTMENT)
     loads = current_loads(conn, [m.id for m in members])
     return [Candidate(m.id, m.name, frozenset(m.skills or ()), coverage.get(m.id), loads.get(m.id, 0),
                       role=m.role) for m in members]
@@ -104,3 +125,30 @@ def staff_with_role(conn: Any, estate_id: UUID, role: str) -> list[Mapping[str, 
     return list(conn.execute(select(staff).where(
         staff.c.estate_id == estate_id, staff.c.role == role, staff.c.active.is_(True))
         .order_by(staff.c.name, staff.c.id)).mappings().all())
+
+
+def department_of(conn: Any, ticket: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The ticket's department in the copy of owners' departments, or None when it names none."""
+    if ticket.get("department_id") is None:
+        return None
+    return conn.execute(select(departments).where(departments.c.id == ticket["department_id"])).mappings().first()
+
+
+def check_department(conn: Any, estate_id: UUID, department_id: UUID) -> Mapping[str, Any]:
+    """An open department of the estate, to route a ticket to; else a field error."""
+    found = conn.execute(select(departments).where(
+        departments.c.id == department_id, departments.c.estate_id == estate_id)).mappings().first()
+    if found is None or not found["active"]:
+        raise Invalid("no such open department in this estate", "本小区没有此部门或该部门已撤销",
+                      errors={"department_id": ["no such open department in this estate"]})
+    return found
+
+
+def department_supervisor(conn: Any, ticket: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The active supervisor of the ticket's department (None: it names none, or the post is vacant,
+    or its holder is off the roster)."""
+    department = department_of(conn, ticket)
+    if department is None or not department["active"] or department["supervisor_id"] is None:
+        return None
+    return conn.execute(select(staff).where(staff.c.id == department["supervisor_id"],
+                                            staff.c.active.is_(True))).mappings().first()

@@ -8,6 +8,11 @@ admins, who are not staff of an estate (they are accounts of the gateway, so no 
 them). A ticket with no assignee starts at the supervisor. The event and the timeline say that it
 went up, from which role and to which (:func:`fallback`).
 
+A ticket that names a department (OWN-9) has that department's supervisor before the estate's:
+"every complaint to the supervisor" (and every rule that tells the supervisor) tells the
+department's supervisor when the department has an active one, and otherwise goes on to the
+estate's supervisor with ``department_supervisor`` among the vacant roles (:func:`roles_to_try`).
+
 An estate where nobody is supervisor or first responsible person sends its escalations up the
 chain every time: that is a configuration warning (:data:`EXPECTED_ROLES`), listed by
 ``GET /api/v1/sla/configuration-warnings`` and counted by the ``tickets_configuration_warnings``
@@ -27,6 +32,9 @@ OPERATOR_ADMINS = "operator_admins"
 
 ASSIGNEE = "assignee"
 
+DEPARTMENT_SUPERVISOR = "department_supervisor"
+"""The supervisor of the ticket's department: tried just before the estate's supervisor."""
+
 EXPECTED_ROLES = ("supervisor", "first_responsible")
 """Every estate should have an active member of each: the default rules name both."""
 
@@ -40,12 +48,15 @@ WARNINGS = {
 """What each missing expected role is called in a warning: its code, English and Chinese."""
 
 
-def roles_to_try(wanted: str) -> tuple[str, ...]:
+def roles_to_try(wanted: str, *, department: bool = False) -> tuple[str, ...]:
     """The roles to look for, in order, when a rule wants to tell ``wanted`` (a role of the chain,
-    or the assignee, who is followed by the whole chain)."""
-    if wanted not in CHAIN:
-        return CHAIN
-    return CHAIN[CHAIN.index(wanted):]
+    or the assignee, who is followed by the whole chain); with ``department`` (the ticket names
+    one) the department's supervisor comes just before the estate's."""
+    roles = CHAIN if wanted not in CHAIN else CHAIN[CHAIN.index(wanted):]
+    if department and "supervisor" in roles:
+        at = roles.index("supervisor")
+        return (*roles[:at], DEPARTMENT_SUPERVISOR, *roles[at:])
+    return roles
 
 
 def fallback(wanted: str, vacant: Sequence[str], reached: str) -> dict[str, Any] | None:

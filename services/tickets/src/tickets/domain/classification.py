@@ -48,8 +48,9 @@ def classify(entry: Mapping[str, Any]) -> dict[str, Any]:
         errors["category"] = [f"a {kind} names its category"]
     if kind not in CATEGORISED_KINDS and entry.get("category"):
         errors["category"] = [f"a {kind} has no category"]
-    if (entry.get("unit_id") is None) == (not entry.get("common_area")):
-        errors["unit_id"] = ["name either a unit or a common area (common_area), not both"]
+    common_area = bool(entry.get("common_area")) or entry.get("equipment_id") is not None  # OWN-10
+    if (entry.get("unit_id") is None) == (not common_area):
+        errors["unit_id"] = ["name either a unit or a common area (equipment_id or common_area), not both"]
     if errors:
         raise Invalid("the ticket's details do not fit together", "工单信息不一致", errors=errors)
     priority = entry.get("priority") or ("urgent" if klass == "emergency" else "normal")

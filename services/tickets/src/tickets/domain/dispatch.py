@@ -7,7 +7,9 @@ and as data (the skill and where it came from, the member's coverage, whether th
 their load), which the dispatch answer and the timeline step carry.
 
 **Candidates** are the active members who hold a territory (not released) in the ticket's estate,
-wherever they are employed, and the active members employed by the estate. **The skill** wanted is
+wherever they are employed, and the active members employed by the estate; of a ticket that names
+a department (OWN-9), only that department's members (by department first, then by the tiers
+below within it; nobody there: None, and the ticket waits in the department's queue). **The skill** wanted is
 the ticket's ``skill``; else its category's (the estate's own category of that kind and code before
 the operator-wide one); else what its kind (and, for a complaint, its class) calls for
 (:func:`skill_by_kind`): the estate's ``dispatch_skills`` row, else the operator's (estate null),
@@ -24,8 +26,14 @@ first of the best non-empty tier:
    do the job, even off their ground, before someone on the ground who cannot) — never a member
    whose role is to oversee or take calls (:data:`NOT_FIELD_ROLES`: supervisors, the first
    responsible person, managers, desk agents) unless they hold ground;
-3. a territory on the ticket's building, without the skill;
-4. an estate-wide territory, without the skill.
+3. (a ticket naming a department) a member of it with the skill and no territory covering the
+   place: the department is their ground (its desk agents and supervisor included: the department
+   is theirs to serve);
+4. a territory on the ticket's building, without the skill;
+5. an estate-wide territory, without the skill;
+6. (a ticket naming a department) a member of it without the skill and no territory covering it.
+
+Of a ticket naming a department only its members are candidates, so tier 2 is empty then.
 
 Nobody in any tier: None (the desk dispatches by hand). A member with only another building's
 territory and without the skill is no candidate. A ticket without a building (a common area of the
@@ -57,8 +65,10 @@ NOT_FIELD_ROLES = frozenset({"supervisor", "first_responsible", "estate_manager"
 """Roles dispatch gives work to only where they hold a territory: they oversee or take calls."""
 
 BUILDING, ESTATE = "building", "estate"  # what a member's territory covers of the ticket's place
+DEPARTMENT = "department"  # no territory covering the place, but a member of the ticket's department
 
-TIERS = ((BUILDING, True), (ESTATE, True), (None, True), (BUILDING, False), (ESTATE, False))
+TIERS = ((BUILDING, True), (ESTATE, True), (None, True), (DEPARTMENT, True), (BUILDING, False), (ESTATE, False),
+         (DEPARTMENT, False))
 """(coverage, has the skill) of each tier, best first (see the module's documentation)."""
 
 
@@ -69,7 +79,7 @@ class Candidate:
     staff_id: UUID
     name: str
     skills: frozenset[str]
-    coverage: str | None  # BUILDING, ESTATE, or None: no territory covering the ticket's place
+    coverage: str | None  # BUILDING, ESTATE, DEPARTMENT, or None: no territory covering the ticket's place
     load: int = 0
     active: bool = True
     role: str = "technician"
@@ -133,12 +143,13 @@ _SKILL_FROM = {  # source -> (English, Chinese), with {skill}
 }
 _COVERAGE = {BUILDING: ("covers the ticket's building", "负责该楼栋"),
              ESTATE: ("covers the whole estate", "负责整个小区"),
+             DEPARTMENT: ("belongs to the department (no ground here)", "属于该部门（无负责区域）"),
              None: ("works for the estate without ground here", "受雇于本小区（无负责区域）")}
 
 
-def reason(chosen: Candidate, wanted: Wanted) -> dict[str, Any]:
+def reason(chosen: Candidate, wanted: Wanted, *, department: str | None = None) -> dict[str, Any]:
     """Why ``chosen`` (the first of :func:`rank`) takes a ticket calling for ``wanted``: as data and
-    in words, English and Chinese."""
+    in words, English and Chinese; ``department`` names the department chosen among, if any."""
     has_skill = wanted.skill is None or wanted.skill in chosen.skills
     where_en, where_zh = _COVERAGE[chosen.coverage]
     if wanted.skill is None:
@@ -149,14 +160,16 @@ def reason(chosen: Candidate, wanted: Wanted) -> dict[str, Any]:
             "lacks it (nobody who has it covers the place)", "不具备该技能（具备该技能的人都不负责此处）")
         said_en = f"{en.format(skill=wanted.skill)}; {chosen.name} {has_en},"
         said_zh = f"{zh.format(skill=wanted.skill)}；{chosen.name}{has_zh}，"
+    among_en, among_zh = ("", "") if department is None else (f"among {department}: ", f"在{department}中：")
     return {
         "skill": wanted.skill, "skill_from": wanted.source, "coverage": chosen.coverage, "has_skill": has_skill,
-        "load": chosen.load, "role": chosen.role,
-        "text_en": f"{said_en} {where_en}, with {chosen.load} open tickets (the fewest of those placed as well)",
-        "text_zh": f"{said_zh}{where_zh}，当前有 {chosen.load} 张未完成工单（同等条件下最少）",
+        "load": chosen.load, "role": chosen.role, "department": department,
+        "text_en": f"{among_en}{said_en} {where_en}, with {chosen.load} open tickets "
+                   "(the fewest of those placed as well)",
+        "text_zh": f"{among_zh}{said_zh}{where_zh}，当前有 {chosen.load} 张未完成工单（同等条件下最少）",
     }
 
 
 BY_HAND = {"skill": None, "skill_from": None, "coverage": None, "has_skill": None, "load": None, "role": None,
-           "text_en": "named by the desk", "text_zh": "由服务台指定"}
+           "department": None, "text_en": "named by the desk", "text_zh": "由服务台指定"}
 """The reason of a dispatch by hand."""

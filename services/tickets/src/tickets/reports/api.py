@@ -13,7 +13,7 @@ from servicekit.rows import now
 from servicekit.web import current_principal
 from servicekit.webapp import read, unit_of_work
 from tickets.access import SCOPE
-from tickets.reports import schemas, use_cases, views
+from tickets.reports import failures, schemas, use_cases, views
 from tickets.reports.formats import as_asked
 from tickets.reports.sheets import monthly_sheets, monthly_table, ticket_report_columns, ticket_report_sheet
 
@@ -62,3 +62,16 @@ def make_monthly_report(data: dict[str, Any]) -> Any:
     """Make an estate's monthly report now (the timer makes each on the 1st of the next month)"""
     return use_cases.generate(unit_of_work(), data["estate_id"], data["period"], now(),
                               regenerate=data["regenerate"])
+
+
+@blp.route("/repeat-failures", methods=["GET"])
+@blp.arguments(schemas.RepeatFailureArgs, location="query")
+@blp.response(200, schemas.RepeatFailureReportSchema)
+@blp.allow(DESK, rows=("estate_id",))
+def repeat_failures(args: dict[str, Any]) -> Any:
+    """Common areas and equipment that failed again and again: repairs and complaints per registered item"""
+    items = read(failures.repeat_failures, current_principal(), start=args["start"], end=args["end"],
+                 estate_id=args.get("estate_id"), at_least=args["at_least"], kind=args.get("kind"))
+    return {"from_": args["from_"], "to": args["to"], "estate_id": args.get("estate_id"),
+            "at_least": args["at_least"], "items": items}
+

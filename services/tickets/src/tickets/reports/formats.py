@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Response, request
 
-from tickets.attachments.kinds import content_disposition
+from servicekit.web import content_disposition
 from tickets.reports import exports, schemas
 
 

@@ -174,3 +174,48 @@ class MonthlyReportSchema(Schema):
     period = fields.String()
     generated_at = fields.DateTime()
     content = fields.Dict(metadata={"description": "The report: docs in tickets.reports.monthly"})
+
+
+class RepeatFailureArgs(Schema):
+    estate_id = fields.UUID(metadata={"description": "One estate (default: every estate of the caller)"})
+    from_ = fields.Date(data_key="from", validate=validate.Range(EARLIEST, LATEST), metadata={
+        "description": "First day (Asia/Shanghai), default: 90 days before to"})
+    to = fields.Date(validate=validate.Range(EARLIEST, LATEST), metadata={
+        "description": "Last day, included (default: today)"})
+    at_least = fields.Integer(load_default=2, validate=validate.Range(min=1, max=1000), metadata={
+        "description": "Items named by at least this many repairs and complaints (default 2: a repeat)"})
+    kind = fields.String(validate=validate.Length(min=1, max=20), metadata={
+        "description": "One kind of item: lift, pump, gate, ... (owners' equipment kinds)"})
+
+    @post_load
+    def _period(self, data: dict[str, Any], **_kwargs: Any) -> dict[str, Any]:
+        zone = ZoneInfo("Asia/Shanghai")
+        end = data.get("to") or datetime.now(zone).date()
+        start = data.get("from_") or end - timedelta(days=90)
+        if start > end:
+            raise ValidationError("must not be after to", "from")
+        if (end - start).days > MAX_DAYS:
+            raise ValidationError(f"a report covers at most {MAX_DAYS} days", "from")
+        return {**data, "start": _midnight(start, zone), "end": _midnight(end + timedelta(days=1), zone),
+                "from_": start, "to": end}
+
+
+class RepeatFailureSchema(Schema):
+    equipment_id = fields.UUID()
+    estate_id = fields.UUID()
+    building_id = fields.UUID(allow_none=True)
+    kind = fields.String()
+    identifier = fields.String()
+    name = fields.String()
+    location = fields.String()
+    failures = fields.Integer(metadata={"description": "Repairs and complaints naming it in the period"})
+    first_at = fields.DateTime()
+    last_at = fields.DateTime()
+
+
+class RepeatFailureReportSchema(Schema):
+    from_ = fields.Date(data_key="from")
+    to = fields.Date()
+    estate_id = fields.UUID(allow_none=True)
+    at_least = fields.Integer()
+    items = fields.List(fields.Nested(RepeatFailureSchema))

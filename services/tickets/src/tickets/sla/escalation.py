@@ -43,6 +43,11 @@ the current assignee) and ``raise_priority`` (one step: low, normal, high, urgen
 is an ``escalations`` row and a TICKET_ESCALATED event naming them (staff id, name, role), which the
 notify service turns into a message.
 
+**A ticket's department** (OWN-9). Whom a rule tells as supervisor is the supervisor of the
+ticket's department when it names one and that supervisor is active; else the estate's supervisors
+(``fallback.vacant`` then starts with ``department_supervisor``), and on up the chain as below.
+The event's ``staff`` then carries the ``department_id``.
+
 **Nobody at a level.** An escalation never reaches nobody: when nobody holds the role a notifying
 rule wants, it goes on up the chain (supervisor, estate manager, first responsible person) and past
 its top to the operator's admins (:mod:`tickets.domain.chain`). The event's ``fallback`` and the
@@ -62,7 +67,7 @@ from typing import Any
 from sqlalchemy import select, update
 
 from tickets import events
-from tickets.dispatch.candidates import choose_assignee, staff_with_role
+from tickets.dispatch.candidates import choose_assignee, department_supervisor, staff_with_role
 from tickets.domain import chain
 from tickets.domain.classification import PRIORITIES
 from tickets.events import ticket_payload
@@ -138,20 +143,30 @@ WANTED = {"notify_assignee": chain.ASSIGNEE, "notify_supervisor": "supervisor",
 def _people_to_tell(uow: Any, ticket: Mapping[str, Any], action: str
                     ) -> tuple[list[dict[str, Any] | None], dict[str, Any] | None]:
     """Whom ``action`` tells, and how it went up the chain (None: the role it wanted was told)."""
-    return people_to_tell(uow, ticket["estate_id"], _staff_row(uow, ticket["assignee_id"]), WANTED[action])
+    return people_to_tell(uow, ticket["estate_id"], _staff_row(uow, ticket["assignee_id"]), WANTED[action], ticket)
 
 
-def people_to_tell(conn: Any, estate_id: Any, assignee: Mapping[str, Any] | None, wanted: str
+def people_to_tell(conn: Any, estate_id: Any, assignee: Mapping[str, Any] | None, wanted: str,
+                   ticket: Mapping[str, Any] | None = None
                    ) -> tuple[list[dict[str, Any] | None], dict[str, Any] | None]:
     """Whom to tell in an estate when ``wanted`` (the assignee, or a role of the chain) is to be
-    told: the ``assignee`` row itself if there is one, else up the chain; and how it went up (None:
-    the one wanted was told). Past the top of the chain, ``[None]``: the operator's admins."""
+    told: the ``assignee`` row itself if there is one, else up the chain — first the supervisor of
+    the ``ticket``'s department when it names one; and how it went up (None: the one wanted was
+    told). Past the top of the chain, ``[None]``: the operator's admins."""
     vacant: list[str] = []
     if wanted == chain.ASSIGNEE:
         if assignee is not None:
             return [_person(assignee, chain.ASSIGNEE)], None
         vacant.append(chain.ASSIGNEE)
-    for role in chain.roles_to_try(wanted):
+    department = None if ticket is None else ticket.get("department_id")
+    for role in chain.roles_to_try(wanted, department=department is not None):
+        if role == chain.DEPARTMENT_SUPERVISOR:
+            head = department_supervisor(conn, ticket)
+            if head is not None:
+                told = {**_person(head, "supervisor"), "department_id": str(department)}
+                return [told], chain.fallback(wanted, vacant, role)
+            vacant.append(role)
+            continue
         people = staff_with_role(conn, estate_id, role)
         if people:
             return [_person(row, role) for row in people], chain.fallback(wanted, vacant, role)

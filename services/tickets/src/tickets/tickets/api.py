@@ -65,7 +65,7 @@ def shown_all(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
 @blp.arguments(schemas.NewTicketSchema())
 @blp.response(201, schemas.OpenedTicketSchema())
 @blp.alt_response(200, schema=schemas.OpenedTicketSchema, description="The ticket an earlier call with this key opened")
-@blp.allow(DESK_OR_OWNER, estates=("estate_id",))
+@blp.allow(DESK_OR_OWNER, estates=("estate_id",), rows=("department_id", "equipment_id"))
 def open_ticket(headers: dict[str, Any], data: dict[str, Any]) -> Any:
     """Open a ticket (quick entry); possible_duplicates lists likely duplicates. An owner reports for a
     unit they live in or a common area of their estate, as themselves, through the app"""
@@ -96,7 +96,7 @@ def as_owner(principal: Any, data: dict[str, Any]) -> dict[str, Any]:
 @blp.route("", methods=["GET"])
 @blp.arguments(schemas.TicketListArgs(), location="query")
 @blp.response(200, page_schema(schemas.TicketSchema))
-@blp.allow(READERS, estates=("estate_id",))
+@blp.allow(READERS, estates=("estate_id",), rows=("department_id", "equipment_id"))
 def list_tickets(args: dict[str, Any]) -> Any:
     """The tickets of the caller's estates, latest first (an owner's: their own and their units')"""
     page = read(views.ticket_list, current_principal(), args)
@@ -156,7 +156,7 @@ def acknowledge_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
 @blp.arguments(schemas.DispatchSchema)
 @blp.response(200, schemas.DispatchedTicketSchema)
 @blp.alt_response(409, **STEP_REFUSED)
-@blp.allow(DESK)
+@blp.allow(DESK, rows=("department_id",))
 def dispatch_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
     """Give it to a handler, by hand or automatically (派工)"""
     return take_step(procedure.dispatch, ticket_id, data)

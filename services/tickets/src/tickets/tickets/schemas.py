@@ -3,11 +3,9 @@ bodies of the procedure's steps."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from marshmallow import Schema, fields, validate
 
-from servicekit.exact import PhoneNumber
+from servicekit.exact import JsonBoolean, PhoneNumber
 from servicekit.paging import PageArgs
 from tickets.domain.classification import CHANNELS, COMPLAINT_CLASSES, PRIORITIES, QUALITY_ASPECTS
 from tickets.domain.stages import KINDS, REOPEN_TO, Stage
@@ -15,15 +13,6 @@ from tickets.domain.stages import KINDS, REOPEN_TO, Stage
 
 def _one_of(values: object) -> validate.OneOf:
     return validate.OneOf([str(v) for v in values])  # type: ignore[attr-defined]
-
-
-class JsonBoolean(fields.Boolean):
-    """A JSON ``true`` or ``false`` and nothing else (marshmallow's Boolean also takes 1, "yes", "on"...)."""
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
-        if not isinstance(value, bool):
-            raise self.make_error("invalid", input=value)
-        return value
 
 
 _TEXT = validate.Length(max=2000)
@@ -38,6 +27,11 @@ class NewTicketSchema(Schema):
     common_area = fields.String(load_default=None, validate=validate.Length(min=1, max=200),
                                 metadata={"description": "A lift, a gate, a car park (OWN-10) instead of a unit"})
     building_id = fields.UUID(load_default=None, metadata={"description": "For a common area in one building"})
+    department_id = fields.UUID(load_default=None, metadata={
+        "description": "The responsible department (OWN-9): dispatch chooses among its members; its supervisor told"})
+    equipment_id = fields.UUID(load_default=None, metadata={
+        "description": "A registered common area or item of equipment (OWN-10), instead of a unit; common_area "
+                       "stays for what is not registered"})
     person_id = fields.UUID(load_default=None, metadata={"description": "Who called, from the copy of owners"})
     contact_name = fields.String(load_default=None, validate=validate.Length(max=100))
     contact_phone = PhoneNumber(load_default=None, metadata={
@@ -63,6 +57,8 @@ class TicketSchema(Schema):
     building_id = fields.UUID(allow_none=True)
     unit_id = fields.UUID(allow_none=True)
     common_area = fields.String(allow_none=True)
+    department_id = fields.UUID(allow_none=True, metadata={"description": "The responsible department, if any"})
+    equipment_id = fields.UUID(allow_none=True, metadata={"description": "The registered item it concerns, if any"})
     person_id = fields.UUID(allow_none=True)
     contact_name = fields.String(allow_none=True)
     contact_phone = fields.String(allow_none=True, metadata={"description": "Masked unless the caller has pii:reveal"})
@@ -106,10 +102,13 @@ class DispatchReasonSchema(Schema):
     skill_from = fields.String(allow_none=True, metadata={
         "description": "Where the skill came from: ticket, category, estate or operator (dispatch skills), default"})
     coverage = fields.String(allow_none=True, metadata={
-        "description": "The member's ground: building, estate, or null (employed here, no territory covering it)"})
+        "description": "The member's ground: building, estate, department (a member of the ticket's department), "
+                       "or null (employed here, no territory covering it)"})
     has_skill = fields.Boolean(allow_none=True)
     load = fields.Integer(allow_none=True, metadata={"description": "Their open tickets when chosen"})
     role = fields.String(allow_none=True)
+    department = fields.String(allow_none=True, metadata={
+        "description": "The department (OWN-9) dispatch chose among, by name; null: the estate's staff"})
     text_en = fields.String()
     text_zh = fields.String()
 
@@ -146,6 +145,9 @@ class TicketListArgs(PageArgs):
     priority = fields.String(validate=_one_of(PRIORITIES))
     assignee_id = fields.UUID()
     unit_id = fields.UUID()
+    department_id = fields.UUID(metadata={"description": "A department's tickets (with unassigned: its queue)"})
+    equipment_id = fields.UUID(metadata={"description": "The tickets of one registered common area or item"})
+    unassigned = fields.Boolean(metadata={"description": "true: nobody is assigned yet; false: somebody is"})
     status = fields.String(load_default="all", validate=validate.OneOf(["open", "closed", "all"]))
 
 
@@ -208,6 +210,8 @@ class NoteSchema(Schema):
 
 class DispatchSchema(NoteSchema):
     staff_id = fields.UUID(load_default=None, metadata={"description": "By hand; empty: dispatch chooses"})
+    department_id = fields.UUID(load_default=None, metadata={
+        "description": "Route the ticket to this department (OWN-9): dispatch chooses among its members"})
 
 
 class ReassignSchema(Schema):

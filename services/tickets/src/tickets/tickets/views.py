@@ -23,7 +23,8 @@ from tickets.domain.stages import CLOSED, STAGE_NAMES, Stage, allowed_actions
 from tickets.sla.views import time_left
 from tickets.tables import occupancies, ticket_steps, tickets
 
-_FILTERS = ("estate_id", "stage", "kind", "complaint_class", "priority", "assignee_id", "unit_id")
+_FILTERS = ("estate_id", "stage", "kind", "complaint_class", "priority", "assignee_id", "unit_id", "department_id",
+            "equipment_id")
 _CLOSED = [s.value for s in CLOSED]
 
 
@@ -33,6 +34,9 @@ def ticket_list(session: Session, principal: Principal, args: dict[str, Any]) ->
     for name in _FILTERS:
         if args.get(name) is not None:
             statement = statement.where(tickets.c[name] == args[name])
+    if args.get("unassigned") is not None:  # a department's queue: its tickets nobody has yet
+        statement = statement.where(tickets.c.assignee_id.is_(None) if args["unassigned"]
+                                    else tickets.c.assignee_id.is_not(None))
     if args.get("status") == "open":
         statement = statement.where(tickets.c.stage.notin_(_CLOSED))
     elif args.get("status") == "closed":

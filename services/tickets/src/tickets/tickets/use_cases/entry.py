@@ -29,7 +29,17 @@ from tickets import events
 from tickets.domain.classification import classify
 from tickets.domain.stages import CLOSED, Stage
 from tickets.sla import clocks
-from tickets.tables import buildings, categories, estates, idempotency_keys, people, tickets, units
+from tickets.tables import (
+    buildings,
+    categories,
+    departments,
+    equipment,
+    estates,
+    idempotency_keys,
+    people,
+    tickets,
+    units,
+)
 from tickets.tickets.timeline import Actor, add_step
 
 # A likely duplicate: an open ticket of the same unit (or common area), kind and category, opened
@@ -61,7 +71,8 @@ def _open(uow: UnitOfWork, actor: Actor, entry: Mapping[str, Any], at: datetime)
     row = {
         "id": uuid.uuid4(), "number": ticket_number(at), "estate_id": entry["estate_id"],
         "building_id": found["building_id"], "unit_id": entry.get("unit_id"),
-        "common_area": entry.get("common_area") or None, "person_id": entry.get("person_id"),
+        "common_area": entry.get("common_area") or None, "department_id": entry.get("department_id"),
+        "equipment_id": entry.get("equipment_id"), "person_id": entry.get("person_id"),
         "contact_name": entry.get("contact_name") or person.get("name"),
         "contact_phone": entry.get("contact_phone") or person.get("mobile"),
         **what, "channel": entry["channel"], "category": entry.get("category") or None,
@@ -87,12 +98,14 @@ def _look_up(uow: UnitOfWork, entry: Mapping[str, Any], what: Mapping[str, Any],
     and the likely duplicates of the new ticket, in one round trip."""
     unit_id, building_id, person_id = entry.get("unit_id"), entry.get("building_id"), entry.get("person_id")
     code, klass = entry.get("category") or None, what["complaint_class"]
+    department_id, equipment_id = entry.get("department_id"), entry.get("equipment_id")
     shape = Shape(unit_id is not None, building_id is not None, person_id is not None, code is not None,
-                  klass is not None)
+                  klass is not None, department_id is not None, equipment_id is not None)
     rows = uow.execute(_lookup_statement(shape), {
         "estate_id": entry["estate_id"], "unit_id": unit_id, "building_id": building_id, "person_id": person_id,
-        "kind": what["kind"], "code": code, "complaint_class": klass, "common_area": entry.get("common_area"),
-        "since": at - DUPLICATE_WINDOW, "until": at}).mappings().all()
+        "department_id": department_id, "equipment_id": equipment_id, "kind": what["kind"], "code": code,
+        "complaint_class": klass, "common_area": entry.get("common_area"), "since": at - DUPLICATE_WINDOW,
+        "until": at}).mappings().all()
     found = rows[0]
     if found["estate"] is None:
         raise Invalid("no such estate in the tickets service's copy of owners", "工单服务的业主资料中没有此小区",
@@ -108,6 +121,15 @@ def _look_up(uow: UnitOfWork, entry: Mapping[str, Any], what: Mapping[str, Any],
         errors["building_id"] = ["no such building in this estate"]
     if shape.person and found["person"] is None:
         errors["person_id"] = ["no such person in this estate"]
+    if shape.equipment:
+        if found["equipment"] is None:
+            errors["equipment_id"] = ["no such registered item in service in this estate"]
+        elif found["equipment_building"] is not None:
+            if building_id is not None and building_id != found["equipment_building"]:
+                errors["equipment_id"] = ["is not in the ticket's building"]
+            building_id = found["equipment_building"]
+    if shape.department and found["department"] is None:
+        errors["department_id"] = ["no such open department in this estate"]
     if shape.category and found["category"] is None:
         errors["category"] = [f"no such {what['kind']} category in this estate"]
     if errors:
@@ -127,6 +149,8 @@ class Shape(NamedTuple):
     person: bool
     category: bool
     complaint_class: bool
+    department: bool = False
+    equipment: bool = False
 
 
 @functools.cache
@@ -152,6 +176,14 @@ def _lookup_statement(shape: Shape) -> Any:
         in_estate = (people.c.id == bindparam("person_id"), people.c.estate_id == estate_id)
         looked_up.update(person=one(people.c.id, *in_estate), person_name=one(people.c.name, *in_estate),
                          person_mobile=one(people.c.mobile, *in_estate))
+    if shape.equipment:
+        usable_item = (equipment.c.id == bindparam("equipment_id"), equipment.c.estate_id == estate_id,
+                       equipment.c.active.is_(True))
+        looked_up.update(equipment=one(equipment.c.id, *usable_item),
+                         equipment_building=one(equipment.c.building_id, *usable_item))
+    if shape.department:
+        looked_up["department"] = one(departments.c.id, departments.c.id == bindparam("department_id"),
+                                      departments.c.estate_id == estate_id, departments.c.active.is_(True))
     if shape.category:
         usable = (categories.c.kind == bindparam("kind"), categories.c.code == bindparam("code"),
                   categories.c.active.is_(True), or_(categories.c.estate_id == estate_id,
@@ -165,12 +197,14 @@ def _lookup_statement(shape: Shape) -> Any:
 
 
 def _duplicates(shape: Shape) -> Any:
-    """Open tickets likely about the same thing: same unit (or common area), kind and category (or
-    class), opened within :data:`DUPLICATE_WINDOW` before the new one."""
+    """Open tickets likely about the same thing: same unit (or registered item, or common area), kind and
+    category (or class), opened within :data:`DUPLICATE_WINDOW` before the new one."""
     where = [tickets.c.kind == bindparam("kind"), tickets.c.stage.notin_([s.value for s in CLOSED]),
              tickets.c.created_at >= bindparam("since"), tickets.c.created_at <= bindparam("until")]
     if shape.unit:  # a unit is in one estate: ix_tickets_duplicates (unit, category, time) finds them
         where.append(tickets.c.unit_id == bindparam("unit_id"))
+    elif shape.equipment:  # a registered item (OWN-10) is in one estate too
+        where.append(tickets.c.equipment_id == bindparam("equipment_id"))
     else:
         where += [tickets.c.estate_id == bindparam("estate_id"), tickets.c.unit_id.is_(None),
                   tickets.c.common_area == bindparam("common_area")]

@@ -50,16 +50,23 @@ def acknowledge(uow: UnitOfWork, ticket_id: UUID, actor: Actor, *, note: str = "
         return _done(uow, *_begin(uow, ticket_id, Action.ACKNOWLEDGE), actor, at, note=note)
 
 
-def dispatch(uow: UnitOfWork, ticket_id: UUID, actor: Actor, *, staff_id: UUID | None = None, note: str = "",
-             at: datetime | None = None) -> dict[str, Any]:
-    """Give the ticket to a handler (派工): ``staff_id``, or whoever dispatch finds (territory, skill, load).
-    The answer's ``dispatch`` and the timeline step say whom and why."""
+def dispatch(uow: UnitOfWork, ticket_id: UUID, actor: Actor, *, staff_id: UUID | None = None,
+             department_id: UUID | None = None, note: str = "", at: datetime | None = None) -> dict[str, Any]:
+    """Give the ticket to a handler (派工): ``staff_id``, or whoever dispatch finds (territory, skill, load)
+    among the members of its department (``department_id`` routes it to one first, OWN-9). The
+    answer's ``dispatch`` and the timeline step say whom and why."""
     with uow:
         ticket, step = _begin(uow, ticket_id, Action.DISPATCH)
+        changes: dict[str, Any] = {}
+        if department_id is not None and department_id != ticket["department_id"]:
+            candidates.check_department(uow, ticket["estate_id"], department_id)
+            ticket = {**ticket, "department_id": department_id}
+            changes["department_id"] = department_id
         assignee, automatic, why = _assignee(uow, ticket, staff_id)
         chosen = {"assignee_id": str(assignee), "automatic": automatic, "reason": why}
-        return {**_done(uow, ticket, step, actor, at, note=note, changes={"assignee_id": assignee}, details=chosen,
-                        data={"assignee_id": str(assignee), "automatic": automatic}), "dispatch": chosen}
+        return {**_done(uow, ticket, step, actor, at, note=note, changes={**changes, "assignee_id": assignee},
+                        details=chosen, data={"assignee_id": str(assignee), "automatic": automatic}),
+                "dispatch": chosen}
 
 
 def reassign(uow: UnitOfWork, ticket_id: UUID, actor: Actor, *, reason: str, staff_id: UUID | None = None,
@@ -250,6 +257,10 @@ def _assignee(uow: UnitOfWork, ticket: Mapping[str, Any], staff_id: UUID | None,
                           errors={"staff_id": ["no active member of staff of this estate"]})
         return staff_id, False, dict(BY_HAND)
     chosen = candidates.choose_assignee(uow, ticket, exclude=exclude)
+    if chosen is None and ticket.get("department_id") is not None:
+        raise Conflict("nobody of the ticket's department can take it; name a member of staff",
+                       "该工单所属部门中没有可以处理的员工，请指定处理人",
+                       errors={"staff_id": ["nobody of the department covers this ticket: give one"]})
     if chosen is None:
         raise Conflict("nobody covers this ticket's building and skill; name a member of staff",
                        "没有负责该楼栋且具备相应技能的员工，请指定处理人",
