@@ -116,10 +116,12 @@ def _alive(pid: int) -> bool:
 
 
 def _inbox_depths(vhost: str) -> dict[str, int]:
-    """How many messages wait in each service's inbox queue of ``vhost``."""
+    """How many messages wait in each service's inbox queue of ``vhost`` (the test session's vhost
+    holds other tests' queues too)."""
     rows = [line.split("\t") for line in rabbitmqctl("-q", "list_queues", "-p", vhost, "--no-table-headers",
                                                       "name", "messages").splitlines() if line.strip()]
-    return {name: int(count) for name, count in rows if name.endswith(".inbox")}
+    services = {name.removesuffix("-web") for name in _procfile() if name.endswith("-web")}
+    return {name: int(count) for name, count in rows if name.removesuffix(".inbox") in services}
 
 
 def _count(database: Path, query: str) -> int:

@@ -118,7 +118,8 @@ def test_a_technician_marks_only_their_own_tickets(client, auth, desk, place, op
     assert step(client, own, opened, "arrive").json["stage"] == "on_site"
     assert step(client, own, opened, "cancel", {"reason": "x"}).status_code == 403
     assert step(client, own, opened, "resolve").json["stage"] == "resolved"
-    assert client.get(f"/api/v1/tickets/{opened['id']}", headers=auth("owner", [place["estate"]])).status_code == 403
+    # An owner sees only their own and their units' tickets: another's is not there for them (issue 18).
+    assert client.get(f"/api/v1/tickets/{opened['id']}", headers=auth("owner", [place["estate"]])).status_code == 404
 
 
 def test_another_estates_ticket_is_404_in_every_read_and_step(client, auth, desk, other_place, opened,
