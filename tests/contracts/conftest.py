@@ -63,6 +63,18 @@ def asyncapi(service: str) -> dict[str, Any] | None:
     return yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else None
 
 
+def inbox_types(service: str) -> tuple[dict[str, Any], set[str]]:
+    """A consumer's inbox channel in its AsyncAPI document, and the event types its messages name
+    (each a ``../../<producer>/contracts/asyncapi.yaml#/components/messages/<name>`` reference)."""
+    document = asyncapi(service) or {}
+    inbox = next(c for c in document["channels"].values() if c["address"] == f"{service}.inbox")
+    named = set()
+    for message in inbox["messages"].values():
+        file, pointer = message["$ref"].split("#", 1)
+        named.add(asyncapi(file.split("/")[2])["components"]["messages"][pointer.rsplit("/", 1)[1]]["name"])
+    return inbox, named
+
+
 def asyncapi_messages(service: str) -> dict[str, dict[str, Any]]:
     document = asyncapi(service) or {}
     return {m["name"]: m for m in ((document.get("components") or {}).get("messages") or {}).values()}

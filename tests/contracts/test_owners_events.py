@@ -162,3 +162,9 @@ def test_each_entitys_version_goes_up_by_one_with_each_of_its_events(published):
     assert any(len(seen) > 1 for seen in versions.values())
     for entity, seen in versions.items():
         assert seen == list(range(1, len(seen) + 1)), entity
+
+
+def test_the_asyncapi_inbox_names_every_type_owners_consumes(contracts) -> None:
+    inbox, named = contracts.inbox_types("owners")
+    assert named == set(SERVICE.consumes) == set(SERVICE.event_handlers())
+    assert inbox["address"] == SERVICE.topology.inbox_queue

@@ -46,10 +46,6 @@ def test_the_payloads_surveys_writes_follow_their_schemas(contracts) -> None:
 
 
 def test_the_asyncapi_inbox_names_every_type_surveys_consumes(contracts) -> None:
-    inbox = contracts.asyncapi("surveys")["channels"]["surveysInbox"]
-    named = set()
-    for ref in inbox["messages"].values():
-        producer = ref["$ref"].split("/")[2]  # ../../<producer>/contracts/asyncapi.yaml#/components/messages/<name>
-        named.add(contracts.asyncapi(producer)["components"]["messages"][ref["$ref"].rsplit("/", 1)[1]]["name"])
+    inbox, named = contracts.inbox_types("surveys")
     assert named == set(SERVICE.consumes) == set(SERVICE.event_handlers())
     assert inbox["address"] == SERVICE.topology.inbox_queue

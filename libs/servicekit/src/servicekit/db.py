@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, MetaData, Text, create_engine, event
-from sqlalchemy.dialects import postgresql
+from sqlalchemy import DateTime, Engine, MetaData, Table, Text, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.types import TypeDecorator
 
@@ -38,6 +38,14 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 def is_postgres(engine: Engine) -> bool:
     return engine.dialect.name == "postgresql"
+
+
+def insert_new(bind: Any, table: Table) -> Any:
+    """``INSERT ... ON CONFLICT DO NOTHING`` into ``table`` for the dialect of ``bind`` (a session,
+    connection or engine): rows whose key is there already are left alone."""
+    engine = bind.get_bind() if hasattr(bind, "get_bind") else bind
+    dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table).on_conflict_do_nothing()
 
 
 class UtcDateTime(TypeDecorator[datetime]):

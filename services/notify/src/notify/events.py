@@ -27,9 +27,14 @@ NOTICE_CANCELLED = "notify.notice.cancelled.v1"
 NOTICE_RESENT = "notify.notice.resent.v1"  # new messages to the not reached; a sent notice is sending again
 NOTICE_COMPLETED = "notify.notice.completed.v1"  # every message final; with the totals
 RECIPIENT_UNREACHED = "notify.recipient.unreached.v1"  # every channel failed, or only an unread in-app message
+RECIPIENTS_REACHED = "notify.recipients.reached.v1"  # whom a completed notice reached, and over which channel, in parts
 
 EVENT_TYPES = (NOTICE_SCHEDULED, NOTICE_STARTED, NOTICE_PAUSED, NOTICE_RESUMED, NOTICE_CANCELLED, NOTICE_RESENT,
-               NOTICE_COMPLETED, RECIPIENT_UNREACHED)
+               NOTICE_COMPLETED, RECIPIENT_UNREACHED, RECIPIENTS_REACHED)
+
+# How many recipients one ``notify.recipients.reached.v1`` names at most: a notice to 100,000 households
+# is 100 events, not 100,000.
+REACHED_PART_SIZE = 1000
 
 
 def notice_payload(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -60,6 +65,15 @@ def unreached_payload(notice: Mapping[str, Any], recipient: Mapping[str, Any], r
             "recipient_id": str(recipient["id"]), "person_id": _text(recipient["person_id"]),
             "unit_id": _text(recipient["unit_id"]), "unit_label": recipient["unit_label"], "name": recipient["name"],
             "language": recipient["language"], "reason": reason, "failures": recipient["failures"]}
+
+
+def reached_payload(notice: Mapping[str, Any], part: int, parts: int,
+                    reached: list[Mapping[str, Any]]) -> dict[str, Any]:
+    """``notify.recipients.reached.v1``: one part of the people a completed notice reached."""
+    return {"notice_id": str(notice["id"]), "estate_id": str(notice["estate_id"]), "title": notice["title"],
+            "purpose": notice["purpose"], "part": part, "parts": parts,
+            "recipients": [{"person_id": str(r["person_id"]), "unit_id": _text(r["unit_id"]), "channel": r["channel"]}
+                           for r in reached]}
 
 
 def _text(value: Any) -> str | None:

@@ -13,7 +13,8 @@ from owners.prospects.api import blp as prospects
 from owners.search.api import blp as people_search
 from owners.staff.api import blp as staff
 from owners.territories.api import blp as territories
+from owners.timeline.api import blp as timeline
 from owners.visitors.api import blp as visitors
 
 BLUEPRINTS = [places, people, occupancy, companies, staff, territories, departments, equipment, committees,
-              prospects, documents, visitors, people_search, household_imports]
+              prospects, documents, visitors, timeline, people_search, household_imports]

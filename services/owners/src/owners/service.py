@@ -6,12 +6,14 @@ from tenancy.roles import ROLES
 
 from owners.commands import COMMANDS
 from owners.settings import Settings
-from owners.tables import metadata, outbox
+from owners.domain.timeline import EVENT_TYPES as TIMELINE_EVENTS
+from owners.tables import inbox, metadata, outbox
 from servicekit.service import Service
 
-# Owners publishes to owners.events and consumes nothing yet.
+# Owners publishes to owners.events; it consumes what tickets, notify and surveys say happened to
+# people and units, for the activity timeline.
 SERVICE = Service(
     name="owners", package="owners", port=8001, metadata=metadata, outbox=outbox, roles=ROLES,
     blueprints="owners.api:BLUEPRINTS", settings=Settings, state_events="owners.replay:state_events",
-    commands=COMMANDS,
+    consumes=TIMELINE_EVENTS, handlers="owners.handlers:HANDLERS", inbox=inbox, commands=COMMANDS,
 )

@@ -27,11 +27,13 @@ from sqlalchemy import (
 
 from servicekit.audit import reveal_audit_table
 from servicekit.db import UtcDateTime, service_metadata
-from servicekit.outbox import Outbox
+from servicekit.outbox import Outbox, define_inbox
 
 metadata = service_metadata()
 
 outbox = Outbox(metadata)
+# The events owners applies (the timeline's: tickets', notify's and surveys'), each once.
+inbox = define_inbox(metadata)
 
 
 def _version() -> Column:
@@ -372,6 +374,29 @@ visitors = Table(
     Column("host_confirmed", Boolean, nullable=False, server_default=text("false")),
     Column("registered_by", String(100), nullable=False),
     Index("ix_visitors_estate_time_in", "estate_id", "time_in"),
+)
+
+# The activity timeline (OWN-3): what the other services' events say happened to a person or a unit,
+# written by owners' consumer (owners.timeline.entries); an entry's id and time come from its event,
+# so a timeline rebuilt by replay has the same rows.
+timeline_entries = Table(
+    "timeline_entries", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, nullable=False),
+    # Not foreign keys: an event may name a person or unit before owners' own row is visible, or after
+    # it is gone; the timeline keeps what happened.
+    Column("person_id", Uuid),
+    Column("unit_id", Uuid),
+    Column("kind", String(40), nullable=False),
+    Column("occurred_at", UtcDateTime(), nullable=False),
+    Column("source", String(20), nullable=False),
+    Column("record_id", Uuid, nullable=False),
+    Column("reference", String(200)),
+    Column("link", String(200)),
+    Column("details", JSON, nullable=False),
+    Column("event_id", String(100), nullable=False),
+    Index("ix_timeline_entries_person", "person_id", "occurred_at"),
+    Index("ix_timeline_entries_unit", "unit_id", "occurred_at"),
 )
 
 # Every reveal of a full phone or ID number, for the privacy audit (X-2): servicekit's append-only

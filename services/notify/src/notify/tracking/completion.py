@@ -11,7 +11,9 @@ events go to the outbox in the caller's transaction, which the caller commits:
   or no contact point at all, or the in-app message they fell back to lies unread: an unread
   message reached nobody, or the SMS's receipt never came: ``no_receipt``), so the call centre
   phones them (opted-out recipients are not chased). A notice completed again after a resend
-  names only the recipients resent to.
+  names only the recipients resent to;
+* ``notify.recipients.reached.v1`` naming the people it reached and over which channel, a thousand
+  to an event (owners keeps each person's timeline from them); after a resend, the newly reached.
 """
 
 from __future__ import annotations
@@ -20,15 +22,24 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from notify.domain import messages as states
 from notify.domain import notices as statuses
-from notify.events import NOTICE_COMPLETED, RECIPIENT_UNREACHED, SOURCE, completed_payload, unreached_payload
+from notify.events import (
+    NOTICE_COMPLETED,
+    RECIPIENTS_REACHED,
+    REACHED_PART_SIZE,
+    RECIPIENT_UNREACHED,
+    SOURCE,
+    completed_payload,
+    reached_payload,
+    unreached_payload,
+)
 from notify.tables import messages, notices, outbox, recipients
 from notify.tracking import views
-from notify.tracking.outcomes import OPEN_STATES, outcome_of, per_recipient, to_chase
+from notify.tracking.outcomes import OPEN_STATES, outcome_of, per_recipient, reaching, to_chase
 from servicekit.envelope import CloudEvent
 
 NO_CONTACT = "no_contact"
@@ -57,6 +68,7 @@ def complete_finished(session: Session, now: datetime) -> int:
             continue  # another caller closed it, or it changed since it was read
         events = [_completed(session, dict(notice), now)]
         events += [_unreached(notice, r, now) for r in _unreached_recipients(session, notice)]
+        events += _reached(session, notice, now)
         outbox.add_many(session, events)
         closed += 1
     return closed
@@ -95,6 +107,24 @@ def _unreached_recipients(session: Session, notice: Any) -> list[dict[str, Any]]
         silent = set(session.execute(select(messages.c.recipient_id).where(
             messages.c.notice_id == notice["id"], messages.c.state == states.NO_RECEIPT)).scalars())
     return [{**r, "failures": failures[r["id"]], "no_receipt": r["id"] in silent} for r in found]
+
+
+def _reached(session: Session, notice: Any, now: datetime) -> list[CloudEvent]:
+    """The people the notice reached (a list's entries without a person are not named), each once
+    with a channel that reached them (one, if several did), in parts; after a resend only the newly reached."""
+    reached = (select(recipients.c.person_id, recipients.c.unit_id, func.min(messages.c.channel).label("channel"))
+               .join(messages, messages.c.recipient_id == recipients.c.id)
+               .where(recipients.c.notice_id == notice["id"], recipients.c.person_id.is_not(None), reaching())
+               .group_by(recipients.c.id, recipients.c.person_id, recipients.c.unit_id)
+               .order_by(recipients.c.id))
+    if notice["finished_at"] is not None:
+        reached = reached.where(messages.c.queued_at > notice["finished_at"])
+    rows = [dict(r) for r in session.execute(reached).mappings()]
+    size = REACHED_PART_SIZE
+    parts = [rows[i:i + size] for i in range(0, len(rows), size)]
+    return [CloudEvent(type=RECIPIENTS_REACHED, source=SOURCE, subject=str(notice["id"]), time=now,
+                       data=reached_payload(notice, number, len(parts), part))
+            for number, part in enumerate(parts, start=1)]
 
 
 def _unreached(notice: Any, recipient: dict[str, Any], now: datetime) -> CloudEvent:

@@ -70,6 +70,36 @@ def test_a_notice_completes_when_its_last_message_is_final(db, fee_notice) -> No
     assert "mobile" not in zhang
 
 
+def test_the_people_a_notice_reached_are_named_with_the_channel_that_reached_them(db, fee_notice) -> None:
+    """For each person's activity timeline in owners: 王 by SMS, 李 by the e-mail after the failed SMS;
+    estate B's recipient (a list entry, no person) is named nowhere, so its notice publishes none."""
+    f = fee_notice
+    complete(db)
+    assert events(db, "notify.recipients.reached.v1") == []  # estate B's notice reached no one known to owners
+    settle(db, f["m"]["钱"])
+    complete(db)
+    [reached] = events(db, "notify.recipients.reached.v1")
+    assert (reached["notice_id"], reached["part"], reached["parts"], reached["title"]) == (
+        str(f["notice"]), 1, 1, "12月物业费缴纳通知")
+    assert sorted((r["person_id"], r["unit_id"], r["channel"]) for r in reached["recipients"]) == sorted([
+        (str(f["people"]["王"]), str(f["units"][1]), "sms"), (str(f["people"]["李"]), str(f["units"][2]), "email")])
+
+
+def test_a_notice_reaching_more_people_than_a_part_holds_is_named_in_parts(db, world, monkeypatch) -> None:
+    monkeypatch.setattr("notify.tracking.completion.REACHED_PART_SIZE", 2)
+    a = world.estate()
+    unit = world.unit(a, world.building(a, "1"), "1-101")
+    notice = world.notice(a)
+    for n in range(5):
+        person = world.person(a, f"住户{n}", mobile=f"1380000001{n}")
+        world.message(world.recipient(notice, f"住户{n}", estate_id=a, person_id=person, unit_id=unit,
+                                      unit_label="1栋 1-101", mobile=f"1380000001{n}"), "sms", "delivered")
+    complete(db)
+    parts = events(db, "notify.recipients.reached.v1")
+    assert [(p["part"], p["parts"], len(p["recipients"])) for p in parts] == [(1, 3, 2), (2, 3, 2), (3, 3, 1)]
+    assert len({r["person_id"] for p in parts for r in p["recipients"]}) == 5
+
+
 def test_paused_and_scheduled_notices_are_not_completed(db, world) -> None:
     a = world.estate()
     paused, scheduled = world.notice(a, "paused"), world.notice(a, "scheduled")
@@ -80,7 +110,7 @@ def test_paused_and_scheduled_notices_are_not_completed(db, world) -> None:
 def test_the_events_match_their_contracts(db, fee_notice) -> None:
     settle(db, fee_notice["m"]["钱"])
     complete(db)
-    for type_ in ("notify.notice.completed.v1", "notify.recipient.unreached.v1"):
+    for type_ in ("notify.notice.completed.v1", "notify.recipient.unreached.v1", "notify.recipients.reached.v1"):
         schema = json.loads((SERVICE.contracts / "events" / f"{type_}.json").read_text(encoding="utf-8"))
         Draft202012Validator.check_schema(schema)
         check = Draft202012Validator(schema, format_checker=FormatChecker())
