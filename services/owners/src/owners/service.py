@@ -5,8 +5,8 @@ from __future__ import annotations
 from tenancy.roles import ROLES
 
 from owners.commands import COMMANDS
-from owners.settings import Settings
 from owners.domain.timeline import EVENT_TYPES as TIMELINE_EVENTS
+from owners.settings import Settings
 from owners.tables import inbox, metadata, outbox
 from servicekit.service import Service
 

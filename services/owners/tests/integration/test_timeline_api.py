@@ -45,8 +45,10 @@ def _history(db, place: dict, person: dict) -> None:  # noqa: ANN001
         "person_id": person["id"], "unit_id": place["units"][0], "ticket_id": place["ticket"], "outcome": "answered",
         "ring_started_at": START.isoformat()}}, START - timedelta(minutes=5))
     notice = {"notice_id": str(uuid.uuid4()), "estate_id": place["estate"], "purpose": "fee_reminder"}
-    _apply(db, "notify.recipients.reached.v1", {**notice, "title": "12月物业费缴纳通知", "part": 1, "parts": 1, "recipients": [
-        {"person_id": person["id"], "unit_id": place["units"][0], "channel": "sms"}]}, START + timedelta(days=1))
+    _apply(db, "notify.recipients.reached.v1", {
+        **notice, "title": "12月物业费缴纳通知", "part": 1, "parts": 1,
+        "recipients": [{"person_id": person["id"], "unit_id": place["units"][0], "channel": "sms"}]},
+        START + timedelta(days=1))
     _apply(db, "notify.recipient.unreached.v1", {
         **notice, "notice_id": str(uuid.uuid4()), "title": "停水通知", "recipient_id": str(uuid.uuid4()),
         "person_id": person["id"], "unit_id": place["units"][0], "unit_label": "1栋 1-101", "name": "张伟",

@@ -45,10 +45,11 @@ def test_a_notice_reached_event_makes_an_entry_per_person_with_the_channel() -> 
     people = [str(uuid.uuid4()) for _ in range(3)]
     data = {"notice_id": str(uuid.uuid4()), "estate_id": ESTATE, "title": "停水通知", "purpose": "outage",
             "part": 1, "parts": 1,
-            "recipients": [{"person_id": p, "unit_id": None, "channel": c} for p, c in zip(people, ("sms", "email",
-                                                                                                     "in_app"))]}
+            "recipients": [{"person_id": p, "unit_id": None, "channel": c}
+                           for p, c in zip(people, ("sms", "email", "in_app"), strict=True)]}
     entries = entries_of("notify.recipients.reached.v1", "e9", AT, data)
-    assert [(str(e.person_id), e.details["channel"]) for e in entries] == list(zip(people, ("sms", "email", "in_app")))
+    assert [(str(e.person_id), e.details["channel"]) for e in entries] == list(
+        zip(people, ("sms", "email", "in_app"), strict=True))
     assert len({e.id for e in entries}) == 3 and {e.kind for e in entries} == {"notice.reached"}
 
 
@@ -78,4 +79,5 @@ def test_every_kind_an_event_can_make_reads_in_both_languages() -> None:
 
 def test_a_summary_names_channels_and_call_outcomes_in_the_callers_words() -> None:
     assert summary("notice.reached", "停水通知", {"channel": "in_app"}, "zh-CN") == "通知“停水通知”已通过站内信送达"
-    assert summary("call.logged", None, {"direction": "inbound", "outcome": "missed"}, "en") == "A call (inbound, missed)"
+    called = summary("call.logged", None, {"direction": "inbound", "outcome": "missed"}, "en")
+    assert called == "A call (inbound, missed)"

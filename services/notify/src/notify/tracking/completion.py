@@ -29,9 +29,9 @@ from notify.domain import messages as states
 from notify.domain import notices as statuses
 from notify.events import (
     NOTICE_COMPLETED,
-    RECIPIENTS_REACHED,
     REACHED_PART_SIZE,
     RECIPIENT_UNREACHED,
+    RECIPIENTS_REACHED,
     SOURCE,
     completed_payload,
     reached_payload,

@@ -104,7 +104,8 @@ def _visit(event_type: str, data: Mapping[str, Any]) -> list[dict[str, Any]]:
 def _reached(_type: str, data: Mapping[str, Any]) -> list[dict[str, Any]]:
     return [{"kind": "notice.reached", "estate_id": data["estate_id"], "person_id": r.get("person_id"),
              "unit_id": r.get("unit_id"), "record_id": data["notice_id"], "reference": data["title"],
-             "link": NOTICE.format(data["notice_id"]), "details": {"channel": r["channel"], "purpose": data["purpose"]}}
+             "link": NOTICE.format(data["notice_id"]),
+             "details": {"channel": r["channel"], "purpose": data["purpose"]}}
             for r in data["recipients"]]
 
 
@@ -112,7 +113,8 @@ def _unreached(_type: str, data: Mapping[str, Any]) -> list[dict[str, Any]]:
     channels = sorted({f["channel"] for f in data.get("failures") or ()})
     return [{"kind": "notice.unreached", "estate_id": data["estate_id"], "person_id": data.get("person_id"),
              "unit_id": data.get("unit_id"), "record_id": data["notice_id"], "reference": data["title"],
-             "link": NOTICE.format(data["notice_id"]), "details": {"reason": data["reason"], "failed_channels": channels}}]
+             "link": NOTICE.format(data["notice_id"]),
+             "details": {"reason": data["reason"], "failed_channels": channels}}]
 
 
 # --- surveys -------------------------------------------------------------------------------------
@@ -127,13 +129,15 @@ def _invited(event_type: str, data: Mapping[str, Any]) -> list[dict[str, Any]]:
     # The personal link is the owner's key to their answer: it never goes into the timeline.
     kind = "invitation.sent" if event_type.endswith("sent.v1") else "invitation.reminded"
     return [{"kind": kind, "estate_id": data["estate_id"], "person_id": data.get("person_id"),
-             "unit_id": data.get("unit_id"), "record_id": data["invitation_id"], "reference": data.get("period"), "link": _survey_link(data),
+             "unit_id": data.get("unit_id"), "record_id": data["invitation_id"], "reference": data.get("period"),
+             "link": _survey_link(data),
              "details": _pick(data, "purpose", "ticket_id", "wave_id", "preferred_channel", "expires_at")}]
 
 
 def _answered(_type: str, data: Mapping[str, Any]) -> list[dict[str, Any]]:
     return [{"kind": "answer.submitted", "estate_id": data["estate_id"], "person_id": data.get("person_id"),
-             "unit_id": data.get("unit_id"), "record_id": data["answer_id"], "reference": None, "link": _survey_link(data),
+             "unit_id": data.get("unit_id"), "record_id": data["answer_id"], "reference": None,
+             "link": _survey_link(data),
              "details": _pick(data, "channel", "overall", "satisfied", "ticket_id", "wave_id")}]
 
 
