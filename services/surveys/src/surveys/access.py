@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from servicekit.access import InEstate, ScopedBlueprint
-from surveys.tables import buildings, estates, questionnaires, units, waves
+from surveys.tables import buildings, estates, people, questionnaires, units, waves
 
 SCOPE = {
     "estate_id": InEstate(estates, "estate", estate_column="id", what_zh="小区"),
     "building_id": InEstate(buildings, "building", what_zh="楼栋"),
     "unit_id": InEstate(units, "unit", what_zh="房屋"),
+    "person_id": InEstate(people, "person", what_zh="住户"),
     # An operator-wide questionnaire (no estate) is seen by callers who see every estate only.
     "questionnaire_id": InEstate(questionnaires, "questionnaire", what_zh="问卷"),
     "wave_id": InEstate(waves, "wave", what_zh="调查"),

@@ -174,3 +174,20 @@ def test_a_published_questionnaire_never_changes_under_its_answers(client, db, s
     with db.connect() as conn:
         version = conn.execute(select(answers.c.questionnaire_version_id)).scalar_one()
     assert str(version) == first["id"] == wave_["questionnaire_version_id"]
+
+
+def test_what_a_person_answered_latest_first_for_the_desk(client, auth, db, wave) -> None:
+    invitation = _sent(db)[0]
+    desk = auth("service_desk_agent", [str(wave["estate"].id)])
+    url = f"/api/v1/answers?person_id={invitation['person_id']}"
+    assert client.get(url, headers=desk).json["items"] == []
+    link = f"/api/v1/answers/{_token(invitation)}"
+    client.put(link, json={"items": {"attitude": {"score": 5}}})
+    assert client.get(url, headers=desk).json["items"] == []  # a draft is not an answer yet
+    assert client.post(f"{link}/submission", json={"items": FULL}).status_code == 201
+    [answered] = client.get(url, headers=desk).json["items"]
+    assert (answered["invitation_id"], answered["purpose"], answered["items"]["overall"]) == (
+        invitation["invitation_id"], "wave", {"score": 4})
+    someone_else = next(i for i in _sent(db) if i["person_id"] != invitation["person_id"])
+    assert client.get(f"/api/v1/answers?person_id={someone_else['person_id']}", headers=desk).json["items"] == []
+    assert client.get("/api/v1/answers", headers=desk).status_code == 422

@@ -28,6 +28,7 @@ CASES = [
     ("GET", "/api/v1/waves/{wave}/invitations", None),
     ("POST", "/api/v1/waves/{wave}/reminders", None),
     ("GET", "/api/v1/waves/{wave}/statistics", None),
+    ("GET", "/api/v1/answers?person_id={person}", None),
     ("POST", "/api/v1/answers", {"wave_id": "{wave}", "channel": "paper", "items": {}}),
     ("POST", "/api/v1/answers", {"wave_id": "{other_wave}", "unit_id": "{unit}", "channel": "paper", "items": {}}),
 ]
@@ -69,7 +70,7 @@ def test_another_estates_row_is_no_such_row(client, auth, estate, other_estate, 
                          headers=auth("estate_manager", [str(other_estate.id)]))
     names = {"estate": str(estate.id), "building": str(estate.buildings[0]), "questionnaire": made.json["id"],
              "wave": wave.json["id"], "other": str(other_estate.id), "other_wave": theirs.json["id"],
-             "unit": str(estate.units[0])}
+             "unit": str(estate.units[0]), "person": str(estate.people[0])}
     stranger = {**auth("operator_admin", [str(other_estate.id)]), "Accept-Language": "zh-CN"}
     answer = client.open(_fill(path, names), method=method, json=_fill(body, names), headers=stranger)
     assert answer.status_code == 404, (method, path, answer.json)

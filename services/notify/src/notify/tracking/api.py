@@ -14,8 +14,9 @@ from notify.access import blueprint
 from notify.tracking import exports, use_cases, views
 from notify.tracking import schemas as s
 from notify.tracking.masking import shown_recipients
-from servicekit.paging import page_schema
+from servicekit.paging import PageArgs, page_schema
 from servicekit.rows import now
+from servicekit.web import current_principal
 from servicekit.webapp import read, unit_of_work
 
 blp = blueprint("tracking", __name__, url_prefix="/api/v1/notices",
@@ -70,6 +71,15 @@ def export_recipients(args: dict[str, Any], notice_id: UUID) -> Any:
 def notice_recipient(notice_id: UUID, recipient_id: UUID) -> Any:
     """One recipient: every message over every channel, each with its whole history"""
     return shown_recipients([read(views.recipient, notice_id, recipient_id)])[0]
+
+
+@blp.route("/for-person/<uuid:person_id>", methods=["GET"])
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, page_schema(s.PersonsNoticeSchema))
+@blp.allow(DESK)
+def persons_notices(args: dict[str, Any], person_id: UUID) -> Any:
+    """The notices a person was sent, latest first, each with whether and how it reached them"""
+    return read(views.persons_notices, current_principal(), person_id, args)
 
 
 @blp.route("/<uuid:notice_id>/recipients/by-person/<uuid:person_id>", methods=["GET"])

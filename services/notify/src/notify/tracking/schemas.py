@@ -65,6 +65,22 @@ class ByPersonSchema(Schema):
         "description": "The person's households in the audience, each with every attempt and its history"})
 
 
+class PersonsNoticeSchema(Schema):
+    notice_id = fields.UUID()
+    estate_id = fields.UUID()
+    title = fields.String()
+    purpose = fields.String()
+    status = fields.String()
+    started_at = fields.DateTime(allow_none=True)
+    finished_at = fields.DateTime(allow_none=True)
+    recipient_id = fields.UUID(metadata={"description": "Their household in the audience"})
+    unit_id = fields.UUID(allow_none=True)
+    unit_label = fields.String(allow_none=True)
+    outcome = fields.String(metadata={"enum": ["reached", "pending", "unreached", "excluded"]})
+    reached_over = fields.String(allow_none=True)
+    reached_at = fields.DateTime(allow_none=True)
+
+
 class TotalsSchema(Schema):
     notice_id = fields.UUID()
     status = fields.String()

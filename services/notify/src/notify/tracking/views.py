@@ -31,6 +31,7 @@ from notify.tracking.outcomes import (
     per_recipient,
     reaching,
 )
+from servicekit.auth import Principal, scoped
 from servicekit.errors import NotFound
 from servicekit.paging import page_of
 
@@ -254,3 +255,20 @@ def by_person(session: Session, notice_id: UUID, person_id: UUID) -> dict[str, A
             "reached": bool(reached), "outcome": outcome,
             "reached_over": first["reached_over"] if first else None,
             "reached_at": first["reached_at"] if first else None, "recipients": households}
+
+
+def persons_notices(session: Session, principal: Principal, person_id: UUID, args: dict[str, Any]) -> dict[str, Any]:
+    """The notices a person was in the audience of, latest first, each with whether it reached them
+    (reached, pending, unreached or excluded) and over which channel: "what have we told them?"."""
+    statement = (select(recipients.c.id.label("recipient_id"), recipients.c.unit_id, recipients.c.unit_label,
+                        notices.c.id.label("notice_id"), notices.c.estate_id, notices.c.title, notices.c.purpose,
+                        notices.c.status, notices.c.started_at, notices.c.finished_at)
+                 .join(notices, notices.c.id == recipients.c.notice_id)
+                 .where(recipients.c.person_id == person_id, notices.c.started_at.is_not(None))
+                 .order_by(notices.c.started_at.desc(), recipients.c.id))
+    page = page_of(session, scoped(statement, notices.c.estate_id, principal), args)
+    for item in page["items"]:
+        [household] = _recipients_where(session, item["notice_id"], recipients.c.id == item["recipient_id"])
+        item.update(outcome=household["outcome"], reached_over=household["reached_over"],
+                    reached_at=household["reached_at"])
+    return page

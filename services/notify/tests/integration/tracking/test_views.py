@@ -4,6 +4,9 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
+
+from .conftest import T0
 
 URL = "/api/v1/notices"
 
@@ -97,6 +100,22 @@ def test_did_person_x_get_notice_y(client, auth, fee_notice, world) -> None:
         True, False, "unreached", None)
     stranger = ask(world.person(f["a"], "吴"))
     assert (stranger["in_audience"], stranger["reached"], stranger["recipients"]) == (False, False, [])
+
+
+def test_what_have_we_told_a_person_every_notice_latest_first_with_its_outcome(client, auth, fee_notice,
+                                                                              world) -> None:
+    """The owner's whole picture asks notify this: each notice they were sent, reached or not, how."""
+    f = fee_notice
+    desk = auth("service_desk_agent", [f["a"]])
+    later = world.notice(f["a"], title="停水通知", started_at=T0 + timedelta(hours=2))
+    world.message(world.recipient(later, "李", estate_id=f["a"], person_id=f["people"]["李"], unit_id=f["units"][2],
+                                  unit_label="1栋 2-101", mobile="13800000002"), "sms", "failed")
+    answer = client.get(f"{URL}/for-person/{f['people']['李']}", headers=desk)
+    assert answer.status_code == 200, answer.json
+    assert [(n["title"], n["outcome"], n["reached_over"]) for n in answer.json["items"]] == [
+        ("停水通知", "unreached", None), ("12月物业费缴纳通知", "reached", "email")]
+    assert client.get(f"{URL}/for-person/{f['people']['李']}", headers=auth("service_desk_agent", [f["b"]])
+                      ).status_code == 404
 
 
 def test_another_estates_notice_is_404(client, auth, fee_notice) -> None:

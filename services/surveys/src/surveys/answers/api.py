@@ -12,14 +12,22 @@ from __future__ import annotations
 from typing import Any
 
 from flask import request
-from tenancy.roles import DESK
+from tenancy.roles import DESK, STAFF
 
+from servicekit.paging import page_schema
 from servicekit.rows import now
 from servicekit.web import authenticated_by, current_principal
-from servicekit.webapp import current_settings, unit_of_work
+from servicekit.webapp import current_settings, read, unit_of_work
 from surveys.access import blueprint
-from surveys.answers import use_cases
-from surveys.answers.schemas import AnswerSchema, ItemsSchema, LinkPageSchema, StaffAnswerSchema, SubmitSchema
+from surveys.answers import use_cases, views
+from surveys.answers.schemas import (
+    AnswerSchema,
+    ItemsSchema,
+    LinkPageSchema,
+    PersonsAnswersArgs,
+    StaffAnswerSchema,
+    SubmitSchema,
+)
 
 blp = blueprint("answers", __name__, url_prefix="/api/v1/answers",
                 description="Answers (答卷): by a personal link without a login, or entered by staff")
@@ -73,6 +81,15 @@ def save_answer(data: dict[str, Any], token: str) -> Any:
 def submit_answer(data: dict[str, Any], token: str) -> Any:
     """Submit the answer (what was saved, with these items): once"""
     return use_cases.submit(unit_of_work(), token, _client(), current_settings(), now(), data["items"])
+
+
+@blp.route("", methods=["GET"])
+@blp.arguments(PersonsAnswersArgs, location="query")
+@blp.response(200, page_schema(AnswerSchema))
+@blp.allow(STAFF, rows=("person_id",))
+def persons_answers(args: dict[str, Any]) -> Any:
+    """What a person answered (their invitations' answers), latest first"""
+    return read(views.persons_answers, current_principal(), args["person_id"], args)
 
 
 @blp.route("", methods=["POST"])

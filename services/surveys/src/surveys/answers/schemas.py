@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from servicekit.paging import PageArgs
 from surveys.domain.answers import STAFF_CHANNELS
 
 ITEMS = ("what was answered, by question code: {score, comment} for a scale question, {choice} for a "
@@ -41,6 +42,10 @@ class StaffAnswerSchema(Schema):
                         required=True, validate=validate.Length(max=60), metadata={"description": ITEMS})
 
 
+class PersonsAnswersArgs(PageArgs):
+    person_id = fields.UUID(required=True, metadata={"description": "Whose answers"})
+
+
 class AnswerSchema(Schema):
     id = fields.UUID()
     invitation_id = fields.UUID(allow_none=True)
@@ -56,3 +61,4 @@ class AnswerSchema(Schema):
     entered_by = fields.String(allow_none=True)
     started_at = fields.DateTime()
     submitted_at = fields.DateTime()
+    purpose = fields.String(dump_only=True, metadata={"description": "wave or ticket (lists of a person's answers)"})

@@ -79,6 +79,36 @@ def with_days(conn: Executes, row: Mapping[str, Any]) -> dict[str, Any]:
     return {**row, "days": [dict(d) for d in days]}
 
 
+def sla_summaries(conn: Any, ticket_ids: list[Any], now: datetime) -> dict[Any, dict[str, Any]]:
+    """For a list of tickets, in one query: each one's service levels at a glance — the worst of its
+    running or paused targets (breached, warned, on_time, paused; none when no target is left) and
+    the running target due first."""
+    found: dict[Any, dict[str, Any]] = {i: {"state": "none", "next_target": None, "next_due_at": None}
+                                        for i in ticket_ids}
+    if not ticket_ids:
+        return found
+    rows = conn.execute(select(deadlines.c.ticket_id, deadlines.c.target, deadlines.c.state, deadlines.c.due_at,
+                               deadlines.c.warn_at)
+                        .where(deadlines.c.ticket_id.in_(ticket_ids), deadlines.c.state.in_(("running", "paused")))
+                        .order_by(deadlines.c.due_at)).mappings()
+    rank = {"none": 0, "paused": 1, "on_time": 2, "warned": 3, "breached": 4}
+    for row in rows:
+        summary = found[row["ticket_id"]]
+        if row["state"] == "paused":
+            state = "paused"
+        elif row["due_at"] is not None and row["due_at"] <= now:
+            state = "breached"
+        elif row["warn_at"] is not None and row["warn_at"] <= now:
+            state = "warned"
+        else:
+            state = "on_time"
+        if rank[state] > rank[summary["state"]]:
+            summary["state"] = state
+        if row["state"] == "running" and row["due_at"] is not None and summary["next_due_at"] is None:
+            summary["next_target"], summary["next_due_at"] = row["target"], row["due_at"]
+    return found
+
+
 def time_left(conn: Any, ticket: Mapping[str, Any], now: datetime) -> list[dict[str, Any]]:
     """For the stage report (TKT-7): each of the ticket's deadlines, its state, and the business
     seconds still left to it (negative when overdue by that much; the paused keep theirs; None once

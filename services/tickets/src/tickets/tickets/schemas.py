@@ -50,6 +50,14 @@ class NewTicketSchema(Schema):
     description = fields.String(load_default="", validate=validate.Length(max=5000))
 
 
+class SlaSummarySchema(Schema):
+    state = fields.String(metadata={"enum": ["breached", "warned", "on_time", "paused", "none"], "description": (
+        "The worst of its running or paused targets: breached (one is overdue), warned (one is near), "
+        "on_time, paused (waiting on the owner), none (no target left)")})
+    next_target = fields.String(allow_none=True, metadata={"description": "The running target due first"})
+    next_due_at = fields.DateTime(allow_none=True)
+
+
 class TicketSchema(Schema):
     id = fields.UUID()
     number = fields.String()
@@ -95,6 +103,7 @@ class TicketSchema(Schema):
     resolved_at = fields.DateTime(allow_none=True)
     closed_at = fields.DateTime(allow_none=True)
     version = fields.Integer()
+    sla = fields.Nested(SlaSummarySchema, metadata={"description": "Its service levels at a glance (lists only)"})
 
 
 class DispatchReasonSchema(Schema):
@@ -148,6 +157,8 @@ class TicketListArgs(PageArgs):
     department_id = fields.UUID(metadata={"description": "A department's tickets (with unassigned: its queue)"})
     equipment_id = fields.UUID(metadata={"description": "The tickets of one registered common area or item"})
     unassigned = fields.Boolean(metadata={"description": "true: nobody is assigned yet; false: somebody is"})
+    person_id = fields.UUID(metadata={
+        "description": "A person's tickets: those they reported and those of the units they live in"})
     status = fields.String(load_default="all", validate=validate.OneOf(["open", "closed", "all"]))
 
 

@@ -20,7 +20,7 @@ from servicekit.errors import NotFound
 from servicekit.paging import page_of
 from servicekit.rows import now
 from tickets.domain.stages import CLOSED, STAGE_NAMES, Stage, allowed_actions
-from tickets.sla.views import time_left
+from tickets.sla.views import sla_summaries, time_left
 from tickets.tables import occupancies, ticket_steps, tickets
 
 _FILTERS = ("estate_id", "stage", "kind", "complaint_class", "priority", "assignee_id", "unit_id", "department_id",
@@ -41,10 +41,13 @@ def ticket_list(session: Session, principal: Principal, args: dict[str, Any]) ->
         statement = statement.where(tickets.c.stage.notin_(_CLOSED))
     elif args.get("status") == "closed":
         statement = statement.where(tickets.c.stage.in_(_CLOSED))
+    if args.get("person_id") is not None:
+        statement = statement.where(_persons_own(args["person_id"]))
     if principal.role == OWNER:
         statement = statement.where(_owners_own(principal))
     page = page_of(session, scoped(statement, tickets.c.estate_id, principal), args)
-    return {**page, "items": [with_actions(t) for t in page["items"]]}
+    at_a_glance = sla_summaries(session, [t["id"] for t in page["items"]], now())
+    return {**page, "items": [{**with_actions(t), "sla": at_a_glance[t["id"]]} for t in page["items"]]}
 
 
 # --- an owner's (a resident's) own tickets: those they reported, and those of the units they live in
@@ -66,7 +69,10 @@ def _their_units(person_id: UUID | None) -> Any:
 
 
 def _owners_own(principal: Principal) -> ColumnElement[bool]:
-    person_id = _person(principal)
+    return _persons_own(_person(principal))
+
+
+def _persons_own(person_id: UUID | None) -> ColumnElement[bool]:
     return or_(tickets.c.person_id == person_id, tickets.c.unit_id.in_(_their_units(person_id)))
 
 

@@ -6,12 +6,13 @@ and read the tickets they reported and those of their units; another person's or
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import insert, update
 
-from tickets.tables import occupancies
+from tickets.tables import deadlines, occupancies
 
 
 @pytest.fixture
@@ -82,3 +83,20 @@ def test_an_owner_token_naming_no_person_reports_nothing_and_sees_nothing(client
     nobody = auth("owner", [home["estate"]], subject="not-a-person")
     assert client.post("/api/v1/tickets", json=_report(home), headers=nobody).status_code == 403
     assert client.get(f"/api/v1/tickets?estate_id={home['estate']}", headers=nobody).json["items"] == []
+
+
+def test_the_desk_lists_a_persons_tickets_with_their_service_levels_at_a_glance(client, auth, home, db):
+    """``person_id``: what the owner's whole picture shows — the tickets they reported and their
+    units'; each item says how its service levels stand (the worst running target, the next due)."""
+    desk = auth("service_desk_agent", [home["estate"]])
+    mine = client.post("/api/v1/tickets", json=_report(home), headers=desk).json
+    client.post("/api/v1/tickets", json=_report(home, "unit2", person_id=home["person2"]), headers=desk)
+    assert mine.get("id"), mine
+    listed = client.get(f"/api/v1/tickets?person_id={home['person']}&status=open", headers=desk).json["items"]
+    assert [t["id"] for t in listed] == [mine["id"]]
+    assert listed[0]["sla"]["state"] == "on_time" and listed[0]["sla"]["next_target"] == "acknowledge"
+    with db.begin() as conn:  # the acknowledge target is overdue
+        conn.execute(update(deadlines).where(deadlines.c.ticket_id == uuid.UUID(mine["id"]))
+                     .values(due_at=datetime.now(UTC) - timedelta(minutes=1)))
+    [late] = client.get(f"/api/v1/tickets?person_id={home['person']}", headers=desk).json["items"]
+    assert late["sla"]["state"] == "breached"
