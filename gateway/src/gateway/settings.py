@@ -67,6 +67,9 @@ class Settings(ServiceSettings):
     # Where each service answers, "owners=10.0.0.5:8001,tickets=..."; a service not named here is
     # reached at 127.0.0.1:<SERVICE>_PORT (its default port without one).
     edge_upstreams: str = ""
+    # The overview (gateway.overview) asks the services at once; one that has not answered within this
+    # is named in the answer's `partial` instead.
+    overview_timeout_seconds: float = setting(2.0, minimum=0.05)
     # The passphrase the private keys are encrypted under in the gateway's database.
     keys_passphrase: str = DEVELOPMENT_KEYS_PASSPHRASE
     # "development" (`make run`, the tests) may keep the repository's passphrase; "production", the

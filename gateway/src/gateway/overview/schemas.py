@@ -1,0 +1,21 @@
+"""The overview's schemas."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields
+
+
+class PersonOverviewSchema(Schema):
+    person_id = fields.UUID()
+    person = fields.Dict(allow_none=True, metadata={
+        "description": "owners' person: profile, contact points (masked unless the caller may reveal), units"})
+    timeline = fields.List(fields.Dict(), allow_none=True, metadata={
+        "description": "The latest entries of owners' activity timeline (GET /owners/api/v1/people/{id}/timeline)"})
+    open_tickets = fields.List(fields.Dict(), allow_none=True, metadata={
+        "description": "Their open tickets (reported, or of their units) with stage and service levels (sla)"})
+    notices = fields.List(fields.Dict(), allow_none=True, metadata={
+        "description": "The latest notices sent to them, each with whether and how it reached them"})
+    answers = fields.List(fields.Dict(), allow_none=True, metadata={"description": "Their latest survey answers"})
+    partial = fields.List(fields.String(), metadata={
+        "description": "The services that did not answer in time (their sections are null); empty when whole",
+        "example": ["surveys"]})
