@@ -70,6 +70,8 @@ class Settings(ServiceSettings):
     # The overview (gateway.overview) asks the services at once; one that has not answered within this
     # is named in the answer's `partial` instead.
     overview_timeout_seconds: float = setting(2.0, minimum=0.05)
+    # An estate's dashboard is kept this long (a wall screen refreshing every few seconds).
+    overview_keep_seconds: float = setting(5.0, minimum=0)
     # The passphrase the private keys are encrypted under in the gateway's database.
     keys_passphrase: str = DEVELOPMENT_KEYS_PASSPHRASE
     # "development" (`make run`, the tests) may keep the repository's passphrase; "production", the

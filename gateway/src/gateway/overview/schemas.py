@@ -19,3 +19,14 @@ class PersonOverviewSchema(Schema):
     partial = fields.List(fields.String(), metadata={
         "description": "The services that did not answer in time (their sections are null); empty when whole",
         "example": ["surveys"]})
+
+
+class EstateOverviewSchema(Schema):
+    estate_id = fields.UUID()
+    tickets = fields.Dict(allow_none=True, metadata={
+        "description": "tickets' /reports/at-a-glance: open by stage, warnings and breaches today and this month"})
+    notices = fields.Dict(allow_none=True, metadata={
+        "description": "notify's /notices/reach: the last 30 days' notices, recipients, reached, reach_rate"})
+    satisfaction = fields.Dict(allow_none=True, metadata={
+        "description": "The latest wave and its statistics by element, with the trend (wave: null before any)"})
+    partial = fields.List(fields.String(), metadata={"example": ["notify"]})

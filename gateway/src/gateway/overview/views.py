@@ -1,10 +1,19 @@
-"""The owner's whole picture (GW-2): profile, units and occupancy, open tickets with their stage and
-service levels, recent notices and whether each reached them, survey answers and the timeline's
-latest entries — asked of owners, tickets, notify and surveys at once. What a service could not
-give is named in ``partial``; the person not being the caller's (owners' 404) is a 404."""
+"""The aggregated views (GW-2), asked of the services at once; what a service could not give is named
+in ``partial``, never an error.
+
+* A person's whole picture: profile, units and occupancy, open tickets with their stage and service
+  levels, recent notices and whether each reached them, survey answers and the timeline's latest
+  entries. The person not being the caller's (owners' 404) is a 404.
+* An estate's dashboard: open tickets by stage and today's and this month's warnings and breaches,
+  the notices of the last 30 days and their reach, the satisfaction of its latest wave by element
+  (with the trend against the waves before). Kept a few seconds per estate, so a wall screen
+  refreshing every few seconds costs the services little.
+"""
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
@@ -51,3 +60,57 @@ def _section(name: str, answer: Answer) -> Any:
     if answer.status == 404 and name != "person":
         return []
     return None
+
+
+_KEPT: dict[tuple[UUID, str], tuple[float, dict[str, Any]]] = {}
+_KEPT_LOCK = threading.Lock()
+
+
+def estate_overview(estate_id: UUID, upstreams: Mapping[str, str], headers: Mapping[str, str], timeout: float,
+                    keep_seconds: float) -> dict[str, Any]:
+    """The estate's dashboard; a whole one is kept ``keep_seconds`` (the caller may see the estate:
+    checked before). A partial one is not kept: the next refresh asks again."""
+    key = (estate_id, repr(sorted(upstreams.items())))
+    with _KEPT_LOCK:
+        kept = _KEPT.get(key)
+    if kept is not None and time.monotonic() - kept[0] < keep_seconds:
+        return kept[1]
+    estate = {"estate_id": str(estate_id)}
+    answers = ask_all({
+        "tickets": Question("tickets", "/api/v1/reports/at-a-glance", estate),
+        "notices": Question("notify", "/api/v1/notices/reach", estate),
+        "waves": Question("surveys", "/api/v1/waves", {**estate, "page_size": 1}),
+    }, upstreams, headers, timeout)
+    missing: set[str] = set()
+
+    def body(name: str, service: str) -> Any:
+        if answers[name].status != 200:
+            missing.add(service)
+            return None
+        return answers[name].body
+
+    satisfaction = _satisfaction(body("waves", "surveys"), upstreams, headers, timeout)
+    picture = {"estate_id": str(estate_id), "tickets": body("tickets", "tickets"),
+               "notices": body("notices", "notify"), "satisfaction": satisfaction}
+    if picture["satisfaction"] is None:
+        missing.add("surveys")
+    picture["partial"] = sorted(missing)
+    if not picture["partial"]:
+        with _KEPT_LOCK:
+            _KEPT[key] = (time.monotonic(), picture)
+    return picture
+
+
+def _satisfaction(waves: Any, upstreams: Mapping[str, str], headers: Mapping[str, str], timeout: float) -> Any:
+    """The latest wave with its statistics ({"wave": null} before any); None when surveys did not answer."""
+    if waves is None:
+        return None
+    if not waves.get("items"):
+        return {"wave": None}
+    wave = waves["items"][0]
+    [statistics] = ask_all({"statistics": Question("surveys", f"/api/v1/waves/{wave['id']}/statistics")},
+                           upstreams, headers, timeout).values()
+    if statistics.status != 200:
+        return None
+    return {"wave": wave, **{key: statistics.body.get(key) for key in (
+        "response_rate", "overall", "elements", "weakest", "trend", "below_estate_mean")}}

@@ -4,6 +4,7 @@ to the not reached over another channel."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
@@ -71,6 +72,15 @@ def export_recipients(args: dict[str, Any], notice_id: UUID) -> Any:
 def notice_recipient(notice_id: UUID, recipient_id: UUID) -> Any:
     """One recipient: every message over every channel, each with its whole history"""
     return shown_recipients([read(views.recipient, notice_id, recipient_id)])[0]
+
+
+@blp.route("/reach", methods=["GET"])
+@blp.arguments(s.ReachArgs, location="query")
+@blp.response(200, s.ReachSchema)
+@blp.allow(DESK, rows=("estate_id",))
+def estate_reach(args: dict[str, Any]) -> Any:
+    """How an estate's notices did since a time (default: the last 30 days): recipients, reached, the rate"""
+    return read(views.estate_reach, args["estate_id"], args.get("since") or now() - timedelta(days=30))
 
 
 @blp.route("/for-person/<uuid:person_id>", methods=["GET"])

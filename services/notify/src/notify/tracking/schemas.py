@@ -65,6 +65,21 @@ class ByPersonSchema(Schema):
         "description": "The person's households in the audience, each with every attempt and its history"})
 
 
+class ReachArgs(Schema):
+    estate_id = fields.UUID(required=True)
+    since = fields.AwareDateTime(metadata={"description": "Notices started since (default: 30 days ago)"})
+
+
+class ReachSchema(Schema):
+    estate_id = fields.UUID()
+    since = fields.DateTime()
+    notices = fields.Integer(metadata={"description": "Notices started since then"})
+    recipients = fields.Integer(metadata={"description": "Their recipients but the excluded (no contact, opted out)"})
+    reached = fields.Integer()
+    excluded = fields.Integer()
+    reach_rate = fields.Float(allow_none=True, metadata={"description": "reached / recipients; null without any"})
+
+
 class PersonsNoticeSchema(Schema):
     notice_id = fields.UUID()
     estate_id = fields.UUID()

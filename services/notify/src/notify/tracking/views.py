@@ -272,3 +272,23 @@ def persons_notices(session: Session, principal: Principal, person_id: UUID, arg
         item.update(outcome=household["outcome"], reached_over=household["reached_over"],
                     reached_at=household["reached_at"])
     return page
+
+
+def estate_reach(session: Session, estate_id: UUID, since: Any) -> dict[str, Any]:
+    """How an estate's notices started since ``since`` did (the estate dashboard's part from notify):
+    how many, their recipients (the excluded apart), how many of those were reached, and the rate."""
+    started = select(notices.c.id).where(notices.c.estate_id == estate_id, notices.c.started_at >= since)
+    reached = (select(messages.c.recipient_id).where(messages.c.notice_id.in_(started), reaching())
+               .distinct().subquery("reached"))
+    counted = session.execute(
+        select(func.count(func.distinct(recipients.c.notice_id)), func.count(recipients.c.id),
+               func.count(recipients.c.id).filter(recipients.c.excluded.is_not(None)),
+               func.count(reached.c.recipient_id))
+        .select_from(recipients.outerjoin(reached, reached.c.recipient_id == recipients.c.id))
+        .where(recipients.c.notice_id.in_(started))).one()
+    _with_recipients, total, excluded, reached_count = counted
+    sent_to = total - excluded
+    return {"estate_id": estate_id, "since": since,
+            "notices": session.execute(select(func.count()).select_from(started.subquery())).scalar_one(),
+            "recipients": sent_to, "reached": reached_count, "excluded": excluded,
+            "reach_rate": round(reached_count / sent_to, 4) if sent_to else None}

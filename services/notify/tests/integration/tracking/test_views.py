@@ -118,6 +118,20 @@ def test_what_have_we_told_a_person_every_notice_latest_first_with_its_outcome(c
                       ).status_code == 404
 
 
+def test_an_estates_reach_since_a_time_for_its_dashboard(client, auth, fee_notice, world) -> None:
+    """The fee notice: 6 recipients, 1 excluded (no contact), 王 and 李 reached: 2 of 5; a notice that
+    started before ``since`` and another estate's are not counted."""
+    f = fee_notice
+    desk = auth("service_desk_agent", [f["a"]])
+    world.notice(f["a"], title="上月通知", started_at=T0 - timedelta(days=40))
+    since = (T0 - timedelta(days=1)).isoformat().replace("+", "%2B")
+    answer = client.get(f"{URL}/reach?estate_id={f['a']}&since={since}", headers=desk)
+    assert answer.status_code == 200, answer.json
+    assert {k: answer.json[k] for k in ("notices", "recipients", "reached", "excluded", "reach_rate")} == {
+        "notices": 1, "recipients": 5, "reached": 2, "excluded": 1, "reach_rate": 0.4}
+    assert client.get(f"{URL}/reach?estate_id={f['b']}", headers=desk).status_code == 404
+
+
 def test_another_estates_notice_is_404(client, auth, fee_notice) -> None:
     f = fee_notice
     desk = auth("service_desk_agent", [f["a"]])

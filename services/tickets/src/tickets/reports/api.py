@@ -13,7 +13,7 @@ from servicekit.rows import now
 from servicekit.web import current_principal
 from servicekit.webapp import read, unit_of_work
 from tickets.access import SCOPE
-from tickets.reports import failures, schemas, use_cases, views
+from tickets.reports import at_a_glance, failures, schemas, use_cases, views
 from tickets.reports.formats import as_asked
 from tickets.reports.sheets import monthly_sheets, monthly_table, ticket_report_columns, ticket_report_sheet
 
@@ -75,3 +75,12 @@ def repeat_failures(args: dict[str, Any]) -> Any:
     return {"from_": args["from_"], "to": args["to"], "estate_id": args.get("estate_id"),
             "at_least": args["at_least"], "items": items}
 
+
+
+@blp.route("/at-a-glance", methods=["GET"])
+@blp.arguments(schemas.AtAGlanceArgs, location="query")
+@blp.response(200, schemas.AtAGlanceSchema)
+@blp.allow(DESK, rows=("estate_id",))
+def estate_at_a_glance(args: dict[str, Any]) -> Any:
+    """An estate's desk now: open tickets by stage, service-level warnings and breaches today and this month"""
+    return read(at_a_glance.at_a_glance, args["estate_id"], now(), args["timezone"])

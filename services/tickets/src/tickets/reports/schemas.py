@@ -219,3 +219,21 @@ class RepeatFailureReportSchema(Schema):
     estate_id = fields.UUID(allow_none=True)
     at_least = fields.Integer()
     items = fields.List(fields.Nested(RepeatFailureSchema))
+
+
+class AtAGlanceArgs(Schema):
+    estate_id = fields.UUID(required=True)
+    timezone = fields.String(load_default="Asia/Shanghai", validate=_timezone, metadata={
+        "description": "The zone today and this month are counted in"})
+
+
+class AtAGlanceSchema(Schema):
+    estate_id = fields.UUID()
+    at = fields.DateTime()
+    timezone = fields.String()
+    open = fields.Integer()
+    open_by_stage = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata={"example": {
+        "received": 3, "acknowledged": 2, "dispatched": 5}})
+    opened_today = fields.Integer()
+    sla = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata={
+        "description": "warned_today, breached_today, warned_this_month, breached_this_month (targets)"})

@@ -100,3 +100,29 @@ def test_the_desk_lists_a_persons_tickets_with_their_service_levels_at_a_glance(
                      .values(due_at=datetime.now(UTC) - timedelta(minutes=1)))
     [late] = client.get(f"/api/v1/tickets?person_id={home['person']}", headers=desk).json["items"]
     assert late["sla"]["state"] == "breached"
+
+
+def test_an_estates_desk_at_a_glance_counts_open_tickets_by_stage_and_todays_warnings_and_breaches(
+        client, auth, home, db, other_place):
+    """The estate dashboard's part from tickets: open by stage now, and the service-level warnings and
+    breaches of today and of this month (a breach of last month counts in neither)."""
+    desk = auth("service_desk_agent", [home["estate"]])
+    first = client.post("/api/v1/tickets", json=_report(home), headers=desk).json
+    second = client.post("/api/v1/tickets", json=_report(home, "unit2"), headers=desk).json
+    assert client.post(f"/api/v1/tickets/{second['id']}/acknowledge", json={}, headers=desk).status_code == 200
+    now = datetime.now(UTC)
+    with db.begin() as conn:
+        conn.execute(update(deadlines).where(deadlines.c.ticket_id == uuid.UUID(first["id"]),
+                                             deadlines.c.target == "acknowledge")
+                     .values(warned_at=now - timedelta(seconds=30), breached_at=now - timedelta(seconds=10)))
+        conn.execute(update(deadlines).where(deadlines.c.ticket_id == uuid.UUID(second["id"]),
+                                             deadlines.c.target == "arrive")
+                     .values(breached_at=now - timedelta(days=40)))
+    glance = client.get(f"/api/v1/reports/at-a-glance?estate_id={home['estate']}", headers=desk)
+    assert glance.status_code == 200, glance.json
+    assert glance.json["open"] == 2 and glance.json["opened_today"] == 2
+    assert glance.json["open_by_stage"] == {"received": 1, "acknowledged": 1}
+    assert glance.json["sla"] == {"warned_today": 1, "breached_today": 1, "warned_this_month": 1,
+                                  "breached_this_month": 1}
+    assert client.get(f"/api/v1/reports/at-a-glance?estate_id={other_place['estate']}",
+                      headers=desk).status_code == 404

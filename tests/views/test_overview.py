@@ -1,8 +1,8 @@
-"""The owner's whole picture (GW-2) in one gateway request, over real HTTP to real owners, tickets,
-notify and surveys apps (each verifying the caller's token and scoping and masking the answer as if
+"""The aggregated views (GW-2). The owner's whole picture in one gateway request, over real HTTP to
+real owners, tickets, notify and surveys apps (each verifying the caller's token and scoping and masking the answer as if
 asked directly): profile and units, open tickets with their service levels, the timeline. With a
 service stopped the picture still answers, names it in ``partial`` and keeps the rest; a person of
-another estate is a 404.
+another estate is a 404. The estate's dashboard the same way, kept a few seconds.
 
 The services' copies of owners are filled as their consumers fill them: owners' outbox events applied
 through each consumer's own handlers; the ticket's events go to owners' timeline the same way."""
@@ -93,17 +93,23 @@ def suite(make_database, tmp_path_factory) -> Iterator[dict]:
             "title": "物业费怎么交"})
         assert ticket.status_code == 201, ticket.json
         _deliver(engines["tickets"], TICKETS, [(engines["owners"], OWNERS)])
+        surveys_client = create_service_app(SURVEYS, _settings(SURVEYS, urls["surveys"]), TokenVerifier(
+            public, issuer=TEST_ISSUER, audience=TEST_AUDIENCE, roles=SURVEYS.roles)).test_client()
+        wave = surveys_client.post("/api/v1/waves", headers=auth("estate_manager", [estate["id"]]),
+                                   json={"estate_id": estate["id"], "period": "2026-Q4"})
+        assert wave.status_code == 201, wave.json
 
-        def gateway(**down: bool):  # noqa: ANN202
+        def gateway(keep: float = 5.0, **down: bool):  # noqa: ANN202
             upstreams = ",".join(f"{name}={_closed_port() if down.get(name) else address}"
                                  for name, address in served.items())
-            settings = _settings(GATEWAY, make_database(), environment="development", edge_upstreams=upstreams)
+            settings = _settings(GATEWAY, make_database(), environment="development", edge_upstreams=upstreams,
+                                 overview_keep_seconds=keep)
             upgrade(GATEWAY, settings.database_url)
             verifier = TokenVerifier(public, issuer=TEST_ISSUER, audience=TEST_AUDIENCE, roles=GATEWAY.roles)
             return create_gateway_app(settings, verifier).test_client()
 
         yield {"gateway": gateway, "auth": auth, "estate": estate, "other": other, "person": person,
-               "unit": unit, "ticket": ticket.json}
+               "unit": unit, "ticket": ticket.json, "wave": wave.json, "tickets": tickets_client}
     for engine in engines.values():
         engine.dispose()
 
@@ -141,3 +147,40 @@ def test_another_estates_desk_is_told_there_is_no_such_person(suite) -> None:
     stranger = suite["auth"]("service_desk_agent", [suite["other"]["id"]])
     assert _overview(suite, client, stranger).status_code == 404
     assert _overview(suite, client, suite["auth"]("owner", [suite["estate"]["id"]])).status_code == 403
+
+
+def _dashboard(suite, client, headers=None):  # noqa: ANN001, ANN202
+    headers = headers or suite["auth"]("estate_manager", [suite["estate"]["id"]])
+    return client.get(f"/api/v1/overview/estates/{suite['estate']['id']}", headers=headers)
+
+
+def test_an_estates_dashboard_from_every_service_in_one_request(suite) -> None:
+    answer = _dashboard(suite, suite["gateway"](keep=0))
+    assert answer.status_code == 200, answer.json
+    board = answer.json
+    assert board["partial"] == []
+    assert board["tickets"]["open"] >= 1 and board["tickets"]["open_by_stage"]["received"] >= 1
+    assert set(board["tickets"]["sla"]) == {"warned_today", "breached_today", "warned_this_month",
+                                            "breached_this_month"}
+    assert (board["notices"]["notices"], board["notices"]["reach_rate"]) == (0, None)
+    assert board["satisfaction"]["wave"]["id"] == suite["wave"]["id"]
+    assert float(board["satisfaction"]["response_rate"]) == 0 and "elements" in board["satisfaction"]
+
+
+def test_the_dashboard_is_kept_a_few_seconds_for_a_wall_screen(suite) -> None:
+    client = suite["gateway"](keep=300)
+    before = _dashboard(suite, client).json["tickets"]["open"]
+    desk = suite["auth"]("service_desk_agent", [suite["estate"]["id"]])
+    opened = suite["tickets"].post("/api/v1/tickets", headers=desk, json={
+        "estate_id": suite["estate"]["id"], "unit_id": suite["unit"]["id"], "kind": "inquiry", "title": "停车位怎么租"})
+    assert opened.status_code == 201, opened.json
+    assert _dashboard(suite, client).json["tickets"]["open"] == before  # the kept answer
+    assert _dashboard(suite, suite["gateway"](keep=0)).json["tickets"]["open"] == before + 1
+
+
+def test_the_dashboard_names_a_stopped_service_and_another_estates_is_not_found(suite) -> None:
+    answer = _dashboard(suite, suite["gateway"](notify=True))
+    assert answer.status_code == 200 and answer.json["partial"] == ["notify"]
+    assert answer.json["notices"] is None and answer.json["tickets"] is not None
+    stranger = suite["auth"]("estate_manager", [suite["other"]["id"]])
+    assert _dashboard(suite, suite["gateway"](), stranger).status_code == 404
