@@ -1,8 +1,8 @@
-"""The aggregated views (GW-2). The owner's whole picture in one gateway request, over real HTTP to
-real owners, tickets, notify and surveys apps (each verifying the caller's token and scoping and masking the answer as if
-asked directly): profile and units, open tickets with their service levels, the timeline. With a
-service stopped the picture still answers, names it in ``partial`` and keeps the rest; a person of
-another estate is a 404. The estate's dashboard the same way, kept a few seconds.
+"""The aggregated views (GW-2), over real HTTP to real owners, tickets, notify and surveys apps (each
+verifying the caller's token and scoping and masking its answer as if asked directly). A person's whole
+picture in one gateway request: profile and units, open tickets with their service levels, the
+timeline. An estate's dashboard the same way, kept a few seconds. With a service stopped each still
+answers, names it in ``partial`` and keeps the rest; another estate's person or estate is a 404.
 
 The services' copies of owners are filled as their consumers fill them: owners' outbox events applied
 through each consumer's own handlers; the ticket's events go to owners' timeline the same way."""
