@@ -1,0 +1,212 @@
+"""Benchmark: the gateway's aggregated views (GW-2) with every service up, 16 concurrent clients.
+
+    .venv/bin/python bench/gateway_views.py [--seconds 5] [--rounds 3] [--connections 16] [--tickets 10000]
+
+owners, tickets, notify and surveys (gunicorn, each on a fresh PostgreSQL database) and the gateway in
+front of them; the services verify the gateway's tokens from its JWKS, as deployed. One estate: a
+person with a unit, and ``--tickets`` open tickets (the estate dashboard's worst case is counting
+them). wrk asks, in alternating rounds:
+
+* ``person``: a person's whole picture (``GET /api/v1/overview/people/{id}``: five calls to four
+  services at once), aim p95 < 100 ms;
+* ``estate``: the estate's dashboard uncached (``GATEWAY_OVERVIEW_KEEP_SECONDS=0``: tickets counts the
+  open tickets by stage and today's warnings), aim p95 < 200 ms; and ``estate kept`` (5 s);
+* ``baseline``: owners' ``GET /api/v1/people/{id}`` straight, the cheapest call the picture makes.
+
+Prints requests/s, p50, p95 and p99 of each. It prints numbers; it does not pass or fail.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import uuid
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+from create_owner_api import ENSURE_SERVERS, gunicorn
+
+from servicekit.testing import configured_postgres, create_database, drop_database
+
+SERVICES = ("owners", "tickets", "notify", "surveys")
+GET_SCRIPT = r"""
+request = function()
+  return wrk.format("GET", PATH, HEADERS)
+end
+function done(summary, latency, requests)
+  io.write(string.format(
+    'WRK_RESULT {"requests":%d,"duration_us":%d,"p50_us":%d,"p95_us":%d,"p99_us":%d,' ..
+    '"non_2xx":%d,"errors":%d}\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(95), latency:percentile(99),
+    summary.errors.status,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+end
+"""
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=5, help="per round")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--warmup", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--tickets", type=int, default=10_000, help="open tickets of the estate")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker (gthread)")
+    return parser.parse_args()
+
+
+def seed(urls: dict[str, str], tickets_count: int) -> dict[str, Any]:
+    """The estate in owners (through its API), the copies filled by applying owners' events through
+    each consumer's handlers, a ticket opened through tickets' API and copied ``tickets_count`` times."""
+    from sqlalchemy import select, text
+    from sqlalchemy.orm import Session
+
+    from servicekit.auth import TokenVerifier, issue_token
+    from servicekit.db import make_engine
+    from servicekit.envelope import parse
+    from servicekit.tokens import generate_keypair
+    from servicekit.webapp import create_service_app
+
+    private, public = generate_keypair()
+    services = {name: __import__(f"{name}.service", fromlist=["SERVICE"]).SERVICE for name in SERVICES}
+
+    def client(name: str) -> Any:
+        service = services[name]
+        settings = service.settings(database_url=urls[name], amqp_url="amqp://unused", port=0, log_level="WARNING",
+                                    max_body_bytes=1 << 20)
+        verifier = TokenVerifier(public, issuer="seed", audience="estatedesk", roles=service.roles)
+        return create_service_app(service, settings, verifier).test_client()
+
+    admin = {"Authorization": "Bearer " + issue_token(private, subject="seed", role="operator_admin", estates=["*"],
+                                                       issuer="seed", audience="estatedesk", ttl_seconds=600)}
+    owners = client("owners")
+    estate = owners.post("/api/v1/estates", json={"code": "BENCH", "name": "基准花园"}, headers=admin).json["id"]
+    building = owners.post(f"/api/v1/estates/{estate}/buildings", json={"code": "1", "name": "1栋", "floors": 30},
+                           headers=admin).json["id"]
+    unit = owners.post(f"/api/v1/buildings/{building}/units", json={"number": "1-101"}, headers=admin).json["id"]
+    person = owners.post("/api/v1/people", headers=admin, json={
+        "estate_id": estate, "name": "张伟", "contact_points": [{"kind": "mobile", "value": "13812345678"}],
+        "occupancy": {"unit_id": unit, "role": "owner", "moved_in_on": "2024-03-01"}}).json["id"]
+    engines = {name: make_engine(url) for name, url in urls.items() if name in SERVICES}
+    with engines["owners"].connect() as conn:
+        table = services["owners"].outbox.table
+        events = [parse(r.body) for r in conn.execute(select(table).order_by(table.c.seq))]
+    for name in ("tickets", "notify", "surveys"):
+        handlers = services[name].event_handlers()
+        with Session(engines[name]) as session, session.begin():
+            for event in events:
+                if event.type in handlers:
+                    handlers[event.type](session, event)
+    opened = client("tickets").post("/api/v1/tickets", headers=admin, json={
+        "estate_id": estate, "unit_id": unit, "person_id": person, "kind": "inquiry", "title": "物业费怎么交"})
+    assert opened.status_code == 201, opened.json
+    columns = [c.name for c in services["tickets"].metadata.tables["tickets"].columns]
+    copied = ", ".join("gen_random_uuid()" if c == "id" else "'B' || lpad(g::text, 9, '0')" if c == "number"
+                       else "NULL" if c == "person_id" else c for c in columns)
+    with engines["tickets"].begin() as conn:
+        conn.execute(text(f"INSERT INTO tickets ({', '.join(columns)}) SELECT {copied} FROM tickets, "
+                          f"generate_series(1, :n) AS g WHERE id = :id"),
+                     {"n": tickets_count - 1, "id": opened.json["id"]})
+        conn.execute(text("ANALYZE tickets"))
+    for engine in engines.values():
+        engine.dispose()
+    return {"estate": estate, "person": person}
+
+
+def run_wrk(port: int, path: str, token: str, seconds: int, connections: int, tmp: Path) -> dict[str, Any]:
+    script = tmp / f"get-{uuid.uuid4().hex}.lua"
+    script.write_text(f'PATH = "{path}"\nHEADERS = {{["Authorization"] = "Bearer {token}"}}\n' + GET_SCRIPT)
+    done = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", str(script),
+                           f"http://127.0.0.1:{port}"], capture_output=True, text=True, check=True)
+    line = next(line for line in done.stdout.splitlines() if line.startswith("WRK_RESULT "))
+    result = json.loads(line.removeprefix("WRK_RESULT "))
+    result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+    return result
+
+
+def main() -> None:
+    from sqlalchemy.orm import sessionmaker
+
+    from gateway.keys.signing import Signer
+    from gateway.keys.use_cases import ensure_key
+    from gateway.service import SERVICE as GATEWAY
+    from servicekit.db import make_engine
+    from servicekit.migrate import upgrade
+
+    args = parse_args()
+    if not shutil.which("wrk"):
+        subprocess.run([str(ENSURE_SERVERS), "wrk"], check=False)
+    if not shutil.which("wrk"):
+        raise SystemExit(f"wrk is needed; run as root: {ENSURE_SERVERS} wrk")
+    print(f"4 services + the gateway, gunicorn {args.workers} workers x {args.threads} threads each; wrk -c"
+          f"{args.connections}; {args.rounds} alternating rounds of {args.seconds} s; {args.tickets} open tickets; "
+          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
+    server = configured_postgres()
+    urls = {name: create_database(server, prefix=f"bench_views_{name}") for name in (*SERVICES, "gateway")}
+    try:
+        for name in SERVICES:
+            upgrade(__import__(f"{name}.service", fromlist=["SERVICE"]).SERVICE, urls[name])
+        upgrade(GATEWAY, urls["gateway"])
+        seeded = seed(urls, args.tickets)
+        gateway_settings = GATEWAY.settings(database_url=urls["gateway"], amqp_url="amqp://unused", port=0,
+                                            log_level="WARNING", environment="development", key_publish_seconds=0.0,
+                                            max_body_bytes=1 << 20)
+        engine = make_engine(urls["gateway"])
+        sessions = sessionmaker(engine, expire_on_commit=False)
+        ensure_key(GATEWAY.unit_of_work(sessions), gateway_settings)
+        token = Signer(sessions, gateway_settings).sign(subject="bench-manager", role="estate_manager",
+                                                        estates=[seeded["estate"]])[0]
+        engine.dispose()
+        gunicorn_args = argparse.Namespace(workers=args.workers, worker_class="gthread", threads=args.threads)
+        with ExitStack() as stack, tempfile.TemporaryDirectory() as tmp_name:
+            tmp = Path(tmp_name)
+            gateway_env = {"GATEWAY_DATABASE_URL": urls["gateway"], "GATEWAY_ENVIRONMENT": "development",
+                           "LOG_LEVEL": "WARNING", "DATABASE_URL": urls["gateway"]}
+            ports = {}
+            # The gateway first (its JWKS is what the services verify with); its upstreams are set below.
+            jwks_port = stack.enter_context(gunicorn("gateway.app:create_app()", gateway_env, gunicorn_args))
+            for name in SERVICES:
+                env = {"DATABASE_URL": urls[name], "LOG_LEVEL": "WARNING", f"{name.upper()}_ENVIRONMENT": "development",
+                       "JWT_JWKS_URL": f"http://127.0.0.1:{jwks_port}/.well-known/jwks.json"}
+                ports[name] = stack.enter_context(gunicorn(f"{name}.app:create_app()", env, gunicorn_args))
+            upstreams = ",".join(f"{name}=127.0.0.1:{port}" for name, port in ports.items())
+            views = {"person": gateway_env | {"GATEWAY_EDGE_UPSTREAMS": upstreams},
+                     "estate": gateway_env | {"GATEWAY_EDGE_UPSTREAMS": upstreams,
+                                              "GATEWAY_OVERVIEW_KEEP_SECONDS": "0"},
+                     "estate kept": gateway_env | {"GATEWAY_EDGE_UPSTREAMS": upstreams}}
+            targets = {"baseline": (ports["owners"], f"/api/v1/people/{seeded['person']}")}
+            for name, env in views.items():
+                port = stack.enter_context(gunicorn("gateway.app:create_app()", env, gunicorn_args))
+                path = (f"/api/v1/overview/people/{seeded['person']}" if name == "person"
+                        else f"/api/v1/overview/estates/{seeded['estate']}")
+                targets[name] = (port, path)
+            for port, path in targets.values():
+                run_wrk(port, path, token, args.warmup, args.connections, tmp)
+            rounds: dict[str, list[dict[str, Any]]] = {name: [] for name in targets}
+            for i in range(args.rounds):
+                for name in (list(targets) if i % 2 == 0 else list(reversed(targets))):
+                    port, path = targets[name]
+                    rounds[name].append(run_wrk(port, path, token, args.seconds, args.connections, tmp))
+            for name, found in rounds.items():
+                requests = sum(r["requests"] for r in found)
+                rps = requests / (sum(r["duration_us"] for r in found) / 1e6)
+                p = {q: statistics.median(r[f"p{q}_us"] for r in found) / 1000 for q in (50, 95, 99)}
+                print(f"{name:>12}: {rps:7.1f} req/s  p50 {p[50]:6.1f} ms  p95 {p[95]:6.1f} ms  p99 {p[99]:6.1f} ms  "
+                      f"({requests} requests, {sum(r['non_2xx'] for r in found)} non-2xx, "
+                      f"{sum(r['errors'] for r in found)} errors)")
+    finally:
+        for url in urls.values():
+            drop_database(url)
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    main()
