@@ -23,6 +23,11 @@ from typing import Any
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
+CSV = "text/csv"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# What a report may be answered as: ``?format=`` names one, else the Accept header chooses.
+FORMATS = {"json": "application/json", "csv": CSV, "xlsx": XLSX}
+
 
 def safe_cell(value: Any) -> Any:
     """A cell's value as it may be written: text that a spreadsheet would evaluate gets a ``'``."""

@@ -359,6 +359,22 @@ def _multiprocess_dir() -> str | None:
     return os.environ.get("PROMETHEUS_MULTIPROC_DIR") or None
 
 
+def asked_format(named: str | None, formats: Mapping[str, str]) -> str:
+    """The format a report is answered in: the one ``?format=`` names, else the one of ``formats``
+    (name -> media type) the Accept header prefers, else the first (JSON)."""
+    if named:
+        return named
+    default = next(iter(formats.values()))
+    best = request.accept_mimetypes.best_match(list(formats.values()), default=default)
+    return next(name for name, media_type in formats.items() if media_type == best)
+
+
+def file_answer(data: bytes, media_type: str, filename: str, **headers: str) -> Response:
+    """A file to download: named (Chinese names too) and never read as anything but ``media_type``."""
+    return Response(data, mimetype=media_type, headers={
+        "Content-Disposition": content_disposition(filename), "X-Content-Type-Options": "nosniff", **headers})
+
+
 def content_disposition(filename: str) -> str:
     """``attachment`` with an ASCII fallback name and the real one in RFC 5987 form (Chinese names)."""
     fallback = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")

@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
-from flask import Response, request
+from flask import request
 from tenancy.roles import DESK
 
 from notify.access import blueprint
@@ -17,7 +17,8 @@ from notify.tracking import schemas as s
 from notify.tracking.masking import shown_recipients
 from servicekit.paging import PageArgs, page_schema
 from servicekit.rows import now
-from servicekit.web import current_principal
+from servicekit.spreadsheet import CSV, XLSX
+from servicekit.web import current_principal, file_answer
 from servicekit.webapp import read, unit_of_work
 
 blp = blueprint("tracking", __name__, url_prefix="/api/v1/notices",
@@ -47,7 +48,7 @@ def notice_recipients(args: dict[str, Any], notice_id: UUID) -> Any:
 @blp.arguments(s.ExportArgs(), location="query")
 @blp.response(200, description="The recipients as CSV or XLSX")
 @blp.doc(responses={"200": {"description": "The recipients and their outcome", "content": {
-    exports.CSV: {"schema": {"type": "string"}}, exports.XLSX: {"schema": {"type": "string", "format": "binary"}}}}})
+    CSV: {"schema": {"type": "string"}}, XLSX: {"schema": {"type": "string", "format": "binary"}}}}})
 @blp.allow(DESK, rows=("building_id", "unit_id"))
 def export_recipients(args: dict[str, Any], notice_id: UUID) -> Any:
     """The recipients and their outcome as CSV or XLSX, headed in zh-CN or English"""
@@ -56,12 +57,10 @@ def export_recipients(args: dict[str, Any], notice_id: UUID) -> Any:
     lang = args.get("lang") or request.accept_languages.best_match(exports.LANGUAGES) or "zh-CN"
     name = f"notice-{notice_id}-recipients"
     if args["format"] == "xlsx":
-        data, mimetype = exports.recipients_xlsx(rows, lang, zone, found["title"]), exports.XLSX
+        data, mimetype = exports.recipients_xlsx(rows, lang, zone, found["title"]), XLSX
     else:
-        data, mimetype = exports.recipients_csv(rows, lang, zone), exports.CSV
-    return Response(data, mimetype=mimetype, headers={
-        "Content-Disposition": f'attachment; filename="{name}.{args["format"]}"',
-        "X-Content-Type-Options": "nosniff"})
+        data, mimetype = exports.recipients_csv(rows, lang, zone), CSV
+    return file_answer(data, mimetype, f"{name}.{args['format']}")
 
 
 @blp.route("/<uuid:notice_id>/recipients/<uuid:recipient_id>", methods=["GET"])

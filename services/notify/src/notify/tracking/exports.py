@@ -10,8 +10,6 @@ from zoneinfo import ZoneInfo
 
 from servicekit.spreadsheet import XlsxSheet, csv_bytes, xlsx_bytes
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV = "text/csv"
 LANGUAGES = ("zh-CN", "en")
 
 COLUMNS: tuple[tuple[str, str, str], ...] = (  # key, zh-CN, en

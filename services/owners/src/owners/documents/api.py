@@ -15,7 +15,7 @@ from owners.documents import use_cases, views
 from owners.documents.schemas import DocumentSchema, GenerationSchema, TemplateListArgs, TemplateSchema
 from servicekit.access import ScopedBlueprint
 from servicekit.paging import PageArgs, page_schema
-from servicekit.web import content_disposition, current_principal
+from servicekit.web import current_principal, file_answer
 from servicekit.webapp import read, unit_of_work
 
 blp = ScopedBlueprint("documents", __name__, url_prefix="/api/v1", scope=SCOPE,
@@ -76,5 +76,4 @@ class DocumentFile(MethodView):
     def get(self, document_id: UUID) -> Response:
         """The generated file (DOCX)"""
         found = read(views.document_file, document_id)
-        return Response(found["content"], mimetype=DOCX, headers={
-            "Content-Disposition": content_disposition(found["filename"]), "X-Content-Type-Options": "nosniff"})
+        return file_answer(found["content"], DOCX, found["filename"])

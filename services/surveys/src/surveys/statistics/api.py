@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from flask import Response, request
 from tenancy.roles import STAFF
 
+from servicekit.web import asked_format, file_answer
 from servicekit.webapp import read
 from surveys.access import blueprint
 from surveys.statistics import sheets, views
@@ -29,16 +29,11 @@ def wave_statistics(args: dict[str, Any], wave_id: UUID) -> Any:
     """A wave's response rate, each element's answers, mean and spread in the estate and per building,
     the weakest elements, the buildings below the estate's mean, and the trend"""
     stats = read(views.wave_statistics, wave_id)
-    best = request.accept_mimetypes.best_match(list(FORMATS.values()), default=FORMATS["json"])
-    wanted = args["format"] or next(key for key, mime in FORMATS.items() if mime == best)
+    wanted = asked_format(args["format"], FORMATS)
     name = f"survey-{stats['period']}-{wave_id}"
     if wanted == "csv":
-        return _file(sheets.statistics_csv(stats), FORMATS["csv"], f"{name}.csv")
+        return file_answer(sheets.statistics_csv(stats), FORMATS["csv"], f"{name}.csv")
     if wanted == "xlsx":
-        return _file(sheets.statistics_xlsx(stats), FORMATS["xlsx"], f"{name}.xlsx")
+        return file_answer(sheets.statistics_xlsx(stats), FORMATS["xlsx"], f"{name}.xlsx")
     return stats
 
-
-def _file(data: bytes, mimetype: str, filename: str) -> Response:
-    return Response(data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"',
-                                                      "X-Content-Type-Options": "nosniff"})

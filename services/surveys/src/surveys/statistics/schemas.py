@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-FORMATS = {"json": "application/json", "csv": "text/csv",
-           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+from servicekit.spreadsheet import FORMATS
 
 
 class StatisticsArgs(Schema):

@@ -12,7 +12,7 @@ from tenancy.roles import DESK, STAFF
 from servicekit.access import ScopedBlueprint
 from servicekit.config import var_dir
 from servicekit.rows import now
-from servicekit.web import content_disposition, current_principal, refuse
+from servicekit.web import current_principal, file_answer, refuse
 from servicekit.webapp import current_settings, read, unit_of_work
 from tickets.access import SCOPE
 from tickets.attachments import schemas, use_cases, views
@@ -69,13 +69,10 @@ def download_attachment(ticket_id: UUID, attachment_id: UUID) -> Response:
         data = storage().get(row["storage_key"])
     except StorageUnavailable:
         _store_unavailable()
-    return Response(data, mimetype=row["content_type"], headers={
-        "Content-Disposition": content_disposition(row["filename"]),
-        "X-Content-Type-Options": "nosniff",
-        # Opened from the API's own origin, a file must not run anything (a PDF's scripts...).
+    # Opened from the API's own origin, a file must not run anything (a PDF's scripts...).
+    return file_answer(data, row["content_type"], row["filename"], **{
         "Content-Security-Policy": "default-src 'none'; sandbox",
-        "Cache-Control": "private, max-age=0, must-revalidate",
-    })
+        "Cache-Control": "private, max-age=0, must-revalidate"})
 
 
 @blp.route("/<uuid:ticket_id>/attachments/<uuid:attachment_id>", methods=["DELETE"])

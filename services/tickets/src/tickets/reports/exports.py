@@ -14,9 +14,6 @@ from typing import Any
 
 from servicekit.spreadsheet import XlsxChart, XlsxSheet, csv_bytes, xlsx_bytes
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV = "text/csv"
-
 
 @dataclass(frozen=True)
 class Column:

@@ -14,12 +14,11 @@ from zoneinfo import ZoneInfo, available_timezones
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates, validates_schema
 from webargs.fields import DelimitedList
 
-from tickets.reports import exports
+from servicekit.spreadsheet import CSV, FORMATS, XLSX
 from tickets.reports.monthly import PERIOD
 from tickets.reports.sql import PERIODS
 from tickets.reports.views import DIMENSIONS, TicketReport
 
-FORMATS = {"json": "application/json", "csv": exports.CSV, "xlsx": exports.XLSX}
 MAX_DAYS = 3 * 366
 PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {"schema": {"type": "object"}}}}
 # Dates a report can cover (an instant outside them cannot be stored or converted).
@@ -30,7 +29,7 @@ def files(schema: str) -> dict[str, Any]:
     """The 200 answer of a report: JSON (``schema``), CSV or XLSX (with a chart)."""
     return {"200": {"description": "The report as JSON, CSV or XLSX (with a chart)", "content": {
         "application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}},
-        exports.CSV: {"schema": {"type": "string"}}, exports.XLSX: {"schema": {"type": "string", "format": "binary"}}}},
+        CSV: {"schema": {"type": "string"}}, XLSX: {"schema": {"type": "string", "format": "binary"}}}},
         "404": {"description": "No such estate (or not one of the caller's), or no report of that month", **PROBLEM}}
 
 
