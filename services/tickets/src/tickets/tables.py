@@ -36,6 +36,8 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    func,
+    literal_column,
     text,
 )
 
@@ -556,6 +558,11 @@ call_scripts = Table(
     Column("created_at", UtcDateTime(), nullable=False),
     Index("ix_call_scripts_fit", "estate_id", "kind", "complaint_class", "version"),
 )
+# One number per version of a script: null estate, kind or class count as one value each.
+NO_ESTATE = "00000000-0000-0000-0000-000000000000"
+Index("uq_call_scripts_version", func.coalesce(call_scripts.c.estate_id, literal_column(f"'{NO_ESTATE}'")),
+      func.coalesce(call_scripts.c.kind, literal_column("''")),
+      func.coalesce(call_scripts.c.complaint_class, literal_column("''")), call_scripts.c.version, unique=True)
 
 # --- the complaint's outcome (TKT-14) -----------------------------------------------------------
 

@@ -10,6 +10,8 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+
 from servicekit.testing import count_rows
 from tickets import events
 from tickets.tables import callbacks, calls
@@ -94,6 +96,18 @@ def test_the_call_centre_pushing_a_call_twice_is_one_call(client, auth, place, d
     assert "呼叫中心" in client.post("/api/v1/calls", headers=in_chinese, json=body).get_json()["detail"]
     assert count_rows(db, calls) == 1
     assert len(recorded(events.CALL_LOGGED)) == 1
+
+
+@pytest.mark.postgres_only
+def test_one_call_pushed_twice_at_once_is_one_call_and_both_answer_it(auth, place, db, recorded, at_once) -> None:
+    centre = auth("integration_client", [place["estate"]], subject="call-centre")
+    for n in range(5):
+        body = a_call(place, call_centre_ref=f"CC-20261201-01{n}", outcome="missed", answered_at=None)
+        answers = at_once("POST", "/api/v1/calls", [({**centre, "Idempotency-Key": f"cc-01{n}"}, body)] * 2)
+        assert sorted(a.status_code for a in answers) == [200, 201], [a.json() for a in answers]
+        assert answers[0].json()["id"] == answers[1].json()["id"]
+    assert count_rows(db, calls) == 5 and count_rows(db, callbacks) == 5
+    assert len(recorded(events.CALL_LOGGED)) == 5
 
 
 def test_a_missed_call_becomes_a_callback_for_whoever_answers_the_line(client, auth, place, recorded) -> None:
