@@ -172,8 +172,8 @@ BUILT_IN_TEMPLATES: dict[str, Template] = {t.code: t for t in (
                                   "and has not been made; follow up now."), ("name", "caller_last4", "due_at"),
               "SMS_ED_CALLBACK_MISSED"),
     _template("handover_unsigned",
-              ("交接班未签收", "${name}，${desk}交接班记录（${outgoing_name}交${incoming_name}，未结事项${open_items}项）"
-                           "应于${sign_by}前签收，至今未签收，请立即跟进。"),
+              ("交接班未签收", "${name}，${desk}交接班记录（${outgoing_name}交${incoming_name}，"
+                           "未结事项${open_items}项）应于${sign_by}前签收，至今未签收，请立即跟进。"),
               ("Handover not signed", "${name}, the handover at ${desk} from ${outgoing_name} to ${incoming_name} "
                                       "(${open_items} open items) was to be signed by ${sign_by} and is not; "
                                       "follow up now."),

@@ -36,8 +36,8 @@ from servicekit.migrate import upgrade
 from tickets import events
 from tickets.calls import use_cases as calls
 from tickets.diary import use_cases as diary
-from tickets.shifts import use_cases as shifts
 from tickets.service import SERVICE as TICKETS
+from tickets.shifts import use_cases as shifts
 from tickets.sla.timer import sweep
 from tickets.tables import estates, outbox, people, staff, tickets
 from tickets.tickets.timeline import Actor
