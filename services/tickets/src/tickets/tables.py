@@ -27,6 +27,7 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -407,6 +408,15 @@ desk_lines = Table(
     UniqueConstraint("estate_id", "number", "extension"),
 )
 
+# The phone's settings of an estate (TKT-4, TKT-9): how long one ring lasts, for "answered within
+# three rings" in its call statistics and monthly report; an estate without a row: 6 s.
+phone_settings = Table(
+    "phone_settings", metadata,
+    Column("estate_id", Uuid, primary_key=True),
+    Column("ring_seconds", Float, nullable=False),
+    _version(),
+)
+
 # The call log: every inbound and outbound call, entered at the desk or pushed by the call-centre
 # system, linked to the person (found by the number), the unit and the ticket it was about.
 calls = Table(
@@ -534,6 +544,21 @@ logbook_entries = Table(
     Column("text", String(2000), nullable=False),
     Column("created_by", String(200), nullable=False),
     Index("ix_logbook_estate_at", "estate_id", "at"),
+)
+
+# The duty roster (排班表): who works when, per estate, one row per shift. The diary's "off shift"
+# reads a person's roster when they have one in the estate, else the estate's business calendar.
+duty_shifts = Table(
+    "duty_shifts", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, nullable=False),
+    Column("staff_id", Uuid, nullable=False),
+    Column("starts_at", UtcDateTime(), nullable=False),
+    Column("ends_at", UtcDateTime(), nullable=False),
+    Column("label", String(50), nullable=False, server_default=""),  # 早班, 中班, 夜班
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Index("ix_duty_shifts_staff", "estate_id", "staff_id", "starts_at"),
 )
 
 # --- call scripts (TKT-9): what the desk says, per estate (null: the operator's) and kind/class ----

@@ -38,6 +38,8 @@ class NewEntrySchema(Schema):
 
 class ConflictSchema(Schema):
     reason = fields.String(metadata={"description": "double_booked or off_shift"})
+    by = fields.String(metadata={"description": "Off shift by the person's duty roster (roster) or, when they have "
+                                                "none, by the estate's business calendar (calendar)"})
     entry_id = fields.String(allow_none=True)
     title = fields.String()
     starts_at = fields.String()

@@ -68,3 +68,22 @@ class LogbookEntrySchema(Schema):
     category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
     text = fields.String(required=True, validate=validate.Length(min=1, max=2000))
     created_by = fields.String(dump_only=True)
+
+
+class RosterListArgs(PageArgs):
+    estate_id = fields.UUID()
+    staff_id = fields.UUID()
+    since = instant(metadata={"description": "Shifts ending after this"})
+    until = instant(metadata={"description": "Shifts starting before this"})
+
+
+class ShiftSchema(Schema):
+    id = fields.UUID(dump_only=True)
+    estate_id = fields.UUID(required=True)
+    staff_id = fields.UUID(required=True, metadata={"description": "Who works this shift"})
+    starts_at = instant(required=True)
+    ends_at = instant(required=True, metadata={"description": "After the start, within 24 hours"})
+    label = fields.String(load_default="", validate=validate.Length(max=50),
+                          metadata={"description": "e.g. 早班, 夜班"})
+    created_by = fields.String(dump_only=True)
+    created_at = fields.DateTime(dump_only=True)

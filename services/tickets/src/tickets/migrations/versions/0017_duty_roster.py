@@ -1,0 +1,48 @@
+"""duty_roster (issue 20): who works when, and how long a ring lasts, per estate
+
+``duty_shifts`` is the duty roster (排班表), one row per shift of a staff member in an estate: the
+diary's "off shift" reads it for a person who has one, and the estate's business calendar for a
+person who has none. ``phone_settings`` holds an estate's ring length for "answered within three
+rings" (an estate without a row: 6 s).
+
+Revision ID: 0017_duty_roster
+Revises: 0016_one_script_version
+Create Date: 2026-12-06 12:30:00
+"""
+import sqlalchemy as sa
+from alembic import op
+
+
+revision = '0017_duty_roster'
+down_revision = '0016_one_script_version'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        'duty_shifts',
+        sa.Column('id', sa.Uuid(), nullable=False),
+        sa.Column('estate_id', sa.Uuid(), nullable=False),
+        sa.Column('staff_id', sa.Uuid(), nullable=False),
+        sa.Column('starts_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('ends_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('label', sa.String(length=50), server_default='', nullable=False),
+        sa.Column('created_by', sa.String(length=200), nullable=False),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_duty_shifts')),
+    )
+    op.create_index('ix_duty_shifts_staff', 'duty_shifts', ['estate_id', 'staff_id', 'starts_at'])
+    op.create_table(
+        'phone_settings',
+        sa.Column('estate_id', sa.Uuid(), nullable=False),
+        sa.Column('ring_seconds', sa.Float(), nullable=False),
+        sa.Column('version', sa.Integer(), server_default=sa.text('1'), nullable=False),
+        sa.PrimaryKeyConstraint('estate_id', name=op.f('pk_phone_settings')),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table('phone_settings')
+    op.drop_index('ix_duty_shifts_staff', table_name='duty_shifts')
+    op.drop_table('duty_shifts')
