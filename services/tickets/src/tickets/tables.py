@@ -499,6 +499,7 @@ diary_entries = Table(
     Column("unit_id", Uuid),
     Column("person_id", Uuid),  # the owner visited or to be called
     Column("ticket_id", Uuid, ForeignKey("tickets.id")),
+    Column("callback_id", Uuid, index=True),  # a callback's planned call (tickets.callbacks.in_diary)
     Column("state", String(10), nullable=False),  # planned | done | cancelled
     Column("conflicts", JSON, nullable=False),  # what it clashed with when booked (warned, not refused)
     Column("created_by", String(200), nullable=False),

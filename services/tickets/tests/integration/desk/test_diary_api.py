@@ -126,8 +126,9 @@ def test_a_roster_never_overlaps_itself_and_bad_shifts_change_nothing(client, au
     shift = {"estate_id": str(place["estate"]), "staff_id": str(place["agent"]), "label": "早班",
              "starts_at": AT.isoformat(), "ends_at": (AT + 8 * H).isoformat()}
     assert client.post("/api/v1/shifts/roster", headers=manager, json=shift).status_code == 201
+    later = {"starts_at": (AT + 7 * H).isoformat(), "ends_at": (AT + 9 * H).isoformat()}
     overlapping = client.post("/api/v1/shifts/roster", headers={**manager, "Accept-Language": "zh-CN"},
-                              json={**shift, "starts_at": (AT + 7 * H).isoformat(), "ends_at": (AT + 9 * H).isoformat()})
+                              json={**shift, **later})
     assert overlapping.status_code == 409 and "已有排班" in overlapping.get_json()["detail"]
     for wrong in ({"ends_at": AT.isoformat()}, {"ends_at": (AT + 25 * H).isoformat()},
                   {"starts_at": "2026-12-02T14:00:00"}, {"staff_id": None}):

@@ -76,6 +76,27 @@ def test_signing_moves_the_open_items_to_the_incoming_staff(client, auth, db, pl
     assert again.status_code == 409
 
 
+def test_visitors_still_in_are_open_items_of_the_handover(client, auth, place, other_place) -> None:
+    came = datetime(2026, 12, 1, 12, 30, tzinfo=UTC)
+    visitor_id = uuid.uuid4()
+    handover = write(client, auth, place, notes=[], visitors=[
+        {"name": "王先生", "unit_id": str(place["unit"]), "since": came.isoformat(), "visitor_id": str(visitor_id),
+         "note": "装修监理"}, {"name": "快递员"}])
+    assert [i for i in handover["items"] if i["kind"] == "visitor"] == [
+        {"kind": "visitor", "name": "王先生", "unit_id": str(place["unit"]), "since": came.isoformat(),
+         "visitor_id": str(visitor_id), "note": "装修监理"},
+        {"kind": "visitor", "name": "快递员", "unit_id": None, "since": None, "visitor_id": None, "note": ""}]
+    theirs = client.post("/api/v1/shifts/handovers", headers=auth("service_desk_agent", [place["estate"]]), json={
+        "estate_id": str(place["estate"]), "outgoing_staff_id": str(place["agent"]),
+        "incoming_staff_id": str(place["supervisor"]),
+        "visitors": [{"name": "x", "unit_id": str(other_place["unit"])}]})
+    assert theirs.status_code == 404
+    nameless = client.post("/api/v1/shifts/handovers", headers=auth("service_desk_agent", [place["estate"]]), json={
+        "estate_id": str(place["estate"]), "outgoing_staff_id": str(place["agent"]),
+        "incoming_staff_id": str(place["supervisor"]), "visitors": [{"name": ""}]})
+    assert nameless.status_code == 422
+
+
 def test_an_item_someone_else_took_meanwhile_stays(client, auth, db, place, waiting_ticket) -> None:
     work = add_work(db, place, waiting_ticket)
     handover = write(client, auth, place)
