@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from servicekit.config import ConfigError
 from servicekit.logs import configure_logging
 from servicekit.service import Command, Service
 
@@ -211,6 +212,10 @@ def run_cli(service: Service, argv: list[str] | None = None) -> int:
     command = commands[args.command]
     settings = None
     if command.needs_settings:
-        settings = service.load_settings()
+        try:
+            settings = service.load_settings()
+        except ConfigError as error:  # a misconfigured setting stops the process, saying which and why
+            print(f"{service.name}: {error}", file=sys.stderr)
+            return 2
         configure_logging(service.name, settings.log_level)
     return command.run(service, settings, args)

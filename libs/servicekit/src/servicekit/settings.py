@@ -15,9 +15,10 @@ drifts from it::
         timer_interval_seconds: float = 1.0                          # TICKETS_TIMER_INTERVAL_SECONDS
         timer_batch: int = setting(500, minimum=1)                   # TICKETS_TIMER_BATCH
         attachments_dir: str = setting("", default_from=lambda: str(var_dir() / "attachments"))
+        diary_conflicts: str = setting("warn", choices=("warn", "refuse"))  # TICKETS_DIARY_CONFLICTS
 
-A value that is not of the field's type, or below its minimum, stops the process with a
-:class:`~servicekit.config.ConfigError` naming the variable.
+A value that is not of the field's type, below its minimum or not one of its choices, stops the
+process with a :class:`~servicekit.config.ConfigError` naming the variable (and the choices).
 """
 
 from __future__ import annotations
@@ -33,15 +34,20 @@ DEFAULT_MAX_BODY_BYTES = 256 * 1024
 
 T = TypeVar("T")
 _MINIMUM, _DEFAULT_FROM = "servicekit.settings.minimum", "servicekit.settings.default_from"
+_CHOICES = "servicekit.settings.choices"
 
 
-def setting(default: T, *, minimum: float | None = None, default_from: Callable[[], T] | None = None) -> T:
+def setting(default: T, *, minimum: float | None = None, default_from: Callable[[], T] | None = None,
+            choices: tuple[T, ...] | None = None) -> T:
     """A field of a :class:`ServiceSettings` subclass that needs more than a default: a lower
-    bound (``minimum``: a batch of 0 would never take anything) or a default computed when the
+    bound (``minimum``: a batch of 0 would never take anything), a default computed when the
     settings are read (``default_from``: a folder under ``var/``, which depends on
-    ``ESTATEDESK_VAR``). ``default`` is what the field holds when the settings are made in code
-    (tests, :meth:`ServiceSettings.offline`)."""
-    return field(default=default, metadata={_MINIMUM: minimum, _DEFAULT_FROM: default_from})
+    ``ESTATEDESK_VAR``) or the only values it may take (``choices``: a misspelt ``refuse`` must
+    not quietly act as something else). ``default`` is what the field holds when the settings are
+    made in code (tests, :meth:`ServiceSettings.offline`)."""
+    if choices is not None and default not in choices:
+        raise TypeError(f"the default {default!r} is not one of the choices {choices!r}")
+    return field(default=default, metadata={_MINIMUM: minimum, _DEFAULT_FROM: default_from, _CHOICES: choices})
 
 
 @dataclass(frozen=True)
@@ -101,10 +107,15 @@ def _from_env(name: str, f: Field[Any], kind: type) -> Any:
     default: Any = default_from() if default_from is not None else f.default  # never MISSING: own_fields
     minimum = f.metadata.get(_MINIMUM)
     if kind is int:
-        return env_int(name, default, minimum=minimum)
-    if kind is float:
-        return env_float(name, default, minimum=minimum)
-    return _READERS[kind](name, default)
+        value = env_int(name, default, minimum=minimum)
+    elif kind is float:
+        value = env_float(name, default, minimum=minimum)
+    else:
+        value = _READERS[kind](name, default)
+    choices = f.metadata.get(_CHOICES)
+    if choices is not None and value not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(str(c) for c in choices)}, got {value!r}")
+    return value
 
 
 _READERS: dict[type, Callable[[str, Any], Any]] = {str: env_str, int: env_int, float: env_float, bool: env_bool}

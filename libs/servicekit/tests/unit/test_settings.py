@@ -18,11 +18,13 @@ class Settings(ServiceSettings):
     interval_seconds: float = setting(1.0, minimum=0)
     starttls: bool = False
     folder: str = setting("", default_from=lambda: "computed/folder")
+    conflicts: str = setting("warn", choices=("warn", "refuse"))
 
 
 @pytest.fixture
 def clean(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
-    for name in ("STORAGE", "TIMER_BATCH", "INTERVAL_SECONDS", "STARTTLS", "FOLDER", "PORT", "MAX_BODY_BYTES"):
+    for name in ("STORAGE", "TIMER_BATCH", "INTERVAL_SECONDS", "STARTTLS", "FOLDER", "CONFLICTS", "PORT",
+                 "MAX_BODY_BYTES"):
         monkeypatch.delenv(f"GUESTBOOK_{name}", raising=False)
     monkeypatch.setenv("DATABASE_URL", "sqlite://")
     return monkeypatch
@@ -54,6 +56,8 @@ def test_each_field_is_read_from_the_prefix_and_its_name_in_capitals_by_its_type
     ("GUESTBOOK_INTERVAL_SECONDS", "soon", "GUESTBOOK_INTERVAL_SECONDS must be a number, got 'soon'"),
     ("GUESTBOOK_INTERVAL_SECONDS", "nan", "GUESTBOOK_INTERVAL_SECONDS must be a finite number, got 'nan'"),
     ("GUESTBOOK_STARTTLS", "perhaps", "GUESTBOOK_STARTTLS must be true or false, got 'perhaps'"),
+    ("GUESTBOOK_CONFLICTS", "refused", "GUESTBOOK_CONFLICTS must be one of warn, refuse, got 'refused'"),
+    ("GUESTBOOK_CONFLICTS", "Refuse", "GUESTBOOK_CONFLICTS must be one of warn, refuse, got 'Refuse'"),
 ])
 def test_a_bad_value_stops_with_an_error_naming_the_variable(clean, name: str, value: str, says: str) -> None:
     clean.setenv(name, value)
@@ -79,3 +83,10 @@ def test_a_field_that_cannot_be_read_from_the_environment_is_refused(clean) -> N
 
 def test_settings_made_in_code_take_the_plain_default_of_a_computed_one() -> None:
     assert Settings.offline().folder == ""
+
+
+def test_a_value_among_the_choices_is_taken_and_a_default_outside_them_is_a_mistake(clean) -> None:
+    clean.setenv("GUESTBOOK_CONFLICTS", "refuse")
+    assert Settings.from_env("guestbook", 8009).conflicts == "refuse"
+    with pytest.raises(TypeError, match="not one of the choices"):
+        setting("maybe", choices=("warn", "refuse"))

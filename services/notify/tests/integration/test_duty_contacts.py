@@ -22,17 +22,17 @@ def _warnings(db) -> dict[str, float]:  # noqa: ANN001
 
 
 def test_an_operator_admin_keeps_the_duty_contacts_and_the_warning_follows_them(client, auth, db) -> None:
-    assert _warnings(db) == {"no_duty_contacts": 1.0}
+    assert _warnings(db) == {"no_duty_contacts": 1.0, "staff_unreachable": 0.0}
     made = client.post(URL, json={"name": "集团值班 周敏", "mobile": "137 0000 0009"}, headers=auth())
     assert made.status_code == 201, made.json
     assert made.json["mobile"] != "13700000009" and made.json["mobile"].endswith("0009")  # masked
     with db.connect() as conn:
         assert conn.execute(duty_contacts.select()).one().mobile == "13700000009"  # normalised
     assert [c["name"] for c in client.get(URL, headers=auth()).json] == ["集团值班 周敏"]
-    assert _warnings(db) == {"no_duty_contacts": 0.0}
+    assert _warnings(db) == {"no_duty_contacts": 0.0, "staff_unreachable": 0.0}
     assert client.delete(f"{URL}/{made.json['id']}", headers=auth()).status_code == 204
     assert client.delete(f"{URL}/{made.json['id']}", headers=auth()).status_code == 404
-    assert _warnings(db) == {"no_duty_contacts": 1.0}
+    assert _warnings(db) == {"no_duty_contacts": 1.0, "staff_unreachable": 0.0}
     assert 'notify_configuration_warnings{warning="no_duty_contacts"}' in client.get("/metrics").get_data(as_text=True)
 
 

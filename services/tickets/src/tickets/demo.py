@@ -276,7 +276,9 @@ def make_desk_week(uow: Callable[[], Any], estate_id: uuid.UUID, rng: random.Ran
         at = end - timedelta(hours=hours_ago)
         handover = shifts.write(uow(), {"estate_id": estate_id, "desk": "客服中心前台", "outgoing_staff_id": agents[0],
                                         "incoming_staff_id": agents[1], "note": "交接班",
-                                        "notes": ["2号电梯停用待修", "3栋访客登记本已满，已换新本"]},
+                                        "notes": ["2号电梯停用待修", "3栋访客登记本已满，已换新本"],
+                                        "visitors": [{"name": "王先生", "unit_id": callers[0].unit_id,
+                                                      "since": at - timedelta(hours=1), "note": "装修监理"}]},
                                 sign_minutes=30, at=at)
         if signed:
             shifts.sign(uow, DESK, handover["id"], agents[1], at=at + timedelta(minutes=10))

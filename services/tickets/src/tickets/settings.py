@@ -30,7 +30,7 @@ class Settings(ServiceSettings):
     callback_due_minutes: int = setting(30, minimum=1)
     callback_warn_minutes: int = setting(10, minimum=0)
     # The diary: a booking that double-books someone or falls off shift is "warn"ed (made, with the
-    # clash in the answer) or "refuse"d (409).
-    diary_conflicts: str = "warn"
+    # clash in the answer) or "refuse"d (409); anything else stops the process at start.
+    diary_conflicts: str = setting("warn", choices=("warn", "refuse"))
     # Shifts: a handover not signed this many minutes after it was written is escalated.
     handover_sign_minutes: int = setting(30, minimum=1)

@@ -27,6 +27,7 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -36,6 +37,8 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    func,
+    literal_column,
     text,
 )
 
@@ -405,6 +408,15 @@ desk_lines = Table(
     UniqueConstraint("estate_id", "number", "extension"),
 )
 
+# The phone's settings of an estate (TKT-4, TKT-9): how long one ring lasts, for "answered within
+# three rings" in its call statistics and monthly report; an estate without a row: 6 s.
+phone_settings = Table(
+    "phone_settings", metadata,
+    Column("estate_id", Uuid, primary_key=True),
+    Column("ring_seconds", Float, nullable=False),
+    _version(),
+)
+
 # The call log: every inbound and outbound call, entered at the desk or pushed by the call-centre
 # system, linked to the person (found by the number), the unit and the ticket it was about.
 calls = Table(
@@ -487,6 +499,7 @@ diary_entries = Table(
     Column("unit_id", Uuid),
     Column("person_id", Uuid),  # the owner visited or to be called
     Column("ticket_id", Uuid, ForeignKey("tickets.id")),
+    Column("callback_id", Uuid, index=True),  # a callback's planned call (tickets.callbacks.in_diary)
     Column("state", String(10), nullable=False),  # planned | done | cancelled
     Column("conflicts", JSON, nullable=False),  # what it clashed with when booked (warned, not refused)
     Column("created_by", String(200), nullable=False),
@@ -534,6 +547,21 @@ logbook_entries = Table(
     Index("ix_logbook_estate_at", "estate_id", "at"),
 )
 
+# The duty roster (排班表): who works when, per estate, one row per shift. The diary's "off shift"
+# reads a person's roster when they have one in the estate, else the estate's business calendar.
+duty_shifts = Table(
+    "duty_shifts", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, nullable=False),
+    Column("staff_id", Uuid, nullable=False),
+    Column("starts_at", UtcDateTime(), nullable=False),
+    Column("ends_at", UtcDateTime(), nullable=False),
+    Column("label", String(50), nullable=False, server_default=""),  # 早班, 中班, 夜班
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Index("ix_duty_shifts_staff", "estate_id", "staff_id", "starts_at"),
+)
+
 # --- call scripts (TKT-9): what the desk says, per estate (null: the operator's) and kind/class ----
 
 # One version of a script; a new version of the same estate, kind and class is a new row, the
@@ -556,6 +584,11 @@ call_scripts = Table(
     Column("created_at", UtcDateTime(), nullable=False),
     Index("ix_call_scripts_fit", "estate_id", "kind", "complaint_class", "version"),
 )
+# One number per version of a script: null estate, kind or class count as one value each.
+NO_ESTATE = "00000000-0000-0000-0000-000000000000"
+Index("uq_call_scripts_version", func.coalesce(call_scripts.c.estate_id, literal_column(f"'{NO_ESTATE}'")),
+      func.coalesce(call_scripts.c.kind, literal_column("''")),
+      func.coalesce(call_scripts.c.complaint_class, literal_column("''")), call_scripts.c.version, unique=True)
 
 # --- the complaint's outcome (TKT-14) -----------------------------------------------------------
 

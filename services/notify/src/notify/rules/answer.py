@@ -81,8 +81,8 @@ def _estate(event: CloudEvent) -> uuid.UUID | None:
     """A tickets event's ticket's estate; a surveys invitation's own ``estate_id``."""
     ticket = event.data.get("ticket") or event.data.get("application")  # an application's decision has no ticket
     if not isinstance(ticket, dict):
-        # a callback's events carry the callback, a diary entry's the entry, not a ticket
-        ticket = event.data.get("callback") or event.data.get("entry")
+        # a callback's events carry the callback, a diary entry's the entry, a handover's the handover
+        ticket = event.data.get("callback") or event.data.get("entry") or event.data.get("handover")
     try:
         if isinstance(ticket, dict):
             return uuid.UUID(str(ticket["estate_id"]))
@@ -92,8 +92,25 @@ def _estate(event: CloudEvent) -> uuid.UUID | None:
         return None
 
 
+# Urgent messages (an escalation, a breach, a handover left unsigned) that reached none of the
+# people their rule named, by event type, since this process started (see :func:`_unreached`).
+UNREACHED: Counter[str] = Counter()
+
+
+def _unreached(event: CloudEvent, rule: Rule, recipients: list[Recipient]) -> None:
+    """An urgent rule named people and none of them can take its channels (a staff member not in
+    the copy, or with neither mobile nor e-mail): an error, never silence. What is missing is
+    counted by ``notify_configuration_warnings{warning="staff_unreachable"}`` too."""
+    UNREACHED[event.type] += 1
+    log.error("urgent message reaches nobody: no one it names can be reached over the rule's channels", extra={
+        "event_id": event.id, "event_type": event.type, "rule_id": str(rule.id),
+        "recipients": [str(r.id) for r in recipients], "channels": list(rule.channels),
+        "unreached": UNREACHED[event.type]})
+
+
 def _message(session: Session, event: CloudEvent, estate_id: uuid.UUID, rule: Rule, template: Template,
-             recipient: Recipient, timezone: str, now: datetime) -> dict[str, Any] | None:
+             recipient: Recipient, timezone: str, now: datetime) -> tuple[dict[str, Any], bool] | None:
+    """The recipient's message and whether it is new; None when they cannot take the rule's channels."""
     channels = rule.channels if recipient.known else [c for c in rule.channels if c == "in_app"]
     chosen = recipient.channel(channels)
     if chosen is None:
@@ -112,7 +129,7 @@ def _message(session: Session, event: CloudEvent, estate_id: uuid.UUID, rule: Ru
         staff_id=recipient.id if recipient.kind == "staff" else None,
         duty_contact_id=recipient.id if recipient.kind == "duty_contact" else None,
     ), now)
-    return row if new else None
+    return row, new
 
 
 def answer_event(session: Session, event: CloudEvent, now: datetime | None = None) -> list[dict[str, Any]]:
@@ -141,10 +158,17 @@ def answer_event(session: Session, event: CloudEvent, now: datetime | None = Non
         if template is None:
             log.warning("rule's template is gone: no message", extra={"rule_id": str(rule.id)})
             continue
-        for recipient in audiences.resolve(session, rule.audience, estate_id, event.data):
+        recipients = audiences.resolve(session, rule.audience, estate_id, event.data)
+        reached = 0
+        for recipient in recipients:
             if _opted_out(session, recipient, template.purpose, event):
                 continue
-            row = _message(session, event, estate_id, rule, template, recipient, timezone, now)
-            if row is not None:
-                made.append(row)
+            message = _message(session, event, estate_id, rule, template, recipient, timezone, now)
+            if message is None:
+                continue
+            reached += 1
+            if message[1]:
+                made.append(message[0])
+        if rule.urgent and recipients and not reached:
+            _unreached(event, rule, recipients)
     return made

@@ -7,10 +7,11 @@ Audiences (the closed list a rule chooses from):
   (``application.person_id``);
 * ``assignee`` — the staff member handling it (the event's ``to_assignee_id`` or ``assignee_id``,
   else ``ticket.assignee_id``);
-* ``escalated_staff`` — the staff member an escalation names (``staff``); when it names none because
-  the escalation went past every level of the estate (``fallback.reached`` is ``operator_admins``),
-  the operator's duty contacts (:mod:`notify.duty_contacts`) — with none, an error log line: the
-  escalation reaches nobody, and ``notify_configuration_warnings{warning="no_duty_contacts"}`` says so;
+* ``escalated_staff`` — the staff member an escalation (a ticket's, or an unsigned handover's) names
+  (``staff``); when it names none because the escalation went past every level of the estate
+  (``fallback.reached`` is ``operator_admins``), the operator's duty contacts
+  (:mod:`notify.duty_contacts`) — with none, an error log line: the escalation reaches nobody, and
+  ``notify_configuration_warnings{warning="no_duty_contacts"}`` says so;
 * ``named_staff_or_assignee`` — the staff the event names if it names one, else the assignee;
 * ``invitee`` — the person a survey invitation or reminder names (``person_id``; surveys' events
   only).
@@ -48,7 +49,7 @@ REPORTER, ASSIGNEE, ESCALATED_STAFF, NAMED_STAFF_OR_ASSIGNEE, INVITEE = (
     "reporter", "assignee", "escalated_staff", "named_staff_or_assignee", "invitee")
 AUDIENCES = (REPORTER, ASSIGNEE, ESCALATED_STAFF, NAMED_STAFF_OR_ASSIGNEE, INVITEE)
 # Audiences only some event types name.
-ONLY_FOR = {ESCALATED_STAFF: frozenset({"tickets.ticket.escalated.v1"}),
+ONLY_FOR = {ESCALATED_STAFF: frozenset({"tickets.ticket.escalated.v1", "tickets.handover.unsigned.v1"}),
             INVITEE: frozenset(SURVEYS_EVENTS)}
 _PREFERRED = {"sms": SMS, "email": EMAIL, "app": IN_APP, "in_app": IN_APP}
 UNKNOWN_NAME = {"zh-CN": "业主", "en": "resident"}
@@ -141,9 +142,10 @@ def _past_every_level(data: Mapping[str, Any]) -> bool:
 def _duty_contacts(session: Session, data: Mapping[str, Any]) -> list[Recipient]:
     rows = session.execute(select(duty_contacts).order_by(duty_contacts.c.created_at, duty_contacts.c.id)).all()
     if not rows:
-        ticket = data.get("ticket") or {}
+        ticket, handover = data.get("ticket") or {}, data.get("handover") or {}
         log.error("escalation past every level of the estate reaches nobody: the operator has no duty contacts",
-                  extra={"ticket_id": ticket.get("id"), "estate_id": ticket.get("estate_id"),
+                  extra={"ticket_id": ticket.get("id"), "handover_id": handover.get("handover_id"),
+                         "estate_id": ticket.get("estate_id") or handover.get("estate_id"),
                          "trigger": data.get("trigger")})
     return [Recipient("duty_contact", r.id, r.name, "zh-CN", r.mobile, r.email) for r in rows]
 

@@ -19,6 +19,7 @@ promise slipped                     assignee                  promise_slipped_st
 promise slipped                     reporter                  promise_slipped_owner   S E A      no
 callback warned                     named_staff_or_assignee   callback_warned         S          no
 callback missed                     named_staff_or_assignee   callback_missed         S E        yes
+handover unsigned                   escalated_staff           handover_unsigned       S E        yes
 diary booked                        reporter                  visit_booked_owner      S E A      no
 diary booked                        assignee                  diary_booked_staff      S          no
 survey invitation sent              invitee                   survey_invitation       S E A      no
@@ -27,7 +28,9 @@ application decided                 reporter (the applicant)  application_decide
 ==================================  ========================  ======================  =========  ======
 
 (S sms, E email, A in_app; a person's preferred channel goes first, see
-:mod:`notify.rules.audiences`.) Opened, explained: nothing — an opened complaint is escalated to
+:mod:`notify.rules.audiences`.) An unsigned handover's events name each person told (the
+supervisors, the incoming and the outgoing staff member) in ``staff``; past the top of the estate's
+chain, the operator's duty contacts. Opened, explained: nothing — an opened complaint is escalated to
 the supervisor by tickets itself, which arrives as ``escalated``. The survey templates' purpose is
 ``survey``: a person who opted out of survey messages gets none (:mod:`notify.rules.answer`).
 
@@ -168,6 +171,13 @@ BUILT_IN_TEMPLATES: dict[str, Template] = {t.code: t for t in (
               ("Callback missed", "${name}, the callback to the caller ending ${caller_last4} was due at ${due_at} "
                                   "and has not been made; follow up now."), ("name", "caller_last4", "due_at"),
               "SMS_ED_CALLBACK_MISSED"),
+    _template("handover_unsigned",
+              ("交接班未签收", "${name}，${desk}交接班记录（${outgoing_name}交${incoming_name}，"
+                           "未结事项${open_items}项）应于${sign_by}前签收，至今未签收，请立即跟进。"),
+              ("Handover not signed", "${name}, the handover at ${desk} from ${outgoing_name} to ${incoming_name} "
+                                      "(${open_items} open items) was to be signed by ${sign_by} and is not; "
+                                      "follow up now."),
+              ("name", "desk", "outgoing_name", "incoming_name", "open_items", "sign_by"), "SMS_ED_HANDOVER_UNSIGNED"),
     _template("visit_booked_owner",
               ("上门时间", "${name}您好，工作人员将于${window_start}至${window_end}上门（${entry_title}），"
                         "请留人在家。"),
@@ -229,6 +239,10 @@ DEFAULT_RULES: tuple[Rule, ...] = (
     _rule("callback_warned_to_staff", f"{_CALLBACK}warned.v1", "named_staff_or_assignee", "callback_warned",
           STAFF_CHANNELS),
     _rule("callback_missed_to_staff", f"{_CALLBACK}missed.v1", "named_staff_or_assignee", "callback_missed",
+          ESCALATION_CHANNELS, urgent=True),
+    # A handover left unsigned: the supervisors, the incoming and the outgoing staff member (one
+    # event each, ``staff``), the operator's duty contacts past the top of the chain
+    _rule("handover_unsigned_to_staff", "tickets.handover.unsigned.v1", "escalated_staff", "handover_unsigned",
           ESCALATION_CHANNELS, urgent=True),
     # The diary: the owner gets an appointment's visit window, the staff member the booking
     _rule("visit_booked_to_owner", "tickets.diary.booked.v1", "reporter", "visit_booked_owner", PERSON_CHANNELS),

@@ -6,10 +6,11 @@ give more (:data:`EVENT_VARIABLES`). A survey invitation or reminder gives ``nam
 personal link to answer by), ``period`` (the wave's quarter, empty after a ticket) and
 ``expires_on`` (the last day the link is good, local time). An application's decision
 (``tickets.application.decided.v1``) gives ``name``, its number, the procedure's and the step's
-names in the recipient's language, the decision and the reason of a refusal. A rule's template may
-use only the
-variables of its event type (checked when the rule is written). Times are shown in the estate's
-local time.
+names in the recipient's language, the decision and the reason of a refusal. An unsigned shift
+handover (``tickets.handover.unsigned.v1``) gives ``name``, the ``desk`` (the front desk when it
+names none), ``outgoing_name`` and ``incoming_name``, ``open_items`` (how many) and ``sign_by``.
+A rule's template may use only the variables of its event type (checked when the rule is
+written). Times are shown in the estate's local time.
 """
 
 from __future__ import annotations
@@ -38,6 +39,10 @@ EVENT_VARIABLES: dict[str, frozenset[str]] = {
     "tickets.callback.missed.v1": COMMON | {"caller_last4", "due_at"},
     # The diary (时间管理): an entry's title and window.
     "tickets.diary.booked.v1": COMMON | {"entry_title", "window_start", "window_end"},
+    # A shift handover not signed in time (TKT-13): no ticket; the desk, who hands over to whom, how
+    # many open items and when it was to be signed.
+    "tickets.handover.unsigned.v1": frozenset({"name", "desk", "outgoing_name", "incoming_name", "open_items",
+                                               "sign_by"}),
     # A step of an application (a renovation approval, TKT-15) decided: no ticket, an application.
     "tickets.application.decided.v1": frozenset({"name", "application_number", "procedure", "step", "decision",
                                                  "reason"}),
@@ -61,6 +66,7 @@ TRIGGERS = {
     "promise_slipped": {"zh-CN": "承诺逾期", "en": "promise missed"},
     "procedure": {"zh-CN": "上报", "en": "reported upwards"},
 }
+DESKS = {"front": {"zh-CN": "前台", "en": "the front desk"}}  # a handover that names no desk
 DECISIONS = {"approved": {"zh-CN": "已通过", "en": "approved"}, "refused": {"zh-CN": "未通过", "en": "refused"}}
 
 
@@ -68,6 +74,10 @@ def _word(words: Mapping[str, Mapping[str, str]], value: Any, language: str) -> 
     if value is None:
         return ""
     return words.get(value, {}).get(language) or words.get(value, {}).get("en") or str(value)
+
+
+def _object(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
 
 
 def _local(value: Any, timezone: str) -> datetime | str:
@@ -113,6 +123,11 @@ def event_variables(event_type: str, data: Mapping[str, Any], name: str, languag
         "link": data.get("link"), "period": data.get("period"),
         "expires_on": last_day(data.get("expires_at"), timezone),
     }
+    handover = _object(data.get("handover"))
+    extra.update(desk=handover.get("desk") or _word(DESKS, "front", language),
+                 outgoing_name=_object(data.get("outgoing")).get("name"),
+                 incoming_name=_object(data.get("incoming")).get("name"),
+                 open_items=handover.get("items"), sign_by=local_time(handover.get("sign_by"), timezone))
     application, step = data.get("application") or {}, data.get("step") or {}
     names = "name_zh" if language.lower().startswith("zh") else "name_en"
     extra.update(application_number=application.get("number"), procedure=application.get(names),

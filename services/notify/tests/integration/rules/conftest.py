@@ -32,8 +32,9 @@ def example(event_type: str) -> dict[str, Any]:
 
 def cloud_event(event_type: str, data: dict[str, Any], event_id: str | None = None) -> CloudEvent:
     return CloudEvent(type=event_type, source="/estatedesk/tickets", data=data,
-                      subject=(data.get("ticket") or {}).get("ticket_id") or (data.get("callback") or {}).get(
-                          "callback_id") or data["entry"]["entry_id"],
+                      subject=(data.get("ticket") or {}).get("ticket_id")
+                      or (data.get("callback") or {}).get("callback_id")
+                      or (data.get("handover") or {}).get("handover_id") or data["entry"]["entry_id"],
                       id=event_id or str(uuid.uuid4()))
 
 

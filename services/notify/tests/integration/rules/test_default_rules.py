@@ -47,6 +47,9 @@ EXPECTED = {
         ("visit_booked_to_owner", "person", REPORTER_A, False, "将于2026-12-02 14:00至2026-12-02 16:00上门",
          "between 2026-12-02 14:00 and 2026-12-02 16:00"),
         ("diary_booked_to_staff", "staff", ASSIGNEE_A, False, "厨房水管漏水，2026-12-02 14:00", "new booking")],
+    "tickets.handover.unsigned.v1": [("handover_unsigned_to_staff", "staff", CALLBACK_SUPERVISOR, True,
+                                      "客服中心前台交接班记录（王小红交陈晓，未结事项4项）应于2026-12-01 18:30前签收",
+                                      "from 王小红 to 陈晓 (4 open items) was to be signed by 2026-12-01 18:30")],
     "tickets.ticket.opened.v1": [],
     "tickets.ticket.explained.v1": [],
 }
@@ -142,6 +145,45 @@ def test_an_escalation_past_every_level_with_no_duty_contacts_is_an_error_in_the
         world.apply(cloud_event("tickets.ticket.escalated.v1", data))
     assert world.messages() == []
     assert any("reaches nobody" in r.getMessage() and r.levelname == "ERROR" for r in caplog.records)
+
+
+def test_an_unsigned_handover_past_every_level_reaches_the_duty_contacts_and_else_is_an_error(world, caplog):
+    _populate(world, "zh-CN")
+    data = {**example("tickets.handover.unsigned.v1"), "staff": None, "fallback": PAST_EVERY_LEVEL}
+    with caplog.at_level("ERROR", logger="notify.rules.audiences"):
+        assert world.apply(cloud_event("tickets.handover.unsigned.v1", data)) == []
+    assert any("reaches nobody" in r.getMessage() and r.levelname == "ERROR" for r in caplog.records)
+    world.duty_contact("集团值班 周敏", mobile="13700000009", email=None)
+    [told] = world.apply(cloud_event("tickets.handover.unsigned.v1", data))
+    assert (told["address"], told["urgent"]) == ("13700000009", True)
+    assert "集团值班 周敏，客服中心前台交接班记录（王小红交陈晓" in told["body"]
+
+
+def test_an_urgent_message_to_staff_who_cannot_be_reached_is_an_error_and_counted(world, db, caplog):
+    from sqlalchemy.orm import Session
+
+    from notify.duty_contacts.metrics import configuration_warnings
+    from notify.rules.answer import UNREACHED
+
+    world.estate(ESTATE)
+    world.staff(CALLBACK_SUPERVISOR, ESTATE, name="李主管", mobile=None, role="supervisor")
+    with Session(db) as session:
+        assert configuration_warnings(session)["staff_unreachable"] == 1.0
+    before = UNREACHED["tickets.handover.unsigned.v1"]
+    with caplog.at_level("ERROR", logger="notify.rules.answer"):
+        made = world.apply(cloud_event("tickets.handover.unsigned.v1", example("tickets.handover.unsigned.v1")))
+    assert made == [] and world.messages() == []
+    assert UNREACHED["tickets.handover.unsigned.v1"] == before + 1
+    [error] = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert "reaches nobody" in error.getMessage() and error.recipients == [CALLBACK_SUPERVISOR]
+
+
+def test_a_routine_message_to_staff_who_cannot_be_reached_is_no_error(world, caplog):
+    world.estate(ESTATE)
+    world.staff(CALLBACK_ASSIGNEE, ESTATE, mobile=None)
+    with caplog.at_level("ERROR", logger="notify.rules.answer"):
+        assert world.apply(cloud_event("tickets.callback.warned.v1", example("tickets.callback.warned.v1"))) == []
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
 
 
 def test_breached_tells_the_staff_the_event_names_before_the_assignee(world):

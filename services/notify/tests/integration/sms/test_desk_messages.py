@@ -4,7 +4,9 @@
   line; tickets' timer warns before it is due (tickets.callback.warned.v1); notify's built-in rule
   answers it and the sender sends the SMS to the assignee's mobile;
 * a ticket's dispatch with a visit window (tickets.diary.booked.v1) sends the owner the window and
-  the technician the booking.
+  the technician the booking;
+* a shift handover left unsigned (tickets.handover.unsigned.v1) reaches the supervisor, the incoming
+  and the outgoing staff member, once however often the timer sweeps.
 
 What the stand-in receives is checked: the number, the template's code and its parameters."""
 
@@ -35,11 +37,13 @@ from tickets import events
 from tickets.calls import use_cases as calls
 from tickets.diary import use_cases as diary
 from tickets.service import SERVICE as TICKETS
+from tickets.shifts import use_cases as shifts
 from tickets.sla.timer import sweep
 from tickets.tables import estates, outbox, people, staff, tickets
 from tickets.tickets.timeline import Actor
 
 AGENT_MOBILE, OWNER_MOBILE, TECHNICIAN_MOBILE = "13900000042", "13812345678", "13700000007"
+SUPERVISOR_MOBILE, NIGHT_AGENT_MOBILE = "13600000003", "13500000005"
 
 
 class Desk:
@@ -50,22 +54,24 @@ class Desk:
         self.engine = make_engine(url)
         self.sessions = sessionmaker(self.engine)
         self.estate, self.agent, self.technician, self.owner = (uuid.uuid4() for _ in range(4))
+        self.supervisor, self.night_agent = uuid.uuid4(), uuid.uuid4()
+        team = [(self.agent, "王小红", "service_desk_agent", AGENT_MOBILE),
+                (self.technician, "李师傅", "technician", TECHNICIAN_MOBILE),
+                (self.supervisor, "赵主管", "supervisor", SUPERVISOR_MOBILE),
+                (self.night_agent, "陈晓", "service_desk_agent", NIGHT_AGENT_MOBILE)]
         with self.engine.begin() as conn:
             conn.execute(insert(estates).values(id=self.estate, code="SUN", name="阳光花园", version=1))
             conn.execute(insert(staff), [
-                {"id": self.agent, "estate_id": self.estate, "name": "王小红", "role": "service_desk_agent",
-                 "skills": [], "active": True, "version": 1},
-                {"id": self.technician, "estate_id": self.estate, "name": "李师傅", "role": "technician",
-                 "skills": ["plumbing"], "active": True, "version": 1}])
+                {"id": staff_id, "estate_id": self.estate, "name": name, "role": role,
+                 "skills": ["plumbing"] if role == "technician" else [], "active": True, "version": 1}
+                for staff_id, name, role, _ in team])
             conn.execute(insert(people).values(id=self.owner, estate_id=self.estate, name="李伟", mobile=OWNER_MOBILE,
                                                version=1))
         with notify_db.begin() as conn:
             conn.execute(insert(notify_estates).values(id=self.estate, code="SUN", name="阳光花园", version=1))
             conn.execute(insert(notify_staff), [
-                {"id": self.agent, "estate_id": self.estate, "name": "王小红", "role": "service_desk_agent",
-                 "mobile": AGENT_MOBILE, "email": None, "active": True, "version": 1},
-                {"id": self.technician, "estate_id": self.estate, "name": "李师傅", "role": "technician",
-                 "mobile": TECHNICIAN_MOBILE, "email": None, "active": True, "version": 1}])
+                {"id": staff_id, "estate_id": self.estate, "name": name, "role": role, "mobile": mobile,
+                 "email": None, "active": True, "version": 1} for staff_id, name, role, mobile in team])
             conn.execute(insert(notify_people).values(id=self.owner, estate_id=self.estate, name="李伟",
                                                       language="zh-CN", preferred_channel="sms", mobile=OWNER_MOBILE,
                                                       email=None, version=1))
@@ -147,3 +153,27 @@ def test_a_dispatch_with_a_visit_window_sends_the_owner_the_window(desk, db, set
     [to_technician] = standin.received(TECHNICIAN_MOBILE)
     assert to_technician["template_code"] == "SMS_ED_DIARY_BOOKED"
     assert params(to_technician)["entry_title"] == "T261201000002 厨房水管漏水"
+
+
+def test_an_unsigned_handover_reaches_the_supervisor_and_both_staff_members_once(desk, db, settings, standin,
+                                                                               sms_settings) -> None:
+    written = datetime.now(UTC)
+    shifts.write(desk.uow(), {"estate_id": desk.estate, "desk": "客服中心前台", "outgoing_staff_id": desk.agent,
+                              "incoming_staff_id": desk.night_agent, "notes": ["3栋访客王先生仍在楼内"]},
+                 sign_minutes=30, at=written)
+    late = written + timedelta(minutes=31)
+    assert sweep(desk.uow, late, reports=False).handovers_escalated == 1
+    assert sweep(desk.uow, late + timedelta(minutes=30), reports=False).handovers_escalated == 0
+    told = desk.published(events.HANDOVER_UNSIGNED)
+    queued = [m for event in told for m in send(db, settings, standin, sms_settings, event, late)]
+    assert sorted(m["address"] for m in queued) == sorted([SUPERVISOR_MOBILE, NIGHT_AGENT_MOBILE, AGENT_MOBILE])
+    assert all(m["urgent"] for m in queued)
+    for mobile, name in ((SUPERVISOR_MOBILE, "赵主管"), (NIGHT_AGENT_MOBILE, "陈晓"), (AGENT_MOBILE, "王小红")):
+        [received] = standin.received(mobile)
+        assert received["template_code"] == "SMS_ED_HANDOVER_UNSIGNED" and received["err_code"] == "DELIVERED"
+        assert params(received)["name"] == name
+        assert (params(received)["outgoing_name"], params(received)["incoming_name"]) == ("王小红", "陈晓")
+        assert params(received)["open_items"] == "1" and params(received)["desk"] == "客服中心前台"
+    for event in told:  # the consumer given the same events again sends nothing more
+        assert send(db, settings, standin, sms_settings, event, late) == []
+    assert sum(len(standin.received(m)) for m in (SUPERVISOR_MOBILE, NIGHT_AGENT_MOBILE, AGENT_MOBILE)) == 3

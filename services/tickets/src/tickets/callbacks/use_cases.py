@@ -2,7 +2,8 @@
 hand it to someone else, and mark it done (kept when done by its due time) or cancelled.
 
 A callback is its own deadline row: the timer (:mod:`tickets.callbacks.timer`) reminds the
-assignee at ``warn_at`` and escalates at ``due_at`` while it is open, each once.
+assignee at ``warn_at`` and escalates at ``due_at`` while it is open, each once. It is shown in the
+assignee's diary as a planned call, which follows it (:mod:`tickets.callbacks.in_diary`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from servicekit.errors import Conflict, Invalid
 from servicekit.rows import now
 from servicekit.unit_of_work import UnitOfWork
 from tickets import events
+from tickets.callbacks import in_diary
 from tickets.callbacks.views import callback
 from tickets.calls.links import check_links
 from tickets.domain.calls import digits
@@ -42,6 +44,7 @@ def add_callback(uow: UnitOfWork, actor: Actor, values: Mapping[str, Any], *, wa
            "created_by": actor.subject, "created_at": at, "updated_at": at, "version": 1}
     uow.execute(insert(callbacks).values(row))
     made = callback(uow, row["id"])
+    in_diary.enter(uow, made)
     uow.record(events.CALLBACK_SCHEDULED, made["id"], {"callback": events.callback_payload(made)})
     return made
 
@@ -76,7 +79,9 @@ def _open_callback(uow: UnitOfWork, callback_id: UUID) -> dict[str, Any]:
 def _change(uow: UnitOfWork, found: Mapping[str, Any], at: datetime, **values: Any) -> dict[str, Any]:
     uow.execute(update(callbacks).where(callbacks.c.id == found["id"])
                 .values(**values, updated_at=at, version=callbacks.c.version + 1))
-    return callback(uow, found["id"])
+    changed = callback(uow, found["id"])
+    in_diary.follow(uow, changed)
+    return changed
 
 
 def reassign(uow: UnitOfWork, callback_id: UUID, assignee_id: UUID) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from servicekit.rows import now
 from servicekit.web import current_principal
 from servicekit.webapp import current_settings, read, unit_of_work
 from tickets.access import SCOPE
-from tickets.calls import schemas, statistics, use_cases, views
+from tickets.calls import ring_length, schemas, statistics, use_cases, views
 from tickets.calls.numbers import shown_number, shown_numbers
 from tickets.calls.sheets import statistics_columns, statistics_sheet
 from tickets.reports.formats import as_asked
@@ -102,6 +102,8 @@ def find_callers(args: dict[str, Any]) -> dict[str, Any]:
 @blp.allow(DESK, estates=("estate_id",))
 def call_statistics(args: dict[str, Any]) -> Any:
     """Call statistics by estate, desk line or staff: within three rings, time to answer, missed, callbacks kept"""
+    if args["ring_seconds"] is None:
+        args = {**args, "ring_seconds": read(ring_length.ring_seconds_of, args.get("estate_id"))}
     rows = read(statistics.call_figures, current_principal(), args, now())
     answer = {**{name: args[name] for name in ("since", "until", "by", "ring_seconds")}, "rows": rows}
     name = f"calls-{args['since']:%Y%m%d}-{args['until']:%Y%m%d}-by-{args['by']}"
@@ -134,3 +136,20 @@ def one_call(call_id: UUID) -> dict[str, Any]:
 def change_call(changes: dict[str, Any], call_id: UUID) -> dict[str, Any]:
     """Add the agent's notes or the recording link, link a person, unit or ticket, or end the call"""
     return shown_number(use_cases.change_call(unit_of_work(), call_id, changes), "call.number")
+
+
+@blp.route("/phone-settings/<uuid:estate_id>", methods=["GET"])
+@blp.response(200, schemas.PhoneSettingsSchema)
+@blp.allow(STAFF)
+def phone_settings(estate_id: UUID) -> dict[str, Any]:
+    """The estate's phone settings: how long one ring lasts (6 s unless it set another)"""
+    return read(ring_length.phone_settings_of, estate_id)
+
+
+@blp.route("/phone-settings/<uuid:estate_id>", methods=["PUT"])
+@blp.arguments(schemas.PhoneSettingsSchema)
+@blp.response(200, schemas.PhoneSettingsSchema)
+@blp.allow(MANAGERS)
+def set_phone_settings(data: dict[str, Any], estate_id: UUID) -> dict[str, Any]:
+    """Set how long one ring lasts in the estate, for its call statistics and monthly report"""
+    return ring_length.set_ring_length(unit_of_work(), estate_id, data["ring_seconds"])

@@ -166,8 +166,10 @@ class StatisticsArgs(Schema):
     until = instant(required=True, metadata={"description": "... and before (at most 366 days after since)"})
     estate_id = fields.UUID()
     by = fields.String(load_default="estate", validate=validate.OneOf(("estate", "desk_line", "staff")))
-    ring_seconds = fields.Float(load_default=6.0, validate=validate.Range(min=1, max=60), metadata={
-        "description": "How long one ring lasts (default 6 s): within three rings is under three of them"})
+    ring_seconds = fields.Float(load_default=None, validate=validate.Range(min=1, max=60), metadata={
+        "description": "How long one ring lasts: within three rings is under three of them. Without it, the "
+                       "estate's ring length (PUT calls/phone-settings/{estate_id}) when estate_id names one, "
+                       "else 6 s"})
     format = fields.String(validate=validate.OneOf(("json", "csv", "xlsx")), metadata={
         "description": "json, csv or xlsx; without it, the Accept header decides (JSON by default)"})
 
@@ -204,3 +206,11 @@ class StatisticsSchema(Schema):
     by = fields.String()
     ring_seconds = fields.Float()
     rows = fields.List(fields.Nested(StatisticsRowSchema))
+
+
+class PhoneSettingsSchema(Schema):
+    estate_id = fields.UUID(dump_only=True)
+    ring_seconds = fields.Float(required=True, validate=validate.Range(min=1, max=60), metadata={
+        "description": "How long one ring lasts in this estate, in seconds (default 6): the hotline is answered "
+                       "within three rings when answered in under three of them"})
+    version = fields.Integer(dump_only=True, metadata={"description": "0: the estate set none (the default)"})

@@ -6,6 +6,9 @@ to it, and ask the call-centre system to dial a person.
 with the same key and body answers the call logged the first time and records nothing
 (:mod:`servicekit.idempotency`). Its own reference of the call (``call_centre_ref``) is unique in
 an estate as well: the same call pushed again under another key is refused (409), never counted twice.
+Two pushes of one call with one key at once: the second's insert waits for the first's and breaks
+the reference's unique constraint; it is tried again and then answers the first's call (200), as
+a retry would, rather than a 409.
 
 **Who called.** A call that names no person is linked to the estate's one person whose mobile is
 the caller's number, when there is exactly one; and then to that person's one current unit, when
@@ -28,7 +31,7 @@ from uuid import UUID
 
 from sqlalchemy import insert, or_, select, update
 
-from servicekit.errors import Invalid, Message
+from servicekit.errors import Conflict, Invalid, Message
 from servicekit.idempotency import KeyedRequest, once
 from servicekit.rows import get_row, now, write
 from servicekit.unit_of_work import UnitOfWork
@@ -106,7 +109,11 @@ def log_call(uow: UnitOfWork, actor: Actor, data: Mapping[str, Any], *, key: Key
                "answer_ms": answer_ms(data["ring_started_at"], data.get("answered_at")),
                "notes": data.get("notes") or "", "recording_url": data.get("recording_url"),
                "created_by": actor.subject, "created_at": at, "updated_at": at, "version": 1}
-        write(uow, insert(calls).values(row), conflict=_CALL_TAKEN)
+        ref = data.get("call_centre_ref")
+        if ref is not None and uow.execute(select(calls.c.id).where(
+                calls.c.estate_id == data["estate_id"], calls.c.call_centre_ref == ref)).first() is not None:
+            raise Conflict(_CALL_TAKEN.en, _CALL_TAKEN.zh, errors={"call_centre_ref": ["logged already"]})
+        uow.execute(insert(calls).values(row))  # a push of the same call meanwhile: once() tries again
         made = call(uow, row["id"])
         uow.record(events.CALL_LOGGED, made["id"], {"call": events.call_payload(made)})
         if made["direction"] == "inbound" and made["outcome"] in CALL_BACK_OUTCOMES:

@@ -38,6 +38,8 @@ class NewEntrySchema(Schema):
 
 class ConflictSchema(Schema):
     reason = fields.String(metadata={"description": "double_booked or off_shift"})
+    by = fields.String(metadata={"description": "Off shift by the person's duty roster (roster) or, when they have "
+                                                "none, by the estate's business calendar (calendar)"})
     entry_id = fields.String(allow_none=True)
     title = fields.String()
     starts_at = fields.String()
@@ -58,6 +60,8 @@ class EntrySchema(Schema):
     unit_id = fields.UUID(allow_none=True)
     person_id = fields.UUID(allow_none=True)
     ticket_id = fields.UUID(allow_none=True)
+    callback_id = fields.UUID(dump_only=True, allow_none=True, metadata={
+        "description": "A callback's planned call: it follows the callback (handed over, done, cancelled)"})
     state = fields.String()
     conflicts = fields.List(fields.Nested(ConflictSchema), metadata={
         "description": "What it clashed with when booked (a warning; refused instead when so configured)"})

@@ -1,6 +1,8 @@
 """What callers can do with the diary (时间管理, TKT-8): book an entry in a person's or a team's
 diary, with a warning (or, as configured, a refusal) when it double-books someone or falls off
-shift; book a ticket's repair visit in the same step as its dispatch; mark an entry done or cancel it.
+shift (their duty roster, :mod:`tickets.shifts.roster`, else the estate's business calendar;
+the clash's ``by`` says which); book a ticket's repair visit in the same step as its dispatch;
+mark an entry done or cancel it.
 
 Every booking and cancellation is an event (DIARY_BOOKED, DIARY_CANCELLED) that names the staff
 member (``assignee_id``) and, for an appointment with an owner, the owner (``person_id``) with the
@@ -27,6 +29,7 @@ from tickets import events
 from tickets.calls.links import check_links
 from tickets.diary.views import entry
 from tickets.domain.diary import TIMED, check_entry, off_shift, overlaps
+from tickets.shifts.roster import working_spans
 from tickets.sla.policies import calendar_for
 from tickets.tables import diary_entries, staff, tickets
 from tickets.tickets.timeline import Actor
@@ -48,15 +51,24 @@ def clashes(uow: Any, values: Mapping[str, Any], *, ignore: UUID | None = None) 
     clashing = [{"reason": "double_booked", "entry_id": str(row["id"]), "title": row["title"],
                  "starts_at": row["starts_at"].isoformat(), "ends_at": row["ends_at"].isoformat()}
                 for row in found if overlaps(starts, ends, row["starts_at"], row["ends_at"])]
-    calendar = calendar_for(uow, values["estate_id"])
-    if calendar is not None:
-        first, last = calendar.local_day(starts) - timedelta(days=1), calendar.local_day(ends)
-        days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
-        spans = [span for day in days for span in calendar.open_spans(day)]
-        if off_shift(starts, ends, spans):
-            clashing.append({"reason": "off_shift", "entry_id": None, "title": "", "starts_at": starts.isoformat(),
-                             "ends_at": ends.isoformat()})
+    spans, by = working_spans(uow, values["estate_id"], values["staff_id"], starts, ends), "roster"
+    if spans is None:
+        spans, by = _calendar_spans(uow, values["estate_id"], starts, ends), "calendar"
+    if spans is not None and off_shift(starts, ends, spans):
+        clashing.append({"reason": "off_shift", "by": by, "entry_id": None, "title": "",
+                         "starts_at": starts.isoformat(), "ends_at": ends.isoformat()})
     return clashing
+
+
+def _calendar_spans(uow: Any, estate_id: UUID, starts: datetime, ends: datetime
+                    ) -> list[tuple[datetime, datetime]] | None:
+    """The estate's open spans of the days ``[starts, ends]`` touch; None: no calendar, open 24x7."""
+    calendar = calendar_for(uow, estate_id)
+    if calendar is None:
+        return None
+    first, last = calendar.local_day(starts) - timedelta(days=1), calendar.local_day(ends)
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    return [span for day in days for span in calendar.open_spans(day)]
 
 
 def _refuse(clashing: list[dict[str, Any]]) -> None:

@@ -7,8 +7,11 @@ entry falls outside working hours, and a person's diary as iCalendar (RFC 5545).
 * **Double booking.** Two timed entries of one staff member that are not cancelled clash when
   their windows overlap (``[start, end)``: one ending at 10:00 and the next starting at 10:00 do
   not). Tasks and memos never clash.
-* **Off shift.** A timed entry outside the estate's working hours (its business calendar: open
-  intervals, holidays, make-up days) is off shift; an estate without a calendar works around the clock.
+* **Off shift.** A timed entry of a staff member outside their working hours is off shift: the
+  shifts of their duty roster (排班表) in the estate when they have one, else the estate's
+  business calendar (open intervals, holidays, make-up days); an estate without a calendar works
+  around the clock for whoever has no roster. Shifts or open spans that meet (a day shift ending
+  at 16:00, the evening one starting then) hold an entry across the change of shift.
 """
 
 from __future__ import annotations
@@ -47,9 +50,30 @@ def overlaps(a_start: datetime, a_end: datetime, b_start: datetime, b_end: datet
     return a_start < b_end and b_start < a_end
 
 
+def merged(spans: Iterable[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
+    """Spans that overlap or meet, joined into one; in order."""
+    joined: list[tuple[datetime, datetime]] = []
+    for opens, closes in sorted(spans):
+        if joined and opens <= joined[-1][1]:
+            joined[-1] = (joined[-1][0], max(joined[-1][1], closes))
+        else:
+            joined.append((opens, closes))
+    return joined
+
+
 def off_shift(starts: datetime, ends: datetime, open_spans: Iterable[tuple[datetime, datetime]]) -> bool:
-    """True unless one open span (of the days the entry touches) holds the whole entry."""
-    return not any(opens <= starts and ends <= closes for opens, closes in open_spans)
+    """True unless one working span (spans that meet joined) holds the whole entry."""
+    return not any(opens <= starts and ends <= closes for opens, closes in merged(open_spans))
+
+
+LONGEST_SHIFT = timedelta(hours=24)
+
+
+def check_shift(starts: datetime, ends: datetime) -> None:
+    """Refuse (:class:`Invalid`) a shift of the roster that ends before it starts or lasts over a day."""
+    if not starts < ends <= starts + LONGEST_SHIFT:
+        raise Invalid("a shift ends after it starts, within 24 hours", "班次须在开始后24小时内结束",
+                      errors={"ends_at": ["after the start, within 24 hours"]})
 
 
 # --- iCalendar -----------------------------------------------------------------------------------

@@ -23,7 +23,8 @@ its calendar's, else Asia/Shanghai), kept in ``monthly_reports`` and announced b
 - ``evaluations``: the owners' opinions (1-5) of the month's complaints: count, average, the
   share satisfied (4 or 5), and each score's count.
 - ``calls``: the estate's phone in the month (TKT-4, TKT-9): calls, answered within three rings
-  (rings of 6 s), time to answer, missed and abandoned, callbacks kept
+  (rings of the estate's ring length, ``ring_seconds``: 6 s unless it set another,
+  :mod:`tickets.calls.ring_length`), time to answer, missed and abandoned, callbacks kept
   (:mod:`tickets.domain.call_statistics`).
 - ``outcomes`` and ``repeat_failures``: what the complaints' outcomes say (justified share, top
   root causes, sub-types, departments, media and legal) and the common areas that failed again
@@ -47,9 +48,9 @@ from sqlalchemy import and_, case, func, or_, select
 
 from servicekit.errors import Invalid
 from servicekit.unit_of_work import UnitOfWork
+from tickets.calls.ring_length import ring_seconds_of
 from tickets.calls.statistics import call_figures
 from tickets.domain import call_statistics
-from tickets.domain.calls import DEFAULT_RING_SECONDS
 from tickets.reports.labels import NONE, label
 from tickets.reports.outcomes import outcome_analysis, repeat_failures
 from tickets.reports.sql import average, count_where, seconds_between
@@ -145,10 +146,12 @@ def build_report(conn: Any, estate: dict[str, Any], period: str, now: datetime) 
 
 def _calls(conn: Any, estate_id: UUID, start: datetime, end: datetime, now: datetime) -> dict[str, Any]:
     session = conn.session if isinstance(conn, UnitOfWork) else conn
-    args = {"since": start, "until": end, "estate_id": estate_id, "by": "estate", "ring_seconds": DEFAULT_RING_SECONDS}
+    ring_seconds = ring_seconds_of(session, estate_id)
+    args = {"since": start, "until": end, "estate_id": estate_id, "by": "estate", "ring_seconds": ring_seconds}
     rows = call_figures(session, None, args, now)
     figures = rows[0] if rows else call_statistics.figures({}, None, None, 0, 0)
-    return {key: value for key, value in figures.items() if key not in ("key", "name")}
+    return {**{key: value for key, value in figures.items() if key not in ("key", "name")},
+            "ring_seconds": ring_seconds}
 
 
 def _complaints_between(estate_id: UUID, start: datetime, end: datetime) -> Any:

@@ -1,23 +1,25 @@
 """Shifts over HTTP (TKT-13): the handover record written by the outgoing staff member and signed by
-the incoming one, who then owns its open items; and the duty logbook."""
+the incoming one, who then owns its open items; the duty logbook; and the duty roster (who works
+when, which the diary's "off shift" reads)."""
 
 from __future__ import annotations
 
 from typing import Any
 from uuid import UUID
 
-from tenancy.roles import DESK, STAFF
+from tenancy.roles import DESK, MANAGERS, STAFF
 
 from servicekit.access import ScopedBlueprint
 from servicekit.paging import page_schema
 from servicekit.web import current_principal
 from servicekit.webapp import current_settings, read, unit_of_work
 from tickets.access import SCOPE
-from tickets.shifts import schemas, use_cases, views
+from tickets.shifts import roster, schemas, use_cases, views
 from tickets.tickets.timeline import Actor
 
 blp = ScopedBlueprint("shifts", __name__, scope=SCOPE, url_prefix="/api/v1/shifts",
-                      description="Shift handovers (交接班记录) and the duty logbook (岗位记事本)")
+                      description="Shift handovers (交接班记录), the duty logbook (岗位记事本) and the duty "
+                                  "roster (排班表)")
 
 
 @blp.route("/handovers", methods=["GET"])
@@ -71,3 +73,29 @@ def list_logbook(args: dict[str, Any]) -> dict[str, Any]:
 def log(data: dict[str, Any]) -> dict[str, Any]:
     """Write what was abnormal in the shift in the duty logbook"""
     return use_cases.log(unit_of_work(), Actor.of(current_principal()), data)
+
+
+@blp.route("/roster", methods=["GET"])
+@blp.arguments(schemas.RosterListArgs, location="query")
+@blp.response(200, page_schema(schemas.ShiftSchema))
+@blp.allow(STAFF, rows=("staff_id",), estates=("estate_id",))
+def list_roster(args: dict[str, Any]) -> dict[str, Any]:
+    """The duty roster of the caller's estates: who works when"""
+    return read(views.roster_page, current_principal(), args)
+
+
+@blp.route("/roster", methods=["POST"])
+@blp.arguments(schemas.ShiftSchema)
+@blp.response(201, schemas.ShiftSchema)
+@blp.allow(MANAGERS, estates=("estate_id",))
+def add_shift(data: dict[str, Any]) -> dict[str, Any]:
+    """Roster a staff member for a shift (another shift of theirs at that time: 409)"""
+    return roster.add_shift(unit_of_work(), Actor.of(current_principal()), data)
+
+
+@blp.route("/roster/<uuid:shift_id>", methods=["DELETE"])
+@blp.response(204)
+@blp.allow(MANAGERS)
+def remove_shift(shift_id: UUID) -> None:
+    """Take a shift off the roster"""
+    roster.remove_shift(unit_of_work(), shift_id)

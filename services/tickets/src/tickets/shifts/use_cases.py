@@ -3,7 +3,8 @@ handover (交接班记录) with the open items, the incoming one signs it and th
 on duty writes what was abnormal in the duty logbook (岗位记事本).
 
 **The open items** are read when the handover is written: the outgoing staff member's tickets that
-are not closed, their open callbacks, and what they add themselves (a visitor still in, a lift out
+are not closed, their open callbacks, the visitors still in the estate (``visitors``: who, the unit
+visited, since when, their entry in owners' visitor register) and what else they add (a lift out
 of order: ``notes``).
 
 **Signing** is the incoming staff member's alone. In one transaction the handover is signed and
@@ -62,6 +63,7 @@ def write(uow: UnitOfWork, data: Mapping[str, Any], *, sign_minutes: int, at: da
     with uow:
         check_links(uow, data["estate_id"], data)
         items = open_items(uow, data["estate_id"], data["outgoing_staff_id"])
+        items += [_visitor(uow, data["estate_id"], visitor) for visitor in data.get("visitors") or ()]
         items += [{"kind": "note", "text": text} for text in data.get("notes") or ()]
         row = {"id": uuid.uuid4(), "estate_id": data["estate_id"], "desk": data.get("desk") or "",
                "outgoing_staff_id": data["outgoing_staff_id"], "incoming_staff_id": data["incoming_staff_id"],
@@ -72,6 +74,14 @@ def write(uow: UnitOfWork, data: Mapping[str, Any], *, sign_minutes: int, at: da
         uow.record(events.HANDOVER_WRITTEN, made["id"], {"handover": events.handover_payload(made)})
         uow.commit()
         return made
+
+
+def _visitor(uow: UnitOfWork, estate_id: UUID, visitor: Mapping[str, Any]) -> dict[str, Any]:
+    """A visitor still in, as the handover lists them (the unit they visit must be of the estate)."""
+    check_links(uow, estate_id, {"unit_id": visitor.get("unit_id")})
+    return {"kind": "visitor", "name": visitor["name"], "note": visitor.get("note") or "",
+            **{key: None if visitor.get(key) is None else str(visitor[key]) if key != "since"
+               else visitor[key].isoformat() for key in ("unit_id", "visitor_id", "since")}}
 
 
 def sign(uow_factory: Callable[[], UnitOfWork], actor: Actor, handover_id: UUID, staff_id: UUID, *,

@@ -1,4 +1,5 @@
-"""The read side of shifts: handovers (the latest first) and the duty logbook, of the caller's estates."""
+"""The read side of shifts: handovers (the latest first), the duty logbook and the duty roster, of
+the caller's estates."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Session
 from servicekit.auth import Principal, scoped
 from servicekit.paging import page_of
 from servicekit.rows import get_row
-from tickets.tables import handovers, logbook_entries
+from tickets.tables import duty_shifts, handovers, logbook_entries
 
 
 def handover(conn: Any, handover_id: UUID) -> dict[str, Any]:
@@ -43,3 +44,17 @@ def logbook_page(session: Session, principal: Principal, args: dict[str, Any]) -
     if args.get("until") is not None:
         statement = statement.where(entry.at < args["until"])
     return page_of(session, scoped(statement, entry.estate_id, principal), args)
+
+
+def roster_page(session: Session, principal: Principal, args: dict[str, Any]) -> dict[str, Any]:
+    """The roster's shifts by estate, staff member and time (those touching ``since``..``until``), in order."""
+    shift = duty_shifts.c
+    statement = select(duty_shifts).order_by(shift.starts_at, shift.staff_id, shift.id)
+    for name in ("estate_id", "staff_id"):
+        if args.get(name) is not None:
+            statement = statement.where(shift[name] == args[name])
+    if args.get("since") is not None:
+        statement = statement.where(shift.ends_at > args["since"])
+    if args.get("until") is not None:
+        statement = statement.where(shift.starts_at < args["until"])
+    return page_of(session, scoped(statement, shift.estate_id, principal), args)

@@ -26,8 +26,10 @@ suggestion                   1440        --     10080   yes
 praise                       1440        --     --      yes
 ============================ =========== ====== ======= ===============
 
-The complaint figures are the textbook's: the hotline answered at once (three rings: one minute
-to acknowledge), a handler on site within three minutes (三分钟内到达现场), every hour of the day;
+The complaint figures are the textbook's: the complaint acknowledged at once (one minute), a
+handler on site within three minutes (三分钟内到达现场), every hour of the day; the hotline answered
+within three rings is counted from the call log (:mod:`tickets.calls.statistics`, each estate's
+ring length: :mod:`tickets.calls.ring_length`);
 an emergency is treated as urgent (resolved within four hours). Warnings come at 80 % of a target.
 
 A clock runs on the estate's business calendar when the policy says ``business_hours`` and the

@@ -1,22 +1,25 @@
 """A small world for the desk's tests (the phone, callbacks, the diary): two estates of the copy of
 owners (as the consumer would have written it), each with a unit, residents with mobiles, a desk
 agent, a supervisor and a technician; a ticket waiting for dispatch; what the outbox holds; and the
-timer swept at a time the test sets."""
+timer swept at a time the test sets; and requests sent at once over real HTTP."""
 
 from __future__ import annotations
 
 import json
+import threading
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from jsonschema import Draft202012Validator
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import sessionmaker
 
+from servicekit.testing import served_app
 from tickets.service import SERVICE
 from tickets.sla.timer import Sweep, sweep
 from tickets.tables import buildings, estates, occupancies, outbox, people, staff, tickets, units
@@ -117,3 +120,28 @@ def sweep_at(db: Engine) -> Callable[..., Sweep]:
         return sweep(lambda: SERVICE.unit_of_work(sessions), moment, batch=batch, reports=False)
 
     return run
+
+
+@pytest.fixture
+def at_once(app: Any, db: Engine) -> Callable[..., list[httpx.Response]]:
+    """``at_once(method, path, [(headers, json), ...])``: the requests sent together (one thread
+    each, released by one barrier) to the app served over real HTTP; their responses in order."""
+
+    def send(method: str, path: str, requests: list[tuple[dict[str, str], Any]]) -> list[httpx.Response]:
+        answers: list[Any] = [None] * len(requests)
+        start = threading.Barrier(len(requests))
+        with served_app(app) as base, httpx.Client(base_url=base, timeout=60) as http:
+
+            def one(n: int) -> None:
+                headers, body = requests[n]
+                start.wait()
+                answers[n] = http.request(method, path, headers=headers, json=body)
+
+            threads = [threading.Thread(target=one, args=(n,)) for n in range(len(requests))]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        return answers
+
+    return send

@@ -163,10 +163,40 @@ def test_the_monthly_complaint_report_has_the_months_phone_figures(client, auth,
     assert made.status_code == 201, made.get_json()
     start, end = datetime(2026, 10, 31, 16, tzinfo=UTC), datetime(2026, 11, 30, 16, tzinfo=UTC)  # Shanghai's November
     in_month = [r for r in rows if r["estate_id"] == place["estate"] and start <= r["ring_started_at"] < end]
-    assert made.get_json()["content"]["calls"] == expected(in_month, backs, lambda r: True)
+    assert made.get_json()["content"]["calls"] == {**expected(in_month, backs, lambda r: True), "ring_seconds": 6.0}
     summary = client.get(f"/api/v1/reports/monthly?estate_id={place['estate']}&period=2026-11&format=csv",
                          headers=manager).get_data(as_text=True)
     assert "三声内接听率 Answered within three rings" in summary
+
+
+def test_an_estates_own_ring_length_counts_its_three_rings_in_statistics_and_report(client, auth, db, place,
+                                                                                    other_place) -> None:
+    rows, backs = generate(db, place, other_place)
+    manager, agent = auth("estate_manager", [place["estate"]]), auth("service_desk_agent", [place["estate"]])
+    url = f"/api/v1/calls/phone-settings/{place['estate']}"
+    assert client.get(url, headers=agent).get_json() == {"estate_id": str(place["estate"]), "ring_seconds": 6.0,
+                                                         "version": 0}
+    assert client.put(url, headers=agent, json={"ring_seconds": 10}).status_code == 403
+    refused = client.put(url, headers={**manager, "Accept-Language": "zh-CN"}, json={"ring_seconds": 0.5})
+    assert refused.status_code == 422 and "ring_seconds" in refused.get_json()["errors"]["json"]
+    assert client.put(url, headers=manager, json={"ring_seconds": 10}).get_json()["version"] == 1
+    assert client.put(url, headers=manager, json={"ring_seconds": 10}).get_json()["ring_seconds"] == 10.0
+    ours = lambda r: r["estate_id"] == place["estate"]  # noqa: E731
+    answer = statistics(client, agent, estate_id=str(place["estate"]))
+    assert answer["ring_seconds"] == 10.0
+    assert figures_of(answer["rows"][0]) == expected(rows, backs, ours, ring_ms=10000)
+    assert expected(rows, backs, ours, ring_ms=10000) != expected(rows, backs, ours)  # the boundaries differ
+    assert statistics(client, agent, estate_id=str(place["estate"]), ring_seconds=6)["ring_seconds"] == 6.0
+    assert statistics(client, agent)["ring_seconds"] == 6.0  # no estate named: the default
+    made = client.post("/api/v1/reports/monthly", headers=manager,
+                       json={"estate_id": str(place["estate"]), "period": "2026-11"}).get_json()
+    start, end = datetime(2026, 10, 31, 16, tzinfo=UTC), datetime(2026, 11, 30, 16, tzinfo=UTC)
+    in_month = [r for r in rows if ours(r) and start <= r["ring_started_at"] < end]
+    assert made["content"]["calls"] == {**expected(in_month, backs, lambda r: True, ring_ms=10000),
+                                        "ring_seconds": 10.0}
+    theirs = f"/api/v1/calls/phone-settings/{other_place['estate']}"
+    assert client.get(theirs, headers=manager).status_code == 404
+    assert client.put(theirs, headers=manager, json={"ring_seconds": 8}).status_code == 404
 
 
 @pytest.mark.parametrize("query", [{"estate_id": "other"}, {"until": "2026-10-01T00:00:00+00:00"},

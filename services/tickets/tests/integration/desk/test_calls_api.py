@@ -10,6 +10,8 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+
 from servicekit.testing import count_rows
 from tickets import events
 from tickets.tables import callbacks, calls
@@ -96,6 +98,18 @@ def test_the_call_centre_pushing_a_call_twice_is_one_call(client, auth, place, d
     assert len(recorded(events.CALL_LOGGED)) == 1
 
 
+@pytest.mark.postgres_only
+def test_one_call_pushed_twice_at_once_is_one_call_and_both_answer_it(auth, place, db, recorded, at_once) -> None:
+    centre = auth("integration_client", [place["estate"]], subject="call-centre")
+    for n in range(5):
+        body = a_call(place, call_centre_ref=f"CC-20261201-01{n}", outcome="missed", answered_at=None)
+        answers = at_once("POST", "/api/v1/calls", [({**centre, "Idempotency-Key": f"cc-01{n}"}, body)] * 2)
+        assert sorted(a.status_code for a in answers) == [200, 201], [a.json() for a in answers]
+        assert answers[0].json()["id"] == answers[1].json()["id"]
+    assert count_rows(db, calls) == 5 and count_rows(db, callbacks) == 5
+    assert len(recorded(events.CALL_LOGGED)) == 5
+
+
 def test_a_missed_call_becomes_a_callback_for_whoever_answers_the_line(client, auth, place, recorded) -> None:
     line = add_line(client, auth, place, staff="supervisor")
     call = client.post("/api/v1/calls", headers=auth("integration_client", [place["estate"]]), json=a_call(
@@ -114,6 +128,30 @@ def test_a_missed_call_becomes_a_callback_for_whoever_answers_the_line(client, a
     client.post("/api/v1/calls", headers=agent, json=a_call(place, direction="outbound", answered_at=None,
                                                             outcome="missed"))
     assert len(client.get("/api/v1/callbacks", headers=agent).get_json()["items"]) == 1
+
+
+def test_a_callback_is_a_planned_call_in_its_assignees_diary_that_follows_it(client, auth, place) -> None:
+    line = add_line(client, auth, place, staff="supervisor")
+    client.post("/api/v1/calls", headers=auth("integration_client", [place["estate"]]), json=a_call(
+        place, desk_line_id=line["id"], answered_at=None, ended_at=at(30), outcome="missed"))
+    agent = auth("service_desk_agent", [place["estate"]])
+    [callback] = client.get("/api/v1/callbacks", headers=agent).get_json()["items"]
+
+    def diary_of(staff: str) -> list[dict[str, Any]]:
+        return client.get("/api/v1/diary", headers=agent, query_string={"staff_id": str(place[staff])}
+                          ).get_json()["items"]
+
+    [planned] = diary_of("supervisor")
+    assert (planned["kind"], planned["callback_id"], planned["state"]) == ("call", callback["id"], "planned")
+    assert planned["ends_at"] == callback["due_at"] and "5678" in planned["title"]
+    assert planned["person_id"] == str(place["people"][0])
+    ics = client.get(f"/api/v1/diary/staff/{place['supervisor']}/calendar.ics", headers=agent).get_data(as_text=True)
+    assert "5678" in ics
+    client.post(f"/api/v1/callbacks/{callback['id']}/reassign", headers=agent,
+                json={"assignee_id": str(place["agent"])})
+    assert diary_of("supervisor") == [] and [e["id"] for e in diary_of("agent")] == [planned["id"]]
+    client.post(f"/api/v1/callbacks/{callback['id']}/finish", headers=agent, json={"state": "done"})
+    assert [e["state"] for e in diary_of("agent")] == ["done"]
 
 
 def test_the_desk_finds_a_caller_by_the_last_four_digits_in_its_estates_only(client, auth, place, other_place) -> None:

@@ -78,6 +78,82 @@ def test_a_booking_outside_working_hours_is_off_shift(client, auth, db, place) -
     assert [c["reason"] for c in evening.get_json()["conflicts"]] == ["off_shift"]
 
 
+def test_a_persons_duty_roster_says_when_they_are_off_shift_else_the_estates_calendar(client, auth, db,
+                                                                                    place) -> None:
+    week = {str(day): [["08:30", "18:00"]] for day in range(1, 6)}
+    with db.begin() as conn:
+        conn.execute(insert(calendars).values(id=uuid.uuid4(), estate_id=place["estate"], timezone="Asia/Shanghai",
+                                              week=week, version=1))
+    manager, desk = auth("estate_manager", [place["estate"]]), auth("service_desk_agent", [place["estate"]])
+
+    def roster(starts: datetime, hours: float, label: str) -> Any:
+        return client.post("/api/v1/shifts/roster", headers=manager, json={
+            "estate_id": str(place["estate"]), "staff_id": str(place["technician"]), "label": label,
+            "starts_at": starts.isoformat(), "ends_at": (starts + hours * H).isoformat()})
+
+    evening = roster(AT + 2 * H, 8, "中班")  # Wednesday 16:00-24:00
+    assert evening.status_code == 201, evening.get_json()
+    assert roster(AT + 10 * H, 8, "夜班").status_code == 201  # Thursday 00:00-08:00, meeting the evening shift
+
+    def conflicts(staff: str, starts: datetime, hours: float = 2) -> list[tuple[str, str]]:
+        answer = client.post("/api/v1/diary", headers=desk, json=visit(place, starts, hours, staff_id=str(place[staff]),
+                                                                       title=f"{staff} {starts.isoformat()}"))
+        assert answer.status_code == 201, answer.get_json()
+        return [(c["reason"], c.get("by")) for c in answer.get_json()["conflicts"]]
+
+    assert conflicts("technician", AT + 3 * H) == []  # 17:00-19:00: on the evening shift, after the office closes
+    assert conflicts("technician", AT + 7 * H, 4) == []  # 21:00-01:00: across the change of shift
+    assert conflicts("technician", AT - 2 * H) == [("off_shift", "roster")]  # 12:00-14:00: office hours, not theirs
+    assert conflicts("supervisor", AT + 3 * H) == [("off_shift", "calendar")]  # no roster: the estate's calendar
+    assert conflicts("supervisor", AT) == []
+    with pytest.raises(Conflict) as refused:
+        use_cases.book(SERVICE.unit_of_work(sessionmaker(db)), Actor("desk", "service_desk_agent"), {
+            "estate_id": place["estate"], "kind": "appointment", "title": "上门维修", "staff_id": place["technician"],
+            "starts_at": AT - 4 * H, "ends_at": AT - 3 * H}, on_conflict="refuse")
+    assert refused.value.errors["conflicts"][0]["by"] == "roster"
+    listed = client.get("/api/v1/shifts/roster", headers=auth("technician", [place["estate"]]),
+                        query_string={"staff_id": str(place["technician"]), "since": AT.isoformat()}).get_json()
+    assert [s["label"] for s in listed["items"]] == ["中班", "夜班"]
+    for shift in listed["items"]:
+        assert client.delete(f"/api/v1/shifts/roster/{shift['id']}", headers=manager).status_code == 204
+    assert conflicts("technician", AT + 12 * H) == [("off_shift", "calendar")]  # no roster left: the calendar again
+
+
+def test_a_roster_never_overlaps_itself_and_bad_shifts_change_nothing(client, auth, db, place) -> None:
+    from tickets.tables import duty_shifts
+
+    manager = auth("estate_manager", [place["estate"]])
+    shift = {"estate_id": str(place["estate"]), "staff_id": str(place["agent"]), "label": "早班",
+             "starts_at": AT.isoformat(), "ends_at": (AT + 8 * H).isoformat()}
+    assert client.post("/api/v1/shifts/roster", headers=manager, json=shift).status_code == 201
+    later = {"starts_at": (AT + 7 * H).isoformat(), "ends_at": (AT + 9 * H).isoformat()}
+    overlapping = client.post("/api/v1/shifts/roster", headers={**manager, "Accept-Language": "zh-CN"},
+                              json={**shift, **later})
+    assert overlapping.status_code == 409 and "已有排班" in overlapping.get_json()["detail"]
+    for wrong in ({"ends_at": AT.isoformat()}, {"ends_at": (AT + 25 * H).isoformat()},
+                  {"starts_at": "2026-12-02T14:00:00"}, {"staff_id": None}):
+        answer = client.post("/api/v1/shifts/roster", headers=manager, json={**shift, **wrong})
+        assert answer.status_code == 422, (wrong, answer.get_json())
+    assert client.post("/api/v1/shifts/roster", headers=auth("service_desk_agent", [place["estate"]]),
+                       json={**shift, "starts_at": (AT + 9 * H).isoformat(),
+                             "ends_at": (AT + 10 * H).isoformat()}).status_code == 403
+    assert count_rows(db, duty_shifts) == 1
+
+
+def test_another_estates_roster_is_not_found(client, auth, place, other_place) -> None:
+    theirs = client.post("/api/v1/shifts/roster", headers=auth("estate_manager", [other_place["estate"]]), json={
+        "estate_id": str(other_place["estate"]), "staff_id": str(other_place["agent"]),
+        "starts_at": AT.isoformat(), "ends_at": (AT + 8 * H).isoformat()}).get_json()
+    ours = auth("estate_manager", [place["estate"]])
+    assert client.delete(f"/api/v1/shifts/roster/{theirs['id']}", headers=ours).status_code == 404
+    assert client.get(f"/api/v1/shifts/roster?staff_id={other_place['agent']}", headers=ours).status_code == 404
+    assert client.get(f"/api/v1/shifts/roster?estate_id={other_place['estate']}", headers=ours).status_code == 404
+    assert client.post("/api/v1/shifts/roster", headers=ours, json={
+        "estate_id": str(place["estate"]), "staff_id": str(other_place["agent"]),
+        "starts_at": AT.isoformat(), "ends_at": (AT + 8 * H).isoformat()}).status_code == 404
+    assert client.get("/api/v1/shifts/roster", headers=ours).get_json()["items"] == []
+
+
 def test_memos_and_team_entries_and_what_does_not_fit(client, auth, place, recorded) -> None:
     desk = auth("service_desk_agent", [place["estate"]])
     memo = client.post("/api/v1/diary", headers=desk, json={

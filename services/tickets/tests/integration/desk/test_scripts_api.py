@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 
 def script(client, headers, estate_id: Any = None, **changes: Any) -> dict[str, Any]:
     answer = client.post("/api/v1/scripts", headers=headers, json={
@@ -70,3 +72,14 @@ def test_another_estates_scripts_are_not_found(client, auth, place, other_place,
     # The fitting script for our own ticket never comes from the other estate.
     assert client.get("/api/v1/scripts/fitting", headers=ours, query_string={
         "estate_id": str(place["estate"]), "ticket_id": str(waiting_ticket["id"])}).status_code == 404
+
+
+@pytest.mark.postgres_only
+def test_versions_written_at_once_each_get_their_own_number(auth, place, at_once) -> None:
+    manager = auth("estate_manager", [place["estate"]])
+    for kind, complaint_class in ((None, None), ("complaint", "fees")):  # nulls are one script too
+        body = {"estate_id": str(place["estate"]), "kind": kind, "complaint_class": complaint_class,
+                "name": "话术", "opening": "您好，物业客服中心"}
+        answers = at_once("POST", "/api/v1/scripts", [(manager, {**body, "name": f"话术 {n}"}) for n in range(8)])
+        assert [a.status_code for a in answers] == [201] * 8, [a.json() for a in answers]
+        assert sorted(a.json()["version"] for a in answers) == list(range(1, 9))

@@ -76,6 +76,27 @@ def test_signing_moves_the_open_items_to_the_incoming_staff(client, auth, db, pl
     assert again.status_code == 409
 
 
+def test_visitors_still_in_are_open_items_of_the_handover(client, auth, place, other_place) -> None:
+    came = datetime(2026, 12, 1, 12, 30, tzinfo=UTC)
+    visitor_id = uuid.uuid4()
+    handover = write(client, auth, place, notes=[], visitors=[
+        {"name": "王先生", "unit_id": str(place["unit"]), "since": came.isoformat(), "visitor_id": str(visitor_id),
+         "note": "装修监理"}, {"name": "快递员"}])
+    assert [i for i in handover["items"] if i["kind"] == "visitor"] == [
+        {"kind": "visitor", "name": "王先生", "unit_id": str(place["unit"]), "since": came.isoformat(),
+         "visitor_id": str(visitor_id), "note": "装修监理"},
+        {"kind": "visitor", "name": "快递员", "unit_id": None, "since": None, "visitor_id": None, "note": ""}]
+    theirs = client.post("/api/v1/shifts/handovers", headers=auth("service_desk_agent", [place["estate"]]), json={
+        "estate_id": str(place["estate"]), "outgoing_staff_id": str(place["agent"]),
+        "incoming_staff_id": str(place["supervisor"]),
+        "visitors": [{"name": "x", "unit_id": str(other_place["unit"])}]})
+    assert theirs.status_code == 404
+    nameless = client.post("/api/v1/shifts/handovers", headers=auth("service_desk_agent", [place["estate"]]), json={
+        "estate_id": str(place["estate"]), "outgoing_staff_id": str(place["agent"]),
+        "incoming_staff_id": str(place["supervisor"]), "visitors": [{"name": ""}]})
+    assert nameless.status_code == 422
+
+
 def test_an_item_someone_else_took_meanwhile_stays(client, auth, db, place, waiting_ticket) -> None:
     work = add_work(db, place, waiting_ticket)
     handover = write(client, auth, place)
@@ -90,16 +111,44 @@ def test_an_item_someone_else_took_meanwhile_stays(client, auth, db, place, wait
         ("ticket", False, "closed or taken"), ("callback", False, "closed or taken")}
 
 
-def test_an_unsigned_handover_is_escalated_once(client, auth, place, recorded, sweep_at) -> None:
-    handover = write(client, auth, place)
+def test_an_unsigned_handover_is_escalated_once(client, auth, place, recorded, sweep_at, check_published) -> None:
+    handover = write(client, auth, place, incoming_staff_id=str(place["technician"]))
     sign_by = datetime.fromisoformat(handover["sign_by"])
     assert sign_by - datetime.fromisoformat(handover["written_at"]) == timedelta(minutes=30)
     assert sweep_at(sign_by - timedelta(minutes=1)).handovers_escalated == 0
     assert sweep_at(sign_by + timedelta(minutes=1)).handovers_escalated == 1
     assert sweep_at(sign_by + timedelta(minutes=60)).handovers_escalated == 0
-    [escalated] = recorded(events.HANDOVER_UNSIGNED)
-    assert escalated["data"]["staff"]["staff_id"] == str(place["supervisor"])
-    assert escalated["data"]["handover"]["handover_id"] == handover["id"]
+    told = recorded(events.HANDOVER_UNSIGNED)
+    assert [(e["data"]["staff"]["staff_id"], e["data"]["staff"]["role"]) for e in told] == [
+        (str(place["supervisor"]), "supervisor"), (str(place["technician"]), "incoming"),
+        (str(place["agent"]), "outgoing")]
+    for escalated in told:
+        assert escalated["data"]["handover"]["handover_id"] == handover["id"]
+        assert escalated["data"]["outgoing"] == {"staff_id": str(place["agent"]), "name": "agent 王"}
+        assert escalated["data"]["incoming"] == {"staff_id": str(place["technician"]), "name": "technician 王"}
+        assert escalated["data"]["trigger_at"] == handover["sign_by"]
+    check_published(events.HANDOVER_UNSIGNED)
+
+
+def test_a_supervisor_taking_over_is_told_once_as_supervisor(client, auth, place, recorded, sweep_at) -> None:
+    handover = write(client, auth, place)
+    sweep_at(datetime.fromisoformat(handover["sign_by"]) + timedelta(minutes=1))
+    assert [(e["data"]["staff"]["staff_id"], e["data"]["staff"]["role"]) for e in recorded(events.HANDOVER_UNSIGNED)
+            ] == [(str(place["supervisor"]), "supervisor"), (str(place["agent"]), "outgoing")]
+
+
+def test_with_no_supervisor_up_the_chain_the_escalation_says_so(client, auth, db, place, recorded, sweep_at) -> None:
+    from tickets.tables import staff
+
+    with db.begin() as conn:
+        conn.execute(update(staff).where(staff.c.id == place["supervisor"]).values(active=False))
+    handover = write(client, auth, place, incoming_staff_id=str(place["technician"]))
+    sweep_at(datetime.fromisoformat(handover["sign_by"]) + timedelta(minutes=1))
+    [past_the_top, *the_pair] = recorded(events.HANDOVER_UNSIGNED)
+    assert past_the_top["data"]["staff"] is None
+    assert past_the_top["data"]["fallback"]["reached"] == "operator_admins"
+    assert [(e["data"]["staff"]["role"], e["data"]["fallback"]) for e in the_pair] == [("incoming", None),
+                                                                                      ("outgoing", None)]
 
 
 def test_a_signed_handover_is_never_escalated(client, auth, place, sweep_at) -> None:
@@ -119,8 +168,10 @@ def test_replicas_escalate_each_unsigned_handover_once(db, place, sweep_at, reco
     with ThreadPoolExecutor(max_workers=4) as pool:
         done = list(pool.map(lambda _: sweep_at(NOW + timedelta(hours=1), batch=5).handovers_escalated, range(4)))
     assert sum(done) == 120
-    told = [e["data"]["handover"]["handover_id"] for e in recorded(events.HANDOVER_UNSIGNED)]
+    told = [e["data"]["handover"]["handover_id"] for e in recorded(events.HANDOVER_UNSIGNED)
+            if e["data"]["staff"]["role"] == "supervisor"]
     assert sorted(told) == sorted(str(r["id"]) for r in rows)
+    assert len(recorded(events.HANDOVER_UNSIGNED)) == 3 * 120  # the supervisor, the incoming and the outgoing
 
 
 def test_the_duty_logbook(client, auth, place) -> None:
