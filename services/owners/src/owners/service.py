@@ -13,5 +13,5 @@ from servicekit.service import Service
 SERVICE = Service(
     name="owners", package="owners", port=8001, metadata=metadata, outbox=outbox, roles=ROLES,
     blueprints="owners.api:BLUEPRINTS", settings=Settings, state_events="owners.replay:state_events",
-    commands=COMMANDS,
+    commands=COMMANDS, collectors="owners.departments.metrics:collectors",
 )
