@@ -169,7 +169,8 @@ def test_a_complaint_naming_a_department_is_reported_to_its_supervisor_else_the_
     assert uuid.UUID(_escalations(db)[-1]["ticket"]["department_id"]) == engineering
 
 
-def test_dispatch_to_a_department_alone_queues_it_and_a_member_takes_it_later(db, client, auth, owners_world):
+def test_dispatch_to_a_department_alone_queues_it_and_a_member_takes_it_later(db, client, auth, owners_world,
+                                                                              caplog):
     _lift_category(db)
     world = owners_world()
     building = world.building()
@@ -180,9 +181,17 @@ def test_dispatch_to_a_department_alone_queues_it_and_a_member_takes_it_later(db
     ticket = _ticket(client, auth, world, unit)
     client.post(f"/api/v1/tickets/{ticket['id']}/acknowledge", json={}, headers=desk)
 
-    queued = client.post(f"/api/v1/tickets/{ticket['id']}/dispatch", json={"department_id": str(engineering)},
-                         headers=desk)
+    with caplog.at_level("WARNING", logger="tickets.tickets.use_cases.procedure"):
+        queued = client.post(f"/api/v1/tickets/{ticket['id']}/dispatch", json={"department_id": str(engineering)},
+                             headers=desk)
     assert queued.status_code == 200, queued.json
+    assert "department without a supervisor" in caplog.text  # engineering's post is vacant
+    from sqlalchemy.orm import sessionmaker
+
+    from tickets.sla.metrics import collectors
+
+    [family] = collectors(sessionmaker(db))[0].collect()
+    assert {s.labels["warning"]: s.value for s in family.samples}["department_without_supervisor"] >= 1
     assert (queued.json["stage"], queued.json["assignee_id"], queued.json["department_id"]) == (
         "dispatched", None, str(engineering))
     assert queued.json["stage_name"] == {"zh-CN": "已派至部门，待领取", "en": "in the department's queue"}
@@ -198,6 +207,9 @@ def test_dispatch_to_a_department_alone_queues_it_and_a_member_takes_it_later(db
     assert (event["assignee_id"], event["queued"]) == (None, True)
     validator(events.TICKET_DISPATCHED).validate(event)
 
+    elsewhere = client.post(f"/api/v1/tickets/{ticket['id']}/take", json={"staff_id": str(lifts)},
+                            headers=auth("service_desk_agent", [uuid.uuid4()]))
+    assert elsewhere.status_code == 404  # another estate's ticket
     nobody_there = client.post(f"/api/v1/tickets/{ticket['id']}/arrive", json={}, headers=desk)
     assert nobody_there.status_code == 409
     outsider = client.post(f"/api/v1/tickets/{ticket['id']}/take", json={},

@@ -11,6 +11,7 @@ unless given).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -28,6 +29,8 @@ from tickets.domain.stages import CLOSED, Action, Move, Stage, move
 from tickets.sla import clocks
 from tickets.tables import staff, tickets
 from tickets.tickets.timeline import Actor, add_step
+
+log = logging.getLogger(__name__)
 
 EVENTS = {
     Action.ACKNOWLEDGE: events.TICKET_ACKNOWLEDGED, Action.DISPATCH: events.TICKET_DISPATCHED,
@@ -64,6 +67,9 @@ def dispatch(uow: UnitOfWork, ticket_id: UUID, actor: Actor, *, staff_id: UUID |
         department = None
         if department_id is not None:
             department = candidates.check_department(uow, ticket["estate_id"], department_id)
+            if candidates.department_supervisor(uow, {**ticket, "department_id": department_id}) is None:
+                log.warning("routed to a department without a supervisor: its complaints go to the estate's",
+                            extra={"ticket_id": str(ticket_id), "department_id": str(department_id)})
             if department_id != ticket["department_id"]:
                 ticket = {**ticket, "department_id": department_id}
                 changes["department_id"] = department_id
