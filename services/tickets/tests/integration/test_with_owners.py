@@ -513,6 +513,12 @@ def test_a_complaint_naming_a_department_is_dispatched_within_it_and_reported_to
             "estate_id": estate, "unit_id": unit, "kind": "complaint", "channel": "phone",
             "complaint_class": "facilities", "department_id": engineering["id"], "title": "电梯又停了"})
         wait_for(observed("tickets.ticket.escalated.v1", 2), "both complaints' reports on the broker")
+        # To the department's queue: nobody assigned until a member takes it.
+        desk("POST", f"/api/v1/tickets/{later['id']}/acknowledge", {})
+        queued = desk("POST", f"/api/v1/tickets/{later['id']}/dispatch", {"department_id": engineering["id"]})
+        in_queue = desk("GET", f"/api/v1/tickets?department_id={engineering['id']}&unassigned=true")["items"]
+        taken = desk("POST", f"/api/v1/tickets/{later['id']}/take", {"staff_id": lift_man})
+        wait_for(observed("tickets.ticket.reassigned.v1"), "the take on the broker")
 
     # Dispatched among engineering, to its member with the complaint's skill (customer service), not to
     # the cleaner on the ground, whom the estate-wide rule would have chosen for a complaint naming none.
@@ -522,5 +528,11 @@ def test_a_complaint_naming_a_department_is_dispatched_within_it_and_reported_to
     assert reports[complaint["id"]]["staff"] == {"staff_id": head, "name": "工程主管老赵", "role": "supervisor",
                                                  "department_id": engineering["id"]}
     assert reports[later["id"]]["staff"]["staff_id"] == estate_supervisor
+    assert (queued["assignee_id"], queued["dispatch"]["reason"]["queued"]) == (None, True)
+    assert [t["id"] for t in in_queue] == [later["id"]] and taken["assignee_id"] == lift_man
+    [put, took] = [e["data"] for e in seen if e["subject"] == later["id"]
+                   and e["type"] in ("tickets.ticket.dispatched.v1", "tickets.ticket.reassigned.v1")]
+    assert (put["assignee_id"], put["queued"], took["from_assignee_id"], took["to_assignee_id"]) == (
+        None, True, None, lift_man)
     assert reports[later["id"]]["fallback"] == {"wanted": "supervisor", "vacant": ["department_supervisor"],
                                                 "reached": "supervisor"}
