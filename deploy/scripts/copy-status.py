@@ -26,8 +26,8 @@ from servicekit.db import make_engine
 
 PRODUCER = "owners"
 # The tables of owners' data each consumer keeps a copy of (the copy's tables have owners' names).
-COPIES = {"tickets": ("estates", "buildings", "units", "people", "occupancies", "staff", "territories"),
-          "notify": ("estates", "buildings", "units", "people", "occupancies", "staff"),
+COPIES = {"tickets": ("estates", "buildings", "units", "people", "occupancies", "staff", "territories", "companies"),
+          "notify": ("estates", "buildings", "units", "people", "occupancies", "staff", "companies"),
           "gateway": ("staff", "territories", "people", "occupancies"),
           "surveys": ("estates", "buildings", "units", "people", "occupancies", "staff", "territories")}
 

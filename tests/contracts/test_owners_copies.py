@@ -11,7 +11,7 @@ from servicekit import owners_copies
 from servicekit.copies import copy_handlers
 
 DECLARED = [owners_copies.estates, owners_copies.buildings, owners_copies.units, owners_copies.people,
-            owners_copies.occupancies, owners_copies.staff, owners_copies.territories]
+            owners_copies.occupancies, owners_copies.staff, owners_copies.territories, owners_copies.companies]
 
 
 @pytest.mark.parametrize("declare", DECLARED, ids=lambda d: d.__name__)

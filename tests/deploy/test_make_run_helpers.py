@@ -43,7 +43,7 @@ def _dummy_copy_rows(table, count: int) -> list[dict]:  # noqa: ANN001  (a ticke
     filler = {"estate_id": uuid.uuid4(), "building_id": uuid.uuid4(), "unit_id": uuid.uuid4(),
               "person_id": uuid.uuid4(), "staff_id": uuid.uuid4(), "code": "X", "name": "X", "number": "1",
               "role": "owner", "skills": [], "active": True, "released": False, "language": "zh-CN",
-              "moved_in_on": date(2024, 1, 1), "version": 1}
+              "moved_in_on": date(2024, 1, 1), "unit_ids": [], "contacts": [], "version": 1}
     return [{"id": uuid.uuid4(), **{c.name: filler[c.name] for c in table.columns if c.name in filler}}
             for _ in range(count)]
 
@@ -78,14 +78,14 @@ def test_copy_status_follows_the_copy_from_nothing_to_complete(tmp_path: Path) -
             for name in copy[:-1]:
                 conn.execute(insert(tables.metadata.tables[name]), _dummy_copy_rows(tables.metadata.tables[name],
                                                                                     wanted[name]))
-        assert state() == "partial"  # territories still missing
+        assert state() == "partial"  # the last copy (companies) still missing
         assert _script("copy-status.py", "wait", "tickets", "--timeout", "0", env=env).returncode == 1
         dead = subprocess.Popen(["true"])
         dead.wait()
         assert _script("copy-status.py", "wait", "tickets", "--while-pid", str(dead.pid), env=env).returncode == 3
         with tickets_engine.begin() as conn:
-            territories = tables.metadata.tables[copy[-1]]
-            conn.execute(insert(territories), _dummy_copy_rows(territories, wanted[copy[-1]] + 1))
+            last = tables.metadata.tables[copy[-1]]
+            conn.execute(insert(last), _dummy_copy_rows(last, wanted[copy[-1]] + 1))
         assert state() == "complete"
         assert _script("copy-status.py", "wait", "tickets", "--timeout", "0", env=env).returncode == 0
     finally:

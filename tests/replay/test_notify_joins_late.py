@@ -20,10 +20,11 @@ from notify import tables as notify_tables
 from notify.cli import main as notify_cli
 from notify.service import SERVICE as NOTIFY
 from owners.cli import main as owners_cli
+from owners.companies.use_cases import add_company
 from owners.household_imports.use_cases import import_households
 from owners.places.use_cases import register_estate
 from owners.service import SERVICE as OWNERS
-from owners.tables import contact_points, people
+from owners.tables import company_contacts, company_units, contact_points, people, units
 from servicekit.copies import preferred
 from servicekit.db import make_engine
 from servicekit.migrate import upgrade
@@ -48,6 +49,11 @@ def suite(make_database, amqp_vhost_url: str, monkeypatch: pytest.MonkeyPatch) -
     uow = lambda: OWNERS.unit_of_work(sessionmaker(engine, expire_on_commit=False))  # noqa: E731
     estate = register_estate(uow(), code="DEMO", name="阳光花园")
     import_households(uow(), estate["id"], EXAMPLE.read_bytes())
+    with engine.connect() as db:  # an office tenant of two units, with two contacts in order
+        two_units = db.execute(select(units.c.id).order_by(units.c.number).limit(2)).scalars().all()
+        two_people = db.execute(select(people.c.id).order_by(people.c.name).limit(2)).scalars().all()
+    add_company(uow(), {"estate_id": estate["id"], "name": "深圳示例科技有限公司", "unit_ids": two_units,
+                        "contacts": [{"person_id": p, "title": ""} for p in two_people]})
     monkeypatch.setenv("OWNERS_DATABASE_URL", owners_url)
     monkeypatch.setenv("NOTIFY_DATABASE_URL", notify_url)
     monkeypatch.setenv("AMQP_URL", amqp_vhost_url)
@@ -83,10 +89,15 @@ def test_a_replay_fills_notifys_empty_copy_through_its_consumer(suite, capsys) -
                     {"kind": p.kind, "value": p.value, "preferred": p.preferred})
             wanted = {r.id: (r.name, preferred(points.get(r.id), "mobile"), preferred(points.get(r.id), "email"))
                       for r in db.execute(select(people))}
+            held = sorted(str(u) for u in db.execute(select(company_units.c.unit_id)).scalars())
+            contacts = [str(p) for p in db.execute(select(company_contacts.c.person_id)
+                                                   .order_by(company_contacts.c.position)).scalars()]
         with notify.connect() as db:
             got = {r.id: (r.name, r.mobile, r.email) for r in db.execute(select(notify_tables.people))}
             estates = db.execute(select(notify_tables.estates.c.id, notify_tables.estates.c.code)).all()
+            [company] = db.execute(select(notify_tables.companies)).all()
         assert got == wanted and len(got) >= 5
+        assert (company.unit_ids, [c["person_id"] for c in company.contacts]) == (held, contacts)
         assert [(e.id, e.code) for e in estates] == [(uuid.UUID(str(suite["estate"])), "DEMO")]
         capsys.readouterr()
         assert notify_cli(["load-demo"]) == 0  # what `make run` does once the copy is complete

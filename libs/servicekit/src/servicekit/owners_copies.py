@@ -1,7 +1,8 @@
 """The copies of owners' entities every consumer of owners keeps alike, declared once.
 
 tickets, notify and surveys each keep a copy of owners' estates, buildings, units, people,
-occupancies, staff and territories (:mod:`servicekit.copies`), and the core of each copy is the same
+occupancies, staff and territories (tickets and notify also of its companies; see
+:mod:`servicekit.copies`), and the core of each copy is the same
 declaration: the same events, the same key, the same columns read the same way. Here is that core;
 a service adds the columns only it keeps (a unit's floor, a person's mobile) as further
 :func:`~servicekit.copies.copied` columns::
@@ -16,7 +17,10 @@ A moved-out occupancy and a released territory stay as rows (a tombstone at its 
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Date, MetaData, String, Table, Uuid, text
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Date, MetaData, String, Table, Uuid, text
 
 from servicekit.copies import Copied, copied, entity_copy
 
@@ -27,6 +31,7 @@ PERSON_EVENTS = ("owners.person.registered.v1", "owners.person.updated.v1", "own
 OCCUPANCY_EVENTS = ("owners.occupant.moved_in.v1", "owners.occupant.moved_out.v1")
 STAFF_EVENTS = ("owners.staff.joined.v1", "owners.staff.updated.v1")
 TERRITORY_EVENTS = ("owners.territory.assigned.v1", "owners.territory.released.v1")
+COMPANY_EVENTS = ("owners.company.added.v1", "owners.company.updated.v1")
 
 
 def _estate_id() -> Copied:
@@ -81,3 +86,23 @@ def territories(metadata: MetaData, *more: Copied) -> Table:
                        copied("released", Boolean, server_default=text("false"),
                               per_event={TERRITORY_EVENTS[0]: False, TERRITORY_EVENTS[1]: True}),
                        *more, key="territory_id", events=TERRITORY_EVENTS)
+
+
+def _unit_ids(values: Any) -> list[str]:
+    return sorted({str(v) for v in values or ()})
+
+
+def _contacts_in_order(contacts: Any) -> list[dict[str, Any]]:
+    ordered = sorted((c for c in contacts or () if isinstance(c, Mapping)), key=lambda c: int(c["position"]))
+    return [{"position": i, "person_id": str(c["person_id"]), "title": c.get("title") or ""}
+            for i, c in enumerate(ordered, start=1)]
+
+
+def companies(metadata: MetaData, *more: Copied) -> Table:
+    """A company occupying units of an estate (an office tenant, OWN-11): its name, the units it
+    occupies (``unit_ids``: ids as text, sorted) and its contacts in the order the desk calls them
+    (``contacts``: ``[{"position", "person_id", "title"}]``, positions 1, 2, ...). Whom a ticket or a
+    notice about one of its units reaches; the people themselves are in the people copy."""
+    return entity_copy("companies", metadata, _estate_id(), copied("name", String(200)),
+                       copied("unit_ids", JSON, read=_unit_ids), copied("contacts", JSON, read=_contacts_in_order),
+                       *more, key="company_id", events=COMPANY_EVENTS)

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from notify.rules.answer import answer_event
 from notify.rules.variables import RULE_EVENTS
-from notify.tables import buildings, estates, occupancies, people, staff, units
+from notify.tables import buildings, companies, estates, occupancies, people, staff, units
 from servicekit.copies import copy_handlers
 
-COPY_HANDLERS = copy_handlers(estates, buildings, units, people, occupancies, staff)
+COPY_HANDLERS = copy_handlers(estates, buildings, units, people, occupancies, staff, companies)
 HANDLERS = {**COPY_HANDLERS, **dict.fromkeys(RULE_EVENTS, answer_event)}

@@ -39,6 +39,7 @@ from sqlalchemy import (
     text,
 )
 
+from servicekit import owners_copies
 from servicekit.audit import reveal_audit_table
 from servicekit.copies import copied, entity_copy, preferred_contact
 from servicekit.db import UtcDateTime, service_metadata
@@ -120,6 +121,10 @@ staff = entity_copy(
     copied("active", Boolean, default=True),
     key="staff_id", events=("owners.staff.joined.v1", "owners.staff.updated.v1"),
 )
+
+# Companies occupying units (OWN-11, an office building's tenants) with their contacts in order: a
+# notice to one of its units, or a rule's ``company_contacts``, reaches them (notify.audiences).
+companies = owners_copies.companies(metadata)
 
 # --- configuration ------------------------------------------------------------------------------
 

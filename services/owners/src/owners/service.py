@@ -16,4 +16,5 @@ SERVICE = Service(
     name="owners", package="owners", port=8001, metadata=metadata, outbox=outbox, roles=ROLES,
     blueprints="owners.api:BLUEPRINTS", settings=Settings, state_events="owners.replay:state_events",
     consumes=TIMELINE_EVENTS, handlers="owners.handlers:HANDLERS", inbox=inbox, commands=COMMANDS,
+    collectors="owners.departments.metrics:collectors",
 )

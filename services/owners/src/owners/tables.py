@@ -307,7 +307,8 @@ prospects = Table(
     Column("staff_id", Uuid, ForeignKey("staff.id")),  # who follows it up
     Column("follow_up_on", Date),
     Column("lost_reason", String(500)),
-    Column("person_id", Uuid, ForeignKey("people.id")),  # whom it became (won)
+    Column("person_id", Uuid, ForeignKey("people.id")),  # whom it became (won): a company's, its contact
+    Column("company_id", Uuid, ForeignKey("companies.id")),  # the company it became (a company prospect, won)
     Column("converted_at", UtcDateTime()),
     *_timestamps(),
     Index("ix_prospects_estate_stage_follow_up", "estate_id", "stage", "follow_up_on"),

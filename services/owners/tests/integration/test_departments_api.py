@@ -134,3 +134,35 @@ def test_departments_of_another_estate_are_not_found(client, auth, make_place, r
     mine_listed = client.get("/api/v1/departments", headers=manager).json["items"]
     assert department not in [d["id"] for d in mine_listed]
     assert row_counts() == before
+
+
+def test_a_department_without_a_supervisor_is_a_configuration_warning_a_metric_and_a_log_line(
+        client, auth, db, make_place, caplog):
+    from sqlalchemy.orm import sessionmaker
+
+    from owners.departments.metrics import collectors
+
+    def vacant() -> float:
+        [gauge] = collectors(sessionmaker(db))
+        [family] = gauge.collect()
+        return {s.labels["warning"]: s.value for s in family.samples}["department_without_supervisor"]
+
+    place = make_place()
+    boss = _member(client, auth, place["estate"], "钱主管")
+    before = vacant()
+    with caplog.at_level("WARNING", logger="owners.departments.use_cases"):
+        made = client.post("/api/v1/departments", json={"estate_id": place["estate"], "code": "security",
+                                                        "name": "保安部"}, headers=auth()).json
+    [warned] = [r for r in caplog.records if "department without a supervisor" in r.getMessage()]
+    assert warned.department_id == made["id"] and warned.code == "security"
+    assert vacant() == before + 1
+    _template(client, auth, "cleaning", "保洁部")  # a template has no post to fill: no warning
+    assert vacant() == before + 1
+    client.patch(f"/api/v1/departments/{made['id']}", json={"supervisor_id": boss}, headers=auth())
+    assert vacant() == before
+    client.patch(f"/api/v1/staff/{boss}", json={"active": False}, headers=auth())  # the supervisor leaves
+    assert vacant() == before + 1
+    client.patch(f"/api/v1/departments/{made['id']}", json={"active": False}, headers=auth())  # closed
+    assert vacant() == before
+    assert "owners_configuration_warnings{warning=\"department_without_supervisor\"}" in client.get(
+        "/metrics").get_data(as_text=True)

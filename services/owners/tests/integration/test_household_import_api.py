@@ -60,7 +60,8 @@ def test_the_example_file_imports_with_every_event_through_the_outbox(client, au
     assert response.status_code == 201, response.json
     assert {k: v for k, v in response.json.items() if k not in ("estate_id", "bad_rows")} == {
         "rows": 9, "imported_rows": 9, "unchanged_rows": 0, "buildings_added": 2, "units_added": 5,
-        "people_registered": 8, "moved_in": 9, "contact_lists_changed": 5, "companies_added": 0, "events": 29}
+        "people_registered": 8, "moved_in": 9, "contact_lists_changed": 5, "companies_added": 0, "companies_changed": 0,
+        "events": 29}
     assert event_types(db) == Counter({
         "owners.estate.registered.v1": 1, "owners.building.added.v1": 2, "owners.unit.added.v1": 5,
         "owners.person.registered.v1": 8, "owners.occupant.moved_in.v1": 9, "owners.unit.contacts_changed.v1": 5})

@@ -1,6 +1,7 @@
 """The household import accepts companies (OWN-11): a row's `company` (公司) occupies the row's unit and
 the row's person is its contact (in row order, with `company_title` 职务); every bad row is reported by
-its line, and a company the estate has already is a bad row (it is changed through its API)."""
+its line; a company the estate has already takes the rows' units and people it lacks (an import adds,
+never takes away), with its next version and event."""
 
 from __future__ import annotations
 
@@ -59,9 +60,23 @@ def test_every_bad_company_row_is_reported_by_its_line_and_nothing_is_imported(c
     assert _counts(db) == before
     fixed = body.replace(",,前台\n", ",深圳示例科技有限公司,前台\n").replace("长" * 201, "周氏有限公司")
     answer = _post(client, auth(), estate, fixed)
-    assert answer.status_code == 422
-    assert [(r["line"], sorted(r["errors"])) for r in answer.json["errors"]["rows"]] == [(4, ["company"])]
-    assert _counts(db) == before
-    skipped = _post(client, auth(), estate, fixed, skip_bad_rows="true")
-    assert skipped.status_code == 201 and skipped.json["companies_added"] == 2
-    assert [r["line"] for r in skipped.json["bad_rows"]] == [4]
+    assert answer.status_code == 201, answer.json
+    assert (answer.json["companies_added"], answer.json["companies_changed"]) == (2, 1)  # 已有公司 took its unit
+
+
+def test_importing_again_adds_units_and_contacts_to_a_company_the_estate_has(client, auth, db, outbox_events):
+    estate = client.post("/api/v1/estates", json={"code": "OFF", "name": "示例大厦"}, headers=auth()).json["id"]
+    first = HEADER + "A,1801,tenant,赵经理,15400001801,深圳示例科技有限公司,行政经理\n"
+    assert _post(client, auth(), estate, first).json["companies_added"] == 1
+    again = _post(client, auth(), estate, first)
+    assert (again.status_code, again.json["companies_added"], again.json["companies_changed"]) == (201, 0, 0)
+    more = (first + "A,1802,tenant,钱前台,15400001802,深圳示例科技有限公司,前台\n"
+            + "A,1803,tenant,赵经理,15400001801,深圳示例科技有限公司,行政经理\n")
+    grown = _post(client, auth(), estate, more)
+    assert grown.status_code == 201, grown.json
+    assert (grown.json["companies_added"], grown.json["companies_changed"]) == (0, 1)
+    [tech] = client.get("/api/v1/companies", query_string={"estate_id": estate}, headers=auth()).json["items"]
+    assert [u["number"] for u in tech["units"]] == ["1801", "1802", "1803"]
+    assert [c["name"] for c in tech["contacts"]] == ["赵经理", "钱前台"]  # the one it had first, then the new one
+    updated = [e["data"] for e in outbox_events() if e["type"] == "owners.company.updated.v1"]
+    assert [(len(d["unit_ids"]), len(d["contacts"]), d["version"]) for d in updated] == [(3, 2, 2)]

@@ -55,6 +55,50 @@ def test_a_lead_is_followed_up_along_the_pipeline_and_converted_with_its_history
     assert again.status_code == 409
 
 
+def test_a_company_prospect_converts_into_a_company_with_the_lead_as_its_contact(client, auth, make_place,
+                                                                              outbox_events, row_counts):
+    place = make_place(units=("A-1801", "A-1802"))
+    lead = _lead(client, auth, place["estate"], name="赵经理", interest="company", company_name="",
+                 unit_id=place["units"][0])
+    url = f"/api/v1/prospects/{lead['id']}"
+    client.post(f"{url}/activities", json={"kind": "visit", "note": "看了18层"}, headers=auth())
+    before = row_counts()
+    nameless = client.post(f"{url}/convert", json={"unit_id": place["units"][0]},
+                           headers={**auth(), "Accept-Language": "zh-CN"})
+    assert nameless.status_code == 422 and nameless.json["errors"]["company_name"]
+    client.patch(url, json={"company_name": "深圳示例科技有限公司"}, headers=auth())
+    moving_in = client.post(f"{url}/convert", json={"unit_id": place["units"][0], "role": "tenant",
+                                                    "moved_in_on": "2025-04-01"}, headers=auth())
+    assert moving_in.status_code == 422 and moving_in.json["errors"]["role"]
+    assert row_counts() == {**before, "prospects": before["prospects"]}  # the refusals changed nothing
+
+    events = len(outbox_events())
+    won = client.post(f"{url}/convert", json={"unit_id": place["units"][0], "title": "行政经理"}, headers=auth())
+    assert won.status_code == 201, won.json
+    assert won.json["stage"] == "won" and won.json["company_id"] and won.json["person_id"]
+    company = client.get(f"/api/v1/companies/{won.json['company_id']}", headers=auth()).json
+    assert company["name"] == "深圳示例科技有限公司" and [u["unit_id"] for u in company["units"]] == [place["units"][0]]
+    assert [(c["person_id"], c["title"]) for c in company["contacts"]] == [(won.json["person_id"], "行政经理")]
+    person = client.get(f"/api/v1/people/{won.json['person_id']}", headers=auth()).json
+    assert person["name"] == "赵经理" and person["occupancies"] == []  # the company occupies, not its contact
+    assert [e["type"] for e in outbox_events()[events:]] == ["owners.person.registered.v1",
+                                                             "owners.company.added.v1"]
+    history = client.get(url, headers=auth()).json["activities"]
+    assert [a["kind"] for a in history] == ["stage", "visit", "note"] and "深圳示例科技有限公司" in history[0]["note"]
+    found = client.get("/api/v1/prospects", query_string={"company_id": company["id"]}, headers=auth()).json
+    assert [p["id"] for p in found["items"]] == [lead["id"]]
+
+    # A second lead of the same company, for the next floor: the company takes the unit and the contact.
+    other = _lead(client, auth, place["estate"], name="钱前台", interest="company", company_name="深圳示例科技有限公司",
+                  mobile="13912345679", email=None)
+    joined = client.post(f"/api/v1/prospects/{other['id']}/convert", json={"unit_id": place["units"][1]},
+                         headers=auth())
+    assert joined.status_code == 201 and joined.json["company_id"] == company["id"]
+    grown = client.get(f"/api/v1/companies/{company['id']}", headers=auth()).json
+    assert sorted(u["unit_id"] for u in grown["units"]) == sorted(place["units"]) and len(grown["contacts"]) == 2
+    assert outbox_events()[-1]["type"] == "owners.company.updated.v1"
+
+
 def test_a_lost_lead_says_why_and_moves_no_more(client, auth, make_place, row_counts):
     place = make_place()
     lead = _lead(client, auth, place["estate"], interest="company", company_name="示例科技")

@@ -1,6 +1,6 @@
 """How tickets applies the events it consumes: owners' entity events, each to its copy of owners'
 data (estates, buildings, units, people, occupancies, staff, territories, departments,
-common areas and equipment).
+common areas and equipment, companies).
 
 The copies are declared in tickets.tables (each column and how it is read from the event, and the
 events that carry the entity); their handlers come from those declarations
@@ -20,5 +20,6 @@ from tickets import tables
 from tickets.tickets.survey_answers import HANDLERS as SURVEY_ANSWERS
 
 HANDLERS = {**copy_handlers(tables.estates, tables.buildings, tables.units, tables.people, tables.occupancies,
-                            tables.staff, tables.territories, tables.departments, tables.equipment),
+                            tables.staff, tables.territories, tables.departments, tables.equipment,
+                            tables.companies),
             **SURVEY_ANSWERS}

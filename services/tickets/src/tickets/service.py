@@ -9,7 +9,8 @@ from tickets.commands import LOAD_DEMO, TIMER_COMMAND
 from tickets.settings import Settings
 from tickets.tables import inbox, metadata, outbox
 
-# The owners events tickets keeps its copy from (units, people, occupancy, staff, territories, departments, equipment).
+# The owners events tickets keeps its copy from (units, people, occupancy, staff, territories, departments, equipment,
+# companies).
 OWNERS_EVENTS = (
     "owners.estate.registered.v1", "owners.estate.updated.v1",
     "owners.building.added.v1", "owners.building.updated.v1",
@@ -20,6 +21,7 @@ OWNERS_EVENTS = (
     "owners.territory.assigned.v1", "owners.territory.released.v1",
     "owners.department.added.v1", "owners.department.updated.v1",
     "owners.equipment.added.v1", "owners.equipment.updated.v1",
+    "owners.company.added.v1", "owners.company.updated.v1",
 )
 
 # surveys' answers: one to the question after a ticket is the owner's evaluation (SRV-5).

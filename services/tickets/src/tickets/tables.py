@@ -42,6 +42,7 @@ from sqlalchemy import (
     text,
 )
 
+from servicekit import owners_copies
 from servicekit.audit import reveal_audit_table
 from servicekit.copies import copied, entity_copy, preferred_contact
 from servicekit.db import SearchTerms, UtcDateTime, service_metadata
@@ -169,6 +170,10 @@ equipment = entity_copy(
     copied("active", Boolean, default=True),
     key="equipment_id", events=("owners.equipment.added.v1", "owners.equipment.updated.v1"),
 )
+
+# Companies occupying units (OWN-11, an office building's tenants) with their contacts in order:
+# a ticket for one of its units shows the company and whom to call; the desk finds it by name.
+companies = owners_copies.companies(metadata)
 
 # --- tickets ------------------------------------------------------------------------------------
 

@@ -107,6 +107,17 @@ class OwnersWorld:
             "identifier": identifier, "name": identifier, "location": "", "installer": "",
             "maintenance_contractor": "", "installed_on": None, "active": active})
 
+    def company(self, name: str, unit_ids: tuple[uuid.UUID, ...] = (),
+                contacts: tuple[tuple[uuid.UUID, str], ...] = (), id_: uuid.UUID | None = None) -> uuid.UUID:
+        """A company occupying units (OWN-11), added or (with ``id_``) changed: contacts as (person, title)
+        in order."""
+        type_ = "owners.company.added.v1" if id_ is None else "owners.company.updated.v1"
+        id_ = id_ or uuid.uuid4()
+        return self._emit(type_, id_, {
+            "estate_id": str(self.estate_id), "company_id": str(id_), "name": name, "credit_code": "",
+            "unit_ids": sorted(str(u) for u in unit_ids),
+            "contacts": [{"position": i, "person_id": str(p), "title": t} for i, (p, t) in enumerate(contacts, 1)]})
+
     def _territory(self, id_: uuid.UUID, staff_id: uuid.UUID, building_id: uuid.UUID | None) -> dict[str, Any]:
         return {"estate_id": str(self.estate_id), "territory_id": str(id_), "staff_id": str(staff_id),
                 "building_id": None if building_id is None else str(building_id)}

@@ -16,6 +16,7 @@ from servicekit.testing import empty_tables
 from tickets.service import OWNERS_EVENTS
 from tickets.tables import (
     buildings,
+    companies,
     departments,
     equipment,
     estates,
@@ -34,7 +35,8 @@ SCHEMAS = Path(__file__).resolve().parents[3] / "owners" / "contracts" / "events
 COPY_OF = {"estate": (estates, "estate_id"), "building": (buildings, "building_id"), "unit": (units, "unit_id"),
            "person": (people, "person_id"), "occupant": (occupancies, "occupancy_id"),
            "staff": (staff, "staff_id"), "territory": (territories, "territory_id"),
-           "department": (departments, "department_id"), "equipment": (equipment, "equipment_id")}
+           "department": (departments, "department_id"), "equipment": (equipment, "equipment_id"),
+           "company": (companies, "company_id")}
 
 
 def examples() -> list[tuple[str, int, dict[str, Any]]]:

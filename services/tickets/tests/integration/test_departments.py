@@ -99,11 +99,12 @@ def test_a_ticket_names_its_department_waits_in_its_queue_and_is_dispatched_with
 
     other = _ticket(client, auth, world, unit)
     client.post(f"/api/v1/tickets/{other['id']}/acknowledge", json={}, headers=desk)
-    nobody = client.post(f"/api/v1/tickets/{other['id']}/dispatch", json={"department_id": str(security)},
+    nobody = client.post(f"/api/v1/tickets/{other['id']}/dispatch",
+                         json={"department_id": str(security), "choose_member": True},
                          headers={**desk, "Accept-Language": "zh-CN"})
     assert nobody.status_code == 409 and "部门" in nobody.json["detail"]
-    routed = client.post(f"/api/v1/tickets/{other['id']}/dispatch", json={"department_id": str(engineering)},
-                         headers=desk)
+    routed = client.post(f"/api/v1/tickets/{other['id']}/dispatch",
+                         json={"department_id": str(engineering), "choose_member": True}, headers=desk)
     assert routed.status_code == 200 and routed.json["department_id"] == str(engineering)
     assert routed.json["assignee_id"] == str(lifts)
 
@@ -166,3 +167,68 @@ def test_a_complaint_naming_a_department_is_reported_to_its_supervisor_else_the_
     client.post("/api/v1/tickets", json={**complaint, "department_id": str(engineering)}, headers=desk)
     assert _escalations(db)[-1]["staff"]["staff_id"] == str(estate_supervisor)
     assert uuid.UUID(_escalations(db)[-1]["ticket"]["department_id"]) == engineering
+
+
+def test_dispatch_to_a_department_alone_queues_it_and_a_member_takes_it_later(db, client, auth, owners_world,
+                                                                              caplog):
+    _lift_category(db)
+    world = owners_world()
+    building = world.building()
+    unit = world.unit(building, "1-101")
+    lifts, stranger = world.staff("梯工", ("lifts",)), world.staff("外部", ("lifts",))
+    engineering = world.department("engineering", (lifts,), name="工程部")
+    desk = auth("service_desk_agent", [world.estate_id])
+    ticket = _ticket(client, auth, world, unit)
+    client.post(f"/api/v1/tickets/{ticket['id']}/acknowledge", json={}, headers=desk)
+
+    with caplog.at_level("WARNING", logger="tickets.tickets.use_cases.procedure"):
+        queued = client.post(f"/api/v1/tickets/{ticket['id']}/dispatch", json={"department_id": str(engineering)},
+                             headers=desk)
+    assert queued.status_code == 200, queued.json
+    assert "department without a supervisor" in caplog.text  # engineering's post is vacant
+    from sqlalchemy.orm import sessionmaker
+
+    from tickets.sla.metrics import collectors
+
+    [family] = collectors(sessionmaker(db))[0].collect()
+    assert {s.labels["warning"]: s.value for s in family.samples}["department_without_supervisor"] >= 1
+    assert (queued.json["stage"], queued.json["assignee_id"], queued.json["department_id"]) == (
+        "dispatched", None, str(engineering))
+    assert queued.json["stage_name"] == {"zh-CN": "已派至部门，待领取", "en": "in the department's queue"}
+    reason = queued.json["dispatch"]["reason"]
+    assert reason["queued"] is True and "工程部" in reason["text_zh"]
+    queue = client.get(f"/api/v1/tickets?department_id={engineering}&unassigned=true", headers=desk).json["items"]
+    assert [t["id"] for t in queue] == [ticket["id"]]
+    report = client.get(f"/api/v1/tickets/{ticket['id']}/report", headers=desk).json
+    assert report["timeline"][-1]["action"] == "dispatched" and report["timeline"][-1]["details"]["reason"]["queued"]
+    assert "running" in {t["state"] for t in report["targets"]}  # the clocks keep running in the queue
+    assert "paused" not in {t["state"] for t in report["targets"]}
+    [event] = [e for e in _events(db, events.TICKET_DISPATCHED) if e["ticket"]["ticket_id"] == ticket["id"]]
+    assert (event["assignee_id"], event["queued"]) == (None, True)
+    validator(events.TICKET_DISPATCHED).validate(event)
+
+    elsewhere = client.post(f"/api/v1/tickets/{ticket['id']}/take", json={"staff_id": str(lifts)},
+                            headers=auth("service_desk_agent", [uuid.uuid4()]))
+    assert elsewhere.status_code == 404  # another estate's ticket
+    nobody_there = client.post(f"/api/v1/tickets/{ticket['id']}/arrive", json={}, headers=desk)
+    assert nobody_there.status_code == 409
+    outsider = client.post(f"/api/v1/tickets/{ticket['id']}/take", json={},
+                           headers=auth("technician", [world.estate_id], subject=str(stranger)))
+    assert outsider.status_code == 422 and outsider.json["errors"]["staff_id"]
+    taken = client.post(f"/api/v1/tickets/{ticket['id']}/take", json={"note": "我来"},
+                        headers=auth("technician", [world.estate_id], subject=str(lifts)))
+    assert taken.status_code == 200, taken.json
+    assert taken.json["assignee_id"] == str(lifts) and taken.json["stage_name"]["en"] == "dispatched"
+    [moved] = [e for e in _events(db, events.TICKET_REASSIGNED) if e["ticket"]["ticket_id"] == ticket["id"]]
+    assert (moved["from_assignee_id"], moved["to_assignee_id"]) == (None, str(lifts))
+    assert client.get(f"/api/v1/tickets?department_id={engineering}&unassigned=true",
+                      headers=desk).json["items"] == []
+    again = client.post(f"/api/v1/tickets/{ticket['id']}/take", json={"staff_id": str(lifts)}, headers=desk)
+    assert again.status_code == 409  # in no queue any more
+
+
+def _events(db, type_: str) -> list[dict]:  # noqa: ANN001
+    with db.connect() as conn:
+        bodies = conn.execute(select(outbox.table.c.body).where(outbox.table.c.event_type == type_)
+                              .order_by(outbox.table.c.seq)).scalars().all()
+    return [json.loads(b)["data"] for b in bodies]

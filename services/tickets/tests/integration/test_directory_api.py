@@ -102,3 +102,67 @@ def test_residents_may_not_use_the_directory_and_bad_arguments_are_4xx(client, a
     assert client.get("/api/v1/units?number=1%00", headers=desk).status_code == 422
     assert client.get(f"/api/v1/units/{estate.u101}/people?include_past=maybe", headers=desk).status_code == 422
     assert client.get("/api/v1/units").status_code == 401
+
+
+# --- companies (OWN-11): an office tenant's unit, its contacts in order, found by name -------------
+
+@pytest.fixture
+def offices(estate):
+    estate.tower = estate.building("A")
+    estate.a1201, estate.a1202 = estate.unit(estate.tower, "A-1201", 12), estate.unit(estate.tower, "A-1202", 12)
+    estate.manager, estate.front = estate.person("陈经理", "13711112222"), estate.person("前台小周", "13733334444")
+    estate.company_id = estate.company("深圳示例科技有限公司", (estate.a1202, estate.a1201),
+                                       ((estate.manager, "行政经理"), (estate.front, "前台")))
+    estate.company("深圳另一家公司")  # no units yet
+    return estate
+
+
+def test_the_desk_finds_a_company_by_the_start_of_its_name_with_its_units_and_contacts_in_order(
+        client, auth, offices) -> None:
+    desk = auth("service_desk_agent", [offices.estate_id])
+    found = client.get(f"/api/v1/companies?estate_id={offices.estate_id}&q=深圳示例", headers=desk)
+    assert found.status_code == 200, found.json
+    [company] = found.json["items"]
+    assert company["name"] == "深圳示例科技有限公司" and company["id"] == str(offices.company_id)
+    assert [u["number"] for u in company["units"]] == ["A-1201", "A-1202"]
+    assert [(c["position"], c["name"], c["title"], c["mobile"]) for c in company["contacts"]] == [
+        (1, "陈经理", "行政经理", "137****2222"), (2, "前台小周", "前台", "137****4444")]
+    everyone = client.get("/api/v1/companies?q=深圳", headers=desk).json["items"]
+    assert [c["name"] for c in everyone] == ["深圳另一家公司", "深圳示例科技有限公司"]
+    assert client.get("/api/v1/companies?q=%25", headers=desk).json["items"] == []  # % taken literally
+
+
+def test_a_companys_unit_shows_the_company_and_a_change_of_order_reaches_the_copy(client, auth, offices) -> None:
+    desk = auth("service_desk_agent", [offices.estate_id])
+    people = client.get(f"/api/v1/units/{offices.a1201}/people", headers=desk).json
+    assert people["people"] == []
+    assert [(c["name"], [p["name"] for p in c["contacts"]]) for c in people["companies"]] == [
+        ("深圳示例科技有限公司", ["陈经理", "前台小周"])]
+    offices.company("深圳示例科技有限公司", (offices.a1202,), ((offices.front, "前台"), (offices.manager, "行政经理")),
+                    id_=offices.company_id)
+    assert client.get(f"/api/v1/units/{offices.a1201}/people", headers=desk).json["companies"] == []
+    [company] = client.get(f"/api/v1/units/{offices.a1202}/people", headers=desk).json["companies"]
+    assert [c["name"] for c in company["contacts"]] == ["前台小周", "陈经理"]
+    assert client.get(f"/api/v1/units/{offices.u1202}/people", headers=desk).json["companies"] == []
+
+
+def test_another_estates_companies_are_not_found(client, auth, offices) -> None:
+    other = auth("service_desk_agent", [uuid.uuid4()])
+    assert client.get(f"/api/v1/companies?estate_id={offices.estate_id}", headers=other).status_code == 404
+    assert client.get("/api/v1/companies?q=深圳", headers=other).json["items"] == []
+    desk = auth("service_desk_agent", [offices.estate_id])
+    assert client.get("/api/v1/companies?q=", headers=desk).status_code == 422
+    assert client.get("/api/v1/companies", headers=auth("owner", [offices.estate_id])).status_code == 403
+
+
+def test_a_tickets_report_for_a_companys_unit_shows_the_company_and_whom_to_call(client, auth, offices,
+                                                                                 add_ticket) -> None:
+    desk = auth("service_desk_agent", [offices.estate_id])
+    office = add_ticket(offices.estate_id, unit_id=offices.a1201, building_id=offices.tower, title="空调不制冷")
+    report = client.get(f"/api/v1/tickets/{office['id']}/report", headers=desk)
+    assert report.status_code == 200, report.json
+    assert [(c["name"], [(p["position"], p["name"], p["mobile"]) for p in c["contacts"]])
+            for c in report.json["companies"]] == [
+        ("深圳示例科技有限公司", [(1, "陈经理", "137****2222"), (2, "前台小周", "137****4444")])]
+    home = add_ticket(offices.estate_id, unit_id=offices.u1202, building_id=offices.b2)
+    assert client.get(f"/api/v1/tickets/{home['id']}/report", headers=desk).json["companies"] == []

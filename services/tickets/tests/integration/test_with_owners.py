@@ -47,7 +47,7 @@ from tickets.service import SERVICE as TICKETS
 preferred_mobile = preferred_contact("mobile")
 
 COPY_TABLES = (copy.estates, copy.buildings, copy.units, copy.people, copy.occupancies, copy.staff, copy.territories,
-               copy.departments, copy.equipment)
+               copy.departments, copy.equipment, copy.companies)
 
 
 # --- owners' data and tickets' copy, in the same shape -------------------------------------------
@@ -65,6 +65,12 @@ def owners_rows(engine: Engine) -> dict[str, dict[Any, tuple]]:
         for m in db.execute(select(o.department_members)):
             members.setdefault(m.department_id, []).append(str(m.staff_id))
         members = {key: sorted(value) for key, value in members.items()}
+        held: dict[Any, list[str]] = {}
+        for u in db.execute(select(o.company_units)):
+            held.setdefault(u.company_id, []).append(str(u.unit_id))
+        contacts: dict[Any, list[tuple]] = {}
+        for c in db.execute(select(o.company_contacts).order_by(o.company_contacts.c.position)):
+            contacts.setdefault(c.company_id, []).append((c.position, str(c.person_id), c.title))
         return {
             "estates": {r.id: (r.code, r.name, r.version) for r in db.execute(select(o.estates))},
             "buildings": {r.id: (r.estate_id, r.code, r.name, r.version) for r in db.execute(select(o.buildings))},
@@ -83,6 +89,8 @@ def owners_rows(engine: Engine) -> dict[str, dict[Any, tuple]]:
                             for r in db.execute(select(o.departments).where(o.departments.c.estate_id.is_not(None)))},
             "equipment": {r.id: (r.estate_id, r.building_id, r.kind, r.identifier, r.name, r.location, r.active,
                                  r.version) for r in db.execute(select(o.equipment))},
+            "companies": {r.id: (r.estate_id, r.name, sorted(held.get(r.id, [])), contacts.get(r.id, []), r.version)
+                          for r in db.execute(select(o.companies))},
         }
 
 
@@ -107,6 +115,9 @@ def copy_rows(engine: Engine) -> dict[str, dict[Any, tuple]]:
                             for r in db.execute(select(c.departments))},
             "equipment": {r.id: (r.estate_id, r.building_id, r.kind, r.identifier, r.name, r.location, r.active,
                                  r.version) for r in db.execute(select(c.equipment))},
+            "companies": {r.id: (r.estate_id, r.name, list(r.unit_ids),
+                                 [(p["position"], p["person_id"], p["title"]) for p in r.contacts], r.version)
+                          for r in db.execute(select(c.companies))},
         }
 
 
@@ -255,6 +266,11 @@ def test_what_the_owners_api_does_reaches_the_tickets_copy(owners_api) -> None:
         lift = call("POST", "/api/v1/equipment", {"estate_id": estate, "building_id": b1, "kind": "lift",
                                                   "identifier": "1栋-1号梯", "name": "1栋1号客梯"})["id"]
         call("PATCH", f"/api/v1/equipment/{lift}", {"location": "1栋大堂"})
+        company = call("POST", "/api/v1/companies", {"estate_id": estate, "name": "深圳示例科技有限公司",
+                                                     "unit_ids": [unit], "contacts": [
+                                                         {"person_id": owner["id"], "title": "行政经理"}]})["id"]
+        call("PATCH", f"/api/v1/companies/{company}", {"contacts": [
+            {"person_id": tenant["id"], "title": "前台"}, {"person_id": owner["id"], "title": "行政经理"}]})
 
         world.wait_copy_equal()
         wait_for(lambda: uuid.UUID(territory) in released_territories(world.tickets), "the release")
@@ -266,6 +282,8 @@ def test_what_the_owners_api_does_reaches_the_tickets_copy(owners_api) -> None:
     assert ours["occupancies"][uuid.UUID(moved_in["id"])][5].isoformat() == "2025-06-30"
     assert ours["staff"][uuid.UUID(plumber)][3:] == (["locks", "plumbing"], True, 2)
     assert ours["departments"][uuid.UUID(engineering)][3:] == (uuid.UUID(other), sorted([plumber, other]), True, 3)
+    assert ours["companies"][uuid.UUID(company)][2:] == (
+        [unit], [(1, tenant["id"], "前台"), (2, owner["id"], "行政经理")], 2)
     assert sorted(t[1:3] for t in ours["territories"].values()) == sorted(
         [(uuid.UUID(other), uuid.UUID(b1)), (uuid.UUID(other), uuid.UUID(b2))])
     # OWN-6 through the real processes: building 1 went to 王师傅, so a leak there is his now.
@@ -298,7 +316,7 @@ def test_tickets_started_after_owners_holds_the_demo_estate_gets_its_copy_by_rep
         figures = {name: len(rows) for name, rows in owners_rows(world.owners).items()}
         assert figures["units"] == 1200 and figures["people"] > 1200 and figures["staff"] > 0, figures
         assert figures["territories"] > 0 and figures["occupancies"] > 1200, figures
-        assert figures["departments"] == 5 and figures["equipment"] == 23, figures
+        assert figures["departments"] == 5 and figures["equipment"] == 23 and figures["companies"] == 2, figures
 
         # The copy lost (the inbox too, or every replayed event would be a duplicate): the history
         # rebuilds it to the same rows, every entity's events applied newest-wins.
@@ -495,6 +513,12 @@ def test_a_complaint_naming_a_department_is_dispatched_within_it_and_reported_to
             "estate_id": estate, "unit_id": unit, "kind": "complaint", "channel": "phone",
             "complaint_class": "facilities", "department_id": engineering["id"], "title": "电梯又停了"})
         wait_for(observed("tickets.ticket.escalated.v1", 2), "both complaints' reports on the broker")
+        # To the department's queue: nobody assigned until a member takes it.
+        desk("POST", f"/api/v1/tickets/{later['id']}/acknowledge", {})
+        queued = desk("POST", f"/api/v1/tickets/{later['id']}/dispatch", {"department_id": engineering["id"]})
+        in_queue = desk("GET", f"/api/v1/tickets?department_id={engineering['id']}&unassigned=true")["items"]
+        taken = desk("POST", f"/api/v1/tickets/{later['id']}/take", {"staff_id": lift_man})
+        wait_for(observed("tickets.ticket.reassigned.v1"), "the take on the broker")
 
     # Dispatched among engineering, to its member with the complaint's skill (customer service), not to
     # the cleaner on the ground, whom the estate-wide rule would have chosen for a complaint naming none.
@@ -504,5 +528,11 @@ def test_a_complaint_naming_a_department_is_dispatched_within_it_and_reported_to
     assert reports[complaint["id"]]["staff"] == {"staff_id": head, "name": "工程主管老赵", "role": "supervisor",
                                                  "department_id": engineering["id"]}
     assert reports[later["id"]]["staff"]["staff_id"] == estate_supervisor
+    assert (queued["assignee_id"], queued["dispatch"]["reason"]["queued"]) == (None, True)
+    assert [t["id"] for t in in_queue] == [later["id"]] and taken["assignee_id"] == lift_man
+    [put, took] = [e["data"] for e in seen if e["subject"] == later["id"]
+                   and e["type"] in ("tickets.ticket.dispatched.v1", "tickets.ticket.reassigned.v1")]
+    assert (put["assignee_id"], put["queued"], took["from_assignee_id"], took["to_assignee_id"]) == (
+        None, True, None, lift_man)
     assert reports[later["id"]]["fallback"] == {"wanted": "supervisor", "vacant": ["department_supervisor"],
                                                 "reached": "supervisor"}

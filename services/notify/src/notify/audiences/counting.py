@@ -24,6 +24,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
 
+from notify.audiences.companies import company_recipients
 from notify.audiences.reach import channels_for
 from notify.audiences.resolve import (
     NO_CONTACT,
@@ -31,6 +32,7 @@ from notify.audiences.resolve import (
     check_named,
     current_households,
     estate_name,
+    mark,
     resolve,
 )
 from notify.domain.purposes import OPTIONAL
@@ -72,7 +74,10 @@ def counted(session: Executes, estate_id: UUID, audience: Mapping[str, Any], *, 
         recipient["excluded"] = (OPTED_OUT if is_opted else None if channels_for(recipient, channels)
                                  else NO_CONTACT)
         groups.append((recipient, int(count)))
-    return groups
+    # The companies' contacts (few): resolved as resolve() takes them, each a group of one.
+    found = company_recipients(session, estate_id, audience, purpose=purpose, channels=channels, today=today)
+    mark(session, estate_id, found, estate=name, purpose=purpose, channels=channels)
+    return groups + [(recipient, 1) for recipient in found]
 
 
 class octets(FunctionElement[int]):  # noqa: N801  (an SQL function, named as one)

@@ -1,5 +1,6 @@
 """Resolving an audience against the copy: one recipient per person × unit (a household member),
-or per entry of a list, each with the variables every template can use (name, unit, estate) and,
+and for each unit a company occupies its first reachable contact (:mod:`notify.audiences.companies`),
+or one per entry of a list, each with the variables every template can use (name, unit, estate) and,
 for a list, the entry's own. Opted-out people (non-essential purposes) and people with no contact
 point on any of the notice's channels stay in the result, marked ``excluded``."""
 
@@ -10,8 +11,10 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, select
 
+from notify.audiences.companies import company_recipients
+from notify.audiences.households import occupancy_filters
 from notify.audiences.reach import channels_for
 from notify.domain.purposes import OPTIONAL
 from notify.tables import buildings, estates, occupancies, opt_outs, people, units
@@ -27,23 +30,31 @@ def resolve(session: Executes, estate_id: UUID, audience: Mapping[str, Any], *, 
             channels: Iterable[str], today: date, first: int | None = None) -> list[dict[str, Any]]:
     """The recipients of ``audience`` (checked by :func:`notify.audiences.spec.check`) in the estate
     (a register audience: only the ``first`` occupancies in its order, when given)."""
+    channels = tuple(channels)
     name_of_estate = estate_name(session, estate_id)
     if "list" in audience:
         found = _from_list(session, estate_id, audience["list"])
     else:
         found = _from_register(session, estate_id, audience, today, first)
+        found += company_recipients(session, estate_id, audience, purpose=purpose, channels=channels, today=today)
+    mark(session, estate_id, found, estate=name_of_estate, purpose=purpose, channels=channels)
+    return found
+
+
+def mark(session: Executes, estate_id: UUID, found: list[dict[str, Any]], *, estate: str, purpose: str,
+         channels: tuple[str, ...]) -> None:
+    """Give each recipient the variables every template can use, and say why one is ``excluded``
+    (opted out of the purpose, no contact point on the channels) or None."""
     opted = _opted_out(session, estate_id, purpose, {r["person_id"] for r in found if r["person_id"]})
-    channels = tuple(channels)
     for recipient in found:
         recipient["variables"] = {"name": recipient["name"], "unit": recipient["unit_label"] or "",
-                                  "estate": name_of_estate, **recipient["variables"]}
+                                  "estate": estate, **recipient["variables"]}
         if recipient["person_id"] in opted:
             recipient["excluded"] = OPTED_OUT
         elif not channels_for(recipient, channels):
             recipient["excluded"] = NO_CONTACT
         else:
             recipient["excluded"] = None
-    return found
 
 
 def _label(building_name: str | None, number: str | None) -> str | None:
@@ -78,17 +89,6 @@ def current_households(estate_id: UUID, audience: Mapping[str, Any], today: date
     if "units" in audience:
         statement = statement.where(units.c.id.in_(audience["units"]))
     return statement
-
-
-def occupancy_filters(table: Any, estate_id: UUID, audience: Mapping[str, Any], today: date) -> list[Any]:
-    """What an occupancy row (of ``table``, ``occupancies`` or an alias of it) must be to be in a
-    register audience: the estate's, current on ``today``, an owner's where the audience says so."""
-    found = [table.c.estate_id == estate_id,
-             or_(table.c.moved_out_on.is_(None), table.c.moved_out_on > today),
-             or_(table.c.moved_in_on.is_(None), table.c.moved_in_on <= today)]
-    if audience.get("role") == "owners":
-        found.append(table.c.role == "owner")
-    return found
 
 
 def _from_register(session: Executes, estate_id: UUID, audience: Mapping[str, Any],

@@ -14,7 +14,12 @@ Audiences (the closed list a rule chooses from):
   ``notify_configuration_warnings{warning="no_duty_contacts"}`` says so;
 * ``named_staff_or_assignee`` — the staff the event names if it names one, else the assignee;
 * ``invitee`` — the person a survey invitation or reminder names (``person_id``; surveys' events
-  only).
+  only);
+* ``company_contacts`` — the company occupying the unit the event is about (``ticket.unit_id``, else
+  ``unit_id``; an office tenant, OWN-11): its first contact, in the company's order, who can be
+  reached by SMS or e-mail, else its first contact (in-app). One contact, not every one, for the reason
+  :mod:`notify.audiences.companies` gives for notices. A unit no company occupies is nobody (most
+  units are households); a company without a contact in the copy is a warning log line.
 
 Contact points and language come from notify's copy of owners' people and staff. **Not in the copy
 yet** (owners' event has not arrived, or the id is from another estate): a person still gets the
@@ -36,18 +41,18 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import String, cast, select
 from sqlalchemy.orm import Session
 
 from notify.domain.channels import EMAIL, IN_APP, SMS
 from notify.rules.variables import SURVEYS_EVENTS
-from notify.tables import duty_contacts, people, staff
+from notify.tables import companies, duty_contacts, people, staff
 
 log = logging.getLogger(__name__)
 
-REPORTER, ASSIGNEE, ESCALATED_STAFF, NAMED_STAFF_OR_ASSIGNEE, INVITEE = (
-    "reporter", "assignee", "escalated_staff", "named_staff_or_assignee", "invitee")
-AUDIENCES = (REPORTER, ASSIGNEE, ESCALATED_STAFF, NAMED_STAFF_OR_ASSIGNEE, INVITEE)
+REPORTER, ASSIGNEE, ESCALATED_STAFF, NAMED_STAFF_OR_ASSIGNEE, INVITEE, COMPANY_CONTACTS = (
+    "reporter", "assignee", "escalated_staff", "named_staff_or_assignee", "invitee", "company_contacts")
+AUDIENCES = (REPORTER, ASSIGNEE, ESCALATED_STAFF, NAMED_STAFF_OR_ASSIGNEE, INVITEE, COMPANY_CONTACTS)
 # Audiences only some event types name.
 ONLY_FOR = {ESCALATED_STAFF: frozenset({"tickets.ticket.escalated.v1", "tickets.handover.unsigned.v1"}),
             INVITEE: frozenset(SURVEYS_EVENTS)}
@@ -150,9 +155,32 @@ def _duty_contacts(session: Session, data: Mapping[str, Any]) -> list[Recipient]
     return [Recipient("duty_contact", r.id, r.name, "zh-CN", r.mobile, r.email) for r in rows]
 
 
+def _company_contacts(session: Session, estate_id: uuid.UUID, data: Mapping[str, Any]) -> list[Recipient]:
+    ticket = data.get("ticket") or {}
+    unit_id = _uuid(ticket.get("unit_id")) or _uuid(data.get("unit_id"))
+    if unit_id is None:
+        return []
+    # unit_ids is a JSON list of ids as text: matched as text, alike on PostgreSQL and SQLite.
+    occupying = session.execute(select(companies).where(
+        companies.c.estate_id == estate_id, cast(companies.c.unit_ids, String).like(f'%"{unit_id}"%'))
+        .order_by(companies.c.name, companies.c.id)).mappings().all()
+    found = []
+    for company in occupying:
+        known = (person(session, estate_id, uuid.UUID(c["person_id"])) for c in company["contacts"])
+        contacts = [c for c in known if c is not None]
+        if not contacts:
+            log.warning("the company occupying the event's unit has no contact: no message",
+                        extra={"company_id": str(company["id"]), "unit_id": str(unit_id)})
+            continue
+        found.append(next((c for c in contacts if c.mobile or c.email), contacts[0]))
+    return list({r.id: r for r in found}.values())
+
+
 def resolve(session: Session, audience: str, estate_id: uuid.UUID, data: Mapping[str, Any]) -> list[Recipient]:
     """The recipients ``audience`` names in an event's ``data`` (none, one, or more)."""
     ticket = data.get("ticket") or data.get("application") or {}  # an application's applicant is its reporter
+    if audience == COMPANY_CONTACTS:
+        return _company_contacts(session, estate_id, data)
     if audience == INVITEE:
         person_id = _uuid(data.get("person_id"))
         return [] if person_id is None else [_person(session, estate_id, person_id)]

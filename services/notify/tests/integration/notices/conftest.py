@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, func, insert, select
 
-from notify.tables import buildings, estates, occupancies, outbox, people, templates, units
+from notify.tables import buildings, companies, estates, occupancies, outbox, people, templates, units
 from servicekit.rows import now
 
 
@@ -60,6 +60,16 @@ class World:
         unit_id, person_id = self.unit(number, building), self.person(name, **contact)
         self.move_in(unit_id, person_id, role)
         return unit_id, person_id
+
+    def company(self, name: str, unit_ids: tuple[uuid.UUID, ...], contacts: tuple[uuid.UUID, ...]) -> uuid.UUID:
+        """A company occupying units (OWN-11) with its contacts in order, as the copy keeps it."""
+        id_ = uuid.uuid4()
+        with self.engine.begin() as conn:
+            conn.execute(insert(companies).values(
+                id=id_, estate_id=self.estate_id, name=name, unit_ids=sorted(str(u) for u in unit_ids),
+                contacts=[{"position": i, "person_id": str(p), "title": ""} for i, p in enumerate(contacts, 1)],
+                version=1))
+        return id_
 
     def template(self, body: str = "${name}您好：${unit}本月物业费${amount}元，请于${due_date}前缴纳。",
                  *, en: str | None = "Dear ${name}, ${unit} owes ${amount} yuan by ${due_date}.",

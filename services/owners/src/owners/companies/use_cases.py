@@ -64,6 +64,31 @@ def update_company(uow: UnitOfWork, company_id: UUID, changes: dict[str, Any]) -
         return found
 
 
+def extend_company(uow: UnitOfWork, company_id: UUID, unit_ids: Sequence[UUID],
+                   contacts: Sequence[dict[str, Any]]) -> bool:
+    """Inside a use case (the household import, a company prospect's conversion): the company occupies
+    ``unit_ids`` as well, and ``contacts`` it lacks join its contacts after the ones it has (in their
+    order; at most its limit). Nothing is taken away. Its next version and event when anything changed;
+    whether it did."""
+    current = get_row(uow, companies, company_id, "company", what_zh="公司", lock=True)
+    held_units, held_contacts = _held(uow, company_id)
+    joined = list(held_contacts)
+    for contact in contacts:
+        if contact["person_id"] not in {c["person_id"] for c in joined}:
+            joined.append(contact)
+    joined = joined[:rules.MAX_CONTACTS]
+    unit_ids = rules.units_of([*held_units, *unit_ids])
+    if unit_ids == held_units and _same(joined, held_contacts):
+        return False
+    _check(uow, current["estate_id"], unit_ids, joined)
+    uow.execute(delete(company_units).where(company_units.c.company_id == company_id))
+    uow.execute(delete(company_contacts).where(company_contacts.c.company_id == company_id))
+    _write_members(uow, current, unit_ids, joined)
+    save_version(uow, companies, current, {}, event=events.COMPANY_UPDATED,
+                 payload=lambda row: events.company_payload(row, unit_ids, joined))
+    return True
+
+
 def record_company(uow: UnitOfWork, row: dict[str, Any], unit_ids: Sequence[UUID],
                    contacts: Sequence[dict[str, Any]], *, added: bool) -> None:
     """Inside a use case (this one, the household import): a new company's units and contacts, checked

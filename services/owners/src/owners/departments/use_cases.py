@@ -8,6 +8,7 @@ next ticket by it. Templates record no event: no other service keeps them.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Iterable
 from typing import Any
@@ -24,6 +25,8 @@ from owners.versions import save_version
 from servicekit.errors import Message
 from servicekit.rows import get_row, now, write
 from servicekit.unit_of_work import UnitOfWork
+
+log = logging.getLogger(__name__)
 
 _TAKEN = Message("this estate has a department of that code already", "本小区已有此代码的部门")
 
@@ -43,7 +46,8 @@ def add_department(uow: UnitOfWork, estate_id: UUID | None, code: str, name: str
             uow.record(events.DEPARTMENT_ADDED, row["id"], events.department_payload(row, members))
         found = department(uow, row["id"])
         uow.commit()
-        return found
+    _warn_if_vacant(row)
+    return found
 
 
 def add_from_templates(uow: UnitOfWork, estate_id: UUID) -> list[dict[str, Any]]:
@@ -61,7 +65,9 @@ def add_from_templates(uow: UnitOfWork, estate_id: UUID) -> list[dict[str, Any]]
             uow.record(events.DEPARTMENT_ADDED, row["id"], events.department_payload(row, []))
             made.append({**row, "member_ids": [], "supervisor_name": None})
         uow.commit()
-        return made
+    for row in made:
+        _warn_if_vacant(row)
+    return made
 
 
 def update_department(uow: UnitOfWork, department_id: UUID, changes: dict[str, Any]) -> dict[str, Any]:
@@ -75,10 +81,11 @@ def update_department(uow: UnitOfWork, department_id: UUID, changes: dict[str, A
             return department(uow, department_id)
         if changes.get("supervisor_id") is not None:
             _check_staff(uow, current["estate_id"], changes["supervisor_id"], ())
-        _save(uow, current, changes, members)
+        saved = _save(uow, current, changes, members)
         found = department(uow, department_id)
         uow.commit()
-        return found
+    _warn_if_vacant(saved)
+    return found
 
 
 def set_members(uow: UnitOfWork, department_id: UUID, staff_ids: Iterable[UUID]) -> dict[str, Any]:
@@ -96,6 +103,14 @@ def set_members(uow: UnitOfWork, department_id: UUID, staff_ids: Iterable[UUID])
         found = department(uow, department_id)
         uow.commit()
         return found
+
+
+def _warn_if_vacant(row: dict[str, Any]) -> None:
+    """A configuration warning (also owners_configuration_warnings, owners.departments.metrics): an open
+    department of an estate with nobody in the supervisor's post."""
+    if row["estate_id"] is not None and row["active"] and row["supervisor_id"] is None:
+        log.warning("department without a supervisor: its complaints go to the estate's supervisor",
+                    extra={"estate_id": str(row["estate_id"]), "department_id": str(row["id"]), "code": row["code"]})
 
 
 def _insert(uow: UnitOfWork, estate_id: UUID | None, code: str, name: str, supervisor_id: UUID | None

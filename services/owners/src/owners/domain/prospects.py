@@ -53,3 +53,20 @@ def check_move(current: str, to: str, reason: str | None) -> None:
 def check_convertible(current: str) -> None:
     if current not in OPEN:
         raise Conflict(f"the prospect is {current}: it cannot be converted", "该潜在客户已结束跟进，不能转化")
+
+
+def check_conversion(interest: str, company_name: str, data: dict) -> None:
+    """A buyer or tenant moves in (a role and a day); a company prospect becomes a company occupying the
+    unit (its name known, no role: the company occupies, its contact does not move in)."""
+    if interest == Interest.COMPANY:
+        if not company_name.strip():
+            raise Invalid("a company prospect needs its company's name to convert",
+                          "公司类潜在客户需先填写公司名称才能转化", errors={"company_name": ["is required"]})
+        if data.get("role") is not None or data.get("moved_in_on") is not None:
+            raise Invalid("a company occupies the unit: give no role or move-in day",
+                          "公司入驻房屋：无需填写身份或入住日期",
+                          errors={"role": ["only for a buyer or tenant"]})
+        return
+    missing = {name: ["is required"] for name in ("role", "moved_in_on") if data.get(name) is None}
+    if missing:
+        raise Invalid("say as what and from when the person moves in", "请填写入住身份和入住日期", errors=missing)

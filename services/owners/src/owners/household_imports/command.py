@@ -80,7 +80,7 @@ def _print_report(estate_code: str, report: ImportReport) -> None:
     print(f"imported {report.imported_rows} of {report.rows} rows into {estate_code}: "
           f"{report.buildings_added} buildings, {report.units_added} units, {report.people_registered} people, "
           f"{report.moved_in} move-ins, {report.contact_lists_changed} contact lists set, "
-          f"{report.companies_added} companies; "
+          f"{report.companies_added} companies added, {report.companies_changed} changed; "
           f"{report.unchanged_rows} rows already recorded, {len(report.bad_rows)} bad rows skipped; "
           f"{report.events} events")
 

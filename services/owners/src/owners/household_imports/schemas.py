@@ -24,6 +24,8 @@ class HouseholdImportReportSchema(Schema):
     people_registered = fields.Integer()
     moved_in = fields.Integer()
     contact_lists_changed = fields.Integer()
-    companies_added = fields.Integer(metadata={"description": "Companies the rows named (OWN-11)"})
+    companies_added = fields.Integer(metadata={"description": "Companies the rows named (OWN-11) the estate lacked"})
+    companies_changed = fields.Integer(metadata={
+        "description": "Companies the estate had that the rows gave further units or contacts"})
     events = fields.Integer(metadata={"description": "Events written to the outbox"})
     bad_rows = fields.List(fields.Nested(BadRowSchema), metadata={"description": "Skipped rows (skip_bad_rows)"})

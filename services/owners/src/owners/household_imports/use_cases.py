@@ -26,7 +26,7 @@ from uuid import UUID
 from sqlalchemy import Table, bindparam, delete, insert, select, update
 
 from owners import events
-from owners.companies.use_cases import record_company
+from owners.companies.use_cases import extend_company, record_company
 from owners.domain.companies import MAX_CONTACTS as MAX_COMPANY_CONTACTS
 from owners.domain.companies import units_of
 from owners.domain.errors import Invalid
@@ -73,6 +73,7 @@ class ImportReport:
     moved_in: int = 0
     contact_lists_changed: int = 0
     companies_added: int = 0
+    companies_changed: int = 0
     events: int = 0
     bad_rows: list[BadRow] = field(default_factory=list)
 
@@ -143,7 +144,7 @@ class _Known:
     occupied: set[tuple[UUID, UUID]]
     contacts: dict[UUID, list[UUID]]
     contacts_versions: dict[UUID, int] = field(default_factory=dict)  # of the units the estate has
-    companies: set[str] = field(default_factory=set)  # the names of the estate's companies
+    companies: dict[str, UUID] = field(default_factory=dict)  # the estate's companies by name
 
     @classmethod
     def load(cls, uow: UnitOfWork, estate_id: UUID) -> _Known:
@@ -161,7 +162,8 @@ class _Known:
                              .where(people.c.estate_id == estate_id, contact_points.c.kind.in_(("mobile", "email")))):
             known.people.setdefault((p.kind, p.name, p.value), p.id)
         known._load_occupants(uow, estate_id)
-        known.companies = set(uow.execute(select(companies.c.name).where(companies.c.estate_id == estate_id)).scalars())
+        known.companies = {c.name: c.id for c in uow.execute(select(companies.c.name, companies.c.id)
+                                                             .where(companies.c.estate_id == estate_id))}
         for c in uow.execute(select(unit_contacts.c.unit_id, unit_contacts.c.person_id)
                              .where(unit_contacts.c.estate_id == estate_id)
                              .order_by(unit_contacts.c.unit_id, unit_contacts.c.position)):
@@ -180,14 +182,9 @@ class _Known:
             self.people.setdefault(("unit", o.name, o.code, o.number), o.person_id)
 
     def check_floors(self, rows: Iterable[HouseholdRow]) -> list[BadRow]:
-        """A new unit cannot sit above the top floor of a building the estate already has; a company the
-        estate has already is changed through its API, not by an import (OWN-11)."""
+        """A new unit cannot sit above the top floor of a building the estate already has."""
         bad = []
         for row in rows:
-            if row.company is not None and row.company in self.companies:
-                bad.append(BadRow(row.line, {"company": [
-                    "the estate has this company already: change it with PATCH /api/v1/companies/{id}"]}))
-                continue
             top = self.buildings.get(row.building, (None, None))[1]
             if row.unit_key not in self.units and row.floor is not None and top is not None and row.floor > top:
                 bad.append(BadRow(row.line, {"floor": [f"building {row.building} has {top} floors"]}))
@@ -306,7 +303,9 @@ class _Writer:
 
     def add_companies(self, rows: Sequence[HouseholdRow]) -> None:
         """The companies the rows name (OWN-11), in the order they first appear: each occupies its rows'
-        units, and its rows' people are its contacts in row order."""
+        units, and its rows' people are its contacts in row order. A company the estate has already
+        occupies the rows' units as well and takes the rows' people it lacks as further contacts (an
+        import adds, never takes away: a company leaving a unit is ``PATCH /api/v1/companies/{id}``)."""
         named: dict[str, tuple[list[UUID], list[dict[str, Any]]]] = {}
         for row in rows:
             if row.company is None:
@@ -318,6 +317,10 @@ class _Writer:
             if person_id not in [c["person_id"] for c in contacts]:
                 contacts.append({"person_id": person_id, "title": row.company_title or ""})
         for name, (unit_ids, contacts) in named.items():
+            if name in self.known.companies:
+                if extend_company(self.uow, self.known.companies[name], unit_ids, contacts):
+                    self.report.companies_changed += 1
+                continue
             company = {"id": uuid.uuid4(), "estate_id": self.estate_id, "name": name, "credit_code": "", "note": "",
                        "version": 1, "created_at": self.stamp, "updated_at": self.stamp}
             write(self.uow, insert(companies).values(company), conflict=_CONCURRENT)

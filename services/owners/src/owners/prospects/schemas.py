@@ -43,7 +43,10 @@ class ProspectSchema(Schema):
     follow_up_on = CalendarDate(load_default=None, allow_none=True)
     stage = fields.String(dump_only=True)
     lost_reason = fields.String(dump_only=True, allow_none=True)
-    person_id = fields.UUID(dump_only=True, allow_none=True, metadata={"description": "Whom it became (won)"})
+    person_id = fields.UUID(dump_only=True, allow_none=True, metadata={
+        "description": "Whom it became (won); a company prospect: the company's contact"})
+    company_id = fields.UUID(dump_only=True, allow_none=True, metadata={
+        "description": "The company a company prospect became (won)"})
     converted_at = fields.DateTime(dump_only=True, allow_none=True)
     activities = fields.List(fields.Nested(ActivitySchema), dump_only=True)
     created_at = fields.DateTime(dump_only=True)
@@ -65,8 +68,12 @@ class ProspectPatchSchema(Schema):
 
 class ConversionSchema(Schema):
     unit_id = fields.UUID(required=True)
-    role = fields.String(required=True, validate=validate.OneOf(["owner", "tenant"]))
-    moved_in_on = CalendarDate(required=True)
+    role = fields.String(load_default=None, validate=validate.OneOf(["owner", "tenant"]), metadata={
+        "description": "A buyer's or tenant's: owner or tenant (required); a company prospect's: none"})
+    moved_in_on = CalendarDate(load_default=None, metadata={
+        "description": "A buyer's or tenant's move-in day (required); a company prospect's: none"})
+    title = fields.String(load_default="", validate=validate.Length(max=50), metadata={
+        "description": "A company prospect's: the person's title at the company (行政经理)"})
 
 
 class PipelineArgs(PageArgs):
@@ -75,4 +82,5 @@ class PipelineArgs(PageArgs):
     staff_id = fields.UUID()
     interest = fields.String(validate=_INTEREST)
     person_id = fields.UUID(metadata={"description": "The prospect a person was (their history before)"})
+    company_id = fields.UUID(metadata={"description": "The prospect a company was (its history before)"})
     due_by = CalendarDate(metadata={"description": "Follow-ups due on or before this day"})

@@ -14,12 +14,13 @@ from uuid import UUID
 
 from sqlalchemy import insert, select, update
 
+from owners.companies.use_cases import extend_company, record_company
 from owners.domain import prospects as rules
 from owners.domain.contacts import normalize_mobile
 from owners.domain.errors import NO_SUCH_ESTATE, Invalid
 from owners.people.use_cases import register_in
 from owners.prospects.views import prospect
-from owners.tables import prospect_activities, prospects, staff, units
+from owners.tables import companies, prospect_activities, prospects, staff, units
 from servicekit.rows import get_row, now, write
 from servicekit.unit_of_work import UnitOfWork
 
@@ -79,25 +80,52 @@ def log_activity(uow: UnitOfWork, prospect_id: UUID, data: dict[str, Any], recor
 
 def convert(uow: UnitOfWork, prospect_id: UUID, data: dict[str, Any], recorded_by: str) -> dict[str, Any]:
     """The prospect becomes an owner or occupant of a unit: registered with its mobile and e-mail, moved
-    in, and the prospect won, naming the person, its history kept."""
+    in, and the prospect won, naming the person, its history kept. A company prospect becomes a company
+    occupying the unit (or, the estate having it already, the company occupies the unit as well), the
+    lead its contact (registered with its mobile and e-mail, ``title`` at the company); the prospect,
+    won, names both."""
     with uow:
         current = get_row(uow, prospects, prospect_id, "prospect", what_zh="潜在客户", lock=True)
         rules.check_convertible(current["stage"])
+        rules.check_conversion(current["interest"], current["company_name"], data)
         points = [{"kind": "mobile", "value": current["mobile"], "preferred": True}] if current["mobile"] else []
         if current["email"]:
             points.append({"kind": "email", "value": current["email"]})
-        person = register_in(uow, current["estate_id"], current["name"], contact_points=points,
-                             occupancy={"unit_id": data["unit_id"], "role": data["role"],
-                                        "moved_in_on": data["moved_in_on"]})
+        company_id = None
+        if current["interest"] == rules.Interest.COMPANY:
+            person = register_in(uow, current["estate_id"], current["name"], contact_points=points)
+            company_id = _company_of(uow, current, data["unit_id"], {"person_id": person["id"], "title": data["title"]})
+            won = f"{current['stage']} → won: {current['company_name']}"
+        else:
+            person = register_in(uow, current["estate_id"], current["name"], contact_points=points,
+                                 occupancy={"unit_id": data["unit_id"], "role": data["role"],
+                                            "moved_in_on": data["moved_in_on"]})
+            won = f"{current['stage']} → won: {data['role']}"
         stamp = now()
         uow.execute(update(prospects).where(prospects.c.id == prospect_id).values(
-            stage=rules.Stage.WON.value, person_id=person["id"], converted_at=stamp, unit_id=data["unit_id"],
-            follow_up_on=None, updated_at=stamp))
-        _activity(uow, current, rules.ActivityKind.STAGE, f"{current['stage']} → won: {data['role']}",
-                  current["staff_id"], recorded_by)
+            stage=rules.Stage.WON.value, person_id=person["id"], company_id=company_id, converted_at=stamp,
+            unit_id=data["unit_id"], follow_up_on=None, updated_at=stamp))
+        _activity(uow, current, rules.ActivityKind.STAGE, won, current["staff_id"], recorded_by)
         found = prospect(uow, prospect_id)
         uow.commit()
         return found
+
+
+def _company_of(uow: UnitOfWork, lead: dict[str, Any], unit_id: UUID, contact: dict[str, Any]) -> UUID:
+    """The company a company prospect becomes: the estate's of that name (it occupies the unit as well,
+    the lead joins its contacts), else a new one occupying the unit with the lead as its contact."""
+    name = lead["company_name"].strip()
+    held = uow.execute(select(companies.c.id).where(companies.c.estate_id == lead["estate_id"],
+                                                    companies.c.name == name)).scalar()
+    if held is not None:
+        extend_company(uow, held, [unit_id], [contact])
+        return held
+    stamp = now()
+    row = {"id": uuid.uuid4(), "estate_id": lead["estate_id"], "name": name, "credit_code": "", "note": "",
+           "version": 1, "created_at": stamp, "updated_at": stamp}
+    uow.execute(insert(companies).values(row))
+    record_company(uow, row, [unit_id], [contact], added=True)
+    return row["id"]
 
 
 def _activity(uow: UnitOfWork, lead: dict[str, Any], kind: str, note: str, staff_id: UUID | None,

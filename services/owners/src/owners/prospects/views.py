@@ -29,7 +29,7 @@ def pipeline(session: Session, principal: Principal, args: Mapping[str, Any]) ->
     """The prospects of the caller's estates, the earliest follow-up first (none last)."""
     p = prospects.c
     statement = select(prospects).order_by(p.follow_up_on.is_(None), p.follow_up_on, p.created_at, p.id)
-    for name in ("estate_id", "stage", "staff_id", "interest", "person_id"):
+    for name in ("estate_id", "stage", "staff_id", "interest", "person_id", "company_id"):
         if name in args:
             statement = statement.where(p[name] == args[name])
     if "due_by" in args:

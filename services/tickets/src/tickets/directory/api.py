@@ -1,5 +1,6 @@
 """Read-only lookups in tickets' copy of owners' data, for quick entry and dispatch by hand:
-units by number, who lives in a unit, staff with their current load. The copy is owners' (built
+units by number, who lives in a unit (and which company occupies it), companies by name, staff with
+their current load. The copy is owners' (built
 from its events); nothing here writes it."""
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from tickets.directory import schemas, views
 from tickets.tables import pii_reveals
 
 blp = ScopedBlueprint("directory", __name__, scope=SCOPE, url_prefix="/api/v1",
-                      description="Units, residents and staff from owners' data, for entry and dispatch")
+                      description="Units, residents, companies and staff from owners' data, for entry and dispatch")
 
 
 @blp.route("/units", methods=["GET"])
@@ -47,7 +48,17 @@ def unit_people(args: dict[str, Any], unit_id: UUID) -> dict[str, Any]:
         audit_reveals(pii_reveals, [Reveal("person.mobile", p["estate_id"], p["person_id"], unit_id)
                                     for p in found if p["mobile"]])
     shown = found if reveal else [{**p, "mobile": mask_phone(p["mobile"])} for p in found]
-    return {"unit_id": unit_id, "people": shown}
+    return {"unit_id": unit_id, "people": shown, "companies": views.masked(read(views.unit_companies, unit_id))}
+
+
+@blp.route("/companies", methods=["GET"])
+@blp.arguments(schemas.CompanyListArgs, location="query")
+@blp.response(200, page_schema(schemas.CompanySchema))
+@blp.allow(STAFF, estates=("estate_id",))
+def find_companies(args: dict[str, Any]) -> dict[str, Any]:
+    """Companies of the caller's estates by the start of their name, with their units and contacts in order"""
+    page = read(views.companies_page, current_principal(), args)
+    return {**page, "items": views.masked(page["items"])}
 
 
 @blp.route("/staff", methods=["GET"])

@@ -44,9 +44,41 @@ class OccupantSchema(Schema):
     moved_out_on = fields.Date(allow_none=True)
 
 
+class CompanyUnitSchema(Schema):
+    unit_id = fields.UUID()
+    number = fields.String(metadata={"example": "A-1201"})
+    building_name = fields.String(allow_none=True)
+
+
+class CompanyContactSchema(Schema):
+    position = fields.Integer(metadata={"description": "1: called first"})
+    person_id = fields.UUID()
+    title = fields.String(metadata={"example": "行政经理"})
+    name = fields.String(allow_none=True, metadata={"description": "null while the person is not in the copy yet"})
+    mobile = fields.String(allow_none=True, metadata={"description": "Masked (138****5678)"})
+
+
+class CompanySchema(Schema):
+    """A company occupying units (OWN-11, an office tenant) with its contacts in the order the desk calls them."""
+
+    id = fields.UUID()
+    estate_id = fields.UUID()
+    name = fields.String(metadata={"example": "深圳示例科技有限公司"})
+    units = fields.List(fields.Nested(CompanyUnitSchema))
+    contacts = fields.List(fields.Nested(CompanyContactSchema))
+
+
+class CompanyListArgs(PageArgs):
+    estate_id = fields.UUID()
+    q = fields.String(validate=validate.Length(min=1, max=200),
+                      metadata={"description": "The start of the company's name, e.g. 深圳示例"})
+
+
 class UnitPeopleSchema(Schema):
     unit_id = fields.UUID()
     people = fields.List(fields.Nested(OccupantSchema))
+    companies = fields.List(fields.Nested(CompanySchema), metadata={
+        "description": "The companies occupying the unit (an office tenant), contacts in order; usually none"})
 
 
 class StaffListArgs(PageArgs):

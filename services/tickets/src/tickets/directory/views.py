@@ -10,11 +10,12 @@ from uuid import UUID
 
 from sqlalchemy import String, cast, or_, select
 from sqlalchemy.orm import Session
+from tenancy.privacy import mask_phone
 
 from servicekit.auth import Principal, scoped
 from servicekit.paging import page_of
 from tickets.dispatch.candidates import current_loads
-from tickets.tables import buildings, occupancies, people, staff, territories, units
+from tickets.tables import buildings, companies, occupancies, people, staff, territories, units
 
 
 def _prefix(text: str) -> str:
@@ -80,3 +81,56 @@ def staff_page(session: Session, principal: Principal, args: dict[str, Any]) -> 
     page["items"] = [{**m, "load": loads.get(m["id"], 0), "territories": ground.get(m["id"], [])}
                      for m in page["items"]]
     return page
+
+
+def companies_page(session: Session, principal: Principal, args: dict[str, Any]) -> dict[str, Any]:
+    """Companies of the caller's estates (OWN-11) by the start of their name, each with the units it
+    occupies and its contacts in order: the desk's lookup when a caller names their company."""
+    statement = select(companies).order_by(companies.c.name, companies.c.id)
+    if args.get("estate_id") is not None:
+        statement = statement.where(companies.c.estate_id == args["estate_id"])
+    if args.get("q"):
+        statement = statement.where(companies.c.name.like(_prefix(args["q"]), escape="\\"))
+    page = page_of(session, scoped(statement, companies.c.estate_id, principal), args)
+    page["items"] = described(session, page["items"])
+    return page
+
+
+def unit_companies(session: Session, unit_id: UUID) -> list[dict[str, Any]]:
+    """The companies occupying a unit (an office tenant; usually none), each with its units and its
+    contacts in order."""
+    # unit_ids is a JSON list of ids as text: matched as text, alike on PostgreSQL and SQLite.
+    statement = (select(companies).where(cast(companies.c.unit_ids, String).like(f'%"{unit_id}"%'))
+                 .order_by(companies.c.name, companies.c.id))
+    return described(session, [dict(r) for r in session.execute(statement).mappings()])
+
+
+def described(session: Session, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Companies as the desk reads them: ``units`` with their labels, ``contacts`` in order with each
+    person's name and mobile from the copy (a contact not in the copy yet: no name, no mobile)."""
+    unit_ids = {UUID(u) for r in rows for u in r["unit_ids"]}
+    person_ids = {UUID(c["person_id"]) for r in rows for c in r["contacts"]}
+    held = {u["id"]: u for u in session.execute(
+        select(units.c.id, units.c.number, buildings.c.name.label("building_name"))
+        .outerjoin(buildings, buildings.c.id == units.c.building_id).where(units.c.id.in_(unit_ids))).mappings()
+    } if unit_ids else {}
+    known = {p["id"]: p for p in session.execute(select(people.c.id, people.c.name, people.c.mobile)
+                                                 .where(people.c.id.in_(person_ids))).mappings()} if person_ids else {}
+    found = []
+    for row in rows:
+        units_of = [held[UUID(u)] for u in row["unit_ids"] if UUID(u) in held]
+        found.append({
+            "id": row["id"], "estate_id": row["estate_id"], "name": row["name"],
+            "units": sorted(({"unit_id": u["id"], "number": u["number"], "building_name": u["building_name"]}
+                             for u in units_of), key=lambda u: (u["building_name"] or "", u["number"])),
+            "contacts": [{"position": c["position"], "person_id": UUID(c["person_id"]), "title": c["title"],
+                          "name": (known.get(UUID(c["person_id"])) or {}).get("name"),
+                          "mobile": (known.get(UUID(c["person_id"])) or {}).get("mobile")}
+                         for c in row["contacts"]]})
+    return found
+
+
+def masked(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Companies with their contacts' mobiles masked: how every answer shows them (a full number is
+    revealed, audited, on the unit's people)."""
+    return [{**c, "contacts": [{**p, "mobile": mask_phone(p["mobile"])} for p in c["contacts"]]} for c in found]

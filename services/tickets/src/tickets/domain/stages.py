@@ -158,6 +158,10 @@ STAGE_NAMES = {  # (zh-CN, en), for people
     Stage.MERGED: ("已合并", "merged into another ticket"), Stage.CANCELLED: ("已取消", "cancelled"),
 }
 
+# A ticket dispatched to its department's queue (OWN-9) is ``dispatched`` with nobody assigned until a
+# member takes it; this is its stage's name for people then.
+QUEUED_NAME = ("已派至部门，待领取", "in the department's queue")
+
 
 @dataclass(frozen=True)
 class Move:

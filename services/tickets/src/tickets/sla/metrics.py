@@ -2,7 +2,9 @@
 
 ``tickets_configuration_warnings{warning="no_supervisor"|"no_first_responsible"}``: how many
 estates of the copy have no active member of a role the escalation rules name, so that an alert
-fires before an escalation has to go up the chain (:mod:`tickets.domain.chain`). The list of which
+fires before an escalation has to go up the chain (:mod:`tickets.domain.chain`);
+``{warning="department_without_supervisor"}``: how many open departments have their supervisor's
+post vacant (a complaint routed to one is reported past it). The list of which
 estates is ``GET /api/v1/sla/configuration-warnings``.
 """
 

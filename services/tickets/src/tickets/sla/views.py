@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Table, exists, func, literal, select, true, union_all
+from sqlalchemy import Table, exists, func, literal, or_, select, true, union_all
 
 from servicekit.auth import Principal, scoped
 from servicekit.paging import page_of
@@ -22,7 +22,16 @@ from servicekit.rows import Executes, get_row
 from tickets.domain.chain import EXPECTED_ROLES, WARNINGS
 from tickets.sla.calendar import business_seconds_between
 from tickets.sla.policies import clock_for, targets_for
-from tickets.tables import calendar_days, calendars, deadlines, escalation_rules, estates, sla_policies, staff
+from tickets.tables import (
+    calendar_days,
+    calendars,
+    deadlines,
+    departments,
+    escalation_rules,
+    estates,
+    sla_policies,
+    staff,
+)
 
 # What each table's row is called in answers, in English and Chinese.
 NAMES = {sla_policies: ("SLA policy", "时效规则"), calendars: ("calendar", "工作日历"),
@@ -170,4 +179,17 @@ def configuration_warning_counts(session: Any) -> dict[str, int]:
     """For the metric: how many estates of the whole copy lack each expected role (0 included)."""
     statement, role = _missing_roles()
     found = dict(session.execute(select(statement.subquery().c.role, func.count()).group_by("role")).all())
-    return {WARNINGS[name][0]: found.get(name, 0) for name in EXPECTED_ROLES}
+    counts = {WARNINGS[name][0]: found.get(name, 0) for name in EXPECTED_ROLES}
+    return {**counts, DEPARTMENT_WITHOUT_SUPERVISOR: vacant_departments(session)}
+
+
+DEPARTMENT_WITHOUT_SUPERVISOR = "department_without_supervisor"
+
+
+def vacant_departments(session: Any) -> int:
+    """Open departments of the copy whose supervisor's post is vacant (none, or off the roster): a
+    complaint routed to one is reported past it, to the estate's supervisor."""
+    holder = staff.alias("holder")
+    return int(session.execute(
+        select(func.count()).select_from(departments.outerjoin(holder, holder.c.id == departments.c.supervisor_id))
+        .where(departments.c.active.is_(True), or_(holder.c.id.is_(None), holder.c.active.is_(False)))).scalar_one())

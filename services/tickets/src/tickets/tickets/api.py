@@ -162,6 +162,30 @@ def dispatch_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
     return take_step(procedure.dispatch, ticket_id, data)
 
 
+@blp.route("/<uuid:ticket_id>/take", methods=["POST"])
+@blp.arguments(schemas.TakeSchema)
+@blp.response(200, schemas.DispatchedTicketSchema)
+@blp.alt_response(409, **STEP_REFUSED)
+@blp.allow(DESK_OR_TECHNICIAN)
+def take_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
+    """A member of its department takes it from the department's queue (领取); a technician takes it themselves"""
+    principal = current_principal()
+    if principal.role == TECHNICIAN:
+        if data["staff_id"] not in (None, _staff_id(principal.subject)):
+            refuse(403, "a technician takes a ticket for themselves only", "维修人员只能为自己领取工单")
+        data = {**data, "staff_id": _staff_id(principal.subject)}
+    elif data["staff_id"] is None:
+        refuse(422, "name the member of staff who takes it", "请指定领取工单的员工")
+    return shown(views.with_actions(procedure.take(unit_of_work(), ticket_id, Actor.of(principal), **data)))
+
+
+def _staff_id(subject: str) -> UUID:
+    try:
+        return UUID(subject)
+    except ValueError:
+        refuse(403, "this token names no member of staff", "此令牌未对应任何员工")
+
+
 @blp.route("/<uuid:ticket_id>/reassign", methods=["POST"])
 @blp.arguments(schemas.ReassignSchema)
 @blp.response(200, schemas.DispatchedTicketSchema)

@@ -7,6 +7,7 @@ from marshmallow import Schema, fields, validate
 
 from servicekit.exact import JsonBoolean, PhoneNumber
 from servicekit.paging import PageArgs
+from tickets.directory.schemas import CompanySchema
 from tickets.domain.classification import CHANNELS, COMPLAINT_CLASSES, PRIORITIES, QUALITY_ASPECTS
 from tickets.domain.stages import KINDS, REOPEN_TO, Stage
 
@@ -118,12 +119,14 @@ class DispatchReasonSchema(Schema):
     role = fields.String(allow_none=True)
     department = fields.String(allow_none=True, metadata={
         "description": "The department (OWN-9) dispatch chose among, by name; null: the estate's staff"})
+    queued = fields.Boolean(metadata={
+        "description": "true: the ticket waits in the department's queue, nobody has it yet (a member takes it)"})
     text_en = fields.String()
     text_zh = fields.String()
 
 
 class DispatchChoiceSchema(Schema):
-    assignee_id = fields.UUID()
+    assignee_id = fields.UUID(allow_none=True, metadata={"description": "null: in the department's queue"})
     automatic = fields.Boolean(metadata={"description": "false: named by the desk"})
     reason = fields.Nested(DispatchReasonSchema)
 
@@ -209,6 +212,8 @@ class ReportSchema(Schema):
     waiting_on_owner = fields.Boolean()
     targets = fields.List(fields.Nested(TargetSchema))
     timeline = fields.List(fields.Nested(StepSchema))
+    companies = fields.List(fields.Nested(CompanySchema), metadata={
+        "description": "The companies occupying the ticket's unit (an office tenant), contacts in order; usually none"})
     evaluation = fields.Nested(EvaluationSchema, allow_none=True)
     promise = fields.Nested(PromiseSchema, allow_none=True)
 
@@ -222,7 +227,16 @@ class NoteSchema(Schema):
 class DispatchSchema(NoteSchema):
     staff_id = fields.UUID(load_default=None, metadata={"description": "By hand; empty: dispatch chooses"})
     department_id = fields.UUID(load_default=None, metadata={
-        "description": "Route the ticket to this department (OWN-9): dispatch chooses among its members"})
+        "description": "Route the ticket to this department (OWN-9): alone, to its queue (nobody assigned, a "
+                       "member takes it: POST tickets/{id}/take); with choose_member, to its best member at once"})
+    choose_member = JsonBoolean(load_default=False, metadata={
+        "description": "With department_id: assign the department's best member (territory, skill, load) now "
+                       "instead of queueing it; 409 when none can take it"})
+
+
+class TakeSchema(NoteSchema):
+    staff_id = fields.UUID(load_default=None, metadata={
+        "description": "The member of the ticket's department who takes it; empty: the caller (a technician)"})
 
 
 class ReassignSchema(Schema):

@@ -19,7 +19,8 @@ from servicekit.auth import Principal, scoped
 from servicekit.errors import NotFound
 from servicekit.paging import page_of
 from servicekit.rows import now
-from tickets.domain.stages import CLOSED, STAGE_NAMES, Stage, allowed_actions
+from tickets.directory.views import masked, unit_companies
+from tickets.domain.stages import CLOSED, QUEUED_NAME, STAGE_NAMES, Stage, allowed_actions
 from tickets.sla.views import sla_summaries, time_left
 from tickets.tables import occupancies, ticket_steps, tickets
 
@@ -99,6 +100,8 @@ def ticket(session: Session, ticket_id: UUID) -> dict[str, Any]:
 def with_actions(row: dict[str, Any]) -> dict[str, Any]:
     """The ticket with what can be done to it now, and its stage's name for people."""
     zh, en = STAGE_NAMES[Stage(row["stage"])]
+    if row["stage"] == Stage.DISPATCHED and row["assignee_id"] is None and row.get("department_id") is not None:
+        zh, en = QUEUED_NAME
     return {**row, "allowed_actions": allowed_actions(row["kind"], row["stage"], row["waiting_on_owner"]),
             "stage_name": {"zh-CN": zh, "en": en}}
 
@@ -127,6 +130,8 @@ def stage_report(session: Session, ticket_id: UUID, at: datetime | None = None) 
         "targets": [{**t, "warned": t["warned_at"] is not None, "breached": t["breached_at"] is not None}
                     for t in time_left(session, current, at)],
         "timeline": timeline(session, ticket_id),
+        # An office tenant's unit (OWN-11): the company and whom to call, in its order.
+        "companies": masked(unit_companies(session, current["unit_id"])) if current["unit_id"] else [],
         "evaluation": None if current["evaluation_score"] is None else {
             "score": current["evaluation_score"], "comment": current["evaluation_comment"] or "",
             "channel": current["evaluation_channel"] or "desk"},

@@ -109,5 +109,6 @@ def test_estates_without_a_supervisor_or_first_responsible_are_warned_of(client,
 
     [gauge] = collectors(sessionmaker(db))
     [family] = gauge.collect()
-    assert {s.labels["warning"]: s.value for s in family.samples} == {"no_supervisor": 1, "no_first_responsible": 2}
+    assert {s.labels["warning"]: s.value for s in family.samples} == {"no_supervisor": 1, "no_first_responsible": 2,
+                                                                         "department_without_supervisor": 0}
     assert "tickets_configuration_warnings" in client.get("/metrics").get_data(as_text=True)

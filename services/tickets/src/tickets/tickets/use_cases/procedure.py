@@ -11,6 +11,7 @@ unless given).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -28,6 +29,8 @@ from tickets.domain.stages import CLOSED, Action, Move, Stage, move
 from tickets.sla import clocks
 from tickets.tables import staff, tickets
 from tickets.tickets.timeline import Actor, add_step
+
+log = logging.getLogger(__name__)
 
 EVENTS = {
     Action.ACKNOWLEDGE: events.TICKET_ACKNOWLEDGED, Action.DISPATCH: events.TICKET_DISPATCHED,
@@ -51,22 +54,66 @@ def acknowledge(uow: UnitOfWork, ticket_id: UUID, actor: Actor, *, note: str = "
 
 
 def dispatch(uow: UnitOfWork, ticket_id: UUID, actor: Actor, *, staff_id: UUID | None = None,
-             department_id: UUID | None = None, note: str = "", at: datetime | None = None) -> dict[str, Any]:
+             department_id: UUID | None = None, choose_member: bool = False, note: str = "",
+             at: datetime | None = None) -> dict[str, Any]:
     """Give the ticket to a handler (派工): ``staff_id``, or whoever dispatch finds (territory, skill, load)
-    among the members of its department (``department_id`` routes it to one first, OWN-9). The
-    answer's ``dispatch`` and the timeline step say whom and why."""
+    among the members of its department. ``department_id`` alone routes it to that department's
+    queue (OWN-9): nobody is assigned, a member takes it later (:func:`take`); with ``choose_member``
+    dispatch assigns that department's best member at once. The answer's ``dispatch`` and the
+    timeline step say whom (or which queue) and why."""
     with uow:
         ticket, step = _begin(uow, ticket_id, Action.DISPATCH)
         changes: dict[str, Any] = {}
-        if department_id is not None and department_id != ticket["department_id"]:
-            candidates.check_department(uow, ticket["estate_id"], department_id)
-            ticket = {**ticket, "department_id": department_id}
-            changes["department_id"] = department_id
+        department = None
+        if department_id is not None:
+            department = candidates.check_department(uow, ticket["estate_id"], department_id)
+            if candidates.department_supervisor(uow, {**ticket, "department_id": department_id}) is None:
+                log.warning("routed to a department without a supervisor: its complaints go to the estate's",
+                            extra={"ticket_id": str(ticket_id), "department_id": str(department_id)})
+            if department_id != ticket["department_id"]:
+                ticket = {**ticket, "department_id": department_id}
+                changes["department_id"] = department_id
+        if department is not None and staff_id is None and not choose_member:
+            queue = {"assignee_id": None, "automatic": False, "reason": queued_reason(department)}
+            return {**_done(uow, ticket, step, actor, at, note=note, changes={**changes, "assignee_id": None},
+                            details=queue, data={"assignee_id": None, "automatic": False, "queued": True}),
+                    "dispatch": queue}
         assignee, automatic, why = _assignee(uow, ticket, staff_id)
         chosen = {"assignee_id": str(assignee), "automatic": automatic, "reason": why}
         return {**_done(uow, ticket, step, actor, at, note=note, changes={**changes, "assignee_id": assignee},
                         details=chosen, data={"assignee_id": str(assignee), "automatic": automatic}),
                 "dispatch": chosen}
+
+
+def queued_reason(department: Mapping[str, Any]) -> dict[str, Any]:
+    """Why nobody has the ticket yet: it waits in its department's queue."""
+    return {"department": department["name"], "queued": True, "coverage": "department",
+            "text_en": f"In the queue of {department['name']}: a member takes it",
+            "text_zh": f"已派至{department['name']}队列，待部门成员领取"}
+
+
+def take(uow: UnitOfWork, ticket_id: UUID, actor: Actor, *, staff_id: UUID, note: str = "",
+         at: datetime | None = None) -> dict[str, Any]:
+    """A member of the ticket's department takes it from the department's queue (领取): the ticket is
+    theirs from now on, as if reassigned to them from nobody (the timeline and the event say so)."""
+    with uow:
+        ticket, step = _begin(uow, ticket_id, Action.REASSIGN)
+        department = candidates.department_of(uow, ticket)
+        if ticket["assignee_id"] is not None or department is None:
+            raise Conflict("the ticket is in no department's queue; reassign it instead",
+                           "该工单不在部门队列中，请改用重新分配")
+        _assignee(uow, ticket, staff_id)  # an active member of staff of the estate
+        if str(staff_id) not in {str(m) for m in department["members"]}:
+            raise Invalid("only a member of the ticket's department takes it from its queue",
+                          "只有该部门的成员可以领取此工单", errors={"staff_id": ["not a member of the department"]})
+        name = department["name"]
+        taken = {"assignee_id": str(staff_id), "automatic": False, "reason": {
+            "department": name, "queued": False, "coverage": "department",
+            "text_en": f"Taken from the queue of {name}", "text_zh": f"从{name}队列领取"}}
+        return {**_done(uow, ticket, step, actor, at, note=note, changes={"assignee_id": staff_id}, details=taken,
+                        data={"from_assignee_id": None, "to_assignee_id": str(staff_id),
+                              "reason": note or "taken from the department's queue", "automatic": False}),
+                "dispatch": taken}
 
 
 def reassign(uow: UnitOfWork, ticket_id: UUID, actor: Actor, *, reason: str, staff_id: UUID | None = None,
@@ -92,6 +139,9 @@ def arrive(uow: UnitOfWork, ticket_id: UUID, actor: Actor, *, note: str = "",
     with uow:
         ticket, step = _begin(uow, ticket_id, Action.ARRIVE)
         assignee = ticket["assignee_id"]
+        if assignee is None and ticket["department_id"] is not None and ticket["stage"] == Stage.DISPATCHED:
+            raise Conflict("the ticket waits in its department's queue: a member takes it first",
+                           "该工单在部门队列中待领取，请先由部门成员领取")
         return _done(uow, ticket, step, actor, at, note=note,
                      data={"assignee_id": None if assignee is None else str(assignee)})
 

@@ -1,15 +1,15 @@
 """the activity timeline (OWN-3): entries from tickets', notify's and surveys' events, and the inbox
 that applies each of those events once
 
-Revision ID: 0010_timeline
-Revises: 0009_documents
+Revision ID: 0011_timeline
+Revises: 0010_prospect_company
 Create Date: 2026-12-06 12:45:00
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0010_timeline'
-down_revision = '0009_documents'
+revision = '0011_timeline'
+down_revision = '0010_prospect_company'
 branch_labels = None
 depends_on = None
 
