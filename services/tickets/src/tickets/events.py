@@ -172,6 +172,7 @@ def outcome_payload(row: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "ticket_id": str(row["ticket_id"]), "estate_id": str(row["estate_id"]), "subtype": row["subtype"],
         "root_cause": row["root_cause"], "root_cause_note": row["root_cause_note"],
+        "responsible_department_id": _s(row.get("responsible_department_id")),
         "responsible_department": row["responsible_department"], "commitment": row["commitment"],
         "justified": row["justified"], "review_note": row["review_note"], "reviewed_by": row["reviewed_by"],
         "reviewed_at": _iso(row["reviewed_at"]), "media_involved": bool(row["media_involved"]),

@@ -569,7 +569,9 @@ complaint_outcomes = Table(
     Column("subtype", String(40)),  # tickets.domain.outcomes.SUBTYPES of the complaint's class
     Column("root_cause", String(40)),  # tickets.domain.outcomes.ROOT_CAUSES
     Column("root_cause_note", String(2000), nullable=False, server_default=""),
-    # Free text until tickets keeps a copy of owners' departments.
+    # A department of the estate in the copy of owners' departments; the free text below only
+    # for one the register does not have (null when the id is set).
+    Column("responsible_department_id", Uuid),
     Column("responsible_department", String(100)),
     Column("commitment", String(2000), nullable=False, server_default=""),  # what was promised to the owner
     Column("justified", Boolean),  # null: not reviewed yet
@@ -700,6 +702,7 @@ commissions = Table(
 # Problems and their solutions, per operator (estate null) or estate. The article carries its
 # published version's text and the terms it is found by (tickets.domain.search_terms); every
 # version, with its author and review, is a row of kb_article_versions.
+_PUBLISHED = "published_version IS NOT NULL AND active"
 kb_articles = Table(
     "kb_articles", metadata,
     Column("id", Uuid, primary_key=True),
@@ -718,6 +721,9 @@ kb_articles = Table(
     Column("active", Boolean, nullable=False, server_default=text("true")),
     Column("created_at", UtcDateTime(), nullable=False),
     Column("updated_at", UtcDateTime(), nullable=False),
+    # The newest published articles, walked newest first by a search for a common word.
+    Index("ix_kb_articles_newest", "updated_at", "id", postgresql_where=text(_PUBLISHED),
+          sqlite_where=text(_PUBLISHED)),
 )
 
 # ix_kb_articles_terms, a GIN index over the terms, exists on PostgreSQL only and is made by its
