@@ -163,5 +163,7 @@ def _renovation(uow: Callable[[], Any], estate_id: uuid.UUID, place: dict[str, A
                                                  "note": "施工单位：安居装饰"}, at=at)
     decide(uow(), application["id"], 1, DESK, decision="approve", note="资料已收", at=at + timedelta(hours=1))
     decide(uow(), application["id"], 2, MANAGER, decision="approve", note="图纸与资质齐全",
+           documents=[{"name": "装修图纸 Plans", "url": "https://files.example.com/demo/plans.pdf"},
+                      {"name": "施工单位资质 Contractor's licence", "url": "https://files.example.com/demo/licence.pdf"}],
            at=at + timedelta(days=1))
     return application["number"]

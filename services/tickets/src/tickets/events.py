@@ -65,6 +65,8 @@ FEE_PAID = "tickets.fee.paid.v1"  # billing posted a payment; commissions are ea
 # Standard procedures (TKT-15): data.application is the whole application after the change
 APPLICATION_OPENED = "tickets.application.opened.v1"  # a renovation approval (say) was applied for
 APPLICATION_DECIDED = "tickets.application.decided.v1"  # a step approved or refused: the applicant is told
+APPLICATION_STEP_OVERDUE = "tickets.application.step_overdue.v1"  # the open step passed its due time (once)
+APPLICATION_WITHDRAWN = "tickets.application.withdrawn.v1"  # withdrawn by the applicant or the desk, with why
 
 # Every type above, in one place: what contracts/ documents and the contract tests check.
 EVENT_TYPES = (
@@ -79,7 +81,7 @@ EVENT_TYPES = (
     HANDOVER_WRITTEN, HANDOVER_SIGNED, HANDOVER_UNSIGNED,
     COMPLAINT_OUTCOME_RECORDED, COMPLAINT_REVIEWED,
     FEE_CONSENTED, FEE_PAID,
-    APPLICATION_OPENED, APPLICATION_DECIDED,
+    APPLICATION_OPENED, APPLICATION_DECIDED, APPLICATION_STEP_OVERDUE, APPLICATION_WITHDRAWN,
 )
 
 

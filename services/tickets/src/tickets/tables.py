@@ -796,12 +796,14 @@ applications = Table(
     Column("person_id", Uuid, index=True),  # the applicant, told at each decision
     Column("title", String(200), nullable=False),
     Column("note", String(2000), nullable=False, server_default=""),
-    Column("state", String(12), nullable=False),  # in_progress | completed | refused
+    Column("state", String(12), nullable=False),  # in_progress | completed | refused | withdrawn
     Column("current_step", Integer),  # the position of the step open now (null once ended)
     Column("created_by", String(200), nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
     Column("updated_at", UtcDateTime(), nullable=False),
     Column("closed_at", UtcDateTime()),
+    Column("withdrawn_by", String(200)),  # the applicant or the desk, when withdrawn
+    Column("withdrawn_reason", String(500)),
     _version(),
 )
 
@@ -824,4 +826,10 @@ application_steps = Table(
     Column("decided_at", UtcDateTime()),
     Column("note", String(2000), nullable=False, server_default=""),
     Column("reason", String(500)),  # why it was refused
+    Column("overdue_at", UtcDateTime()),  # when the timer reminded its role holders it is overdue (once)
+    Column("collects", JSON),  # what approving it needs: ["documents"], ["deposit"] (null: nothing)
+    Column("documents", JSON),  # what the step collected: [{"name", "url"}]
+    _money("deposit"),  # the deposit the step collected (yuan), exact
+    Index("ix_application_steps_due", "due_at", postgresql_where=text("state = 'open' AND overdue_at IS NULL"),
+          sqlite_where=text("state = 'open' AND overdue_at IS NULL")),
 )
