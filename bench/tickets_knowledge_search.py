@@ -152,7 +152,7 @@ def main() -> None:
                     plan = conn.execute(text(
                         "EXPLAIN ANALYZE SELECT id FROM (SELECT id, terms, updated_at FROM kb_articles"
                         " WHERE published_version IS NOT NULL AND active AND (estate_id IS NULL OR estate_id = :estate)"
-                        " ORDER BY updated_at DESC, id DESC LIMIT 2000) AS newest WHERE terms @> :terms"
+                        " ORDER BY updated_at DESC, id DESC LIMIT 1000) AS newest WHERE terms @> :terms"
                         " ORDER BY updated_at DESC, id DESC LIMIT 100"), {"terms": [term], "estate": estates[1]})
                     print("\n".join(row[0] for row in plan))
     finally:

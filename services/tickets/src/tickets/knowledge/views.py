@@ -37,7 +37,7 @@ from tickets.domain.search_terms import indexed_terms, place_term, query_terms, 
 from tickets.tables import kb_article_versions, kb_articles, tickets
 
 CANDIDATES = 100
-WINDOW = 2000
+WINDOW = 1000
 """How many of the newest published articles are looked at before the index's matches are read."""
 SUGGESTED = 5
 _FOUND = (kb_articles.c.id, kb_articles.c.estate_id, kb_articles.c.latest_version, kb_articles.c.published_version,
