@@ -79,6 +79,27 @@ def _decisions(engine, type_: str = APPLICATION_DECIDED) -> list[CloudEvent]:  #
     return [parse(body.encode() if isinstance(body, str) else body) for body in bodies]
 
 
+def _sent(suite, mobiles: list[str], done: Callable[[dict[str, list[dict[str, Any]]]], bool],
+          what: str) -> dict[str, list[dict[str, Any]]]:  # noqa: ANN001
+    """notify's sender run against the SMS stand-in until ``done``; what each of ``mobiles`` received."""
+    with SmsStandin(StandinConfig()) as standin:
+        settings = NOTIFY.settings(database_url=suite["notify_url"], amqp_url="amqp://unused", port=0,
+                                   log_level="INFO", max_body_bytes=64 * 1024, sms_endpoint=standin.url,
+                                   sender_interval_seconds=0.05)
+        sender = Sender(suite["notify"], settings, build_adapters(settings, suite["notify"]))
+        stop = threading.Event()
+
+        def received() -> dict[str, list[dict[str, Any]]]:
+            return {mobile: standin.received(mobile) for mobile in mobiles}
+
+        def sent() -> bool:
+            sender.round(stop)
+            return done(received())
+
+        wait_for(sent, f"{what} to reach the SMS stand-in", timeout=60)
+        return received()
+
+
 def test_the_owner_gets_an_sms_at_each_decision(suite) -> None:
     ids, uow = suite["ids"], lambda: TICKETS.unit_of_work(sessionmaker(suite["tickets"], expire_on_commit=False))
     approved = open_application(uow(), DESK, {"estate_id": ids["estate"], "procedure": "renovation_approval",
@@ -96,19 +117,7 @@ def test_the_owner_gets_an_sms_at_each_decision(suite) -> None:
     assert len(events) == 8
     for event in events + events[:2]:  # two delivered again: applied once
         _apply(suite["notify"], event)
-    with SmsStandin(StandinConfig()) as standin:
-        settings = NOTIFY.settings(database_url=suite["notify_url"], amqp_url="amqp://unused", port=0,
-                                   log_level="INFO", max_body_bytes=64 * 1024, sms_endpoint=standin.url,
-                                   sender_interval_seconds=0.05)
-        sender = Sender(suite["notify"], settings, build_adapters(settings, suite["notify"]))
-        stop = threading.Event()
-
-        def sent() -> bool:
-            sender.round(stop)
-            return len(standin.received(MOBILE)) >= 8
-
-        wait_for(sent, "the eight decisions to reach the SMS stand-in", timeout=60)
-        received = standin.received(MOBILE)
+    received = _sent(suite, [MOBILE], lambda got: len(got[MOBILE]) >= 8, "the eight decisions")[MOBILE]
     assert len(received) == 8 and {r["template_code"] for r in received} == {"SMS_ED_APPLICATION"}
     steps = [(r["params"]["application_number"], r["params"]["step"], r["params"]["decision"]) for r in received]
     assert steps[:6] == [(approved["number"], name, "已通过") for name in (
@@ -155,19 +164,8 @@ def test_an_overdue_step_reminds_the_holders_of_its_role_once(suite) -> None:
         ("application", opened["number"])}
     for event in reminders + reminders[:1]:  # one delivered again: applied once
         _apply(suite["notify"], event)
-    with SmsStandin(StandinConfig()) as standin:
-        settings = NOTIFY.settings(database_url=suite["notify_url"], amqp_url="amqp://unused", port=0,
-                                   log_level="INFO", max_body_bytes=64 * 1024, sms_endpoint=standin.url,
-                                   sender_interval_seconds=0.05)
-        sender = Sender(suite["notify"], settings, build_adapters(settings, suite["notify"]))
-        stop = threading.Event()
-
-        def sent() -> bool:
-            sender.round(stop)
-            return all(standin.received(mobile) for mobile in AGENTS.values())
-
-        wait_for(sent, "the overdue step's reminders to reach the SMS stand-in", timeout=60)
-        received = {mobile: standin.received(mobile) for mobile in (*AGENTS.values(), "13700000003")}
+    received = _sent(suite, [*AGENTS.values(), "13700000003"],
+                     lambda got: all(got[mobile] for mobile in AGENTS.values()), "the overdue step's reminders")
     for name, mobile in AGENTS.items():
         assert len(received[mobile]) == 1 and received[mobile][0]["template_code"] == "SMS_ED_APPLICATION_OVERDUE"
         params = received[mobile][0]["params"]

@@ -7,6 +7,7 @@ month) to the midnight after ``to`` (default: today).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
@@ -177,6 +178,20 @@ class MonthlyReportSchema(Schema):
     content = fields.Dict(metadata={"description": "The report: docs in tickets.reports.monthly"})
 
 
+def shanghai_days(data: dict[str, Any], default_start: Callable[[date], date]) -> dict[str, Any]:
+    """``from`` and ``to`` (days in Asia/Shanghai; ``to`` default today, ``from`` by ``default_start``)
+    checked and made the instants ``start`` and ``end`` (the midnight after ``to``)."""
+    zone = ZoneInfo("Asia/Shanghai")
+    end = data.get("to") or datetime.now(zone).date()
+    start = data.get("from_") or default_start(end)
+    if start > end:
+        raise ValidationError("must not be after to", "from")
+    if (end - start).days > MAX_DAYS:
+        raise ValidationError(f"a report covers at most {MAX_DAYS} days", "from")
+    return {**data, "start": _midnight(start, zone), "end": _midnight(end + timedelta(days=1), zone),
+            "from_": start, "to": end}
+
+
 class RepeatFailureArgs(Schema):
     estate_id = fields.UUID(metadata={"description": "One estate (default: every estate of the caller)"})
     from_ = fields.Date(data_key="from", validate=validate.Range(EARLIEST, LATEST), metadata={
@@ -190,15 +205,7 @@ class RepeatFailureArgs(Schema):
 
     @post_load
     def _period(self, data: dict[str, Any], **_kwargs: Any) -> dict[str, Any]:
-        zone = ZoneInfo("Asia/Shanghai")
-        end = data.get("to") or datetime.now(zone).date()
-        start = data.get("from_") or end - timedelta(days=90)
-        if start > end:
-            raise ValidationError("must not be after to", "from")
-        if (end - start).days > MAX_DAYS:
-            raise ValidationError(f"a report covers at most {MAX_DAYS} days", "from")
-        return {**data, "start": _midnight(start, zone), "end": _midnight(end + timedelta(days=1), zone),
-                "from_": start, "to": end}
+        return shanghai_days(data, lambda end: end - timedelta(days=90))
 
 
 class RepeatFailureSchema(Schema):
@@ -231,15 +238,7 @@ class PaidServicesArgs(FormatArgs):
 
     @post_load
     def _period(self, data: dict[str, Any], **_kwargs: Any) -> dict[str, Any]:
-        zone = ZoneInfo("Asia/Shanghai")
-        end = data.get("to") or datetime.now(zone).date()
-        start = data.get("from_") or end.replace(day=1)
-        if start > end:
-            raise ValidationError("must not be after to", "from")
-        if (end - start).days > MAX_DAYS:
-            raise ValidationError(f"a report covers at most {MAX_DAYS} days", "from")
-        return {**data, "start": _midnight(start, zone), "end": _midnight(end + timedelta(days=1), zone),
-                "from_": start, "to": end}
+        return shanghai_days(data, lambda end: end.replace(day=1))
 
 
 _YUAN = {"maximum": "100000000000"}
