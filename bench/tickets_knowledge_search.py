@@ -12,6 +12,8 @@ queries below, and prints the median and p95 per query beside baselines measured
 
 - baseline: ``SELECT count(*) FROM kb_articles`` (the whole table, sequentially), and
   ``title || symptoms ILIKE '%漏水%'`` (what a search without the terms and their index costs);
+- baseline: the same search reading every match the terms' index finds (the search before it
+  looked at the newest articles first: ``tickets.knowledge.views.WINDOW`` = 0), per query;
 - the search: a common two-character word, a rarer one, a phrase of two words, one character,
   an English word, a mixed query, one with a category, and one that finds nothing.
 
@@ -38,6 +40,7 @@ from servicekit.db import make_engine
 from servicekit.migrate import upgrade
 from servicekit.testing import configured_postgres, create_database, drop_database
 from tickets.domain.search_terms import indexed_terms, place_term
+from tickets.knowledge import views
 from tickets.knowledge.views import search
 from tickets.service import SERVICE
 from tickets.tables import kb_articles
@@ -120,25 +123,38 @@ def main() -> None:
             )).all()) for _ in range(5)]
         print(f"baseline  SELECT count(*) FROM kb_articles:          median {statistics.median(whole) * 1000:7.1f} ms")
         print(f"baseline  ILIKE '%漏水%' without the terms' index:    median {statistics.median(scan) * 1000:7.1f} ms")
-        desk = Principal("bench", "service_desk_agent", frozenset({str(estates[0])}))
+        # estates[0] has no articles of its own (every tenth article is the operator's): an agent of estates[1]
+        desk = Principal("bench", "service_desk_agent", frozenset({str(estates[1])}))
         sessions = sessionmaker(engine)
-        worst = 0.0
+        worst, worst_before = 0.0, 0.0
+        window = views.WINDOW
         for name, query, category in QUERIES:
             asked = {"q": query, "limit": 20, **({"category": category} if category else {})}
-            with sessions() as session:
-                found = len(search(session, desk, asked))
-                times = [timed(lambda s=session, a=asked: search(s, desk, a)) for _ in range(args.runs)]
-            p95 = percentile(times, 0.95)
-            worst = max(worst, p95)
-            print(f"search    {name:16} {query!r:14} {found:3} found   median {statistics.median(times) * 1000:6.1f} ms"
-                  f"   p95 {p95 * 1000:6.1f} ms")
-        print(f"target: p95 under 50 ms for every query (slowest p95 here: {worst * 1000:.1f} ms)")
+            measured = {}
+            for label, size in (("before", 0), ("search", window)):
+                views.WINDOW = size
+                with sessions() as session:
+                    found = [row["id"] for row in search(session, desk, asked)]
+                    times = [timed(lambda s=session, a=asked: search(s, desk, a)) for _ in range(args.runs)]
+                measured[label] = (found, statistics.median(times), percentile(times, 0.95))
+            views.WINDOW = window
+            (before, b_median, b_p95), (found, median, p95) = measured["before"], measured["search"]
+            worst, worst_before = max(worst, p95), max(worst_before, b_p95)
+            same = "same answer" if found == before else "DIFFERENT ANSWER"
+            print(f"search    {name:16} {query!r:14} {len(found):3} found   median {median * 1000:6.1f} ms"
+                  f"   p95 {p95 * 1000:6.1f} ms   | baseline every match: median {b_median * 1000:6.1f} ms"
+                  f"   p95 {b_p95 * 1000:6.1f} ms   ({same})")
+        print(f"target: p95 under 50 ms for every query (slowest p95 here: {worst * 1000:.1f} ms; "
+              f"reading every match: {worst_before * 1000:.1f} ms)")
         if args.explain:
             with engine.connect() as conn:
-                plan = conn.execute(text(
-                    "EXPLAIN ANALYZE SELECT id FROM kb_articles WHERE terms @> :terms "
-                    "AND published_version IS NOT NULL ORDER BY updated_at DESC LIMIT 200"), {"terms": ["燃气"]})
-                print("\n".join(row[0] for row in plan))
+                for term in ("水", "燃气"):
+                    plan = conn.execute(text(
+                        "EXPLAIN ANALYZE SELECT id FROM (SELECT id, terms, updated_at FROM kb_articles"
+                        " WHERE published_version IS NOT NULL AND active AND (estate_id IS NULL OR estate_id = :estate)"
+                        " ORDER BY updated_at DESC, id DESC LIMIT 1000) AS newest WHERE terms @> :terms"
+                        " ORDER BY updated_at DESC, id DESC LIMIT 100"), {"terms": [term], "estate": estates[1]})
+                    print("\n".join(row[0] for row in plan))
     finally:
         engine.dispose()
         drop_database(url)

@@ -9,6 +9,8 @@ import json
 import threading
 import uuid
 from collections.abc import Callable, Iterator
+from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -20,14 +22,17 @@ from notify.providers.registry import build_adapters
 from notify.sending.worker import Sender
 from notify.service import SERVICE as NOTIFY
 from notify.standins.sms_provider import SmsStandin, StandinConfig
+from notify.tables import estate_settings
+from notify.tables import staff as notify_staff
 from servicekit.db import make_engine
 from servicekit.envelope import CloudEvent, parse
 from servicekit.migrate import upgrade
 from servicekit.testing import wait_for
-from tickets.events import APPLICATION_DECIDED
+from tickets.events import APPLICATION_DECIDED, APPLICATION_STEP_OVERDUE
 from tickets.procedures.use_cases import decide, open_application
 from tickets.service import SERVICE as TICKETS
-from tickets.tables import estates, outbox, people, units
+from tickets.sla.timer import sweep
+from tickets.tables import estates, outbox, people, staff, units
 from tickets.tickets.timeline import Actor
 
 MOBILE = "13912345678"
@@ -67,11 +72,32 @@ def _apply(engine, event: CloudEvent) -> None:  # noqa: ANN001
         NOTIFY_HANDLERS[event.type](session, event)
 
 
-def _decisions(engine) -> list[CloudEvent]:  # noqa: ANN001
+def _decisions(engine, type_: str = APPLICATION_DECIDED) -> list[CloudEvent]:  # noqa: ANN001
     with engine.connect() as conn:
-        bodies = conn.execute(select(outbox.table.c.body).where(outbox.table.c.event_type == APPLICATION_DECIDED)
+        bodies = conn.execute(select(outbox.table.c.body).where(outbox.table.c.event_type == type_)
                               .order_by(outbox.table.c.seq)).scalars().all()
     return [parse(body.encode() if isinstance(body, str) else body) for body in bodies]
+
+
+def _sent(suite, mobiles: list[str], done: Callable[[dict[str, list[dict[str, Any]]]], bool],
+          what: str) -> dict[str, list[dict[str, Any]]]:  # noqa: ANN001
+    """notify's sender run against the SMS stand-in until ``done``; what each of ``mobiles`` received."""
+    with SmsStandin(StandinConfig()) as standin:
+        settings = NOTIFY.settings(database_url=suite["notify_url"], amqp_url="amqp://unused", port=0,
+                                   log_level="INFO", max_body_bytes=64 * 1024, sms_endpoint=standin.url,
+                                   sender_interval_seconds=0.05)
+        sender = Sender(suite["notify"], settings, build_adapters(settings, suite["notify"]))
+        stop = threading.Event()
+
+        def received() -> dict[str, list[dict[str, Any]]]:
+            return {mobile: standin.received(mobile) for mobile in mobiles}
+
+        def sent() -> bool:
+            sender.round(stop)
+            return done(received())
+
+        wait_for(sent, f"{what} to reach the SMS stand-in", timeout=60)
+        return received()
 
 
 def test_the_owner_gets_an_sms_at_each_decision(suite) -> None:
@@ -79,8 +105,10 @@ def test_the_owner_gets_an_sms_at_each_decision(suite) -> None:
     approved = open_application(uow(), DESK, {"estate_id": ids["estate"], "procedure": "renovation_approval",
                                               "unit_id": ids["unit"], "person_id": ids["person"],
                                               "title": "厨房卫生间改造"})
+    collected = {2: {"documents": [{"name": "装修图纸", "url": "https://files.example.com/plan.pdf"}]},
+                 3: {"deposit": Decimal("2000.00")}}
     for position, actor in enumerate((DESK, MANAGER, DESK, TECHNICIAN, MANAGER, TECHNICIAN), start=1):
-        decide(uow(), approved["id"], position, actor, decision="approve")
+        decide(uow(), approved["id"], position, actor, decision="approve", **collected.get(position, {}))
     refused = open_application(uow(), DESK, {"estate_id": ids["estate"], "procedure": "renovation_approval",
                                              "unit_id": ids["unit"], "person_id": ids["person"], "title": "拆改承重墙"})
     decide(uow(), refused["id"], 1, DESK, decision="approve")
@@ -89,19 +117,7 @@ def test_the_owner_gets_an_sms_at_each_decision(suite) -> None:
     assert len(events) == 8
     for event in events + events[:2]:  # two delivered again: applied once
         _apply(suite["notify"], event)
-    with SmsStandin(StandinConfig()) as standin:
-        settings = NOTIFY.settings(database_url=suite["notify_url"], amqp_url="amqp://unused", port=0,
-                                   log_level="INFO", max_body_bytes=64 * 1024, sms_endpoint=standin.url,
-                                   sender_interval_seconds=0.05)
-        sender = Sender(suite["notify"], settings, build_adapters(settings, suite["notify"]))
-        stop = threading.Event()
-
-        def sent() -> bool:
-            sender.round(stop)
-            return len(standin.received(MOBILE)) >= 8
-
-        wait_for(sent, "the eight decisions to reach the SMS stand-in", timeout=60)
-        received = standin.received(MOBILE)
+    received = _sent(suite, [MOBILE], lambda got: len(got[MOBILE]) >= 8, "the eight decisions")[MOBILE]
     assert len(received) == 8 and {r["template_code"] for r in received} == {"SMS_ED_APPLICATION"}
     steps = [(r["params"]["application_number"], r["params"]["step"], r["params"]["decision"]) for r in received]
     assert steps[:6] == [(approved["number"], name, "已通过") for name in (
@@ -111,3 +127,48 @@ def test_the_owner_gets_an_sms_at_each_decision(suite) -> None:
     last = received[-1]["params"]
     assert (last["name"], last["procedure"], last["reason"]) == ("李伟", "装修审批", "不得拆改承重墙")
     assert json.dumps(received, ensure_ascii=False).count(MOBILE) == 8  # to the owner's mobile, and only there
+
+
+AGENTS = {"王小红": "13700000001", "赵敏": "13700000002"}
+
+
+def test_an_overdue_step_reminds_the_holders_of_its_role_once(suite) -> None:
+    """The application's first step (the desk's, 24 hours) still open a day later: tickets' timer,
+    swept by two timers and again later, reminds each service-desk agent of the estate once, and
+    notify's built-in rule texts each of them; the technician (another role) gets nothing."""
+    ids, uow = suite["ids"], lambda: TICKETS.unit_of_work(sessionmaker(suite["tickets"], expire_on_commit=False))
+    people_ = [(uuid.uuid4(), name, "service_desk_agent", mobile) for name, mobile in AGENTS.items()]
+    people_.append((uuid.uuid4(), "李师傅", "technician", "13700000003"))
+    with suite["tickets"].begin() as conn:
+        conn.execute(staff.insert(), [{"id": id_, "estate_id": ids["estate"], "name": name, "role": role,
+                                       "skills": [], "active": True, "version": 1} for id_, name, role, _ in people_])
+    with suite["notify"].begin() as conn:
+        conn.execute(notify_staff.insert(), [{"id": id_, "estate_id": ids["estate"], "name": name, "role": role,
+                                              "mobile": mobile, "email": None, "active": True, "version": 1}
+                                             for id_, name, role, mobile in people_])
+        conn.execute(estate_settings.insert().values(estate_id=ids["estate"], quiet_start="00:00", quiet_end="00:00"))
+    opened = open_application(uow(), DESK, {"estate_id": ids["estate"], "procedure": "renovation_approval",
+                                            "unit_id": ids["unit"], "person_id": ids["person"], "title": "阳台封窗"})
+    due = next(step["due_at"] for step in opened["steps"] if step["state"] == "open")
+    assert sweep(uow, due - timedelta(minutes=1), reports=False).steps_overdue == 0
+    threads = [threading.Thread(target=sweep, args=(uow, due + timedelta(minutes=1)), kwargs={"reports": False})
+               for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sweep(uow, due + timedelta(hours=5), reports=False).steps_overdue == 0  # once, not again
+    reminders = _decisions(suite["tickets"], APPLICATION_STEP_OVERDUE)
+    assert sorted(e.data["staff"]["name"] for e in reminders) == sorted(AGENTS)
+    assert {(e.data["step"]["key"], e.data["application"]["number"]) for e in reminders} == {
+        ("application", opened["number"])}
+    for event in reminders + reminders[:1]:  # one delivered again: applied once
+        _apply(suite["notify"], event)
+    received = _sent(suite, [*AGENTS.values(), "13700000003"],
+                     lambda got: all(got[mobile] for mobile in AGENTS.values()), "the overdue step's reminders")
+    for name, mobile in AGENTS.items():
+        assert len(received[mobile]) == 1 and received[mobile][0]["template_code"] == "SMS_ED_APPLICATION_OVERDUE"
+        params = received[mobile][0]["params"]
+        assert (params["name"], params["application_number"], params["step"]) == (name, opened["number"],
+                                                                                  "装修申请登记")
+    assert received["13700000003"] == []

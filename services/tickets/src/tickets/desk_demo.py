@@ -24,7 +24,7 @@ from tickets.fees.use_cases import add_line, record_consent, record_payment
 from tickets.knowledge.use_cases import review_version, write_article
 from tickets.outcomes.use_cases import record, review
 from tickets.procedures.use_cases import decide, open_application
-from tickets.tables import tickets
+from tickets.tables import departments, tickets
 from tickets.tickets.timeline import Actor
 from tickets.tickets.use_cases import entry, procedure
 from tickets.training.use_cases import make_case
@@ -132,6 +132,9 @@ def _outcomes(uow: Callable[[], Any], estate_id: uuid.UUID, rng: random.Random, 
         resolved = unit.execute(select(tickets.c.id, tickets.c.complaint_class).where(
             tickets.c.estate_id == estate_id, tickets.c.kind == "complaint", tickets.c.resolved_at.is_not(None))
             .order_by(tickets.c.created_at)).all()
+        registered = unit.execute(select(departments.c.id).where(
+            departments.c.estate_id == estate_id, departments.c.active.is_(True)).order_by(departments.c.code)
+        ).scalars().all()
     causes = {"facilities": ("equipment_failure", "maintenance_lapse", "design_defect"),
               "management": ("staff_attitude", "service_delay", "procedure_gap"),
               "fees": ("fee_dispute", "communication"), "emergency": ("third_party", "equipment_failure")}
@@ -140,8 +143,10 @@ def _outcomes(uow: Callable[[], Any], estate_id: uuid.UUID, rng: random.Random, 
     case = "none"
     for n, (ticket_id, klass) in enumerate(resolved):
         cause = rng.choice(causes[klass])
-        changes: dict[str, Any] = {"root_cause": cause, "root_cause_note": ROOT_CAUSES[cause][0],
-                                   "responsible_department": rng.choice(("工程部", "客服部", "安保部", "财务部")),
+        # a department of the estate's register when tickets' copy has them, else the desk's text
+        department = ({"responsible_department_id": rng.choice(registered)} if registered else
+                      {"responsible_department": rng.choice(("工程部", "客服部", "安保部", "财务部"))})
+        changes: dict[str, Any] = {"root_cause": cause, "root_cause_note": ROOT_CAUSES[cause][0], **department,
                                    "commitment": "三日内整改并回访业主"}
         if klass in subtypes:
             changes["subtype"] = rng.choice(subtypes[klass])
@@ -163,5 +168,7 @@ def _renovation(uow: Callable[[], Any], estate_id: uuid.UUID, place: dict[str, A
                                                  "note": "施工单位：安居装饰"}, at=at)
     decide(uow(), application["id"], 1, DESK, decision="approve", note="资料已收", at=at + timedelta(hours=1))
     decide(uow(), application["id"], 2, MANAGER, decision="approve", note="图纸与资质齐全",
+           documents=[{"name": "装修图纸 Plans", "url": "https://files.example.com/demo/plans.pdf"},
+                      {"name": "施工单位资质 Contractor's licence", "url": "https://files.example.com/demo/licence.pdf"}],
            at=at + timedelta(days=1))
     return application["number"]

@@ -65,6 +65,8 @@ FEE_PAID = "tickets.fee.paid.v1"  # billing posted a payment; commissions are ea
 # Standard procedures (TKT-15): data.application is the whole application after the change
 APPLICATION_OPENED = "tickets.application.opened.v1"  # a renovation approval (say) was applied for
 APPLICATION_DECIDED = "tickets.application.decided.v1"  # a step approved or refused: the applicant is told
+APPLICATION_STEP_OVERDUE = "tickets.application.step_overdue.v1"  # the open step passed its due time (once)
+APPLICATION_WITHDRAWN = "tickets.application.withdrawn.v1"  # withdrawn by the applicant or the desk, with why
 
 # Every type above, in one place: what contracts/ documents and the contract tests check.
 EVENT_TYPES = (
@@ -79,7 +81,7 @@ EVENT_TYPES = (
     HANDOVER_WRITTEN, HANDOVER_SIGNED, HANDOVER_UNSIGNED,
     COMPLAINT_OUTCOME_RECORDED, COMPLAINT_REVIEWED,
     FEE_CONSENTED, FEE_PAID,
-    APPLICATION_OPENED, APPLICATION_DECIDED,
+    APPLICATION_OPENED, APPLICATION_DECIDED, APPLICATION_STEP_OVERDUE, APPLICATION_WITHDRAWN,
 )
 
 
@@ -172,6 +174,7 @@ def outcome_payload(row: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "ticket_id": str(row["ticket_id"]), "estate_id": str(row["estate_id"]), "subtype": row["subtype"],
         "root_cause": row["root_cause"], "root_cause_note": row["root_cause_note"],
+        "responsible_department_id": _s(row.get("responsible_department_id")),
         "responsible_department": row["responsible_department"], "commitment": row["commitment"],
         "justified": row["justified"], "review_note": row["review_note"], "reviewed_by": row["reviewed_by"],
         "reviewed_at": _iso(row["reviewed_at"]), "media_involved": bool(row["media_involved"]),

@@ -607,7 +607,9 @@ complaint_outcomes = Table(
     Column("subtype", String(40)),  # tickets.domain.outcomes.SUBTYPES of the complaint's class
     Column("root_cause", String(40)),  # tickets.domain.outcomes.ROOT_CAUSES
     Column("root_cause_note", String(2000), nullable=False, server_default=""),
-    # Free text until tickets keeps a copy of owners' departments.
+    # A department of the estate in the copy of owners' departments; the free text below only
+    # for one the register does not have (null when the id is set).
+    Column("responsible_department_id", Uuid),
     Column("responsible_department", String(100)),
     Column("commitment", String(2000), nullable=False, server_default=""),  # what was promised to the owner
     Column("justified", Boolean),  # null: not reviewed yet
@@ -738,6 +740,7 @@ commissions = Table(
 # Problems and their solutions, per operator (estate null) or estate. The article carries its
 # published version's text and the terms it is found by (tickets.domain.search_terms); every
 # version, with its author and review, is a row of kb_article_versions.
+_PUBLISHED = "published_version IS NOT NULL AND active"
 kb_articles = Table(
     "kb_articles", metadata,
     Column("id", Uuid, primary_key=True),
@@ -756,6 +759,9 @@ kb_articles = Table(
     Column("active", Boolean, nullable=False, server_default=text("true")),
     Column("created_at", UtcDateTime(), nullable=False),
     Column("updated_at", UtcDateTime(), nullable=False),
+    # The newest published articles, walked newest first by a search for a common word.
+    Index("ix_kb_articles_newest", "updated_at", "id", postgresql_where=text(_PUBLISHED),
+          sqlite_where=text(_PUBLISHED)),
 )
 
 # ix_kb_articles_terms, a GIN index over the terms, exists on PostgreSQL only and is made by its
@@ -828,12 +834,14 @@ applications = Table(
     Column("person_id", Uuid, index=True),  # the applicant, told at each decision
     Column("title", String(200), nullable=False),
     Column("note", String(2000), nullable=False, server_default=""),
-    Column("state", String(12), nullable=False),  # in_progress | completed | refused
+    Column("state", String(12), nullable=False),  # in_progress | completed | refused | withdrawn
     Column("current_step", Integer),  # the position of the step open now (null once ended)
     Column("created_by", String(200), nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
     Column("updated_at", UtcDateTime(), nullable=False),
     Column("closed_at", UtcDateTime()),
+    Column("withdrawn_by", String(200)),  # the applicant or the desk, when withdrawn
+    Column("withdrawn_reason", String(500)),
     _version(),
 )
 
@@ -856,4 +864,10 @@ application_steps = Table(
     Column("decided_at", UtcDateTime()),
     Column("note", String(2000), nullable=False, server_default=""),
     Column("reason", String(500)),  # why it was refused
+    Column("overdue_at", UtcDateTime()),  # when the timer reminded its role holders it is overdue (once)
+    Column("collects", JSON),  # what approving it needs: ["documents"], ["deposit"] (null: nothing)
+    Column("documents", JSON),  # what the step collected: [{"name", "url"}]
+    _money("deposit"),  # the deposit the step collected (yuan), exact
+    Index("ix_application_steps_due", "due_at", postgresql_where=text("state = 'open' AND overdue_at IS NULL"),
+          sqlite_where=text("state = 'open' AND overdue_at IS NULL")),
 )

@@ -25,6 +25,7 @@ diary booked                        assignee                  diary_booked_staff
 survey invitation sent              invitee                   survey_invitation       S E A      no
 survey invitation reminded          invitee                   survey_reminder         S E A      no
 application decided                 reporter (the applicant)  application_decided     S E A      no
+application step overdue            named_staff_or_assignee   application_overdue     S          no
 ==================================  ========================  ======================  =========  ======
 
 (S sms, E email, A in_app; a person's preferred channel goes first, see
@@ -201,6 +202,12 @@ BUILT_IN_TEMPLATES: dict[str, Template] = {t.code: t for t in (
               ("Your application", "Dear ${name}, your ${procedure} application ${application_number}: "
                                    "${step} ${decision}. ${reason}"),
               ("name", "application_number", "procedure", "step", "decision", "reason"), "SMS_ED_APPLICATION"),
+    _template("application_overdue",
+              ("申请步骤超时", "${name}，${procedure}申请${application_number}的“${step}”"
+                             "已于${due_at}到期，请尽快处理。"),
+              ("Application step overdue", "${name}, the step \"${step}\" of ${procedure} application "
+                                           "${application_number} was due at ${due_at}; please see to it."),
+              ("name", "application_number", "procedure", "step", "due_at"), "SMS_ED_APPLICATION_OVERDUE"),
     _template("login_code",
               ("验证码", "您的验证码为${code}，请勿告诉他人。"),
               ("Verification code", "Your verification code is ${code}. Do not share it with anyone."),
@@ -253,6 +260,9 @@ DEFAULT_RULES: tuple[Rule, ...] = (
           PERSON_CHANNELS),
     _rule("application_decided_to_applicant", "tickets.application.decided.v1", "reporter", "application_decided",
           PERSON_CHANNELS),
+    # An application's step past its due time: tickets' timer names each holder of the step's role in ``staff``
+    _rule("application_step_overdue_to_staff", "tickets.application.step_overdue.v1", "named_staff_or_assignee",
+          "application_overdue", STAFF_CHANNELS),
 )
 DEFAULT_RULES_BY_ID = {r.id: r for r in DEFAULT_RULES}
 

@@ -46,6 +46,8 @@ EVENT_VARIABLES: dict[str, frozenset[str]] = {
     # A step of an application (a renovation approval, TKT-15) decided: no ticket, an application.
     "tickets.application.decided.v1": frozenset({"name", "application_number", "procedure", "step", "decision",
                                                  "reason"}),
+    # An application's open step past its due time, to the holders of its role.
+    "tickets.application.step_overdue.v1": frozenset({"name", "application_number", "procedure", "step", "due_at"}),
 }
 # The tickets events notify consumes: each is matched against the rules.
 TICKETS_EVENTS = tuple(EVENT_VARIABLES)

@@ -13,7 +13,14 @@ from servicekit.web import current_principal, refuse
 from servicekit.webapp import read, unit_of_work
 from tickets.access import SCOPE
 from tickets.commissions import schemas, use_cases, views
-from tickets.commissions.sheets import COLUMNS, statement_rows, statement_sheet
+from tickets.commissions.sheets import (
+    COLUMNS,
+    SUMMARY_COLUMNS,
+    statement_rows,
+    statement_sheet,
+    summary_rows,
+    summary_sheet,
+)
 from tickets.reports.formats import as_asked
 from tickets.reports.schemas import files
 
@@ -61,3 +68,15 @@ def statement(args: dict[str, Any], staff_id: UUID) -> Any:
     found = read(views.statement, staff_id, args["period"])
     return as_asked(args, f"commissions-{staff_id}-{args['period']}", found,
                     lambda: (COLUMNS, statement_rows(found)), lambda: [statement_sheet(found)])
+
+
+@blp.route("/summary", methods=["GET"])
+@blp.arguments(schemas.CommissionSummaryArgs, location="query")
+@blp.response(200, schemas.CommissionSummarySchema)
+@blp.doc(responses=files("CommissionSummary"))
+@blp.allow(MANAGERS, rows=("estate_id",))
+def summary(args: dict[str, Any]) -> Any:
+    """An estate's commissions of a month, per member of staff (佣金汇总)"""
+    found = read(views.summary, args["estate_id"], args["period"])
+    return as_asked(args, f"commissions-summary-{args['estate_id']}-{args['period']}", found,
+                    lambda: (SUMMARY_COLUMNS, summary_rows(found)), lambda: [summary_sheet(found)])

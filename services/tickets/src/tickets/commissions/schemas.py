@@ -74,3 +74,28 @@ class CommissionStatementSchema(Schema):
     tickets = fields.Integer()
     amount = ExactDecimal(maximum="100000000", metadata={"description": "Sales the commissions were earned on"})
     commission = ExactDecimal(maximum="100000000")
+
+
+class CommissionSummaryArgs(CommissionStatementArgs):
+    estate_id = fields.UUID(required=True)
+
+
+class CommissionEarnerSchema(Schema):
+    staff_id = fields.UUID()
+    name = fields.String()
+    tickets = fields.Integer()
+    lines = fields.Integer()
+    amount = ExactDecimal(maximum="100000000", metadata={"description": "Sales the commissions were earned on"})
+    commission = ExactDecimal(maximum="100000000")
+
+
+class CommissionSummarySchema(Schema):
+    """An estate's commissions of a month, per member of staff (佣金汇总)."""
+
+    estate_id = fields.UUID()
+    period = fields.String()
+    staff = fields.List(fields.Nested(CommissionEarnerSchema), metadata={"description": "Most earned first"})
+    tickets = fields.Integer()
+    lines = fields.Integer()
+    amount = ExactDecimal(maximum="100000000")
+    commission = ExactDecimal(maximum="100000000")

@@ -25,3 +25,23 @@ def statement_rows(statement: dict[str, Any]) -> list[dict[str, Any]]:
 def statement_sheet(statement: dict[str, Any]) -> Sheet:
     notes = [f"{statement['name']} {statement['period']} 佣金结算单 Commission statement"]
     return Sheet("佣金 Commissions", COLUMNS, statement_rows(statement), None, notes)
+
+
+SUMMARY_COLUMNS = [
+    Column("name", "员工 Staff"), Column("tickets", "工单数 Tickets"), Column("lines", "项目数 Lines"),
+    Column("amount", "金额 Amount"), Column("commission", "佣金 Commission"),
+]
+
+
+def summary_rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    """One line per member of staff, amounts as exact text, and a closing line of the estate's totals."""
+    rows = [{**person, "amount": f"{person['amount']:.2f}", "commission": f"{person['commission']:.2f}"}
+            for person in summary["staff"]]
+    rows.append({"name": "合计 Total", "tickets": summary["tickets"], "lines": summary["lines"],
+                 "amount": f"{summary['amount']:.2f}", "commission": f"{summary['commission']:.2f}"})
+    return rows
+
+
+def summary_sheet(summary: dict[str, Any]) -> Sheet:
+    notes = [f"{summary['period']} 佣金汇总 Commission summary"]
+    return Sheet("佣金汇总 Commission summary", SUMMARY_COLUMNS, summary_rows(summary), None, notes)

@@ -1,4 +1,5 @@
-"""The read side of commissions: the rules in force, and a member of staff's monthly statement."""
+"""The read side of commissions: the rules in force, a member of staff's monthly statement, and an
+estate's monthly summary of every member's."""
 
 from __future__ import annotations
 
@@ -43,6 +44,30 @@ def statement(session: Session, staff_id: UUID, period: str) -> dict[str, Any]:
             "lines": lines, "tickets": len({line["ticket_id"] for line in lines}),
             "amount": money(sum((Decimal(line["amount"]) for line in lines), ZERO)),
             "commission": money(sum((Decimal(line["commission"]) for line in lines), ZERO))}
+
+
+def summary(session: Session, estate_id: UUID, period: str) -> dict[str, Any]:
+    """Every member of staff's commissions of ``period`` in one estate (佣金汇总), most earned first,
+    and the estate's totals: tickets, lines, the sales earned on and the commissions."""
+    c = commissions.c
+    rows = session.execute(select(c.staff_id, staff.c.name, c.ticket_id, c.amount, c.commission)
+                           .select_from(commissions.outerjoin(staff, staff.c.id == c.staff_id))
+                           .where(c.estate_id == estate_id, c.period == period)).all()
+    people: dict[UUID, dict[str, Any]] = {}
+    for staff_id, name, ticket_id, amount, earned in rows:
+        person = people.setdefault(staff_id, {"staff_id": staff_id, "name": name or str(staff_id), "tickets": set(),
+                                              "lines": 0, "amount": ZERO, "commission": ZERO})
+        person["tickets"].add(ticket_id)
+        person["lines"] += 1
+        person["amount"] += Decimal(amount)
+        person["commission"] += Decimal(earned)
+    staff_rows = sorted(({**p, "tickets": len(p["tickets"]), "amount": money(p["amount"]),
+                          "commission": money(p["commission"])} for p in people.values()),
+                        key=lambda p: (-p["commission"], p["name"], str(p["staff_id"])))
+    return {"estate_id": estate_id, "period": period, "staff": staff_rows,
+            "tickets": len({row.ticket_id for row in rows}), "lines": len(rows),
+            "amount": money(sum((p["amount"] for p in staff_rows), ZERO)),
+            "commission": money(sum((p["commission"] for p in staff_rows), ZERO))}
 
 
 def _terms(row: Any) -> str:

@@ -9,7 +9,11 @@ each may take; and the rules an application (a case run through a template) foll
 * An **application** reaches one step at a time: the step open now is decided (approved, or
   refused with a reason) by someone of its role or above (a manager may decide any step); an
   approval opens the next step, with its due time; the last approval completes the application; a
-  refusal ends it. Each decision is told to the applicant (the owner) through notify.
+  refusal ends it. Each decision is told to the applicant (the owner) through notify. A step that
+  **collects** the documents or the deposit (the renovation approval's ``documents`` and
+  ``deposit``) is approved with them, recorded on the step. An open step past its due time is
+  reminded once to the holders of its role. The applicant or the desk may **withdraw** a running
+  application, saying why.
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ DECIDERS: dict[str, frozenset[str]] = {
     "estate_manager": frozenset({"estate_manager", "operator_admin"}),
 }
 DECISIONS = ("approve", "refuse")
+COLLECTED = ("documents", "deposit")
+"""What a step may collect: the application's documents (drawings, a contractor's licence), a deposit."""
 
 
 @dataclass(frozen=True)
@@ -39,10 +45,11 @@ class Step:
     name_en: str
     approver_role: str
     due_hours: int
+    collects: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         return {"key": self.key, "name_zh": self.name_zh, "name_en": self.name_en,
-                "approver_role": self.approver_role, "due_hours": self.due_hours}
+                "approver_role": self.approver_role, "due_hours": self.due_hours, "collects": list(self.collects)}
 
 
 def _template(code: str, zh: str, en: str, steps: Sequence[Step]) -> dict[str, Any]:
@@ -54,8 +61,8 @@ BUILT_IN: dict[str, dict[str, Any]] = {t["code"]: t for t in (
     _template("renovation_approval", "装修审批", "Renovation approval", (
         Step("application", "装修申请登记", "Application registered", "service_desk_agent", 24),
         Step("documents", "资料审核（图纸、施工单位资质）", "Documents checked (drawings, contractor)",
-             "estate_manager", 72),
-        Step("deposit", "缴纳装修押金", "Deposit paid", "service_desk_agent", 48),
+             "estate_manager", 72, ("documents",)),
+        Step("deposit", "缴纳装修押金", "Deposit paid", "service_desk_agent", 48, ("deposit",)),
         Step("inspection", "现场查验", "Site inspection", "technician", 72),
         Step("approval", "审批开工", "Approved to start", "estate_manager", 48),
         Step("completion", "竣工验收", "Completion check", "technician", 24 * 90),
@@ -87,8 +94,26 @@ def check_steps(steps: Sequence[Mapping[str, Any]]) -> None:
         errors.append("each step's key once")
     errors += [f"{s['key']}: approver_role is one of {', '.join(APPROVER_ROLES)}" for s in steps
                if s["approver_role"] not in APPROVER_ROLES]
+    errors += [f"{s['key']}: collects only {', '.join(COLLECTED)}" for s in steps
+               if set(s.get("collects") or ()) - set(COLLECTED)]
     if errors:
         raise Invalid("the procedure's steps do not fit together", "程序步骤设置有误", errors={"steps": errors})
+
+
+def check_collected(collects: Sequence[str], decision: str, documents: Sequence[Any] | None,
+                    deposit: Any | None) -> None:
+    """What a decision brings fits the step: approving a step that collects the documents or the
+    deposit records them (refused, with every missing field, otherwise); a step that collects
+    neither takes neither."""
+    errors: dict[str, list[str]] = {}
+    for name, given in (("documents", bool(documents)), ("deposit", deposit is not None)):
+        if name in collects and decision == "approve" and not given:
+            errors[name] = [f"this step collects the {name}: record them to approve it"]
+        elif name not in collects and given:
+            errors[name] = [f"this step does not collect the {name}"]
+    if errors:
+        raise Invalid("the decision does not record what the step collects", "审批须登记本步骤收取的资料或押金",
+                      errors=errors)
 
 
 def may_decide(role: str, approver_role: str) -> bool:

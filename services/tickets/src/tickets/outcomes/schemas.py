@@ -22,7 +22,12 @@ class OutcomeSchema(Schema):
     root_cause = fields.String(allow_none=True)
     root_cause_name = fields.Dict(keys=fields.String(), values=fields.String(), allow_none=True)
     root_cause_note = fields.String()
-    responsible_department = fields.String(allow_none=True)
+    responsible_department_id = fields.UUID(allow_none=True, metadata={
+        "description": "A department of the estate (owners' register); null when none or not registered"})
+    responsible_department = fields.String(allow_none=True, metadata={
+        "description": "Free text for a department the register does not have (null when the id is set)"})
+    responsible_department_name = fields.String(allow_none=True, metadata={
+        "description": "The registered department's name, else the free text"})
     commitment = fields.String(metadata={"description": "What was promised to the owner (对业主的承诺)"})
     justified = fields.Boolean(allow_none=True, metadata={"description": "null until a manager reviews it"})
     review_note = fields.String()
@@ -46,7 +51,10 @@ class OutcomeChangeSchema(Schema):
     root_cause = fields.String(allow_none=True, validate=validate.OneOf(list(ROOT_CAUSES)), metadata={
         "description": ", ".join(f"{k} {v[0]}" for k, v in ROOT_CAUSES.items())})
     root_cause_note = fields.String(validate=_NOTE)
-    responsible_department = fields.String(allow_none=True, validate=validate.Length(min=1, max=100))
+    responsible_department_id = fields.UUID(allow_none=True, metadata={
+        "description": "A department of the complaint's estate (else 422); clears the free text"})
+    responsible_department = fields.String(allow_none=True, validate=validate.Length(min=1, max=100), metadata={
+        "description": "Free text, only for a department the register does not have; clears the id"})
     commitment = fields.String(validate=_NOTE)
     media_involved = JsonBoolean(metadata={"description": "true escalates to the first responsible person once"})
     legal_referral = JsonBoolean()

@@ -17,14 +17,14 @@ from uuid import UUID
 
 from sqlalchemy import insert, select, update
 
-from servicekit.errors import Conflict
+from servicekit.errors import Conflict, Invalid
 from servicekit.rows import get_row, now
 from servicekit.unit_of_work import UnitOfWork
 from tickets import events
 from tickets.domain.outcomes import check_changes, default_subtype, newly_in_the_press
 from tickets.outcomes.views import NOT_A_COMPLAINT, shown
 from tickets.sla.escalation import escalate
-from tickets.tables import complaint_outcomes
+from tickets.tables import complaint_outcomes, departments
 from tickets.tables import tickets as ticket_table
 from tickets.tickets.timeline import Actor, add_step
 
@@ -38,6 +38,7 @@ def record(uow: UnitOfWork, ticket_id: UUID, actor: Actor, changes: Mapping[str,
     with uow:
         ticket, before = _complaint(uow, ticket_id)
         checked = check_changes(ticket["complaint_class"], ticket["quality_aspect"], changes)
+        checked = _department(uow, ticket, checked)
         row = _write(uow, ticket, before, checked, actor, at)
         add_step(uow, ticket, "outcome_recorded", actor, at, details={k: _plain(v) for k, v in checked.items()})
         uow.record(events.COMPLAINT_OUTCOME_RECORDED, ticket["id"], {
@@ -45,7 +46,7 @@ def record(uow: UnitOfWork, ticket_id: UUID, actor: Actor, changes: Mapping[str,
         if newly_in_the_press(before, row):
             escalate(uow, ticket, "major", at, actor, reason=MEDIA_REASON)
         uow.commit()
-        return shown(ticket["id"], ticket["complaint_class"], ticket["quality_aspect"], row)
+        return shown(uow, ticket["id"], ticket["complaint_class"], ticket["quality_aspect"], row)
 
 
 def review(uow: UnitOfWork, ticket_id: UUID, actor: Actor, *, justified: bool, note: str = "",
@@ -62,7 +63,29 @@ def review(uow: UnitOfWork, ticket_id: UUID, actor: Actor, *, justified: bool, n
         add_step(uow, ticket, "reviewed", actor, at, note=note, details={"justified": justified})
         uow.record(events.COMPLAINT_REVIEWED, ticket["id"], {"outcome": events.outcome_payload(row)})
         uow.commit()
-        return shown(ticket["id"], ticket["complaint_class"], ticket["quality_aspect"], row)
+        return shown(uow, ticket["id"], ticket["complaint_class"], ticket["quality_aspect"], row)
+
+
+def _department(uow: UnitOfWork, ticket: Mapping[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """``changes`` with the responsible department checked: a department of the complaint's estate
+    in the copy of owners' departments (open), or free text for one the register does not have;
+    naming one clears the other."""
+    named, text = changes.get("responsible_department_id"), changes.get("responsible_department")
+    if named is not None and text is not None:
+        raise Invalid("name the responsible department either from the register or as text, not both",
+                      "责任部门请选择登记的部门或填写文字，二者择一",
+                      errors={"responsible_department": ["give responsible_department_id or this, not both"]})
+    if named is not None:
+        d = departments.c
+        if uow.execute(select(d.id).where(d.id == named, d.estate_id == ticket["estate_id"],
+                                          d.active.is_(True))).first() is None:
+            raise Invalid("the responsible department is not an open department of this estate",
+                          "责任部门不是本小区登记的部门",
+                          errors={"responsible_department_id": ["no such open department in this estate"]})
+        return {**changes, "responsible_department": None}
+    if text is not None:
+        return {**changes, "responsible_department_id": None}
+    return changes
 
 
 def _complaint(uow: UnitOfWork, ticket_id: UUID) -> tuple[dict[str, Any], dict[str, Any] | None]:
@@ -82,7 +105,8 @@ def _write(uow: UnitOfWork, ticket: Mapping[str, Any], before: dict[str, Any] | 
     if before is None:
         row = {"ticket_id": ticket["id"], "estate_id": ticket["estate_id"],
                "subtype": default_subtype(ticket["complaint_class"], ticket["quality_aspect"]), "root_cause": None,
-               "root_cause_note": "", "responsible_department": None, "commitment": "", "justified": None,
+               "root_cause_note": "", "responsible_department_id": None, "responsible_department": None,
+               "commitment": "", "justified": None,
                "review_note": "", "reviewed_by": None, "reviewed_at": None, "media_involved": False,
                "legal_referral": False, **changes, **stamp, "version": 1}
         uow.execute(insert(complaint_outcomes).values(row))

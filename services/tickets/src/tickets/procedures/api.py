@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from tenancy.roles import DESK, MANAGERS, STAFF
+from tenancy.roles import DESK, MANAGERS, OWNER, STAFF
 
 from servicekit.access import ScopedBlueprint
 from servicekit.web import ProblemSchema, current_principal, refuse
@@ -78,3 +78,16 @@ def decide_step(data: dict[str, Any], application_id: UUID, position: int) -> An
     if role is not None and not may_decide(principal.role, role):
         refuse(403, f"this step is decided by a {role} or a manager", f"此步骤须由{role}或管理人员处理")
     return use_cases.decide(unit_of_work(), application_id, position, Actor.of(principal), **data)
+
+
+@blp.route("/applications/<uuid:application_id>/withdraw", methods=["POST"])
+@blp.arguments(schemas.WithdrawalSchema)
+@blp.response(200, schemas.ApplicationSchema)
+@blp.alt_response(409, schema=ProblemSchema, description="The application has ended already")
+@blp.allow(DESK | {OWNER})
+def withdraw_application(data: dict[str, Any], application_id: UUID) -> Any:
+    """Withdraw a running application, saying why (the desk, or the applicant through the app)"""
+    principal = current_principal()
+    if principal.role == OWNER and not read(views.applied_by, application_id, principal.subject):
+        refuse(404, "no such application", "没有此申请")
+    return use_cases.withdraw(unit_of_work(), application_id, Actor.of(principal), reason=data["reason"])

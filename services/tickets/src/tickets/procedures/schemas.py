@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from servicekit.exact import ExactDecimal
 from tickets.catalogue.schemas import CODE
-from tickets.domain.procedures import APPROVER_ROLES, DECISIONS
+from tickets.domain.procedures import APPROVER_ROLES, COLLECTED, DECISIONS
 
-STATES = ("in_progress", "completed", "refused")
+STATES = ("in_progress", "completed", "refused", "withdrawn")
 
 
 class TemplateStepSchema(Schema):
@@ -18,6 +19,9 @@ class TemplateStepSchema(Schema):
                                   metadata={"description": "Who decides it (or anyone above: a manager decides any)"})
     due_hours = fields.Integer(required=True, validate=validate.Range(min=1, max=24 * 365),
                                metadata={"description": "How long it may take once reached"})
+    collects = fields.List(fields.String(validate=validate.OneOf(COLLECTED)), load_default=list,
+                           validate=validate.Length(max=2), metadata={
+                               "description": "What approving it records: documents, deposit"})
 
 
 class TemplateSchema(Schema):
@@ -62,6 +66,17 @@ class ApplicationStepSchema(Schema):
     decided_at = fields.DateTime(allow_none=True)
     note = fields.String()
     reason = fields.String(allow_none=True)
+    collects = fields.List(fields.String(), allow_none=True)
+    documents = fields.List(fields.Nested(lambda: DocumentSchema()), allow_none=True, metadata={
+        "description": "The documents the step collected"})
+    deposit = ExactDecimal(allow_none=True, maximum="10000000", metadata={
+        "description": "The deposit the step collected (yuan)"})
+    overdue_at = fields.DateTime(allow_none=True, metadata={"description": "When its role was reminded it is overdue"})
+
+
+class DocumentSchema(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    url = fields.Url(required=True, schemes={"https", "http"}, validate=validate.Length(max=1000))
 
 
 class ApplicationSchema(Schema):
@@ -75,8 +90,10 @@ class ApplicationSchema(Schema):
     person_id = fields.UUID(allow_none=True)
     title = fields.String()
     note = fields.String()
-    state = fields.String(metadata={"description": "in_progress, completed or refused"})
+    state = fields.String(metadata={"description": "in_progress, completed, refused or withdrawn"})
     current_step = fields.Integer(allow_none=True)
+    withdrawn_by = fields.String(allow_none=True)
+    withdrawn_reason = fields.String(allow_none=True)
     created_by = fields.String()
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
@@ -96,3 +113,12 @@ class DecisionSchema(Schema):
     note = fields.String(load_default="", validate=validate.Length(max=2000))
     reason = fields.String(load_default=None, validate=validate.Length(min=1, max=500),
                            metadata={"description": "Why it is refused (required to refuse)"})
+    documents = fields.List(fields.Nested(DocumentSchema), load_default=None, validate=validate.Length(min=1, max=20),
+                            metadata={"description": "Required to approve a step that collects the documents"})
+    deposit = ExactDecimal(load_default=None, maximum="10000000", exclusive_minimum=True, metadata={
+        "description": "Required to approve a step that collects the deposit: the amount, exactly (yuan)"})
+
+
+class WithdrawalSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500),
+                           metadata={"description": "Why the application is withdrawn"})

@@ -6,7 +6,9 @@ the template does not change a running case), the first one open with its due ti
 locks the application: the step open now is approved (the next one opens; after the last, the
 application is completed) or refused with a reason (the application ends). Each decision is a row
 of who and when, and a ``tickets.application.decided.v1`` event, which notify turns into a
-message to the applicant (its built-in rule ``application_decided_to_applicant``).
+message to the applicant (its built-in rule ``application_decided_to_applicant``). The documents
+and deposit a step collects are recorded on it by its approval; a withdrawal ends the application
+(``tickets.application.withdrawn.v1``); overdue steps are the timer's (tickets.procedures.timer).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import secrets
 import uuid
 from collections.abc import Mapping
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -25,7 +28,7 @@ from servicekit.errors import Conflict, Invalid, Message
 from servicekit.rows import get_row, now, write
 from servicekit.unit_of_work import UnitOfWork
 from tickets import events
-from tickets.domain.procedures import check_steps
+from tickets.domain.procedures import check_collected, check_steps
 from tickets.procedures.views import application, template_in_force
 from tickets.tables import application_steps, applications, people, procedure_templates, units
 from tickets.tickets.timeline import Actor
@@ -65,7 +68,8 @@ def open_application(uow: UnitOfWork, actor: Actor, data: Mapping[str, Any], *,
         uow.execute(insert(application_steps), [{
             "application_id": row["id"], "position": index, "estate_id": row["estate_id"], "key": step["key"],
             "name_zh": step["name_zh"], "name_en": step["name_en"], "approver_role": step["approver_role"],
-            "due_hours": step["due_hours"], "state": "open" if index == 1 else "waiting",
+            "due_hours": step["due_hours"], "collects": list(step.get("collects") or ()),
+            "state": "open" if index == 1 else "waiting",
             "opened_at": at if index == 1 else None,
             "due_at": at + timedelta(hours=step["due_hours"]) if index == 1 else None, "note": ""}
             for index, step in enumerate(template["steps"], start=1)])
@@ -76,8 +80,10 @@ def open_application(uow: UnitOfWork, actor: Actor, data: Mapping[str, Any], *,
 
 
 def decide(uow: UnitOfWork, application_id: UUID, position: int, actor: Actor, *, decision: str, note: str = "",
-           reason: str | None = None, at: datetime | None = None) -> dict[str, Any]:
-    """Approve the step open now, or refuse it with a reason; the applicant is told either way."""
+           reason: str | None = None, documents: list[Mapping[str, Any]] | None = None,
+           deposit: Decimal | None = None, at: datetime | None = None) -> dict[str, Any]:
+    """Approve the step open now (with the documents or deposit it collects), or refuse it with a
+    reason; the applicant is told either way."""
     at = at or now()
     if decision == "refuse" and not reason:
         raise Invalid("a refusal gives its reason", "驳回须说明理由", errors={"reason": ["required to refuse"]})
@@ -89,10 +95,12 @@ def decide(uow: UnitOfWork, application_id: UUID, position: int, actor: Actor, *
         s = application_steps.c
         step = uow.execute(select(application_steps).where(s.application_id == application_id, s.position == position)
                            ).mappings().one()
+        check_collected(step["collects"] or (), decision, documents, deposit)
         approved = decision == "approve"
         uow.execute(update(application_steps).where(s.application_id == application_id, s.position == position).values(
             state="approved" if approved else "refused", decided_by=actor.subject, decided_role=actor.role,
-            decided_at=at, note=note, reason=None if approved else reason))
+            decided_at=at, note=note, reason=None if approved else reason,
+            documents=[dict(d) for d in documents] if documents else None, deposit=deposit))
         following = uow.execute(select(application_steps).where(s.application_id == application_id,
                                                                 s.position == position + 1)).mappings().first()
         changes = _next(uow, row, following, at) if approved else {"state": "refused", "current_step": None,
@@ -104,7 +112,32 @@ def decide(uow: UnitOfWork, application_id: UUID, position: int, actor: Actor, *
             "application": events.application_payload(after),
             "step": {"position": position, "key": step["key"], "name_zh": step["name_zh"], "name_en": step["name_en"]},
             "decision": "approved" if approved else "refused", "reason": reason, "note": note,
-            "decided_role": actor.role, "decided_at": at.isoformat()})
+            "decided_role": actor.role, "decided_at": at.isoformat(),
+            "deposit": None if deposit is None else f"{deposit:.2f}", "documents": len(documents or ())})
+        answer = application(uow, application_id, at)
+        uow.commit()
+        return answer
+
+
+def withdraw(uow: UnitOfWork, application_id: UUID, actor: Actor, *, reason: str,
+             at: datetime | None = None) -> dict[str, Any]:
+    """Withdraw a running application (the applicant or the desk), saying why: the step open now
+    is skipped, none after it opens, no reminder fires."""
+    at = at or now()
+    with uow:
+        row = get_row(uow, applications, application_id, "application", what_zh="申请", lock=True)
+        if row["state"] != "in_progress":
+            raise Conflict("only a running application can be withdrawn", "只能撤回进行中的申请",
+                           errors={"state": row["state"]})
+        s = application_steps.c
+        uow.execute(update(application_steps).where(s.application_id == application_id, s.state == "open")
+                    .values(state="skipped"))
+        values = {"state": "withdrawn", "current_step": None, "closed_at": at, "withdrawn_by": actor.subject,
+                  "withdrawn_reason": reason, "updated_at": at, "version": row["version"] + 1}
+        uow.execute(update(applications).where(applications.c.id == application_id).values(values))
+        uow.record(events.APPLICATION_WITHDRAWN, application_id, {
+            "application": events.application_payload({**row, **values}), "reason": reason,
+            "withdrawn_by": actor.subject, "withdrawn_role": actor.role, "withdrawn_at": at.isoformat()})
         answer = application(uow, application_id, at)
         uow.commit()
         return answer

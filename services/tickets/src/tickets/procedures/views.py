@@ -74,3 +74,13 @@ def step_role(session: Session, application_id: UUID) -> str | None:
     """The role that decides the step open now (None when none is open)."""
     return session.execute(select(application_steps.c.approver_role).where(
         application_steps.c.application_id == application_id, application_steps.c.state == "open")).scalar()
+
+
+def applied_by(session: Session, application_id: UUID, subject: str) -> bool:
+    """Whether the person a token names (an owner's ``sub``) made this application."""
+    try:
+        person = UUID(subject)
+    except ValueError:
+        return False
+    return session.execute(select(applications.c.id).where(applications.c.id == application_id,
+                                                           applications.c.person_id == person)).first() is not None

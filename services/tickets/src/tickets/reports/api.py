@@ -6,16 +6,24 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from tenancy.roles import DESK
+from tenancy.roles import DESK, MANAGERS
 
 from servicekit.access import ScopedBlueprint
 from servicekit.rows import now
 from servicekit.web import current_principal
 from servicekit.webapp import read, unit_of_work
 from tickets.access import SCOPE
-from tickets.reports import at_a_glance, failures, schemas, use_cases, views
+from tickets.reports import at_a_glance, failures, revenue, schemas, use_cases, views
 from tickets.reports.formats import as_asked
-from tickets.reports.sheets import monthly_sheets, monthly_table, ticket_report_columns, ticket_report_sheet
+from tickets.reports.sheets import (
+    PAID_SERVICE_COLUMNS,
+    monthly_sheets,
+    monthly_table,
+    paid_services_rows,
+    paid_services_sheet,
+    ticket_report_columns,
+    ticket_report_sheet,
+)
 
 blp = ScopedBlueprint("reports", __name__, scope=SCOPE, url_prefix="/api/v1/reports",
                       description="Reports: ticket figures and the monthly complaint analysis (报表)")
@@ -84,3 +92,17 @@ def repeat_failures(args: dict[str, Any]) -> Any:
 def estate_at_a_glance(args: dict[str, Any]) -> Any:
     """An estate's desk now: open tickets by stage, service-level warnings and breaches today and this month"""
     return read(at_a_glance.at_a_glance, args["estate_id"], now(), args["timezone"])
+
+
+@blp.route("/paid-services", methods=["GET"])
+@blp.arguments(schemas.PaidServicesArgs, location="query")
+@blp.response(200, schemas.PaidServicesReportSchema)
+@blp.doc(responses=schemas.files("PaidServicesReport"))
+@blp.allow(MANAGERS, rows=("estate_id",))
+def paid_services(args: dict[str, Any]) -> Any:
+    """Revenue and margin of the paid services by estate, month and service (特约服务收入与毛利)"""
+    found = read(revenue.paid_services, current_principal(), start=args["start"], end=args["end"],
+                 estate_id=args.get("estate_id"))
+    answer = {"from_": args["from_"], "to": args["to"], "estate_id": args.get("estate_id"), **found}
+    return as_asked(args, f"paid-services-{args['from_']}-{args['to']}", answer,
+                    lambda: (PAID_SERVICE_COLUMNS, paid_services_rows(found)), lambda: [paid_services_sheet(answer)])

@@ -52,7 +52,7 @@ from tickets.calls.ring_length import ring_seconds_of
 from tickets.calls.statistics import call_figures
 from tickets.domain import call_statistics
 from tickets.reports.labels import NONE, label
-from tickets.reports.outcomes import outcome_analysis, repeat_failures
+from tickets.reports.outcomes import outcome_analysis, repeat_failures, repeat_failures_by_department
 from tickets.reports.sql import average, count_where, seconds_between
 from tickets.reports.views import BREACHED, MET, TARGETS, compliance
 from tickets.tables import buildings, calendars, categories, deadlines, people, tickets, units
@@ -134,7 +134,8 @@ def build_report(conn: Any, estate: dict[str, Any], period: str, now: datetime) 
         "promises": _promises(conn, estate["id"], start, end, now),
         "evaluations": _evaluations(conn, month),
         "outcomes": outcome_analysis(conn, month),
-        "repeat_failures": repeat_failures(conn, estate["id"], start, end),
+        "repeat_failures": (failing := repeat_failures(conn, estate["id"], start, end)),
+        "repeat_failures_by_department": repeat_failures_by_department(conn, estate["id"], start, end, failing),
         "trend": trend,
         "versus_previous": _versus(trend),
         "calls": _calls(conn, estate["id"], start, end, now),

@@ -7,6 +7,7 @@ month) to the midnight after ``to`` (default: today).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
@@ -14,6 +15,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates, validates_schema
 from webargs.fields import DelimitedList
 
+from servicekit.exact import ExactDecimal
 from servicekit.spreadsheet import CSV, FORMATS, XLSX
 from tickets.reports.monthly import PERIOD
 from tickets.reports.sql import PERIODS
@@ -175,6 +177,20 @@ class MonthlyReportSchema(Schema):
     content = fields.Dict(metadata={"description": "The report: docs in tickets.reports.monthly"})
 
 
+def shanghai_days(data: dict[str, Any], default_start: Callable[[date], date]) -> dict[str, Any]:
+    """``from`` and ``to`` (days in Asia/Shanghai; ``to`` default today, ``from`` by ``default_start``)
+    checked and made the instants ``start`` and ``end`` (the midnight after ``to``)."""
+    zone = ZoneInfo("Asia/Shanghai")
+    end = data.get("to") or datetime.now(zone).date()
+    start = data.get("from_") or default_start(end)
+    if start > end:
+        raise ValidationError("must not be after to", "from")
+    if (end - start).days > MAX_DAYS:
+        raise ValidationError(f"a report covers at most {MAX_DAYS} days", "from")
+    return {**data, "start": _midnight(start, zone), "end": _midnight(end + timedelta(days=1), zone),
+            "from_": start, "to": end}
+
+
 class RepeatFailureArgs(Schema):
     estate_id = fields.UUID(metadata={"description": "One estate (default: every estate of the caller)"})
     from_ = fields.Date(data_key="from", validate=validate.Range(EARLIEST, LATEST), metadata={
@@ -188,15 +204,7 @@ class RepeatFailureArgs(Schema):
 
     @post_load
     def _period(self, data: dict[str, Any], **_kwargs: Any) -> dict[str, Any]:
-        zone = ZoneInfo("Asia/Shanghai")
-        end = data.get("to") or datetime.now(zone).date()
-        start = data.get("from_") or end - timedelta(days=90)
-        if start > end:
-            raise ValidationError("must not be after to", "from")
-        if (end - start).days > MAX_DAYS:
-            raise ValidationError(f"a report covers at most {MAX_DAYS} days", "from")
-        return {**data, "start": _midnight(start, zone), "end": _midnight(end + timedelta(days=1), zone),
-                "from_": start, "to": end}
+        return shanghai_days(data, lambda end: end - timedelta(days=90))
 
 
 class RepeatFailureSchema(Schema):
@@ -236,3 +244,53 @@ class AtAGlanceSchema(Schema):
     opened_today = fields.Integer()
     sla = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata={
         "description": "warned_today, breached_today, warned_this_month, breached_this_month (targets)"})
+
+
+class PaidServicesArgs(FormatArgs):
+    estate_id = fields.UUID(metadata={"description": "One estate (default: every estate of the caller)"})
+    from_ = fields.Date(data_key="from", validate=validate.Range(EARLIEST, LATEST), metadata={
+        "description": "First day a fee was paid in full (Asia/Shanghai), default: the 1st of to's month"})
+    to = fields.Date(validate=validate.Range(EARLIEST, LATEST), metadata={
+        "description": "Last day, included (default: today)"})
+
+    @post_load
+    def _period(self, data: dict[str, Any], **_kwargs: Any) -> dict[str, Any]:
+        return shanghai_days(data, lambda end: end.replace(day=1))
+
+
+_YUAN = {"maximum": "100000000000"}
+
+
+def _signed(places: int, description: str) -> fields.String:
+    """An exact amount that may be below zero (a margin after cost), answered as text."""
+    return fields.String(allow_none=True, metadata={"description": description,
+                                                    "pattern": rf"^-?[0-9]+\.[0-9]{{{places}}}$"})
+
+
+class PaidServiceFiguresSchema(Schema):
+    tickets = fields.Integer(metadata={"description": "Tickets paid in full (each once)"})
+    revenue = ExactDecimal(**_YUAN, metadata={"description": "What the owners paid (yuan)"})
+    cost = ExactDecimal(**_YUAN, metadata={"description": "The services' cost: unit cost × quantity"})
+    margin = _signed(2, "revenue − cost (yuan)")
+    margin_share = _signed(4, "margin / revenue (null without revenue)")
+    commission = ExactDecimal(**_YUAN, metadata={"description": "Commissions earned on these lines"})
+    net = _signed(2, "margin − commission (yuan)")
+
+
+class PaidServiceRowSchema(PaidServiceFiguresSchema):
+    estate_id = fields.UUID()
+    estate = fields.String()
+    month = fields.String(metadata={"description": "YYYY-MM it was paid, in the estate's time zone"})
+    code = fields.String(metadata={"description": "The catalogue service's code"})
+    service = fields.String()
+    quantity = ExactDecimal(**_YUAN)
+
+
+class PaidServicesReportSchema(Schema):
+    """Revenue and margin of the paid services (特约服务收入与毛利)."""
+
+    from_ = fields.Date(data_key="from")
+    to = fields.Date()
+    estate_id = fields.UUID(allow_none=True)
+    rows = fields.List(fields.Nested(PaidServiceRowSchema))
+    totals = fields.Nested(PaidServiceFiguresSchema)

@@ -156,6 +156,9 @@ def _outcome_sheets(content: dict[str, Any], item: Column, complaints: Column) -
                                        Column("in_90_days", "90天内 In 90 days"),
                                        Column("complaints", "其中投诉 Of which complaints")],
               content.get("repeat_failures", [])),
+        Sheet("重复故障按部门 Repeats by dept", [item, Column("failures", "本月故障 Failures in the month"),
+                                            Column("places", "位置数 Places")],
+              content.get("repeat_failures_by_department", [])),
     ]
 
 
@@ -171,3 +174,26 @@ def monthly_table(content: dict[str, Any]) -> tuple[list[Column], list[dict[str,
     columns = [Column("section", "部分 Section"), Column("item", "项目 Item"), Column("measure", "指标 Measure"),
                Column("value", "数值 Value")]
     return columns, rows
+
+
+PAID_SERVICE_COLUMNS = [
+    Column("estate", "小区 Estate"), Column("month", "月份 Month"), Column("code", "代码 Code"),
+    Column("service", "服务项目 Service"), Column("tickets", "工单数 Tickets"), Column("quantity", "数量 Quantity"),
+    Column("revenue", "收入 Revenue"), Column("cost", "成本 Cost"), Column("margin", "毛利 Margin"),
+    Column("margin_share", "毛利率 Margin share"), Column("commission", "佣金 Commission"),
+    Column("net", "净额 Net"),
+]
+
+
+def paid_services_rows(found: dict[str, Any]) -> list[dict[str, Any]]:
+    """The report's rows, amounts as exact text, and a closing line of totals."""
+    def exact(row: dict[str, Any]) -> dict[str, Any]:
+        return {**row, **{key: None if row.get(key) is None else str(row[key])
+                          for key in ("quantity", "revenue", "cost", "margin", "margin_share", "commission", "net")}}
+
+    return [*(exact(row) for row in found["rows"]), exact({**found["totals"], "estate": "合计 Total"})]
+
+
+def paid_services_sheet(answer: dict[str, Any]) -> Sheet:
+    notes = [f"特约服务收入与毛利 Revenue and margin of paid services {answer['from_']} – {answer['to']}"]
+    return Sheet("收入与毛利 Revenue", PAID_SERVICE_COLUMNS, paid_services_rows(answer), None, notes)

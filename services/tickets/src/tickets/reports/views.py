@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session
 
@@ -25,7 +25,16 @@ from servicekit.auth import Principal, scoped
 from servicekit.errors import Invalid, NotFound
 from tickets.reports.labels import NONE, label
 from tickets.reports.sql import PERIODS, average, count_where, local_period, seconds_between
-from tickets.tables import buildings, complaint_outcomes, deadlines, estates, monthly_reports, staff, tickets
+from tickets.tables import (
+    buildings,
+    complaint_outcomes,
+    deadlines,
+    departments,
+    estates,
+    monthly_reports,
+    staff,
+    tickets,
+)
 
 # What a report can be grouped by: a column of the ticket, or the period it was created in.
 COLUMNS = {
@@ -107,6 +116,9 @@ def _figures(session: Session, principal: Principal, report: TicketReport) -> li
 def _group_expression(dialect: str, dimension: str, report: TicketReport) -> Any:
     if dimension in PERIODS:
         return local_period(dialect, tickets.c.created_at, dimension, report.timezone, report.start)
+    if dimension == "responsible_department":  # the registered department's id, else the free text
+        o = complaint_outcomes.c
+        return func.coalesce(cast(o.responsible_department_id, String), o.responsible_department)
     if dimension in OUTCOME_COLUMNS:
         return complaint_outcomes.c[dimension]
     return tickets.c[COLUMNS[dimension]]
@@ -159,11 +171,30 @@ def _name_groups(session: Session, group_by: Sequence[str], rows: list[dict[str,
             for row in rows:
                 row[dimension] = names.get(row[key], NONE if row[key] is None else str(row[key]))
         elif dimension == "responsible_department":
-            for row in rows:
-                row[f"{dimension}_name"] = row[key] or NONE
+            _name_departments(session, key, rows)
         elif dimension not in PERIODS:
             for row in rows:
                 row[f"{dimension}_name"] = label(dimension, row[key])
+
+
+def _name_departments(session: Session, key: str, rows: list[dict[str, Any]]) -> None:
+    """A registered department's group by its id and name, one the register lacks by its text."""
+    ids = {found for found in (_uuid(row[key]) for row in rows) if found is not None}
+    names = dict(session.execute(select(departments.c.id, departments.c.name).where(departments.c.id.in_(ids))).all()
+                 ) if ids else {}
+    for row in rows:
+        department = _uuid(row[key])
+        if department in names:
+            row[key], row[f"{key}_name"] = str(department), names[department]
+        else:
+            row[f"{key}_name"] = row[key] or NONE
+
+
+def _uuid(value: Any) -> UUID | None:
+    try:
+        return UUID(str(value)) if value is not None else None
+    except ValueError:
+        return None
 
 
 def stored_report(session: Session, estate_id: UUID, period: str) -> dict[str, Any]:

@@ -23,26 +23,29 @@ from servicekit.unit_of_work import UnitOfWork
 
 @dataclass(frozen=True)
 class RowDeadline:
-    """Rows of ``table`` fall due at ``instant`` while ``pending`` holds, fired once (``mark``) by ``fire``."""
+    """Rows of ``table`` fall due at ``instant`` while ``pending`` holds, fired once (``mark``) by
+    ``fire``; a row is known by its ``id``, or by the columns of ``key`` (a step of an application)."""
 
     table: Table
     instant: Any
     mark: Any
     pending: tuple[Any, ...]
     fire: Callable[[UnitOfWork, Mapping[str, Any], datetime], None]
+    key: tuple[Any, ...] = ()
 
     def sweep(self, uow_factory: Callable[[], UnitOfWork], now: datetime, batch: int) -> int:
         """Fire every row due at ``now``, a batch per transaction; how many were fired."""
-        key = self.table.c.id
+        keys = self.key or (self.table.c.id,)
         fired = 0
         while True:
             with uow_factory() as uow:
                 taken = uow.execute(select(self.table).where(*self.pending, self.mark.is_(None), self.instant <= now)
-                                    .order_by(self.instant, key).limit(batch).with_for_update(skip_locked=True)
+                                    .order_by(self.instant, *keys).limit(batch).with_for_update(skip_locked=True)
                                     ).mappings().all()
                 count = 0
                 for row in taken:
-                    marked = uow.execute(update(self.table).where(key == row["id"], self.mark.is_(None), *self.pending)
+                    this = [column == row[column.key] for column in keys]
+                    marked = uow.execute(update(self.table).where(*this, self.mark.is_(None), *self.pending)
                                          .values({self.mark.key: now}))
                     if marked.rowcount == 1:
                         self.fire(uow, row, now)

@@ -56,6 +56,7 @@ from servicekit.worker import RoundDone
 from tickets import events
 from tickets.callbacks import timer as callback_timer
 from tickets.events import ticket_payload
+from tickets.procedures import timer as procedure_timer
 from tickets.reports.use_cases import generate_due
 from tickets.shifts import timer as handover_timer
 from tickets.sla.escalation import escalate
@@ -82,6 +83,7 @@ class Sweep:
     callbacks_warned: int = 0
     callbacks_missed: int = 0
     handovers_escalated: int = 0
+    steps_overdue: int = 0
 
     @property
     def fired(self) -> int:
@@ -221,8 +223,10 @@ def sweep(uow_factory: Callable[[], UnitOfWork], now: datetime, *, batch: int = 
     slipped = _sweep_kind(uow_factory, "promise", now, batch)
     callbacks_warned, callbacks_missed = callback_timer.sweep(uow_factory, now, batch=batch)
     handovers_escalated = handover_timer.sweep(uow_factory, now, batch=batch)
+    steps_overdue = procedure_timer.sweep(uow_factory, now, batch=batch)
     made = generate_due(uow_factory, now) if reports else 0
-    return Sweep(warned, breached, slipped, made, callbacks_warned, callbacks_missed, handovers_escalated)
+    return Sweep(warned, breached, slipped, made, callbacks_warned, callbacks_missed, handovers_escalated,
+                 steps_overdue)
 
 
 def next_due(engine: Engine) -> datetime | None:
@@ -232,7 +236,8 @@ def next_due(engine: Engine) -> datetime | None:
         due = conn.execute(select(func.min(d.due_at)).where(d.state == "running", d.breached_at.is_(None))).scalar()
         callbacks_due = callback_timer.next_due(conn)
         handover_due = handover_timer.next_due(conn)
-    found = [t if t.tzinfo else t.replace(tzinfo=UTC) for t in (warn, due, *callbacks_due, handover_due)
+        step_due = procedure_timer.next_due(conn)
+    found = [t if t.tzinfo else t.replace(tzinfo=UTC) for t in (warn, due, *callbacks_due, handover_due, step_due)
              if t is not None]
     return min(found) if found else None
 

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import insert, select
 
 from tickets.events import COMPLAINT_OUTCOME_RECORDED, COMPLAINT_REVIEWED, TICKET_ESCALATED
-from tickets.tables import complaint_outcomes, staff
+from tickets.tables import complaint_outcomes, departments, staff
 
 
 @pytest.fixture
@@ -46,6 +46,42 @@ def test_recorded_field_by_field_with_its_event_and_timeline(client, desk, opene
     assert events[1]["data"]["changed"] == ["legal_referral"] and events[1]["subject"] == opened["id"]
     steps = client.get(f"/api/v1/tickets/{opened['id']}/timeline", headers=desk).json
     assert [s["action"] for s in steps].count("outcome_recorded") == 2
+
+
+def add_department(db, place, name, *, active=True):
+    department = uuid.uuid4()
+    with db.begin() as conn:
+        conn.execute(insert(departments).values(id=department, estate_id=uuid.UUID(place["estate"]), code=name,
+                                                name=name, supervisor_id=None, members=[], active=active, version=1))
+    return str(department)
+
+
+def test_the_responsible_department_is_one_of_the_estate_s_registered_or_else_text(
+        client, db, desk, place, other_place, opened, recorded) -> None:
+    security = add_department(db, place, "安保部")
+    answer = client.patch(outcome_url(opened), headers=desk, json={"responsible_department_id": security})
+    assert answer.status_code == 200, answer.json
+    outcome = answer.json
+    assert (outcome["responsible_department_id"], outcome["responsible_department"],
+            outcome["responsible_department_name"]) == (security, None, "安保部")
+    event = [e for e in recorded() if e["type"] == COMPLAINT_OUTCOME_RECORDED][-1]["data"]["outcome"]
+    assert event["responsible_department_id"] == security
+    # another estate's, a closed one, an unknown id, or both an id and text: 422 in both languages, nothing changes
+    elsewhere, closed = add_department(db, other_place, "工程部"), add_department(db, place, "旧部门", active=False)
+    for body in ({"responsible_department_id": elsewhere}, {"responsible_department_id": closed},
+                 {"responsible_department_id": str(uuid.uuid4())},
+                 {"responsible_department_id": security, "responsible_department": "安保部"}):
+        for language, detail in (("zh-CN", "责任部门"), ("en", "responsible department")):
+            refused = client.patch(outcome_url(opened), headers={**desk, "Accept-Language": language}, json=body)
+            assert refused.status_code == 422 and detail in refused.json["detail"], (body, refused.json)
+    assert client.get(outcome_url(opened), headers=desk).json["version"] == 1
+    # a department the register lacks: free text, which clears the id
+    text = client.patch(outcome_url(opened), headers=desk, json={"responsible_department": "外包保洁公司"}).json
+    assert (text["responsible_department_id"], text["responsible_department"], text["responsible_department_name"]
+            ) == (None, "外包保洁公司", "外包保洁公司")
+    again = client.patch(outcome_url(opened), headers=desk, json={"responsible_department_id": security}).json
+    assert (again["responsible_department"], again["responsible_department_name"], again["version"]) == (
+        None, "安保部", 3)
 
 
 def test_a_sub_type_of_another_class_is_422_and_nothing_is_stored(client, desk, opened, complaint, db,

@@ -111,7 +111,11 @@ def test_only_a_repair_carries_a_fee(client, desk, opened, catalogue) -> None:
     assert answer.status_code == 409 and answer.json["detail"] == "only a repair or service ticket carries a fee"
 
 
-def test_a_technicians_november_counted_by_hand(client, auth, desk, place, catalogue, repair) -> None:
+@pytest.fixture
+def paid_november(client, auth, desk, place, catalogue, repair):
+    """Technician a's T1 (tap_replace x 2, pipe_clear) paid 10 November, T2 (aircon_clean x 3) paid in
+    full on 30 November at 23:30 Shanghai time, T3 (pipe_clear) paid on 1 December at 00:30, T5 agreed
+    and never paid; technician b's T4 (tap_replace) paid 12 November."""
     billing = auth("integration_client", [str(catalogue)], subject="billing")
     a, b = place["technician"], place["technician2"]
     t1 = repair(a)
@@ -129,6 +133,11 @@ def test_a_technicians_november_counted_by_hand(client, auth, desk, place, catal
     pay(client, billing, t4, fee["total"], "T4", datetime(2026, 11, 12, 3, tzinfo=UTC))
     t5 = repair(a)
     charged(client, desk, t5, ("tap_replace", "1"))  # agreed, never paid: nothing earned
+    return {"a": a, "b": b, "t1": t1, "t2": t2}
+
+
+def test_a_technicians_november_counted_by_hand(client, auth, desk, place, paid_november) -> None:
+    a, b, t1, t2 = paid_november["a"], paid_november["b"], paid_november["t1"], paid_november["t2"]
     own = auth("technician", [place["estate"]], subject=a)
     url = f"/api/v1/commissions/staff/{a}/statement"
     statement = client.get(url, headers=own, query_string={"period": "2026-11"}).json
@@ -150,6 +159,61 @@ def test_a_technicians_november_counted_by_hand(client, auth, desk, place, catal
     assert totals[7] == "37.83"  # the commission column
     other = auth("technician", [place["estate"]], subject=b)
     assert client.get(url, headers=other, query_string={"period": "2026-11"}).status_code == 403
+
+
+def test_the_revenue_margin_and_commission_summary_of_november_counted_by_hand(client, auth, desk, place,
+                                                                               other_place, paid_november) -> None:
+    manager, estate = auth("estate_manager", [place["estate"]]), place["estate"]
+    report = client.get("/api/v1/reports/paid-services", headers=manager,
+                        query_string={"from": "2026-11-01", "to": "2026-11-30", "estate_id": estate})
+    assert report.status_code == 200, report.json
+    # by hand (price - cost per unit: tap_replace 60.00 - 45.00, pipe_clear 150.00 - 100.00, aircon_clean
+    # 45.50 - 30.00), the fees paid in full in November, Shanghai time: T1, T2 (on the 30th, 23:30), T4
+    figures = ("tickets", "quantity", "revenue", "cost", "margin", "margin_share", "commission", "net")
+    assert [(r["month"], r["code"], *(r[k] for k in figures)) for r in report.json["rows"]] == [
+        ("2026-11", "aircon_clean", 1, "3.00", "136.50", "90.00", "46.50", "0.3407", "6.83", "39.67"),
+        ("2026-11", "pipe_clear", 1, "1.00", "150.00", "100.00", "50.00", "0.3333", "15.00", "35.00"),
+        ("2026-11", "tap_replace", 2, "3.00", "180.00", "135.00", "45.00", "0.2500", "24.00", "21.00")]
+    assert {r["estate"] for r in report.json["rows"]} == {"SUN 花园"}
+    totals = report.json["totals"]
+    assert [totals[k] for k in figures if k != "quantity"] == [3, "466.50", "325.00", "141.50", "0.3033", "45.83",
+                                                               "95.67"]
+    # T3, paid at 00:30 on 1 December in Shanghai (30 November in UTC), is December's
+    both = client.get("/api/v1/reports/paid-services", headers=manager,
+                      query_string={"from": "2026-11-01", "to": "2026-12-31"}).json["rows"]
+    assert [(r["month"], r["code"], r["revenue"], r["net"]) for r in both][-1] == (
+        "2026-12", "pipe_clear", "150.00", "35.00")
+    sheet = client.get("/api/v1/reports/paid-services", headers=manager, query_string={
+        "from": "2026-11-01", "to": "2026-11-30", "format": "xlsx"})
+    totals_row = next(row for row in load_workbook(io.BytesIO(sheet.data)).active.iter_rows(values_only=True)
+                      if row[0] == "合计 Total")
+    assert (totals_row[6], totals_row[11]) == ("466.50", "95.67")
+    as_csv = client.get("/api/v1/reports/paid-services", headers=manager, query_string={
+        "from": "2026-11-01", "to": "2026-11-30", "format": "csv"}).get_data(as_text=True)
+    assert list(csv.reader(io.StringIO(as_csv.lstrip("\ufeff"))))[-1][-1] == "95.67"
+    # the estate's commissions of November: a 37.83 on 406.50 (the statement above), b 8.00 on 60.00
+    summary = client.get("/api/v1/commissions/summary", headers=manager,
+                         query_string={"estate_id": estate, "period": "2026-11"})
+    assert summary.status_code == 200, summary.json
+    assert [(p["staff_id"], p["tickets"], p["lines"], p["amount"], p["commission"]) for p in summary.json["staff"]] == [
+        (paid_november["a"], 2, 3, "406.50", "37.83"), (paid_november["b"], 1, 1, "60.00", "8.00")]
+    assert [summary.json[k] for k in ("tickets", "lines", "amount", "commission")] == [3, 4, "466.50", "45.83"]
+    exported = client.get("/api/v1/commissions/summary", headers=manager,
+                          query_string={"estate_id": estate, "period": "2026-11", "format": "csv"})
+    assert list(csv.reader(io.StringIO(exported.get_data(as_text=True).lstrip("\ufeff"))))[-1] == [
+        "合计 Total", "3", "4", "466.50", "45.83"]
+    # a technician reads neither; another estate's manager sees nothing of this estate
+    technician = auth("technician", [estate], subject=paid_november["a"])
+    assert client.get("/api/v1/commissions/summary", headers=technician,
+                      query_string={"estate_id": estate, "period": "2026-11"}).status_code == 403
+    assert client.get("/api/v1/reports/paid-services", headers=technician).status_code == 403
+    outsider = auth("estate_manager", [other_place["estate"]])
+    assert client.get("/api/v1/commissions/summary", headers=outsider,
+                      query_string={"estate_id": estate, "period": "2026-11"}).status_code == 404
+    assert client.get("/api/v1/reports/paid-services", headers=outsider,
+                      query_string={"estate_id": estate}).status_code == 404
+    assert client.get("/api/v1/reports/paid-services", headers=outsider, query_string={
+        "from": "2026-11-01", "to": "2026-12-31"}).json["rows"] == []
 
 
 def test_another_estates_fee_rules_and_statements_are_404(client, auth, desk, place, other_place, catalogue,

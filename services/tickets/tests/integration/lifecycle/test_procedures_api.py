@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tickets.events import APPLICATION_DECIDED, APPLICATION_OPENED
+from tickets.events import APPLICATION_DECIDED, APPLICATION_OPENED, APPLICATION_WITHDRAWN
 
 URL = "/api/v1/procedures/applications"
 RENOVATION = ["application", "documents", "deposit", "inspection", "approval", "completion"]
@@ -43,10 +43,21 @@ def test_a_renovation_approval_from_application_to_completion(client, desk, mana
     assert [s["state"] for s in applied["steps"]] == ["open"] + ["waiting"] * 5
     assert applied["steps"][0]["due_at"] and applied["number"].startswith("P")
     deciders = [desk, manager, desk, technician, manager, technician]
+    plans = [{"name": "装修图纸", "url": "https://files.example.com/plans.pdf"},
+             {"name": "施工单位资质", "url": "https://files.example.com/licence.pdf"}]
+    collected = {2: {"documents": plans}, 3: {"deposit": "2000.00"}}
     for position, headers in enumerate(deciders, start=1):
-        answer = decide(client, headers, applied, position, note=f"第{position}步")
+        if position in collected:  # the documents step without its documents, the deposit step without
+            for wrong in ({}, {"deposit": "2000.00"} if position == 2 else {"documents": plans}):
+                refused = decide(client, headers, applied, position, **wrong)
+                assert refused.status_code == 422 and refused.json["errors"], (position, wrong, refused.json)
+        if position == 3:  # a deposit is exact: a third decimal is refused, not rounded
+            assert decide(client, headers, applied, 3, deposit="2000.005").status_code == 422
+        answer = decide(client, headers, applied, position, note=f"第{position}步", **collected.get(position, {}))
         assert answer.status_code == 200, answer.json
     done = answer.json
+    assert (done["steps"][1]["documents"], done["steps"][2]["deposit"]) == (plans, "2000.00")
+    assert done["steps"][0]["documents"] is None and done["steps"][0]["deposit"] is None
     assert (done["state"], done["current_step"], done["version"]) == ("completed", None, 7) and done["closed_at"]
     assert [(s["state"], s["decided_role"]) for s in done["steps"]] == [
         ("approved", "service_desk_agent"), ("approved", "estate_manager"), ("approved", "service_desk_agent"),
@@ -111,6 +122,7 @@ def test_another_estates_application_is_404(client, auth, applied, other_place, 
     outsider = auth("estate_manager", [other_place["estate"]])
     assert client.get(f"{URL}/{applied['id']}", headers=outsider).status_code == 404
     assert decide(client, outsider, applied, 1).status_code == 404
+    assert client.post(f"{URL}/{applied['id']}/withdraw", headers=outsider, json={"reason": "x"}).status_code == 404
     assert client.get(URL, headers=outsider).json == []
     assert client.post(URL, headers=outsider, json={"estate_id": place["estate"], "procedure": "renovation_approval",
                                                     "title": "x"}).status_code == 404
@@ -118,3 +130,29 @@ def test_another_estates_application_is_404(client, auth, applied, other_place, 
                                                       "procedure": "renovation_approval", "title": "x",
                                                       "person_id": place["person"]})
     assert theirs.status_code == 422 and "person_id" in theirs.json["errors"]
+
+
+def test_withdrawn_by_the_applicant_or_the_desk_with_a_reason(client, auth, desk, manager, place, applied,
+                                                              recorded) -> None:
+    withdraw = f"{URL}/{applied['id']}/withdraw"
+    applicant = auth("owner", [place["estate"]], subject=place["person"])
+    neighbour = auth("owner", [place["estate"]], subject=place["person2"])
+    assert client.post(withdraw, headers=neighbour, json={"reason": "不装了"}).status_code == 404
+    assert client.post(withdraw, headers=applicant, json={}).status_code == 422  # a withdrawal says why
+    assert client.post(withdraw, headers=auth("technician", [place["estate"]]),
+                       json={"reason": "x"}).status_code == 403
+    answer = client.post(withdraw, headers=applicant, json={"reason": "业主决定暂缓装修"})
+    assert answer.status_code == 200, answer.json
+    ended = answer.json
+    assert (ended["state"], ended["current_step"], ended["withdrawn_by"], ended["withdrawn_reason"]) == (
+        "withdrawn", None, place["person"], "业主决定暂缓装修") and ended["closed_at"]
+    assert [s["state"] for s in ended["steps"]] == ["skipped"] + ["waiting"] * 5
+    assert client.post(withdraw, headers=desk, json={"reason": "again"}).status_code == 409
+    assert decide(client, desk, applied, 1).status_code == 409
+    event = [e["data"] for e in recorded() if e["type"] == APPLICATION_WITHDRAWN][-1]
+    assert (event["reason"], event["withdrawn_role"], event["application"]["state"]) == (
+        "业主决定暂缓装修", "owner", "withdrawn")
+    by_desk = client.post(URL, headers=desk, json={"estate_id": place["estate"], "procedure": "renovation_approval",
+                                                   "title": "重复登记"}).json
+    gone = client.post(f"{URL}/{by_desk['id']}/withdraw", headers=desk, json={"reason": "重复登记"})
+    assert (gone.status_code, gone.json["state"]) == (200, "withdrawn")
