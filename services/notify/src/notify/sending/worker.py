@@ -121,7 +121,8 @@ class Sender:
         try:
             for index, call in enumerate(recorded):
                 ours = (self._renew_in_turn(adapter.provider, call, rate, stop) if rate > 0
-                        else calls.renew(self.engine, call, self.clock(), self.settings.sender_lease_seconds))
+                        else calls.renew(self.engine, call, self.clock(), self.settings.sender_lease_seconds,
+                                         later=recorded[index + 1:]))
                 if stop is not None and stop.is_set():
                     calls.release(self.engine, recorded[index:], self.clock())
                     return
