@@ -72,6 +72,11 @@ sys.path.insert(0, str(ROOT / "services" / "notify" / "tests" / "integration"))
 seed_world = importlib.import_module("seed_world")  # the seed case's world, shared with its test
 
 
+def _load() -> str:
+    """The load average over the last minute (the machine is shared: read figures beside it)."""
+    return f"{os.getloadavg()[0]:.1f}"
+
+
 def _epoch(iso: str) -> float:
     return datetime.fromisoformat(iso).timestamp()
 
@@ -157,6 +162,26 @@ def standin_ceiling(suite: Any, count: int) -> float:
     return count / took
 
 
+def bare_copy(engine: Any, count: int) -> float:
+    """Seconds for a bare COPY of ``count`` message-sized rows into a table like ``messages`` with
+    its indexes (the database's own floor for writing the messages once), dropped after."""
+    now = datetime.now(UTC)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE bench_bare_copy (LIKE messages INCLUDING ALL)")
+        try:
+            cursor = conn.connection.driver_connection.cursor()
+            started = time.perf_counter()
+            with cursor.copy("COPY bench_bare_copy (id, estate_id, channel, address, language, body, params, state, "
+                             "next_attempt_at, queued_at, updated_at) FROM STDIN") as copy:
+                for n in range(count):
+                    copy.write_row((uuid.uuid4(), uuid.UUID(int=1), "sms", seed_world.mobile_of(n), "zh-CN",
+                                    "【阳光物业】物业费缴纳通知", '{"due_date": "4月15日"}', "queued", now, now, now))
+            took = time.perf_counter() - started
+        finally:
+            conn.exec_driver_sql("DROP TABLE bench_bare_copy")
+    return took
+
+
 def unlimited(database_url: str, engine: Any, estate: Any) -> None:
     body = {"estate_id": str(estate.estate_id), "template_id": str(estate.templates["broadcast"]),
             "title": "物业费缴纳通知", "purpose": "fee", "channels": ["sms"],
@@ -168,6 +193,9 @@ def unlimited(database_url: str, engine: Any, estate: Any) -> None:
                 today=datetime.now(UTC).date())
         print(f"    baseline: resolving the audience in the request, as creating a notice did before: "
               f"{time.perf_counter() - started:.1f} s")
+    took = bare_copy(engine, RECIPIENTS)
+    print(f"    baseline: a bare COPY of {RECIPIENTS:,} message rows (messages' columns and indexes): "
+          f"{took:.1f} s ({RECIPIENTS / took:,.0f} rows/s)")
     with seed_world.suite(database_url, sms_rate=0, standin_rate=0, start_senders=False) as suite:
         ceiling = standin_ceiling(suite, RECIPIENTS)
         print(f"    baseline: the stand-in's own ceiling (bare signed client): {ceiling:9,.0f} SMS/s "
@@ -175,7 +203,7 @@ def unlimited(database_url: str, engine: Any, estate: Any) -> None:
         for replicas in REPLICAS:
             with seed_world.senders_running(suite, replicas):
                 run = broadcast(engine, suite, body, RECIPIENTS)
-            print(f"    {replicas} sender(s): API {run['api']:5.1f} s, "
+            print(f"    {replicas} sender(s), load average {_load()}: API {run['api']:5.1f} s, "
                   f"last SMS at the stand-in {run['last_sms']:5.1f} s "
                   f"({RECIPIENTS / run['last_sms']:7,.0f} deliveries/s end to end), last receipt applied "
                   f"{run['last_receipt']:5.1f} s, completed {run['completed']:5.1f} s")
@@ -196,7 +224,7 @@ def limited(database_url: str, engine: Any) -> None:
                 stats = suite.sms_stats()
                 took = sorted(_epoch(m["at"]) for m in suite.sms_messages())
             average = (len(took) - 1) / (took[-1] - took[0]) if len(took) > 1 and took[-1] > took[0] else 0.0
-            print(f"    {replicas} sender(s): busiest second at the stand-in "
+            print(f"    {replicas} sender(s), load average {_load()}: busiest second at the stand-in "
                   f"{stats['max_accepted_per_second']} taken / "
                   f"{stats['max_received_per_second']} received (limit {LIMIT_RATE:.0f}), average "
                   f"{average:5.0f}/s from its first SMS to its last, throttled answers {stats['throttled']}, "

@@ -27,18 +27,35 @@ def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
         connection.execute(insert(table), list(rows))
         return
     quote = connection.dialect.identifier_preparer.quote
-    columns = list(rows[0])
+    # A column NULL in every row and without a default of the database's is left out: COPY makes
+    # it NULL all the same, and fewer columns are written per row.
+    columns = [c for c in rows[0]
+               if table.c[c].server_default is not None or any(row[c] is not None for row in rows)]
     statement = f"COPY {quote(table.name)} ({', '.join(quote(table.c[c].name) for c in columns)}) FROM STDIN"
     # Each column's own conversion, as an INSERT would apply it (UtcDateTime, ...); JSON as its
     # text (None: SQL NULL).
     dialect = connection.dialect
-    processors = [_json_text if isinstance(table.c[c].type, JSON) else table.c[c].type.bind_processor(dialect)
+    processors = [_JsonText() if isinstance(table.c[c].type, JSON) else table.c[c].type.bind_processor(dialect)
                   for c in columns]
     _copy(connection.connection.driver_connection, statement, columns, processors, rows)
 
 
-def _json_text(value: Any) -> str | None:
-    return None if value is None else json.dumps(value, ensure_ascii=False)
+class _JsonText:
+    """A JSON column's text; a value many rows share (one object: a notice's parameters, say) is
+    written once, not once per row. Kept for one copy only, while every row is alive."""
+
+    def __init__(self) -> None:
+        self.written: dict[int, tuple[Any, str]] = {}
+
+    def __call__(self, value: Any) -> str | None:
+        if value is None:
+            return None
+        known = self.written.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1]
+        text = json.dumps(value, ensure_ascii=False)
+        self.written[id(value)] = (value, text)
+        return text
 
 
 def _copy(driver_connection: Any, statement: str, columns: list[str], processors: list[Any],

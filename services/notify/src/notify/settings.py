@@ -71,7 +71,7 @@ class Settings(ServiceSettings):
     # deployment sets NOTIFY_RECEIPTS_TOKEN to its own (`openssl rand -hex 24`).
     receipts_token: str = DEVELOPMENT_RECEIPTS_TOKEN
     # The sender: how many messages it takes per round, how long a claim holds, how often it looks.
-    sender_batch: int = setting(1000, minimum=1)
+    sender_batch: int = setting(5000, minimum=1)
     sender_lease_seconds: float = 30.0
     sender_interval_seconds: float = 0.2
     # Retries of one channel before the next is tried, and the first backoff (doubled each time).

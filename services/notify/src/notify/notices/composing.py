@@ -46,6 +46,28 @@ def compose(template: Mapping[str, Any], notice_variables: Mapping[str, Any], re
     return composed
 
 
+class Composer:
+    """:func:`compose` for the many recipients of one notice: a text depends only on the channel,
+    the language and the values of the variables the template uses, so recipients alike in those
+    (everyone, for a text that names no one) share one rendering."""
+
+    def __init__(self, template: Mapping[str, Any], notice_variables: Mapping[str, Any], sign_name: str) -> None:
+        self.template, self.notice_variables, self.sign_name = template, notice_variables, sign_name
+        self.used = used_variables(template["texts"])
+        self.made: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+    def __call__(self, recipient: Mapping[str, Any], channel: str) -> dict[str, Any]:
+        values = values_of(self.notice_variables, recipient)
+        if any(name not in values for name in self.used):  # compose says which is missing
+            return compose(self.template, self.notice_variables, recipient, channel, self.sign_name)
+        key = (channel, language_of(self.template["texts"], recipient.get("language")),
+               *((values[name] is None, str(values[name])) for name in self.used))
+        made = self.made.get(key)
+        if made is None:
+            made = self.made[key] = compose(self.template, self.notice_variables, recipient, channel, self.sign_name)
+        return made
+
+
 @dataclass
 class Estimate:
     recipients: int = 0  # reachable recipients
@@ -91,10 +113,13 @@ def sms_may_go_at(local: Mapping[str, Any], now: datetime) -> datetime:
 def notice_message(notice: Mapping[str, Any], template: Mapping[str, Any], recipient: Mapping[str, Any],
                    channel: str, local: Mapping[str, Any], now: datetime, *, sms_from: datetime | None = None,
                    fallback_of: uuid.UUID | None = None, code: str | None = None,
-                   detail: str | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+                   detail: str | None = None,
+                   composer: Composer | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
     """The queued message row of ``recipient`` (a ``recipients`` row) and its first history row.
-    ``sms_from``: :func:`sms_may_go_at`, when the caller computed it once for many."""
-    message = compose(template, notice["variables"], recipient, channel, local["sms_sign_name"])
+    ``sms_from``: :func:`sms_may_go_at`, and ``composer``: a :class:`Composer` of the notice, when
+    the caller makes many."""
+    message = (composer(recipient, channel) if composer is not None
+               else compose(template, notice["variables"], recipient, channel, local["sms_sign_name"]))
     due = now
     if channel == SMS and not notice["urgent"]:
         due = sms_from if sms_from is not None else sms_may_go_at(local, now)

@@ -29,7 +29,7 @@ from notify.audiences.resolve import resolve
 from notify.domain import notices as statuses
 from notify.estate_settings.views import settings_of
 from notify.events import SOURCE, notice_payload
-from notify.notices.composing import notice_message, sms_may_go_at
+from notify.notices.composing import Composer, notice_message, sms_may_go_at
 from notify.schedule import recurrence
 from notify.schedule.clock import zone
 from notify.tables import message_history, messages, notices, outbox, recipients, templates
@@ -88,6 +88,7 @@ def _queue(session: Session, notice: Mapping[str, Any], local: Mapping[str, Any]
     template = session.execute(select(templates).where(templates.c.id == notice["template_id"])).mappings().one()
     found = resolve(session, notice["estate_id"], spec.check(notice["audience"]), purpose=notice["purpose"],
                     channels=notice["channels"], today=now.astimezone(tz).date())
+    composer = Composer(template, notice["variables"], local["sms_sign_name"])
     kept, queued, history = [], [], []
     for recipient in found:
         recipient_id = uuid.uuid4()
@@ -99,7 +100,8 @@ def _queue(session: Session, notice: Mapping[str, Any], local: Mapping[str, Any]
         if recipient["excluded"]:
             continue
         channel = channels_for(recipient, notice["channels"])[0]
-        message, first = notice_message(notice, template, kept[-1], channel, local, now, sms_from=after_quiet)
+        message, first = notice_message(notice, template, kept[-1], channel, local, now, sms_from=after_quiet,
+                                        composer=composer)
         queued.append(message)
         history.append(first)
     for table, rows in ((recipients, kept), (messages, queued), (message_history, history)):

@@ -97,10 +97,17 @@ def record(session: Session, adapter: Adapter, rows: Sequence[Mapping[str, Any]]
     return calls
 
 
-def renew(engine: Engine, call: Call, now: datetime, lease_seconds: float) -> bool:
-    """Extend ``call``'s lease just before it is made; False when it is no longer ours to make."""
+def renew(engine: Engine, call: Call, now: datetime, lease_seconds: float, later: Sequence[Call] = ()) -> bool:
+    """Extend ``call``'s lease just before it is made; False when it is no longer ours to make.
+    The ``later`` calls recorded with it, still ours (within their lease), are kept ours as long
+    (one statement): a round's later calls do not run out of lease while the earlier ones go."""
     with Session(engine) as session, session.begin():
-        return renew_in(session, call, now, lease_seconds)
+        ours = renew_in(session, call, now, lease_seconds)
+        if later:
+            session.execute(update(provider_calls).where(pc.id.in_([c.id for c in later]), pc.state == CALLING,
+                                                         pc.lease_until > now)
+                            .values(lease_until=now + timedelta(seconds=lease_seconds)))
+        return ours
 
 
 def renew_in(session: Session, call: Call, now: datetime, lease_seconds: float) -> bool:

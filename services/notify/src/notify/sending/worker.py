@@ -7,8 +7,9 @@ Each round, at the clock's ``now``:
 3. for each channel: the due messages are claimed (``claim``), as many as the provider's shared
    budget gives (``ratelimit``: a limited provider's calls are small and each waits for its
    instant), their calls recorded and committed (``calls.record``), then made one by one and
-   marked; after SMS calls, receipts that came before the mark are applied
-   (``notify.receipts.use_cases.apply_pending``);
+   marked (the next call is made while the previous one is marked: one call in flight at a
+   time, each still recorded before it is made); after SMS calls, receipts that
+   came before the mark are applied (``notify.receipts.use_cases.apply_pending``);
 4. the receipts the web process stored are applied to their messages, in batches
    (``notify.receipts.use_cases.apply_received``);
 5. SMS whose receipt never came within the provider's receipt window are asked about, and failing
@@ -27,6 +28,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -72,6 +74,8 @@ class Sender:
         self.engine, self.settings, self.adapters, self.clock = engine, settings, dict(adapters), clock
         self.name = name or f"{socket.gethostname()}:{os.getpid()}"
         self._sleep: Callable[[float], None] | None = getattr(clock, "sleep", None)
+        # Where a provider's call is made while the previous call is marked.
+        self._calling = ThreadPoolExecutor(max_workers=1, thread_name_prefix="notify-calling")
 
     def _pause(self, seconds: float, stop: threading.Event | None) -> None:
         if self._sleep is not None:
@@ -105,19 +109,39 @@ class Sender:
             recorded = calls.record(session, adapter, rows, now, self.name, self.settings.sender_lease_seconds,
                                     most=ratelimit.per_call(rate) if rate > 0 else None)
         done.full = done.full or len(rows) == batch
-        for index, call in enumerate(recorded):
-            ours = (self._renew_in_turn(adapter.provider, call, rate, stop) if rate > 0
-                    else calls.renew(self.engine, call, self.clock(), self.settings.sender_lease_seconds))
-            if stop is not None and stop.is_set():
-                calls.release(self.engine, recorded[index:], self.clock())
-                return
-            if not ours:
-                continue
-            result = calls.make(self.engine, adapter, call, self.clock)
-            done.calls += 1
-            done.messages += len(call.messages)
-            if result is not None:
-                self._mark(adapter, call, result)
+        self._send_overlapped(adapter, recorded, rate, done, stop)
+
+    def _send_overlapped(self, adapter: Adapter, recorded: list[calls.Call], rate: float, done: Round,
+                         stop: threading.Event | None) -> None:
+        """The calls, one at a time, each made while the previous one is marked: the call goes in
+        the sender's calling thread, the mark in this one (its own transaction, as ever), so a
+        limited provider's next instant is not spent marking. Each call is renewed (a limited
+        provider's: in its turn), still recorded before it is made, and marked after its answer."""
+        in_flight: tuple[calls.Call, Future[Any]] | None = None
+        try:
+            for index, call in enumerate(recorded):
+                ours = (self._renew_in_turn(adapter.provider, call, rate, stop) if rate > 0
+                        else calls.renew(self.engine, call, self.clock(), self.settings.sender_lease_seconds,
+                                         later=recorded[index + 1:]))
+                if stop is not None and stop.is_set():
+                    calls.release(self.engine, recorded[index:], self.clock())
+                    return
+                if not ours:
+                    continue
+                previous, in_flight = in_flight, (call, self._calling.submit(calls.make, self.engine, adapter,
+                                                                              call, self.clock))
+                if previous is not None:
+                    self._finish(adapter, *previous, done)
+        finally:
+            if in_flight is not None:
+                self._finish(adapter, *in_flight, done)
+
+    def _finish(self, adapter: Adapter, call: calls.Call, making: Future[Any], done: Round) -> None:
+        result = making.result()
+        done.calls += 1
+        done.messages += len(call.messages)
+        if result is not None:
+            self._mark(adapter, call, result)
 
     def _renew_in_turn(self, provider: str, call: calls.Call, rate: float, stop: threading.Event | None) -> bool:
         """Reserve the provider's budget for ``call`` and renew its lease (one transaction), then
