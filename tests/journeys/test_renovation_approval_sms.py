@@ -25,6 +25,7 @@ from notify.standins.sms_provider import SmsStandin, StandinConfig
 from notify.tables import estate_settings
 from notify.tables import staff as notify_staff
 from servicekit.db import make_engine
+from servicekit.demo import DEMO_DESK, is_demo_history
 from servicekit.envelope import CloudEvent, parse
 from servicekit.migrate import upgrade
 from servicekit.testing import wait_for
@@ -172,3 +173,19 @@ def test_an_overdue_step_reminds_the_holders_of_its_role_once(suite) -> None:
         assert (params["name"], params["application_number"], params["step"]) == (name, opened["number"],
                                                                                   "装修申请登记")
     assert received["13700000003"] == []
+
+
+def test_a_demo_applications_overdue_step_is_the_demos_history(suite) -> None:
+    """The demo's made-up application messages nobody whenever its steps fall due (after `make run`
+    loads it): its reminders are recorded as the demo's history, which notify leaves alone."""
+    ids, uow = suite["ids"], lambda: TICKETS.unit_of_work(sessionmaker(suite["tickets"], expire_on_commit=False))
+    with suite["tickets"].begin() as conn:
+        conn.execute(staff.insert().values(id=uuid.uuid4(), estate_id=ids["estate"], name="王前台",
+                                           role="service_desk_agent", skills=[], active=True, version=1))
+    made_up = open_application(uow(), Actor(DEMO_DESK, "service_desk_agent"), {
+        "estate_id": ids["estate"], "procedure": "renovation_approval", "unit_id": ids["unit"],
+        "person_id": ids["person"], "title": "厨房改造"})
+    due = next(step["due_at"] for step in made_up["steps"] if step["state"] == "open")
+    assert sweep(uow, due + timedelta(minutes=1), reports=False).steps_overdue == 1
+    [reminder] = _decisions(suite["tickets"], APPLICATION_STEP_OVERDUE)
+    assert reminder.data["application"]["number"] == made_up["number"] and is_demo_history(reminder)

@@ -2,7 +2,9 @@
 open at its due time is reminded once (APPLICATION_STEP_OVERDUE, one event per person told: the
 estate's active staff of the step's role, else up the chain from the supervisor), swept as
 :mod:`tickets.sla.sweeps` sweeps such rows — exactly once however many timers sweep. notify's
-built-in rule ``application_step_overdue_to_staff`` texts each person named."""
+built-in rule ``application_step_overdue_to_staff`` texts each person named. A demo application's
+overdue step is reminded as the demo's history (:func:`servicekit.demo.history`): the made-up
+applications message nobody, whenever their steps fall due."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from servicekit.demo import DEMO_DESK, history
 from servicekit.unit_of_work import UnitOfWork
 from tickets import events
 from tickets.dispatch.candidates import staff_with_role
@@ -25,6 +28,16 @@ s = application_steps.c
 def _remind(uow: UnitOfWork, step: Mapping[str, Any], now: datetime) -> None:
     application = uow.execute(select(applications).where(applications.c.id == step["application_id"])
                               ).mappings().one()
+    if application["created_by"] != DEMO_DESK:
+        return _tell(uow, application, step, now)
+    uow.flush_events()  # what this batch recorded so far keeps its own correlation
+    with history("tickets"):
+        _tell(uow, application, step, now)
+        uow.flush_events()
+    return None
+
+
+def _tell(uow: UnitOfWork, application: Mapping[str, Any], step: Mapping[str, Any], now: datetime) -> None:
     holders = staff_with_role(uow, step["estate_id"], step["approver_role"])
     if holders:
         told: list[dict[str, Any] | None] = [
