@@ -1,6 +1,7 @@
 """Answering: through an invitation's personal link, without a login (partly saved and resumed
 until submitted, once), or entered by staff from a paper questionnaire, a phone call, the suggestion
-box or a walk-in (SRV-7), with the channel recorded.
+box or a walk-in (SRV-7), with the channel recorded. A submitted answer with a low score or a
+complaint in a comment opens a follow-up visit in the same transaction (surveys.follow_ups).
 
 A link's token is looked up by its hash. An unknown one (never issued, forged, mistyped) is a 404
 and counts as a guess of the client's address (servicekit.ratelimit): past ``token_guesses`` of them
@@ -24,6 +25,7 @@ from servicekit.rows import get_row
 from servicekit.unit_of_work import UnitOfWork
 from surveys import events
 from surveys.domain.answers import AnswerError, check_items, scores
+from surveys.follow_ups.use_cases import after_answer
 from surveys.invitations.tokens import hash_of
 from surveys.questionnaires.views import questions_of
 from surveys.tables import answer_scores, answers, invitation_tokens, invitations, rate_budgets, units, waves
@@ -202,4 +204,5 @@ def _submitted(uow: UnitOfWork, answer: dict[str, Any], questions: list[dict[str
         uow.execute(update(invitations).where(invitations.c.id == invitation["id"])
                     .values(state="answered", answered_at=at, version=invitation["version"] + 1))
     uow.record(events.ANSWER_SUBMITTED, answer["id"], events.answer_payload(answer, invitation, scored))
+    after_answer(uow, answer, questions, invitation, at)  # a low score or a complaint: a follow-up visit
     return answer

@@ -1,6 +1,6 @@
 """The handovers' part of tickets' timer (``tickets timer``): a handover still unsigned at its
 ``sign_by`` is escalated once (HANDOVER_UNSIGNED, one event per person told: the estate's
-supervisors, else up the chain), swept as :mod:`tickets.sla.sweeps` sweeps such rows."""
+supervisors, else up the chain), swept as :mod:`servicekit.sweeps` sweeps such rows."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
+from servicekit.sweeps import RowDeadline
 from servicekit.unit_of_work import UnitOfWork
 from tickets import events
 from tickets.sla.escalation import people_to_tell
-from tickets.sla.sweeps import RowDeadline
 from tickets.tables import handovers
 
 h = handovers.c
