@@ -29,6 +29,8 @@ def test_the_payloads_surveys_writes_follow_their_schemas(contracts) -> None:
             "seed": 2**62 - 1, "opens_on": date(2026, 10, 8), "closes_on": date(2026, 12, 31), "state": "open",
             "version": 1}
     _valid(contracts, events.WAVE_OPENED, events.wave_payload(wave))
+    _valid(contracts, events.WAVE_OPENED, events.wave_payload({**wave, "state": "scheduled"}))
+    _valid(contracts, events.WAVE_CLOSED, events.wave_payload({**wave, "state": "closed", "version": 2}))
     invitation = {"id": uuid.uuid4(), "estate_id": wave["estate_id"], "purpose": "wave", "wave_id": wave["id"],
                   "ticket_id": None, "unit_id": uuid.uuid4(), "person_id": uuid.uuid4(), "reminders": 0,
                   "expires_at": datetime(2026, 12, 31, 16, tzinfo=UTC)}

@@ -73,7 +73,10 @@ class RowDeadline:
 
 class DeadlineTimer:
     """Sweeps ``engine``'s deadlines every ``interval`` seconds, or sooner when one falls due; a
-    subclass gives :meth:`upcoming` and its round (``run_round``, for servicekit.worker)."""
+    subclass gives :meth:`upcoming` and its round (``run_round``, for servicekit.worker).
+    ``settings`` are the service's, for what firing a deadline needs (None in tests that need none)."""
+
+    settings: Any = None
 
     def __init__(self, engine: Engine, uow_factory: Callable[[], UnitOfWork], *, interval: float = 1.0,
                  batch: int = 500, clock: Clock = utc_now) -> None:
@@ -85,8 +88,10 @@ class DeadlineTimer:
         """The timer ``<service> timer`` runs (servicekit.worker.worker_command builds it), with the
         settings ``timer_interval_seconds`` and ``timer_batch``."""
         sessions = sessionmaker(engine)
-        return cls(engine, lambda: service.unit_of_work(sessions), interval=settings.timer_interval_seconds,
-                   batch=settings.timer_batch, clock=clock)
+        timer = cls(engine, lambda: service.unit_of_work(sessions), interval=settings.timer_interval_seconds,
+                    batch=settings.timer_batch, clock=clock)
+        timer.settings = settings
+        return timer
 
     def upcoming(self) -> datetime | None:
         """The earliest instant still to fire, or None."""

@@ -8,5 +8,6 @@ from surveys.invitations.api import blp as invitations
 from surveys.questionnaires.api import blp as questionnaires
 from surveys.statistics.api import blp as statistics
 from surveys.waves.api import blp as waves
+from surveys.waves.api import schedule_blp as wave_schedule
 
-BLUEPRINTS = [households, questionnaires, waves, invitations, answers, statistics, follow_ups, actions]
+BLUEPRINTS = [households, questionnaires, waves, invitations, answers, statistics, follow_ups, actions, wave_schedule]

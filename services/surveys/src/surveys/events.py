@@ -7,6 +7,7 @@ from typing import Any
 
 QUESTIONNAIRE_PUBLISHED = "surveys.questionnaire.published.v1"
 WAVE_OPENED = "surveys.wave.opened.v1"
+WAVE_CLOSED = "surveys.wave.closed.v1"
 INVITATION_SENT = "surveys.invitation.sent.v1"
 INVITATION_REMINDED = "surveys.invitation.reminded.v1"
 ANSWER_SUBMITTED = "surveys.answer.submitted.v1"
@@ -15,8 +16,8 @@ FOLLOW_UP_VISITED = "surveys.follow_up.visited.v1"
 ACTION_CHANGED = "surveys.action.changed.v1"
 ACTION_OVERDUE = "surveys.action.overdue.v1"
 
-EVENT_TYPES = (QUESTIONNAIRE_PUBLISHED, WAVE_OPENED, INVITATION_SENT, INVITATION_REMINDED, ANSWER_SUBMITTED,
-               FOLLOW_UP_OPENED, FOLLOW_UP_VISITED, ACTION_CHANGED, ACTION_OVERDUE)
+EVENT_TYPES = (QUESTIONNAIRE_PUBLISHED, WAVE_OPENED, WAVE_CLOSED, INVITATION_SENT, INVITATION_REMINDED,
+               ANSWER_SUBMITTED, FOLLOW_UP_OPENED, FOLLOW_UP_VISITED, ACTION_CHANGED, ACTION_OVERDUE)
 
 
 def _text(value: Any) -> str | None:

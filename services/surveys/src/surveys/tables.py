@@ -30,6 +30,7 @@ from __future__ import annotations
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Column,
     Date,
     ForeignKey,
@@ -116,11 +117,52 @@ waves = Table(
     Column("sampled", Integer, nullable=False),
     Column("opens_on", Date, nullable=False),
     Column("closes_on", Date, nullable=False),
-    Column("state", String(10), nullable=False),  # open | closed
-    Column("opened_by", String(200), nullable=False),
+    # The instants the local days begin and end (SURVEYS_TIMEZONE): the timer invites the sample at
+    # ``opens_at`` (``invited_at`` marks it done) and closes the wave at ``closes_at`` (``closed_at``).
+    Column("opens_at", UtcDateTime(), nullable=False),
+    Column("closes_at", UtcDateTime(), nullable=False),
+    Column("invited_at", UtcDateTime()),
+    Column("closed_at", UtcDateTime()),
+    Column("reminder_days", JSON, nullable=False),  # days after opens_on to remind those not answered
+    Column("state", String(10), nullable=False),  # scheduled (opens_on still ahead) | open | closed
+    Column("opened_by", String(200), nullable=False),  # who made it: a manager, or the schedule
     Column("opened_at", UtcDateTime(), nullable=False),
     Column("version", Integer, nullable=False, server_default=text("1")),
     UniqueConstraint("estate_id", "period"),
+    Index("ix_waves_to_invite", "opens_at", postgresql_where=text("state = 'scheduled' AND invited_at IS NULL"),
+          sqlite_where=text("state = 'scheduled' AND invited_at IS NULL")),
+    Index("ix_waves_to_close", "closes_at", postgresql_where=text("closed_at IS NULL"),
+          sqlite_where=text("closed_at IS NULL")),
+)
+
+# A wave's reminder steps, each its own deadline row: the timer reminds those not answered once per step.
+wave_reminders = Table(
+    "wave_reminders", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("wave_id", Uuid, ForeignKey("waves.id"), nullable=False, index=True),
+    Column("step", Integer, nullable=False),
+    Column("due_at", UtcDateTime(), nullable=False),
+    Column("sent_at", UtcDateTime()),
+    Column("reminded", Integer),  # how many were reminded at this step
+    UniqueConstraint("wave_id", "step"),
+    Index("ix_wave_reminders_due", "due_at", postgresql_where=text("sent_at IS NULL"),
+          sqlite_where=text("sent_at IS NULL")),
+)
+
+# The operator's schedule (one row at most): a wave every quarter for every estate, opened by the
+# timer on the quarter's ``open_day``-th day, exactly once per estate and period.
+wave_schedules = Table(
+    "wave_schedules", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("active", Boolean, nullable=False),
+    Column("open_day", Integer, nullable=False),  # 1: the quarter's first day
+    Column("percent", Integer, nullable=False),
+    Column("lookback", Integer, nullable=False),
+    Column("reminder_days", JSON, nullable=False),
+    Column("questionnaire_id", Uuid),  # an operator-wide questionnaire; null: the built-in default
+    Column("set_by", String(200), nullable=False),
+    Column("set_at", UtcDateTime(), nullable=False),
+    Column("version", Integer, nullable=False, server_default=text("1")),
 )
 
 # The sample: each household a wave asks, and why (its building's quota, when it was last asked).

@@ -54,9 +54,12 @@ CASES = [
     ("POST", "/api/v1/actions/{action}/reopening", {}),
 ]
 # Routes that name no estate's row: the built-in questionnaire; the personal links, where the token
-# is the credential whoever calls (test_answers_api.py).
+# is the credential whoever calls (test_answers_api.py); the operator's wave schedule.
 OPEN = {("GET", "/api/v1/questionnaires/default"), ("GET", "/api/v1/answers/<token>"),
-        ("PUT", "/api/v1/answers/<token>"), ("POST", "/api/v1/answers/<token>/submission")}
+        ("PUT", "/api/v1/answers/<token>"), ("POST", "/api/v1/answers/<token>/submission"),
+        # The operator's one wave schedule: no estate's row; only a caller who sees every estate may
+        # set it (test_wave_timer.py).
+        ("GET", "/api/v1/wave-schedule"), ("PUT", "/api/v1/wave-schedule")}
 
 
 def _rule_of(path: str) -> str:

@@ -189,7 +189,7 @@ def test_a_visit_opens_actions_tracked_until_verified_and_wrong_moves_are_refuse
     assert [(a["id"], a["state"]) for a in shown["actions"]] == [(action, "verified")]
 
 
-def test_overdue_actions_are_listed_and_told_once_by_any_number_of_timers(client, db, wave) -> None:
+def test_overdue_actions_are_listed_and_told_once_by_any_number_of_timers(client, db, wave, settings) -> None:
     follow_up, keeper = _visited(client, db, wave)
     made = [client.post("/api/v1/actions", json={"follow_up_id": follow_up["id"], "description": f"整改{n}",
                                                  "responsible_id": str(keeper), "due_on": "2099-01-01"},
@@ -203,6 +203,8 @@ def test_overdue_actions_are_listed_and_told_once_by_any_number_of_timers(client
 
     sessions = sessionmaker(db)
     timers = [Timer(db, lambda: SERVICE.unit_of_work(sessions), batch=1, clock=lambda: now) for _ in range(4)]
+    for timer in timers:
+        timer.settings = settings
     counts: list[int] = []
     threads = [threading.Thread(target=lambda t=t: counts.append(t.sweep()["actions_overdue"])) for t in timers]
     for thread in threads:

@@ -60,12 +60,20 @@ def _invitation(uow: UnitOfWork, token: str, client: str, settings: Any, at: dat
     if invitation["state"] == "withdrawn":
         raise Conflict("the ticket has been evaluated already", "该工单已评价")
     if invitation["wave_id"] is not None:
-        state = uow.execute(select(waves.c.state).where(waves.c.id == invitation["wave_id"])).scalar_one()
-        if state != "open":
-            raise Conflict("the survey has closed", "本次调查已结束")
+        wave = uow.execute(select(waves.c.state, waves.c.closes_at).where(waves.c.id == invitation["wave_id"])).one()
+        _still_open(wave, at)
     if at >= invitation["expires_at"]:
         raise Conflict("this invitation has expired", "此邀请已过期")
     return invitation
+
+
+def _still_open(wave: Any, at: datetime) -> None:  # noqa: ANN401  (a row or a mapping)
+    """A wave takes answers while open and before its closing day ends (the timer may not have closed it yet)."""
+    state, closes_at = (wave["state"], wave["closes_at"]) if isinstance(wave, dict) else (wave.state, wave.closes_at)
+    if state == "scheduled":
+        raise Conflict("the survey has not opened yet", "本次调查尚未开始")
+    if state != "open" or at >= closes_at:
+        raise Conflict("the survey has closed", "本次调查已结束")
 
 
 def _draft(uow: UnitOfWork, invitation_id: UUID) -> dict[str, Any] | None:
@@ -147,8 +155,7 @@ def enter(uow: UnitOfWork, entered_by: str, at: datetime, *, wave_id: UUID, chan
     invitation answered by it (no reminder follows), and one that answered already is refused."""
     with uow:
         wave = get_row(uow, waves, wave_id, "wave", what_zh="调查")
-        if wave["state"] != "open":
-            raise Conflict("the survey has closed", "本次调查已结束")
+        _still_open(wave, at)
         building_id = None
         if unit_id is not None:
             unit = uow.execute(select(units).where(units.c.id == unit_id)).mappings().first()
