@@ -2,6 +2,7 @@
 
 from surveys.actions.api import blp as actions
 from surveys.answers.api import blp as answers
+from surveys.bulletins.api import blp as bulletins
 from surveys.follow_ups.api import blp as follow_ups
 from surveys.households.api import blp as households
 from surveys.invitations.api import blp as invitations
@@ -10,4 +11,5 @@ from surveys.statistics.api import blp as statistics
 from surveys.waves.api import blp as waves
 from surveys.waves.api import schedule_blp as wave_schedule
 
-BLUEPRINTS = [households, questionnaires, waves, invitations, answers, statistics, follow_ups, actions, wave_schedule]
+BLUEPRINTS = [households, questionnaires, waves, invitations, answers, statistics, follow_ups, actions, wave_schedule,
+              bulletins]

@@ -320,5 +320,19 @@ action_steps = Table(
     Column("at", UtcDateTime(), nullable=False),
 )
 
+# --- the quarterly bulletin (SRV-6) --------------------------------------------------------------
+
+# A wave's bulletin (满意度调查公告): its author and what they wrote beside the figures; one per wave.
+bulletins = Table(
+    "bulletins", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("wave_id", Uuid, ForeignKey("waves.id"), nullable=False, unique=True),
+    Column("estate_id", Uuid, nullable=False, index=True),
+    Column("author", String(100), nullable=False),  # the name printed under it
+    Column("summary", Text, nullable=False),  # the author's words: what was found, what will be done
+    Column("published_by", String(200), nullable=False),
+    Column("published_at", UtcDateTime(), nullable=False),
+)
+
 # Token buckets (servicekit.ratelimit): guesses of answer tokens per client address.
 rate_budgets = define_rate_budgets(metadata)

@@ -37,6 +37,8 @@ CASES = [
     ("GET", "/api/v1/waves/{wave}/statistics", None),
     ("POST", "/api/v1/answers", {"wave_id": "{wave}", "channel": "paper", "items": {}}),
     ("POST", "/api/v1/answers", {"wave_id": "{other_wave}", "unit_id": "{unit}", "channel": "paper", "items": {}}),
+    ("POST", "/api/v1/waves/{wave}/bulletin", {"author": "x", "summary": "y"}),
+    ("GET", "/api/v1/waves/{wave}/bulletin", None),
     ("GET", "/api/v1/follow-ups?estate_id={estate}", None),
     ("GET", "/api/v1/follow-ups?wave_id={wave}", None),
     ("POST", "/api/v1/follow-ups", {"answer_id": "{answer}", "note": "x"}),

@@ -81,6 +81,6 @@ class ScheduleSchema(Schema):
                                 validate=validate.Length(max=6))
     questionnaire_id = fields.UUID(load_default=None, allow_none=True, metadata={
         "description": "an operator-wide questionnaire for waves; empty: the built-in nine elements"})
-    set_by = fields.String(dump_only=True)
-    set_at = fields.DateTime(dump_only=True)
+    set_by = fields.String(dump_only=True, allow_none=True, metadata={"description": "null: never set"})
+    set_at = fields.DateTime(dump_only=True, allow_none=True)
     version = fields.Integer(dump_only=True)
