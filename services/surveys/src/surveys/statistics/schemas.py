@@ -48,7 +48,8 @@ class StatisticsSchema(Schema):
     period = fields.String()
     invited = fields.Integer()
     answered = fields.Integer(metadata={"description": "invitations answered (by the link, or entered by staff)"})
-    response_rate = fields.String(allow_none=True, metadata={"description": "answered / invited, an exact decimal written as text"})
+    response_rate = fields.String(allow_none=True, metadata={
+        "description": "answered / invited, an exact decimal written as text"})
     answers_by_channel = fields.Dict(keys=fields.String(), values=fields.Integer())
     overall = fields.Nested(FiguresSchema, metadata={"description": "every element's scores together"})
     elements = fields.List(fields.Nested(ElementSchema))
