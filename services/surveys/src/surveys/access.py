@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from servicekit.access import InEstate, ScopedBlueprint
-from surveys.tables import actions, answers, buildings, estates, follow_ups, questionnaires, units, waves
+from surveys.tables import actions, answers, buildings, estates, follow_ups, forums, questionnaires, units, waves
 
 SCOPE = {
     "estate_id": InEstate(estates, "estate", estate_column="id", what_zh="小区"),
@@ -18,6 +18,7 @@ SCOPE = {
     "answer_id": InEstate(answers, "answer", what_zh="答卷"),
     "follow_up_id": InEstate(follow_ups, "follow-up visit", what_zh="回访"),
     "action_id": InEstate(actions, "rectification action", what_zh="整改措施"),
+    "forum_id": InEstate(forums, "forum", what_zh="座谈会"),
 }
 
 

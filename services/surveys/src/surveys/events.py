@@ -97,7 +97,8 @@ def follow_up_payload(follow_up: dict[str, Any], unit_number: str | None) -> dic
 
 def _action(action: dict[str, Any]) -> dict[str, Any]:
     return {"action_id": str(action["id"]), "estate_id": str(action["estate_id"]),
-            "follow_up_id": _text(action["follow_up_id"]), "description": action["description"],
+            "follow_up_id": _text(action["follow_up_id"]), "forum_id": _text(action.get("forum_id")),
+            "description": action["description"],
             "responsible_id": str(action["responsible_id"]), "due_on": action["due_on"].isoformat(),
             "due_at": action["due_at"].isoformat(), "state": action["state"], "reopened": action["reopened"],
             "version": action["version"]}

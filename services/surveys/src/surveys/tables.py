@@ -283,6 +283,28 @@ follow_ups = Table(
     Column("version", Integer, nullable=False, server_default=text("1")),
 )
 
+# An owners' forum (业户座谈会): when and where, and the households invited, chosen in turn (those
+# never invited before first, then those invited longest ago); who attended.
+forums = Table(
+    "forums", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, nullable=False, index=True),
+    Column("title", String(200), nullable=False),
+    Column("held_on", Date, nullable=False),
+    Column("place", String(200)),
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+)
+
+forum_invitees = Table(
+    "forum_invitees", metadata,
+    Column("forum_id", Uuid, ForeignKey("forums.id"), primary_key=True),
+    Column("unit_id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, nullable=False, index=True),
+    Column("held_on", Date, nullable=False),  # the forum's, for choosing in turn
+    Column("attended", Boolean, nullable=False, server_default=text("false")),
+)
+
 # A rectification action (整改措施) of a follow-up (or, later, of a forum's suggestion): who answers
 # for it, by when, and its state (open -> done -> verified, or reopened). Overdue: still open after
 # ``due_at`` (the end of ``due_on``, local time); ``overdue_at`` marks that the timer told once.
@@ -291,6 +313,7 @@ actions = Table(
     Column("id", Uuid, primary_key=True),
     Column("estate_id", Uuid, nullable=False, index=True),
     Column("follow_up_id", Uuid, ForeignKey("follow_ups.id"), index=True),
+    Column("forum_id", Uuid, ForeignKey("forums.id"), index=True),  # or a forum's suggestion (SRV-6)
     Column("description", Text, nullable=False),
     Column("responsible_id", Uuid, nullable=False, index=True),  # a staff member of the estate
     Column("due_on", Date, nullable=False),

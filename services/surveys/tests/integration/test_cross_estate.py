@@ -39,6 +39,13 @@ CASES = [
     ("POST", "/api/v1/answers", {"wave_id": "{other_wave}", "unit_id": "{unit}", "channel": "paper", "items": {}}),
     ("POST", "/api/v1/waves/{wave}/bulletin", {"author": "x", "summary": "y"}),
     ("GET", "/api/v1/waves/{wave}/bulletin", None),
+    ("GET", "/api/v1/forums?estate_id={estate}", None),
+    ("POST", "/api/v1/forums", {"estate_id": "{estate}", "title": "x", "held_on": "2026-12-20", "invite": 1}),
+    ("GET", "/api/v1/forums/{forum}", None),
+    ("POST", "/api/v1/forums/{forum}/attendance", {"unit_ids": ["{unit}"]}),
+    ("POST", "/api/v1/forums/{forum}/suggestions", {"description": "x", "responsible_id": "{staff}",
+                                                    "due_on": "2099-01-01"}),
+    ("GET", "/api/v1/actions?forum_id={forum}", None),
     ("GET", "/api/v1/follow-ups?estate_id={estate}", None),
     ("GET", "/api/v1/follow-ups?wave_id={wave}", None),
     ("POST", "/api/v1/follow-ups", {"answer_id": "{answer}", "note": "x"}),
@@ -67,7 +74,8 @@ OPEN = {("GET", "/api/v1/questionnaires/default"), ("GET", "/api/v1/answers/<tok
 def _rule_of(path: str) -> str:
     return (path.split("?")[0].replace("{estate}", "<estate_id>").replace("{questionnaire}", "<questionnaire_id>")
             .replace("{wave}", "<wave_id>").replace("{other_wave}", "<wave_id>")
-            .replace("{follow_up}", "<follow_up_id>").replace("{action}", "<action_id>"))
+            .replace("{follow_up}", "<follow_up_id>").replace("{action}", "<action_id>")
+            .replace("{forum}", "<forum_id>"))
 
 
 def test_every_route_is_covered(app) -> None:
@@ -87,9 +95,9 @@ def _fill(value, names: dict[str, str]):  # noqa: ANN001, ANN202
     return value
 
 
-def _follow_up_and_action(db, estate, wave_id: str) -> tuple[uuid.UUID, uuid.UUID, uuid.UUID]:  # noqa: ANN001
+def _follow_up_and_action(db, estate, wave_id: str) -> tuple[uuid.UUID, ...]:  # noqa: ANN001
     """An answer of estate A's wave with a visited follow-up and an open action (as the use cases leave them)."""
-    answer, follow_up, action = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    answer, follow_up, action, forum = uuid.uuid4(), uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
     at = datetime.now(UTC)
     with db.begin() as conn:
         conn.execute(insert(tables.answers).values(
@@ -103,7 +111,9 @@ def _follow_up_and_action(db, estate, wave_id: str) -> tuple[uuid.UUID, uuid.UUI
             id=action, estate_id=estate.id, follow_up_id=follow_up, description="x", responsible_id=estate.staff,
             due_on=date(2099, 1, 1), due_at=at + timedelta(days=1), state="open", created_by="test", created_at=at,
             version=1))
-    return answer, follow_up, action
+        conn.execute(insert(tables.forums).values(id=forum, estate_id=estate.id, title="x", held_on=date(2026, 12, 20),
+                                                  created_by="test", created_at=at))
+    return answer, follow_up, action, forum
 
 
 @pytest.mark.parametrize(("method", "path", "body"), CASES)
@@ -117,8 +127,8 @@ def test_another_estates_row_is_no_such_row(client, auth, db, estate, other_esta
     names = {"estate": str(estate.id), "building": str(estate.buildings[0]), "questionnaire": made.json["id"],
              "wave": wave.json["id"], "other": str(other_estate.id), "other_wave": theirs.json["id"],
              "unit": str(estate.units[0]), "staff": str(estate.staff)}
-    answer, follow_up, action = _follow_up_and_action(db, estate, wave.json["id"])
-    names.update(answer=str(answer), follow_up=str(follow_up), action=str(action))
+    answer, follow_up, action, forum = _follow_up_and_action(db, estate, wave.json["id"])
+    names.update(answer=str(answer), follow_up=str(follow_up), action=str(action), forum=str(forum))
     stranger = {**auth("operator_admin", [str(other_estate.id)]), "Accept-Language": "zh-CN"}
     answer = client.open(_fill(path, names), method=method, json=_fill(body, names), headers=stranger)
     assert answer.status_code == 404, (method, path, answer.json)

@@ -23,7 +23,7 @@ blp = blueprint("actions", __name__, url_prefix="/api/v1/actions",
 @blp.route("", methods=["GET"])
 @blp.arguments(ActionArgs(), location="query")
 @blp.response(200, page_schema(ActionSchema))
-@blp.allow(STAFF, estates=("estate_id",), rows=("follow_up_id",))
+@blp.allow(STAFF, estates=("estate_id",), rows=("follow_up_id", "forum_id"))
 def list_actions(args: dict[str, Any]) -> Any:
     """The rectification actions of the caller's estates (overdue=true: those still open past their due date)"""
     return read(views.estate_actions, current_principal(), args, now())

@@ -12,6 +12,7 @@ MAX_TEXT = 2000
 class ActionArgs(PageArgs):
     estate_id = fields.UUID(metadata={"description": "only this estate's"})
     follow_up_id = fields.UUID(metadata={"description": "only this follow-up's"})
+    forum_id = fields.UUID(metadata={"description": "only this forum's suggestions"})
     responsible_id = fields.UUID(metadata={"description": "only those this staff member answers for"})
     state = fields.String(validate=validate.OneOf(("open", "done", "verified")))
     overdue = fields.Boolean(metadata={"description": "true: only those still open past their due date, the "
@@ -45,6 +46,7 @@ class ActionSchema(Schema):
     id = fields.UUID()
     estate_id = fields.UUID()
     follow_up_id = fields.UUID(allow_none=True)
+    forum_id = fields.UUID(allow_none=True, metadata={"description": "or the forum whose suggestion it is"})
     description = fields.String()
     responsible_id = fields.UUID()
     responsible_name = fields.String(allow_none=True)

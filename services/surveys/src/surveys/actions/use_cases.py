@@ -19,7 +19,7 @@ from servicekit.rows import get_row
 from servicekit.unit_of_work import UnitOfWork
 from surveys import events
 from surveys.domain.follow_ups import StateError, transition
-from surveys.tables import action_steps, actions, follow_ups, staff
+from surveys.tables import action_steps, actions, follow_ups, forums, staff
 
 STEP_OF = {"done": "done", "verified": "verified", "reopened": "reopened"}
 
@@ -52,19 +52,36 @@ def open_action(uow: UnitOfWork, created_by: str, at: datetime, timezone: str, *
         if follow_up["state"] != "visited":
             raise Conflict("record the visit (what the owner said) before its actions",
                            "请先记录回访情况（业主意见），再制定整改措施")
-        _responsible(uow, follow_up["estate_id"], responsible_id)
-        if due_on < at.astimezone(ZoneInfo(timezone)).date():
-            raise Invalid("the due date has passed already", "整改期限已过",
-                          errors={"due_on": ["today or later"]})
-        row = {"id": uuid.uuid4(), "estate_id": follow_up["estate_id"], "follow_up_id": follow_up_id,
-               "description": description, "responsible_id": responsible_id, "due_on": due_on,
-               "due_at": end_of(due_on, timezone), "state": "open", "reopened": 0, "overdue_at": None,
-               "done_at": None, "verified_at": None, "verified_by": None, "created_by": created_by,
-               "created_at": at, "version": 1}
-        uow.execute(insert(actions).values(row))
-        _step(uow, row, "opened", created_by, at, None)
+        row = _new(uow, created_by, at, timezone, follow_up["estate_id"], {"follow_up_id": follow_up_id},
+                   description=description, responsible_id=responsible_id, due_on=due_on)
         uow.commit()
         return row
+
+
+def open_suggestion(uow: UnitOfWork, created_by: str, at: datetime, timezone: str, *, forum_id: UUID,
+                    description: str, responsible_id: UUID, due_on: date) -> dict[str, Any]:
+    """A suggestion raised at an owners' forum, tracked as a rectification action (SRV-6)."""
+    with uow:
+        forum = get_row(uow, forums, forum_id, "forum", what_zh="座谈会", lock=True)
+        row = _new(uow, created_by, at, timezone, forum["estate_id"], {"forum_id": forum_id},
+                   description=description, responsible_id=responsible_id, due_on=due_on)
+        uow.commit()
+        return row
+
+
+def _new(uow: UnitOfWork, created_by: str, at: datetime, timezone: str, estate_id: UUID, source: dict[str, UUID],
+         *, description: str, responsible_id: UUID, due_on: date) -> dict[str, Any]:
+    _responsible(uow, estate_id, responsible_id)
+    if due_on < at.astimezone(ZoneInfo(timezone)).date():
+        raise Invalid("the due date has passed already", "整改期限已过", errors={"due_on": ["today or later"]})
+    row = {"id": uuid.uuid4(), "estate_id": estate_id, "follow_up_id": None, "forum_id": None, **source,
+           "description": description, "responsible_id": responsible_id, "due_on": due_on,
+           "due_at": end_of(due_on, timezone), "state": "open", "reopened": 0, "overdue_at": None,
+           "done_at": None, "verified_at": None, "verified_by": None, "created_by": created_by,
+           "created_at": at, "version": 1}
+    uow.execute(insert(actions).values(row))
+    _step(uow, row, "opened", created_by, at, None)
+    return row
 
 
 def move(uow: UnitOfWork, action_id: UUID, to: str, by: str, at: datetime, timezone: str, *, note: str | None = None,

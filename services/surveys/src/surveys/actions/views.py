@@ -25,7 +25,7 @@ def estate_actions(session, principal, args: dict[str, Any], at: datetime) -> di
     """One page of the actions of the caller's estates, filtered as asked; ``overdue``: only those
     still open past their due date (the earliest due first)."""
     statement = _listed()
-    for name in ("estate_id", "follow_up_id", "responsible_id", "state"):
+    for name in ("estate_id", "follow_up_id", "forum_id", "responsible_id", "state"):
         if args.get(name) is not None:
             statement = statement.where(a[name] == args[name])
     if args.get("overdue"):
