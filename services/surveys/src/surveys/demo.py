@@ -30,9 +30,9 @@ from surveys.actions.use_cases import move, open_action
 from surveys.answers.use_cases import enter
 from surveys.domain import periods
 from surveys.domain.questionnaires import DEFAULT_ID, ELEMENT_CODES
-from surveys.follow_ups.use_cases import record_visit
+from surveys.follow_ups.use_cases import flag, record_visit
 from surveys.questionnaires import use_cases
-from surveys.tables import estates, follow_ups, questionnaires, staff, wave_households
+from surveys.tables import answers, estates, follow_ups, questionnaires, staff, wave_households
 from surveys.waves.use_cases import open_wave
 
 CODE = "DEMO"
@@ -109,6 +109,13 @@ def _follow_through(run: DemoRun, wave: dict[str, Any], at: datetime, timezone: 
                                       .order_by(follow_ups.c.opened_at, follow_ups.c.id).limit(3)).scalars())
     if responsible is None:
         return 0, 0
+    if not opened and not verify:  # no answer of this quarter asked for a visit yet: the desk flags the latest
+        with run.sessions() as session:
+            latest = session.execute(select(answers.c.id).where(answers.c.wave_id == wave["id"])
+                                     .order_by(answers.c.submitted_at.desc(), answers.c.id).limit(1)).scalar()
+        if latest is not None:
+            note = "电话回访时业主口头反映门禁常坏"
+            opened = [flag(run.unit_of_work(), DEMO_DESK, at, answer_id=latest, note=note)["id"]]
     actions = 0
     for n, follow_up_id in enumerate(opened if verify else opened[:1]):
         record_visit(run.unit_of_work(), follow_up_id, DEMO_DESK, at, owner_said=OWNER_SAID[n % 3])

@@ -23,7 +23,7 @@ AT = datetime(2026, 12, 6, 4, tzinfo=UTC)
 
 def test_the_demo_has_past_waves_with_a_trend_a_running_wave_and_an_open_rectification(
         client, auth, db, settings) -> None:
-    estate = seed_estate(db, code="DEMO", buildings=3, units_each=20)
+    estate = seed_estate(db, code="DEMO", buildings=3, units_each=40)
     assert load_demo(SERVICE, settings, DEMO, at=AT) == 0
     with db.connect() as conn:
         made = conn.execute(select(waves.c.id, waves.c.period, waves.c.state).order_by(waves.c.period)).all()
