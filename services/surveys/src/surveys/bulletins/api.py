@@ -7,7 +7,6 @@ from typing import Any
 from uuid import UUID
 
 from flask import Response
-from marshmallow import Schema, fields, validate
 from tenancy.roles import MANAGERS, STAFF
 
 from servicekit.rows import now
@@ -15,32 +14,11 @@ from servicekit.web import current_principal
 from servicekit.webapp import read, unit_of_work
 from surveys.access import blueprint
 from surveys.bulletins import use_cases, views
+from surveys.bulletins.schemas import BulletinArgs, BulletinSchema, NewBulletinSchema
 
 blp = blueprint("bulletins", __name__, url_prefix="/api/v1/waves",
                 description="The quarterly bulletin (满意度调查公告) of a wave's results")
 HTML, XLSX = "text/html", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-class NewBulletinSchema(Schema):
-    author = fields.String(required=True, validate=validate.Length(min=1, max=100),
-                           metadata={"description": "the name printed under the bulletin"})
-    summary = fields.String(required=True, validate=validate.Length(min=1, max=4000),
-                            metadata={"description": "the author's words: what the wave found, what will be done"})
-
-
-class BulletinSchema(Schema):
-    id = fields.UUID()
-    wave_id = fields.UUID()
-    estate_id = fields.UUID()
-    author = fields.String()
-    summary = fields.String()
-    published_by = fields.String()
-    published_at = fields.DateTime()
-
-
-class BulletinArgs(Schema):
-    format = fields.String(load_default="html", validate=validate.OneOf(("html", "xlsx")),
-                           metadata={"description": "html (a printable page) or xlsx"})
 
 
 @blp.route("/<uuid:wave_id>/bulletin", methods=["POST"])
