@@ -68,8 +68,10 @@ def main() -> None:
                 db.execute(insert(waves).values(
                     id=wave_id, estate_id=estate, period=period, questionnaire_version_id=DEFAULT_VERSION_ID,
                     percent=20, lookback=4, seed=1, households=args.answers * 5, sampled=args.answers,
-                    opens_on=opens, closes_on=date(2026, 12, 31), state="open", opened_by="bench",
-                    opened_at=datetime.now(UTC), version=1))
+                    opens_on=opens, closes_on=date(2026, 12, 31),
+                    opens_at=datetime.combine(opens, datetime.min.time(), UTC),
+                    closes_at=datetime(2027, 1, 1, tzinfo=UTC), invited_at=datetime.now(UTC), reminder_days=[],
+                    state="open", opened_by="bench", opened_at=datetime.now(UTC), version=1))
                 db.execute(text(ANSWERS), {"wave": str(wave_id), "estate": estate, "n": args.answers,
                                            "version": DEFAULT_VERSION_ID})
                 db.execute(text(LOAD), {"wave": str(wave_id), "estate": estate, "n": args.answers,

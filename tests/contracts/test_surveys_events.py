@@ -29,6 +29,8 @@ def test_the_payloads_surveys_writes_follow_their_schemas(contracts) -> None:
             "seed": 2**62 - 1, "opens_on": date(2026, 10, 8), "closes_on": date(2026, 12, 31), "state": "open",
             "version": 1}
     _valid(contracts, events.WAVE_OPENED, events.wave_payload(wave))
+    _valid(contracts, events.WAVE_OPENED, events.wave_payload({**wave, "state": "scheduled"}))
+    _valid(contracts, events.WAVE_CLOSED, events.wave_payload({**wave, "state": "closed", "version": 2}))
     invitation = {"id": uuid.uuid4(), "estate_id": wave["estate_id"], "purpose": "wave", "wave_id": wave["id"],
                   "ticket_id": None, "unit_id": uuid.uuid4(), "person_id": uuid.uuid4(), "reminders": 0,
                   "expires_at": datetime(2026, 12, 31, 16, tzinfo=UTC)}
@@ -43,6 +45,23 @@ def test_the_payloads_surveys_writes_follow_their_schemas(contracts) -> None:
     _valid(contracts, events.ANSWER_SUBMITTED,
            events.answer_payload(answer, invitation, [("attitude", "attitude", 5), ("overall", None, 4)]))
     _valid(contracts, events.ANSWER_SUBMITTED, events.answer_payload({**answer, "invitation_id": None}, None, []))
+    follow_up = {"id": uuid.uuid4(), "estate_id": wave["estate_id"], "answer_id": answer["id"], "wave_id": wave["id"],
+                 "ticket_id": None, "unit_id": invitation["unit_id"], "building_id": uuid.uuid4(),
+                 "person_id": invitation["person_id"], "assignee_id": None, "state": "open", "owner_said": None,
+                 "visited_at": None, "visited_by": None, "opened_by": "surveys",
+                 "opened_at": datetime(2026, 12, 2, tzinfo=UTC), "version": 1,
+                 "reasons": [{"kind": "low_score", "code": "fees", "element": "fees", "score": 1, "threshold": 2}]}
+    _valid(contracts, events.FOLLOW_UP_OPENED, events.follow_up_payload(follow_up, "1-101"))
+    visited = {**follow_up, "state": "visited", "owner_said": "物业费太贵", "visited_by": "staff-1",
+               "visited_at": datetime(2026, 12, 3, tzinfo=UTC), "assignee_id": uuid.uuid4(), "version": 2}
+    _valid(contracts, events.FOLLOW_UP_VISITED, events.follow_up_payload(visited, None))
+    action = {"id": uuid.uuid4(), "estate_id": wave["estate_id"], "follow_up_id": follow_up["id"],
+              "description": "公示收费明细", "responsible_id": uuid.uuid4(), "due_on": date(2026, 12, 20),
+              "due_at": datetime(2026, 12, 20, 16, tzinfo=UTC), "state": "open", "reopened": 0, "version": 1}
+    _valid(contracts, events.ACTION_CHANGED, events.action_payload(action, step="opened", by="staff-1",
+                                                                   at=datetime(2026, 12, 3, tzinfo=UTC), note=None))
+    overdue = events.overdue_payload(action, "赵主管", datetime(2026, 12, 21, tzinfo=UTC))
+    _valid(contracts, events.ACTION_OVERDUE, overdue)
 
 
 def test_the_asyncapi_inbox_names_every_type_surveys_consumes(contracts) -> None:

@@ -81,6 +81,14 @@ class XlsxSheet:
     notes: Sequence[str] = field(default_factory=tuple)
 
 
+def _xlsx_row(values: Iterable[Any]) -> list[Any]:
+    """A row made safe, and the control characters an XLSX (XML) cannot hold shown as U+FFFD: text
+    typed with one (a pasted ``\x19``) is written, not refused with an error."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return [ILLEGAL_CHARACTERS_RE.sub("\ufffd", v) if isinstance(v, str) else v for v in safe_row(values)]
+
+
 def xlsx_bytes(sheets: Iterable[XlsxSheet]) -> bytes:
     """A whole XLSX workbook (needs openpyxl: the ``xlsx`` extra), every cell made safe."""
     from openpyxl import Workbook
@@ -90,13 +98,13 @@ def xlsx_bytes(sheets: Iterable[XlsxSheet]) -> bytes:
     book.remove(book.active)
     for sheet in sheets:
         ws = book.create_sheet(title=sheet.title[:31])  # Excel's limit on a sheet's name
-        ws.append(safe_row(sheet.header))
+        ws.append(_xlsx_row(sheet.header))
         for row in sheet.rows:
-            ws.append(safe_row(row))
+            ws.append(_xlsx_row(row))
         for index, heading in enumerate(sheet.header, start=1):
             ws.column_dimensions[get_column_letter(index)].width = max(12, min(40, len(str(heading)) + 4))
         for offset, note in enumerate(sheet.notes):
-            ws.cell(row=len(sheet.rows) + 3 + offset, column=1, value=safe_cell(note))
+            ws.cell(row=len(sheet.rows) + 3 + offset, column=1, value=_xlsx_row([note])[0])
         if sheet.chart is not None and sheet.rows:
             ws.add_chart(_chart(ws, sheet.chart, len(sheet.rows)),
                          f"{get_column_letter(len(sheet.header) + 2)}2")

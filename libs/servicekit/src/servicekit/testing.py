@@ -151,10 +151,14 @@ class PrivateBroker:
         self.ctl("await_startup")
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 nobody listens on just now (for a stand-in a test starts)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+_free_port = free_port
 
 
 @contextmanager

@@ -53,3 +53,13 @@ def test_an_xlsx_workbook_keeps_values_neutralises_formulas_and_draws_its_chart(
     assert book.sheetnames[1] == "Trend, a title longer than Exce"
     assert [type(c).__name__ for c in book.worksheets[1]._charts] == ["LineChart"]
     assert book["Empty"]._charts == []
+
+
+def test_a_control_character_xml_cannot_hold_is_written_as_a_replacement_not_an_error() -> None:
+    from openpyxl import load_workbook
+
+    from servicekit.spreadsheet import XlsxSheet, xlsx_bytes
+
+    book = load_workbook(io.BytesIO(xlsx_bytes([XlsxSheet("a", ["h\x00"], [["x\x19y", "=1\x01"]], notes=["n\x02"])])))
+    rows = list(book["a"].iter_rows(values_only=True))
+    assert rows[:2] == [("h\ufffd", None), ("x\ufffdy", "'=1\ufffd")] and rows[3][0] == "n\ufffd"

@@ -6,7 +6,18 @@ from __future__ import annotations
 from typing import Any
 
 from servicekit.access import InEstate, ScopedBlueprint
-from surveys.tables import buildings, estates, people, questionnaires, units, waves
+from surveys.tables import (
+    actions,
+    answers,
+    buildings,
+    estates,
+    follow_ups,
+    forums,
+    people,
+    questionnaires,
+    units,
+    waves,
+)
 
 SCOPE = {
     "estate_id": InEstate(estates, "estate", estate_column="id", what_zh="小区"),
@@ -16,6 +27,10 @@ SCOPE = {
     # An operator-wide questionnaire (no estate) is seen by callers who see every estate only.
     "questionnaire_id": InEstate(questionnaires, "questionnaire", what_zh="问卷"),
     "wave_id": InEstate(waves, "wave", what_zh="调查"),
+    "answer_id": InEstate(answers, "answer", what_zh="答卷"),
+    "follow_up_id": InEstate(follow_ups, "follow-up visit", what_zh="回访"),
+    "action_id": InEstate(actions, "rectification action", what_zh="整改措施"),
+    "forum_id": InEstate(forums, "forum", what_zh="座谈会"),
 }
 
 

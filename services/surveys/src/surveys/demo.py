@@ -1,21 +1,51 @@
 """surveys' demo, for the demo estate (阳光花园, code ``DEMO``) of surveys' copy of owners.
 
-``surveys load-demo`` (run by ``make run`` once the consumer has copied the demo estate) makes the
-estate's own copy of the built-in nine-element questionnaire and publishes it. It loads once: a
-second run finds the questionnaire and makes nothing.
+``surveys load-demo`` (run by ``make run`` once the consumer has copied the demo estate) makes:
+
+* the estate's own copy of the built-in nine-element questionnaire, published;
+* the two quarters before this one as past waves, each answered by about three in five of its
+  sample (on paper or by phone, entered by the demo's desk), with the estate's weak spots showing
+  (fees and efficiency lower, the buildings differing, the later quarter a little better: a trend);
+* this quarter's wave, running, answered by about one in four so far;
+* the follow-up visits the low scores and complaints opened; the past ones visited, with their
+  rectification actions verified, and one visit of this quarter visited with an action still open.
+
+Everything is made through the use cases as the demo's desk (:data:`servicekit.demo.DEMO_DESK`),
+inside the demo's history (servicekit.demo): notify sends none of it, and what the timer does later
+to the demo's waves and actions (reminders, closings, an action falling overdue) is history too. It
+loads once: a second run finds the questionnaire and makes nothing.
 """
 
 from __future__ import annotations
 
+import random
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
 from sqlalchemy import select
 
-from servicekit.demo import Demo, DemoRun
-from surveys.domain.questionnaires import DEFAULT_ID
+from servicekit.demo import DEMO_DESK, Demo, DemoRun
+from surveys.actions.use_cases import move, open_action
+from surveys.answers.use_cases import enter
+from surveys.domain import periods
+from surveys.domain.questionnaires import DEFAULT_ID, ELEMENT_CODES
+from surveys.follow_ups.use_cases import flag, record_visit
 from surveys.questionnaires import use_cases
-from surveys.tables import estates, questionnaires
+from surveys.tables import answers, estates, follow_ups, questionnaires, staff, wave_households
+from surveys.waves.use_cases import open_wave
 
 CODE = "DEMO"
 CREATED_BY = "demo-manager"
+SEED = 20261206
+# The estate's habits: each element's usual score (fees and efficiency are its weak spots).
+USUAL = {"attitude": 4.3, "equipment": 3.9, "skills": 4.1, "services": 3.8, "flexibility": 3.9,
+         "procedures": 4.0, "fees": 3.2, "rules": 4.0, "efficiency": 3.4}
+COMMENTS = ("电梯经常停运，希望尽快修好", "楼道灯坏了一周没人管", "车库漏水一直没处理", "物业费偏高，服务跟不上",
+            "前台很热情，谢谢", "保安巡逻很认真")
+OWNER_SAID = ("业主反映车库顶棚渗水，雨天更严重，希望月底前修好", "业主认为电梯维保不及时，要求公示维保记录",
+              "业主对收费明细不清楚，希望在公告栏公示")
+ACTIONS = ("修复车库顶棚渗水并做防水", "公示电梯维保记录，每周检查一次", "在公告栏和业主群公示物业费收支明细")
 
 
 def _estate(run: DemoRun):  # noqa: ANN202  (the demo estate's id)
@@ -31,12 +61,105 @@ def loaded(run: DemoRun) -> str | None:
     return None if found is None else f"surveys' demo of {CODE} is there already"
 
 
+def _quarter(day: date, back: int) -> str:
+    index = day.year * 4 + (day.month - 1) // 3 - back
+    return f"{index // 4}-Q{index % 4 + 1}"
+
+
+def _score(rng: random.Random, usual: float, lift: float) -> int:
+    return max(1, min(5, round(rng.gauss(usual + lift, 0.8))))
+
+
+def _answers(run: DemoRun, wave: dict[str, Any], share: float, lift: float, rng: random.Random,
+             at: datetime) -> int:
+    """Answers for ``share`` of the wave's sample, entered by the demo's desk at ``at``."""
+    with run.sessions() as session:
+        sampled = list(session.execute(select(wave_households.c.unit_id, wave_households.c.building_id)
+                                       .where(wave_households.c.wave_id == wave["id"])
+                                       .order_by(wave_households.c.unit_id)).all())
+    buildings = sorted({b for _u, b in sampled})
+    entered = 0
+    for unit_id, building_id in sampled:
+        if rng.random() >= share:
+            continue
+        slant = (buildings.index(building_id) % 3 - 1) * 0.25  # some buildings happier than others
+        items: dict[str, Any] = {code: {"score": _score(rng, USUAL[code], lift + slant)} for code in ELEMENT_CODES}
+        items["overall"] = {"score": _score(rng, 3.9, lift + slant)}
+        if rng.random() < 0.12:
+            code = rng.choice(ELEMENT_CODES)
+            items[code]["comment"] = rng.choice(COMMENTS)
+        enter(run.unit_of_work(), DEMO_DESK, at, wave_id=wave["id"], channel=rng.choice(("paper", "phone")),
+              items=items, unit_id=unit_id)
+        entered += 1
+    return entered
+
+
+def _responsible(run: DemoRun, estate_id: Any) -> Any:  # noqa: ANN401
+    with run.sessions() as session:
+        return session.execute(select(staff.c.id).where(staff.c.estate_id == estate_id, staff.c.active.is_(True))
+                               .order_by(staff.c.role != "supervisor", staff.c.name)).scalar()
+
+
+def _follow_through(run: DemoRun, wave: dict[str, Any], at: datetime, timezone: str, *, verify: bool,
+                    rng: random.Random) -> tuple[int, int]:
+    """Visit a few of the wave's follow-ups and open an action each: verified (a past wave) or open."""
+    responsible = _responsible(run, wave["estate_id"])
+    with run.sessions() as session:
+        opened = list(session.execute(select(follow_ups.c.id).where(follow_ups.c.wave_id == wave["id"])
+                                      .order_by(follow_ups.c.opened_at, follow_ups.c.id).limit(3)).scalars())
+    if responsible is None:
+        return 0, 0
+    if not opened and not verify:  # no answer of this quarter asked for a visit yet: the desk flags the latest
+        with run.sessions() as session:
+            latest = session.execute(select(answers.c.id).where(answers.c.wave_id == wave["id"])
+                                     .order_by(answers.c.submitted_at.desc(), answers.c.id).limit(1)).scalar()
+        if latest is not None:
+            note = "电话回访时业主口头反映门禁常坏"
+            opened = [flag(run.unit_of_work(), DEMO_DESK, at, answer_id=latest, note=note)["id"]]
+    actions = 0
+    for n, follow_up_id in enumerate(opened if verify else opened[:1]):
+        record_visit(run.unit_of_work(), follow_up_id, DEMO_DESK, at, owner_said=OWNER_SAID[n % 3])
+        local = at.astimezone(ZoneInfo(timezone)).date()
+        action = open_action(run.unit_of_work(), DEMO_DESK, at, timezone, follow_up_id=follow_up_id,
+                             description=ACTIONS[n % 3], responsible_id=responsible,
+                             due_on=local + timedelta(days=rng.choice((10, 14, 21))))
+        actions += 1
+        if verify:
+            move(run.unit_of_work(), action["id"], "done", DEMO_DESK, at + timedelta(days=7), timezone)
+            move(run.unit_of_work(), action["id"], "verified", CREATED_BY, at + timedelta(days=9), timezone,
+                 note="回访业主确认已整改")
+    return len(opened), actions
+
+
 def load(run: DemoRun) -> str:
     estate_id = _estate(run)
     made = use_cases.copy(run.unit_of_work(), None, None, CREATED_BY, estate_id=estate_id,
                           name_zh="阳光花园业户满意度调查", name_en="Sunshine Garden owners' satisfaction survey")
     use_cases.publish(run.unit_of_work(), made["id"], CREATED_BY)
-    return f"loaded surveys' demo of {CODE}: questionnaire {made['id']}"
+    settings, rng = run.settings, random.Random(SEED)
+    zone = ZoneInfo(settings.timezone)
+    today = run.at.astimezone(zone).date()
+    lines = [f"loaded surveys' demo of {CODE}: questionnaire {made['id']}"]
+    for back, share, lift in ((2, 0.6, -0.1), (1, 0.62, 0.1), (0, 0.25, 0.15)):
+        period = _quarter(today, back)
+        first, last = periods.bounds(period)
+        opens_on = first + timedelta(days=7) if back else min(first + timedelta(days=7), today)
+        opened_at = datetime.combine(opens_on, time(9), zone).astimezone(UTC)
+        if back == 0:
+            opened_at = min(opened_at, run.at)
+        wave = open_wave(run.unit_of_work(), None, DEMO_DESK, estate_id=estate_id, period=period,
+                         percent=settings.sample_percent, lookback=settings.lookback_waves,
+                         answer_url=settings.answer_url, timezone=settings.timezone, questionnaire_id=made["id"],
+                         opens_on=opens_on, closes_on=last, seed=SEED + back, at=opened_at)
+        answered_at = opened_at + (timedelta(days=20) if back else (run.at - opened_at) / 2)
+        answered = _answers(run, wave, share, lift, rng, answered_at)
+        visits_at = answered_at + timedelta(days=3) if back else run.at
+        visited, actions = _follow_through(run, wave, visits_at, settings.timezone, verify=bool(back), rng=rng)
+        state = "closed at its end" if back else "running"
+        lines.append(f"  wave {period} ({state}): {wave['sampled']} asked, {answered} answered; "
+                     f"{visited} follow-ups visited, {actions} rectification actions"
+                     f"{' verified' if back else ' open'}")
+    return "\n".join(lines)
 
 
 DEMO = Demo(loaded=loaded, load=load)

@@ -7,11 +7,25 @@ from typing import Any
 
 QUESTIONNAIRE_PUBLISHED = "surveys.questionnaire.published.v1"
 WAVE_OPENED = "surveys.wave.opened.v1"
+WAVE_CLOSED = "surveys.wave.closed.v1"
 INVITATION_SENT = "surveys.invitation.sent.v1"
 INVITATION_REMINDED = "surveys.invitation.reminded.v1"
 ANSWER_SUBMITTED = "surveys.answer.submitted.v1"
+FOLLOW_UP_OPENED = "surveys.follow_up.opened.v1"
+FOLLOW_UP_VISITED = "surveys.follow_up.visited.v1"
+ACTION_CHANGED = "surveys.action.changed.v1"
+ACTION_OVERDUE = "surveys.action.overdue.v1"
 
-EVENT_TYPES = (QUESTIONNAIRE_PUBLISHED, WAVE_OPENED, INVITATION_SENT, INVITATION_REMINDED, ANSWER_SUBMITTED)
+EVENT_TYPES = (QUESTIONNAIRE_PUBLISHED, WAVE_OPENED, WAVE_CLOSED, INVITATION_SENT, INVITATION_REMINDED,
+               ANSWER_SUBMITTED, FOLLOW_UP_OPENED, FOLLOW_UP_VISITED, ACTION_CHANGED, ACTION_OVERDUE)
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _instant(value: Any) -> str | None:
+    return None if value is None else value.isoformat()
 
 
 def questionnaire_published_payload(questionnaire: dict[str, Any], version: dict[str, Any]) -> dict[str, Any]:
@@ -65,3 +79,39 @@ def answer_payload(answer: dict[str, Any], invitation: dict[str, Any] | None,
             "overall": overall, "satisfied": answer["items"].get("satisfied", {}).get("choice"),
             "comment": answer["items"].get("comment", {}).get("text"),
             "submitted_at": answer["submitted_at"].isoformat()}
+
+
+def follow_up_payload(follow_up: dict[str, Any], unit_number: str | None) -> dict[str, Any]:
+    """A follow-up visit (回访): the answer it follows, why, whom it is assigned to (``assignee_id``,
+    null: nobody covers the building), and once visited what the owner said."""
+    return {"follow_up_id": str(follow_up["id"]), "estate_id": str(follow_up["estate_id"]),
+            "answer_id": str(follow_up["answer_id"]), "wave_id": _text(follow_up["wave_id"]),
+            "ticket_id": _text(follow_up["ticket_id"]), "unit_id": _text(follow_up["unit_id"]),
+            "unit_number": unit_number, "building_id": _text(follow_up["building_id"]),
+            "person_id": _text(follow_up["person_id"]), "reasons": follow_up["reasons"],
+            "assignee_id": _text(follow_up["assignee_id"]), "state": follow_up["state"],
+            "owner_said": follow_up["owner_said"], "visited_at": _instant(follow_up["visited_at"]),
+            "visited_by": follow_up["visited_by"], "opened_by": follow_up["opened_by"],
+            "opened_at": follow_up["opened_at"].isoformat(), "version": follow_up["version"]}
+
+
+def _action(action: dict[str, Any]) -> dict[str, Any]:
+    return {"action_id": str(action["id"]), "estate_id": str(action["estate_id"]),
+            "follow_up_id": _text(action["follow_up_id"]), "forum_id": _text(action.get("forum_id")),
+            "description": action["description"],
+            "responsible_id": str(action["responsible_id"]), "due_on": action["due_on"].isoformat(),
+            "due_at": action["due_at"].isoformat(), "state": action["state"], "reopened": action["reopened"],
+            "version": action["version"]}
+
+
+def action_payload(action: dict[str, Any], *, step: str, by: str, at: Any, note: str | None) -> dict[str, Any]:
+    """A step of a rectification action (整改措施): opened, done, verified or reopened."""
+    return {**_action(action), "step": step, "by": by, "at": at.isoformat(), "note": note}
+
+
+def overdue_payload(action: dict[str, Any], responsible_name: str | None, at: Any) -> dict[str, Any]:
+    """An action still open past its due date, for notify to remind the responsible person (named
+    as ``staff`` and ``assignee_id``, as tickets' timer names whom it tells)."""
+    return {**_action(action), "assignee_id": str(action["responsible_id"]),
+            "staff": {"staff_id": str(action["responsible_id"]), "name": responsible_name},
+            "overdue_at": at.isoformat()}

@@ -15,5 +15,5 @@ SERVICE = Service(
     name="surveys", package="surveys", port=8004, metadata=metadata, outbox=outbox, roles=ROLES,
     blueprints="surveys.api:BLUEPRINTS", settings=Settings,
     consumes=(*COPY_HANDLERS, *TICKETS_EVENTS), handlers="surveys.handlers:HANDLERS", inbox=inbox,
-    commands=COMMANDS, title="estatedesk surveys",
+    commands=COMMANDS, title="estatedesk surveys", collectors="surveys.follow_ups.metrics:collectors",
 )

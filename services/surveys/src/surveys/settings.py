@@ -24,3 +24,6 @@ class Settings(ServiceSettings):
     # over token_guess_seconds; beyond, 429 with Retry-After.
     token_guesses: int = setting(10, minimum=1)
     token_guess_seconds: int = setting(600, minimum=1)
+    # The timer (surveys timer): how often it sweeps its deadlines, and how many it takes per transaction.
+    timer_interval_seconds: float = 1.0
+    timer_batch: int = setting(500, minimum=1)

@@ -17,6 +17,9 @@ Two groups of tables so far:
   (saved partly until submitted), or entered by staff from paper, a phone call, the suggestion box
   or a walk-in (SRV-7); each submitted score as a row, for statistics; the token buckets that limit
   guessing.
+* **follow-ups and rectification** (SRV-4): the low-score thresholds (per operator or estate, per
+  element), a follow-up visit (回访) per answer that asks for one, and rectification actions
+  (整改措施) with their steps until verified; an action is its own deadline row for the timer.
 
 Every table that holds an estate's data carries ``estate_id``, so each query is scoped to the
 caller's estates with one indexed predicate.
@@ -24,7 +27,22 @@ caller's estates with one indexed predicate.
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, BigInteger, Column, Date, ForeignKey, Integer, String, Table, UniqueConstraint, Uuid, text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    Uuid,
+    text,
+)
 
 from servicekit import owners_copies
 from servicekit.copies import copied
@@ -99,11 +117,52 @@ waves = Table(
     Column("sampled", Integer, nullable=False),
     Column("opens_on", Date, nullable=False),
     Column("closes_on", Date, nullable=False),
-    Column("state", String(10), nullable=False),  # open | closed
-    Column("opened_by", String(200), nullable=False),
+    # The instants the local days begin and end (SURVEYS_TIMEZONE): the timer invites the sample at
+    # ``opens_at`` (``invited_at`` marks it done) and closes the wave at ``closes_at`` (``closed_at``).
+    Column("opens_at", UtcDateTime(), nullable=False),
+    Column("closes_at", UtcDateTime(), nullable=False),
+    Column("invited_at", UtcDateTime()),
+    Column("closed_at", UtcDateTime()),
+    Column("reminder_days", JSON, nullable=False),  # days after opens_on to remind those not answered
+    Column("state", String(10), nullable=False),  # scheduled (opens_on still ahead) | open | closed
+    Column("opened_by", String(200), nullable=False),  # who made it: a manager, or the schedule
     Column("opened_at", UtcDateTime(), nullable=False),
     Column("version", Integer, nullable=False, server_default=text("1")),
     UniqueConstraint("estate_id", "period"),
+    Index("ix_waves_to_invite", "opens_at", postgresql_where=text("state = 'scheduled' AND invited_at IS NULL"),
+          sqlite_where=text("state = 'scheduled' AND invited_at IS NULL")),
+    Index("ix_waves_to_close", "closes_at", postgresql_where=text("closed_at IS NULL"),
+          sqlite_where=text("closed_at IS NULL")),
+)
+
+# A wave's reminder steps, each its own deadline row: the timer reminds those not answered once per step.
+wave_reminders = Table(
+    "wave_reminders", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("wave_id", Uuid, ForeignKey("waves.id"), nullable=False, index=True),
+    Column("step", Integer, nullable=False),
+    Column("due_at", UtcDateTime(), nullable=False),
+    Column("sent_at", UtcDateTime()),
+    Column("reminded", Integer),  # how many were reminded at this step
+    UniqueConstraint("wave_id", "step"),
+    Index("ix_wave_reminders_due", "due_at", postgresql_where=text("sent_at IS NULL"),
+          sqlite_where=text("sent_at IS NULL")),
+)
+
+# The operator's schedule (one row at most): a wave every quarter for every estate, opened by the
+# timer on the quarter's ``open_day``-th day, exactly once per estate and period.
+wave_schedules = Table(
+    "wave_schedules", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("active", Boolean, nullable=False),
+    Column("open_day", Integer, nullable=False),  # 1: the quarter's first day
+    Column("percent", Integer, nullable=False),
+    Column("lookback", Integer, nullable=False),
+    Column("reminder_days", JSON, nullable=False),
+    Column("questionnaire_id", Uuid),  # an operator-wide questionnaire; null: the built-in default
+    Column("set_by", String(200), nullable=False),
+    Column("set_at", UtcDateTime(), nullable=False),
+    Column("version", Integer, nullable=False, server_default=text("1")),
 )
 
 # The sample: each household a wave asks, and why (its building's quota, when it was last asked).
@@ -186,6 +245,116 @@ evaluated_tickets = Table(
     Column("estate_id", Uuid, nullable=False),
     Column("channel", String(20), nullable=False),  # desk | survey | ...
     Column("evaluated_at", UtcDateTime(), nullable=False),
+)
+
+# --- follow-ups and rectification (SRV-4) --------------------------------------------------------
+
+# A low score is at or below its element's threshold (surveys.domain.follow_ups): the operator's
+# (estate_id null) or an estate's, for one element or every one ("*"). No row: the default.
+follow_up_thresholds = Table(
+    "follow_up_thresholds", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, index=True),
+    Column("element", String(40), nullable=False),
+    Column("threshold", Integer, nullable=False),
+    Column("set_by", String(200), nullable=False),
+    Column("set_at", UtcDateTime(), nullable=False),
+)
+
+# A follow-up visit (回访) of an unhappy answer: whom it is assigned to, why, what the owner said.
+follow_ups = Table(
+    "follow_ups", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, nullable=False, index=True),
+    Column("answer_id", Uuid, ForeignKey("answers.id"), nullable=False, unique=True),
+    Column("wave_id", Uuid, index=True),
+    Column("ticket_id", Uuid),
+    Column("unit_id", Uuid),
+    Column("building_id", Uuid),
+    Column("person_id", Uuid),
+    Column("reasons", JSON, nullable=False),  # [{kind: low_score | complaint | staff, ...}]
+    Column("assignee_id", Uuid, index=True),  # a staff member of the estate; null: nobody covers it
+    Column("state", String(10), nullable=False),  # open | visited
+    Column("owner_said", Text),
+    Column("visited_at", UtcDateTime()),
+    Column("visited_by", String(200)),
+    Column("opened_by", String(200), nullable=False),  # surveys (by the answer) or the staff member
+    Column("opened_at", UtcDateTime(), nullable=False),
+    Column("version", Integer, nullable=False, server_default=text("1")),
+)
+
+# An owners' forum (业户座谈会): when and where, and the households invited, chosen in turn (those
+# never invited before first, then those invited longest ago); who attended.
+forums = Table(
+    "forums", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, nullable=False, index=True),
+    Column("title", String(200), nullable=False),
+    Column("held_on", Date, nullable=False),
+    Column("place", String(200)),
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+)
+
+forum_invitees = Table(
+    "forum_invitees", metadata,
+    Column("forum_id", Uuid, ForeignKey("forums.id"), primary_key=True),
+    Column("unit_id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, nullable=False, index=True),
+    Column("held_on", Date, nullable=False),  # the forum's, for choosing in turn
+    Column("attended", Boolean, nullable=False, server_default=text("false")),
+)
+
+# A rectification action (整改措施) of a follow-up (or, later, of a forum's suggestion): who answers
+# for it, by when, and its state (open -> done -> verified, or reopened). Overdue: still open after
+# ``due_at`` (the end of ``due_on``, local time); ``overdue_at`` marks that the timer told once.
+actions = Table(
+    "actions", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("estate_id", Uuid, nullable=False, index=True),
+    Column("follow_up_id", Uuid, ForeignKey("follow_ups.id"), index=True),
+    Column("forum_id", Uuid, ForeignKey("forums.id"), index=True),  # or a forum's suggestion (SRV-6)
+    Column("description", Text, nullable=False),
+    Column("responsible_id", Uuid, nullable=False, index=True),  # a staff member of the estate
+    Column("due_on", Date, nullable=False),
+    Column("due_at", UtcDateTime(), nullable=False),
+    Column("state", String(10), nullable=False),  # open | done | verified
+    Column("reopened", Integer, nullable=False, server_default=text("0")),
+    Column("overdue_at", UtcDateTime()),
+    Column("done_at", UtcDateTime()),
+    Column("verified_at", UtcDateTime()),
+    Column("verified_by", String(200)),
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("version", Integer, nullable=False, server_default=text("1")),
+    Index("ix_actions_overdue_due", "due_at", postgresql_where=text("state = 'open' AND overdue_at IS NULL"),
+          sqlite_where=text("state = 'open' AND overdue_at IS NULL")),
+)
+
+# Each step of an action: opened, done, verified, reopened, with who, when and a note.
+action_steps = Table(
+    "action_steps", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("action_id", Uuid, ForeignKey("actions.id"), nullable=False, index=True),
+    Column("estate_id", Uuid, nullable=False),
+    Column("step", String(10), nullable=False),  # opened | done | verified | reopened
+    Column("note", Text),
+    Column("by", String(200), nullable=False),
+    Column("at", UtcDateTime(), nullable=False),
+)
+
+# --- the quarterly bulletin (SRV-6) --------------------------------------------------------------
+
+# A wave's bulletin (满意度调查公告): its author and what they wrote beside the figures; one per wave.
+bulletins = Table(
+    "bulletins", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("wave_id", Uuid, ForeignKey("waves.id"), nullable=False, unique=True),
+    Column("estate_id", Uuid, nullable=False, index=True),
+    Column("author", String(100), nullable=False),  # the name printed under it
+    Column("summary", Text, nullable=False),  # the author's words: what was found, what will be done
+    Column("published_by", String(200), nullable=False),
+    Column("published_at", UtcDateTime(), nullable=False),
 )
 
 # Token buckets (servicekit.ratelimit): guesses of answer tokens per client address.

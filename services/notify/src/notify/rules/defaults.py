@@ -24,6 +24,8 @@ diary booked                        reporter                  visit_booked_owner
 diary booked                        assignee                  diary_booked_staff      S          no
 survey invitation sent              invitee                   survey_invitation       S E A      no
 survey invitation reminded          invitee                   survey_reminder         S E A      no
+survey follow-up opened             assignee                  follow_up_assigned      S          no
+rectification action overdue        named_staff_or_assignee   action_overdue          S          no
 application decided                 reporter (the applicant)  application_decided     S E A      no
 application step overdue            named_staff_or_assignee   application_overdue     S          no
 ==================================  ========================  ======================  =========  ======
@@ -197,6 +199,15 @@ BUILT_IN_TEMPLATES: dict[str, Template] = {t.code: t for t in (
               ("满意度调查提醒", "${name}您好，您的满意度调查尚未完成：${link} ，${expires_on}前有效，感谢参与。"),
               ("Survey reminder", "Dear ${name}, your satisfaction survey is still open: ${link} "
                                   "(until ${expires_on}). Thank you."), _SURVEY, "SMS_ED_SURVEY_REMINDER", SURVEY),
+    _template("follow_up_assigned",
+              ("回访任务", "${name}，满意度调查有业户不满意（${unit_number}），已安排您回访，请尽快联系业户。"),
+              ("Follow-up visit", "${name}, a household (${unit_number}) was unhappy in the satisfaction survey; "
+                                  "please visit them soon."), ("name", "unit_number"), "SMS_ED_FOLLOW_UP"),
+    _template("action_overdue",
+              ("整改逾期", "${name}，您负责的整改措施「${action}」已于${due_on}到期仍未完成，请尽快整改。"),
+              ("Rectification overdue", "${name}, the rectification you are responsible for, \"${action}\", was due "
+                                        "on ${due_on} and is not done; please act now."),
+              ("name", "action", "due_on"), "SMS_ED_ACTION_OVERDUE"),
     _template("application_decided",
               ("申请进度", "${name}您好，您的${procedure}申请${application_number}：${step}${decision}。${reason}"),
               ("Your application", "Dear ${name}, your ${procedure} application ${application_number}: "
@@ -258,6 +269,11 @@ DEFAULT_RULES: tuple[Rule, ...] = (
           PERSON_CHANNELS),
     _rule("survey_reminder_to_invitee", "surveys.invitation.reminded.v1", "invitee", "survey_reminder",
           PERSON_CHANNELS),
+    # surveys' follow-ups (SRV-4): the visit to the staff member assigned, an overdue action to its
+    # responsible person (surveys' timer names them in ``staff``)
+    _rule("follow_up_to_assignee", "surveys.follow_up.opened.v1", "assignee", "follow_up_assigned", STAFF_CHANNELS),
+    _rule("action_overdue_to_responsible", "surveys.action.overdue.v1", "named_staff_or_assignee", "action_overdue",
+          STAFF_CHANNELS),
     _rule("application_decided_to_applicant", "tickets.application.decided.v1", "reporter", "application_decided",
           PERSON_CHANNELS),
     # An application's step past its due time: tickets' timer names each holder of the step's role in ``staff``

@@ -4,7 +4,9 @@ variables each gives, in the recipient's language.
 Every tickets event gives ``name`` (the recipient's), ``ticket_number`` and ``ticket_title``; some
 give more (:data:`EVENT_VARIABLES`). A survey invitation or reminder gives ``name``, ``link`` (the
 personal link to answer by), ``period`` (the wave's quarter, empty after a ticket) and
-``expires_on`` (the last day the link is good, local time). An application's decision
+``expires_on`` (the last day the link is good, local time). A follow-up visit assigned gives
+``name`` and ``unit_number``; a rectification action overdue ``name``, ``action`` (its
+description) and ``due_on``. An application's decision
 (``tickets.application.decided.v1``) gives ``name``, its number, the procedure's and the step's
 names in the recipient's language, the decision and the reason of a refusal. An unsigned shift
 handover (``tickets.handover.unsigned.v1``) gives ``name``, the ``desk`` (the front desk when it
@@ -55,8 +57,13 @@ TICKETS_EVENTS = tuple(EVENT_VARIABLES)
 SURVEY_VARIABLES = frozenset({"name", "link", "period", "expires_on"})
 SURVEYS_EVENTS = ("surveys.invitation.sent.v1", "surveys.invitation.reminded.v1")
 EVENT_VARIABLES.update(dict.fromkeys(SURVEYS_EVENTS, SURVEY_VARIABLES))
+# surveys' follow-ups (SRV-4), to staff: a follow-up visit assigned (the unit's number), a
+# rectification action overdue (its description and due date).
+SURVEYS_STAFF_EVENTS = ("surveys.follow_up.opened.v1", "surveys.action.overdue.v1")
+EVENT_VARIABLES.update({"surveys.follow_up.opened.v1": frozenset({"name", "unit_number"}),
+                        "surveys.action.overdue.v1": frozenset({"name", "action", "due_on"})})
 # Every event the rules answer.
-RULE_EVENTS = (*TICKETS_EVENTS, *SURVEYS_EVENTS)
+RULE_EVENTS = (*TICKETS_EVENTS, *SURVEYS_EVENTS, *SURVEYS_STAFF_EVENTS)
 
 TARGETS = {
     "acknowledge": {"zh-CN": "受理", "en": "acknowledge"}, "arrive": {"zh-CN": "到场", "en": "arrival"},
@@ -124,6 +131,7 @@ def event_variables(event_type: str, data: Mapping[str, Any], name: str, languag
         "promised_by": local_time(data.get("promised_by") or ticket.get("promised_by"), timezone),
         "link": data.get("link"), "period": data.get("period"),
         "expires_on": last_day(data.get("expires_at"), timezone),
+        "unit_number": data.get("unit_number"), "action": data.get("description"), "due_on": data.get("due_on"),
     }
     handover = _object(data.get("handover"))
     extra.update(desk=handover.get("desk") or _word(DESKS, "front", language),

@@ -1,6 +1,7 @@
 """Answering: through an invitation's personal link, without a login (partly saved and resumed
 until submitted, once), or entered by staff from a paper questionnaire, a phone call, the suggestion
-box or a walk-in (SRV-7), with the channel recorded.
+box or a walk-in (SRV-7), with the channel recorded. A submitted answer with a low score or a
+complaint in a comment opens a follow-up visit in the same transaction (surveys.follow_ups).
 
 A link's token is looked up by its hash. An unknown one (never issued, forged, mistyped) is a 404
 and counts as a guess of the client's address (servicekit.ratelimit): past ``token_guesses`` of them
@@ -24,6 +25,7 @@ from servicekit.rows import get_row
 from servicekit.unit_of_work import UnitOfWork
 from surveys import events
 from surveys.domain.answers import AnswerError, check_items, scores
+from surveys.follow_ups.use_cases import after_answer
 from surveys.invitations.tokens import hash_of
 from surveys.questionnaires.views import questions_of
 from surveys.tables import answer_scores, answers, invitation_tokens, invitations, rate_budgets, units, waves
@@ -58,12 +60,20 @@ def _invitation(uow: UnitOfWork, token: str, client: str, settings: Any, at: dat
     if invitation["state"] == "withdrawn":
         raise Conflict("the ticket has been evaluated already", "该工单已评价")
     if invitation["wave_id"] is not None:
-        state = uow.execute(select(waves.c.state).where(waves.c.id == invitation["wave_id"])).scalar_one()
-        if state != "open":
-            raise Conflict("the survey has closed", "本次调查已结束")
+        wave = uow.execute(select(waves.c.state, waves.c.closes_at).where(waves.c.id == invitation["wave_id"])).one()
+        _still_open(wave, at)
     if at >= invitation["expires_at"]:
         raise Conflict("this invitation has expired", "此邀请已过期")
     return invitation
+
+
+def _still_open(wave: Any, at: datetime) -> None:  # noqa: ANN401  (a row or a mapping)
+    """A wave takes answers while open and before its closing day ends (the timer may not have closed it yet)."""
+    state, closes_at = (wave["state"], wave["closes_at"]) if isinstance(wave, dict) else (wave.state, wave.closes_at)
+    if state == "scheduled":
+        raise Conflict("the survey has not opened yet", "本次调查尚未开始")
+    if state != "open" or at >= closes_at:
+        raise Conflict("the survey has closed", "本次调查已结束")
 
 
 def _draft(uow: UnitOfWork, invitation_id: UUID) -> dict[str, Any] | None:
@@ -145,8 +155,7 @@ def enter(uow: UnitOfWork, entered_by: str, at: datetime, *, wave_id: UUID, chan
     invitation answered by it (no reminder follows), and one that answered already is refused."""
     with uow:
         wave = get_row(uow, waves, wave_id, "wave", what_zh="调查")
-        if wave["state"] != "open":
-            raise Conflict("the survey has closed", "本次调查已结束")
+        _still_open(wave, at)
         building_id = None
         if unit_id is not None:
             unit = uow.execute(select(units).where(units.c.id == unit_id)).mappings().first()
@@ -202,4 +211,5 @@ def _submitted(uow: UnitOfWork, answer: dict[str, Any], questions: list[dict[str
         uow.execute(update(invitations).where(invitations.c.id == invitation["id"])
                     .values(state="answered", answered_at=at, version=invitation["version"] + 1))
     uow.record(events.ANSWER_SUBMITTED, answer["id"], events.answer_payload(answer, invitation, scored))
+    after_answer(uow, answer, questions, invitation, at)  # a low score or a complaint: a follow-up visit
     return answer

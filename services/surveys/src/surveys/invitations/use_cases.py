@@ -53,16 +53,22 @@ def remind(uow: UnitOfWork, wave_id: UUID, answer_url: str) -> dict[str, Any]:
     with uow:
         wave = get_row(uow, waves, wave_id, "wave", what_zh="调查", lock=True)
         if wave["state"] != "open":
-            raise Conflict("the wave is closed", "本次调查已结束")
-        reminded = 0
-        for invitation, person in unanswered(uow, wave_id):
-            invitation = {**invitation, "reminders": invitation["reminders"] + 1, "version": invitation["version"] + 1}
-            uow.execute(update(invitations).where(invitations.c.id == invitation["id"])
-                        .values(reminders=invitation["reminders"], version=invitation["version"]))
-            _send(uow, events.INVITATION_REMINDED, invitation, person, answer_url, wave["period"])
-            reminded += 1
+            raise Conflict("the wave is not open", "本次调查未在进行中")
+        reminded = remind_unanswered(uow, wave, answer_url)
         uow.commit()
         return {"wave_id": wave_id, "reminded": reminded}
+
+
+def remind_unanswered(uow: UnitOfWork, wave: dict[str, Any], answer_url: str) -> int:
+    """Remind those of ``wave`` not answered yet, in the caller's transaction; how many."""
+    reminded = 0
+    for invitation, person in unanswered(uow, wave["id"]):
+        invitation = {**invitation, "reminders": invitation["reminders"] + 1, "version": invitation["version"] + 1}
+        uow.execute(update(invitations).where(invitations.c.id == invitation["id"])
+                    .values(reminders=invitation["reminders"], version=invitation["version"]))
+        _send(uow, events.INVITATION_REMINDED, invitation, person, answer_url, wave["period"])
+        reminded += 1
+    return reminded
 
 
 def _send(uow: UnitOfWork, type_: str, invitation: dict[str, Any], person: dict[str, Any], answer_url: str,

@@ -14,8 +14,8 @@ class StatisticsArgs(Schema):
 
 class FiguresSchema(Schema):
     answers = fields.Integer(metadata={"description": "how many scores"})
-    mean = fields.Decimal(as_string=True, allow_none=True, metadata={"description": "to two places"})
-    spread = fields.Decimal(as_string=True, allow_none=True,
+    mean = fields.String(allow_none=True, metadata={"description": "an exact decimal written as text, to two places"})
+    spread = fields.String(allow_none=True,
                             metadata={"description": "the standard deviation, to two places"})
 
 
@@ -32,7 +32,7 @@ class BuildingSchema(FiguresSchema):
 class BelowSchema(Schema):
     building_id = fields.UUID()
     building_name = fields.String(allow_none=True)
-    below_by = fields.Decimal(as_string=True, metadata={"description": "how far below the estate's mean"})
+    below_by = fields.String(metadata={"description": "how far below the estate's mean"})
 
 
 class TrendSchema(Schema):
@@ -47,7 +47,8 @@ class StatisticsSchema(Schema):
     period = fields.String()
     invited = fields.Integer()
     answered = fields.Integer(metadata={"description": "invitations answered (by the link, or entered by staff)"})
-    response_rate = fields.Decimal(as_string=True, allow_none=True, metadata={"description": "answered / invited"})
+    response_rate = fields.String(allow_none=True, metadata={
+        "description": "answered / invited, an exact decimal written as text"})
     answers_by_channel = fields.Dict(keys=fields.String(), values=fields.Integer())
     overall = fields.Nested(FiguresSchema, metadata={"description": "every element's scores together"})
     elements = fields.List(fields.Nested(ElementSchema))

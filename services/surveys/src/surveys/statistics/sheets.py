@@ -35,6 +35,11 @@ def statistics_csv(stats: dict[str, Any]) -> bytes:
 
 
 def statistics_xlsx(stats: dict[str, Any]) -> bytes:
+    return xlsx_bytes(statistics_sheets(stats))
+
+
+def statistics_sheets(stats: dict[str, Any]) -> list[XlsxSheet]:
+    """The three sheets of a wave's statistics (the bulletin's workbook has them too)."""
     rate = stats["response_rate"]
     weakest = ", ".join(NAMES.get(e, e) for e in stats["weakest"])
     notes = [f"{stats['period']}: {stats['answered']} / {stats['invited']} 回复率 response rate "
@@ -47,4 +52,4 @@ def statistics_xlsx(stats: dict[str, Any]) -> bytes:
         [NAMES.get(item["element"], item["element"]), _text(item["mean"]),
          *[_text(w["elements"][i]["mean"]) for w in stats["trend"]]]
         for i, item in enumerate(stats["elements"])])
-    return xlsx_bytes([by_element, by_building, trend])
+    return [by_element, by_building, trend]

@@ -6,18 +6,42 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from tenancy.roles import MANAGERS, STAFF
+from tenancy.roles import MANAGERS, OPERATORS, STAFF
 
+from servicekit.access import require_every_estate
 from servicekit.idempotency import IdempotencyHeaders, KeyedRequest
 from servicekit.paging import page_schema
+from servicekit.rows import now
 from servicekit.web import current_principal
 from servicekit.webapp import current_settings, read, unit_of_work
 from surveys.access import blueprint
 from surveys.waves import use_cases, views
-from surveys.waves.schemas import NewWaveSchema, SampleArgs, SampledSchema, WaveArgs, WaveSchema
+from surveys.waves.schemas import NewWaveSchema, SampleArgs, SampledSchema, ScheduleSchema, WaveArgs, WaveSchema
 
 blp = blueprint("waves", __name__, url_prefix="/api/v1/waves",
                 description="Waves (季度满意度调查): a quarterly survey of an estate and its sample")
+schedule_blp = blueprint("wave_schedule", __name__, url_prefix="/api/v1/wave-schedule",
+                         description="The operator's schedule: a wave every quarter for every estate")
+
+
+@schedule_blp.route("", methods=["GET"])
+@schedule_blp.response(200, ScheduleSchema())
+@schedule_blp.allow(STAFF)
+def get_schedule() -> Any:
+    """The operator's wave schedule (inactive until set)"""
+    return read(views.schedule)
+
+
+@schedule_blp.route("", methods=["PUT"])
+@schedule_blp.arguments(ScheduleSchema())
+@schedule_blp.response(200, ScheduleSchema())
+@schedule_blp.allow(OPERATORS)
+def set_schedule(data: dict[str, Any]) -> Any:
+    """Set the operator's schedule: every estate's wave opens on the quarter's open_day, once (operator admins
+    who see every estate)"""
+    principal = current_principal()
+    require_every_estate(principal)
+    return use_cases.set_schedule(unit_of_work(), principal.subject, now(), **data)
 
 
 @blp.route("", methods=["GET"])

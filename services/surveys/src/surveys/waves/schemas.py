@@ -24,6 +24,9 @@ class NewWaveSchema(Schema):
     seed = fields.Integer(validate=validate.Range(min=0, max=2**62 - 1), metadata={
         "description": "the seed to draw the sample with (default: a random one, recorded); the same seed, "
                        "households and earlier waves draw the same sample"})
+    reminder_days = fields.List(fields.Integer(validate=validate.Range(min=1, max=92)),
+                                validate=validate.Length(max=6), metadata={
+        "description": "remind those not answered this many days after opens_on, once per step (default 7 and 21)"})
 
 
 class WaveSchema(Schema):
@@ -39,7 +42,10 @@ class WaveSchema(Schema):
     sampled = fields.Integer(metadata={"description": "how many of them the wave asks"})
     opens_on = fields.Date()
     closes_on = fields.Date()
-    state = fields.String(metadata={"description": "open | closed"})
+    opens_at = fields.DateTime(metadata={"description": "when opens_on begins (local time): the sample is invited"})
+    closes_at = fields.DateTime(metadata={"description": "when closes_on ends: no answer is taken after it"})
+    reminder_days = fields.List(fields.Integer(), metadata={"description": "the reminder steps, days after opens_on"})
+    state = fields.String(metadata={"description": "scheduled (invited when opens_on begins) | open | closed"})
     opened_by = fields.String()
     opened_at = fields.DateTime()
     version = fields.Integer()
@@ -63,3 +69,18 @@ class SampledSchema(Schema):
     waves_ago = fields.Integer(allow_none=True, metadata={"description": "1: the last wave asked it too"})
     quota = fields.Integer(metadata={"description": "its building's quota ..."})
     building_households = fields.Integer(metadata={"description": "... of this many occupied households"})
+
+
+class ScheduleSchema(Schema):
+    active = fields.Boolean(required=True, metadata={"description": "false: no wave opens by itself"})
+    open_day = fields.Integer(load_default=1, validate=validate.Range(min=1, max=60), metadata={
+        "description": "the day of each quarter its waves open (1: the first)"})
+    percent = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    lookback = fields.Integer(load_default=4, validate=validate.Range(min=0, max=20))
+    reminder_days = fields.List(fields.Integer(validate=validate.Range(min=1, max=92)), load_default=[7, 21],
+                                validate=validate.Length(max=6))
+    questionnaire_id = fields.UUID(load_default=None, allow_none=True, metadata={
+        "description": "an operator-wide questionnaire for waves; empty: the built-in nine elements"})
+    set_by = fields.String(dump_only=True, allow_none=True, metadata={"description": "null: never set"})
+    set_at = fields.DateTime(dump_only=True, allow_none=True)
+    version = fields.Integer(dump_only=True)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from servicekit.auth import scoped
 from servicekit.errors import NotFound
 from servicekit.paging import page_of
-from surveys.tables import buildings, units, wave_households, waves
+from surveys.tables import buildings, units, wave_households, wave_schedules, waves
 
 
 def earlier_samples(session, estate_id: UUID, lookback: int) -> list[set[UUID]]:  # noqa: ANN001
@@ -52,3 +52,12 @@ def sample(session, wave_id: UUID, args: dict[str, Any]) -> dict[str, Any]:  # n
     if args.get("building_id") is not None:
         statement = statement.where(wave_households.c.building_id == args["building_id"])
     return page_of(session, statement, args)
+
+
+def schedule(session) -> dict[str, Any]:  # noqa: ANN001
+    """The operator's wave schedule, or an inactive one with the defaults when none was set."""
+    row = session.execute(select(wave_schedules)).mappings().first()
+    if row is not None:
+        return dict(row)
+    return {"active": False, "open_day": 1, "percent": 20, "lookback": 4, "reminder_days": [7, 21],
+            "questionnaire_id": None, "set_by": None, "set_at": None, "version": 0}

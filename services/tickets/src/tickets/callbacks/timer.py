@@ -2,7 +2,7 @@
 reminds the assignee of every open callback whose ``warn_at`` has passed (CALLBACK_WARNED) and
 escalates every open callback whose ``due_at`` has passed (CALLBACK_MISSED, to the supervisor).
 
-A callback is its own deadline row, swept as :mod:`tickets.sla.sweeps` sweeps such rows: each
+A callback is its own deadline row, swept as :mod:`servicekit.sweeps` sweeps such rows: each
 reminder and each escalation exactly once, however many timers sweep and wherever one is killed.
 Only the callback row is locked: the desk's own changes to a callback (reassign, finish) lock just
 that row too, so there is one lock order.
@@ -23,11 +23,11 @@ from typing import Any
 
 from sqlalchemy import select
 
+from servicekit.sweeps import RowDeadline
 from servicekit.unit_of_work import UnitOfWork
 from tickets import events
 from tickets.domain import chain
 from tickets.sla.escalation import people_to_tell
-from tickets.sla.sweeps import RowDeadline
 from tickets.tables import callbacks, staff
 
 c = callbacks.c

@@ -1,7 +1,7 @@
 """The procedures' part of tickets' timer (``tickets timer``): an application's open step still
 open at its due time is reminded once (APPLICATION_STEP_OVERDUE, one event per person told: the
 estate's active staff of the step's role, else up the chain from the supervisor), swept as
-:mod:`tickets.sla.sweeps` sweeps such rows — exactly once however many timers sweep. notify's
+:mod:`servicekit.sweeps` sweeps such rows — exactly once however many timers sweep. notify's
 built-in rule ``application_step_overdue_to_staff`` texts each person named. A demo application's
 overdue step is reminded as the demo's history (:func:`servicekit.demo.history`): the made-up
 applications message nobody, whenever their steps fall due."""
@@ -15,11 +15,11 @@ from typing import Any
 from sqlalchemy import select
 
 from servicekit.demo import DEMO_DESK, history
+from servicekit.sweeps import RowDeadline
 from servicekit.unit_of_work import UnitOfWork
 from tickets import events
 from tickets.dispatch.candidates import staff_with_role
 from tickets.sla.escalation import people_to_tell
-from tickets.sla.sweeps import RowDeadline
 from tickets.tables import application_steps, applications
 
 s = application_steps.c

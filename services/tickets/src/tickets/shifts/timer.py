@@ -1,5 +1,5 @@
 """The handovers' part of tickets' timer (``tickets timer``): a handover still unsigned at its
-``sign_by`` is escalated once, swept as :mod:`tickets.sla.sweeps` sweeps such rows.
+``sign_by`` is escalated once, swept as :mod:`servicekit.sweeps` sweeps such rows.
 
 Whom it tells, one HANDOVER_UNSIGNED event per person (``staff``, with the ``role`` they are told
 as): the estate's supervisors (else up the chain, ``fallback`` saying how; past its top ``staff``
@@ -18,10 +18,10 @@ from typing import Any
 
 from sqlalchemy import select
 
+from servicekit.sweeps import RowDeadline
 from servicekit.unit_of_work import UnitOfWork
 from tickets import events
 from tickets.sla.escalation import people_to_tell
-from tickets.sla.sweeps import RowDeadline
 from tickets.tables import handovers, staff
 
 h = handovers.c

@@ -27,7 +27,7 @@ load-demo`` beside ``tickets timer``).
 
 The same sweep reminds and escalates the callbacks that fall due (:mod:`tickets.callbacks.timer`)
 and escalates the shift handovers left unsigned (:mod:`tickets.shifts.timer`): rows that are their
-own deadlines, fired by the same rules (:mod:`tickets.sla.sweeps`).
+own deadlines, fired by the same rules (:mod:`servicekit.sweeps`).
 
 Between sweeps the timer sleeps until the next deadline or for the interval, whichever is sooner,
 so a warning comes when it is due, not up to an interval late. Then it also asks the reports
@@ -48,9 +48,9 @@ from typing import Any
 
 from sqlalchemy import Engine, func, select, update
 from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.orm import sessionmaker
 
 from servicekit.demo import DEMO_DESK, history
+from servicekit.sweeps import DeadlineTimer
 from servicekit.unit_of_work import UnitOfWork
 from servicekit.worker import RoundDone
 from tickets import events
@@ -64,15 +64,6 @@ from tickets.tables import deadlines, tickets
 from tickets.tickets.timeline import TIMER, add_step
 
 log = logging.getLogger(__name__)
-
-Clock = Callable[[], datetime]
-# Never spin: a deadline another replica holds stays due until that replica commits.
-MIN_PAUSE = 0.02
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
 
 @dataclass(frozen=True)
 class Sweep:
@@ -242,34 +233,14 @@ def next_due(engine: Engine) -> datetime | None:
     return min(found) if found else None
 
 
-class Timer:
+class Timer(DeadlineTimer):
     """Sweeps ``engine``'s deadlines every ``interval`` seconds, or sooner when one falls due."""
-
-    def __init__(self, engine: Engine, uow_factory: Callable[[], UnitOfWork], *, interval: float = 1.0,
-                 batch: int = 500, clock: Clock = utc_now) -> None:
-        self.engine, self.uow_factory = engine, uow_factory
-        self.interval, self.batch, self.clock = interval, batch, clock
-
-    @classmethod
-    def for_service(cls, service: Any, engine: Engine, settings: Any, clock: Clock = utc_now) -> Timer:
-        """The timer ``tickets timer`` runs (servicekit.worker.worker_command builds it)."""
-        sessions = sessionmaker(engine)
-        return cls(engine, lambda: service.unit_of_work(sessions), interval=settings.timer_interval_seconds,
-                   batch=settings.timer_batch, clock=clock)
 
     def sweep(self) -> Sweep:
         return sweep(self.uow_factory, self.clock(), batch=self.batch)
 
-    def delay(self) -> float:
-        """How long to sleep: until the next deadline, at most the interval."""
-        upcoming = next_due(self.engine)
-        if upcoming is None:
-            return self.interval
-        return max(MIN_PAUSE, min(self.interval, (upcoming - self.clock()).total_seconds()))
-
-    @property
-    def retry_pause(self) -> float:
-        return self.interval
+    def upcoming(self) -> datetime | None:
+        return next_due(self.engine)
 
     def run_round(self, stop: threading.Event) -> RoundDone:
         """One sweep, for servicekit.worker's loop (``tickets timer``): then a pause until the next

@@ -1,0 +1,52 @@
+"""The read side of follow-ups: the caller's estates' follow-up visits, one with its actions, and
+the thresholds that apply in an estate."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import select
+
+from servicekit.auth import scoped
+from servicekit.errors import NotFound
+from servicekit.paging import page_of
+from surveys.domain.follow_ups import DEFAULT_LOW_SCORE, EVERY_ELEMENT
+from surveys.tables import actions, follow_up_thresholds, follow_ups, staff, units
+
+f = follow_ups.c
+
+
+def _listed():  # noqa: ANN202
+    return (select(follow_ups, units.c.number.label("unit_number"), staff.c.name.label("assignee_name"))
+            .outerjoin(units, units.c.id == f.unit_id).outerjoin(staff, staff.c.id == f.assignee_id))
+
+
+def estate_follow_ups(session, principal, args: dict[str, Any]) -> dict[str, Any]:  # noqa: ANN001
+    """One page of the follow-ups of the caller's estates, the latest first, filtered as asked."""
+    statement = _listed().order_by(f.opened_at.desc(), f.id)
+    for name in ("estate_id", "wave_id", "assignee_id", "state"):
+        if args.get(name) is not None:
+            statement = statement.where(f[name] == args[name])
+    return page_of(session, scoped(statement, f.estate_id, principal), args)
+
+
+def one(session, follow_up_id: UUID) -> dict[str, Any]:  # noqa: ANN001
+    row = session.execute(_listed().where(f.id == follow_up_id)).mappings().first()
+    if row is None:
+        raise NotFound("no such follow-up visit", "没有此回访")
+    found = dict(row)
+    found["actions"] = [dict(a) for a in session.execute(
+        select(actions).where(actions.c.follow_up_id == follow_up_id).order_by(actions.c.created_at, actions.c.id)
+    ).mappings()]
+    return found
+
+
+def thresholds(session, estate_id: UUID | None) -> dict[str, Any]:  # noqa: ANN001
+    """The operator's thresholds and (for an estate) the estate's own, with the default."""
+    t = follow_up_thresholds.c
+    rows = session.execute(select(t.estate_id, t.element, t.threshold)
+                           .where(t.estate_id.is_(None) | (t.estate_id == estate_id))).all()
+    return {"estate_id": estate_id, "default": DEFAULT_LOW_SCORE, "every_element": EVERY_ELEMENT,
+            "operator": {r.element: r.threshold for r in rows if r.estate_id is None},
+            "estate": {r.element: r.threshold for r in rows if r.estate_id is not None}}
