@@ -63,6 +63,7 @@ def _edge(service: Any, settings: Any, args: argparse.Namespace) -> int:
         rate=f"{settings.edge_rate_per_second}r/s", burst=settings.edge_burst,
         connect_timeout_seconds=settings.edge_connect_timeout_seconds,
         read_timeout_seconds=settings.edge_read_timeout_seconds, workers=settings.edge_workers,
+        rate_store=settings.edge_rate_store or None,
         upstreams=settings.upstreams({r.service: r.port for r in ROUTES}))
     folder = Path(args.dir) if args.dir else var_dir() / "edge"
     as_root = os.geteuid() == 0
@@ -90,10 +91,5 @@ EDGE = Command("edge", "render the front door's nginx configuration from the rou
                _edge, _edge_arguments)
 KEYS = Command("keys", "the keys that sign tokens: ensure (once per deployment), rotate, list", _keys,
                _keys_arguments)
-def _demo_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--door-port", type=int, default=8000, help="the front door's port, for the printed lines")
-
-
-LOAD_DEMO = demo_command("gateway.demo:DEMO", "make the demo accounts (one per role) and print how to sign in",
-                         _demo_arguments)
+LOAD_DEMO = demo_command("gateway.demo:DEMO", "make the demo accounts (one per role) and print how to sign in")
 COMMANDS = (KEYS, EDGE, LOAD_DEMO)

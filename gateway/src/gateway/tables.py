@@ -131,6 +131,16 @@ account_estates = Table(
     Column("granted_by", String(100), nullable=False),
 )
 
+# Permissions an admin granted an account (tenancy.permissions: ``pii:reveal``), carried in its
+# tokens' ``perms`` from its next sign-in or refresh on.
+account_permissions = Table(
+    "account_permissions", metadata,
+    Column("account_id", Uuid, ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True),
+    Column("permission", String(40), primary_key=True),
+    Column("granted_at", UtcDateTime(), nullable=False),
+    Column("granted_by", String(100), nullable=False),
+)
+
 # Refresh tokens: only a hash of each is kept. Each sign-in starts a family; each refresh uses one
 # token up and issues the next of its family. A token used twice means it was copied: the whole
 # family is revoked (gateway.sign_in.use_cases.refresh).
@@ -183,7 +193,8 @@ sign_in_audit = Table(
     Column("account_id", Uuid),  # null: no account has that login
     # signed_in, wrong_password, unknown_login, locked, disabled, refreshed, refresh_reused,
     # refresh_refused, signed_out, password_changed, created, disabled_by_admin, enabled, password_reset,
-    # estate_granted, estate_withdrawn; for an integration client (login: its client_id) client_token,
+    # estate_granted, estate_withdrawn, permission_granted:<permission>, permission_withdrawn:<permission>;
+    # for an integration client (login: its client_id) client_token,
     # client_registered, client_secret_rotated, client_disabled, client_enabled
     Column("outcome", String(40), nullable=False),
     Column("client_address", String(64)),

@@ -24,7 +24,7 @@ from uuid import UUID
 from sqlalchemy import insert, select, update
 
 from gateway.accounts import passwords
-from gateway.accounts.views import token_estates
+from gateway.accounts.views import token_estates, token_permissions
 from gateway.domain.lockout import Lockout, seconds_left
 from gateway.domain.passwords import check_new_password
 from gateway.sign_in.audit import audit
@@ -33,7 +33,7 @@ from servicekit.errors import Conflict, DomainError, TooMany, Unauthenticated
 from servicekit.rows import now as clock
 from servicekit.unit_of_work import UnitOfWork
 
-# sign(subject=, role=, estates=) -> (access token, seconds it lives)
+# sign(subject=, role=, estates=, permissions=) -> (access token, seconds it lives)
 Sign = Callable[..., tuple[str, int]]
 
 
@@ -118,14 +118,16 @@ def _staff_active(uow: UnitOfWork, staff_id: UUID | None) -> bool:
 
 def _tokens(uow: UnitOfWork, sign: Sign, policy: Policy, account: dict, family_id: UUID, now: datetime) -> dict:
     estates = token_estates(uow, account)
-    access, lifetime = sign(subject=str(account["staff_id"] or account["id"]), role=account["role"], estates=estates)
+    permissions = token_permissions(uow, account["id"])
+    access, lifetime = sign(subject=str(account["staff_id"] or account["id"]), role=account["role"], estates=estates,
+                            permissions=permissions)
     refresh = secrets.token_urlsafe(32)
     uow.execute(insert(refresh_tokens).values(
         id=uuid.uuid4(), token_hash=_hash(refresh), family_id=family_id, account_id=account["id"], issued_at=now,
         expires_at=now + policy.refresh_lifetime))
     return {"access_token": access, "token_type": "Bearer", "expires_in": lifetime, "refresh_token": refresh,
             "refresh_expires_in": int(policy.refresh_lifetime.total_seconds()), "role": account["role"],
-            "estates": estates}
+            "estates": estates, "permissions": permissions}
 
 
 def _hash(token: str) -> str:
