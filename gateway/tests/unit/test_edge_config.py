@@ -4,9 +4,9 @@ nginx in front of real services is tests/edge/test_front_door.py)."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
-from pathlib import Path
 
 from gateway.edge import nginx, rate_limit
 from gateway.edge.route_table import ROOT_PATHS, ROUTES

@@ -8,6 +8,7 @@ import uuid
 from uuid import UUID
 
 from sqlalchemy import delete, insert, or_, select, update
+from tenancy.permissions import PERMISSIONS
 
 from gateway.accounts import passwords
 from gateway.domain.roles import STAFF_ROLES, needs_staff_record
@@ -17,7 +18,6 @@ from servicekit.auth import Principal
 from servicekit.errors import Conflict, Invalid
 from servicekit.rows import get_row, now
 from servicekit.unit_of_work import UnitOfWork
-from tenancy.permissions import PERMISSIONS
 
 
 def create(uow: UnitOfWork, admin: Principal, *, login: str, name: str, role: str, staff_id: UUID | None = None,
@@ -126,8 +126,9 @@ def grant_permission(uow: UnitOfWork, admin: Principal, account_id: UUID, permis
     at = now()
     with uow:
         row = get_row(uow, accounts, account_id, "account", what_zh="账号")
-        if uow.execute(select(account_permissions.c.permission).where(
-                account_permissions.c.account_id == account_id, account_permissions.c.permission == permission)).first():
+        held = select(account_permissions.c.permission).where(account_permissions.c.account_id == account_id,
+                                                              account_permissions.c.permission == permission)
+        if uow.execute(held).first():
             return
         uow.execute(insert(account_permissions).values(account_id=account_id, permission=permission, granted_at=at,
                                                        granted_by=admin.subject))
