@@ -107,8 +107,11 @@ def items(answer: Any) -> list[dict[str, Any]]:
 
 
 def _mobile(person: dict[str, Any]) -> str:
-    """A person's first mobile as owners answers it (masked unless revealed), or ""."""
-    return next((c["value"] for c in person.get("contact_points") or [] if c["kind"] == "mobile"), "")
+    """A person's first mobile as owners answers it (a search hit's ``mobiles``, a person's contact
+    points; masked unless revealed), or ""."""
+    found = list(person.get("mobiles") or []) + [c["value"] for c in person.get("contact_points") or []
+                                                  if c["kind"] == "mobile"]
+    return found[0] if found else ""
 
 
 def wait(predicate: Callable[[], Any], seconds: float, what: str) -> Any:

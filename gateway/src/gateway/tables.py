@@ -149,7 +149,10 @@ refresh_tokens = Table(
     Column("id", Uuid, primary_key=True),
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("family_id", Uuid, nullable=False, index=True),
-    Column("account_id", Uuid, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False, index=True),
+    # A staff account's, or an owner's (their owners person id, and the mobile they signed in with).
+    Column("account_id", Uuid, ForeignKey("accounts.id", ondelete="CASCADE"), index=True),
+    Column("person_id", Uuid, index=True),
+    Column("mobile", String(32)),
     Column("issued_at", UtcDateTime(), nullable=False),
     Column("expires_at", UtcDateTime(), nullable=False),
     Column("used_at", UtcDateTime()),
