@@ -70,7 +70,7 @@ def sign_in(data):
 @blp.route("/refresh", methods=["POST"])
 @blp.arguments(RefreshSchema)
 @blp.response(200, OwnerTokenSchema)
-@blp.alt_response(401, description="A used, revoked, expired or unknown refresh token (a reused one: its family revoked)")
+@blp.alt_response(401, description="A used, revoked, expired or unknown refresh token (reused: its family revoked)")
 @blp.doc(security=[])
 @authenticated_by(_anyone)
 def refresh(data):
