@@ -153,7 +153,8 @@ def test_make_run_brings_up_the_suite_with_the_demo_estate(tmp_path, amqp_vhost_
     try:
         for name, web_port in ports.items():
             url = f"http://127.0.0.1:{web_port}/healthz"
-            _wait(lambda url=url: _get(url)[0] == 200, 120, f"{name} /healthz")
+            # The first answers wait for the migrations and the owners demo (minutes on a loaded machine).
+            _wait(lambda url=url: _get(url)[0] == 200, 300, f"{name} /healthz")
             assert _get(f"http://127.0.0.1:{web_port}/readyz")[0] == 200, name
 
         # Every other process is up, under its own command line (`tickets consume`, ...).
