@@ -259,7 +259,11 @@ def test_make_run_brings_up_the_suite_with_the_demo_estate(tmp_path, amqp_vhost_
         readme_stories.nothing_sent_before_anyone_acts(you)
         readme_stories.complaint_at_the_desk(you)
         readme_stories.fee_notice(you)
+        owners_db = tmp_path / "var" / "owners.sqlite3"
+        assert _count(owners_db, "SELECT count(*) FROM pii_reveals") == 0
         readme_stories.a_number_shown_whole(you)
+        # The number the desk's granted token revealed through the door is in owners' privacy audit.
+        assert _count(owners_db, "SELECT count(*) FROM pii_reveals WHERE role = 'service_desk_agent'") >= 1
         readme_stories.the_owner_signs_in_by_code(you)
         assert all_running(), f"a process of the suite stopped: {sorted(set(seen.values()))}"
     finally:
