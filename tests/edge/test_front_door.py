@@ -237,7 +237,8 @@ def test_every_replica_of_the_door_counts_a_caller_in_one_shared_limit(world, tm
     naming the wait, at either door. Another caller has their own limit."""
     url, prefix = rate_store
     shared = dict(rate="1r/m", burst=3, rate_store=url, rate_prefix=prefix)
-    with front_door(tmp_path / "a", world["upstreams"], **shared) as one, \
+    errors = tmp_path / "errors.log"
+    with front_door(tmp_path / "a", world["upstreams"], error_log=str(errors), **shared) as one, \
             front_door(tmp_path / "b", world["upstreams"], **shared) as two:
         caller = _bearer(_token(world, subject="busy"))
         answers = [httpx.get(f"{door}/owners/healthz", headers=caller) for door in [one, two] * 4]
@@ -248,6 +249,7 @@ def test_every_replica_of_the_door_counts_a_caller_in_one_shared_limit(world, tm
         assert limited.json()["status"] == 429
         other = _bearer(_token(world, subject="calm"))
         assert [httpx.get(f"{door}/owners/healthz", headers=other).status_code for door in (one, two)] == [200] * 2
+    assert "[error]" not in errors.read_text()  # counted in Redis, every call to it answered
 
 
 def test_a_door_that_cannot_reach_the_rate_store_counts_alone_and_says_so(world, tmp_path):

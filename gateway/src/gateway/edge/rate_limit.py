@@ -93,7 +93,7 @@ local key = PREFIX .. ngx.md5(caller)
 
 local function shared()
   local r = redis:new()
-  r:set_timeouts(100, 200, 200)
+  r:set_timeout(200)  -- connect, send and read alike (this client has no set_timeouts)
   local ok, err = r:connect(HOST, PORT)
   if not ok then return nil, err end
   if r:get_reused_times() == 0 then
