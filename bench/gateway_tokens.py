@@ -119,7 +119,7 @@ def main() -> None:
         basic = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
         env = {"DATABASE_URL": url, "GATEWAY_KEYS_PASSPHRASE": PASSPHRASE, "GATEWAY_ENVIRONMENT": "development",
                "LOG_LEVEL": "WARNING"}
-        with tempfile.TemporaryDirectory() as tmp_name, gunicorn("gateway.app:create_app()", env, args) as port:
+        with tempfile.TemporaryDirectory() as tmp_name:
             tmp = Path(tmp_name)
             scripts = {
                 "jwks": JWKS_SCRIPT,
@@ -133,20 +133,23 @@ def main() -> None:
             for name, text in scripts.items():
                 paths[name] = tmp / f"{name}.lua"
                 paths[name].write_text(text + WRK_DONE)
-            run_wrk(port, paths["jwks"], args.warmup, args.connections, args.wrk_threads)
-            rounds: dict[str, list] = {name: [] for name in scripts}
-            for _ in range(args.rounds):
-                for name in ("jwks", "client_credentials"):
-                    rounds[name].append(run_wrk(port, paths[name], args.seconds, args.connections, args.wrk_threads))
-            # Codes are used once: one round of sign-ins, as many as the codes allow.
-            rounds["owner_code"].append(run_wrk(port, paths["owner_code"], args.seconds, args.connections,
-                                                args.wrk_threads))
-        # The same client credentials with the keys read for every token, as before the signer kept
-        # them: with no publish lead it keeps nothing (gateway.keys.signing).
-        with gunicorn("gateway.app:create_app()", {**env, "GATEWAY_KEY_PUBLISH_SECONDS": "0"}, args) as port:
-            run_wrk(port, paths["jwks"], args.warmup, args.connections, args.wrk_threads)
-            rounds["keys_read_per_token"] = [run_wrk(port, paths["client_credentials"], args.seconds,
-                                                     args.connections, args.wrk_threads) for _ in range(args.rounds)]
+            with gunicorn("gateway.app:create_app()", env, args) as port:
+                run_wrk(port, paths["jwks"], args.warmup, args.connections, args.wrk_threads)
+                rounds: dict[str, list] = {name: [] for name in scripts}
+                for _ in range(args.rounds):
+                    for name in ("jwks", "client_credentials"):
+                        rounds[name].append(run_wrk(port, paths[name], args.seconds, args.connections,
+                                                    args.wrk_threads))
+                # Codes are used once: one round of sign-ins, as many as the codes allow.
+                rounds["owner_code"].append(run_wrk(port, paths["owner_code"], args.seconds, args.connections,
+                                                    args.wrk_threads))
+            # The same client credentials with the keys read for every token, as before the signer kept
+            # them: with no publish lead it keeps nothing (gateway.keys.signing).
+            with gunicorn("gateway.app:create_app()", {**env, "GATEWAY_KEY_PUBLISH_SECONDS": "0"}, args) as port:
+                run_wrk(port, paths["jwks"], args.warmup, args.connections, args.wrk_threads)
+                rounds["keys_read_per_token"] = [
+                    run_wrk(port, paths["client_credentials"], args.seconds, args.connections, args.wrk_threads)
+                    for _ in range(args.rounds)]
         results = {name: summarise(name[:6], rounds[name], {}) for name in rounds}
         base = results["jwks"]["rps"]
         print(f" client credentials tokens: {results['client_credentials']['rps']:.0f}/s "
