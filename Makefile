@@ -61,13 +61,13 @@ VENV_NEED := $(if $(wildcard $(BIN)/python),,python3-venv)
 TEST_SERVERS := AMQP_URL="$${TEST_AMQP_URL:-$${AMQP_URL:-}}" DATABASE_URL="$${TEST_DATABASE_URL:-$${DATABASE_URL:-}}"
 
 ensure-run:
-	@$(ENSURE) $(VENV_NEED) rabbitmq nginx $$([[ "$${DATABASE_URL:-}" == postgresql* ]] && echo postgres)
+	@$(ENSURE) $(VENV_NEED) rabbitmq nginx nginx-lua redis $$([[ "$${DATABASE_URL:-}" == postgresql* ]] && echo postgres)
 
 ensure-test:
-	@$(TEST_SERVERS) $(ENSURE) $(VENV_NEED) rabbitmq rabbitmqctl postgres nginx --optional docker-compose chromium
+	@$(TEST_SERVERS) $(ENSURE) $(VENV_NEED) rabbitmq rabbitmqctl postgres nginx nginx-lua redis --optional docker-compose chromium
 
 ensure-bench:
-	@$(TEST_SERVERS) $(ENSURE) $(VENV_NEED) rabbitmq rabbitmqctl postgres nginx wrk
+	@$(TEST_SERVERS) $(ENSURE) $(VENV_NEED) rabbitmq rabbitmqctl postgres nginx nginx-lua redis wrk
 
 # --- the two commands ----------------------------------------------------------------------------
 

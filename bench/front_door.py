@@ -5,7 +5,8 @@ table) against the same tickets server straight, 32 concurrent clients each, in 
 
 One tickets server (gunicorn serving ``tickets.app:create_app()`` on a fresh PostgreSQL database,
 its copy of owners seeded as bench/tickets_create.py seeds it) and one nginx in front of it
-(``gateway.edge.nginx``, the rate limit raised out of the way); wrk opens repair tickets on each URL
+(``gateway.edge.nginx``, the rate limit raised out of the way but still counted, per request, in the
+Redis of ``REDIS_URL`` as every replica does); wrk opens repair tickets on each URL
 in turn: ``direct`` (the baseline) and ``door`` (``/tickets/api/v1/tickets`` through nginx). Prints
 requests/s, p50 and p99 for both, the throughput ratio door/direct (aim >= 0.90) and the p99
 overhead (aim < 5 ms). It prints numbers; it does not pass or fail.
@@ -63,8 +64,10 @@ def main() -> None:
             through = tmp / "door.lua"
             through.write_text(door_script(direct.read_text()))
             door_port = free_port()
-            edge = nginx.Edge(port=door_port, rate="100000r/s", burst=100000,
-                              upstreams={"tickets": f"127.0.0.1:{port}"})
+            # As deployed: every request counted in the Redis every replica shares (gateway.edge.rate_limit).
+            store = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+            edge = nginx.Edge(port=door_port, rate="100000r/s", burst=100000, rate_store=store,
+                              rate_prefix=f"edge:bench:{door_port}:", upstreams={"tickets": f"127.0.0.1:{port}"})
             conf = nginx.write(edge, tmp / "edge", as_root=os.geteuid() == 0)
             proxy = subprocess.Popen([nginx_bin, "-p", str(tmp / "edge"), "-c", str(conf), "-e", "stderr",
                                       "-g", "daemon off;"], stdout=subprocess.DEVNULL)

@@ -7,7 +7,9 @@ gateway's own cheapest answer (its JWKS) in the same run.
   Basic against its hashed secret, the token signed with the current key, an audit row);
 * ``owner_code``: ``POST /api/v1/owner-sign-in`` with a mobile and its one-time code (the code SMS
   excluded: each request uses one of the codes written beforehand, one per person of the copy);
-* ``jwks``: ``GET /.well-known/jwks.json`` (the baseline: one read of the keys).
+* ``jwks``: ``GET /.well-known/jwks.json`` (the baseline: one read of the keys);
+* ``keys_read_per_token``: client credentials again from a gateway that reads the keys' lives for
+  every token (``GATEWAY_KEY_PUBLISH_SECONDS=0``: the signer keeps nothing), as before it kept them.
 
 A fresh PostgreSQL database of its own (made and dropped). Prints requests/s, p50 and p99 of each.
 It prints numbers; it does not pass or fail.
@@ -86,10 +88,10 @@ def seed(url: str, people_count: int) -> tuple[str, str, list[str]]:
     mobiles = [f"139{n:08d}" for n in range(people_count)]
     person_ids = [uuid.uuid4() for _ in mobiles]
     with engine.begin() as conn:
-        conn.execute(insert(people), [{"id": p, "estate_id": estate, "mobile": m, "version": 1}
+        conn.execute(insert(people), [{"id": p, "estate_id": estate, "name": "业主", "mobile": m, "version": 1}
                                       for p, m in zip(person_ids, mobiles, strict=True)])
         conn.execute(insert(occupancies), [{"id": uuid.uuid4(), "estate_id": estate, "unit_id": uuid.uuid4(),
-                                            "person_id": p, "version": 1} for p in person_ids])
+                                            "person_id": p, "role": "owner", "version": 1} for p in person_ids])
         conn.execute(insert(login_codes), [
             {"id": uuid.uuid4(), "mobile": m, "code_hash": code_hash(PASSPHRASE, m, CODE), "client_address": None,
              "created_at": now, "expires_at": now + timedelta(hours=1), "tries": 0} for m in mobiles])
@@ -117,7 +119,7 @@ def main() -> None:
         basic = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
         env = {"DATABASE_URL": url, "GATEWAY_KEYS_PASSPHRASE": PASSPHRASE, "GATEWAY_ENVIRONMENT": "development",
                "LOG_LEVEL": "WARNING"}
-        with tempfile.TemporaryDirectory() as tmp_name, gunicorn("gateway.app:create_app()", env, args) as port:
+        with tempfile.TemporaryDirectory() as tmp_name:
             tmp = Path(tmp_name)
             scripts = {
                 "jwks": JWKS_SCRIPT,
@@ -131,18 +133,28 @@ def main() -> None:
             for name, text in scripts.items():
                 paths[name] = tmp / f"{name}.lua"
                 paths[name].write_text(text + WRK_DONE)
-            run_wrk(port, paths["jwks"], args.warmup, args.connections, args.wrk_threads)
-            rounds: dict[str, list] = {name: [] for name in scripts}
-            for _ in range(args.rounds):
-                for name in ("jwks", "client_credentials"):
-                    rounds[name].append(run_wrk(port, paths[name], args.seconds, args.connections, args.wrk_threads))
-            # Codes are used once: one round of sign-ins, as many as the codes allow.
-            rounds["owner_code"].append(run_wrk(port, paths["owner_code"], args.seconds, args.connections,
-                                                args.wrk_threads))
-        results = {name: summarise(name[:6], rounds[name], {}) for name in scripts}
+            with gunicorn("gateway.app:create_app()", env, args) as port:
+                run_wrk(port, paths["jwks"], args.warmup, args.connections, args.wrk_threads)
+                rounds: dict[str, list] = {name: [] for name in scripts}
+                for _ in range(args.rounds):
+                    for name in ("jwks", "client_credentials"):
+                        rounds[name].append(run_wrk(port, paths[name], args.seconds, args.connections,
+                                                    args.wrk_threads))
+                # Codes are used once: one round of sign-ins, as many as the codes allow.
+                rounds["owner_code"].append(run_wrk(port, paths["owner_code"], args.seconds, args.connections,
+                                                    args.wrk_threads))
+            # The same client credentials with the keys read for every token, as before the signer kept
+            # them: with no publish lead it keeps nothing (gateway.keys.signing).
+            with gunicorn("gateway.app:create_app()", {**env, "GATEWAY_KEY_PUBLISH_SECONDS": "0"}, args) as port:
+                run_wrk(port, paths["jwks"], args.warmup, args.connections, args.wrk_threads)
+                rounds["keys_read_per_token"] = [
+                    run_wrk(port, paths["client_credentials"], args.seconds, args.connections, args.wrk_threads)
+                    for _ in range(args.rounds)]
+        results = {name: summarise(name[:6], rounds[name], {}) for name in rounds}
         base = results["jwks"]["rps"]
         print(f" client credentials tokens: {results['client_credentials']['rps']:.0f}/s "
-              f"({results['client_credentials']['rps'] / base:.2f} of the JWKS baseline); owner code sign-ins: "
+              f"({results['client_credentials']['rps'] / base:.2f} of the JWKS baseline; with the keys read per "
+              f"token {results['keys_read_per_token']['rps']:.0f}/s); owner code sign-ins: "
               f"{results['owner_code']['rps']:.0f}/s ({results['owner_code']['rps'] / base:.2f} of it)")
         for name, result in results.items():
             if result["non_2xx"]:

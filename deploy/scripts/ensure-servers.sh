@@ -17,6 +17,8 @@
 #   redis           the Redis of REDIS_URL answers (default 127.0.0.1:6379)
 #   python3-venv    `python3 -m venv` works (Debian splits venv/ensurepip into python3-venv)
 #   nginx           the front door's proxy (`make run`, the front door's tests): the command is there
+#   nginx-lua       nginx's Lua module and its Redis client (libnginx-mod-http-lua, lua-nginx-redis):
+#                   the front door counts each caller's rate in Redis, shared by every replica
 #   docker-compose, wrk, chromium   the command is there (the Debian package of the same name)
 # NEEDs after --optional are installed when that is possible; otherwise a warning says how, and
 # the tests that use them skip. A missing required NEED that cannot be had stops with exit 1.
@@ -44,7 +46,7 @@ mode=required
 for arg in "$@"; do
   case "$arg" in
     --optional) mode=optional ;;
-    rabbitmq|rabbitmqctl|postgres|redis|python3-venv|nginx|docker-compose|wrk|chromium)
+    rabbitmq|rabbitmqctl|postgres|redis|python3-venv|nginx|nginx-lua|docker-compose|wrk|chromium)
       if [ "$mode" = required ]; then required+=("$arg"); else optional+=("$arg"); fi ;;
     -h|--help) sed -n '2,/^set -euo/p' "$self" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) err "unknown need '$arg' (see --help)"; exit 2 ;;
@@ -109,6 +111,7 @@ package_of() {
     rabbitmq|rabbitmqctl) echo rabbitmq-server ;;
     postgres) echo postgresql ;;
     redis) echo redis-server ;;
+    nginx-lua) echo "libnginx-mod-http-lua lua-nginx-redis" ;;
     *) echo "$1" ;;
   esac
 }
@@ -119,6 +122,7 @@ installed() {
     postgres) find_cmd pg_ctlcluster >/dev/null && compgen -G '/etc/postgresql/*/main' >/dev/null ;;
     redis) find_cmd redis-server >/dev/null ;;
     python3-venv) python3 -c 'import ensurepip, venv' >/dev/null 2>&1 ;;
+    nginx-lua) [ -f /usr/share/nginx/modules/ngx_http_lua_module.so ] && [ -f /usr/share/lua/5.1/nginx/redis.lua ] ;;
     *) find_cmd "$1" >/dev/null ;;
   esac
 }
@@ -145,7 +149,7 @@ examine() {  # examine NEED KIND(required|optional)
   elif installed "$need"; then
     return 0
   fi
-  add_unique to_install "$(package_of "$need")"
+  local package; for package in $(package_of "$need"); do add_unique to_install "$package"; done
   is_server "$need" && add_unique to_start "$need"
   if [ "$kind" = required ]; then add_unique missing_required "$need"; else add_unique missing_optional "$need"; fi
 }

@@ -23,6 +23,8 @@ export SURVEYS_PORT="${SURVEYS_PORT:-8004}"
 # GATEWAY_EDGE_PORT, rendered from the gateway's route table (deploy/Procfile: gateway-edge).
 export GATEWAY_PORT="${GATEWAY_PORT:-8010}"
 export GATEWAY_EDGE_PORT="${GATEWAY_EDGE_PORT:-8000}"
+# Every replica of the front door counts each caller's rate in this Redis (gateway.edge.rate_limit).
+export GATEWAY_EDGE_RATE_STORE="${GATEWAY_EDGE_RATE_STORE:-${REDIS_URL:-redis://127.0.0.1:6379/0}}"
 export GATEWAY_TRUSTED_PROXIES="${GATEWAY_TRUSTED_PROXIES:-1}"
 # A development machine: the gateway may keep its private keys under the repository's passphrase.
 export GATEWAY_ENVIRONMENT="${GATEWAY_ENVIRONMENT:-development}"
@@ -52,7 +54,7 @@ done
 
 # Installs and starts a missing local broker (and PostgreSQL when DATABASE_URL names one) as root,
 # otherwise stops with the command to run.
-"$root/deploy/scripts/ensure-servers.sh" rabbitmq nginx $([[ "${DATABASE_URL:-}" == postgresql* ]] && echo postgres)
+"$root/deploy/scripts/ensure-servers.sh" rabbitmq nginx nginx-lua redis $([[ "${DATABASE_URL:-}" == postgresql* ]] && echo postgres)
 
 servicekit-token keygen
 
@@ -124,12 +126,7 @@ demo_out="$(owners load-demo)"
 printf '%s\n' "$demo_out"
 estate_id="$(printf '%s\n' "$demo_out" | awk 'NF {last=$NF} END {print last}')"
 
-token="$(servicekit-token issue --role service_desk_agent --estate '*' --sub desk)"
-admin_token="$(servicekit-token issue --role operator_admin --estate '*' --sub admin)"
 base="http://localhost:${OWNERS_PORT}"
-tickets_base="http://localhost:${TICKETS_PORT}"
-notify_base="http://localhost:${NOTIFY_PORT}"
-surveys_base="http://localhost:${SURVEYS_PORT}"
 broker_shown="$(printf '%s' "$AMQP_URL" | sed -E 's#//([^:/@]+):[^@]*@#//\1:***@#')"
 
 door="http://localhost:${GATEWAY_EDGE_PORT}"
@@ -139,28 +136,17 @@ cat <<EOF
 ================================================================================
  estatedesk is starting (Ctrl-C stops every process)
 
- The one address to use: ${door}/   (nginx: every service under its prefix)
-   ${door}/owners/api/v1/...   ${door}/tickets/api/v1/...   ${door}/notify/api/v1/...
+ The one address to use: ${door}/   (the front door, nginx: every service under its prefix)
+   ${door}/owners/api/v1/...   ${door}/tickets/api/v1/...   ${door}/notify/api/v1/...   ${door}/surveys/api/v1/...
    ${door}/gateway/api/v1/sign-in   ${door}/.well-known/jwks.json
-
- owners API docs   ${base}/docs
- tickets API docs  ${tickets_base}/docs
- notify API docs   ${notify_base}/docs
- surveys API docs  ${surveys_base}/docs
- OpenAPI documents ${base}/openapi.json   ${tickets_base}/openapi.json   ${notify_base}/openapi.json   ${surveys_base}/openapi.json
- health            ${base}/healthz   ${base}/readyz   ${base}/metrics   (the same on ${TICKETS_PORT}, ${NOTIFY_PORT}, ${SURVEYS_PORT})
+ API docs          ${door}/docs   (every service in one document: ${door}/openapi.json)
  demo estate id    ${estate_id}
  broker            ${broker_shown}
+ health            ${base}/healthz   ${base}/readyz   ${base}/metrics   (each service on its own port:
+                   owners ${OWNERS_PORT}, tickets ${TICKETS_PORT}, notify ${NOTIFY_PORT}, surveys ${SURVEYS_PORT}, gateway ${GATEWAY_PORT})
 
- A service-desk token for every estate, valid 8 hours:
-   export TOKEN='${token}'
- An operator-admin token, for administration such as creating an estate:
-   export ADMIN_TOKEN='${admin_token}'
-
- Search the demo estate's people:
-   curl -s -G -H "Authorization: Bearer \$TOKEN" --data-urlencode 'q=张' ${base}/api/v1/people
- The tickets of the demo estate:
-   curl -s -H "Authorization: Bearer \$TOKEN" '${tickets_base}/api/v1/tickets?estate_id=${estate_id}'
+ Sign in at the front door with a demo account: once the gateway's copy holds the demo estate (a few
+ seconds after start) the accounts, their passwords and the line that signs in are printed below.
 
  What notify sent arrives at the local stand-ins (nothing leaves this machine):
    SMS received   http://localhost:${SMS_STANDIN_PORT}/   (the SMS provider stand-in; numbers ending in ${SMS_STANDIN_FAIL_SUFFIX:-397} fail)
@@ -168,8 +154,6 @@ cat <<EOF
  Once notify's demo has loaded (a few seconds after start), it prints below the curl line that sends
  the fee notice (物业费缴纳通知) to the whole demo estate; \`.venv/bin/notify load-demo\` prints it again.
 
- New tokens: .venv/bin/servicekit-token issue --role service_desk_agent --estate '*' --sub desk
- One that may show full phone numbers (?reveal=true; every reveal is audited): add --perm pii:reveal
  The web servers listen on 127.0.0.1 only; OWNERS_WEB_HOST=0.0.0.0 (TICKETS_, NOTIFY_, SURVEYS_) opens one.
 ================================================================================
 
@@ -189,9 +173,8 @@ load_demo_once_copied() {
     1) echo "$service's copy of owners is still incomplete after 10 minutes; not loading its demo" >&2 ;;
   esac
 }
-for service in tickets notify surveys; do
-  load_demo_once_copied "$service" &
+for service in tickets notify surveys gateway; do
+  load_demo_once_copied "$service" --door-port "$GATEWAY_EDGE_PORT" &
 done
-load_demo_once_copied gateway --door-port "$GATEWAY_EDGE_PORT" &
 
 exec honcho -f deploy/Procfile start "$@"

@@ -5,8 +5,20 @@ passphrase; a test of the refusal sets its own."""
 
 import os
 
+import pytest
+
 from gateway.service import SERVICE
 from servicekit.testing import service_fixtures
 
 os.environ.setdefault("GATEWAY_ENVIRONMENT", "development")
 globals().update(service_fixtures(SERVICE, key_publish_seconds=60.0))
+
+
+@pytest.fixture(autouse=True)
+def _signer_forgets_the_emptied_keys(request):
+    """Each test empties the database, its keys too, which no deployment does: the app's signer
+    (gateway.keys.signing, kept per app) forgets the keys' lives it kept, as a new process would."""
+    if "app" in request.fixturenames:
+        from gateway.keys.signing import _SIGNER
+
+        request.getfixturevalue("app").extensions.pop(_SIGNER, None)

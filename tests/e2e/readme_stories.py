@@ -1,8 +1,10 @@
-"""README's two stories, followed word for word by a newcomer against a running `make run` (issue 15).
+"""README's stories, followed word for word by a newcomer against a running `make run` (issues 15, 18).
 
-Everything is taken from what `make run` printed (the token, the demo estate's id, the curl line of
-the fee notice) and from the API's answers, as README says; what the newcomer sees at each step is
-checked, and where the messages arrive (the stand-ins' JSON endpoints README names).
+Everything goes through the one address `make run` printed (the front door), with tokens got by
+signing in there as README says (the demo accounts' passwords `make run` printed); everything else is
+taken from what `make run` printed (the demo estate's id, the curl line of the fee notice, the demo
+owner's mobile) and from the API's answers. What the newcomer sees at each step is checked, and
+where the messages arrive (the stand-ins' JSON endpoints README names).
 
 - **Before anyone acts**, the stand-ins have received nothing: loading months of demo tickets and
   notices messages nobody about the past.
@@ -15,6 +17,10 @@ checked, and where the messages arrive (the stand-ins' JSON endpoints README nam
   arrives; the ones whose number fails are pending in the app, then listed as not reached with the
   reason; "resend by e-mail" sends them e-mails; the recipients export downloads; "did owner X get
   notice Y?" answers for one of them.
+- **A number shown whole** ("Calling the API"): the admin grants the desk account ``pii:reveal``; its
+  next token reveals a person's mobile.
+- **The owner signs in by code** ("The gateway"): the code's SMS at the stand-in, the owner's token,
+  their own tickets; someone else's is a 404.
 
 Figures (seconds from the call to the last SMS) are printed, never asserted.
 """
@@ -28,7 +34,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -38,31 +44,46 @@ FAIL_SUFFIX = "397"  # the numbers the SMS stand-in fails (README)
 
 @dataclass
 class Newcomer:
-    """Someone reading `make run`'s output and README, with curl."""
+    """Someone reading `make run`'s output and README, with curl: everything through the one address
+    `make run` printed (the front door), with a token from signing in there."""
 
     log: Path
-    owners: str
-    tickets: str
-    notify: str
+    door: str
     sms: str
     smtp_page: str
+    tokens: dict[str, str] = field(default_factory=dict)
 
     def printed(self, pattern: str) -> str:
         found = re.search(pattern, self.log.read_text(), re.M)
         assert found, f"make run did not print {pattern!r}"
         return found.group(1)
 
+    def sign_in(self, login: str) -> str:
+        """README's `export TOKEN=$(curl -s -X POST <door>/gateway/api/v1/sign-in ...)` with the login
+        and the password `make run` printed for it."""
+        password = self.printed(rf"login {re.escape(login)}\s+password (\S+)")
+        status, signed = self.call("POST", f"{self.door}/gateway/api/v1/sign-in",
+                                   body={"login": login, "password": password}, token=None)
+        assert status == 200, signed
+        return signed["access_token"]
+
     @property
     def token(self) -> str:
-        return self.printed(r"export TOKEN='([^']+)'")
+        """$TOKEN: the desk's, signed in once."""
+        if "desk" not in self.tokens:
+            self.tokens["desk"] = self.sign_in("desk")
+        return self.tokens["desk"]
 
     def call(self, method: str, url: str, body: Any = None, params: dict[str, str] | None = None,
-             raw: bool = False) -> tuple[int, Any]:
+             raw: bool = False, token: str | None | bool = True) -> tuple[int, Any]:
+        """``token``: True for the desk's, None for none, else that token."""
         if params:
             url += "?" + urllib.parse.urlencode(params)
         data = None if body is None else json.dumps(body).encode()
+        bearer = self.token if token is True else token
         request = urllib.request.Request(url, data=data, method=method, headers={
-            "Authorization": f"Bearer {self.token}", **({"Content-Type": "application/json"} if data else {})})
+            **({"Authorization": f"Bearer {bearer}"} if bearer else {}),
+            **({"Content-Type": "application/json"} if data else {})})
         try:
             with urllib.request.urlopen(request, timeout=30) as answer:
                 content = answer.read()
@@ -85,6 +106,14 @@ def items(answer: Any) -> list[dict[str, Any]]:
     return answer["items"] if isinstance(answer, dict) else answer
 
 
+def _mobile(person: dict[str, Any]) -> str:
+    """A person's first mobile as owners answers it (a search hit's ``mobiles``, a person's contact
+    points; masked unless revealed), or ""."""
+    found = list(person.get("mobiles") or []) + [c["value"] for c in person.get("contact_points") or []
+                                                  if c["kind"] == "mobile"]
+    return found[0] if found else ""
+
+
 def wait(predicate: Callable[[], Any], seconds: float, what: str) -> Any:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -102,16 +131,17 @@ def nothing_sent_before_anyone_acts(you: Newcomer) -> None:
 
 def complaint_at_the_desk(you: Newcomer) -> None:
     estate_id = you.printed(r"demo estate id\s+(\S+)")
-    status, people = you.call("GET", f"{you.owners}/api/v1/people", params={"q": "张"})
+    status, people = you.call("GET", f"{you.door}/owners/api/v1/people", params={"q": "张"})
     assert status == 200 and people["items"], people
-    assert all("****" in (p.get("mobile") or "****") for p in people["items"])  # numbers come masked
-    status, listed = you.call("GET", f"{you.tickets}/api/v1/tickets", params={"estate_id": estate_id})
+    assert all("****" in _mobile(p) for p in people["items"] if _mobile(p))  # numbers come masked
+    assert any(_mobile(p) for p in people["items"])
+    status, listed = you.call("GET", f"{you.door}/tickets/api/v1/tickets", params={"estate_id": estate_id})
     assert status == 200 and listed["items"], listed
-    status, units = you.call("GET", f"{you.tickets}/api/v1/units", params={"estate_id": estate_id})
+    status, units = you.call("GET", f"{you.door}/tickets/api/v1/units", params={"estate_id": estate_id})
     assert status == 200 and items(units), units
     unit_id, person_id = None, None
     for unit in items(units):
-        status, occupants = you.call("GET", f"{you.tickets}/api/v1/units/{unit['id']}/people")
+        status, occupants = you.call("GET", f"{you.door}/tickets/api/v1/units/{unit['id']}/people")
         assert status == 200, occupants
         if occupants["people"]:
             unit_id, person_id = unit["id"], occupants["people"][0]["person_id"]
@@ -120,7 +150,7 @@ def complaint_at_the_desk(you: Newcomer) -> None:
 
     texts_before = len(you.sms_received())
     started = time.monotonic()
-    status, ticket = you.call("POST", f"{you.tickets}/api/v1/tickets", body={
+    status, ticket = you.call("POST", f"{you.door}/tickets/api/v1/tickets", body={
         "estate_id": estate_id, "unit_id": unit_id, "person_id": person_id,
         "kind": "complaint", "channel": "desk", "complaint_class": "management",
         "quality_aspect": "attitude", "title": "保安态度差 / the guard was rude"})
@@ -132,7 +162,7 @@ def complaint_at_the_desk(you: Newcomer) -> None:
     print(f"\n[README story] complaint {number}: the supervisor's SMS {time.monotonic() - started:.2f} s after opening")
     assert told
 
-    base = f"{you.tickets}/api/v1/tickets/{ticket['id']}"
+    base = f"{you.door}/tickets/api/v1/tickets/{ticket['id']}"
     status, refused = you.call("POST", f"{base}/resolve", body={"resolution": "已处理"})
     assert status == 409 and "acknowledge" in json.dumps(refused), refused  # names the steps allowed
     status, acknowledged = you.call("POST", f"{base}/acknowledge", body={})
@@ -152,10 +182,10 @@ def fee_notice(you: Newcomer) -> None:
     if re.search(r"quiet hours [\d:]+-[\d:]+, so its SMS wait until morning", you.log.read_text()):
         body["urgent"] = True  # README: at night, add "urgent": true to see them now
     started, called = time.monotonic(), time.time()
-    status, notice = you.call("POST", f"{you.notify}/api/v1/notices", body=body)
+    status, notice = you.call("POST", f"{you.door}/notify/api/v1/notices", body=body)
     created = time.monotonic() - started
     assert status == 201, notice
-    base = f"{you.notify}/api/v1/notices/{notice['id']}"
+    base = f"{you.door}/notify/api/v1/notices/{notice['id']}"
 
     def totals() -> dict[str, Any]:
         return you.call("GET", f"{base}/totals")[1]
@@ -186,3 +216,52 @@ def fee_notice(you: Newcomer) -> None:
     one = unreached["items"][0]
     status, answer = you.call("GET", f"{base}/recipients/by-person/{one['person_id']}")
     assert status == 200 and answer["in_audience"] is True, answer
+
+
+def a_number_shown_whole(you: Newcomer) -> None:
+    """"Calling the API": an admin grants the desk account pii:reveal; the desk's next token shows a
+    person's number whole, the token it held does not."""
+    status, people = you.call("GET", f"{you.door}/owners/api/v1/people", params={"q": "张"})
+    person = next(p for p in people["items"] if _mobile(p))
+    admin = you.sign_in("admin")
+    status, accounts = you.call("GET", f"{you.door}/gateway/api/v1/accounts", token=admin)
+    assert status == 200, accounts
+    desk_id = [a["id"] for a in accounts["items"] if a["login"] == "desk"][0]
+    status, _ = you.call("PUT", f"{you.door}/gateway/api/v1/accounts/{desk_id}/permissions/pii:reveal", token=admin)
+    assert status == 204
+    shown = f"{you.door}/owners/api/v1/people/{person['id']}"
+    status, refused = you.call("GET", shown, params={"reveal": "true"})  # $TOKEN was signed before the grant
+    assert status == 403 and "pii:reveal" in json.dumps(refused), refused
+    status, whole = you.call("GET", shown, params={"reveal": "true"}, token=you.sign_in("desk"))  # $REVEAL_TOKEN
+    assert status == 200 and "****" not in _mobile(whole) and _mobile(whole)[-4:] == _mobile(person)[-4:], whole
+
+
+def the_owner_signs_in_by_code(you: Newcomer) -> None:
+    """"Owners and occupants sign in": the demo owner's mobile `make run` printed, a code by SMS (at
+    the stand-in), a token, and their own tickets through the door."""
+    mobile = you.printed(r"The demo owner signs in with mobile (\d+)")
+    status, asked = you.call("POST", f"{you.door}/gateway/api/v1/owner-sign-in/codes", body={"mobile": mobile},
+                             token=None)
+    assert status == 202, asked
+
+    def code() -> str | None:
+        for message in you.sms_received():
+            found = re.search(r"\b(\d{6})\b", json.dumps(message.get("params") or {}))
+            if message["number"].endswith(mobile) and found:
+                return found.group(1)
+        return None
+
+    status, signed = you.call("POST", f"{you.door}/gateway/api/v1/owner-sign-in",
+                              body={"mobile": mobile, "code": wait(code, 60, "the code's SMS")}, token=None)
+    assert status == 200 and signed["person_id"], signed
+    owner = signed["access_token"]
+    status, own = you.call("GET", f"{you.door}/tickets/api/v1/tickets", token=owner)
+    assert status == 200, own
+    theirs = {t["unit_id"] for t in items(own)}
+    # Someone else's ticket, of a unit they do not live in: not theirs to read (404, not 403).
+    status, listed = you.call("GET", f"{you.door}/tickets/api/v1/tickets",
+                              params={"estate_id": you.printed(r"demo estate id\s+(\S+)"), "page_size": "100"})
+    other = next(t for t in listed["items"] if t["person_id"] not in (None, signed["person_id"])
+                 and t["unit_id"] and t["unit_id"] not in theirs)
+    status, _ = you.call("GET", f"{you.door}/tickets/api/v1/tickets/{other['id']}", token=owner)
+    assert status == 404

@@ -6,6 +6,7 @@ problem (not an HTML page) for the paths of a stopped service while the others k
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -220,3 +221,42 @@ def test_one_api_document_and_its_docs_page_for_the_whole_suite(world, door):
     assert page.status_code == 200 and "/openapi.json" in page.text
     for asset in ("swagger-ui-bundle.js", "swagger-ui.css"):
         assert httpx.get(f"{door}/gateway/docs/assets/{asset}").status_code == 200  # no CDN
+
+
+@pytest.fixture
+def rate_store() -> tuple[str, str]:
+    """The test Redis and a key prefix of this test's own (the keys expire once their callers' turn
+    has passed: a few minutes at the rates below)."""
+    url = os.environ.get("TEST_REDIS_URL") or os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+    return url, f"edge:test:{uuid.uuid4().hex}:"
+
+
+def test_every_replica_of_the_door_counts_a_caller_in_one_shared_limit(world, tmp_path, rate_store):
+    """Two front doors (two nginx, as two replicas) with one rate store: a caller going through both
+    gets one limit (1 + burst), not one per replica; the next request is a 429 with Retry-After
+    naming the wait, at either door. Another caller has their own limit."""
+    url, prefix = rate_store
+    shared = dict(rate="1r/m", burst=3, rate_store=url, rate_prefix=prefix)
+    errors = tmp_path / "errors.log"
+    with front_door(tmp_path / "a", world["upstreams"], error_log=str(errors), **shared) as one, \
+            front_door(tmp_path / "b", world["upstreams"], **shared) as two:
+        caller = _bearer(_token(world, subject="busy"))
+        answers = [httpx.get(f"{door}/owners/healthz", headers=caller) for door in [one, two] * 4]
+        assert [a.status_code for a in answers] == [200] * 4 + [429] * 4
+        for limited in answers[4:]:
+            assert limited.headers["Content-Type"] == "application/problem+json"
+            assert 1 <= int(limited.headers["Retry-After"]) <= 60  # one request a minute: at most a minute
+        assert limited.json()["status"] == 429
+        other = _bearer(_token(world, subject="calm"))
+        assert [httpx.get(f"{door}/owners/healthz", headers=other).status_code for door in (one, two)] == [200] * 2
+    assert "[error]" not in errors.read_text()  # counted in Redis, every call to it answered
+
+
+def test_a_door_that_cannot_reach_the_rate_store_counts_alone_and_says_so(world, tmp_path):
+    errors = tmp_path / "errors.log"
+    unreachable = f"redis://127.0.0.1:{_free_port()}/0"
+    with front_door(tmp_path, world["upstreams"], rate="1r/m", burst=1, rate_store=unreachable,
+                    error_log=str(errors)) as door:
+        caller = _bearer(_token(world, subject="alone"))
+        assert [httpx.get(f"{door}/owners/healthz", headers=caller).status_code for _ in range(3)] == [200, 200, 429]
+    assert "cannot be reached" in errors.read_text() and unreachable.removesuffix("/0") in errors.read_text()

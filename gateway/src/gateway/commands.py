@@ -53,20 +53,29 @@ def _edge(service: Any, settings: Any, args: argparse.Namespace) -> int:
     import os
     import shutil
 
-    from gateway.edge import nginx
+    from gateway.edge import deployments, nginx
     from gateway.edge.route_table import ROUTES
     from servicekit.config import var_dir
 
+    if args.render:
+        print({"kubernetes": deployments.kubernetes_yaml, "compose": deployments.compose_upstreams,
+               "kubernetes-upstreams": deployments.kubernetes_upstreams}[args.render]().rstrip("\n"))
+        return 0
     edge = nginx.Edge(
         host=settings.edge_host, port=settings.edge_port,
         cors_origins=tuple(o.strip() for o in settings.edge_cors_origins.split(",") if o.strip()),
         rate=f"{settings.edge_rate_per_second}r/s", burst=settings.edge_burst,
         connect_timeout_seconds=settings.edge_connect_timeout_seconds,
         read_timeout_seconds=settings.edge_read_timeout_seconds, workers=settings.edge_workers,
+        rate_store=settings.edge_rate_store or None,
         upstreams=settings.upstreams({r.service: r.port for r in ROUTES}))
     folder = Path(args.dir) if args.dir else var_dir() / "edge"
     as_root = os.geteuid() == 0
-    conf = nginx.write(edge, folder.resolve(), as_root=as_root)
+    try:
+        conf = nginx.write(edge, folder.resolve(), as_root=as_root)
+    except ValueError as wrong:  # a setting nginx cannot be given (GATEWAY_EDGE_RATE_STORE)
+        print(f"gateway edge: {wrong}", file=sys.stderr)
+        return 2
     command = [shutil.which("nginx") or "/usr/sbin/nginx", "-p", str(folder.resolve()), "-c", str(conf),
                "-e", "stderr", "-g", "daemon off;"]
     if not args.run:
@@ -84,16 +93,14 @@ def _edge(service: Any, settings: Any, args: argparse.Namespace) -> int:
 def _edge_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dir", help="where the configuration, pid file and temporary files go (var/edge)")
     parser.add_argument("--run", action="store_true", help="then run nginx in the foreground on it")
+    parser.add_argument("--render", choices=("kubernetes", "compose", "kubernetes-upstreams"),
+                        help="print the route table as Kubernetes' HTTPRoute (deploy/k8s/gateway/routes.yaml), or "
+                             "the door's upstreams under docker-compose or Kubernetes (GATEWAY_EDGE_UPSTREAMS)")
 
 
 EDGE = Command("edge", "render the front door's nginx configuration from the route table (--run: and run nginx)",
                _edge, _edge_arguments)
 KEYS = Command("keys", "the keys that sign tokens: ensure (once per deployment), rotate, list", _keys,
                _keys_arguments)
-def _demo_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--door-port", type=int, default=8000, help="the front door's port, for the printed lines")
-
-
-LOAD_DEMO = demo_command("gateway.demo:DEMO", "make the demo accounts (one per role) and print how to sign in",
-                         _demo_arguments)
+LOAD_DEMO = demo_command("gateway.demo:DEMO", "make the demo accounts (one per role) and print how to sign in")
 COMMANDS = (KEYS, EDGE, LOAD_DEMO)

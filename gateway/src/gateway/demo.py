@@ -73,7 +73,7 @@ def demo_owner_mobile(run: DemoRun) -> str | None:
 
 
 def _how_to_sign_in(run: DemoRun) -> str:
-    door = f"http://localhost:{run.options.get('door_port') or 8000}"
+    door = run.door
     lines = ["", " Demo accounts (sign in at the front door; development passwords):"]
     lines += [f"   {role:<19} login {login:<11} password {PASSWORD.format(login=login)}"
               for login, _name, role, _staff in ACCOUNTS]

@@ -7,7 +7,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
-    Date,
     ForeignKey,
     Index,
     Integer,
@@ -19,8 +18,9 @@ from sqlalchemy import (
     text,
 )
 
+from servicekit import owners_copies
 from servicekit.audit import append_only_statements
-from servicekit.copies import copied, entity_copy, preferred_contact
+from servicekit.copies import copied, preferred_contact
 from servicekit.db import UtcDateTime, service_metadata
 from servicekit.outbox import Outbox, define_inbox
 
@@ -42,48 +42,17 @@ signing_keys = Table(
     Column("retired_at", UtcDateTime()),
 )
 
-# --- the copy of owners' staff and territories: the estates a staff account's token carries -----
+# --- the copy of owners' staff, territories, people and occupancies (servicekit.owners_copies, as
+# every consumer of owners declares it): staff and territories give a staff account's estates; people
+# and occupancies say who signs in with a mobile and a one-time code, and the estates of their units.
+# A released territory and a moved-out occupancy stay as rows (tombstones at their last version).
 
-staff = entity_copy(
-    "staff", metadata,
-    copied("estate_id", Uuid, index=True),
-    copied("name", String(100)),
-    copied("role", String(40)),  # owners' staff role (technician, service_desk_agent, first_responsible...)
-    copied("active", Boolean, default=True),
-    key="staff_id", events=("owners.staff.joined.v1", "owners.staff.updated.v1"),
-)
-
-# A released territory stays as a row, released, at its release version (a tombstone), so that an
-# older "assigned" event that comes late cannot bring it back.
-territories = entity_copy(
-    "territories", metadata,
-    copied("estate_id", Uuid, index=True),
-    copied("staff_id", Uuid, index=True),
-    copied("released", Boolean, server_default=text("false"),
-           per_event={"owners.territory.assigned.v1": False, "owners.territory.released.v1": True}),
-    key="territory_id", events=("owners.territory.assigned.v1", "owners.territory.released.v1"),
-)
-
-# --- the copy of owners' people and occupancies: who signs in with a mobile and a one-time code ---
-
-people = entity_copy(
-    "people", metadata,
-    copied("estate_id", Uuid, index=True),
-    # The preferred mobile (else the first): the number a one-time code is sent to and signs in with.
-    copied("mobile", String(32), nullable=True, field="contact_points", read=preferred_contact("mobile"), index=True),
-    key="person_id",
-    events=("owners.person.registered.v1", "owners.person.updated.v1", "owners.person.contact_points_changed.v1"),
-)
-
-# An occupant who moved out keeps the row, with moved_out_on set: their token no longer carries it.
-occupancies = entity_copy(
-    "occupancies", metadata,
-    copied("estate_id", Uuid, index=True),
-    copied("unit_id", Uuid, index=True),
-    copied("person_id", Uuid, index=True),
-    copied("moved_out_on", Date, nullable=True),
-    key="occupancy_id", events=("owners.occupant.moved_in.v1", "owners.occupant.moved_out.v1"),
-)
+staff = owners_copies.staff(metadata)
+territories = owners_copies.territories(metadata)
+# The preferred mobile (else the first): the number a one-time code is sent to and signs in with.
+people = owners_copies.people(metadata, copied("mobile", String(32), nullable=True, field="contact_points",
+                                               read=preferred_contact("mobile"), index=True))
+occupancies = owners_copies.occupancies(metadata)
 
 # One-time codes sent to a mobile: only an HMAC of each is kept (a 6-digit code would be found from a
 # plain hash at once); single use, a few tries, minutes of life.
@@ -131,6 +100,16 @@ account_estates = Table(
     Column("granted_by", String(100), nullable=False),
 )
 
+# Permissions an admin granted an account (tenancy.permissions: ``pii:reveal``), carried in its
+# tokens' ``perms`` from its next sign-in or refresh on.
+account_permissions = Table(
+    "account_permissions", metadata,
+    Column("account_id", Uuid, ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True),
+    Column("permission", String(40), primary_key=True),
+    Column("granted_at", UtcDateTime(), nullable=False),
+    Column("granted_by", String(100), nullable=False),
+)
+
 # Refresh tokens: only a hash of each is kept. Each sign-in starts a family; each refresh uses one
 # token up and issues the next of its family. A token used twice means it was copied: the whole
 # family is revoked (gateway.sign_in.use_cases.refresh).
@@ -139,7 +118,10 @@ refresh_tokens = Table(
     Column("id", Uuid, primary_key=True),
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("family_id", Uuid, nullable=False, index=True),
-    Column("account_id", Uuid, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False, index=True),
+    # A staff account's, or an owner's (their owners person id, and the mobile they signed in with).
+    Column("account_id", Uuid, ForeignKey("accounts.id", ondelete="CASCADE"), index=True),
+    Column("person_id", Uuid, index=True),
+    Column("mobile", String(32)),
     Column("issued_at", UtcDateTime(), nullable=False),
     Column("expires_at", UtcDateTime(), nullable=False),
     Column("used_at", UtcDateTime()),
@@ -183,7 +165,8 @@ sign_in_audit = Table(
     Column("account_id", Uuid),  # null: no account has that login
     # signed_in, wrong_password, unknown_login, locked, disabled, refreshed, refresh_reused,
     # refresh_refused, signed_out, password_changed, created, disabled_by_admin, enabled, password_reset,
-    # estate_granted, estate_withdrawn; for an integration client (login: its client_id) client_token,
+    # estate_granted, estate_withdrawn, permission_granted:<permission>, permission_withdrawn:<permission>;
+    # for an integration client (login: its client_id) client_token,
     # client_registered, client_secret_rotated, client_disabled, client_enabled
     Column("outcome", String(40), nullable=False),
     Column("client_address", String(64)),

@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from gateway.edge import nginx
+import pytest
+
+from gateway.edge import nginx, rate_limit
 from gateway.edge.route_table import ROOT_PATHS, ROUTES
 
 VAR = Path("/srv/edge")
@@ -44,3 +46,29 @@ def test_every_problem_the_door_answers_is_json_in_both_languages():
         assert f"return {status} $edge_problem_{kind};" in text
     assert len(re.findall(r"default_type application/problem\+json;", text)) == len(nginx.PROBLEMS)
     assert "服务不可用" in text and "Service Unavailable" in text
+
+
+def test_with_a_rate_store_every_proxying_location_counts_in_it_and_nginx_counts_nothing_alone(tmp_path):
+    edge = nginx.Edge(rate="30r/m", burst=4, rate_store="redis://:s3cret@10.0.0.9:6380/2", port=8123)
+    text = nginx.render(edge, VAR)
+    assert "limit_req" not in text
+    assert f"load_module {rate_limit.DEBIAN_MODULES}/ngx_http_lua_module.so;" in text
+    proxying = text.count("proxy_pass ")
+    assert text.count(f"access_by_lua_file {VAR / rate_limit.SCRIPT};") == proxying == len(ROUTES) + len(ROOT_PATHS)
+    assert "add_header Retry-After $edge_retry_after always;" in text
+    nginx.write(edge, tmp_path)
+    script = (tmp_path / rate_limit.SCRIPT).read_text()
+    assert "[=[10.0.0.9]=], 6380, 2, [=[s3cret]=]" in script
+    assert "INTERVAL, TOLERANCE = 2000000, 8000000" in script  # 30 a minute: one each 2 s, a burst of 4
+    assert "[=[edge:8123:rate:]=]" in script
+
+
+@pytest.mark.parametrize("store", ["http://10.0.0.9:6379", "redis://", "redis://host/zero"])
+def test_a_rate_store_that_is_not_a_redis_url_is_refused(store):
+    with pytest.raises(ValueError, match="redis"):
+        rate_limit.script(nginx.Edge(rate_store=store))
+
+
+@pytest.mark.parametrize(("rate", "per_second"), [("50r/s", 50), ("30r/m", 0.5)])
+def test_rates_are_read_as_nginx_writes_them(rate, per_second):
+    assert rate_limit.per_second(rate) == per_second

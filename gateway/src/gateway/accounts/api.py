@@ -89,3 +89,18 @@ class Grant(MethodView):
     def delete(self, account_id, estate_id):
         """Withdraw a granted estate (from the account's next token on)"""
         use_cases.withdraw_estate(unit_of_work(), current_principal(), account_id, estate_id)
+
+
+@blp.route("/<uuid:account_id>/permissions/<string:permission>")
+class Permission(MethodView):
+    @blp.response(204)
+    @blp.allow(OPERATORS)
+    def put(self, account_id, permission):
+        """Grant a permission (``pii:reveal``); the account's tokens carry it from its next sign-in or refresh on"""
+        use_cases.grant_permission(unit_of_work(), current_principal(), account_id, permission)
+
+    @blp.response(204)
+    @blp.allow(OPERATORS)
+    def delete(self, account_id, permission):
+        """Withdraw a permission (from the account's next token on)"""
+        use_cases.withdraw_permission(unit_of_work(), current_principal(), account_id, permission)

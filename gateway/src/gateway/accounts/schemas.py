@@ -37,6 +37,8 @@ class AccountDetailSchema(AccountSchema):
     granted_estates = fields.List(fields.String(), dump_only=True)
     estates = fields.List(fields.String(), dump_only=True,
                           metadata={"description": "what the account's token carries now ('*': every estate)"})
+    permissions = fields.List(fields.String(), dump_only=True,
+                              metadata={"description": "the permissions an admin granted: the token's perms"})
 
 
 class AccountWithPasswordSchema(AccountSchema):

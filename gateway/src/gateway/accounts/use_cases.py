@@ -1,5 +1,6 @@
 """What an operator admin can do with staff accounts: make one (its first password shown once),
-disable, re-enable, reset its password, grant and withdraw estates. Each is in the sign-in audit."""
+disable, re-enable, reset its password, grant and withdraw estates and permissions. Each is in the
+sign-in audit."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ import uuid
 from uuid import UUID
 
 from sqlalchemy import delete, insert, or_, select, update
+from tenancy.permissions import PERMISSIONS
 
 from gateway.accounts import passwords
 from gateway.domain.roles import STAFF_ROLES, needs_staff_record
 from gateway.sign_in.audit import audit
-from gateway.tables import account_estates, accounts, refresh_tokens, staff
+from gateway.tables import account_estates, account_permissions, accounts, refresh_tokens, staff
 from servicekit.auth import Principal
 from servicekit.errors import Conflict, Invalid
 from servicekit.rows import get_row, now
@@ -107,6 +109,45 @@ def withdraw_estate(uow: UnitOfWork, admin: Principal, account_id: UUID, estate_
                                                          account_estates.c.estate_id == estate_id))
         if gone.rowcount:
             audit(uow, row["login"], "estate_withdrawn", account_id=account_id, by=admin.subject, at=at)
+        uow.commit()
+
+
+def _known(permission: str) -> str:
+    if permission not in PERMISSIONS:
+        raise Invalid(f"no such permission: one of {', '.join(sorted(PERMISSIONS))}",
+                      f"没有此权限，可选：{'、'.join(sorted(PERMISSIONS))}", errors={"permission": ["unknown"]})
+    return permission
+
+
+def grant_permission(uow: UnitOfWork, admin: Principal, account_id: UUID, permission: str) -> None:
+    """Grant ``permission`` (from tenancy.permissions): the account's tokens carry it from its next
+    sign-in or refresh on. Granting it again changes nothing."""
+    _known(permission)
+    at = now()
+    with uow:
+        row = get_row(uow, accounts, account_id, "account", what_zh="账号")
+        held = select(account_permissions.c.permission).where(account_permissions.c.account_id == account_id,
+                                                              account_permissions.c.permission == permission)
+        if uow.execute(held).first():
+            return
+        uow.execute(insert(account_permissions).values(account_id=account_id, permission=permission, granted_at=at,
+                                                       granted_by=admin.subject))
+        audit(uow, row["login"], f"permission_granted:{permission}", account_id=account_id, by=admin.subject, at=at)
+        uow.commit()
+
+
+def withdraw_permission(uow: UnitOfWork, admin: Principal, account_id: UUID, permission: str) -> None:
+    """Withdraw ``permission``: the account's next token is without it (the one it holds lives out
+    its few minutes)."""
+    _known(permission)
+    at = now()
+    with uow:
+        row = get_row(uow, accounts, account_id, "account", what_zh="账号")
+        gone = uow.execute(delete(account_permissions).where(account_permissions.c.account_id == account_id,
+                                                             account_permissions.c.permission == permission))
+        if gone.rowcount:
+            audit(uow, row["login"], f"permission_withdrawn:{permission}", account_id=account_id, by=admin.subject,
+                  at=at)
         uow.commit()
 
 

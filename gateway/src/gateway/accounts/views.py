@@ -8,7 +8,7 @@ from uuid import UUID
 from sqlalchemy import select
 
 from gateway.domain.roles import sees_every_estate
-from gateway.tables import account_estates, accounts, territories
+from gateway.tables import account_estates, account_permissions, accounts, territories
 from servicekit.auth import ALL_ESTATES
 from servicekit.paging import page_of
 from servicekit.rows import Executes, get_row
@@ -32,6 +32,12 @@ def token_estates(db: Executes, account: dict[str, Any]) -> list[str]:
     return sorted({str(e) for e in [*granted, *by_territory]})
 
 
+def token_permissions(db: Executes, account_id: UUID) -> list[str]:
+    """The permissions an admin granted the account: its tokens' ``perms``."""
+    return sorted(db.execute(select(account_permissions.c.permission)
+                             .where(account_permissions.c.account_id == account_id)).scalars().all())
+
+
 def account_list(session, args: dict) -> dict:
     """Every account, by login."""
     statement = select(*SHOWN).order_by(accounts.c.login)
@@ -46,4 +52,5 @@ def account(session, account_id: UUID) -> dict:
     granted = session.execute(select(account_estates.c.estate_id).where(account_estates.c.account_id == account_id)
                               .order_by(account_estates.c.estate_id)).scalars().all()
     return {**{c.name: row[c.name] for c in SHOWN}, "granted_estates": [str(e) for e in granted],
-            "estates": token_estates(session, row)}
+            "estates": token_estates(session, row),
+            "permissions": token_permissions(session, account_id)}

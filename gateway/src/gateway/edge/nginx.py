@@ -8,7 +8,11 @@ What the front door does for every request, whichever service answers it:
   answers it in ``X-Request-ID``;
 * limits each route's body (413 problem beyond it);
 * limits each caller's rate (their bearer token, else their address): 429 problem with
-  ``Retry-After``. The limit is held by this nginx: every replica of the front door counts alone;
+  ``Retry-After``. With a rate store (``Edge.rate_store``, a Redis URL) every replica of the front
+  door counts in that one Redis, so a caller has one limit however many replicas serve them
+  (gateway.edge.rate_limit: Lua in nginx, not Python on the request path); a replica that cannot
+  reach the store counts alone in its own memory meanwhile and logs an error for each such request.
+  Without a store (one nginx, a test) nginx's own ``limit_req`` counts;
 * answers CORS for the configured origins only (a preflight with 204);
 * answers a problem document, never an HTML page, when a service cannot be reached: 503 with
   ``Retry-After`` when nothing answers at its address (stopped), 504 when it does not answer in time;
@@ -24,6 +28,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gateway.edge import rate_limit
 from gateway.edge.route_table import ROOT_PATHS, ROUTES, Route
 
 REQUEST_ID = r"^[A-Za-z0-9._:/-]{1,128}$"
@@ -45,6 +50,12 @@ class Edge:
     retry_after_seconds: int = 5
     workers: int = 1
     upstreams: Mapping[str, str] = field(default_factory=dict)  # service -> "host:port"
+    # Where every replica counts each caller's requests (redis://host:port/db); None: this nginx alone.
+    rate_store: str | None = None
+    rate_prefix: str = ""  # the store's keys: this + md5 of the caller; "": edge:<port>:rate: (two suites
+    #                        on one machine, one Redis, count apart; a deployment's replicas share a port)
+    modules: str = rate_limit.DEBIAN_MODULES  # where nginx's dynamic modules are (ndk, lua)
+    error_log: str = "stderr"  # where nginx writes its errors (a file, for a test that reads them)
 
 
 def _problem(status: int, title_en: str, title_zh: str, detail_en: str, detail_zh: str) -> dict[str, str]:
@@ -130,9 +141,12 @@ def render(edge: Edge, var: Path, *, as_root: bool = False, routes: tuple[Route,
         # Started as root (a development container, CI): the workers stay root so that they can reach
         # the temporary folders under var/, which nobody else may enter. Deployed, it runs as its user.
         add("user root root;")
+    if edge.rate_store:
+        for module in rate_limit.MODULES:
+            add(f"load_module {edge.modules}/{module};")
     add(f"worker_processes {edge.workers};")
     add(f"pid {var / 'nginx.pid'};")
-    add("error_log stderr warn;")
+    add(f"error_log {edge.error_log} warn;")
     add("events { worker_connections 4096; }")
     add("http {")
     for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
@@ -167,10 +181,14 @@ def render(edge: Edge, var: Path, *, as_root: bool = False, routes: tuple[Route,
     add("    map $edge_preflight $edge_cors_max_age { default ''; 1 600; }")
     add("    map $edge_cors_origin $edge_cors_expose { default 'X-Request-ID, Retry-After'; '' ''; }")
     # Per-caller rate: the bearer token, else the address.
-    add("    map $http_authorization $edge_caller { default $http_authorization; '' $binary_remote_addr; }")
-    add(f"    limit_req_zone $edge_caller zone=edge_callers:20m rate={edge.rate};")
-    add("    limit_req_status 429;")
-    add("    limit_req_log_level warn;")
+    if edge.rate_store:
+        add(f"    lua_package_path {_quote(rate_limit.LUA_PATH)};")
+        add(f"    lua_shared_dict {rate_limit.FALLBACK_DICT} 20m;")
+    else:
+        add("    map $http_authorization $edge_caller { default $http_authorization; '' $binary_remote_addr; }")
+        add(f"    limit_req_zone $edge_caller zone=edge_callers:20m rate={edge.rate};")
+        add("    limit_req_status 429;")
+        add("    limit_req_log_level warn;")
     for service in services:
         address = edge.upstreams.get(service) or f"127.0.0.1:{port_of.get(service, 80)}"
         add(f"    upstream {_upstream_name(service)} {{")
@@ -186,7 +204,12 @@ def render(edge: Edge, var: Path, *, as_root: bool = False, routes: tuple[Route,
     add(f"        proxy_send_timeout {edge.read_timeout_seconds:g}s;")
     add("        proxy_http_version 1.1;")
     add("        proxy_next_upstream off;")  # a request is sent once: a POST is never repeated
-    add(f"        limit_req zone=edge_callers burst={edge.burst} nodelay;")
+    if edge.rate_store:
+        add("        set $edge_retry_after 1;")  # the Lua limiter sets it when it refuses
+        limit = f"access_by_lua_file {var / rate_limit.SCRIPT};"
+    else:
+        add(f"        limit_req zone=edge_callers burst={edge.burst} nodelay;")
+        limit = None
     add("        error_page 502 503 = @unavailable;")
     add("        error_page 504 = @timeout;")
     add("        error_page 413 = @too_large;")
@@ -202,6 +225,8 @@ def render(edge: Edge, var: Path, *, as_root: bool = False, routes: tuple[Route,
         add(f"            set $edge_service {route.service};")
         add(f"            client_max_body_size {_size(route.max_body)};")
         add("            if ($edge_preflight) { return 204; }")
+        if limit:
+            add(f"            {limit}")
         for line in proxy_headers(prefix.rstrip("/")):
             add(f"            {line}")
         add(f"            proxy_pass http://{upstream}/;")
@@ -210,6 +235,8 @@ def render(edge: Edge, var: Path, *, as_root: bool = False, routes: tuple[Route,
         add(f"        location = {path} {{")
         add(f"            set $edge_service {service};")
         add("            if ($edge_preflight) { return 204; }")
+        if limit:
+            add(f"            {limit}")
         for line in proxy_headers(""):
             add(f"            {line}")
         add(f"            proxy_pass http://{_upstream_name(service)}{upstream_path};")
@@ -218,7 +245,7 @@ def render(edge: Edge, var: Path, *, as_root: bool = False, routes: tuple[Route,
     for kind, (status, _texts) in PROBLEMS.items():
         extra = [f"add_header Retry-After {edge.retry_after_seconds} always;"] if kind == "unavailable" else []
         if kind == "too_many":
-            extra = ["add_header Retry-After 1 always;"]
+            extra = [f"add_header Retry-After {'$edge_retry_after' if edge.rate_store else 1} always;"]
         add(f"        location @{kind} {{")
         add("            default_type application/problem+json;")
         for line in common_headers(["add_header Content-Language $edge_content_language always;", *extra]):
@@ -235,6 +262,8 @@ def write(edge: Edge, var: Path, *, as_root: bool = False) -> Path:
     for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
         folder = var / "tmp" / name
         folder.mkdir(parents=True, exist_ok=True)
+    if edge.rate_store:
+        (var / rate_limit.SCRIPT).write_text(rate_limit.script(edge), encoding="utf-8")
     path = var / "nginx.conf"
     path.write_text(render(edge, var, as_root=as_root), encoding="utf-8")
     return path

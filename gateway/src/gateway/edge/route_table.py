@@ -30,7 +30,7 @@ ROUTES: tuple[Route, ...] = (
     Route("/tickets/", "tickets", 8002, max_body=11 * MIB),
     # A notice's list audience (100,000 households with variables).
     Route("/notify/", "notify", 8003, max_body=32 * MIB),
-    # An answer to a survey, a questionnaire (JSON).
+    # Questionnaires, waves and answers (no uploads).
     Route("/surveys/", "surveys", 8004, max_body=1 * MIB),
     # The gateway's own paths: sign-in, tokens, accounts, keys.
     Route("/gateway/", "gateway", 8010, max_body=1 * MIB),

@@ -1,13 +1,18 @@
 """Signing a token with the key that signs now, for the gateway's sign-in and token endpoints.
 
-The key is looked up in the database for every token (a rotation takes effect on every replica
-at the moment the new key begins to sign); the decrypted private key is kept in the process by its
+Which key signs follows from the keys' lives (``signs_from``, ``retired_at``), read from the database
+and kept in the process for at most ``lives_seconds``: half the time a new key is published before it
+signs (``GATEWAY_KEY_PUBLISH_SECONDS``), at most 5 s. A rotation writes a key that signs only that
+long after, so every replica has read it before it must sign with it, and the key it replaces stays
+published until its last token expired: no token is signed by a key the services do not have, and
+a token costs no database read of the keys. The decrypted private key is kept in the process by its
 id, since decrypting it is deliberately slow.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
@@ -35,6 +40,8 @@ class Signer:
         self._settings = settings
         self._private: dict[str, object] = {}
         self._lock = threading.Lock()
+        self.lives_seconds = min(5.0, settings.key_publish_seconds / 2)
+        self._lives: tuple[float, list[rules.KeyLife]] = (float("-inf"), [])
 
     def sign(self, *, subject: str, role: str, estates: Iterable[str], permissions: Iterable[str] = (),
              claims: dict | None = None, now: datetime | None = None) -> tuple[str, int]:
@@ -47,20 +54,29 @@ class Signer:
                             now=int(now.timestamp()), key_id=kid, claims=claims)
         return token, lifetime
 
+    def _key_lives(self) -> list[rules.KeyLife]:
+        read_at, lives = self._lives
+        if time.monotonic() - read_at < self.lives_seconds:
+            return lives
+        with self._sessions() as session:
+            lives = [rules.KeyLife(r.kid, r.signs_from, r.retired_at) for r in session.execute(
+                select(signing_keys.c.kid, signing_keys.c.signs_from, signing_keys.c.retired_at))]
+        self._lives = (time.monotonic(), lives)
+        return lives
+
     def signing_key(self, now: datetime) -> tuple[str, object]:
         """The id and private key of the key that signs at ``now``."""
-        with self._sessions() as session:
-            rows = {r.kid: r for r in session.execute(
-                select(signing_keys.c.kid, signing_keys.c.signs_from, signing_keys.c.retired_at))}
-            key = rules.signing((rules.KeyLife(r.kid, r.signs_from, r.retired_at) for r in rows.values()), now)
-            if key is None:
-                raise NoSigningKey("the gateway has no signing key; run `gateway keys ensure`")
-            if key.kid not in self._private:
+        key = rules.signing(self._key_lives(), now)
+        if key is None:
+            self._lives = (float("-inf"), [])  # `gateway keys ensure` may run any moment: look again next time
+            raise NoSigningKey("the gateway has no signing key; run `gateway keys ensure`")
+        if key.kid not in self._private:
+            with self._sessions() as session:
                 pem = session.execute(select(signing_keys.c.private_pem)
                                       .where(signing_keys.c.kid == key.kid)).scalar_one()
-                with self._lock:
-                    self._private[key.kid] = serialization.load_pem_private_key(
-                        pem.encode(), password=self._settings.keys_passphrase.encode())
+            with self._lock:
+                self._private[key.kid] = serialization.load_pem_private_key(
+                    pem.encode(), password=self._settings.keys_passphrase.encode())
         return key.kid, self._private[key.kid]
 
 

@@ -12,6 +12,7 @@ from gateway.keys.signing import sign_for_request
 from gateway.owner_sign_in import use_cases
 from gateway.owner_sign_in.notify import send_code
 from gateway.owner_sign_in.schemas import CodeRequestSchema, CodeSentSchema, CodeSignInSchema, OwnerTokenSchema
+from gateway.sign_in.schemas import RefreshSchema
 from servicekit.access import ScopedBlueprint
 from servicekit.web import authenticated_by, refuse
 from servicekit.webapp import current_settings, unit_of_work
@@ -28,7 +29,8 @@ def _policy() -> use_cases.CodePolicy:
     s = current_settings()
     return use_cases.CodePolicy(key=s.keys_passphrase, lifetime=timedelta(seconds=s.code_seconds), tries=s.code_tries,
                                 per_mobile=s.codes_per_mobile, per_address=s.codes_per_address,
-                                window=timedelta(seconds=s.code_window_seconds))
+                                window=timedelta(seconds=s.code_window_seconds),
+                                refresh_lifetime=timedelta(seconds=s.refresh_token_seconds))
 
 
 def _gateways_token() -> str:
@@ -63,3 +65,14 @@ def request_code(data):
 def sign_in(data):
     """Sign in with the mobile and its one-time code: an owner's token (their person id, their units' estates)"""
     return use_cases.sign_in(unit_of_work(), sign_for_request, _policy(), client_address=request.remote_addr, **data)
+
+
+@blp.route("/refresh", methods=["POST"])
+@blp.arguments(RefreshSchema)
+@blp.response(200, OwnerTokenSchema)
+@blp.alt_response(401, description="A used, revoked, expired or unknown refresh token (reused: its family revoked)")
+@blp.doc(security=[])
+@authenticated_by(_anyone)
+def refresh(data):
+    """A new access token and the next refresh token for an owner's refresh token (used up)"""
+    return use_cases.refresh(unit_of_work(), sign_for_request, _policy(), client_address=request.remote_addr, **data)

@@ -24,3 +24,6 @@ class OwnerTokenSchema(Schema):
     expires_in = fields.Integer(required=True)
     person_id = fields.UUID(required=True)
     estates = fields.List(fields.String(), required=True)
+    refresh_token = fields.String(required=True, metadata={
+        "description": "one use: POST owner-sign-in/refresh answers the next; POST sign-out ends the session"})
+    refresh_expires_in = fields.Integer(required=True)

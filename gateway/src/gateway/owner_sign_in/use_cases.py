@@ -9,7 +9,10 @@ committed, then sent through notify; if notify does not take it, the code is voi
 Signing in: the newest live code of the number; a wrong one counts a try, and after ``code_tries``
 the code is void (ask for another); the right one is used up. The token's ``sub`` is the person's
 owners id and its estates those of the units they live in now; a number several people share asks
-which (``person_id``, 409 until given).
+which (``person_id``, 409 until given). With it comes a refresh token, as a staff member's
+(gateway.sign_in.refresh_family): each refresh uses it up and answers the next with a new access
+token (the estates of their units then); a reused one revokes its family; a person the gateway's
+copy no longer holds is refused.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from tenancy.roles import OWNER
 
 from gateway.domain import codes
 from gateway.owner_sign_in.notify import NotSent
+from gateway.sign_in import refresh_family
 from gateway.sign_in.audit import audit
 from gateway.tables import login_codes, occupancies, people
 from servicekit.errors import Conflict, Invalid, TooMany, Unauthenticated
@@ -44,6 +48,7 @@ class CodePolicy:
     per_mobile: int
     per_address: int
     window: timedelta
+    refresh_lifetime: timedelta = timedelta(days=14)
 
 
 def _mobile(raw: str) -> str:
@@ -139,12 +144,46 @@ def sign_in(uow: UnitOfWork, sign: Sign, policy: CodePolicy, *, mobile: str, cod
             raise Invalid("person_id is not a person with this mobile", "person_id 不是使用此手机号码的人",
                           errors={"person_id": ["not a person with this mobile"]})
         uow.execute(update(login_codes).where(login_codes.c.id == live["id"]).values(used_at=now))
-        estates = _estates_of(uow, chosen, now.date())
-        access, lifetime = sign(subject=str(chosen), role=OWNER, estates=estates)
-        audit(uow, mobile, "owner_signed_in", at=now, client_address=client_address)
+        family_id = uuid.uuid4()
+        answer = _tokens(uow, sign, policy, chosen, mobile, family_id, now)
+        audit(uow, mobile, "owner_signed_in", at=now, client_address=client_address, family_id=family_id)
         uow.commit()
-    return {"access_token": access, "token_type": "Bearer", "expires_in": lifetime, "person_id": str(chosen),
-            "estates": estates}
+    return answer
+
+
+def _tokens(uow: UnitOfWork, sign: Sign, policy: CodePolicy, person_id: UUID, mobile: str, family_id: UUID,
+            now: datetime) -> dict:
+    estates = _estates_of(uow, person_id, now.date())
+    access, lifetime = sign(subject=str(person_id), role=OWNER, estates=estates)
+    refresh = refresh_family.issue(uow, family_id, now, policy.refresh_lifetime, person_id=person_id, mobile=mobile)
+    return {"access_token": access, "token_type": "Bearer", "expires_in": lifetime, "person_id": str(person_id),
+            "estates": estates, "refresh_token": refresh,
+            "refresh_expires_in": int(policy.refresh_lifetime.total_seconds())}
+
+
+def refresh(uow: UnitOfWork, sign: Sign, policy: CodePolicy, *, refresh_token: str,
+            client_address: str | None = None, now: datetime | None = None) -> dict:
+    """A new pair for an owner's refresh token (used up); reused: the family revoked; a person no
+    longer in the gateway's copy of owners: refused and revoked. Each is in the sign-in audit (its
+    login: the mobile)."""
+    now = now or clock()
+    with uow:
+        def refused(outcome: str, token: dict, revoke_family: bool) -> Unauthenticated:
+            if revoke_family:
+                refresh_family.revoke_family(uow, token["family_id"], now)
+            audit(uow, token["mobile"] or "owner", f"owner_{outcome}", at=now, client_address=client_address,
+                  family_id=token["family_id"])
+            uow.commit()
+            return refresh_family.gone()
+
+        token = refresh_family.use(uow, refresh_token, now, owners=True, refused=refused)
+        if uow.execute(select(people.c.id).where(people.c.id == token["person_id"])).first() is None:
+            raise refused("refresh_refused", token, True)
+        answer = _tokens(uow, sign, policy, token["person_id"], token["mobile"], token["family_id"], now)
+        audit(uow, token["mobile"] or "owner", "owner_refreshed", at=now, client_address=client_address,
+              family_id=token["family_id"])
+        uow.commit()
+    return answer
 
 
 def _estates_of(uow: UnitOfWork, person_id: UUID, today: date) -> list[str]:

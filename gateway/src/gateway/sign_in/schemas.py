@@ -25,6 +25,7 @@ class TokensSchema(Schema):
     refresh_expires_in = fields.Integer(required=True)
     role = fields.String(required=True)
     estates = fields.List(fields.String(), required=True)
+    permissions = fields.List(fields.String(), metadata={"description": "what an admin granted (pii:reveal)"})
 
 
 class AuditSchema(Schema):

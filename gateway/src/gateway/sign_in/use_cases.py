@@ -12,8 +12,6 @@ the unit of work commits, then the refusal is raised.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,19 +19,20 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 
 from gateway.accounts import passwords
-from gateway.accounts.views import token_estates
+from gateway.accounts.views import token_estates, token_permissions
 from gateway.domain.lockout import Lockout, seconds_left
 from gateway.domain.passwords import check_new_password
+from gateway.sign_in import refresh_family
 from gateway.sign_in.audit import audit
 from gateway.tables import accounts, refresh_tokens, staff
 from servicekit.errors import Conflict, DomainError, TooMany, Unauthenticated
 from servicekit.rows import now as clock
 from servicekit.unit_of_work import UnitOfWork
 
-# sign(subject=, role=, estates=) -> (access token, seconds it lives)
+# sign(subject=, role=, estates=, permissions=) -> (access token, seconds it lives)
 Sign = Callable[..., tuple[str, int]]
 
 
@@ -118,54 +117,42 @@ def _staff_active(uow: UnitOfWork, staff_id: UUID | None) -> bool:
 
 def _tokens(uow: UnitOfWork, sign: Sign, policy: Policy, account: dict, family_id: UUID, now: datetime) -> dict:
     estates = token_estates(uow, account)
-    access, lifetime = sign(subject=str(account["staff_id"] or account["id"]), role=account["role"], estates=estates)
-    refresh = secrets.token_urlsafe(32)
-    uow.execute(insert(refresh_tokens).values(
-        id=uuid.uuid4(), token_hash=_hash(refresh), family_id=family_id, account_id=account["id"], issued_at=now,
-        expires_at=now + policy.refresh_lifetime))
+    permissions = token_permissions(uow, account["id"])
+    access, lifetime = sign(subject=str(account["staff_id"] or account["id"]), role=account["role"], estates=estates,
+                            permissions=permissions)
+    refresh = refresh_family.issue(uow, family_id, now, policy.refresh_lifetime, account_id=account["id"])
     return {"access_token": access, "token_type": "Bearer", "expires_in": lifetime, "refresh_token": refresh,
             "refresh_expires_in": int(policy.refresh_lifetime.total_seconds()), "role": account["role"],
-            "estates": estates}
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _gone() -> Unauthenticated:
-    return Unauthenticated("this refresh token is not valid: sign in again", "刷新令牌无效：请重新登录")
+            "estates": estates, "permissions": permissions}
 
 
 def refresh(uow: UnitOfWork, sign: Sign, policy: Policy, *, refresh_token: str, client_address: str | None = None,
             now: datetime | None = None) -> dict:
     now = now or clock()
     with uow:
-        token = uow.execute(select(refresh_tokens).where(refresh_tokens.c.token_hash == _hash(refresh_token))
-                            .with_for_update()).mappings().first()
-        if token is None:
-            raise _gone()
-        account = dict(uow.execute(select(accounts).where(accounts.c.id == token["account_id"])).mappings().one())
-        login = account["login"]
+        accounts_of: dict[UUID, dict] = {}
 
-        def refused(outcome: str, revoke_family: bool) -> Unauthenticated:
+        def account_of(token: dict) -> dict:
+            if token["account_id"] not in accounts_of:
+                accounts_of[token["account_id"]] = dict(uow.execute(
+                    select(accounts).where(accounts.c.id == token["account_id"])).mappings().one())
+            return accounts_of[token["account_id"]]
+
+        def refused(outcome: str, token: dict, revoke_family: bool) -> Unauthenticated:
             if revoke_family:
-                _revoke_family(uow, token["family_id"], now)
-            audit(uow, login, outcome, account_id=account["id"], at=now, client_address=client_address,
+                refresh_family.revoke_family(uow, token["family_id"], now)
+            account = account_of(token)
+            audit(uow, account["login"], outcome, account_id=account["id"], at=now, client_address=client_address,
                   family_id=token["family_id"])
             uow.commit()
-            return _gone()
+            return refresh_family.gone()
 
-        if token["revoked_at"] is not None or token["expires_at"] <= now:
-            raise refused("refresh_refused", False)
-        # Used up by this statement, or by someone before: the condition and the write are one.
-        used = uow.execute(update(refresh_tokens).where(refresh_tokens.c.id == token["id"],
-                                                        refresh_tokens.c.used_at.is_(None)).values(used_at=now))
-        if used.rowcount != 1:
-            raise refused("refresh_reused", True)
+        token = refresh_family.use(uow, refresh_token, now, owners=False, refused=refused)
+        account = account_of(token)
         if account["disabled"] or not _staff_active(uow, account["staff_id"]):
-            raise refused("refresh_refused", True)
+            raise refused("refresh_refused", token, True)
         answer = _tokens(uow, sign, policy, account, token["family_id"], now)
-        audit(uow, login, "refreshed", account_id=account["id"], at=now, client_address=client_address,
+        audit(uow, account["login"], "refreshed", account_id=account["id"], at=now, client_address=client_address,
               family_id=token["family_id"])
         uow.commit()
     return answer
@@ -173,20 +160,17 @@ def refresh(uow: UnitOfWork, sign: Sign, policy: Policy, *, refresh_token: str, 
 
 def sign_out(uow: UnitOfWork, *, refresh_token: str, client_address: str | None = None,
              now: datetime | None = None) -> None:
-    """Revoke the family of ``refresh_token`` (the session it began); an unknown token: nothing to do."""
+    """Revoke the family of ``refresh_token`` (the session it began), a staff member's or an owner's;
+    an unknown token: nothing to do."""
     now = now or clock()
     with uow:
-        token = uow.execute(select(refresh_tokens).where(refresh_tokens.c.token_hash == _hash(refresh_token))
-                            ).mappings().first()
+        token = uow.execute(select(refresh_tokens).where(
+            refresh_tokens.c.token_hash == refresh_family.token_hash(refresh_token))).mappings().first()
         if token is None:
             return
-        login = uow.execute(select(accounts.c.login).where(accounts.c.id == token["account_id"])).scalar_one()
-        _revoke_family(uow, token["family_id"], now)
-        audit(uow, login, "signed_out", account_id=token["account_id"], at=now, client_address=client_address,
-              family_id=token["family_id"])
+        login = token["mobile"] if token["account_id"] is None else uow.execute(
+            select(accounts.c.login).where(accounts.c.id == token["account_id"])).scalar_one()
+        refresh_family.revoke_family(uow, token["family_id"], now)
+        audit(uow, login or "owner", "signed_out", account_id=token["account_id"], at=now,
+              client_address=client_address, family_id=token["family_id"])
         uow.commit()
-
-
-def _revoke_family(uow: UnitOfWork, family_id: UUID, now: datetime) -> None:
-    uow.execute(update(refresh_tokens).where(refresh_tokens.c.family_id == family_id,
-                                             refresh_tokens.c.revoked_at.is_(None)).values(revoked_at=now))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -79,9 +80,11 @@ def test_a_rotation_reaches_a_running_verifier_without_a_restart_and_old_tokens_
     still, _ = signer.sign(subject="desk-2", role="service_desk_agent", estates=["*"])
     assert _kid(still) == _kid(before) != made["kid"]
     assert made["kid"] in {k["kid"] for k in httpx.get(gateway + JWKS).json()["keys"]}
-    # A rotation with no lead (the worst case): the new key signs at once, unknown to the verifier.
-    sudden = use_cases.rotate(SERVICE.unit_of_work(sessions), replace(settings, key_publish_seconds=0))
-    after, _ = signer.sign(subject="desk-3", role="service_desk_agent", estates=["*"])
+    # A deployment with no lead (the worst case): the new key signs at once, unknown to the verifier
+    # (and its signer keeps no keys' lives: half of no lead).
+    no_lead = replace(settings, key_publish_seconds=0)
+    sudden = use_cases.rotate(SERVICE.unit_of_work(sessions), no_lead)
+    after, _ = Signer(sessions, no_lead).sign(subject="desk-3", role="service_desk_agent", estates=["*"])
     assert _kid(after) == sudden["kid"]
     assert verifier.verify(after).subject == "desk-3"  # its kid was unknown: fetched again
     assert verifier.verify(still).subject == "desk-2"
@@ -140,3 +143,27 @@ def test_a_forged_or_stale_token_is_refused_by_the_gateway_and_by_a_services_ver
 def test_the_clock_of_the_key_rows_is_an_instant(sessions, settings, db):
     made = use_cases.ensure_key(SERVICE.unit_of_work(sessions), settings)
     assert made["signs_from"].tzinfo is not None and made["signs_from"] <= now()
+
+
+def test_the_signer_reads_the_keys_once_an_interval_and_still_signs_with_a_rotated_key_in_time(sessions, settings):
+    """No read of the keys per token: at most one each ``lives_seconds`` (half the publish interval),
+    so a rotated key, which signs only a publish interval after it is written, is known before."""
+    fast = replace(settings, key_publish_seconds=0.4)
+    use_cases.ensure_key(SERVICE.unit_of_work(sessions), fast)
+    reads = []
+
+    def counted():
+        reads.append(1)
+        return sessions()
+
+    signer = Signer(counted, fast)
+    assert signer.lives_seconds == 0.2
+
+    def kid(token: str) -> str:
+        return json.loads(base64.urlsafe_b64decode(token.split(".")[0] + "=="))["kid"]
+
+    first = {kid(signer.sign(subject="c", role="integration_client", estates=["*"])[0]) for _ in range(50)}
+    assert len(first) == 1 and len(reads) <= 2  # the keys' lives once, the private key once
+    rotated = use_cases.rotate(SERVICE.unit_of_work(sessions), fast)
+    time.sleep(0.5)  # past the publish interval: the new key signs
+    assert {kid(signer.sign(subject="c", role="integration_client", estates=["*"])[0])} == {rotated["kid"]}

@@ -189,3 +189,49 @@ def test_not_a_mobile_is_a_422_problem(client, key_for_routes):
 @pytest.fixture
 def key_for_routes(sessions, settings):
     return ensure_key(SERVICE.unit_of_work(sessions), settings)
+
+
+def _audited(db, mobile: str) -> list[str]:
+    with db.connect() as conn:
+        return list(conn.execute(select(sign_in_audit.c.outcome).where(sign_in_audit.c.login == mobile)
+                                 .order_by(sign_in_audit.c.at)).scalars())
+
+
+def test_an_owners_refresh_token_rotates_and_a_reused_one_revokes_the_family(sessions, sign, policy, owner,
+                                                                              settings, db):
+    from gateway.sign_in import use_cases as staff
+
+    phone = Phone()
+    use_cases.request_code(_uow(sessions), phone, policy, mobile=MOBILE, client_address="10.0.0.1")
+    first = use_cases.sign_in(_uow(sessions), sign, policy, mobile=MOBILE, code=phone.last_code)
+    assert first["refresh_expires_in"] == int(policy.refresh_lifetime.total_seconds())
+    second = use_cases.refresh(_uow(sessions), sign, policy, refresh_token=first["refresh_token"])
+    principal = own_verifier(settings).verify(second["access_token"])
+    assert principal.role == "owner" and principal.subject == str(owner["person_id"])
+    assert principal.estates == {str(owner["estate"])} and second["refresh_token"] != first["refresh_token"]
+    # A staff member's refresh does not take an owner's token.
+    with pytest.raises(Unauthenticated):
+        staff.refresh(_uow(sessions), sign, staff.Policy(lockout=settings.lockout, refresh_lifetime=timedelta(days=1)),
+                      refresh_token=second["refresh_token"])
+    # The first token again: copied; the whole family (the second's too) is revoked.
+    with pytest.raises(Unauthenticated):
+        use_cases.refresh(_uow(sessions), sign, policy, refresh_token=first["refresh_token"])
+    with pytest.raises(Unauthenticated):
+        use_cases.refresh(_uow(sessions), sign, policy, refresh_token=second["refresh_token"])
+    assert _audited(db, MOBILE)[-4:] == ["owner_signed_in", "owner_refreshed", "owner_refresh_reused",
+                                         "owner_refresh_refused"]
+
+
+def test_an_owner_signs_out_and_the_session_refreshes_no_more(client, key_for_routes, sessions, policy, owner, db,
+                                                              settings):
+    phone = Phone()
+    use_cases.request_code(_uow(sessions), phone, policy, mobile=MOBILE, client_address="10.0.0.1")
+    signed = use_cases.sign_in(_uow(sessions), Signer(sessions, settings).sign, policy, mobile=MOBILE,
+                               code=phone.last_code)
+    again = client.post("/api/v1/owner-sign-in/refresh", json={"refresh_token": signed["refresh_token"]})
+    assert again.status_code == 200, again.json
+    assert set(again.json) >= {"access_token", "refresh_token", "person_id", "estates"}
+    assert client.post("/api/v1/sign-out", json={"refresh_token": again.json["refresh_token"]}).status_code == 204
+    gone = client.post("/api/v1/owner-sign-in/refresh", json={"refresh_token": again.json["refresh_token"]})
+    assert gone.status_code == 401 and gone.headers["Content-Type"].startswith("application/problem+json")
+    assert "signed_out" in _audited(db, MOBILE)

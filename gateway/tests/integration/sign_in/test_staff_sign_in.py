@@ -207,6 +207,27 @@ def test_grants_change_the_next_token_and_the_account_says_what_its_token_carrie
     assert client.get(f"/api/v1/accounts/{account['id']}", headers=auth()).json["estates"] == []
 
 
+def test_a_granted_permission_is_in_the_next_token_audited_and_withdrawn(client, auth, make_account, db):
+    account = make_account("service_desk_agent")
+    assert _claims(account["tokens"]["access_token"])["perms"] == []
+    base = f"/api/v1/accounts/{account['id']}/permissions"
+    assert client.put(f"{base}/pii:reveal", headers=auth("estate_manager", ["*"])).status_code == 403
+    unknown = client.put(f"{base}/pii:everything", headers=auth())
+    assert unknown.status_code == 422 and "pii:reveal" in unknown.json["detail"]
+    assert client.put(f"{base}/pii:reveal", headers=auth()).status_code == 204
+    assert client.get(f"/api/v1/accounts/{account['id']}", headers=auth()).json["permissions"] == ["pii:reveal"]
+    signed = client.post("/api/v1/sign-in", json={"login": account["login"], "password": PASSWORD}).json
+    assert signed["permissions"] == ["pii:reveal"] == _claims(signed["access_token"])["perms"]
+    refreshed = client.post("/api/v1/tokens/refresh", json={"refresh_token": signed["refresh_token"]}).json
+    assert _claims(refreshed["access_token"])["perms"] == ["pii:reveal"]
+    assert client.delete(f"{base}/pii:reveal", headers=auth()).status_code == 204
+    again = client.post("/api/v1/tokens/refresh", json={"refresh_token": refreshed["refresh_token"]}).json
+    assert _claims(again["access_token"])["perms"] == []
+    outcomes = _outcomes(db, account["login"])
+    assert outcomes.count("permission_granted:pii:reveal") == 1
+    assert outcomes.count("permission_withdrawn:pii:reveal") == 1
+
+
 def test_the_audit_is_listed_for_the_operator(client, auth, make_account):
     account = make_account("operator_admin")
     listed = client.get(f"/api/v1/sign-in-audit?account_id={account['id']}", headers=auth()).json["items"]

@@ -126,10 +126,13 @@ def refuse_role(role: str, allowed: Collection[str]) -> NoReturn:
 
 def require_permission(principal: Principal, permission: str, doing: str, doing_zh: str) -> None:
     """403 unless the caller's token carries ``permission``; the answer names the missing permission,
-    and its ``errors`` how a development token gets it (``servicekit-token issue ... --perm``)."""
+    and its ``errors`` how an account gets it (an operator admin grants it at the gateway; the
+    account's next token carries it) and a development token (``servicekit-token issue ... --perm``)."""
     if not principal.has(permission):
         refuse(403, f"{doing} needs the {permission} permission", f"{doing_zh}需要 {permission} 权限",
-               errors={"permission": [f"missing: {permission} (servicekit-token issue ... --perm {permission})"]})
+               errors={"permission": [f"missing: {permission} (an operator admin grants it: PUT /gateway/api/v1/"
+                                      f"accounts/<id>/permissions/{permission}, then sign in again; a development "
+                                      f"token: servicekit-token issue ... --perm {permission})"]})
 
 
 def _check_estate(principal: Principal, estate_id: Any) -> None:

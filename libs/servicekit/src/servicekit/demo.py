@@ -73,6 +73,12 @@ class DemoRun:
     at: datetime
     options: Mapping[str, Any] = field(default_factory=dict)
 
+    @property
+    def door(self) -> str:
+        """The front door's address, for the lines a demo prints (``--door-port``, else 8000): every
+        service is reached through it (``<door>/tickets/api/v1/...``)."""
+        return f"http://localhost:{self.options.get('door_port') or 8000}"
+
     def unit_of_work(self) -> UnitOfWork:
         """A unit of work on the service's database whose events go to its outbox, as its use cases
         take: a demo made through them records exactly the events a real desk would."""
@@ -147,4 +153,10 @@ def demo_command(demo: str, help: str, arguments: Callable[[argparse.ArgumentPar
         options = {name: value for name, value in vars(args).items() if name != "command"}
         return load_demo(service, settings, resolve(demo), **options)
 
-    return Command("load-demo", help, run, arguments)
+    def every_argument(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("--door-port", type=int, default=8000,
+                            help="the front door's port, for the lines the demo prints (default 8000)")
+        if arguments is not None:
+            arguments(parser)
+
+    return Command("load-demo", help, run, every_argument)

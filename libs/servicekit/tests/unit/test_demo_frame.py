@@ -61,9 +61,16 @@ def test_the_command_is_load_demo_with_the_services_own_arguments() -> None:
 
     command = demo_command("no_such_package.demo:DEMO", "load the demo", count)  # not imported yet
     parser = argparse.ArgumentParser()
-    assert command.name == "load-demo" and command.arguments is count
-    count(parser)
-    assert parser.parse_args(["--count", "60"]).count == 60
+    assert command.name == "load-demo"
+    command.arguments(parser)
+    parsed = parser.parse_args(["--count", "60", "--door-port", "8123"])
+    assert parsed.count == 60 and parsed.door_port == 8123  # every demo's printed lines name the front door
+    assert parser.parse_args([]).door_port == 8000
+
+
+def test_the_lines_a_demo_prints_name_the_front_door() -> None:
+    assert DemoRun(None, None, None, datetime.now(UTC), {"door_port": 8123}).door == "http://localhost:8123"
+    assert DemoRun(None, None, None, datetime.now(UTC)).door == "http://localhost:8000"
 
 
 def test_a_run_gives_the_service_s_units_of_work() -> None:

@@ -52,5 +52,7 @@ def test_a_403_for_a_permission_names_it_and_how_a_token_gets_it():
     assert answer.status_code == 403
     assert answer.json["detail"] == "showing full phone numbers needs the pii:reveal permission"
     [said] = answer.json["errors"]["permission"]
-    assert said == "missing: pii:reveal (servicekit-token issue ... --perm pii:reveal)"
+    assert said == ("missing: pii:reveal (an operator admin grants it: PUT /gateway/api/v1/accounts/<id>/"
+                    "permissions/pii:reveal, then sign in again; a development token: servicekit-token issue ... "
+                    "--perm pii:reveal)")
     assert client.get("/api/v1/things", headers=_headers("service_desk_agent", ("pii:reveal",))).json == {"ok": True}

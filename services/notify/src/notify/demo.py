@@ -126,7 +126,7 @@ def _how_to_send(run: DemoRun) -> str:
     body = json.dumps(fee_notice_request(estate_id, _id(estate_id, FEE), run.at), ensure_ascii=False)
     lines = ["Send this month's fee notice (物业费缴纳通知) to every household of the demo estate:",
              f"  curl -s -X POST -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' "
-             f"http://localhost:{run.settings.port}/api/v1/notices -d '{body}'"]
+             f"{run.door}/notify/api/v1/notices -d '{body}'"]
     if local is not None and in_quiet_hours(run.at, local.timezone, local.quiet_start, local.quiet_end):
         lines.append(f"  (it is night in {local.timezone}: quiet hours {local.quiet_start}-{local.quiet_end}, so its "
                      'SMS wait until morning; add "urgent": true to see them arrive now)')

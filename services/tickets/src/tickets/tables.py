@@ -239,7 +239,7 @@ tickets = Table(
     Column("cancel_reason", String(500)),
     Column("evaluation_score", Integer),  # the owner's opinion, 1-5
     Column("evaluation_comment", String(1000)),
-    Column("evaluation_channel", String(20)),  # desk (the default), or survey: the owner answered surveys' question
+    Column("evaluation_channel", String(20)),  # desk (default), survey (SRV-5), owner (their token)
     Column("reopen_count", Integer, nullable=False, server_default=text("0")),
     Column("created_by", String(200), nullable=False),
     Column("created_at", UtcDateTime(), nullable=False, index=True),

@@ -103,30 +103,39 @@ def list_tickets(args: dict[str, Any]) -> Any:
     return {**page, "items": shown_all(page["items"])}
 
 
+def owners_own_only(ticket_id: UUID) -> None:
+    """An owner reaches only a ticket they reported or one of a unit they live in: any other is a
+    404, as another estate's (staff pass)."""
+    principal = current_principal()
+    if principal.role == OWNER and not read(views.owner_may_see, principal, ticket_id):
+        refuse(404, "no such ticket", "没有此工单")
+
+
 @blp.route("/<uuid:ticket_id>", methods=["GET"])
 @blp.response(200, schemas.TicketSchema)
 @blp.allow(READERS)
 def get_ticket(ticket_id: UUID) -> Any:
     """One ticket (to an owner: one they reported or of a unit they live in; any other is 404)"""
-    principal = current_principal()
-    if principal.role == OWNER and not read(views.owner_may_see, principal, ticket_id):
-        refuse(404, "no such ticket", "没有此工单")
+    owners_own_only(ticket_id)
     return shown(read(views.ticket, ticket_id))
 
 
 @blp.route("/<uuid:ticket_id>/timeline", methods=["GET"])
 @blp.response(200, schemas.StepSchema(many=True))
-@blp.allow(STAFF)
+@blp.allow(READERS)
 def ticket_timeline(ticket_id: UUID) -> Any:
-    """Every step on the ticket: who did what, when"""
+    """Every step on the ticket: who did what, when (to an owner: their own tickets' only)"""
+    owners_own_only(ticket_id)
     return read(views.timeline, ticket_id)
 
 
 @blp.route("/<uuid:ticket_id>/report", methods=["GET"])
 @blp.response(200, schemas.ReportSchema)
-@blp.allow(STAFF)
+@blp.allow(READERS)
 def ticket_report(ticket_id: UUID) -> Any:
-    """The stage report (阶段报告): stage, time left to each target, timeline, evaluation, promise"""
+    """The stage report (阶段报告): stage, time left to each target, timeline, evaluation, promise (to an
+    owner: their own tickets' only)"""
+    owners_own_only(ticket_id)
     report = read(views.stage_report, ticket_id)
     return {**report, "ticket": shown(report["ticket"])}
 
@@ -252,9 +261,13 @@ def inform_owner_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
 @blp.arguments(schemas.EvaluateSchema)
 @blp.response(200, schemas.TicketSchema)
 @blp.alt_response(409, **STEP_REFUSED)
-@blp.allow(DESK)
+@blp.allow(DESK_OR_OWNER)
 def evaluate_ticket(data: dict[str, Any], ticket_id: UUID) -> Any:
-    """The owner's opinion, 1 to 5 (回访评价)"""
+    """The owner's opinion, 1 to 5 (回访评价): taken by the desk, or given by the owner themselves on
+    their own ticket (channel ``owner``; anyone else's is a 404)"""
+    if current_principal().role == OWNER:
+        owners_own_only(ticket_id)
+        data = {**data, "channel": "owner"}
     return take_step(procedure.evaluate, ticket_id, data)
 
 

@@ -93,7 +93,7 @@ class TicketSchema(Schema):
     cancel_reason = fields.String(allow_none=True)
     evaluation_score = fields.Integer(allow_none=True)
     evaluation_comment = fields.String(allow_none=True)
-    evaluation_channel = fields.String(allow_none=True, metadata={"description": "desk or survey"})
+    evaluation_channel = fields.String(allow_none=True, metadata={"description": "desk, survey or owner"})
     reopen_count = fields.Integer()
     created_by = fields.String()
     created_at = fields.DateTime()

@@ -1,7 +1,8 @@
 """The owner role (a resident; the token's ``sub`` is their owners person id, as the gateway signs
 it): they open tickets for a unit they live in (or a common area of their estate) as themselves,
 and read the tickets they reported and those of their units; another person's or unit's ticket is
-404 to them, like another estate's; the procedure's steps stay the desk's (403)."""
+404 to them, like another estate's; they read their own tickets' timeline and stage report and give
+their own evaluation (channel owner); the procedure's other steps stay the desk's (403)."""
 
 from __future__ import annotations
 
@@ -126,3 +127,30 @@ def test_an_estates_desk_at_a_glance_counts_open_tickets_by_stage_and_todays_war
                                   "breached_this_month": 1}
     assert client.get(f"/api/v1/reports/at-a-glance?estate_id={other_place['estate']}",
                       headers=desk).status_code == 404
+
+
+def test_an_owner_reads_their_own_tickets_timeline_and_report_and_evaluates_it_once_informed(
+        client, auth, home, recorded):
+    desk = auth("service_desk_agent", [home["estate"]])
+    mine = client.post("/api/v1/tickets", json=_report(home), headers=_owner(auth, home)).json
+    theirs = client.post("/api/v1/tickets", json=_report(home, "unit2", person_id=home["person2"]),
+                         headers=desk).json
+    for path in ("timeline", "report"):
+        assert client.get(f"/api/v1/tickets/{mine['id']}/{path}", headers=_owner(auth, home)).status_code == 200
+        assert client.get(f"/api/v1/tickets/{theirs['id']}/{path}", headers=_owner(auth, home)).status_code == 404
+    report = client.get(f"/api/v1/tickets/{mine['id']}/report", headers=_owner(auth, home)).json
+    assert report["ticket"]["id"] == mine["id"] and [s["action"] for s in report["timeline"]][0] == "opened"
+    for path, body in [("acknowledge", {}), ("dispatch", {"staff_id": home["technician"]}), ("arrive", {}),
+                       ("resolve", {"resolution": "已更换水管"}), ("inform-owner", {"how": "phone"})]:
+        assert client.post(f"/api/v1/tickets/{mine['id']}/{path}", json=body, headers=desk).status_code == 200, path
+    # Someone else's ticket: 404 whatever its stage, and nothing recorded.
+    before = len(recorded())
+    other = client.post(f"/api/v1/tickets/{theirs['id']}/evaluate", json={"score": 1}, headers=_owner(auth, home))
+    assert other.status_code == 404 and len(recorded()) == before
+    evaluated = client.post(f"/api/v1/tickets/{mine['id']}/evaluate", json={"score": 5, "comment": "修得很快"},
+                            headers=_owner(auth, home))
+    assert evaluated.status_code == 200, evaluated.json
+    assert evaluated.json["evaluation_score"] == 5 and evaluated.json["evaluation_channel"] == "owner"
+    event = recorded()[-1]
+    assert event["type"].endswith(".evaluated.v1") and event["data"]["channel"] == "owner"
+    assert event["data"]["score"] == 5
