@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, insert, or_, select, true
+from sqlalchemy import bindparam, or_, select, true
 
 from servicekit.errors import Invalid
 from servicekit.idempotency import KeyedRequest, once
@@ -37,10 +37,11 @@ from tickets.tables import (
     estates,
     idempotency_keys,
     people,
+    ticket_steps,
     tickets,
     units,
 )
-from tickets.tickets.timeline import Actor, add_step
+from tickets.tickets.timeline import Actor, step_row
 
 # A likely duplicate: an open ticket of the same unit (or common area), kind and category, opened
 # within this window before the new one.
@@ -84,8 +85,12 @@ def _open(uow: UnitOfWork, actor: Actor, entry: Mapping[str, Any], at: datetime)
         "created_at": at, "updated_at": at, "acknowledged_at": None, "dispatched_at": None, "arrived_at": None,
         "resolved_at": None, "closed_at": None, "version": 1,
     }
-    uow.execute(insert(tickets), row)  # bound parameters: one cached statement
-    add_step(uow, row, "opened", actor, at, stage_to=row["stage"], details={"channel": row["channel"]})
+    # The ticket, its first step and its deadlines are written with the outbox row in one round trip
+    # at commit (servicekit's insert_later; reading the deadlines' policy does not need them written,
+    # an opening escalation's first write does).
+    uow.insert_later(tickets, [row])
+    uow.insert_later(ticket_steps, [step_row(row, "opened", actor, at, stage_to=row["stage"],
+                                             details={"channel": row["channel"]})])
     uow.record(events.TICKET_OPENED, row["id"], {
         "ticket": events.ticket_payload(row), "possible_duplicates": [str(d["id"]) for d in duplicates]})
     row = dict(clocks.on_ticket_changed(uow, row, "opened", at))
