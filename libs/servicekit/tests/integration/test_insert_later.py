@@ -8,7 +8,6 @@ import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from sqlalchemy import (
@@ -47,11 +46,9 @@ steps = Table("steps", metadata, Column("id", Uuid, primary_key=True),
 elsewhere = Table("elsewhere", metadata, Column("id", Integer, primary_key=True))
 
 
-@pytest.fixture(params=["postgresql", "sqlite"])
-def engine(request: pytest.FixtureRequest, make_database, tmp_path: Path) -> Iterator[Engine]:
-    url = make_database() if request.param == "postgresql" else f"sqlite:///{tmp_path / 'later.sqlite3'}"
-    value = make_engine(url)
-    metadata.create_all(value)
+@pytest.fixture
+def engine(scratch_database) -> Iterator[Engine]:  # noqa: ANN001  (PostgreSQL, then SQLite)
+    value = make_engine(scratch_database(metadata))
     yield value
     value.dispose()
 
