@@ -6,6 +6,7 @@ business and is documented in its ``contracts/`` folder, never here.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import uuid
@@ -140,6 +141,7 @@ def parse(body: bytes | str) -> CloudEvent:
     return event
 
 
+@functools.lru_cache(maxsize=16)  # the events of one flush share their time
 def _format_time(value: datetime) -> str:
     return value.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 

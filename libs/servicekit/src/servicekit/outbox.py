@@ -32,8 +32,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from servicekit.bulk import insert_rows
 from servicekit.db import UtcDateTime
 from servicekit.envelope import CloudEvent
+
+# From this many events on, add_many copies them (servicekit.bulk.insert_rows).
+_COPY_FROM = 100
 
 
 class Outbox:
@@ -69,9 +73,21 @@ class Outbox:
         self.add_many(session, [event])
 
     def add_many(self, session: Session | Connection, events: Iterable[CloudEvent]) -> int:
-        """Add events in one multi-row insert, in the caller's transaction; returns how many."""
+        """Add events in one multi-row insert (from a hundred on, COPY on PostgreSQL: an import's
+        hundreds of thousands, see :mod:`servicekit.bulk`), in the caller's transaction; returns how many."""
+        rows = self.rows_of(events)
+        if len(rows) >= _COPY_FROM:
+            insert_rows(session, self.table, rows)
+        elif rows:
+            session.execute(insert(self.table), rows)
+        return len(rows)
+
+    @staticmethod
+    def rows_of(events: Iterable[CloudEvent]) -> list[dict[str, object]]:
+        """The outbox rows of ``events``, for a caller that writes them with rows of its own
+        (:meth:`servicekit.unit_of_work.UnitOfWork.insert_later`)."""
         now = datetime.now(UTC)
-        rows = [
+        return [
             {
                 "event_id": e.id,
                 "event_type": e.type,
@@ -82,9 +98,6 @@ class Outbox:
             }
             for e in events
         ]
-        if rows:
-            session.execute(insert(self.table), rows)
-        return len(rows)
 
 
 def _event_key() -> list[Column]:

@@ -8,14 +8,19 @@ again; the caller's checks (role, estate scope) run before, never inside, the us
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
 
+from sqlalchemy import Select, Table
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.util import find_tables
 
 from servicekit import correlation
+from servicekit.bulk import insert_together
 from servicekit.envelope import CloudEvent
 from servicekit.outbox import Outbox
 
@@ -39,6 +44,7 @@ class UnitOfWork:
         self._source = source
         self._open = False
         self.events: list[RecordedEvent] = []
+        self._queued: list[tuple[Table, list[Mapping[str, Any]]]] = []
 
     def __enter__(self) -> UnitOfWork:
         if self._open:
@@ -47,17 +53,38 @@ class UnitOfWork:
         self._open = True
         self.session = self._session_factory()
         self.events = []
+        self._queued = []
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self._open = False
+        self._queued = []
         self.session.rollback()  # a no-op after commit
         self.session.close()
 
     def execute(self, statement: Any, params: Any = None) -> Any:
-        """Run ``statement`` in this transaction."""
+        """Run ``statement`` in this transaction (after writing the rows queued by :meth:`insert_later`,
+        so it sees them)."""
+        if self._queued and _may_see(statement, {table for table, _ in self._queued}):
+            self._write_queued([])
         return self.session.execute(statement, params)
+
+    def insert_later(self, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Queue ``rows`` (dicts with the same keys) for ``table``: they are written, in the order
+        queued, before the next statement this unit of work runs that might see them (any write;
+        a SELECT naming a queued table), or with the events when it commits (on PostgreSQL one
+        statement for all of them and the outbox rows: a request that writes a record, its
+        timeline step and its event pays one round trip). Once rows are queued, run statements
+        through :meth:`execute`, not ``session`` directly, and read a view over a queued table
+        only after :meth:`flush_events`. A violated constraint raises ``IntegrityError`` at the
+        statement that writes them, or at commit."""
+        if rows:
+            self._queued.append((table, list(rows)))
+
+    def _write_queued(self, also: list[tuple[Table, list[Mapping[str, Any]]]]) -> None:
+        queued, self._queued = self._queued, []
+        insert_together(self.session, queued + also)
 
     def record(self, type_: str, subject: object, data: dict[str, Any]) -> None:
         """Note that ``type_`` happened to ``subject``; it reaches the outbox when this commits."""
@@ -67,12 +94,15 @@ class UnitOfWork:
         """Write the events recorded so far to the outbox now, still inside this transaction; a
         large import calls this every few thousand rows so its events need not all sit in memory."""
         cid = correlation.current()
-        written = self._outbox.add_many(self.session, (
-            CloudEvent(type=e.type, source=self._source, subject=e.subject, data=e.data, correlationid=cid)
-            for e in self.events
-        ))
+        at = datetime.now(UTC)  # written together, stamped together (one time to format)
+        events = [CloudEvent(type=e.type, source=self._source, subject=e.subject, data=e.data, correlationid=cid,
+                             time=at) for e in self.events]
         self.events = []
-        return written
+        if not self._queued:
+            return self._outbox.add_many(self.session, events)
+        rows = self._outbox.rows_of(events)
+        self._write_queued([(self._outbox.table, rows)])
+        return len(rows)
 
     def commit(self) -> None:
         """Write the recorded events to the outbox and commit them with the changes."""
@@ -95,6 +125,7 @@ class JoinedUnitOfWork(UnitOfWork):
         if self._open:
             raise RuntimeError("this unit of work is already open; pass the open unit of work on instead")
         self._open = True
+        self._queued = []
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
@@ -105,3 +136,14 @@ class JoinedUnitOfWork(UnitOfWork):
 
     def commit(self) -> None:
         self.flush_events()
+
+
+def _may_see(statement: Any, queued: set[Table]) -> bool:
+    """Whether ``statement`` might read or write rows of the ``queued`` tables: every statement but
+    a SELECT that names none of them (in a join, subquery or CTE alike)."""
+    return not isinstance(statement, Select) or not queued.isdisjoint(_tables_of(statement))
+
+
+@functools.lru_cache(maxsize=256)
+def _tables_of(statement: Select[Any]) -> frozenset[Table]:
+    return frozenset(t for t in find_tables(statement, include_crud=True) if isinstance(t, Table))

@@ -88,9 +88,11 @@ def _drop(uow: Any, rows: list[Mapping[str, Any]]) -> None:
 
 
 def _opened(uow: Any, ticket: Mapping[str, Any], at: datetime) -> Mapping[str, Any]:
+    """The new ticket's deadlines are queued (``insert_later``): quick entry writes them with the
+    ticket, its first step and its outbox row in one round trip."""
     targets, calendar = targets_and_clock(uow, ticket)
-    _insert_deadlines(uow, [_new_deadline(ticket, target, at, seconds, targets, calendar)
-                            for target in TARGETS if (seconds := targets.seconds(target)) is not None])
+    uow.insert_later(deadlines, [_new_deadline(ticket, target, at, seconds, targets, calendar)
+                                 for target in TARGETS if (seconds := targets.seconds(target)) is not None])
     if ticket["kind"] == "complaint":
         ticket = escalate(uow, ticket, "complaint", at, SLA, reason="every complaint is reported to the supervisor")
     if ticket["major"]:

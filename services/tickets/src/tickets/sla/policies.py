@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Uuid, and_, bindparam, or_, select
+from sqlalchemy import Uuid, and_, bindparam, func, literal_column, or_, select
 
 from tickets.sla.calendar import BusinessCalendar
 from tickets.tables import calendar_days, calendars, sla_policies
@@ -111,13 +111,35 @@ _MATCHING = (
             or_(_p.priority.is_(None), _p.priority == bindparam("priority")))))
 )
 _DAYS = select(calendar_days.c.day, calendar_days.c.kind).where(calendar_days.c.calendar_id == bindparam("calendar"))
+# The same rows as one JSON array, for a statement that reads them ahead with its own (quick entry's
+# look-up: one round trip fewer for every ticket opened); bound by the same names.
+MATCHING_AS_JSON = select(func.json_agg(literal_column("matching"))).select_from(
+    _MATCHING.subquery("matching")).scalar_subquery()
+_UUIDS = ("id", "estate_id", "calendar_row")
+
+
+def read_ahead(uow: Any, key: tuple[UUID, str, str | None, str], found: list[dict[str, Any]]) -> None:
+    """Keep ``found`` (:data:`MATCHING_AS_JSON`'s value, read with the parameters ``key`` = estate,
+    kind, class, priority) for the next :func:`targets_and_clock` of that key in ``uow``'s
+    transaction, which then reads nothing."""
+    _read_ahead(uow)[key] = [{k: UUID(v) if k in _UUIDS and v is not None else v for k, v in row.items()}
+                             for row in found]
+
+
+def _read_ahead(conn: Any) -> dict[Any, Any]:
+    """Rows read ahead in this transaction (the session's own ``info``: gone when it closes)."""
+    session = getattr(conn, "session", None)
+    info = getattr(session, "info", None)
+    return info.setdefault("sla_policies_read_ahead", {}) if info is not None else {}
 
 
 def _matching(conn: Any, estate_id: UUID, kind: str, complaint_class: str | None,
               priority: str) -> tuple[list[Mapping[str, Any]], Mapping[str, Any]]:
     """The matching policies, most specific first, and the estate's calendar columns (null: none)."""
-    rows = conn.execute(_MATCHING, {"estate_id": estate_id, "kind": kind, "complaint_class": complaint_class,
-                                    "priority": priority}).mappings().all()
+    read_ahead = _read_ahead(conn).pop((estate_id, kind, complaint_class, priority), None)
+    rows = read_ahead if read_ahead is not None else conn.execute(_MATCHING, {
+        "estate_id": estate_id, "kind": kind, "complaint_class": complaint_class, "priority": priority,
+    }).mappings().all()
     policies = [r for r in rows if r["id"] is not None]
     policies.sort(key=lambda r: -_rank((r["estate_id"], r["kind"], r["complaint_class"], r["priority"])))
     return policies, rows[0]

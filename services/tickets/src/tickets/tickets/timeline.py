@@ -34,8 +34,13 @@ def add_step(uow: Any, ticket: Mapping[str, Any], action: str, actor: Actor, at:
              stage_from: str | None = None, stage_to: str | None = None, note: str = "",
              details: Mapping[str, Any] | None = None) -> None:
     """Write one step of ``ticket``'s timeline in the caller's transaction."""
-    uow.execute(insert(ticket_steps), {  # bound parameters: one cached statement for every step
-        "id": uuid.uuid4(), "ticket_id": ticket["id"], "estate_id": ticket["estate_id"], "at": at, "action": action,
-        "stage_from": stage_from, "stage_to": stage_to, "actor": actor.subject, "actor_role": actor.role,
-        "note": note, "details": dict(details or {}),
-    })
+    uow.execute(insert(ticket_steps), step_row(  # bound parameters: one cached statement for every step
+        ticket, action, actor, at, stage_from=stage_from, stage_to=stage_to, note=note, details=details))
+
+
+def step_row(ticket: Mapping[str, Any], action: str, actor: Actor, at: datetime, *, stage_from: str | None = None,
+             stage_to: str | None = None, note: str = "", details: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The ``ticket_steps`` row of one step (for a caller that writes it with other rows)."""
+    return {"id": uuid.uuid4(), "ticket_id": ticket["id"], "estate_id": ticket["estate_id"], "at": at,
+            "action": action, "stage_from": stage_from, "stage_to": stage_to, "actor": actor.subject,
+            "actor_role": actor.role, "note": note, "details": dict(details or {})}

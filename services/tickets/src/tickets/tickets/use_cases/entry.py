@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, insert, or_, select, true
+from sqlalchemy import bindparam, or_, select, true
 
 from servicekit.errors import Invalid
 from servicekit.idempotency import KeyedRequest, once
@@ -28,7 +28,7 @@ from servicekit.unit_of_work import UnitOfWork
 from tickets import events
 from tickets.domain.classification import classify
 from tickets.domain.stages import CLOSED, Stage
-from tickets.sla import clocks
+from tickets.sla import clocks, policies
 from tickets.tables import (
     buildings,
     categories,
@@ -37,10 +37,11 @@ from tickets.tables import (
     estates,
     idempotency_keys,
     people,
+    ticket_steps,
     tickets,
     units,
 )
-from tickets.tickets.timeline import Actor, add_step
+from tickets.tickets.timeline import Actor, step_row
 
 # A likely duplicate: an open ticket of the same unit (or common area), kind and category, opened
 # within this window before the new one.
@@ -84,8 +85,12 @@ def _open(uow: UnitOfWork, actor: Actor, entry: Mapping[str, Any], at: datetime)
         "created_at": at, "updated_at": at, "acknowledged_at": None, "dispatched_at": None, "arrived_at": None,
         "resolved_at": None, "closed_at": None, "version": 1,
     }
-    uow.execute(insert(tickets), row)  # bound parameters: one cached statement
-    add_step(uow, row, "opened", actor, at, stage_to=row["stage"], details={"channel": row["channel"]})
+    # The ticket, its first step and its deadlines are written with the outbox row in one round trip
+    # at commit (servicekit's insert_later; reading the deadlines' policy does not need them written,
+    # an opening escalation's first write does).
+    uow.insert_later(tickets, [row])
+    uow.insert_later(ticket_steps, [step_row(row, "opened", actor, at, stage_to=row["stage"],
+                                             details={"channel": row["channel"]})])
     uow.record(events.TICKET_OPENED, row["id"], {
         "ticket": events.ticket_payload(row), "possible_duplicates": [str(d["id"]) for d in duplicates]})
     row = dict(clocks.on_ticket_changed(uow, row, "opened", at))
@@ -101,12 +106,16 @@ def _look_up(uow: UnitOfWork, entry: Mapping[str, Any], what: Mapping[str, Any],
     department_id, equipment_id = entry.get("department_id"), entry.get("equipment_id")
     shape = Shape(unit_id is not None, building_id is not None, person_id is not None, code is not None,
                   klass is not None, department_id is not None, equipment_id is not None)
-    rows = uow.execute(_lookup_statement(shape), {
+    read_ahead = uow.session.get_bind().dialect.name == "postgresql"  # json_agg
+    rows = uow.execute(_lookup_statement(shape, read_ahead), {
         "estate_id": entry["estate_id"], "unit_id": unit_id, "building_id": building_id, "person_id": person_id,
         "department_id": department_id, "equipment_id": equipment_id, "kind": what["kind"], "code": code,
-        "complaint_class": klass, "common_area": entry.get("common_area"), "since": at - DUPLICATE_WINDOW,
-        "until": at}).mappings().all()
+        "complaint_class": klass, "priority": what["priority"], "common_area": entry.get("common_area"),
+        "since": at - DUPLICATE_WINDOW, "until": at}).mappings().all()
     found = rows[0]
+    # The SLA policies the new ticket's deadlines need, read in the same round trip.
+    if read_ahead and found["sla_policies"] is not None:
+        policies.read_ahead(uow, (entry["estate_id"], what["kind"], klass, what["priority"]), found["sla_policies"])
     if found["estate"] is None:
         raise Invalid("no such estate in the tickets service's copy of owners", "工单服务的业主资料中没有此小区",
                       errors={"estate_id": ["no such estate (has the copy caught up with owners?)"]})
@@ -154,11 +163,12 @@ class Shape(NamedTuple):
 
 
 @functools.cache
-def _lookup_statement(shape: Shape) -> Any:
+def _lookup_statement(shape: Shape, read_ahead: bool) -> Any:
     """``SELECT refs.*, dup.* FROM (one row of scalar lookups) refs LEFT JOIN (the duplicates) dup``.
 
     Built once per shape with bound parameters, so a new ticket costs one round trip and no
     statement building; the estate's own category stands in for the operator's of the same code.
+    With ``read_ahead`` (PostgreSQL) the SLA policies the deadlines need come in the same round trip.
     """
     estate_id = bindparam("estate_id")
 
@@ -166,6 +176,8 @@ def _lookup_statement(shape: Shape) -> Any:
         return select(column).where(*where).limit(1).scalar_subquery()
 
     looked_up = {"estate": one(estates.c.id, estates.c.id == estate_id)}
+    if read_ahead:
+        looked_up["sla_policies"] = policies.MATCHING_AS_JSON
     if shape.unit:
         looked_up["unit_building"] = one(units.c.building_id, units.c.id == bindparam("unit_id"),
                                          units.c.estate_id == estate_id)
