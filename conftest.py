@@ -7,6 +7,9 @@
   root, is an integration test: it is marked ``integration`` here, never by hand, so
   ``make test PYTEST_ARGS='-m "not integration"'`` runs exactly the unit tests.
 * A test in neither kind of folder is a collection error: say what it is by where it lives.
+* Hypothesis checks properties, never speed: its time limits (the per-example deadline, the "input
+  generation is slow" health check) are off for every test, since a machine shared with other
+  suites makes them fail at random. Speed is the benchmarks' business.
 """
 
 from __future__ import annotations
@@ -16,11 +19,15 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 # The gateway lives at the top level (gateway/src/gateway): pytest's importlib mode names its tests'
 # modules gateway.tests.*, and would take the folder gateway/ for the package `gateway` (whose
 # gateway.service it then cannot find) unless the installed package is imported first.
 import gateway  # noqa: F401
+
+settings.register_profile("estatedesk", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("estatedesk")
 
 ROOT = Path(__file__).resolve().parent
 CROSS_SERVICE = ROOT / "tests"
