@@ -97,3 +97,11 @@ def test_every_ticket_event_carries_the_whole_ticket_at_a_rising_version(publish
     for ticket_id, versions in seen.items():
         assert versions == sorted(versions), f"ticket {ticket_id}: versions {versions}"
 
+
+
+def test_the_asyncapi_document_names_every_type_tickets_consumes(contracts) -> None:
+    _inbox, named = contracts.inbox_types("tickets")
+    assert named == set(SERVICE.consumes)
+    receive = [op for op in contracts.asyncapi("tickets")["operations"].values() if op["action"] == "receive"]
+    assert len(receive) == 1 and receive[0]["channel"]["$ref"].endswith("/ticketsInbox")
+    assert {m["$ref"].rsplit("/", 1)[1] for m in receive[0]["messages"]} == set(_inbox["messages"])
