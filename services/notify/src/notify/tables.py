@@ -27,7 +27,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
-    Date,
     Float,
     Index,
     Integer,
@@ -41,7 +40,7 @@ from sqlalchemy import (
 
 from servicekit import owners_copies
 from servicekit.audit import reveal_audit_table
-from servicekit.copies import copied, entity_copy, preferred_contact
+from servicekit.copies import copied, preferred_contact
 from servicekit.db import UtcDateTime, service_metadata
 from servicekit.idempotency import define_idempotency_keys
 from servicekit.outbox import Outbox, define_inbox
@@ -60,67 +59,22 @@ def _version() -> Column:
 
 
 # --- the copy of owners' data (written only by the consumer: notify.handlers) -------------------
-# Each copy declares how its columns are read from owners' events (servicekit.copies.copied);
-# fields notify does not keep are ignored.
+# The core of each copy is servicekit.owners_copies' (the same for every consumer of owners); notify
+# adds what it sends by. A moved-out occupancy keeps its row (no longer in any audience).
 
-estates = entity_copy(
-    "estates", metadata,
-    copied("code", String(32)),
-    copied("name", String(100)),
-    key="estate_id", events=("owners.estate.registered.v1", "owners.estate.updated.v1"),
-)
-
-buildings = entity_copy(
-    "buildings", metadata,
-    copied("estate_id", Uuid, index=True),
-    copied("code", String(32)),
-    copied("name", String(100)),
-    key="building_id", events=("owners.building.added.v1", "owners.building.updated.v1"),
-)
-
-units = entity_copy(
-    "units", metadata,
-    copied("estate_id", Uuid, index=True),
-    copied("building_id", Uuid, index=True),
-    copied("number", String(32)),
-    key="unit_id", events=("owners.unit.added.v1", "owners.unit.updated.v1"),
-)
-
-people = entity_copy(
-    "people", metadata,
-    copied("estate_id", Uuid, index=True),
-    copied("name", String(100)),
-    copied("language", String(10), default="zh-CN", server_default="zh-CN"),  # zh-CN | en
-    copied("preferred_channel", String(10), default="sms", server_default="sms"),  # sms | email | app | phone
-    # The preferred mobile (else the first) and the preferred e-mail (else the first), in full.
+estates = owners_copies.estates(metadata)
+buildings = owners_copies.buildings(metadata)
+units = owners_copies.units(metadata)
+# sms | email | app | phone; the preferred mobile (else the first) and e-mail (else the first), in full.
+people = owners_copies.people(
+    metadata,
+    copied("preferred_channel", String(10), default="sms", server_default="sms"),
     copied("mobile", String(32), nullable=True, field="contact_points", read=preferred_contact("mobile")),
     copied("email", String(254), nullable=True, field="contact_points", read=preferred_contact("email")),
-    key="person_id",
-    events=("owners.person.registered.v1", "owners.person.updated.v1", "owners.person.contact_points_changed.v1"),
 )
-
-# An occupant who moved out keeps the row, with moved_out_on set (no longer in any audience).
-occupancies = entity_copy(
-    "occupancies", metadata,
-    copied("estate_id", Uuid, index=True),
-    copied("unit_id", Uuid, index=True),
-    copied("person_id", Uuid, index=True),
-    copied("role", String(20)),  # owner | tenant | family | ...
-    copied("moved_in_on", Date, nullable=True),
-    copied("moved_out_on", Date, nullable=True),
-    key="occupancy_id", events=("owners.occupant.moved_in.v1", "owners.occupant.moved_out.v1"),
-)
-
-staff = entity_copy(
-    "staff", metadata,
-    copied("estate_id", Uuid, index=True),
-    copied("name", String(100)),
-    copied("role", String(40)),
-    copied("mobile", String(32), nullable=True),
-    copied("email", String(254), nullable=True),
-    copied("active", Boolean, default=True),
-    key="staff_id", events=("owners.staff.joined.v1", "owners.staff.updated.v1"),
-)
+occupancies = owners_copies.occupancies(metadata)
+staff = owners_copies.staff(metadata, copied("mobile", String(32), nullable=True),
+                            copied("email", String(254), nullable=True))
 
 # Companies occupying units (OWN-11, an office building's tenants) with their contacts in order: a
 # notice to one of its units, or a rule's ``company_contacts``, reaches them (notify.audiences).

@@ -61,83 +61,27 @@ def _version() -> Column:
 
 
 # --- the copy of owners' data (written only by the consumer: tickets.handlers) ------------------
-# Each copy declares how its columns are read from owners' events (servicekit.copies.copied);
-# fields tickets does not keep (an estate's address, a unit's area, a person's e-mail) are ignored.
+# The core of each copy is servicekit.owners_copies' (the same for every consumer of owners); tickets
+# adds the columns only it keeps. Fields tickets does not keep (an estate's address, a unit's area, a
+# person's e-mail) are ignored.
 
-estates = entity_copy(
-    "estates", metadata,
-    copied("code", String(32)),
-    copied("name", String(100)),
-    key="estate_id", events=("owners.estate.registered.v1", "owners.estate.updated.v1"),
-)
-
-buildings = entity_copy(
-    "buildings", metadata,
-    copied("estate_id", Uuid, index=True),
-    copied("code", String(32)),
-    copied("name", String(100)),
-    key="building_id", events=("owners.building.added.v1", "owners.building.updated.v1"),
-)
-
-units = entity_copy(
-    "units", metadata,
-    copied("estate_id", Uuid, index=True),
-    copied("building_id", Uuid, index=True),
-    copied("number", String(32)),
-    copied("floor", Integer, nullable=True),
-    key="unit_id", events=("owners.unit.added.v1", "owners.unit.updated.v1"),
-)
-
-people = entity_copy(
-    "people", metadata,
-    copied("estate_id", Uuid, index=True),
-    copied("name", String(100)),
-    copied("language", String(10), default="zh-CN", server_default="zh-CN"),
-    # The preferred mobile (else the first), kept to show the desk who called; masked in answers.
-    copied("mobile", String(32), nullable=True, field="contact_points", read=preferred_contact("mobile")),
-    key="person_id",
-    events=("owners.person.registered.v1", "owners.person.updated.v1", "owners.person.contact_points_changed.v1"),
-)
-
-# An occupant who moved out keeps the row, with moved_out_on set.
-occupancies = entity_copy(
-    "occupancies", metadata,
-    copied("estate_id", Uuid, index=True),
-    copied("unit_id", Uuid, index=True),
-    copied("person_id", Uuid, index=True),
-    copied("role", String(20)),
-    copied("moved_in_on", Date, nullable=True),
-    copied("moved_out_on", Date, nullable=True),
-    key="occupancy_id", events=("owners.occupant.moved_in.v1", "owners.occupant.moved_out.v1"),
-)
+estates = owners_copies.estates(metadata)
+buildings = owners_copies.buildings(metadata)
+units = owners_copies.units(metadata, copied("floor", Integer, nullable=True))
+# The preferred mobile (else the first), kept to show the desk who called; masked in answers.
+people = owners_copies.people(metadata, copied("mobile", String(32), nullable=True, field="contact_points",
+                                               read=preferred_contact("mobile")))
+occupancies = owners_copies.occupancies(metadata)
 
 
 def _once_each(skills: list[str] | None) -> list[str]:
     return sorted(set(skills or ()))
 
 
-staff = entity_copy(
-    "staff", metadata,
-    copied("estate_id", Uuid, index=True),
-    copied("name", String(100)),
-    # e.g. technician, supervisor, first_responsible (第一负责人), service_desk_agent, estate_manager
-    copied("role", String(40)),
-    copied("skills", JSON, read=_once_each),  # sorted, once each
-    copied("active", Boolean, default=True),
-    key="staff_id", events=("owners.staff.joined.v1", "owners.staff.updated.v1"),
-)
-
-# A released territory stays as a row, released, at its release version (a tombstone), so that an
-# older "assigned" event that comes late cannot bring it back.
-territories = entity_copy(
-    "territories", metadata,
-    copied("estate_id", Uuid, index=True),
-    copied("staff_id", Uuid, index=True),
-    copied("building_id", Uuid, nullable=True),  # null: the whole estate
-    copied("released", Boolean, server_default=text("false"),
-           per_event={"owners.territory.assigned.v1": False, "owners.territory.released.v1": True}),
-    key="territory_id", events=("owners.territory.assigned.v1", "owners.territory.released.v1"),
-)
+# e.g. technician, supervisor, first_responsible (第一负责人), service_desk_agent, estate_manager,
+# with their skills sorted, once each.
+staff = owners_copies.staff(metadata, copied("skills", JSON, read=_once_each))
+territories = owners_copies.territories(metadata)
 
 def _staff_ids(members: list[str] | None) -> list[str]:
     return sorted({str(m) for m in members or ()})
