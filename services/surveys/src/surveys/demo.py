@@ -8,7 +8,10 @@
   (fees and efficiency lower, the buildings differing, the later quarter a little better: a trend);
 * this quarter's wave, running, answered by about one in four so far;
 * the follow-up visits the low scores and complaints opened; the past ones visited, with their
-  rectification actions verified, and one visit of this quarter visited with an action still open.
+  rectification actions verified, and one visit of this quarter visited with an action still open;
+* last quarter's bulletin, published with its author;
+* this quarter's owners' forum, held already: households invited in turn, who came, and two
+  suggestions tracked as actions (one verified, one open).
 
 Each wave is made whole in one transaction (DemoRun.together): opened, answered and followed up, so
 surveys' timer running beside the loader never closes a past wave before its answers are in.
@@ -31,11 +34,14 @@ from sqlalchemy.orm import Session
 
 from servicekit.demo import DEMO_DESK, Demo, DemoRun
 from servicekit.unit_of_work import UnitOfWork
-from surveys.actions.use_cases import move, open_action
+from surveys.actions.use_cases import move, open_action, open_suggestion
 from surveys.answers.use_cases import enter
+from surveys.bulletins import use_cases as bulletins
 from surveys.domain import periods
 from surveys.domain.questionnaires import DEFAULT_ID, ELEMENT_CODES
 from surveys.follow_ups.use_cases import flag, record_visit
+from surveys.forums import use_cases as forums
+from surveys.forums import views as forum_views
 from surveys.questionnaires import use_cases
 from surveys.tables import answers, estates, follow_ups, questionnaires, staff, wave_households
 from surveys.waves.use_cases import open_wave
@@ -52,6 +58,12 @@ COMMENTS = ("电梯经常停运，希望尽快修好", "楼道灯坏了一周没
 OWNER_SAID = ("业主反映车库顶棚渗水，雨天更严重，希望月底前修好", "业主认为电梯维保不及时，要求公示维保记录",
               "业主对收费明细不清楚，希望在公告栏公示")
 ACTIONS = ("修复车库顶棚渗水并做防水", "公示电梯维保记录，每周检查一次", "在公告栏和业主群公示物业费收支明细")
+BULLETIN_AUTHOR = "阳光花园客服中心"
+BULLETIN_SUMMARY = ("感谢各位业主参与上季度满意度调查。收费合理和服务效率得分仍偏低，"
+                    "我们已公示物业费收支明细，并将报修响应时限缩短至30分钟。")
+FORUM_TITLE = "本季度业户座谈会"
+FORUM_PLACE = "会所二楼多功能厅"
+SUGGESTIONS = ("增加夜间保安巡逻频次", "儿童游乐区增设遮阳棚")
 
 
 def _estate(run: DemoRun):  # noqa: ANN202  (the demo estate's id)
@@ -162,11 +174,43 @@ def load(run: DemoRun) -> str:
             visits_at = answered_at + timedelta(days=3) if back else run.at
             visited, actions = _follow_through(session, uow, wave, visits_at, settings.timezone, verify=bool(back),
                                                rng=rng)
+            if back == 1:  # last quarter's results, published a week after it closed
+                published_at = min(datetime.combine(last + timedelta(days=7), time(10), zone).astimezone(UTC), run.at)
+                bulletins.publish(uow(), wave["id"], CREATED_BY, published_at, author=BULLETIN_AUTHOR,
+                                  summary=BULLETIN_SUMMARY)
         state = "closed at its end" if back else "running"
         lines.append(f"  wave {period} ({state}): {wave['sampled']} asked, {answered} answered; "
                      f"{visited} follow-ups visited, {actions} rectification actions"
-                     f"{' verified' if back else ' open'}")
+                     f"{' verified' if back else ' open'}{'; its bulletin published' if back == 1 else ''}")
+    lines.append(_forum(run, estate_id, today))
     return "\n".join(lines)
+
+
+def _forum(run: DemoRun, estate_id: Any, today: date) -> str:  # noqa: ANN401
+    """This quarter's owners' forum, held already: twelve households invited in turn ten days ahead,
+    eight came, two suggestions raised (one done and verified, one still open)."""
+    timezone, zone = run.settings.timezone, ZoneInfo(run.settings.timezone)
+    first, _last = periods.bounds(_quarter(today, 0))
+    held_on = min(first + timedelta(days=20), today)
+    invited_at = min(datetime.combine(held_on - timedelta(days=10), time(9), zone).astimezone(UTC), run.at)
+    raised_at = min(datetime.combine(held_on, time(16), zone).astimezone(UTC), run.at)
+    with run.together() as (session, uow):
+        forum = forums.hold(uow(), DEMO_DESK, invited_at, estate_id=estate_id, title=FORUM_TITLE, held_on=held_on,
+                            invite=12, place=FORUM_PLACE)
+        invited = [i["unit_id"] for i in forum_views.one(session, forum["id"])["invitees"]]
+        forums.attended(uow(), forum["id"], unit_ids=invited[:8])
+        responsible = _responsible(session, estate_id)
+        raised = 0
+        for n, description in enumerate(SUGGESTIONS if responsible is not None else ()):
+            action = open_suggestion(uow(), DEMO_DESK, raised_at, timezone, forum_id=forum["id"],
+                                     description=description, responsible_id=responsible,
+                                     due_on=held_on + timedelta(days=30 + 15 * n))
+            raised += 1
+            if n == 0:
+                move(uow(), action["id"], "done", DEMO_DESK, raised_at, timezone)
+                move(uow(), action["id"], "verified", CREATED_BY, raised_at, timezone, note="座谈会代表确认已落实")
+    return (f"  owners' forum {held_on} ({FORUM_TITLE}): {len(invited)} households invited, 8 came, "
+            f"{raised} suggestions tracked as actions")
 
 
 DEMO = Demo(loaded=loaded, load=load)
