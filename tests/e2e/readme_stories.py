@@ -25,8 +25,8 @@ where the messages arrive (the stand-ins' JSON endpoints README names).
   waves (this quarter's open), its statistics with the trend of the two earlier waves; at night the
   estate's quiet hours turned off as README says; reminders sent (admin), a reminder's SMS at the
   stand-in with the personal link; the answer read, saved and submitted by the link's token without a
-  login; the follow-up its low `fees` score opened, visited, with a rectification action listed open;
-  the next quarter's wave, scheduled.
+  login, counted in the statistics; the follow-up its low `fees` score opened, visited, with a
+  rectification action listed open, done and verified; the next quarter's wave, scheduled.
 
 Figures (seconds from the call to the last SMS) are printed, never asserted.
 """
@@ -347,6 +347,8 @@ def the_quarterly_survey(you: Newcomer) -> None:
     assert follow_up["answer_id"] == submitted["id"], follow_up
     assert any(r.get("code") == "fees" and r["kind"] == "low_score" for r in follow_up["reasons"]), follow_up
     assert follow_up["assignee_id"], follow_up
+    status, counted = you.call("GET", f"{surveys}/waves/{wave['id']}/statistics")
+    assert status == 200 and counted["answered"] == stats["answered"] + 1, counted
     status, visited = you.call("POST", f"{surveys}/follow-ups/{follow_up['id']}/visit",
                                body={"owner_said": "物业费收支不透明"})
     assert status == 200 and visited["state"] == "visited", visited
@@ -357,9 +359,14 @@ def the_quarterly_survey(you: Newcomer) -> None:
     assert status == 201 and action["state"] == "open", action
     status, listed = you.call("GET", f"{surveys}/actions", params={"estate_id": estate_id, "state": "open"})
     assert status == 200 and action["id"] in {a["id"] for a in items(listed)}, listed
+    status, done = you.call("POST", f"{surveys}/actions/{action['id']}/done", body={"note": "已在公告栏公示"})
+    assert status == 200 and done["state"] == "done", done
+    status, verified = you.call("POST", f"{surveys}/actions/{action['id']}/verification", token=admin,
+                                body={"note": "回访业主确认"})
+    assert status == 200 and verified["state"] == "verified", verified
 
     status, ahead = you.call("POST", f"{surveys}/waves", token=admin,
                              body={"estate_id": estate_id, "period": next_quarter(date.today())})
     assert status == 201 and ahead["state"] == "scheduled", ahead
     print(f"[README story] the quarterly survey: {reminded['reminded']} reminded, answered by link, follow-up "
-          f"{follow_up['id']} visited with an action; {ahead['period']} scheduled")
+          f"{follow_up['id']} visited with an action verified; {ahead['period']} scheduled")
