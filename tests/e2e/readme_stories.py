@@ -21,6 +21,12 @@ where the messages arrive (the stand-ins' JSON endpoints README names).
   next token reveals a person's mobile.
 - **The owner signs in by code** ("The gateway"): the code's SMS at the stand-in, the owner's token,
   their own tickets; someone else's is a 404.
+- **The quarterly survey** ("The surveys service"): once `make run` printed the running wave, the
+  waves (this quarter's open), its statistics with the trend of the two earlier waves; at night the
+  estate's quiet hours turned off as README says; reminders sent (admin), a reminder's SMS at the
+  stand-in with the personal link; the answer read, saved and submitted by the link's token without a
+  login, counted in the statistics; the follow-up its low `fees` score opened, visited, with a
+  rectification action listed open, done and verified; the next quarter's wave, scheduled.
 
 Figures (seconds from the call to the last SMS) are printed, never asserted.
 """
@@ -35,9 +41,10 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 FAIL_SUFFIX = "397"  # the numbers the SMS stand-in fails (README)
 
@@ -265,3 +272,101 @@ def the_owner_signs_in_by_code(you: Newcomer) -> None:
                  and t["unit_id"] and t["unit_id"] not in theirs)
     status, _ = you.call("GET", f"{you.door}/tickets/api/v1/tickets/{other['id']}", token=owner)
     assert status == 404
+
+
+def next_quarter(today: date) -> str:
+    """README's `NEXT_QUARTER=$(python3 -c ...)`: the quarter after today's."""
+    q = (today.month - 1) // 3 + 1
+    return f"{today.year + q // 4}-Q{q % 4 + 1}"
+
+
+def _quiet(settings: dict[str, Any], at: datetime) -> bool:
+    """Whether ``at`` falls in the estate's quiet hours (``quiet_start``-``quiet_end``, local, may wrap)."""
+    start, end = settings["quiet_start"], settings["quiet_end"]
+    local = at.astimezone(ZoneInfo(settings["timezone"])).strftime("%H:%M")
+    return start <= local < end if start <= end else (local >= start or local < end)
+
+
+def the_quarterly_survey(you: Newcomer) -> None:
+    """"The surveys service", word for word through the door."""
+    estate_id = you.printed(r"demo estate id\s+(\S+)")
+    period = wait(lambda: re.search(r"wave (\d{4}-Q\d) \(running\)", you.log.read_text()), 300,
+                  "make run to print surveys' running wave").group(1)
+    surveys = f"{you.door}/surveys/api/v1"
+    status, waves = you.call("GET", f"{surveys}/waves", params={"estate_id": estate_id})
+    assert status == 200, waves
+    [wave] = [w for w in items(waves) if w["period"] == period]
+    assert wave["state"] == "open", wave
+    status, stats = you.call("GET", f"{surveys}/waves/{wave['id']}/statistics")
+    assert status == 200 and stats["answered"] > 0, stats
+    assert len(stats["trend"]) == 2 and all(t["period"] < period and t["elements"] for t in stats["trend"]), stats
+
+    # Reminders are routine SMS: at night the demo estate's quiet hours hold them until morning, so
+    # README turns the quiet hours off first (read the settings, put them back with start = end).
+    admin = you.sign_in("admin")
+    sending = f"{you.door}/notify/api/v1/estates/{estate_id}/sending-settings"
+    status, settings = you.call("GET", sending, token=admin)
+    assert status == 200, settings
+    now = datetime.now(UTC)
+    night = re.search(r"quiet hours [\d:]+-[\d:]+, so its SMS wait until morning", you.log.read_text())
+    if night or _quiet(settings, now) or _quiet(settings, now + timedelta(minutes=10)):
+        status, changed = you.call("PUT", sending, token=admin, body={
+            "timezone": settings["timezone"], "quiet_start": "00:00", "quiet_end": "00:00",
+            "sms_sign_name": settings["sms_sign_name"]})
+        assert status == 200 and changed["quiet_start"] == changed["quiet_end"], changed
+        print(f"[README story] the survey's reminders at night: quiet hours {settings['quiet_start']}-"
+              f"{settings['quiet_end']} turned off")
+
+    texts_before = len(you.sms_received())
+    status, reminded = you.call("POST", f"{surveys}/waves/{wave['id']}/reminders", token=admin)
+    assert status == 200 and reminded["reminded"] > 0, reminded
+
+    def a_reminder() -> dict[str, Any] | None:
+        return next((m for m in you.sms_received()[texts_before:] if m["template_code"] == "SMS_ED_SURVEY_REMINDER"
+                     and "/survey/" in (m.get("params") or {}).get("link", "")), None)
+
+    link = wait(a_reminder, 120, "a survey reminder's SMS with its personal link")["params"]["link"]
+    token = link.rsplit("/", 1)[1]
+    answer = f"{surveys}/answers/{token}"
+    status, page = you.call("GET", answer, token=None)
+    assert status == 200 and page["period"] == period and page["questions"], page
+    status, saved = you.call("PUT", answer, token=None,
+                             body={"items": {"attitude": {"score": 5, "comment": "前台很热情"}}})
+    assert status == 200 and saved["state"] == "draft", saved
+    scores = {"equipment": 4, "skills": 4, "services": 3, "flexibility": 4, "procedures": 4, "fees": 2, "rules": 4,
+              "efficiency": 3, "overall": 4}
+    status, submitted = you.call("POST", f"{answer}/submission", token=None,
+                                 body={"items": {code: {"score": score} for code, score in scores.items()}})
+    assert status == 201 and submitted["state"] == "submitted", submitted
+    status, again = you.call("POST", f"{answer}/submission", token=None, body={"items": {}})
+    assert status == 409, again  # one answer per link
+
+    status, opened = you.call("GET", f"{surveys}/follow-ups", params={"estate_id": estate_id, "state": "open"})
+    assert status == 200, opened
+    follow_up = items(opened)[0]  # the latest first: the one the answer opened
+    assert follow_up["answer_id"] == submitted["id"], follow_up
+    assert any(r.get("code") == "fees" and r["kind"] == "low_score" for r in follow_up["reasons"]), follow_up
+    assert follow_up["assignee_id"], follow_up
+    status, counted = you.call("GET", f"{surveys}/waves/{wave['id']}/statistics")
+    assert status == 200 and counted["answered"] == stats["answered"] + 1, counted
+    status, visited = you.call("POST", f"{surveys}/follow-ups/{follow_up['id']}/visit",
+                               body={"owner_said": "物业费收支不透明"})
+    assert status == 200 and visited["state"] == "visited", visited
+    status, action = you.call("POST", f"{surveys}/actions", body={
+        "follow_up_id": follow_up["id"], "description": "公示物业费收支明细",
+        "responsible_id": follow_up["assignee_id"],
+        "due_on": (date.today() + timedelta(days=30)).isoformat()})
+    assert status == 201 and action["state"] == "open", action
+    status, listed = you.call("GET", f"{surveys}/actions", params={"estate_id": estate_id, "state": "open"})
+    assert status == 200 and action["id"] in {a["id"] for a in items(listed)}, listed
+    status, done = you.call("POST", f"{surveys}/actions/{action['id']}/done", body={"note": "已在公告栏公示"})
+    assert status == 200 and done["state"] == "done", done
+    status, verified = you.call("POST", f"{surveys}/actions/{action['id']}/verification", token=admin,
+                                body={"note": "回访业主确认"})
+    assert status == 200 and verified["state"] == "verified", verified
+
+    status, ahead = you.call("POST", f"{surveys}/waves", token=admin,
+                             body={"estate_id": estate_id, "period": next_quarter(date.today())})
+    assert status == 201 and ahead["state"] == "scheduled", ahead
+    print(f"[README story] the quarterly survey: {reminded['reminded']} reminded, answered by link, follow-up "
+          f"{follow_up['id']} visited with an action verified; {ahead['period']} scheduled")

@@ -6,7 +6,7 @@ relay and consumer), the demo estate is searchable, the relay empties the outbox
 and surveys' consumers build their copies of the demo estate from the live events, tickets loads its
 demo tickets, notify its demo templates and surveys its demo questionnaire,
 the stand-ins answer on their pages (where a newcomer sees what arrived), nothing has been sent to
-anyone before the newcomer acts, README's two stories work word for word (:mod:`readme_stories`),
+anyone before the newcomer acts, README's stories work word for word (:mod:`readme_stories`),
 and Ctrl-C stops it all.
 
 Runs the real script (deploy/scripts/run-local.sh) against a scratch var/ folder, a free port and
@@ -265,6 +265,7 @@ def test_make_run_brings_up_the_suite_with_the_demo_estate(tmp_path, amqp_vhost_
         # The number the desk's granted token revealed through the door is in owners' privacy audit.
         assert _count(owners_db, "SELECT count(*) FROM pii_reveals WHERE role = 'service_desk_agent'") >= 1
         readme_stories.the_owner_signs_in_by_code(you)
+        readme_stories.the_quarterly_survey(you)
         assert all_running(), f"a process of the suite stopped: {sorted(set(seen.values()))}"
     finally:
         os.killpg(suite.pid, signal.SIGINT)  # what Ctrl-C in the terminal does

@@ -29,7 +29,8 @@ from __future__ import annotations
 
 import argparse
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -40,7 +41,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from servicekit import correlation
 from servicekit.envelope import CloudEvent
 from servicekit.service import Command, Service, resolve
-from servicekit.unit_of_work import UnitOfWork
+from servicekit.unit_of_work import JoinedUnitOfWork, UnitOfWork
 
 DEMO_CORRELATION_PREFIX = "demo-history:"
 DEMO_DESK = "demo-desk"
@@ -83,6 +84,17 @@ class DemoRun:
         """A unit of work on the service's database whose events go to its outbox, as its use cases
         take: a demo made through them records exactly the events a real desk would."""
         return self.service.unit_of_work(self.sessions)
+
+    @contextmanager
+    def together(self) -> Iterator[tuple[Session, Callable[[], UnitOfWork]]]:
+        """One transaction for several use cases: a session, and a factory of units of work joined
+        to it (servicekit.unit_of_work.JoinedUnitOfWork), committed when the block ends (rolled back
+        if it raises). What a demo makes in it is seen by other processes whole or not at all: a
+        timer running beside the loader never finds a past record half made (a wave opened, its
+        answers not entered yet) and acts on it."""
+        with self.sessions() as session:
+            yield session, lambda: JoinedUnitOfWork(session, self.service.outbox, self.service.source)
+            session.commit()
 
     def from_copy(self, session: Session, statement: Any, *, what: str, producer: str = "owners") -> Any:
         """The value ``statement`` reads from the service's copy of ``producer``'s data, or

@@ -39,7 +39,7 @@ from servicekit.db import UtcDateTime
 from servicekit.errors import Conflict, Invalid
 from servicekit.integrity import violation
 from servicekit.rows import now
-from servicekit.unit_of_work import UnitOfWork
+from servicekit.unit_of_work import JoinedUnitOfWork, UnitOfWork
 
 R = TypeVar("R")
 MAX_KEY_LENGTH = 200
@@ -101,7 +101,9 @@ def once(uow: UnitOfWork, keys: Table, request: KeyedRequest | None, *, make: Ca
 
     ``make`` writes the record in the open unit of work (and may record events); ``answer_of``
     says what to remember of it (its id); ``earlier`` reads the record of a remembered answer in
-    the open unit of work. ``uow`` is entered here, and committed when a record is made.
+    the open unit of work. ``uow`` is entered here, and committed when a record is made. In a
+    :class:`~servicekit.unit_of_work.JoinedUnitOfWork` a unique violation is raised, not retried:
+    the transaction it failed is someone else's.
     """
     for _ in range(_ATTEMPTS):
         try:
@@ -120,8 +122,8 @@ def once(uow: UnitOfWork, keys: Table, request: KeyedRequest | None, *, make: Ca
         except IntegrityError as exc:
             # Another call with this key won meanwhile (read its record next time round), or the
             # record's own unique value was taken (a ticket number): either way, try again.
-            if violation(exc) != "unique":
-                raise
+            if violation(exc) != "unique" or isinstance(uow, JoinedUnitOfWork):
+                raise  # (a joined transaction is gone with the error: its holder decides what next)
     raise Conflict("another call made the same record just now; try again", "另一请求刚刚创建了相同的记录，请重试")
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import sessionmaker
 from servicekit.demo import DEMO_CORRELATION_PREFIX, load_demo
 from surveys.demo import DEMO
 from surveys.service import SERVICE
-from surveys.tables import actions, follow_ups, outbox, waves
+from surveys.tables import actions, bulletins, follow_ups, forum_invitees, forums, outbox, waves
 from surveys.timer import Timer
 
 from .conftest import seed_estate
@@ -32,6 +32,16 @@ def test_the_demo_has_past_waves_with_a_trend_a_running_wave_and_an_open_rectifi
     assert [(w.period, w.state) for w in made] == [("2026-Q2", "open"), ("2026-Q3", "open"), ("2026-Q4", "open")]
     assert "open" in action_states and action_states.count("verified") >= 2
     assert visited.count("visited") >= 3 and len(visited) > 3
+    with db.connect() as conn:
+        [bulletin] = conn.execute(select(bulletins.c.wave_id, bulletins.c.author)).all()
+        [forum] = conn.execute(select(forums.c.id, forums.c.held_on)).all()
+        came = conn.execute(select(forum_invitees.c.attended)).scalars().all()
+        suggested = sorted(conn.execute(select(actions.c.state).where(actions.c.forum_id == forum.id)).scalars())
+    assert bulletin.wave_id == made[1].id and bulletin.author  # last quarter's, with its author
+    assert forum.held_on <= AT.date() and len(came) == 12 and came.count(True) == 8
+    assert suggested == ["open", "verified"]
+    page = client.get(f"/api/v1/waves/{made[1].id}/bulletin", headers=auth("estate_manager", [str(estate.id)]))
+    assert page.status_code == 200 and "阳光花园客服中心" in page.get_data(as_text=True)
     stats = client.get(f"/api/v1/waves/{made[2].id}/statistics", headers=auth("estate_manager", [str(estate.id)]))
     assert stats.status_code == 200
     assert stats.json["answered"] > 0
