@@ -23,6 +23,7 @@ What the front door does for every request, whichever service answers it:
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -245,7 +246,9 @@ def render(edge: Edge, var: Path, *, as_root: bool = False, routes: tuple[Route,
     for kind, (status, _texts) in PROBLEMS.items():
         extra = [f"add_header Retry-After {edge.retry_after_seconds} always;"] if kind == "unavailable" else []
         if kind == "too_many":
-            extra = [f"add_header Retry-After {'$edge_retry_after' if edge.rate_store else 1} always;"]
+            # nginx's limit_req refuses a caller until their next slot, at most one interval away.
+            alone = max(1, math.ceil(1 / rate_limit.per_second(edge.rate)))
+            extra = [f"add_header Retry-After {'$edge_retry_after' if edge.rate_store else alone} always;"]
         add(f"        location @{kind} {{")
         add("            default_type application/problem+json;")
         for line in common_headers(["add_header Content-Language $edge_content_language always;", *extra]):
