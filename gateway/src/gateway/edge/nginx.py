@@ -51,7 +51,8 @@ class Edge:
     retry_after_seconds: int = 5
     workers: int = 1
     upstreams: Mapping[str, str] = field(default_factory=dict)  # service -> "host:port"
-    # Where every replica counts each caller's requests (redis://host:port/db); None: this nginx alone.
+    # Where every replica counts each caller's requests (redis://host:port/db, or unix:///path/redis.sock?db=N
+    # for a Redis beside the door); None: this nginx alone.
     rate_store: str | None = None
     rate_prefix: str = ""  # the store's keys: this + md5 of the caller; "": edge:<port>:rate: (two suites
     #                        on one machine, one Redis, count apart; a deployment's replicas share a port)
