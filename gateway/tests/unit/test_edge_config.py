@@ -34,6 +34,12 @@ def test_body_limits_and_rates_come_from_the_table_and_the_settings():
     assert "rate=7r/s;" in text and "burst=9 nodelay;" in text
 
 
+@pytest.mark.parametrize(("rate", "retry_after"), [("50r/s", 1), ("7r/m", 9), ("1r/m", 60)])
+def test_a_door_counting_alone_tells_a_refused_caller_to_wait_one_interval(rate, retry_after):
+    text = nginx.render(nginx.Edge(rate=rate), VAR)
+    assert f"add_header Retry-After {retry_after} always;" in text
+
+
 def test_an_origin_is_written_as_one_quoted_string_whatever_it_holds():
     text = nginx.render(nginx.Edge(cors_origins=("https://a.example.com", "https://b'; evil")), VAR)
     assert "'https://a.example.com' $http_origin;" in text
@@ -58,12 +64,24 @@ def test_with_a_rate_store_every_proxying_location_counts_in_it_and_nginx_counts
     assert "add_header Retry-After $edge_retry_after always;" in text
     nginx.write(edge, tmp_path)
     script = (tmp_path / rate_limit.SCRIPT).read_text()
-    assert "[=[10.0.0.9]=], 6380, 2, [=[s3cret]=]" in script
+    assert "HOST, PORT = [=[10.0.0.9]=], 6380" in script and "DATABASE, PASSWORD = 2, [=[s3cret]=]" in script
     assert "INTERVAL, TOLERANCE = 2000000, 8000000" in script  # 30 a minute: one each 2 s, a burst of 4
     assert "[=[edge:8123:rate:]=]" in script
 
 
-@pytest.mark.parametrize("store", ["http://10.0.0.9:6379", "redis://", "redis://host/zero"])
+def test_a_rate_store_on_a_unix_socket_is_reached_there_with_its_database_and_password(tmp_path):
+    edge = nginx.Edge(rate_store="unix:///run/redis/redis.sock?db=3&password=s3cret", port=8123)
+    assert rate_limit.store_address(edge.rate_store) == ("unix:/run/redis/redis.sock", None, 3, "s3cret")
+    nginx.write(edge, tmp_path)
+    script = (tmp_path / rate_limit.SCRIPT).read_text()
+    assert "HOST, PORT = [=[unix:/run/redis/redis.sock]=], nil" in script
+    assert "DATABASE, PASSWORD = 3, [=[s3cret]=]" in script
+    assert "r:connect(HOST)" in script  # a socket: no port
+    assert "s3cret" not in script.split("local STORE = ", 1)[1].split("\n", 1)[0]  # the log names no password
+
+
+@pytest.mark.parametrize("store", ["http://10.0.0.9:6379", "redis://", "redis://host/zero", "unix://relative.sock",
+                                   "unix:///run/redis.sock?db=zero"])
 def test_a_rate_store_that_is_not_a_redis_url_is_refused(store):
     with pytest.raises(ValueError, match="redis"):
         rate_limit.script(nginx.Edge(rate_store=store))

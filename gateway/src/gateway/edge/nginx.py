@@ -23,6 +23,7 @@ What the front door does for every request, whichever service answers it:
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -50,7 +51,8 @@ class Edge:
     retry_after_seconds: int = 5
     workers: int = 1
     upstreams: Mapping[str, str] = field(default_factory=dict)  # service -> "host:port"
-    # Where every replica counts each caller's requests (redis://host:port/db); None: this nginx alone.
+    # Where every replica counts each caller's requests (redis://host:port/db, or unix:///path/redis.sock?db=N
+    # for a Redis beside the door); None: this nginx alone.
     rate_store: str | None = None
     rate_prefix: str = ""  # the store's keys: this + md5 of the caller; "": edge:<port>:rate: (two suites
     #                        on one machine, one Redis, count apart; a deployment's replicas share a port)
@@ -245,7 +247,9 @@ def render(edge: Edge, var: Path, *, as_root: bool = False, routes: tuple[Route,
     for kind, (status, _texts) in PROBLEMS.items():
         extra = [f"add_header Retry-After {edge.retry_after_seconds} always;"] if kind == "unavailable" else []
         if kind == "too_many":
-            extra = [f"add_header Retry-After {'$edge_retry_after' if edge.rate_store else 1} always;"]
+            # nginx's limit_req refuses a caller until their next slot, at most one interval away.
+            alone = max(1, math.ceil(1 / rate_limit.per_second(edge.rate)))
+            extra = [f"add_header Retry-After {'$edge_retry_after' if edge.rate_store else alone} always;"]
         add(f"        location @{kind} {{")
         add("            default_type application/problem+json;")
         for line in common_headers(["add_header Content-Language $edge_content_language always;", *extra]):

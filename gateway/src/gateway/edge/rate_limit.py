@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import re
 from typing import TYPE_CHECKING
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 if TYPE_CHECKING:  # pragma: no cover
     from gateway.edge.nginx import Edge
@@ -55,11 +55,24 @@ def per_second(rate: str) -> float:
     return int(found.group(1)) / (1 if found.group(2) == "s" else 60)
 
 
-def store_address(url: str) -> tuple[str, int, int, str | None]:
-    """host, port, database and password of a ``redis://[:password@]host[:port][/db]`` URL."""
+def store_address(url: str) -> tuple[str, int | None, int, str | None]:
+    """Where the rate store answers, its database and password, from its URL: ``redis://[:password@]
+    host[:port][/db]`` (TCP; the port 6379 unless named), or ``unix:///path/to/redis.sock[?db=N]
+    [&password=...]`` (a Unix socket, redis-py's form: no TCP on a machine the door shares with its
+    Redis). Returns (host, port, database, password); for a socket (``unix:/path``, None, ...), as
+    nginx's cosockets connect to it."""
     parts = urlsplit(url)
+    if parts.scheme == "unix":
+        query = parse_qs(parts.query)
+        if not parts.path.startswith("/") or parts.netloc:
+            raise ValueError(f"a rate store's socket is unix:///absolute/path (a redis socket), not {url!r}")
+        database = (query.get("db") or ["0"])[0]
+        if not database.isdigit():
+            raise ValueError(f"the rate store's redis database is a number, not {database!r}")
+        password = (query.get("password") or [None])[0]
+        return f"unix:{parts.path}", None, int(database), password
     if parts.scheme != "redis" or not parts.hostname:
-        raise ValueError(f"the rate store is a redis:// URL, not {url!r}")
+        raise ValueError(f"the rate store is a redis:// or unix:// URL of a redis, not {url!r}")
     database = parts.path.strip("/") or "0"
     if not database.isdigit():
         raise ValueError(f"the rate store's redis database is a number, not {database!r}")
@@ -77,12 +90,15 @@ def _lua(text: str) -> str:
 def script(edge: Edge) -> str:
     """The Lua that nginx runs in each proxying location's access phase."""
     host, port, database, password = store_address(edge.rate_store or "")
+    shown = f"redis://{host}:{port}" if port else host
     interval = round(1_000_000 / per_second(edge.rate))
     tolerance = interval * edge.burst
     sha = hashlib.sha1(GCRA.encode()).hexdigest()
     return f"""-- Rendered by gateway.edge.rate_limit: every replica counts each caller in one Redis (GCRA).
 local redis = require "nginx.redis"
-local HOST, PORT, DATABASE, PASSWORD = {_lua(host)}, {port}, {database}, {_lua(password) if password else "nil"}
+local HOST, PORT = {_lua(host)}, {port or "nil"}  -- PORT nil: HOST is unix:/path of a socket
+local DATABASE, PASSWORD = {database}, {_lua(password) if password else "nil"}
+local STORE = {_lua(shown)}  -- as the error log names it (without a password)
 local INTERVAL, TOLERANCE = {interval}, {tolerance}
 local PREFIX = {_lua(edge.rate_prefix or f"edge:{edge.port}:rate:")}
 local GCRA, SHA = {_lua(GCRA)}, "{sha}"
@@ -94,7 +110,8 @@ local key = PREFIX .. ngx.md5(caller)
 local function shared()
   local r = redis:new()
   r:set_timeout(200)  -- connect, send and read alike (this client has no set_timeouts)
-  local ok, err = r:connect(HOST, PORT)
+  local ok, err
+  if PORT then ok, err = r:connect(HOST, PORT) else ok, err = r:connect(HOST) end
   if not ok then return nil, err end
   if r:get_reused_times() == 0 then
     if PASSWORD then
@@ -128,7 +145,7 @@ end
 
 local wait, err = shared()
 if wait == nil then
-  ngx.log(ngx.ERR, "the rate store redis://", HOST, ":", PORT, " cannot be reached (", err,
+  ngx.log(ngx.ERR, "the rate store ", STORE, " cannot be reached (", err,
           "): this front door counts its callers alone")
   wait = alone()
 end
