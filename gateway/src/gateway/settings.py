@@ -64,8 +64,9 @@ class Settings(ServiceSettings):
     edge_connect_timeout_seconds: float = setting(2.0, minimum=0.1)
     edge_read_timeout_seconds: float = setting(60.0, minimum=1)
     edge_workers: int = setting(1, minimum=1)
-    # Where every replica of the front door counts each caller (redis://host:port/db, shared: one
-    # limit per caller however many replicas); empty: each nginx counts alone (gateway.edge.rate_limit).
+    # Where every replica of the front door counts each caller (redis://host:port/db, or a Unix socket
+    # unix:///path/redis.sock?db=N; shared: one limit per caller however many replicas); empty: each
+    # nginx counts alone (gateway.edge.rate_limit).
     edge_rate_store: str = ""
     # Where each service answers, "owners=10.0.0.5:8001,tickets=..."; a service not named here is
     # reached at 127.0.0.1:<SERVICE>_PORT (its default port without one).
