@@ -79,11 +79,12 @@ def refusal(key: str) -> str:
     return say(key, g.language, REFUSALS)
 
 
-def _local(at: str | None) -> str:
-    """An ISO time as the estate's clock shows it: 12-06 15:04."""
+def _local(at: str | None, with_year: bool = False) -> str:
+    """An ISO time as the estate's clock shows it: 12-06 15:04 (2026-12-06 15:04 with the year)."""
     if not at:
         return ""
-    return datetime.fromisoformat(at.replace("Z", "+00:00")).astimezone(SHANGHAI).strftime("%m-%d %H:%M")
+    shown = "%Y-%m-%d %H:%M" if with_year else "%m-%d %H:%M"
+    return datetime.fromisoformat(at.replace("Z", "+00:00")).astimezone(SHANGHAI).strftime(shown)
 
 
 def _duration(minutes: int | None) -> str:
@@ -390,7 +391,7 @@ def answer_survey(token: str) -> Any:
         named = named.get("items", named) if isinstance(named.get("items", named), dict) else {}
         errors = {code: refusal("question") for code in named}
         return page("survey", 422, found=found, items=_as_items(request.form), errors=errors,
-                    message=refused.message or refusal("answer"), token=token)
+                    message=refusal("answer") if errors else refused.message, token=token)
     if submitting:
         return page("message", title=t("survey"), message=t("thanks"))
     return page("survey", found=found, items=found.get("items") or {}, errors={}, message=t("saved"), token=token)
