@@ -39,14 +39,17 @@ SHOTS = Path(os.environ.get("OWNERS_PAGES_SCREENSHOTS", ROOT / "var" / "screensh
 
 
 def _photo(width: int = 480, height: int = 360) -> bytes:
-    """A real PNG (a wet patch on a tiled wall), made here: no file to ship."""
+    """A real PNG (a wet patch spreading on a tiled kitchen wall), made here: no file to ship."""
     rows = []
     for y in range(height):
         row = bytearray([0])
         for x in range(width):
-            tile = 214 if (x // 40 + y // 40) % 2 else 226
-            wet = max(0.0, 1 - (((x - 300) / 110) ** 2 + ((y - 150) / 150) ** 2))
-            row += bytes((int(tile - 90 * wet), int(tile - 60 * wet), int(tile - 10 * wet)))
+            grout = x % 60 < 3 or y % 60 < 3
+            base = (150, 146, 138) if grout else (236 - y // 12, 230 - y // 12, 218 - y // 12)
+            wet = max(0.0, 1 - (((x - 300) / 120) ** 2 + ((y - 120) / 170) ** 2))
+            drip = 0.6 if 292 < x < 304 and y > 120 else 0.0
+            dark = max(wet, drip)
+            row += bytes(int(channel * (1 - 0.45 * dark)) for channel in base)
         rows.append(bytes(row))
 
     def chunk(kind: bytes, data: bytes) -> bytes:

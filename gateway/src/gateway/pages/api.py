@@ -88,13 +88,18 @@ def _local(at: str | None, with_year: bool = False) -> str:
 
 
 def _duration(minutes: int | None) -> str:
+    """A promised time: 30 分钟, 4 小时, 2 天; in English 30 min, 4 h, 1 day."""
     if minutes is None:
         return "—"
     if minutes % 1440 == 0:
-        return f"{minutes // 1440} {t('days')}"
-    if minutes % 60 == 0:
-        return f"{minutes // 60} {t('hours')}"
-    return f"{minutes} {t('minutes')}"
+        count, unit = minutes // 1440, "days"
+    elif minutes % 60 == 0:
+        count, unit = minutes // 60, "hours"
+    else:
+        count, unit = minutes, "minutes"
+    if g.language == "en" and unit == "days" and count == 1:
+        return "1 day"
+    return f"{count} {t(unit)}"
 
 
 def page(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
