@@ -319,3 +319,19 @@ def test_an_owner_rates_their_ticket_once_told_the_result(suite) -> None:
     assert "感谢您的评价" in shown and "★★★★★" in shown and "评价本次服务" not in shown
     report = suite["tickets"].get(f"/api/v1/tickets/{suite['ticket']['id']}/report", headers=suite["desk"]).json
     assert report["evaluation"] == {"score": 5, "comment": "师傅很专业", "channel": "owner"}
+
+
+@pytest.mark.parametrize(("proto", "secure"), [(None, False), ("https", True)])
+def test_the_session_cookie_is_httponly_lax_and_secure_behind_https(suite, proto, secure) -> None:
+    headers = {"X-Forwarded-Proto": proto} if proto else {}
+    answer = suite["client"]().get("/my/sign-in", headers=headers)
+    [cookie] = [c for c in answer.headers.getlist("Set-Cookie") if c.startswith(pages_session.COOKIE + "=")]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and ("Secure" in cookie) is secure
+
+
+def test_signing_out_ends_the_session(suite) -> None:
+    browser = suite["client"]("李娜")
+    home = browser.get("/my/")
+    answer = browser.post("/my/sign-out", data={"csrf": _csrf(_text(home))})
+    assert answer.status_code == 302 and answer.headers["Location"].endswith("/my/sign-in")
+    assert browser.get("/my/").headers["Location"].endswith("/my/sign-in")
