@@ -300,6 +300,16 @@ def test_an_owner_reports_follows_rates_and_answers_on_a_phone(suite) -> None:
         expect(page.locator("h1")).to_have_text("Our commitments")
         _shot(page, "11-commitments-en")
         page.click("header a.lang")
+
+        # A narrow phone (360 px): no page is wider than the screen, in either language.
+        page.set_viewport_size({"width": 360, "height": 740})
+        for language in ("en", "zh-CN"):
+            page.goto(f"{door}/my/language/{language}?next=/my/")
+            for path in ("/my/", "/my/report", f"/my/tickets/{ticket_id}", "/my/notices", "/my/commitments"):
+                page.goto(f"{door}{path}")
+                width = page.evaluate("document.documentElement.scrollWidth")
+                assert width <= 360, f"{path} in {language} is {width} px wide on a 360 px screen"
+        page.set_viewport_size(PHONE)
         page.click("nav.tabs a[href='/my/']")
         expect(page.locator(".row .stage")).to_have_text("已回访评价")
         _shot(page, "12-my-requests")

@@ -41,6 +41,8 @@ blp = Blueprint("pages", __name__, template_folder="templates", static_folder="s
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # A report's body: the form and a photo of at most 10 MB (the front door's /my/ route takes 11 MiB).
 MAX_REPORT_BYTES = 11 * 1024 * 1024
+# How long a page waits for a service (a photo upload included) before it says "try again shortly".
+SERVICE_TIMEOUT_SECONDS = 15.0
 
 
 # --- the session, the language and the page frame ------------------------------------------------
@@ -112,7 +114,7 @@ def page(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
 def _backends(signed: bool = True) -> Backends:
     settings = current_settings()
     upstreams = settings.upstreams({r.service: r.port for r in ROUTES})
-    return Backends(upstreams, settings.overview_timeout_seconds * 5, g.language,
+    return Backends(upstreams, SERVICE_TIMEOUT_SECONDS, g.language,
                     g.pages.get("access") if signed else None)
 
 
