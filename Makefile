@@ -53,8 +53,9 @@ install: $(STAMP)
 # before anything slow: where it all answers already this takes milliseconds and installs nothing;
 # as root it installs (apt-get) and starts what is missing; otherwise it stops at once with the
 # exact command to run. The tests reach the servers of TEST_AMQP_URL / TEST_DATABASE_URL (else
-# AMQP_URL / DATABASE_URL, else 127.0.0.1). docker-compose (1.29, validates docker-compose.yml) and
-# chromium (shows /docs) are optional: installed when possible, else their tests skip.
+# AMQP_URL / DATABASE_URL, else 127.0.0.1). chromium is required: the owners' pages' browser tests
+# drive it through Playwright. docker-compose (1.29, validates docker-compose.yml) is optional:
+# installed when possible, else its tests skip.
 ENSURE := deploy/scripts/ensure-servers.sh
 # python3-venv only until the venv exists (checking it starts a Python: slow on a busy machine).
 VENV_NEED := $(if $(wildcard $(BIN)/python),,python3-venv)
@@ -64,7 +65,7 @@ ensure-run:
 	@$(ENSURE) $(VENV_NEED) rabbitmq nginx nginx-lua redis $$([[ "$${DATABASE_URL:-}" == postgresql* ]] && echo postgres)
 
 ensure-test:
-	@$(TEST_SERVERS) $(ENSURE) $(VENV_NEED) rabbitmq rabbitmqctl postgres nginx nginx-lua redis --optional docker-compose chromium
+	@$(TEST_SERVERS) $(ENSURE) $(VENV_NEED) rabbitmq rabbitmqctl postgres nginx nginx-lua redis chromium --optional docker-compose
 
 ensure-bench:
 	@$(TEST_SERVERS) $(ENSURE) $(VENV_NEED) rabbitmq rabbitmqctl postgres nginx nginx-lua redis wrk

@@ -19,7 +19,9 @@
 #   nginx           the front door's proxy (`make run`, the front door's tests): the command is there
 #   nginx-lua       nginx's Lua module and its Redis client (libnginx-mod-http-lua, lua-nginx-redis):
 #                   the front door counts each caller's rate in Redis, shared by every replica
-#   docker-compose, wrk, chromium   the command is there (the Debian package of the same name)
+#   docker-compose, wrk   the command is there (the Debian package of the same name)
+#   chromium        the browser and a Chinese font (fonts-noto-cjk): the owners' pages' browser tests
+#                   read and photograph pages in Chinese
 # NEEDs after --optional are installed when that is possible; otherwise a warning says how, and
 # the tests that use them skip. A missing required NEED that cannot be had stops with exit 1.
 #
@@ -112,6 +114,7 @@ package_of() {
     postgres) echo postgresql ;;
     redis) echo redis-server ;;
     nginx-lua) echo "libnginx-mod-http-lua lua-nginx-redis" ;;
+    chromium) echo "chromium fonts-noto-cjk" ;;
     *) echo "$1" ;;
   esac
 }
@@ -123,6 +126,7 @@ installed() {
     redis) find_cmd redis-server >/dev/null ;;
     python3-venv) python3 -c 'import ensurepip, venv' >/dev/null 2>&1 ;;
     nginx-lua) [ -f /usr/share/nginx/modules/ngx_http_lua_module.so ] && [ -f /usr/share/lua/5.1/nginx/redis.lua ] ;;
+    chromium) find_cmd chromium >/dev/null && compgen -G '/usr/share/fonts/opentype/noto/NotoSansCJK*' >/dev/null ;;
     *) find_cmd "$1" >/dev/null ;;
   esac
 }

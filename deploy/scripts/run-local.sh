@@ -23,6 +23,8 @@ export SURVEYS_PORT="${SURVEYS_PORT:-8004}"
 # GATEWAY_EDGE_PORT, rendered from the gateway's route table (deploy/Procfile: gateway-edge).
 export GATEWAY_PORT="${GATEWAY_PORT:-8010}"
 export GATEWAY_EDGE_PORT="${GATEWAY_EDGE_PORT:-8000}"
+# The survey link in an invitation's SMS: the owners' answer page at the front door (gateway.pages).
+export SURVEYS_ANSWER_URL="${SURVEYS_ANSWER_URL:-http://localhost:$GATEWAY_EDGE_PORT/survey/}"
 # Every replica of the front door counts each caller's rate in this Redis (gateway.edge.rate_limit).
 export GATEWAY_EDGE_RATE_STORE="${GATEWAY_EDGE_RATE_STORE:-${REDIS_URL:-redis://127.0.0.1:6379/0}}"
 export GATEWAY_TRUSTED_PROXIES="${GATEWAY_TRUSTED_PROXIES:-1}"

@@ -75,14 +75,16 @@ def test_a_non_root_user_on_a_bare_machine_is_told_the_one_command_to_run(script
     done = _as_nobody([str(script), "rabbitmq", "rabbitmqctl", "postgres", "--optional", "chromium"],
                       script.parents[2], **env)
     assert done.returncode == 1, done
-    assert "needs root to install rabbitmq-server postgresql chromium and start rabbitmq postgres" in done.stderr
+    assert ("needs root to install rabbitmq-server postgresql chromium fonts-noto-cjk and start rabbitmq postgres"
+            in done.stderr)
     # The exact command: the same script, the same needs and servers, as root.
     expected = (f"AMQP_URL={env['AMQP_URL']} DATABASE_URL={env['DATABASE_URL']} {script} "
                 "rabbitmq rabbitmqctl postgres --optional chromium")
     command_line = next(line for line in done.stderr.splitlines() if str(script) in line and "runs:" not in line)
     assert expected in command_line, done.stderr
     assert command_line.split(":", 1)[1].split()[0] in {"sudo", "su"}
-    assert "apt-get install -y --no-install-recommends rabbitmq-server postgresql chromium" in done.stderr
+    assert ("apt-get install -y --no-install-recommends rabbitmq-server postgresql chromium fonts-noto-cjk"
+            in done.stderr)
     assert "installing" not in done.stdout and "starting" not in done.stdout
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from gateway.edge import nginx, rate_limit
-from gateway.edge.route_table import ROOT_PATHS, ROUTES
+from gateway.edge.route_table import ROOT_PATHS, ROOT_PREFIXES, ROUTES
 
 VAR = Path("/srv/edge")
 
@@ -24,6 +24,9 @@ def test_every_route_and_root_path_is_proxied_to_its_service_with_every_header_p
         assert f"location = {route.prefix}metrics" in text
     for path in ROOT_PATHS:
         assert f"location = {path} {{" in text
+    for prefix, (service, _max_body) in ROOT_PREFIXES.items():  # passed on whole: no URI after the upstream
+        block = text.split(f"location {prefix} {{", 1)[1].split("}", 2)
+        assert f"proxy_pass http://svc_{service};" in block[0] + block[1]
     assert "server 10.0.0.5:8001 max_fails=0;" in text  # a named upstream
     assert "server 127.0.0.1:8002 max_fails=0;" in text  # the default: the service's own port
 
@@ -60,7 +63,8 @@ def test_with_a_rate_store_every_proxying_location_counts_in_it_and_nginx_counts
     assert "limit_req" not in text
     assert f"load_module {rate_limit.DEBIAN_MODULES}/ngx_http_lua_module.so;" in text
     proxying = text.count("proxy_pass ")
-    assert text.count(f"access_by_lua_file {VAR / rate_limit.SCRIPT};") == proxying == len(ROUTES) + len(ROOT_PATHS)
+    assert text.count(f"access_by_lua_file {VAR / rate_limit.SCRIPT};") == proxying == (
+        len(ROUTES) + len(ROOT_PATHS) + len(ROOT_PREFIXES))
     assert "add_header Retry-After $edge_retry_after always;" in text
     nginx.write(edge, tmp_path)
     script = (tmp_path / rate_limit.SCRIPT).read_text()

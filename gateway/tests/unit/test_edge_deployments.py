@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 
 from gateway.edge import deployments, nginx
-from gateway.edge.route_table import ROOT_PATHS, ROUTES
+from gateway.edge.route_table import ROOT_PATHS, ROOT_PREFIXES, ROUTES
 
 ROOT = Path(__file__).resolve().parents[3]
 VAR = Path("/srv/edge")
@@ -37,9 +37,10 @@ def test_the_http_route_lets_in_exactly_the_paths_nginx_proxies_and_sends_them_t
     route = deployments.http_route()
     matches = [(m["path"]["type"], m["path"]["value"]) for rule in route["spec"]["rules"] for m in rule["matches"]]
     prefixes, exact = _nginx_locations()
-    assert {value + "/" for kind, value in matches if kind == "PathPrefix"} == prefixes == {r.prefix for r in ROUTES}
+    assert {value + "/" for kind, value in matches if kind == "PathPrefix"} == prefixes == (
+        {r.prefix for r in ROUTES} | set(ROOT_PREFIXES))
     assert {value for kind, value in matches if kind == "Exact"} == exact == set(ROOT_PATHS)
-    assert len(matches) == len(ROUTES) + len(ROOT_PATHS)
+    assert len(matches) == len(ROUTES) + len(ROOT_PATHS) + len(ROOT_PREFIXES)
     for rule in route["spec"]["rules"]:
         assert rule["backendRefs"] == [{"name": "gateway-edge", "port": 80}]
 

@@ -24,22 +24,23 @@ from typing import Any
 
 import yaml
 
-from gateway.edge.route_table import ROOT_PATHS, ROUTES, Route
+from gateway.edge.route_table import ROOT_PATHS, ROOT_PREFIXES, ROUTES, Route
 
 GATEWAY = "estatedesk"  # the cluster's Gateway the route attaches to
 EDGE_SERVICE, EDGE_PORT = "gateway-edge", 80  # the Kubernetes Service of the door's replicas
 
 
-def http_route(routes: tuple[Route, ...] = ROUTES, root_paths: Mapping[str, tuple[str, str]] = ROOT_PATHS
-               ) -> dict[str, Any]:
-    """The HTTPRoute: one rule per route prefix (PathPrefix, as nginx's ``location /prefix/``) and
-    per root path (Exact, as ``location = /path``), each to the door's replicas."""
+def http_route(routes: tuple[Route, ...] = ROUTES, root_paths: Mapping[str, tuple[str, str]] = ROOT_PATHS,
+               root_prefixes: Mapping[str, Any] = ROOT_PREFIXES) -> dict[str, Any]:
+    """The HTTPRoute: one rule per route prefix and root prefix (PathPrefix, as nginx's ``location
+    /prefix/``) and per root path (Exact, as ``location = /path``), each to the door's replicas."""
     def rule(kind: str, path: str) -> dict[str, Any]:
         return {"matches": [{"path": {"type": kind, "value": path}}],
                 "backendRefs": [{"name": EDGE_SERVICE, "port": EDGE_PORT}]}
 
     rules = [rule("PathPrefix", route.prefix.rstrip("/")) for route in routes]
     rules += [rule("Exact", path) for path in root_paths]
+    rules += [rule("PathPrefix", prefix.rstrip("/")) for prefix in root_prefixes]
     return {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
             "metadata": {"name": "estatedesk", "labels": {"app.kubernetes.io/component": "edge"}},
             "spec": {"parentRefs": [{"name": GATEWAY}], "rules": rules}}

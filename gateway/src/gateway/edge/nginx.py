@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gateway.edge import rate_limit
-from gateway.edge.route_table import ROOT_PATHS, ROUTES, Route
+from gateway.edge.route_table import ROOT_PATHS, ROOT_PREFIXES, ROUTES, Route
 
 REQUEST_ID = r"^[A-Za-z0-9._:/-]{1,128}$"
 PREFLIGHT_METHODS = "GET, POST, PUT, PATCH, DELETE, OPTIONS"
@@ -132,10 +132,12 @@ def proxy_headers(prefix: str) -> list[str]:
 
 
 def render(edge: Edge, var: Path, *, as_root: bool = False, routes: tuple[Route, ...] = ROUTES,
-           root_paths: Mapping[str, tuple[str, str]] = ROOT_PATHS) -> str:
+           root_paths: Mapping[str, tuple[str, str]] = ROOT_PATHS,
+           root_prefixes: Mapping[str, tuple[str, int]] = ROOT_PREFIXES) -> str:
     """nginx.conf for ``nginx -p <var> -c <var>/nginx.conf -e stderr -g 'daemon off;'``; its pid file
     and temporary folders are under ``var``."""
-    services = list(dict.fromkeys([r.service for r in routes] + [service for service, _ in root_paths.values()]))
+    services = list(dict.fromkeys([r.service for r in routes] + [service for service, _ in root_paths.values()]
+                                  + [service for service, _ in root_prefixes.values()]))
     port_of = {r.service: r.port for r in routes}
     lines: list[str] = []
     add = lines.append
@@ -242,6 +244,17 @@ def render(edge: Edge, var: Path, *, as_root: bool = False, routes: tuple[Route,
         for line in proxy_headers(""):
             add(f"            {line}")
         add(f"            proxy_pass http://{_upstream_name(service)}{upstream_path};")
+        add("        }")
+    for prefix, (service, max_body) in root_prefixes.items():
+        add(f"        location {prefix} {{")  # passed on whole: the service answers the same path
+        add(f"            set $edge_service {service};")
+        add(f"            client_max_body_size {_size(max_body)};")
+        add("            if ($edge_preflight) { return 204; }")
+        if limit:
+            add(f"            {limit}")
+        for line in proxy_headers(""):
+            add(f"            {line}")
+        add(f"            proxy_pass http://{_upstream_name(service)};")
         add("        }")
     add("        location / { return 404; }")  # nothing else: never a file from disk
     for kind, (status, _texts) in PROBLEMS.items():

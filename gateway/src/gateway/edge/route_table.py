@@ -6,6 +6,10 @@ A client calls ``http://<front door>/<prefix>/...``; the service gets the path w
 (``/tickets/api/v1/tickets`` -> tickets' ``/api/v1/tickets``), so every service's own paths, its
 ``/openapi.json`` and ``/docs`` included, appear under its prefix. ``/<prefix>/metrics`` is never
 served at the front door (Prometheus scrapes the services themselves).
+
+Pages for people (the owners' pages, gateway.pages) keep their whole path: ``/my/...`` and the
+survey link's ``/survey/<token>`` (the link surveys puts in its SMS: its ``SURVEYS_ANSWER_URL``) go to
+the gateway as they are (:data:`ROOT_PREFIXES`).
 """
 
 from __future__ import annotations
@@ -41,4 +45,11 @@ ROOT_PATHS: dict[str, tuple[str, str]] = {
     "/.well-known/jwks.json": ("gateway", "/.well-known/jwks.json"),
     "/openapi.json": ("gateway", "/suite/openapi.json"),  # every service's API in one document
     "/docs": ("gateway", "/suite/docs"),
+}
+
+# Path prefixes at the root of the front door passed on whole (not stripped): prefix -> (the service
+# that answers them, the largest body). A report's photo (10 MB) in a multipart form under /my/.
+ROOT_PREFIXES: dict[str, tuple[str, int]] = {
+    "/my/": ("gateway", 11 * MIB),
+    "/survey/": ("gateway", 1 * MIB),
 }

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask import request
-from tenancy.roles import INTEGRATION_CLIENT
 
 from gateway.access import SCOPE
 from gateway.keys.signing import sign_for_request
 from gateway.owner_sign_in import use_cases
-from gateway.owner_sign_in.notify import send_code
+from gateway.owner_sign_in.notify import sender
 from gateway.owner_sign_in.schemas import CodeRequestSchema, CodeSentSchema, CodeSignInSchema, OwnerTokenSchema
 from gateway.sign_in.schemas import RefreshSchema
 from servicekit.access import ScopedBlueprint
@@ -26,16 +23,7 @@ def _anyone() -> bool:
 
 
 def _policy() -> use_cases.CodePolicy:
-    s = current_settings()
-    return use_cases.CodePolicy(key=s.keys_passphrase, lifetime=timedelta(seconds=s.code_seconds), tries=s.code_tries,
-                                per_mobile=s.codes_per_mobile, per_address=s.codes_per_address,
-                                window=timedelta(seconds=s.code_window_seconds),
-                                refresh_lifetime=timedelta(seconds=s.refresh_token_seconds))
-
-
-def _gateways_token() -> str:
-    """The gateway's own token for its call to notify (every estate: a code goes to a bare number)."""
-    return sign_for_request(subject="gateway", role=INTEGRATION_CLIENT, estates=["*"])[0]
+    return use_cases.CodePolicy.of(current_settings())
 
 
 @blp.route("/codes", methods=["POST"])
@@ -47,8 +35,7 @@ def _gateways_token() -> str:
 @authenticated_by(_anyone)
 def request_code(data):
     """Send a one-time code by SMS to a person's mobile (the same answer for a number nobody has)"""
-    s = current_settings()
-    send = send_code(s.notify_url, s.notify_timeout_seconds, _gateways_token)
+    send = sender(current_settings())
     try:
         return use_cases.request_code(unit_of_work(), send, _policy(), client_address=request.remote_addr, **data)
     except use_cases.CodeNotSent as exc:

@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
 import httpx
+from tenancy.roles import INTEGRATION_CLIENT
 
+from gateway.keys.signing import sign_for_request
 from servicekit.errors import TooMany
 
 log = logging.getLogger(__name__)
@@ -39,3 +42,12 @@ def send_code(notify_url: str, timeout: float, token: Callable[[], str]) -> Call
             raise NotSent(f"notify answered {answer.status_code}")
 
     return send
+
+
+def sender(settings: Any) -> Callable[[str, str, str], None]:
+    """``send`` through the notify of the gateway's settings, with the gateway's own token (every
+    estate: a code goes to a bare number)."""
+    def token() -> str:
+        return sign_for_request(subject="gateway", role=INTEGRATION_CLIENT, estates=["*"])[0]
+
+    return send_code(settings.notify_url, settings.notify_timeout_seconds, token)

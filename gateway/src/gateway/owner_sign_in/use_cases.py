@@ -21,6 +21,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy import insert, or_, select, update
@@ -49,6 +50,14 @@ class CodePolicy:
     per_address: int
     window: timedelta
     refresh_lifetime: timedelta = timedelta(days=14)
+
+    @classmethod
+    def of(cls, settings: Any) -> CodePolicy:
+        """The policy the gateway's settings set (gateway.settings: code_*, codes_*, refresh_token_seconds)."""
+        return cls(key=settings.keys_passphrase, lifetime=timedelta(seconds=settings.code_seconds),
+                   tries=settings.code_tries, per_mobile=settings.codes_per_mobile,
+                   per_address=settings.codes_per_address, window=timedelta(seconds=settings.code_window_seconds),
+                   refresh_lifetime=timedelta(seconds=settings.refresh_token_seconds))
 
 
 def _mobile(raw: str) -> str:

@@ -10,6 +10,7 @@ from tickets.calls.api import blp as calls
 from tickets.catalogue.api import blp as catalogue
 from tickets.categories.api import blp as categories
 from tickets.commissions.api import blp as commissions
+from tickets.commitments.api import blp as commitments
 from tickets.diary.api import blp as diary
 from tickets.directory.api import blp as directory
 from tickets.dispatch.api import blp as dispatch
@@ -29,3 +30,4 @@ BLUEPRINTS += [calls, callbacks, scripts]  # the phone (TKT-9)
 BLUEPRINTS += [diary]  # the diary (TKT-8)
 BLUEPRINTS += [shifts]  # shift handovers and the duty logbook (TKT-13)
 BLUEPRINTS += [outcomes, catalogue, fees, commissions, knowledge, training, procedures]  # TKT-10, 11, 14, 15
+BLUEPRINTS += [commitments]  # the owners' pages (GW-3)

@@ -1,4 +1,8 @@
-"""Photos and files attached to a ticket: upload, list, download, remove (TKT-1)."""
+"""Photos and files attached to a ticket: upload, list, download, remove (TKT-1).
+
+An owner (their token's ``sub`` their person) attaches to, lists and downloads from their own
+tickets only (one they reported or of a unit they live in: tickets.tickets.api.owners_own_only);
+anyone else's is 404 to them, as another estate's. Only the desk removes one."""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from typing import Any, NoReturn
 from uuid import UUID
 
 from flask import Response, current_app, request
-from tenancy.roles import DESK, STAFF
+from tenancy.roles import DESK, OWNER, STAFF
 
 from servicekit.access import ScopedBlueprint
 from servicekit.config import var_dir
@@ -19,6 +23,7 @@ from tickets.attachments import schemas, use_cases, views
 from tickets.attachments.local import LocalStorage
 from tickets.attachments.s3 import S3Storage
 from tickets.attachments.storage import Storage, StorageUnavailable
+from tickets.tickets.api import owners_own_only
 from tickets.tickets.timeline import Actor
 
 blp = ScopedBlueprint("attachments", __name__, scope=SCOPE, url_prefix="/api/v1/tickets",
@@ -27,13 +32,15 @@ blp = ScopedBlueprint("attachments", __name__, scope=SCOPE, url_prefix="/api/v1/
 # What a multipart body adds around the file itself (boundaries, part headers, a file name).
 MULTIPART_OVERHEAD = 16 * 1024
 _STORAGE = "tickets.attachment_storage"
+READERS = STAFF | {OWNER}
 
 
 @blp.route("/<uuid:ticket_id>/attachments", methods=["GET"])
 @blp.response(200, schemas.AttachmentSchema(many=True))
-@blp.allow(STAFF)
+@blp.allow(READERS)
 def list_attachments(ticket_id: UUID) -> list[dict[str, Any]]:
-    """A ticket's attachments, oldest first"""
+    """A ticket's attachments, oldest first (an owner: of their own tickets only)"""
+    owners_own_only(ticket_id)
     return read(views.ticket_attachments, ticket_id)
 
 
@@ -46,9 +53,10 @@ def list_attachments(ticket_id: UUID) -> list[dict[str, Any]]:
                            "an HTML page or a PHP script as well", **schemas.PROBLEM},
     "422": {"description": "No file, or an empty one", **schemas.PROBLEM},
     "503": {"description": "The attachment store cannot be reached just now; nothing was kept", **schemas.PROBLEM}})
-@blp.allow(STAFF)
+@blp.allow(READERS)
 def attach_file(ticket_id: UUID) -> dict[str, Any]:
-    """Attach a photo or a PDF to a ticket (its type is read from its content)"""
+    """Attach a photo or a PDF to a ticket (its type is read from its content; an owner: to their own tickets)"""
+    owners_own_only(ticket_id)
     filename, data = _uploaded_file()
     try:
         return use_cases.attach(unit_of_work(), storage(), ticket_id, filename, data,
@@ -61,9 +69,10 @@ def attach_file(ticket_id: UUID) -> dict[str, Any]:
 
 @blp.route("/<uuid:ticket_id>/attachments/<uuid:attachment_id>", methods=["GET"])
 @blp.doc(responses=schemas.DOWNLOAD)
-@blp.allow(STAFF)
+@blp.allow(READERS)
 def download_attachment(ticket_id: UUID, attachment_id: UUID) -> Response:
-    """Download an attachment"""
+    """Download an attachment (an owner: of their own tickets only)"""
+    owners_own_only(ticket_id)
     row = read(views.ticket_attachment, ticket_id, attachment_id)
     try:
         data = storage().get(row["storage_key"])

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, false, or_, select
 from sqlalchemy.orm import Session
 from tenancy.roles import OWNER
 
@@ -74,6 +74,8 @@ def _owners_own(principal: Principal) -> ColumnElement[bool]:
 
 
 def _persons_own(person_id: UUID | None) -> ColumnElement[bool]:
+    if person_id is None:  # a token naming no person owns nothing (``person_id == None`` is IS NULL)
+        return false()
     return or_(tickets.c.person_id == person_id, tickets.c.unit_id.in_(_their_units(person_id)))
 
 

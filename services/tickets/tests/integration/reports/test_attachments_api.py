@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from tickets.tables import attachments, ticket_steps
+from tickets.tables import attachments, people, ticket_steps
 
 from .conftest import MAX_ATTACHMENT_BYTES
 
@@ -108,8 +108,35 @@ def test_bad_uploads_are_4xx_problems(client, db, auth, make_estate, make_ticket
     assert client.post(url, headers=desk, data=JPEG, content_type="image/jpeg").status_code == 415
     assert client.post(url, headers=desk, data={"other": "x"}, content_type="multipart/form-data").status_code == 422
     assert upload(client, ticket, desk, b"").status_code == 422
-    assert client.post(url, headers=auth("owner", [estate]), data={}).status_code == 403
+    assert client.post(url, headers=auth("owner", [estate]), data={}).status_code == 404  # not their ticket
     assert count(db, attachments) == 0
+
+
+def test_an_owner_attaches_to_lists_and_downloads_from_their_own_ticket_only(client, db, auth, make_estate,
+                                                                             make_row, make_ticket) -> None:
+    """The owners' pages (GW-3): a photo with a report. Another household's ticket is 404 to an owner,
+    as if it did not exist; only the desk removes an attachment."""
+    estate = make_estate()
+    reporter, neighbour = make_row(people, estate_id=estate), make_row(people, estate_id=estate, name="李四")
+    ticket = make_ticket(estate, kind="repair", person_id=reporter)
+    owner = auth("owner", [estate], subject=str(reporter))
+    stranger = auth("owner", [estate], subject=str(neighbour))
+
+    assert upload(client, ticket, stranger, JPEG).status_code == 404
+    assert count(db, attachments) == 0
+    created = upload(client, ticket, owner, JPEG, "漏水.jpg")
+    assert created.status_code == 201, created.json
+    assert [a["id"] for a in client.get(f"/api/v1/tickets/{ticket}/attachments", headers=owner).json] == [
+        created.json["id"]]
+    one = f"/api/v1/tickets/{ticket}/attachments/{created.json['id']}"
+    assert client.get(one, headers=owner).data == JPEG
+    assert client.get(f"/api/v1/tickets/{ticket}/attachments", headers=stranger).status_code == 404
+    assert client.get(one, headers=stranger).status_code == 404
+    assert client.delete(one, headers=owner).status_code == 403
+    with db.connect() as conn:
+        step = conn.execute(select(ticket_steps).where(ticket_steps.c.ticket_id == ticket,
+                                                       ticket_steps.c.action == "attachment_added")).mappings().one()
+    assert (step["actor"], step["actor_role"]) == (str(reporter), "owner")
 
 
 def test_a_closed_ticket_takes_no_attachment(client, db, auth, make_estate, make_ticket) -> None:

@@ -1,0 +1,89 @@
+"""The services as the pages reach them: over HTTP at the route table's addresses, with the owner's
+own token (each service checks and scopes the call as if the owner called it through the front
+door) and the owner's language (the services' refusals come back in it). No service's database is
+read. A service's refusal is :class:`Refused` with its own words; one that does not answer is
+:class:`Unavailable`, logged."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+log = logging.getLogger(__name__)
+
+_CLIENT = httpx.Client(limits=httpx.Limits(max_connections=32, max_keepalive_connections=16))
+
+
+class Refused(Exception):
+    """A service said no (4xx): its status, and its problem's words in the owner's language."""
+
+    def __init__(self, status: int, message: str, errors: Any = None) -> None:
+        super().__init__(message)
+        self.status, self.message, self.errors = status, message, errors
+
+
+class Unavailable(Exception):
+    """A service did not answer, or failed (5xx)."""
+
+
+@dataclass(frozen=True)
+class Backends:
+    upstreams: Mapping[str, str]  # service -> host:port
+    timeout: float
+    language: str
+    token: str | None = None
+
+    def call(self, service: str, method: str, path: str, *, params: Mapping[str, Any] | None = None,
+             json: Any = None, files: Any = None, headers: Mapping[str, str] | None = None) -> Any:
+        """The JSON answer of a 2xx; :class:`Refused` for a 4xx; :class:`Unavailable` otherwise."""
+        address = self.upstreams.get(service)
+        if not address:
+            log.error("the owners' pages have no address for %s", service)
+            raise Unavailable(service)
+        sent = {"Accept-Language": self.language, **(headers or {})}
+        if self.token:
+            sent["Authorization"] = f"Bearer {self.token}"
+        try:
+            answer = _CLIENT.request(method, f"http://{address}{path}", params=params, json=json, files=files,
+                                     headers=sent, timeout=self.timeout)
+        except httpx.HTTPError as exc:
+            log.warning("the owners' pages could not reach %s: %s", service, type(exc).__name__)
+            raise Unavailable(service) from exc
+        if answer.status_code >= 500:
+            log.warning("%s answered the owners' pages %s on %s %s", service, answer.status_code, method, path)
+            raise Unavailable(service)
+        body = _json(answer)
+        if answer.status_code >= 400:
+            problem = body if isinstance(body, dict) else {}
+            raise Refused(answer.status_code, str(problem.get("detail") or problem.get("title") or answer.status_code),
+                          problem.get("errors"))
+        return body
+
+    def get(self, service: str, path: str, **params: Any) -> Any:
+        return self.call(service, "GET", path, params=params or None)
+
+    def download(self, service: str, path: str) -> tuple[bytes, str]:
+        """Raw bytes and their content type (an attachment)."""
+        address = self.upstreams.get(service, "")
+        try:
+            answer = _CLIENT.get(f"http://{address}{path}", timeout=self.timeout,
+                                 headers={"Authorization": f"Bearer {self.token}", "Accept-Language": self.language})
+        except httpx.HTTPError as exc:
+            log.warning("the owners' pages could not reach %s: %s", service, type(exc).__name__)
+            raise Unavailable(service) from exc
+        if answer.status_code >= 500:
+            raise Unavailable(service)
+        if answer.status_code >= 400:
+            raise Refused(answer.status_code, str(answer.status_code))
+        return answer.content, answer.headers.get("Content-Type", "application/octet-stream")
+
+
+def _json(answer: httpx.Response) -> Any:
+    try:
+        return answer.json() if answer.content else None
+    except ValueError:
+        return None
