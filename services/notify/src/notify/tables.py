@@ -279,7 +279,7 @@ messages = Table(
     Column("id", Uuid, primary_key=True),
     Column("estate_id", Uuid, nullable=False, index=True),
     Column("notice_id", Uuid),
-    Column("recipient_id", Uuid),
+    Column("recipient_id", Uuid, index=True),  # a person's notices: their households' messages
     Column("rule_id", Uuid),
     Column("source_event_id", String(200)),  # "<source> <id>" of the event a rule answered
     # What makes a rule's message once only: one per event, rule and recipient (null: a notice's, a

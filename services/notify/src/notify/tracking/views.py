@@ -29,6 +29,7 @@ from notify.tracking.outcomes import (
     outcome_filter,
     outcome_of,
     per_recipient,
+    per_recipient_of,
     reaching,
 )
 from servicekit.auth import Principal, scoped
@@ -267,10 +268,24 @@ def persons_notices(session: Session, principal: Principal, person_id: UUID, arg
                  .where(recipients.c.person_id == person_id, notices.c.started_at.is_not(None))
                  .order_by(notices.c.started_at.desc(), recipients.c.id))
     page = page_of(session, scoped(statement, notices.c.estate_id, principal), args)
-    for item in page["items"]:
-        [household] = _recipients_where(session, item["notice_id"], recipients.c.id == item["recipient_id"])
-        item.update(outcome=household["outcome"], reached_over=household["reached_over"],
-                    reached_at=household["reached_at"])
+    households = {item["recipient_id"]: item for item in page["items"]}
+    if not households:
+        return page
+    # The page's outcomes in one statement and their messages in another, each through the
+    # recipient_id index: never an aggregate over a whole notice's messages per notice.
+    agg = per_recipient_of(households)
+    for recipient_id, outcome in session.execute(
+            select(recipients.c.id, outcome_of(agg))
+            .select_from(recipients.outerjoin(agg, agg.c.recipient_id == recipients.c.id))
+            .where(recipients.c.id.in_(list(households)))):
+        households[recipient_id]["outcome"] = outcome
+    theirs: dict[Any, list[dict[str, Any]]] = {recipient_id: [] for recipient_id in households}
+    for message in session.execute(select(messages.c.recipient_id, messages.c.channel, messages.c.state,
+                                          messages.c.delivered_at, messages.c.read_at, messages.c.updated_at)
+                                   .where(messages.c.recipient_id.in_(list(households)))).mappings():
+        theirs[message["recipient_id"]].append(dict(message))
+    for recipient_id, item in households.items():
+        item.update(_reach(theirs[recipient_id]))
     return page
 
 
