@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import json
 import socket
+import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from gateway.app import create_app as create_gateway_app
@@ -109,7 +111,8 @@ def suite(make_database, tmp_path_factory) -> Iterator[dict]:
             return create_gateway_app(settings, verifier).test_client()
 
         yield {"gateway": gateway, "auth": auth, "estate": estate, "other": other, "person": person,
-               "unit": unit, "ticket": ticket.json, "wave": wave.json, "tickets": tickets_client}
+               "unit": unit, "ticket": ticket.json, "wave": wave.json, "tickets": tickets_client,
+               "engines": engines}
     for engine in engines.values():
         engine.dispose()
 
@@ -184,3 +187,32 @@ def test_the_dashboard_names_a_stopped_service_and_another_estates_is_not_found(
     assert answer.json["notices"] is None and answer.json["tickets"] is not None
     stranger = suite["auth"]("estate_manager", [suite["other"]["id"]])
     assert _dashboard(suite, suite["gateway"](), stranger).status_code == 404
+
+
+def test_the_dashboard_shows_open_follow_ups_and_overdue_rectification_actions(suite) -> None:
+    """An unhappy answer's follow-up visit still open, and of a visited one's two actions one past its
+    due date: surveys' part of the dashboard; with surveys stopped both are null and surveys named."""
+    from surveys.tables import actions, answers, follow_ups
+
+    estate, now = uuid.UUID(suite["estate"]["id"]), datetime.now(UTC)
+    with suite["engines"]["surveys"].begin() as conn:
+        for state in ("open", "visited"):
+            answer, follow_up = uuid.uuid4(), uuid.uuid4()
+            conn.execute(insert(answers).values(
+                id=answer, estate_id=estate, questionnaire_version_id=uuid.uuid4(), channel="phone", items=[],
+                state="submitted", started_at=now, submitted_at=now))
+            conn.execute(insert(follow_ups).values(
+                id=follow_up, estate_id=estate, answer_id=answer, reasons=[{"kind": "staff"}], state=state,
+                opened_by="surveys", opened_at=now - timedelta(days=3)))
+        for due in (now - timedelta(days=1), now + timedelta(days=5)):
+            conn.execute(insert(actions).values(
+                id=uuid.uuid4(), estate_id=estate, follow_up_id=follow_up, description="修门禁",
+                responsible_id=uuid.uuid4(), due_on=due.date(), due_at=due, state="open", created_by="test",
+                created_at=now))
+    board = _dashboard(suite, suite["gateway"](keep=0)).json
+    assert board["partial"] == []
+    assert (board["follow_ups"]["open"], board["follow_ups"]["unassigned"]) == (1, 1)
+    assert (board["actions"]["open"], board["actions"]["overdue"]) == (2, 1)
+    stopped = _dashboard(suite, suite["gateway"](keep=0, surveys=True)).json
+    assert stopped["partial"] == ["surveys"] and stopped["tickets"] is not None
+    assert (stopped["follow_ups"], stopped["actions"], stopped["satisfaction"]) == (None, None, None)
