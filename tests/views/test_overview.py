@@ -38,14 +38,24 @@ def test_a_persons_whole_picture_in_one_request(suite) -> None:
     assert [a["id"] for a in picture["answers"]] == [zhang["answer"]]
 
 
+@pytest.mark.parametrize("caller", ["service_desk_agent", "owner"])
 @pytest.mark.parametrize("stopped", ["surveys", "tickets"])
-def test_a_stopped_service_is_named_and_the_rest_still_answers(suite, stopped: str) -> None:
-    answer = _overview(suite, suite["gateway"](**{stopped: True}))
+def test_a_stopped_service_is_named_and_the_rest_still_answers(suite, stopped: str, caller: str) -> None:
+    """Asked by the desk, or by the owner about themselves: the stopped service's part is null and named
+    in ``partial``; every other part still answers, with its rows."""
+    zhang = suite["households"]["zhang"]
+    headers = suite["auth"](caller, [zhang["estate"]], subject=zhang["person"] if caller == "owner" else None)
+    answer = _overview(suite, suite["gateway"](**{stopped: True}), headers)
     assert answer.status_code == 200, answer.json
     assert answer.json["partial"] == [stopped]
     section = {"surveys": "answers", "tickets": "open_tickets"}[stopped]
     assert answer.json[section] is None
     assert answer.json["person"]["name"] == "张伟" and answer.json["timeline"]
+    assert [n["notice_id"] for n in answer.json["notices"]] == [zhang["notice"]]
+    if stopped != "tickets":
+        assert [t["id"] for t in answer.json["open_tickets"]] == [zhang["ticket"]]
+    if stopped != "surveys":
+        assert [a["id"] for a in answer.json["answers"]] == [zhang["answer"]]
 
 
 def test_another_estates_desk_is_told_there_is_no_such_person(suite) -> None:
