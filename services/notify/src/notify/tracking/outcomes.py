@@ -16,11 +16,10 @@ say) may reach it. Only a message still on its way (``in_transit``) holds a rese
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Subquery, and_, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, Select, Subquery, and_, case, func, literal, or_, select
 
 from notify.domain import messages as states
 from notify.domain.channels import IN_APP
@@ -51,10 +50,10 @@ def per_recipient(notice_id: UUID) -> Subquery:
     return _per_recipient(messages.c.notice_id == notice_id)
 
 
-def per_recipient_of(recipient_ids: Iterable[UUID]) -> Subquery:
-    """The same as :func:`per_recipient` for a few recipients of any notices (a person's page of
-    notices: read through the ``recipient_id`` index, never a whole notice's messages)."""
-    return _per_recipient(messages.c.recipient_id.in_(list(recipient_ids)))
+def per_recipient_of(recipient_ids: Select[Any]) -> Subquery:
+    """The same as :func:`per_recipient` for the recipients ``recipient_ids`` selects, of any notices (a
+    person's households: read through the ``recipient_id`` index, never a whole notice's messages)."""
+    return _per_recipient(messages.c.recipient_id.in_(recipient_ids))
 
 
 def _per_recipient(which: ColumnElement[bool]) -> Subquery:

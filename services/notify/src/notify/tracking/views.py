@@ -260,30 +260,27 @@ def by_person(session: Session, notice_id: UUID, person_id: UUID) -> dict[str, A
 
 def persons_notices(session: Session, principal: Principal, person_id: UUID, args: dict[str, Any]) -> dict[str, Any]:
     """The notices a person was in the audience of, latest first, each with whether it reached them
-    (reached, pending, unreached or excluded) and over which channel: "what have we told them?"."""
+    (reached, pending, unreached or excluded) and over which channel: "what have we told them?".
+
+    Two statements, each through the ``recipient_id`` index: the page with each household's outcome
+    (aggregated over the person's own messages, never a whole notice's), then the page's messages
+    for the channel and time that first reached them."""
+    agg = per_recipient_of(select(recipients.c.id).where(recipients.c.person_id == person_id))
     statement = (select(recipients.c.id.label("recipient_id"), recipients.c.unit_id, recipients.c.unit_label,
                         notices.c.id.label("notice_id"), notices.c.estate_id, notices.c.title, notices.c.purpose,
-                        notices.c.status, notices.c.started_at, notices.c.finished_at)
-                 .join(notices, notices.c.id == recipients.c.notice_id)
+                        notices.c.status, notices.c.started_at, notices.c.finished_at, outcome_of(agg).label("outcome"))
+                 .select_from(recipients.join(notices, notices.c.id == recipients.c.notice_id)
+                              .outerjoin(agg, agg.c.recipient_id == recipients.c.id))
                  .where(recipients.c.person_id == person_id, notices.c.started_at.is_not(None))
                  .order_by(notices.c.started_at.desc(), recipients.c.id))
     page = page_of(session, scoped(statement, notices.c.estate_id, principal), args)
     households = {item["recipient_id"]: item for item in page["items"]}
-    if not households:
-        return page
-    # The page's outcomes in one statement and their messages in another, each through the
-    # recipient_id index: never an aggregate over a whole notice's messages per notice.
-    agg = per_recipient_of(households)
-    for recipient_id, outcome in session.execute(
-            select(recipients.c.id, outcome_of(agg))
-            .select_from(recipients.outerjoin(agg, agg.c.recipient_id == recipients.c.id))
-            .where(recipients.c.id.in_(list(households)))):
-        households[recipient_id]["outcome"] = outcome
     theirs: dict[Any, list[dict[str, Any]]] = {recipient_id: [] for recipient_id in households}
-    for message in session.execute(select(messages.c.recipient_id, messages.c.channel, messages.c.state,
-                                          messages.c.delivered_at, messages.c.read_at, messages.c.updated_at)
-                                   .where(messages.c.recipient_id.in_(list(households)))).mappings():
-        theirs[message["recipient_id"]].append(dict(message))
+    if households:
+        for message in session.execute(select(messages.c.recipient_id, messages.c.channel, messages.c.state,
+                                              messages.c.delivered_at, messages.c.read_at, messages.c.updated_at)
+                                       .where(messages.c.recipient_id.in_(list(households)))).mappings():
+            theirs[message["recipient_id"]].append(dict(message))
     for recipient_id, item in households.items():
         item.update(_reach(theirs[recipient_id]))
     return page
