@@ -3,14 +3,17 @@
     .venv/bin/python bench/gateway_views.py [--seconds 5] [--rounds 3] [--connections 16] [--tickets 10000]
 
 owners, tickets, notify and surveys (gunicorn, each on a fresh PostgreSQL database) and the gateway in
-front of them; the services verify the gateway's tokens from its JWKS, as deployed. One estate: a
-person with a unit, and ``--tickets`` open tickets (the estate dashboard's worst case is counting
-them). wrk asks, in alternating rounds:
+front of them; the services verify the gateway's tokens from its JWKS, as deployed. One estate with
+``--tickets`` open tickets (each with its deadlines, some warned or breached this month) on 500 units,
+3 of them on the person's own unit; 20 notices of the last 20 days to 2,000 households each (the
+person one of them; every household's SMS delivered, with its history); 5,000 answers, 4 the
+person's. wrk asks, in alternating rounds:
 
 * ``person``: a person's whole picture (``GET /api/v1/overview/people/{id}``: five calls to four
   services at once), aim p95 < 100 ms;
 * ``estate``: the estate's dashboard uncached (``GATEWAY_OVERVIEW_KEEP_SECONDS=0``: tickets counts the
-  open tickets by stage and today's warnings), aim p95 < 200 ms; and ``estate kept`` (5 s);
+  open tickets by stage and this month's warnings and breaches, notify the reach of 40,000 households,
+  surveys the follow-up work and the latest wave), aim p95 < 200 ms; and ``estate kept`` (5 s);
 * ``baseline``: owners' ``GET /api/v1/people/{id}`` straight, the cheapest call the picture makes.
 
 Prints requests/s, p50, p95 and p99 of each. It prints numbers; it does not pass or fail.
