@@ -3,14 +3,17 @@
     .venv/bin/python bench/gateway_views.py [--seconds 5] [--rounds 3] [--connections 16] [--tickets 10000]
 
 owners, tickets, notify and surveys (gunicorn, each on a fresh PostgreSQL database) and the gateway in
-front of them; the services verify the gateway's tokens from its JWKS, as deployed. One estate: a
-person with a unit, and ``--tickets`` open tickets (the estate dashboard's worst case is counting
-them). wrk asks, in alternating rounds:
+front of them; the services verify the gateway's tokens from its JWKS, as deployed. One estate with
+``--tickets`` open tickets (each with its deadlines, some warned or breached this month) on 500 units,
+3 of them on the person's own unit; 20 notices of the last 20 days to 2,000 households each (the
+person one of them; every household's SMS delivered, with its history); 5,000 answers, 4 the
+person's. wrk asks, in alternating rounds:
 
 * ``person``: a person's whole picture (``GET /api/v1/overview/people/{id}``: five calls to four
   services at once), aim p95 < 100 ms;
 * ``estate``: the estate's dashboard uncached (``GATEWAY_OVERVIEW_KEEP_SECONDS=0``: tickets counts the
-  open tickets by stage and today's warnings), aim p95 < 200 ms; and ``estate kept`` (5 s);
+  open tickets by stage and this month's warnings and breaches, notify the reach of 40,000 households,
+  surveys the follow-up work and the latest wave), aim p95 < 200 ms; and ``estate kept`` (5 s);
 * ``baseline``: owners' ``GET /api/v1/people/{id}`` straight, the cheapest call the picture makes.
 
 Prints requests/s, p50, p95 and p99 of each. It prints numbers; it does not pass or fail.
@@ -63,9 +66,13 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def seed(urls: dict[str, str], tickets_count: int) -> dict[str, Any]:
+def seed(urls: dict[str, str], tickets_count: int, persons_tickets: int = 3, notices_count: int = 20,
+         households: int = 2000) -> dict[str, Any]:
     """The estate in owners (through its API), the copies filled by applying owners' events through
-    each consumer's handlers, a ticket opened through tickets' API and copied ``tickets_count`` times."""
+    each consumer's handlers, a ticket opened through tickets' API and copied to ``tickets_count`` open
+    tickets with their deadlines (``persons_tickets`` of them the person's); in notify ``notices_count``
+    notices to ``households`` households each, the person among them; in surveys the person's answers
+    among the estate's."""
     from sqlalchemy import select, text
     from sqlalchemy.orm import Session
 
@@ -109,16 +116,83 @@ def seed(urls: dict[str, str], tickets_count: int) -> dict[str, Any]:
         "estate_id": estate, "unit_id": unit, "person_id": person, "kind": "inquiry", "title": "物业费怎么交"})
     assert opened.status_code == 201, opened.json
     columns = [c.name for c in services["tickets"].metadata.tables["tickets"].columns]
-    copied = ", ".join("gen_random_uuid()" if c == "id" else "'B' || lpad(g::text, 9, '0')" if c == "number"
-                       else "NULL" if c == "person_id" else c for c in columns)
+    # The copies: ``persons_tickets - 1`` more on the person's unit, the rest on 500 other units of the
+    # estate (a person has a few open tickets; the estate has ``tickets_count``).
+    copied = ", ".join(("gen_random_uuid()" if c == "id" else "'B' || lpad(g::text, 9, '0')" if c == "number"
+                        else "NULL::uuid" if c == "person_id" else "created_at - g * interval '1 minute'"
+                        if c == "created_at" else f"CASE WHEN g < {persons_tickets} THEN unit_id ELSE "
+                        "('00000000-0000-4000-8000-' || lpad((g % 500)::text, 12, '0'))::uuid END" if c == "unit_id"
+                        else c) + f" AS {c}" for c in columns)
+    deadline_columns = [c.name for c in services["tickets"].metadata.tables["deadlines"].columns]
+    # Each copy has the opened ticket's deadlines; one in ten warned this month, one in thirty breached.
+    copied_deadline = ", ".join(
+        "gen_random_uuid()" if c == "id" else "t.id" if c == "ticket_id"
+        else "CASE WHEN t.g % 10 = 0 THEN now() - (t.g % 20) * interval '1 hour' END" if c == "warned_at"
+        else "CASE WHEN t.g % 30 = 0 THEN now() - (t.g % 20) * interval '1 hour' END" if c == "breached_at"
+        else f"d.{c}" for c in deadline_columns)
     with engines["tickets"].begin() as conn:
-        conn.execute(text(f"INSERT INTO tickets ({', '.join(columns)}) SELECT {copied} FROM tickets, "
+        conn.execute(text(f"CREATE TEMP TABLE copies ON COMMIT DROP AS SELECT g, {copied} FROM tickets, "
                           f"generate_series(1, :n) AS g WHERE id = :id"),
                      {"n": tickets_count - 1, "id": opened.json["id"]})
-        conn.execute(text("ANALYZE tickets"))
+        conn.execute(text(f"INSERT INTO tickets ({', '.join(columns)}) SELECT {', '.join(columns)} FROM copies"))
+        conn.execute(text(f"INSERT INTO deadlines ({', '.join(deadline_columns)}) SELECT {copied_deadline} "
+                          f"FROM (SELECT id, g FROM copies) AS t, deadlines AS d WHERE d.ticket_id = :id"),
+                     {"id": opened.json["id"]})
+    seed_notices(engines["notify"], estate, person, unit, notices_count, households)
+    seed_answers(engines["surveys"], estate, person, unit)
+    for engine in engines.values():
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE"))  # as autovacuum would have: visibility map and statistics
     for engine in engines.values():
         engine.dispose()
     return {"estate": estate, "person": person}
+
+
+def seed_notices(engine: Any, estate: str, person: str, unit: str, count: int, households: int) -> None:
+    """``count`` notices sent to ``households`` households each (the person one of them), each household's
+    SMS delivered after two states of history: what a person's notices are looked up among."""
+    from sqlalchemy import text
+
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO notices (id, estate_id, template_id, purpose, title, channels, audience, variables, status, "
+            "send_at, created_by, created_at, started_at, finished_at) SELECT gen_random_uuid(), :estate, "
+            "gen_random_uuid(), 'notice', '通知' || n, '[\"sms\"]', '{}', '{}', 'completed', "
+            "now() - n * interval '1 day', 'bench', now() - n * interval '1 day', now() - n * interval '1 day', "
+            "now() - n * interval '1 day' FROM generate_series(1, :count) AS n"), {"estate": estate, "count": count})
+        conn.execute(text(
+            "INSERT INTO recipients (id, notice_id, estate_id, person_id, unit_id, name, unit_label, language, mobile, "
+            "variables) SELECT gen_random_uuid(), notices.id, :estate, CASE WHEN h = 1 THEN CAST(:person AS uuid) "
+            "ELSE gen_random_uuid() END, CASE WHEN h = 1 THEN CAST(:unit AS uuid) ELSE gen_random_uuid() END, "
+            "'业主' || h, '1栋 ' || h, 'zh-CN', '138' || lpad(h::text, 8, '0'), '{}' FROM notices, "
+            "generate_series(1, :households) AS h"), {"estate": estate, "person": person, "unit": unit,
+                                                      "households": households})
+        conn.execute(text(
+            "INSERT INTO messages (id, estate_id, notice_id, recipient_id, person_id, channel, address, language, "
+            "body, params, state, next_attempt_at, queued_at, sent_at, delivered_at, updated_at) "
+            "SELECT gen_random_uuid(), estate_id, notice_id, id, person_id, 'sms', mobile, 'zh-CN', '通知', '{}', "
+            "'delivered', now(), now(), now(), now(), now() FROM recipients"))
+        conn.execute(text("INSERT INTO message_history (message_id, at, state) SELECT id, now(), s FROM messages, "
+                          "unnest(ARRAY['sent', 'delivered']) AS s"))
+
+
+def seed_answers(engine: Any, estate: str, person: str, unit: str, others: int = 5000, theirs: int = 4) -> None:
+    """The estate's submitted answers to the question after a ticket, ``theirs`` of them the person's."""
+    from sqlalchemy import text
+
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO invitations (id, estate_id, purpose, ticket_id, unit_id, person_id, questionnaire_version_id, "
+            "expires_at, state, sent_at, answered_at) SELECT gen_random_uuid(), :estate, 'ticket', gen_random_uuid(), "
+            ":unit, CASE WHEN n <= :theirs THEN CAST(:person AS uuid) ELSE gen_random_uuid() END, gen_random_uuid(), "
+            "now() + interval '7 days', 'answered', now() - n * interval '1 hour', now() - n * interval '1 hour' "
+            "FROM generate_series(1, :n) AS n"), {"estate": estate, "unit": unit, "person": person, "theirs": theirs,
+                                                  "n": others + theirs})
+        conn.execute(text(
+            "INSERT INTO answers (id, invitation_id, estate_id, ticket_id, unit_id, questionnaire_version_id, channel, "
+            "items, state, started_at, submitted_at) SELECT gen_random_uuid(), id, estate_id, ticket_id, unit_id, "
+            "questionnaire_version_id, 'link', '[{\"code\": \"overall\", \"score\": 5}]', 'submitted', sent_at, "
+            "answered_at FROM invitations"))
 
 
 def run_wrk(port: int, path: str, token: str, seconds: int, connections: int, tmp: Path) -> dict[str, Any]:

@@ -6,13 +6,13 @@ from typing import Any
 from uuid import UUID
 
 from flask import request
-from tenancy.roles import STAFF
+from tenancy.roles import OWNER, STAFF
 
 from gateway.access import SCOPE
 from gateway.edge.route_table import ROUTES
 from gateway.overview import views
 from gateway.overview.schemas import EstateOverviewSchema, PersonOverviewSchema
-from servicekit.access import ScopedBlueprint
+from servicekit.access import ScopedBlueprint, only_their_own
 from servicekit.errors import NotFound
 from servicekit.web import current_principal
 from servicekit.webapp import current_settings
@@ -23,10 +23,12 @@ blp = ScopedBlueprint("overview", __name__, url_prefix="/api/v1/overview", scope
 
 @blp.route("/people/<uuid:person_id>", methods=["GET"])
 @blp.response(200, PersonOverviewSchema)
-@blp.allow(STAFF)
+@blp.allow(STAFF | {OWNER})
 def person_overview(person_id: UUID) -> Any:
     """A person's whole picture: profile, units, open tickets, notices, survey answers, timeline;
-    a service that does not answer in time is named in `partial`, never an error"""
+    a service that does not answer in time is named in `partial`, never an error. An owner reads
+    their own (their token's person); anyone else's is 404, before any service is asked"""
+    only_their_own(person_id, {OWNER})
     settings = current_settings()
     return views.person_overview(person_id, _upstreams(settings), request.headers, settings.overview_timeout_seconds)
 

@@ -29,4 +29,10 @@ class EstateOverviewSchema(Schema):
         "description": "notify's /notices/reach: the last 30 days' notices, recipients, reached, reach_rate"})
     satisfaction = fields.Dict(allow_none=True, metadata={
         "description": "The latest wave and its statistics by element, with the trend (wave: null before any)"})
+    follow_ups = fields.Dict(allow_none=True, metadata={
+        "description": "surveys' /follow-ups/at-a-glance: the open follow-up visits (open, unassigned, "
+                       "oldest_opened_at)"})
+    actions = fields.Dict(allow_none=True, metadata={
+        "description": "surveys' /follow-ups/at-a-glance: the open rectification actions (open, overdue, "
+                       "overdue_since)"})
     partial = fields.List(fields.String(), metadata={"example": ["notify"]})

@@ -6,7 +6,8 @@ in ``partial``, never an error.
   entries. The person not being the caller's (owners' 404) is a 404.
 * An estate's dashboard: open tickets by stage and today's and this month's warnings and breaches,
   the notices of the last 30 days and their reach, the satisfaction of its latest wave by element
-  (with the trend against the waves before). Kept a few seconds per estate, so a wall screen
+  (with the trend against the waves before), the open follow-up visits and the open and overdue
+  rectification actions (surveys' /follow-ups/at-a-glance). Kept a few seconds per estate, so a wall screen
   refreshing every few seconds costs the services little.
 """
 
@@ -80,6 +81,7 @@ def estate_overview(estate_id: UUID, upstreams: Mapping[str, str], headers: Mapp
         "tickets": Question("tickets", "/api/v1/reports/at-a-glance", estate),
         "notices": Question("notify", "/api/v1/notices/reach", estate),
         "waves": Question("surveys", "/api/v1/waves", {**estate, "page_size": 1}),
+        "follow_up_work": Question("surveys", "/api/v1/follow-ups/at-a-glance", estate),
     }, upstreams, headers, timeout)
     missing: set[str] = set()
 
@@ -90,8 +92,10 @@ def estate_overview(estate_id: UUID, upstreams: Mapping[str, str], headers: Mapp
         return answers[name].body
 
     satisfaction = _satisfaction(body("waves", "surveys"), upstreams, headers, timeout)
+    work = body("follow_up_work", "surveys") or {}
     picture = {"estate_id": str(estate_id), "tickets": body("tickets", "tickets"),
-               "notices": body("notices", "notify"), "satisfaction": satisfaction}
+               "notices": body("notices", "notify"), "satisfaction": satisfaction,
+               "follow_ups": work.get("follow_ups"), "actions": work.get("actions")}
     if picture["satisfaction"] is None:
         missing.add("surveys")
     picture["partial"] = sorted(missing)

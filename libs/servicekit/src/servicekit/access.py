@@ -103,6 +103,15 @@ class ScopedBlueprint(Blueprint):
                     refuse(404, f"no such {rule.what}", f"没有此{rule.what_zh}")
 
 
+def only_their_own(person_id: object, personal_roles: Collection[str]) -> None:
+    """A caller of one of ``personal_roles`` (a resident, whose token's ``sub`` is their own person)
+    reaches their own person only: any other is a 404, as a person that does not exist (as another
+    estate's), so a resident learns nothing of their neighbours. Staff pass."""
+    principal = current_principal()
+    if principal.role in personal_roles and principal.subject != str(person_id):
+        refuse(404, "no such person", "没有此人")
+
+
 def require_every_estate(principal: Principal, field_name: str = "estate_id") -> None:
     """Refuse (422) a caller whose token is scoped to some estates asking for a row of no estate.
 

@@ -38,6 +38,8 @@ from sqlalchemy import (
     text,
 )
 
+from notify.domain import messages as message_states
+from notify.domain.channels import IN_APP
 from servicekit import owners_copies
 from servicekit.audit import reveal_audit_table
 from servicekit.copies import copied, preferred_contact
@@ -222,6 +224,8 @@ recipients = Table(
     Column("email", String(254)),
     Column("variables", JSON, nullable=False),
     Column("excluded", String(20)),
+    # An estate's reach (its dashboard) counts its notices' recipients and the excluded from this index alone.
+    Index("ix_recipients_notice_excluded", "notice_id", "excluded"),
 )
 
 # One recipient over one channel: the unit that is sent, tracked and retried. A fallback message
@@ -233,7 +237,7 @@ messages = Table(
     Column("id", Uuid, primary_key=True),
     Column("estate_id", Uuid, nullable=False, index=True),
     Column("notice_id", Uuid),
-    Column("recipient_id", Uuid),
+    Column("recipient_id", Uuid, index=True),  # a person's notices: their households' messages
     Column("rule_id", Uuid),
     Column("source_event_id", String(200)),  # "<source> <id>" of the event a rule answered
     # What makes a rule's message once only: one per event, rule and recipient (null: a notice's, a
@@ -267,6 +271,14 @@ messages = Table(
     _version(),
     Index("ix_messages_notice_state", "notice_id", "state"),
 )
+
+# A message that reached its recipient (notify.domain.messages.reaches: an in-app message read, any
+# other delivered or read), in literals as the partial index below and the queries that use it spell
+# it (a prepared statement's generic plan, which knows no bound values, still matches the index).
+REACHING = (f"((channel = '{IN_APP}' AND state = '{message_states.READ}') OR (channel <> '{IN_APP}' AND state IN "
+            f"({', '.join(repr(s) for s in sorted(message_states.REACHED))})))")  # in parentheses: ANDed safely
+# An estate's reach (its dashboard) counts the recipients its notices reached from this index alone.
+Index("ix_messages_reaching", messages.c.notice_id, messages.c.recipient_id, postgresql_where=text(REACHING))
 
 # The senders' queue, in the order they take it (urgent first, then the oldest): a claim walks this
 # partial index and stops after its batch, instead of sorting every queued message each round.

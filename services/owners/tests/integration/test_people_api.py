@@ -166,7 +166,11 @@ def test_technicians_read_people_but_do_not_register_them(client, auth, make_pla
     assert client.get(f"/api/v1/people/{person['id']}", headers=technician).status_code == 200
     assert client.post("/api/v1/people", json={"estate_id": place["estate"], "name": "x"},
                        headers=technician).status_code == 403
-    assert client.get(f"/api/v1/people/{person['id']}", headers=auth("owner", [place["estate"]])).status_code == 403
+    # An owner reads themselves (their token's person) only: anyone else is 404, as no such person.
+    assert client.get(f"/api/v1/people/{person['id']}", headers=auth("owner", [place["estate"]])).status_code == 404
+    themselves = client.get(f"/api/v1/people/{person['id']}", headers=auth("owner", [place["estate"]],
+                                                                             subject=person["id"]))
+    assert themselves.status_code == 200 and themselves.json["note"] is None
 
 
 def test_database_errors_are_logged_without_their_parameters(app):

@@ -133,5 +133,7 @@ def test_another_estates_person_or_unit_is_not_found(db, client, auth, make_plac
     other = auth("service_desk_agent", [make_place("MOON")["estate"]])
     assert client.get(f"/api/v1/people/{person['id']}/timeline", headers=other).status_code == 404
     assert client.get(f"/api/v1/units/{place['units'][0]}/timeline", headers=other).status_code == 404
-    owner = auth("owner", [place["estate"]])
-    assert client.get(f"/api/v1/people/{person['id']}/timeline", headers=owner).status_code == 403
+    owner = auth("owner", [place["estate"]])  # an owner reads their own person's timeline only
+    assert client.get(f"/api/v1/people/{person['id']}/timeline", headers=owner).status_code == 404
+    themselves = auth("owner", [place["estate"]], subject=person["id"])
+    assert client.get(f"/api/v1/people/{person['id']}/timeline", headers=themselves).status_code == 200

@@ -189,7 +189,7 @@ invitations = Table(
     Column("wave_id", Uuid, ForeignKey("waves.id"), index=True),
     Column("ticket_id", Uuid, unique=True),  # a ticket is asked about once
     Column("unit_id", Uuid),
-    Column("person_id", Uuid, nullable=False),
+    Column("person_id", Uuid, nullable=False, index=True),  # a person's answers (the owner's whole picture)
     Column("questionnaire_version_id", Uuid, nullable=False),
     Column("expires_at", UtcDateTime(), nullable=False),
     Column("state", String(10), nullable=False),  # sent | started | answered | withdrawn (evaluated at the desk)

@@ -48,6 +48,7 @@ CASES = [
                                                     "due_on": "2099-01-01"}),
     ("GET", "/api/v1/actions?forum_id={forum}", None),
     ("GET", "/api/v1/follow-ups?estate_id={estate}", None),
+    ("GET", "/api/v1/follow-ups/at-a-glance?estate_id={estate}", None),
     ("GET", "/api/v1/follow-ups?wave_id={wave}", None),
     ("POST", "/api/v1/follow-ups", {"answer_id": "{answer}", "note": "x"}),
     ("GET", "/api/v1/follow-ups/{follow_up}", None),

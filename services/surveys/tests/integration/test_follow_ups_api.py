@@ -226,3 +226,40 @@ def test_overdue_actions_are_listed_and_told_once_by_any_number_of_timers(client
     with db.connect() as conn:
         assert conn.execute(select(actions.c.overdue_at).where(actions.c.id == uuid.UUID(made[2]))
                             ).scalar() is None
+
+
+def test_an_estates_follow_up_work_at_a_glance_for_its_dashboard(client, db, auth, wave) -> None:
+    """Open visits (one nobody covers) and open actions (two overdue) counted for the estate dashboard;
+    another estate's desk is told there is no such estate."""
+    estate, manager = wave["estate"], wave["manager"]
+    glance = f"/api/v1/follow-ups/at-a-glance?estate_id={estate.id}"
+    empty = client.get(glance, headers=manager)
+    assert empty.status_code == 200, empty.json
+    assert (empty.json["follow_ups"], empty.json["actions"]) == (
+        {"open": 0, "unassigned": 0, "oldest_opened_at": None}, {"open": 0, "overdue": 0, "overdue_since": None})
+    follow_up, keeper = _visited(client, db, wave)  # one visited: no longer open
+    _submit(client, next(t for t in wave["links"].values() if not _answered(db, t)), {**HAPPY, "overall": {"score": 1}})
+    made = [client.post("/api/v1/actions", json={"follow_up_id": follow_up["id"], "description": f"整改{n}",
+                                                 "responsible_id": str(keeper), "due_on": "2099-01-01"},
+                        headers=manager).json["id"] for n in range(3)]
+    due = datetime.now(UTC) - timedelta(hours=2)
+    with db.begin() as conn:
+        conn.execute(update(actions).where(actions.c.id.in_([uuid.UUID(a) for a in made[:2]])).values(due_at=due))
+    client.post(f"/api/v1/actions/{made[2]}/done", json={}, headers=manager)
+    board = client.get(glance, headers=manager).json
+    assert {k: board["follow_ups"][k] for k in ("open", "unassigned")} == {"open": 1, "unassigned": 0}
+    assert board["follow_ups"]["oldest_opened_at"] is not None
+    assert {k: board["actions"][k] for k in ("open", "overdue")} == {"open": 2, "overdue": 2}
+    assert datetime.fromisoformat(board["actions"]["overdue_since"]) == due
+    stranger = auth("estate_manager", [str(uuid.uuid4())])
+    assert client.get(glance, headers=stranger).status_code == 404
+
+
+def _answered(db, token: str) -> bool:  # noqa: ANN001
+    import hashlib
+
+    with db.connect() as conn:
+        invitation = conn.execute(select(tables.invitation_tokens.c.invitation_id).where(
+            tables.invitation_tokens.c.token_hash == hashlib.sha256(token.encode()).hexdigest())).scalar_one()
+        return conn.execute(select(tables.answers.c.id).where(tables.answers.c.invitation_id == invitation)
+                            ).first() is not None

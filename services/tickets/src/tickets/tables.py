@@ -150,6 +150,11 @@ dispatch_skills = Table(
     UniqueConstraint("estate_id", "kind", "complaint_class"),
 )
 
+# An open ticket's stage (not archived, merged or cancelled: tickets.domain.stages.CLOSED), in literals as
+# the partial index below and the queries that use it spell it: a prepared statement's generic plan,
+# which knows no bound values, still matches the index.
+OPEN_STAGE = "stage NOT IN ('archived', 'merged', 'cancelled')"
+
 tickets = Table(
     "tickets", metadata,
     Column("id", Uuid, primary_key=True),
@@ -202,6 +207,8 @@ tickets = Table(
     # seven months before it), and the promised dates that fell due in the month.
     Index("ix_tickets_estate_kind_created", "estate_id", "kind", "created_at"),
     Index("ix_tickets_estate_promised", "estate_id", "promised_by", postgresql_where=text("promised_by IS NOT NULL")),
+    # The estate dashboard counts an estate's open tickets by stage from this index alone.
+    Index("ix_tickets_estate_open_stage", "estate_id", "stage", postgresql_where=text(OPEN_STAGE)),
 )
 
 # Another system's retried POST never makes two tickets: the keys it sent, per caller (servicekit.idempotency).
@@ -297,6 +304,10 @@ deadlines = Table(
     UniqueConstraint("ticket_id", "target"),
     Index("ix_deadlines_warn", "warn_at", postgresql_where=text("state = 'running' AND warned_at IS NULL")),
     Index("ix_deadlines_due", "due_at", postgresql_where=text("state = 'running' AND breached_at IS NULL")),
+    # The estate dashboard's warnings and breaches today and this month.
+    Index("ix_deadlines_estate_warned", "estate_id", "warned_at", postgresql_where=text("warned_at IS NOT NULL")),
+    Index("ix_deadlines_estate_breached", "estate_id", "breached_at",
+          postgresql_where=text("breached_at IS NOT NULL")),
 )
 
 # Multi-level escalation: on a trigger, at a level, do an action.

@@ -134,3 +134,12 @@ def test_pause_and_resume_are_a_flag_on_open_tickets() -> None:
     assert move("repair", Stage.DISPATCHED, True, Action.CANCEL).paused is False
     with pytest.raises(Conflict):
         move("repair", Stage.ARCHIVED, False, Action.PAUSE)
+
+
+def test_the_open_stage_predicate_of_the_dashboards_index_names_exactly_the_closed_stages() -> None:
+    import re
+
+    from tickets.domain.stages import CLOSED
+    from tickets.tables import OPEN_STAGE
+
+    assert set(re.findall(r"'(\w+)'", OPEN_STAGE)) == {s.value for s in CLOSED}

@@ -20,9 +20,8 @@ from tenancy.roles import DESK, INTEGRATION_CLIENT, OWNER
 from notify.access import SCOPE
 from notify.inbox import use_cases, views
 from notify.inbox.schemas import InboxArgs, InboxMessageSchema, InboxPageSchema, MarkedSchema
-from servicekit.access import ScopedBlueprint
+from servicekit.access import ScopedBlueprint, only_their_own
 from servicekit.rows import now
-from servicekit.web import current_principal, refuse
 from servicekit.webapp import read, unit_of_work
 
 READERS = DESK | {OWNER}
@@ -43,9 +42,7 @@ def _own_only(view: Callable[..., Any]) -> Callable[..., Any]:
     person that does not exist (like another estate's), so an owner learns nothing of their neighbours."""
     @functools.wraps(view)
     def own(*args: Any, person_id: UUID, **kwargs: Any) -> Any:
-        principal = current_principal()
-        if principal.role == OWNER and principal.subject != str(person_id):
-            refuse(404, "no such person", "没有此人")
+        only_their_own(person_id, {OWNER})
         return view(*args, person_id=person_id, **kwargs)
 
     return own

@@ -9,12 +9,13 @@ from typing import Any
 from uuid import UUID
 
 from flask import request
-from tenancy.roles import DESK
+from tenancy.roles import DESK, OWNER
 
 from notify.access import blueprint
 from notify.tracking import exports, use_cases, views
 from notify.tracking import schemas as s
 from notify.tracking.masking import shown_recipients
+from servicekit.access import only_their_own
 from servicekit.paging import PageArgs, page_schema
 from servicekit.rows import now
 from servicekit.spreadsheet import CSV, XLSX
@@ -85,9 +86,11 @@ def estate_reach(args: dict[str, Any]) -> Any:
 @blp.route("/for-person/<uuid:person_id>", methods=["GET"])
 @blp.arguments(PageArgs, location="query")
 @blp.response(200, page_schema(s.PersonsNoticeSchema))
-@blp.allow(DESK)
+@blp.allow(DESK | {OWNER})
 def persons_notices(args: dict[str, Any], person_id: UUID) -> Any:
-    """The notices a person was sent, latest first, each with whether and how it reached them"""
+    """The notices a person was sent, latest first, each with whether and how it reached them (an owner:
+    their own only; another person is 404)"""
+    only_their_own(person_id, {OWNER})
     return read(views.persons_notices, current_principal(), person_id, args)
 
 

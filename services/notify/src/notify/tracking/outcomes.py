@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Subquery, and_, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, Select, Subquery, and_, case, func, literal, or_, select
 
 from notify.domain import messages as states
 from notify.domain.channels import IN_APP
@@ -47,13 +47,23 @@ def unread() -> ColumnElement[bool]:
 
 def per_recipient(notice_id: UUID) -> Subquery:
     """``recipient_id, reached, in_transit, unread (each 0|1), messages`` of one notice's messages."""
+    return _per_recipient(messages.c.notice_id == notice_id)
+
+
+def per_recipient_of(recipient_ids: Select[Any]) -> Subquery:
+    """The same as :func:`per_recipient` for the recipients ``recipient_ids`` selects, of any notices (a
+    person's households: read through the ``recipient_id`` index, never a whole notice's messages)."""
+    return _per_recipient(messages.c.recipient_id.in_(recipient_ids))
+
+
+def _per_recipient(which: ColumnElement[bool]) -> Subquery:
     reached = case((reaching(), 1), else_=0)
     in_transit = case((messages.c.state.in_(OPEN_STATES), 1), else_=0)
     waiting = case((unread(), 1), else_=0)
     return (select(messages.c.recipient_id, func.max(reached).label("reached"),
                    func.max(in_transit).label("in_transit"), func.max(waiting).label("unread"),
                    func.count().label("messages"))
-            .where(messages.c.notice_id == notice_id, messages.c.recipient_id.is_not(None))
+            .where(which, messages.c.recipient_id.is_not(None))
             .group_by(messages.c.recipient_id).subquery("per_recipient"))
 
 

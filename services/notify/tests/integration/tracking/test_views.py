@@ -139,3 +139,30 @@ def test_another_estates_notice_is_404(client, auth, fee_notice) -> None:
         assert client.get(f"{URL}/{f['other']}/{path}", headers=desk).status_code == 404, path
     assert client.get(f"{URL}/{uuid.uuid4()}/totals", headers=desk).status_code == 404
     assert client.get(f"{URL}/{f['notice']}/totals", headers=auth("owner", [f["a"]])).status_code == 403
+
+
+def test_the_reach_indexes_predicate_is_the_domains_reaching(db, world) -> None:
+    """notify.tables.REACHING (the dashboard's partial index and its count, in literals) keeps exactly
+    the messages notify.domain.messages.reaches says reached their recipient, over every channel and
+    state; and the migration that made the index spells it the same."""
+    import importlib.util
+    from pathlib import Path
+
+    from sqlalchemy import select, text
+
+    from notify.domain.channels import CHANNELS
+    from notify.domain.messages import STATES, reaches
+    from notify.tables import REACHING, messages
+
+    a = world.estate("阳光花园")
+    notice = world.notice(a)
+    made = {world.message(world.recipient(notice, f"{c}-{s}", estate_id=a, mobile="13800000001"), c, s): (c, s)
+            for c in CHANNELS for s in STATES}
+    with db.connect() as conn:
+        kept = set(conn.execute(select(messages.c.id).where(messages.c.notice_id == notice, text(REACHING))).scalars())
+    assert {made[m] for m in kept} == {(c, s) for c, s in made.values() if reaches(c, s)}
+    path = Path(__file__).parents[3] / "src/notify/migrations/versions/0009_reach_indexes.py"
+    spec = importlib.util.spec_from_file_location("reach_migration", path)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    assert migration.REACHING == REACHING

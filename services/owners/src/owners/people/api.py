@@ -9,7 +9,7 @@ from uuid import UUID
 
 from flask.views import MethodView
 from tenancy.permissions import REVEAL_PERSONAL_DATA
-from tenancy.roles import DESK, STAFF
+from tenancy.roles import DESK, OWNER, STAFF
 
 from owners.access import SCOPE
 from owners.people import use_cases, views
@@ -23,7 +23,7 @@ from owners.people.schemas import (
 )
 from owners.privacy import shown_person, shown_unit_contacts
 from owners.tables import pii_reveals
-from servicekit.access import ScopedBlueprint, require_permission
+from servicekit.access import ScopedBlueprint, only_their_own, require_permission
 from servicekit.audit import Reveal, audit_reveals
 from servicekit.web import current_principal
 from servicekit.webapp import read, unit_of_work
@@ -50,11 +50,15 @@ class People(MethodView):
 class Person(MethodView):
     @blp.arguments(RevealArgs, location="query")
     @blp.response(200, PersonSchema)
-    @blp.allow(STAFF)
+    @blp.allow(STAFF | {OWNER})
     def get(self, args: dict[str, Any], person_id: UUID) -> dict[str, Any]:
-        """One person with contact points and occupancies; ?reveal=true shows full numbers (audited)"""
+        """One person with contact points and occupancies; ?reveal=true shows full numbers (audited). An
+        owner reads themselves only (another person is 404), without the desk's note"""
+        only_their_own(person_id, {OWNER})
         person, reveal = _read_revealing(args["reveal"], views.person, person_id, "person.contact_points",
                                          lambda found: [found["id"]])
+        if current_principal().role == OWNER:
+            person = {**person, "note": None}  # the desk's own note about them
         return shown_person(person, reveal)
 
     @blp.arguments(PersonPatchSchema)

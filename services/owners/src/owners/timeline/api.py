@@ -8,13 +8,13 @@ from uuid import UUID
 
 from flask import request
 from flask.views import MethodView
-from tenancy.roles import STAFF
+from tenancy.roles import OWNER, STAFF
 
 from owners.access import SCOPE
 from owners.domain.timeline import summary
 from owners.timeline import views
 from owners.timeline.schemas import TimelineArgs, TimelinePageSchema
-from servicekit.access import ScopedBlueprint
+from servicekit.access import ScopedBlueprint, only_their_own
 from servicekit.web import current_principal
 from servicekit.webapp import read
 
@@ -33,9 +33,11 @@ def _described(page: dict[str, Any]) -> dict[str, Any]:
 class PersonTimeline(MethodView):
     @blp.arguments(TimelineArgs, location="query")
     @blp.response(200, TimelinePageSchema)
-    @blp.allow(STAFF)
+    @blp.allow(STAFF | {OWNER})
     def get(self, args: dict[str, Any], person_id: UUID) -> dict[str, Any]:
-        """A person's history across the suite: tickets, calls, visits, notices, surveys; newest first"""
+        """A person's history across the suite: tickets, calls, visits, notices, surveys; newest first (an
+        owner: their own only; another person is 404)"""
+        only_their_own(person_id, {OWNER})
         return _described(read(views.person_timeline, current_principal(), person_id, args))
 
 

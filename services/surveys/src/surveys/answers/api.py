@@ -12,8 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask import request
-from tenancy.roles import DESK, STAFF
+from tenancy.roles import DESK, OWNER, STAFF
 
+from servicekit.access import only_their_own
 from servicekit.paging import page_schema
 from servicekit.rows import now
 from servicekit.web import authenticated_by, current_principal
@@ -86,9 +87,11 @@ def submit_answer(data: dict[str, Any], token: str) -> Any:
 @blp.route("", methods=["GET"])
 @blp.arguments(PersonsAnswersArgs, location="query")
 @blp.response(200, page_schema(AnswerSchema))
-@blp.allow(STAFF, rows=("person_id",))
+@blp.allow(STAFF | {OWNER}, rows=("person_id",))
 def persons_answers(args: dict[str, Any]) -> Any:
-    """What a person answered (their invitations' answers), latest first"""
+    """What a person answered (their invitations' answers), latest first (an owner: their own only;
+    another person is 404)"""
+    only_their_own(args["person_id"], {OWNER})
     return read(views.persons_answers, current_principal(), args["person_id"], args)
 
 

@@ -16,6 +16,8 @@ from servicekit.webapp import read, unit_of_work
 from surveys.access import blueprint
 from surveys.follow_ups import use_cases, views
 from surveys.follow_ups.schemas import (
+    AtAGlanceArgs,
+    AtAGlanceSchema,
     FlagSchema,
     FollowUpArgs,
     FollowUpSchema,
@@ -37,6 +39,16 @@ blp = blueprint("follow_ups", __name__, url_prefix="/api/v1",
 def list_follow_ups(args: dict[str, Any]) -> Any:
     """The follow-up visits of the caller's estates, the latest first"""
     return read(views.estate_follow_ups, current_principal(), args)
+
+
+@blp.route("/follow-ups/at-a-glance", methods=["GET"])
+@blp.arguments(AtAGlanceArgs(), location="query")
+@blp.response(200, AtAGlanceSchema())
+@blp.allow(STAFF, rows=("estate_id",))
+def follow_ups_at_a_glance(args: dict[str, Any]) -> Any:
+    """An estate's follow-up work now (the estate dashboard's part): open follow-up visits (those nobody
+    covers, the oldest) and open rectification actions (those overdue, since when)"""
+    return read(views.at_a_glance, args["estate_id"], now())
 
 
 @blp.route("/follow-ups", methods=["POST"])

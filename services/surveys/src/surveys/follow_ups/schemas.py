@@ -84,3 +84,26 @@ class ThresholdsSchema(Schema):
 class SetThresholdsSchema(Schema):
     estate_id = fields.UUID(allow_none=True)
     thresholds = fields.Dict(keys=fields.String(), values=fields.Integer())
+
+
+class AtAGlanceArgs(Schema):
+    estate_id = fields.UUID(required=True)
+
+
+class OpenFollowUpsSchema(Schema):
+    open = fields.Integer(metadata={"description": "Follow-up visits not visited yet"})
+    unassigned = fields.Integer(metadata={"description": "Of those, the ones nobody covers"})
+    oldest_opened_at = fields.DateTime(allow_none=True, metadata={"description": "Since when the oldest waits"})
+
+
+class OpenActionsSchema(Schema):
+    open = fields.Integer(metadata={"description": "Rectification actions not done yet"})
+    overdue = fields.Integer(metadata={"description": "Of those, the ones past their due date"})
+    overdue_since = fields.DateTime(allow_none=True, metadata={"description": "The longest overdue's due time"})
+
+
+class AtAGlanceSchema(Schema):
+    estate_id = fields.UUID()
+    at = fields.DateTime()
+    follow_ups = fields.Nested(OpenFollowUpsSchema)
+    actions = fields.Nested(OpenActionsSchema)

@@ -3,10 +3,11 @@ the thresholds that apply in an estate."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from servicekit.auth import scoped
 from servicekit.errors import NotFound
@@ -29,6 +30,22 @@ def estate_follow_ups(session, principal, args: dict[str, Any]) -> dict[str, Any
         if args.get(name) is not None:
             statement = statement.where(f[name] == args[name])
     return page_of(session, scoped(statement, f.estate_id, principal), args)
+
+
+def at_a_glance(session, estate_id: UUID, at: datetime) -> dict[str, Any]:  # noqa: ANN001
+    """An estate's follow-up work now (the estate dashboard's part from surveys, GW-2): the follow-up
+    visits still open (how many nobody covers, since when the oldest waits) and the rectification
+    actions still open (how many are past their due date, the longest overdue's due time)."""
+    a = actions.c
+    open_visits, unassigned, oldest = session.execute(select(
+        func.count(), func.count().filter(f.assignee_id.is_(None)), func.min(f.opened_at))
+        .where(f.estate_id == estate_id, f.state == "open")).one()
+    open_actions, overdue, overdue_since = session.execute(select(
+        func.count(), func.count().filter(a.due_at <= at), func.min(a.due_at).filter(a.due_at <= at))
+        .where(a.estate_id == estate_id, a.state == "open")).one()
+    return {"estate_id": estate_id, "at": at,
+            "follow_ups": {"open": open_visits, "unassigned": unassigned, "oldest_opened_at": oldest},
+            "actions": {"open": open_actions, "overdue": overdue, "overdue_since": overdue_since}}
 
 
 def one(session, follow_up_id: UUID) -> dict[str, Any]:  # noqa: ANN001

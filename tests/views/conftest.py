@@ -1,0 +1,173 @@
+"""The world the views' tests share: real owners, tickets, notify and surveys apps over real HTTP (each
+verifying the caller's token and scoping and masking its answer as if asked directly), and a gateway
+in front of them with any of them stopped.
+
+Two estates. In 阳光花园 (SUN) two households: 张伟 in 1-101 (``person``) and his neighbour 李娜 in
+1-102; in 月亮湾 (MOON) 王芳 in 2-201. Each has an open ticket, a notice that reached them and a
+submitted answer, so any view leaking another household's or estate's rows shows their ids.
+
+The services' copies of owners are filled as their consumers fill them: owners' outbox events applied
+through each consumer's own handlers; the tickets' events go to owners' timeline the same way. A
+notice and an answer are written as notify's and surveys' rows (their own tests prove how they come
+to be)."""
+
+from __future__ import annotations
+
+import socket
+import uuid
+from collections.abc import Iterator
+from contextlib import ExitStack
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from gateway.app import create_app as create_gateway_app
+from gateway.service import SERVICE as GATEWAY
+from notify.service import SERVICE as NOTIFY
+from owners.service import SERVICE as OWNERS
+from servicekit.auth import TokenVerifier
+from servicekit.db import make_engine
+from servicekit.envelope import parse
+from servicekit.migrate import upgrade
+from servicekit.testing import TEST_AUDIENCE, TEST_ISSUER, migrated_database, served_app, token_headers
+from servicekit.tokens import generate_keypair
+from servicekit.webapp import create_service_app
+from surveys.service import SERVICE as SURVEYS
+from tickets.service import SERVICE as TICKETS
+
+SERVICES = {"owners": OWNERS, "tickets": TICKETS, "notify": NOTIFY, "surveys": SURVEYS}
+
+
+def _closed_port() -> str:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return f"127.0.0.1:{s.getsockname()[1]}"  # nothing listens once the socket closes
+
+
+def _settings(service, url: str, **extra: Any):  # noqa: ANN001, ANN202
+    return service.settings(database_url=url, amqp_url="amqp://unused", port=0, log_level="WARNING",
+                            max_body_bytes=64 * 1024, **extra)
+
+
+def _deliver(source, producer, consumers: list) -> None:  # noqa: ANN001
+    """Apply every event of ``producer``'s outbox through each consumer's handlers, as its consumer would."""
+    table = producer.outbox.table
+    with source.connect() as conn:
+        events = [parse(row.body) for row in conn.execute(select(table).order_by(table.c.seq))]
+    for engine, service in consumers:
+        handlers = service.event_handlers()
+        with Session(engine) as session, session.begin():
+            for event in events:
+                if event.type in handlers:
+                    handlers[event.type](session, event)
+
+
+@pytest.fixture(scope="module")
+def suite(make_database, tmp_path_factory) -> Iterator[dict]:  # noqa: PLR0915  (one world, built in order)
+    private, public = generate_keypair()
+    auth = token_headers(private)
+    urls = {name: migrated_database(service, "sqlite", make_database, tmp_path_factory)
+            for name, service in SERVICES.items()}
+    engines = {name: make_engine(url) for name, url in urls.items()}
+    with ExitStack() as stack:
+        served = {}
+        for name, service in SERVICES.items():
+            verifier = TokenVerifier(public, issuer=TEST_ISSUER, audience=TEST_AUDIENCE, roles=service.roles)
+            app = create_service_app(service, _settings(service, urls[name]), verifier)
+            served[name] = stack.enter_context(served_app(app)).removeprefix("http://")
+        owners_client = create_service_app(OWNERS, _settings(OWNERS, urls["owners"]), TokenVerifier(
+            public, issuer=TEST_ISSUER, audience=TEST_AUDIENCE, roles=OWNERS.roles)).test_client()
+        admin = auth()
+        estate = owners_client.post("/api/v1/estates", json={"code": "SUN", "name": "阳光花园"}, headers=admin).json
+        other = owners_client.post("/api/v1/estates", json={"code": "MOON", "name": "月亮湾"}, headers=admin).json
+        building = owners_client.post(f"/api/v1/estates/{estate['id']}/buildings",
+                                      json={"code": "1", "name": "1栋", "floors": 30}, headers=admin).json
+        other_building = owners_client.post(f"/api/v1/estates/{other['id']}/buildings",
+                                            json={"code": "2", "name": "2栋", "floors": 30}, headers=admin).json
+        households = {}
+        for key, name, place, number, mobile in (("zhang", "张伟", building, "1-101", "13812345678"),
+                                                 ("li", "李娜", building, "1-102", "13812345679"),
+                                                 ("wang", "王芳", other_building, "2-201", "13812345680")):
+            place_estate = estate["id"] if place is building else other["id"]
+            home = owners_client.post(f"/api/v1/buildings/{place['id']}/units", json={"number": number},
+                                      headers=admin).json
+            person = owners_client.post("/api/v1/people", headers=admin, json={
+                "estate_id": place_estate, "name": name, "contact_points": [{"kind": "mobile", "value": mobile}],
+                "occupancy": {"unit_id": home["id"], "role": "owner", "moved_in_on": "2024-03-01"}}).json
+            households[key] = {"estate": place_estate, "unit": home["id"], "person": person["id"], "name": name}
+        unit, person = {"id": households["zhang"]["unit"]}, {"id": households["zhang"]["person"]}
+        _deliver(engines["owners"], OWNERS, [(engines[n], SERVICES[n]) for n in ("tickets", "notify", "surveys")])
+        tickets_client = create_service_app(TICKETS, _settings(TICKETS, urls["tickets"]), TokenVerifier(
+            public, issuer=TEST_ISSUER, audience=TEST_AUDIENCE, roles=TICKETS.roles)).test_client()
+        for household in households.values():
+            opened = tickets_client.post("/api/v1/tickets", headers=auth("service_desk_agent", [household["estate"]]),
+                                         json={"estate_id": household["estate"], "unit_id": household["unit"],
+                                               "person_id": household["person"], "kind": "inquiry",
+                                               "title": f"{household['name']}：物业费怎么交"})
+            assert opened.status_code == 201, opened.json
+            household["ticket"] = opened.json["id"]
+            household["notice"] = _reached_by_a_notice(engines["notify"], household)
+            household["answer"] = _an_answer(engines["surveys"], household)
+        ticket = tickets_client.get(f"/api/v1/tickets/{households['zhang']['ticket']}", headers=admin)
+        _deliver(engines["tickets"], TICKETS, [(engines["owners"], OWNERS)])
+        surveys_client = create_service_app(SURVEYS, _settings(SURVEYS, urls["surveys"]), TokenVerifier(
+            public, issuer=TEST_ISSUER, audience=TEST_AUDIENCE, roles=SURVEYS.roles)).test_client()
+        wave = surveys_client.post("/api/v1/waves", headers=auth("estate_manager", [estate["id"]]),
+                                   json={"estate_id": estate["id"], "period": "2026-Q4"})
+        assert wave.status_code == 201, wave.json
+
+        def gateway(keep: float = 5.0, **down: bool):  # noqa: ANN202
+            upstreams = ",".join(f"{name}={_closed_port() if down.get(name) else address}"
+                                 for name, address in served.items())
+            settings = _settings(GATEWAY, make_database(), environment="development", edge_upstreams=upstreams,
+                                 overview_keep_seconds=keep)
+            upgrade(GATEWAY, settings.database_url)
+            verifier = TokenVerifier(public, issuer=TEST_ISSUER, audience=TEST_AUDIENCE, roles=GATEWAY.roles)
+            return create_gateway_app(settings, verifier).test_client()
+
+        yield {"gateway": gateway, "auth": auth, "estate": estate, "other": other, "person": person,
+               "unit": unit, "ticket": ticket.json, "wave": wave.json, "tickets": tickets_client,
+               "engines": engines, "households": households}
+    for engine in engines.values():
+        engine.dispose()
+
+
+def _reached_by_a_notice(engine: Any, household: dict) -> str:
+    """A notice of the household's estate that reached them by SMS (notify's rows as sending leaves them)."""
+    from notify.tables import messages, notices, recipients
+
+    notice, recipient, at = uuid.uuid4(), uuid.uuid4(), datetime.now(UTC) - timedelta(hours=1)
+    estate, person, unit = (uuid.UUID(household[k]) for k in ("estate", "person", "unit"))
+    with engine.begin() as conn:
+        conn.execute(insert(notices).values(
+            id=notice, estate_id=estate, template_id=uuid.uuid4(), purpose="notice",
+            title=f"致{household['name']}的通知", channels=["sms"], audience={"kind": "estate"}, variables={},
+            status="completed", send_at=at, created_by="test", created_at=at, started_at=at, finished_at=at))
+        conn.execute(insert(recipients).values(
+            id=recipient, notice_id=notice, estate_id=estate, person_id=person, unit_id=unit, name=household["name"],
+            language="zh-CN", variables={}))
+        conn.execute(insert(messages).values(
+            id=uuid.uuid4(), estate_id=estate, notice_id=notice, recipient_id=recipient, person_id=person,
+            channel="sms", address="13800000000", language="zh-CN", body="通知", params={}, state="delivered",
+            next_attempt_at=at, queued_at=at, sent_at=at, delivered_at=at, updated_at=at))
+    return str(notice)
+
+
+def _an_answer(engine: Any, household: dict) -> str:
+    """The household's submitted answer to the question after a ticket (surveys' rows as answering leaves them)."""
+    from surveys.tables import answers, invitations
+
+    invitation, answer, at = uuid.uuid4(), uuid.uuid4(), datetime.now(UTC) - timedelta(hours=1)
+    estate, person, unit = (uuid.UUID(household[k]) for k in ("estate", "person", "unit"))
+    with engine.begin() as conn:
+        conn.execute(insert(invitations).values(
+            id=invitation, estate_id=estate, purpose="ticket", ticket_id=uuid.uuid4(), unit_id=unit, person_id=person,
+            questionnaire_version_id=uuid.uuid4(), expires_at=at + timedelta(days=7), state="answered", sent_at=at,
+            answered_at=at))
+        conn.execute(insert(answers).values(
+            id=answer, invitation_id=invitation, estate_id=estate, unit_id=unit, questionnaire_version_id=uuid.uuid4(),
+            channel="link", items=[{"code": "overall", "score": 5}], state="submitted", started_at=at, submitted_at=at))
+    return str(answer)
