@@ -11,6 +11,11 @@ The baseline, measured in the same run: the very rows the import wrote (every ta
 included), read back with ``COPY ... TO``, are written with ``COPY ... FROM`` into a second fresh
 database migrated alike (same tables, indexes and constraints), in one transaction; the floor of
 what writing those rows can cost. Target: the import within 3x of it.
+
+Wall time on a shared machine swings with its load (the import runs for a minute or two, the COPY
+for seconds, at different moments), so the bench also prints the CPU seconds each spent, the
+client's and PostgreSQL's backends' (read from /proc when the server is on this machine): the
+work, whatever the load.
 """
 
 from __future__ import annotations
@@ -38,9 +43,36 @@ def layout_for(households: int) -> Layout:
     return Layout(buildings=max(1, round(households / per_building)), entrances=2, floors=32, rooms=4)
 
 
-def copy_baseline(source_url: str) -> tuple[float, int]:
+def backends_cpu(database_url: str) -> float | None:
+    """CPU seconds the PostgreSQL backends connected to ``database_url``'s database have used so
+    far (None when the server's processes cannot be read here)."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    name = make_url(database_url).database
+    admin = make_url(database_url).set(drivername="postgresql", database="postgres")
+    with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True) as conn:
+        pids = [row[0] for row in conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", (name,))]
+    total = 0.0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def cpu_text(client: float, server: float | None) -> str:
+    return f"{client:.1f} s here" + (f" + {server:.1f} s PostgreSQL = {client + server:.1f} s" if server is not None
+                                     else " (PostgreSQL's not readable here)")
+
+
+def copy_baseline(source_url: str) -> tuple[float, int, float, float | None]:
     """Seconds to COPY every row of ``source_url``'s tables into a fresh database of the same
-    schema (one transaction), and how many rows that was."""
+    schema (one transaction), how many rows that was, and the CPU seconds it took here and in
+    PostgreSQL."""
     import psycopg
 
     def conninfo(url: str) -> str:
@@ -61,15 +93,18 @@ def copy_baseline(source_url: str) -> tuple[float, int]:
     try:
         upgrade(SERVICE, url)
         with psycopg.connect(conninfo(url)) as conn, conn.cursor() as cursor:
-            started = time.perf_counter()
+            server_before = backends_cpu(url)
+            started, cpu_started = time.perf_counter(), time.process_time()
             for name, data in dumps:
                 with cursor.copy(f'COPY "{name}" FROM STDIN') as copy:
                     copy.write(data)
             conn.commit()
-            seconds = time.perf_counter() - started
+            seconds, client = time.perf_counter() - started, time.process_time() - cpu_started
+            server_after = backends_cpu(url)
     finally:
         drop_database(url)
-    return seconds, rows
+    server = None if server_before is None or server_after is None else server_after - server_before
+    return seconds, rows, client, server
 
 
 def main() -> None:
@@ -88,9 +123,12 @@ def main() -> None:
         upgrade(SERVICE, url)
         sessions = sessionmaker(engine, expire_on_commit=False)
         estate = register_estate(SERVICE.unit_of_work(sessions), code="BENCH", name="基准花园")
-        started = time.perf_counter()
+        server_before = backends_cpu(url)
+        started, cpu_started = time.perf_counter(), time.process_time()
         report = import_households(SERVICE.unit_of_work(sessions), estate["id"], data)
-        seconds = time.perf_counter() - started
+        seconds, client = time.perf_counter() - started, time.process_time() - cpu_started
+        server_after = backends_cpu(url)
+        server = None if server_before is None or server_after is None else server_after - server_before
         with engine.connect() as conn:
             outbox_rows = conn.execute(select(func.count()).select_from(outbox.table)).scalar_one()
             rows_written = sum(conn.execute(select(func.count()).select_from(t)).scalar_one()
@@ -103,11 +141,14 @@ def main() -> None:
               f"database rows in all: {rows_written:,} ({rows_written / seconds:,.0f} rows/s)")
         print(f"target: 100,000 households in under 60 s -> {'met' if seconds < 60 else 'NOT met'} "
               f"for {report.units_added:,} households")
-        copy_seconds, copied = copy_baseline(url)
+        copy_seconds, copied, copy_client, copy_server = copy_baseline(url)
         ratio = seconds / copy_seconds
         print(f"baseline: COPY of the same {copied:,} rows into the same tables (fresh database) "
               f"{copy_seconds:.1f} s; the import took {ratio:.1f}x that "
               f"(target <= 3x -> {'met' if ratio <= 3 else 'NOT met'}); load average {os.getloadavg()[0]:.1f}")
+        print(f"CPU: the import {cpu_text(client, server)}; the COPY {cpu_text(copy_client, copy_server)}"
+              + (f"; ratio {(client + server) / (copy_client + copy_server):.1f}x"
+                 if server is not None and copy_server is not None else ""))
     finally:
         engine.dispose()
         drop_database(url)

@@ -120,11 +120,29 @@ def _json_rows(connection: Connection, table: Table, columns: tuple[str, ...],
                rows: Sequence[Mapping[str, Any]]) -> str:
     """The rows as one JSON array, each value converted as an INSERT would (UtcDateTime, ...);
     a JSON column's value stays a JSON value."""
-    processors = [None if isinstance(table.c[c].type, JSON) else table.c[c].type.bind_processor(connection.dialect)
-                  for c in columns]
-    pairs = list(zip(columns, processors, strict=True))
-    return json.dumps([{c: row[c] if process is None else process(row[c]) for c, process in pairs} for row in rows],
+    pairs = _json_converters(table, columns, connection.dialect)
+    return json.dumps([{c: row[c] if convert is None else convert(row[c]) for c, convert in pairs} for row in rows],
                       ensure_ascii=False, separators=(",", ":"), default=_json_scalar)
+
+
+@functools.lru_cache(maxsize=256)
+def _json_converters(table: Table, columns: tuple[str, ...], dialect: Any) -> tuple[tuple[str, Any], ...]:
+    """Each column's conversion to a JSON value, found once per table, columns and dialect (a request
+    writing a few rows would otherwise spend more on finding them than on converting)."""
+    pairs = []
+    for c in columns:
+        type_ = table.c[c].type
+        process = None if isinstance(type_, JSON) else type_.bind_processor(dialect)
+        if process is None:
+            pairs.append((c, None))  # as it is; a uuid, date or decimal by _json_scalar
+        else:
+            pairs.append((c, functools.partial(_processed, process)))
+    return tuple(pairs)
+
+
+def _processed(process: Any, value: Any) -> Any:
+    value = process(value)
+    return value.isoformat() if isinstance(value, datetime | date) else value
 
 
 def _json_scalar(value: Any) -> Any:

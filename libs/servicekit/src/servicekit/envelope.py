@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from servicekit.ids import new_uuid_text
+
 SPECVERSION = "1.0"
 CONTENT_TYPE = "application/cloudevents+json"
 
@@ -34,7 +36,7 @@ class CloudEvent:
     source: str
     data: dict[str, Any]
     subject: str | None = None
-    id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    id: str = field(default_factory=new_uuid_text)
     time: datetime = field(default_factory=lambda: datetime.now(UTC))
     correlationid: str | None = None
     traceparent: str | None = None
@@ -69,7 +71,19 @@ class CloudEvent:
         return body
 
     def to_json(self) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"), default=_json_default)
+        """``to_dict()`` as compact JSON (non-ASCII as it is), written piece by piece: the same text as
+        ``json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))``, at about half the
+        cost, which an import writing hundreds of thousands of events pays for each."""
+        text = (f'{{"specversion":{_quoted(self.specversion)},"id":{_quote(self.id)},"source":{_quoted(self.source)},'
+                f'"type":{_quoted(self.type)},"time":{_quote(_format_time(self.time))},'
+                f'"datacontenttype":{_quoted(self.datacontenttype)},"data":{_ENCODER.encode(self.data)}')
+        if self.subject is not None:
+            text += f',"subject":{_quote(self.subject)}'
+        if self.correlationid is not None:
+            text += f',"correlationid":{_quote(self.correlationid)}'
+        if self.traceparent is not None:
+            text += f',"traceparent":{_quote(self.traceparent)}'
+        return text + "}"
 
 
 def new_event(
@@ -146,6 +160,18 @@ def _format_time(value: datetime) -> str:
     return value.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
+# A JSON string of a str, as json.dumps(ensure_ascii=False) writes it (C); the few strings every
+# event of a service repeats (its source, the types) quoted once.
+_encode_str = json.encoder.encode_basestring  # type: ignore[attr-defined]
+
+
+def _quote(value: Any) -> str:
+    return _encode_str(value) if type(value) is str else _ENCODER.encode(value)
+
+
+_quoted = functools.lru_cache(maxsize=256)(_quote)
+
+
 def _json_default(value: Any) -> Any:
     if isinstance(value, datetime):
         return _format_time(value)
@@ -154,3 +180,7 @@ def _json_default(value: Any) -> Any:
     if hasattr(value, "isoformat"):
         return value.isoformat()
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+# One encoder for every payload: json.dumps with options builds a new one for each call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_json_default)

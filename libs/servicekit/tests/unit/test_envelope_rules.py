@@ -77,3 +77,19 @@ def test_new_event_refuses_a_type_outside_the_naming_rule() -> None:
 
 def test_the_content_type_is_structured_cloudevents() -> None:
     assert CONTENT_TYPE == "application/cloudevents+json"
+
+
+@pytest.mark.parametrize("extras", [{}, {"subject": "工单/7", "correlationid": "c-1", "traceparent": "00-ab-cd-01"}])
+def test_the_json_is_the_dict_written_compactly(extras: dict[str, str]) -> None:
+    """to_json writes the envelope piece by piece: the same text json.dumps gives for to_dict."""
+    import uuid
+    from datetime import date
+
+    from servicekit.envelope import CloudEvent, _json_default
+
+    data = {"name": "张三 \"quoted\" \\ \n", "id": uuid.uuid4(), "at": datetime(2026, 3, 1, 8, 30, tzinfo=UTC),
+            "on": date(2026, 3, 1), "list": [1, 2.5, None, True, {"nested": "√"}]}
+    event = CloudEvent(type=TYPE, source="/tickets", data=data, **extras)
+    assert event.to_json() == json.dumps(event.to_dict(), ensure_ascii=False, separators=(",", ":"),
+                                         default=_json_default)
+    assert parse(event.to_json()).id == event.id

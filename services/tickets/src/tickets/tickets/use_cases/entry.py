@@ -11,6 +11,7 @@ opens the ticket and the others answer it.
 from __future__ import annotations
 
 import functools
+import json
 import secrets
 import uuid
 from collections.abc import Mapping
@@ -19,7 +20,7 @@ from typing import Any, NamedTuple
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, or_, select, true
+from sqlalchemy import Text, bindparam, cast, literal, or_, select, true
 
 from servicekit.errors import Invalid
 from servicekit.idempotency import KeyedRequest, once
@@ -115,7 +116,8 @@ def _look_up(uow: UnitOfWork, entry: Mapping[str, Any], what: Mapping[str, Any],
     found = rows[0]
     # The SLA policies the new ticket's deadlines need, read in the same round trip.
     if read_ahead and found["sla_policies"] is not None:
-        policies.read_ahead(uow, (entry["estate_id"], what["kind"], klass, what["priority"]), found["sla_policies"])
+        policies.read_ahead(uow, (entry["estate_id"], what["kind"], klass, what["priority"]),
+                            json.loads(found["sla_policies"]))
     if found["estate"] is None:
         raise Invalid("no such estate in the tickets service's copy of owners", "工单服务的业主资料中没有此小区",
                       errors={"estate_id": ["no such estate (has the copy caught up with owners?)"]})
@@ -176,8 +178,8 @@ def _lookup_statement(shape: Shape, read_ahead: bool) -> Any:
         return select(column).where(*where).limit(1).scalar_subquery()
 
     looked_up = {"estate": one(estates.c.id, estates.c.id == estate_id)}
-    if read_ahead:
-        looked_up["sla_policies"] = policies.MATCHING_AS_JSON
+    if read_ahead:  # as text, decoded once (every row of likely duplicates repeats it)
+        looked_up["sla_policies"] = cast(policies.MATCHING_AS_JSON, Text)
     if shape.unit:
         looked_up["unit_building"] = one(units.c.building_id, units.c.id == bindparam("unit_id"),
                                          units.c.estate_id == estate_id)
@@ -211,7 +213,9 @@ def _lookup_statement(shape: Shape, read_ahead: bool) -> Any:
 def _duplicates(shape: Shape) -> Any:
     """Open tickets likely about the same thing: same unit (or registered item, or common area), kind and
     category (or class), opened within :data:`DUPLICATE_WINDOW` before the new one."""
-    where = [tickets.c.kind == bindparam("kind"), tickets.c.stage.notin_([s.value for s in CLOSED]),
+    # The closed stages as plain parameters (literal), not an expanding IN: the statement is then
+    # rendered once, not again for every ticket opened.
+    where = [tickets.c.kind == bindparam("kind"), tickets.c.stage.notin_([literal(s.value) for s in CLOSED]),
              tickets.c.created_at >= bindparam("since"), tickets.c.created_at <= bindparam("until")]
     if shape.unit:  # a unit is in one estate: ix_tickets_duplicates (unit, category, time) finds them
         where.append(tickets.c.unit_id == bindparam("unit_id"))
