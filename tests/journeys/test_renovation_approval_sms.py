@@ -9,7 +9,7 @@ import json
 import threading
 import uuid
 from collections.abc import Callable, Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -22,7 +22,7 @@ from notify.providers.registry import build_adapters
 from notify.sending.worker import Sender
 from notify.service import SERVICE as NOTIFY
 from notify.standins.sms_provider import SmsStandin, StandinConfig
-from notify.tables import estate_settings
+from notify.tables import duty_contacts, estate_settings
 from notify.tables import staff as notify_staff
 from servicekit.db import make_engine
 from servicekit.demo import DEMO_DESK, is_demo_history
@@ -174,6 +174,28 @@ def test_an_overdue_step_reminds_the_holders_of_its_role_once(suite) -> None:
         assert (params["name"], params["application_number"], params["step"]) == (name, opened["number"],
                                                                                   "装修申请登记")
     assert received["13700000003"] == []
+
+
+def test_an_overdue_step_nobody_in_the_estate_can_see_to_reaches_the_operator_s_duty_contacts(suite) -> None:
+    """Nobody in the estate holds the step's role, nor any role up the chain: tickets' timer names
+    nobody (past the top of the chain), and notify's rule texts the operator's duty contact (集团值班)."""
+    ids, uow = suite["ids"], lambda: TICKETS.unit_of_work(sessionmaker(suite["tickets"], expire_on_commit=False))
+    duty_mobile = "13700000009"
+    with suite["notify"].begin() as conn:
+        conn.execute(duty_contacts.insert().values(id=uuid.uuid4(), name="集团值班 周敏", mobile=duty_mobile,
+                                                   email=None, created_at=datetime.now(UTC)))
+    opened = open_application(uow(), DESK, {"estate_id": ids["estate"], "procedure": "renovation_approval",
+                                            "unit_id": ids["unit"], "person_id": ids["person"], "title": "阳台封窗"})
+    due = next(step["due_at"] for step in opened["steps"] if step["state"] == "open")
+    assert sweep(uow, due + timedelta(minutes=1), reports=False).steps_overdue == 1
+    [reminder] = _decisions(suite["tickets"], APPLICATION_STEP_OVERDUE)
+    assert reminder.data["staff"] is None and reminder.data["fallback"]["reached"] == "operator_admins"
+    _apply(suite["notify"], reminder)
+    received = _sent(suite, [duty_mobile], lambda got: bool(got[duty_mobile]), "the duty contact's reminder")
+    [sms] = received[duty_mobile]
+    assert sms["template_code"] == "SMS_ED_APPLICATION_OVERDUE"
+    assert (sms["params"]["name"], sms["params"]["application_number"], sms["params"]["step"]) == (
+        "集团值班 周敏", opened["number"], "装修申请登记")
 
 
 def test_a_demo_applications_overdue_step_is_the_demos_history(suite) -> None:

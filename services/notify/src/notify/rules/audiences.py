@@ -12,7 +12,10 @@ Audiences (the closed list a rule chooses from):
   (``fallback.reached`` is ``operator_admins``), the operator's duty contacts
   (:mod:`notify.duty_contacts`) — with none, an error log line: the escalation reaches nobody, and
   ``notify_configuration_warnings{warning="no_duty_contacts"}`` says so;
-* ``named_staff_or_assignee`` — the staff the event names if it names one, else the assignee;
+* ``named_staff_or_assignee`` — the staff the event names if it names one, else the assignee; when
+  it names neither because the event went past every level of the estate (an application's overdue
+  step whose role, supervisors, estate manager and first responsible person are all vacant; a missed
+  callback without an assignee), the operator's duty contacts, as for ``escalated_staff``;
 * ``invitee`` — the person a survey invitation or reminder names (``person_id``; surveys' events
   only);
 * ``company_contacts`` — the company occupying the unit the event is about (``ticket.unit_id``, else
@@ -148,9 +151,13 @@ def _duty_contacts(session: Session, data: Mapping[str, Any]) -> list[Recipient]
     rows = session.execute(select(duty_contacts).order_by(duty_contacts.c.created_at, duty_contacts.c.id)).all()
     if not rows:
         ticket, handover = data.get("ticket") or {}, data.get("handover") or {}
+        application, callback = data.get("application") or {}, data.get("callback") or {}
         log.error("escalation past every level of the estate reaches nobody: the operator has no duty contacts",
-                  extra={"ticket_id": ticket.get("id"), "handover_id": handover.get("handover_id"),
-                         "estate_id": ticket.get("estate_id") or handover.get("estate_id"),
+                  extra={"ticket_id": ticket.get("ticket_id"), "handover_id": handover.get("handover_id"),
+                         "application_id": application.get("application_id"),
+                         "callback_id": callback.get("callback_id"),
+                         "estate_id": next((thing.get("estate_id") for thing in (ticket, handover, application,
+                                                                                  callback) if thing), None),
                          "trigger": data.get("trigger")})
     return [Recipient("duty_contact", r.id, r.name, "zh-CN", r.mobile, r.email) for r in rows]
 
@@ -197,6 +204,8 @@ def resolve(session: Session, audience: str, estate_id: uuid.UUID, data: Mapping
             return _duty_contacts(session, data)
     elif audience == NAMED_STAFF_OR_ASSIGNEE:
         staff_id = _named_staff_id(data) or _assignee_id(data)
+        if staff_id is None and _past_every_level(data):
+            return _duty_contacts(session, data)
     else:
         log.warning("unknown audience", extra={"audience": audience})
         return []

@@ -27,7 +27,7 @@ survey invitation reminded          invitee                   survey_reminder   
 survey follow-up opened             assignee                  follow_up_assigned      S          no
 rectification action overdue        named_staff_or_assignee   action_overdue          S          no
 application decided                 reporter (the applicant)  application_decided     S E A      no
-application step overdue            named_staff_or_assignee   application_overdue     S          no
+application step overdue            named_staff_or_assignee   application_overdue     S E        no
 ==================================  ========================  ======================  =========  ======
 
 (S sms, E email, A in_app; a person's preferred channel goes first, see
@@ -277,8 +277,9 @@ DEFAULT_RULES: tuple[Rule, ...] = (
     _rule("application_decided_to_applicant", "tickets.application.decided.v1", "reporter", "application_decided",
           PERSON_CHANNELS),
     # An application's step past its due time: tickets' timer names each holder of the step's role in ``staff``
+    # (past the top of the chain nobody: the operator's duty contacts, who may have only an e-mail address)
     _rule("application_step_overdue_to_staff", "tickets.application.step_overdue.v1", "named_staff_or_assignee",
-          "application_overdue", STAFF_CHANNELS),
+          "application_overdue", ESCALATION_CHANNELS),
 )
 DEFAULT_RULES_BY_ID = {r.id: r for r in DEFAULT_RULES}
 
