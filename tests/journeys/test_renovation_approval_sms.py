@@ -29,8 +29,8 @@ from servicekit.demo import DEMO_DESK, is_demo_history
 from servicekit.envelope import CloudEvent, parse
 from servicekit.migrate import upgrade
 from servicekit.testing import wait_for
-from tickets.events import APPLICATION_DECIDED, APPLICATION_STEP_OVERDUE
-from tickets.procedures.use_cases import decide, open_application
+from tickets.events import APPLICATION_DECIDED, APPLICATION_STEP_OVERDUE, APPLICATION_WITHDRAWN
+from tickets.procedures.use_cases import decide, open_application, withdraw
 from tickets.service import SERVICE as TICKETS
 from tickets.sla.timer import sweep
 from tickets.tables import estates, outbox, people, staff, units
@@ -130,6 +130,29 @@ def test_the_owner_gets_an_sms_at_each_decision(suite) -> None:
     last = received[-1]["params"]
     assert (last["name"], last["procedure"], last["reason"]) == ("李伟", "装修审批", "不得拆改承重墙")
     assert json.dumps(received, ensure_ascii=False).count(MOBILE) == 8  # to the owner's mobile, and only there
+
+
+def test_the_owner_is_told_when_the_application_is_withdrawn(suite) -> None:
+    """The owner withdraws one application, the desk another: tickets' events reach the owner's
+    mobile through notify's built-in rule, each saying who withdrew it and why."""
+    ids, uow = suite["ids"], lambda: TICKETS.unit_of_work(sessionmaker(suite["tickets"], expire_on_commit=False))
+    opened = [open_application(uow(), DESK, {"estate_id": ids["estate"], "procedure": "renovation_approval",
+                                             "unit_id": ids["unit"], "person_id": ids["person"], "title": title})
+              for title in ("厨房卫生间改造", "阳台封窗")]
+    decide(uow(), opened[0]["id"], 1, DESK, decision="approve")
+    withdraw(uow(), opened[0]["id"], Actor(str(ids["person"]), "owner"), reason="业主决定暂缓装修")
+    withdraw(uow(), opened[1]["id"], DESK, reason="业主来电要求撤回")
+    events = _decisions(suite["tickets"], APPLICATION_WITHDRAWN)
+    assert len(events) == 2
+    for event in events + events[:1]:  # one delivered again: applied once
+        _apply(suite["notify"], event)
+    received = _sent(suite, [MOBILE], lambda got: len(got[MOBILE]) >= 2, "the two withdrawals")[MOBILE]
+    assert len(received) == 2 and {r["template_code"] for r in received} == {"SMS_ED_APPLICATION_WITHDRAWN"}
+    told = sorted((r["params"]["application_number"], r["params"]["withdrawn_by"], r["params"]["reason"])
+                  for r in received)
+    assert told == sorted([(opened[0]["number"], "您本人", "业主决定暂缓装修"),
+                           (opened[1]["number"], "物业服务中心", "业主来电要求撤回")])
+    assert {r["params"]["procedure"] for r in received} == {"装修审批"}
 
 
 AGENTS = {"王小红": "13700000001", "赵敏": "13700000002"}

@@ -28,6 +28,7 @@ survey follow-up opened             assignee                  follow_up_assigned
 rectification action overdue        named_staff_or_assignee   action_overdue          S          no
 application decided                 reporter (the applicant)  application_decided     S E A      no
 application step overdue            named_staff_or_assignee   application_overdue     S E        no
+application withdrawn               reporter (the applicant)  application_withdrawn   S E A      no
 ==================================  ========================  ======================  =========  ======
 
 (S sms, E email, A in_app; a person's preferred channel goes first, see
@@ -219,6 +220,13 @@ BUILT_IN_TEMPLATES: dict[str, Template] = {t.code: t for t in (
               ("Application step overdue", "${name}, the step \"${step}\" of ${procedure} application "
                                            "${application_number} was due at ${due_at}; please see to it."),
               ("name", "application_number", "procedure", "step", "due_at"), "SMS_ED_APPLICATION_OVERDUE"),
+    _template("application_withdrawn",
+              ("申请已撤回", "${name}您好，您的${procedure}申请${application_number}已由${withdrawn_by}撤回，"
+                          "原因：${reason}。如需继续办理，请重新提交申请。"),
+              ("Application withdrawn", "Dear ${name}, your ${procedure} application ${application_number} was "
+                                        "withdrawn by ${withdrawn_by}. Reason: ${reason}. To go ahead, please "
+                                        "apply again."),
+              ("name", "application_number", "procedure", "withdrawn_by", "reason"), "SMS_ED_APPLICATION_WITHDRAWN"),
     _template("login_code",
               ("验证码", "您的验证码为${code}，请勿告诉他人。"),
               ("Verification code", "Your verification code is ${code}. Do not share it with anyone."),
@@ -280,6 +288,9 @@ DEFAULT_RULES: tuple[Rule, ...] = (
     # (past the top of the chain nobody: the operator's duty contacts, who may have only an e-mail address)
     _rule("application_step_overdue_to_staff", "tickets.application.step_overdue.v1", "named_staff_or_assignee",
           "application_overdue", ESCALATION_CHANNELS),
+    # An application withdrawn, by the applicant or the desk: the applicant is told, with the reason
+    _rule("application_withdrawn_to_applicant", "tickets.application.withdrawn.v1", "reporter",
+          "application_withdrawn", PERSON_CHANNELS),
 )
 DEFAULT_RULES_BY_ID = {r.id: r for r in DEFAULT_RULES}
 
