@@ -29,7 +29,7 @@ _T, _S = "tickets.ticket.", "tickets.sla."
 EVENT_VARIABLES: dict[str, frozenset[str]] = {
     f"{_T}opened.v1": COMMON,
     f"{_T}acknowledged.v1": COMMON,
-    f"{_T}dispatched.v1": COMMON,
+    f"{_T}dispatched.v1": COMMON | {"department"},  # a department's queue names the department
     f"{_T}reassigned.v1": COMMON | {"reason"},
     f"{_T}arrived.v1": COMMON,
     f"{_T}resolved.v1": COMMON | {"resolution"},
@@ -145,6 +145,7 @@ def event_variables(event_type: str, data: Mapping[str, Any], name: str, languag
                  outgoing_name=_object(data.get("outgoing")).get("name"),
                  incoming_name=_object(data.get("incoming")).get("name"),
                  open_items=handover.get("items"), sign_by=local_time(handover.get("sign_by"), timezone))
+    extra.update(department=_object(data.get("department")).get("name"))
     application, step = data.get("application") or {}, data.get("step") or {}
     names = "name_zh" if language.lower().startswith("zh") else "name_en"
     extra.update(application_number=application.get("number"), procedure=application.get(names),
