@@ -62,6 +62,11 @@ def test_the_payloads_surveys_writes_follow_their_schemas(contracts) -> None:
                                                                    at=datetime(2026, 12, 3, tzinfo=UTC), note=None))
     overdue = events.overdue_payload(action, "赵主管", datetime(2026, 12, 21, tzinfo=UTC))
     _valid(contracts, events.ACTION_OVERDUE, overdue)
+    forum = {"id": uuid.uuid4(), "estate_id": wave["estate_id"], "title": "业户座谈会", "held_on": date(2026, 12, 19),
+             "place": None, "created_at": datetime(2026, 12, 6, tzinfo=UTC)}
+    _valid(contracts, events.FORUM_INVITED, events.forum_invited_payload(forum, invitation["unit_id"], person))
+    placed = {**forum, "place": "会所"}
+    _valid(contracts, events.FORUM_INVITED, events.forum_invited_payload(placed, uuid.uuid4(), person))
 
 
 def test_the_asyncapi_inbox_names_every_type_surveys_consumes(contracts) -> None:

@@ -15,9 +15,10 @@ FOLLOW_UP_OPENED = "surveys.follow_up.opened.v1"
 FOLLOW_UP_VISITED = "surveys.follow_up.visited.v1"
 ACTION_CHANGED = "surveys.action.changed.v1"
 ACTION_OVERDUE = "surveys.action.overdue.v1"
+FORUM_INVITED = "surveys.forum.invited.v1"
 
 EVENT_TYPES = (QUESTIONNAIRE_PUBLISHED, WAVE_OPENED, WAVE_CLOSED, INVITATION_SENT, INVITATION_REMINDED,
-               ANSWER_SUBMITTED, FOLLOW_UP_OPENED, FOLLOW_UP_VISITED, ACTION_CHANGED, ACTION_OVERDUE)
+               ANSWER_SUBMITTED, FOLLOW_UP_OPENED, FOLLOW_UP_VISITED, ACTION_CHANGED, ACTION_OVERDUE, FORUM_INVITED)
 
 
 def _text(value: Any) -> str | None:
@@ -115,3 +116,13 @@ def overdue_payload(action: dict[str, Any], responsible_name: str | None, at: An
     return {**_action(action), "assignee_id": str(action["responsible_id"]),
             "staff": {"staff_id": str(action["responsible_id"]), "name": responsible_name},
             "overdue_at": at.isoformat()}
+
+
+def forum_invited_payload(forum: dict[str, Any], unit_id: Any, person: dict[str, Any]) -> dict[str, Any]:  # noqa: ANN401
+    """A household invited to an owners' forum (业户座谈会), for notify to tell: whom (the household's
+    contact, in their language and channel first), which forum, when and where (``place`` null: not
+    given yet), and the moment it was invited (``at``)."""
+    return {"forum_id": str(forum["id"]), "estate_id": str(forum["estate_id"]), "unit_id": str(unit_id),
+            "person_id": str(person["id"]), "language": person["language"],
+            "preferred_channel": person["preferred_channel"], "title": forum["title"],
+            "held_on": forum["held_on"].isoformat(), "place": forum["place"], "at": forum["created_at"].isoformat()}

@@ -12,12 +12,9 @@ Audiences (the closed list a rule chooses from):
   (``fallback.reached`` is ``operator_admins``), the operator's duty contacts
   (:mod:`notify.duty_contacts`) — with none, an error log line: the escalation reaches nobody, and
   ``notify_configuration_warnings{warning="no_duty_contacts"}`` says so;
-* ``named_staff_or_assignee`` — the staff the event names if it names one, else the assignee; when
-  it names neither because the event went past every level of the estate (an application's overdue
-  step whose role, supervisors, estate manager and first responsible person are all vacant; a missed
-  callback without an assignee), the operator's duty contacts, as for ``escalated_staff``;
-* ``invitee`` — the person a survey invitation or reminder names (``person_id``; surveys' events
-  only);
+* ``named_staff_or_assignee`` — the staff the event names if it names one, else the assignee;
+* ``invitee`` — the person a survey invitation or reminder, or a forum invitation, names
+  (``person_id``; surveys' events only);
 * ``company_contacts`` — the company occupying the unit the event is about (``ticket.unit_id``, else
   ``unit_id``; an office tenant, OWN-11): its first contact, in the company's order, who can be
   reached by SMS or e-mail, else its first contact (in-app). One contact, not every one, for the reason
@@ -48,7 +45,7 @@ from sqlalchemy import String, cast, select
 from sqlalchemy.orm import Session
 
 from notify.domain.channels import EMAIL, IN_APP, SMS
-from notify.rules.variables import SURVEYS_EVENTS
+from notify.rules.variables import FORUM_EVENTS, SURVEYS_EVENTS
 from notify.tables import companies, duty_contacts, people, staff
 
 log = logging.getLogger(__name__)
@@ -58,7 +55,7 @@ REPORTER, ASSIGNEE, ESCALATED_STAFF, NAMED_STAFF_OR_ASSIGNEE, INVITEE, COMPANY_C
 AUDIENCES = (REPORTER, ASSIGNEE, ESCALATED_STAFF, NAMED_STAFF_OR_ASSIGNEE, INVITEE, COMPANY_CONTACTS)
 # Audiences only some event types name.
 ONLY_FOR = {ESCALATED_STAFF: frozenset({"tickets.ticket.escalated.v1", "tickets.handover.unsigned.v1"}),
-            INVITEE: frozenset(SURVEYS_EVENTS)}
+            INVITEE: frozenset((*SURVEYS_EVENTS, *FORUM_EVENTS))}
 _PREFERRED = {"sms": SMS, "email": EMAIL, "app": IN_APP, "in_app": IN_APP}
 UNKNOWN_NAME = {"zh-CN": "业主", "en": "resident"}
 

@@ -26,6 +26,7 @@ diary booked                        reporter                  visit_booked_owner
 diary booked                        assignee                  diary_booked_staff      S          no
 survey invitation sent              invitee                   survey_invitation       S E A      no
 survey invitation reminded          invitee                   survey_reminder         S E A      no
+forum invitation                    invitee                   forum_invitation        S E A      no
 survey follow-up opened             assignee                  follow_up_assigned      S          no
 rectification action overdue        named_staff_or_assignee   action_overdue          S          no
 application decided                 reporter (the applicant)  application_decided     S E A      no
@@ -40,8 +41,8 @@ tell the reporter which department has it and its supervisor (the event's ``staf
 waits in its queue. An unsigned handover's events name each person told (the
 supervisors, the incoming and the outgoing staff member) in ``staff``; past the top of the estate's
 chain, the operator's duty contacts. Opened, explained: nothing — an opened complaint is escalated to
-the supervisor by tickets itself, which arrives as ``escalated``. The survey templates' purpose is
-``survey``: a person who opted out of survey messages gets none (:mod:`notify.rules.answer`).
+the supervisor by tickets itself, which arrives as ``escalated``. The survey templates' purpose (the
+forum invitation's too) is ``survey``: a person who opted out of survey messages gets none (:mod:`notify.rules.answer`).
 
 A built-in rule or template has no row: its id is the uuid5 of its name (``rule:<name>``,
 ``template:<code>``), stable across processes and releases, so the messages' unique key
@@ -224,6 +225,12 @@ BUILT_IN_TEMPLATES: dict[str, Template] = {t.code: t for t in (
               ("满意度调查提醒", "${name}您好，您的满意度调查尚未完成：${link} ，${expires_on}前有效，感谢参与。"),
               ("Survey reminder", "Dear ${name}, your satisfaction survey is still open: ${link} "
                                   "(until ${expires_on}). Thank you."), _SURVEY, "SMS_ED_SURVEY_REMINDER", SURVEY),
+    _template("forum_invitation",
+              ("业户座谈会邀请", "${name}您好，诚邀您参加${held_on}举行的业户座谈会「${title}」，地点：${place}。"
+                              "欢迎届时提出您的意见和建议。"),
+              ("Owners' forum", "Dear ${name}, you are invited to the owners' forum \"${title}\" on ${held_on}; "
+                                "place: ${place}. We look forward to hearing your views."),
+              ("name", "title", "held_on", "place"), "SMS_ED_FORUM_INVITATION", SURVEY),
     _template("follow_up_assigned",
               ("回访任务", "${name}，满意度调查有业户不满意（${unit_number}），已安排您回访，请尽快联系业户。"),
               ("Follow-up visit", "${name}, a household (${unit_number}) was unhappy in the satisfaction survey; "
@@ -312,6 +319,8 @@ DEFAULT_RULES: tuple[Rule, ...] = (
     _rule("survey_invitation_to_invitee", "surveys.invitation.sent.v1", "invitee", "survey_invitation",
           PERSON_CHANNELS),
     _rule("survey_reminder_to_invitee", "surveys.invitation.reminded.v1", "invitee", "survey_reminder",
+          PERSON_CHANNELS),
+    _rule("forum_invitation_to_invitee", "surveys.forum.invited.v1", "invitee", "forum_invitation",
           PERSON_CHANNELS),
     # surveys' follow-ups (SRV-4): the visit to the staff member assigned, an overdue action to its
     # responsible person (surveys' timer names them in ``staff``)

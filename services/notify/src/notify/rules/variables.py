@@ -4,7 +4,9 @@ variables each gives, in the recipient's language.
 Every tickets event gives ``name`` (the recipient's), ``ticket_number`` and ``ticket_title``; some
 give more (:data:`EVENT_VARIABLES`). A survey invitation or reminder gives ``name``, ``link`` (the
 personal link to answer by), ``period`` (the wave's quarter, empty after a ticket) and
-``expires_on`` (the last day the link is good, local time). A follow-up visit assigned gives
+``expires_on`` (the last day the link is good, local time). A forum invitation gives ``name``,
+``title``, ``held_on`` and ``place`` (a place not given yet, "to be announced" in the recipient's
+language). A follow-up visit assigned gives
 ``name`` and ``unit_number``; a rectification action overdue ``name``, ``action`` (its
 description) and ``due_on``. An application's decision
 (``tickets.application.decided.v1``) gives ``name``, its number, the procedure's and the step's
@@ -67,8 +69,12 @@ EVENT_VARIABLES.update(dict.fromkeys(SURVEYS_EVENTS, SURVEY_VARIABLES))
 SURVEYS_STAFF_EVENTS = ("surveys.follow_up.opened.v1", "surveys.action.overdue.v1")
 EVENT_VARIABLES.update({"surveys.follow_up.opened.v1": frozenset({"name", "unit_number"}),
                         "surveys.action.overdue.v1": frozenset({"name", "action", "due_on"})})
+# surveys' owners' forums (SRV-6): a household invited, to the person invited (the forum's title,
+# day and place; a place not given yet reads "to be announced").
+FORUM_EVENTS = ("surveys.forum.invited.v1",)
+EVENT_VARIABLES.update(dict.fromkeys(FORUM_EVENTS, frozenset({"name", "title", "held_on", "place"})))
 # Every event the rules answer.
-RULE_EVENTS = (*TICKETS_EVENTS, *SURVEYS_EVENTS, *SURVEYS_STAFF_EVENTS)
+RULE_EVENTS = (*TICKETS_EVENTS, *SURVEYS_EVENTS, *SURVEYS_STAFF_EVENTS, *FORUM_EVENTS)
 
 TARGETS = {
     "acknowledge": {"zh-CN": "受理", "en": "acknowledge"}, "arrive": {"zh-CN": "到场", "en": "arrival"},
@@ -84,6 +90,7 @@ TRIGGERS = {
 }
 DESKS = {"front": {"zh-CN": "前台", "en": "the front desk"}}  # a handover that names no desk
 DECISIONS = {"approved": {"zh-CN": "已通过", "en": "approved"}, "refused": {"zh-CN": "未通过", "en": "refused"}}
+PLACES = {"announced": {"zh-CN": "另行通知", "en": "to be announced"}}  # a forum that names no place yet
 
 
 def _word(words: Mapping[str, Mapping[str, str]], value: Any, language: str) -> str:
@@ -139,6 +146,8 @@ def event_variables(event_type: str, data: Mapping[str, Any], name: str, languag
         "link": data.get("link"), "period": data.get("period"),
         "expires_on": last_day(data.get("expires_at"), timezone),
         "unit_number": data.get("unit_number"), "action": data.get("description"), "due_on": data.get("due_on"),
+        "title": data.get("title"), "held_on": data.get("held_on"),
+        "place": data.get("place") or _word(PLACES, "announced", language),
     }
     handover = _object(data.get("handover"))
     extra.update(desk=handover.get("desk") or _word(DESKS, "front", language),

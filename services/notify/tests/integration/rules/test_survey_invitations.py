@@ -68,3 +68,28 @@ def test_an_invitation_of_another_estate_reaches_nobody_here(world) -> None:
     made = world.apply(_event("surveys.invitation.sent.v1", estate_id=other))
     # The person is not in that estate's copy: at most the in-app inbox keyed by the person, never their SMS.
     assert all(m["channel"] != SMS for m in made)
+
+
+def _forum_event(**changes) -> CloudEvent:
+    schema = json.loads((SURVEYS / "surveys.forum.invited.v1.json").read_text(encoding="utf-8"))
+    data = {**copy.deepcopy(schema["examples"][0]), "at": NOON.isoformat(), **changes}
+    return CloudEvent(type="surveys.forum.invited.v1", source="/estatedesk/surveys", data=data,
+                      subject=data["forum_id"], id=str(uuid.uuid4()))
+
+
+@pytest.mark.parametrize(("language", "place", "said"), [
+    ("zh-CN", "会所二楼多功能厅",
+     "诚邀您参加2026-12-19举行的业户座谈会「2026年第四季度业户座谈会」，地点：会所二楼多功能厅"),
+    ("en", None, "invited to the owners' forum \"2026年第四季度业户座谈会\" on 2026-12-19; place: to be announced"),
+])
+def test_a_household_invited_to_a_forum_is_told_in_its_language(world, db, language, place, said) -> None:
+    world.estate(ESTATE)
+    world.person(PERSON, ESTATE, name="张三", language=language)
+    [message] = world.apply(_forum_event(place=place))
+    assert message["rule_id"] == built_in_id("rule", "forum_invitation_to_invitee")
+    assert (message["channel"], message["address"], message["language"]) == (SMS, "13800000001", language)
+    assert said in message["body"]
+    with db.begin() as conn:  # and once they opt out of survey messages, no more forum invitations either
+        conn.execute(insert(opt_outs).values(person_id=uuid.UUID(PERSON), purpose="survey",
+                                             estate_id=uuid.UUID(ESTATE), created_at=NOON))
+    assert world.apply(_forum_event()) == []

@@ -1,7 +1,9 @@
 """Owners' forums (业户座谈会): a forum invites ``invite`` occupied households of the estate chosen in
 turn — those never invited to a forum first, then those invited longest ago, ties by unit id so the
 choice is stable — and records who attended; each suggestion raised is a rectification action
-(surveys.actions.use_cases.open_suggestion)."""
+(surveys.actions.use_cases.open_suggestion). Each household invited is an event
+(``surveys.forum.invited.v1``, to its owner-occupant first) that notify turns into an SMS, e-mail or
+in-app message by its built-in rule; opt-outs of survey messages hold there."""
 
 from __future__ import annotations
 
@@ -15,7 +17,9 @@ from sqlalchemy import func, insert, select, update
 from servicekit.errors import Invalid
 from servicekit.rows import get_row
 from servicekit.unit_of_work import UnitOfWork
+from surveys import events
 from surveys.households.views import occupied_households
+from surveys.invitations.views import contacts
 from surveys.tables import estates, forum_invitees, forums
 
 
@@ -44,6 +48,8 @@ def hold(uow: UnitOfWork, created_by: str, at: datetime, *, estate_id: UUID, tit
         uow.execute(insert(forums).values(row))
         uow.execute(insert(forum_invitees), [{"forum_id": row["id"], "unit_id": unit, "estate_id": estate_id,
                                               "held_on": held_on, "attended": False} for unit in chosen])
+        for unit_id, person in contacts(uow, estate_id, chosen, held_on).items():
+            uow.record(events.FORUM_INVITED, row["id"], events.forum_invited_payload(row, unit_id, person))
         uow.commit()
         return row
 
