@@ -21,6 +21,12 @@ Audiences (the closed list a rule chooses from):
   :mod:`notify.audiences.companies` gives for notices. A unit no company occupies is nobody (most
   units are households); a company without a contact in the copy is a warning log line.
 
+An event that names no staff member because it went past every level of the estate (tickets'
+``fallback.reached`` is ``operator_admins``) reaches the operator's duty contacts whether its rule's
+audience is ``escalated_staff`` or ``named_staff_or_assignee`` (an application's overdue step whose
+role, supervisors, estate manager and first responsible person are all vacant; a missed callback
+without an assignee), with the same error log line when there are none.
+
 Contact points and language come from notify's copy of owners' people and staff. **Not in the copy
 yet** (owners' event has not arrived, or the id is from another estate): a person still gets the
 in-app message where the rule allows in-app (their inbox is keyed by the person id, and in zh-CN:
