@@ -9,7 +9,7 @@ import json
 import threading
 import uuid
 from collections.abc import Callable, Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -22,15 +22,15 @@ from notify.providers.registry import build_adapters
 from notify.sending.worker import Sender
 from notify.service import SERVICE as NOTIFY
 from notify.standins.sms_provider import SmsStandin, StandinConfig
-from notify.tables import estate_settings
+from notify.tables import duty_contacts, estate_settings
 from notify.tables import staff as notify_staff
 from servicekit.db import make_engine
 from servicekit.demo import DEMO_DESK, is_demo_history
 from servicekit.envelope import CloudEvent, parse
 from servicekit.migrate import upgrade
 from servicekit.testing import wait_for
-from tickets.events import APPLICATION_DECIDED, APPLICATION_STEP_OVERDUE
-from tickets.procedures.use_cases import decide, open_application
+from tickets.events import APPLICATION_DECIDED, APPLICATION_STEP_OVERDUE, APPLICATION_WITHDRAWN
+from tickets.procedures.use_cases import decide, open_application, withdraw
 from tickets.service import SERVICE as TICKETS
 from tickets.sla.timer import sweep
 from tickets.tables import estates, outbox, people, staff, units
@@ -132,6 +132,29 @@ def test_the_owner_gets_an_sms_at_each_decision(suite) -> None:
     assert json.dumps(received, ensure_ascii=False).count(MOBILE) == 8  # to the owner's mobile, and only there
 
 
+def test_the_owner_is_told_when_the_application_is_withdrawn(suite) -> None:
+    """The owner withdraws one application, the desk another: tickets' events reach the owner's
+    mobile through notify's built-in rule, each saying who withdrew it and why."""
+    ids, uow = suite["ids"], lambda: TICKETS.unit_of_work(sessionmaker(suite["tickets"], expire_on_commit=False))
+    opened = [open_application(uow(), DESK, {"estate_id": ids["estate"], "procedure": "renovation_approval",
+                                             "unit_id": ids["unit"], "person_id": ids["person"], "title": title})
+              for title in ("厨房卫生间改造", "阳台封窗")]
+    decide(uow(), opened[0]["id"], 1, DESK, decision="approve")
+    withdraw(uow(), opened[0]["id"], Actor(str(ids["person"]), "owner"), reason="业主决定暂缓装修")
+    withdraw(uow(), opened[1]["id"], DESK, reason="业主来电要求撤回")
+    events = _decisions(suite["tickets"], APPLICATION_WITHDRAWN)
+    assert len(events) == 2
+    for event in events + events[:1]:  # one delivered again: applied once
+        _apply(suite["notify"], event)
+    received = _sent(suite, [MOBILE], lambda got: len(got[MOBILE]) >= 2, "the two withdrawals")[MOBILE]
+    assert len(received) == 2 and {r["template_code"] for r in received} == {"SMS_ED_APPLICATION_WITHDRAWN"}
+    told = sorted((r["params"]["application_number"], r["params"]["withdrawn_by"], r["params"]["reason"])
+                  for r in received)
+    assert told == sorted([(opened[0]["number"], "您本人", "业主决定暂缓装修"),
+                           (opened[1]["number"], "物业服务中心", "业主来电要求撤回")])
+    assert {r["params"]["procedure"] for r in received} == {"装修审批"}
+
+
 AGENTS = {"王小红": "13700000001", "赵敏": "13700000002"}
 
 
@@ -174,6 +197,28 @@ def test_an_overdue_step_reminds_the_holders_of_its_role_once(suite) -> None:
         assert (params["name"], params["application_number"], params["step"]) == (name, opened["number"],
                                                                                   "装修申请登记")
     assert received["13700000003"] == []
+
+
+def test_an_overdue_step_nobody_in_the_estate_can_see_to_reaches_the_operator_s_duty_contacts(suite) -> None:
+    """Nobody in the estate holds the step's role, nor any role up the chain: tickets' timer names
+    nobody (past the top of the chain), and notify's rule texts the operator's duty contact (集团值班)."""
+    ids, uow = suite["ids"], lambda: TICKETS.unit_of_work(sessionmaker(suite["tickets"], expire_on_commit=False))
+    duty_mobile = "13700000009"
+    with suite["notify"].begin() as conn:
+        conn.execute(duty_contacts.insert().values(id=uuid.uuid4(), name="集团值班 周敏", mobile=duty_mobile,
+                                                   email=None, created_at=datetime.now(UTC)))
+    opened = open_application(uow(), DESK, {"estate_id": ids["estate"], "procedure": "renovation_approval",
+                                            "unit_id": ids["unit"], "person_id": ids["person"], "title": "阳台封窗"})
+    due = next(step["due_at"] for step in opened["steps"] if step["state"] == "open")
+    assert sweep(uow, due + timedelta(minutes=1), reports=False).steps_overdue == 1
+    [reminder] = _decisions(suite["tickets"], APPLICATION_STEP_OVERDUE)
+    assert reminder.data["staff"] is None and reminder.data["fallback"]["reached"] == "operator_admins"
+    _apply(suite["notify"], reminder)
+    received = _sent(suite, [duty_mobile], lambda got: bool(got[duty_mobile]), "the duty contact's reminder")
+    [sms] = received[duty_mobile]
+    assert sms["template_code"] == "SMS_ED_APPLICATION_OVERDUE"
+    assert (sms["params"]["name"], sms["params"]["application_number"], sms["params"]["step"]) == (
+        "集团值班 周敏", opened["number"], "装修申请登记")
 
 
 def test_a_demo_applications_overdue_step_is_the_demos_history(suite) -> None:

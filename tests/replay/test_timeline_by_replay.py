@@ -51,6 +51,11 @@ def _timeline(engine) -> list[tuple]:  # noqa: ANN001
         return [tuple(row) for row in db.execute(select(timeline_entries).order_by(timeline_entries.c.id))]
 
 
+def _rows(engine) -> list:  # noqa: ANN001
+    with engine.connect() as db:
+        return list(db.execute(select(timeline_entries)))
+
+
 def _count(engine) -> int:  # noqa: ANN001
     with engine.connect() as db:
         return db.execute(select(func.count()).select_from(timeline_entries)).scalar_one()
@@ -61,7 +66,7 @@ def suite(make_database, amqp_vhost_url: str, monkeypatch: pytest.MonkeyPatch) -
     urls = {name: make_database() for name in ("owners", "rebuilt", *PRODUCERS)}
     for name, url in urls.items():
         upgrade(importlib.import_module(f"{'owners' if name == 'rebuilt' else name}.service").SERVICE, url)
-    expected = 0
+    expected, kinds = 0, set()
     for producer, examples in _documented_examples().items():
         service = importlib.import_module(f"{producer}.service").SERVICE
         engine = make_engine(urls[producer])
@@ -71,7 +76,9 @@ def suite(make_database, amqp_vhost_url: str, monkeypatch: pytest.MonkeyPatch) -
                 with uow:
                     for example in examples:
                         uow.record(example["type"], example["subject"], example["data"])
-                        expected += len(entries_of(example["type"], "-", datetime.now(UTC), example["data"]))
+                        made = entries_of(example["type"], "-", datetime.now(UTC), example["data"])
+                        expected += len(made)
+                        kinds |= {entry.kind for entry in made}
                     uow.commit()
         finally:
             engine.dispose()
@@ -80,7 +87,7 @@ def suite(make_database, amqp_vhost_url: str, monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.delenv("DATABASE_URL", raising=False)
     for name in PRODUCERS:
         monkeypatch.setenv(f"{name.upper()}_DATABASE_URL", urls[name])
-    yield {"urls": urls, "amqp": amqp_vhost_url, "expected": expected}
+    yield {"urls": urls, "amqp": amqp_vhost_url, "expected": expected, "kinds": kinds}
 
 
 def test_the_timeline_rebuilt_by_replay_equals_the_live_one_row_by_row(suite) -> None:
@@ -103,6 +110,9 @@ def test_the_timeline_rebuilt_by_replay_equals_the_live_one_row_by_row(suite) ->
         with service_process("owners", "consume", env={**env, "OWNERS_DATABASE_URL": urls["rebuilt"]}):
             wait_for(lambda: _count(rebuilt) == suite["expected"], "the rebuilt timeline")
         assert _timeline(rebuilt) == _timeline(live)
+        # every kind of entry the consumed types make is in it, the latest added included
+        assert {row.kind for row in _rows(rebuilt)} == suite["kinds"]
+        assert {"invitation.sent", "answer.submitted", "forum.invited"} <= suite["kinds"]
     finally:
         live.dispose()
         rebuilt.dispose()

@@ -63,6 +63,23 @@ def test_a_survey_invitation_never_carries_the_personal_link_into_the_timeline()
     assert entry.reference == "2026-Q4" and entry.link == f"/surveys/api/v1/waves/{data['wave_id']}"
 
 
+def test_a_forum_invitation_is_an_entry_for_the_person_and_unit_invited_linking_the_forum() -> None:
+    forum = str(uuid.uuid4())
+    data = {"forum_id": forum, "estate_id": ESTATE, "unit_id": UNIT, "person_id": PERSON, "language": "zh-CN",
+            "preferred_channel": "sms", "title": "2026年第四季度业户座谈会", "held_on": "2026-12-19",
+            "place": "会所二楼多功能厅", "at": AT.isoformat()}
+    [entry] = entries_of("surveys.forum.invited.v1", "e4", AT, data)
+    assert (entry.kind, entry.person_id, entry.unit_id, entry.source) == (
+        "forum.invited", uuid.UUID(PERSON), uuid.UUID(UNIT), "surveys")
+    assert (entry.record_id, entry.reference, entry.link) == (
+        uuid.UUID(forum), "2026年第四季度业户座谈会", f"/surveys/api/v1/forums/{forum}")
+    assert entry.details == {"held_on": "2026-12-19", "place": "会所二楼多功能厅"}
+    assert summary(entry.kind, entry.reference, entry.details, "zh-CN") == (
+        "已邀请参加2026-12-19的业户座谈会“2026年第四季度业户座谈会”")
+    assert summary(entry.kind, entry.reference, entry.details, "en") == (
+        "Invited to the owners' forum “2026年第四季度业户座谈会” on 2026-12-19")
+
+
 @pytest.mark.parametrize("language, expected", [
     ("zh-CN", "工单 T261206000001 已处理完毕"), ("en", "Ticket T261206000001 resolved")])
 def test_an_entry_reads_in_the_callers_language(language: str, expected: str) -> None:
@@ -71,7 +88,7 @@ def test_an_entry_reads_in_the_callers_language(language: str, expected: str) ->
 
 def test_every_kind_an_event_can_make_reads_in_both_languages() -> None:
     assert {kind.split(".")[0] for kind in KINDS} >= {"ticket", "call", "callback", "visit", "notice", "invitation",
-                                                       "answer"}
+                                                       "answer", "forum"}
     for kind in KINDS:
         assert summary(kind, "X", {}, "zh-CN") and summary(kind, "X", {}, "en")
     assert len(EVENT_TYPES) == len(set(EVENT_TYPES))

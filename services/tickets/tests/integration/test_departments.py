@@ -205,6 +205,8 @@ def test_dispatch_to_a_department_alone_queues_it_and_a_member_takes_it_later(db
     assert "paused" not in {t["state"] for t in report["targets"]}
     [event] = [e for e in _events(db, events.TICKET_DISPATCHED) if e["ticket"]["ticket_id"] == ticket["id"]]
     assert (event["assignee_id"], event["queued"]) == (None, True)
+    # the reporter is told which department has it; nobody holds the department's post to tell
+    assert (event["department"], event["staff"]) == ({"department_id": str(engineering), "name": "工程部"}, None)
     validator(events.TICKET_DISPATCHED).validate(event)
 
     elsewhere = client.post(f"/api/v1/tickets/{ticket['id']}/take", json={"staff_id": str(lifts)},
@@ -225,6 +227,25 @@ def test_dispatch_to_a_department_alone_queues_it_and_a_member_takes_it_later(db
                       headers=desk).json["items"] == []
     again = client.post(f"/api/v1/tickets/{ticket['id']}/take", json={"staff_id": str(lifts)}, headers=desk)
     assert again.status_code == 409  # in no queue any more
+
+
+def test_a_ticket_put_in_a_department_s_queue_names_its_supervisor_to_tell(db, client, auth, owners_world):
+    _lift_category(db)
+    world = owners_world()
+    unit = world.unit(world.building(), "1-101")
+    head, lifts = world.staff("钱工程主管", role="technician"), world.staff("梯工", ("lifts",))
+    engineering = world.department("engineering", (head, lifts), supervisor=head, name="工程部")
+    desk = auth("service_desk_agent", [world.estate_id])
+    ticket = _ticket(client, auth, world, unit)
+    client.post(f"/api/v1/tickets/{ticket['id']}/acknowledge", json={}, headers=desk)
+    queued = client.post(f"/api/v1/tickets/{ticket['id']}/dispatch", json={"department_id": str(engineering)},
+                         headers=desk)
+    assert queued.status_code == 200 and queued.json["assignee_id"] is None, queued.json
+    [event] = [e for e in _events(db, events.TICKET_DISPATCHED) if e["ticket"]["ticket_id"] == ticket["id"]]
+    assert event["staff"] == {"staff_id": str(head), "name": "钱工程主管", "role": "supervisor",
+                              "department_id": str(engineering)}
+    assert event["department"] == {"department_id": str(engineering), "name": "工程部"}
+    validator(events.TICKET_DISPATCHED).validate(event)
 
 
 def _events(db, type_: str) -> list[dict]:  # noqa: ANN001

@@ -1,7 +1,8 @@
 """notify's configuration warnings, read from the database when ``/metrics`` is scraped.
 
 ``notify_configuration_warnings{warning="no_duty_contacts"}`` is 1 while the operator has no duty
-contact: an escalation that goes past every level of an estate would reach nobody.
+contact: an escalation (or an application's overdue step) that goes past every level of an estate
+would reach nobody.
 ``notify_configuration_warnings{warning="staff_unreachable"}`` is how many active staff members of
 the copy have neither a mobile nor an e-mail address: staff have no in-app inbox, so a message to
 them (an escalation, an unsigned handover, a callback due) would reach nobody.

@@ -1,9 +1,10 @@
 """Adding and removing the operator's duty contacts (集团值班).
 
 An escalation whose every level is vacant in the estate (tickets' ``fallback.reached`` is
-``operator_admins``) names no staff member; notify tells these people instead
-(:mod:`notify.rules.audiences`). With none, such an escalation reaches nobody: that is logged as an
-error and counted (``notify_escalations_unreached_total``).
+``operator_admins``: a ticket's escalation, an unsigned handover, an application's overdue step)
+names no staff member; notify tells these people instead (:mod:`notify.rules.audiences`). With
+none, such an escalation reaches nobody: that is logged as an error, and
+``notify_configuration_warnings{warning="no_duty_contacts"}`` says so beforehand.
 """
 
 from __future__ import annotations

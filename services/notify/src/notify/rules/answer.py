@@ -149,7 +149,7 @@ def answer_event(session: Session, event: CloudEvent, now: datetime | None = Non
     timezone = settings_of(session, estate_id)["timezone"]
     moment = described_at(event.data, event.time)
     made = []
-    for rule in matching.rules_for(session, estate_id, event.type):
+    for rule in matching.rules_for(session, estate_id, event.type, event.data):
         late = not_news(moment, now, rule.fresh_for_minutes)
         if late is not None:
             _skipped(event, late, rule, moment)

@@ -21,6 +21,12 @@ Audiences (the closed list a rule chooses from):
   :mod:`notify.audiences.companies` gives for notices. A unit no company occupies is nobody (most
   units are households); a company without a contact in the copy is a warning log line.
 
+An event that names no staff member because it went past every level of the estate (tickets'
+``fallback.reached`` is ``operator_admins``) reaches the operator's duty contacts whether its rule's
+audience is ``escalated_staff`` or ``named_staff_or_assignee`` (an application's overdue step whose
+role, supervisors, estate manager and first responsible person are all vacant; a missed callback
+without an assignee), with the same error log line when there are none.
+
 Contact points and language come from notify's copy of owners' people and staff. **Not in the copy
 yet** (owners' event has not arrived, or the id is from another estate): a person still gets the
 in-app message where the rule allows in-app (their inbox is keyed by the person id, and in zh-CN:
@@ -148,9 +154,13 @@ def _duty_contacts(session: Session, data: Mapping[str, Any]) -> list[Recipient]
     rows = session.execute(select(duty_contacts).order_by(duty_contacts.c.created_at, duty_contacts.c.id)).all()
     if not rows:
         ticket, handover = data.get("ticket") or {}, data.get("handover") or {}
+        application, callback = data.get("application") or {}, data.get("callback") or {}
         log.error("escalation past every level of the estate reaches nobody: the operator has no duty contacts",
-                  extra={"ticket_id": ticket.get("id"), "handover_id": handover.get("handover_id"),
-                         "estate_id": ticket.get("estate_id") or handover.get("estate_id"),
+                  extra={"ticket_id": ticket.get("ticket_id"), "handover_id": handover.get("handover_id"),
+                         "application_id": application.get("application_id"),
+                         "callback_id": callback.get("callback_id"),
+                         "estate_id": next((thing.get("estate_id") for thing in (ticket, handover, application,
+                                                                                  callback) if thing), None),
                          "trigger": data.get("trigger")})
     return [Recipient("duty_contact", r.id, r.name, "zh-CN", r.mobile, r.email) for r in rows]
 
@@ -197,6 +207,8 @@ def resolve(session: Session, audience: str, estate_id: uuid.UUID, data: Mapping
             return _duty_contacts(session, data)
     elif audience == NAMED_STAFF_OR_ASSIGNEE:
         staff_id = _named_staff_id(data) or _assignee_id(data)
+        if staff_id is None and _past_every_level(data):
+            return _duty_contacts(session, data)
     else:
         log.warning("unknown audience", extra={"audience": audience})
         return []

@@ -9,6 +9,8 @@ event                               audience                  template          
 ticket acknowledged                 reporter                  ticket_acknowledged     S E A      no
 ticket dispatched                   reporter                  ticket_dispatched       S E A      no
 ticket dispatched                   assignee                  ticket_assigned         S          no
+ticket put in a department's queue  reporter                  ticket_queued           S E A      no
+ticket put in a department's queue  named_staff_or_assignee   ticket_queued_staff     S          no
 ticket reassigned                   assignee                  ticket_assigned         S          no
 ticket arrived                      reporter                  ticket_arrived          S E A      no
 ticket resolved                     reporter                  ticket_resolved         S E A      no
@@ -28,11 +30,15 @@ forum invitation                    invitee                   forum_invitation  
 survey follow-up opened             assignee                  follow_up_assigned      S          no
 rectification action overdue        named_staff_or_assignee   action_overdue          S          no
 application decided                 reporter (the applicant)  application_decided     S E A      no
-application step overdue            named_staff_or_assignee   application_overdue     S          no
+application step overdue            named_staff_or_assignee   application_overdue     S E        no
+application withdrawn               reporter (the applicant)  application_withdrawn   S E A      no
 ==================================  ========================  ======================  =========  ======
 
 (S sms, E email, A in_app; a person's preferred channel goes first, see
-:mod:`notify.rules.audiences`.) An unsigned handover's events name each person told (the
+:mod:`notify.rules.audiences`.) A ticket put in a department's queue is a dispatched event with
+``queued`` true and nobody assigned: the dispatched rules leave it alone (``when``) and the queue's
+tell the reporter which department has it and its supervisor (the event's ``staff``) that a ticket
+waits in its queue. An unsigned handover's events name each person told (the
 supervisors, the incoming and the outgoing staff member) in ``staff``; past the top of the estate's
 chain, the operator's duty contacts. Opened, explained: nothing — an opened complaint is escalated to
 the supervisor by tickets itself, which arrives as ``escalated``. The survey templates' purpose (the
@@ -104,6 +110,13 @@ class Rule:
     extra: dict[str, Any] = field(default_factory=dict)
     # How old an event this rule still answers (notify.domain.freshness); None: the default window.
     fresh_for_minutes: int | None = None
+    # A built-in rule's condition on the event's flags: each named field must be the given boolean (a
+    # missing one counts as false); empty: every event of its type.
+    when: dict[str, bool] = field(default_factory=dict)
+
+    def answers(self, data: Any) -> bool:
+        """Whether this rule answers an event of its type whose ``data`` this is."""
+        return all(bool(data.get(name, False)) is value for name, value in self.when.items())
 
 
 def _template(code: str, zh: tuple[str, str], en: tuple[str, str], variables: tuple[str, ...],
@@ -126,6 +139,18 @@ BUILT_IN_TEMPLATES: dict[str, Template] = {t.code: t for t in (
                          "已派给工作人员，请保持电话畅通。"),
               ("Request assigned", "Dear ${name}, your request ${ticket_number} (${ticket_title}) has been "
                                    "given to our staff; they will contact you."), _T, "SMS_ED_TICKET_DISPATCHED"),
+    _template("ticket_queued",
+              ("工单已转交部门", "${name}您好，您的工单${ticket_number}（${ticket_title}）已转交${department}处理，"
+                             "我们会尽快安排人员与您联系。"),
+              ("Request passed on", "Dear ${name}, your request ${ticket_number} (${ticket_title}) has been passed "
+                                    "to the ${department} department; someone will contact you soon."),
+              (*_T, "department"), "SMS_ED_TICKET_QUEUED"),
+    _template("ticket_queued_staff",
+              ("部门待领工单", "${name}，工单${ticket_number}（${ticket_title}）已进入${department}队列，"
+                            "尚无人领取，请安排部门成员跟进。"),
+              ("Ticket in your queue", "${name}, ticket ${ticket_number} (${ticket_title}) is waiting in the "
+                                       "${department} queue and nobody has taken it; please have a member see to it."),
+              (*_T, "department"), "SMS_ED_TICKET_QUEUED_STAFF"),
     _template("ticket_arrived",
               ("工作人员已到场", "${name}您好，工作人员已到达现场处理您的工单${ticket_number}（${ticket_title}）。"),
               ("Staff on site", "Dear ${name}, our staff are on site for your request ${ticket_number} "
@@ -226,6 +251,13 @@ BUILT_IN_TEMPLATES: dict[str, Template] = {t.code: t for t in (
               ("Application step overdue", "${name}, the step \"${step}\" of ${procedure} application "
                                            "${application_number} was due at ${due_at}; please see to it."),
               ("name", "application_number", "procedure", "step", "due_at"), "SMS_ED_APPLICATION_OVERDUE"),
+    _template("application_withdrawn",
+              ("申请已撤回", "${name}您好，您的${procedure}申请${application_number}已由${withdrawn_by}撤回，"
+                          "原因：${reason}。如需继续办理，请重新提交申请。"),
+              ("Application withdrawn", "Dear ${name}, your ${procedure} application ${application_number} was "
+                                        "withdrawn by ${withdrawn_by}. Reason: ${reason}. To go ahead, please "
+                                        "apply again."),
+              ("name", "application_number", "procedure", "withdrawn_by", "reason"), "SMS_ED_APPLICATION_WITHDRAWN"),
     _template("login_code",
               ("验证码", "您的验证码为${code}，请勿告诉他人。"),
               ("Verification code", "Your verification code is ${code}. Do not share it with anyone."),
@@ -238,16 +270,28 @@ _CALLBACK = "tickets.callback."
 
 
 def _rule(name: str, event: str, audience: str, template: str, channels: tuple[str, ...],
-          urgent: bool = False) -> Rule:
+          urgent: bool = False, when: dict[str, bool] | None = None) -> Rule:
     return Rule(id=built_in_id("rule", name), event_type=event, audience=audience, channels=channels,
                 urgent=urgent, template_code=template, template_id=BUILT_IN_TEMPLATES[template].id, name=name,
-                built_in=True)
+                built_in=True, when=when or {})
+
+
+# A dispatched event with nobody assigned: the ticket waits in a department's queue (tickets' ``queued``).
+_HANDED, _QUEUED = {"queued": False}, {"queued": True}
 
 
 DEFAULT_RULES: tuple[Rule, ...] = (
     _rule("acknowledged_to_reporter", f"{_TICKET}acknowledged.v1", "reporter", "ticket_acknowledged", PERSON_CHANNELS),
-    _rule("dispatched_to_reporter", f"{_TICKET}dispatched.v1", "reporter", "ticket_dispatched", PERSON_CHANNELS),
-    _rule("dispatched_to_assignee", f"{_TICKET}dispatched.v1", "assignee", "ticket_assigned", STAFF_CHANNELS),
+    _rule("dispatched_to_reporter", f"{_TICKET}dispatched.v1", "reporter", "ticket_dispatched", PERSON_CHANNELS,
+          when=_HANDED),
+    _rule("dispatched_to_assignee", f"{_TICKET}dispatched.v1", "assignee", "ticket_assigned", STAFF_CHANNELS,
+          when=_HANDED),
+    # Put in a department's queue: the reporter learns which department has it, its supervisor (``staff``)
+    # that a ticket waits for a member to take it
+    _rule("queued_to_reporter", f"{_TICKET}dispatched.v1", "reporter", "ticket_queued", PERSON_CHANNELS,
+          when=_QUEUED),
+    _rule("queued_to_department_supervisor", f"{_TICKET}dispatched.v1", "named_staff_or_assignee",
+          "ticket_queued_staff", STAFF_CHANNELS, when=_QUEUED),
     _rule("reassigned_to_assignee", f"{_TICKET}reassigned.v1", "assignee", "ticket_assigned", STAFF_CHANNELS),
     _rule("arrived_to_reporter", f"{_TICKET}arrived.v1", "reporter", "ticket_arrived", PERSON_CHANNELS),
     _rule("resolved_to_reporter", f"{_TICKET}resolved.v1", "reporter", "ticket_resolved", PERSON_CHANNELS),
@@ -286,8 +330,12 @@ DEFAULT_RULES: tuple[Rule, ...] = (
     _rule("application_decided_to_applicant", "tickets.application.decided.v1", "reporter", "application_decided",
           PERSON_CHANNELS),
     # An application's step past its due time: tickets' timer names each holder of the step's role in ``staff``
+    # (past the top of the chain nobody: the operator's duty contacts, who may have only an e-mail address)
     _rule("application_step_overdue_to_staff", "tickets.application.step_overdue.v1", "named_staff_or_assignee",
-          "application_overdue", STAFF_CHANNELS),
+          "application_overdue", ESCALATION_CHANNELS),
+    # An application withdrawn, by the applicant or the desk: the applicant is told, with the reason
+    _rule("application_withdrawn_to_applicant", "tickets.application.withdrawn.v1", "reporter",
+          "application_withdrawn", PERSON_CHANNELS),
 )
 DEFAULT_RULES_BY_ID = {r.id: r for r in DEFAULT_RULES}
 

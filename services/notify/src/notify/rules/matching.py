@@ -36,15 +36,18 @@ def rule_of(row: Mapping[str, Any]) -> Rule:
                 fresh_for_minutes=row.get("fresh_for_minutes"))
 
 
-def rules_for(session: Session, estate_id: uuid.UUID, event_type: str) -> list[Rule]:
-    """The rules that answer ``event_type`` in ``estate_id`` (see the module's docstring)."""
+def rules_for(session: Session, estate_id: uuid.UUID, event_type: str,
+              data: Mapping[str, Any] | None = None) -> list[Rule]:
+    """The rules that answer ``event_type`` in ``estate_id`` (see the module's docstring); with the
+    event's ``data``, only the built-in ones whose condition it meets (a dispatched event's
+    ``queued``: :attr:`notify.rules.defaults.Rule.when`)."""
     r = rules.c
     rows = session.execute(select(rules).where(
         r.event_type == event_type, r.active.is_(True), (r.estate_id == estate_id) | r.estate_id.is_(None),
     ).order_by(r.created_at, r.id)).mappings().all()
     own = [rule_of(row) for row in rows if row["estate_id"] is not None]
     operator = [rule_of(row) for row in rows if row["estate_id"] is None]
-    return own or operator or default_rules(event_type)
+    return own or operator or [r for r in default_rules(event_type) if data is None or r.answers(data)]
 
 
 def template_of(row: Mapping[str, Any]) -> Template:

@@ -52,6 +52,10 @@ class EffectiveRuleSchema(Schema):
     built_in = fields.Boolean(metadata={"description": "A built-in default (no row; its id is stable)"})
     fresh_for_minutes = fields.Integer(allow_none=True, metadata={"description": "Empty: the default window"})
     name = fields.String(allow_none=True)
+    when = fields.Dict(keys=fields.String(), values=fields.Boolean(), metadata={
+        "description": "A built-in rule's condition on the event: each field must have this value (a missing one "
+                       "is false), e.g. {\"queued\": true} for a ticket put in a department's queue; empty: every "
+                       "event of its type"})
 
 
 class RuleListArgs(Schema):

@@ -10,7 +10,9 @@ language). A follow-up visit assigned gives
 ``name`` and ``unit_number``; a rectification action overdue ``name``, ``action`` (its
 description) and ``due_on``. An application's decision
 (``tickets.application.decided.v1``) gives ``name``, its number, the procedure's and the step's
-names in the recipient's language, the decision and the reason of a refusal. An unsigned shift
+names in the recipient's language, the decision and the reason of a refusal; its withdrawal
+(``tickets.application.withdrawn.v1``) the number, the procedure, ``withdrawn_by`` ("you" when the
+applicant withdrew it, else the service centre, in the recipient's language) and the reason. An unsigned shift
 handover (``tickets.handover.unsigned.v1``) gives ``name``, the ``desk`` (the front desk when it
 names none), ``outgoing_name`` and ``incoming_name``, ``open_items`` (how many) and ``sign_by``.
 A rule's template may use only the variables of its event type (checked when the rule is
@@ -29,7 +31,7 @@ _T, _S = "tickets.ticket.", "tickets.sla."
 EVENT_VARIABLES: dict[str, frozenset[str]] = {
     f"{_T}opened.v1": COMMON,
     f"{_T}acknowledged.v1": COMMON,
-    f"{_T}dispatched.v1": COMMON,
+    f"{_T}dispatched.v1": COMMON | {"department"},  # a department's queue names the department
     f"{_T}reassigned.v1": COMMON | {"reason"},
     f"{_T}arrived.v1": COMMON,
     f"{_T}resolved.v1": COMMON | {"resolution"},
@@ -52,6 +54,9 @@ EVENT_VARIABLES: dict[str, frozenset[str]] = {
                                                  "reason"}),
     # An application's open step past its due time, to the holders of its role.
     "tickets.application.step_overdue.v1": frozenset({"name", "application_number", "procedure", "step", "due_at"}),
+    # An application withdrawn (by the applicant or the desk), to the applicant: by whom and why.
+    "tickets.application.withdrawn.v1": frozenset({"name", "application_number", "procedure", "withdrawn_by",
+                                                   "reason"}),
 }
 # The tickets events notify consumes: each is matched against the rules.
 TICKETS_EVENTS = tuple(EVENT_VARIABLES)
@@ -75,6 +80,8 @@ TARGETS = {
     "acknowledge": {"zh-CN": "受理", "en": "acknowledge"}, "arrive": {"zh-CN": "到场", "en": "arrival"},
     "resolve": {"zh-CN": "解决", "en": "resolution"}, "promise": {"zh-CN": "承诺", "en": "promise"},
 }
+# Who withdrew an application, as its applicant reads it: themselves (an owner's token), else the desk.
+WITHDRAWERS = {"owner": {"zh-CN": "您本人", "en": "you"}, "desk": {"zh-CN": "物业服务中心", "en": "the service centre"}}
 TRIGGERS = {
     "complaint": {"zh-CN": "投诉", "en": "complaint"}, "major": {"zh-CN": "重大投诉", "en": "major complaint"},
     "sla_warning": {"zh-CN": "即将超时", "en": "SLA warning"}, "sla_breach": {"zh-CN": "超时", "en": "SLA breach"},
@@ -147,10 +154,14 @@ def event_variables(event_type: str, data: Mapping[str, Any], name: str, languag
                  outgoing_name=_object(data.get("outgoing")).get("name"),
                  incoming_name=_object(data.get("incoming")).get("name"),
                  open_items=handover.get("items"), sign_by=local_time(handover.get("sign_by"), timezone))
+    extra.update(department=_object(data.get("department")).get("name"))
     application, step = data.get("application") or {}, data.get("step") or {}
     names = "name_zh" if language.lower().startswith("zh") else "name_en"
     extra.update(application_number=application.get("number"), procedure=application.get(names),
                  step=step.get(names), decision=_word(DECISIONS, data.get("decision"), language))
+    if "withdrawn_role" in data:
+        withdrawer = "owner" if data.get("withdrawn_role") == "owner" else "desk"
+        extra.update(withdrawn_by=_word(WITHDRAWERS, withdrawer, language))
     for key in EVENT_VARIABLES.get(event_type, COMMON) - COMMON:
         values[key] = extra.get(key)
     return {k: "" if v is None else str(v) for k, v in values.items()}

@@ -21,7 +21,7 @@ ENTRY_NAMESPACE = uuid.UUID("6f0c2f4e-8f0e-4b7a-9a57-0d5e1c7b8a11")
 # Where each kind of record is read at the front door (the gateway's route table's prefixes).
 TICKET, CALL, CALLBACK, VISIT = ("/tickets/api/v1/tickets/{}", "/tickets/api/v1/calls/{}",
                                  "/tickets/api/v1/callbacks/{}", "/tickets/api/v1/diary/{}")
-NOTICE, WAVE = "/notify/api/v1/notices/{}", "/surveys/api/v1/waves/{}"
+NOTICE, WAVE, FORUM = "/notify/api/v1/notices/{}", "/surveys/api/v1/waves/{}", "/surveys/api/v1/forums/{}"
 
 
 @dataclass(frozen=True)
@@ -141,6 +141,13 @@ def _answered(_type: str, data: Mapping[str, Any]) -> list[dict[str, Any]]:
              "details": _pick(data, "channel", "overall", "satisfied", "ticket_id", "wave_id")}]
 
 
+def _forum_invited(_type: str, data: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """A household invited to an owners' forum (业户座谈会, SRV-6): the person invited and their unit."""
+    return [{"kind": "forum.invited", "estate_id": data["estate_id"], "person_id": data.get("person_id"),
+             "unit_id": data.get("unit_id"), "record_id": data["forum_id"], "reference": data.get("title"),
+             "link": FORUM.format(data["forum_id"]), "details": _pick(data, "held_on", "place")}]
+
+
 READERS: dict[str, tuple[str, Callable[[str, Mapping[str, Any]], list[dict[str, Any]]]]] = {
     **{event_type: ("tickets", _ticket) for event_type in TICKET_STEPS},
     "tickets.call.logged.v1": ("tickets", _call),
@@ -153,6 +160,7 @@ READERS: dict[str, tuple[str, Callable[[str, Mapping[str, Any]], list[dict[str, 
     "surveys.invitation.sent.v1": ("surveys", _invited),
     "surveys.invitation.reminded.v1": ("surveys", _invited),
     "surveys.answer.submitted.v1": ("surveys", _answered),
+    "surveys.forum.invited.v1": ("surveys", _forum_invited),
 }
 EVENT_TYPES = tuple(READERS)
 
@@ -197,6 +205,8 @@ SUMMARIES: dict[str, tuple[str, str]] = {
     "invitation.sent": ("Invited to a satisfaction survey", "已邀请参加满意度调查"),
     "invitation.reminded": ("Reminded of a satisfaction survey", "已提醒参加满意度调查"),
     "answer.submitted": ("Answered a satisfaction survey", "已回答满意度调查"),
+    "forum.invited": ("Invited to the owners' forum “{reference}” on {held_on}",
+                      "已邀请参加{held_on}的业户座谈会“{reference}”"),
 }
 KINDS = tuple(SUMMARIES)
 

@@ -1,8 +1,10 @@
 """The procedures' part of tickets' timer (``tickets timer``): an application's open step still
 open at its due time is reminded once (APPLICATION_STEP_OVERDUE, one event per person told: the
-estate's active staff of the step's role, else up the chain from the supervisor), swept as
-:mod:`servicekit.sweeps` sweeps such rows — exactly once however many timers sweep. notify's
-built-in rule ``application_step_overdue_to_staff`` texts each person named. A demo application's
+estate's active staff of the step's role, else up the chain from the supervisor; past its top one
+event naming nobody, ``fallback.reached`` the operator's admins), swept as :mod:`servicekit.sweeps`
+sweeps such rows — exactly once however many timers sweep. notify's built-in rule
+``application_step_overdue_to_staff`` texts each person named, or the operator's duty contacts
+(集团值班) when it names nobody. A demo application's
 overdue step is reminded as the demo's history (:func:`servicekit.demo.history`): the made-up
 applications message nobody, whenever their steps fall due."""
 

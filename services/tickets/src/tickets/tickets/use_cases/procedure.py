@@ -64,10 +64,11 @@ def dispatch(uow: UnitOfWork, ticket_id: UUID, actor: Actor, *, staff_id: UUID |
     with uow:
         ticket, step = _begin(uow, ticket_id, Action.DISPATCH)
         changes: dict[str, Any] = {}
-        department = None
+        department = head = None
         if department_id is not None:
             department = candidates.check_department(uow, ticket["estate_id"], department_id)
-            if candidates.department_supervisor(uow, {**ticket, "department_id": department_id}) is None:
+            head = candidates.department_supervisor(uow, {**ticket, "department_id": department_id})
+            if head is None:
                 log.warning("routed to a department without a supervisor: its complaints go to the estate's",
                             extra={"ticket_id": str(ticket_id), "department_id": str(department_id)})
             if department_id != ticket["department_id"]:
@@ -76,7 +77,8 @@ def dispatch(uow: UnitOfWork, ticket_id: UUID, actor: Actor, *, staff_id: UUID |
         if department is not None and staff_id is None and not choose_member:
             queue = {"assignee_id": None, "automatic": False, "reason": queued_reason(department)}
             return {**_done(uow, ticket, step, actor, at, note=note, changes={**changes, "assignee_id": None},
-                            details=queue, data={"assignee_id": None, "automatic": False, "queued": True}),
+                            details=queue, data={"assignee_id": None, "automatic": False, "queued": True,
+                                                 **queued_data(department, head)}),
                     "dispatch": queue}
         assignee, automatic, why = _assignee(uow, ticket, staff_id)
         chosen = {"assignee_id": str(assignee), "automatic": automatic, "reason": why}
@@ -90,6 +92,16 @@ def queued_reason(department: Mapping[str, Any]) -> dict[str, Any]:
     return {"department": department["name"], "queued": True, "coverage": "department",
             "text_en": f"In the queue of {department['name']}: a member takes it",
             "text_zh": f"已派至{department['name']}队列，待部门成员领取"}
+
+
+def queued_data(department: Mapping[str, Any], head: Mapping[str, Any] | None) -> dict[str, Any]:
+    """What the event of a ticket put in a department's queue says besides ``queued``: the department
+    (the reporter is told its name) and its supervisor, told that a ticket landed in its queue
+    (``staff``; null while the post is vacant, which routing warned of)."""
+    supervisor = None if head is None else {"staff_id": str(head["id"]), "name": head["name"], "role": "supervisor",
+                                            "department_id": str(department["id"])}
+    return {"department": {"department_id": str(department["id"]), "name": department["name"]},
+            "staff": supervisor}
 
 
 def take(uow: UnitOfWork, ticket_id: UUID, actor: Actor, *, staff_id: UUID, note: str = "",
