@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Flask
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from gateway.keys.verifying import own_verifier
 from gateway.pages.api import blp as pages
@@ -24,6 +23,4 @@ def create_app(settings: Settings | None = None, verifier: TokenVerifier | None 
     app = create_service_app(SERVICE, settings, verifier or own_verifier(settings))
     # The owners' pages (HTML for people, not the API: not in BLUEPRINTS nor the OpenAPI document).
     app.register_blueprint(pages)
-    if settings.trusted_proxies:  # the client's address as the front door saw it (the audit, the limits)
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)  # type: ignore[method-assign]
     return app

@@ -40,9 +40,6 @@ class Settings(ServiceSettings):
     lockout_after: int = setting(5, minimum=1)
     lockout_first_seconds: float = setting(30.0, minimum=1)
     lockout_longest_seconds: float = setting(3600.0, minimum=1)
-    # How many proxies in front of the gateway set X-Forwarded-For (the front door: 1): the client's
-    # address in the sign-in audit and the rate limits is read through them; 0 trusts no header.
-    trusted_proxies: int = setting(0, minimum=0)
     # Owners' sign-in by one-time code (gateway.owner_sign_in): sent through notify's POST messages
     # at notify_url; a code lives code_seconds and takes code_tries wrong tries; one mobile may ask for
     # codes_per_mobile, and one client address for codes_per_address, within code_window_seconds.

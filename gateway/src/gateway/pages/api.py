@@ -115,7 +115,7 @@ def _backends(signed: bool = True) -> Backends:
     settings = current_settings()
     upstreams = settings.upstreams({r.service: r.port for r in ROUTES})
     return Backends(upstreams, SERVICE_TIMEOUT_SECONDS, g.language,
-                    g.pages.get("access") if signed else None)
+                    g.pages.get("access") if signed else None, _client())
 
 
 def _client() -> str | None:

@@ -1,6 +1,8 @@
 """The services as the pages reach them: over HTTP at the route table's addresses, with the owner's
 own token (each service checks and scopes the call as if the owner called it through the front
-door) and the owner's language (the services' refusals come back in it). No service's database is
+door), the owner's language (the services' refusals come back in it) and the owner's address as
+``X-Forwarded-For`` (a service's per-address limits count the owner, not the gateway, where it
+trusts one proxy: ``<SERVICE>_TRUSTED_PROXIES``). No service's database is
 read. A service's refusal is :class:`Refused` with its own words; one that does not answer is
 :class:`Unavailable`, logged."""
 
@@ -36,6 +38,15 @@ class Backends:
     timeout: float
     language: str
     token: str | None = None
+    client: str | None = None  # the owner's address, as the gateway read it
+
+    def _headers(self, headers: Mapping[str, str] | None = None) -> dict[str, str]:
+        sent = {"Accept-Language": self.language, **(headers or {})}
+        if self.token:
+            sent["Authorization"] = f"Bearer {self.token}"
+        if self.client:
+            sent["X-Forwarded-For"] = self.client
+        return sent
 
     def call(self, service: str, method: str, path: str, *, params: Mapping[str, Any] | None = None,
              json: Any = None, files: Any = None, headers: Mapping[str, str] | None = None) -> Any:
@@ -44,12 +55,9 @@ class Backends:
         if not address:
             log.error("the owners' pages have no address for %s", service)
             raise Unavailable(service)
-        sent = {"Accept-Language": self.language, **(headers or {})}
-        if self.token:
-            sent["Authorization"] = f"Bearer {self.token}"
         try:
             answer = _CLIENT.request(method, f"http://{address}{path}", params=params, json=json, files=files,
-                                     headers=sent, timeout=self.timeout)
+                                     headers=self._headers(headers), timeout=self.timeout)
         except httpx.HTTPError as exc:
             log.warning("the owners' pages could not reach %s: %s", service, type(exc).__name__)
             raise Unavailable(service) from exc
@@ -70,8 +78,7 @@ class Backends:
         """Raw bytes and their content type (an attachment)."""
         address = self.upstreams.get(service, "")
         try:
-            answer = _CLIENT.get(f"http://{address}{path}", timeout=self.timeout,
-                                 headers={"Authorization": f"Bearer {self.token}", "Accept-Language": self.language})
+            answer = _CLIENT.get(f"http://{address}{path}", timeout=self.timeout, headers=self._headers())
         except httpx.HTTPError as exc:
             log.warning("the owners' pages could not reach %s: %s", service, type(exc).__name__)
             raise Unavailable(service) from exc
