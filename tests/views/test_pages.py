@@ -223,6 +223,21 @@ def test_a_report_with_a_photo_opens_the_ticket_and_shows_it(suite) -> None:
     assert "厨房水管漏水" in _text(browser.get("/my/"))
 
 
+def test_a_complaint_opens_a_complaint_ticket_of_its_class(suite) -> None:
+    browser = suite["client"]("张伟")
+    answer = _report(suite, browser, kind="complaint", category=None, complaint_class="fees",
+                     title="物业费账单有误", description="12月的账单多收了一个月")
+    assert answer.status_code == 302, _text(answer)
+    ticket_id = answer.headers["Location"].split("/my/tickets/", 1)[1].split("?")[0]
+    page = browser.get(answer.headers["Location"])
+    assert page.status_code == 200 and "物业费账单有误" in _text(page) and "已收到您的报事" in _text(page)
+    with suite["engines"]["tickets"].connect() as db:
+        row = db.execute(select(tickets_tables.tickets).where(tickets_tables.tickets.c.id == uuid.UUID(ticket_id))
+                         ).mappings().one()
+    assert (row["kind"], row["complaint_class"], row["channel"]) == ("complaint", "fees", "app")
+    assert str(row["person_id"]) == suite["people"]["张伟"]["id"]
+
+
 @pytest.mark.parametrize(("score", "language", "said"), [("7", None, "请选择 1 到 5 分。"),
                                                          ("", "en", "Choose a score from 1 to 5.")])
 def test_a_bad_rating_is_refused_and_the_ticket_stays_unrated(suite, score, language, said) -> None:
