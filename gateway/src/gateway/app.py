@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from gateway.keys.verifying import own_verifier
-from gateway.pages.api import blp as pages
+from gateway.pages import api as pages
 from gateway.service import SERVICE
 from gateway.settings import Settings
 from servicekit.auth import TokenVerifier
@@ -22,5 +22,5 @@ def create_app(settings: Settings | None = None, verifier: TokenVerifier | None 
         settings.require_own_secrets()
     app = create_service_app(SERVICE, settings, verifier or own_verifier(settings))
     # The owners' pages (HTML for people, not the API: not in BLUEPRINTS nor the OpenAPI document).
-    app.register_blueprint(pages)
+    pages.install(app, settings.web_threads)
     return app

@@ -73,6 +73,10 @@ class Settings(ServiceSettings):
     overview_timeout_seconds: float = setting(2.0, minimum=0.05)
     # An estate's dashboard is kept this long (a wall screen refreshing every few seconds).
     overview_keep_seconds: float = setting(5.0, minimum=0)
+    # Threads of each gunicorn worker (gthread, gateway.gunicorn_conf). One is always kept free of
+    # calls to services: the owners' pages take at most web_threads - 1 at once (gateway.pages.backends),
+    # so the JWKS a called service fetches from this gateway is served while a page waits.
+    web_threads: int = setting(8, minimum=2)
     # The passphrase the private keys are encrypted under in the gateway's database.
     keys_passphrase: str = DEVELOPMENT_KEYS_PASSPHRASE
     # "development" (`make run`, the tests) may keep the repository's passphrase; "production", the

@@ -9,7 +9,9 @@ read. A service's refusal is :class:`Refused` with its own words; one that does 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +20,28 @@ import httpx
 log = logging.getLogger(__name__)
 
 _CLIENT = httpx.Client(limits=httpx.Limits(max_connections=32, max_keepalive_connections=16))
+
+
+class CallSlots:
+    """How many of a worker's threads may wait on a service at once: all but one
+    (``GATEWAY_WEB_THREADS`` - 1). A called service may fetch this gateway's JWKS while the page
+    waits; the thread kept free of calls serves it, so no number of pages at once can make the
+    fetch wait on itself. A page that finds no slot free is answered "try again shortly" (503) at
+    once, with a warning, rather than wait holding the last thread."""
+
+    def __init__(self, threads: int) -> None:
+        self._free = threading.BoundedSemaphore(max(1, threads - 1))
+
+    @contextmanager
+    def taken(self, service: str) -> Iterator[None]:
+        if not self._free.acquire(blocking=False):
+            log.warning("the owners' pages did not call %s: every thread but one already waits on a service",
+                        service)
+            raise Unavailable(service)
+        try:
+            yield
+        finally:
+            self._free.release()
 
 
 class Refused(Exception):
@@ -39,6 +63,7 @@ class Backends:
     language: str
     token: str | None = None
     client: str | None = None  # the owner's address, as the gateway read it
+    slots: CallSlots | None = None  # the worker's (None: no bound, a test calling a view itself)
 
     def _headers(self, headers: Mapping[str, str] | None = None) -> dict[str, str]:
         sent = {"Accept-Language": self.language, **(headers or {})}
@@ -56,8 +81,9 @@ class Backends:
             log.error("the owners' pages have no address for %s", service)
             raise Unavailable(service)
         try:
-            answer = _CLIENT.request(method, f"http://{address}{path}", params=params, json=json, files=files,
-                                     headers=self._headers(headers), timeout=self.timeout)
+            with self._slot(service):
+                answer = _CLIENT.request(method, f"http://{address}{path}", params=params, json=json, files=files,
+                                         headers=self._headers(headers), timeout=self.timeout)
         except httpx.HTTPError as exc:
             log.warning("the owners' pages could not reach %s: %s", service, type(exc).__name__)
             raise Unavailable(service) from exc
@@ -71,6 +97,14 @@ class Backends:
                           problem.get("errors"))
         return body
 
+    @contextmanager
+    def _slot(self, service: str) -> Iterator[None]:
+        if self.slots is None:
+            yield
+            return
+        with self.slots.taken(service):
+            yield
+
     def get(self, service: str, path: str, **params: Any) -> Any:
         return self.call(service, "GET", path, params=params or None)
 
@@ -78,7 +112,8 @@ class Backends:
         """Raw bytes and their content type (an attachment)."""
         address = self.upstreams.get(service, "")
         try:
-            answer = _CLIENT.get(f"http://{address}{path}", timeout=self.timeout, headers=self._headers())
+            with self._slot(service):
+                answer = _CLIENT.get(f"http://{address}{path}", timeout=self.timeout, headers=self._headers())
         except httpx.HTTPError as exc:
             log.warning("the owners' pages could not reach %s: %s", service, type(exc).__name__)
             raise Unavailable(service) from exc
