@@ -21,7 +21,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from gateway.edge.route_table import ROUTES
 from gateway.pages import session, use_cases, views
-from gateway.pages.backends import Backends, CallSlots, Refused, Unavailable
+from gateway.pages.backends import CALL_SLOTS, Backends, CallSlots, Refused, Unavailable
 from gateway.pages.schemas import (
     COMPLAINT_CLASSES,
     REPAIR_CATEGORIES,
@@ -43,7 +43,6 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 MAX_REPORT_BYTES = 11 * 1024 * 1024
 # How long a page waits for a service (a photo upload included) before it says "try again shortly".
 SERVICE_TIMEOUT_SECONDS = 15.0
-CALL_SLOTS = "gateway.pages.call_slots"
 
 
 def install(app: Flask, web_threads: int) -> None:

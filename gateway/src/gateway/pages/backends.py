@@ -22,8 +22,12 @@ log = logging.getLogger(__name__)
 _CLIENT = httpx.Client(limits=httpx.Limits(max_connections=32, max_keepalive_connections=16))
 
 
+CALL_SLOTS = "gateway.pages.call_slots"  # the app's CallSlots, in app.extensions
+
+
 class CallSlots:
-    """How many of a worker's threads may wait on a service at once: all but one
+    """How many of a worker's threads may wait on a service at once (a page's call, the one-time code
+    sent through notify): all but one
     (``GATEWAY_WEB_THREADS`` - 1). A called service may fetch this gateway's JWKS while the page
     waits; the thread kept free of calls serves it, so no number of pages at once can make the
     fetch wait on itself. A page that finds no slot free is answered "try again shortly" (503) at
