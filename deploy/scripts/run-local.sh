@@ -28,6 +28,13 @@ export SURVEYS_ANSWER_URL="${SURVEYS_ANSWER_URL:-http://localhost:$GATEWAY_EDGE_
 # Every replica of the front door counts each caller's rate in this Redis (gateway.edge.rate_limit).
 export GATEWAY_EDGE_RATE_STORE="${GATEWAY_EDGE_RATE_STORE:-${REDIS_URL:-redis://127.0.0.1:6379/0}}"
 export GATEWAY_TRUSTED_PROXIES="${GATEWAY_TRUSTED_PROXIES:-1}"
+# Every service sits behind the front door (nginx appends the client's address to X-Forwarded-For), and
+# the gateway's pages call them naming the owner's address: each believes that one proxy, so surveys'
+# per-address guessing limit counts each visitor, not the door (servicekit.webapp.install_trusted_proxies).
+export OWNERS_TRUSTED_PROXIES="${OWNERS_TRUSTED_PROXIES:-1}"
+export TICKETS_TRUSTED_PROXIES="${TICKETS_TRUSTED_PROXIES:-1}"
+export NOTIFY_TRUSTED_PROXIES="${NOTIFY_TRUSTED_PROXIES:-1}"
+export SURVEYS_TRUSTED_PROXIES="${SURVEYS_TRUSTED_PROXIES:-1}"
 # A development machine: the gateway may keep its private keys under the repository's passphrase.
 export GATEWAY_ENVIRONMENT="${GATEWAY_ENVIRONMENT:-development}"
 # Every service takes the gateway's keys from its JWKS (a rotation needs no restart), and the

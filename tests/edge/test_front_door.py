@@ -2,7 +2,8 @@
 services: every service's API under one host, the caller's token passed on and verified by the
 service itself from the gateway's JWKS, request ids kept or made, body limits, CORS for the
 configured origins only, per-caller rate limits (429 with Retry-After), no /metrics, and a 503
-problem (not an HTML page) for the paths of a stopped service while the others keep answering."""
+problem (not an HTML page) for the paths of a stopped service while the others keep answering; a
+service behind it reads each client's own address (surveys' per-address guessing limit)."""
 
 from __future__ import annotations
 
@@ -34,6 +35,8 @@ from servicekit.db import make_engine
 from servicekit.keys import JwksKeys
 from servicekit.rows import now
 from servicekit.testing import FORGERIES, forged_tokens, migrated_database, running_process, served_app, wait_for
+from servicekit.webapp import create_service_app
+from surveys.service import SERVICE as SURVEYS
 
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
 pytestmark = pytest.mark.skipif(NGINX is None, reason="nginx is not installed (make test installs it as root: "
@@ -275,3 +278,26 @@ def test_a_door_that_cannot_reach_the_rate_store_counts_alone_and_says_so(world,
         caller = _bearer(_token(world, subject="alone"))
         assert [httpx.get(f"{door}/owners/healthz", headers=caller).status_code for _ in range(3)] == [200, 200, 429]
     assert "cannot be reached" in errors.read_text() and unreachable.removesuffix("/0") in errors.read_text()
+
+
+def test_surveys_counts_each_client_behind_the_door_and_a_forged_address_changes_nothing(world, tmp_path,
+                                                                                           make_database,
+                                                                                           tmp_path_factory):
+    """surveys behind the door believes its one proxy (SURVEYS_TRUSTED_PROXIES=1): a prober's guesses
+    at survey links (from 127.0.0.2) hold back that prober only, whatever X-Forwarded-For it sends,
+    never another visitor (from 127.0.0.3) reaching surveys through the same door."""
+    settings = SURVEYS.settings(database_url=migrated_database(SURVEYS, "sqlite", make_database, tmp_path_factory),
+                                amqp_url="amqp://unused", port=0, log_level="WARNING", max_body_bytes=64 * 1024,
+                                trusted_proxies=1, token_guesses=3)
+    verifier = TokenVerifier(JwksKeys.from_url(world["gateway"] + "/.well-known/jwks.json"),
+                             issuer=world["settings"].issuer, audience=world["settings"].audience, roles=SURVEYS.roles)
+    with served_app(create_service_app(SURVEYS, settings, verifier)) as surveys, \
+            front_door(tmp_path, {**world["upstreams"], "surveys": surveys.removeprefix("http://")}) as door:
+        def guesses(source: str, n: int, **headers: str) -> list[int]:
+            with httpx.Client(transport=httpx.HTTPTransport(local_address=source), timeout=30) as http:
+                return [http.get(f"{door}/surveys/api/v1/answers/guess{i:04d}", headers=headers).status_code
+                        for i in range(n)]
+
+        assert guesses("127.0.0.2", 4) == [404, 404, 404, 429]
+        assert guesses("127.0.0.2", 2, **{"X-Forwarded-For": "203.0.113.9"}) == [429, 429]
+        assert guesses("127.0.0.3", 1) == [404]

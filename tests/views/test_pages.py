@@ -39,6 +39,7 @@ from tickets import tables as tickets_tables
 from tickets.service import SERVICE as TICKETS
 
 SERVICES = {"owners": OWNERS, "tickets": TICKETS, "notify": NOTIFY, "surveys": SURVEYS}
+GUESSES = 3  # surveys' unknown links from one address before 429
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x22" * 500
 
 
@@ -69,7 +70,9 @@ def suite(make_database, tmp_path_factory) -> Iterator[dict]:
     urls["gateway"] = make_database()
     upgrade(GATEWAY, urls["gateway"])
     engines = {name: make_engine(url) for name, url in urls.items()}
-    extra = {"tickets": {"attachments_dir": str(tmp_path_factory.mktemp("attachments"))}}
+    # surveys behind the door: it believes one proxy's X-Forwarded-For (the gateway's pages name the owner).
+    extra = {"tickets": {"attachments_dir": str(tmp_path_factory.mktemp("attachments"))},
+             "surveys": {"trusted_proxies": 1, "token_guesses": GUESSES}}
     with ExitStack() as stack:
         served, clients = {}, {}
         for name, service in SERVICES.items():
@@ -121,9 +124,11 @@ def suite(make_database, tmp_path_factory) -> Iterator[dict]:
         verifier = TokenVerifier(public, issuer=TEST_ISSUER, audience=TEST_AUDIENCE, roles=GATEWAY.roles)
         gateway_app = create_gateway_app(settings, verifier)
 
-        def client(person: str | None = None, language: str | None = None):  # noqa: ANN202
-            """A browser of the pages; signed in as ``person`` (a name) when given."""
+        def client(person: str | None = None, language: str | None = None,  # noqa: ANN202
+                   address: str = "127.0.0.1"):
+            """A browser of the pages, at ``address``; signed in as ``person`` (a name) when given."""
             browser = gateway_app.test_client()
+            browser.environ_base["REMOTE_ADDR"] = address
             if language:
                 browser.set_cookie(pages_session.LANGUAGE_COOKIE, language)
             if person:
@@ -135,7 +140,8 @@ def suite(make_database, tmp_path_factory) -> Iterator[dict]:
             return browser
 
         yield {"client": client, "auth": auth, "estate": estate, "people": people, "ticket": ticket,
-               "message_id": message_id, "engines": engines, "tickets": clients["tickets"], "desk": desk}
+               "message_id": message_id, "engines": engines, "tickets": clients["tickets"], "desk": desk,
+               "surveys": clients["surveys"]}
     for engine in engines.values():
         engine.dispose()
 
@@ -215,6 +221,21 @@ def test_a_report_with_a_photo_opens_the_ticket_and_shows_it(suite) -> None:
                          ).mappings().one()
     assert (row["channel"], str(row["person_id"])) == ("app", suite["people"]["张伟"]["id"])
     assert "厨房水管漏水" in _text(browser.get("/my/"))
+
+
+def test_a_complaint_opens_a_complaint_ticket_of_its_class(suite) -> None:
+    browser = suite["client"]("张伟")
+    answer = _report(suite, browser, kind="complaint", category=None, complaint_class="fees",
+                     title="物业费账单有误", description="12月的账单多收了一个月")
+    assert answer.status_code == 302, _text(answer)
+    ticket_id = answer.headers["Location"].split("/my/tickets/", 1)[1].split("?")[0]
+    page = browser.get(answer.headers["Location"])
+    assert page.status_code == 200 and "物业费账单有误" in _text(page) and "已收到您的报事" in _text(page)
+    with suite["engines"]["tickets"].connect() as db:
+        row = db.execute(select(tickets_tables.tickets).where(tickets_tables.tickets.c.id == uuid.UUID(ticket_id))
+                         ).mappings().one()
+    assert (row["kind"], row["complaint_class"], row["channel"]) == ("complaint", "fees", "app")
+    assert str(row["person_id"]) == suite["people"]["张伟"]["id"]
 
 
 @pytest.mark.parametrize(("score", "language", "said"), [("7", None, "请选择 1 到 5 分。"),
@@ -335,3 +356,27 @@ def test_signing_out_ends_the_session(suite) -> None:
     answer = browser.post("/my/sign-out", data={"csrf": _csrf(_text(home))})
     assert answer.status_code == 302 and answer.headers["Location"].endswith("/my/sign-in")
     assert browser.get("/my/").headers["Location"].endswith("/my/sign-in")
+
+
+# --- each visitor's own address reaches the services ------------------------------------------------
+
+def test_one_address_guessing_survey_links_leaves_another_owner_able_to_answer(suite) -> None:
+    manager = suite["auth"]("estate_manager", [suite["estate"]["id"]])
+    opened = suite["surveys"].post("/api/v1/waves", headers=manager, json={
+        "estate_id": suite["estate"]["id"], "period": "2026-Q4", "opens_on": "2026-10-08"})
+    assert opened.status_code == 201, opened.json
+    table = SURVEYS.outbox.table
+    with suite["engines"]["surveys"].connect() as db:
+        events = [parse(row.body) for row in db.execute(select(table).order_by(table.c.seq))]
+    link = next(e.data["link"] for e in events if e.type == "surveys.invitation.sent.v1")
+    token = link.rsplit("/", 1)[1]
+    prober = suite["client"](address="198.51.100.7")
+    guesses = [prober.get(f"/survey/guess{n:04d}").status_code for n in range(GUESSES + 1)]
+    assert guesses == [404] * GUESSES + [429]
+    owner = suite["client"](address="203.0.113.9")
+    form = owner.get(f"/survey/{token}")
+    assert form.status_code == 200, _text(form)
+    scores = {f"q.{code}.score": "4" for code in re.findall(r'name="q\.([^.]+)\.score"', _text(form))}
+    answer = owner.post(f"/survey/{token}", data={"csrf": _csrf(_text(form)), "action": "submit", **scores})
+    assert answer.status_code == 200 and "感谢" in _text(answer), _text(answer)
+    assert prober.get("/survey/guess9999").status_code == 429  # the prober's own address is still held back

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from flask import Flask
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from gateway.keys.verifying import own_verifier
-from gateway.pages.api import blp as pages
+from gateway.pages import api as pages
 from gateway.service import SERVICE
 from gateway.settings import Settings
 from servicekit.auth import TokenVerifier
@@ -23,7 +22,5 @@ def create_app(settings: Settings | None = None, verifier: TokenVerifier | None 
         settings.require_own_secrets()
     app = create_service_app(SERVICE, settings, verifier or own_verifier(settings))
     # The owners' pages (HTML for people, not the API: not in BLUEPRINTS nor the OpenAPI document).
-    app.register_blueprint(pages)
-    if settings.trusted_proxies:  # the client's address as the front door saw it (the audit, the limits)
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)  # type: ignore[method-assign]
+    pages.install(app, settings.web_threads)
     return app

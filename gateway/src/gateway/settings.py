@@ -40,9 +40,6 @@ class Settings(ServiceSettings):
     lockout_after: int = setting(5, minimum=1)
     lockout_first_seconds: float = setting(30.0, minimum=1)
     lockout_longest_seconds: float = setting(3600.0, minimum=1)
-    # How many proxies in front of the gateway set X-Forwarded-For (the front door: 1): the client's
-    # address in the sign-in audit and the rate limits is read through them; 0 trusts no header.
-    trusted_proxies: int = setting(0, minimum=0)
     # Owners' sign-in by one-time code (gateway.owner_sign_in): sent through notify's POST messages
     # at notify_url; a code lives code_seconds and takes code_tries wrong tries; one mobile may ask for
     # codes_per_mobile, and one client address for codes_per_address, within code_window_seconds.
@@ -76,6 +73,10 @@ class Settings(ServiceSettings):
     overview_timeout_seconds: float = setting(2.0, minimum=0.05)
     # An estate's dashboard is kept this long (a wall screen refreshing every few seconds).
     overview_keep_seconds: float = setting(5.0, minimum=0)
+    # Threads of each gunicorn worker (gthread, gateway.gunicorn_conf). One is always kept free of
+    # calls to services: the owners' pages take at most web_threads - 1 at once (gateway.pages.backends),
+    # so the JWKS a called service fetches from this gateway is served while a page waits.
+    web_threads: int = setting(8, minimum=2)
     # The passphrase the private keys are encrypted under in the gateway's database.
     keys_passphrase: str = DEVELOPMENT_KEYS_PASSPHRASE
     # "development" (`make run`, the tests) may keep the repository's passphrase; "production", the

@@ -14,14 +14,14 @@ from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, g, redirect, render_template, request
+from flask import Blueprint, Flask, Response, current_app, g, redirect, render_template, request
 from marshmallow import ValidationError
 from werkzeug.exceptions import NotFound as PageNotFound
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from gateway.edge.route_table import ROUTES
 from gateway.pages import session, use_cases, views
-from gateway.pages.backends import Backends, Refused, Unavailable
+from gateway.pages.backends import CALL_SLOTS, Backends, CallSlots, Refused, Unavailable
 from gateway.pages.schemas import (
     COMPLAINT_CLASSES,
     REPAIR_CATEGORIES,
@@ -43,6 +43,12 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 MAX_REPORT_BYTES = 11 * 1024 * 1024
 # How long a page waits for a service (a photo upload included) before it says "try again shortly".
 SERVICE_TIMEOUT_SECONDS = 15.0
+
+
+def install(app: Flask, web_threads: int) -> None:
+    """The pages on ``app``, whose workers each run ``web_threads`` threads (their call slots)."""
+    app.extensions[CALL_SLOTS] = CallSlots(web_threads)
+    app.register_blueprint(blp)
 
 
 # --- the session, the language and the page frame ------------------------------------------------
@@ -115,7 +121,7 @@ def _backends(signed: bool = True) -> Backends:
     settings = current_settings()
     upstreams = settings.upstreams({r.service: r.port for r in ROUTES})
     return Backends(upstreams, SERVICE_TIMEOUT_SECONDS, g.language,
-                    g.pages.get("access") if signed else None)
+                    g.pages.get("access") if signed else None, _client(), current_app.extensions[CALL_SLOTS])
 
 
 def _client() -> str | None:

@@ -1,9 +1,9 @@
 """The settings every service reads from the environment at start-up, named after the service.
 
-``<SERVICE>_PORT`` and ``<SERVICE>_MAX_BODY_BYTES`` take the service's name in capitals as prefix
-(``OWNERS_PORT``); ``DATABASE_URL``, ``AMQP_URL`` and ``LOG_LEVEL`` are the same for every service,
-but ``<SERVICE>_DATABASE_URL`` comes before ``DATABASE_URL`` where one environment holds several
-services (``make run``), since services never share a database.
+``<SERVICE>_PORT``, ``<SERVICE>_MAX_BODY_BYTES`` and ``<SERVICE>_TRUSTED_PROXIES`` take the service's
+name in capitals as prefix (``OWNERS_PORT``); ``DATABASE_URL``, ``AMQP_URL`` and ``LOG_LEVEL`` are the
+same for every service, but ``<SERVICE>_DATABASE_URL`` comes before ``DATABASE_URL`` where one
+environment holds several services (``make run``), since services never share a database.
 
 A service with settings of its own subclasses :class:`ServiceSettings` and declares each field
 with its default; nothing else. Each is read from ``<SERVICE>_<FIELD NAME IN CAPITALS>`` by its
@@ -57,6 +57,11 @@ class ServiceSettings:
     port: int
     log_level: str
     max_body_bytes: int
+    # How many proxies in front of the service set X-Forwarded-For (behind the front door, or called by
+    # the gateway's pages on an owner's behalf: 1): the client's address (the audit, per-address limits)
+    # is read through them. 0 believes no header: a client reaching the service directly could forge it.
+    # (Keyword-only: a subclass's field without a default is still refused by own_fields, in its words.)
+    trusted_proxies: int = field(default=0, kw_only=True)
     # A service whose requests are larger by nature (a notice's list of 100,000 households) raises it.
     default_max_body_bytes: ClassVar[int] = DEFAULT_MAX_BODY_BYTES
 
@@ -71,6 +76,7 @@ class ServiceSettings:
             port=env_int(f"{prefix}_PORT", default_port, minimum=1),
             log_level=env_str("LOG_LEVEL", "INFO"),
             max_body_bytes=env_int(f"{prefix}_MAX_BODY_BYTES", cls.default_max_body_bytes, minimum=1024),
+            trusted_proxies=env_int(f"{prefix}_TRUSTED_PROXIES", 0, minimum=0),
             **{f.name: _from_env(f"{prefix}_{f.name.upper()}", f, kind) for f, kind in own_fields(cls)},
         )
 

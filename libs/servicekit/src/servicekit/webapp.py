@@ -17,6 +17,7 @@ from flask import Flask, Response, current_app
 from sqlalchemy import exc as sa_errors
 from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from servicekit.auth import TokenVerifier
 from servicekit.db import make_engine
@@ -80,7 +81,18 @@ def create_service_app(service: Service, settings: ServiceSettings | None = None
     for blueprint in service.api_blueprints():
         api.register_blueprint(blueprint)
     declare_secret_paths(app)
+    install_trusted_proxies(app, settings.trusted_proxies)
     return app
+
+
+def install_trusted_proxies(app: Flask, trusted: int) -> None:
+    """Read the client's address (``request.remote_addr``: the audit, per-address limits) through the
+    ``trusted`` proxies in front of the service (``<SERVICE>_TRUSTED_PROXIES``): each appends the
+    address it was called from to ``X-Forwarded-For``, and the ``trusted``-th entry from the end is
+    the client. With 0 no header is believed (the peer's address is the client's), so a client that
+    reaches the service directly cannot name an address of its choosing."""
+    if trusted:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=trusted)  # type: ignore[method-assign]
 
 
 # The one mapping of domain errors to HTTP: the domain says what went wrong, the web layer how to answer.

@@ -24,7 +24,7 @@ class Settings(ServiceSettings):
 @pytest.fixture
 def clean(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
     for name in ("STORAGE", "TIMER_BATCH", "INTERVAL_SECONDS", "STARTTLS", "FOLDER", "CONFLICTS", "PORT",
-                 "MAX_BODY_BYTES"):
+                 "MAX_BODY_BYTES", "TRUSTED_PROXIES"):
         monkeypatch.delenv(f"GUESTBOOK_{name}", raising=False)
     monkeypatch.setenv("DATABASE_URL", "sqlite://")
     return monkeypatch
@@ -90,3 +90,29 @@ def test_a_value_among_the_choices_is_taken_and_a_default_outside_them_is_a_mist
     assert Settings.from_env("guestbook", 8009).conflicts == "refuse"
     with pytest.raises(TypeError, match="not one of the choices"):
         setting("maybe", choices=("warn", "refuse"))
+
+
+@pytest.mark.parametrize(("value", "trusted", "seen"), [(None, 0, "10.0.0.2"), ("1", 1, "198.51.100.7")])
+def test_the_client_address_is_read_through_trusted_proxies_only(clean, value, trusted, seen) -> None:
+    """``<SERVICE>_TRUSTED_PROXIES`` (default 0): with none trusted a forged X-Forwarded-For is ignored;
+    with the door trusted, the address it appended is the client's."""
+    from flask import Flask, request
+
+    from servicekit.webapp import install_trusted_proxies
+
+    if value is not None:
+        clean.setenv("GUESTBOOK_TRUSTED_PROXIES", value)
+    settings = Settings.from_env("guestbook", 8090)
+    assert settings.trusted_proxies == trusted
+    app = Flask("guestbook")
+    app.add_url_rule("/", "who", lambda: request.remote_addr or "")
+    install_trusted_proxies(app, settings.trusted_proxies)
+    answer = app.test_client().get("/", headers={"X-Forwarded-For": "6.6.6.6, 198.51.100.7"},
+                                   environ_base={"REMOTE_ADDR": "10.0.0.2"})
+    assert answer.get_data(as_text=True) == seen
+
+
+def test_trusted_proxies_below_zero_stops_the_service(clean) -> None:
+    clean.setenv("GUESTBOOK_TRUSTED_PROXIES", "-1")
+    with pytest.raises(ConfigError, match="GUESTBOOK_TRUSTED_PROXIES"):
+        Settings.from_env("guestbook", 8090)

@@ -112,6 +112,14 @@ def test_guessing_tokens_is_limited_per_address(client, db, wave) -> None:
     assert client.get("/api/v1/answers/guess9999", environ_base={"REMOTE_ADDR": "10.0.0.9"}).status_code == 404
 
 
+def test_a_forged_x_forwarded_for_is_ignored_where_no_proxy_is_trusted(client, wave) -> None:
+    """SURVEYS_TRUSTED_PROXIES=0 (the default): a prober naming a new address in each request is still
+    one address, its own."""
+    answers_ = [client.get(f"/api/v1/answers/guess{n:04d}", headers={"X-Forwarded-For": f"203.0.113.{n}"})
+                for n in range(11)]
+    assert [a.status_code for a in answers_] == [404] * 10 + [429]
+
+
 def test_no_token_is_stored_only_its_hash(client, db, wave) -> None:
     tokens = {_token(s) for s in _sent(db)}
     with db.connect() as conn:
