@@ -11,24 +11,26 @@ provider time out and push again, and never slows the rest of the API. The uniqu
 **Applied** (:func:`apply_received`, each round of ``notify send``): stored, unapplied receipts in
 batches, to the message of that call and number that was marked ``sent``: ``delivered``, or
 ``failed`` with the provider's code and reason (and then the fallback to the recipient's next
-channel), each with its ``message_history`` row; deliveries in a few statements per batch.
+channel), each with its ``message_history`` row; deliveries in one statement per batch.
 
 A receipt can arrive before the sender has marked its call (the message still ``sending``, its
-provider ref unknown): it is kept unapplied, and :func:`apply_pending`, which the sender calls
-after marking a call, applies it. A receipt whose message was locked (a sender marking it that
-moment) or that names no message of ours is looked at again ``RECHECK`` later, so it never holds
-up the batches behind it.
+provider ref unknown): it is kept unapplied. On PostgreSQL the mark itself applies the successful
+ones (:func:`sent_with_receipts`: the message goes from ``sending`` to ``delivered`` in one write);
+:func:`apply_pending`, which the sender calls after marking a call, applies the rest. A receipt
+whose message was locked (a sender marking it that moment) or that names no message of ours is
+looked at again ``RECHECK`` later, so it never holds up the batches behind it.
 
-Locks: receipts are taken ``FOR UPDATE SKIP LOCKED`` and their messages too (two senders share the
-work, neither waits); :func:`apply_pending` runs in the transaction of the mark, which holds the
-call's messages.
+Locks: receipts are taken ``FOR UPDATE SKIP LOCKED`` and their marked messages too (two senders
+share the work, neither waits); a message still ``queued`` or ``sending`` is only read, never
+locked, so a sender marking its call never waits for a batch of receipts; :func:`apply_pending`
+runs in the transaction of the mark, which holds the call's messages.
 """
 
 from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -84,23 +86,17 @@ def apply_received(session: Session, now: datetime, limit: int = APPLY_BATCH) ->
     how many were looked at (``limit``: there may be more). Those that could not be applied now (their
     call not marked yet, their message locked or unknown) are looked at again ``RECHECK`` later."""
     due = (receipts.c.applied_at.is_(None), or_(receipts.c.check_after.is_(None), receipts.c.check_after <= now))
-    delivered = 0
-    if _in_bulk(session):
-        delivered = _deliver_in_bulk(session, _DUE_BATCH, now, limit=limit)
-        limit -= delivered
-        if limit <= 0:
-            return delivered
     rows = session.execute(
         select(receipts).where(*due).order_by(receipts.c.received_at).limit(limit)
         .with_for_update(skip_locked=True)).all()
     if not rows:
-        return delivered
+        return 0
     outcome = Outcome()
     _apply_many(session, [(row.id, _receipt_of(row)) for row in rows], now, outcome, wait=False)
     if outcome.unsettled:
         session.execute(update(receipts).where(receipts.c.id.in_(outcome.unsettled), receipts.c.applied_at.is_(None))
                         .values(check_after=now + RECHECK))
-    return delivered + len(rows)
+    return len(rows)
 
 
 def _apply_many(session: Session, stored: list[tuple[UUID, Receipt]], now: datetime, outcome: Outcome, *,
@@ -164,25 +160,44 @@ def _call_and_number(receipt: Receipt) -> tuple[UUID, str] | None:
 
 
 def _messages_of_calls(session: Session, batch: list[Receipt]) -> dict[tuple[UUID, str], Any]:
-    """The SMS each receipt of a known call reports (a number is in a call once), locked; a row
-    another transaction holds is skipped (its receipt takes the one-by-one path)."""
+    """The SMS each receipt of a known call reports (a number is in a call once). Those whose call
+    is marked are locked (a row another transaction holds is skipped: its receipt takes the
+    one-by-one path); those still queued or sending are read, never locked, so a sender marking
+    their call never waits for this transaction (their receipts wait for the mark)."""
     keys = {key for key in map(_call_and_number, batch) if key is not None}
     if not keys:
         return {}
-    query = (select(messages).where(messages.c.channel == channels.SMS,
-                                    messages.c.call_id.in_(sorted({call for call, _ in keys})),
-                                    messages.c.address.in_(sorted({number for _, number in keys})))
-             .with_for_update(skip_locked=True))
-    return {(row.call_id, row.address): row for row in session.execute(query)
-            if (row.call_id, row.address) in keys}
+    query = select(messages).where(messages.c.channel == channels.SMS,
+                                   messages.c.call_id.in_(sorted({call for call, _ in keys})),
+                                   messages.c.address.in_(sorted({number for _, number in keys})))
+    unmarked = messages.c.state.in_(_UNMARKED)
+    rows = [*session.execute(query.where(~unmarked).with_for_update(skip_locked=True)),
+            *session.execute(query.where(unmarked))]
+    return {(row.call_id, row.address): row for row in rows if (row.call_id, row.address) in keys}
+
+
+_UNMARKED = (states.QUEUED, states.SENDING)  # a receipt of such a message waits for its call's mark
 
 
 def _deliver(session: Session, delivered: list[tuple[UUID, Any, Receipt]], now: datetime) -> int:
-    """Mark ``delivered`` messages (each ``sent``, locked) in one statement per delivery time."""
+    """Mark ``delivered`` messages (each ``sent``, locked) and their receipts applied: on
+    PostgreSQL one statement (the messages by their ids, their values as arrays), elsewhere one
+    statement per delivery time and the history rows."""
+    if not delivered:
+        return 0
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(_DELIVER, {
+            "now": now, "calls": sorted({message.call_id for _, message, _ in delivered}),
+            "messages": [message.id for _, message, _ in delivered],
+            "at": [receipt.reported_at or now for _, _, receipt in delivered],
+            "refs": [_new_ref(message, receipt) for _, message, receipt in delivered],
+            "codes": [receipt.code for _, _, receipt in delivered],
+            "details": [receipt.detail for _, _, receipt in delivered],
+            "receipts": [row_id for row_id, _, _ in delivered]})
+        return len(delivered)
     groups: dict[tuple[datetime, str | None], list[UUID]] = {}
     for _, message, receipt in delivered:
-        new_ref = receipt.provider_ref if message.provider_ref in (None, receipt.out_id) else None
-        groups.setdefault((receipt.reported_at or now, new_ref), []).append(message.id)
+        groups.setdefault((receipt.reported_at or now, _new_ref(message, receipt)), []).append(message.id)
     changed: list[UUID] = []
     for (at, new_ref), ids in groups.items():
         values: dict[str, Any] = {"state": states.DELIVERED, "delivered_at": at, "updated_at": now,
@@ -195,10 +210,32 @@ def _deliver(session: Session, delivered: list[tuple[UUID, Any, Receipt]], now: 
     insert_rows(session, message_history, [
         {"message_id": id_, "at": now, "state": states.DELIVERED, "code": codes[id_].code,
          "detail": codes[id_].detail} for id_ in changed])
-    if delivered:
-        session.execute(update(receipts).where(receipts.c.id.in_([row_id for row_id, _, _ in delivered]))
-                        .values(applied_at=now))
+    session.execute(update(receipts).where(receipts.c.id.in_([row_id for row_id, _, _ in delivered]))
+                    .values(applied_at=now))
     return len(delivered)
+
+
+def _new_ref(message: Any, receipt: Receipt) -> str | None:
+    """The receipt's BizId where the message knows only the OutId (or nothing); else None (kept)."""
+    return receipt.provider_ref if message.provider_ref in (None, receipt.out_id) else None
+
+
+# The messages found through their calls (the call_id index), their values as arrays; every
+# receipt applied, its message changed only if still ``sent``.
+_DELIVER = text("""
+    WITH given AS (
+        SELECT * FROM unnest(CAST(:messages AS uuid[]), CAST(:at AS timestamptz[]), CAST(:refs AS text[]),
+                             CAST(:codes AS text[]), CAST(:details AS text[])) AS t(id, at, ref, code, detail)
+    ), changed AS (
+        UPDATE messages m SET state = 'delivered', delivered_at = g.at, provider_ref = COALESCE(g.ref, m.provider_ref),
+                              updated_at = :now, version = m.version + 1
+        FROM given g WHERE m.id = g.id AND m.call_id = ANY(CAST(:calls AS uuid[])) AND m.state = 'sent'
+        RETURNING m.id, g.code, g.detail
+    ), history AS (
+        INSERT INTO message_history (message_id, at, state, code, detail)
+        SELECT id, :now, 'delivered', code, detail FROM changed
+    )
+    UPDATE receipts SET applied_at = :now WHERE id = ANY(CAST(:receipts AS uuid[]))""")
 
 
 def apply_pending(session: Session, provider_refs: Iterable[str] | None, now: datetime) -> int:
@@ -206,75 +243,73 @@ def apply_pending(session: Session, provider_refs: Iterable[str] | None, now: da
     provider's id (BizId) or by our call id (OutId); ``None`` tries every unapplied receipt.
     Returns how many were applied. Runs in the caller's transaction (not committed)."""
     query = select(receipts).where(receipts.c.applied_at.is_(None))
-    delivered = 0
     if provider_refs is not None:
         refs = sorted({str(ref) for ref in provider_refs if ref})
         if not refs:
             return 0
         query = query.where(or_(receipts.c.provider_ref.in_(refs), receipts.c.out_id.in_(refs)))
-        if _in_bulk(session):
-            delivered = _deliver_in_bulk(session, _OF_CALLS, now, refs=refs)
     outcome = Outcome()
     rows = session.execute(query.with_for_update(skip_locked=True)).all()
     _apply_many(session, [(row.id, _receipt_of(row)) for row in rows], now, outcome, wait=True)
-    return delivered + outcome.applied
+    return outcome.applied
 
 
-def _in_bulk(session: Session) -> bool:
-    """Deliveries are applied by one statement in the database on PostgreSQL (SQLite: row by row)."""
-    return session.get_bind().dialect.name == "postgresql"
+def sent_with_receipts(session: Session, call_id: UUID, taken: Mapping[UUID, tuple[str, str | None]],
+                       now: datetime) -> list[UUID]:
+    """PostgreSQL: mark the SMS the provider took in call ``call_id`` (each message id with its
+    number and provider ref) and apply the successful receipts that came before the mark, in two
+    statements: a message whose receipt is already stored goes from ``sending`` straight to
+    ``delivered`` (its history ``sent``, then ``delivered``; the receipt applied), the others to
+    ``sent``: one write of each message instead of two. Receipts another transaction holds are
+    skipped (SKIP LOCKED) and applied later, the message then ``sent``; failure receipts are left
+    to :func:`apply_pending`. Returns the ids that changed (each was ``sending``)."""
+    if not taken:
+        return []
+    came: dict[str, Any] = {}
+    for row in session.execute(_CAME, {"call": str(call_id)}):
+        came.setdefault(row.address, row)  # a number is in a call once; a second receipt changes nothing
+    ids, refs, receipt_ids, codes, details, delivered_at = [], [], [], [], [], []
+    for id_, (number, ref) in taken.items():
+        receipt = came.get(number)
+        ids.append(id_)
+        refs.append(ref or (receipt.provider_ref if receipt is not None else None))
+        receipt_ids.append(receipt.id if receipt is not None else None)
+        codes.append(receipt.code if receipt is not None else None)
+        details.append(receipt.detail if receipt is not None else None)
+        delivered_at.append((receipt.reported_at or now) if receipt is not None else None)
+    return list(session.execute(_SENT_WITH_RECEIPTS, {
+        "call": call_id, "now": now, "ids": ids, "refs": refs, "receipts": receipt_ids, "codes": codes,
+        "details": details, "delivered_at": delivered_at}).scalars())
 
 
-def _deliver_in_bulk(session: Session, which: str, now: datetime, **params: Any) -> int:
-    """PostgreSQL: the unapplied successful receipts ``which`` names (``_DUE_BATCH``: the next
-    ``limit`` due; ``_OF_CALLS``: those of the calls ``refs`` name) whose message is ``sent``
-    (found by the call id the receipt carries as its OutId, and the number) applied by one
-    statement in the database: the messages ``delivered``, each with its history row, the
-    receipts applied. Receipts and messages another transaction holds are skipped (SKIP LOCKED);
-    what this leaves (failures, a message not marked yet or already final, a receipt without our
-    OutId) takes the row-by-row path. Returns how many receipts were applied."""
-    params = {"now": now, **params}
-    # Their calls first (our call ids, as the receipts' OutIds), so the messages are found through
-    # the call_id index whatever the planner knows of the tables' sizes.
-    named = session.execute(text(f"SELECT DISTINCT rc.out_id FROM receipts rc WHERE rc.success AND {which}"), params)
-    calls = sorted({call for call in map(_uuid, named.scalars()) if call is not None})
-    if not calls:
-        return 0
-    statement = text(_DELIVER_POSTGRES.replace("<which>", which))
-    return int(session.execute(statement, {**params, "calls": calls}).scalar_one())
+# The successful receipts of a call not applied yet (by our call id, the OutId they carry), locked.
+_CAME = text("""
+    SELECT id, address, code, detail, reported_at, provider_ref FROM receipts
+    WHERE out_id = :call AND applied_at IS NULL AND success
+    FOR UPDATE SKIP LOCKED""")
 
-
-_DUE_BATCH = """rc.id IN (SELECT id FROM receipts
-                          WHERE applied_at IS NULL AND (check_after IS NULL OR check_after <= :now)
-                          ORDER BY received_at LIMIT :limit FOR UPDATE SKIP LOCKED)"""
-_OF_CALLS = "rc.applied_at IS NULL AND (rc.provider_ref = ANY(:refs) OR rc.out_id = ANY(:refs))"
-
-# A receipt names its call by our call id (the OutId it was sent with, as text: a foreign OutId
-# that is no uuid matches nothing). Of two receipts for one message,
-# one is applied here; the other is left for the row-by-row path (which records it and changes nothing).
-_DELIVER_POSTGRES = """
-    WITH found AS (
-        SELECT rc.id AS receipt_id, m.id AS message_id, rc.code, rc.detail,
-               COALESCE(rc.reported_at, :now) AS delivered_at,
-               CASE WHEN m.provider_ref IS NULL OR m.provider_ref = rc.out_id THEN rc.provider_ref
-                    ELSE m.provider_ref END AS provider_ref
-        FROM receipts rc
-        JOIN messages m ON m.call_id = ANY(:calls) AND CAST(m.call_id AS text) = rc.out_id
-                       AND m.address = rc.address AND m.channel = 'sms' AND m.state = 'sent'
-        WHERE rc.success AND <which>
-        FOR UPDATE OF rc, m SKIP LOCKED
-    ), delivered AS (
-        UPDATE messages m SET state = 'delivered', delivered_at = f.delivered_at, provider_ref = f.provider_ref,
-                              updated_at = :now, version = m.version + 1
-        FROM found f WHERE m.id = f.message_id AND m.state = 'sent'
-        RETURNING m.id, f.receipt_id, f.code, f.detail
+_SENT_WITH_RECEIPTS = text("""
+    WITH given AS (
+        SELECT * FROM unnest(CAST(:ids AS uuid[]), CAST(:refs AS text[]), CAST(:receipts AS uuid[]),
+                             CAST(:codes AS text[]), CAST(:details AS text[]), CAST(:delivered_at AS timestamptz[]))
+                      AS t(id, ref, receipt_id, code, detail, delivered_at)
+    ), changed AS (
+        UPDATE messages m
+        SET state = CASE WHEN g.receipt_id IS NULL THEN 'sent' ELSE 'delivered' END,
+            provider_ref = g.ref, sent_at = :now, delivered_at = g.delivered_at, attempts = m.attempts + 1,
+            updated_at = :now, version = m.version + 1
+        FROM given g WHERE m.id = g.id AND m.call_id = :call AND m.state = 'sending'
+        RETURNING m.id, g.receipt_id, g.code, g.detail
     ), history AS (
         INSERT INTO message_history (message_id, at, state, code, detail)
-        SELECT id, :now, 'delivered', code, detail FROM delivered
+        SELECT id, :now, 'sent', NULL, NULL FROM changed
+        UNION ALL
+        SELECT id, :now, 'delivered', code, detail FROM changed WHERE receipt_id IS NOT NULL
     ), applied AS (
-        UPDATE receipts SET applied_at = :now WHERE id IN (SELECT receipt_id FROM delivered) RETURNING id
+        UPDATE receipts SET applied_at = :now
+        WHERE id IN (SELECT receipt_id FROM changed WHERE receipt_id IS NOT NULL)
     )
-    SELECT count(*) FROM applied"""
+    SELECT id FROM changed""")
 
 
 _APPLIED, _WAITING, _MISSING = "applied", "waiting", "missing"
@@ -300,7 +335,7 @@ def _apply(session: Session, receipt_id: UUID, receipt: Receipt, now: datetime, 
 
 
 def _message_of(session: Session, receipt: Receipt, wait: bool) -> Any:
-    """The SMS of the receipt's call and number, locked: by our call id (the OutId, indexed)
+    """The SMS of the receipt's call and number, locked once marked: by our call id (the OutId, indexed)
     where the receipt carries one, else by the provider's ref."""
     query = select(messages).where(messages.c.channel == channels.SMS, messages.c.address == receipt.address)
     call_id = _uuid(receipt.out_id)
@@ -311,8 +346,14 @@ def _message_of(session: Session, receipt: Receipt, wait: bool) -> Any:
                                 messages.c.provider_ref == str(call_id)))
     else:
         query = query.where(messages.c.provider_ref == receipt.provider_ref)
-    locked = query.order_by(messages.c.queued_at).limit(1).with_for_update(skip_locked=not wait)
-    return session.execute(locked).first()
+    # A message still queued or sending is only read: its receipt waits for the mark, and a sender
+    # marking its call must not wait for this transaction.
+    unmarked = messages.c.state.in_(_UNMARKED)
+    locked = query.where(~unmarked).order_by(messages.c.queued_at).limit(1).with_for_update(skip_locked=not wait)
+    found = session.execute(locked).first()
+    if found is None:
+        found = session.execute(query.where(unmarked).order_by(messages.c.queued_at).limit(1)).first()
+    return found
 
 
 def _settle(session: Session, message: Any, receipt: Receipt, now: datetime) -> None:
