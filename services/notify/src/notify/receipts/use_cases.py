@@ -187,8 +187,7 @@ def _deliver(session: Session, delivered: list[tuple[UUID, Any, Receipt]], now: 
         return 0
     if session.get_bind().dialect.name == "postgresql":
         session.execute(_DELIVER, {
-            "now": now, "calls": sorted({message.call_id for _, message, _ in delivered}),
-            "messages": [message.id for _, message, _ in delivered],
+            "now": now, "messages": [message.id for _, message, _ in delivered],
             "at": [receipt.reported_at or now for _, _, receipt in delivered],
             "refs": [_new_ref(message, receipt) for _, message, receipt in delivered],
             "codes": [receipt.code for _, _, receipt in delivered],
@@ -220,8 +219,9 @@ def _new_ref(message: Any, receipt: Receipt) -> str | None:
     return receipt.provider_ref if message.provider_ref in (None, receipt.out_id) else None
 
 
-# The messages found through their calls (the call_id index), their values as arrays; every
-# receipt applied, its message changed only if still ``sent``.
+# The messages by their ids (named twice: the planner then knows how many rows each side has,
+# whatever it knows of the tables), their values as arrays; every receipt applied, its message
+# changed only if still ``sent``.
 _DELIVER = text("""
     WITH given AS (
         SELECT * FROM unnest(CAST(:messages AS uuid[]), CAST(:at AS timestamptz[]), CAST(:refs AS text[]),
@@ -229,7 +229,7 @@ _DELIVER = text("""
     ), changed AS (
         UPDATE messages m SET state = 'delivered', delivered_at = g.at, provider_ref = COALESCE(g.ref, m.provider_ref),
                               updated_at = :now, version = m.version + 1
-        FROM given g WHERE m.id = g.id AND m.call_id = ANY(CAST(:calls AS uuid[])) AND m.state = 'sent'
+        FROM given g WHERE m.id = g.id AND m.id = ANY(CAST(:messages AS uuid[])) AND m.state = 'sent'
         RETURNING m.id, g.code, g.detail
     ), history AS (
         INSERT INTO message_history (message_id, at, state, code, detail)
@@ -298,7 +298,8 @@ _SENT_WITH_RECEIPTS = text("""
         SET state = CASE WHEN g.receipt_id IS NULL THEN 'sent' ELSE 'delivered' END,
             provider_ref = g.ref, sent_at = :now, delivered_at = g.delivered_at, attempts = m.attempts + 1,
             updated_at = :now, version = m.version + 1
-        FROM given g WHERE m.id = g.id AND m.call_id = :call AND m.state = 'sending'
+        FROM given g
+        WHERE m.id = g.id AND m.id = ANY(CAST(:ids AS uuid[])) AND m.call_id = :call AND m.state = 'sending'
         RETURNING m.id, g.receipt_id, g.code, g.detail
     ), history AS (
         INSERT INTO message_history (message_id, at, state, code, detail)

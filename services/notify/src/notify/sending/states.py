@@ -12,7 +12,9 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Uuid, column, literal, select, update, values
+from sqlalchemy import Uuid, any_, column, literal, select, update
+from sqlalchemy import values as rows_of
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from notify.tables import message_history, messages
@@ -47,14 +49,14 @@ def change_into_calls(session: Session, calls: Mapping[UUID, Collection[UUID]], 
     if session.get_bind().dialect.name != "postgresql":
         return {id_ for call, ids in calls.items()
                 for id_ in change(session, ids, state, now, only_from=only_from, call_id=call, **values)}
-    given = _pairs(pairs)
-    statement = (update(messages).where(m.id == given.c.message, m.state == only_from)
+    # The ids named twice (the pairs and an array): the planner then reads the messages by their
+    # key, whatever it knows of the table (not a hash of every queued message).
+    ids = [message for message, _ in pairs]
+    given = rows_of(column("message", Uuid), column("call", Uuid), name="given").data(pairs)
+    statement = (update(messages).where(m.id == given.c.message, m.id == any_(literal(ids, ARRAY(Uuid))),
+                                        m.state == only_from)
                  .values(state=state, call_id=given.c.call, updated_at=now, version=m.version + 1, **values))
     return set(_changed(session, statement, state, now, None, None))
-
-
-def _pairs(pairs: list[tuple[UUID, UUID]]) -> Any:
-    return values(column("message", Uuid), column("call", Uuid), name="given").data(pairs)
 
 
 def _changed(session: Session, statement: Any, state: str, now: datetime, code: str | None,
