@@ -43,8 +43,8 @@ from sqlalchemy.orm import Session
 from notify.domain import channels
 from notify.domain import messages as states
 from notify.sending.fallback import fall_back
+from notify.sending.states import change
 from notify.tables import message_history, messages, receipts
-from servicekit.bulk import insert_rows
 from servicekit.unit_of_work import UnitOfWork
 
 
@@ -180,35 +180,20 @@ _UNMARKED = (states.QUEUED, states.SENDING)  # a receipt of such a message waits
 
 
 def _deliver(session: Session, delivered: list[tuple[UUID, Any, Receipt]], now: datetime) -> int:
-    """Mark ``delivered`` messages (each ``sent``, locked) and their receipts applied: on
-    PostgreSQL one statement (the messages by their ids, their values as arrays), elsewhere one
-    statement per delivery time and the history rows."""
+    """Mark ``delivered`` messages (each ``sent``, locked) and their receipts applied: one
+    statement per delivery time and code (a message and its history: one on PostgreSQL), then the
+    receipts in one."""
     if not delivered:
         return 0
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(_DELIVER, {
-            "now": now, "messages": [message.id for _, message, _ in delivered],
-            "at": [receipt.reported_at or now for _, _, receipt in delivered],
-            "refs": [_new_ref(message, receipt) for _, message, receipt in delivered],
-            "codes": [receipt.code for _, _, receipt in delivered],
-            "details": [receipt.detail for _, _, receipt in delivered],
-            "receipts": [row_id for row_id, _, _ in delivered]})
-        return len(delivered)
-    groups: dict[tuple[datetime, str | None], list[UUID]] = {}
+    groups: dict[tuple[Any, ...], list[UUID]] = {}
     for _, message, receipt in delivered:
-        groups.setdefault((receipt.reported_at or now, _new_ref(message, receipt)), []).append(message.id)
-    changed: list[UUID] = []
-    for (at, new_ref), ids in groups.items():
-        values: dict[str, Any] = {"state": states.DELIVERED, "delivered_at": at, "updated_at": now,
-                                  "version": messages.c.version + 1}
+        key = (receipt.reported_at or now, _new_ref(message, receipt), receipt.code, receipt.detail)
+        groups.setdefault(key, []).append(message.id)
+    for (at, new_ref, code, detail), ids in groups.items():
+        values: dict[str, Any] = {"delivered_at": at}
         if new_ref is not None:
             values["provider_ref"] = new_ref  # the BizId, where only the OutId was known
-        changed += session.execute(update(messages).where(messages.c.id.in_(ids), messages.c.state == states.SENT)
-                                   .values(**values).returning(messages.c.id)).scalars()
-    codes = {message.id: receipt for _, message, receipt in delivered}
-    insert_rows(session, message_history, [
-        {"message_id": id_, "at": now, "state": states.DELIVERED, "code": codes[id_].code,
-         "detail": codes[id_].detail} for id_ in changed])
+        change(session, ids, states.DELIVERED, now, code=code, detail=detail, only_from=states.SENT, **values)
     session.execute(update(receipts).where(receipts.c.id.in_([row_id for row_id, _, _ in delivered]))
                     .values(applied_at=now))
     return len(delivered)
@@ -219,23 +204,7 @@ def _new_ref(message: Any, receipt: Receipt) -> str | None:
     return receipt.provider_ref if message.provider_ref in (None, receipt.out_id) else None
 
 
-# The messages by their ids (named twice: the planner then knows how many rows each side has,
-# whatever it knows of the tables), their values as arrays; every receipt applied, its message
-# changed only if still ``sent``.
-_DELIVER = text("""
-    WITH given AS (
-        SELECT * FROM unnest(CAST(:messages AS uuid[]), CAST(:at AS timestamptz[]), CAST(:refs AS text[]),
-                             CAST(:codes AS text[]), CAST(:details AS text[])) AS t(id, at, ref, code, detail)
-    ), changed AS (
-        UPDATE messages m SET state = 'delivered', delivered_at = g.at, provider_ref = COALESCE(g.ref, m.provider_ref),
-                              updated_at = :now, version = m.version + 1
-        FROM given g WHERE m.id = g.id AND m.id = ANY(CAST(:messages AS uuid[])) AND m.state = 'sent'
-        RETURNING m.id, g.code, g.detail
-    ), history AS (
-        INSERT INTO message_history (message_id, at, state, code, detail)
-        SELECT id, :now, 'delivered', code, detail FROM changed
-    )
-    UPDATE receipts SET applied_at = :now WHERE id = ANY(CAST(:receipts AS uuid[]))""")
+
 
 
 def apply_pending(session: Session, provider_refs: Iterable[str] | None, now: datetime) -> int:
@@ -256,30 +225,40 @@ def apply_pending(session: Session, provider_refs: Iterable[str] | None, now: da
 
 def sent_with_receipts(session: Session, call_id: UUID, taken: Mapping[UUID, tuple[str, str | None]],
                        now: datetime) -> list[UUID]:
-    """PostgreSQL: mark the SMS the provider took in call ``call_id`` (each message id with its
-    number and provider ref) and apply the successful receipts that came before the mark, in two
-    statements: a message whose receipt is already stored goes from ``sending`` straight to
-    ``delivered`` (its history ``sent``, then ``delivered``; the receipt applied), the others to
-    ``sent``: one write of each message instead of two. Receipts another transaction holds are
-    skipped (SKIP LOCKED) and applied later, the message then ``sent``; failure receipts are left
-    to :func:`apply_pending`. Returns the ids that changed (each was ``sending``)."""
+    """Mark the SMS the provider took in call ``call_id`` (each message id with its number and
+    provider ref) and apply the successful receipts that came before the mark: a message whose
+    receipt is already stored goes from ``sending`` straight to ``delivered`` (its history
+    ``sent``, then ``delivered``; the receipt applied), the others to ``sent``: one write of each
+    message instead of two, one statement per kind (a call's messages share their ref and,
+    mostly, their receipt's time and code). Receipts another transaction holds are skipped (SKIP
+    LOCKED) and applied later, the message then ``sent``; failure receipts are left to
+    :func:`apply_pending`. Returns the ids that changed (each was ``sending``)."""
     if not taken:
         return []
     came: dict[str, Any] = {}
     for row in session.execute(_CAME, {"call": str(call_id)}):
         came.setdefault(row.address, row)  # a number is in a call once; a second receipt changes nothing
-    ids, refs, receipt_ids, codes, details, delivered_at = [], [], [], [], [], []
+    groups: dict[tuple[Any, ...], list[UUID]] = {}
+    receipt_of: dict[UUID, UUID] = {}
     for id_, (number, ref) in taken.items():
         receipt = came.get(number)
-        ids.append(id_)
-        refs.append(ref or (receipt.provider_ref if receipt is not None else None))
-        receipt_ids.append(receipt.id if receipt is not None else None)
-        codes.append(receipt.code if receipt is not None else None)
-        details.append(receipt.detail if receipt is not None else None)
-        delivered_at.append((receipt.reported_at or now) if receipt is not None else None)
-    return list(session.execute(_SENT_WITH_RECEIPTS, {
-        "call": call_id, "now": now, "ids": ids, "refs": refs, "receipts": receipt_ids, "codes": codes,
-        "details": details, "delivered_at": delivered_at}).scalars())
+        if receipt is None:
+            groups.setdefault((states.SENT, ref, None, None, None), []).append(id_)
+            continue
+        receipt_of[id_] = receipt.id
+        groups.setdefault((states.DELIVERED, ref or receipt.provider_ref, receipt.reported_at or now, receipt.code,
+                           receipt.detail), []).append(id_)
+    changed: list[UUID] = []
+    for (state, ref, delivered_at, code, detail), ids in groups.items():
+        values: dict[str, Any] = {"provider_ref": ref, "sent_at": now, "attempts": messages.c.attempts + 1}
+        if state == states.DELIVERED:
+            values["delivered_at"] = delivered_at
+        changed += change(session, ids, state, now, code=code, detail=detail, only_from=states.SENDING,
+                          through=states.SENT if state == states.DELIVERED else None, **values)
+    applied = [receipt_of[id_] for id_ in changed if id_ in receipt_of]
+    if applied:
+        session.execute(update(receipts).where(receipts.c.id.in_(applied)).values(applied_at=now))
+    return changed
 
 
 # The successful receipts of a call not applied yet (by our call id, the OutId they carry), locked.
@@ -288,29 +267,7 @@ _CAME = text("""
     WHERE out_id = :call AND applied_at IS NULL AND success
     FOR UPDATE SKIP LOCKED""")
 
-_SENT_WITH_RECEIPTS = text("""
-    WITH given AS (
-        SELECT * FROM unnest(CAST(:ids AS uuid[]), CAST(:refs AS text[]), CAST(:receipts AS uuid[]),
-                             CAST(:codes AS text[]), CAST(:details AS text[]), CAST(:delivered_at AS timestamptz[]))
-                      AS t(id, ref, receipt_id, code, detail, delivered_at)
-    ), changed AS (
-        UPDATE messages m
-        SET state = CASE WHEN g.receipt_id IS NULL THEN 'sent' ELSE 'delivered' END,
-            provider_ref = g.ref, sent_at = :now, delivered_at = g.delivered_at, attempts = m.attempts + 1,
-            updated_at = :now, version = m.version + 1
-        FROM given g
-        WHERE m.id = g.id AND m.id = ANY(CAST(:ids AS uuid[])) AND m.call_id = :call AND m.state = 'sending'
-        RETURNING m.id, g.receipt_id, g.code, g.detail
-    ), history AS (
-        INSERT INTO message_history (message_id, at, state, code, detail)
-        SELECT id, :now, 'sent', NULL, NULL FROM changed
-        UNION ALL
-        SELECT id, :now, 'delivered', code, detail FROM changed WHERE receipt_id IS NOT NULL
-    ), applied AS (
-        UPDATE receipts SET applied_at = :now
-        WHERE id IN (SELECT receipt_id FROM changed WHERE receipt_id IS NOT NULL)
-    )
-    SELECT id FROM changed""")
+
 
 
 _APPLIED, _WAITING, _MISSING = "applied", "waiting", "missing"

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Uuid, any_, column, literal, select, update
+from sqlalchemy import String, Uuid, any_, column, literal, select, update
 from sqlalchemy import values as rows_of
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
@@ -26,16 +26,18 @@ _HISTORY = ["message_id", "at", "state", "code", "detail"]
 
 
 def change(session: Session, ids: Collection[UUID], state: str, now: datetime, *, code: str | None = None,
-           detail: str | None = None, only_from: str | None = None, **values: Any) -> list[UUID]:
+           detail: str | None = None, only_from: str | None = None, through: str | None = None,
+           **values: Any) -> list[UUID]:
     """Set ``ids`` to ``state`` (only those in ``only_from``, when given) with ``values``; returns
-    the ids that changed, each with a history row."""
+    the ids that changed, each with a history row (two, ``through`` first, for a message that
+    passes a state in one write: sending, sent, delivered)."""
     if not ids:
         return []
     statement = update(messages).where(m.id.in_(list(ids)))
     if only_from is not None:
         statement = statement.where(m.state == only_from)
     statement = statement.values(state=state, updated_at=now, version=m.version + 1, **values)
-    return _changed(session, statement, state, now, code, detail)
+    return _changed(session, statement, state, now, code, detail, through)
 
 
 def change_into_calls(session: Session, calls: Mapping[UUID, Collection[UUID]], state: str, now: datetime, *,
@@ -60,16 +62,19 @@ def change_into_calls(session: Session, calls: Mapping[UUID, Collection[UUID]], 
 
 
 def _changed(session: Session, statement: Any, state: str, now: datetime, code: str | None,
-             detail: str | None) -> list[UUID]:
+             detail: str | None, through: str | None = None) -> list[UUID]:
+    detail = (detail or "")[:500] or None
     if session.get_bind().dialect.name != "postgresql":
         changed = list(session.execute(statement.returning(m.id)).scalars())
-        insert_rows(session, message_history, [
-            {"message_id": id_, "at": now, "state": state, "code": code, "detail": (detail or "")[:500] or None}
-            for id_ in changed])
+        rows = [{"message_id": id_, "at": now, "state": through, "code": None, "detail": None}
+                for id_ in changed] if through else []
+        insert_rows(session, message_history, rows + [
+            {"message_id": id_, "at": now, "state": state, "code": code, "detail": detail} for id_ in changed])
         return changed
     updated = statement.returning(m.id).cte("changed")
-    history = message_history.insert().from_select(_HISTORY, select(
-        updated.c.id, literal(now, UtcDateTime), literal(state), literal(code),
-        literal((detail or "")[:500] or None))).cte("history")
+    rows = select(updated.c.id, literal(now, UtcDateTime), literal(state), literal(code), literal(detail))
+    if through:
+        rows = select(updated.c.id, literal(now, UtcDateTime), literal(through), literal(None, String),
+                      literal(None, String)).union_all(rows)
+    history = message_history.insert().from_select(_HISTORY, rows).cte("history")
     return list(session.execute(select(updated.c.id).add_cte(history)).scalars())
-
