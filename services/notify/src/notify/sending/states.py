@@ -12,9 +12,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import String, Uuid, any_, column, literal, select, update
-from sqlalchemy import values as rows_of
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import String, literal, select, update
 from sqlalchemy.orm import Session
 
 from notify.tables import message_history, messages
@@ -44,21 +42,10 @@ def change_into_calls(session: Session, calls: Mapping[UUID, Collection[UUID]], 
                       only_from: str, **values: Any) -> set[UUID]:
     """Set the messages of each call of ``calls`` (call id: its message ids) to ``state`` with that
     ``call_id`` and ``values``, only those in ``only_from``; returns the ids that changed, each with
-    a history row. On PostgreSQL one statement for every call (the pairs as a VALUES list)."""
-    pairs = [(message, call) for call, ids in calls.items() for message in ids]
-    if not pairs:
-        return set()
-    if session.get_bind().dialect.name != "postgresql":
-        return {id_ for call, ids in calls.items()
-                for id_ in change(session, ids, state, now, only_from=only_from, call_id=call, **values)}
-    # The ids named twice (the pairs and an array): the planner then reads the messages by their
-    # key, whatever it knows of the table (not a hash of every queued message).
-    ids = [message for message, _ in pairs]
-    given = rows_of(column("message", Uuid), column("call", Uuid), name="given").data(pairs)
-    statement = (update(messages).where(m.id == given.c.message, m.id == any_(literal(ids, ARRAY(Uuid))),
-                                        m.state == only_from)
-                 .values(state=state, call_id=given.c.call, updated_at=now, version=m.version + 1, **values))
-    return set(_changed(session, statement, state, now, None, None))
+    a history row. One statement a call (its ids as a list: PostgreSQL reads 1,000 of them by
+    key; one join of a round's 5,000 pairs was planned as a scan of the whole table)."""
+    return {id_ for call, ids in calls.items()
+            for id_ in change(session, ids, state, now, only_from=only_from, call_id=call, **values)}
 
 
 def _changed(session: Session, statement: Any, state: str, now: datetime, code: str | None,
