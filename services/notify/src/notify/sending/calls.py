@@ -83,7 +83,7 @@ def record(session: Session, adapter: Adapter, rows: Sequence[Mapping[str, Any]]
     if most is not None:
         planned_calls = [group[first:first + most] for group in planned_calls for first in range(0, len(group), most)]
     planned = {uuid.uuid4(): tuple(group) for group in planned_calls}
-    # Every call's messages in one change (one statement on PostgreSQL), then every call's row.
+    # Each call's messages in one change (with their history: one statement on PostgreSQL), then the calls' rows.
     taken = changes.change_into_calls(session, {id_: [o.message_id for o in group] for id_, group in planned.items()},
                                       states.SENDING, now, only_from=states.QUEUED, provider=adapter.provider)
     calls = [Call(id_, adapter.provider, adapter.channel, group, now) for id_, group in
@@ -152,7 +152,7 @@ def mark(session: Session, call: Call, result: SendResult, now: datetime, settin
         return []
     on_postgres = session.get_bind().dialect.name == "postgresql"
     if call.channel == channels.SMS and not result.delivered_on_send and on_postgres:
-        # One statement: sent, or delivered at once where the receipt came before this mark.
+        # Sent, or delivered at once where the receipt came before this mark: one write of each message.
         numbers = {o.message_id: o.address for o in call.messages}
         sent_with_receipts(session, call.id, {id_: (numbers.get(id_, ""), ref or result.provider_ref)
                                               for id_, ref in result.accepted.items()}, now)
