@@ -64,11 +64,15 @@ class Outcome:
     applied: int = 0  # applied to their message now
     pending: int = 0  # kept until their call is marked
     unsettled: list[UUID] = field(default_factory=list)  # not applied now: looked at again later
+    waiting: list[UUID] = field(default_factory=list)  # of those, the ones whose call is not marked yet
 
 
 # A receipt that could not be applied (its call not marked, its message locked that moment or unknown)
 # is looked at again this much later, so it never holds up the batches behind it.
 RECHECK = timedelta(seconds=5)
+# One waiting for its call's mark sooner: the mark applies it, unless this batch held it that
+# moment (another sender's batch: the mark skips locked receipts), and then the next look does.
+MARK_RECHECK = timedelta(seconds=1)
 APPLY_BATCH = 5000  # receipts applied per transaction
 
 
@@ -84,7 +88,8 @@ def store(uow: UnitOfWork, provider: str, batch: Sequence[Receipt], now: datetim
 def apply_received(session: Session, now: datetime, limit: int = APPLY_BATCH) -> int:
     """Apply up to ``limit`` stored, unapplied receipts to their messages (not committed); returns
     how many were looked at (``limit``: there may be more). Those that could not be applied now (their
-    call not marked yet, their message locked or unknown) are looked at again ``RECHECK`` later."""
+    call not marked yet, their message locked or unknown) are looked at again ``RECHECK`` later
+    (``MARK_RECHECK``: those waiting for their call's mark)."""
     due = (receipts.c.applied_at.is_(None), or_(receipts.c.check_after.is_(None), receipts.c.check_after <= now))
     rows = session.execute(
         select(receipts).where(*due).order_by(receipts.c.received_at).limit(limit)
@@ -93,9 +98,11 @@ def apply_received(session: Session, now: datetime, limit: int = APPLY_BATCH) ->
         return 0
     outcome = Outcome()
     _apply_many(session, [(row.id, _receipt_of(row)) for row in rows], now, outcome, wait=False)
-    if outcome.unsettled:
-        session.execute(update(receipts).where(receipts.c.id.in_(outcome.unsettled), receipts.c.applied_at.is_(None))
-                        .values(check_after=now + RECHECK))
+    waiting = set(outcome.waiting)
+    for ids, later in (([i for i in outcome.unsettled if i not in waiting], RECHECK), (outcome.waiting, MARK_RECHECK)):
+        if ids:
+            session.execute(update(receipts).where(receipts.c.id.in_(ids), receipts.c.applied_at.is_(None))
+                            .values(check_after=now + later))
     return len(rows)
 
 
@@ -110,6 +117,7 @@ def _apply_many(session: Session, stored: list[tuple[UUID, Receipt]], now: datet
         if message is not None and message.state in (states.QUEUED, states.SENDING):
             outcome.pending += 1
             outcome.unsettled.append(row_id)
+            outcome.waiting.append(row_id)
         elif message is not None and message.state == states.SENT and receipt.success:
             delivered.append((row_id, message, receipt))
         else:  # a failure, a message already final, or none found (or locked): one by one
@@ -119,6 +127,7 @@ def _apply_many(session: Session, stored: list[tuple[UUID, Receipt]], now: datet
             elif done == _WAITING:
                 outcome.pending += 1
                 outcome.unsettled.append(row_id)
+                outcome.waiting.append(row_id)
             else:
                 outcome.unsettled.append(row_id)
     outcome.applied += _deliver(session, delivered, now)
