@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select, text, update
 from sqlalchemy.orm import Session
 
 from notify import events
@@ -38,6 +38,7 @@ from servicekit.envelope import CloudEvent
 from servicekit.errors import DomainError
 
 BATCH = 20  # notices taken per transaction
+ANALYZE_AFTER = 10_000  # a notice queueing this many messages refreshes the planner's statistics
 
 
 def start_due(session: Session, now: datetime, settings: Any) -> int:
@@ -49,19 +50,33 @@ def start_due(session: Session, now: datetime, settings: Any) -> int:
             .order_by(notices.c.send_at, notices.c.id).limit(BATCH).with_for_update(skip_locked=True)
         ).mappings())
         for row in due:
-            started += _start(session, dict(row), now, settings)
+            queued = _start(session, dict(row), now, settings)
+            started += 1 if queued is not None else 0
             session.commit()  # releases this notice's lock; the rest of the batch was skipped by others
+            if queued is not None and queued >= ANALYZE_AFTER:
+                _analyze(session)
         session.commit()
         if len(due) < BATCH:
             return started
 
 
-def _start(session: Session, notice: dict[str, Any], now: datetime, settings: Any) -> int:
+def _analyze(session: Session) -> None:
+    """PostgreSQL: refresh the planner's statistics of the tables a big notice has just grown.
+    Without them, on tables that were small (a fresh database, a quiet month), the sender's
+    statements are planned for a handful of queued messages: a claim or a mark of 1,000 by key
+    then walks every queued one (seen at 0.2-1.3 s a statement for 100,000 recipients)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("ANALYZE messages, recipients"))
+        session.commit()
+
+
+def _start(session: Session, notice: dict[str, Any], now: datetime, settings: Any) -> int | None:
+    """Start ``notice``: how many messages it queued; None when it did not start."""
     taken = session.execute(update(notices).where(notices.c.id == notice["id"],
                                                   notices.c.status == statuses.SCHEDULED)
                             .values(status=statuses.SENDING)).rowcount
     if taken != 1:  # another sender started it (SQLite has no row locks to skip)
-        return 0
+        return None
     local = settings_of(session, notice["estate_id"])
     recorded: list[tuple[str, Any, dict[str, Any]]] = []
     try:
@@ -70,7 +85,7 @@ def _start(session: Session, notice: dict[str, Any], now: datetime, settings: An
         session.rollback()
         _cancel(session, notice, now, str(exc), recorded)
         _flush(session, recorded)
-        return 0
+        return None
     values = {"status": statuses.SENDING, "started_at": now, "recipients_count": count,
               "version": notice["version"] + 1}
     session.execute(update(notices).where(notices.c.id == notice["id"]).values(values))
@@ -79,7 +94,7 @@ def _start(session: Session, notice: dict[str, Any], now: datetime, settings: An
     if notice["repeat"]:
         recorded.append(_next_occurrence(session, notice, local, now))
     _flush(session, recorded)
-    return 1
+    return count
 
 
 def _queue(session: Session, notice: Mapping[str, Any], local: Mapping[str, Any], now: datetime) -> int:

@@ -11,24 +11,26 @@ provider time out and push again, and never slows the rest of the API. The uniqu
 **Applied** (:func:`apply_received`, each round of ``notify send``): stored, unapplied receipts in
 batches, to the message of that call and number that was marked ``sent``: ``delivered``, or
 ``failed`` with the provider's code and reason (and then the fallback to the recipient's next
-channel), each with its ``message_history`` row; deliveries in a few statements per batch.
+channel), each with its ``message_history`` row; deliveries in one statement per batch.
 
 A receipt can arrive before the sender has marked its call (the message still ``sending``, its
-provider ref unknown): it is kept unapplied, and :func:`apply_pending`, which the sender calls
-after marking a call, applies it. A receipt whose message was locked (a sender marking it that
-moment) or that names no message of ours is looked at again ``RECHECK`` later, so it never holds
-up the batches behind it.
+provider ref unknown): it is kept unapplied. On PostgreSQL the mark itself applies the successful
+ones (:func:`sent_with_receipts`: the message goes from ``sending`` to ``delivered`` in one write);
+:func:`apply_pending`, which the sender calls after marking a call, applies the rest. A receipt
+whose message was locked (a sender marking it that moment) or that names no message of ours is
+looked at again ``RECHECK`` later, so it never holds up the batches behind it.
 
-Locks: receipts are taken ``FOR UPDATE SKIP LOCKED`` and their messages too (two senders share the
-work, neither waits); :func:`apply_pending` runs in the transaction of the mark, which holds the
-call's messages.
+Locks: receipts are taken ``FOR UPDATE SKIP LOCKED`` and their marked messages too (two senders
+share the work, neither waits); a message still ``queued`` or ``sending`` is only read, never
+locked, so a sender marking its call never waits for a batch of receipts; :func:`apply_pending`
+runs in the transaction of the mark, which holds the call's messages.
 """
 
 from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -41,8 +43,8 @@ from sqlalchemy.orm import Session
 from notify.domain import channels
 from notify.domain import messages as states
 from notify.sending.fallback import fall_back
+from notify.sending.states import change
 from notify.tables import message_history, messages, receipts
-from servicekit.bulk import insert_rows
 from servicekit.unit_of_work import UnitOfWork
 
 
@@ -62,11 +64,15 @@ class Outcome:
     applied: int = 0  # applied to their message now
     pending: int = 0  # kept until their call is marked
     unsettled: list[UUID] = field(default_factory=list)  # not applied now: looked at again later
+    waiting: list[UUID] = field(default_factory=list)  # of those, the ones whose call is not marked yet
 
 
 # A receipt that could not be applied (its call not marked, its message locked that moment or unknown)
 # is looked at again this much later, so it never holds up the batches behind it.
 RECHECK = timedelta(seconds=5)
+# One waiting for its call's mark sooner: the mark applies it, unless this batch held it that
+# moment (another sender's batch: the mark skips locked receipts), and then the next look does.
+MARK_RECHECK = timedelta(seconds=1)
 APPLY_BATCH = 5000  # receipts applied per transaction
 
 
@@ -82,25 +88,22 @@ def store(uow: UnitOfWork, provider: str, batch: Sequence[Receipt], now: datetim
 def apply_received(session: Session, now: datetime, limit: int = APPLY_BATCH) -> int:
     """Apply up to ``limit`` stored, unapplied receipts to their messages (not committed); returns
     how many were looked at (``limit``: there may be more). Those that could not be applied now (their
-    call not marked yet, their message locked or unknown) are looked at again ``RECHECK`` later."""
+    call not marked yet, their message locked or unknown) are looked at again ``RECHECK`` later
+    (``MARK_RECHECK``: those waiting for their call's mark)."""
     due = (receipts.c.applied_at.is_(None), or_(receipts.c.check_after.is_(None), receipts.c.check_after <= now))
-    delivered = 0
-    if _in_bulk(session):
-        delivered = _deliver_in_bulk(session, _DUE_BATCH, now, limit=limit)
-        limit -= delivered
-        if limit <= 0:
-            return delivered
     rows = session.execute(
         select(receipts).where(*due).order_by(receipts.c.received_at).limit(limit)
         .with_for_update(skip_locked=True)).all()
     if not rows:
-        return delivered
+        return 0
     outcome = Outcome()
     _apply_many(session, [(row.id, _receipt_of(row)) for row in rows], now, outcome, wait=False)
-    if outcome.unsettled:
-        session.execute(update(receipts).where(receipts.c.id.in_(outcome.unsettled), receipts.c.applied_at.is_(None))
-                        .values(check_after=now + RECHECK))
-    return delivered + len(rows)
+    waiting = set(outcome.waiting)
+    for ids, later in (([i for i in outcome.unsettled if i not in waiting], RECHECK), (outcome.waiting, MARK_RECHECK)):
+        if ids:
+            session.execute(update(receipts).where(receipts.c.id.in_(ids), receipts.c.applied_at.is_(None))
+                            .values(check_after=now + later))
+    return len(rows)
 
 
 def _apply_many(session: Session, stored: list[tuple[UUID, Receipt]], now: datetime, outcome: Outcome, *,
@@ -114,6 +117,7 @@ def _apply_many(session: Session, stored: list[tuple[UUID, Receipt]], now: datet
         if message is not None and message.state in (states.QUEUED, states.SENDING):
             outcome.pending += 1
             outcome.unsettled.append(row_id)
+            outcome.waiting.append(row_id)
         elif message is not None and message.state == states.SENT and receipt.success:
             delivered.append((row_id, message, receipt))
         else:  # a failure, a message already final, or none found (or locked): one by one
@@ -123,6 +127,7 @@ def _apply_many(session: Session, stored: list[tuple[UUID, Receipt]], now: datet
             elif done == _WAITING:
                 outcome.pending += 1
                 outcome.unsettled.append(row_id)
+                outcome.waiting.append(row_id)
             else:
                 outcome.unsettled.append(row_id)
     outcome.applied += _deliver(session, delivered, now)
@@ -164,41 +169,51 @@ def _call_and_number(receipt: Receipt) -> tuple[UUID, str] | None:
 
 
 def _messages_of_calls(session: Session, batch: list[Receipt]) -> dict[tuple[UUID, str], Any]:
-    """The SMS each receipt of a known call reports (a number is in a call once), locked; a row
-    another transaction holds is skipped (its receipt takes the one-by-one path)."""
+    """The SMS each receipt of a known call reports (a number is in a call once). Those whose call
+    is marked are locked (a row another transaction holds is skipped: its receipt takes the
+    one-by-one path); those still queued or sending are read, never locked, so a sender marking
+    their call never waits for this transaction (their receipts wait for the mark)."""
     keys = {key for key in map(_call_and_number, batch) if key is not None}
     if not keys:
         return {}
-    query = (select(messages).where(messages.c.channel == channels.SMS,
-                                    messages.c.call_id.in_(sorted({call for call, _ in keys})),
-                                    messages.c.address.in_(sorted({number for _, number in keys})))
-             .with_for_update(skip_locked=True))
-    return {(row.call_id, row.address): row for row in session.execute(query)
-            if (row.call_id, row.address) in keys}
+    query = select(messages).where(messages.c.channel == channels.SMS,
+                                   messages.c.call_id.in_(sorted({call for call, _ in keys})),
+                                   messages.c.address.in_(sorted({number for _, number in keys})))
+    unmarked = messages.c.state.in_(_UNMARKED)
+    rows = [*session.execute(query.where(~unmarked).with_for_update(skip_locked=True)),
+            *session.execute(query.where(unmarked))]
+    return {(row.call_id, row.address): row for row in rows if (row.call_id, row.address) in keys}
+
+
+_UNMARKED = (states.QUEUED, states.SENDING)  # a receipt of such a message waits for its call's mark
 
 
 def _deliver(session: Session, delivered: list[tuple[UUID, Any, Receipt]], now: datetime) -> int:
-    """Mark ``delivered`` messages (each ``sent``, locked) in one statement per delivery time."""
-    groups: dict[tuple[datetime, str | None], list[UUID]] = {}
+    """Mark ``delivered`` messages (each ``sent``, locked) and their receipts applied: one
+    statement per delivery time and code (a message and its history: one on PostgreSQL), then the
+    receipts in one."""
+    if not delivered:
+        return 0
+    groups: dict[tuple[Any, ...], list[UUID]] = {}
     for _, message, receipt in delivered:
-        new_ref = receipt.provider_ref if message.provider_ref in (None, receipt.out_id) else None
-        groups.setdefault((receipt.reported_at or now, new_ref), []).append(message.id)
-    changed: list[UUID] = []
-    for (at, new_ref), ids in groups.items():
-        values: dict[str, Any] = {"state": states.DELIVERED, "delivered_at": at, "updated_at": now,
-                                  "version": messages.c.version + 1}
+        key = (receipt.reported_at or now, _new_ref(message, receipt), receipt.code, receipt.detail)
+        groups.setdefault(key, []).append(message.id)
+    for (at, new_ref, code, detail), ids in groups.items():
+        values: dict[str, Any] = {"delivered_at": at}
         if new_ref is not None:
             values["provider_ref"] = new_ref  # the BizId, where only the OutId was known
-        changed += session.execute(update(messages).where(messages.c.id.in_(ids), messages.c.state == states.SENT)
-                                   .values(**values).returning(messages.c.id)).scalars()
-    codes = {message.id: receipt for _, message, receipt in delivered}
-    insert_rows(session, message_history, [
-        {"message_id": id_, "at": now, "state": states.DELIVERED, "code": codes[id_].code,
-         "detail": codes[id_].detail} for id_ in changed])
-    if delivered:
-        session.execute(update(receipts).where(receipts.c.id.in_([row_id for row_id, _, _ in delivered]))
-                        .values(applied_at=now))
+        change(session, ids, states.DELIVERED, now, code=code, detail=detail, only_from=states.SENT, **values)
+    session.execute(update(receipts).where(receipts.c.id.in_([row_id for row_id, _, _ in delivered]))
+                    .values(applied_at=now))
     return len(delivered)
+
+
+def _new_ref(message: Any, receipt: Receipt) -> str | None:
+    """The receipt's BizId where the message knows only the OutId (or nothing); else None (kept)."""
+    return receipt.provider_ref if message.provider_ref in (None, receipt.out_id) else None
+
+
+
 
 
 def apply_pending(session: Session, provider_refs: Iterable[str] | None, now: datetime) -> int:
@@ -206,75 +221,62 @@ def apply_pending(session: Session, provider_refs: Iterable[str] | None, now: da
     provider's id (BizId) or by our call id (OutId); ``None`` tries every unapplied receipt.
     Returns how many were applied. Runs in the caller's transaction (not committed)."""
     query = select(receipts).where(receipts.c.applied_at.is_(None))
-    delivered = 0
     if provider_refs is not None:
         refs = sorted({str(ref) for ref in provider_refs if ref})
         if not refs:
             return 0
         query = query.where(or_(receipts.c.provider_ref.in_(refs), receipts.c.out_id.in_(refs)))
-        if _in_bulk(session):
-            delivered = _deliver_in_bulk(session, _OF_CALLS, now, refs=refs)
     outcome = Outcome()
     rows = session.execute(query.with_for_update(skip_locked=True)).all()
     _apply_many(session, [(row.id, _receipt_of(row)) for row in rows], now, outcome, wait=True)
-    return delivered + outcome.applied
+    return outcome.applied
 
 
-def _in_bulk(session: Session) -> bool:
-    """Deliveries are applied by one statement in the database on PostgreSQL (SQLite: row by row)."""
-    return session.get_bind().dialect.name == "postgresql"
+def sent_with_receipts(session: Session, call_id: UUID, taken: Mapping[UUID, tuple[str, str | None]],
+                       now: datetime) -> list[UUID]:
+    """Mark the SMS the provider took in call ``call_id`` (each message id with its number and
+    provider ref) and apply the successful receipts that came before the mark: a message whose
+    receipt is already stored goes from ``sending`` straight to ``delivered`` (its history
+    ``sent``, then ``delivered``; the receipt applied), the others to ``sent``: one write of each
+    message instead of two, one statement per kind (a call's messages share their ref and,
+    mostly, their receipt's time and code). Receipts another transaction holds are skipped (SKIP
+    LOCKED) and applied later, the message then ``sent``; failure receipts are left to
+    :func:`apply_pending`. Returns the ids that changed (each was ``sending``)."""
+    if not taken:
+        return []
+    came: dict[str, Any] = {}
+    for row in session.execute(_CAME, {"call": str(call_id)}):
+        came.setdefault(row.address, row)  # a number is in a call once; a second receipt changes nothing
+    groups: dict[tuple[Any, ...], list[UUID]] = {}
+    receipt_of: dict[UUID, UUID] = {}
+    for id_, (number, ref) in taken.items():
+        receipt = came.get(number)
+        if receipt is None:
+            groups.setdefault((states.SENT, ref, None, None, None), []).append(id_)
+            continue
+        receipt_of[id_] = receipt.id
+        groups.setdefault((states.DELIVERED, ref or receipt.provider_ref, receipt.reported_at or now, receipt.code,
+                           receipt.detail), []).append(id_)
+    changed: list[UUID] = []
+    for (state, ref, delivered_at, code, detail), ids in groups.items():
+        values: dict[str, Any] = {"provider_ref": ref, "sent_at": now, "attempts": messages.c.attempts + 1}
+        if state == states.DELIVERED:
+            values["delivered_at"] = delivered_at
+        changed += change(session, ids, state, now, code=code, detail=detail, only_from=states.SENDING,
+                          through=states.SENT if state == states.DELIVERED else None, **values)
+    applied = [receipt_of[id_] for id_ in changed if id_ in receipt_of]
+    if applied:
+        session.execute(update(receipts).where(receipts.c.id.in_(applied)).values(applied_at=now))
+    return changed
 
 
-def _deliver_in_bulk(session: Session, which: str, now: datetime, **params: Any) -> int:
-    """PostgreSQL: the unapplied successful receipts ``which`` names (``_DUE_BATCH``: the next
-    ``limit`` due; ``_OF_CALLS``: those of the calls ``refs`` name) whose message is ``sent``
-    (found by the call id the receipt carries as its OutId, and the number) applied by one
-    statement in the database: the messages ``delivered``, each with its history row, the
-    receipts applied. Receipts and messages another transaction holds are skipped (SKIP LOCKED);
-    what this leaves (failures, a message not marked yet or already final, a receipt without our
-    OutId) takes the row-by-row path. Returns how many receipts were applied."""
-    params = {"now": now, **params}
-    # Their calls first (our call ids, as the receipts' OutIds), so the messages are found through
-    # the call_id index whatever the planner knows of the tables' sizes.
-    named = session.execute(text(f"SELECT DISTINCT rc.out_id FROM receipts rc WHERE rc.success AND {which}"), params)
-    calls = sorted({call for call in map(_uuid, named.scalars()) if call is not None})
-    if not calls:
-        return 0
-    statement = text(_DELIVER_POSTGRES.replace("<which>", which))
-    return int(session.execute(statement, {**params, "calls": calls}).scalar_one())
+# The successful receipts of a call not applied yet (by our call id, the OutId they carry), locked.
+_CAME = text("""
+    SELECT id, address, code, detail, reported_at, provider_ref FROM receipts
+    WHERE out_id = :call AND applied_at IS NULL AND success
+    FOR UPDATE SKIP LOCKED""")
 
 
-_DUE_BATCH = """rc.id IN (SELECT id FROM receipts
-                          WHERE applied_at IS NULL AND (check_after IS NULL OR check_after <= :now)
-                          ORDER BY received_at LIMIT :limit FOR UPDATE SKIP LOCKED)"""
-_OF_CALLS = "rc.applied_at IS NULL AND (rc.provider_ref = ANY(:refs) OR rc.out_id = ANY(:refs))"
-
-# A receipt names its call by our call id (the OutId it was sent with, as text: a foreign OutId
-# that is no uuid matches nothing). Of two receipts for one message,
-# one is applied here; the other is left for the row-by-row path (which records it and changes nothing).
-_DELIVER_POSTGRES = """
-    WITH found AS (
-        SELECT rc.id AS receipt_id, m.id AS message_id, rc.code, rc.detail,
-               COALESCE(rc.reported_at, :now) AS delivered_at,
-               CASE WHEN m.provider_ref IS NULL OR m.provider_ref = rc.out_id THEN rc.provider_ref
-                    ELSE m.provider_ref END AS provider_ref
-        FROM receipts rc
-        JOIN messages m ON m.call_id = ANY(:calls) AND CAST(m.call_id AS text) = rc.out_id
-                       AND m.address = rc.address AND m.channel = 'sms' AND m.state = 'sent'
-        WHERE rc.success AND <which>
-        FOR UPDATE OF rc, m SKIP LOCKED
-    ), delivered AS (
-        UPDATE messages m SET state = 'delivered', delivered_at = f.delivered_at, provider_ref = f.provider_ref,
-                              updated_at = :now, version = m.version + 1
-        FROM found f WHERE m.id = f.message_id AND m.state = 'sent'
-        RETURNING m.id, f.receipt_id, f.code, f.detail
-    ), history AS (
-        INSERT INTO message_history (message_id, at, state, code, detail)
-        SELECT id, :now, 'delivered', code, detail FROM delivered
-    ), applied AS (
-        UPDATE receipts SET applied_at = :now WHERE id IN (SELECT receipt_id FROM delivered) RETURNING id
-    )
-    SELECT count(*) FROM applied"""
 
 
 _APPLIED, _WAITING, _MISSING = "applied", "waiting", "missing"
@@ -300,7 +302,7 @@ def _apply(session: Session, receipt_id: UUID, receipt: Receipt, now: datetime, 
 
 
 def _message_of(session: Session, receipt: Receipt, wait: bool) -> Any:
-    """The SMS of the receipt's call and number, locked: by our call id (the OutId, indexed)
+    """The SMS of the receipt's call and number, locked once marked: by our call id (the OutId, indexed)
     where the receipt carries one, else by the provider's ref."""
     query = select(messages).where(messages.c.channel == channels.SMS, messages.c.address == receipt.address)
     call_id = _uuid(receipt.out_id)
@@ -311,8 +313,14 @@ def _message_of(session: Session, receipt: Receipt, wait: bool) -> Any:
                                 messages.c.provider_ref == str(call_id)))
     else:
         query = query.where(messages.c.provider_ref == receipt.provider_ref)
-    locked = query.order_by(messages.c.queued_at).limit(1).with_for_update(skip_locked=not wait)
-    return session.execute(locked).first()
+    # A message still queued or sending is only read: its receipt waits for the mark, and a sender
+    # marking its call must not wait for this transaction.
+    unmarked = messages.c.state.in_(_UNMARKED)
+    locked = query.where(~unmarked).order_by(messages.c.queued_at).limit(1).with_for_update(skip_locked=not wait)
+    found = session.execute(locked).first()
+    if found is None:
+        found = session.execute(query.where(unmarked).order_by(messages.c.queued_at).limit(1)).first()
+    return found
 
 
 def _settle(session: Session, message: Any, receipt: Receipt, now: datetime) -> None:

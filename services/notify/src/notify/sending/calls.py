@@ -35,6 +35,7 @@ from notify.domain import channels
 from notify.domain import messages as states
 from notify.estate_settings.views import settings_of
 from notify.providers.base import Adapter, OutcomeUnknown, Outgoing, SendResult
+from notify.receipts.use_cases import sent_with_receipts
 from notify.sending import retry
 from notify.sending import states as changes
 from notify.tables import messages, provider_calls
@@ -78,22 +79,21 @@ def record(session: Session, adapter: Adapter, rows: Sequence[Mapping[str, Any]]
     """Record the calls ``rows`` take (as the adapter plans them, each of at most ``most`` messages),
     each ``calling`` with its lease, and set their messages ``sending``. The caller commits before
     making any."""
-    calls: list[Call] = []
     planned_calls = adapter.plan(outgoings(session, rows))
     if most is not None:
         planned_calls = [group[first:first + most] for group in planned_calls for first in range(0, len(group), most)]
-    for planned in planned_calls:
-        id_ = uuid.uuid4()
-        taken = set(changes.change(session, [o.message_id for o in planned], states.SENDING, now,
-                                   only_from=states.QUEUED, call_id=id_, provider=adapter.provider))
-        group = tuple(o for o in planned if o.message_id in taken)
-        if not group:
-            continue
-        action = adapter.action_of(group) if hasattr(adapter, "action_of") else adapter.provider
-        session.execute(insert(provider_calls).values(
-            id=id_, provider=adapter.provider, channel=adapter.channel, action=action, state=CALLING, sender=sender,
-            messages=len(group), started_at=now, lease_until=now + timedelta(seconds=lease_seconds)))
-        calls.append(Call(id_, adapter.provider, adapter.channel, group, now))
+    planned = {uuid.uuid4(): tuple(group) for group in planned_calls}
+    # Each call's messages in one change (with their history: one statement on PostgreSQL), then the calls' rows.
+    taken = changes.change_into_calls(session, {id_: [o.message_id for o in group] for id_, group in planned.items()},
+                                      states.SENDING, now, only_from=states.QUEUED, provider=adapter.provider)
+    calls = [Call(id_, adapter.provider, adapter.channel, group, now) for id_, group in
+             ((id_, tuple(o for o in group if o.message_id in taken)) for id_, group in planned.items()) if group]
+    if calls:
+        session.execute(insert(provider_calls), [
+            {"id": call.id, "provider": adapter.provider, "channel": adapter.channel, "state": CALLING,
+             "action": adapter.action_of(call.messages) if hasattr(adapter, "action_of") else adapter.provider,
+             "sender": sender, "messages": len(call.messages), "started_at": now,
+             "lease_until": now + timedelta(seconds=lease_seconds)} for call in calls])
     return calls
 
 
@@ -150,7 +150,14 @@ def mark(session: Session, call: Call, result: SendResult, now: datetime, settin
                        call_id=None, next_attempt_at=now + timedelta(seconds=result.retry_after))
         _answer(session, call, REJECTED, result, now, "throttled")
         return []
-    _accept(session, list(result.accepted), result.accepted, result.provider_ref, result.delivered_on_send, now)
+    on_postgres = session.get_bind().dialect.name == "postgresql"
+    if call.channel == channels.SMS and not result.delivered_on_send and on_postgres:
+        # Sent, or delivered at once where the receipt came before this mark: one write of each message.
+        numbers = {o.message_id: o.address for o in call.messages}
+        sent_with_receipts(session, call.id, {id_: (numbers.get(id_, ""), ref or result.provider_ref)
+                                              for id_, ref in result.accepted.items()}, now)
+    else:
+        _accept(session, list(result.accepted), result.accepted, result.provider_ref, result.delivered_on_send, now)
     answered = set(result.accepted) | {r.message_id for r in result.rejected}
     others = sorted({r.message_id for r in result.rejected} & taken | (taken - answered))
     rows = {row["id"]: row for row in session.execute(select(messages).where(m.id.in_(others))).mappings()} \

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 
 from notify.providers.aliyun import AliyunSms
-from notify.receipts.use_cases import APPLY_BATCH, RECHECK, apply_pending, apply_received
+from notify.receipts.use_cases import APPLY_BATCH, MARK_RECHECK, RECHECK, apply_pending, apply_received
 from notify.standins.sms_provider import SmsStandin, StandinConfig
 from notify.tables import message_history, messages, receipts
 
@@ -127,6 +127,20 @@ def test_a_receipt_before_the_call_is_marked_waits_for_apply_pending(client, db)
     assert _receipts(db)[0].applied_at is not None
     with Session(db) as session, session.begin():
         assert apply_pending(session, ["BIZ-1"], NOW) == 0  # once
+
+
+def test_a_receipt_the_mark_passed_by_is_applied_soon_after(client, db) -> None:
+    """A receipt of a call not marked yet, looked at by a batch: when the mark then leaves it (another
+    sender's batch held it that moment), the next look, MARK_RECHECK later, applies it; not RECHECK."""
+    call_id = uuid.uuid4()
+    message_id = _message(db, state="sending", provider_ref=None, call_id=call_id)
+    assert _push(client, db, [_report(out_id=str(call_id))]).status_code == 200  # the round finds it sending
+    assert _row(db, message_id).state == "sending" and _receipts(db)[0].applied_at is None  # waits for the mark
+    with Session(db) as session, session.begin():  # marked without it (the mark skipped it)
+        session.execute(update(messages).where(messages.c.id == message_id).values(state="sent", provider_ref="BIZ-1"))
+    assert _apply(db) == 0
+    assert _apply(db, NOW + MARK_RECHECK) == 1
+    assert _row(db, message_id).state == "delivered"
 
 
 def test_a_call_found_by_find_sent_gets_its_receipts_by_call_id(client, db) -> None:
