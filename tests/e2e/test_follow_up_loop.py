@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -113,7 +114,8 @@ def test_a_low_score_is_followed_up_rectified_and_verified_and_an_overdue_action
                 return []
             return [m for m in found if m["template_code"] == template]
 
-        period = f"{date.today().year}-Q{(date.today().month - 1) // 3 + 1}"
+        today = datetime.now(ZoneInfo(TZ)).date()  # the estate's day: after 16:00 UTC it is tomorrow in Shanghai
+        period = f"{today.year}-Q{(today.month - 1) // 3 + 1}"
         open_wave(uow(), None, "manager-1", estate_id=ids["estate"], period=period, percent=100, lookback=4,
                   answer_url="http://localhost:8000/survey/", timezone=TZ)
         wait_for(lambda: any(m["number"].endswith(OWNER_MOBILE) for m in sms("SMS_ED_SURVEY_INVITATION")),
@@ -140,13 +142,13 @@ def test_a_low_score_is_followed_up_rectified_and_verified_and_an_overdue_action
         record_visit(uow(), follow_up["id"], "manager-1", now, owner_said="门禁读卡器坏了，希望一周内修好")
         fixed = open_action(uow(), "manager-1", now, TZ, follow_up_id=follow_up["id"],
                             description="更换1栋单元门禁读卡器", responsible_id=ids["keeper"],
-                            due_on=date.today() + timedelta(days=7))
+                            due_on=today + timedelta(days=7))
         move(uow(), fixed["id"], "done", "keeper", now, TZ)
         verified = move(uow(), fixed["id"], "verified", "manager-1", now, TZ, note="业主确认可用")
         assert verified["state"] == "verified"
 
         late = open_action(uow(), "manager-1", now, TZ, follow_up_id=follow_up["id"], description="清理车库积水",
-                           responsible_id=ids["keeper"], due_on=date.today())
+                           responsible_id=ids["keeper"], due_on=today)
         with engines["surveys"].begin() as db:  # its due date passes
             db.execute(update(surveys_tables.actions).where(surveys_tables.actions.c.id == late["id"])
                        .values(due_at=datetime.now(UTC) - timedelta(seconds=1)))

@@ -180,5 +180,6 @@ def test_wrong_roles_are_a_403(client, auth, world, row_counts):
     for method, path, body in _writes(world):
         _assert_refused(client.open(path, method=method, json=body, headers=owner), 403)
         _assert_refused(client.open(path, method=method, json=body, headers=technician), 403)
-    _assert_refused(client.get(f"/api/v1/people/{world['person']}", headers=owner), 403)
+    # An owner reads only themselves: anyone else is not found for them (servicekit.access.only_their_own).
+    _assert_refused(client.get(f"/api/v1/people/{world['person']}", headers=owner), 404)
     assert row_counts() == before
