@@ -22,9 +22,7 @@ from sqlalchemy.orm import sessionmaker
 
 from notify import tables as notify_tables
 from notify.service import SERVICE as NOTIFY
-from servicekit.db import make_engine
-from servicekit.migrate import upgrade
-from servicekit.testing import service_process, wait_for
+from servicekit.testing import processes_suite, service_process, wait_for
 from surveys.app import create_app as surveys_app
 from surveys.service import SERVICE as SURVEYS
 from tickets import tables as tickets_tables
@@ -75,17 +73,8 @@ def _seed(engines: dict, ids: dict) -> None:
 
 @pytest.fixture
 def suite(make_database, amqp_vhost_url: str) -> Iterator[dict]:
-    urls = {name: make_database() for name in ("tickets", "surveys", "notify")}
-    for service in (TICKETS, SURVEYS, NOTIFY):
-        upgrade(service, urls[service.name])
-    engines = {name: make_engine(url) for name, url in urls.items()}
-    env = {"AMQP_URL": amqp_vhost_url, "LOG_LEVEL": "WARNING", "NOTIFY_ENVIRONMENT": "development",
-           **{f"{name.upper()}_DATABASE_URL": url for name, url in urls.items()}}
-    try:
-        yield {"urls": urls, "engines": engines, "env": env}
-    finally:
-        for engine in engines.values():
-            engine.dispose()
+    with processes_suite(make_database, amqp_vhost_url, (TICKETS, SURVEYS, NOTIFY)) as suite:
+        yield suite
 
 
 def test_a_resolved_ticket_is_evaluated_by_the_owners_answer_to_the_sms_link(suite) -> None:

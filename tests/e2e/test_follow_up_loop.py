@@ -23,9 +23,7 @@ from sqlalchemy.orm import sessionmaker
 
 from notify import tables as notify_tables
 from notify.service import SERVICE as NOTIFY
-from servicekit.db import make_engine
-from servicekit.migrate import upgrade
-from servicekit.testing import free_port, service_process, wait_for
+from servicekit.testing import free_port, processes_suite, service_process, wait_for
 from surveys import tables as surveys_tables
 from surveys.actions.use_cases import move, open_action
 from surveys.app import create_app as surveys_app
@@ -75,18 +73,9 @@ def _seed(engines: dict, ids: dict) -> None:
 
 @pytest.fixture
 def suite(make_database, amqp_vhost_url: str) -> Iterator[dict]:
-    urls = {name: make_database() for name in ("surveys", "notify")}
-    for service in (SURVEYS, NOTIFY):
-        upgrade(service, urls[service.name])
-    engines = {name: make_engine(url) for name, url in urls.items()}
-    env = {"AMQP_URL": amqp_vhost_url, "LOG_LEVEL": "WARNING", "NOTIFY_ENVIRONMENT": "development",
-           "NOTIFY_SENDER_INTERVAL_SECONDS": "0.05", "SURVEYS_TIMER_INTERVAL_SECONDS": "0.2",
-           **{f"{name.upper()}_DATABASE_URL": url for name, url in urls.items()}}
-    try:
-        yield {"urls": urls, "engines": engines, "env": env}
-    finally:
-        for engine in engines.values():
-            engine.dispose()
+    with processes_suite(make_database, amqp_vhost_url, (SURVEYS, NOTIFY), NOTIFY_SENDER_INTERVAL_SECONDS="0.05",
+                         SURVEYS_TIMER_INTERVAL_SECONDS="0.2") as suite:
+        yield suite
 
 
 def test_a_low_score_is_followed_up_rectified_and_verified_and_an_overdue_action_reminded_once(suite) -> None:

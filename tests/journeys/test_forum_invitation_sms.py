@@ -20,9 +20,7 @@ from sqlalchemy.orm import sessionmaker
 
 from notify import tables as notify_tables
 from notify.service import SERVICE as NOTIFY
-from servicekit.db import make_engine
-from servicekit.migrate import upgrade
-from servicekit.testing import free_port, service_process, wait_for
+from servicekit.testing import free_port, processes_suite, service_process, wait_for
 from surveys import tables as surveys_tables
 from surveys.forums.use_cases import hold
 from surveys.service import SERVICE as SURVEYS
@@ -63,18 +61,9 @@ def _seed(engines: dict, estate: uuid.UUID) -> None:
 
 @pytest.fixture
 def suite(make_database, amqp_vhost_url: str) -> Iterator[dict]:
-    urls = {name: make_database() for name in ("surveys", "notify")}
-    for service in (SURVEYS, NOTIFY):
-        upgrade(service, urls[service.name])
-    engines = {name: make_engine(url) for name, url in urls.items()}
-    env = {"AMQP_URL": amqp_vhost_url, "LOG_LEVEL": "WARNING", "NOTIFY_ENVIRONMENT": "development",
-           "NOTIFY_SENDER_INTERVAL_SECONDS": "0.05",
-           **{f"{name.upper()}_DATABASE_URL": url for name, url in urls.items()}}
-    try:
-        yield {"urls": urls, "engines": engines, "env": env}
-    finally:
-        for engine in engines.values():
-            engine.dispose()
+    with processes_suite(make_database, amqp_vhost_url, (SURVEYS, NOTIFY),
+                         NOTIFY_SENDER_INTERVAL_SECONDS="0.05") as suite:
+        yield suite
 
 
 def test_a_forums_invitations_reach_the_households_by_sms_and_an_opt_out_holds(suite) -> None:

@@ -21,8 +21,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy import insert
 
 from gateway.app import create_app as create_gateway_app
 from gateway.service import SERVICE as GATEWAY
@@ -30,9 +29,16 @@ from notify.service import SERVICE as NOTIFY
 from owners.service import SERVICE as OWNERS
 from servicekit.auth import TokenVerifier
 from servicekit.db import make_engine
-from servicekit.envelope import parse
 from servicekit.migrate import upgrade
-from servicekit.testing import TEST_AUDIENCE, TEST_ISSUER, migrated_database, served_app, token_headers
+from servicekit.testing import (
+    TEST_AUDIENCE,
+    TEST_ISSUER,
+    app_settings,
+    deliver_outbox,
+    migrated_database,
+    served_app,
+    token_headers,
+)
 from servicekit.tokens import generate_keypair
 from servicekit.webapp import create_service_app
 from surveys.service import SERVICE as SURVEYS
@@ -47,24 +53,6 @@ def _closed_port() -> str:
         return f"127.0.0.1:{s.getsockname()[1]}"  # nothing listens once the socket closes
 
 
-def _settings(service, url: str, **extra: Any):  # noqa: ANN001, ANN202
-    return service.settings(database_url=url, amqp_url="amqp://unused", port=0, log_level="WARNING",
-                            max_body_bytes=64 * 1024, **extra)
-
-
-def _deliver(source, producer, consumers: list) -> None:  # noqa: ANN001
-    """Apply every event of ``producer``'s outbox through each consumer's handlers, as its consumer would."""
-    table = producer.outbox.table
-    with source.connect() as conn:
-        events = [parse(row.body) for row in conn.execute(select(table).order_by(table.c.seq))]
-    for engine, service in consumers:
-        handlers = service.event_handlers()
-        with Session(engine) as session, session.begin():
-            for event in events:
-                if event.type in handlers:
-                    handlers[event.type](session, event)
-
-
 @pytest.fixture(scope="module")
 def suite(make_database, tmp_path_factory) -> Iterator[dict]:  # noqa: PLR0915  (one world, built in order)
     private, public = generate_keypair()
@@ -76,9 +64,9 @@ def suite(make_database, tmp_path_factory) -> Iterator[dict]:  # noqa: PLR0915  
         served = {}
         for name, service in SERVICES.items():
             verifier = TokenVerifier(public, issuer=TEST_ISSUER, audience=TEST_AUDIENCE, roles=service.roles)
-            app = create_service_app(service, _settings(service, urls[name]), verifier)
+            app = create_service_app(service, app_settings(service, urls[name]), verifier)
             served[name] = stack.enter_context(served_app(app)).removeprefix("http://")
-        owners_client = create_service_app(OWNERS, _settings(OWNERS, urls["owners"]), TokenVerifier(
+        owners_client = create_service_app(OWNERS, app_settings(OWNERS, urls["owners"]), TokenVerifier(
             public, issuer=TEST_ISSUER, audience=TEST_AUDIENCE, roles=OWNERS.roles)).test_client()
         admin = auth()
         estate = owners_client.post("/api/v1/estates", json={"code": "SUN", "name": "阳光花园"}, headers=admin).json
@@ -99,8 +87,8 @@ def suite(make_database, tmp_path_factory) -> Iterator[dict]:  # noqa: PLR0915  
                 "occupancy": {"unit_id": home["id"], "role": "owner", "moved_in_on": "2024-03-01"}}).json
             households[key] = {"estate": place_estate, "unit": home["id"], "person": person["id"], "name": name}
         unit, person = {"id": households["zhang"]["unit"]}, {"id": households["zhang"]["person"]}
-        _deliver(engines["owners"], OWNERS, [(engines[n], SERVICES[n]) for n in ("tickets", "notify", "surveys")])
-        tickets_client = create_service_app(TICKETS, _settings(TICKETS, urls["tickets"]), TokenVerifier(
+        deliver_outbox(engines["owners"], OWNERS, [(engines[n], SERVICES[n]) for n in ("tickets", "notify", "surveys")])
+        tickets_client = create_service_app(TICKETS, app_settings(TICKETS, urls["tickets"]), TokenVerifier(
             public, issuer=TEST_ISSUER, audience=TEST_AUDIENCE, roles=TICKETS.roles)).test_client()
         for household in households.values():
             opened = tickets_client.post("/api/v1/tickets", headers=auth("service_desk_agent", [household["estate"]]),
@@ -112,8 +100,8 @@ def suite(make_database, tmp_path_factory) -> Iterator[dict]:  # noqa: PLR0915  
             household["notice"] = _reached_by_a_notice(engines["notify"], household)
             household["answer"] = _an_answer(engines["surveys"], household)
         ticket = tickets_client.get(f"/api/v1/tickets/{households['zhang']['ticket']}", headers=admin)
-        _deliver(engines["tickets"], TICKETS, [(engines["owners"], OWNERS)])
-        surveys_client = create_service_app(SURVEYS, _settings(SURVEYS, urls["surveys"]), TokenVerifier(
+        deliver_outbox(engines["tickets"], TICKETS, [(engines["owners"], OWNERS)])
+        surveys_client = create_service_app(SURVEYS, app_settings(SURVEYS, urls["surveys"]), TokenVerifier(
             public, issuer=TEST_ISSUER, audience=TEST_AUDIENCE, roles=SURVEYS.roles)).test_client()
         wave = surveys_client.post("/api/v1/waves", headers=auth("estate_manager", [estate["id"]]),
                                    json={"estate_id": estate["id"], "period": "2026-Q4"})
@@ -122,7 +110,7 @@ def suite(make_database, tmp_path_factory) -> Iterator[dict]:  # noqa: PLR0915  
         def gateway(keep: float = 5.0, **down: bool):  # noqa: ANN202
             upstreams = ",".join(f"{name}={_closed_port() if down.get(name) else address}"
                                  for name, address in served.items())
-            settings = _settings(GATEWAY, make_database(), environment="development", edge_upstreams=upstreams,
+            settings = app_settings(GATEWAY, make_database(), environment="development", edge_upstreams=upstreams,
                                  overview_keep_seconds=keep)
             upgrade(GATEWAY, settings.database_url)
             verifier = TokenVerifier(public, issuer=TEST_ISSUER, audience=TEST_AUDIENCE, roles=GATEWAY.roles)

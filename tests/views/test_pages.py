@@ -18,7 +18,6 @@ from typing import Any
 
 import pytest
 from sqlalchemy import func, insert, select
-from sqlalchemy.orm import Session
 
 from gateway import tables as gateway_tables
 from gateway.app import create_app as create_gateway_app
@@ -31,7 +30,15 @@ from servicekit.auth import TokenVerifier
 from servicekit.db import make_engine
 from servicekit.envelope import parse
 from servicekit.migrate import upgrade
-from servicekit.testing import TEST_AUDIENCE, TEST_ISSUER, migrated_database, served_app, token_headers
+from servicekit.testing import (
+    TEST_AUDIENCE,
+    TEST_ISSUER,
+    app_settings,
+    deliver_outbox,
+    migrated_database,
+    served_app,
+    token_headers,
+)
 from servicekit.tokens import generate_keypair
 from servicekit.webapp import create_service_app
 from surveys.service import SERVICE as SURVEYS
@@ -41,24 +48,6 @@ from tickets.service import SERVICE as TICKETS
 SERVICES = {"owners": OWNERS, "tickets": TICKETS, "notify": NOTIFY, "surveys": SURVEYS}
 GUESSES = 3  # surveys' unknown links from one address before 429
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x22" * 500
-
-
-def _settings(service, url: str, **extra: Any):  # noqa: ANN001, ANN202
-    return service.settings(database_url=url, amqp_url="amqp://unused", port=0, log_level="WARNING",
-                            max_body_bytes=64 * 1024, **extra)
-
-
-def _deliver(source, producer, consumers: list) -> None:  # noqa: ANN001
-    """Apply every event of ``producer``'s outbox through each consumer's handlers, as its consumer would."""
-    table = producer.outbox.table
-    with source.connect() as conn:
-        events = [parse(row.body) for row in conn.execute(select(table).order_by(table.c.seq))]
-    for engine, service in consumers:
-        handlers = service.event_handlers()
-        with Session(engine) as session, session.begin():
-            for event in events:
-                if event.type in handlers:
-                    handlers[event.type](session, event)
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +66,7 @@ def suite(make_database, tmp_path_factory) -> Iterator[dict]:
         served, clients = {}, {}
         for name, service in SERVICES.items():
             verifier = TokenVerifier(public, issuer=TEST_ISSUER, audience=TEST_AUDIENCE, roles=service.roles)
-            app = create_service_app(service, _settings(service, urls[name], **extra.get(name, {})), verifier)
+            app = create_service_app(service, app_settings(service, urls[name], **extra.get(name, {})), verifier)
             clients[name] = app.test_client()
             served[name] = stack.enter_context(served_app(app)).removeprefix("http://")
         admin = auth()
@@ -93,7 +82,7 @@ def suite(make_database, tmp_path_factory) -> Iterator[dict]:
                 "estate_id": estate["id"], "name": name, "contact_points": [{"kind": "mobile", "value": mobile}],
                 "occupancy": {"unit_id": unit["id"], "role": "owner", "moved_in_on": "2024-03-01"}}).json
             people[name]["unit"] = unit
-        _deliver(engines["owners"], OWNERS, [(engines[n], SERVICES[n]) for n in ("tickets", "notify", "surveys")]
+        deliver_outbox(engines["owners"], OWNERS, [(engines[n], SERVICES[n]) for n in ("tickets", "notify", "surveys")]
                  + [(engines["gateway"], GATEWAY)])
         technician = uuid.uuid4()
         with engines["tickets"].begin() as db:
@@ -119,7 +108,7 @@ def suite(make_database, tmp_path_factory) -> Iterator[dict]:
                 id=message_id, estate_id=uuid.UUID(estate["id"]), person_id=uuid.UUID(zhang["id"]), channel="in_app",
                 language="zh-CN", subject="停水通知", body="12月8日9:00-12:00 1栋停水检修。", params={},
                 state="delivered", next_attempt_at=now, queued_at=now, delivered_at=now, updated_at=now))
-        settings = _settings(GATEWAY, urls["gateway"], environment="development",
+        settings = app_settings(GATEWAY, urls["gateway"], environment="development",
                              edge_upstreams=",".join(f"{n}={a}" for n, a in served.items()))
         verifier = TokenVerifier(public, issuer=TEST_ISSUER, audience=TEST_AUDIENCE, roles=GATEWAY.roles)
         gateway_app = create_gateway_app(settings, verifier)

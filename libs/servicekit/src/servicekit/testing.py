@@ -446,6 +446,58 @@ def copy_by_replay(source: Any, state_events: Callable[[Any], Iterable[Any]], se
 
 
 @contextmanager
+def processes_suite(make_database: Callable[[], str], amqp_url: str, services: Iterable[Any],
+                    **env: str) -> Iterator[dict[str, Any]]:
+    """A fresh database for each of ``services``, migrated, with an engine each, and the environment
+    their processes (:func:`service_process`) run with: the broker's ``amqp_url``, each database as
+    ``<SERVICE>_DATABASE_URL``, quiet logs, notify's development mode, and ``env`` on top. Yields
+    ``{"urls", "engines", "env"}`` keyed by service name; the engines are disposed after."""
+    from servicekit.db import make_engine
+    from servicekit.migrate import upgrade
+
+    services = list(services)
+    urls = {service.name: make_database() for service in services}
+    for service in services:
+        upgrade(service, urls[service.name])
+    engines = {name: make_engine(url) for name, url in urls.items()}
+    environment = {"AMQP_URL": amqp_url, "LOG_LEVEL": "WARNING", "NOTIFY_ENVIRONMENT": "development",
+                   **{f"{name.upper()}_DATABASE_URL": url for name, url in urls.items()}, **env}
+    try:
+        yield {"urls": urls, "engines": engines, "env": environment}
+    finally:
+        for engine in engines.values():
+            engine.dispose()
+
+
+def deliver_outbox(source: Any, producer: Any, consumers: Iterable[tuple[Any, Any]]) -> None:
+    """Apply every event in ``producer``'s outbox on ``source`` (an Engine), in order, through each
+    consumer's own handlers, as its consumer would, without the broker: ``consumers`` are
+    ``(engine, service)`` pairs, one transaction each. For tests that build several services' worlds
+    through their APIs and need each one's copies of the others."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from servicekit.envelope import parse
+
+    table = producer.outbox.table
+    with source.connect() as conn:
+        events = [parse(row.body) for row in conn.execute(select(table).order_by(table.c.seq))]
+    for engine, service in consumers:
+        handlers = service.event_handlers()
+        with Session(engine) as session, session.begin():
+            for event in events:
+                if event.type in handlers:
+                    handlers[event.type](session, event)
+
+
+def app_settings(service: Any, database_url: str, **extra: Any) -> Any:
+    """``service``'s settings for an app a test drives in-process: its database, no broker, a free
+    port, quiet logs, a 64 KiB body limit; ``extra`` overrides or adds fields."""
+    return service.settings(**{"database_url": database_url, "amqp_url": "amqp://unused", "port": 0,
+                               "log_level": "WARNING", "max_body_bytes": 64 * 1024, **extra})
+
+
+@contextmanager
 def replayed_copy(make_database: Callable[[], str], producer: Any, load: Callable[[Any], Any],
                   state_events: Callable[[Any], Iterable[Any]], consumer: Any) -> Iterator[tuple[str, Any]]:
     """Two fresh PostgreSQL databases, migrated: the ``producer``'s, where ``load(unit_of_work)``
