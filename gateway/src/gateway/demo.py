@@ -88,7 +88,8 @@ def _how_to_sign_in(run: DemoRun) -> str:
                   f"   curl -s -X POST {door}/gateway/api/v1/owner-sign-in/codes -H 'Content-Type: application/json' "
                   f"-d '{{\"mobile\": \"{mobile}\"}}'",
                   f"   curl -s -X POST {door}/gateway/api/v1/owner-sign-in -H 'Content-Type: application/json' "
-                  f"-d '{{\"mobile\": \"{mobile}\", \"code\": \"<the 6 digits>\"}}'"]
+                  f"-d '{{\"mobile\": \"{mobile}\", \"code\": \"<the 6 digits>\"}}'",
+                  f"   or open {door}/my/ on a phone: the owners' pages sign in the same way"]
     return "\n".join(lines)
 
 
