@@ -26,7 +26,15 @@ from typing import Any
 
 import pytest
 
-from servicekit.testing import free_port, running_process, service_process, wait_for
+from servicekit.testing import (
+    configured_broker,
+    create_vhost,
+    delete_vhost,
+    free_port,
+    running_process,
+    service_process,
+    wait_for,
+)
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,8 +84,16 @@ def _call(method: str, url: str, token: str | None = None, body: Any = None) -> 
 
 
 @pytest.fixture
-def suite(make_database, amqp_vhost_url: str, tmp_path: Path) -> Iterator[dict]:
+def suite(make_database, tmp_path: Path) -> Iterator[dict]:
     """Every process of the suite for this test alone: its own databases, vhost, ports and var/."""
+    amqp_vhost_url = create_vhost(configured_broker())  # its queues and their leftovers go with it
+    try:
+        yield from _suite(make_database, amqp_vhost_url, tmp_path)
+    finally:
+        delete_vhost(amqp_vhost_url)
+
+
+def _suite(make_database, amqp_vhost_url: str, tmp_path: Path) -> Iterator[dict]:  # noqa: ANN001
     ports = {name: free_port() for name in (*SERVICES, "door", "sms")}
     var = tmp_path / "var"
     env = {"ESTATEDESK_VAR": str(var), "AMQP_URL": amqp_vhost_url, "LOG_LEVEL": "WARNING",

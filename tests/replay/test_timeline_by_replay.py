@@ -26,7 +26,7 @@ from owners.service import SERVICE as OWNERS
 from owners.tables import timeline_entries
 from servicekit.db import make_engine
 from servicekit.migrate import upgrade
-from servicekit.testing import service_process, wait_for
+from servicekit.testing import configured_broker, create_vhost, delete_vhost, service_process, wait_for
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,7 +62,10 @@ def _count(engine) -> int:  # noqa: ANN001
 
 
 @pytest.fixture
-def suite(make_database, amqp_vhost_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict]:
+def suite(make_database, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict]:
+    # A vhost of this test's own: the run's shared one may hold an owners.inbox another test's suite
+    # filled and never drained, whose events would land in this timeline too.
+    amqp_vhost_url = create_vhost(configured_broker())
     urls = {name: make_database() for name in ("owners", "rebuilt", *PRODUCERS)}
     for name, url in urls.items():
         upgrade(importlib.import_module(f"{'owners' if name == 'rebuilt' else name}.service").SERVICE, url)
@@ -87,7 +90,10 @@ def suite(make_database, amqp_vhost_url: str, monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.delenv("DATABASE_URL", raising=False)
     for name in PRODUCERS:
         monkeypatch.setenv(f"{name.upper()}_DATABASE_URL", urls[name])
-    yield {"urls": urls, "amqp": amqp_vhost_url, "expected": expected, "kinds": kinds}
+    try:
+        yield {"urls": urls, "amqp": amqp_vhost_url, "expected": expected, "kinds": kinds}
+    finally:
+        delete_vhost(amqp_vhost_url)
 
 
 def test_the_timeline_rebuilt_by_replay_equals_the_live_one_row_by_row(suite) -> None:
