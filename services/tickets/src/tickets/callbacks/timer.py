@@ -23,6 +23,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from servicekit.demo import DEMO_DESK, history
 from servicekit.sweeps import RowDeadline
 from servicekit.unit_of_work import UnitOfWork
 from tickets import events
@@ -42,12 +43,24 @@ def whom(conn: Any, callback: Mapping[str, Any], wanted: str) -> tuple[list[dict
 
 
 def _telling(event_type: str, wanted: str) -> Callable[[UnitOfWork, Mapping[str, Any], datetime], None]:
-    def fire(uow: UnitOfWork, row: Mapping[str, Any], now: datetime) -> None:
+    def tell(uow: UnitOfWork, row: Mapping[str, Any], now: datetime) -> None:
         payload = events.callback_payload(row)
         told, went_up = whom(uow, row, wanted)
         for person in told:
             uow.record(event_type, row["id"], {"callback": payload, "assignee_id": payload["assignee_id"],
                                                "staff": person, "fallback": went_up, "at": now.isoformat()})
+
+    def fire(uow: UnitOfWork, row: Mapping[str, Any], now: datetime) -> None:
+        """A demo callback's reminder or escalation is the demo's history (:func:`servicekit.demo.history`),
+        as a demo ticket's deadline is: the made-up desk week messages nobody, whenever the timer
+        catches up on it."""
+        if row["created_by"] != DEMO_DESK:
+            tell(uow, row, now)
+            return
+        uow.flush_events()  # what this batch recorded so far keeps its own correlation
+        with history("tickets"):
+            tell(uow, row, now)
+            uow.flush_events()
 
     return fire
 

@@ -14,6 +14,8 @@ from typing import Any
 import pytest
 from sqlalchemy import insert, select, update
 
+from servicekit.demo import DEMO_DESK, is_demo_history
+from servicekit.envelope import parse
 from tickets import events
 from tickets.tables import callbacks, outbox, staff
 
@@ -144,3 +146,17 @@ def test_what_the_phone_publishes_matches_its_schemas_and_their_examples(client,
     sweep_at(datetime.fromisoformat(first["due_at"]) + timedelta(hours=1))
     client.post(f"/api/v1/callbacks/{first['id']}/finish", headers=agent, json={"state": "done"})
     check_published(events.CALL_LOGGED, events.CALL_UPDATED, events.DIAL_REQUESTED, *CALLBACK_EVENTS)
+
+
+def test_a_demo_callback_s_reminder_and_escalation_are_the_demo_s_history(client, auth, place, db, recorded,
+                                                                           sweep_at) -> None:
+    """The demo's desk week leaves some callbacks open: the timer catching up on them under `make run`
+    texted a supervisor about a made-up call days old. Like a demo ticket's deadline, they fire as the
+    demo's history, which notify leaves alone; a real callback's do not."""
+    made_up, real = schedule(client, auth, place), schedule(client, auth, place)
+    with db.begin() as conn:
+        conn.execute(update(callbacks).where(callbacks.c.id == uuid.UUID(made_up["id"])).values(created_by=DEMO_DESK))
+    sweep_at(datetime.fromisoformat(real["due_at"]) + timedelta(hours=1))
+    fired = [parse(json.dumps(e)) for kind in (events.CALLBACK_WARNED, events.CALLBACK_MISSED) for e in recorded(kind)]
+    assert {e.subject for e in fired if is_demo_history(e)} == {made_up["id"]}
+    assert {e.subject for e in fired if not is_demo_history(e)} == {real["id"]}
