@@ -87,7 +87,9 @@ def test_scores_out_of_range_and_unknown_questions_are_refused_and_nothing_is_st
 
 def test_unknown_forged_expired_and_closed_links_are_refused(client, db, wave) -> None:
     sent = _sent(db)
-    for token in ("x" * 32, _token(sent[0])[:-1] + "A", "a" * 65):
+    real = _token(sent[0])
+    forged = real[:-1] + ("B" if real.endswith("A") else "A")  # one character off, never the real one
+    for token in ("x" * 32, forged, "a" * 65):
         answer = client.get(f"/api/v1/answers/{token}", headers={"Accept-Language": "zh-CN"})
         assert answer.status_code == 404 and answer.json["detail"] == "没有此邀请"
     with db.begin() as conn:
