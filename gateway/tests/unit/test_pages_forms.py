@@ -7,6 +7,7 @@ import pytest
 from werkzeug.test import EnvironBuilder
 
 from gateway.pages import session, use_cases
+from gateway.pages.backends import Refused, Unavailable
 from gateway.pages.texts import REFUSALS, TEXTS, say
 
 HEADS = {
@@ -75,3 +76,32 @@ def test_every_phrase_and_refusal_is_said_in_chinese_and_english() -> None:
         for key, (zh, en) in table.items():
             assert any("\u4e00" <= ch <= "\u9fff" for ch in zh) or key in ("switch", "per"), key
             assert en.strip() and say(key, "en", table) == en and say(key, "zh-CN", table) == zh
+
+
+class _Tickets:
+    """The tickets service as the pages' Backends see it: opens the ticket, then fails the photo as told."""
+
+    def __init__(self, photo_fails_with: Exception | None) -> None:
+        self.photo_fails_with, self.calls = photo_fails_with, []
+
+    def call(self, service: str, method: str, path: str, **_: object) -> dict:
+        self.calls.append((service, method, path))
+        if path.endswith("/attachments") and self.photo_fails_with is not None:
+            raise self.photo_fails_with
+        return {"id": "t-1"}
+
+
+PLACE = {"estate_id": "e-1", "id": "u-1"}
+FORM = {"kind": "repair", "category": "plumbing", "title": "厨房水管漏水"}
+
+
+@pytest.mark.parametrize("failure", [Unavailable(), Refused(413, "文件过大")])
+def test_a_photo_the_tickets_service_did_not_take_is_reported_as_not_kept(failure: Exception) -> None:
+    tickets = _Tickets(failure)
+    assert use_cases.report(tickets, PLACE, FORM, ("漏水.png", HEADS["png"])) == ("t-1", False)
+    assert [path for _, _, path in tickets.calls] == ["/api/v1/tickets", "/api/v1/tickets/t-1/attachments"]
+
+
+def test_a_report_with_its_photo_kept_or_without_one_says_so() -> None:
+    assert use_cases.report(_Tickets(None), PLACE, FORM, ("漏水.png", HEADS["png"])) == ("t-1", True)
+    assert use_cases.report(_Tickets(None), PLACE, FORM, None) == ("t-1", True)

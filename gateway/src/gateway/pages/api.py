@@ -311,12 +311,12 @@ def report() -> Any:
             return _report_form(422, {"photo": refusal("photo")}, dict(request.form))
         photo = (upload.filename, data)
     try:
-        ticket_id, photo_refused = use_cases.report(_backends(), place, form, photo)
+        ticket_id, photo_kept = use_cases.report(_backends(), place, form, photo)
     except Refused as refused:
         if refused.status in (401, 403, 404):
             raise
         return _report_form(refused.status, {}, dict(request.form), refused.message)
-    done = "photo" if photo_refused else "reported"
+    done = "reported" if photo_kept else "photo"
     return redirect(f"/my/tickets/{ticket_id}?done={done}")
 
 

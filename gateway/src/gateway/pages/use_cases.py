@@ -5,6 +5,7 @@ nothing: a photo that is not one is refused before the ticket is opened."""
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from typing import Any
@@ -16,6 +17,8 @@ from gateway.owner_sign_in.notify import sender
 from gateway.pages.backends import Backends, Refused, Unavailable
 from gateway.sign_in import use_cases as sign_in
 from servicekit.unit_of_work import UnitOfWork
+
+log = logging.getLogger(__name__)
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 # What a photo's first bytes are: JPEG, PNG, WebP (RIFF....WEBP), HEIC (....ftypheic / mif1 / heix).
@@ -73,9 +76,10 @@ def sign_out(uow: UnitOfWork, refresh_token: str | None, client_address: str | N
 
 
 def report(backends: Backends, place: dict[str, Any], form: dict[str, Any],
-           photo: tuple[str, bytes] | None) -> tuple[str, str | None]:
+           photo: tuple[str, bytes] | None) -> tuple[str, bool]:
     """Open the ticket as the owner (once per form: its key), then attach the photo. The ticket's id,
-    and the tickets service's words when it did not keep the photo (the ticket stays opened)."""
+    and whether the photo was kept: a photo the tickets service refused or could not take (down, 5xx)
+    is not, and the ticket stays opened (the page says so; it never says "nothing was saved")."""
     body = {"estate_id": place["estate_id"], "unit_id": str(place["id"]), "kind": form["kind"],
             "title": form["title"], "description": form.get("description") or ""}
     if form["kind"] == "repair":
@@ -85,14 +89,16 @@ def report(backends: Backends, place: dict[str, Any], form: dict[str, Any],
     key = form.get("key") or str(uuid.uuid4())
     ticket = backends.call("tickets", "POST", "/api/v1/tickets", json=body, headers={"Idempotency-Key": key})
     if photo is None:
-        return ticket["id"], None
+        return ticket["id"], True
     filename, data = photo
     try:
         backends.call("tickets", "POST", f"/api/v1/tickets/{ticket['id']}/attachments",
                       files={"file": (filename or "photo", data)})
     except (Refused, Unavailable) as exc:
-        return ticket["id"], getattr(exc, "message", "")
-    return ticket["id"], None
+        log.warning("ticket %s opened from the owners' pages without its photo: %s", ticket["id"],
+                    getattr(exc, "message", None) or type(exc).__name__)
+        return ticket["id"], False
+    return ticket["id"], True
 
 
 def evaluate(backends: Backends, ticket_id: UUID, score: int, comment: str) -> None:
