@@ -270,6 +270,35 @@ def test_every_replica_of_the_door_counts_a_caller_in_one_shared_limit(world, tm
     assert "[error]" not in errors.read_text()  # counted in Redis, every call to it answered
 
 
+def test_a_busy_callers_slots_are_leased_in_batches_and_the_shared_limit_still_holds(world, tmp_path, rate_store):
+    """Two replicas leasing a busy caller's slots from one rate store (a lease of 4 at most: a tenth
+    of 1 + burst; the lease window long enough that any caller here is busy): every slot is counted in
+    the store when leased, so the caller still gets 1 + burst in all, never more. What is given up:
+    the second door refuses while the first still holds slots it leased (the caller is refused early
+    there), which the first then hands out. Every refusal names the wait, the remembered ones too."""
+    url, prefix = rate_store
+    shared = dict(rate="1r/m", burst=39, rate_store=url, rate_prefix=prefix, rate_lease_seconds=60.0)
+    errors = tmp_path / "errors.log"
+    with front_door(tmp_path / "a", world["upstreams"], error_log=str(errors), **shared) as one, \
+            front_door(tmp_path / "b", world["upstreams"], **shared) as two:
+        caller = _bearer(_token(world, subject="busy-leased"))
+
+        def statuses(door: str, n: int) -> list[httpx.Response]:
+            return [httpx.get(f"{door}/owners/healthz", headers=caller) for _ in range(n)]
+
+        # One: the first request asks for 1 slot; the second for 4 (the caller is busy), keeping 3.
+        assert [a.status_code for a in statuses(one, 3)] == [200] * 3  # 5 slots counted, 2 still held by one
+        at_two = statuses(two, 40)
+        assert [a.status_code for a in at_two] == [200] * 35 + [429] * 5  # 40 - 5: two's share, to the slot
+        for limited in at_two[35:]:  # the first asked the store, the others remembered its wait
+            assert limited.headers["Content-Type"] == "application/problem+json"
+            assert 1 <= int(limited.headers["Retry-After"]) <= 60 and limited.json()["status"] == 429
+        assert [a.status_code for a in statuses(one, 3)] == [200, 200, 429]  # its 2 held slots, then none
+        other = _bearer(_token(world, subject="calm-leased"))
+        assert [httpx.get(f"{door}/owners/healthz", headers=other).status_code for door in (one, two)] == [200] * 2
+    assert "[error]" not in errors.read_text()
+
+
 def test_a_door_that_cannot_reach_the_rate_store_counts_alone_and_says_so(world, tmp_path):
     errors = tmp_path / "errors.log"
     unreachable = f"redis://127.0.0.1:{_free_port()}/0"

@@ -54,6 +54,9 @@ class Edge:
     # Where every replica counts each caller's requests (redis://host:port/db, or unix:///path/redis.sock?db=N
     # for a Redis beside the door); None: this nginx alone.
     rate_store: str | None = None
+    # A busy caller's slots leased from the store in batches of about this many seconds of their requests
+    # (gateway.edge.rate_limit: the precision given up); 0: every request asks the store.
+    rate_lease_seconds: float = 0.1
     rate_prefix: str = ""  # the store's keys: this + md5 of the caller; "": edge:<port>:rate: (two suites
     #                        on one machine, one Redis, count apart; a deployment's replicas share a port)
     modules: str = rate_limit.DEBIAN_MODULES  # where nginx's dynamic modules are (ndk, lua)
