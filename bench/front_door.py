@@ -14,17 +14,21 @@ alone) and one nginx per way in. wrk opens repair tickets through each way in tu
 * ``direct'``: straight to gunicorn again, measured as a way of its own: the difference it shows
   from ``direct`` is what the shared machine's noise alone makes of a difference (an A/A control);
 * ``door``: ``/tickets/api/v1/tickets`` through the front door as replicas deploy it
-  (``gateway.edge.nginx``, every request counted in the Redis every replica shares, over TCP; the
-  limit raised out of the way but still counted);
+  (``gateway.edge.nginx``, every request counted in the Redis every replica shares, over TCP, the
+  busy caller's slots leased in batches as deployed: about a tenth of a second of its requests each;
+  the limit raised out of the way but still counted);
+* ``door-every``: the same door asking Redis on every request (leases off, ``rate_lease_seconds=0``):
+  the door before leases, measured in the same run;
 * ``door-alone``: the same door without a rate store, as one replica may run: nginx's own
   ``limit_req`` counts each caller in its memory;
 * ``proxy``: a bare nginx ``proxy_pass`` (no Lua, no maps, no headers, no log): the floor of any
   proxy on this machine, whatever the door does.
 
 ``--explore`` adds the door's variants: the rate store over a Unix socket (``door-unix``), no limit at
-all (``door-nolimit``), the access log buffered (``door-buflog``), nginx at a higher scheduling
-priority (``door-prio``, ``worker_priority -5``), two nginx workers (``door-w2``), and ``nginx-200``
-(nginx answering 200 itself: nginx's own latency under the same clients, not a ticket).
+all (``door-nolimit``), the access log buffered (``door-buflog``) or off (``door-nolog``), answers not
+buffered (``door-nobuf``, ``proxy_buffering off``), no upstream keepalive (``door-nokeep``), nginx at a
+higher scheduling priority (``door-prio``, ``worker_priority -5``), two nginx workers (``door-w2``), and
+``nginx-200`` (nginx answering 200 itself: nginx's own latency under the same clients, not a ticket).
 
 Each round measures every way once, in an order rotated from round to round, so that a change in the
 machine's load weighs on each alike. For each way it prints the medians over the rounds of req/s,
@@ -200,7 +204,8 @@ def report(level: str, ways: list[Way], service_cpu: dict[str, dict[str, float]]
               f"{door:5.0f} {service:6.0f} {door / max(door + service, 1e-9):6.1%}"
               + (f"   {bad} errors" if bad else ""))
         figures[way.name] = {"ratio": statistics.median(ratios), "p99": statistics.median(p99),
-                             "p50": statistics.median(p50), "bad": bad}
+                             "p50": statistics.median(p50), "bad": bad, "share": door / max(door + service, 1e-9),
+                             "direct_p99": statistics.median(d["p99_us"] for d in direct) / 1000}
     return figures
 
 
@@ -244,11 +249,13 @@ def main() -> None:
                 redis.wait(timeout=30)
         print(f"written: {({t: after[t] - before[t] for t in after})}; load average {load_average()}")
         for level, ways in figures.items():
-            for name in ("door", "door-alone"):
+            for name in ("door", "door-every", "door-alone"):
                 door = ways[name]
                 print(f" {level}: {name} {door['ratio']:.2f} of direct (aim >= 0.90),"
                       f" p99 overhead {door['p99']:+.1f} ms "
-                      f"(aim < 5 ms), p50 overhead {door['p50']:+.1f} ms")
+                      f"(aim < 5 ms), p50 overhead {door['p50']:+.1f} ms; from its CPU: {door['share']:.1%} of a "
+                      f"ticket's x direct's p99 {door['direct_p99']:.0f} ms = "
+                      f"{door['share'] * door['direct_p99']:+.1f} ms")
             control = ways["direct'"]
             print(f" {level}: beside them, the A/A control's p99 difference {control['p99']:+.1f} "
                   f"ms, the bare proxy's {ways['proxy']['p99']:+.1f} ms ({ways['proxy']['ratio']:.2f} of direct)")
@@ -280,6 +287,7 @@ def measure(args: argparse.Namespace, levels: list[str], tmp: Path, doors: Doors
         ways.append(Way(name, port, script, [pid, *own]))
 
     add("door", doors.door("door", edge("door")), through, redis.pid)
+    add("door-every", doors.door("door-every", edge("door-every", rate_lease_seconds=0)), through, redis.pid)
     add("door-alone", doors.door("door-alone", edge("door-alone", rate_store=None)))
     proxy_port = free_port()
     proxy = (f"    location /tickets/ {{ proxy_http_version 1.1; proxy_set_header Connection ''; "
@@ -291,6 +299,12 @@ def measure(args: argparse.Namespace, levels: list[str], tmp: Path, doors: Doors
         unlimited = edge("door-nolimit", rate_store=None)
         add("door-nolimit", doors.door("door-nolimit", unlimited, edit=lambda t, v: t.replace(
             "limit_req zone=edge_callers burst=100000 nodelay;", "")))
+        add("door-nolog", doors.door("door-nolog", edge("door-nolog"), edit=lambda t, v: t.replace(
+            "access_log /dev/stdout edge;", "access_log off;")), through, redis.pid)
+        add("door-nobuf", doors.door("door-nobuf", edge("door-nobuf"), edit=lambda t, v: t.replace(
+            "proxy_http_version 1.1;", "proxy_http_version 1.1;\n        proxy_buffering off;")), through, redis.pid)
+        add("door-nokeep", doors.door("door-nokeep", edge("door-nokeep"), edit=lambda t, v: t.replace(
+            "        keepalive 32;\n", "")), through, redis.pid)
         add("door-buflog", doors.door("door-buflog", edge("door-buflog"), edit=lambda t, v: t.replace(
             "access_log /dev/stdout edge;", f"access_log {v / 'access.log'} edge buffer=64k flush=1s;")), through,
             redis.pid)

@@ -13,15 +13,16 @@ differ); the key expires once the TAT has passed.
 
 Leases. Asking Redis on every request costs the door as much CPU as proxying the request (see
 bench/front_door.py), so a replica takes a *busy* caller's slots in batches: one Redis call asks for
-k of them at once, and Redis grants as many as the GCRA lets through now (moving the TAT by each
-one granted: a slot is counted in the shared limit when it is leased, not when it is used); the
-replica hands the rest out from its shared memory (``lua_shared_dict``), asking Redis again only
-when they are spent. k follows the caller's rate at this replica (the slots of its last lease over
-the time they lasted, times ``Edge.rate_lease_seconds``, 0.1 s: a lease is about a tenth of a
-second of the caller's requests) and the limit (at most a tenth of ``1 + burst``, at most 100):
-a caller making fewer than 1 / ``rate_lease_seconds`` requests a second at a replica (10 a second by
-default), or any caller of a limit whose burst is under 19, gets k = 1 and is counted exactly as
-before. The precision given up, for a busy caller only:
+k of them at once, and Redis grants as many as the GCRA lets through now (moving the TAT by each one
+granted: a slot is counted in the shared limit when it is leased, not when it is used); the replica
+hands the rest out from its shared memory (``lua_shared_dict``), asking Redis again only when they
+are spent (one lease at a time per caller and replica: a request that finds a lease being asked for
+meanwhile asks for its own slot only). k follows the caller's rate at this replica (the slots of its
+last lease over the time they lasted, times ``Edge.rate_lease_seconds``, 0.1 s: a lease is about a
+tenth of a second of the caller's requests) and the limit (at most a tenth of ``1 + burst``, at most
+100): a caller making fewer than 2 / ``rate_lease_seconds`` requests a second at a replica (20 a
+second by default), or any caller of a limit whose burst is under 19, gets k = 1 and is counted
+exactly as before. The precision given up, for a busy caller only:
 
 * never more than the limit over time, since every slot is counted in Redis when leased; but a slot
   leased and not yet used is spent later than counted, so at one moment a caller may get up to
@@ -212,7 +213,10 @@ local function alone()
 end
 
 local asked = lease_size()
+local asking_key = "a:" .. key  -- one lease at a time: another request meanwhile asks for its own slot only
+if asked > 1 and not dict:add(asking_key, true, 1) then asked = 1 end
 local answer, err = shared(asked)
+if asked > 1 then dict:delete(asking_key) end
 if answer == nil then
   ngx.log(ngx.ERR, "the rate store ", STORE, " cannot be reached (", err,
           "): this front door counts its callers alone")
