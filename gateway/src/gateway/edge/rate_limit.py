@@ -17,12 +17,13 @@ k of them at once, and Redis grants as many as the GCRA lets through now (moving
 granted: a slot is counted in the shared limit when it is leased, not when it is used); the replica
 hands the rest out from its shared memory (``lua_shared_dict``), asking Redis again only when they
 are spent (one lease at a time per caller and replica: a request that finds a lease being asked for
-meanwhile asks for its own slot only). k follows the caller's rate at this replica (the slots of its
-last lease over the time they lasted, times ``Edge.rate_lease_seconds``, 0.1 s: a lease is about a
-tenth of a second of the caller's requests) and the limit (at most a tenth of ``1 + burst``, at most
-100): a caller making fewer than 2 / ``rate_lease_seconds`` requests a second at a replica (20 a
-second by default), or any caller of a limit whose burst is under 19, gets k = 1 and is counted
-exactly as before. The precision given up, for a busy caller only:
+waits for it, up to ``LEASE_WAITS`` ms, then asks for its own slot only). k follows the caller's
+rate at this replica (the slots of its last lease over the time they lasted, times
+``Edge.rate_lease_seconds``, 0.1 s: a lease is about a tenth of a second of the caller's requests)
+and the limit (at most a tenth of ``1 + burst``, at most 100): a caller making fewer than 2 /
+``rate_lease_seconds`` requests a second at a replica (20 a second by default), or any caller of a
+limit whose burst is under 19, gets k = 1 and is counted exactly as before. The precision given up,
+for a busy caller only:
 
 * never more than the limit over time, since every slot is counted in Redis when leased; but a slot
   leased and not yet used is spent later than counted, so at one moment a caller may get up to
@@ -58,6 +59,7 @@ FALLBACK_DICT = "edge_rates"
 SCRIPT = "rate_limit.lua"
 LEASE_KEPT = 10  # a replica keeps slots it leased and has not handed out for this many lease windows
 LEASE_MAX = 100  # slots in one lease at most (and at most a tenth of 1 + burst)
+LEASE_WAITS = 5  # ms a request waits for a lease another request of its caller is asking for
 RATE_MEMORY = 10  # seconds a replica remembers a caller's last lease (to size the next)
 
 # KEYS[1]: the caller's key; ARGV: the interval and the tolerance (burst intervals), microseconds, and
@@ -141,6 +143,7 @@ local STORE = {_lua(shown)}  -- as the error log names it (without a password)
 local INTERVAL, TOLERANCE = {interval}, {tolerance}
 local LEASE_SECONDS, LEASE_MOST, LEASE_TTL, RATE_MEMORY = {edge.rate_lease_seconds:g}, {lease_most(edge)}, \
 {LEASE_KEPT * edge.rate_lease_seconds:g}, {RATE_MEMORY}
+local LEASE_WAITS = {LEASE_WAITS}  -- times a request waits 1 ms for another's lease before asking alone
 local PREFIX = {_lua(edge.rate_prefix or f"edge:{edge.port}:rate:")}
 local GCRA, SHA = {_lua(GCRA)}, "{sha}"
 
@@ -149,14 +152,18 @@ local caller = ngx.var.http_authorization
 if caller == nil or caller == "" then caller = ngx.var.binary_remote_addr end
 local key = PREFIX .. ngx.md5(caller)
 local held_key = "l:" .. key  -- slots leased from Redis, not handed out yet
+
+local function take_held()
+  local held = dict:incr(held_key, -1)
+  if not held then return false end
+  if held >= 0 then return true end  -- a leased slot: counted in Redis already
+  dict:incr(held_key, 1)  -- none left
+  return false
+end
+
+if take_held() then return end
 local refused_key = "w:" .. key  -- refused until (ngx.now()), as Redis said
 local lease_key = "s:" .. key  -- when the last lease was taken; its slots in the flags
-
-local held = dict:incr(held_key, -1)
-if held then
-  if held >= 0 then return end  -- a leased slot: counted in Redis already
-  dict:incr(held_key, 1)  -- none left
-end
 
 local function refuse(wait)  -- microseconds
   ngx.var.edge_retry_after = math.max(1, math.ceil(wait / 1000000))
@@ -213,8 +220,16 @@ local function alone()
 end
 
 local asked = lease_size()
-local asking_key = "a:" .. key  -- one lease at a time: another request meanwhile asks for its own slot only
-if asked > 1 and not dict:add(asking_key, true, 1) then asked = 1 end
+local asking_key = "a:" .. key  -- one lease at a time per caller: the others wait for it a little
+if asked > 1 then
+  local waited = 0
+  while not dict:add(asking_key, true, 1) do
+    if waited >= LEASE_WAITS then asked = 1 break end  -- still asking: this request asks for its own slot
+    ngx.sleep(0.001)
+    waited = waited + 1
+    if take_held() then return end
+  end
+end
 local answer, err = shared(asked)
 if asked > 1 then dict:delete(asking_key) end
 if answer == nil then
