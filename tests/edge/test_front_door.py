@@ -299,6 +299,50 @@ def test_a_busy_callers_slots_are_leased_in_batches_and_the_shared_limit_still_h
     assert "[error]" not in errors.read_text()
 
 
+def _at_once(door: str, headers: dict[str, str], n: int) -> list[int]:
+    """n requests sent together on n open connections (nginx takes them in one turn of its loop, all
+    before any answer from the rate store); their statuses."""
+    port = int(door.rsplit(":", 1)[1])
+    head = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+    request = f"GET /owners/healthz HTTP/1.1\r\nHost: door\r\n{head}Connection: close\r\n\r\n".encode()
+    connections = [socket.create_connection(("127.0.0.1", port), timeout=30) for _ in range(n)]
+    try:
+        for connection in connections:
+            connection.sendall(request)
+        statuses = []
+        for connection in connections:
+            answer = b""
+            while chunk := connection.recv(65536):
+                answer += chunk
+            statuses.append(int(answer.split(b" ", 2)[1]))
+        return statuses
+    finally:
+        for connection in connections:
+            connection.close()
+
+
+def test_a_busy_callers_requests_at_once_take_one_lease_so_a_door_holds_k_minus_1_slots_at_most(world, tmp_path,
+                                                                                                   rate_store):
+    """Many requests of a busy caller at once at one door: one of them leases (4 slots at most here),
+    the others wait for it and take from it, or ask for their own slot only; so that door holds at
+    most 3 slots the caller has not used, and the other door lets through all the rest of the
+    caller's 1 + burst but those."""
+    url, prefix = rate_store
+    shared = dict(rate="1r/m", burst=39, rate_store=url, rate_prefix=prefix, rate_lease_seconds=60.0)
+    with front_door(tmp_path / "a", world["upstreams"], **shared) as one, \
+            front_door(tmp_path / "b", world["upstreams"], **shared) as two:
+        caller = _bearer(_token(world, subject="busy-at-once"))
+
+        def at(door: str) -> int:
+            return httpx.get(f"{door}/owners/healthz", headers=caller, timeout=30).status_code
+
+        assert at(one) == 200
+        assert _at_once(one, caller, 16) == [200] * 16
+        at_two = [at(two) for _ in range(40)]
+        assert 40 - 17 - 3 <= at_two.count(200) <= 40 - 17 and at_two[at_two.count(200):] == [429] * (
+            40 - at_two.count(200))
+
+
 def test_a_door_that_cannot_reach_the_rate_store_counts_alone_and_says_so(world, tmp_path):
     errors = tmp_path / "errors.log"
     unreachable = f"redis://127.0.0.1:{_free_port()}/0"
