@@ -153,15 +153,19 @@ if caller == nil or caller == "" then caller = ngx.var.binary_remote_addr end
 local key = PREFIX .. ngx.md5(caller)
 local held_key = "l:" .. key  -- slots leased from Redis, not handed out yet
 
-local function take_held()
-  local held = dict:incr(held_key, -1)
-  if not held then return false end
-  if held >= 0 then return true end  -- a leased slot: counted in Redis already
+local held = dict:incr(held_key, -1)  -- the common way: no function made, no Redis
+if held then
+  if held >= 0 then return end  -- a leased slot: counted in Redis already
   dict:incr(held_key, 1)  -- none left
-  return false
 end
 
-if take_held() then return end
+local function take_held()  -- the same, while waiting for another request's lease
+  held = dict:incr(held_key, -1)
+  if not held then return false end
+  if held >= 0 then return true end
+  dict:incr(held_key, 1)
+  return false
+end
 local refused_key = "w:" .. key  -- refused until (ngx.now()), as Redis said
 local lease_key = "s:" .. key  -- when the last lease was taken; its slots in the flags
 
