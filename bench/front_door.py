@@ -25,7 +25,8 @@ alone) and one nginx per way in. wrk opens repair tickets through each way in tu
   proxy on this machine, whatever the door does.
 
 ``--explore`` adds the door's variants: the rate store over a Unix socket (``door-unix``), no limit at
-all (``door-nolimit``), the access log buffered (``door-buflog``) or off (``door-nolog``), answers not
+all (``door-nolimit``), no waiting for another request's lease (``door-nowait``), leases of a second
+of requests (``door-lease1s``), the access log buffered (``door-buflog``) or off (``door-nolog``), answers not
 buffered (``door-nobuf``, ``proxy_buffering off``), no upstream keepalive (``door-nokeep``), nginx at a
 higher scheduling priority (``door-prio``, ``worker_priority -5``), two nginx workers (``door-w2``), and
 ``nginx-200`` (nginx answering 200 itself: nginx's own latency under the same clients, not a ticket).
@@ -318,6 +319,14 @@ def measure(args: argparse.Namespace, levels: list[str], tmp: Path, doors: Doors
             "        keepalive 32;\n", "")), through, redis.pid)
         add("door-buflog", doors.door("door-buflog", edge("door-buflog"), edit=lambda t, v: t.replace(
             "access_log /dev/stdout edge;", f"access_log {v / 'access.log'} edge buffer=64k flush=1s;")), through,
+            redis.pid)
+        def no_wait(text: str, var: Path) -> str:
+            lua = var / "rate_limit.lua"
+            lua.write_text(lua.read_text().replace("local LEASE_WAITS = 5", "local LEASE_WAITS = 0"))
+            return text
+
+        add("door-nowait", doors.door("door-nowait", edge("door-nowait"), edit=no_wait), through, redis.pid)
+        add("door-lease1s", doors.door("door-lease1s", edge("door-lease1s", rate_lease_seconds=1.0)), through,
             redis.pid)
         add("door-prio", doors.door("door-prio", edge("door-prio"), edit=lambda t, v: t.replace(
             "worker_processes 1;", "worker_processes 1;\nworker_priority -5;")), through, redis.pid)
