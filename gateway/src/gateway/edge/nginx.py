@@ -10,7 +10,8 @@ What the front door does for every request, whichever service answers it:
 * limits each caller's rate (their bearer token, else their address): 429 problem with
   ``Retry-After``. With a rate store (``Edge.rate_store``, a Redis URL) every replica of the front
   door counts in that one Redis, so a caller has one limit however many replicas serve them
-  (gateway.edge.rate_limit: Lua in nginx, not Python on the request path); a replica that cannot
+  (gateway.edge.rate_limit: Lua in nginx, not Python on the request path; a busy caller's slots are
+  leased from it in batches, ``Edge.rate_lease_seconds``); a replica that cannot
   reach the store counts alone in its own memory meanwhile and logs an error for each such request.
   Without a store (one nginx, a test) nginx's own ``limit_req`` counts;
 * answers CORS for the configured origins only (a preflight with 204);
