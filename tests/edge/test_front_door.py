@@ -7,6 +7,7 @@ service behind it reads each client's own address (surveys' per-address guessing
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import socket
@@ -341,6 +342,42 @@ def test_a_busy_callers_requests_at_once_take_one_lease_so_a_door_holds_k_minus_
         at_two = [at(two) for _ in range(40)]
         assert 40 - 17 - 3 <= at_two.count(200) <= 40 - 17 and at_two[at_two.count(200):] == [429] * (
             40 - at_two.count(200))
+
+
+def _redis(url: str, *command: str) -> bytes:
+    """One command to the rate store (the test's own Redis, by its URL), in Redis's protocol; its answer."""
+    from gateway.edge.rate_limit import store_address
+
+    host, port, database, _password = store_address(url)
+    if port is None:
+        connection = socket.socket(socket.AF_UNIX)
+        connection.connect(host.removeprefix("unix:"))
+    else:
+        connection = socket.create_connection((host, port), timeout=10)
+    with connection:
+        for words in (("SELECT", str(database)), command):
+            connection.sendall(f"*{len(words)}\r\n".encode() + b"".join(
+                f"${len(w.encode())}\r\n{w}\r\n".encode() for w in words))
+            answer = connection.recv(65536)
+    return answer
+
+
+def test_a_refusal_is_remembered_by_the_door_until_its_wait_has_passed(world, tmp_path, rate_store):
+    """Once the store has refused a caller, their door refuses them again without asking it until the
+    wait it named has passed (the wait can only grow), with the same Retry-After: with the caller's
+    count emptied in the store, the door that refused still refuses, another door lets them through."""
+    url, prefix = rate_store
+    shared = dict(rate="1r/m", burst=1, rate_store=url, rate_prefix=prefix)
+    with front_door(tmp_path / "a", world["upstreams"], **shared) as one, \
+            front_door(tmp_path / "b", world["upstreams"], **shared) as two:
+        token = _token(world, subject="refused-once")
+        caller = _bearer(token)
+        assert [httpx.get(f"{one}/owners/healthz", headers=caller).status_code for _ in range(3)] == [200, 200, 429]
+        key = prefix + hashlib.md5(f"Bearer {token}".encode()).hexdigest()
+        assert _redis(url, "DEL", key) == b":1\r\n"
+        again = httpx.get(f"{one}/owners/healthz", headers=caller)
+        assert again.status_code == 429 and 1 <= int(again.headers["Retry-After"]) <= 60
+        assert httpx.get(f"{two}/owners/healthz", headers=caller).status_code == 200
 
 
 def test_a_door_that_cannot_reach_the_rate_store_counts_alone_and_says_so(world, tmp_path):
