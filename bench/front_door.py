@@ -3,7 +3,7 @@ table) against the same tickets server straight, at 16 and 32 concurrent clients
 clients, in interleaved rounds.
 
     cd bench && ../.venv/bin/python front_door.py [--rounds 5] [--seconds 3] [--connections 16,32]
-        [--paced 16] [--explore]
+        [--paced 16] [--isolated-rounds 5] [--explore]
 
 One tickets server (gunicorn serving ``tickets.app:create_app()``, 2 sync workers, on a fresh
 PostgreSQL database, its copy of owners seeded as bench/tickets_create.py seeds it), one Redis of the
@@ -14,17 +14,22 @@ alone) and one nginx per way in. wrk opens repair tickets through each way in tu
 * ``direct'``: straight to gunicorn again, measured as a way of its own: the difference it shows
   from ``direct`` is what the shared machine's noise alone makes of a difference (an A/A control);
 * ``door``: ``/tickets/api/v1/tickets`` through the front door as replicas deploy it
-  (``gateway.edge.nginx``, every request counted in the Redis every replica shares, over TCP; the
-  limit raised out of the way but still counted);
+  (``gateway.edge.nginx``, every request counted in the Redis every replica shares, over TCP, the
+  busy caller's slots leased in batches as deployed: about a tenth of a second of its requests each;
+  the limit raised out of the way but still counted);
+* ``door-every``: the same door asking Redis on every request (leases off, ``rate_lease_seconds=0``):
+  the door before leases, measured in the same run;
 * ``door-alone``: the same door without a rate store, as one replica may run: nginx's own
   ``limit_req`` counts each caller in its memory;
 * ``proxy``: a bare nginx ``proxy_pass`` (no Lua, no maps, no headers, no log): the floor of any
   proxy on this machine, whatever the door does.
 
 ``--explore`` adds the door's variants: the rate store over a Unix socket (``door-unix``), no limit at
-all (``door-nolimit``), the access log buffered (``door-buflog``), nginx at a higher scheduling
-priority (``door-prio``, ``worker_priority -5``), two nginx workers (``door-w2``), and ``nginx-200``
-(nginx answering 200 itself: nginx's own latency under the same clients, not a ticket).
+all (``door-nolimit``), no waiting for another request's lease (``door-nowait``), leases of a second
+of requests (``door-lease1s``), the access log buffered (``door-buflog``) or off (``door-nolog``), answers not
+buffered (``door-nobuf``, ``proxy_buffering off``), no upstream keepalive (``door-nokeep``), nginx at a
+higher scheduling priority (``door-prio``, ``worker_priority -5``), two nginx workers (``door-w2``), and
+``nginx-200`` (nginx answering 200 itself: nginx's own latency under the same clients, not a ticket).
 
 Each round measures every way once, in an order rotated from round to round, so that a change in the
 machine's load weighs on each alike. For each way it prints the medians over the rounds of req/s,
@@ -34,6 +39,15 @@ with their spread (lowest..highest round). It also prints each way's CPU per req
 figure moves far less with the machine's load than latencies do, and the door's share of it is about
 the throughput a CPU-bound machine gives up to the door (and, by Little's law, the share of the
 latency it adds at saturation).
+
+Last, the door alone (``--isolated-rounds``, default 5; 0: none): the same requests through ``proxy``,
+``door-alone``, ``door`` and ``door-every`` rendered in front of an nginx that answers 200 at once and
+closes the connection as gunicorn's sync workers do, 32 clients, in interleaved rounds: each way's
+CPU per request (its nginx and, for the doors counting in Redis, the benchmark's Redis) without the
+ticket's 3 ms of CPU and its noise beside it. At thousands of requests a second nginx stays warm in
+the caches, so these figures are a few times lower than the same door's beside the tickets (a
+hundred or so requests a second, each waking a cold nginx): they rank the ways and size their
+differences precisely; the figures per ticket above are the ones the aim turns on.
 
 ``--paced N`` (default 16; 0: none) adds a level of N clients that each wait between requests so that
 they offer about half of what ``direct`` answered in the warm-up: below saturation, where a latency is
@@ -83,6 +97,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--connections", default="16,32", help="the levels of concurrent clients")
     parser.add_argument("--paced", type=int, default=16, help="a level of N clients offering half the capacity")
     parser.add_argument("--explore", action="store_true", help="the door's variants too")
+    parser.add_argument("--isolated-rounds", type=int, default=5,
+                        help="rounds of the doors' own CPU in front of an nginx answering 200 (0: none)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--worker-class", default="sync")
     parser.add_argument("--threads", type=int, default=1)
@@ -200,7 +216,8 @@ def report(level: str, ways: list[Way], service_cpu: dict[str, dict[str, float]]
               f"{door:5.0f} {service:6.0f} {door / max(door + service, 1e-9):6.1%}"
               + (f"   {bad} errors" if bad else ""))
         figures[way.name] = {"ratio": statistics.median(ratios), "p99": statistics.median(p99),
-                             "p50": statistics.median(p50), "bad": bad}
+                             "p50": statistics.median(p50), "bad": bad, "share": door / max(door + service, 1e-9),
+                             "direct_p99": statistics.median(d["p99_us"] for d in direct) / 1000}
     return figures
 
 
@@ -244,11 +261,13 @@ def main() -> None:
                 redis.wait(timeout=30)
         print(f"written: {({t: after[t] - before[t] for t in after})}; load average {load_average()}")
         for level, ways in figures.items():
-            for name in ("door", "door-alone"):
+            for name in ("door", "door-every", "door-alone"):
                 door = ways[name]
                 print(f" {level}: {name} {door['ratio']:.2f} of direct (aim >= 0.90),"
                       f" p99 overhead {door['p99']:+.1f} ms "
-                      f"(aim < 5 ms), p50 overhead {door['p50']:+.1f} ms")
+                      f"(aim < 5 ms), p50 overhead {door['p50']:+.1f} ms" + ("" if "paced" in level else
+                      f"; saturated, from its CPU: {door['share']:.1%} of a ticket's x direct's p99 "
+                      f"{door['direct_p99']:.0f} ms = {door['share'] * door['direct_p99']:+.1f} ms"))
             control = ways["direct'"]
             print(f" {level}: beside them, the A/A control's p99 difference {control['p99']:+.1f} "
                   f"ms, the bare proxy's {ways['proxy']['p99']:+.1f} ms ({ways['proxy']['ratio']:.2f} of direct)")
@@ -280,6 +299,7 @@ def measure(args: argparse.Namespace, levels: list[str], tmp: Path, doors: Doors
         ways.append(Way(name, port, script, [pid, *own]))
 
     add("door", doors.door("door", edge("door")), through, redis.pid)
+    add("door-every", doors.door("door-every", edge("door-every", rate_lease_seconds=0)), through, redis.pid)
     add("door-alone", doors.door("door-alone", edge("door-alone", rate_store=None)))
     proxy_port = free_port()
     proxy = (f"    location /tickets/ {{ proxy_http_version 1.1; proxy_set_header Connection ''; "
@@ -291,8 +311,22 @@ def measure(args: argparse.Namespace, levels: list[str], tmp: Path, doors: Doors
         unlimited = edge("door-nolimit", rate_store=None)
         add("door-nolimit", doors.door("door-nolimit", unlimited, edit=lambda t, v: t.replace(
             "limit_req zone=edge_callers burst=100000 nodelay;", "")))
+        add("door-nolog", doors.door("door-nolog", edge("door-nolog"), edit=lambda t, v: t.replace(
+            "access_log /dev/stdout edge;", "access_log off;")), through, redis.pid)
+        add("door-nobuf", doors.door("door-nobuf", edge("door-nobuf"), edit=lambda t, v: t.replace(
+            "proxy_http_version 1.1;", "proxy_http_version 1.1;\n        proxy_buffering off;")), through, redis.pid)
+        add("door-nokeep", doors.door("door-nokeep", edge("door-nokeep"), edit=lambda t, v: t.replace(
+            "        keepalive 32;\n", "")), through, redis.pid)
         add("door-buflog", doors.door("door-buflog", edge("door-buflog"), edit=lambda t, v: t.replace(
             "access_log /dev/stdout edge;", f"access_log {v / 'access.log'} edge buffer=64k flush=1s;")), through,
+            redis.pid)
+        def no_wait(text: str, var: Path) -> str:
+            lua = var / "rate_limit.lua"
+            lua.write_text(lua.read_text().replace("local LEASE_WAITS = 5", "local LEASE_WAITS = 0"))
+            return text
+
+        add("door-nowait", doors.door("door-nowait", edge("door-nowait"), edit=no_wait), through, redis.pid)
+        add("door-lease1s", doors.door("door-lease1s", edge("door-lease1s", rate_lease_seconds=1.0)), through,
             redis.pid)
         add("door-prio", doors.door("door-prio", edge("door-prio"), edit=lambda t, v: t.replace(
             "worker_processes 1;", "worker_processes 1;\nworker_priority -5;")), through, redis.pid)
@@ -300,6 +334,8 @@ def measure(args: argparse.Namespace, levels: list[str], tmp: Path, doors: Doors
         ok_port = free_port()
         ok = "    location / { return 200 '{}'; }\n"
         add("nginx-200", (ok_port, doors.start("nginx-200", nginx_conf(tmp / "ok", ok_port, ok), tmp / "ok")))
+    if args.isolated_rounds:
+        isolated(args, tmp, doors, edge, through, redis.pid)
     time.sleep(1)
     for way in ways:  # warm caches, pools and Lua
         run_wrk(way.port, way.script, args.warmup, 32, args.wrk_threads)
@@ -331,6 +367,38 @@ def measure(args: argparse.Namespace, levels: list[str], tmp: Path, doors: Doors
                 way.rounds.setdefault(level, []).append(result)
         print(f"round {number + 1} of {args.rounds}: load average {os.getloadavg()[0]:.1f}", flush=True)
     return {level: report(level, ways, cpu) for level in levels}
+
+
+def isolated(args: argparse.Namespace, tmp: Path, doors: Doors, edge: Any, script: Path, redis_pid: int) -> None:
+    """Each way's own CPU per request in front of an nginx answering 200 and closing (no ticket beside it)."""
+    ok_port = free_port()
+    ok = "    keepalive_timeout 0;\n    location / { return 200 '{}'; }\n"
+    doors.start("isolated-200", nginx_conf(tmp / "isolated-200", ok_port, ok), tmp / "isolated-200")
+    upstreams = {"tickets": f"127.0.0.1:{ok_port}"}
+    proxy_port = free_port()
+    proxy = (f"    location /tickets/ {{ proxy_http_version 1.1; proxy_set_header Connection ''; "
+             f"proxy_pass http://127.0.0.1:{ok_port}/; }}\n")
+    ways = [Way("proxy", proxy_port, script, [doors.start("isolated-proxy", nginx_conf(
+                tmp / "isolated-proxy", proxy_port, proxy), tmp / "isolated-proxy")])]
+    for name, changes, store in (("door-alone", {"rate_store": None}, []), ("door", {}, [redis_pid]),
+                                 ("door-every", {"rate_lease_seconds": 0}, [redis_pid])):
+        port, pid = doors.door(f"isolated-{name}", edge(name, upstreams=upstreams, **changes))
+        ways.append(Way(name, port, script, [pid, *store]))
+    time.sleep(1)
+    for way in ways:
+        run_wrk(way.port, way.script, args.warmup, 32, args.wrk_threads)
+    per_request: dict[str, list[float]] = {way.name: [] for way in ways}
+    for number in range(args.isolated_rounds):
+        shift = number % len(ways)
+        for way in ways[shift:] + ways[:shift]:
+            before = sum(cpu_seconds(p) for p in way.pids)
+            result = run_wrk(way.port, way.script, args.seconds, 32, args.wrk_threads)
+            per_request[way.name].append((sum(cpu_seconds(p) for p in way.pids) - before) / result["requests"] * 1e6)
+    print(f"--- the door alone: 32 clients in front of an nginx answering 200, {args.isolated_rounds} rounds; "
+          f"load average {load_average()}")
+    for way in ways:
+        print(f"{way.name:>13} CPU us/request (nginx, and Redis for the doors counting in it): "
+              f"{spread(per_request[way.name], '{:.0f}')}")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ service behind it reads each client's own address (surveys' per-address guessing
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import socket
@@ -268,6 +269,115 @@ def test_every_replica_of_the_door_counts_a_caller_in_one_shared_limit(world, tm
         other = _bearer(_token(world, subject="calm"))
         assert [httpx.get(f"{door}/owners/healthz", headers=other).status_code for door in (one, two)] == [200] * 2
     assert "[error]" not in errors.read_text()  # counted in Redis, every call to it answered
+
+
+def test_a_busy_callers_slots_are_leased_in_batches_and_the_shared_limit_still_holds(world, tmp_path, rate_store):
+    """Two replicas leasing a busy caller's slots from one rate store (a lease of 4 at most: a tenth
+    of 1 + burst; the lease window long enough that any caller here is busy): every slot is counted in
+    the store when leased, so the caller still gets 1 + burst in all, never more. What is given up:
+    the second door refuses while the first still holds slots it leased (the caller is refused early
+    there), which the first then hands out. Every refusal names the wait, the remembered ones too."""
+    url, prefix = rate_store
+    shared = dict(rate="1r/m", burst=39, rate_store=url, rate_prefix=prefix, rate_lease_seconds=60.0)
+    errors = tmp_path / "errors.log"
+    with front_door(tmp_path / "a", world["upstreams"], error_log=str(errors), **shared) as one, \
+            front_door(tmp_path / "b", world["upstreams"], **shared) as two:
+        caller = _bearer(_token(world, subject="busy-leased"))
+
+        def statuses(door: str, n: int) -> list[httpx.Response]:
+            return [httpx.get(f"{door}/owners/healthz", headers=caller) for _ in range(n)]
+
+        # One: the first request asks for 1 slot; the second for 4 (the caller is busy), keeping 3.
+        assert [a.status_code for a in statuses(one, 3)] == [200] * 3  # 5 slots counted, 2 still held by one
+        at_two = statuses(two, 40)
+        assert [a.status_code for a in at_two] == [200] * 35 + [429] * 5  # 40 - 5: two's share, to the slot
+        for limited in at_two[35:]:  # the first asked the store, the others remembered its wait
+            assert limited.headers["Content-Type"] == "application/problem+json"
+            assert 1 <= int(limited.headers["Retry-After"]) <= 60 and limited.json()["status"] == 429
+        assert [a.status_code for a in statuses(one, 3)] == [200, 200, 429]  # its 2 held slots, then none
+        other = _bearer(_token(world, subject="calm-leased"))
+        assert [httpx.get(f"{door}/owners/healthz", headers=other).status_code for door in (one, two)] == [200] * 2
+    assert "[error]" not in errors.read_text()
+
+
+def _at_once(door: str, headers: dict[str, str], n: int) -> list[int]:
+    """n requests sent together on n open connections (nginx takes them in one turn of its loop, all
+    before any answer from the rate store); their statuses."""
+    port = int(door.rsplit(":", 1)[1])
+    head = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+    request = f"GET /owners/healthz HTTP/1.1\r\nHost: door\r\n{head}Connection: close\r\n\r\n".encode()
+    connections = [socket.create_connection(("127.0.0.1", port), timeout=30) for _ in range(n)]
+    try:
+        for connection in connections:
+            connection.sendall(request)
+        statuses = []
+        for connection in connections:
+            answer = b""
+            while chunk := connection.recv(65536):
+                answer += chunk
+            statuses.append(int(answer.split(b" ", 2)[1]))
+        return statuses
+    finally:
+        for connection in connections:
+            connection.close()
+
+
+def test_a_busy_callers_requests_at_once_take_one_lease_so_a_door_holds_k_minus_1_slots_at_most(world, tmp_path,
+                                                                                                   rate_store):
+    """Many requests of a busy caller at once at one door: one of them leases (4 slots at most here),
+    the others wait for it and take from it, or ask for their own slot only; so that door holds at
+    most 3 slots the caller has not used, and the other door lets through all the rest of the
+    caller's 1 + burst but those."""
+    url, prefix = rate_store
+    shared = dict(rate="1r/m", burst=39, rate_store=url, rate_prefix=prefix, rate_lease_seconds=60.0)
+    with front_door(tmp_path / "a", world["upstreams"], **shared) as one, \
+            front_door(tmp_path / "b", world["upstreams"], **shared) as two:
+        caller = _bearer(_token(world, subject="busy-at-once"))
+
+        def at(door: str) -> int:
+            return httpx.get(f"{door}/owners/healthz", headers=caller, timeout=30).status_code
+
+        assert at(one) == 200
+        assert _at_once(one, caller, 16) == [200] * 16
+        at_two = [at(two) for _ in range(40)]
+        assert 40 - 17 - 3 <= at_two.count(200) <= 40 - 17 and at_two[at_two.count(200):] == [429] * (
+            40 - at_two.count(200))
+
+
+def _redis(url: str, *command: str) -> bytes:
+    """One command to the rate store (the test's own Redis, by its URL), in Redis's protocol; its answer."""
+    from gateway.edge.rate_limit import store_address
+
+    host, port, database, _password = store_address(url)
+    if port is None:
+        connection = socket.socket(socket.AF_UNIX)
+        connection.connect(host.removeprefix("unix:"))
+    else:
+        connection = socket.create_connection((host, port), timeout=10)
+    with connection:
+        for words in (("SELECT", str(database)), command):
+            connection.sendall(f"*{len(words)}\r\n".encode() + b"".join(
+                f"${len(w.encode())}\r\n{w}\r\n".encode() for w in words))
+            answer = connection.recv(65536)
+    return answer
+
+
+def test_a_refusal_is_remembered_by_the_door_until_its_wait_has_passed(world, tmp_path, rate_store):
+    """Once the store has refused a caller, their door refuses them again without asking it until the
+    wait it named has passed (the wait can only grow), with the same Retry-After: with the caller's
+    count emptied in the store, the door that refused still refuses, another door lets them through."""
+    url, prefix = rate_store
+    shared = dict(rate="1r/m", burst=1, rate_store=url, rate_prefix=prefix)
+    with front_door(tmp_path / "a", world["upstreams"], **shared) as one, \
+            front_door(tmp_path / "b", world["upstreams"], **shared) as two:
+        token = _token(world, subject="refused-once")
+        caller = _bearer(token)
+        assert [httpx.get(f"{one}/owners/healthz", headers=caller).status_code for _ in range(3)] == [200, 200, 429]
+        key = prefix + hashlib.md5(f"Bearer {token}".encode()).hexdigest()
+        assert _redis(url, "DEL", key) == b":1\r\n"
+        again = httpx.get(f"{one}/owners/healthz", headers=caller)
+        assert again.status_code == 429 and 1 <= int(again.headers["Retry-After"]) <= 60
+        assert httpx.get(f"{two}/owners/healthz", headers=caller).status_code == 200
 
 
 def test_a_door_that_cannot_reach_the_rate_store_counts_alone_and_says_so(world, tmp_path):

@@ -94,3 +94,19 @@ def test_a_rate_store_that_is_not_a_redis_url_is_refused(store):
 @pytest.mark.parametrize(("rate", "per_second"), [("50r/s", 50), ("30r/m", 0.5)])
 def test_rates_are_read_as_nginx_writes_them(rate, per_second):
     assert rate_limit.per_second(rate) == per_second
+
+
+@pytest.mark.parametrize(("burst", "lease_seconds", "most"), [(100, 0.1, 10), (18, 0.1, 1), (19, 0.1, 2),
+                                                              (100_000, 0.1, 100), (100, 0, 1)])
+def test_a_lease_takes_a_tenth_of_the_burst_at_most_and_none_when_leases_are_off(tmp_path, burst, lease_seconds,
+                                                                                  most):
+    """A busy caller's lease is at most a tenth of 1 + burst (and 100): a small burst is counted exactly,
+    request by request, as is every caller when leases are off; leased slots are kept 10 lease windows."""
+    edge = nginx.Edge(rate="50r/s", burst=burst, rate_store="redis://127.0.0.1:6379/0",
+                      rate_lease_seconds=lease_seconds)
+    assert rate_limit.lease_most(edge) == most
+    nginx.write(edge, tmp_path)
+    script = (tmp_path / rate_limit.SCRIPT).read_text()
+    assert (f"LEASE_SECONDS, LEASE_MOST, LEASE_TTL, RATE_MEMORY = {lease_seconds:g}, {most}, "
+            f"{10 * lease_seconds:g}, 10") in script
+    assert "r:evalsha(SHA, 1, key, INTERVAL, TOLERANCE, asked)" in script

@@ -10,7 +10,8 @@ What the front door does for every request, whichever service answers it:
 * limits each caller's rate (their bearer token, else their address): 429 problem with
   ``Retry-After``. With a rate store (``Edge.rate_store``, a Redis URL) every replica of the front
   door counts in that one Redis, so a caller has one limit however many replicas serve them
-  (gateway.edge.rate_limit: Lua in nginx, not Python on the request path); a replica that cannot
+  (gateway.edge.rate_limit: Lua in nginx, not Python on the request path; a busy caller's slots are
+  leased from it in batches, ``Edge.rate_lease_seconds``); a replica that cannot
   reach the store counts alone in its own memory meanwhile and logs an error for each such request.
   Without a store (one nginx, a test) nginx's own ``limit_req`` counts;
 * answers CORS for the configured origins only (a preflight with 204);
@@ -54,6 +55,9 @@ class Edge:
     # Where every replica counts each caller's requests (redis://host:port/db, or unix:///path/redis.sock?db=N
     # for a Redis beside the door); None: this nginx alone.
     rate_store: str | None = None
+    # A busy caller's slots leased from the store in batches of about this many seconds of their requests
+    # (gateway.edge.rate_limit: the precision given up); 0: every request asks the store.
+    rate_lease_seconds: float = 0.1
     rate_prefix: str = ""  # the store's keys: this + md5 of the caller; "": edge:<port>:rate: (two suites
     #                        on one machine, one Redis, count apart; a deployment's replicas share a port)
     modules: str = rate_limit.DEBIAN_MODULES  # where nginx's dynamic modules are (ndk, lua)
