@@ -9,12 +9,17 @@ the SMTP stand-in, the web app under gunicorn taking the stand-in's receipts, ``
     API call to the last SMS the stand-in took and to the last ``delivered`` receipt applied;
     ``BENCH_SEED_RUNS`` runs (default 3): median and worst (aim < 3 s).
 (b) **no provider limit**: ``BENCH_RECIPIENTS`` owners (the issue's case is 100,000; the default
-    10,000 keeps ``make bench`` under 5 minutes while the sender marks ~150 messages/s), one text for all
-    (SendSms of 1,000), ``NOTIFY_SMS_RATE_PER_SECOND=0`` and the stand-in unthrottled, with
-    ``BENCH_REPLICAS`` senders (default "1,2"): the API call, the last SMS at the stand-in, the
-    last receipt applied, the completion, and deliveries/s (aim < 60 s in total); beside the
-    **stand-in's own ceiling** in the same run: a bare signed client sending SendSms calls of
-    1,000 numbers as fast as the stand-in takes them, the same number of numbers.
+    10,000 keeps ``make bench`` short: one sender takes 100,000 in about 27 s on the quiet 2-core
+    machine, ~3,700 messages/s end to end), one text for all (SendSms of 1,000),
+    ``NOTIFY_SMS_RATE_PER_SECOND=0`` and the stand-in unthrottled, with ``BENCH_REPLICAS`` senders
+    (default "1,2"): the API call, the first call recorded (the notice started), the last SMS at
+    the stand-in, the last receipt applied, the completion, and deliveries/s (aim < 30 s to the last
+    SMS); and each run's **CPU by process** from the call to the completion (sender(s), web,
+    stand-in, the database's backends: ``bench/notify_cpu.py``) with the cores it kept busy: on 2
+    cores a run near 2.0 cores is CPU-bound, and only less CPU per message makes it faster, not
+    another sender. Beside them the **stand-in's own ceiling** in the same run: a bare signed
+    client sending SendSms calls of 1,000 numbers as fast as the stand-in takes them, the same
+    number of numbers.
 (c) **a provider limit of 500/s** (``BENCH_LIMIT_RATE``): sender and stand-in both at the rate,
     ``BENCH_LIMITED_RECIPIENTS`` (default 5,000): the stand-in's busiest second (never above the
     rate) and how many throttled answers it gave (expected 0).
@@ -44,7 +49,7 @@ from notify.audiences import spec
 from notify.audiences.resolve import resolve
 from notify.providers.aliyun import signed
 from notify.service import SERVICE
-from notify.tables import message_history, messages, notices
+from notify.tables import message_history, messages, notices, provider_calls
 from servicekit.db import make_engine
 from servicekit.migrate import upgrade
 from servicekit.testing import (
@@ -57,6 +62,8 @@ from servicekit.testing import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+notify_cpu = importlib.import_module("notify_cpu")  # CPU by process over a run
 SEED_HOUSEHOLDS = int(os.environ.get("BENCH_SEED_HOUSEHOLDS", "1200"))
 SEED_RUNS = int(os.environ.get("BENCH_SEED_RUNS", "3"))
 RECIPIENTS = int(os.environ.get("BENCH_RECIPIENTS", "10000"))
@@ -92,11 +99,14 @@ def _wait(condition: Any, what: str, suite: Any) -> None:
         time.sleep(0.02)
 
 
-def broadcast(engine: Any, suite: Any, body: dict[str, Any], count: int) -> dict[str, float]:
-    """One notice from the API call to its completion: seconds to the API answer, the last SMS
-    the stand-in took, the last delivered receipt applied, the completion."""
+def broadcast(engine: Any, suite: Any, body: dict[str, Any], count: int, window: Any = None) -> dict[str, float]:
+    """One notice from the API call to its completion: seconds to the API answer, the first call
+    recorded (the notice started), the last SMS the stand-in took, the last delivered receipt
+    applied, the completion; ``window`` (a notify_cpu.Window) is open from the call to the completion."""
     suite.http.post(f"{suite.sms}/_standin/reset").raise_for_status()
     headers = suite.headers("service_desk_agent", [body["estate_id"]])
+    if window is not None:
+        window.__enter__()
     started = time.time()
     answer = suite.http.post(f"{suite.api}/api/v1/notices", json=body, headers=headers)
     answered = time.time()
@@ -109,18 +119,23 @@ def broadcast(engine: Any, suite: Any, body: dict[str, Any], count: int) -> dict
             return conn.execute(select(notices.c.status).where(notices.c.id == notice_id)).scalar() == "sent"
 
     _wait(finished, "the notice to complete", suite)
+    if window is not None:
+        window.__exit__(None, None, None)
     with engine.connect() as conn:
         done_at = conn.execute(select(notices.c.finished_at).where(notices.c.id == notice_id)).scalar()
         last_receipt = conn.execute(select(func.max(message_history.c.at)).join(
             messages, messages.c.id == message_history.c.message_id).where(
             messages.c.notice_id == notice_id, messages.c.channel == "sms",
             message_history.c.state == "delivered")).scalar()
+        first_call = conn.execute(select(func.min(provider_calls.c.started_at)).where(
+            provider_calls.c.id.in_(select(messages.c.call_id).where(messages.c.notice_id == notice_id)))).scalar()
     took = suite.sms_messages()
     if len(took) != count:
         print(f"    !! the stand-in took {len(took)} SMS for {count} recipients")
     last_sms = max(_epoch(m["at"]) for m in took)
     return {"api": answered - started, "last_sms": last_sms - started,
-            "last_receipt": last_receipt.timestamp() - started, "completed": done_at.timestamp() - started}
+            "last_receipt": last_receipt.timestamp() - started, "completed": done_at.timestamp() - started,
+            "first_call": first_call.timestamp() - started}
 
 
 def seed_case(database_url: str, engine: Any) -> None:
@@ -187,6 +202,7 @@ def unlimited(database_url: str, engine: Any, estate: Any) -> None:
             "title": "物业费缴纳通知", "purpose": "fee", "channels": ["sms"],
             "audience": {"estate": True, "role": "owners"}, "variables": {"due_date": "4月15日"}}
     print(f"(b) {RECIPIENTS:,} recipients, no provider limit (one text: SendSms of 1,000)")
+    database = database_url.rsplit("/", 1)[1].split("?", 1)[0]
     with Session(engine) as session:  # what creating a notice did before it counted its audience
         started = time.perf_counter()
         resolve(session, estate.estate_id, spec.check(body["audience"]), purpose="fee", channels=["sms"],
@@ -201,12 +217,15 @@ def unlimited(database_url: str, engine: Any, estate: Any) -> None:
         print(f"    baseline: the stand-in's own ceiling (bare signed client): {ceiling:9,.0f} SMS/s "
               f"({RECIPIENTS / ceiling:.1f} s for {RECIPIENTS:,})")
         for replicas in REPLICAS:
+            window = notify_cpu.Window(database)
             with seed_world.senders_running(suite, replicas):
-                run = broadcast(engine, suite, body, RECIPIENTS)
+                run = broadcast(engine, suite, body, RECIPIENTS, window)
             print(f"    {replicas} sender(s), load average {_load()}: API {run['api']:5.1f} s, "
+                  f"first call recorded (the notice started) {run['first_call']:5.1f} s, "
                   f"last SMS at the stand-in {run['last_sms']:5.1f} s "
                   f"({RECIPIENTS / run['last_sms']:7,.0f} deliveries/s end to end), last receipt applied "
                   f"{run['last_receipt']:5.1f} s, completed {run['completed']:5.1f} s")
+            print(f"      {window.line()}")
 
 
 def limited(database_url: str, engine: Any) -> None:

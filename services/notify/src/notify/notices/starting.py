@@ -24,11 +24,13 @@ from sqlalchemy.orm import Session
 
 from notify import events
 from notify.audiences import spec
+from notify.audiences.companies import company_recipients
 from notify.audiences.reach import channels_for
-from notify.audiences.resolve import resolve
+from notify.audiences.resolve import mark, resolve
 from notify.domain import notices as statuses
 from notify.estate_settings.views import settings_of
 from notify.events import SOURCE, notice_payload
+from notify.notices import one_text
 from notify.notices.composing import Composer, notice_message, sms_may_go_at
 from notify.schedule import recurrence
 from notify.schedule.clock import zone
@@ -101,9 +103,20 @@ def _queue(session: Session, notice: Mapping[str, Any], local: Mapping[str, Any]
     tz = zone(local["timezone"])
     after_quiet = sms_may_go_at(local, now)
     template = session.execute(select(templates).where(templates.c.id == notice["template_id"])).mappings().one()
-    found = resolve(session, notice["estate_id"], spec.check(notice["audience"]), purpose=notice["purpose"],
-                    channels=notice["channels"], today=now.astimezone(tz).date())
+    audience, today = spec.check(notice["audience"]), now.astimezone(tz).date()
     composer = Composer(template, notice["variables"], local["sms_sign_name"])
+    done = 0
+    if one_text.applies(session, notice, template):
+        # The households in the database (INSERT … SELECT); the companies' units below, as ever.
+        estate = one_text.keep_households(session, notice, audience, today)
+        done = one_text.queue_messages(session, notice, template, composer, estate, now, after_quiet)
+        found = company_recipients(session, notice["estate_id"], audience, purpose=notice["purpose"],
+                                   channels=notice["channels"], today=today)
+        mark(session, notice["estate_id"], found, estate=estate, purpose=notice["purpose"],
+             channels=tuple(notice["channels"]))
+    else:
+        found = resolve(session, notice["estate_id"], audience, purpose=notice["purpose"],
+                        channels=notice["channels"], today=today)
     kept, queued, history = [], [], []
     for recipient in found:
         recipient_id = uuid.uuid4()
@@ -121,7 +134,7 @@ def _queue(session: Session, notice: Mapping[str, Any], local: Mapping[str, Any]
         history.append(first)
     for table, rows in ((recipients, kept), (messages, queued), (message_history, history)):
         insert_rows(session, table, rows)
-    return len(queued)
+    return done + len(queued)
 
 
 def _next_occurrence(session: Session, notice: Mapping[str, Any], local: Mapping[str, Any],

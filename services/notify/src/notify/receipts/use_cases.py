@@ -172,7 +172,12 @@ def _messages_of_calls(session: Session, batch: list[Receipt]) -> dict[tuple[UUI
     """The SMS each receipt of a known call reports (a number is in a call once). Those whose call
     is marked are locked (a row another transaction holds is skipped: its receipt takes the
     one-by-one path); those still queued or sending are read, never locked, so a sender marking
-    their call never waits for this transaction (their receipts wait for the mark)."""
+    their call never waits for this transaction (their receipts wait for the mark).
+
+    The unmarked are read first, the marked locked after: a message whose mark another sender
+    commits between the two statements is found by one of them (first ``sending``, then ``sent``,
+    the later row kept). The other way round it was in neither, and with two senders a whole
+    call's receipts (1,000) went one by one, two queries each."""
     keys = {key for key in map(_call_and_number, batch) if key is not None}
     if not keys:
         return {}
@@ -180,8 +185,8 @@ def _messages_of_calls(session: Session, batch: list[Receipt]) -> dict[tuple[UUI
                                    messages.c.call_id.in_(sorted({call for call, _ in keys})),
                                    messages.c.address.in_(sorted({number for _, number in keys})))
     unmarked = messages.c.state.in_(_UNMARKED)
-    rows = [*session.execute(query.where(~unmarked).with_for_update(skip_locked=True)),
-            *session.execute(query.where(unmarked))]
+    rows = [*session.execute(query.where(unmarked)),
+            *session.execute(query.where(~unmarked).with_for_update(skip_locked=True))]
     return {(row.call_id, row.address): row for row in rows if (row.call_id, row.address) in keys}
 
 

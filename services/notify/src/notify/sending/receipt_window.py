@@ -9,6 +9,11 @@ recipient's next channel, as a failure receipt does). Failing that (the provider
 or cannot be asked) it ends ``no_receipt``: final, not reached, shown in the totals. A query that
 fails is asked again a window later, and after three windows the message ends ``no_receipt``
 without asking. Messages are taken ``FOR UPDATE SKIP LOCKED``: two senders never ask twice.
+
+The sender looks again only at :func:`next_due`, the earliest a ``sent`` SMS can be due: looking
+walks every ``sent`` SMS (no index serves it), about 20 ms of PostgreSQL at 200,000 messages, and
+each of two senders polling every 50 ms while idle did it each round, for nothing: a message sent
+now is due a window (30 minutes) later.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from notify.domain import channels
@@ -86,3 +91,18 @@ def _settle_call(session: Session, adapters: Mapping[str, Adapter], provider: st
             changes.change(session, [row["id"]], states.NO_RECEIPT, now, code="no_receipt",
                            detail=f"no receipt within the provider's receipt window; {why}", only_from=states.SENT)
     return len(rows)
+
+
+def next_due(engine: Engine, now: datetime, settings: Any) -> datetime:
+    """The earliest moment a ``sent`` SMS can be due for :func:`settle_silent`: never later than any
+    is (each is due at the later of its ``sent_at`` + the window and its ``next_attempt_at``, so the
+    later of the two minima is a bound), ``now`` + the window when none is ``sent`` (one sent from
+    now on is due no sooner)."""
+    window = timedelta(seconds=settings.sms_receipt_window_seconds)
+    with engine.connect() as conn:
+        first_sent, first_attempt = conn.execute(select(func.min(m.sent_at), func.min(m.next_attempt_at)).where(
+            m.channel == channels.SMS, m.state == states.SENT)).one()
+    if first_sent is None:
+        return now + window
+    bound = first_sent + window
+    return min(max(bound, first_attempt) if first_attempt is not None else bound, now + window)

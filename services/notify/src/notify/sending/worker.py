@@ -13,7 +13,7 @@ Each round, at the clock's ``now``:
 4. the receipts the web process stored are applied to their messages, in batches
    (``notify.receipts.use_cases.apply_received``);
 5. SMS whose receipt never came within the provider's receipt window are asked about, and failing
-   that end ``no_receipt`` (``receipt_window``);
+   that end ``no_receipt`` (``receipt_window``), looked for only once one can be due (``next_due``);
 6. notices all of whose messages are final are completed (``notify.tracking.completion``).
 
 The loop (servicekit.worker) goes on at once while there is work, sleeps ``sender_interval_seconds``
@@ -76,6 +76,8 @@ class Sender:
         self._sleep: Callable[[float], None] | None = getattr(clock, "sleep", None)
         # Where a provider's call is made while the previous call is marked.
         self._calling = ThreadPoolExecutor(max_workers=1, thread_name_prefix="notify-calling")
+        # When an SMS sent without a receipt can next be due (receipt_window.next_due); None: look now.
+        self._silent_due: datetime | None = None
 
     def _pause(self, seconds: float, stop: threading.Event | None) -> None:
         if self._sleep is not None:
@@ -95,7 +97,12 @@ class Sender:
             self._send_channel(adapter, done, stop)
         done.receipts = self._in_session(apply_received)
         done.full = done.full or done.receipts >= APPLY_BATCH
-        done.unreceipted = receipt_window.settle_silent(self.engine, self.adapters, self.clock(), self.settings)
+        now = self.clock()
+        # Calls recovery settled may be sent since their older start: look now (another sender's
+        # recovery is seen at the next due moment, at most its lease later).
+        if self._silent_due is None or now >= self._silent_due or done.settled:
+            done.unreceipted = receipt_window.settle_silent(self.engine, self.adapters, now, self.settings)
+            self._silent_due = receipt_window.next_due(self.engine, now, self.settings)
         done.completed = self._in_session(complete_finished)
         return done
 

@@ -104,3 +104,28 @@ def test_a_provider_that_cannot_be_asked_ends_no_receipt_after_the_window(db, se
     assert {row["state"] for row in kit.states_of(db, notice["id"])} == {"no_receipt"}
     assert kit.history_of(db, ids[0])[-1] == ("no_receipt", "no_receipt")
     assert _events(db, "notify.notice.completed.v1")[0]["totals"]["recipients"]["unreached"] == 3
+
+
+def test_the_sent_are_looked_through_only_once_one_can_be_due(db, settings, clock, kit, monkeypatch) -> None:
+    """Each look walks every sent SMS: a sender polling while idle looks again only when one can be
+    due (a window after the oldest was sent), and then settles it on time."""
+    from notify.sending import receipt_window
+
+    looks: list[datetime] = []
+    settle = receipt_window.settle_silent
+
+    def counted(engine, adapters, now, settings_, *args: Any, **kwargs: Any) -> int:  # noqa: ANN001
+        looks.append(now)
+        return settle(engine, adapters, now, settings_, *args, **kwargs)
+
+    monkeypatch.setattr(receipt_window, "settle_silent", counted)
+    notice = kit.add_notice(db, channels_=("sms",))
+    kit.add_messages(db, notice, 3)
+    sender = Sender(db, settings, {"sms": kit.FakeSms(), "in_app": InApp()}, clock=clock, name="test:1")
+    sender.round()  # sends the three, looks once
+    for _ in range(10):
+        clock.advance(settings.sms_receipt_window_seconds / 20)
+        assert sender.round().unreceipted == 0
+    assert len(looks) == 1
+    clock.advance(settings.sms_receipt_window_seconds / 2 + 1)  # a window after they were sent
+    assert sender.round().unreceipted == 3 and len(looks) == 2

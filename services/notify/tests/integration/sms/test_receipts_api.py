@@ -143,6 +143,37 @@ def test_a_receipt_the_mark_passed_by_is_applied_soon_after(client, db) -> None:
     assert _row(db, message_id).state == "delivered"
 
 
+@pytest.mark.postgres_only
+def test_a_mark_committed_while_a_batch_looks_still_applies_in_bulk(client, db, monkeypatch) -> None:
+    """Two senders: the other one commits the call's mark between the batch's two lookups of its
+    messages (the unmarked read, the marked locked). The message is found all the same and delivered
+    with the batch, not looked up again one by one (with two senders a whole call's receipts were)."""
+    from notify.receipts import use_cases
+
+    call_id = uuid.uuid4()
+    message_id = _message(db, state="sending", provider_ref=None, call_id=call_id)
+    assert client.post(URL, json=[_report(out_id=str(call_id))]).status_code == 200
+    lookups: list[str] = []
+
+    def the_other_sender_marks(conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
+        if "FROM messages" in statement and not lookups:
+            lookups.append(statement)
+            with db.begin() as other:
+                other.execute(update(messages).where(messages.c.id == message_id)
+                              .values(state="sent", provider_ref="BIZ-1", sent_at=NOW))
+
+    def one_by_one(*args: Any, **kwargs: Any) -> str:
+        raise AssertionError("the receipt was looked up again one by one")
+
+    monkeypatch.setattr(use_cases, "_apply", one_by_one)
+    event.listen(db, "after_cursor_execute", the_other_sender_marks)
+    try:
+        assert _apply(db) == 1
+    finally:
+        event.remove(db, "after_cursor_execute", the_other_sender_marks)
+    assert lookups and _row(db, message_id).state == "delivered" and _receipts(db)[0].applied_at is not None
+
+
 def test_a_call_found_by_find_sent_gets_its_receipts_by_call_id(client, db) -> None:
     call_id = uuid.uuid4()
     message_id = _message(db, state="sending", provider_ref=None, call_id=call_id)
