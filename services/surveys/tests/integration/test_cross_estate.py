@@ -35,6 +35,7 @@ CASES = [
     ("GET", "/api/v1/waves/{wave}/invitations", None),
     ("POST", "/api/v1/waves/{wave}/reminders", None),
     ("GET", "/api/v1/waves/{wave}/statistics", None),
+    ("GET", "/api/v1/waves/latest/statistics?estate_id={estate}", None),
     ("GET", "/api/v1/answers?person_id={person}", None),
     ("POST", "/api/v1/answers", {"wave_id": "{wave}", "channel": "paper", "items": {}}),
     ("POST", "/api/v1/answers", {"wave_id": "{other_wave}", "unit_id": "{unit}", "channel": "paper", "items": {}}),
