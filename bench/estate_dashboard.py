@@ -193,8 +193,7 @@ def main() -> None:
             targets = {"dashboard": (ports["gateway"], f"/api/v1/overview/estates/{estate}"),
                        "tickets at-a-glance": (ports["tickets"], f"/api/v1/reports/at-a-glance?{query}"),
                        "notify reach": (ports["notify"], f"/api/v1/notices/reach?{query}"),
-                       "surveys follow-ups": (ports["surveys"], f"/api/v1/follow-ups/at-a-glance?{query}")}
-            targets.update(wave_targets(ports["surveys"], estate, token))
+                       "surveys at-a-glance": (ports["surveys"], f"/api/v1/at-a-glance?{query}")}
             for port, path in targets.values():
                 run_wrk(port, path, token, args.warmup, args.connections, tmp)
             pg_urls = {name: urls[name] for name in SERVICES}
@@ -215,18 +214,6 @@ def main() -> None:
     finally:
         for url in urls.values():
             drop_database(url)
-
-
-def wave_targets(port: int, estate: str, token: str) -> dict[str, tuple[int, str]]:
-    """The surveys calls the dashboard makes for its satisfaction: the latest wave, then its statistics."""
-    import httpx
-
-    latest = httpx.get(f"http://127.0.0.1:{port}/api/v1/waves", params={"estate_id": estate, "page_size": 1},
-                       headers={"Authorization": f"Bearer {token}"}).json()["items"]
-    found = {"surveys waves": (port, f"/api/v1/waves?estate_id={estate}&page_size=1")}
-    if latest:
-        found["surveys statistics"] = (port, f"/api/v1/waves/{latest[0]['id']}/statistics")
-    return found
 
 
 if __name__ == "__main__":

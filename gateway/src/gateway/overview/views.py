@@ -6,10 +6,9 @@ in ``partial``, never an error.
   entries. The person not being the caller's (owners' 404) is a 404.
 * An estate's dashboard: open tickets by stage and today's and this month's warnings and breaches,
   the notices of the last 30 days and their reach, the satisfaction of its latest wave by element
-  with the trend against the waves before (surveys' /waves/latest/statistics: the wave and its
-  statistics in one call), the open follow-up visits and the open and overdue rectification actions
-  (surveys' /follow-ups/at-a-glance). Kept a few seconds per estate, so a wall screen
-  refreshing every few seconds costs the services little.
+  with the trend against the waves before, the open follow-up visits and the open and overdue
+  rectification actions (surveys' /at-a-glance: all of surveys' part in one call). Kept a few
+  seconds per estate, so a wall screen refreshing every few seconds costs the services little.
 """
 
 from __future__ import annotations
@@ -81,8 +80,7 @@ def estate_overview(estate_id: UUID, upstreams: Mapping[str, str], headers: Mapp
     answers = ask_all({
         "tickets": Question("tickets", "/api/v1/reports/at-a-glance", estate),
         "notices": Question("notify", "/api/v1/notices/reach", estate),
-        "satisfaction": Question("surveys", "/api/v1/waves/latest/statistics", estate),
-        "follow_up_work": Question("surveys", "/api/v1/follow-ups/at-a-glance", estate),
+        "surveys": Question("surveys", "/api/v1/at-a-glance", estate),
     }, upstreams, headers, timeout)
     missing: set[str] = set()
 
@@ -92,8 +90,9 @@ def estate_overview(estate_id: UUID, upstreams: Mapping[str, str], headers: Mapp
             return None
         return answers[name].body
 
-    satisfaction = _satisfaction(body("satisfaction", "surveys"))
-    work = body("follow_up_work", "surveys") or {}
+    surveys = body("surveys", "surveys")
+    satisfaction = _satisfaction(surveys)
+    work = surveys or {}
     picture = {"estate_id": str(estate_id), "tickets": body("tickets", "tickets"),
                "notices": body("notices", "notify"), "satisfaction": satisfaction,
                "follow_ups": work.get("follow_ups"), "actions": work.get("actions")}
@@ -107,7 +106,7 @@ def estate_overview(estate_id: UUID, upstreams: Mapping[str, str], headers: Mapp
 
 
 def _satisfaction(latest: Any) -> Any:
-    """The latest wave with its statistics ({"wave": null} before any), from surveys' one answer of both;
+    """The latest wave with its statistics ({"wave": null} before any), from surveys' one answer;
     None when surveys did not answer."""
     if latest is None:
         return None

@@ -50,6 +50,7 @@ CASES = [
     ("GET", "/api/v1/actions?forum_id={forum}", None),
     ("GET", "/api/v1/follow-ups?estate_id={estate}", None),
     ("GET", "/api/v1/follow-ups/at-a-glance?estate_id={estate}", None),
+    ("GET", "/api/v1/at-a-glance?estate_id={estate}", None),
     ("GET", "/api/v1/follow-ups?wave_id={wave}", None),
     ("POST", "/api/v1/follow-ups", {"answer_id": "{answer}", "note": "x"}),
     ("GET", "/api/v1/follow-ups/{follow_up}", None),

@@ -101,3 +101,29 @@ def test_an_estates_latest_wave_with_its_statistics_in_one_call(client, auth, db
     assert client.get(url, headers=stranger).status_code == 404
     missing = client.get("/api/v1/waves/latest/statistics", headers=manager)
     assert missing.status_code == 422 and "estate_id" in missing.json["errors"]["query"]
+
+
+def test_an_estates_surveys_at_a_glance_is_its_latest_wave_and_follow_up_work_in_one_call(
+        client, auth, db, seeded) -> None:
+    """The estate dashboard asks surveys once: the latest wave with its statistics and the follow-up
+    work, each as its own call answers it; an answer submitted a moment ago is counted (nothing kept);
+    another estate's caller is told there is no such estate."""
+    estate = seeded(buildings=1, units_each=10)
+    manager = auth("estate_manager", [str(estate.id)])
+    url = f"/api/v1/at-a-glance?estate_id={estate.id}"
+    empty = client.get(url, headers=manager)
+    assert empty.status_code == 200, empty.json
+    assert (empty.json["wave"], empty.json["statistics"]) == (None, None)
+    assert empty.json["follow_ups"]["open"] == 0 and empty.json["actions"]["open"] == 0
+    wave = client.post("/api/v1/waves", headers=manager, json={
+        "estate_id": str(estate.id), "period": "2026-Q4", "opens_on": "2026-10-08", "closes_on": "2027-01-31"}).json
+    _answer(client, _links(db, wave["id"])[0], 1, 1)  # unhappy: a follow-up visit opens
+    glance = client.get(url, headers=manager).json
+    latest = client.get(f"/api/v1/waves/latest/statistics?estate_id={estate.id}", headers=manager).json
+    work = client.get(f"/api/v1/follow-ups/at-a-glance?estate_id={estate.id}", headers=manager).json
+    assert (glance["wave"], glance["statistics"]) == (latest["wave"], latest["statistics"])
+    assert glance["statistics"]["answered"] == 1 and glance["wave"]["id"] == wave["id"]
+    assert (glance["follow_ups"], glance["actions"]) == (work["follow_ups"], work["actions"])
+    assert glance["follow_ups"]["open"] == 1
+    stranger = auth("estate_manager", [str(seeded(buildings=1, units_each=1).id)])
+    assert client.get(url, headers=stranger).status_code == 404
