@@ -92,6 +92,8 @@ def test_an_estates_latest_wave_with_its_statistics_in_one_call(client, auth, db
     assert latest.status_code == 200, latest.json
     assert latest.json["wave"] == listed and listed["period"] == "2026-Q4"
     assert latest.json["statistics"]["answered"] == 0
+    [earlier] = latest.json["statistics"]["trend"]  # a wave before with no answers: there, with none
+    assert earlier["period"] == "2026-Q3" and {e["answers"] for e in earlier["elements"]} == {0}
     _answer(client, _links(db, listed["id"])[0], 5, 5)
     latest = client.get(url, headers=manager).json
     assert latest["statistics"] == client.get(f"/api/v1/waves/{listed['id']}/statistics", headers=manager).json
