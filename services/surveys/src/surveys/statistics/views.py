@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 
 from surveys.domain import statistics as figures
 from surveys.domain.questionnaires import ELEMENT_CODES
@@ -22,28 +22,6 @@ def _sums(session, wave_ids: list[UUID], *group: Any) -> list[Any]:  # noqa: ANN
                  .where(answer_scores.c.wave_id.in_(wave_ids), answer_scores.c.element.is_not(None))
                  .group_by(*group))
     return session.execute(statement).all()
-
-
-def _trend(session, wave: dict[str, Any]) -> tuple[list[Any], dict[UUID, dict[str, Figures]]]:  # noqa: ANN001
-    """The estate's waves before ``wave`` (the latest ``TREND_WAVES``, the latest first) and their
-    figures by element, in one statement (a wave of no scores is there, with none)."""
-    s = answer_scores.c
-    latest = (select(waves.c.id, waves.c.period, waves.c.opens_on)
-              .where(waves.c.estate_id == wave["estate_id"], waves.c.opens_on < wave["opens_on"])
-              .order_by(waves.c.opens_on.desc()).limit(TREND_WAVES).subquery("earlier"))
-    rows = session.execute(
-        select(latest.c.id, latest.c.period, s.element, func.count(s.score), func.sum(s.score),
-               func.sum(s.score * s.score))
-        .select_from(latest.outerjoin(answer_scores, and_(s.wave_id == latest.c.id, s.element.is_not(None))))
-        .group_by(latest.c.id, latest.c.period, latest.c.opens_on, s.element)
-        .order_by(latest.c.opens_on.desc(), latest.c.id)).all()
-    earlier: dict[UUID, Any] = {}
-    trend: dict[UUID, dict[str, Figures]] = {}
-    for row in rows:
-        earlier.setdefault(row.id, row)
-        if row.element is not None:
-            trend.setdefault(row.id, {})[row.element] = _figures(row)
-    return list(earlier.values()), trend
 
 
 def _figures(row: Any) -> Figures:
@@ -89,7 +67,12 @@ def statistics_of(session, wave: dict[str, Any]) -> dict[str, Any]:  # noqa: ANN
     estate = figures.summed(by_element.values())
     # An answer of no household (the suggestion box) counts in the estate, in no building.
     building_totals = {b: figures.summed(e.values()) for b, e in per_building.items() if b is not None}
-    earlier, trend = _trend(session, wave)
+    earlier = session.execute(select(waves.c.id, waves.c.period).where(
+        waves.c.estate_id == wave["estate_id"], waves.c.opens_on < wave["opens_on"])
+        .order_by(waves.c.opens_on.desc()).limit(TREND_WAVES)).all()
+    trend: dict[UUID, dict[str, Figures]] = {}
+    for row in _sums(session, [w.id for w in earlier], answer_scores.c.wave_id, answer_scores.c.element):
+        trend.setdefault(row[0], {})[row[1]] = _figures(row)
     elements = [*ELEMENT_CODES, *sorted(set(by_element) - set(ELEMENT_CODES))]
     def shown(by: dict[str, Figures]) -> list[dict[str, Any]]:
         return [{"element": e, **f.shown()} for e, f in figures.in_order(elements, by)]

@@ -20,18 +20,21 @@ def at_a_glance(session: Session, estate_id: UUID, now: datetime, zone: str) -> 
     today = datetime.combine(local.date(), time(), tzinfo=local.tzinfo)
     month = today.replace(day=1)
     t, d = tickets.c, deadlines.c
-    by_stage = dict(session.execute(select(t.stage, func.count()).where(
-        t.estate_id == estate_id, text(OPEN_STAGE)).group_by(t.stage)).all())
-
-    # The rest in one statement: the tickets opened today (ix_tickets_estate_created), and the four
-    # service-level counts, each column's two from its own partial index alone (ix_deadlines_estate_warned
-    # / _breached, index-only), never from the rows of the deadlines.
+    # One statement: the open tickets by stage (ix_tickets_estate_open_stage, index-only), each row
+    # beside the counts of one row (a row of counts and no stage when nothing is open): the tickets
+    # opened today (ix_tickets_estate_created), and the four service-level counts, each column's two
+    # from its own partial index alone (ix_deadlines_estate_warned / _breached, index-only), never
+    # from the rows of the deadlines.
+    by_stage = select(t.stage, func.count().label("open")).where(
+        t.estate_id == estate_id, text(OPEN_STAGE)).group_by(t.stage).subquery()
     opened = select(func.count()).select_from(tickets).where(t.estate_id == estate_id, t.created_at >= today)
     counts = [select(func.count().filter(column >= today), func.count()).where(
         d.estate_id == estate_id, column.between(month, now)).subquery() for column in (d.warned_at, d.breached_at)]
-    opened_today, warned_today, warned_this_month, breached_today, breached_this_month = session.execute(
-        select(opened.scalar_subquery(), *counts[0].c, *counts[1].c)
-        .select_from(counts[0].join(counts[1], true()))).one()
+    rows = session.execute(
+        select(opened.scalar_subquery(), *counts[0].c, *counts[1].c, by_stage.c.stage, by_stage.c.open)
+        .select_from(counts[0].join(counts[1], true()).outerjoin(by_stage, true()))).all()
+    opened_today, warned_today, warned_this_month, breached_today, breached_this_month = rows[0][:5]
+    by_stage = {row.stage: row.open for row in rows if row.stage is not None}
     return {"estate_id": estate_id, "at": now, "timezone": zone, "open_by_stage": by_stage,
             "open": sum(by_stage.values()), "opened_today": opened_today,
             "sla": {"warned_today": warned_today, "breached_today": breached_today,
