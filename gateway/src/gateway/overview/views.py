@@ -6,9 +6,9 @@ in ``partial``, never an error.
   entries. The person not being the caller's (owners' 404) is a 404.
 * An estate's dashboard: open tickets by stage and today's and this month's warnings and breaches,
   the notices of the last 30 days and their reach, the satisfaction of its latest wave by element
-  (with the trend against the waves before), the open follow-up visits and the open and overdue
-  rectification actions (surveys' /follow-ups/at-a-glance). Kept a few seconds per estate, so a wall screen
-  refreshing every few seconds costs the services little.
+  with the trend against the waves before, the open follow-up visits and the open and overdue
+  rectification actions (surveys' /at-a-glance: all of surveys' part in one call). Kept a few
+  seconds per estate, so a wall screen refreshing every few seconds costs the services little.
 """
 
 from __future__ import annotations
@@ -80,8 +80,7 @@ def estate_overview(estate_id: UUID, upstreams: Mapping[str, str], headers: Mapp
     answers = ask_all({
         "tickets": Question("tickets", "/api/v1/reports/at-a-glance", estate),
         "notices": Question("notify", "/api/v1/notices/reach", estate),
-        "waves": Question("surveys", "/api/v1/waves", {**estate, "page_size": 1}),
-        "follow_up_work": Question("surveys", "/api/v1/follow-ups/at-a-glance", estate),
+        "surveys": Question("surveys", "/api/v1/at-a-glance", estate),
     }, upstreams, headers, timeout)
     missing: set[str] = set()
 
@@ -91,8 +90,9 @@ def estate_overview(estate_id: UUID, upstreams: Mapping[str, str], headers: Mapp
             return None
         return answers[name].body
 
-    satisfaction = _satisfaction(body("waves", "surveys"), upstreams, headers, timeout)
-    work = body("follow_up_work", "surveys") or {}
+    surveys = body("surveys", "surveys")
+    satisfaction = _satisfaction(surveys)
+    work = surveys or {}
     picture = {"estate_id": str(estate_id), "tickets": body("tickets", "tickets"),
                "notices": body("notices", "notify"), "satisfaction": satisfaction,
                "follow_ups": work.get("follow_ups"), "actions": work.get("actions")}
@@ -105,16 +105,13 @@ def estate_overview(estate_id: UUID, upstreams: Mapping[str, str], headers: Mapp
     return picture
 
 
-def _satisfaction(waves: Any, upstreams: Mapping[str, str], headers: Mapping[str, str], timeout: float) -> Any:
-    """The latest wave with its statistics ({"wave": null} before any); None when surveys did not answer."""
-    if waves is None:
+def _satisfaction(latest: Any) -> Any:
+    """The latest wave with its statistics ({"wave": null} before any), from surveys' one answer;
+    None when surveys did not answer."""
+    if latest is None:
         return None
-    if not waves.get("items"):
+    if latest.get("wave") is None:
         return {"wave": None}
-    wave = waves["items"][0]
-    [statistics] = ask_all({"statistics": Question("surveys", f"/api/v1/waves/{wave['id']}/statistics")},
-                           upstreams, headers, timeout).values()
-    if statistics.status != 200:
-        return None
-    return {"wave": wave, **{key: statistics.body.get(key) for key in (
+    statistics = latest.get("statistics") or {}
+    return {"wave": latest["wave"], **{key: statistics.get(key) for key in (
         "response_rate", "overall", "elements", "weakest", "trend", "below_estate_mean")}}

@@ -73,3 +73,59 @@ def test_a_waves_statistics_by_element_and_building_with_the_trend(client, auth,
 def _building(estate, invitation: dict) -> str:  # noqa: ANN001
     index = [str(u) for u in estate.units].index(invitation["unit_id"])
     return str(estate.buildings[index // (len(estate.units) // len(estate.buildings))])
+
+
+def test_an_estates_latest_wave_with_its_statistics_in_one_call(client, auth, db, seeded) -> None:
+    """The estate dashboard's part: nothing before the first wave; then the wave the list shows first with
+    the statistics its own statistics answer, an answer submitted a moment ago counted; another estate's
+    caller is refused and a missing estate_id is a problem answer."""
+    estate = seeded(buildings=1, units_each=10)
+    manager = auth("estate_manager", [str(estate.id)])
+    url = f"/api/v1/waves/latest/statistics?estate_id={estate.id}"
+    assert client.get(url, headers=manager).json == {"wave": None, "statistics": None}
+    for period, opens_on in (("2026-Q3", "2026-07-08"), ("2026-Q4", "2026-10-08")):
+        assert client.post("/api/v1/waves", json={"estate_id": str(estate.id), "period": period,
+                                                  "opens_on": opens_on, "closes_on": "2027-01-31"},
+                           headers=manager).status_code == 201
+    [listed] = client.get(f"/api/v1/waves?estate_id={estate.id}&page_size=1", headers=manager).json["items"]
+    latest = client.get(url, headers=manager)
+    assert latest.status_code == 200, latest.json
+    assert latest.json["wave"] == listed and listed["period"] == "2026-Q4"
+    assert latest.json["statistics"]["answered"] == 0
+    [earlier] = latest.json["statistics"]["trend"]  # a wave before with no answers: there, with none
+    assert earlier["period"] == "2026-Q3" and {e["answers"] for e in earlier["elements"]} == {0}
+    _answer(client, _links(db, listed["id"])[0], 5, 5)
+    latest = client.get(url, headers=manager).json
+    assert latest["statistics"] == client.get(f"/api/v1/waves/{listed['id']}/statistics", headers=manager).json
+    assert latest["statistics"]["answered"] == 1 and latest["statistics"]["overall"]["mean"] == "5.00"
+
+    stranger = auth("estate_manager", [str(seeded(buildings=1, units_each=1).id)])
+    assert client.get(url, headers=stranger).status_code == 404
+    missing = client.get("/api/v1/waves/latest/statistics", headers=manager)
+    assert missing.status_code == 422 and "estate_id" in missing.json["errors"]["query"]
+
+
+def test_an_estates_surveys_at_a_glance_is_its_latest_wave_and_follow_up_work_in_one_call(
+        client, auth, db, seeded) -> None:
+    """The estate dashboard asks surveys once: the latest wave with its statistics and the follow-up
+    work, each as its own call answers it; an answer submitted a moment ago is counted (nothing kept);
+    another estate's caller is told there is no such estate."""
+    estate = seeded(buildings=1, units_each=10)
+    manager = auth("estate_manager", [str(estate.id)])
+    url = f"/api/v1/at-a-glance?estate_id={estate.id}"
+    empty = client.get(url, headers=manager)
+    assert empty.status_code == 200, empty.json
+    assert (empty.json["wave"], empty.json["statistics"]) == (None, None)
+    assert empty.json["follow_ups"]["open"] == 0 and empty.json["actions"]["open"] == 0
+    wave = client.post("/api/v1/waves", headers=manager, json={
+        "estate_id": str(estate.id), "period": "2026-Q4", "opens_on": "2026-10-08", "closes_on": "2027-01-31"}).json
+    _answer(client, _links(db, wave["id"])[0], 1, 1)  # unhappy: a follow-up visit opens
+    glance = client.get(url, headers=manager).json
+    latest = client.get(f"/api/v1/waves/latest/statistics?estate_id={estate.id}", headers=manager).json
+    work = client.get(f"/api/v1/follow-ups/at-a-glance?estate_id={estate.id}", headers=manager).json
+    assert (glance["wave"], glance["statistics"]) == (latest["wave"], latest["statistics"])
+    assert glance["statistics"]["answered"] == 1 and glance["wave"]["id"] == wave["id"]
+    assert (glance["follow_ups"], glance["actions"]) == (work["follow_ups"], work["actions"])
+    assert glance["follow_ups"]["open"] == 1
+    stranger = auth("estate_manager", [str(seeded(buildings=1, units_each=1).id)])
+    assert client.get(url, headers=stranger).status_code == 404

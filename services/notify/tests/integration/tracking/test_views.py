@@ -166,3 +166,28 @@ def test_the_reach_indexes_predicate_is_the_domains_reaching(db, world) -> None:
     migration = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(migration)
     assert migration.REACHING == REACHING
+
+
+def test_an_estates_reach_counts_each_recipient_once_and_only_its_notices_since(client, auth, fee_notice,
+                                                                                world) -> None:
+    """The estate dashboard's part: 王 reached over SMS and e-mail counts once, 李 by the e-mail after a
+    failed SMS, an unread in-app message reaches nobody; 孙 excluded; another estate's notice and one
+    started before ``since`` are not counted."""
+    f = fee_notice
+    world.message(f["r"]["王"], "email", "delivered", minutes=2)
+    world.message(f["r"]["张"], "in_app", "delivered", minutes=2)
+    earlier = world.notice(f["a"], started_at=T0 - timedelta(days=40))
+    world.message(world.recipient(earlier, "吴", estate_id=f["a"], mobile="13811113333"), "sms", "delivered")
+    since = (T0 - timedelta(days=1)).isoformat()
+    answer = client.get(f"{URL}/reach", query_string={"estate_id": str(f["a"]), "since": since},
+                        headers=auth("estate_manager", [f["a"]]))
+    assert answer.status_code == 200, answer.json
+    assert {k: answer.json[k] for k in ("notices", "recipients", "reached", "excluded", "reach_rate")} == {
+        "notices": 1, "recipients": 5, "reached": 2, "excluded": 1, "reach_rate": 0.4}
+    everything = client.get(f"{URL}/reach", query_string={"estate_id": str(f["a"]),
+                                                           "since": (T0 - timedelta(days=50)).isoformat()},
+                            headers=auth("estate_manager", [f["a"]])).json
+    assert (everything["notices"], everything["recipients"], everything["reached"]) == (2, 6, 3)
+    nothing = client.get(f"{URL}/reach", query_string={"estate_id": str(f["a"]), "since": (T0 + timedelta(days=1))
+                                                       .isoformat()}, headers=auth("estate_manager", [f["a"]])).json
+    assert (nothing["notices"], nothing["recipients"], nothing["reach_rate"]) == (0, 0, None)

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 
 from servicekit.auth import scoped
 from servicekit.errors import NotFound
@@ -37,12 +37,13 @@ def at_a_glance(session, estate_id: UUID, at: datetime) -> dict[str, Any]:  # no
     visits still open (how many nobody covers, since when the oldest waits) and the rectification
     actions still open (how many are past their due date, the longest overdue's due time)."""
     a = actions.c
-    open_visits, unassigned, oldest = session.execute(select(
-        func.count(), func.count().filter(f.assignee_id.is_(None)), func.min(f.opened_at))
-        .where(f.estate_id == estate_id, f.state == "open")).one()
-    open_actions, overdue, overdue_since = session.execute(select(
-        func.count(), func.count().filter(a.due_at <= at), func.min(a.due_at).filter(a.due_at <= at))
-        .where(a.estate_id == estate_id, a.state == "open")).one()
+    visits = select(func.count(), func.count().filter(f.assignee_id.is_(None)), func.min(f.opened_at)).where(
+        f.estate_id == estate_id, f.state == "open").subquery()
+    work = select(func.count(), func.count().filter(a.due_at <= at), func.min(a.due_at).filter(a.due_at <= at)).where(
+        a.estate_id == estate_id, a.state == "open").subquery()
+    # Both in one statement (each an aggregate of one row): one round trip.
+    open_visits, unassigned, oldest, open_actions, overdue, overdue_since = session.execute(
+        select(*visits.c, *work.c).select_from(visits.join(work, true()))).one()
     return {"estate_id": estate_id, "at": at,
             "follow_ups": {"open": open_visits, "unassigned": unassigned, "oldest_opened_at": oldest},
             "actions": {"open": open_actions, "overdue": overdue, "overdue_since": overdue_since}}

@@ -11,10 +11,26 @@ from servicekit.web import asked_format, file_answer
 from servicekit.webapp import read
 from surveys.access import blueprint
 from surveys.statistics import sheets, views
-from surveys.statistics.schemas import FORMATS, StatisticsArgs, StatisticsSchema
+from surveys.statistics.schemas import (
+    FORMATS,
+    LatestArgs,
+    LatestStatisticsSchema,
+    StatisticsArgs,
+    StatisticsSchema,
+)
 
 blp = blueprint("statistics", __name__, url_prefix="/api/v1/waves",
                 description="Statistics (统计分析) of a wave: response rate, scores by element and building, trend")
+
+
+@blp.route("/latest/statistics", methods=["GET"])
+@blp.arguments(LatestArgs(), location="query")
+@blp.response(200, LatestStatisticsSchema())
+@blp.allow(STAFF, estates=("estate_id",))
+def latest_statistics(args: dict[str, Any]) -> Any:
+    """An estate's latest wave with its statistics in one call (the estate dashboard's part): the wave the
+    list of its waves shows first, and what its statistics answer; both null before the estate's first wave"""
+    return read(views.latest_statistics, args["estate_id"])
 
 
 @blp.route("/<uuid:wave_id>/statistics", methods=["GET"])

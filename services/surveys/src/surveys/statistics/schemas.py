@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from servicekit.spreadsheet import FORMATS
+from surveys.waves.schemas import WaveSchema
 
 
 class StatisticsArgs(Schema):
@@ -56,3 +57,14 @@ class StatisticsSchema(Schema):
     weakest = fields.List(fields.String(), metadata={"description": "the elements of the lowest mean"})
     below_estate_mean = fields.List(fields.Nested(BelowSchema))
     trend = fields.List(fields.Nested(TrendSchema), metadata={"description": "the estate's earlier waves"})
+
+
+class LatestArgs(Schema):
+    estate_id = fields.UUID(required=True, metadata={"description": "the estate whose latest wave"})
+
+
+class LatestStatisticsSchema(Schema):
+    wave = fields.Nested(WaveSchema, allow_none=True, metadata={
+        "description": "the estate's latest wave, as the list of its waves shows it first (null before any)"})
+    statistics = fields.Nested(StatisticsSchema, allow_none=True, metadata={
+        "description": "its statistics, as GET /api/v1/waves/{wave_id}/statistics answers them (null before any)"})

@@ -28,14 +28,30 @@ def _figures(row: Any) -> Figures:
     return Figures(int(row[-3]), int(row[-2] or 0), int(row[-1] or 0))
 
 
+def latest_statistics(session, estate_id: UUID) -> dict[str, Any]:  # noqa: ANN001
+    """An estate's latest wave (as the list of its waves orders them) with its statistics; both null
+    before its first wave."""
+    row = session.execute(select(waves).where(waves.c.estate_id == estate_id)
+                          .order_by(waves.c.opens_on.desc(), waves.c.id).limit(1)).mappings().first()
+    if row is None:
+        return {"wave": None, "statistics": None}
+    wave = dict(row)
+    return {"wave": wave, "statistics": statistics_of(session, wave)}
+
+
 def wave_statistics(session, wave_id: UUID) -> dict[str, Any]:  # noqa: ANN001
     """A wave's response rate; each element's count, mean and spread in the estate and per building;
     the weakest elements; the buildings most below the estate's mean; each element's mean in the
     estate's earlier waves (the trend, the latest first)."""
-    wave = one(session, wave_id)
-    invited = session.execute(select(func.count()).where(invitations.c.wave_id == wave_id)).scalar_one()
-    answered = session.execute(select(func.count()).where(invitations.c.wave_id == wave_id,
-                                                          invitations.c.state == "answered")).scalar_one()
+    return statistics_of(session, one(session, wave_id))
+
+
+def statistics_of(session, wave: dict[str, Any]) -> dict[str, Any]:  # noqa: ANN001
+    """The statistics of the wave (its row)."""
+    wave_id = wave["id"]
+    invited, answered = session.execute(select(
+        func.count(), func.count().filter(invitations.c.state == "answered"))
+        .where(invitations.c.wave_id == wave_id)).one()
     submitted = session.execute(select(answers.c.channel, func.count()).where(
         answers.c.wave_id == wave_id, answers.c.state == "submitted").group_by(answers.c.channel)).all()
     # One scan of the wave's scores, by building and element; the estate's figures are their sums.

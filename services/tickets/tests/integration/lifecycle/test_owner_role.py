@@ -127,6 +127,10 @@ def test_an_estates_desk_at_a_glance_counts_open_tickets_by_stage_and_todays_war
                                   "breached_this_month": 1}
     assert client.get(f"/api/v1/reports/at-a-glance?estate_id={other_place['estate']}",
                       headers=desk).status_code == 404
+    quiet = client.get(f"/api/v1/reports/at-a-glance?estate_id={other_place['estate']}",
+                       headers=auth("service_desk_agent", [other_place["estate"]])).json  # nothing open there
+    assert (quiet["open"], quiet["open_by_stage"], quiet["opened_today"]) == (0, {}, 0)
+    assert set(quiet["sla"].values()) == {0}
 
 
 def test_an_owner_reads_their_own_tickets_timeline_and_report_and_evaluates_it_once_informed(
