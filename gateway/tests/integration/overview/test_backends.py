@@ -38,6 +38,8 @@ class _Service(BaseHTTPRequestHandler):
             else:
                 return
         self.wfile.write(body)
+        if self.path.startswith("/hang-up"):
+            self.close_connection = True  # kept alive as far as the client knows: closed after it
 
     def log_message(self, *args: object) -> None:
         pass
@@ -87,3 +89,13 @@ def test_outside_a_request_no_address_is_claimed(service: str) -> None:
 def test_a_service_not_listening_is_no_answer() -> None:
     answers = ask_all({"person": Question("owners", "/person")}, {"owners": "127.0.0.1:9"}, {}, timeout=1.0)
     assert answers["person"].status is None
+
+
+def test_a_connection_the_service_closed_after_its_answer_is_no_missing_part(service: str) -> None:
+    """A service closes a kept-alive connection when it likes (gunicorn after its keep-alive): the next
+    call that finds it closed goes out again on a new one, and the service is not named missing."""
+    upstreams = {"owners": service}
+    for _ in range(3):
+        answers = ask_all({"person": Question("owners", "/hang-up")}, upstreams, {}, timeout=2.0)
+        assert answers["person"].status == 200
+    assert len(_Service.seen) == 3
