@@ -4,12 +4,16 @@ each bounded by a timeout, and the whole of them by the same timeout: what has n
 is left out. A service that is down, slow or failing is named, never raised: the overview answers
 with what it has.
 
-The GETs go out through urllib3's connection pools, one per service address, kept alive across
-requests: a call through httpx cost the gateway several times the CPU (its request and response
-models, cookie jar and h11 parsing), and the picture makes one per service for every view."""
+The GETs go out through http.client on connections kept alive across requests, each thread of the
+pool its own per service: a call through httpx cost the gateway several times the CPU (its request
+and response models, cookie jar and h11 parsing), through urllib3's pools still half as much again,
+and the picture makes one call per service for every view. A connection the service closed while
+it was kept (gunicorn closes an idle one after its keep-alive) is opened again and the GET sent once
+more; a timeout is never sent again: the service was asked and did not answer in time."""
 
 from __future__ import annotations
 
+import http.client
 import json
 import logging
 import threading
@@ -21,35 +25,19 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-import urllib3
 from flask import has_request_context, request
-from urllib3.exceptions import HTTPError, ReadTimeoutError
-from urllib3.util.retry import Retry
 
 log = logging.getLogger(__name__)
 
 _POOL = ThreadPoolExecutor(max_workers=16, thread_name_prefix="overview")
-# Connections kept per service address (a worker's threads × the calls of a view at once).
-_KEPT_ALIVE = 16
+# Each pool thread's kept-alive connections, by service address (host:port).
+_KEPT = threading.local()
 # Headers of the caller's request passed on to each service; and X-Forwarded-For, the caller's
 # address as the gateway read it (a service trusting one proxy counts and audits the caller, not the
 # gateway), never the header the caller sent.
 PASSED_ON = ("Authorization", "Accept-Language", "X-Request-Id")
-
-
-class _StaleOnce(Retry):
-    """A GET sent again once when the kept-alive connection it went out on had been closed by the
-    service (gunicorn closes an idle one after its keep-alive): that is no answer from a service that
-    is up. A timeout is never sent again: the service was asked and did not answer in time."""
-
-    def _is_read_error(self, err: Exception) -> bool:
-        return super()._is_read_error(err) and not isinstance(err, ReadTimeoutError)
-
-
-_RETRY = _StaleOnce(total=1, connect=1, read=1, redirect=0, status=0, other=0, raise_on_redirect=False,
-                    raise_on_status=False)
-_PER_ADDRESS: dict[str, urllib3.HTTPConnectionPool] = {}
-_PER_ADDRESS_LOCK = threading.Lock()
+# What a connection the service had closed while it was kept gives the next GET sent on it.
+_CLOSED_WHILE_KEPT = (ConnectionResetError, BrokenPipeError, http.client.BadStatusLine)
 
 
 @dataclass(frozen=True)
@@ -91,22 +79,39 @@ def _ask(question: Question, upstreams: Mapping[str, str], headers: Mapping[str,
         return Answer(None)
     url = f"{question.path}?{urlencode(question.params)}" if question.params else question.path
     try:
-        answer = _pool(address).urlopen("GET", url, headers=headers, retries=_RETRY, redirect=False,
-                                        timeout=urllib3.Timeout(total=timeout), preload_content=True)
-        return Answer(answer.status, json.loads(answer.data))
-    except (HTTPError, ValueError) as exc:
+        status, body = _get(address, url, headers, timeout)
+        return Answer(status, json.loads(body))
+    except (OSError, http.client.HTTPException, ValueError) as exc:
         log.warning("the overview went without %s: %s", question.service, type(exc).__name__)
         return Answer(None)
 
 
-def _pool(address: str) -> urllib3.HTTPConnectionPool:
-    """The kept-alive connections to one service (``host:port``), made on first use."""
-    pool = _PER_ADDRESS.get(address)
-    if pool is None:
-        with _PER_ADDRESS_LOCK:
-            pool = _PER_ADDRESS.get(address)
-            if pool is None:
-                host, _, port = address.rpartition(":")
-                pool = _PER_ADDRESS[address] = urllib3.HTTPConnectionPool(host, int(port), maxsize=_KEPT_ALIVE,
-                                                                          block=False)
-    return pool
+def _get(address: str, url: str, headers: Mapping[str, str], timeout: float) -> tuple[int, bytes]:
+    """The status and body of a GET on this thread's connection to ``address`` (opened when it has none)."""
+    kept: dict[str, http.client.HTTPConnection] = _KEPT.__dict__.setdefault("connections", {})
+    connection = kept.pop(address, None)
+    while True:
+        reused = connection is not None
+        if connection is None:
+            host, _, port = address.rpartition(":")
+            connection = http.client.HTTPConnection(host, int(port), timeout=timeout)
+        elif connection.sock is not None:
+            connection.sock.settimeout(timeout)
+        try:
+            connection.request("GET", url, headers=headers)
+            response = connection.getresponse()
+            body = response.read()
+        except _CLOSED_WHILE_KEPT:
+            connection.close()
+            if not reused:
+                raise
+            connection = None  # closed while kept: once more on a new one
+            continue
+        except BaseException:
+            connection.close()
+            raise
+        if response.will_close:
+            connection.close()
+        else:
+            kept[address] = connection
+        return response.status, body
