@@ -10,7 +10,7 @@ front of them; the services verify the gateway's tokens from its JWKS, as deploy
 person one of them; every household's SMS delivered, with its history); 5,000 answers, 4 the
 person's. wrk asks, in alternating rounds:
 
-* ``person``: a person's whole picture (``GET /api/v1/overview/people/{id}``: five calls to four
+* ``person``: a person's whole picture (``GET /api/v1/overview/people/{id}``: four calls to four
   services at once), aim p95 < 100 ms;
 * ``estate``: the estate's dashboard uncached (``GATEWAY_OVERVIEW_KEEP_SECONDS=0``: tickets counts the
   open tickets by stage and this month's warnings and breaches, notify the reach of 40,000 households,
