@@ -1,6 +1,7 @@
 """Benchmark: the gateway's aggregated views (GW-2) with every service up, 16 concurrent clients.
 
     .venv/bin/python bench/gateway_views.py [--seconds 5] [--rounds 3] [--connections 16] [--tickets 10000]
+                                            [--only person [--only baseline ...]]
 
 owners, tickets, notify and surveys (gunicorn, each on a fresh PostgreSQL database) and the gateway in
 front of them; the services verify the gateway's tokens from its JWKS, as deployed. One estate with
@@ -9,14 +10,17 @@ front of them; the services verify the gateway's tokens from its JWKS, as deploy
 person one of them; every household's SMS delivered, with its history); 5,000 answers, 4 the
 person's. wrk asks, in alternating rounds:
 
-* ``person``: a person's whole picture (``GET /api/v1/overview/people/{id}``: five calls to four
+* ``person``: a person's whole picture (``GET /api/v1/overview/people/{id}``: four calls to four
   services at once), aim p95 < 100 ms;
 * ``estate``: the estate's dashboard uncached (``GATEWAY_OVERVIEW_KEEP_SECONDS=0``: tickets counts the
   open tickets by stage and this month's warnings and breaches, notify the reach of 40,000 households,
   surveys the follow-up work and the latest wave), aim p95 < 200 ms; and ``estate kept`` (5 s);
 * ``baseline``: owners' ``GET /api/v1/people/{id}`` straight, the cheapest call the picture makes.
 
-Prints requests/s, p50, p95 and p99 of each. It prints numbers; it does not pass or fail.
+Prints requests/s, p50, p95 and p99 of each, and the CPU time (utime + stime from /proc) each request
+cost each process involved: the gateway, each service (gunicorn master and workers), their PostgreSQL
+backends and wrk. On a loaded machine the CPU per request is the steadier guide: on a quiet one,
+throughput ≈ cores / total CPU per request. It prints numbers; it does not pass or fail.
 """
 
 from __future__ import annotations
@@ -24,13 +28,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import uuid
-from contextlib import ExitStack
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +69,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--tickets", type=int, default=10_000, help="open tickets of the estate")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker (gthread)")
+    parser.add_argument("--only", action="append", choices=("baseline", "person", "estate", "estate kept"),
+                        help="run only these views (repeatable); all of them when absent")
     return parser.parse_args()
 
 
@@ -195,14 +203,90 @@ def seed_answers(engine: Any, estate: str, person: str, unit: str, others: int =
             "answered_at FROM invitations"))
 
 
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """utime + stime of a live process (0 when it has gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def gunicorn_pids(port: int) -> list[int]:
+    """The master and workers of the gunicorn bound to ``port`` (workers share the master's command line)."""
+    bind = f"127.0.0.1:{port}".encode()
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if bind in (entry / "cmdline").read_bytes().split(b"\0"):
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+def backend_pids(engine: Any, databases: dict[str, str]) -> dict[str, list[int]]:
+    """The PostgreSQL backends connected to each service's database, by service (not the meter's own)."""
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    names = {make_url(url).database: service for service, url in databases.items()}
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT datname, pid FROM pg_stat_activity WHERE datname = ANY(:names) "
+                                 "AND pid <> pg_backend_pid()"), {"names": list(names)}).all()
+    found: dict[str, list[int]] = {}
+    for datname, pid in rows:
+        found.setdefault(names[datname], []).append(pid)
+    return found
+
+
+class CpuMeter:
+    """CPU seconds spent by each group of processes (gunicorns by port, PostgreSQL backends by database)
+    during a run; backends opened during the run are counted from zero, as they began."""
+
+    def __init__(self, engine: Any, ports: dict[str, int], databases: dict[str, str]) -> None:
+        self.engine, self.ports, self.databases = engine, ports, databases
+
+    def groups(self) -> dict[str, list[int]]:
+        groups = {name: gunicorn_pids(port) for name, port in self.ports.items()}
+        for service, pids in backend_pids(self.engine, self.databases).items():
+            groups[f"pg {service}"] = pids
+        return groups
+
+    def start(self) -> dict[str, dict[int, float]]:
+        return {name: {pid: cpu_seconds(pid) for pid in pids} for name, pids in self.groups().items()}
+
+    def since(self, before: dict[str, dict[int, float]]) -> dict[str, float]:
+        spent = {}
+        for name, pids in self.groups().items():
+            was = before.get(name, {})
+            spent[name] = sum(cpu_seconds(pid) - was.get(pid, 0.0) for pid in set(pids) | set(was))
+        return spent
+
+
+@contextmanager
+def disposing(engine: Any) -> Iterator[Any]:
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
 def run_wrk(port: int, path: str, token: str, seconds: int, connections: int, tmp: Path) -> dict[str, Any]:
     script = tmp / f"get-{uuid.uuid4().hex}.lua"
     script.write_text(f'PATH = "{path}"\nHEADERS = {{["Authorization"] = "Bearer {token}"}}\n' + GET_SCRIPT)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", str(script),
                            f"http://127.0.0.1:{port}"], capture_output=True, text=True, check=True)
     line = next(line for line in done.stdout.splitlines() if line.startswith("WRK_RESULT "))
     result = json.loads(line.removeprefix("WRK_RESULT "))
     result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result["wrk_cpu"] = after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime
     return result
 
 
@@ -256,19 +340,31 @@ def main() -> None:
                      "estate": gateway_env | {"GATEWAY_EDGE_UPSTREAMS": upstreams,
                                               "GATEWAY_OVERVIEW_KEEP_SECONDS": "0"},
                      "estate kept": gateway_env | {"GATEWAY_EDGE_UPSTREAMS": upstreams}}
-            targets = {"baseline": (ports["owners"], f"/api/v1/people/{seeded['person']}")}
+            only = set(args.only or ("baseline", *views))
+            targets = {}
+            if "baseline" in only:
+                targets["baseline"] = (ports["owners"], f"/api/v1/people/{seeded['person']}")
             for name, env in views.items():
+                if name not in only:
+                    continue
                 port = stack.enter_context(gunicorn("gateway.app:create_app()", env, gunicorn_args))
                 path = (f"/api/v1/overview/people/{seeded['person']}" if name == "person"
                         else f"/api/v1/overview/estates/{seeded['estate']}")
                 targets[name] = (port, path)
+            meter_engine = stack.enter_context(disposing(make_engine(urls["gateway"])))
             for port, path in targets.values():
                 run_wrk(port, path, token, args.warmup, args.connections, tmp)
             rounds: dict[str, list[dict[str, Any]]] = {name: [] for name in targets}
+            spent: dict[str, dict[str, float]] = {name: {} for name in targets}
             for i in range(args.rounds):
                 for name in (list(targets) if i % 2 == 0 else list(reversed(targets))):
                     port, path = targets[name]
+                    measured = dict(ports) if name == "baseline" else {"gateway": port, **ports}
+                    meter = CpuMeter(meter_engine, measured, urls)
+                    before = meter.start()
                     rounds[name].append(run_wrk(port, path, token, args.seconds, args.connections, tmp))
+                    for group, seconds in (meter.since(before) | {"wrk": rounds[name][-1]["wrk_cpu"]}).items():
+                        spent[name][group] = spent[name].get(group, 0.0) + seconds
             for name, found in rounds.items():
                 requests = sum(r["requests"] for r in found)
                 rps = requests / (sum(r["duration_us"] for r in found) / 1e6)
@@ -276,6 +372,10 @@ def main() -> None:
                 print(f"{name:>12}: {rps:7.1f} req/s  p50 {p[50]:6.1f} ms  p95 {p[95]:6.1f} ms  p99 {p[99]:6.1f} ms  "
                       f"({requests} requests, {sum(r['non_2xx'] for r in found)} non-2xx, "
                       f"{sum(r['errors'] for r in found)} errors)")
+                per = {group: 1000 * seconds / max(requests, 1) for group, seconds in spent[name].items()}
+                print(f"{'':>12}  CPU per request {sum(per.values()):5.1f} ms: " + ", ".join(
+                    f"{group} {ms:.1f}" for group, ms in sorted(per.items(), key=lambda kv: -kv[1]) if ms >= 0.05))
+            print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     finally:
         for url in urls.values():
             drop_database(url)

@@ -10,7 +10,7 @@ class PersonOverviewSchema(Schema):
     person = fields.Dict(allow_none=True, metadata={
         "description": "owners' person: profile, contact points (masked unless the caller may reveal), units"})
     timeline = fields.List(fields.Dict(), allow_none=True, metadata={
-        "description": "The latest entries of owners' activity timeline (GET /owners/api/v1/people/{id}/timeline)"})
+        "description": "The latest entries of owners' activity timeline (GET /owners/api/v1/people/{id}?timeline=N)"})
     open_tickets = fields.List(fields.Dict(), allow_none=True, metadata={
         "description": "Their open tickets (reported, or of their units) with stage and service levels (sla)"})
     notices = fields.List(fields.Dict(), allow_none=True, metadata={

@@ -137,3 +137,33 @@ def test_another_estates_person_or_unit_is_not_found(db, client, auth, make_plac
     assert client.get(f"/api/v1/people/{person['id']}/timeline", headers=owner).status_code == 404
     themselves = auth("owner", [place["estate"]], subject=person["id"])
     assert client.get(f"/api/v1/people/{person['id']}/timeline", headers=themselves).status_code == 200
+
+
+def test_a_person_with_their_latest_entries_in_one_call(db, client, auth, make_place, make_person) -> None:
+    """``GET /people/{id}?timeline=N``: the person as without it, and their latest N entries as the
+    timeline gives them (the gateway's overview asks so: one call, not two); without it, no timeline."""
+    place, person = _setup(db, make_place, make_person)
+    desk = {**auth("service_desk_agent", [place["estate"]]), "Accept-Language": "zh-CN"}
+    url = f"/api/v1/people/{person['id']}"
+    both = client.get(f"{url}?timeline=3", headers=desk)
+    assert both.status_code == 200, both.json
+    alone = client.get(url, headers=desk).json
+    assert "timeline" not in alone
+    assert {k: v for k, v in both.json.items() if k != "timeline"} == alone
+    assert both.json["timeline"] == client.get(f"{url}/timeline?page_size=3", headers=desk).json["items"]
+    assert [e["kind"] for e in both.json["timeline"]] == ["answer.submitted", "notice.unreached", "notice.reached"]
+    assert both.json["timeline"][2]["summary"] == "通知“12月物业费缴纳通知”已通过短信送达"
+    themselves = auth("owner", [place["estate"]], subject=person["id"])
+    own = client.get(f"{url}?timeline=1", headers=themselves).json
+    assert own["note"] is None and [e["kind"] for e in own["timeline"]] == ["answer.submitted"]
+
+
+def test_a_persons_timeline_asked_for_out_of_range_is_refused(db, client, auth, make_place, make_person) -> None:
+    place = make_place("SUN")
+    person = make_person(place["estate"], unit=place["units"][0])
+    desk = {**auth("service_desk_agent", [place["estate"]]), "Accept-Language": "zh-CN"}
+    for bad in ("-1", "101", "many"):
+        refused = client.get(f"/api/v1/people/{person['id']}?timeline={bad}", headers=desk)
+        assert refused.status_code == 422 and refused.json["errors"]["query"]["timeline"], bad
+    other = auth("service_desk_agent", [make_place("MOON")["estate"]])
+    assert client.get(f"/api/v1/people/{person['id']}?timeline=5", headers=other).status_code == 404

@@ -4,10 +4,12 @@ persons of a unit (联系人的选择). Searching people (``GET /people``) is th
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 from uuid import UUID
 
 from flask.views import MethodView
+from sqlalchemy.orm import Session
 from tenancy.permissions import REVEAL_PERSONAL_DATA
 from tenancy.roles import DESK, OWNER, STAFF
 
@@ -15,6 +17,7 @@ from owners.access import SCOPE
 from owners.people import use_cases, views
 from owners.people.schemas import (
     ContactPointsSchema,
+    PersonArgs,
     PersonPatchSchema,
     PersonSchema,
     RevealArgs,
@@ -23,6 +26,8 @@ from owners.people.schemas import (
 )
 from owners.privacy import shown_person, shown_unit_contacts
 from owners.tables import pii_reveals
+from owners.timeline import views as timeline_views
+from owners.timeline.api import described
 from servicekit.access import ScopedBlueprint, only_their_own, require_permission
 from servicekit.audit import Reveal, audit_reveals
 from servicekit.web import current_principal
@@ -48,17 +53,21 @@ class People(MethodView):
 
 @blp.route("/people/<uuid:person_id>")
 class Person(MethodView):
-    @blp.arguments(RevealArgs, location="query")
+    @blp.arguments(PersonArgs, location="query")
     @blp.response(200, PersonSchema)
     @blp.allow(STAFF | {OWNER})
     def get(self, args: dict[str, Any], person_id: UUID) -> dict[str, Any]:
-        """One person with contact points and occupancies; ?reveal=true shows full numbers (audited). An
-        owner reads themselves only (another person is 404), without the desk's note"""
+        """One person with contact points and occupancies; ?reveal=true shows full numbers (audited);
+        ?timeline=N adds their latest N timeline entries. An owner reads themselves only (another
+        person is 404), without the desk's note"""
         only_their_own(person_id, {OWNER})
-        person, reveal = _read_revealing(args["reveal"], views.person, person_id, "person.contact_points",
+        view = partial(_with_timeline, latest=args["timeline"]) if args["timeline"] else views.person
+        person, reveal = _read_revealing(args["reveal"], view, person_id, "person.contact_points",
                                          lambda found: [found["id"]])
         if current_principal().role == OWNER:
             person = {**person, "note": None}  # the desk's own note about them
+        if "timeline" in person:
+            described(person["timeline"])
         return shown_person(person, reveal)
 
     @blp.arguments(PersonPatchSchema)
@@ -96,6 +105,13 @@ class UnitContacts(MethodView):
     def put(self, data: dict[str, Any], unit_id: UUID) -> dict[str, Any]:
         """Set the unit's contact persons, in calling order"""
         return shown_unit_contacts(use_cases.set_unit_contacts(unit_of_work(), unit_id, data["person_ids"]), False)
+
+
+def _with_timeline(session: Session, person_id: UUID, latest: int) -> dict[str, Any]:
+    """The person and their latest ``latest`` timeline entries, read in one session."""
+    person = views.person(session, person_id)
+    page = timeline_views.person_timeline(session, current_principal(), person_id, {"page": 1, "page_size": latest})
+    return {**person, "timeline": page["items"]}
 
 
 def _read_revealing(requested: bool, view: Callable[..., dict[str, Any]], row_id: UUID, what: str,

@@ -7,6 +7,8 @@ from owners.domain.contacts import LANGUAGES, Channel, ContactKind
 from owners.domain.people import MAX_CONTACT_POINTS
 from owners.domain.unit_contacts import MAX_CONTACTS
 from owners.occupancy.schemas import MoveInFieldsSchema, OccupancySchema
+from owners.timeline.schemas import TimelineEntrySchema
+from servicekit.paging import MAX_PAGE_SIZE
 
 _CHANNEL = validate.OneOf([c.value for c in Channel])
 _POINTS = validate.Length(max=MAX_CONTACT_POINTS)
@@ -38,6 +40,9 @@ class PersonSchema(Schema):
     occupancies = fields.List(fields.Nested(OccupancySchema), dump_only=True)
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)
+    timeline = fields.List(fields.Nested(TimelineEntrySchema), dump_only=True, metadata={
+        "description": "Only when asked for with ?timeline=N: the person's latest N timeline entries, newest "
+                       "first, as GET /people/{id}/timeline?page_size=N gives them"})
 
 
 class PersonPatchSchema(Schema):
@@ -54,6 +59,12 @@ class ContactPointsSchema(Schema):
 class RevealArgs(Schema):
     reveal = fields.Boolean(load_default=False, metadata={
         "description": "Show full phone numbers; needs the pii:reveal permission, and each reveal is audited."})
+
+
+class PersonArgs(RevealArgs):
+    timeline = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_PAGE_SIZE), metadata={
+        "description": "Also give the person's latest N timeline entries as `timeline` (0: none): the person "
+                       "and what has happened with them in one call, as the gateway's overview asks"})
 
 
 class UnitContactsChangeSchema(Schema):

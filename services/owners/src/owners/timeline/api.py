@@ -23,10 +23,16 @@ blp = ScopedBlueprint("timeline", __name__, url_prefix="/api/v1", scope=SCOPE,
 
 
 def _described(page: dict[str, Any]) -> dict[str, Any]:
-    language = request.accept_languages.best_match(["zh-CN", "en"]) or "en"
-    for item in page["items"]:
-        item["summary"] = summary(item["kind"], item["reference"], item["details"], language)
+    described(page["items"])
     return page
+
+
+def described(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each entry given its summary in the caller's language (Accept-Language)."""
+    language = request.accept_languages.best_match(["zh-CN", "en"]) or "en"
+    for item in entries:
+        item["summary"] = summary(item["kind"], item["reference"], item["details"], language)
+    return entries
 
 
 @blp.route("/people/<uuid:person_id>/timeline")
