@@ -1,21 +1,24 @@
 """Benchmark: the gateway's aggregated views (GW-2) with every service up, 16 concurrent clients.
 
     .venv/bin/python bench/gateway_views.py [--seconds 5] [--rounds 3] [--connections 16] [--tickets 10000]
-                                            [--only person [--only baseline ...]]
+                                            [--wave-answers 400] [--only person [--only baseline ...]]
 
 owners, tickets, notify and surveys (gunicorn, each on a fresh PostgreSQL database) and the gateway in
 front of them; the services verify the gateway's tokens from its JWKS, as deployed. One estate with
 ``--tickets`` open tickets (each with its deadlines, some warned or breached this month) on 500 units,
 3 of them on the person's own unit; 20 notices of the last 20 days to 2,000 households each (the
 person one of them; every household's SMS delivered, with its history); 5,000 answers, 4 the
-person's. wrk asks, in alternating rounds:
+person's; two waves of the estate (the earlier one for the trend) with ``--wave-answers`` scored
+answers each, so the dashboard shows a satisfaction. wrk asks, in alternating rounds:
 
 * ``person``: a person's whole picture (``GET /api/v1/overview/people/{id}``: four calls to four
   services at once), aim p95 < 100 ms;
 * ``estate``: the estate's dashboard uncached (``GATEWAY_OVERVIEW_KEEP_SECONDS=0``: tickets counts the
   open tickets by stage and this month's warnings and breaches, notify the reach of 40,000 households,
   surveys the follow-up work and the latest wave), aim p95 < 200 ms; and ``estate kept`` (5 s);
-* ``baseline``: owners' ``GET /api/v1/people/{id}`` straight, the cheapest call the picture makes.
+* ``baseline``: owners' ``GET /api/v1/people/{id}`` straight, the cheapest call the picture makes;
+* ``estate calls``: each call the dashboard makes, alone, straight at its service (tickets'
+  at-a-glance, notify's reach, surveys' at-a-glance): summed, what the dashboard cannot cost less than.
 
 Prints requests/s, p50, p95 and p99 of each, and the CPU time (utime + stime from /proc) each request
 cost each process involved: the gateway, each service (gunicorn master and workers), their PostgreSQL
@@ -37,6 +40,7 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +63,19 @@ function done(summary, latency, requests)
 end
 """
 
+WAVE_ANSWERS = """
+INSERT INTO answers (id, estate_id, wave_id, questionnaire_version_id, channel, items, state, started_at, submitted_at)
+SELECT md5(:wave || g)::uuid, :estate, CAST(:wave AS uuid), :version, 'link', '{}', 'submitted', now(), now()
+FROM generate_series(1, :n) AS g
+"""
+WAVE_SCORES = """
+INSERT INTO answer_scores (answer_id, code, element, estate_id, wave_id, building_id, score)
+SELECT md5(:wave || g)::uuid, e.code, e.element, :estate, CAST(:wave AS uuid), :building,
+       1 + (g * 7 + length(e.code)) % 5
+FROM generate_series(1, :n) AS g
+CROSS JOIN unnest(CAST(:codes AS text[]), CAST(:elements AS text[])) AS e(code, element)
+"""
+
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -67,9 +84,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--tickets", type=int, default=10_000, help="open tickets of the estate")
+    parser.add_argument("--wave-answers", type=int, default=400, help="answers to each of the estate's two waves")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker (gthread)")
-    parser.add_argument("--only", action="append", choices=("baseline", "person", "estate", "estate kept"),
+    parser.add_argument("--only", action="append",
+                        choices=("baseline", "person", "estate", "estate kept", "estate calls"),
                         help="run only these views (repeatable); all of them when absent")
     return parser.parse_args()
 
@@ -203,6 +222,34 @@ def seed_answers(engine: Any, estate: str, person: str, unit: str, others: int =
             "answered_at FROM invitations"))
 
 
+def seed_waves(url: str, estate: str, answers: int) -> None:
+    """Two waves of the estate (2026-Q3 closed, 2026-Q4 open) with ``answers`` answers each, all scored."""
+    from sqlalchemy import insert, select, text
+
+    from servicekit.db import make_engine
+    from surveys.domain.questionnaires import DEFAULT_VERSION_ID, ELEMENT_CODES
+    from surveys.tables import buildings, waves
+
+    engine = make_engine(url)
+    with engine.begin() as db:
+        building = db.execute(select(buildings.c.id).where(buildings.c.estate_id == estate)).scalars().first()
+        for period, opens, state in (("2026-Q3", date(2026, 7, 1), "closed"), ("2026-Q4", date(2026, 10, 1), "open")):
+            wave_id = uuid.uuid4()
+            db.execute(insert(waves).values(
+                id=wave_id, estate_id=estate, period=period, questionnaire_version_id=DEFAULT_VERSION_ID,
+                percent=20, lookback=4, seed=1, households=answers * 5, sampled=answers, opens_on=opens,
+                closes_on=date(2026, 12, 31), opens_at=datetime.combine(opens, datetime.min.time(), UTC),
+                closes_at=datetime(2027, 1, 1, tzinfo=UTC), invited_at=datetime.now(UTC), reminder_days=[],
+                state=state, opened_by="bench", opened_at=datetime.now(UTC), version=1))
+            params = {"wave": str(wave_id), "estate": estate, "n": answers}
+            db.execute(text(WAVE_ANSWERS), {**params, "version": DEFAULT_VERSION_ID})
+            db.execute(text(WAVE_SCORES), {**params, "building": building, "codes": [*ELEMENT_CODES, "overall"],
+                                           "elements": [*ELEMENT_CODES, None]})
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE"))
+    engine.dispose()
+
+
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -314,6 +361,8 @@ def main() -> None:
             upgrade(__import__(f"{name}.service", fromlist=["SERVICE"]).SERVICE, urls[name])
         upgrade(GATEWAY, urls["gateway"])
         seeded = seed(urls, args.tickets)
+        if args.wave_answers:
+            seed_waves(urls["surveys"], seeded["estate"], args.wave_answers)
         gateway_settings = GATEWAY.settings(database_url=urls["gateway"], amqp_url="amqp://unused", port=0,
                                             log_level="WARNING", environment="development", key_publish_seconds=0.0,
                                             max_body_bytes=1 << 20)
@@ -340,10 +389,15 @@ def main() -> None:
                      "estate": gateway_env | {"GATEWAY_EDGE_UPSTREAMS": upstreams,
                                               "GATEWAY_OVERVIEW_KEEP_SECONDS": "0"},
                      "estate kept": gateway_env | {"GATEWAY_EDGE_UPSTREAMS": upstreams}}
-            only = set(args.only or ("baseline", *views))
+            only = set(args.only or ("baseline", "estate calls", *views))
             targets = {}
             if "baseline" in only:
                 targets["baseline"] = (ports["owners"], f"/api/v1/people/{seeded['person']}")
+            if "estate calls" in only:  # each call the dashboard makes, alone: what it cannot cost less than
+                query = f"estate_id={seeded['estate']}"
+                targets |= {"tickets call": (ports["tickets"], f"/api/v1/reports/at-a-glance?{query}"),
+                            "notify call": (ports["notify"], f"/api/v1/notices/reach?{query}"),
+                            "surveys call": (ports["surveys"], f"/api/v1/at-a-glance?{query}")}
             for name, env in views.items():
                 if name not in only:
                     continue
@@ -359,7 +413,7 @@ def main() -> None:
             for i in range(args.rounds):
                 for name in (list(targets) if i % 2 == 0 else list(reversed(targets))):
                     port, path = targets[name]
-                    measured = dict(ports) if name == "baseline" else {"gateway": port, **ports}
+                    measured = {"gateway": port, **ports} if port not in ports.values() else dict(ports)
                     meter = CpuMeter(meter_engine, measured, urls)
                     before = meter.start()
                     rounds[name].append(run_wrk(port, path, token, args.seconds, args.connections, tmp))
