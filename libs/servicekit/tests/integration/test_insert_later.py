@@ -124,3 +124,35 @@ def test_many_events_without_queued_rows_reach_the_outbox_in_order(engine) -> No
     with engine.connect() as db:
         bodies = db.execute(select(outbox.table.c.body).order_by(outbox.table.c.seq)).scalars().all()
     assert len(bodies) == 250 and all(f'"subject":"c-{n}"' in b for n, b in enumerate(bodies))
+
+
+def test_a_unique_violation_at_commit_is_told_as_one_and_the_connection_serves_the_next(engine, caplog) -> None:
+    """On PostgreSQL the queued rows and the COMMIT travel in one pipeline: the violation comes back
+    at the COMMIT, as the same IntegrityError (a retry on "unique" depends on it), with no warning
+    logged, and the pooled connection is clean for the next unit of work."""
+    from servicekit.integrity import violation
+
+    case = _case()
+    first = case["id"]
+    uow = UnitOfWork(sessionmaker(engine, expire_on_commit=False), outbox, "/test")
+    for _ in range(6):  # past the uses from which psycopg prepares the statement, as a busy service's
+        with uow:
+            uow.insert_later(cases, [case])
+            uow.record("test.case.opened.v1", case["id"], {})
+            uow.commit()
+        case = {**case, "id": uuid.uuid4()}
+    caplog.set_level("WARNING")
+    with uow, pytest.raises(IntegrityError) as raised:
+        uow.execute(select(elsewhere.c.id)).all()  # the transaction has begun before the pipeline
+        uow.insert_later(cases, [{**_case(), "id": first}])  # an id taken
+        uow.record("test.case.opened.v1", case["id"], {})
+        uow.commit()
+    assert violation(raised.value) == "unique"
+    assert [r.getMessage() for r in caplog.records if r.levelname == "WARNING"] == []
+    with uow:  # the next use of the pool's connection
+        uow.insert_later(cases, [{**_case(), "id": uuid.uuid4()}])
+        uow.record("test.case.opened.v1", "next", {})
+        uow.commit()
+    with engine.connect() as db:
+        assert db.execute(select(func.count()).select_from(cases)).scalar_one() == 7
+        assert db.execute(select(func.count()).select_from(outbox.table)).scalar_one() == 7
