@@ -71,6 +71,30 @@ class UnitOfWork:
             self._write_queued([])
         return self.session.execute(statement, params)
 
+    def read_first(self, statement: Any, params: Any = None) -> Any:
+        """Run a plain read, the first statement of this unit of work, before its transaction begins.
+
+        On PostgreSQL (psycopg) it goes without a BEGIN of its own: the BEGIN then travels with
+        the first write, or with the queued rows and the COMMIT (:meth:`commit`), one round trip
+        less. Under READ COMMITTED, PostgreSQL's and the services', each statement sees what was
+        committed when it started, inside a transaction or not, so the read sees what it would
+        have seen as the transaction's first statement. Only for a plain SELECT: not one that
+        locks rows (FOR UPDATE) or calls a function with effects on the transaction (an advisory
+        lock), which must run inside it. Anywhere else, or once something has run, :meth:`execute`."""
+        connection = self.session.connection()
+        if self._queued or connection.dialect.driver != "psycopg":
+            return self.execute(statement, params)
+        import psycopg
+
+        driver = connection.connection.driver_connection
+        if driver.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+            return self.execute(statement, params)
+        driver.autocommit = True
+        try:
+            return self.session.execute(statement, params)
+        finally:
+            driver.autocommit = False  # before anything else runs on it, or it goes back to the pool
+
     def insert_later(self, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
         """Queue ``rows`` (dicts with the same keys) for ``table``: they are written, in the order
         queued, before the next statement this unit of work runs that might see them (any write;

@@ -25,6 +25,7 @@ from sqlalchemy import (
     Uuid,
     event,
     func,
+    insert,
     select,
     update,
 )
@@ -156,3 +157,42 @@ def test_a_unique_violation_at_commit_is_told_as_one_and_the_connection_serves_t
     with engine.connect() as db:
         assert db.execute(select(func.count()).select_from(cases)).scalar_one() == 7
         assert db.execute(select(func.count()).select_from(outbox.table)).scalar_one() == 7
+
+
+def _in_transaction(uow: UnitOfWork) -> bool:
+    """Whether PostgreSQL's side of the unit of work's connection is in a transaction."""
+    return uow.session.connection().connection.driver_connection.info.transaction_status.name != "IDLE"
+
+
+def test_a_first_read_begins_no_transaction_and_the_writes_still_commit_together(engine) -> None:
+    """``read_first``: on PostgreSQL the read goes before the BEGIN (which then travels with the
+    writes and the COMMIT); elsewhere, or after anything else, it is an ordinary statement."""
+    case = _case()
+    uow = UnitOfWork(sessionmaker(engine), outbox, "/test")
+    with uow:
+        assert uow.read_first(select(elsewhere.c.id)).all() == []
+        postgres = engine.dialect.name == "postgresql"  # (sqlite3 begins no transaction to read)
+        assert not postgres or _in_transaction(uow) is False
+        uow.insert_later(cases, [case])
+        uow.record("test.case.opened.v1", case["id"], {})
+        uow.commit()
+    with uow:
+        uow.execute(select(elsewhere.c.id)).all()
+        uow.read_first(select(cases.c.id)).all()  # a second statement: inside the transaction
+        assert not postgres or _in_transaction(uow) is True
+    with engine.connect() as db:
+        assert db.execute(select(func.count()).select_from(cases)).scalar_one() == 1
+        assert db.execute(select(func.count()).select_from(outbox.table)).scalar_one() == 1
+
+
+def test_after_a_first_read_a_failed_unit_of_work_keeps_nothing(engine) -> None:
+    """The connection is back in transactions after the read: writes that fail later roll back,
+    in this unit of work and in the next one the pooled connection serves."""
+    uow = UnitOfWork(sessionmaker(engine), outbox, "/test")
+    for _ in range(2):
+        with uow, pytest.raises(ZeroDivisionError):
+            uow.read_first(select(elsewhere.c.id)).all()
+            uow.execute(insert(elsewhere).values(id=1))  # written at once, not queued
+            1 / 0  # noqa: B018
+    with engine.connect() as db:
+        assert db.execute(select(func.count()).select_from(elsewhere)).scalar_one() == 0

@@ -103,3 +103,22 @@ def test_a_ticket_number_drawn_twice_is_drawn_again_without_a_warning(db, place,
     assert [r.getMessage() for r in caplog.records if r.levelno >= 30] == []
     with db.connect() as conn:
         assert conn.execute(select(func.count()).select_from(outbox.table)).scalar_one() == 7
+
+
+def test_the_look_up_goes_before_the_transaction_begins(db, place) -> None:
+    """The look-up is a plain read (servicekit's read_first): on PostgreSQL no BEGIN of its own,
+    which travels with the writes and the COMMIT, two round trips a ticket in all."""
+    if db.dialect.name != "postgresql":
+        pytest.skip("psycopg's transactions")
+    states: list[str] = []
+
+    def _state(conn, cursor, statement, params, context, executemany) -> None:  # noqa: ANN001
+        status = conn.connection.driver_connection.info.transaction_status.name
+        states.append(f"{statement.split()[0].upper()} {status}")
+
+    event.listen(db, "before_cursor_execute", _state)
+    try:
+        _open(db, place)
+    finally:
+        event.remove(db, "before_cursor_execute", _state)
+    assert states == ["SELECT IDLE", "WITH IDLE"]  # the WITH's BEGIN is queued with it in the pipeline
