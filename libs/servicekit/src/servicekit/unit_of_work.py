@@ -87,8 +87,8 @@ class UnitOfWork:
         import psycopg
 
         driver = connection.connection.driver_connection
-        if driver.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
-            return self.execute(statement, params)
+        if driver.autocommit or driver.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+            return self.execute(statement, params)  # (an engine in autocommit stays in it)
         driver.autocommit = True
         try:
             return self.session.execute(statement, params)

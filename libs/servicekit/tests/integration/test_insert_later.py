@@ -196,3 +196,12 @@ def test_after_a_first_read_a_failed_unit_of_work_keeps_nothing(engine) -> None:
             1 / 0  # noqa: B018
     with engine.connect() as db:
         assert db.execute(select(func.count()).select_from(elsewhere)).scalar_one() == 0
+
+
+def test_a_first_read_leaves_a_connection_in_autocommit_in_it(engine) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("psycopg's autocommit")
+    uow = UnitOfWork(sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT")), outbox, "/test")
+    with uow:
+        uow.read_first(select(elsewhere.c.id)).all()
+        assert uow.session.connection().connection.driver_connection.autocommit is True
