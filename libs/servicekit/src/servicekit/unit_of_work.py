@@ -9,8 +9,7 @@ again; the caller's checks (role, estate scope) run before, never inside, the us
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import TracebackType
@@ -71,30 +70,6 @@ class UnitOfWork:
             self._write_queued([])
         return self.session.execute(statement, params)
 
-    def read_first(self, statement: Any, params: Any = None) -> Any:
-        """Run a plain read, the first statement of this unit of work, before its transaction begins.
-
-        On PostgreSQL (psycopg) it goes without a BEGIN of its own: the BEGIN then travels with
-        the first write, or with the queued rows and the COMMIT (:meth:`commit`), one round trip
-        less. Under READ COMMITTED, PostgreSQL's and the services', each statement sees what was
-        committed when it started, inside a transaction or not, so the read sees what it would
-        have seen as the transaction's first statement. Only for a plain SELECT: not one that
-        locks rows (FOR UPDATE) or calls a function with effects on the transaction (an advisory
-        lock), which must run inside it. Anywhere else, or once something has run, :meth:`execute`."""
-        connection = self.session.connection()
-        if self._queued or connection.dialect.driver != "psycopg":
-            return self.execute(statement, params)
-        import psycopg
-
-        driver = connection.connection.driver_connection
-        if driver.autocommit or driver.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
-            return self.execute(statement, params)  # (an engine in autocommit stays in it)
-        driver.autocommit = True
-        try:
-            return self.session.execute(statement, params)
-        finally:
-            driver.autocommit = False  # before anything else runs on it, or it goes back to the pool
-
     def insert_later(self, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
         """Queue ``rows`` (dicts with the same keys) for ``table``: they are written, in the order
         queued, before the next statement this unit of work runs that might see them (any write;
@@ -130,19 +105,9 @@ class UnitOfWork:
         return len(rows)
 
     def commit(self) -> None:
-        """Write the recorded events to the outbox and commit them with the changes.
-
-        With rows queued on PostgreSQL (psycopg), their one statement and the COMMIT travel
-        together in the driver's pipeline mode: one round trip to the server, not two (the
-        statement holds no RETURNING, so nothing waits for its answer before the COMMIT's). A
-        violated constraint is raised at the COMMIT as the same ``IntegrityError``."""
-        if not self._queued:
-            self.flush_events()
-            self.session.commit()
-            return
-        with _pipelined(self.session):
-            self.flush_events()
-            self.session.commit()
+        """Write the recorded events to the outbox and commit them with the changes."""
+        self.flush_events()
+        self.session.commit()
 
 
 class JoinedUnitOfWork(UnitOfWork):
@@ -171,33 +136,6 @@ class JoinedUnitOfWork(UnitOfWork):
 
     def commit(self) -> None:
         self.flush_events()
-
-
-@contextmanager
-def _pipelined(session: Session) -> Iterator[None]:
-    """The session's connection in psycopg's pipeline mode for the block (any other driver as it is).
-
-    An error of the block (a violated constraint, raised at the COMMIT) is raised as it was once the
-    pipeline is left: leaving it syncs once more and finds the COMMIT aborted, which is no news (and
-    psycopg would log it as a warning on every ticket number drawn twice)."""
-    connection = session.connection()
-    if connection.dialect.driver != "psycopg":
-        yield
-        return
-    import psycopg
-
-    failure: BaseException | None = None
-    try:
-        with connection.connection.driver_connection.pipeline():
-            try:
-                yield
-            except BaseException as exc:
-                failure = exc
-    except psycopg.Error:
-        if failure is None:
-            raise
-    if failure is not None:
-        raise failure
 
 
 def _may_see(statement: Any, queued: set[Table]) -> bool:

@@ -25,7 +25,6 @@ from sqlalchemy import (
     Uuid,
     event,
     func,
-    insert,
     select,
     update,
 )
@@ -125,83 +124,3 @@ def test_many_events_without_queued_rows_reach_the_outbox_in_order(engine) -> No
     with engine.connect() as db:
         bodies = db.execute(select(outbox.table.c.body).order_by(outbox.table.c.seq)).scalars().all()
     assert len(bodies) == 250 and all(f'"subject":"c-{n}"' in b for n, b in enumerate(bodies))
-
-
-def test_a_unique_violation_at_commit_is_told_as_one_and_the_connection_serves_the_next(engine, caplog) -> None:
-    """On PostgreSQL the queued rows and the COMMIT travel in one pipeline: the violation comes back
-    at the COMMIT, as the same IntegrityError (a retry on "unique" depends on it), with no warning
-    logged, and the pooled connection is clean for the next unit of work."""
-    from servicekit.integrity import violation
-
-    case = _case()
-    first = case["id"]
-    uow = UnitOfWork(sessionmaker(engine, expire_on_commit=False), outbox, "/test")
-    for _ in range(6):  # past the uses from which psycopg prepares the statement, as a busy service's
-        with uow:
-            uow.insert_later(cases, [case])
-            uow.record("test.case.opened.v1", case["id"], {})
-            uow.commit()
-        case = {**case, "id": uuid.uuid4()}
-    caplog.set_level("WARNING")
-    with uow, pytest.raises(IntegrityError) as raised:
-        uow.execute(select(elsewhere.c.id)).all()  # the transaction has begun before the pipeline
-        uow.insert_later(cases, [{**_case(), "id": first}])  # an id taken
-        uow.record("test.case.opened.v1", case["id"], {})
-        uow.commit()
-    assert violation(raised.value) == "unique"
-    assert [r.getMessage() for r in caplog.records if r.levelname == "WARNING"] == []
-    with uow:  # the next use of the pool's connection
-        uow.insert_later(cases, [{**_case(), "id": uuid.uuid4()}])
-        uow.record("test.case.opened.v1", "next", {})
-        uow.commit()
-    with engine.connect() as db:
-        assert db.execute(select(func.count()).select_from(cases)).scalar_one() == 7
-        assert db.execute(select(func.count()).select_from(outbox.table)).scalar_one() == 7
-
-
-def _in_transaction(uow: UnitOfWork) -> bool:
-    """Whether PostgreSQL's side of the unit of work's connection is in a transaction."""
-    return uow.session.connection().connection.driver_connection.info.transaction_status.name != "IDLE"
-
-
-def test_a_first_read_begins_no_transaction_and_the_writes_still_commit_together(engine) -> None:
-    """``read_first``: on PostgreSQL the read goes before the BEGIN (which then travels with the
-    writes and the COMMIT); elsewhere, or after anything else, it is an ordinary statement."""
-    case = _case()
-    uow = UnitOfWork(sessionmaker(engine), outbox, "/test")
-    with uow:
-        assert uow.read_first(select(elsewhere.c.id)).all() == []
-        postgres = engine.dialect.name == "postgresql"  # (sqlite3 begins no transaction to read)
-        assert not postgres or _in_transaction(uow) is False
-        uow.insert_later(cases, [case])
-        uow.record("test.case.opened.v1", case["id"], {})
-        uow.commit()
-    with uow:
-        uow.execute(select(elsewhere.c.id)).all()
-        uow.read_first(select(cases.c.id)).all()  # a second statement: inside the transaction
-        assert not postgres or _in_transaction(uow) is True
-    with engine.connect() as db:
-        assert db.execute(select(func.count()).select_from(cases)).scalar_one() == 1
-        assert db.execute(select(func.count()).select_from(outbox.table)).scalar_one() == 1
-
-
-def test_after_a_first_read_a_failed_unit_of_work_keeps_nothing(engine) -> None:
-    """The connection is back in transactions after the read: writes that fail later roll back,
-    in this unit of work and in the next one the pooled connection serves."""
-    uow = UnitOfWork(sessionmaker(engine), outbox, "/test")
-    for _ in range(2):
-        with uow, pytest.raises(ZeroDivisionError):
-            uow.read_first(select(elsewhere.c.id)).all()
-            uow.execute(insert(elsewhere).values(id=1))  # written at once, not queued
-            1 / 0  # noqa: B018
-    with engine.connect() as db:
-        assert db.execute(select(func.count()).select_from(elsewhere)).scalar_one() == 0
-
-
-def test_a_first_read_leaves_a_connection_in_autocommit_in_it(engine) -> None:
-    if engine.dialect.name != "postgresql":
-        pytest.skip("psycopg's autocommit")
-    uow = UnitOfWork(sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT")), outbox, "/test")
-    with uow:
-        uow.read_first(select(elsewhere.c.id)).all()
-        assert uow.session.connection().connection.driver_connection.autocommit is True

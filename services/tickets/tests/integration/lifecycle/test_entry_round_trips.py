@@ -86,39 +86,3 @@ def test_a_complaint_is_still_escalated_when_it_is_opened(db, place) -> None:
                              .where(ticket_steps.c.ticket_id == ticket["id"])).all()
     assert sorted(steps) == [("escalation", "sla"), ("opened", "desk-1")]
     assert set(_deadlines(db, ticket["id"])) == {"acknowledge", "arrive", "resolve"}
-
-
-def test_a_ticket_number_drawn_twice_is_drawn_again_without_a_warning(db, place, monkeypatch, caplog) -> None:
-    """The writes and the COMMIT travel together (servicekit's pipelined commit): a number already
-    taken comes back at the COMMIT as the unique violation the retry needs, and nothing is logged."""
-    from tickets.tickets.use_cases import entry
-
-    drawn = iter([f"T26120100000{n}" for n in range(6)] + ["T261201000000", "T261201000099"])
-    monkeypatch.setattr(entry, "ticket_number", lambda at: next(drawn))
-    for _ in range(6):  # past the uses from which psycopg prepares the statement, as a busy desk's
-        _open(db, place)
-    caplog.set_level("WARNING")
-    again = _open(db, place, title="卫生间漏水")["ticket"]
-    assert again["number"] == "T261201000099"
-    assert [r.getMessage() for r in caplog.records if r.levelno >= 30] == []
-    with db.connect() as conn:
-        assert conn.execute(select(func.count()).select_from(outbox.table)).scalar_one() == 7
-
-
-def test_the_look_up_goes_before_the_transaction_begins(db, place) -> None:
-    """The look-up is a plain read (servicekit's read_first): on PostgreSQL no BEGIN of its own,
-    which travels with the writes and the COMMIT, two round trips a ticket in all."""
-    if db.dialect.name != "postgresql":
-        pytest.skip("psycopg's transactions")
-    states: list[str] = []
-
-    def _state(conn, cursor, statement, params, context, executemany) -> None:  # noqa: ANN001
-        status = conn.connection.driver_connection.info.transaction_status.name
-        states.append(f"{statement.split()[0].upper()} {status}")
-
-    event.listen(db, "before_cursor_execute", _state)
-    try:
-        _open(db, place)
-    finally:
-        event.remove(db, "before_cursor_execute", _state)
-    assert states == ["SELECT IDLE", "WITH IDLE"]  # the WITH's BEGIN is queued with it in the pipeline
