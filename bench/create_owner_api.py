@@ -15,7 +15,9 @@ the servers than a Python client would on a small machine (Debian's ``wrk``, ins
 ``deploy/scripts/ensure-servers.sh wrk`` when missing). Both apps
 are served at once and loaded in alternating rounds (default 3 x 5 s each, ~15 s per app), so a
 change in the machine's load weighs on both alike. Prints requests/s, p50 and p99 for both and
-the ratio owners/bare, and checks that every answered request wrote its rows.
+the ratio owners/bare, each app's CPU per request (its gunicorn processes and its database's
+PostgreSQL backends, from /proc: the machine's load moves it far less than the latencies), and
+checks that every answered request wrote its rows.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from servicekit.testing import configured_postgres, create_database, drop_databa
 BENCH_DIR = Path(__file__).resolve().parent
 ENSURE_SERVERS = BENCH_DIR.parent / "deploy" / "scripts" / "ensure-servers.sh"
 ISSUER, AUDIENCE = "bench", "estatedesk"
+HZ = os.sysconf("SC_CLK_TCK")
 
 WRK_SCRIPT = r"""
 -- Every request a new owner: a unique name and mobile per wrk thread and request.
@@ -185,8 +188,52 @@ def count_rows(database_url: str) -> dict[str, int]:
     return counts
 
 
-def summarise(name: str, rounds: list[dict[str, Any]], rows: dict[str, int]) -> dict[str, Any]:
-    """Throughput over all rounds; p50 and p99 as the median of the rounds' own percentiles."""
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU of a process and its descendants (those alive now), from /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total = (int(fields[11]) + int(fields[12])) / HZ
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            total += sum(cpu_seconds(int(child)) for child in (task / "children").read_text().split())
+        return total
+    except (FileNotFoundError, ProcessLookupError):
+        return 0.0
+
+
+class ServerCpu:
+    """The CPU an app under gunicorn takes: its master and workers ("python") and the PostgreSQL
+    backends connected to its database ("postgres"), read from /proc around each round. The machine's
+    load moves this far less than it moves latencies."""
+
+    def __init__(self, port: int, database_url: str) -> None:
+        self.port, self.database_url = port, database_url
+        self.totals = {"python": 0.0, "postgres": 0.0}
+
+    def _pids(self) -> dict[str, list[int]]:
+        from sqlalchemy import create_engine, text
+
+        master = subprocess.run(["pgrep", "-o", "-f", "--", f"--bind 127.0.0.1:{self.port}"], capture_output=True,
+                                text=True).stdout.split()
+        engine = create_engine(self.database_url)
+        with engine.connect() as conn:
+            backends = conn.execute(text("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                                         "AND pid <> pg_backend_pid()")).scalars().all()
+        engine.dispose()
+        return {"python": [int(p) for p in master], "postgres": [int(p) for p in backends]}
+
+    @contextmanager
+    def measuring(self) -> Any:
+        pids = self._pids()  # the backends of the pool as it is after the warm-up
+        before = {kind: sum(cpu_seconds(p) for p in found) for kind, found in pids.items()}
+        yield
+        for kind, found in pids.items():
+            self.totals[kind] += sum(cpu_seconds(p) for p in found) - before[kind]
+
+
+def summarise(name: str, rounds: list[dict[str, Any]], rows: dict[str, int],
+              cpu: dict[str, float] | None = None) -> dict[str, Any]:
+    """Throughput over all rounds; p50 and p99 as the median of the rounds' own percentiles; with
+    ``cpu`` (seconds over the rounds), the CPU each request took."""
     requests = sum(r["requests"] for r in rounds)
     result = {"requests": requests, "rps": requests / (sum(r["duration_us"] for r in rounds) / 1e6),
               "p50_us": statistics.median(r["p50_us"] for r in rounds),
@@ -197,6 +244,11 @@ def summarise(name: str, rounds: list[dict[str, Any]], rows: dict[str, int]) -> 
     print(f"{name:>6}: {result['rps']:8.1f} req/s   p50 {result['p50_us'] / 1000:6.1f} ms   "
           f"p99 {result['p99_us'] / 1000:6.1f} ms   ({requests} requests, {result['non_2xx']} non-2xx, "
           f"{result['socket_errors']} socket errors; rounds: {per_round} req/s)")
+    if cpu is not None and requests:
+        result["cpu_ms"] = {kind: seconds * 1000 / requests for kind, seconds in cpu.items()}
+        print(f"{'':>6}  CPU per request: Python {result['cpu_ms']['python']:.2f} ms, "
+              f"PostgreSQL {result['cpu_ms']['postgres']:.2f} ms "
+              f"(quiet 2-core ceiling ≈ {2000 / sum(result['cpu_ms'].values()):.0f} req/s)")
     return result
 
 
@@ -214,14 +266,17 @@ def measure_both(apps: dict[str, tuple[str, dict[str, str], Path]], args: argpar
         ports = {service: service_port, bare: bare_port}
         for name, (_, _, script) in apps.items():
             run_wrk(ports[name], script, args.warmup, args.connections, args.wrk_threads)  # warm caches and pools
+        cpu = {name: ServerCpu(ports[name], env["DATABASE_URL"]) for name, (_, env, _) in apps.items()}
         for i in range(args.rounds):
             for name in ([service, bare] if i % 2 == 0 else [bare, service]):
-                rounds[name].append(run_wrk(ports[name], apps[name][2], args.seconds, args.connections,
-                                            args.wrk_threads))
+                with cpu[name].measuring():
+                    rounds[name].append(run_wrk(ports[name], apps[name][2], args.seconds, args.connections,
+                                                args.wrk_threads))
     results = {}
     for name, (_, env, _) in apps.items():
         after = rows(env["DATABASE_URL"])
-        results[name] = summarise(name, rounds[name], {t: after[t] - before[name][t] for t in after})
+        results[name] = summarise(name, rounds[name], {t: after[t] - before[name][t] for t in after},
+                                  cpu[name].totals)
     return results
 
 
@@ -304,6 +359,9 @@ def compare_with_bare(name: str, run: Callable[[str, str, Any, Path], dict[str, 
     measured, bare = results[name], results["bare"]
     p50, p99 = (measured[k] / max(bare[k], 1) for k in ("p50_us", "p99_us"))
     print(f" ratio: {measured['rps'] / bare['rps']:.2f} of bare (target >= 0.70)   p50 {p50:.2f}x   p99 {p99:.2f}x")
+    if "cpu_ms" in measured and "cpu_ms" in bare:
+        cpu_ratio = sum(bare["cpu_ms"].values()) / sum(measured["cpu_ms"].values())
+        print(f" CPU: bare's CPU per request / {name}'s = {cpu_ratio:.2f} (the ratio a quiet machine would show)")
     return measured
 
 

@@ -12,7 +12,8 @@ PostgreSQL database migrated to the tickets schema, its copy of owners seeded di
 a building, 200 units, a person each); both are dropped.
 
 The harness (gunicorn, wrk, alternating rounds) is bench/create_owner_api.py's. Prints requests/s,
-p50 and p99 for both and the ratio tickets/bare (target >= 0.70), and checks that every answered
+p50 and p99 for both and the ratio tickets/bare (target >= 0.70), each one's CPU per request (Python
+and PostgreSQL, from /proc) and their ratio, and checks that every answered
 request wrote its ticket, its timeline step and its outbox row.
 """
 

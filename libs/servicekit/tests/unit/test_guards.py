@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import re
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -13,7 +14,7 @@ from sqlalchemy import Column, Integer, MetaData, Table, create_engine, insert, 
 from tenancy.privacy import mask_email, mask_id_number
 
 from servicekit.db import UtcDateTime
-from servicekit.guards import RefusedInput, install_input_guards, json_depth, load_json
+from servicekit.guards import RefusedInput, install_input_guards, json_depth, load_json, may_hold_unstorable
 from servicekit.logs import JsonFormatter, mask_long_numbers
 from servicekit.web import install_problem_details, problem_openapi
 
@@ -34,6 +35,31 @@ def test_hostile_json_is_refused(text, status):
     with pytest.raises(RefusedInput) as refused:
         load_json(text)
     assert refused.value.status == status
+
+
+# The one regex the guard used to search every body with, kept as the reference.
+_REFERENCE_UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]|\\u(?:0000|[dD][89abcdefABCDEF])")
+
+
+@pytest.mark.parametrize("text", [
+    '{"a": "plain"}', '{"a": "厨房水管漏水"}', '{"a": "a\x00b"}', '{"a": "\ud800"}', '{"a": "x\udfff"}',
+    '{"a": "\\u0000"}', '{"a": "\\uD83D\\uDE00"}', '{"a": "\\ud9ab"}', '{"a": "\\u4e2d\\u6587"}',
+    '{"a": "\\u00001"}', '{"a": "\\\\u0000"}', '{"a": "😀"}', '"\\uDc00"', '"\\u000"', "",
+])
+def test_the_quick_test_for_unstorable_text_agrees_with_the_regex(text):
+    assert may_hold_unstorable(text) is bool(_REFERENCE_UNSTORABLE.search(text))
+
+
+def test_the_limits_hold_for_every_limit_asked_the_decoders_being_kept():
+    assert load_json('{"n": 123456}', max_integer_digits=6) == {"n": 123456}
+    with pytest.raises(RefusedInput):
+        load_json('{"n": 1234567}', max_integer_digits=6)
+    assert load_json('{"n": 1234567}') == {"n": 1234567}  # the default limit's decoder is another
+    assert load_json("[[[]]]", max_depth=3) == [[[]]]
+    with pytest.raises(RefusedInput):
+        load_json("[[[[]]]]", max_depth=3)
+    assert load_json('["[[[[", "{{{{"]', max_depth=1) == ["[[[[", "{{{{"]  # brackets in strings do not nest
+    assert load_json("\ufeff{}") is None  # a BOM is not JSON, as json.loads says
 
 
 def test_ordinary_json_passes_paired_surrogates_included():

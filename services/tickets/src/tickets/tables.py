@@ -159,9 +159,9 @@ tickets = Table(
     "tickets", metadata,
     Column("id", Uuid, primary_key=True),
     Column("number", String(32), nullable=False, unique=True),  # what the desk reads out, e.g. T2612010042
-    Column("estate_id", Uuid, nullable=False, index=True),
+    Column("estate_id", Uuid, nullable=False),  # ix_tickets_estate_created leads with it
     Column("building_id", Uuid, index=True),
-    Column("unit_id", Uuid, index=True),
+    Column("unit_id", Uuid),  # ix_tickets_duplicates leads with it
     Column("common_area", String(200)),  # OWN-10: a lift, a gate, a car park instead of a unit
     Column("equipment_id", Uuid, index=True),  # OWN-10: a registered common area or item of equipment
     Column("department_id", Uuid, index=True),  # OWN-9: the responsible department; its queue when unassigned
@@ -289,7 +289,8 @@ sla_policies = Table(
 deadlines = Table(
     "deadlines", metadata,
     Column("id", Uuid, primary_key=True),
-    Column("ticket_id", Uuid, ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False, index=True),
+    # uq_deadlines_ticket_id_target leads with ticket_id: no index of its own
+    Column("ticket_id", Uuid, ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False),
     Column("estate_id", Uuid, nullable=False, index=True),
     Column("target", String(20), nullable=False),  # acknowledge | arrive | resolve | promise
     Column("state", String(10), nullable=False),  # running | paused | met | missed | dropped

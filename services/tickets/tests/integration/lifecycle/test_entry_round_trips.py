@@ -86,3 +86,20 @@ def test_a_complaint_is_still_escalated_when_it_is_opened(db, place) -> None:
                              .where(ticket_steps.c.ticket_id == ticket["id"])).all()
     assert sorted(steps) == [("escalation", "sla"), ("opened", "desk-1")]
     assert set(_deadlines(db, ticket["id"])) == {"acknowledge", "arrive", "resolve"}
+
+
+def test_a_ticket_number_drawn_twice_is_drawn_again(db, place, monkeypatch, caplog) -> None:
+    """A number already taken comes back as the unique violation the retry needs: the ticket opens
+    with the next number drawn, once, with its one event, and nothing is logged as a warning."""
+    from tickets.tickets.use_cases import entry
+
+    drawn = iter([f"T26120100000{n}" for n in range(6)] + ["T261201000000", "T261201000099"])
+    monkeypatch.setattr(entry, "ticket_number", lambda at: next(drawn))
+    for _ in range(6):  # past the uses from which psycopg prepares the statement, as a busy desk's
+        _open(db, place)
+    caplog.set_level("WARNING")
+    again = _open(db, place, title="卫生间漏水")["ticket"]
+    assert again["number"] == "T261201000099"
+    assert [r.getMessage() for r in caplog.records if r.levelno >= 30] == []
+    with db.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(outbox.table)).scalar_one() == 7
