@@ -16,7 +16,8 @@ things together, held in the service's ``idempotency_keys`` table (:func:`define
 before with the same body answers the earlier record (``created`` False) and changes nothing; a
 new key makes the record and remembers the key in the same transaction; of concurrent calls with
 one key, the table's primary key lets one win and the others read the winner's record (never a
-500). Without a key the step just runs.
+500), also when ``make`` itself found the record taken (a :class:`~servicekit.errors.Conflict`) because
+the winner committed after this call looked at the keys. Without a key the step just runs.
 
 Keys are kept with the time they were first used (``created_at``), so an operator can delete old
 ones; none expire by themselves.
@@ -112,7 +113,15 @@ def once(uow: UnitOfWork, keys: Table, request: KeyedRequest | None, *, make: Ca
                     remembered = _remembered(uow, keys, request)
                     if remembered is not None:
                         return earlier(remembered), False
-                made = make()
+                try:
+                    made = make()
+                except Conflict:
+                    # make() found its record taken (a reference unique of its own): by this key's
+                    # winner, committed since the look above? Then the winner's record is the answer.
+                    remembered = _remembered(uow, keys, request) if request is not None else None
+                    if remembered is None:
+                        raise
+                    return earlier(remembered), False
                 if request is not None:
                     uow.execute(insert(keys).values(
                         caller=request.caller, operation=request.operation, key=request.key,

@@ -106,3 +106,40 @@ def test_concurrent_calls_with_one_key_make_one_record_and_all_answer_it(engine)
         thread.join()
     assert failures == [] and len(answers) == 8 and len(set(answers)) == 1
     assert _count(engine, things) == 1
+
+
+def test_a_record_found_taken_by_the_same_keys_winner_meanwhile_is_answered_not_refused(engine):
+    """The loser looked at the keys before the winner committed, and its own check in ``make`` (a
+    unique reference already used: a Conflict) after: the winner's record is the answer (tickets'
+    call pushed twice at once answered 409 to one push now and then)."""
+    from servicekit.errors import Conflict
+
+    body = {"name": "lamp"}
+    request = KeyedRequest.of(_caller(), "POST /things", "k-1", body)
+    uow = UnitOfWork(sessionmaker(engine), outbox, "/test")
+
+    def make() -> dict:
+        winner, created = _make(engine, _caller(), "k-1", body)  # commits meanwhile, on its own connection
+        assert created
+        raise Conflict("that name is taken", "名称已被使用")
+
+    def earlier(answer: str) -> dict:
+        return dict(uow.execute(select(things).where(things.c.id == uuid.UUID(answer))).mappings().one())
+
+    answer, created = once(uow, keys, request, make=make, answer_of=lambda row: str(row["id"]), earlier=earlier)
+    assert not created and answer["name"] == "lamp"
+    assert _count(engine, things) == 1 and _count(engine, keys) == 1
+
+
+def test_a_conflict_of_a_call_no_winner_holds_the_key_of_is_still_refused(engine):
+    from servicekit.errors import Conflict
+
+    uow = UnitOfWork(sessionmaker(engine), outbox, "/test")
+
+    def make() -> dict:
+        raise Conflict("that name is taken", "名称已被使用")
+
+    with pytest.raises(Conflict):
+        once(uow, keys, KeyedRequest.of(_caller(), "POST /things", "k-2", {"name": "lamp"}), make=make,
+             answer_of=lambda row: str(row["id"]), earlier=lambda answer: {})
+    assert _count(engine, keys) == 0
