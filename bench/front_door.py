@@ -70,13 +70,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from create_owner_api import ENSURE_SERVERS, WRK_DONE, free_port, gunicorn, lua_prelude, run_wrk
+from create_owner_api import ENSURE_SERVERS, WRK_DONE, cpu_seconds, free_port, gunicorn, lua_prelude, run_wrk
 from tickets_create import AUDIENCE, ISSUER, WRK_SCRIPT, count_rows, seed
 
 from gateway.edge import nginx
 from servicekit.testing import configured_postgres, create_database, drop_database
 
-HZ = os.sysconf("SC_CLK_TCK")
 PACE = "\nTHINK_MS = {think_ms}\nfunction delay() return THINK_MS end\n"
 
 
@@ -105,18 +104,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--wrk-threads", type=int, default=2)
     parser.add_argument("--units", type=int, default=200)
     return parser.parse_args()
-
-
-def cpu_seconds(pid: int) -> float:
-    """User and system CPU of a process and its descendants (those alive now)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        total = (int(fields[11]) + int(fields[12])) / HZ
-        for task in Path(f"/proc/{pid}/task").iterdir():
-            total += sum(cpu_seconds(int(child)) for child in (task / "children").read_text().split())
-        return total
-    except (FileNotFoundError, ProcessLookupError):
-        return 0.0
 
 
 def service_pids(gunicorn_port: int, database_url: str) -> list[int]:
