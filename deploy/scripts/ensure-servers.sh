@@ -78,6 +78,13 @@ host_port() {  # host_port URL DEFAULT_PORT: prints "host port" of a URL such as
 }
 
 answers() { timeout 3 bash -c "exec 3<>/dev/tcp/$1/$2" 2>/dev/null; }  # answers HOST PORT
+# speaks_amqp HOST PORT: the broker answers AMQP's protocol header with a frame (type 1: connection.start).
+# A node can accept connections and never answer them (seen once: a broker wedged after its quorum
+# queues' files broke); the tests would then hang in their first declare for many minutes.
+speaks_amqp() {
+  timeout 10 bash -c 'exec 3<>"/dev/tcp/$0/$1" && printf "AMQP\000\000\011\001" >&3 &&
+    [ "$(head -c 1 <&3 | od -An -tx1 | tr -d " ")" = 01 ]' "$1" "$2" 2>/dev/null
+}
 
 is_local() {
   case "$1" in
@@ -143,7 +150,15 @@ examine() {  # examine NEED KIND(required|optional)
   local need="$1" kind="$2" host port
   if is_server "$need"; then
     read -r host port < <(server_of "$need")
-    if answers "$host" "$port"; then log "$need answers at $host:$port"; return 0; fi
+    if answers "$host" "$port"; then
+      if [ "$need" = rabbitmq ] && ! speaks_amqp "$host" "$port"; then
+        err "error: the RabbitMQ of AMQP_URL accepts connections at $host:$port but does not answer AMQP."
+        err "       A node that stopped answering: restart it (sudo systemctl restart rabbitmq-server, or"
+        err "       rabbitmqctl stop and rabbitmq-server -detached); its log is in /var/log/rabbitmq/."
+        exit 1
+      fi
+      log "$need answers at $host:$port"; return 0
+    fi
     if ! is_local "$host"; then
       err "error: no $need server answers at $host:$port, and it is not on this machine, so it cannot be started here."
       err "       Start it there, or point the URL at one that answers."
