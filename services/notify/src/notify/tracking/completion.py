@@ -122,7 +122,7 @@ def _reached(session: Session, notice: Any, now: datetime) -> list[CloudEvent]:
     # Plain tuples into the event's dicts: a RowMapping per row (its keys looked up for dict()) was
     # 2-3 s of the sender's CPU for a notice of 100,000 (py-spy), at the very end of the notice.
     rows = [{"person_id": person, "unit_id": unit, "channel": channel}
-            for person, unit, channel in session.execute(reached).tuples()]
+            for person, unit, channel in session.execute(reached)]
     size = REACHED_PART_SIZE
     parts = [rows[i:i + size] for i in range(0, len(rows), size)]
     return [CloudEvent(type=RECIPIENTS_REACHED, source=SOURCE, subject=str(notice["id"]), time=now,
