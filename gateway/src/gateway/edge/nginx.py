@@ -239,27 +239,23 @@ def render(edge: Edge, var: Path, *, as_root: bool = False, routes: tuple[Route,
             add(f"            {line}")
         add(f"            proxy_pass http://{upstream}/;")
         add("        }")
+    def root_location(match: str, service: str, passed_to: str, max_body: int | None = None) -> None:
+        add(f"        location {match} {{")
+        add(f"            set $edge_service {service};")
+        if max_body is not None:
+            add(f"            client_max_body_size {_size(max_body)};")
+        add("            if ($edge_preflight) { return 204; }")
+        if limit:
+            add(f"            {limit}")
+        for line in proxy_headers(""):
+            add(f"            {line}")
+        add(f"            proxy_pass http://{_upstream_name(service)}{passed_to};")
+        add("        }")
+
     for path, (service, upstream_path) in root_paths.items():
-        add(f"        location = {path} {{")
-        add(f"            set $edge_service {service};")
-        add("            if ($edge_preflight) { return 204; }")
-        if limit:
-            add(f"            {limit}")
-        for line in proxy_headers(""):
-            add(f"            {line}")
-        add(f"            proxy_pass http://{_upstream_name(service)}{upstream_path};")
-        add("        }")
+        root_location(f"= {path}", service, upstream_path)
     for prefix, (service, max_body) in root_prefixes.items():
-        add(f"        location {prefix} {{")  # passed on whole: the service answers the same path
-        add(f"            set $edge_service {service};")
-        add(f"            client_max_body_size {_size(max_body)};")
-        add("            if ($edge_preflight) { return 204; }")
-        if limit:
-            add(f"            {limit}")
-        for line in proxy_headers(""):
-            add(f"            {line}")
-        add(f"            proxy_pass http://{_upstream_name(service)};")
-        add("        }")
+        root_location(prefix, service, "", max_body)  # passed on whole: the service answers the same path
     add("        location / { return 404; }")  # nothing else: never a file from disk
     for kind, (status, _texts) in PROBLEMS.items():
         extra = [f"add_header Retry-After {edge.retry_after_seconds} always;"] if kind == "unavailable" else []
