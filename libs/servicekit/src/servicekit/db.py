@@ -41,6 +41,31 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return engine
 
 
+class WriteInReadSession(RuntimeError):
+    """A statement that writes was sent on a read session: its change would be committed at once
+    (PostgreSQL) or rolled back unseen (SQLite), so it is refused before it reaches the database."""
+
+
+_WRITES = ("INSERT", "UPDATE", "DELETE", "MERGE", "CREATE", "ALTER", "DROP", "TRUNCATE", "COPY", "LOCK", "VACUUM")
+
+
+def reading_engine(engine: Engine) -> Engine:
+    """``engine`` for read sessions, over the same pool: on PostgreSQL without a transaction (each
+    statement commits on its own, so no BEGIN and no ROLLBACK round trips); on SQLite unchanged
+    (a transaction there costs no round trip). A statement that writes is refused on either
+    (:class:`WriteInReadSession`)."""
+    reader = engine.execution_options(isolation_level="AUTOCOMMIT") if is_postgres(engine) else \
+        engine.execution_options()
+
+    @event.listens_for(reader, "before_cursor_execute")
+    def _refuse_writes(_conn: Any, _cursor: Any, statement: str, _parameters: Any, context: Any,
+                       _executemany: bool) -> None:
+        if context.isinsert or context.isupdate or context.isdelete or statement.lstrip()[:8].upper().startswith(_WRITES):
+            raise WriteInReadSession(f"a read session may not write: {statement[:80]!r}")
+
+    return reader
+
+
 # A pooled connection idle this long is pinged before it is handed out (one round trip).
 PING_AFTER_IDLE_SECONDS = 1.0
 
