@@ -300,15 +300,16 @@ def persons_notices(session: Session, principal: Principal, person_id: UUID, arg
 def estate_reach(session: Session, estate_id: UUID, since: Any) -> dict[str, Any]:
     """How an estate's notices started since ``since`` did (the estate dashboard's part from notify):
     how many, their recipients (the excluded apart), how many of those were reached, and the rate.
-    One statement, each count a notice's own from an index alone (its recipients with the excluded;
-    its reaching messages by recipient), never from the rows of every recipient and message: the
-    distinct recipients reached are sorted a notice at a time, not the estate's 40,000 together."""
+    One statement: a completed notice's counts are those kept on it (notify.tracking.kept_reach),
+    whatever its size; only a notice not complete is counted, from an index alone (its recipients
+    with the excluded; its reaching messages by recipient), a notice at a time."""
     n = notices.c
     by_notice = recipients.c.notice_id == n.id
-    total = select(func.count()).where(by_notice).scalar_subquery()
-    excluded = select(func.count()).where(by_notice, recipients.c.excluded.is_not(None)).scalar_subquery()
-    reached = select(func.count(func.distinct(messages.c.recipient_id))).where(
-        messages.c.notice_id == n.id, text(REACHING)).scalar_subquery()
+    total = func.coalesce(n.kept_recipients, select(func.count()).where(by_notice).scalar_subquery())
+    excluded = func.coalesce(n.kept_excluded, select(func.count()).where(
+        by_notice, recipients.c.excluded.is_not(None)).scalar_subquery())
+    reached = func.coalesce(n.kept_reached, select(func.count(func.distinct(messages.c.recipient_id))).where(
+        messages.c.notice_id == n.id, text(REACHING)).scalar_subquery())
     started, total, excluded, reached_count = (int(v or 0) for v in session.execute(select(
         func.count(), func.sum(total), func.sum(excluded), func.sum(reached)).where(
         n.estate_id == estate_id, n.started_at >= since)).one())
