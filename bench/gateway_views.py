@@ -177,14 +177,18 @@ def seed(urls: dict[str, str], tickets_count: int, persons_tickets: int = 3, not
 
 def seed_notices(engine: Any, estate: str, person: str, unit: str, count: int, households: int) -> None:
     """``count`` notices sent to ``households`` households each (the person one of them), each household's
-    SMS delivered after two states of history: what a person's notices are looked up among."""
+    SMS delivered after two states of history: what a person's notices are looked up among. Each is
+    then completed by notify's own completion (its reach kept on it, its events in the outbox)."""
     from sqlalchemy import text
+    from sqlalchemy.orm import Session
+
+    from notify.tracking.completion import complete_finished
 
     with engine.begin() as conn:
         conn.execute(text(
             "INSERT INTO notices (id, estate_id, template_id, purpose, title, channels, audience, variables, status, "
             "send_at, created_by, created_at, started_at, finished_at) SELECT gen_random_uuid(), :estate, "
-            "gen_random_uuid(), 'notice', '通知' || n, '[\"sms\"]', '{}', '{}', 'completed', "
+            "gen_random_uuid(), 'notice', '通知' || n, '[\"sms\"]', '{}', '{}', 'sending', "
             "now() - n * interval '1 day', 'bench', now() - n * interval '1 day', now() - n * interval '1 day', "
             "now() - n * interval '1 day' FROM generate_series(1, :count) AS n"), {"estate": estate, "count": count})
         conn.execute(text(
@@ -201,6 +205,9 @@ def seed_notices(engine: Any, estate: str, person: str, unit: str, count: int, h
             "'delivered', now(), now(), now(), now(), now() FROM recipients"))
         conn.execute(text("INSERT INTO message_history (message_id, at, state) SELECT id, now(), s FROM messages, "
                           "unnest(ARRAY['sent', 'delivered']) AS s"))
+    with Session(engine) as session:
+        assert complete_finished(session, datetime.now(UTC)) == count
+        session.commit()
 
 
 def seed_answers(engine: Any, estate: str, person: str, unit: str, others: int = 5000, theirs: int = 4) -> None:

@@ -203,6 +203,12 @@ notices = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("started_at", UtcDateTime),
     Column("finished_at", UtcDateTime),
+    # Its reach as its completion counted it (recipients with the excluded, the excluded, the reached),
+    # kept true after (notify.tracking.kept_reach): an estate's reach adds these up instead of counting
+    # every message of its finished notices. Null while it is not complete: its reach is counted.
+    Column("kept_recipients", Integer),
+    Column("kept_excluded", Integer),
+    Column("kept_reached", Integer),
     _version(),
     Index("ix_notices_due", "status", "send_at"),
 )

@@ -12,6 +12,7 @@ from sqlalchemy import insert, select, update
 from notify.domain import messages as states
 from notify.inbox.views import in_inbox_of, message
 from notify.tables import message_history, messages
+from notify.tracking import kept_reach
 from servicekit.unit_of_work import UnitOfWork
 
 
@@ -35,14 +36,17 @@ def mark_all_read(uow: UnitOfWork, person_id: UUID, now: datetime) -> dict[str, 
 
 
 def _mark_read(uow: UnitOfWork, ids: list[UUID], now: datetime) -> int:
-    """Delivered → read, each once (a conditional update: two opens at once record one receipt)."""
-    marked = 0
+    """Delivered → read, each once (a conditional update: two opens at once record one receipt); a
+    read that reaches a recipient of a completed notice is added to its kept reach."""
+    read = []
     for message_id in ids:
         done = uow.execute(update(messages)
                            .where(messages.c.id == message_id, messages.c.state == states.DELIVERED)
-                           .values(state=states.READ, read_at=now, updated_at=now, version=messages.c.version + 1))
-        if done.rowcount == 1:
+                           .values(state=states.READ, read_at=now, updated_at=now, version=messages.c.version + 1)
+                           .returning(messages.c.notice_id, messages.c.recipient_id)).first()
+        if done is not None:
             uow.execute(insert(message_history).values(message_id=message_id, at=now, state=states.READ,
                                                        code="read", detail="opened in the inbox"))
-            marked += 1
-    return marked
+            read.append((message_id, done.notice_id, done.recipient_id))
+    kept_reach.count_late_reads(uow, read)
+    return len(read)

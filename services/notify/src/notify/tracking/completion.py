@@ -3,7 +3,8 @@
 
 The notice is closed by one conditional update (``status = 'sending' AND version = <read>``), so
 of two senders running it at once exactly one closes it and records the events; a notice changed
-meanwhile (a resend queued new messages, a pause) keeps its status until a later round. The
+meanwhile (a resend queued new messages, a pause) keeps its status until a later round. Its reach
+is kept on it (notify.tracking.kept_reach) from the totals its completed event carries. The
 events go to the outbox in the caller's transaction, which the caller commits:
 
 * ``notify.notice.completed.v1`` with the totals;
@@ -38,7 +39,7 @@ from notify.events import (
     unreached_payload,
 )
 from notify.tables import messages, notices, outbox, recipients
-from notify.tracking import views
+from notify.tracking import kept_reach, views
 from notify.tracking.outcomes import OPEN_STATES, outcome_of, per_recipient, reaching, to_chase
 from servicekit.envelope import CloudEvent
 
@@ -66,7 +67,9 @@ def complete_finished(session: Session, now: datetime) -> int:
                                .values(status=statuses.SENT, finished_at=now, version=notice["version"] + 1))
         if done.rowcount != 1:
             continue  # another caller closed it, or it changed since it was read
-        events = [_completed(session, dict(notice), now)]
+        totals = views.totals(session, notice["id"])
+        kept_reach.keep(session, notice["id"], totals["recipients"])
+        events = [_completed(dict(notice), totals, now)]
         events += [_unreached(notice, r, now) for r in _unreached_recipients(session, notice)]
         events += _reached(session, notice, now)
         outbox.add_many(session, events)
@@ -74,8 +77,8 @@ def complete_finished(session: Session, now: datetime) -> int:
     return closed
 
 
-def _completed(session: Session, notice: dict[str, Any], now: datetime) -> CloudEvent:
-    data = completed_payload(notice, views.totals(session, notice["id"]), now)
+def _completed(notice: dict[str, Any], totals: dict[str, Any], now: datetime) -> CloudEvent:
+    data = completed_payload(notice, totals, now)
     return CloudEvent(type=NOTICE_COMPLETED, source=SOURCE, subject=str(notice["id"]), data=data, time=now)
 
 

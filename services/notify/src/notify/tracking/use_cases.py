@@ -27,6 +27,7 @@ from notify.estate_settings.views import settings_of
 from notify.events import notice_payload
 from notify.notices.composing import notice_message
 from notify.tables import message_history, messages, notices, recipients, templates
+from notify.tracking import kept_reach
 from notify.tracking.outcomes import per_recipient, to_chase
 from servicekit.errors import Conflict, Invalid
 from servicekit.rows import get_row
@@ -76,7 +77,8 @@ def resend(uow: UnitOfWork, notice_id: UUID, channel: str, recipient_ids: list[U
         uow.execute(insert(message_history), [first for _, first in made])
         status = statuses.SENDING if notice["status"] == statuses.SENT else notice["status"]
         values = {"status": status, "version": notice["version"] + 1}
-        uow.execute(update(notices).where(notices.c.id == notice_id).values(values))
+        # Sending again: its reach is counted until it completes again (notify.tracking.kept_reach).
+        uow.execute(update(notices).where(notices.c.id == notice_id).values({**values, **kept_reach.FORGOTTEN}))
         uow.record(events.NOTICE_RESENT, notice_id,
                    {"notice": notice_payload({**notice, **values}), "channel": channel, "queued": len(rows)})
         uow.commit()

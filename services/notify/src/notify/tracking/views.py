@@ -297,22 +297,33 @@ def persons_notices(session: Session, principal: Principal, person_id: UUID, arg
     return page
 
 
+def _estate_reach_statement() -> Any:
+    """The statement of :func:`estate_reach`, built once: the estate and the time are bound parameters
+    (built per request, with its three subqueries, it was ~0.3 ms of notify's CPU per dashboard)."""
+    n = notices.c
+    by_notice = recipients.c.notice_id == n.id
+    total = func.coalesce(n.kept_recipients, select(func.count()).where(by_notice).scalar_subquery())
+    excluded = func.coalesce(n.kept_excluded, select(func.count()).where(
+        by_notice, recipients.c.excluded.is_not(None)).scalar_subquery())
+    reached = func.coalesce(n.kept_reached, select(func.count(func.distinct(messages.c.recipient_id))).where(
+        messages.c.notice_id == n.id, text(REACHING)).scalar_subquery())
+    return select(func.count(), func.sum(total), func.sum(excluded), func.sum(reached)).where(
+        n.estate_id == bindparam("estate_id", type_=n.estate_id.type),
+        n.started_at >= bindparam("since", type_=n.started_at.type))
+
+
+_ESTATE_REACH = _estate_reach_statement()
+
+
 def estate_reach(session: Session, estate_id: UUID, since: Any) -> dict[str, Any]:
     """How an estate's notices started since ``since`` did (the estate dashboard's part from notify):
     how many, their recipients (the excluded apart), how many of those were reached, and the rate.
-    One statement, each count a notice's own from an index alone (its recipients with the excluded;
-    its reaching messages by recipient), never from the rows of every recipient and message: the
-    distinct recipients reached are sorted a notice at a time, not the estate's 40,000 together."""
-    n = notices.c
-    by_notice = recipients.c.notice_id == n.id
-    total = select(func.count()).where(by_notice).scalar_subquery()
-    excluded = select(func.count()).where(by_notice, recipients.c.excluded.is_not(None)).scalar_subquery()
-    reached = select(func.count(func.distinct(messages.c.recipient_id))).where(
-        messages.c.notice_id == n.id, text(REACHING)).scalar_subquery()
-    started, total, excluded, reached_count = (int(v or 0) for v in session.execute(select(
-        func.count(), func.sum(total), func.sum(excluded), func.sum(reached)).where(
-        n.estate_id == estate_id, n.started_at >= since)).one())
+    One statement: a completed notice's counts are those kept on it (notify.tracking.kept_reach),
+    whatever its size; only a notice not complete is counted, from an index alone (its recipients
+    with the excluded; its reaching messages by recipient), a notice at a time."""
+    started, total, excluded, reached = (int(v or 0) for v in session.execute(
+        _ESTATE_REACH, {"estate_id": estate_id, "since": since}).one())
     sent_to = total - excluded
     return {"estate_id": estate_id, "since": since, "notices": started,
-            "recipients": sent_to, "reached": reached_count, "excluded": excluded,
-            "reach_rate": round(reached_count / sent_to, 4) if sent_to else None}
+            "recipients": sent_to, "reached": reached, "excluded": excluded,
+            "reach_rate": round(reached / sent_to, 4) if sent_to else None}
