@@ -181,7 +181,7 @@ def _messages_of_calls(session: Session, batch: list[Receipt]) -> dict[tuple[UUI
     keys = {key for key in map(_call_and_number, batch) if key is not None}
     if not keys:
         return {}
-    query = select(messages).where(messages.c.channel == channels.SMS,
+    query = select(*_RECEIPTS_READ).where(messages.c.channel == channels.SMS,
                                    messages.c.call_id.in_(sorted({call for call, _ in keys})),
                                    messages.c.address.in_(sorted({number for _, number in keys})))
     unmarked = messages.c.state.in_(_UNMARKED)
@@ -191,6 +191,8 @@ def _messages_of_calls(session: Session, batch: list[Receipt]) -> dict[tuple[UUI
 
 
 _UNMARKED = (states.QUEUED, states.SENDING)  # a receipt of such a message waits for its call's mark
+# What applying a batch of receipts reads of their messages (5,000 a batch: not the bodies and params).
+_RECEIPTS_READ = (messages.c.id, messages.c.call_id, messages.c.address, messages.c.state, messages.c.provider_ref)
 
 
 def _deliver(session: Session, delivered: list[tuple[UUID, Any, Receipt]], now: datetime) -> int:
@@ -309,7 +311,7 @@ def _apply(session: Session, receipt_id: UUID, receipt: Receipt, now: datetime, 
 def _message_of(session: Session, receipt: Receipt, wait: bool) -> Any:
     """The SMS of the receipt's call and number, locked once marked: by our call id (the OutId, indexed)
     where the receipt carries one, else by the provider's ref."""
-    query = select(messages).where(messages.c.channel == channels.SMS, messages.c.address == receipt.address)
+    query = select(*_RECEIPTS_READ).where(messages.c.channel == channels.SMS, messages.c.address == receipt.address)
     call_id = _uuid(receipt.out_id)
     if call_id is not None:
         # A call settled by find_sent knows only the OutId (the call id) as its provider ref.
