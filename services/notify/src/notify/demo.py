@@ -238,8 +238,9 @@ def _message(session: Session, estate_id: uuid.UUID, notice_id: uuid.UUID, recip
         fallback_of=fallback_of, provider="aliyun" if channel == channels.SMS else "smtp", provider_ref=ref,
         failure_code=failure[0], failure_reason=failure[1], queued_at=at, sent_at=sent,
         delivered_at=done if state == messages.DELIVERED else None, updated_at=done))
-    steps = [(at, messages.QUEUED, None, None), (at + timedelta(seconds=1), messages.SENDING, None, None),
-             (sent, messages.SENT, "OK", None), (done, state, *(failure if failure[0] else ("DELIVERED", None)))]
+    # As the sender writes it: no row for ``sending`` (notify.sending.states).
+    steps = [(at, messages.QUEUED, None, None), (sent, messages.SENT, "OK", None),
+             (done, state, *(failure if failure[0] else ("DELIVERED", None)))]
     session.execute(insert(message_history), [
         {"message_id": message_id, "at": when, "state": step, "code": code, "detail": detail}
         for when, step, code, detail in steps])

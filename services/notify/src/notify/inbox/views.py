@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal_column, select
 
 from notify.domain import channels
 from notify.domain import messages as states
@@ -22,7 +22,8 @@ INBOX_COLUMNS = (messages.c.id, messages.c.notice_id, messages.c.person_id, mess
 
 
 def in_inbox_of(person_id: UUID) -> tuple[Any, ...]:
-    return (messages.c.person_id == person_id, messages.c.channel == channels.IN_APP,
+    # The channel as a literal: the partial index ix_messages_inbox (in-app only) matches any plan.
+    return (messages.c.person_id == person_id, messages.c.channel == literal_column(f"'{channels.IN_APP}'"),
             messages.c.state.in_(IN_INBOX))
 
 

@@ -43,7 +43,7 @@ from sqlalchemy.orm import Session
 from notify.domain import channels
 from notify.domain import messages as states
 from notify.sending.fallback import fall_back
-from notify.sending.states import change
+from notify.sending.states import among, change
 from notify.tables import message_history, messages, receipts
 from servicekit.unit_of_work import UnitOfWork
 
@@ -101,7 +101,7 @@ def apply_received(session: Session, now: datetime, limit: int = APPLY_BATCH) ->
     waiting = set(outcome.waiting)
     for ids, later in (([i for i in outcome.unsettled if i not in waiting], RECHECK), (outcome.waiting, MARK_RECHECK)):
         if ids:
-            session.execute(update(receipts).where(receipts.c.id.in_(ids), receipts.c.applied_at.is_(None))
+            session.execute(update(receipts).where(among(session, receipts.c.id, ids), receipts.c.applied_at.is_(None))
                             .values(check_after=now + later))
     return len(rows)
 
@@ -181,9 +181,9 @@ def _messages_of_calls(session: Session, batch: list[Receipt]) -> dict[tuple[UUI
     keys = {key for key in map(_call_and_number, batch) if key is not None}
     if not keys:
         return {}
-    query = select(messages).where(messages.c.channel == channels.SMS,
-                                   messages.c.call_id.in_(sorted({call for call, _ in keys})),
-                                   messages.c.address.in_(sorted({number for _, number in keys})))
+    query = select(*_RECEIPTS_READ).where(messages.c.channel == channels.SMS,
+                                   among(session, messages.c.call_id, sorted({call for call, _ in keys})),
+                                   among(session, messages.c.address, sorted({number for _, number in keys})))
     unmarked = messages.c.state.in_(_UNMARKED)
     rows = [*session.execute(query.where(unmarked)),
             *session.execute(query.where(~unmarked).with_for_update(skip_locked=True))]
@@ -191,6 +191,8 @@ def _messages_of_calls(session: Session, batch: list[Receipt]) -> dict[tuple[UUI
 
 
 _UNMARKED = (states.QUEUED, states.SENDING)  # a receipt of such a message waits for its call's mark
+# What applying a batch of receipts reads of their messages (5,000 a batch: not the bodies and params).
+_RECEIPTS_READ = (messages.c.id, messages.c.call_id, messages.c.address, messages.c.state, messages.c.provider_ref)
 
 
 def _deliver(session: Session, delivered: list[tuple[UUID, Any, Receipt]], now: datetime) -> int:
@@ -208,7 +210,7 @@ def _deliver(session: Session, delivered: list[tuple[UUID, Any, Receipt]], now: 
         if new_ref is not None:
             values["provider_ref"] = new_ref  # the BizId, where only the OutId was known
         change(session, ids, states.DELIVERED, now, code=code, detail=detail, only_from=states.SENT, **values)
-    session.execute(update(receipts).where(receipts.c.id.in_([row_id for row_id, _, _ in delivered]))
+    session.execute(update(receipts).where(among(session, receipts.c.id, [row_id for row_id, _, _ in delivered]))
                     .values(applied_at=now))
     return len(delivered)
 
@@ -271,7 +273,7 @@ def sent_with_receipts(session: Session, call_id: UUID, taken: Mapping[UUID, tup
                           through=states.SENT if state == states.DELIVERED else None, **values)
     applied = [receipt_of[id_] for id_ in changed if id_ in receipt_of]
     if applied:
-        session.execute(update(receipts).where(receipts.c.id.in_(applied)).values(applied_at=now))
+        session.execute(update(receipts).where(among(session, receipts.c.id, applied)).values(applied_at=now))
     return changed
 
 
@@ -309,7 +311,7 @@ def _apply(session: Session, receipt_id: UUID, receipt: Receipt, now: datetime, 
 def _message_of(session: Session, receipt: Receipt, wait: bool) -> Any:
     """The SMS of the receipt's call and number, locked once marked: by our call id (the OutId, indexed)
     where the receipt carries one, else by the provider's ref."""
-    query = select(messages).where(messages.c.channel == channels.SMS, messages.c.address == receipt.address)
+    query = select(*_RECEIPTS_READ).where(messages.c.channel == channels.SMS, messages.c.address == receipt.address)
     call_id = _uuid(receipt.out_id)
     if call_id is not None:
         # A call settled by find_sent knows only the OutId (the call id) as its provider ref.

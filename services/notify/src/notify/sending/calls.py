@@ -83,9 +83,11 @@ def record(session: Session, adapter: Adapter, rows: Sequence[Mapping[str, Any]]
     if most is not None:
         planned_calls = [group[first:first + most] for group in planned_calls for first in range(0, len(group), most)]
     planned = {uuid.uuid4(): tuple(group) for group in planned_calls}
-    # Each call's messages in one change (with their history: one statement on PostgreSQL), then the calls' rows.
+    # Each call's messages in one change, then the calls' rows. No history row for ``sending``: the
+    # message's call_id records it, and the mark, or recovery, writes what came of it (sending.states).
     taken = changes.change_into_calls(session, {id_: [o.message_id for o in group] for id_, group in planned.items()},
-                                      states.SENDING, now, only_from=states.QUEUED, provider=adapter.provider)
+                                      states.SENDING, now, only_from=states.QUEUED, history=False,
+                                      provider=adapter.provider)
     calls = [Call(id_, adapter.provider, adapter.channel, group, now) for id_, group in
              ((id_, tuple(o for o in group if o.message_id in taken)) for id_, group in planned.items()) if group]
     if calls:

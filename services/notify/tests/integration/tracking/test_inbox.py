@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import func, select
 
-from notify.tables import message_history
+from notify.inbox.views import in_inbox_of
+from notify.tables import message_history, messages
 
 URL = "/api/v1/people"
 
@@ -65,3 +67,29 @@ def test_the_desk_reads_its_estates_inboxes_without_a_receipt(client, auth, worl
     assert shown.status_code == 200 and shown.json["state"] == "delivered"
     assert client.post(f"{URL}/{person}/inbox/{message}/read", headers=desk).status_code == 403
     assert client.get(f"{URL}/{person}/inbox", headers=auth("service_desk_agent", [b])).status_code == 404
+
+
+@pytest.mark.postgres_only
+def test_the_inbox_is_read_through_its_in_app_index_even_by_a_generic_plan(world, db) -> None:
+    """A notice's SMS and e-mail take no entry in the inbox's partial index (each message write pays
+    for every index of messages): the inbox's statements name the channel as a literal, so even a
+    prepared statement's generic plan, which knows no bound values, reads through that index."""
+    a = world.estate()
+    me = world.person(a, "王小明")
+    notice = world.notice(a)
+    r = world.recipient(notice, "王小明", estate_id=a, person_id=me)
+    world.message(r, "in_app", "delivered")
+    statements = {"page": select(messages.c.id).where(*in_inbox_of(me)),
+                  "unread": select(func.count()).where(*in_inbox_of(me), messages.c.state == "delivered")}
+    with db.connect() as conn:
+        conn.exec_driver_sql("SET plan_cache_mode = force_generic_plan")
+        for name, statement in statements.items():
+            compiled = statement.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+            names = list(compiled.params)
+            sql = str(compiled)
+            for n, param in enumerate(names, start=1):
+                sql = sql.replace(f"%({param})s", f"${n}")
+            conn.exec_driver_sql(f"PREPARE inbox_{name} AS {sql}")
+            values = ", ".join(f"'{compiled.params[param]}'" for param in names)
+            plan = "\n".join(row[0] for row in conn.exec_driver_sql(f"EXPLAIN EXECUTE inbox_{name}({values})"))
+            assert "ix_messages_inbox" in plan, plan

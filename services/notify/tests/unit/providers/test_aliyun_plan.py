@@ -52,3 +52,12 @@ def test_one_number_at_most_once_per_call() -> None:
     calls = ADAPTER.plan(messages)
     assert all(len({m.address for m in c}) == len(c) for c in calls)
     assert sum(len(c) for c in calls) == 3
+
+
+def test_variables_equal_in_python_but_not_in_text_are_not_shared() -> None:
+    # 1, 1.0 and True are equal (and hash alike) but are sent as different texts; a list is unhashable.
+    first, second, third, fourth = (sms(n, count=v) for n, v in zip(numbers(4), (1, 1.0, True, [1]), strict=True))
+    calls = sorted(ADAPTER.plan([first, second, third, fourth, sms("13900000009", count=[1])]), key=len)
+    assert [len(c) for c in calls] == [2, 3]  # the two lists shared; the other three each their own
+    assert [action_of(c) for c in calls] == [SEND_SMS, SEND_BATCH_SMS]
+    assert action_of([first, third]) == action_of([first, second]) == SEND_BATCH_SMS
