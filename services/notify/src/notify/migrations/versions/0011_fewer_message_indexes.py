@@ -5,15 +5,15 @@ index is dropped); ``person_id`` is read only for a person's in-app inbox (parti
 ``dedupe_key`` is only a rule's message's (partial: not null). ``ix_receipts_unapplied`` (every
 receipt, by ``applied_at``) is served by the partial indexes on the unapplied ones (dropped).
 
-Revision ID: 0010_fewer_message_indexes
-Revises: 0009_reach_indexes
+Revision ID: 0011_fewer_message_indexes
+Revises: 0010_kept_reach
 Create Date: 2026-12-06 21:10:00
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0010_fewer_message_indexes'
-down_revision = '0009_reach_indexes'
+revision = '0011_fewer_message_indexes'
+down_revision = '0010_kept_reach'
 branch_labels = None
 depends_on = None
 
