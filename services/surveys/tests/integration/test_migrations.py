@@ -61,7 +61,7 @@ def test_the_waves_closed_before_have_their_figures_kept_by_the_migration(make_d
             conn.execute(insert(answer_scores), scored)
     upgrade(SERVICE, url)
     with Session(engine) as session:
-        kept = {w: views._wave_of(session.execute(views.ONE, {"wave_id": w}).mappings().one())[1]
+        kept = {w: views._wave_of(session.execute(views.ONE, {"wave_id": w}).mappings().first())[1]
                 for w in (closed["id"], running["id"])}
         assert kept[closed["id"]] == views.counted(session, closed["id"])
         assert kept[running["id"]] is None  # open: added up when asked

@@ -152,7 +152,7 @@ def _close(db, settings, wave: dict) -> None:  # noqa: ANN001
 
 def _kept(db, wave_id: str) -> Counted | None:  # noqa: ANN001
     with Session(db) as session:
-        row = session.execute(views.ONE, {"wave_id": uuid.UUID(wave_id)}).mappings().one()
+        row = session.execute(views.ONE, {"wave_id": uuid.UUID(wave_id)}).mappings().first()
         return views._wave_of(row)[1]
 
 

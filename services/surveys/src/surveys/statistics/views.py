@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import bindparam, func, select, true
+from sqlalchemy import and_, bindparam, func, or_, select, true
 
 from servicekit.errors import NotFound
 from surveys.domain import statistics as figures
@@ -37,8 +37,10 @@ def _sums(*group: Any) -> Any:  # noqa: ANN401
             .where(s.element.is_not(None)).group_by(*group))
 
 
-# One scan of a wave's scores, by building and element; the estate's figures are their sums.
-SCORES = _sums(s.building_id, s.element).where(s.wave_id == bindparam("wave_id"))
+# One scan of a wave's scores, by building (with its name) and element; the estate's figures are their sums.
+SCORES = (_sums(s.building_id, buildings.c.name, s.element).where(s.wave_id == bindparam("wave_id"))
+          .outerjoin_from(answer_scores, buildings, and_(buildings.c.id == s.building_id,
+                                                         buildings.c.estate_id == s.estate_id)))
 TREND_SCORES = _sums(s.wave_id, s.element).where(s.wave_id.in_(bindparam("wave_ids", expanding=True)))
 _invited = select(func.count().label("invited"), func.count().filter(invitations.c.state == "answered")
                   .label("answered")).where(invitations.c.wave_id == bindparam("wave_id")).subquery()
@@ -47,15 +49,21 @@ _submitted = (select(answers.c.channel, func.count().label("submitted"))
               .group_by(answers.c.channel).subquery())
 # The invitations' counts (one row) beside each channel's answers: one round trip.
 COUNTS = select(*_invited.c, *_submitted.c).select_from(_invited.outerjoin(_submitted, true()))
-# A wave with its kept figures, if it has them.
 KEPT = (k.invited.label("kept_invited"), k.answered.label("kept_answered"), k.by_channel.label("kept_by_channel"),
         k.scores.label("kept_scores"))
-WAVE = select(waves, *KEPT).outerjoin_from(waves, wave_figures, k.wave_id == w.id)
-ONE = WAVE.where(w.id == bindparam("wave_id"))
-LATEST = WAVE.where(w.estate_id == bindparam("estate_id")).order_by(w.opens_on.desc(), w.id).limit(1)
-EARLIER = (select(w.id, w.period, k.scores).outerjoin_from(waves, wave_figures, k.wave_id == w.id)
-           .where(w.estate_id == bindparam("estate_id"), w.opens_on < bindparam("opens_on"))
-           .order_by(w.opens_on.desc()).limit(TREND_WAVES))
+
+
+def _with_earlier(this: Any) -> Any:  # noqa: ANN401
+    """The wave of ``this`` (a subquery of one wave's id, estate and opening day) first, then the
+    estate's TREND_WAVES waves before it, the latest first; each with its kept figures, if kept."""
+    return (select(waves, *KEPT).outerjoin_from(waves, wave_figures, k.wave_id == w.id)
+            .join(this, and_(w.estate_id == this.c.estate_id, or_(w.id == this.c.id, w.opens_on < this.c.opens_on)))
+            .order_by(w.opens_on.desc(), w.id).limit(1 + TREND_WAVES))
+
+
+ONE = _with_earlier(select(w.id, w.estate_id, w.opens_on).where(w.id == bindparam("wave_id")).subquery())
+LATEST = _with_earlier(select(w.id, w.estate_id, w.opens_on).where(w.estate_id == bindparam("estate_id"))
+                       .order_by(w.opens_on.desc(), w.id).limit(1).subquery())
 NAMES = select(buildings.c.id, buildings.c.name).where(buildings.c.estate_id == bindparam("estate_id"))
 
 
@@ -63,18 +71,26 @@ def _figures(row: Any) -> Figures:
     return Figures(int(row[-3]), int(row[-2] or 0), int(row[-1] or 0))
 
 
-def counted(session, wave_id: UUID) -> Counted:  # noqa: ANN001
-    """A wave's figures as its invitations, answers and scores add up now."""
+def _counted_now(session, wave_id: UUID) -> tuple[Counted, dict[Any, str]]:  # noqa: ANN001
+    """A wave's figures as its invitations, answers and scores add up now, and its buildings' names."""
     rows = session.execute(COUNTS, {"wave_id": wave_id}).all()
     scores: dict[Any, dict[str, Figures]] = {}
+    names: dict[Any, str] = {}
     for row in session.execute(SCORES, {"wave_id": wave_id}):
-        scores.setdefault(row[0], {})[row[1]] = _figures(row)
+        scores.setdefault(row[0], {})[row[2]] = _figures(row)
+        if row[1] is not None:
+            names[row[0]] = row[1]
     return Counted(rows[0].invited, rows[0].answered,
-                   {r.channel: r.submitted for r in rows if r.channel is not None}, scores)
+                   {r.channel: r.submitted for r in rows if r.channel is not None}, scores), names
+
+
+def counted(session, wave_id: UUID) -> Counted:  # noqa: ANN001
+    """A wave's figures as its invitations, answers and scores add up now."""
+    return _counted_now(session, wave_id)[0]
 
 
 def _wave_of(row: Any) -> tuple[dict[str, Any], Counted | None]:  # noqa: ANN401
-    """A row of WAVE: the wave, and its kept figures (None: not kept)."""
+    """A row of ONE or LATEST: the wave, and its kept figures (None: not kept)."""
     wave = {column.key: row[column.key] for column in waves.c}
     if row["kept_scores"] is None:
         return wave, None
@@ -85,36 +101,40 @@ def _wave_of(row: Any) -> tuple[dict[str, Any], Counted | None]:  # noqa: ANN401
 def latest_statistics(session, estate_id: UUID) -> dict[str, Any]:  # noqa: ANN001
     """An estate's latest wave (as the list of its waves orders them) with its statistics; both null
     before its first wave."""
-    row = session.execute(LATEST, {"estate_id": estate_id}).mappings().first()
-    if row is None:
+    rows = session.execute(LATEST, {"estate_id": estate_id}).mappings().all()
+    if not rows:
         return {"wave": None, "statistics": None}
-    wave, kept = _wave_of(row)
-    return {"wave": wave, "statistics": statistics_of(session, wave, kept)}
+    wave, kept = _wave_of(rows[0])
+    return {"wave": wave, "statistics": statistics_of(session, wave, kept, rows[1:])}
 
 
 def wave_statistics(session, wave_id: UUID) -> dict[str, Any]:  # noqa: ANN001
     """A wave's response rate; each element's count, mean and spread in the estate and per building;
     the weakest elements; the buildings most below the estate's mean; each element's mean in the
     estate's earlier waves (the trend, the latest first)."""
-    row = session.execute(ONE, {"wave_id": wave_id}).mappings().first()
-    if row is None:
+    rows = session.execute(ONE, {"wave_id": wave_id}).mappings().all()
+    if not rows:
         raise NotFound("no such wave", "没有此调查")
-    return statistics_of(session, *_wave_of(row))
+    return statistics_of(session, *_wave_of(rows[0]), rows[1:])
 
 
-def statistics_of(session, wave: dict[str, Any], kept: Counted | None = None) -> dict[str, Any]:  # noqa: ANN001
-    """The statistics of the wave (its row): from its kept figures if it has them, else added up now."""
+def statistics_of(session, wave: dict[str, Any], kept: Counted | None,  # noqa: ANN001
+                  earlier: list[Any]) -> dict[str, Any]:  # noqa: ANN401
+    """The statistics of the wave (its row): from its kept figures if it has them, else added up now;
+    the trend of the ``earlier`` waves (rows of ONE or LATEST after the first)."""
     wave_id = wave["id"]
-    found = kept or counted(session, wave_id)
+    if kept is None:
+        found, names = _counted_now(session, wave_id)
+    else:
+        found, names = kept, dict(session.execute(NAMES, {"estate_id": wave["estate_id"]}).all())
     per_building = found.scores
     by_element = figures.by_element(per_building)
-    names = dict(session.execute(NAMES, {"estate_id": wave["estate_id"]}).all())
     estate = figures.summed(by_element.values())
     # An answer of no household (the suggestion box) counts in the estate, in no building.
     building_totals = {b: figures.summed(e.values()) for b, e in per_building.items() if b is not None}
-    earlier = session.execute(EARLIER, {"estate_id": wave["estate_id"], "opens_on": wave["opens_on"]}).all()
-    trend = {w.id: figures.by_element(figures.from_rows(w.scores)) for w in earlier if w.scores is not None}
-    unkept = [w.id for w in earlier if w.scores is None]
+    trend = {w["id"]: figures.by_element(figures.from_rows(w["kept_scores"]))
+             for w in earlier if w["kept_scores"] is not None}
+    unkept = [w["id"] for w in earlier if w["kept_scores"] is None]
     if unkept:
         for row in session.execute(TREND_SCORES, {"wave_ids": unkept}):
             trend.setdefault(row[0], {})[row[1]] = _figures(row)
@@ -133,5 +153,6 @@ def statistics_of(session, wave: dict[str, Any], kept: Counted | None = None) ->
         "weakest": figures.weakest(by_element),
         "below_estate_mean": [{"building_id": b, "building_name": names.get(b), "below_by": gap}
                               for b, gap in figures.below_mean(estate, building_totals)],
-        "trend": [{"wave_id": w.id, "period": w.period, "elements": shown(trend.get(w.id, {}))} for w in earlier],
+        "trend": [{"wave_id": w["id"], "period": w["period"], "elements": shown(trend.get(w["id"], {}))}
+                  for w in earlier],
     }
