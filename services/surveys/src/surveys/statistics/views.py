@@ -37,10 +37,12 @@ def _sums(*group: Any) -> Any:  # noqa: ANN401
             .where(s.element.is_not(None)).group_by(*group))
 
 
-# One scan of a wave's scores, by building (with its name) and element; the estate's figures are their sums.
-SCORES = (_sums(s.building_id, buildings.c.name, s.element).where(s.wave_id == bindparam("wave_id"))
-          .outerjoin_from(answer_scores, buildings, and_(buildings.c.id == s.building_id,
-                                                         buildings.c.estate_id == s.estate_id)))
+# One scan of a wave's scores, by building and element (the estate's figures are their sums); each
+# building's name joined to the sums, not to every score.
+_summed = _sums(s.building_id, s.element).where(s.wave_id == bindparam("wave_id")).subquery()
+SCORES = (select(_summed.c.building_id, buildings.c.name, *list(_summed.c)[1:])
+          .outerjoin_from(_summed, buildings, and_(buildings.c.id == _summed.c.building_id,
+                                                   buildings.c.estate_id == bindparam("estate_id"))))
 TREND_SCORES = _sums(s.wave_id, s.element).where(s.wave_id.in_(bindparam("wave_ids", expanding=True)))
 _invited = select(func.count().label("invited"), func.count().filter(invitations.c.state == "answered")
                   .label("answered")).where(invitations.c.wave_id == bindparam("wave_id")).subquery()
@@ -71,12 +73,13 @@ def _figures(row: Any) -> Figures:
     return Figures(int(row[-3]), int(row[-2] or 0), int(row[-1] or 0))
 
 
-def _counted_now(session, wave_id: UUID) -> tuple[Counted, dict[Any, str]]:  # noqa: ANN001
-    """A wave's figures as its invitations, answers and scores add up now, and its buildings' names."""
+def _counted_now(session, wave_id: UUID, estate_id: UUID | None) -> tuple[Counted, dict[Any, str]]:  # noqa: ANN001
+    """A wave's figures as its invitations, answers and scores add up now, and the names of its buildings
+    of ``estate_id`` (the wave's; None: no names)."""
     rows = session.execute(COUNTS, {"wave_id": wave_id}).all()
     scores: dict[Any, dict[str, Figures]] = {}
     names: dict[Any, str] = {}
-    for row in session.execute(SCORES, {"wave_id": wave_id}):
+    for row in session.execute(SCORES, {"wave_id": wave_id, "estate_id": estate_id}):
         scores.setdefault(row[0], {})[row[2]] = _figures(row)
         if row[1] is not None:
             names[row[0]] = row[1]
@@ -86,7 +89,7 @@ def _counted_now(session, wave_id: UUID) -> tuple[Counted, dict[Any, str]]:  # n
 
 def counted(session, wave_id: UUID) -> Counted:  # noqa: ANN001
     """A wave's figures as its invitations, answers and scores add up now."""
-    return _counted_now(session, wave_id)[0]
+    return _counted_now(session, wave_id, None)[0]
 
 
 def _wave_of(row: Any) -> tuple[dict[str, Any], Counted | None]:  # noqa: ANN401
@@ -124,7 +127,7 @@ def statistics_of(session, wave: dict[str, Any], kept: Counted | None,  # noqa: 
     the trend of the ``earlier`` waves (rows of ONE or LATEST after the first)."""
     wave_id = wave["id"]
     if kept is None:
-        found, names = _counted_now(session, wave_id)
+        found, names = _counted_now(session, wave_id, wave["estate_id"])
     else:
         found, names = kept, dict(session.execute(NAMES, {"estate_id": wave["estate_id"]}).all())
     per_building = found.scores
