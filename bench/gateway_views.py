@@ -230,18 +230,25 @@ def seed_answers(engine: Any, estate: str, person: str, unit: str, others: int =
 
 
 def seed_waves(url: str, estate: str, answers: int) -> None:
-    """Two waves of the estate (2026-Q3 closed, 2026-Q4 open) with ``answers`` answers each, all scored."""
+    """Two waves of the estate (2026-Q3 closed, its figures kept as surveys' timer keeps them when it
+    closes a wave; 2026-Q4 open) with ``answers`` answers each, all scored."""
     from sqlalchemy import insert, select, text
+    from sqlalchemy.orm import sessionmaker
 
     from servicekit.db import make_engine
     from surveys.domain.questionnaires import DEFAULT_VERSION_ID, ELEMENT_CODES
+    from surveys.service import SERVICE
+    from surveys.statistics.use_cases import keep
     from surveys.tables import buildings, waves
 
     engine = make_engine(url)
+    closed = []
     with engine.begin() as db:
         building = db.execute(select(buildings.c.id).where(buildings.c.estate_id == estate)).scalars().first()
         for period, opens, state in (("2026-Q3", date(2026, 7, 1), "closed"), ("2026-Q4", date(2026, 10, 1), "open")):
             wave_id = uuid.uuid4()
+            if state == "closed":
+                closed.append(wave_id)
             db.execute(insert(waves).values(
                 id=wave_id, estate_id=estate, period=period, questionnaire_version_id=DEFAULT_VERSION_ID,
                 percent=20, lookback=4, seed=1, households=answers * 5, sampled=answers, opens_on=opens,
@@ -252,6 +259,10 @@ def seed_waves(url: str, estate: str, answers: int) -> None:
             db.execute(text(WAVE_ANSWERS), {**params, "version": DEFAULT_VERSION_ID})
             db.execute(text(WAVE_SCORES), {**params, "building": building, "codes": [*ELEMENT_CODES, "overall"],
                                            "elements": [*ELEMENT_CODES, None]})
+    with SERVICE.unit_of_work(sessionmaker(engine)) as uow:
+        for wave_id in closed:
+            keep(uow, wave_id, datetime.now(UTC))
+        uow.commit()
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("VACUUM ANALYZE"))
     engine.dispose()

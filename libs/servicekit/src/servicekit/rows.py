@@ -27,11 +27,13 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def get_row(uow: Executes, table: Table, id_: UUID, what: str, *, what_zh: str, lock: bool = False) -> dict[str, Any]:
+def get_row(uow: Executes, table: Table, id_: UUID, what: str, *, what_zh: str, lock: bool = False,
+            share: bool = False) -> dict[str, Any]:
     """One row by id, or :class:`NotFound` ("no such <what>" / "没有此<what_zh>", as
-    :class:`servicekit.access.InEstate` says it); ``lock`` holds it until commit (no-op on SQLite)."""
+    :class:`servicekit.access.InEstate` says it); ``lock`` holds it until commit (no-op on SQLite),
+    against writers only with ``share`` (others may share it too)."""
     statement = select(table).where(table.c.id == id_)
-    row = uow.execute(statement.with_for_update() if lock else statement).mappings().first()
+    row = uow.execute(statement.with_for_update(read=share) if lock else statement).mappings().first()
     if row is None:
         raise NotFound(f"no such {what}", f"没有此{what_zh}")
     return dict(row)

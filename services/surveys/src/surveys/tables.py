@@ -15,8 +15,8 @@ Two groups of tables so far:
 * **invitations and answers**: one invitation per person asked (a wave's sampled household, or the
   reporter of a resolved ticket), its personal token kept only as a hash; one answer per invitation
   (saved partly until submitted), or entered by staff from paper, a phone call, the suggestion box
-  or a walk-in (SRV-7); each submitted score as a row, for statistics; the token buckets that limit
-  guessing.
+  or a walk-in (SRV-7); each submitted score as a row, for statistics; a closed wave's figures, kept
+  when it closes; the token buckets that limit guessing.
 * **follow-ups and rectification** (SRV-4): the low-score thresholds (per operator or estate, per
   element), a follow-up visit (回访) per answer that asks for one, and rectification actions
   (整改措施) with their steps until verified; an action is its own deadline row for the timer.
@@ -236,6 +236,18 @@ answer_scores = Table(
     Column("wave_id", Uuid, index=True),
     Column("building_id", Uuid),
     Column("score", Integer, nullable=False),
+)
+
+# A closed wave's figures, kept when it closes (surveys.statistics.use_cases.keep): a closed wave takes
+# no answer, so its statistics never change and are read from this one row instead of added up again.
+wave_figures = Table(
+    "wave_figures", metadata,
+    Column("wave_id", Uuid, ForeignKey("waves.id"), primary_key=True),
+    Column("invited", Integer, nullable=False),
+    Column("answered", Integer, nullable=False),
+    Column("by_channel", JSON, nullable=False),  # {channel: submitted answers}
+    Column("scores", JSON, nullable=False),  # [[building_id or null, element, count, sum, sum of squares]]
+    Column("kept_at", UtcDateTime(), nullable=False),
 )
 
 # Tickets evaluated (tickets' events): a ticket evaluated at the desk first is not asked (SRV-5).

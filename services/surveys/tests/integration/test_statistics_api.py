@@ -7,12 +7,23 @@ from __future__ import annotations
 import csv
 import io
 import json
+import threading
+import time
+import uuid
+from datetime import datetime
 
+import pytest
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session, sessionmaker
 
 from surveys.domain.questionnaires import ELEMENT_CODES
-from surveys.tables import outbox
+from surveys.service import SERVICE
+from surveys.statistics import views
+from surveys.statistics.views import Counted
+from surveys.tables import outbox, waves
+from surveys.timer import Timer
+from surveys.waves.timer import WaveTimer
 
 
 def _links(db, wave_id: str) -> list[dict]:  # noqa: ANN001
@@ -129,3 +140,102 @@ def test_an_estates_surveys_at_a_glance_is_its_latest_wave_and_follow_up_work_in
     assert glance["follow_ups"]["open"] == 1
     stranger = auth("estate_manager", [str(seeded(buildings=1, units_each=1).id)])
     assert client.get(url, headers=stranger).status_code == 404
+
+
+def _close(db, settings, wave: dict) -> None:  # noqa: ANN001
+    """The timer closes the wave at its end, as it runs."""
+    closes_at = datetime.fromisoformat(wave["closes_at"])
+    timer = Timer(db, lambda: SERVICE.unit_of_work(sessionmaker(db)), clock=lambda: closes_at)
+    timer.settings = settings
+    assert timer.sweep()["waves_closed"] >= 1
+
+
+def _kept(db, wave_id: str) -> Counted | None:  # noqa: ANN001
+    with Session(db) as session:
+        row = session.execute(views.ONE, {"wave_id": uuid.UUID(wave_id)}).mappings().first()
+        return views._wave_of(row)[1]
+
+
+def _counted(db, wave_id: str) -> Counted:  # noqa: ANN001
+    with Session(db) as session:
+        return views.counted(session, uuid.UUID(wave_id))
+
+
+def test_a_waves_figures_are_kept_when_it_closes_and_are_those_its_answers_add_up_to(
+        client, auth, db, seeded, settings) -> None:
+    """A closed wave takes no answer, so its figures are kept as it closes and read from one row: the
+    statistics it answers after closing (its own, and the trend of the wave after it) are those it
+    answered before, as its invitations, answers and scores add up."""
+    estate = seeded(buildings=2, units_each=10)
+    manager = auth("estate_manager", [str(estate.id)])
+    before = client.post("/api/v1/waves", json={"estate_id": str(estate.id), "period": "2026-Q3",
+                                                "opens_on": "2026-07-08", "closes_on": "2027-01-31"},
+                         headers=manager).json
+    for n, invitation in enumerate(_links(db, before["id"])[:3]):
+        _answer(client, invitation, 5 - n, 1 + n)
+    box = {**{code: {"score": 2} for code in ELEMENT_CODES}, "overall": {"score": 3}}  # no household: no building
+    assert client.post("/api/v1/answers", json={"wave_id": before["id"], "channel": "suggestion_box", "items": box},
+                       headers=manager).status_code == 201
+    wave = client.post("/api/v1/waves", json={"estate_id": str(estate.id), "period": "2026-Q4",
+                                              "opens_on": "2026-10-08", "closes_on": "2027-03-31"},
+                       headers=manager).json
+    _answer(client, _links(db, wave["id"])[0], 4, 4)
+    statistics_before = client.get(f"/api/v1/waves/{before['id']}/statistics", headers=manager).json
+    latest_before = client.get(f"/api/v1/at-a-glance?estate_id={estate.id}", headers=manager).json
+    assert _kept(db, before["id"]) is None and statistics_before["answered"] == 3
+
+    _close(db, settings, before)
+    kept = _kept(db, before["id"])
+    assert kept is not None and kept == _counted(db, before["id"])
+    assert kept.by_channel == {"link": 3, "suggestion_box": 1} and None in kept.scores  # the box's, of no building
+    assert client.get(f"/api/v1/waves/{before['id']}/statistics", headers=manager).json == statistics_before
+    latest = client.get(f"/api/v1/at-a-glance?estate_id={estate.id}", headers=manager).json
+    assert latest["statistics"] == latest_before["statistics"] and latest["wave"]["id"] == wave["id"]
+    assert _kept(db, wave["id"]) is None  # still open: added up on every call, a new answer counted
+    _answer(client, _links(db, wave["id"])[1], 2, 2)
+    assert client.get(f"/api/v1/at-a-glance?estate_id={estate.id}", headers=manager).json["statistics"][
+        "answered"] == 2
+
+
+@pytest.mark.postgres_only
+def test_an_answer_submitted_as_its_wave_closes_is_refused_not_left_out_of_the_kept_figures(
+        client, auth, db, seeded, settings) -> None:
+    """The closing holds the wave while it keeps the figures; an answer submitted meanwhile waits for it
+    and is refused (the wave has closed), rather than taken and missing from the figures kept."""
+    estate = seeded(buildings=1, units_each=10)
+    manager = auth("estate_manager", [str(estate.id)])
+    wave = client.post("/api/v1/waves", json={"estate_id": str(estate.id), "period": "2026-Q4",
+                                              "opens_on": "2026-10-08", "closes_on": "2027-01-31"},
+                       headers=manager).json
+    links = _links(db, wave["id"])
+    _answer(client, links[0], 4, 4)
+    closes_at = datetime.fromisoformat(wave["closes_at"])
+    timer = WaveTimer(settings)
+    with SERVICE.unit_of_work(sessionmaker(db)) as uow:  # the timer's closing, its transaction held open
+        row = uow.execute(select(waves).where(waves.c.id == uuid.UUID(wave["id"])).with_for_update()).mappings().one()
+        timer.closing.fire(uow, row, closes_at)
+        items = {**{code: {"score": 1} for code in ELEMENT_CODES}, "overall": {"score": 1}}
+        answered: list[int] = []
+        token = links[1]["link"].rsplit("/", 1)[1]
+        posts = ((f"/api/v1/answers/{token}/submission", {"items": items}, {}),  # through the link
+                 ("/api/v1/answers", {"wave_id": wave["id"], "channel": "paper", "items": items}, manager))  # staff
+        submitting = [threading.Thread(target=lambda p=p: answered.append(
+            client.post(p[0], json=p[1], headers=p[2]).status_code)) for p in posts]
+        for thread in submitting:
+            thread.start()
+        _until_waiting_on_a_lock(db, submitting)
+        uow.commit()
+    for thread in submitting:
+        thread.join()
+    assert answered == [409, 409]
+    assert _kept(db, wave["id"]) == _counted(db, wave["id"]) and _kept(db, wave["id"]).answered == 1
+
+
+def _until_waiting_on_a_lock(db, threads: list[threading.Thread]) -> None:  # noqa: ANN001
+    """Return once each of ``threads`` waits on a lock in the database (or has ended)."""
+    with db.connect() as conn:
+        while sum(t.is_alive() for t in threads) > conn.execute(text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock'")).scalar():
+            conn.rollback()
+            time.sleep(0.01)

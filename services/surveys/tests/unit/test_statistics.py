@@ -4,13 +4,25 @@ below the estate's mean."""
 
 from __future__ import annotations
 
+import json
 import statistics
+import uuid
 from decimal import Decimal
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from surveys.domain.statistics import NONE, Figures, below_mean, rate, summed, weakest
+from surveys.domain.statistics import (
+    NONE,
+    Figures,
+    as_rows,
+    below_mean,
+    by_element,
+    from_rows,
+    rate,
+    summed,
+    weakest,
+)
 
 
 def _of(scores: list[int]) -> Figures:
@@ -37,3 +49,18 @@ def test_the_weakest_elements_and_the_buildings_below_the_estates_mean() -> None
     estate = _of([2, 3, 5, 4, 3, 3])  # 3.33
     assert below_mean(estate, {"A": _of([2, 3]), "B": _of([5, 4]), "C": _of([3, 3]), "D": NONE}) == [
         ("A", Decimal("0.83")), ("C", Decimal("0.33"))]
+
+
+@given(st.dictionaries(st.one_of(st.none(), st.uuids()), st.dictionaries(
+    st.sampled_from(["attitude", "fees", "green", "custom"]),
+    st.lists(st.integers(1, 5), min_size=1, max_size=50).map(_of), min_size=1), max_size=5))
+def test_figures_kept_as_json_rows_read_back_the_same(per_building) -> None:
+    """A closed wave's figures are kept as JSON rows (the building, the element, the sums); read back,
+    they are the figures kept, the answers of no household (None) included."""
+    assert from_rows(json.loads(json.dumps(as_rows(per_building)))) == per_building
+
+
+def test_each_elements_figures_in_the_estate_add_up_every_building_and_no_building() -> None:
+    first, second = uuid.uuid4(), uuid.uuid4()
+    assert by_element({first: {"fees": _of([1, 2])}, second: {"fees": _of([3]), "green": _of([5])},
+                       None: {"fees": _of([4])}}) == {"fees": _of([1, 2, 3, 4]), "green": _of([5])}

@@ -46,8 +46,15 @@ def _guessed(uow: UnitOfWork, client: str, settings: Any, at: datetime) -> None:
 
 def _invitation(uow: UnitOfWork, token: str, client: str, settings: Any, at: datetime) -> dict[str, Any]:
     """The invitation of a link, usable now (locked until the transaction ends), or a refusal."""
-    found = None
+    found = wave = None
     if 0 < len(token) <= MAX_TOKEN:
+        # The wave first, held against its closing until this transaction ends (the closing keeps its
+        # figures: an answer is in them or refused), then the invitation: the order the reminders lock in.
+        wave = uow.execute(select(waves.c.state, waves.c.closes_at)
+                           .join(invitations, invitations.c.wave_id == waves.c.id)
+                           .join(invitation_tokens, invitation_tokens.c.invitation_id == invitations.c.id)
+                           .where(invitation_tokens.c.token_hash == hash_of(token))
+                           .with_for_update(read=True, of=waves)).first()
         found = uow.execute(select(invitations).join(invitation_tokens,
                                                      invitation_tokens.c.invitation_id == invitations.c.id)
                             .where(invitation_tokens.c.token_hash == hash_of(token))
@@ -60,7 +67,6 @@ def _invitation(uow: UnitOfWork, token: str, client: str, settings: Any, at: dat
     if invitation["state"] == "withdrawn":
         raise Conflict("the ticket has been evaluated already", "该工单已评价")
     if invitation["wave_id"] is not None:
-        wave = uow.execute(select(waves.c.state, waves.c.closes_at).where(waves.c.id == invitation["wave_id"])).one()
         _still_open(wave, at)
     if at >= invitation["expires_at"]:
         raise Conflict("this invitation has expired", "此邀请已过期")
@@ -154,7 +160,8 @@ def enter(uow: UnitOfWork, entered_by: str, at: datetime, *, wave_id: UUID, chan
     """An answer staff enter for a wave, submitted at once; a household the wave invited has its
     invitation answered by it (no reminder follows), and one that answered already is refused."""
     with uow:
-        wave = get_row(uow, waves, wave_id, "wave", what_zh="调查")
+        # Held against its closing until this transaction ends: an answer is in its kept figures or refused.
+        wave = get_row(uow, waves, wave_id, "wave", what_zh="调查", lock=True, share=True)
         _still_open(wave, at)
         building_id = None
         if unit_id is not None:

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
+from uuid import UUID
 
 TWO_PLACES = Decimal("0.01")
 
@@ -69,6 +70,30 @@ def summed(groups: Iterable[Figures]) -> Figures:
     for figures in groups:
         total = total + figures
     return total
+
+
+def by_element(per_building: Mapping[Any, Mapping[str, Figures]]) -> dict[str, Figures]:
+    """Each element's figures in the estate: the sums of its figures in every building (and of no building)."""
+    found: dict[str, Figures] = {}
+    for elements_of in per_building.values():
+        for element, figures in elements_of.items():
+            found[element] = found.get(element, NONE) + figures
+    return found
+
+
+def as_rows(per_building: Mapping[Any, Mapping[str, Figures]]) -> list[list[Any]]:
+    """Figures by building and element as rows to keep as JSON: [building_id or null, element, count,
+    sum, sum of squares] (:func:`from_rows` reads them back)."""
+    return [[None if building is None else str(building), element, f.count, f.total, f.squares]
+            for building, elements_of in per_building.items() for element, f in elements_of.items()]
+
+
+def from_rows(rows: Iterable[Sequence[Any]]) -> dict[UUID | None, dict[str, Figures]]:
+    """The figures by building and element of rows :func:`as_rows` wrote."""
+    found: dict[UUID | None, dict[str, Figures]] = {}
+    for building, element, count, total, squares in rows:
+        found.setdefault(None if building is None else UUID(building), {})[element] = Figures(count, total, squares)
+    return found
 
 
 def in_order(elements: Sequence[str], by_element: Mapping[str, Figures]) -> list[tuple[str, Figures]]:

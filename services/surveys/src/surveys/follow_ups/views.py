@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import func, select, true
+from sqlalchemy import bindparam, func, select, true
 
 from servicekit.auth import scoped
 from servicekit.errors import NotFound
@@ -32,18 +32,22 @@ def estate_follow_ups(session, principal, args: dict[str, Any]) -> dict[str, Any
     return page_of(session, scoped(statement, f.estate_id, principal), args)
 
 
+a = actions.c
+_visits = select(func.count(), func.count().filter(f.assignee_id.is_(None)), func.min(f.opened_at)).where(
+    f.estate_id == bindparam("estate_id"), f.state == "open").subquery()
+_due = a.due_at <= bindparam("at")
+_work = select(func.count(), func.count().filter(_due), func.min(a.due_at).filter(_due)).where(
+    a.estate_id == bindparam("estate_id"), a.state == "open").subquery()
+# Both in one statement (each an aggregate of one row): one round trip; built once, not per request.
+AT_A_GLANCE = select(*_visits.c, *_work.c).select_from(_visits.join(_work, true()))
+
+
 def at_a_glance(session, estate_id: UUID, at: datetime) -> dict[str, Any]:  # noqa: ANN001
     """An estate's follow-up work now (the estate dashboard's part from surveys, GW-2): the follow-up
     visits still open (how many nobody covers, since when the oldest waits) and the rectification
     actions still open (how many are past their due date, the longest overdue's due time)."""
-    a = actions.c
-    visits = select(func.count(), func.count().filter(f.assignee_id.is_(None)), func.min(f.opened_at)).where(
-        f.estate_id == estate_id, f.state == "open").subquery()
-    work = select(func.count(), func.count().filter(a.due_at <= at), func.min(a.due_at).filter(a.due_at <= at)).where(
-        a.estate_id == estate_id, a.state == "open").subquery()
-    # Both in one statement (each an aggregate of one row): one round trip.
     open_visits, unassigned, oldest, open_actions, overdue, overdue_since = session.execute(
-        select(*visits.c, *work.c).select_from(visits.join(work, true()))).one()
+        AT_A_GLANCE, {"estate_id": estate_id, "at": at}).one()
     return {"estate_id": estate_id, "at": at,
             "follow_ups": {"open": open_visits, "unassigned": unassigned, "oldest_opened_at": oldest},
             "actions": {"open": open_actions, "overdue": overdue, "overdue_since": overdue_since}}

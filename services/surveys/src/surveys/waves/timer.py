@@ -4,7 +4,8 @@
   (local time), not when it was made.
 * **Reminders**: each reminder step of a wave (days after ``opens_on``) reminds those not answered
   yet, once per step; a step that falls due after the wave closed reminds nobody.
-* **Closing**: a wave closes when its ``closes_on`` ends; no answer is taken after that (409).
+* **Closing**: a wave closes when its ``closes_on`` ends; no answer is taken after that (409), so its
+  figures are kept as it closes (surveys.statistics.use_cases.keep).
 * **The schedule** (``wave_schedules``): on the ``open_day``-th day of every quarter, a wave of the
   quarter for every estate of the copy that has none yet.
 
@@ -32,6 +33,7 @@ from servicekit.unit_of_work import UnitOfWork
 from surveys import events
 from surveys.domain import periods
 from surveys.invitations.use_cases import invite_households, remind_unanswered
+from surveys.statistics.use_cases import keep
 from surveys.tables import estates, wave_households, wave_reminders, wave_schedules, waves
 from surveys.waves.use_cases import open_wave
 
@@ -83,6 +85,7 @@ class WaveTimer:
     def _close(self, uow: UnitOfWork, row: Mapping[str, Any], now: datetime) -> None:
         wave = {**row, "state": "closed", "version": row["version"] + 1, "closed_at": now}
         uow.execute(update(waves).where(w.id == row["id"]).values(state="closed", version=wave["version"]))
+        keep(uow, row["id"], now)  # its statistics never change again: read from one row from now on
         _as_history(uow, wave, lambda: uow.record(events.WAVE_CLOSED, wave["id"], events.wave_payload(wave)))
 
     def sweep(self, uow_factory: Callable[[], UnitOfWork], now: datetime, batch: int) -> dict[str, int]:
