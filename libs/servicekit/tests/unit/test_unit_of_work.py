@@ -4,18 +4,21 @@ commit would silently commit the outer transaction)."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import MetaData, select
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy import Column, Integer, MetaData, Table, event, insert, select
+from sqlalchemy.orm import Session
 
 from servicekit.db import make_engine
 from servicekit.outbox import Outbox
 from servicekit.unit_of_work import UnitOfWork
 
 
-class FakeSession:
+class FakeConnection:
     def __init__(self) -> None:
         self.rolled_back = 0
         self.closed = 0
+
+    def begin(self) -> None:
+        pass
 
     def rollback(self) -> None:
         self.rolled_back += 1
@@ -25,10 +28,10 @@ class FakeSession:
 
 
 def test_entering_an_open_unit_of_work_again_is_refused_and_the_outer_one_still_rolls_back():
-    sessions: list[FakeSession] = []
+    sessions: list[FakeConnection] = []
 
-    def factory() -> FakeSession:
-        sessions.append(FakeSession())
+    def factory() -> FakeConnection:
+        sessions.append(FakeConnection())
         return sessions[-1]
 
     uow = UnitOfWork(factory, Outbox(MetaData()), "/test")  # type: ignore[arg-type]
@@ -39,7 +42,7 @@ def test_entering_an_open_unit_of_work_again_is_refused_and_the_outer_one_still_
         assert len(sessions) == 1 and sessions[0].closed == 0
     assert sessions[0].closed == 1 and sessions[0].rolled_back == 1
     with uow:
-        assert uow.session is not sessions[0]  # a later use finds a new session
+        assert uow.connection is not sessions[0]  # a later use finds a new connection
 
 
 def test_recorded_events_reach_the_outbox_only_with_the_commit(tmp_path):
@@ -47,7 +50,7 @@ def test_recorded_events_reach_the_outbox_only_with_the_commit(tmp_path):
     outbox = Outbox(metadata)
     engine = make_engine(f"sqlite:///{tmp_path / 'uow.sqlite3'}")
     metadata.create_all(engine)
-    uow = UnitOfWork(sessionmaker(engine), outbox, "/estatedesk/test")
+    uow = UnitOfWork(engine.connect, outbox, "/estatedesk/test")
     with uow:
         uow.record("test.thing.happened.v1", "t-1", {"n": 1})
     with uow:
@@ -56,6 +59,62 @@ def test_recorded_events_reach_the_outbox_only_with_the_commit(tmp_path):
     with engine.connect() as conn:
         bodies = conn.execute(select(outbox.table.c.body)).scalars().all()
     assert len(bodies) == 1 and '"t-2"' in bodies[0] and '"/estatedesk/test"' in bodies[0]
+    engine.dispose()
+
+
+
+def test_a_use_case_that_runs_its_statements_through_the_unit_of_work_makes_no_orm_session(tmp_path):
+    # The transaction is held by a plain Connection: an ORM Session cost about a tenth of a ticket's
+    # opening and did nothing but hold it.
+    metadata = MetaData()
+    outbox = Outbox(metadata)
+    things = Table("things", metadata, Column("id", Integer, primary_key=True))
+    engine = make_engine(f"sqlite:///{tmp_path / 'uow.sqlite3'}")
+    metadata.create_all(engine)
+    sessions_begun: list[Session] = []
+    listener = lambda session, transaction, connection: sessions_begun.append(session)  # noqa: E731
+    event.listen(Session, "after_begin", listener)
+    try:
+        uow = UnitOfWork(engine.connect, outbox, "/estatedesk/test")
+        with uow:
+            uow.execute(insert(things).values(id=1))
+            uow.insert_later(things, [{"id": 2}])
+            uow.record("test.thing.happened.v1", "1", {"n": 1})
+            assert uow.execute(select(things.c.id).order_by(things.c.id)).scalars().all() == [1, 2]
+            uow.commit()
+    finally:
+        event.remove(Session, "after_begin", listener)
+    assert sessions_begun == []
+    with engine.connect() as conn:
+        assert conn.execute(select(things.c.id)).scalars().all() == [1, 2]
+        assert len(conn.execute(select(outbox.table.c.body)).all()) == 1
+    engine.dispose()
+
+
+def test_the_session_of_a_unit_of_work_is_in_its_transaction_and_commits_only_with_it(tmp_path):
+    metadata = MetaData()
+    outbox = Outbox(metadata)
+    things = Table("things", metadata, Column("id", Integer, primary_key=True))
+    engine = make_engine(f"sqlite:///{tmp_path / 'uow.sqlite3'}")
+    metadata.create_all(engine)
+    uow = UnitOfWork(engine.connect, outbox, "/estatedesk/test")
+    with uow:
+        uow.execute(insert(things).values(id=1))
+        uow.session.execute(insert(things).values(id=2))
+        assert uow.session.execute(select(things.c.id).order_by(things.c.id)).scalars().all() == [1, 2]
+        assert uow.session.get_bind().dialect.name == uow.dialect.name == "sqlite"
+        uow.session.commit()  # commits nothing: the unit of work holds the transaction
+    with uow:  # not committed: both rolled back
+        assert uow.execute(select(things.c.id)).scalars().all() == []
+        uow.session.execute(insert(things).values(id=3))
+        uow.execute(insert(things).values(id=4))
+        uow.record("test.thing.happened.v1", "3", {"n": 3})
+        uow.commit()
+    with engine.connect() as conn:
+        assert conn.execute(select(things.c.id).order_by(things.c.id)).scalars().all() == [3, 4]
+        assert len(conn.execute(select(outbox.table.c.body)).all()) == 1
+    with pytest.raises(RuntimeError, match="not open"):
+        uow.session  # noqa: B018
     engine.dispose()
 
 
