@@ -52,6 +52,7 @@ class UnitOfWork:
         self._open = False
         self._connection: Connection | None = None
         self._session: Session | None = None
+        self._info: dict[Any, Any] = {}
         self.events: list[RecordedEvent] = []
         self._queued: list[tuple[Table, list[Mapping[str, Any]]]] = []
 
@@ -63,6 +64,7 @@ class UnitOfWork:
         self._connection = self._connect()
         self._connection.begin()  # sends nothing: psycopg's BEGIN goes with the first statement
         self._session = None
+        self._info = {}
         self.events = []
         self._queued = []
         return self
@@ -102,6 +104,12 @@ class UnitOfWork:
     def dialect(self) -> Dialect:
         """The database's SQLAlchemy dialect (``uow.dialect.name == "postgresql"``)."""
         return self.connection.dialect
+
+    @property
+    def info(self) -> dict[Any, Any]:
+        """What a use case keeps for the rest of this transaction (as a Session's ``info``): empty
+        again each time the unit of work is entered."""
+        return self._info
 
     def execute(self, statement: Any, params: Any = None) -> Any:
         """Run ``statement`` in this transaction (after writing the rows queued by :meth:`insert_later`,
@@ -193,6 +201,10 @@ class JoinedUnitOfWork(UnitOfWork):
     @property
     def dialect(self) -> Dialect:
         return self.session.get_bind().dialect
+
+    @property
+    def info(self) -> dict[Any, Any]:
+        return self.session.info
 
     def commit(self) -> None:
         self.flush_events()
