@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import Column, Integer, MetaData, Table, event, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from servicekit.db import make_engine
 from servicekit.outbox import Outbox
+from servicekit.service import Service
 from servicekit.unit_of_work import UnitOfWork
 
 
@@ -75,7 +76,9 @@ def test_a_use_case_that_runs_its_statements_through_the_unit_of_work_makes_no_o
     listener = lambda session, transaction, connection: sessions_begun.append(session)  # noqa: E731
     event.listen(Session, "after_begin", listener)
     try:
-        uow = UnitOfWork(engine.connect, outbox, "/estatedesk/test")
+        service = Service(name="test", package="servicekit", port=0, metadata=metadata, outbox=outbox, roles=(),
+                          blueprints="")
+        uow = service.unit_of_work(sessionmaker(engine))  # as every service's web app and commands make them
         with uow:
             uow.execute(insert(things).values(id=1))
             uow.insert_later(things, [{"id": 2}])
@@ -85,6 +88,8 @@ def test_a_use_case_that_runs_its_statements_through_the_unit_of_work_makes_no_o
     finally:
         event.remove(Session, "after_begin", listener)
     assert sessions_begun == []
+    with pytest.raises(TypeError, match="engine"):
+        service.unit_of_work(sessionmaker())  # bound to nothing: said at once, not at the first statement
     with engine.connect() as conn:
         assert conn.execute(select(things.c.id)).scalars().all() == [1, 2]
         assert len(conn.execute(select(outbox.table.c.body)).all()) == 1
