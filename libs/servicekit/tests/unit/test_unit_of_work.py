@@ -63,64 +63,68 @@ def test_recorded_events_reach_the_outbox_only_with_the_commit(tmp_path):
     engine.dispose()
 
 
+class Things:
+    """An SQLite database of things, with an outbox."""
+
+    def __init__(self, tmp_path) -> None:  # noqa: ANN001
+        self.metadata = MetaData()
+        self.outbox = Outbox(self.metadata)
+        self.table = Table("things", self.metadata, Column("id", Integer, primary_key=True))
+        self.engine = make_engine(f"sqlite:///{tmp_path / 'uow.sqlite3'}")
+        self.metadata.create_all(self.engine)
+
+    def written(self) -> tuple[list[int], int]:
+        """The things' ids and how many events the outbox holds."""
+        with self.engine.connect() as conn:
+            return (conn.execute(select(self.table.c.id).order_by(self.table.c.id)).scalars().all(),
+                    len(conn.execute(select(self.outbox.table.c.body)).all()))
+
 
 def test_a_use_case_that_runs_its_statements_through_the_unit_of_work_makes_no_orm_session(tmp_path):
     # The transaction is held by a plain Connection: an ORM Session cost about a tenth of a ticket's
     # opening and did nothing but hold it.
-    metadata = MetaData()
-    outbox = Outbox(metadata)
-    things = Table("things", metadata, Column("id", Integer, primary_key=True))
-    engine = make_engine(f"sqlite:///{tmp_path / 'uow.sqlite3'}")
-    metadata.create_all(engine)
+    db = Things(tmp_path)
     sessions_begun: list[Session] = []
     listener = lambda session, transaction, connection: sessions_begun.append(session)  # noqa: E731
     event.listen(Session, "after_begin", listener)
     try:
-        service = Service(name="test", package="servicekit", port=0, metadata=metadata, outbox=outbox, roles=(),
-                          blueprints="")
-        uow = service.unit_of_work(sessionmaker(engine))  # as every service's web app and commands make them
+        service = Service(name="test", package="servicekit", port=0, metadata=db.metadata, outbox=db.outbox,
+                          roles=(), blueprints="")
+        uow = service.unit_of_work(sessionmaker(db.engine))  # as every service's web app and commands make them
         with uow:
-            uow.execute(insert(things).values(id=1))
-            uow.insert_later(things, [{"id": 2}])
+            uow.execute(insert(db.table).values(id=1))
+            uow.insert_later(db.table, [{"id": 2}])
             uow.record("test.thing.happened.v1", "1", {"n": 1})
-            assert uow.execute(select(things.c.id).order_by(things.c.id)).scalars().all() == [1, 2]
+            assert uow.execute(select(db.table.c.id).order_by(db.table.c.id)).scalars().all() == [1, 2]
             uow.commit()
     finally:
         event.remove(Session, "after_begin", listener)
     assert sessions_begun == []
+    assert db.written() == ([1, 2], 1)
     with pytest.raises(TypeError, match="engine"):
         service.unit_of_work(sessionmaker())  # bound to nothing: said at once, not at the first statement
-    with engine.connect() as conn:
-        assert conn.execute(select(things.c.id)).scalars().all() == [1, 2]
-        assert len(conn.execute(select(outbox.table.c.body)).all()) == 1
-    engine.dispose()
+    db.engine.dispose()
 
 
 def test_the_session_of_a_unit_of_work_is_in_its_transaction_and_commits_only_with_it(tmp_path):
-    metadata = MetaData()
-    outbox = Outbox(metadata)
-    things = Table("things", metadata, Column("id", Integer, primary_key=True))
-    engine = make_engine(f"sqlite:///{tmp_path / 'uow.sqlite3'}")
-    metadata.create_all(engine)
-    uow = UnitOfWork(engine.connect, outbox, "/estatedesk/test")
+    db = Things(tmp_path)
+    uow = UnitOfWork(db.engine.connect, db.outbox, "/estatedesk/test")
     with uow:
-        uow.execute(insert(things).values(id=1))
-        uow.session.execute(insert(things).values(id=2))
-        assert uow.session.execute(select(things.c.id).order_by(things.c.id)).scalars().all() == [1, 2]
+        uow.execute(insert(db.table).values(id=1))
+        uow.session.execute(insert(db.table).values(id=2))
+        assert uow.session.execute(select(db.table.c.id).order_by(db.table.c.id)).scalars().all() == [1, 2]
         assert uow.session.get_bind().dialect.name == uow.dialect.name == "sqlite"
         uow.session.commit()  # commits nothing: the unit of work holds the transaction
-    with uow:  # not committed: both rolled back
-        assert uow.execute(select(things.c.id)).scalars().all() == []
-        uow.session.execute(insert(things).values(id=3))
-        uow.execute(insert(things).values(id=4))
+    assert db.written() == ([], 0)  # not committed: both rolled back
+    with uow:
+        uow.session.execute(insert(db.table).values(id=3))
+        uow.execute(insert(db.table).values(id=4))
         uow.record("test.thing.happened.v1", "3", {"n": 3})
         uow.commit()
-    with engine.connect() as conn:
-        assert conn.execute(select(things.c.id).order_by(things.c.id)).scalars().all() == [3, 4]
-        assert len(conn.execute(select(outbox.table.c.body)).all()) == 1
+    assert db.written() == ([3, 4], 1)
     with pytest.raises(RuntimeError, match="not open"):
         uow.session  # noqa: B018
-    engine.dispose()
+    db.engine.dispose()
 
 
 def test_a_joined_unit_of_work_leaves_the_commit_to_the_holder_of_the_transaction() -> None:
