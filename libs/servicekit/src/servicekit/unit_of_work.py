@@ -16,7 +16,7 @@ from types import TracebackType
 from typing import Any
 
 from sqlalchemy import Connection, Dialect, Select, Table
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql.util import find_tables
 
 from servicekit import correlation
@@ -46,6 +46,9 @@ class UnitOfWork:
     only the unit of work commits."""
 
     def __init__(self, connect: Callable[[], Connection], outbox: Outbox, source: str) -> None:
+        if isinstance(connect, sessionmaker):
+            raise TypeError("a unit of work takes a function returning a Connection (engine.connect); "
+                            "Service.unit_of_work takes a sessionmaker")
         self._connect = connect
         self._outbox = outbox
         self._source = source

@@ -103,6 +103,8 @@ def test_a_use_case_that_runs_its_statements_through_the_unit_of_work_makes_no_o
     assert db.written() == ([1, 2], 1)
     with pytest.raises(TypeError, match="engine"):
         service.unit_of_work(sessionmaker())  # bound to nothing: said at once, not at the first statement
+    with pytest.raises(TypeError, match="engine.connect"):
+        UnitOfWork(sessionmaker(db.engine), db.outbox, "/estatedesk/test")  # sessions, not connections
     db.engine.dispose()
 
 
