@@ -164,7 +164,7 @@ class UnitOfWork:
         """Write the recorded events to the outbox and commit them with the changes."""
         self.flush_events()
         if self._session is not None:
-            self._session.flush()
+            self._session.commit()  # its flush and its commit hooks (servicekit.copies'); commits nothing
         self.connection.commit()
 
 

@@ -122,8 +122,11 @@ def test_the_session_of_a_unit_of_work_is_in_its_transaction_and_commits_only_wi
         uow.session.execute(insert(db.table).values(id=3))
         uow.execute(insert(db.table).values(id=4))
         uow.record("test.thing.happened.v1", "3", {"n": 3})
+        # A session's commit hook (servicekit.copies writes its pending rows so) still runs, in the
+        # transaction the unit of work commits.
+        event.listen(uow.session, "before_commit", lambda session: session.execute(insert(db.table).values(id=5)))
         uow.commit()
-    assert db.written() == ([3, 4], 1)
+    assert db.written() == ([3, 4, 5], 1)
     with pytest.raises(RuntimeError, match="not open"):
         uow.session  # noqa: B018
     db.engine.dispose()
