@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import MetaData, Table
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine, MetaData, Table
+from sqlalchemy.orm import Session, sessionmaker
 
 from servicekit.outbox import Outbox
 from servicekit.settings import ServiceSettings
@@ -116,9 +116,13 @@ class Service:
         """The service's settings from the environment (read at start-up, never at import)."""
         return self.settings.from_env(self.name, self.port)
 
-    def unit_of_work(self, sessions: Callable[[], Session]) -> UnitOfWork:
-        """A unit of work whose events go to this service's outbox."""
-        return UnitOfWork(sessions, self.outbox, self.source)
+    def unit_of_work(self, sessions: sessionmaker[Session] | Engine) -> UnitOfWork:
+        """A unit of work whose events go to this service's outbox, on connections of the engine
+        ``sessions`` are bound to (or of that engine)."""
+        engine = sessions if isinstance(sessions, Engine) else sessions.kw.get("bind")
+        if not isinstance(engine, Engine):
+            raise TypeError(f"a unit of work needs an engine or a sessionmaker bound to one, not {sessions!r}")
+        return UnitOfWork(engine.connect, self.outbox, self.source)
 
     def api_blueprints(self) -> list[Any]:
         return list(self._load(self.blueprints))

@@ -15,8 +15,8 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Select, Table
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Dialect, Select, Table
+from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql.util import find_tables
 
 from servicekit import correlation
@@ -35,14 +35,27 @@ class RecordedEvent:
 
 
 class UnitOfWork:
-    """A transaction of ``session_factory``'s sessions whose recorded events go to ``outbox`` as
-    CloudEvents from ``source`` when it commits."""
+    """A transaction on one of ``connect``'s connections whose recorded events go to ``outbox`` as
+    CloudEvents from ``source`` when it commits.
 
-    def __init__(self, session_factory: Callable[[], Session], outbox: Outbox, source: str) -> None:
-        self._session_factory = session_factory
+    The transaction is held by a plain SQLAlchemy :class:`~sqlalchemy.Connection`, not an ORM
+    Session: a use case that runs its statements through :meth:`execute` (and the unit of work's
+    own writes) never builds a Session (about a tenth of the Python a ticket's opening took).
+    :attr:`session` is still there for the code that wants one (``get_bind()``,
+    ``info``, a function of a session): made on first use, joined to the same transaction, which
+    only the unit of work commits."""
+
+    def __init__(self, connect: Callable[[], Connection], outbox: Outbox, source: str) -> None:
+        if isinstance(connect, sessionmaker):
+            raise TypeError("a unit of work takes a function returning a Connection (engine.connect); "
+                            "Service.unit_of_work takes a sessionmaker")
+        self._connect = connect
         self._outbox = outbox
         self._source = source
         self._open = False
+        self._connection: Connection | None = None
+        self._session: Session | None = None
+        self._info: dict[Any, Any] = {}
         self.events: list[RecordedEvent] = []
         self._queued: list[tuple[Table, list[Mapping[str, Any]]]] = []
 
@@ -51,7 +64,10 @@ class UnitOfWork:
             raise RuntimeError("this unit of work is already open; a nested commit would commit the outer "
                                "transaction. Pass the open unit of work on instead of entering it again")
         self._open = True
-        self.session = self._session_factory()
+        self._connection = self._connect()
+        self._connection.begin()  # sends nothing: psycopg's BEGIN goes with the first statement
+        self._session = None
+        self._info = {}
         self.events = []
         self._queued = []
         return self
@@ -60,15 +76,55 @@ class UnitOfWork:
                  tb: TracebackType | None) -> None:
         self._open = False
         self._queued = []
-        self.session.rollback()  # a no-op after commit
-        self.session.close()
+        connection, session, self._connection, self._session = self._connection, self._session, None, None
+        try:
+            if session is not None:
+                session.close()  # leaves the transaction to the connection
+        finally:
+            if connection is not None:
+                connection.rollback()  # a no-op after commit
+                connection.close()
+
+    @property
+    def connection(self) -> Connection:
+        """The connection holding this unit of work's transaction (while it is open)."""
+        if self._connection is None:
+            raise RuntimeError("this unit of work is not open: use it in `with uow:`")
+        return self._connection
+
+    @property
+    def session(self) -> Session:
+        """A Session in this unit of work's transaction (made on first use while it is open); its
+        ``commit()`` commits nothing, the unit of work's :meth:`commit` commits it all."""
+        if self._session is None:
+            # rollback_only: a failed flush or the session's rollback() ends the whole transaction,
+            # its commit() only flushes; the unit of work's commit() commits.
+            self._session = Session(bind=self.connection, join_transaction_mode="rollback_only",
+                                    expire_on_commit=False)
+        return self._session
+
+    @property
+    def dialect(self) -> Dialect:
+        """The database's SQLAlchemy dialect (``uow.dialect.name == "postgresql"``)."""
+        return self.connection.dialect
+
+    @property
+    def info(self) -> dict[Any, Any]:
+        """What a use case keeps for the rest of this transaction (as a Session's ``info``): empty
+        again each time the unit of work is entered."""
+        return self._info
 
     def execute(self, statement: Any, params: Any = None) -> Any:
         """Run ``statement`` in this transaction (after writing the rows queued by :meth:`insert_later`,
         so it sees them)."""
         if self._queued and _may_see(statement, {table for table, _ in self._queued}):
             self._write_queued([])
-        return self.session.execute(statement, params)
+        return self._runner().execute(statement, params)
+
+    def _runner(self) -> Connection | Session:
+        """What runs this unit of work's statements: the session once one was made (so that a
+        flush of what it holds comes first), the connection otherwise."""
+        return self._session if self._session is not None else self.connection
 
     def insert_later(self, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
         """Queue ``rows`` (dicts with the same keys) for ``table``: they are written, in the order
@@ -84,7 +140,7 @@ class UnitOfWork:
 
     def _write_queued(self, also: list[tuple[Table, list[Mapping[str, Any]]]]) -> None:
         queued, self._queued = self._queued, []
-        insert_together(self.session, queued + also)
+        insert_together(self._runner(), queued + also)
 
     def record(self, type_: str, subject: object, data: dict[str, Any]) -> None:
         """Note that ``type_`` happened to ``subject``; it reaches the outbox when this commits."""
@@ -99,7 +155,7 @@ class UnitOfWork:
                              time=at) for e in self.events]
         self.events = []
         if not self._queued:
-            return self._outbox.add_many(self.session, events)
+            return self._outbox.add_many(self._runner(), events)
         rows = self._outbox.rows_of(events)
         self._write_queued([(self._outbox.table, rows)])
         return len(rows)
@@ -107,7 +163,9 @@ class UnitOfWork:
     def commit(self) -> None:
         """Write the recorded events to the outbox and commit them with the changes."""
         self.flush_events()
-        self.session.commit()
+        if self._session is not None:
+            self._session.commit()  # its flush and its commit hooks (servicekit.copies'); commits nothing
+        self.connection.commit()
 
 
 class JoinedUnitOfWork(UnitOfWork):
@@ -118,8 +176,8 @@ class JoinedUnitOfWork(UnitOfWork):
     everything back with the inbox row if the handler raises."""
 
     def __init__(self, session: Session, outbox: Outbox, source: str) -> None:
-        super().__init__(lambda: session, outbox, source)
-        self.session = session
+        super().__init__(lambda: session.connection(), outbox, source)
+        self._session = session
 
     def __enter__(self) -> UnitOfWork:
         if self._open:
@@ -133,6 +191,23 @@ class JoinedUnitOfWork(UnitOfWork):
         self._open = False
         if exc is None:
             self.flush_events()
+
+    @property
+    def connection(self) -> Connection:
+        return self.session.connection()
+
+    @property
+    def session(self) -> Session:
+        assert self._session is not None
+        return self._session
+
+    @property
+    def dialect(self) -> Dialect:
+        return self.session.get_bind().dialect
+
+    @property
+    def info(self) -> dict[Any, Any]:
+        return self.session.info
 
     def commit(self) -> None:
         self.flush_events()

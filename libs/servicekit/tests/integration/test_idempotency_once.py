@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Column, Engine, MetaData, String, Table, Uuid, func, insert, select
-from sqlalchemy.orm import sessionmaker
 
 from servicekit.auth import Principal
 from servicekit.db import make_engine
@@ -40,7 +39,7 @@ def _caller(estates=("a",)) -> Principal:
 
 
 def _make(engine: Engine, principal: Principal, key: str | None, body: dict) -> tuple[dict, bool]:
-    uow = UnitOfWork(sessionmaker(engine), outbox, "/test")
+    uow = UnitOfWork(engine.connect, outbox, "/test")
 
     def make() -> dict:
         row = {"id": uuid.uuid4(), "name": body["name"]}
@@ -116,7 +115,7 @@ def test_a_record_found_taken_by_the_same_keys_winner_meanwhile_is_answered_not_
 
     body = {"name": "lamp"}
     request = KeyedRequest.of(_caller(), "POST /things", "k-1", body)
-    uow = UnitOfWork(sessionmaker(engine), outbox, "/test")
+    uow = UnitOfWork(engine.connect, outbox, "/test")
 
     def make() -> dict:
         winner, created = _make(engine, _caller(), "k-1", body)  # commits meanwhile, on its own connection
@@ -134,7 +133,7 @@ def test_a_record_found_taken_by_the_same_keys_winner_meanwhile_is_answered_not_
 def test_a_conflict_of_a_call_no_winner_holds_the_key_of_is_still_refused(engine):
     from servicekit.errors import Conflict
 
-    uow = UnitOfWork(sessionmaker(engine), outbox, "/test")
+    uow = UnitOfWork(engine.connect, outbox, "/test")
 
     def make() -> dict:
         raise Conflict("that name is taken", "名称已被使用")

@@ -29,7 +29,6 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import sessionmaker
 
 from servicekit.db import UtcDateTime, make_engine
 from servicekit.outbox import Outbox
@@ -72,7 +71,7 @@ def _case() -> dict:
 def test_queued_rows_and_the_events_are_written_at_commit_as_an_insert_would(engine, statements) -> None:
     case = _case()
     step = {"id": uuid.uuid4(), "case_id": case["id"], "details": {"channel": "phone", "n": [1, 2]}}
-    uow = UnitOfWork(sessionmaker(engine), outbox, "/test")
+    uow = UnitOfWork(engine.connect, outbox, "/test")
     with uow:
         uow.insert_later(cases, [case])
         uow.insert_later(steps, [step])  # a child: the foreign key holds at the end of the statement
@@ -91,7 +90,7 @@ def test_queued_rows_and_the_events_are_written_at_commit_as_an_insert_would(eng
 
 def test_a_statement_that_could_see_the_queued_rows_writes_them_first(engine) -> None:
     case = _case()
-    uow = UnitOfWork(sessionmaker(engine), outbox, "/test")
+    uow = UnitOfWork(engine.connect, outbox, "/test")
     with uow:
         uow.insert_later(cases, [case])
         assert uow.execute(select(cases.c.title).where(cases.c.id == case["id"])).scalar_one() == "漏水"
@@ -103,7 +102,7 @@ def test_a_statement_that_could_see_the_queued_rows_writes_them_first(engine) ->
 
 
 def test_a_violated_constraint_is_an_integrity_error_and_nothing_queued_is_kept(engine) -> None:
-    uow = UnitOfWork(sessionmaker(engine), outbox, "/test")
+    uow = UnitOfWork(engine.connect, outbox, "/test")
     with uow, pytest.raises(IntegrityError):
         uow.insert_later(steps, [{"id": uuid.uuid4(), "case_id": uuid.uuid4(), "details": {}}])  # no such case
         uow.record("test.case.opened.v1", "x", {})
@@ -116,7 +115,7 @@ def test_a_violated_constraint_is_an_integrity_error_and_nothing_queued_is_kept(
 
 
 def test_many_events_without_queued_rows_reach_the_outbox_in_order(engine) -> None:
-    uow = UnitOfWork(sessionmaker(engine), outbox, "/test")
+    uow = UnitOfWork(engine.connect, outbox, "/test")
     with uow:
         for n in range(250):  # past the count from which they are copied (COPY on PostgreSQL)
             uow.record("test.case.opened.v1", f"c-{n}", {"n": n})

@@ -56,7 +56,7 @@ def test_the_skill_comes_from_the_category_the_estates_own_first(db, owners_worl
              "name_en": "Power", "skill": "electrical"},
             {"id": uuid.uuid4(), "estate_id": None, "kind": "repair", "code": "leak", "name_zh": "漏水",
              "name_en": "Leak", "skill": "plumbing"}])
-    uow = SERVICE.unit_of_work(lambda: Session(db))
+    uow = SERVICE.unit_of_work(db)
     with uow:  # a UnitOfWork serves as the connection too, as the lifecycle calls it
         assert choose_assignee(uow, ticket(world, building_id=building, category="power")) == electrician
         assert choose_assignee(uow, ticket(world, building_id=building, category="leak")) == plumber

@@ -22,7 +22,7 @@ NIGHT = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)  # 22:00 in Shanghai
 
 
 def uow(engine):
-    return UnitOfWork(lambda: Session(engine), the_outbox, SERVICE.source)
+    return UnitOfWork(engine.connect, the_outbox, SERVICE.source)
 
 
 def make(engine, settings, world, template_id, at=NOON, **extra):

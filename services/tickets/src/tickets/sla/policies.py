@@ -45,6 +45,7 @@ from uuid import UUID
 
 from sqlalchemy import Uuid, and_, bindparam, func, literal_column, or_, select
 
+from servicekit.unit_of_work import UnitOfWork
 from tickets.sla.calendar import BusinessCalendar
 from tickets.tables import calendar_days, calendars, sla_policies
 
@@ -127,10 +128,8 @@ def read_ahead(uow: Any, key: tuple[UUID, str, str | None, str], found: list[dic
 
 
 def _read_ahead(conn: Any) -> dict[Any, Any]:
-    """Rows read ahead in this transaction (the session's own ``info``: gone when it closes)."""
-    session = getattr(conn, "session", None)
-    info = getattr(session, "info", None)
-    return info.setdefault("sla_policies_read_ahead", {}) if info is not None else {}
+    """Rows read ahead in this transaction (the unit of work's ``info``: gone when it ends)."""
+    return conn.info.setdefault("sla_policies_read_ahead", {}) if isinstance(conn, UnitOfWork) else {}
 
 
 def _matching(conn: Any, estate_id: UUID, kind: str, complaint_class: str | None,

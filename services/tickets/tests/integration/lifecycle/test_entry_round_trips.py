@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import event, func, insert, select
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from tickets.service import SERVICE
 from tickets.tables import calendars, deadlines, outbox, sla_policies, ticket_steps
@@ -55,6 +55,21 @@ def test_a_repair_is_opened_in_two_statements_with_its_step_deadlines_and_event(
         assert conn.execute(select(ticket_steps.c.action).where(ticket_steps.c.ticket_id == ticket["id"])
                             ).scalars().all() == ["opened"]
         assert conn.execute(select(func.count()).select_from(outbox.table)).scalar_one() == 1
+    assert set(_deadlines(db, ticket["id"])) == {"acknowledge", "arrive", "resolve"}
+
+
+def test_a_ticket_is_opened_without_an_orm_session(db, place) -> None:
+    """The unit of work's plain connection holds the transaction, and the policies read ahead are
+    kept by the unit of work itself: no Session is built for them (one cost about a tenth of an
+    opening's Python)."""
+    begun: list[Session] = []
+    listener = lambda session, transaction, connection: begun.append(session)  # noqa: E731
+    event.listen(Session, "after_begin", listener)
+    try:
+        ticket = _open(db, place)["ticket"]
+    finally:
+        event.remove(Session, "after_begin", listener)
+    assert begun == []
     assert set(_deadlines(db, ticket["id"])) == {"acknowledge", "arrive", "resolve"}
 
 

@@ -132,9 +132,6 @@ def test_an_idempotency_key_answers_the_first_ticket_again(client, auth, place, 
 
 @pytest.mark.postgres_only
 def test_concurrent_calls_with_one_key_make_one_ticket(db, place, complaint, recorded, ticket_count) -> None:
-    from sqlalchemy.orm import sessionmaker
-
-    sessions = sessionmaker(db, expire_on_commit=False)
     entry = {**complaint(), "estate_id": place["estate"]}
     entry = {k: (uuid.UUID(v) if k.endswith("_id") and v else v) for k, v in entry.items()}
     results, barrier = [], threading.Barrier(8)
@@ -142,7 +139,7 @@ def test_concurrent_calls_with_one_key_make_one_ticket(db, place, complaint, rec
     def call() -> None:
         barrier.wait()
         key = KeyedRequest.of(Principal("crm", "integration_client", None), "POST /tickets", "same", entry)
-        results.append(open_ticket(UnitOfWork(sessions, SERVICE.outbox, SERVICE.source), Actor("crm", "system"),
+        results.append(open_ticket(UnitOfWork(db.connect, SERVICE.outbox, SERVICE.source), Actor("crm", "system"),
                                    entry, key=key))
 
     threads = [threading.Thread(target=call) for _ in range(8)]

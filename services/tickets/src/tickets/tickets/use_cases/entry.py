@@ -107,7 +107,7 @@ def _look_up(uow: UnitOfWork, entry: Mapping[str, Any], what: Mapping[str, Any],
     department_id, equipment_id = entry.get("department_id"), entry.get("equipment_id")
     shape = Shape(unit_id is not None, building_id is not None, person_id is not None, code is not None,
                   klass is not None, department_id is not None, equipment_id is not None)
-    read_ahead = uow.session.get_bind().dialect.name == "postgresql"  # json_agg
+    read_ahead = uow.dialect.name == "postgresql"  # json_agg
     rows = uow.execute(_lookup_statement(shape, read_ahead), {
         "estate_id": entry["estate_id"], "unit_id": unit_id, "building_id": building_id, "person_id": person_id,
         "department_id": department_id, "equipment_id": equipment_id, "kind": what["kind"], "code": code,
