@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from create_owner_api import ENSURE_SERVERS, gunicorn
+from surveys_statistics import ANSWERS as WAVE_ANSWERS
 
 from servicekit.testing import configured_postgres, create_database, drop_database
 
@@ -63,11 +64,6 @@ function done(summary, latency, requests)
 end
 """
 
-WAVE_ANSWERS = """
-INSERT INTO answers (id, estate_id, wave_id, questionnaire_version_id, channel, items, state, started_at, submitted_at)
-SELECT md5(:wave || g)::uuid, :estate, CAST(:wave AS uuid), :version, 'link', '{}', 'submitted', now(), now()
-FROM generate_series(1, :n) AS g
-"""
 WAVE_SCORES = """
 INSERT INTO answer_scores (answer_id, code, element, estate_id, wave_id, building_id, score)
 SELECT md5(:wave || g)::uuid, e.code, e.element, :estate, CAST(:wave AS uuid), :building,
