@@ -7,11 +7,20 @@ import os
 
 import pytest
 
+from gateway.app import create_app
 from gateway.service import SERVICE
-from servicekit.testing import service_fixtures
+from servicekit.auth import TokenVerifier
+from servicekit.testing import TEST_AUDIENCE, TEST_ISSUER, service_fixtures
 
 os.environ.setdefault("GATEWAY_ENVIRONMENT", "development")
 globals().update(service_fixtures(SERVICE, key_publish_seconds=60.0))
+
+
+@pytest.fixture(scope="session")
+def app(settings, keys):
+    """The gateway's whole web app (its API, the owners' pages and the staff console)."""
+    return create_app(settings, TokenVerifier(keys[1], issuer=TEST_ISSUER, audience=TEST_AUDIENCE,
+                                              roles=SERVICE.roles))
 
 
 @pytest.fixture(autouse=True)

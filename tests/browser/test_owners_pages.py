@@ -14,33 +14,19 @@ from __future__ import annotations
 import json
 import os
 import struct
-import subprocess
 import sys
-import urllib.error
-import urllib.request
 import zlib
-from collections.abc import Iterator
-from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from servicekit.testing import (
-    configured_broker,
-    create_vhost,
-    delete_vhost,
-    free_port,
-    running_process,
-    service_process,
-    wait_for,
-)
+from servicekit.testing import call_json, expect_ok, wait_for
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 CHROMIUM = "/usr/bin/chromium"
-SERVICES = ("gateway", "owners", "tickets", "notify", "surveys")
 MOBILE = "13812340088"
 PHONE = {"width": 390, "height": 844}
 SHOTS = Path(os.environ.get("OWNERS_PAGES_SCREENSHOTS", ROOT / "var" / "screenshots" / "owners-pages"))
@@ -68,99 +54,20 @@ def _photo(width: int = 480, height: int = 360) -> bytes:
         b"IEND", b"")
 
 
-def _call(method: str, url: str, token: str | None = None, body: Any = None) -> tuple[int, Any]:
-    data = None if body is None else json.dumps(body).encode()
-    headers = {"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})}
-    request = urllib.request.Request(url, data=data, method=method, headers=headers)
-    try:
-        with urllib.request.urlopen(request, timeout=30) as answer:
-            raw = answer.read()
-            return answer.status, json.loads(raw) if raw else None
-    except urllib.error.HTTPError as error:
-        raw = error.read()
-        return error.code, json.loads(raw) if raw else None
-    except OSError:
-        return 0, None
-
-
-@pytest.fixture
-def suite(make_database, tmp_path: Path) -> Iterator[dict]:
-    """Every process of the suite for this test alone: its own databases, vhost, ports and var/."""
-    amqp_vhost_url = create_vhost(configured_broker())  # its queues and their leftovers go with it
-    try:
-        yield from _suite(make_database, amqp_vhost_url, tmp_path)
-    finally:
-        delete_vhost(amqp_vhost_url)
-
-
-def _suite(make_database, amqp_vhost_url: str, tmp_path: Path) -> Iterator[dict]:  # noqa: ANN001
-    ports = {name: free_port() for name in (*SERVICES, "door", "sms")}
-    var = tmp_path / "var"
-    env = {"ESTATEDESK_VAR": str(var), "AMQP_URL": amqp_vhost_url, "LOG_LEVEL": "WARNING",
-           **{f"{name.upper()}_DATABASE_URL": make_database() for name in SERVICES},
-           **{f"{name.upper()}_PORT": str(ports[name]) for name in SERVICES},
-           "DATABASE_URL": "", "JWT_PUBLIC_KEY": "", "JWT_PUBLIC_KEY_FILE": str(var / "keys" / "jwt-public.pem"),
-           "JWT_JWKS_URL": f"http://127.0.0.1:{ports['gateway']}/.well-known/jwks.json",
-           "GATEWAY_ENVIRONMENT": "development", "NOTIFY_ENVIRONMENT": "development",
-           "GATEWAY_EDGE_PORT": str(ports["door"]), "GATEWAY_EDGE_RATE_STORE": "", "GATEWAY_TRUSTED_PROXIES": "1",
-           "NOTIFY_SMS_ENDPOINT": f"http://127.0.0.1:{ports['sms']}", "NOTIFY_SENDER_INTERVAL_SECONDS": "0.2",
-           "NOTIFY_RECEIPTS_TOKEN": "estatedesk-local-receipts",
-           "SURVEYS_ANSWER_URL": f"http://127.0.0.1:{ports['door']}/survey/"}
-
-    def run(*command: str) -> str:
-        done = subprocess.run(command, env={**os.environ, **env}, capture_output=True, text=True, timeout=300)
-        assert done.returncode == 0, f"{' '.join(command)}: {done.stderr[-3000:]}"
-        return done.stdout
-
-    run(str(BIN / "servicekit-token"), "keygen")
-    for service in SERVICES:
-        run(str(BIN / service), "migrate")
-        run(str(BIN / service), "topology")
-    run(str(BIN / "gateway"), "keys", "ensure")
-    with ExitStack() as stack:
-        for service in SERVICES:
-            metrics = var / "metrics" / service
-            metrics.mkdir(parents=True, exist_ok=True)
-            web = (f"exec {BIN / 'gunicorn'} -c python:{service}.gunicorn_conf '{service}.app:create_app()' "
-                   f"2>>{var / f'{service}-web.log'}")  # kept beside the test's var/ for a failure's reading
-            stack.enter_context(running_process(["sh", "-c", web], env={
-                **env, "PROMETHEUS_MULTIPROC_DIR": str(metrics)}, what=f"{service}-web"))
-            stack.enter_context(service_process(service, "relay", env=env))
-            stack.enter_context(service_process(service, "consume", env=env))
-        for service, command in (("tickets", "timer"), ("surveys", "timer"), ("notify", "send")):
-            stack.enter_context(service_process(service, command, env=env))
-        stack.enter_context(service_process(
-            "notify", "sms-standin", "--port", str(ports["sms"]), "--callback",
-            f"http://127.0.0.1:{ports['notify']}/api/v1/receipts/aliyun/estatedesk-local-receipts", env=env))
-        stack.enter_context(service_process("gateway", "edge", "--run", "--dir", str(var / "edge"), env=env))
-        door = f"http://127.0.0.1:{ports['door']}"
-        for service in SERVICES:
-            wait_for(lambda service=service: _call("GET", f"{door}/{service}/healthz")[0] == 200,
-                     f"{service} at the front door")
-        token = run(str(BIN / "servicekit-token"), "issue", "--role", "operator_admin", "--estate", "*").strip()
-        yield {"door": door, "sms": f"http://127.0.0.1:{ports['sms']}", "admin": token, "run": run, "var": var,
-               "databases": {name: env[f"{name.upper()}_DATABASE_URL"] for name in SERVICES}}
-
-
-def _ok(answer: tuple[int, Any], *statuses: int) -> Any:
-    status, body = answer
-    assert status in (statuses or (200, 201)), (status, body)
-    return body
-
-
 def _estate(suite: dict) -> dict[str, Any]:
     """The estate, its owner and a plumber, made on owners' API through the door; SMS at any hour
     (quiet_start == quiet_end), a plumbing category, a paid service on its catalogue."""
     door, admin = suite["door"], suite["admin"]
-    estate = _ok(_call("POST", f"{door}/owners/api/v1/estates", admin, {"code": "SUN", "name": "阳光花园"}))
-    building = _ok(_call("POST", f"{door}/owners/api/v1/estates/{estate['id']}/buildings", admin,
+    estate = expect_ok(call_json("POST", f"{door}/owners/api/v1/estates", admin, {"code": "SUN", "name": "阳光花园"}))
+    building = expect_ok(call_json("POST", f"{door}/owners/api/v1/estates/{estate['id']}/buildings", admin,
                          {"code": "3", "name": "3栋", "floors": 18}))
-    unit = _ok(_call("POST", f"{door}/owners/api/v1/buildings/{building['id']}/units", admin, {"number": "3-502"}))
-    person = _ok(_call("POST", f"{door}/owners/api/v1/people", admin, {
+    unit = expect_ok(call_json("POST", f"{door}/owners/api/v1/buildings/{building['id']}/units", admin,
+                               {"number": "3-502"}))
+    person = expect_ok(call_json("POST", f"{door}/owners/api/v1/people", admin, {
         "estate_id": estate["id"], "name": "张伟", "preferred_channel": "sms",
         "contact_points": [{"kind": "mobile", "value": MOBILE}],
         "occupancy": {"unit_id": unit["id"], "role": "owner", "moved_in_on": "2023-05-01"}}))
-    plumber = _ok(_call("POST", f"{door}/owners/api/v1/staff", admin, {
+    plumber = expect_ok(call_json("POST", f"{door}/owners/api/v1/staff", admin, {
         "estate_id": estate["id"], "name": "王师傅", "role": "technician", "skills": ["plumbing"]}))
     desk = suite["run"](str(BIN / "servicekit-token"), "issue", "--role", "service_desk_agent",
                         "--estate", estate["id"]).strip()
@@ -174,14 +81,14 @@ def _estate(suite: dict) -> dict[str, Any]:
         return all(found.values())
 
     wait_for(copied, "the services' copies of the estate")
-    _ok(_call("PUT", f"{door}/notify/api/v1/estates/{estate['id']}/sending-settings", admin, {
+    expect_ok(call_json("PUT", f"{door}/notify/api/v1/estates/{estate['id']}/sending-settings", admin, {
         "timezone": "Asia/Shanghai", "quiet_start": "00:00", "quiet_end": "00:00", "sms_sign_name": "阳光物业"}))
-    _ok(_call("POST", f"{door}/tickets/api/v1/categories", admin, {
+    expect_ok(call_json("POST", f"{door}/tickets/api/v1/categories", admin, {
         "kind": "repair", "code": "plumbing", "name_zh": "水管漏水", "name_en": "Plumbing", "skill": "plumbing"}))
     for code, zh, en, price, unit_name in (("drain", "管道疏通", "Drain unblocking", "80.00", "次"),
                                            ("tap", "更换水龙头（不含材料）", "Tap replaced (labour)", "30.00", "个"),
                                            ("aircon", "空调清洗", "Air conditioner cleaning", "120.00", "台")):
-        _ok(_call("POST", f"{door}/tickets/api/v1/catalogue/items", admin, {
+        expect_ok(call_json("POST", f"{door}/tickets/api/v1/catalogue/items", admin, {
             "estate_id": estate["id"], "code": code, "kind": "paid", "category": "plumbing", "name_zh": zh,
             "name_en": en, "unit": unit_name, "price": price, "cost": "20.00"}))
     return {"estate": estate, "unit": unit, "person": person, "plumber": plumber, "desk": desk}
@@ -201,7 +108,7 @@ def _count(url: str, table: str, column: str, value: str) -> int:
 
 
 def _sms(suite: dict, template: str) -> dict[str, Any] | None:
-    status, found = _call("GET", f"{suite['sms']}/_standin/messages")
+    status, found = call_json("GET", f"{suite['sms']}/_standin/messages")
     if status != 200:
         return None
     return next((m for m in reversed(found["messages"])
@@ -267,18 +174,18 @@ def test_an_owner_reports_follows_rates_and_answers_on_a_phone(suite) -> None:
 
         # The desk takes it on and dispatches the plumber; the owner sees it dispatched.
         tickets = f"{door}/tickets/api/v1/tickets/{ticket_id}"
-        _ok(_call("POST", f"{tickets}/acknowledge", desk, {}))
-        _ok(_call("POST", f"{tickets}/dispatch", desk, {"staff_id": world["plumber"]["id"]}))
+        expect_ok(call_json("POST", f"{tickets}/acknowledge", desk, {}))
+        expect_ok(call_json("POST", f"{tickets}/dispatch", desk, {"staff_id": world["plumber"]["id"]}))
         page.goto(f"{door}/my/tickets/{ticket_id}")
         expect(page.locator(".track li.current .name")).to_have_text("已派工")
         _shot(page, "06-ticket-dispatched")
 
         # On site, resolved: the owner gets the SMS; the desk tells them the result.
-        _ok(_call("POST", f"{tickets}/arrive", desk, {}))
-        _ok(_call("POST", f"{tickets}/resolve", desk, {"resolution": "已更换水管接头并清理积水"}))
+        expect_ok(call_json("POST", f"{tickets}/arrive", desk, {}))
+        expect_ok(call_json("POST", f"{tickets}/resolve", desk, {"resolution": "已更换水管接头并清理积水"}))
         wait_for(lambda: _sms(suite, "SMS_ED_TICKET_RESOLVED") is not None, "the SMS that it is resolved")
         assert "已更换水管接头" in json.dumps(_sms(suite, "SMS_ED_TICKET_RESOLVED")["params"], ensure_ascii=False)
-        _ok(_call("POST", f"{tickets}/inform-owner", desk, {"how": "message"}))
+        expect_ok(call_json("POST", f"{tickets}/inform-owner", desk, {"how": "message"}))
 
         # The owner rates it: a refusal first, then five stars.
         page.goto(f"{door}/my/tickets/{ticket_id}")
@@ -292,11 +199,11 @@ def test_an_owner_reports_follows_rates_and_answers_on_a_phone(suite) -> None:
         expect(page.locator(".card.ok")).to_contain_text("感谢您的评价")
         expect(page.locator(".stars")).to_have_text("★★★★★")
         _shot(page, "08-ticket-rated")
-        report = _ok(_call("GET", f"{tickets}/report", desk))
+        report = expect_ok(call_json("GET", f"{tickets}/report", desk))
         assert report["evaluation"]["score"] == 5 and report["evaluation"]["channel"] == "owner"
 
         # A notice in the inbox, marked read; the estate's commitments; the English switch.
-        _ok(_call("POST", f"{door}/notify/api/v1/messages", desk, {
+        expect_ok(call_json("POST", f"{door}/notify/api/v1/messages", desk, {
             "to": {"person_id": world["person"]["id"]}, "channels": ["in_app"], "subject": "停水通知",
             "text": "因管道检修，12月8日 9:00-12:00 3栋停水，请提前储水。给您带来不便，敬请谅解。"}), 200, 201, 202)
         page.click("nav.tabs a[href='/my/notices']")
@@ -335,7 +242,7 @@ def test_an_owner_reports_follows_rates_and_answers_on_a_phone(suite) -> None:
         # incomplete, then submitted, once. (The question after the ticket was withdrawn: it is rated.)
         manager = suite["run"](str(BIN / "servicekit-token"), "issue", "--role", "estate_manager",
                                "--estate", world["estate"]["id"]).strip()
-        _ok(_call("POST", f"{door}/surveys/api/v1/waves", manager,
+        expect_ok(call_json("POST", f"{door}/surveys/api/v1/waves", manager,
                   {"estate_id": world["estate"]["id"], "period": "2026-Q4", "percent": 100}))
         wait_for(lambda: _wave_link(suite) is not None, "the wave's invitation SMS with its link")
         link = _wave_link(suite)
@@ -369,18 +276,18 @@ def test_an_owner_reports_follows_rates_and_answers_on_a_phone(suite) -> None:
 
 def _wave_link(suite: dict) -> str | None:
     """The link of the invitation SMS that asks the quarter's survey (not the question after the ticket)."""
-    status, found = _call("GET", f"{suite['sms']}/_standin/messages")
+    status, found = call_json("GET", f"{suite['sms']}/_standin/messages")
     for sms in found["messages"] if status == 200 else []:
         if sms["template_code"] == "SMS_ED_SURVEY_INVITATION" and sms["number"].endswith(MOBILE):
             token = sms["params"]["link"].rsplit("/", 1)[1]
-            answer = _call("GET", f"{suite['door']}/surveys/api/v1/answers/{token}")
+            answer = call_json("GET", f"{suite['door']}/surveys/api/v1/answers/{token}")
             if answer[0] == 200 and answer[1]["purpose"] == "wave":
                 return str(sms["params"]["link"])
     return None
 
 
 def _login_sms(suite: dict) -> dict[str, Any] | None:
-    status, found = _call("GET", f"{suite['sms']}/_standin/messages")
+    status, found = call_json("GET", f"{suite['sms']}/_standin/messages")
     if status != 200:
         return None
     return next((m for m in reversed(found["messages"]) if m["number"].endswith(MOBILE) and "code" in m["params"]),

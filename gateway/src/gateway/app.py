@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from gateway import console
 from gateway.keys.verifying import own_verifier
 from gateway.pages import api as pages
 from gateway.service import SERVICE
@@ -21,6 +22,8 @@ def create_app(settings: Settings | None = None, verifier: TokenVerifier | None 
         settings = SERVICE.load_settings()
         settings.require_own_secrets()
     app = create_service_app(SERVICE, settings, verifier or own_verifier(settings))
-    # The owners' pages (HTML for people, not the API: not in BLUEPRINTS nor the OpenAPI document).
+    # The owners' pages and the staff console (HTML for people, not the API: not in BLUEPRINTS nor
+    # the OpenAPI document).
     pages.install(app, settings.web_threads)
+    console.install(app)
     return app

@@ -128,6 +128,24 @@ refresh_tokens = Table(
     Column("revoked_at", UtcDateTime()),
 )
 
+# --- the staff console's sessions ------------------------------------------------------------------
+
+# A staff member signed in to the console (gateway.console.sessions). Their tokens are kept here
+# sealed with a key that only their browser's cookie holds: this table alone opens no session.
+console_sessions = Table(
+    "console_sessions", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("account_id", Uuid, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("name", String(100), nullable=False),
+    Column("role", String(40), nullable=False),
+    # {"access", "refresh", "until"} sealed (Fernet) with the cookie's key.
+    Column("sealed", Text, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("seen_at", UtcDateTime(), nullable=False),
+    # The refresh token's end: the session ends with it.
+    Column("expires_at", UtcDateTime(), nullable=False, index=True),
+)
+
 # --- integration clients (OAuth 2.0 client credentials) -------------------------------------------
 
 # Another company system (billing, access control, the call centre): what it may ask for (scopes)

@@ -28,7 +28,7 @@ def test_a_page_whose_call_finds_no_slot_is_unavailable_before_anything_is_sent(
     with slots.taken("notify"), pytest.raises(Unavailable):
         backends.download("tickets", "/api/v1/tickets/x/attachments/y")
     said = [r.getMessage() for r in caplog.records if r.name == "gateway.pages.backends"]
-    assert said == ["the owners' pages did not call tickets: every thread but one already waits on a service"] * 2
+    assert said == ["the pages did not call tickets: every thread but one already waits on a service"] * 2
 
 
 def test_a_one_time_code_finding_no_slot_is_not_sent() -> None:

@@ -7,7 +7,8 @@ A client calls ``http://<front door>/<prefix>/...``; the service gets the path w
 ``/openapi.json`` and ``/docs`` included, appear under its prefix. ``/<prefix>/metrics`` is never
 served at the front door (Prometheus scrapes the services themselves).
 
-Pages for people (the owners' pages, gateway.pages) keep their whole path: ``/my/...`` and the
+Pages for people keep their whole path: the owners' pages (gateway.pages) at ``/my/...``, the staff
+console (gateway.console) at ``/console/...``, and the
 survey link's ``/survey/<token>`` (the link surveys puts in its SMS: its ``SURVEYS_ANSWER_URL``) go to
 the gateway as they are (:data:`ROOT_PREFIXES`).
 """
@@ -51,5 +52,7 @@ ROOT_PATHS: dict[str, tuple[str, str]] = {
 # that answers them, the largest body). A report's photo (10 MB) in a multipart form under /my/.
 ROOT_PREFIXES: dict[str, tuple[str, int]] = {
     "/my/": ("gateway", 11 * MIB),
+    # The staff console (gateway.console): an attachment (10 MB) in a multipart form.
+    "/console/": ("gateway", 11 * MIB),
     "/survey/": ("gateway", 1 * MIB),
 }

@@ -39,7 +39,7 @@ class CallSlots:
     @contextmanager
     def taken(self, service: str) -> Iterator[None]:
         if not self._free.acquire(blocking=False):
-            log.warning("the owners' pages did not call %s: every thread but one already waits on a service",
+            log.warning("the pages did not call %s: every thread but one already waits on a service",
                         service)
             raise Unavailable(service)
         try:
@@ -82,17 +82,17 @@ class Backends:
         """The JSON answer of a 2xx; :class:`Refused` for a 4xx; :class:`Unavailable` otherwise."""
         address = self.upstreams.get(service)
         if not address:
-            log.error("the owners' pages have no address for %s", service)
+            log.error("the pages have no address for %s", service)
             raise Unavailable(service)
         try:
             with self._slot(service):
                 answer = _CLIENT.request(method, f"http://{address}{path}", params=params, json=json, files=files,
                                          headers=self._headers(headers), timeout=self.timeout)
         except httpx.HTTPError as exc:
-            log.warning("the owners' pages could not reach %s: %s", service, type(exc).__name__)
+            log.warning("the pages could not reach %s: %s", service, type(exc).__name__)
             raise Unavailable(service) from exc
         if answer.status_code >= 500:
-            log.warning("%s answered the owners' pages %s on %s %s", service, answer.status_code, method, path)
+            log.warning("%s answered the pages %s on %s %s", service, answer.status_code, method, path)
             raise Unavailable(service)
         body = _json(answer)
         if answer.status_code >= 400:
@@ -119,7 +119,7 @@ class Backends:
             with self._slot(service):
                 answer = _CLIENT.get(f"http://{address}{path}", timeout=self.timeout, headers=self._headers())
         except httpx.HTTPError as exc:
-            log.warning("the owners' pages could not reach %s: %s", service, type(exc).__name__)
+            log.warning("the pages could not reach %s: %s", service, type(exc).__name__)
             raise Unavailable(service) from exc
         if answer.status_code >= 500:
             raise Unavailable(service)

@@ -28,28 +28,30 @@ CSRF_FIELD = "csrf"
 YEAR = 365 * 24 * 3600
 
 
-def serializer(keys_passphrase: str) -> URLSafeTimedSerializer:
-    """Signs the cookie with a key of its own, derived from the gateway's secret."""
-    key = hmac.new(keys_passphrase.encode(), b"estatedesk owners' pages session", hashlib.sha256).hexdigest()
-    return URLSafeTimedSerializer(key, salt="owners-pages")
+def serializer(keys_passphrase: str, purpose: str = "owners' pages",
+               salt: str = "owners-pages") -> URLSafeTimedSerializer:
+    """Signs a cookie with a key of its own (one per purpose: the owners' pages, the staff console),
+    derived from the gateway's secret."""
+    key = hmac.new(keys_passphrase.encode(), f"estatedesk {purpose} session".encode(), hashlib.sha256).hexdigest()
+    return URLSafeTimedSerializer(key, salt=salt)
 
 
-def load(request: Request, signer: URLSafeTimedSerializer, max_age: int) -> dict[str, Any]:
+def load(request: Request, signer: URLSafeTimedSerializer, max_age: int, cookie: str = COOKIE) -> dict[str, Any]:
     """The visitor's session; a new one (with a fresh CSRF token) when there is none or it is not good."""
-    raw = request.cookies.get(COOKIE)
+    raw = request.cookies.get(cookie)
     if raw:
         try:
             found = signer.loads(raw, max_age=max_age)
             if isinstance(found, dict) and isinstance(found.get(CSRF_FIELD), str):
                 return found
         except BadSignature:
-            log.warning("an owners' pages cookie with a bad or expired signature was ignored")
+            log.warning("a %s cookie with a bad or expired signature was ignored", cookie)
     return {CSRF_FIELD: secrets.token_urlsafe(24)}
 
 
 def store(response: Response, request: Request, signer: URLSafeTimedSerializer, session: dict[str, Any],
-          max_age: int) -> None:
-    response.set_cookie(COOKIE, signer.dumps(session), max_age=max_age, httponly=True, samesite="Lax",
+          max_age: int, cookie: str = COOKIE, same_site: str = "Lax") -> None:
+    response.set_cookie(cookie, signer.dumps(session), max_age=max_age, httponly=True, samesite=same_site,
                         secure=behind_https(request), path="/")
 
 

@@ -20,7 +20,7 @@ from servicekit.errors import TooMany, Unauthenticated
 from servicekit.rows import now
 from servicekit.testing import check_append_only
 
-from .conftest import PASSWORD
+from ..conftest import PASSWORD
 
 
 def _claims(token: str) -> dict:

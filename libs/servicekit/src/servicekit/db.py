@@ -60,7 +60,8 @@ def reading_engine(engine: Engine) -> Engine:
     @event.listens_for(reader, "before_cursor_execute")
     def _refuse_writes(_conn: Any, _cursor: Any, statement: str, _parameters: Any, context: Any,
                        _executemany: bool) -> None:
-        if context.isinsert or context.isupdate or context.isdelete or statement.lstrip()[:8].upper().startswith(_WRITES):
+        writes = context.isinsert or context.isupdate or context.isdelete
+        if writes or statement.lstrip()[:8].upper().startswith(_WRITES):
             raise WriteInReadSession(f"a read session may not write: {statement[:80]!r}")
 
     return reader

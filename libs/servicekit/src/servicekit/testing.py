@@ -315,6 +315,35 @@ def wait_for(condition: Callable[[], bool], what: str, timeout: float = 180.0, i
         deadline.cancel()
 
 
+def call_json(method: str, url: str, token: str | None = None, body: Any = None,
+              timeout: float = 30.0) -> tuple[int, Any]:
+    """A JSON request from outside, as another system makes it: the status and the JSON answer (0 and
+    None when nothing answers)."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    data = None if body is None else json.dumps(body).encode()
+    headers = {"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})}
+    request = urllib.request.Request(url, data=data, method=method, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as answer:
+            raw = answer.read()
+            return answer.status, json.loads(raw) if raw else None
+    except urllib.error.HTTPError as error:
+        raw = error.read()
+        return error.code, json.loads(raw) if raw else None
+    except OSError:
+        return 0, None
+
+
+def expect_ok(answer: tuple[int, Any], *statuses: int) -> Any:
+    """The body of a :func:`call_json` answer whose status is one of ``statuses`` (200 or 201)."""
+    status, body = answer
+    assert status in (statuses or (200, 201)), (status, body)
+    return body
+
+
 # --- forged and stale tokens: what every service must refuse (401) ---------------------------------
 
 FORGERIES = ("alg none", "HS256 signed with the public key", "another key under the real kid", "an unknown kid",

@@ -1,4 +1,4 @@
-"""What the sign-in tests share: a signing key, the copy of owners' staff and territories filled the
+"""What the sign-in and console tests share: a signing key, the copy of owners' staff and territories filled the
 way the consumer fills it (owners' events through the gateway's handlers), and staff accounts made
 through the admin API."""
 

@@ -1,0 +1,102 @@
+"""What the browser tests share: every process of the suite for one test alone (its own databases,
+vhost, ports and var/), through the real front door (nginx): each service's web (gunicorn), relay and
+consumer, the timers, notify's sender and the SMS stand-in. Each test drives Debian's Chromium with
+Playwright for Python (:data:`CHROMIUM`)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import ExitStack
+from pathlib import Path
+
+import pytest
+
+from servicekit.testing import (
+    call_json,
+    configured_broker,
+    create_vhost,
+    delete_vhost,
+    free_port,
+    running_process,
+    service_process,
+    wait_for,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+CHROMIUM = "/usr/bin/chromium"
+SERVICES = ("gateway", "owners", "tickets", "notify", "surveys")
+
+
+@pytest.fixture
+def suite(make_database, tmp_path: Path) -> Iterator[dict]:
+    """Every process of the suite for this test alone: its own databases, vhost, ports and var/."""
+    amqp_vhost_url = create_vhost(configured_broker())  # its queues and their leftovers go with it
+    try:
+        yield from _suite(make_database, amqp_vhost_url, tmp_path)
+    finally:
+        delete_vhost(amqp_vhost_url)
+
+
+def _suite(make_database, amqp_vhost_url: str, tmp_path: Path) -> Iterator[dict]:  # noqa: ANN001
+    ports = {name: free_port() for name in (*SERVICES, "door", "sms")}
+    var = tmp_path / "var"
+    env = {"ESTATEDESK_VAR": str(var), "AMQP_URL": amqp_vhost_url, "LOG_LEVEL": "WARNING",
+           **{f"{name.upper()}_DATABASE_URL": make_database() for name in SERVICES},
+           **{f"{name.upper()}_PORT": str(ports[name]) for name in SERVICES},
+           "DATABASE_URL": "", "JWT_PUBLIC_KEY": "", "JWT_PUBLIC_KEY_FILE": str(var / "keys" / "jwt-public.pem"),
+           "JWT_JWKS_URL": f"http://127.0.0.1:{ports['gateway']}/.well-known/jwks.json",
+           "GATEWAY_ENVIRONMENT": "development", "NOTIFY_ENVIRONMENT": "development",
+           "GATEWAY_EDGE_PORT": str(ports["door"]), "GATEWAY_EDGE_RATE_STORE": "", "GATEWAY_TRUSTED_PROXIES": "1",
+           "NOTIFY_SMS_ENDPOINT": f"http://127.0.0.1:{ports['sms']}", "NOTIFY_SENDER_INTERVAL_SECONDS": "0.2",
+           "NOTIFY_RECEIPTS_TOKEN": "estatedesk-local-receipts",
+           "SURVEYS_ANSWER_URL": f"http://127.0.0.1:{ports['door']}/survey/"}
+
+    def run(*command: str) -> str:
+        done = subprocess.run(command, env={**os.environ, **env}, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, f"{' '.join(command)}: {done.stderr[-3000:]}"
+        return done.stdout
+
+    run(str(BIN / "servicekit-token"), "keygen")
+    for service in SERVICES:
+        run(str(BIN / service), "migrate")
+        run(str(BIN / service), "topology")
+    run(str(BIN / "gateway"), "keys", "ensure")
+    with ExitStack() as stack:
+        for service in SERVICES:
+            metrics = var / "metrics" / service
+            metrics.mkdir(parents=True, exist_ok=True)
+            web = (f"exec {BIN / 'gunicorn'} -c python:{service}.gunicorn_conf '{service}.app:create_app()' "
+                   f"2>>{var / f'{service}-web.log'}")  # kept beside the test's var/ for a failure's reading
+            stack.enter_context(running_process(["sh", "-c", web], env={
+                **env, "PROMETHEUS_MULTIPROC_DIR": str(metrics)}, what=f"{service}-web"))
+            stack.enter_context(service_process(service, "relay", env=env))
+            stack.enter_context(service_process(service, "consume", env=env))
+        for service, command in (("tickets", "timer"), ("surveys", "timer"), ("notify", "send")):
+            stack.enter_context(service_process(service, command, env=env))
+        stack.enter_context(service_process(
+            "notify", "sms-standin", "--port", str(ports["sms"]), "--callback",
+            f"http://127.0.0.1:{ports['notify']}/api/v1/receipts/aliyun/estatedesk-local-receipts", env=env))
+        stack.enter_context(service_process("gateway", "edge", "--run", "--dir", str(var / "edge"), env=env))
+        door = f"http://127.0.0.1:{ports['door']}"
+        for service in SERVICES:
+            wait_for(lambda service=service: call_json("GET", f"{door}/{service}/healthz")[0] == 200,
+                     f"{service} at the front door")
+        token = run(str(BIN / "servicekit-token"), "issue", "--role", "operator_admin", "--estate", "*").strip()
+
+        def load_demo() -> str:
+            """The demo estate as ``make run`` loads it (owners', then each service's once its copy
+            holds the estate: tickets, notify, surveys, and the gateway's accounts); its estate id."""
+            estate = run(str(BIN / "owners"), "load-demo").split()[-1]
+            for service in ("tickets", "notify", "surveys", "gateway"):
+                run(sys.executable, str(ROOT / "deploy" / "scripts" / "copy-status.py"), "wait", service,
+                    "--timeout", "600")
+                run(str(BIN / service), "load-demo", "--door-port", str(ports["door"]))
+            return estate
+
+        yield {"door": door, "sms": f"http://127.0.0.1:{ports['sms']}", "admin": token, "run": run, "var": var,
+               "databases": {name: env[f"{name.upper()}_DATABASE_URL"] for name in SERVICES},
+               "load_demo": load_demo}
