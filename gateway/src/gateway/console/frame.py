@@ -18,6 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, current_app, g, redirect, render_template, request
+from tenancy.roles import ESTATE_MANAGER, MANAGERS, OPERATOR_ADMIN, SERVICE_DESK_AGENT, TECHNICIAN
 from werkzeug.exceptions import NotFound as PageNotFound
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -49,6 +50,21 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
 }
+
+
+# The console's menu: (path, phrase, the roles it is shown to). A page checks its own roles too (and
+# each service checks the token): the menu only leaves out what a role cannot use.
+DESK_ROLES = frozenset({OPERATOR_ADMIN, ESTATE_MANAGER, SERVICE_DESK_AGENT})
+MENU: tuple[tuple[str, str, frozenset[str]], ...] = (
+    ("/console/queue", "menu_queue", DESK_ROLES),
+    ("/console/entry", "menu_entry", DESK_ROLES),
+    ("/console/my-work", "menu_my_work", frozenset({TECHNICIAN})),
+    ("/console/notices", "menu_notices", DESK_ROLES),
+    ("/console/surveys", "menu_surveys", DESK_ROLES),
+    ("/console/dashboard", "menu_dashboard", DESK_ROLES),
+    ("/console/desk", "menu_desk", DESK_ROLES),
+    ("/console/register", "menu_register", frozenset(MANAGERS)),
+)
 
 
 # --- the session, the language and the page frame ------------------------------------------------
@@ -98,8 +114,10 @@ def local(at: str | datetime | None, shown: str = "%m-%d %H:%M") -> str:
 def page(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
     """``templates/console/<template>.html`` in the console's frame."""
     staff = g.get("staff")
+    menu = [(path, key) for path, key, roles in MENU if staff is not None and staff.role in roles]
     return render_template(f"console/{template}.html", t=t, lang=g.language, csrf=g.console[cookies.CSRF_FIELD],
-                           staff=staff, local=local, path=request.full_path.rstrip("?"), **context), status
+                           staff=staff, local=local, path=request.full_path.rstrip("?"), menu=menu,
+                           **context), status
 
 
 def backends() -> Backends:

@@ -2,4 +2,16 @@
 
 from __future__ import annotations
 
-from gateway.console import signing  # noqa: F401
+from gateway.console import (  # noqa: F401
+    dashboard,
+    desk,
+    entry,
+    my_work,
+    notices,
+    people,
+    queue,
+    register,
+    signing,
+    surveys,
+    tickets,
+)

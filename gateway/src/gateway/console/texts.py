@@ -36,6 +36,14 @@ FRAME: dict[str, tuple[str, str]] = {
     "unavailable": ("服务暂时无法访问，请稍后再试；您的操作未被保存。",
                     "The service cannot be reached just now; nothing was saved. Please try again shortly."),
     "back": ("返回", "Back"),
+    "menu_queue": ("工单队列", "Queue"),
+    "menu_entry": ("来电登记", "Quick entry"),
+    "menu_my_work": ("我的工单", "My work"),
+    "menu_notices": ("通知", "Notices"),
+    "menu_surveys": ("满意度调查", "Surveys"),
+    "menu_dashboard": ("数据看板", "Dashboard"),
+    "menu_desk": ("前台事务", "Desk work"),
+    "menu_register": ("基础资料", "Register"),
 }
 
 REFUSALS: dict[str, tuple[str, str]] = {
@@ -47,4 +55,31 @@ REFUSALS: dict[str, tuple[str, str]] = {
                   "What you sent is too large (an attachment may be at most 10 MB)."),
 }
 
-TEXTS: dict[str, tuple[str, str]] = {**FRAME}
+# Each area's phrases: its own dictionary, kept apart so that each area's changes stay in its own lines.
+
+# The desk's queue and the quick entry of a call or a walk-in (gateway.console.queue, .entry).
+QUEUE: dict[str, tuple[str, str]] = {
+}
+
+
+# A ticket's page (gateway.console.tickets).
+TICKET: dict[str, tuple[str, str]] = {
+}
+
+
+# A person's page and notices (gateway.console.people, .notices).
+NOTICES: dict[str, tuple[str, str]] = {
+}
+
+
+# Surveys, the estate dashboard and the monthly complaint report (gateway.console.surveys, .dashboard).
+SURVEYS: dict[str, tuple[str, str]] = {
+}
+
+
+# Desk work, the register and a technician's own work (gateway.console.desk, .register, .my_work).
+DESK: dict[str, tuple[str, str]] = {
+}
+
+
+TEXTS: dict[str, tuple[str, str]] = {**FRAME, **QUEUE, **TICKET, **NOTICES, **SURVEYS, **DESK}
