@@ -116,11 +116,41 @@ def suite(make_database, tmp_path_factory) -> Iterator[dict]:  # noqa: PLR0915  
             verifier = TokenVerifier(public, issuer=TEST_ISSUER, audience=TEST_AUDIENCE, roles=GATEWAY.roles)
             return create_gateway_app(settings, verifier).test_client()
 
-        yield {"gateway": gateway, "auth": auth, "estate": estate, "other": other, "person": person,
+        def console(client: Any, role: str, estates: list[str], **claims: Any) -> Any:
+            """``client`` signed in to the staff console as ``role`` of ``estates``."""
+            token = auth(role, estates, **claims)["Authorization"].split()[1]
+            return console_browser(client, token, role)
+
+        yield {"gateway": gateway, "console": console, "auth": auth, "estate": estate, "other": other, "person": person,
                "unit": unit, "ticket": ticket.json, "wave": wave.json, "tickets": tickets_client,
                "engines": engines, "households": households}
     for engine in engines.values():
         engine.dispose()
+
+
+def console_browser(client: Any, token: str, role: str, name: str = "测试员工") -> Any:
+    """Sign the gateway test ``client`` in to the staff console with ``token`` (a test token the
+    services accept), as the console's sign-in does: an account, a session holding the token, and the
+    cookie naming it. Returns the client."""
+    from gateway.console import frame, sessions
+    from gateway.pages import session as cookies
+    from gateway.tables import accounts
+    from servicekit.webapp import current_settings, unit_of_work
+
+    app = client.application
+    with app.app_context():
+        uow, now, account_id = unit_of_work(), datetime.now(UTC), uuid.uuid4()
+        with uow:
+            uow.execute(insert(accounts).values(
+                id=account_id, login=f"test-{account_id.hex[:10]}", name=name, role=role, password_hash="unused",
+                must_change_password=False, disabled=False, failures=0, created_at=now, updated_at=now))
+            uow.commit()
+        opened = sessions.keep(unit_of_work(), account_id, name, {
+            "access_token": token, "refresh_token": "unused", "expires_in": 900, "refresh_expires_in": 3600,
+            "role": role, "estates": [], "permissions": []})
+        signer = cookies.serializer(current_settings().keys_passphrase, purpose="staff console", salt="staff-console")
+    client.set_cookie(frame.COOKIE, signer.dumps({"csrf": uuid.uuid4().hex, "sid": str(opened.id), "key": opened.key}))
+    return client
 
 
 def _reached_by_a_notice(engine: Any, household: dict) -> str:

@@ -71,13 +71,19 @@ def open_session(uow: UnitOfWork, policy: sign_in.Policy, *, login: str, passwor
     session. Refusals are the sign-in's own (401, 409 for a new password, 429)."""
     answer = sign_in.sign_in(uow, sign_for_request, policy, login=login, password=password,
                              new_password=new_password, client_address=client_address)
-    tokens, key, now = _tokens(answer), Fernet.generate_key().decode(), clock()
     with uow:
         account = uow.execute(select(accounts.c.id, accounts.c.name).where(
             accounts.c.login == login.strip().lower())).mappings().one()
-        row = {"id": uuid.uuid4(), "account_id": account["id"], "name": account["name"], "role": answer["role"],
-               "sealed": _seal(key, tokens), "created_at": now, "seen_at": now,
-               "expires_at": now + timedelta(seconds=int(answer["refresh_expires_in"]))}
+    return keep(uow, account["id"], account["name"], answer)
+
+
+def keep(uow: UnitOfWork, account_id: UUID, name: str, answer: dict[str, Any]) -> Opened:
+    """Keep a session for the tokens of a sign-in (``answer``: the sign-in's answer)."""
+    tokens, key, now = _tokens(answer), Fernet.generate_key().decode(), clock()
+    row = {"id": uuid.uuid4(), "account_id": account_id, "name": name, "role": answer["role"],
+           "sealed": _seal(key, tokens), "created_at": now, "seen_at": now,
+           "expires_at": now + timedelta(seconds=int(answer["refresh_expires_in"]))}
+    with uow:
         uow.execute(insert(console_sessions).values(**row))
         uow.commit()
     return _opened(row, key, tokens)
