@@ -91,9 +91,9 @@ def with_days(conn: Executes, row: Mapping[str, Any]) -> dict[str, Any]:
 def sla_summaries(conn: Any, ticket_ids: list[Any], now: datetime) -> dict[Any, dict[str, Any]]:
     """For a list of tickets, in one query: each one's service levels at a glance — the worst of its
     running or paused targets (breached, warned, on_time, paused; none when no target is left) and
-    the running target due first."""
-    found: dict[Any, dict[str, Any]] = {i: {"state": "none", "next_target": None, "next_due_at": None}
-                                        for i in ticket_ids}
+    the running target due first, and each running or paused target's deadline (due first)."""
+    found: dict[Any, dict[str, Any]] = {i: {"state": "none", "next_target": None, "next_due_at": None,
+                                            "targets": []} for i in ticket_ids}
     if not ticket_ids:
         return found
     rows = conn.execute(select(deadlines.c.ticket_id, deadlines.c.target, deadlines.c.state, deadlines.c.due_at,
@@ -103,6 +103,8 @@ def sla_summaries(conn: Any, ticket_ids: list[Any], now: datetime) -> dict[Any, 
     rank = {"none": 0, "paused": 1, "on_time": 2, "warned": 3, "breached": 4}
     for row in rows:
         summary = found[row["ticket_id"]]
+        summary["targets"].append({"target": row["target"], "state": row["state"], "due_at": row["due_at"],
+                                   "warn_at": row["warn_at"]})
         if row["state"] == "paused":
             state = "paused"
         elif row["due_at"] is not None and row["due_at"] <= now:

@@ -51,12 +51,21 @@ class NewTicketSchema(Schema):
     description = fields.String(load_default="", validate=validate.Length(max=5000))
 
 
+class RunningTargetSchema(Schema):
+    target = fields.String(metadata={"description": "acknowledge, arrive, resolve or promise"})
+    state = fields.String(metadata={"description": "running or paused"})
+    due_at = fields.DateTime(allow_none=True)
+    warn_at = fields.DateTime(allow_none=True, metadata={"description": "When it turns to warned"})
+
+
 class SlaSummarySchema(Schema):
     state = fields.String(metadata={"enum": ["breached", "warned", "on_time", "paused", "none"], "description": (
         "The worst of its running or paused targets: breached (one is overdue), warned (one is near), "
         "on_time, paused (waiting on the owner), none (no target left)")})
     next_target = fields.String(allow_none=True, metadata={"description": "The running target due first"})
     next_due_at = fields.DateTime(allow_none=True)
+    targets = fields.List(fields.Nested(RunningTargetSchema), metadata={
+        "description": "Each running or paused target with its deadline, due first: a queue's live clocks"})
 
 
 class TicketSchema(Schema):
@@ -151,7 +160,9 @@ class OpenedTicketSchema(TicketSchema):
 
 class TicketListArgs(PageArgs):
     estate_id = fields.UUID()
-    stage = fields.String(validate=_one_of(Stage))
+    stage = fields.List(fields.String(validate=_one_of(Stage)), metadata={
+        "description": "Repeat for any of several stages (stage=received&stage=acknowledged)"})
+    building_id = fields.UUID(metadata={"description": "One building's tickets (its units and common areas)"})
     kind = fields.String(validate=_one_of(KINDS))
     complaint_class = fields.String(validate=_one_of(COMPLAINT_CLASSES))
     priority = fields.String(validate=_one_of(PRIORITIES))

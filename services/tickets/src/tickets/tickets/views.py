@@ -24,7 +24,7 @@ from tickets.domain.stages import CLOSED, QUEUED_NAME, STAGE_NAMES, Stage, allow
 from tickets.sla.views import sla_summaries, time_left
 from tickets.tables import occupancies, ticket_steps, tickets
 
-_FILTERS = ("estate_id", "stage", "kind", "complaint_class", "priority", "assignee_id", "unit_id", "department_id",
+_FILTERS = ("estate_id", "building_id", "kind", "complaint_class", "priority", "assignee_id", "unit_id", "department_id",
             "equipment_id")
 _CLOSED = [s.value for s in CLOSED]
 
@@ -35,6 +35,8 @@ def ticket_list(session: Session, principal: Principal, args: dict[str, Any]) ->
     for name in _FILTERS:
         if args.get(name) is not None:
             statement = statement.where(tickets.c[name] == args[name])
+    if args.get("stage"):  # any of the stages named
+        statement = statement.where(tickets.c.stage.in_(args["stage"]))
     if args.get("unassigned") is not None:  # a department's queue: its tickets nobody has yet
         statement = statement.where(tickets.c.assignee_id.is_(None) if args["unassigned"]
                                     else tickets.c.assignee_id.is_not(None))

@@ -193,3 +193,26 @@ def test_the_list_filters_and_pages(client, desk, place, complaint, opened) -> N
     assert listed(f"estate_id={place['estate']}&status=closed") == []
     assert listed("page_size=1") == [repair["id"]] and listed("page_size=1&page=2") == [opened["id"]]
     assert client.get("/api/v1/tickets?stage=lost", headers=desk).status_code == 422
+
+
+def test_the_queue_filters_by_several_stages_and_a_building_with_each_deadline(client, desk, place, complaint,
+                                                                             opened) -> None:
+    repair = client.post("/api/v1/tickets", json={
+        "estate_id": place["estate"], "unit_id": place["unit2"], "kind": "repair", "category": "plumbing",
+        "title": "漏水"}, headers=desk).json
+    step(client, desk, repair, "acknowledge")
+
+    def listed(query: str) -> list[str]:
+        answer = client.get(f"/api/v1/tickets?{query}", headers=desk)
+        assert answer.status_code == 200, answer.json
+        return [t["id"] for t in answer.json["items"]]
+
+    assert listed("stage=received&stage=acknowledged") == [repair["id"], opened["id"]]
+    assert listed("stage=acknowledged&stage=dispatched") == [repair["id"]]
+    assert listed(f"building_id={place['building']}") == [repair["id"], opened["id"]]
+    assert listed(f"building_id={uuid.uuid4()}") == []
+    [item] = client.get(f"/api/v1/tickets?unit_id={place['unit']}", headers=desk).json["items"]
+    targets = {t["target"]: t for t in item["sla"]["targets"]}
+    assert set(targets) == {"acknowledge", "arrive", "resolve"}
+    assert all(t["state"] == "running" and t["due_at"] and t["warn_at"] for t in targets.values())
+    assert item["sla"]["next_target"] == "acknowledge" and item["sla"]["next_due_at"] == targets["acknowledge"]["due_at"]
