@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     Uuid,
     event,
     text,
@@ -144,6 +145,19 @@ console_sessions = Table(
     Column("seen_at", UtcDateTime(), nullable=False),
     # The refresh token's end: the session ends with it.
     Column("expires_at", UtcDateTime(), nullable=False, index=True),
+)
+
+# A staff member's named filter sets of the console's queue: they come back on any machine.
+console_saved_filters = Table(
+    "console_saved_filters", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("account_id", Uuid, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(60), nullable=False),
+    # {"estate_id": ..., "stage": [...], ...}: the queue's query, as its form sends it.
+    Column("filters", JSON, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    UniqueConstraint("account_id", "name", name="uq_console_saved_filters_account_name"),
 )
 
 # --- integration clients (OAuth 2.0 client credentials) -------------------------------------------
