@@ -24,8 +24,8 @@ from tickets.domain.stages import CLOSED, QUEUED_NAME, STAGE_NAMES, Stage, allow
 from tickets.sla.views import sla_summaries, time_left
 from tickets.tables import occupancies, ticket_steps, tickets
 
-_FILTERS = ("estate_id", "building_id", "kind", "complaint_class", "priority", "assignee_id", "unit_id", "department_id",
-            "equipment_id")
+_FILTERS = ("estate_id", "building_id", "kind", "complaint_class", "priority", "assignee_id", "unit_id",
+            "department_id", "equipment_id")
 _CLOSED = [s.value for s in CLOSED]
 
 

@@ -215,4 +215,5 @@ def test_the_queue_filters_by_several_stages_and_a_building_with_each_deadline(c
     targets = {t["target"]: t for t in item["sla"]["targets"]}
     assert set(targets) == {"acknowledge", "arrive", "resolve"}
     assert all(t["state"] == "running" and t["due_at"] and t["warn_at"] for t in targets.values())
-    assert item["sla"]["next_target"] == "acknowledge" and item["sla"]["next_due_at"] == targets["acknowledge"]["due_at"]
+    assert item["sla"]["next_target"] == "acknowledge"
+    assert item["sla"]["next_due_at"] == targets["acknowledge"]["due_at"]
