@@ -14,9 +14,13 @@ def _menu(answer) -> list[str]:  # noqa: ANN001
 def test_each_role_sees_its_own_menu(suite) -> None:
     estate = suite["estate"]["id"]
     desk = suite["console"](suite["gateway"](), "service_desk_agent", [estate])
-    assert _menu(desk.get("/console/")) == ["/console/queue", "/console/entry", "/console/notices",
-                                            "/console/surveys", "/console/dashboard", "/console/desk"]
+    home = desk.get("/console/")
+    assert home.status_code == 302 and home.headers["Location"] == "/console/queue"  # the desk's work first
+    assert _menu(desk.get("/console/", follow_redirects=True)) == [
+        "/console/queue", "/console/entry", "/console/notices", "/console/surveys", "/console/dashboard",
+        "/console/desk"]
     technician = suite["console"](suite["gateway"](), "technician", [estate])
-    assert _menu(technician.get("/console/")) == ["/console/my-work"]
+    assert technician.get("/console/").headers["Location"] == "/console/my-work"
+    assert _menu(technician.get("/console/", follow_redirects=True)) == ["/console/my-work"]
     manager = suite["console"](suite["gateway"](), "estate_manager", [estate])
-    assert "/console/register" in _menu(manager.get("/console/"))
+    assert "/console/register" in _menu(manager.get("/console/", follow_redirects=True))

@@ -8,10 +8,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, g, redirect, request
+from tenancy.roles import TECHNICIAN
 from werkzeug.exceptions import NotFound as PageNotFound
 
 from gateway.console import sessions
 from gateway.console.frame import (
+    DESK_ROLES,
     begin,
     blp,
     checked_post,
@@ -80,6 +82,12 @@ def sign_out() -> Any:
 @blp.route("/console/", methods=["GET"])
 @staff_page
 def home() -> Any:
+    """The console's first page is the staff member's work: the desk's queue for a desk role, their
+    own work for a technician; any other role is greeted."""
+    if g.staff.role in DESK_ROLES:
+        return redirect("/console/queue")
+    if g.staff.role == TECHNICIAN:
+        return redirect("/console/my-work")
     return page("home")
 
 

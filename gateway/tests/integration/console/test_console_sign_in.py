@@ -47,8 +47,10 @@ def test_a_desk_agent_signs_in_and_out(client, make_account, db) -> None:
     account = make_account("service_desk_agent")
     answer = _sign_in(client, account["login"], next="/console/")
     assert answer.status_code == 302 and answer.headers["Location"] == "/console/"
-    home = client.get("/console/")
-    assert home.status_code == 200
+    first = client.get("/console/")  # a desk role's first page is the queue
+    assert first.status_code == 302 and first.headers["Location"] == "/console/queue"
+    home = client.get("/console/queue")  # no service runs here: the frame says so, signed in
+    assert home.status_code == 503
     assert "测试员工" in home.text and "客服专员" in home.text
     assert home.headers["Content-Security-Policy"].startswith("default-src 'self'")
     cookie = client.get_cookie(frame.COOKIE)
@@ -86,7 +88,7 @@ def test_a_form_without_the_sessions_csrf_token_changes_nothing(client, make_acc
     assert refused.status_code == 400
     assert "本次提交未做任何更改" in refused.text
     assert _sessions(db) == 1
-    assert client.get("/console/").status_code == 200
+    assert client.get("/console/").headers["Location"] == "/console/queue"  # still signed in
 
 
 def test_a_session_that_ended_keeps_a_half_filled_form(client, make_account, db) -> None:
