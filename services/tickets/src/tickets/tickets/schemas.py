@@ -114,6 +114,7 @@ class TicketSchema(Schema):
     closed_at = fields.DateTime(allow_none=True)
     version = fields.Integer()
     sla = fields.Nested(SlaSummarySchema, metadata={"description": "Its service levels at a glance (lists only)"})
+    unit_number = fields.String(allow_none=True, metadata={"description": "Its unit's number, 1-101 (lists only)"})
 
 
 class DispatchReasonSchema(Schema):

@@ -22,7 +22,7 @@ from servicekit.rows import now
 from tickets.directory.views import masked, unit_companies
 from tickets.domain.stages import CLOSED, QUEUED_NAME, STAGE_NAMES, Stage, allowed_actions
 from tickets.sla.views import sla_summaries, time_left
-from tickets.tables import occupancies, ticket_steps, tickets
+from tickets.tables import occupancies, ticket_steps, tickets, units
 
 _FILTERS = ("estate_id", "building_id", "kind", "complaint_class", "priority", "assignee_id", "unit_id",
             "department_id", "equipment_id")
@@ -50,7 +50,16 @@ def ticket_list(session: Session, principal: Principal, args: dict[str, Any]) ->
         statement = statement.where(_owners_own(session, principal))
     page = page_of(session, scoped(statement, tickets.c.estate_id, principal), args)
     at_a_glance = sla_summaries(session, [t["id"] for t in page["items"]], now())
-    return {**page, "items": [{**with_actions(t), "sla": at_a_glance[t["id"]]} for t in page["items"]]}
+    numbers = unit_numbers(session, {t["unit_id"] for t in page["items"] if t["unit_id"] is not None})
+    return {**page, "items": [{**with_actions(t), "sla": at_a_glance[t["id"]], "unit_number": numbers.get(t["unit_id"])}
+                              for t in page["items"]]}
+
+
+def unit_numbers(session: Session, unit_ids: set[UUID]) -> dict[UUID, str]:
+    """The numbers of a page's units (1-101), from the copy of owners, in one query."""
+    if not unit_ids:
+        return {}
+    return dict(session.execute(select(units.c.id, units.c.number).where(units.c.id.in_(unit_ids))).tuples().all())
 
 
 # --- an owner's (a resident's) own tickets: those they reported, and those of the units they live in

@@ -212,6 +212,7 @@ def test_the_queue_filters_by_several_stages_and_a_building_with_each_deadline(c
     assert listed(f"building_id={place['building']}") == [repair["id"], opened["id"]]
     assert listed(f"building_id={uuid.uuid4()}") == []
     [item] = client.get(f"/api/v1/tickets?unit_id={place['unit']}", headers=desk).json["items"]
+    assert item["unit_number"] == "1-101"
     targets = {t["target"]: t for t in item["sla"]["targets"]}
     assert set(targets) == {"acknowledge", "arrive", "resolve"}
     assert all(t["state"] == "running" and t["due_at"] and t["warn_at"] for t in targets.values())
