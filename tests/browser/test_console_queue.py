@@ -2,7 +2,7 @@
 running and the demo estate loaded: a desk agent keeps the queue open in one tab; in another, a
 caller is found by the last four digits of their mobile and a complaint is entered with the keyboard
 alone; the ticket opens with its SLA clocks running, and the queue tab shows it, marked new, without
-a reload, its clock counting down. Screenshots: 10-queue, 11-entry-search, 12-entry-form."""
+a reload, its clock counting down. Screenshots: 10-queue, 11-entry-search, 12-entry-form, 13-queue-filters."""
 
 from __future__ import annotations
 
@@ -27,6 +27,14 @@ TITLE = "夜间电梯异响，影响休息"
 def _shot(page: Any, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
+
+
+def _serious(page: Any) -> list[str]:
+    """axe-core's serious and critical violations on the page as it stands (none is the aim)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    found = Axe().run(page).response["violations"]
+    return [f"{v['id']}: {v['help']} ({len(v['nodes'])})" for v in found if v["impact"] in ("serious", "critical")]
 
 
 def _a_caller(suite: dict) -> tuple[str, str]:
@@ -58,6 +66,7 @@ def test_a_complaint_by_phone_found_by_the_last_four_digits_reaches_the_queue(su
         expect(queue).to_have_url(re.compile(r"/console/queue$"))  # a desk agent starts at the queue
         expect(queue.locator("#queue-rows table.queue")).to_be_visible()
         expect(queue.locator("time.clock").first).to_be_visible()
+        _shot(queue, "13-queue-filters")
 
         entry = context.new_page()  # the same session in a second tab, as a desk keeps both open
         entry.goto(f"{suite['door']}/console/entry")
@@ -92,6 +101,7 @@ def test_a_complaint_by_phone_found_by_the_last_four_digits_reaches_the_queue(su
         assert passed == ["quality_aspect", "category", "priority", "channel", "title"], passed
         entry.keyboard.type(TITLE)
         _shot(entry, "12-entry-form")
+        assert _serious(entry) == []
         entry.keyboard.press("Enter")
 
         expect(entry).to_have_url(re.compile(r"/console/(tickets/[0-9a-f-]+|entry)$"))
@@ -111,6 +121,7 @@ def test_a_complaint_by_phone_found_by_the_last_four_digits_reaches_the_queue(su
         expect(clock.locator(".left")).not_to_have_text(shown or "")  # it counts down in the page
         row.scroll_into_view_if_needed()
         _shot(queue, "10-queue")
+        assert _serious(queue) == []
 
         status, opened = call_json("GET", f"{suite['door']}/tickets/api/v1/tickets/{ticket_id}", suite["admin"])
         assert status == 200, opened

@@ -86,6 +86,8 @@ def test_the_live_part_returns_the_rows_marking_those_opened_since(suite, desk) 
     assert rows.status_code == 200 and "<html" not in rows.text
     assert households["zhang"]["ticket"] in _rows(rows.text) and households["wang"]["ticket"] not in _rows(rows.text)
     assert 'class="sla-on_time new"' in rows.text or "new\"" in rows.text
+    assert desk.get("/console/queue/rows?since=2000-01-01T00:00:00").status_code == 200  # no zone: UTC
+    assert desk.get("/console/queue/rows?since=yesterday").status_code == 200  # unreadable: now
     later = desk.get("/console/queue/rows?since=2999-01-01T00:00:00%2B00:00")
     assert households["zhang"]["ticket"] in _rows(later.text) and "★" not in later.text
 

@@ -10,6 +10,8 @@ member's own token: another estate's tickets are simply not in the answers."""
 from __future__ import annotations
 
 import functools
+import threading
+import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -171,18 +173,64 @@ def groups_of(rows: list[dict[str, Any]], order: str) -> list[tuple[str | None, 
 
 # --- the services' answers the page needs ----------------------------------------------------------
 
+class _Kept:
+    """Owners' answers a queue shows beside its tickets (estates, buildings, staff: they change
+    rarely), kept a short while per access token, so the live part polled every few seconds by every
+    desk asks owners again only once a minute. Keyed by the token: a staff member never sees what
+    another's token was answered."""
+
+    SECONDS = 60.0
+    MOST = 512
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._kept: dict[tuple[str, str], tuple[float, dict[str, Any]]] = {}
+
+    def get(self, key: tuple[str, str], make: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        now = time.monotonic()
+        with self._lock:
+            found = self._kept.get(key)
+        if found is not None and now - found[0] < self.SECONDS:
+            return found[1]
+        made = make()
+        with self._lock:
+            if len(self._kept) >= self.MOST:
+                self._kept = {k: v for k, v in self._kept.items() if now - v[0] < self.SECONDS}
+                if len(self._kept) >= self.MOST:
+                    self._kept.clear()
+            self._kept[key] = (now, made)
+        return made
+
+
+_KEPT = _Kept()
+
+
 def _places_and_staff(chosen: dict[str, Any]) -> dict[str, Any]:
     """The caller's estates, the buildings (of the estate chosen, or of the caller's only estate) and
-    the staff who may be assigned, from owners."""
+    the staff who may be assigned, from owners (kept a minute per token: :class:`_Kept`)."""
+    found = _KEPT.get((g.staff.access, chosen["estate_id"]), lambda: _asked_owners(chosen["estate_id"]))
+    return {**found, "options": _options(found)}
+
+
+def _asked_owners(chosen_estate: str) -> dict[str, Any]:
     services = backends()
     estates = services.get("owners", "/api/v1/estates", page_size=100)["items"]
-    estate = chosen["estate_id"] or (estates[0]["id"] if len(estates) == 1 else "")
+    estate = chosen_estate or (estates[0]["id"] if len(estates) == 1 else "")
     buildings = services.get("owners", f"/api/v1/estates/{estate}/buildings", page_size=100)["items"] if estate else []
     staff_query: dict[str, Any] = {"page_size": 100, "active": "true"}
     if estate:
         staff_query["estate_id"] = estate
     staff = services.get("owners", "/api/v1/staff", **staff_query)["items"]
-    options = {
+    return {"estates": estates, "buildings": buildings, "staff_list": staff,
+            "estate_names": {e["id"]: e["name"] for e in estates},
+            "building_codes": {b["id"]: b["name"] for b in buildings},
+            "staff_names": {s["id"]: s["name"] for s in staff}}
+
+
+def _options(found: dict[str, Any]) -> dict[str, list[tuple[str, str]]]:
+    """The filters' choices, in the staff member's language."""
+    estates, buildings, staff = found["estates"], found["buildings"], found["staff_list"]
+    return {
         "estate_id": [(e["id"], e["name"]) for e in estates],
         "building_id": [(b["id"], b["name"]) for b in buildings],
         "kind": [(k, t(f"kind_{k}")) for k in KINDS],
@@ -191,17 +239,15 @@ def _places_and_staff(chosen: dict[str, Any]) -> dict[str, Any]:
         "assignee_id": [(UNASSIGNED, t("queue_unassigned")), *((s["id"], s["name"]) for s in staff)],
         "order": [(o, t(f"order_{o}")) for o in ORDERS if o != "stage"],
     }
-    return {"estates": estates, "buildings": buildings, "options": options,
-            "estate_names": {e["id"]: e["name"] for e in estates},
-            "building_codes": {b["id"]: b["name"] for b in buildings},
-            "staff_names": {s["id"]: s["name"] for s in staff}}
 
 
 def _since(value: str | None) -> datetime | None:
+    """When the page was first shown (an ISO time; one without a zone is UTC); None when unreadable."""
     try:
-        return _when(value) if value else None
+        when = _when(value) if value else None
     except ValueError:
         return None
+    return when.replace(tzinfo=UTC) if when is not None and when.tzinfo is None else when
 
 
 def _page_number(value: str | None) -> int:
