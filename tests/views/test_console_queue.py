@@ -42,6 +42,9 @@ def test_the_queue_lists_the_estates_open_tickets_with_their_clocks_and_none_of_
     assert 'class="clock on_time"' in answer.text and "受理时效" in answer.text  # the live clocks
     assert 'hx-trigger="every 5s"' in answer.text and "/console/queue/rows?" in answer.text
     assert "138****5678" in answer.text and "13812345678" not in answer.text  # masked as the API masks
+    desk.get("/console/language/en")
+    english = desk.get("/console/queue")
+    assert "To acknowledge" in english.text and "Open tickets" in english.text and "受理时效" not in english.text
 
 
 def test_the_filters_narrow_the_queue_and_a_wrong_one_is_refused(suite, desk) -> None:

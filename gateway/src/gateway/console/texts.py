@@ -162,7 +162,7 @@ QUEUE: dict[str, tuple[str, str]] = {
     "entry_walk_in": ("未登记来电人 / 来访登记", "Caller not on record / walk-in"),
     "entry_choose": ("先查找并选择来电人；其房屋与未关闭工单会显示在这里。",
                      "Find and choose the caller first; their units and open tickets show here."),
-    "entry_caller": ("来电人", "Caller"),
+    "entry_caller": ("来电人：{name}", "Caller: {name}"),
     "entry_mobiles": ("手机", "Mobile"),
     "entry_units": ("房屋", "Units"),
     "entry_open_tickets": ("未关闭工单", "Open tickets"),
