@@ -193,3 +193,18 @@ def test_a_form_without_its_csrf_token_is_refused_and_opens_nothing(suite, desk)
     assert saved.status_code == 400
     assert len(_tickets(suite, estate)) == before
     assert "mine" not in desk.get("/console/queue").text
+
+
+def test_a_likely_duplicate_is_warned_of_before_and_after_the_ticket_opens(suite, desk) -> None:
+    zhang = suite["households"]["zhang"]  # his open inquiry about 1-101, opened today
+    before = desk.get(f"/console/entry/duplicates?unit_id={zhang['unit']}&kind=inquiry&category=")
+    assert before.status_code == 200 and "可能重复" in before.text
+    assert f'/console/tickets/{zhang["ticket"]}' in before.text
+    assert "可能重复" not in desk.get(f"/console/entry/duplicates?unit_id={zhang['unit']}&kind=repair").text
+    opened = desk.post("/console/entry", data={**_entry_form(desk, zhang["person"]), "kind": "inquiry",
+                                               "unit_id": zhang["unit"], "channel": "phone", "title": "物业费能否分期"})
+    assert opened.status_code == 201, opened.text  # opened, the duplicates shown before its page
+    assert "工单已登记" in opened.text and f'/console/tickets/{zhang["ticket"]}' in opened.text
+    new = re.search(r'href="/console/tickets/([0-9a-f-]+)" autofocus', opened.text).group(1)
+    assert new != zhang["ticket"]
+    assert any(t["id"] == new for t in _tickets(suite, suite["estate"]["id"]))
