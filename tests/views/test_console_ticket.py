@@ -199,6 +199,8 @@ def test_a_bad_form_is_refused_beside_its_field_and_changes_nothing(suite, desk,
         assert ">等配件</textarea>" in refused.text
         after = _api(suite, tid)
         assert (after["stage"], after["version"], after["promised_by"]) == ("on_site", before["version"], None)
+        # The refused form's address opened again (the language switch goes back to it): the ticket's page.
+        assert desk.get(f"/console/tickets/{tid}/steps/explain").headers["Location"] == f"/console/tickets/{tid}"
 
         _step(suite, tid, "resolve", resolution="ok")
         _step(suite, tid, "inform-owner", how="phone")

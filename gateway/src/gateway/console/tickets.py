@@ -78,6 +78,14 @@ def take_step(ticket_id: UUID, action: str) -> Any:
     return redirect(f"/console/tickets/{ticket_id}?done={action}#stages", 303)
 
 
+@blp.route("/console/tickets/<uuid:ticket_id>/steps/<action>", methods=["GET"])
+@blp.route("/console/tickets/<uuid:ticket_id>/attachments", methods=["GET"])
+@staff_page
+def back_to_ticket(ticket_id: UUID, action: str | None = None) -> Any:
+    """A refused form's address opened again (the language switched, a reload): the ticket's page."""
+    return redirect(f"/console/tickets/{ticket_id}", 303)
+
+
 def _upload_sized(view: Callable[..., Any]) -> Callable[..., Any]:
     """The upload's form may hold a 10 MB file: more than any other console form (set before the
     form is read, by the session's check too)."""
