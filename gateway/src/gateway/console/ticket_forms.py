@@ -48,8 +48,10 @@ TECHNICIAN_STEPS = frozenset({"arrive", "resolve"})
 
 
 def offered(allowed: list[str], role: str) -> list[str]:
-    """The steps the page offers now: the ticket's allowed actions the role may take, in their order."""
-    return [a for a in allowed if a in STEPS and (role != TECHNICIAN or a in TECHNICIAN_STEPS)]
+    """The steps the page offers now: the ticket's allowed actions the role may take, the procedure's
+    next steps (shown open) before the rarer ones (folded), each in the procedure's order."""
+    mine = [a for a in allowed if a in STEPS and (role != TECHNICIAN or a in TECHNICIAN_STEPS)]
+    return sorted(mine, key=lambda action: not STEPS[action].open)
 
 
 class Refusal(Exception):

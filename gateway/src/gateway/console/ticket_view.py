@@ -141,7 +141,7 @@ def step_shown(step: dict[str, Any], staff: dict[str, str]) -> dict[str, Any]:
         said.append(str(details["filename"]))
     return {"at": local(step["at"], "%m-%d %H:%M:%S"), "action": action, "label": label, "actor": actor,
             "note": step.get("note") or "", "said": [s for s in said if s],
-            "stage": t(f"stage_{step['stage_to']}") if step.get("stage_to") else ""}
+            "stage": t(f"stage_{step['stage_to']}") if step.get("stage_from") and step.get("stage_to") else ""}
 
 
 def _role_name(role: str | None) -> str:
