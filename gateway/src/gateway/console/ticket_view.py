@@ -48,6 +48,7 @@ def shown_ticket(backends: Backends, ticket_id: UUID, role: str, now: datetime) 
         "suggestion": _suggestion(backends, ticket_id) if desk and {"dispatch", "reassign"} & set(offered) else None,
         "merge_into": _merge_choices(backends, ticket) if "merge" in offered else [],
         "unit": _unit(backends, ticket["unit_id"]),
+        "occupants": _occupants(backends, ticket["unit_id"]),
         "is_technician": role == TECHNICIAN, "desk": desk,
         "informed_how": ticket_forms.INFORMED_HOW,
     }
@@ -181,3 +182,13 @@ def _unit(backends: Backends, unit_id: str | None) -> dict[str, Any] | None:
         return backends.get("owners", f"/api/v1/units/{unit_id}")  # type: ignore[no-any-return]
     except Refused:
         return None
+
+
+def _occupants(backends: Backends, unit_id: str | None) -> list[dict[str, Any]]:
+    """Who lives in the unit, owners first, their mobiles masked as the tickets API masks them."""
+    if not unit_id:
+        return []
+    try:
+        return backends.get("tickets", f"/api/v1/units/{unit_id}/people")["people"]  # type: ignore[no-any-return]
+    except Refused:
+        return []
