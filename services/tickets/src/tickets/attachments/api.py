@@ -1,7 +1,8 @@
 """Photos and files attached to a ticket: upload, list, download, remove (TKT-1).
 
 An owner (their token's ``sub`` their person) attaches to, lists and downloads from their own
-tickets only (one they reported or of a unit they live in: tickets.tickets.api.owners_own_only);
+tickets only (one they reported or of a unit they live in: tickets.tickets.api.owners_own_only), a
+technician to and from those assigned to them;
 anyone else's is 404 to them, as another estate's. Only the desk removes one."""
 
 from __future__ import annotations

@@ -1,12 +1,13 @@
-"""Dispatch skills over HTTP: which skill a kind of ticket, and a complaint class, calls for
-(complaints to customer service unless the operator or an estate says otherwise)."""
+"""Dispatch over HTTP: which skill a kind of ticket, and a complaint class, calls for (complaints to
+customer service unless the operator or an estate says otherwise), and whom dispatch would give a
+ticket to now and why (the desk's suggestion before it dispatches or reassigns)."""
 
 from __future__ import annotations
 
 from typing import Any
 from uuid import UUID
 
-from tenancy.roles import MANAGERS
+from tenancy.roles import DESK, MANAGERS
 
 from servicekit.access import ScopedBlueprint
 from servicekit.paging import page_schema
@@ -16,7 +17,7 @@ from tickets.access import SCOPE
 from tickets.dispatch import schemas, use_cases, views
 
 blp = ScopedBlueprint("dispatch", __name__, scope=SCOPE, url_prefix="/api/v1/dispatch",
-                      description="Which skill each kind of ticket calls for (派工)")
+                      description="Which skill each kind of ticket calls for, and whom a ticket would go to (派工)")
 
 
 @blp.route("/skills", methods=["GET"])
@@ -43,3 +44,11 @@ def set_skill(data: dict[str, Any]) -> dict[str, Any]:
 def remove_skill(dispatch_skill_id: UUID) -> None:
     """Remove a row: the next less specific one, or the default, applies"""
     use_cases.remove_skill(unit_of_work(), dispatch_skill_id)
+
+
+@blp.route("/suggestions/<uuid:ticket_id>", methods=["GET"])
+@blp.response(200, schemas.SuggestionSchema)
+@blp.allow(DESK)
+def suggest_assignee(ticket_id: UUID) -> dict[str, Any]:
+    """Whom dispatch would give the ticket to now and why, and who else could take it, best first"""
+    return read(views.suggestion, ticket_id)

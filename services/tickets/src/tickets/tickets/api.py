@@ -104,10 +104,12 @@ def list_tickets(args: dict[str, Any]) -> Any:
 
 
 def owners_own_only(ticket_id: UUID) -> None:
-    """An owner reaches only a ticket they reported or one of a unit they live in: any other is a
-    404, as another estate's (staff pass)."""
+    """An owner reaches only a ticket they reported or one of a unit they live in, and a technician
+    only one assigned to them: any other is a 404, as another estate's (the desk passes)."""
     principal = current_principal()
     if principal.role == OWNER and not read(views.owner_may_see, principal, ticket_id):
+        refuse(404, "no such ticket", "没有此工单")
+    if principal.role == TECHNICIAN and str(read(views.assignee_of, ticket_id)) != principal.subject:
         refuse(404, "no such ticket", "没有此工单")
 
 
@@ -115,7 +117,7 @@ def owners_own_only(ticket_id: UUID) -> None:
 @blp.response(200, schemas.TicketSchema)
 @blp.allow(READERS)
 def get_ticket(ticket_id: UUID) -> Any:
-    """One ticket (to an owner: one they reported or of a unit they live in; any other is 404)"""
+    """One ticket (to an owner: theirs or their unit's; to a technician: one assigned to them; any other is 404)"""
     owners_own_only(ticket_id)
     return shown(read(views.ticket, ticket_id))
 
@@ -124,7 +126,7 @@ def get_ticket(ticket_id: UUID) -> Any:
 @blp.response(200, schemas.StepSchema(many=True))
 @blp.allow(READERS)
 def ticket_timeline(ticket_id: UUID) -> Any:
-    """Every step on the ticket: who did what, when (to an owner: their own tickets' only)"""
+    """Every step on the ticket: who did what, when (to an owner or a technician: their own tickets' only)"""
     owners_own_only(ticket_id)
     return read(views.timeline, ticket_id)
 
@@ -134,7 +136,7 @@ def ticket_timeline(ticket_id: UUID) -> Any:
 @blp.allow(READERS)
 def ticket_report(ticket_id: UUID) -> Any:
     """The stage report (阶段报告): stage, time left to each target, timeline, evaluation, promise (to an
-    owner: their own tickets' only)"""
+    owner or a technician: their own tickets' only)"""
     owners_own_only(ticket_id)
     report = read(views.stage_report, ticket_id)
     return {**report, "ticket": shown(report["ticket"])}

@@ -193,7 +193,10 @@ class TargetSchema(Schema):
     target = fields.String(metadata={"description": "acknowledge, arrive, resolve or promise"})
     state = fields.String(metadata={"description": "running, paused, met, missed or dropped"})
     due_at = fields.DateTime(allow_none=True)
+    warn_at = fields.DateTime(allow_none=True, metadata={"description": "When the warning comes (80 % of the target)"})
     seconds_left = fields.Integer(allow_none=True, metadata={"description": "Negative once overdue"})
+    business_hours = fields.Boolean(metadata={
+        "description": "true: seconds_left counts the estate's business hours only, not the clock"})
     warned = fields.Boolean()
     breached = fields.Boolean()
     warned_at = fields.DateTime(allow_none=True)

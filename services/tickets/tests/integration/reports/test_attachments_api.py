@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import uuid
 from pathlib import Path
 
 import pytest
@@ -34,7 +35,8 @@ def count(db, table) -> int:
 
 def test_a_photo_is_uploaded_listed_and_downloaded(app, client, db, auth, make_estate, make_ticket) -> None:
     estate = make_estate()
-    ticket = make_ticket(estate)
+    handler = uuid.uuid4()  # a technician reads the attachments of the tickets assigned to them
+    ticket = make_ticket(estate, assignee_id=handler)
     desk = auth("service_desk_agent", [estate])
     created = upload(client, ticket, desk, JPEG, "现场照片.JPG")
     assert created.status_code == 201, created.json
@@ -42,7 +44,8 @@ def test_a_photo_is_uploaded_listed_and_downloaded(app, client, db, auth, make_e
     assert (body["filename"], body["content_type"], body["size"]) == ("现场照片.jpg", "image/jpeg", len(JPEG))
     assert "storage_key" not in body
 
-    listed = client.get(f"/api/v1/tickets/{ticket}/attachments", headers=auth("technician", [estate]))
+    listed = client.get(f"/api/v1/tickets/{ticket}/attachments", headers=auth("technician", [estate],
+                                                                              subject=str(handler)))
     assert [a["id"] for a in listed.json] == [body["id"]]
 
     got = client.get(f"/api/v1/tickets/{ticket}/attachments/{body['id']}", headers=desk)
@@ -166,10 +169,12 @@ def test_another_estates_ticket_is_404_everywhere(client, db, auth, make_estate,
 @pytest.mark.parametrize("role", ["service_desk_agent", "estate_manager"])
 def test_the_desk_removes_an_attachment(app, client, db, auth, make_estate, make_ticket, role: str) -> None:
     estate = make_estate()
-    ticket = make_ticket(estate)
-    created = upload(client, ticket, auth("technician", [estate]), JPEG).json
+    handler = uuid.uuid4()
+    ticket = make_ticket(estate, assignee_id=handler)  # the technician's own: they attach to it
+    technician = auth("technician", [estate], subject=str(handler))
+    created = upload(client, ticket, technician, JPEG).json
     url = f"/api/v1/tickets/{ticket}/attachments/{created['id']}"
-    assert client.delete(url, headers=auth("technician", [estate])).status_code == 403
+    assert client.delete(url, headers=technician).status_code == 403
     before = len(stored_files(app))
     assert client.delete(url, headers=auth(role, [estate])).status_code == 204
     assert client.get(url, headers=auth(role, [estate])).status_code == 404
