@@ -187,3 +187,14 @@ def test_every_form_without_csrf_is_refused_and_changes_nothing(world) -> None:
         assert refused.status_code == 400, path
         assert "13812345678" not in refused.text
     assert _notices(world) == before
+
+
+def test_choosing_a_template_brings_its_variables_and_a_building_its_units(world) -> None:
+    desk = _desk(world)
+    fields = desk.get(f"/console/notices/new/variables?estate_id={world['estate']['id']}&template_id={FEE_TEMPLATE}",
+                      headers={"HX-Request": "true"})
+    assert fields.status_code == 200, fields.text
+    assert 'id="var-amount"' in fields.text and 'id="var-name"' not in fields.text  # name: filled per recipient
+    building = re.search(r'<option value="([^"]+)"[^>]*>1栋</option>', desk.get("/console/notices/new").text).group(1)
+    units = desk.get(f"/console/notices/new/units?building_id={building}", headers={"HX-Request": "true"})
+    assert "1-101" in units.text and "1-102" in units.text and "2-201" not in units.text
