@@ -198,3 +198,24 @@ def test_choosing_a_template_brings_its_variables_and_a_building_its_units(world
     building = re.search(r'<option value="([^"]+)"[^>]*>1栋</option>', desk.get("/console/notices/new").text).group(1)
     units = desk.get(f"/console/notices/new/units?building_id={building}", headers={"HX-Request": "true"})
     assert "1-101" in units.text and "1-102" in units.text and "2-201" not in units.text
+
+
+def test_the_delivery_page_of_a_finished_notice_stops_polling_and_a_bad_resend_is_refused(world) -> None:
+    from notify.tables import messages
+
+    zhang = world["households"]["zhang"]
+    desk = _desk(world, "en")
+    path = f"/console/notices/{zhang['notice']}"
+    live = desk.get(f"{path}/live", headers={"HX-Request": "true"})
+    assert live.status_code == 200 and "<html" not in live.text
+    assert 'data-in-flight="no"' in live.text and "hx-trigger" not in live.text  # finished: no more polling
+    assert "1 of 1 households reached" in live.text and "Every household was reached." in live.text
+
+    def sent() -> int:
+        with world["engines"]["notify"].connect() as conn:
+            return conn.execute(select(func.count()).select_from(messages)).scalar_one()
+
+    before = sent()
+    refused = desk.post(f"{path}/resend", data={"csrf": _csrf(desk, path), "channel": "fax"})
+    assert refused.status_code == 422 and "Choose a channel to resend by." in refused.text
+    assert sent() == before

@@ -236,6 +236,8 @@ NOTICES: dict[str, tuple[str, str]] = {
     "state_read": ("已读", "Read"),
     "state_cancelled": ("已取消", "Cancelled"),
     "state_no_receipt": ("无回执", "No receipt"),
+    "state_unread": ("未读", "Unread"),
+    "outcome_unread_only": ("仅站内信未读", "Only an unread in-app message"),
     "delivery_messages": ("消息状态", "Messages by state"),
     "delivery_recipients": ("收件户", "Households"),
     "delivery_reached_by": ("送达渠道", "Reached over"),
