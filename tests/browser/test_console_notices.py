@@ -4,7 +4,7 @@ demo estate loaded (about 1,200 households): the desk agent composes this month'
 recipient's SMS, its parts and the cost), and sends it; the delivery page fills live until every
 household is reached but the few whose numbers the SMS stand-in fails; those are resent by e-mail
 from the page and reached (the SMTP stand-in receives them); a not-reached owner's page then says
-which notice reached them and over which channel. Screenshots 30 to 33."""
+which notice reached them and over which channel. Screenshots 30 to 35."""
 
 from __future__ import annotations
 
@@ -58,6 +58,11 @@ def test_the_fee_notice_to_the_whole_estate_then_resent_by_email(suite) -> None:
         # Compose: the template, its variables, the whole estate's owners; the preview follows.
         page.click("text=新建通知")
         expect(page.locator("h1")).to_contain_text("新建通知")
+        page.click("button:has-text('发送通知')")  # nothing chosen yet: refused, in Chinese, nothing sent
+        expect(page.locator(".error-summary")).to_contain_text("请选择模板")
+        expect(page.locator(".error-summary")).to_contain_text("请填写通知标题")
+        expect(page.locator("#title")).to_have_attribute("aria-invalid", "true")
+        _shot(page, "34-notice-refused")
         page.select_option("#template_id", label="物业费缴纳通知（fee_notice）")
         expect(page.locator("#var-amount")).to_be_visible()
         page.fill("#title", "本月物业费缴纳通知")
@@ -103,4 +108,10 @@ def test_the_fee_notice_to_the_whole_estate_then_resent_by_email(suite) -> None:
         expect(got).to_contain_text("邮件")
         expect(page.locator("table.contacts")).to_contain_text("****")
         _shot(page, "30-person")
+
+        # The estate's notices, each with its status and reach.
+        page.click("header >> text=通知")
+        row = page.locator("table.notices tbody tr", has_text="本月物业费缴纳通知")
+        expect(row).to_contain_text(f"{recipients} / {recipients}")
+        _shot(page, "35-notices-list")
         browser.close()

@@ -12,7 +12,7 @@ from datetime import date, datetime, time
 from typing import Any
 from uuid import UUID
 
-from flask import request
+from flask import g, request
 from werkzeug.exceptions import NotFound as PageNotFound
 
 from gateway.console.frame import DESK_ROLES, SHANGHAI, backends, blp, checked_post, page, staff_page, t
@@ -33,8 +33,6 @@ def named(prefix: str, value: Any) -> str:
 
 def desk_only() -> None:
     """A person's page and notices are the desk's (a technician's are their own tickets only)."""
-    from flask import g
-
     if g.staff.role not in DESK_ROLES:
         raise PageNotFound()
 
