@@ -9,31 +9,25 @@ member's language, and scopes every notice to their estates (another estate's is
 
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from flask import g, redirect, request
+from flask import redirect, request
 from werkzeug.datastructures import MultiDict
 
 from gateway.console.frame import SHANGHAI, backends, blp, checked_post, page, staff_page, t
+from gateway.console.notice_form import AUDIENCES, CHANNELS, ROLES, read_notice, template_texts
 from gateway.console.people import desk_only, named
 from gateway.pages.backends import Backends, Refused
 
 LIST_PAGE = 20
 NOT_REACHED_SHOWN = 50
-CHANNELS = ("sms", "email", "in_app")
-AUDIENCES = ("estate", "buildings", "units", "list")
-ROLES = ("owners", "occupants")
-# What notify fills in for each recipient: never asked of the staff member.
-PER_RECIPIENT = frozenset({"name", "unit", "estate"})
 # A message still on its way: the page keeps polling while any is.
 IN_FLIGHT_STATES = ("queued", "sending", "sent")
 IN_FLIGHT_STATUSES = ("scheduled", "sending", "paused")
 SHOWN_STATES = ("queued", "sent", "delivered", "failed", "read")
-_LIST_LINE = re.compile(r"\s*[,，;；\t]\s*")
 
 
 # --- what the pages read from the services ----------------------------------------------------------
@@ -59,15 +53,6 @@ def _chosen_estate(estates: list[dict[str, Any]], wanted: str | None) -> dict[st
 
 def _templates(services: Backends, estate_id: str) -> list[dict[str, Any]]:
     return _all(services, "notify", "/api/v1/templates", estate_id=estate_id)
-
-
-def _template_texts(template: dict[str, Any] | None) -> tuple[str, list[str]]:
-    """A template's subject in the staff member's language, and the variables the staff fill in."""
-    if template is None:
-        return "", []
-    texts = template.get("texts") or {}
-    chosen = texts.get("en" if g.language == "en" else "zh-CN") or next(iter(texts.values()), {})
-    return chosen.get("subject", template["code"]), [v for v in template.get("variables", []) if v not in PER_RECIPIENT]
 
 
 # --- the list -------------------------------------------------------------------------------------
@@ -111,8 +96,8 @@ def _compose_context(services: Backends, form: MultiDict, errors: dict[str, str]
     building_id = form.get("building_id") or (buildings[0]["id"] if buildings else "")
     units = _units(services, building_id) if form.get("audience") == "units" and building_id else []
     return {"form": form, "errors": errors, "estates": estates, "estate": estate, "templates": templates,
-            "chosen_template": template, "variables": _template_texts(template)[1],
-            "subject": lambda x: _template_texts(x)[0], "buildings": buildings,
+            "chosen_template": template, "variables": template_texts(template)[1],
+            "subject": lambda x: template_texts(x)[0], "buildings": buildings,
             "building_id": building_id, "units": units, "channels": CHANNELS, "audiences": AUDIENCES,
             "roles": ROLES, "named": named}
 
@@ -123,76 +108,6 @@ def _units(services: Backends, building_id: str) -> list[dict[str, Any]]:
     except ValueError:
         return []
     return _all(services, "owners", f"/api/v1/buildings/{building_id}/units")
-
-
-def read_notice(form: MultiDict, templates: list[dict[str, Any]],
-                now: datetime) -> tuple[dict[str, Any], dict[str, str]]:
-    """The body of notify's ``POST /notices`` from the compose form, and what is wrong with the form
-    (each field's message in the staff member's language); nothing is sent while anything is."""
-    errors: dict[str, str] = {}
-    template = next((x for x in templates if x["id"] == form.get("template_id")), None)
-    if template is None:
-        errors["template_id"] = t("bad_template")
-    title = (form.get("title") or "").strip()
-    if not title or len(title) > 200:
-        errors["title"] = t("bad_title")
-    variables = {}
-    for name in _template_texts(template)[1]:
-        value = (form.get(f"var.{name}") or "").strip()
-        if not value:
-            errors[f"var.{name}"] = t("bad_variable").format(name=name)
-        variables[name] = value
-    audience = _audience(form, errors)
-    channels = [c for c in CHANNELS if c in form.getlist("channels")]
-    if not channels:
-        errors["channels"] = t("bad_channels")
-    send_at = None
-    if form.get("when") == "later":
-        try:
-            send_at = datetime.fromisoformat(form.get("send_at") or "").replace(tzinfo=SHANGHAI)
-        except ValueError:
-            send_at = None
-        if send_at is None or send_at <= now:
-            errors["send_at"] = t("bad_send_at")
-    body = {"estate_id": form.get("estate_id"), "template_id": form.get("template_id"), "title": title,
-            "channels": channels, "audience": audience, "variables": variables,
-            "urgent": form.get("urgent") == "on", "consent_to_split": form.get("consent_to_split") == "on"}
-    if send_at is not None:
-        body["send_at"] = send_at.isoformat()
-    return body, errors
-
-
-def _audience(form: MultiDict, errors: dict[str, str]) -> dict[str, Any]:
-    kind, role = form.get("audience"), form.get("role") if form.get("role") in ROLES else "owners"
-    if kind == "estate":
-        return {"estate": True, "role": role}
-    if kind in ("buildings", "units"):
-        ids = []
-        for value in form.getlist(kind):
-            try:
-                ids.append(str(UUID(value)))
-            except ValueError:
-                continue
-        if not ids:
-            errors[kind] = t(f"bad_{kind}")
-        return {kind: ids, "role": role}
-    if kind == "list":
-        entries = []
-        lines = [line for line in (form.get("list") or "").splitlines() if line.strip()]
-        for number, line in enumerate(lines, start=1):
-            parts = _LIST_LINE.split(line.strip())
-            if len(parts) not in (2, 3) or not all(parts):
-                errors.setdefault("list", t("bad_list_line").format(n=number))
-                continue
-            entry = {"name": parts[0], "mobile": parts[1]}
-            if len(parts) == 3:
-                entry["email"] = parts[2]
-            entries.append(entry)
-        if not lines:
-            errors["list"] = t("bad_list")
-        return {"list": entries}
-    errors["audience"] = t("bad_audience")
-    return {}
 
 
 @blp.route("/console/notices/new", methods=["GET"])
@@ -214,7 +129,7 @@ def template_variables() -> Any:
     services = backends()
     templates = _templates(services, request.args.get("estate_id", ""))
     template = next((x for x in templates if x["id"] == request.args.get("template_id")), None)
-    return page("notices_variables", form=MultiDict(), errors={}, variables=_template_texts(template)[1])
+    return page("notices_variables", form=MultiDict(), errors={}, variables=template_texts(template)[1])
 
 
 @blp.route("/console/notices/new/units", methods=["GET"])
