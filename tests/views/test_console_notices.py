@@ -219,3 +219,28 @@ def test_the_delivery_page_of_a_finished_notice_stops_polling_and_a_bad_resend_i
     refused = desk.post(f"{path}/resend", data={"csrf": _csrf(desk, path), "channel": "fax"})
     assert refused.status_code == 422 and "Choose a channel to resend by." in refused.text
     assert sent() == before
+
+
+@pytest.mark.parametrize(("audience", "recipients"), [("buildings", 2), ("units", 1), ("list", 2)])
+def test_the_audience_picker_counts_buildings_units_and_a_list(world, audience, recipients) -> None:
+    zhang = world["households"]["zhang"]
+    desk = _desk(world)
+    compose = desk.get("/console/notices/new").text
+    building = re.search(r'<option value="([^"]+)"[^>]*>1栋</option>', compose).group(1)
+    chosen = {"buildings": {"buildings": building}, "units": {"units": zhang["unit"]},
+              "list": {"list": "张伟,13812345678\n访客甲，13900001111，guest@example.com"}}[audience]
+    preview = desk.post("/console/notices/preview", headers={"X-CSRF-Token": _csrf(desk, "/console/notices/new")},
+                        data={"estate_id": world["estate"]["id"], "template_id": str(FEE_TEMPLATE), "title": "t",
+                              "var.amount": "10", "audience": audience, "role": "occupants", "channels": "sms",
+                              "when": "now", **chosen})
+    assert preview.status_code == 200, preview.text
+    assert re.search(rf'class="recipients">{recipients}<', preview.text), preview.text
+
+
+def test_the_person_page_in_english(world) -> None:
+    zhang = world["households"]["zhang"]
+    page = _desk(world, "en").get(f"/console/people/{zhang['person']}")
+    assert page.status_code == 200
+    for words in ("Contacts (in order)", "Units and occupancy", "Activity timeline", "Notices sent to them",
+                  "Owner", "Reached", "SMS", "Show full numbers"):
+        assert words in page.text, words
