@@ -244,3 +244,22 @@ def test_the_person_page_in_english(world) -> None:
     for words in ("Contacts (in order)", "Units and occupancy", "Activity timeline", "Notices sent to them",
                   "Owner", "Reached", "SMS", "Show full numbers"):
         assert words in page.text, words
+
+
+def test_a_notice_scheduled_for_later_waits_with_its_time_in_beijing_time(world) -> None:
+    from notify.tables import notices
+
+    desk = _desk(world)
+    sent = desk.post("/console/notices/new", data={
+        "csrf": _csrf(desk, "/console/notices/new"), "key": str(uuid.uuid4()), "estate_id": world["estate"]["id"],
+        "template_id": str(FEE_TEMPLATE), "title": "明年物业费预告", "var.amount": "99", "audience": "estate",
+        "role": "owners", "channels": ["sms", "email"], "when": "later", "send_at": "2030-01-02T09:30"})
+    assert sent.status_code == 303, sent.text
+    with world["engines"]["notify"].connect() as conn:
+        row = conn.execute(select(notices.c.status, notices.c.send_at, notices.c.channels).where(
+            notices.c.title == "明年物业费预告")).one()
+    assert row.status == "scheduled" and row.channels == ["sms", "email"]
+    assert row.send_at.astimezone(UTC) == datetime(2030, 1, 2, 1, 30, tzinfo=UTC)  # 09:30 in Shanghai
+    delivery = desk.get(sent.headers["Location"]).text
+    assert "待发送" in delivery and "2030-01-02 09:30" in delivery
+    assert 'data-in-flight="no"' in delivery  # nothing moves until 2030: not asked every 2 s

@@ -10,7 +10,7 @@ member's language, and scopes every notice to their estates (another estate's is
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -24,9 +24,11 @@ from gateway.pages.backends import Backends, Refused
 
 LIST_PAGE = 20
 NOT_REACHED_SHOWN = 50
-# A message still on its way: the page keeps polling while any is.
+# A message still on its way: the page keeps polling while any is (and the notice is not paused).
 IN_FLIGHT_STATES = ("queued", "sending", "sent")
-IN_FLIGHT_STATUSES = ("scheduled", "sending", "paused")
+# A notice scheduled within this long is polled for (sent now, it is scheduled until the sender takes it);
+# one scheduled later is not: nothing moves until then.
+SOON = timedelta(minutes=10)
 SHOWN_STATES = ("queued", "sent", "delivered", "failed", "read")
 
 
@@ -205,10 +207,20 @@ def _delivery(services: Backends, notice_id: UUID) -> dict[str, Any]:
     recipients = totals.get("recipients", {})
     messages = totals.get("messages", {})
     counted = recipients.get("total", 0) - recipients.get("excluded", 0)
-    in_flight = notice["status"] in IN_FLIGHT_STATUSES or any(messages.get(s, 0) for s in IN_FLIGHT_STATES)
+    in_flight = _in_flight(notice, messages)
     return {"notice": notice, "totals": totals, "recipients": recipients, "messages": messages,
             "counted": counted, "not_reached": not_reached, "in_flight": in_flight, "states": SHOWN_STATES,
             "resend_channels": CHANNELS, "named": named}
+
+
+def _in_flight(notice: dict[str, Any], messages: dict[str, int]) -> bool:
+    """Whether the delivery page should keep asking: the notice is being sent (or about to be)."""
+    if notice["status"] == "paused":
+        return False
+    if notice["status"] == "scheduled":
+        send_at = datetime.fromisoformat(str(notice["send_at"]).replace("Z", "+00:00"))
+        return send_at.replace(tzinfo=send_at.tzinfo or UTC) <= datetime.now(UTC) + SOON
+    return notice["status"] == "sending" or any(messages.get(state, 0) for state in IN_FLIGHT_STATES)
 
 
 @blp.route("/console/notices/<uuid:notice_id>", methods=["GET"])
