@@ -263,3 +263,13 @@ def test_a_notice_scheduled_for_later_waits_with_its_time_in_beijing_time(world)
     delivery = desk.get(sent.headers["Location"]).text
     assert "待发送" in delivery and "2030-01-02 09:30" in delivery
     assert 'data-in-flight="no"' in delivery  # nothing moves until 2030: not asked every 2 s
+
+
+def test_a_missing_variable_is_named_in_the_staff_members_words(world) -> None:
+    desk = _desk(world)
+    refused = desk.post("/console/notices/new", data={
+        "csrf": _csrf(desk, "/console/notices/new"), "estate_id": world["estate"]["id"],
+        "template_id": str(FEE_TEMPLATE), "title": "缺金额", "var.amount": " ", "audience": "estate",
+        "role": "owners", "channels": "sms", "when": "now"})
+    assert refused.status_code == 422
+    assert "请填写“金额（元）”" in refused.text and 'aria-describedby="var-amount-error"' in refused.text

@@ -15,6 +15,7 @@ from flask import g
 from werkzeug.datastructures import MultiDict
 
 from gateway.console.frame import SHANGHAI, t
+from gateway.console.people import named
 
 CHANNELS = ("sms", "email", "in_app")
 AUDIENCES = ("estate", "buildings", "units", "list")
@@ -50,7 +51,7 @@ def read_notice(form: MultiDict, templates: list[dict[str, Any]],
     for name in template_texts(template)[1]:
         value = (form.get(f"var.{name}") or "").strip()
         if not value:
-            errors[f"var.{name}"] = t("bad_variable").format(name=name)
+            errors[f"var.{name}"] = t("bad_variable").format(name=named("var", name))
         variables[name] = value
     audience = _audience(form, errors)
     channels = [c for c in CHANNELS if c in form.getlist("channels")]

@@ -131,7 +131,7 @@ def template_variables() -> Any:
     services = backends()
     templates = _templates(services, request.args.get("estate_id", ""))
     template = next((x for x in templates if x["id"] == request.args.get("template_id")), None)
-    return page("notices_variables", form=MultiDict(), errors={}, variables=template_texts(template)[1])
+    return page("notices_variables", form=MultiDict(), errors={}, variables=template_texts(template)[1], named=named)
 
 
 @blp.route("/console/notices/new/units", methods=["GET"])
