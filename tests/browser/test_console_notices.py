@@ -28,6 +28,7 @@ SENDING = 600_000  # ms: a bound on a hang while ~1,200 SMS go out, never a time
 
 def _shot(page: Any, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
+    page.mouse.wheel(0, -10_000)  # from the top: the sticky bar drawn where it belongs
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
@@ -63,6 +64,7 @@ def test_the_fee_notice_to_the_whole_estate_then_resent_by_email(suite) -> None:
         expect(page.locator(".error-summary")).to_contain_text("请填写通知标题")
         expect(page.locator("#title")).to_have_attribute("aria-invalid", "true")
         _shot(page, "34-notice-refused")
+        page.goto(f"{suite['door']}/console/notices/new")
         page.select_option("#template_id", label="物业费缴纳通知（fee_notice）")
         expect(page.locator("#var-amount")).to_be_visible()
         page.fill("#title", "本月物业费缴纳通知")
@@ -70,7 +72,7 @@ def test_the_fee_notice_to_the_whole_estate_then_resent_by_email(suite) -> None:
         page.fill("#var-due_date", "2026-12-25")
         page.check("input[name=urgent]")  # past the quiet hours, whatever the hour in Shanghai
         preview = page.locator("#preview")
-        expect(preview).to_contain_text("本期物业费1280.00元")
+        expect(preview).to_contain_text("本期物业费1280.00元，请于2026-12-25前缴纳")
         expect(preview).to_contain_text("示例收件人")
         recipients = int(preview.locator(".recipients").inner_text())
         assert recipients > 1000, recipients  # about 1,200 households of the demo estate
