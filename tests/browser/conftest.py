@@ -1,6 +1,6 @@
 """What the browser tests share: every process of the suite for one test alone (its own databases,
 vhost, ports and var/), through the real front door (nginx): each service's web (gunicorn), relay and
-consumer, the timers, notify's sender and the SMS stand-in. Each test drives Debian's Chromium with
+consumer, the timers, notify's sender and the SMS and SMTP stand-ins. Each test drives Debian's Chromium with
 Playwright for Python (:data:`CHROMIUM`)."""
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ def suite(make_database, tmp_path: Path) -> Iterator[dict]:
 
 
 def _suite(make_database, amqp_vhost_url: str, tmp_path: Path) -> Iterator[dict]:  # noqa: ANN001
-    ports = {name: free_port() for name in (*SERVICES, "door", "sms")}
+    ports = {name: free_port() for name in (*SERVICES, "door", "sms", "smtp", "smtp_page")}
     var = tmp_path / "var"
     env = {"ESTATEDESK_VAR": str(var), "AMQP_URL": amqp_vhost_url, "LOG_LEVEL": "WARNING",
            **{f"{name.upper()}_DATABASE_URL": make_database() for name in SERVICES},
@@ -52,6 +52,7 @@ def _suite(make_database, amqp_vhost_url: str, tmp_path: Path) -> Iterator[dict]
            "GATEWAY_ENVIRONMENT": "development", "NOTIFY_ENVIRONMENT": "development",
            "GATEWAY_EDGE_PORT": str(ports["door"]), "GATEWAY_EDGE_RATE_STORE": "", "GATEWAY_TRUSTED_PROXIES": "1",
            "NOTIFY_SMS_ENDPOINT": f"http://127.0.0.1:{ports['sms']}", "NOTIFY_SENDER_INTERVAL_SECONDS": "0.2",
+           "NOTIFY_SMTP_PORT": str(ports["smtp"]),
            "NOTIFY_RECEIPTS_TOKEN": "estatedesk-local-receipts",
            "SURVEYS_ANSWER_URL": f"http://127.0.0.1:{ports['door']}/survey/"}
 
@@ -80,6 +81,8 @@ def _suite(make_database, amqp_vhost_url: str, tmp_path: Path) -> Iterator[dict]
         stack.enter_context(service_process(
             "notify", "sms-standin", "--port", str(ports["sms"]), "--callback",
             f"http://127.0.0.1:{ports['notify']}/api/v1/receipts/aliyun/estatedesk-local-receipts", env=env))
+        stack.enter_context(service_process("notify", "smtp-standin", "--port", str(ports["smtp"]),
+                                            "--http-port", str(ports["smtp_page"]), env=env))
         stack.enter_context(service_process("gateway", "edge", "--run", "--dir", str(var / "edge"), env=env))
         door = f"http://127.0.0.1:{ports['door']}"
         for service in SERVICES:
@@ -97,6 +100,7 @@ def _suite(make_database, amqp_vhost_url: str, tmp_path: Path) -> Iterator[dict]
                 run(str(BIN / service), "load-demo", "--door-port", str(ports["door"]))
             return estate
 
-        yield {"door": door, "sms": f"http://127.0.0.1:{ports['sms']}", "admin": token, "run": run, "var": var,
+        yield {"door": door, "sms": f"http://127.0.0.1:{ports['sms']}",
+               "smtp": f"http://127.0.0.1:{ports['smtp_page']}", "admin": token, "run": run, "var": var,
                "databases": {name: env[f"{name.upper()}_DATABASE_URL"] for name in SERVICES},
                "load_demo": load_demo}
