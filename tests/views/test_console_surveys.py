@@ -120,10 +120,12 @@ def test_opening_a_wave_with_bad_input_is_refused_in_the_staff_members_language(
     before = _waves(suite, sun)
     form = manager.get("/console/surveys")
     assert 'action="/console/surveys/waves"' in form.text
-    bad = {"csrf": _csrf(form.text), "estate": sun, "period": "2026Q9", "percent": "0", "lookback": "x"}
+    bad = {"csrf": _csrf(form.text), "estate": sun, "period": "2026Q9", "percent": "0", "lookback": "x",
+           "opens_on": "2026-02-30", "closes_on": ""}
     refused = manager.post("/console/surveys/waves", data=bad)
     assert refused.status_code == 422
-    for words in ("季度格式应为 YYYY-Qn", "抽样比例应为 1 到 100 之间的整数", "回避批次数应为 0 到 20 之间的整数"):
+    for words in ("季度格式应为 YYYY-Qn", "抽样比例应为 1 到 100 之间的整数", "回避批次数应为 0 到 20 之间的整数",
+                  "日期格式应为 YYYY-MM-DD"):
         assert words in refused.text
     assert 'aria-describedby="wave-period-hint wave-period-error"' in refused.text
     assert 'href="#wave-percent"' in refused.text  # the summary links to the field
@@ -135,8 +137,13 @@ def test_opening_a_wave_with_bad_input_is_refused_in_the_staff_members_language(
     for words in ("Choose an estate.", "Enter the quarter as YYYY-Qn",
                   "The share must be a whole number from 1 to 100"):
         assert words in english.text
+    backwards = manager.post("/console/surveys/waves", data={
+        **bad, "period": "2027-Q1", "percent": "20", "lookback": "4", "opens_on": "2027-01-10",
+        "closes_on": "2027-01-09"})
+    assert backwards.status_code == 422 and "The closing day must come after the opening day." in backwards.text
     # SUN has its wave of 2026-Q4 already: surveys refuses a second, and says so in English.
-    again = manager.post("/console/surveys/waves", data={**bad, "period": "2026-Q4", "percent": "20", "lookback": "4"})
+    again = manager.post("/console/surveys/waves", data={
+        **bad, "period": "2026-Q4", "percent": "20", "lookback": "4", "opens_on": ""})
     assert again.status_code == 422
     assert 'class="error" id="wave-period-error"' in again.text
     assert _waves(suite, sun) == before

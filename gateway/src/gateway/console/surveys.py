@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from flask import Response, g, redirect, request
@@ -84,7 +84,8 @@ def surveys_page() -> Any:
     found = estates()
     estate = chosen_estate(found, request.args.get("estate"))
     form = {"estate": estate["id"] if estate else (found[0]["id"] if len(found) == 1 else ""),
-            "period": current_quarter(), "percent": "20", "lookback": "4", "key": str(uuid.uuid4())}
+            "period": current_quarter(), "percent": "20", "lookback": "4", "opens_on": "", "closes_on": "",
+            "key": str(uuid.uuid4())}
     return _waves_page(found, estate, form, {}, 200, opened=False)
 
 
@@ -120,7 +121,8 @@ def open_wave() -> Any:
     """Open a wave: the form is checked here first (a clear refusal in the staff member's language,
     nothing sent); surveys checks it again and its refusal is shown the same way."""
     found = estates()
-    sent = {name: (request.form.get(name) or "").strip() for name in ("estate", "period", "percent", "lookback", "key")}
+    sent = {name: (request.form.get(name) or "").strip()
+            for name in ("estate", "period", "percent", "lookback", "opens_on", "closes_on", "key")}
     sent["key"] = sent["key"] or str(uuid.uuid4())
     if not may_open_waves():
         raise PageNotFound()
@@ -135,18 +137,33 @@ def open_wave() -> Any:
     lookback = _whole(sent["lookback"], 0, 20)
     if lookback is None:
         errors["lookback"] = t("sv_error_lookback")
+    days = {name: _day(sent[name]) for name in ("opens_on", "closes_on") if sent[name]}
+    for name, day in days.items():
+        if day is None:
+            errors[name] = t("sv_error_day")
+    if not errors and days.get("opens_on") and days.get("closes_on") and days["closes_on"] <= days["opens_on"]:
+        errors["closes_on"] = t("sv_error_closes_on")
     if errors:
         return _waves_page(found, None, sent, errors, 422, opened=False)
+    body = {"estate_id": sent["estate"], "period": sent["period"], "percent": share, "lookback": lookback,
+            **{name: day.isoformat() for name, day in days.items() if day}}
     try:
-        wave = backends().call("surveys", "POST", "/api/v1/waves", headers={"Idempotency-Key": sent["key"]}, json={
-            "estate_id": sent["estate"], "period": sent["period"], "percent": share, "lookback": lookback})
+        wave = backends().call("surveys", "POST", "/api/v1/waves", headers={"Idempotency-Key": sent["key"]}, json=body)
     except Refused as refused:
         if refused.status in (401, 403, 404):
             raise
-        field = next((name for name in ("period", "percent", "lookback") if name in (refused.errors or {})), "period")
+        field = next((name for name in ("period", "percent", "lookback", "opens_on", "closes_on")
+                      if name in (refused.errors or {})), "period")
         sent["key"] = str(uuid.uuid4())  # what is sent again after a correction is a new request
         return _waves_page(found, None, sent, {field: refused.message}, 422, opened=False)
     return redirect(f"/console/surveys/{wave['id']}?opened=1", 303)
+
+
+def _day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text) if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text) else None
+    except ValueError:
+        return None
 
 
 def _whole(text: str, low: int, high: int) -> int | None:

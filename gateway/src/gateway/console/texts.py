@@ -111,6 +111,12 @@ SURVEYS: dict[str, tuple[str, str]] = {
     "sv_error_period": ("季度格式应为 YYYY-Qn，例如 2026-Q4。", "Enter the quarter as YYYY-Qn, e.g. 2026-Q4."),
     "sv_error_percent": ("抽样比例应为 1 到 100 之间的整数。", "The share must be a whole number from 1 to 100."),
     "sv_error_lookback": ("回避批次数应为 0 到 20 之间的整数。", "The look-back must be a whole number from 0 to 20."),
+    "sv_opens_on": ("开始日期（可选）", "Opens on (optional)"),
+    "sv_opens_on_hint": ("默认今天，或季度首日（若更晚）。", "Default: today, or the quarter's first day if later."),
+    "sv_closes_on": ("结束日期（可选）", "Closes on (optional)"),
+    "sv_closes_on_hint": ("默认季度最后一天。", "Default: the quarter's last day."),
+    "sv_error_day": ("日期格式应为 YYYY-MM-DD。", "Enter a date as YYYY-MM-DD."),
+    "sv_error_closes_on": ("结束日期应晚于开始日期。", "The closing day must come after the opening day."),
     "sv_error_summary": ("提交未成功，请修改以下内容：", "Nothing was saved; please correct:"),
     # surveys: a wave's results
     "sv_wave_title": ("{period} 满意度调查", "Survey {period}"),
