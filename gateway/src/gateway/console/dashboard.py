@@ -21,7 +21,7 @@ from gateway.pages.backends import Refused
 
 # The stages an open ticket can be in, in the textbook's order (tickets' at-a-glance counts them).
 OPEN_STAGES = ("received", "acknowledged", "dispatched", "on_site", "explained", "escalated", "resolved",
-               "owner_informed")
+               "owner_informed", "evaluated")
 MONTH = re.compile(r"^(19[7-9][0-9]|2[0-9]{3})-(0[1-9]|1[0-2])$")
 REFRESH = "every 30s"
 COLOURS = {"brand": "#0b5c8a", "warn": "#d98e04", "bad": "#b3261e", "ok": "#1e6b26", "soft": "#7fb3d5"}

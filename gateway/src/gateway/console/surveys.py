@@ -226,7 +226,7 @@ def _heatmap(buildings: list[dict[str, Any]]) -> dict[str, Any]:
         "tooltip": {"position": "top"},
         "grid": {"left": 90, "right": 20, "top": 10, "bottom": 80},
         "xAxis": {"type": "category", "data": names, "axisLabel": {"interval": 0, "rotate": 30}},
-        "yAxis": {"type": "category", "data": [row["name"] for row in buildings]},
+        "yAxis": {"type": "category", "data": [row["name"] for row in buildings], "inverse": True},
         "visualMap": {"min": 1, "max": 5, "calculable": False, "orient": "horizontal", "left": "center",
                       "bottom": 0, "itemHeight": 140, "inRange": {"color": ["#b3261e", "#f2c14e", "#1e6b26"]}},
         "series": [{"type": "heatmap", "data": cells, "label": {"show": True},

@@ -240,6 +240,8 @@ SURVEYS: dict[str, tuple[str, str]] = {
     "db_stage_escalated": ("已升级", "Escalated"),
     "db_stage_resolved": ("已解决", "Resolved"),
     "db_stage_owner_informed": ("已告知业主", "Owner informed"),
+    "db_stage_evaluated": ("已评价", "Evaluated"),
+    "rp_sla_compliance": ("服务时限达成率", "Service levels met"),
     # the monthly complaint report
     "rp_title": ("月度投诉统计及分析报告", "Monthly complaint report"),
     "rp_month": ("月份", "Month"),
