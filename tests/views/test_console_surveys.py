@@ -246,3 +246,71 @@ def test_the_report_page_makes_the_month_and_downloads_the_apis_file(suite) -> N
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
     assert xlsx.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert agent.get(f"/console/dashboard/report.xlsx?estate={other}&month={month}").status_code == 404
+
+
+def test_follow_ups_and_actions_are_worked_from_the_page_and_bad_input_changes_nothing(suite) -> None:
+    from owners.service import SERVICE as OWNERS
+    from servicekit.testing import deliver_outbox
+    from surveys.service import SERVICE as SURVEYS
+
+    sun, other = suite["estate"]["id"], suite["other"]["id"]
+    agent = suite["console"](suite["gateway"](), "service_desk_agent", [sun])
+    api = {name: f"http://{address}" for name, address in _upstreams(agent).items()}
+    flagged = {}
+    for key, estate in (("zhang", sun), ("wang", other)):  # the desk asks for a visit of each estate's answer
+        made = httpx.post(f"{api['surveys']}/api/v1/follow-ups", headers=suite["auth"]("service_desk_agent", [estate]),
+                          json={"answer_id": suite["households"][key]["answer"], "note": f"回访{key}"})
+        assert made.status_code == 201, made.text
+        flagged[key] = made.json()
+
+    page = agent.get("/console/surveys/follow-ups")
+    assert page.status_code == 200
+    assert f'data-follow-up="{flagged["zhang"]["id"]}"' in page.text and "员工标记：回访zhang" in page.text
+    assert flagged["wang"]["id"] not in page.text and "回访wang" not in page.text
+
+    visit = f"/console/surveys/follow-ups/{flagged['zhang']['id']}/visit"
+    refused = agent.post(visit, data={"csrf": _csrf(page.text), "owner_said": "   ", "version": "1"})
+    assert refused.status_code == 422 and "请填写业主反馈" in refused.text
+    assert f'aria-describedby="owner_said-{flagged["zhang"]["id"]}-error"' in refused.text
+    read = httpx.get(f"{api['surveys']}/api/v1/follow-ups/{flagged['zhang']['id']}",
+                     headers=suite["auth"]("service_desk_agent", [sun])).json()
+    assert read["state"] == "open"
+    assert agent.post(f"/console/surveys/follow-ups/{flagged['wang']['id']}/visit", data={
+        "csrf": _csrf(page.text), "owner_said": "好"}).status_code == 404  # another estate's: not found
+    done = agent.post(visit, data={"csrf": _csrf(page.text), "owner_said": "电梯已修好，业主满意", "version": "1"})
+    assert done.status_code == 303
+    shown = agent.get(done.headers["Location"] + "&visited=1")
+    assert "回访已记录" in shown.text and "电梯已修好，业主满意" in shown.text
+
+    # A rectification action of the visit, its responsible person one of SUN's staff.
+    admin = suite["auth"]()
+    staff = httpx.post(f"{api['owners']}/api/v1/staff", headers=admin,
+                       json={"estate_id": sun, "name": "赵主管", "role": "supervisor"})
+    assert staff.status_code == 201, staff.text
+    deliver_outbox(suite["engines"]["owners"], OWNERS, [(suite["engines"]["surveys"], SURVEYS)])
+    action = httpx.post(f"{api['surveys']}/api/v1/actions", headers=suite["auth"]("service_desk_agent", [sun]), json={
+        "follow_up_id": flagged["zhang"]["id"], "description": "更换电梯按钮", "responsible_id": staff.json()["id"],
+        "due_on": "2099-01-31"})
+    assert action.status_code == 201, action.text
+    action = action.json()
+    listed = agent.get("/console/surveys/follow-ups")
+    assert f'data-action="{action["id"]}"' in listed.text and "更换电梯按钮" in listed.text
+    move = f"/console/surveys/actions/{action['id']}/done"
+    too_long = agent.post(move, data={"csrf": _csrf(listed.text), "note": "长" * 2001, "version": "1"})
+    assert too_long.status_code == 422 and "进展说明不超过 2000 字" in too_long.text
+    assert httpx.get(f"{api['surveys']}/api/v1/actions/{action['id']}",
+                     headers=suite["auth"]("service_desk_agent", [sun])).json()["state"] == "open"
+    moved = agent.post(move, data={"csrf": _csrf(listed.text), "note": "已更换", "version": "1"})
+    assert moved.status_code == 303
+    after = agent.get(moved.headers["Location"])
+    assert "整改措施已更新" in after.text
+    assert httpx.get(f"{api['surveys']}/api/v1/actions/{action['id']}",
+                     headers=suite["auth"]("service_desk_agent", [sun])).json()["state"] == "done"
+    # The desk cannot verify (a manager does): no button for it, and the route is refused by surveys.
+    assert f"/console/surveys/actions/{action['id']}/verification" not in after.text
+    manager = suite["console"](suite["gateway"](), "estate_manager", [sun])
+    form = manager.get("/console/surveys/follow-ups")
+    assert f"/console/surveys/actions/{action['id']}/verification" in form.text
+    verified = manager.post(f"/console/surveys/actions/{action['id']}/verification",
+                            data={"csrf": _csrf(form.text), "note": "", "version": "2"})
+    assert verified.status_code == 303
