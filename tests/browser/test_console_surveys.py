@@ -6,8 +6,9 @@ The estate manager opens next quarter's wave from the surveys page (starting tod
 households get the invitation SMS at the stand-in; owners answer through their links (one in a fresh
 browser on the owners' page, the others through the same link's API); the waves' list shows the
 response rate; the wave's results show the nine elements by building and the trend against the
-earlier waves, drawn by ECharts; the estate dashboard and the monthly complaint report (downloaded as
-tickets' Excel file) close the round. Screenshots 40-43 go to ``CONSOLE_SCREENSHOTS``."""
+earlier waves, drawn by ECharts; a follow-up visit is recorded; the estate dashboard and the monthly
+complaint report (downloaded as
+tickets' Excel file) close the round. Screenshots 40-44 go to ``CONSOLE_SCREENSHOTS``."""
 
 from __future__ import annotations
 
@@ -136,6 +137,15 @@ def test_a_quarterly_wave_opened_answered_and_its_results_viewed(suite) -> None:
         expect(trend_header).to_contain_text(f"{today.year}-Q{(today.month - 1) // 3 + 1}")
         expect(page.locator("#table-buildings tbody tr.total")).to_contain_text("全小区")
         _shot(page, "41-survey-results", full=True)
+
+        # The follow-up visits the low scores opened: one visit recorded from its row.
+        page.goto(f"{suite['door']}/console/surveys/follow-ups")
+        expect(page.locator("h1")).to_have_text("回访与整改")
+        row = page.locator("tr[data-follow-up]").first
+        row.locator("textarea").fill("业主表示电梯按钮已更换，对处理结果满意。")
+        row.locator("button").click()
+        expect(page.locator(".notice.ok")).to_contain_text("回访已记录")
+        _shot(page, "44-survey-follow-ups")
 
         # The estate dashboard, drawn from the gateway's overview.
         page.click("nav.menu a[href='/console/dashboard']")

@@ -277,10 +277,10 @@ def _work_page(errors: dict[str, str], kept: dict[str, str], status: int, done: 
     action_params = {k: v for k, v in params.items() if k != "wave_id"}
     open_actions = backends().get("surveys", "/api/v1/actions", **action_params, state="open")["items"]
     done_actions = backends().get("surveys", "/api/v1/actions", **action_params, state="done")["items"]
-    names = {e["id"]: e["name"] for e in found}
+    names = {e["id"]: e["name"] for e in found} if len(found) > 1 else {}
     today = datetime.now(SHANGHAI).date().isoformat()
     return page("surveys_follow_ups", status, estates=found, estate=estate, visited=visited,
-                wave=request.values.get("wave") or "", follow_ups=follow_ups["items"],
+                wave=request.values.get("wave") or "", follow_ups=follow_ups["items"], more=follow_ups["has_more"],
                 actions=sorted(open_actions, key=lambda a: a["due_on"]) + done_actions, names=names, today=today,
                 errors=errors, kept=kept, done=done, reason=_reason, may_verify=g.staff.role in MANAGERS)
 
