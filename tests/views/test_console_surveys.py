@@ -288,11 +288,24 @@ def test_follow_ups_and_actions_are_worked_from_the_page_and_bad_input_changes_n
                        json={"estate_id": sun, "name": "赵主管", "role": "supervisor"})
     assert staff.status_code == 201, staff.text
     deliver_outbox(suite["engines"]["owners"], OWNERS, [(suite["engines"]["surveys"], SURVEYS)])
-    action = httpx.post(f"{api['surveys']}/api/v1/actions", headers=suite["auth"]("service_desk_agent", [sun]), json={
-        "follow_up_id": flagged["zhang"]["id"], "description": "更换电梯按钮", "responsible_id": staff.json()["id"],
-        "due_on": "2099-01-31"})
-    assert action.status_code == 201, action.text
-    action = action.json()
+    desk = suite["auth"]("service_desk_agent", [sun])
+    opening = agent.get("/console/surveys/follow-ups?visited=1")
+    new_action = f"/console/surveys/follow-ups/{flagged['zhang']['id']}/actions"
+    assert f'action="{new_action}"' in opening.text and "赵主管" in opening.text  # the estate's staff to choose
+    wrong = agent.post(new_action, data={"csrf": _csrf(opening.text), "description": "", "visited": "1",
+                                         "responsible": "00000000-0000-0000-0000-000000000009", "due_on": "2020-01-01"})
+    assert wrong.status_code == 422
+    for words in ("请填写整改内容", "请选择本小区的一名在岗员工作为责任人", "完成期限应为今天或之后的日期"):
+        assert words in wrong.text
+    assert "<details class=\"new-action\" open>" in wrong.text
+    actions_of = {"follow_up_id": flagged["zhang"]["id"]}
+    assert httpx.get(f"{api['surveys']}/api/v1/actions", headers=desk, params=actions_of).json()["items"] == []
+    opened = agent.post(new_action, data={"csrf": _csrf(opening.text), "description": "更换电梯按钮",
+                                          "responsible": staff.json()["id"], "due_on": "2099-01-31"})
+    assert opened.status_code == 303
+    assert "整改措施已创建" in agent.get(opened.headers["Location"]).text
+    action = httpx.get(f"{api['surveys']}/api/v1/actions", headers=desk, params=actions_of).json()["items"][0]
+    assert action["responsible_name"] == "赵主管" and action["due_on"] == "2099-01-31"
     listed = agent.get("/console/surveys/follow-ups")
     assert f'data-action="{action["id"]}"' in listed.text and "更换电梯按钮" in listed.text
     move = f"/console/surveys/actions/{action['id']}/done"

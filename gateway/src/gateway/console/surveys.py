@@ -278,11 +278,19 @@ def _work_page(errors: dict[str, str], kept: dict[str, str], status: int, done: 
     open_actions = backends().get("surveys", "/api/v1/actions", **action_params, state="open")["items"]
     done_actions = backends().get("surveys", "/api/v1/actions", **action_params, state="done")["items"]
     names = {e["id"]: e["name"] for e in found} if len(found) > 1 else {}
+    visited_estates = {f["estate_id"] for f in follow_ups["items"] if f["state"] == "visited"}
+    roster = {estate_id: _staff(estate_id) for estate_id in visited_estates}
     today = datetime.now(SHANGHAI).date().isoformat()
     return page("surveys_follow_ups", status, estates=found, estate=estate, visited=visited,
                 wave=request.values.get("wave") or "", follow_ups=follow_ups["items"], more=follow_ups["has_more"],
                 actions=sorted(open_actions, key=lambda a: a["due_on"]) + done_actions, names=names, today=today,
-                errors=errors, kept=kept, done=done, reason=_reason, may_verify=g.staff.role in MANAGERS)
+                errors=errors, kept=kept, done=done, reason=_reason, may_verify=g.staff.role in MANAGERS,
+                roster=roster)
+
+
+def _staff(estate_id: str) -> list[dict[str, Any]]:
+    """The estate's active staff, who may answer for a rectification action."""
+    return backends().get("owners", "/api/v1/staff", estate_id=estate_id, active="true", page_size=100)["items"]
 
 
 def _reason(reason: dict[str, Any]) -> str:
@@ -343,3 +351,34 @@ def move_action(action_id: uuid.UUID, step: str) -> Any:
             raise
         return _work_page({field: refused.message}, {field: note}, 422 if refused.status == 422 else 409)
     return _back_to_work("action")
+
+
+@blp.route("/console/surveys/follow-ups/<uuid:follow_up_id>/actions", methods=["POST"])
+@staff_page
+@checked_post
+def open_action(follow_up_id: uuid.UUID) -> Any:
+    """A rectification action of a visited follow-up: what is to be done, who answers for it (one of
+    the estate's active staff) and by when (today or later)."""
+    follow_up = backends().get("surveys", f"/api/v1/follow-ups/{follow_up_id}")
+    sent = {name: (request.form.get(name) or "").strip() for name in ("description", "responsible", "due_on")}
+    fields = {name: f"action-{name}-{follow_up_id}" for name in sent}
+    errors: dict[str, str] = {}
+    if not sent["description"] or len(sent["description"]) > MAX_NOTE:
+        errors[fields["description"]] = t("sv_error_description")
+    if sent["responsible"] not in {person["id"] for person in _staff(follow_up["estate_id"])}:
+        errors[fields["responsible"]] = t("sv_error_responsible")
+    due = _day(sent["due_on"])
+    if due is None or due < datetime.now(SHANGHAI).date():
+        errors[fields["due_on"]] = t("sv_error_due_on")
+    kept = {fields[name]: value for name, value in sent.items()}
+    if errors:
+        return _work_page(errors, kept, 422)
+    try:
+        backends().call("surveys", "POST", "/api/v1/actions", json={
+            "follow_up_id": str(follow_up_id), "description": sent["description"],
+            "responsible_id": sent["responsible"], "due_on": due.isoformat()})
+    except Refused as refused:
+        if refused.status in (401, 403, 404):
+            raise
+        return _work_page({fields["description"]: refused.message}, kept, 422 if refused.status == 422 else 409)
+    return _back_to_work("action_opened")
