@@ -327,3 +327,25 @@ def test_follow_ups_and_actions_are_worked_from_the_page_and_bad_input_changes_n
     verified = manager.post(f"/console/surveys/actions/{action['id']}/verification",
                             data={"csrf": _csrf(form.text), "note": "", "version": "2"})
     assert verified.status_code == 303
+
+
+def test_a_technician_finds_none_of_these_pages(suite) -> None:
+    sun = suite["estate"]["id"]
+    technician = suite["console"](suite["gateway"](), "technician", [sun])
+    for path in ("/console/surveys", f"/console/surveys/{suite['wave']['id']}", "/console/surveys/follow-ups",
+                 "/console/dashboard", "/console/dashboard/report"):
+        answer = technician.get(path)
+        assert answer.status_code == 404, path
+        assert "没有找到" in answer.text
+
+
+def test_the_pages_speak_english_when_asked(suite) -> None:
+    sun = suite["estate"]["id"]
+    agent = suite["console"](suite["gateway"](), "service_desk_agent", [sun])
+    agent.get("/console/language/en")
+    waves_page = agent.get("/console/surveys")
+    assert "Satisfaction surveys" in waves_page.text and "Response rate" in waves_page.text
+    results = agent.get(f"/console/surveys/{suite['wave']['id']}")
+    assert "The nine elements by building" in results.text and "Trend against earlier waves" in results.text
+    rate = agent.get(f"/console/surveys/{suite['wave']['id']}/rate")
+    assert rate.status_code == 200 and "<html" not in rate.text and "answered" in rate.text

@@ -16,7 +16,7 @@ from flask import Response, redirect, request
 from werkzeug.exceptions import NotFound as PageNotFound
 
 from gateway.console.frame import SHANGHAI, backends, blp, checked_post, local, page, staff_page, t
-from gateway.console.surveys import ELEMENTS, chart_json, element_name, estates, percent
+from gateway.console.surveys import ELEMENTS, chart_json, desk_page, element_name, estates, percent
 from gateway.pages.backends import Refused
 
 # The stages an open ticket can be in, in the textbook's order (tickets' at-a-glance counts them).
@@ -44,6 +44,7 @@ def _estate(wanted: str | None) -> tuple[list[dict[str, Any]], dict[str, Any]]:
 
 @blp.route("/console/dashboard", methods=["GET"])
 @staff_page
+@desk_page
 def dashboard_page() -> Any:
     """An estate's dashboard: tickets, service levels, notices' reach, satisfaction and follow-up work."""
     found, estate = _estate(request.args.get("estate"))
@@ -52,6 +53,7 @@ def dashboard_page() -> Any:
 
 @blp.route("/console/dashboard/live", methods=["GET"])
 @staff_page
+@desk_page
 def dashboard_live() -> Any:
     """The dashboard's figures alone: what the page polls."""
     _found, estate = _estate(request.args.get("estate"))
@@ -110,6 +112,7 @@ def _last_month() -> str:
 
 @blp.route("/console/dashboard/report", methods=["GET"])
 @staff_page
+@desk_page
 def report_page() -> Any:
     """An estate's monthly complaint report (last month unless another is chosen)."""
     found, estate = _estate(request.args.get("estate"))
@@ -158,6 +161,7 @@ def _report_trend(trend: list[dict[str, Any]]) -> dict[str, Any]:
 
 @blp.route("/console/dashboard/report", methods=["POST"])
 @staff_page
+@desk_page
 @checked_post
 def make_report() -> Any:
     """Make an estate's report of a month that has ended (tickets refuses a month not ended yet)."""
@@ -178,6 +182,7 @@ def make_report() -> Any:
 
 @blp.route("/console/dashboard/report.<any(xlsx, csv):kind>", methods=["GET"])
 @staff_page
+@desk_page
 def report_file(kind: str) -> Any:
     """The report as tickets' API gives the file: an Excel workbook (with its chart) or CSV."""
     _found, estate = _estate(request.args.get("estate"))

@@ -8,9 +8,11 @@ their estates and answers 404 for another estate's wave, which the frame shows a
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import uuid
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -18,7 +20,7 @@ from flask import Response, g, redirect, request
 from tenancy.roles import MANAGERS
 from werkzeug.exceptions import NotFound as PageNotFound
 
-from gateway.console.frame import SHANGHAI, backends, blp, checked_post, page, staff_page, t
+from gateway.console.frame import DESK_ROLES, SHANGHAI, backends, blp, checked_post, page, staff_page, t
 from gateway.pages.backends import Refused
 
 # The nine elements of high-standard service (优质服务的九要素) in the textbook's order, as surveys names them.
@@ -30,6 +32,18 @@ FORMATS = {"xlsx": "xlsx", "csv": "csv"}
 
 
 # --- what every surveys page uses ---------------------------------------------------------------
+
+def desk_page(view: Callable[..., Any]) -> Callable[..., Any]:
+    """A page of the desk's roles (surveys, the dashboard, the report): a technician, who sees only
+    their own work, finds it "not found" (after :func:`staff_page` has checked the session)."""
+    @functools.wraps(view)
+    def desk(*args: Any, **kwargs: Any) -> Any:
+        if g.staff.role not in DESK_ROLES:
+            raise PageNotFound()
+        return view(*args, **kwargs)
+
+    return desk
+
 
 def estates() -> list[dict[str, Any]]:
     """The estates the staff member may see (owners scopes the list to their token), by name."""
@@ -79,6 +93,7 @@ def current_quarter() -> str:
 
 @blp.route("/console/surveys", methods=["GET"])
 @staff_page
+@desk_page
 def surveys_page() -> Any:
     """The waves of the staff member's estates (or one), each with its response rate; the form to open one."""
     found = estates()
@@ -108,6 +123,7 @@ def _rate(wave_id: str) -> dict[str, Any]:
 
 @blp.route("/console/surveys/<uuid:wave_id>/rate", methods=["GET"])
 @staff_page
+@desk_page
 def wave_rate(wave_id: uuid.UUID) -> Any:
     """A wave's response rate alone: the live part of the waves' list and of a wave's page."""
     wave = backends().get("surveys", f"/api/v1/waves/{wave_id}")
@@ -116,6 +132,7 @@ def wave_rate(wave_id: uuid.UUID) -> Any:
 
 @blp.route("/console/surveys/waves", methods=["POST"])
 @staff_page
+@desk_page
 @checked_post
 def open_wave() -> Any:
     """Open a wave: the form is checked here first (a clear refusal in the staff member's language,
@@ -177,6 +194,7 @@ def _whole(text: str, low: int, high: int) -> int | None:
 
 @blp.route("/console/surveys/<uuid:wave_id>", methods=["GET"])
 @staff_page
+@desk_page
 def wave_page(wave_id: uuid.UUID) -> Any:
     """A wave's results: the response rate, the nine elements by building and the trend against the
     estate's earlier waves, as charts and as tables."""
@@ -248,6 +266,7 @@ def _trend_chart(trend: list[dict[str, Any]]) -> dict[str, Any]:
 
 @blp.route("/console/surveys/<uuid:wave_id>/statistics.<any(xlsx, csv):kind>", methods=["GET"])
 @staff_page
+@desk_page
 def wave_statistics_file(wave_id: uuid.UUID, kind: str) -> Any:
     """A wave's statistics as surveys' API gives the file (Excel with a chart, or CSV)."""
     content, media = backends().download("surveys", f"/api/v1/waves/{wave_id}/statistics?format={FORMATS[kind]}")
@@ -259,6 +278,7 @@ def wave_statistics_file(wave_id: uuid.UUID, kind: str) -> Any:
 
 @blp.route("/console/surveys/follow-ups", methods=["GET"])
 @staff_page
+@desk_page
 def follow_ups_page() -> Any:
     """The follow-up visits to make (visited too, when asked) and the rectification actions under way."""
     return _work_page({}, {}, 200, done=request.args.get("done"))
@@ -313,6 +333,7 @@ def _back_to_work(done: str) -> Any:
 
 @blp.route("/console/surveys/follow-ups/<uuid:follow_up_id>/visit", methods=["POST"])
 @staff_page
+@desk_page
 @checked_post
 def record_visit(follow_up_id: uuid.UUID) -> Any:
     """Record a follow-up visit: what the owner said (required, at most 2,000 characters)."""
@@ -334,6 +355,7 @@ def record_visit(follow_up_id: uuid.UUID) -> Any:
 
 @blp.route("/console/surveys/actions/<uuid:action_id>/<any(done, verification):step>", methods=["POST"])
 @staff_page
+@desk_page
 @checked_post
 def move_action(action_id: uuid.UUID, step: str) -> Any:
     """An action's progress: done (with a note), or verified by a manager."""
@@ -355,6 +377,7 @@ def move_action(action_id: uuid.UUID, step: str) -> Any:
 
 @blp.route("/console/surveys/follow-ups/<uuid:follow_up_id>/actions", methods=["POST"])
 @staff_page
+@desk_page
 @checked_post
 def open_action(follow_up_id: uuid.UUID) -> Any:
     """A rectification action of a visited follow-up: what is to be done, who answers for it (one of
