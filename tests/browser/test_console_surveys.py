@@ -38,6 +38,16 @@ def _shot(page: Any, name: str, full: bool = False) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full)
 
 
+def _accessible(page: Any) -> None:
+    """axe-core (axe-playwright-python) finds no serious or critical violation on the page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    found = Axe().run(page).response["violations"]
+    serious = [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}" for v in found
+               if v.get("impact") in ("serious", "critical")]
+    assert not serious, serious
+
+
 def _links(suite: dict, seen: dict[str, bool]) -> list[str]:
     """The links of the invitation SMS of the wave of :data:`PERIOD` (not the demo's earlier ones),
     the latest first; ``seen`` keeps what each link was found to be, so each is asked about once."""
@@ -125,6 +135,7 @@ def test_a_quarterly_wave_opened_answered_and_its_results_viewed(suite) -> None:
         first = page.locator("table.waves tbody tr").first
         expect(first).to_contain_text(PERIOD)
         expect(first.locator(".rate")).to_contain_text(f"{ANSWERS} / ")
+        _accessible(page)
         _shot(page, "40-surveys")
 
         # Its results: the nine elements by building and the trend against the earlier waves, drawn.
@@ -136,6 +147,7 @@ def test_a_quarterly_wave_opened_answered_and_its_results_viewed(suite) -> None:
         expect(trend_header).to_contain_text(PERIOD)
         expect(trend_header).to_contain_text(f"{today.year}-Q{(today.month - 1) // 3 + 1}")
         expect(page.locator("#table-buildings tbody tr.total")).to_contain_text("全小区")
+        _accessible(page)
         _shot(page, "41-survey-results", full=True)
 
         # The follow-up visits the low scores opened: one visit recorded from its row.
@@ -145,6 +157,7 @@ def test_a_quarterly_wave_opened_answered_and_its_results_viewed(suite) -> None:
         row.locator("textarea").fill("业主表示电梯按钮已更换，对处理结果满意。")
         row.locator("button").click()
         expect(page.locator(".notice.ok")).to_contain_text("回访已记录")
+        _accessible(page)
         _shot(page, "44-survey-follow-ups")
 
         # The estate dashboard, drawn from the gateway's overview.
@@ -153,6 +166,7 @@ def test_a_quarterly_wave_opened_answered_and_its_results_viewed(suite) -> None:
         for chart in ("chart-stages", "chart-sla", "chart-satisfaction"):
             expect(page.locator(f"[data-chart={chart}][data-drawn=true] canvas").first).to_be_visible()
         expect(page.locator("#table-satisfaction")).to_be_visible()
+        _accessible(page)
         _shot(page, "42-dashboard", full=True)
 
         # Last month's complaint report (the demo made it), viewed and downloaded as tickets gives it.
@@ -163,5 +177,6 @@ def test_a_quarterly_wave_opened_answered_and_its_results_viewed(suite) -> None:
             page.click("a[accesskey=d]")
         assert download.value.suggested_filename.endswith(".xlsx")
         assert Path(download.value.path()).read_bytes()[:2] == b"PK"
+        _accessible(page)
         _shot(page, "43-complaint-report", full=True)
         browser.close()
