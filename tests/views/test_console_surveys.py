@@ -120,6 +120,10 @@ def test_opening_a_wave_with_bad_input_is_refused_in_the_staff_members_language(
     before = _waves(suite, sun)
     form = manager.get("/console/surveys")
     assert 'action="/console/surveys/waves"' in form.text
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    this_quarter = f"{today.year}-Q{(today.month - 1) // 3 + 1}"
+    suggested = "2027-Q1" if this_quarter == "2026-Q4" else this_quarter  # SUN has its 2026-Q4 wave: the next
+    assert f'id="wave-period" name="period" value="{suggested}"' in form.text
     bad = {"csrf": _csrf(form.text), "estate": sun, "period": "2026Q9", "percent": "0", "lookback": "x",
            "opens_on": "2026-02-30", "closes_on": ""}
     refused = manager.post("/console/surveys/waves", data=bad)

@@ -89,6 +89,11 @@ def current_quarter() -> str:
     return f"{today.year}-Q{(today.month - 1) // 3 + 1}"
 
 
+def next_quarter(period: str) -> str:
+    year, quarter = int(period[:4]), int(period[-1])
+    return f"{year + 1}-Q1" if quarter == 4 else f"{year}-Q{quarter + 1}"
+
+
 # --- the waves ----------------------------------------------------------------------------------
 
 @blp.route("/console/surveys", methods=["GET"])
@@ -101,15 +106,19 @@ def surveys_page() -> Any:
     form = {"estate": estate["id"] if estate else (found[0]["id"] if len(found) == 1 else ""),
             "period": current_quarter(), "percent": "20", "lookback": "4", "opens_on": "", "closes_on": "",
             "key": str(uuid.uuid4())}
-    return _waves_page(found, estate, form, {}, 200, opened=False)
+    return _waves_page(found, estate, form, {}, 200, opened=False, suggest=True)
 
 
 def _waves_page(found: list[dict[str, Any]], estate: dict[str, Any] | None, form: dict[str, str],
-                errors: dict[str, str], status: int, *, opened: bool) -> Any:
+                errors: dict[str, str], status: int, *, opened: bool, suggest: bool = False) -> Any:
     params: dict[str, Any] = {"page_size": 20}
     if estate:
         params["estate_id"] = estate["id"]
     waves = backends().get("surveys", "/api/v1/waves", **params)["items"]
+    if suggest:  # the first quarter from this one on that the chosen estate has no wave of
+        taken = {wave["period"] for wave in waves if wave["estate_id"] == form["estate"]}
+        while form["period"] in taken:
+            form["period"] = next_quarter(form["period"])
     names = {e["id"]: e["name"] for e in found}
     rows = [{**wave, "estate_name": names.get(wave["estate_id"], ""), "rate": _rate(wave["id"])} for wave in waves]
     return page("surveys_waves", status, estates=found, estate=estate, waves=rows, form=form, errors=errors,
