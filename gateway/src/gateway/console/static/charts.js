@@ -14,8 +14,7 @@
       if (!source) { return; }
       var option;
       try { option = JSON.parse(source.textContent); } catch (e) { return; }
-      option.animation = false;
-      option.aria = { enabled: true };
+      option.animation = false;  /* a wall screen redraws every 30 s: no movement each time */
       var chart = window.echarts.getInstanceByDom(place) || window.echarts.init(place);
       chart.setOption(option, true);
       place.setAttribute("data-drawn", "true");
@@ -45,8 +44,6 @@
       });
     }
   });
-  document.addEventListener("htmx:afterSettle", function (event) {
-    draw(event.detail && event.detail.elt ? document : document);
-  });
+  document.addEventListener("htmx:afterSettle", function () { draw(document); });
   window.addEventListener("resize", resize);
 }());
