@@ -73,17 +73,20 @@ def _now_local() -> datetime:
 @blp.route("/console/desk", methods=["GET"])
 @staff_page
 def desk_home() -> Any:
-    """The desk's landing page: today's appointments, callbacks due, a handover waiting to be signed."""
+    """The desk's landing page: the next appointments, today's calls, callbacks due, a handover to sign."""
     require_role(DESK_ROLES)
-    day = _now_local().replace(hour=0, minute=0)
+    now = _now_local()
     api = backends()
-    today = api.get("tickets", "/api/v1/diary", since=day.isoformat(), until=(day + timedelta(days=1)).isoformat(),
-                    state="planned", page_size=100)["items"]
+    upcoming = api.get("tickets", "/api/v1/diary", since=now.isoformat(), state="planned", page_size=50)["items"]
+    upcoming.sort(key=lambda e: e.get("starts_at") or "")
+    calls = api.get("tickets", "/api/v1/calls", since=now.replace(hour=0, minute=0).isoformat(),
+                    page_size=100)["items"]
     callbacks = api.get("tickets", "/api/v1/callbacks", state="open", page_size=100)["items"]
     me = staff_id()
     waiting = api.get("tickets", "/api/v1/shifts/handovers", state="written", staff_id=me,
                       page_size=20)["items"] if me else []
-    return _desk_page("desk_home", today=today, callbacks=callbacks,
+    return _desk_page("desk_home", upcoming=upcoming[:8], calls=calls, callbacks=callbacks,
+                      answered=sum(1 for c in calls if c["outcome"] == "answered"),
                       to_sign=[h for h in waiting if h["incoming_staff_id"] == me])
 
 

@@ -114,8 +114,9 @@ DESK: dict[str, tuple[str, str]] = {
     "desk_no_staff": ("您的账号未关联员工档案，无法交接班；请联系管理员。",
                       "Your account is not linked to a member of staff, so it cannot hand over; ask an administrator."),
     # the landing page
-    "desk_today_appointments": ("今日日程", "Today's diary"),
-    "desk_none_today": ("今天没有待办日程。", "Nothing planned today."),
+    "desk_next_appointments": ("接下来的日程", "Coming up"),
+    "desk_calls_today": ("今日来电", "Calls today"),
+    "desk_not_answered": ("未接通", "not answered"),
     "desk_callbacks_open": ("待回电", "Callbacks to make"),
     "desk_no_callbacks": ("没有待回电。", "No callbacks are waiting."),
     "desk_handover_waiting": ("有 {n} 份交接班记录等待您签收。", "{n} handover(s) wait for your signature."),
