@@ -53,7 +53,7 @@ def test_the_desk_hands_over_a_shift_and_a_technician_sees_their_own_work(suite)
 
         desk.goto(f"{door}/console/desk")
         expect(desk.locator("h1")).to_have_text("前台事务")
-        expect(desk.locator("#calls-heading")).to_contain_text("今日来电")
+        expect(desk.locator("#calls-heading")).to_contain_text("近 24 小时来电")
         _shot(desk, "50-desk")
 
         # The desk agent writes the handover to the duty manager, from the keyboard.

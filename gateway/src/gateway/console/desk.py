@@ -79,7 +79,7 @@ def desk_home() -> Any:
     api = backends()
     upcoming = api.get("tickets", "/api/v1/diary", since=now.isoformat(), state="planned", page_size=50)["items"]
     upcoming.sort(key=lambda e: e.get("starts_at") or "")
-    calls = api.get("tickets", "/api/v1/calls", since=now.replace(hour=0, minute=0).isoformat(),
+    calls = api.get("tickets", "/api/v1/calls", since=(now - timedelta(hours=24)).isoformat(),
                     page_size=100)["items"]
     callbacks = api.get("tickets", "/api/v1/callbacks", state="open", page_size=100)["items"]
     me = staff_id()

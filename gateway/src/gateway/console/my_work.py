@@ -35,5 +35,7 @@ def _left(due: str | None, now: datetime) -> str:
         return ""
     seconds = int((datetime.fromisoformat(due.replace("Z", "+00:00")) - now).total_seconds())
     hours, minutes = divmod(abs(seconds) // 60, 60)
-    span = t("mine_hours_minutes").format(h=hours, m=minutes) if hours else t("mine_minutes").format(m=minutes)
+    days, hours_of_day = divmod(hours, 24)
+    span = (t("mine_days_hours").format(d=days, h=hours_of_day) if days >= 2 else
+            t("mine_hours_minutes").format(h=hours, m=minutes) if hours else t("mine_minutes").format(m=minutes))
     return t("mine_left" if seconds >= 0 else "mine_overdue").format(span=span)

@@ -115,7 +115,7 @@ DESK: dict[str, tuple[str, str]] = {
                       "Your account is not linked to a member of staff, so it cannot hand over; ask an administrator."),
     # the landing page
     "desk_next_appointments": ("接下来的日程", "Coming up"),
-    "desk_calls_today": ("今日来电", "Calls today"),
+    "desk_calls_today": ("近 24 小时来电", "Calls in the last 24 hours"),
     "desk_not_answered": ("未接通", "not answered"),
     "desk_callbacks_open": ("待回电", "Callbacks to make"),
     "desk_no_callbacks": ("没有待回电。", "No callbacks are waiting."),
@@ -200,6 +200,7 @@ DESK: dict[str, tuple[str, str]] = {
                              "One a line, e.g. a lift out of order, a key lent. Your open tickets and callbacks are "
                              "listed by themselves."),
     "desk_no_open_items": ("没有未完事项。", "No open items."),
+    "desk_items": ("交接事项", "Items"),
     "desk_write_handover": ("填写交接班记录", "Write the handover"),
     "desk_write_handover_hint": ("您是交班人；接班人签收后，您未完成的工单和回电转给他。",
                                  "You are the outgoing staff member; once the incoming one signs, your open tickets "
@@ -328,6 +329,7 @@ DESK: dict[str, tuple[str, str]] = {
     "mine_overdue": ("超时 {span}", "{span} overdue"),
     "mine_hours_minutes": ("{h} 小时 {m} 分", "{h} h {m} min"),
     "mine_minutes": ("{m} 分钟", "{m} min"),
+    "mine_days_hours": ("{d} 天 {h} 小时", "{d} days {h} h"),
 }
 
 
