@@ -280,3 +280,28 @@ def test_a_technician_s_own_work_lists_only_the_tickets_assigned_to_them(suite, 
     assert f"/console/tickets/{mine}" not in other.get("/console/my-work").text
     assert technician.get("/console/desk").status_code == 404
     assert _agent(suite, world).get("/console/my-work").status_code == 404
+
+
+def test_a_callback_is_marked_done_from_the_call_log(suite, world) -> None:
+    desk = _agent(suite, world)
+    headers = suite["auth"]("service_desk_agent", [suite["estate"]["id"]])
+    [callback] = suite["tickets"].get("/api/v1/callbacks", headers=headers,
+                                      query_string={"call_id": world["records"]["sun"]["call"]}).json["items"]
+    page = desk.get("/console/desk/calls")
+    assert f'action="/console/desk/callbacks/{callback["id"]}/done"' in page.text
+    done = desk.post(f"/console/desk/callbacks/{callback['id']}/done", data={"csrf": _csrf(page)})
+    assert done.status_code == 302 and done.headers["Location"].endswith("done=called_back")
+    assert suite["tickets"].get(f"/api/v1/callbacks/{callback['id']}", headers=headers).json["state"] == "done"
+    again = desk.post(f"/console/desk/callbacks/{callback['id']}/done", data={"csrf": _csrf(page)})
+    assert again.status_code == 409 and 'class="notice bad"' in again.text
+    moon_headers = suite["auth"]("service_desk_agent", [suite["other"]["id"]])
+    [moon] = suite["tickets"].get("/api/v1/callbacks", headers=moon_headers,
+                                  query_string={"call_id": world["records"]["moon"]["call"]}).json["items"]
+    assert desk.post(f"/console/desk/callbacks/{moon['id']}/done", data={"csrf": _csrf(page)}).status_code == 404
+    assert suite["tickets"].get(f"/api/v1/callbacks/{moon['id']}", headers=moon_headers).json["state"] == "open"
+
+
+@pytest.mark.parametrize(("language", "said"), [(None, "过长（最多 200 个字符）"), ("en", "is too long (at most 200")])
+def test_an_overlong_knowledge_search_is_refused_in_the_agent_s_language(suite, world, language, said) -> None:
+    answer = _agent(suite, world, language).get("/console/desk/knowledge", query_string={"q": "漏" * 201})
+    assert answer.status_code == 422 and said in answer.text and 'aria-describedby="q-hint q-error"' in answer.text

@@ -30,7 +30,7 @@ DIARY_KINDS = ("appointment", "meeting", "activity", "call", "task", "memo")
 DIRECTIONS = ("inbound", "outbound")
 OUTCOMES = ("answered", "missed", "abandoned", "voicemail")
 # What a redirect after a change may say (?done=...): only these phrases, never the query's text.
-DONE = ("booked", "recorded", "written", "signed")
+DONE = ("booked", "recorded", "called_back", "written", "signed")
 
 APPOINTMENT = (
     Field("estate_id", "desk_estate", "id", required=True),
@@ -149,7 +149,7 @@ def desk_calls() -> Any:
                    "ring_started_at": _now_local().strftime("%Y-%m-%dT%H:%M")}, {})
 
 
-def _calls(values: dict[str, Any], errors: dict[str, str], status: int = 200) -> Any:
+def _calls(values: dict[str, Any], errors: dict[str, str], status: int = 200, callback_refused: str = "") -> Any:
     mine = estates()
     api = backends()
     calls = api.get("tickets", "/api/v1/calls", page_size=30)["items"]
@@ -158,7 +158,7 @@ def _calls(values: dict[str, Any], errors: dict[str, str], status: int = 200) ->
     names = {s["id"]: s["name"] for s in desk_staff(estate)}
     return _desk_page("desk_calls", status, calls=calls, callbacks=callbacks, estates=mine, names=names,
                       values={"estate_id": estate, **values}, errors=errors, directions=DIRECTIONS,
-                      outcomes=OUTCOMES)
+                      outcomes=OUTCOMES, callback_refused=callback_refused)
 
 
 @blp.route("/console/desk/calls", methods=["POST"])
@@ -181,6 +181,21 @@ def desk_record_call() -> Any:
     if errors:
         return _calls(dict(request.form), errors, 422)
     return redirect("/console/desk/calls?done=recorded")
+
+
+@blp.route("/console/desk/callbacks/<uuid:callback_id>/done", methods=["POST"])
+@staff_page
+@checked_post
+def desk_callback_done(callback_id: Any) -> Any:
+    """The caller was called back: the callback is done (kept when by its due time)."""
+    require_role(DESK_ROLES)
+    try:
+        backends().call("tickets", "POST", f"/api/v1/callbacks/{callback_id}/finish", json={"state": "done"})
+    except Refused as refused:
+        if refused.status not in (409, 422):
+            raise
+        return _calls({}, {}, refused.status, callback_refused=refused.message)
+    return redirect("/console/desk/calls?done=called_back")
 
 
 # --- the knowledge base and call scripts -----------------------------------------------------------

@@ -98,6 +98,10 @@ DESK: dict[str, tuple[str, str]] = {
     "desk_done_recorded": ("来电已记录。", "The call is recorded."),
     "desk_done_written": ("交接班记录已提交，等待接班人签收。",
                           "The handover is written; the incoming staff member signs it."),
+    "desk_done_called_back": ("已回电。", "Called back."),
+    "desk_actions": ("操作", "Actions"),
+    "desk_called_back": ("已回电", "Called back"),
+    "desk_called_back_of": ("已回电 {number}", "Called {number} back"),
     "desk_done_signed": ("已签收，交接事项已转给您。", "Signed: the open items are yours now."),
     # the refusals of the forms (the label and the longest length are filled in)
     "desk_required": ("请填写「{label}」。", "Enter {label}."),
