@@ -1,7 +1,7 @@
 """Desk work, the register and a technician's own work in a real headless Chromium, with every process
 of the suite running and the demo estate loaded: the desk agent writes a shift handover to the duty
 manager and signs the one the manager hands back; the manager opens the register; the technician
-signs in on a phone and sees their own open tickets with their SLA clocks. Screenshots 50-53 go to
+signs in on a phone and sees their own open tickets with their SLA clocks. Screenshots 50-55 go to
 ``CONSOLE_SCREENSHOTS`` (default var/screenshots/console/)."""
 
 from __future__ import annotations
@@ -79,6 +79,15 @@ def test_the_desk_hands_over_a_shift_and_a_technician_sees_their_own_work(suite)
         card.get_by_role("button", name="签收").click()
         expect(desk.locator(".notice.ok")).to_contain_text("已签收")
         expect(desk.locator("section.sign", has_text=manager_name)).to_have_count(0)
+
+        desk.click(".subnav >> text=来电与回电")
+        expect(desk.locator("#log-heading")).to_have_text("通话记录")
+        _shot(desk, "54-desk-calls")
+        desk.click(".subnav >> text=知识库与话术")
+        desk.fill("#q", "漏水")
+        desk.keyboard.press("Enter")
+        expect(desk.locator("#articles-heading")).to_be_visible()
+        _shot(desk, "55-desk-knowledge")
 
         manager.goto(f"{door}/console/register/departments")
         expect(manager.locator("h1")).to_have_text("部门")
