@@ -305,3 +305,33 @@ def test_a_callback_is_marked_done_from_the_call_log(suite, world) -> None:
 def test_an_overlong_knowledge_search_is_refused_in_the_agent_s_language(suite, world, language, said) -> None:
     answer = _agent(suite, world, language).get("/console/desk/knowledge", query_string={"q": "漏" * 201})
     assert answer.status_code == 422 and said in answer.text and 'aria-describedby="q-hint q-error"' in answer.text
+
+
+def test_a_manager_of_one_estate_finds_nothing_of_another_s_register(suite, world) -> None:
+    sun, moon = suite["estate"]["id"], suite["other"]["id"]
+    theirs = suite["console"](suite["gateway"](), "estate_manager", [moon], subject=world["staff"]["moon_agent"])
+    csrf = _csrf(theirs.get("/console/register/departments"))
+    for path, form in (("/console/register/departments", {"name": "月亮湾保洁部", "code": "moon_cleaning"}),
+                       ("/console/register/equipment", {"kind": "gate", "identifier": "月亮湾南门",
+                                                        "name": "月亮湾南门道闸"}),
+                       ("/console/register/prospects", {"name": "月亮湾周先生", "interest": "buyer"}),
+                       ("/console/register/contracts", {"name": "月亮湾停车协议", "code": "moon_parking",
+                                                        "kind": "contract", "paragraphs": "甲方：{{ estate_name }}"})):
+        assert theirs.post(path, data={"csrf": csrf, "estate_id": moon, **form}).status_code == 302, path
+    ids = {what: re.findall(pattern, theirs.get(path).text)[0] for what, path, pattern in (
+        ("department", "/console/register/departments", r'action="/console/register/departments/([0-9a-f-]+)"'),
+        ("equipment", "/console/register/equipment", r'action="/console/register/equipment/([0-9a-f-]+)/decommission"'),
+        ("prospect", "/console/register/prospects", r'action="/console/register/prospects/([0-9a-f-]+)"'))}
+
+    mine = suite["console"](suite["gateway"](), "estate_manager", [sun], subject=world["staff"]["agent"])
+    csrf = _csrf(mine.get("/console/register/departments"))
+    for path in ("/console/register/departments", "/console/register/equipment", "/console/register/prospects",
+                 "/console/register/contracts"):
+        page = mine.get(path)
+        assert page.status_code == 200 and "月亮湾" not in page.text, path
+    for path, form in ((f"/console/register/departments/{ids['department']}", {"supervisor_id": ""}),
+                       (f"/console/register/equipment/{ids['equipment']}/decommission", {}),
+                       (f"/console/register/prospects/{ids['prospect']}", {"stage": "contacted"})):
+        assert mine.post(path, data={"csrf": csrf, "estate_id": sun, **form}).status_code == 404, path
+    still = theirs.get("/console/register/equipment").text
+    assert f"/console/register/equipment/{ids['equipment']}/decommission" in still  # not decommissioned
