@@ -12,7 +12,6 @@ import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask import g
@@ -27,7 +26,7 @@ PHONE = re.compile(r"^\+?[0-9]{3,20}$")
 @dataclass(frozen=True)
 class Field:
     """One control of a form. ``kind``: text, lines (one item a line), choice, id, when (the estate's
-    clock, datetime-local), day, money, phone."""
+    clock, datetime-local), day, phone."""
 
     name: str
     label: str  # the phrase key of its label
@@ -81,14 +80,6 @@ def _value(field: Field, raw: str) -> Any:  # noqa: PLR0911  (one answer per kin
             return date.fromisoformat(raw).isoformat()
         except ValueError:
             raise ValueError("desk_not_a_day") from None
-    if field.kind == "money":
-        try:
-            amount = Decimal(raw)
-        except InvalidOperation:
-            raise ValueError("desk_not_money") from None
-        if not amount.is_finite() or amount < 0 or amount.as_tuple().exponent < -2:  # type: ignore[operator]
-            raise ValueError("desk_not_money")
-        return f"{amount:.2f}"
     if field.kind == "phone":
         if not PHONE.match(raw.replace(" ", "").replace("-", "")):
             raise ValueError("desk_not_a_phone")

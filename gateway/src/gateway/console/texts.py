@@ -110,8 +110,6 @@ DESK: dict[str, tuple[str, str]] = {
     "desk_not_a_choice": ("「{label}」不是可选的项。", "{label}: choose one of the list."),
     "desk_not_a_time": ("「{label}」不是有效的日期时间。", "{label} is not a date and time."),
     "desk_not_a_day": ("「{label}」不是有效的日期（年-月-日）。", "{label} is not a date (year-month-day)."),
-    "desk_not_money": ("「{label}」须为不小于 0 的金额，最多两位小数。",
-                       "{label} is an amount of 0 or more, at most two decimals."),
     "desk_not_a_phone": ("「{label}」须为电话号码（3–20 位数字）。", "{label} is a phone number (3 to 20 digits)."),
     "desk_times_needed": ("此类日程须填写开始和结束时间。", "This kind of entry needs a start and an end."),
     "desk_ends_before": ("结束时间须晚于开始时间。", "The end comes after the start."),
