@@ -78,12 +78,14 @@ def open_session(uow: UnitOfWork, policy: sign_in.Policy, *, login: str, passwor
 
 
 def keep(uow: UnitOfWork, account_id: UUID, name: str, answer: dict[str, Any]) -> Opened:
-    """Keep a session for the tokens of a sign-in (``answer``: the sign-in's answer)."""
+    """Keep a session for the tokens of a sign-in (``answer``: the sign-in's answer). Sessions that
+    have ended are removed on the way (each sign-in sweeps; nothing else needs to)."""
     tokens, key, now = _tokens(answer), Fernet.generate_key().decode(), clock()
     row = {"id": uuid.uuid4(), "account_id": account_id, "name": name, "role": answer["role"],
            "sealed": _seal(key, tokens), "created_at": now, "seen_at": now,
            "expires_at": now + timedelta(seconds=int(answer["refresh_expires_in"]))}
     with uow:
+        uow.execute(delete(console_sessions).where(console_sessions.c.expires_at <= now))
         uow.execute(insert(console_sessions).values(**row))
         uow.commit()
     return _opened(row, key, tokens)
@@ -136,11 +138,3 @@ def forget(uow: UnitOfWork, session_id: UUID) -> None:
     with uow:
         uow.execute(delete(console_sessions).where(console_sessions.c.id == session_id))
         uow.commit()
-
-
-def sweep(uow: UnitOfWork) -> int:
-    """Remove the sessions whose refresh token has ended; how many."""
-    with uow:
-        gone = uow.execute(delete(console_sessions).where(console_sessions.c.expires_at <= clock())).rowcount
-        uow.commit()
-    return int(gone or 0)

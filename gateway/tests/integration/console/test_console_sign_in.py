@@ -5,8 +5,11 @@ and its refresh tokens."""
 
 from __future__ import annotations
 
+import json
 import re
+from datetime import UTC, datetime, timedelta
 
+from cryptography.fernet import Fernet
 from sqlalchemy import func, select
 
 from gateway.console import frame
@@ -122,3 +125,36 @@ def test_next_never_leaves_the_console(client, make_account) -> None:
     assert answer.headers["Location"] == "/console/"
     answer = client.get("/console/language/en?next=//elsewhere.example/")
     assert answer.headers["Location"] == "/console/"
+
+
+def _cookie_session(client, app) -> dict:
+    with app.app_context():
+        signer = cookies.serializer(current_settings().keys_passphrase, purpose="staff console",
+                                    salt="staff-console")
+    return signer.loads(client.get_cookie(frame.COOKIE).value)
+
+
+def test_an_access_token_about_to_run_out_is_refreshed_on_the_next_page(client, make_account, app, db) -> None:
+    account = make_account("service_desk_agent")
+    _sign_in(client, account["login"])
+    kept = _cookie_session(client, app)
+    fernet = Fernet(kept["key"].encode())
+    with db.begin() as conn:
+        sealed = conn.execute(select(console_sessions.c.sealed)).scalar_one()
+        tokens = json.loads(fernet.decrypt(sealed.encode()))
+        conn.execute(console_sessions.update().values(
+            sealed=fernet.encrypt(json.dumps({**tokens, "until": 0}).encode()).decode()))
+    assert client.get("/console/").status_code == 200
+    with db.connect() as conn:
+        renewed = json.loads(fernet.decrypt(conn.execute(select(console_sessions.c.sealed)).scalar_one().encode()))
+    assert renewed["refresh"] != tokens["refresh"]  # the refresh token was used and replaced
+    assert renewed["until"] > 0
+
+
+def test_a_sign_in_sweeps_the_sessions_that_ended(client, make_account, db) -> None:
+    account = make_account("service_desk_agent")
+    _sign_in(client, account["login"])
+    with db.begin() as conn:
+        conn.execute(console_sessions.update().values(expires_at=datetime.now(UTC) - timedelta(seconds=1)))
+    _sign_in(client, account["login"])
+    assert _sessions(db) == 1
