@@ -13,7 +13,7 @@ from uuid import UUID
 
 from sqlalchemy import ColumnElement, false, or_, select
 from sqlalchemy.orm import Session
-from tenancy.roles import OWNER
+from tenancy.roles import OWNER, TECHNICIAN
 
 from servicekit.auth import Principal, scoped
 from servicekit.errors import NotFound
@@ -48,6 +48,8 @@ def ticket_list(session: Session, principal: Principal, args: dict[str, Any]) ->
         statement = statement.where(_persons_own(session, args["person_id"]))
     if principal.role == OWNER:
         statement = statement.where(_owners_own(session, principal))
+    if principal.role == TECHNICIAN:
+        statement = statement.where(_technicians_own(principal, args))
     page = page_of(session, scoped(statement, tickets.c.estate_id, principal), args)
     at_a_glance = sla_summaries(session, [t["id"] for t in page["items"]], now())
     numbers = unit_numbers(session, {t["unit_id"] for t in page["items"] if t["unit_id"] is not None})
@@ -60,6 +62,16 @@ def unit_numbers(session: Session, unit_ids: set[UUID]) -> dict[UUID, str]:
     if not unit_ids:
         return {}
     return dict(session.execute(select(units.c.id, units.c.number).where(units.c.id.in_(unit_ids))).tuples().all())
+
+
+def _technicians_own(principal: Principal, args: dict[str, Any]) -> ColumnElement[bool]:
+    """A technician lists the tickets assigned to them, and a department's queue when they ask for it
+    (``department_id`` with ``unassigned``: the tickets nobody has yet, which they may take); never
+    their colleagues' work."""
+    if args.get("department_id") is not None and args.get("unassigned") is True:
+        return tickets.c.assignee_id.is_(None)
+    staff_id = _person(principal)  # a staff token's ``sub`` is the staff member
+    return false() if staff_id is None else tickets.c.assignee_id == staff_id
 
 
 # --- an owner's (a resident's) own tickets: those they reported, and those of the units they live in

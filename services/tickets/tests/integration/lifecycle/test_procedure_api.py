@@ -218,3 +218,20 @@ def test_the_queue_filters_by_several_stages_and_a_building_with_each_deadline(c
     assert all(t["state"] == "running" and t["due_at"] and t["warn_at"] for t in targets.values())
     assert item["sla"]["next_target"] == "acknowledge"
     assert item["sla"]["next_due_at"] == targets["acknowledge"]["due_at"]
+
+
+def test_a_technician_lists_only_the_tickets_assigned_to_them(client, auth, desk, place, opened) -> None:
+    repair = client.post("/api/v1/tickets", json={
+        "estate_id": place["estate"], "unit_id": place["unit2"], "kind": "repair", "category": "plumbing",
+        "title": "漏水"}, headers=desk).json
+    step(client, desk, repair, "acknowledge")
+    step(client, desk, repair, "dispatch", {"staff_id": place["technician"]})
+    technician = auth("technician", [place["estate"]], subject=place["technician"])
+    mine = client.get("/api/v1/tickets", headers=technician)
+    assert mine.status_code == 200 and [t["id"] for t in mine.json["items"]] == [repair["id"]]
+    assert client.get(f"/api/v1/tickets?assignee_id={place['supervisor']}", headers=technician).json["items"] == []
+    colleague = auth("technician", [place["estate"]], subject=str(uuid.uuid4()))
+    assert client.get("/api/v1/tickets", headers=colleague).json["items"] == []
+    nobody = auth("technician", [place["estate"]], subject="not-a-staff-member")
+    assert client.get("/api/v1/tickets", headers=nobody).json["items"] == []
+    assert {t["id"] for t in client.get("/api/v1/tickets", headers=desk).json["items"]} == {repair["id"], opened["id"]}
