@@ -238,7 +238,7 @@ def test_another_estates_ticket_is_not_found(suite, desk) -> None:
         page = desk.get(f"/console/tickets/{moon['id']}{path}")
         assert page.status_code == 404 and "没有找到此页面或记录" in page.text
         assert moon["number"] not in page.text
-    csrf = _csrf(desk.get("/console/"))
+    csrf = _csrf(desk.get("/console/", follow_redirects=True))
     refused = desk.post(f"/console/tickets/{moon['id']}/steps/acknowledge", data={"csrf": csrf})
     assert refused.status_code == 404
     assert _api(suite, moon["id"])["stage"] == "received"

@@ -14,15 +14,24 @@ from gateway.console.desk_forms import (
     Field,
     chosen_estate,
     desk_staff,
-    estates,
     options,
     phrase_options,
     read_form,
     refused_on_fields,
-    require_role,
     staff_id,
 )
-from gateway.console.frame import DESK_ROLES, SHANGHAI, backends, blp, checked_post, page, staff_page, t
+from gateway.console.frame import (
+    DESK_ROLES,
+    SHANGHAI,
+    backends,
+    blp,
+    checked_post,
+    page,
+    require_role,
+    staff_estates,
+    staff_page,
+    t,
+)
 from gateway.pages.backends import Refused
 
 DESK_TEAM = "desk"  # an entry for nobody in particular: the service desk's diary
@@ -102,7 +111,7 @@ def desk_appointments() -> Any:
 
 
 def _appointments(values: dict[str, Any], errors: dict[str, str], status: int = 200) -> Any:
-    mine = estates()
+    mine = staff_estates()
     estate = chosen_estate(request.values.get("estate_id"), mine)
     day = _now_local().replace(hour=0, minute=0)
     entries = backends().get("tickets", "/api/v1/diary", since=day.isoformat(), state="planned",
@@ -150,7 +159,7 @@ def desk_calls() -> Any:
 
 
 def _calls(values: dict[str, Any], errors: dict[str, str], status: int = 200, callback_refused: str = "") -> Any:
-    mine = estates()
+    mine = staff_estates()
     api = backends()
     calls = api.get("tickets", "/api/v1/calls", page_size=30)["items"]
     callbacks = api.get("tickets", "/api/v1/callbacks", state="open", page_size=30)["items"]
@@ -234,7 +243,7 @@ def desk_handover() -> Any:
 
 
 def _handover(values: dict[str, Any], errors: dict[str, str], status: int = 200) -> Any:
-    mine = estates()
+    mine = staff_estates()
     estate = chosen_estate(request.values.get("estate_id"), mine)
     handovers = backends().get("tickets", "/api/v1/shifts/handovers", page_size=20)["items"]
     staff = desk_staff(estate)
@@ -291,7 +300,7 @@ def desk_sign_handover(handover_id: Any) -> Any:
 @staff_page
 def desk_catalogue() -> Any:
     require_role(DESK_ROLES)
-    mine = estates()
+    mine = staff_estates()
     estate = chosen_estate(request.args.get("estate_id"), mine)
     items = backends().get("tickets", "/api/v1/catalogue/items", estate_id=estate) if estate else []
     return _desk_page("desk_catalogue", items=items, estates=mine, estate=estate)

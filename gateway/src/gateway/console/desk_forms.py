@@ -108,11 +108,6 @@ def staff_id() -> str | None:
         return None
 
 
-def estates() -> list[dict[str, Any]]:
-    """The estates the staff member works for, by name (owners answers only theirs)."""
-    return backends().get("owners", "/api/v1/estates", page_size=100)["items"]
-
-
 def chosen_estate(asked: str | None, mine: list[dict[str, Any]]) -> str | None:
     """The estate a page shows: the one asked for (another estate's is not found), else their first."""
     ids = [e["id"] for e in mine]
@@ -126,12 +121,6 @@ def desk_staff(estate_id: str | None) -> list[dict[str, Any]]:
     if estate_id is None:
         return []
     return backends().get("tickets", "/api/v1/staff", estate_id=estate_id, page_size=100)["items"]
-
-
-def require_role(roles: Iterable[str]) -> None:
-    """A page of other roles' is not there for this one (the console's 404 page)."""
-    if g.staff is None or g.staff.role not in set(roles):
-        raise PageNotFound()
 
 
 def options(rows: Iterable[Mapping[str, Any]], text: str = "name") -> list[tuple[str, str]]:

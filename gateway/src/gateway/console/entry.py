@@ -17,8 +17,7 @@ from typing import Any
 from flask import redirect, request
 from werkzeug.exceptions import NotFound as PageNotFound
 
-from gateway.console.frame import backends, blp, checked_post, page, t
-from gateway.console.queue import desk_page
+from gateway.console.frame import backends, blp, checked_post, desk_page, page, staff_estates, t
 from gateway.pages.backends import Refused
 
 ENTRY_KINDS = ("complaint", "repair", "inquiry")
@@ -70,10 +69,6 @@ def caller_of(person_id: str) -> dict[str, Any]:
     mobiles = [p["value"] for p in person.get("contact_points") or [] if p["kind"] == "mobile"]
     return {"id": person["id"], "name": person["name"], "estate_id": person["estate_id"], "units": units,
             "mobiles": mobiles, "tickets": open_tickets}
-
-
-def _estates() -> list[dict[str, Any]]:
-    return backends().get("owners", "/api/v1/estates", page_size=100)["items"]
 
 
 def _categories(estate_id: str | None) -> dict[str, list[dict[str, Any]]]:
@@ -175,7 +170,7 @@ def ticket_body(form: dict[str, str], person_id: str | None) -> dict[str, Any]:
 
 def _form_context(caller: dict[str, Any] | None, form: dict[str, str], errors: dict[str, str]) -> dict[str, Any]:
     estate = caller["estate_id"] if caller else (form.get("estate_id") or "")
-    estates = _estates()
+    estates = staff_estates()
     if not estate and len(estates) == 1:
         estate = estates[0]["id"]
     return {"caller": caller, "form": {"estate_id": estate, "channel": "phone", "kind": "complaint", **form},

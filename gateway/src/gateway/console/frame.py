@@ -162,12 +162,41 @@ def staff_page(view: Callable[..., Any]) -> Callable[..., Any]:
     return signed
 
 
+def require_role(roles: Any) -> None:
+    """A page of other roles' is not there for this one (the console's 404 page)."""
+    if g.staff is None or g.staff.role not in set(roles):
+        raise PageNotFound()
+
+
+def desk_page(view: Callable[..., Any]) -> Callable[..., Any]:
+    """A page of the desk (agents, estate managers, operator admins) for a signed-in staff member; to
+    anyone else (a technician, who sees only their own work) it does not exist."""
+    @functools.wraps(view)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        require_role(DESK_ROLES)
+        return view(*args, **kwargs)
+
+    return staff_page(checked)
+
+
+def staff_estates() -> list[dict[str, Any]]:
+    """The estates the staff member works for, by name (owners answers only theirs): every page of
+    owners' list, up to 1,000 estates."""
+    found: list[dict[str, Any]] = []
+    for number in range(1, 11):
+        answer = backends().get("owners", "/api/v1/estates", page=number, page_size=100)
+        found += answer["items"]
+        if not answer.get("has_more"):
+            break
+    return found
+
+
 def sign_in_again() -> Any:
     if request.method == "GET":
         if request.headers.get("HX-Request"):  # a live part of a page: send the whole page to sign in
             return Response(status=204, headers={"HX-Redirect": f"/console/sign-in?next={request.full_path}"})
         return redirect(f"/console/sign-in?next={request.full_path.rstrip('?')}")
-    kept = {name: value for name, value in request.form.items(multi=True) if name != cookies.CSRF_FIELD}
+    kept = [(name, value) for name, value in request.form.items(multi=True) if name != cookies.CSRF_FIELD]
     return page("sign_in", 401, errors={}, login="", next=request.path, kept=kept, expired=True)
 
 

@@ -9,8 +9,8 @@ from typing import Any
 
 from tenancy.roles import TECHNICIAN
 
-from gateway.console.desk_forms import require_role, staff_id
-from gateway.console.frame import backends, blp, page, staff_page, t
+from gateway.console.desk_forms import staff_id
+from gateway.console.frame import backends, blp, page, require_role, staff_page, t
 
 # The worst first: an overdue target, then one near, then the rest by when it is due.
 URGENCY = {"breached": 0, "warned": 1, "on_time": 2, "paused": 3, "none": 4}

@@ -17,9 +17,20 @@ from uuid import UUID
 from flask import redirect, request
 from werkzeug.datastructures import MultiDict
 
-from gateway.console.frame import SHANGHAI, backends, blp, checked_post, page, staff_page, t
+from gateway.console.frame import (
+    DESK_ROLES,
+    SHANGHAI,
+    backends,
+    blp,
+    checked_post,
+    page,
+    require_role,
+    staff_estates,
+    staff_page,
+    t,
+)
 from gateway.console.notice_form import AUDIENCES, CHANNELS, ROLES, read_notice, template_texts
-from gateway.console.people import desk_only, named
+from gateway.console.people import named
 from gateway.pages.backends import Backends, Refused
 
 LIST_PAGE = 20
@@ -45,10 +56,6 @@ def _all(services: Backends, service: str, path: str, most: int = 10, **params: 
     return items
 
 
-def _estates(services: Backends) -> list[dict[str, Any]]:
-    return _all(services, "owners", "/api/v1/estates")
-
-
 def _chosen_estate(estates: list[dict[str, Any]], wanted: str | None) -> dict[str, Any] | None:
     return next((e for e in estates if e["id"] == wanted), estates[0] if estates else None)
 
@@ -62,9 +69,9 @@ def _templates(services: Backends, estate_id: str) -> list[dict[str, Any]]:
 @blp.route("/console/notices", methods=["GET"])
 @staff_page
 def notice_list() -> Any:
-    desk_only()
+    require_role(DESK_ROLES)
     services = backends()
-    estates = _estates(services)
+    estates = staff_estates()
     estate = _chosen_estate(estates, request.args.get("estate_id"))
     try:
         number = max(1, min(int(request.args.get("page", "1")), 10_000))
@@ -90,7 +97,7 @@ def _form_defaults() -> MultiDict:
 
 
 def _compose_context(services: Backends, form: MultiDict, errors: dict[str, str]) -> dict[str, Any]:
-    estates = _estates(services)
+    estates = staff_estates()
     estate = _chosen_estate(estates, form.get("estate_id"))
     templates = _templates(services, estate["id"]) if estate else []
     template = next((x for x in templates if x["id"] == form.get("template_id")), None)
@@ -115,7 +122,7 @@ def _units(services: Backends, building_id: str) -> list[dict[str, Any]]:
 @blp.route("/console/notices/new", methods=["GET"])
 @staff_page
 def compose_page() -> Any:
-    desk_only()
+    require_role(DESK_ROLES)
     form = _form_defaults()
     for name in ("estate_id", "template_id"):
         if request.args.get(name):
@@ -127,7 +134,7 @@ def compose_page() -> Any:
 @staff_page
 def template_variables() -> Any:
     """The variable fields of the chosen template (htmx swaps them in as the template changes)."""
-    desk_only()
+    require_role(DESK_ROLES)
     services = backends()
     templates = _templates(services, request.args.get("estate_id", ""))
     template = next((x for x in templates if x["id"] == request.args.get("template_id")), None)
@@ -138,7 +145,7 @@ def template_variables() -> Any:
 @staff_page
 def building_units() -> Any:
     """A building's units as boxes to tick (htmx swaps them in as the building changes)."""
-    desk_only()
+    require_role(DESK_ROLES)
     return page("notices_units", form=MultiDict(), units=_units(backends(), request.args.get("building_id", "")))
 
 
@@ -148,7 +155,7 @@ def building_units() -> Any:
 def preview() -> Any:
     """What a sample recipient gets, the recipients, SMS parts and cost (notify renders and counts;
     nothing is saved). An incomplete form shows what is missing instead."""
-    desk_only()
+    require_role(DESK_ROLES)
     services = backends()
     form = request.form
     templates = _templates(services, form.get("estate_id", "")) if form.get("estate_id") else []
@@ -174,10 +181,10 @@ def _previewed(body: dict[str, Any]) -> dict[str, Any]:
 @staff_page
 @checked_post
 def create_notice() -> Any:
-    desk_only()
+    require_role(DESK_ROLES)
     services = backends()
     form = request.form
-    estates = _estates(services)
+    estates = staff_estates()
     errors: dict[str, str] = {}
     if form.get("estate_id") not in {e["id"] for e in estates}:
         errors["estate_id"] = t("bad_estate")
@@ -226,7 +233,7 @@ def _in_flight(notice: dict[str, Any], messages: dict[str, int]) -> bool:
 @blp.route("/console/notices/<uuid:notice_id>", methods=["GET"])
 @staff_page
 def delivery_page(notice_id: UUID) -> Any:
-    desk_only()
+    require_role(DESK_ROLES)
     resent = None
     if request.args.get("resent", "").isdigit():
         resent = t("delivery_resent").format(queued=request.args["resent"],
@@ -239,7 +246,7 @@ def delivery_page(notice_id: UUID) -> Any:
 @staff_page
 def delivery_live(notice_id: UUID) -> Any:
     """The live part of the delivery page (htmx polls it while messages are on their way)."""
-    desk_only()
+    require_role(DESK_ROLES)
     return page("notices_live", **_delivery(backends(), notice_id))
 
 
@@ -248,7 +255,7 @@ def delivery_live(notice_id: UUID) -> Any:
 @checked_post
 def resend(notice_id: UUID) -> Any:
     """Send again, over the chosen channel, to every household the notice has not reached."""
-    desk_only()
+    require_role(DESK_ROLES)
     services = backends()
     channel = request.form.get("channel")
     error = None

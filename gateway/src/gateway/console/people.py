@@ -12,10 +12,9 @@ from datetime import date, datetime, time
 from typing import Any
 from uuid import UUID
 
-from flask import g, request
-from werkzeug.exceptions import NotFound as PageNotFound
+from flask import request
 
-from gateway.console.frame import DESK_ROLES, SHANGHAI, backends, blp, checked_post, page, staff_page, t
+from gateway.console.frame import DESK_ROLES, SHANGHAI, backends, blp, checked_post, page, require_role, staff_page, t
 from gateway.console.texts import TEXTS
 from gateway.pages.backends import Refused
 
@@ -29,12 +28,6 @@ def named(prefix: str, value: Any) -> str:
     """A value of the services (a channel, a role, a state) in the staff member's words, or as it is."""
     key = f"{prefix}_{value}"
     return t(key) if key in TEXTS else str(value or "")
-
-
-def desk_only() -> None:
-    """A person's page and notices are the desk's (a technician's are their own tickets only)."""
-    if g.staff.role not in DESK_ROLES:
-        raise PageNotFound()
 
 
 def entry_link(entry: dict[str, Any]) -> str | None:
@@ -80,7 +73,7 @@ def _timeline_filters(args: Any) -> tuple[dict[str, Any], dict[str, Any], dict[s
 
 
 def _person_page(person_id: UUID, reveal: bool, status: int = 200, revealed_note: str = "") -> Any:
-    desk_only()
+    require_role(DESK_ROLES)
     services = backends()
     person = services.get("owners", f"/api/v1/people/{person_id}", **({"reveal": "true"} if reveal else {}))
     query, filters, errors = _timeline_filters(request.args)

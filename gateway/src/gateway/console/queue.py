@@ -9,7 +9,6 @@ member's own token: another estate's tickets are simply not in the answers."""
 
 from __future__ import annotations
 
-import functools
 import threading
 import time
 import uuid
@@ -23,7 +22,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import NotFound as PageNotFound
 
 from gateway.console import saved_filters
-from gateway.console.frame import DESK_ROLES, backends, blp, checked_post, page, staff_page, t
+from gateway.console.frame import backends, blp, checked_post, desk_page, page, t
 from servicekit.webapp import read, unit_of_work
 
 # The procedure's stages a ticket is open in, in the order the work goes (the queue's groups).
@@ -39,17 +38,6 @@ PAGE_SIZE = 100  # the tickets API's largest page
 # The filters a saved set keeps, as the queue's query names them (stage may repeat).
 FILTERS = ("estate_id", "building_id", "kind", "complaint_class", "priority", "assignee_id", "stage", "order")
 UNASSIGNED = "none"
-
-
-def desk_page(view: Callable[..., Any]) -> Callable[..., Any]:
-    """A page of the desk (agents, estate managers, operator admins); to anyone else it does not exist."""
-    @functools.wraps(view)
-    def checked(*args: Any, **kwargs: Any) -> Any:
-        if g.staff.role not in DESK_ROLES:
-            raise PageNotFound()
-        return view(*args, **kwargs)
-
-    return staff_page(checked)
 
 
 # --- the filters: read from the query, checked, and as the tickets API's parameters ----------------

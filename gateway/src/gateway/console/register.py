@@ -14,14 +14,12 @@ from tenancy.roles import MANAGERS
 from gateway.console.desk_forms import (
     Field,
     chosen_estate,
-    estates,
     options,
     phrase_options,
     read_form,
     refused_on_fields,
-    require_role,
 )
-from gateway.console.frame import backends, blp, checked_post, page, staff_page, t
+from gateway.console.frame import backends, blp, checked_post, page, require_role, staff_estates, staff_page, t
 from gateway.pages.backends import Refused
 
 EQUIPMENT_KINDS = ("lift", "pump", "gate", "access_control", "lighting", "car_park", "fire_system", "cctv",
@@ -75,7 +73,7 @@ def _register_page(template: str, status: int = 200, **context: Any) -> Any:
 
 def _estate() -> tuple[list[dict[str, Any]], str | None]:
     require_role(MANAGERS)
-    mine = estates()
+    mine = staff_estates()
     return mine, chosen_estate(request.values.get("estate_id"), mine)
 
 

@@ -41,7 +41,7 @@ def choose_language(chosen: str) -> Response:
 def sign_in_page() -> Any:
     if g.staff is not None:
         return redirect(safe_next(request.args.get("next")))
-    return page("sign_in", errors={}, login="", next=safe_next(request.args.get("next")), kept={}, expired=False)
+    return page("sign_in", errors={}, login="", next=safe_next(request.args.get("next")), kept=[], expired=False)
 
 
 @blp.route("/console/sign-in", methods=["POST"])
@@ -50,7 +50,7 @@ def sign_in() -> Any:
     form = request.form
     login, password = (form.get("login") or "").strip(), form.get("password") or ""
     target = safe_next(form.get("next"))
-    kept = {name[len("kept."):]: value for name, value in form.items(multi=True) if name.startswith("kept.")}
+    kept = [(name[len("kept."):], value) for name, value in form.items(multi=True) if name.startswith("kept.")]
     errors = {name: refusal(name) for name, value in (("login", login), ("password", password)) if not value}
     if errors:
         return page("sign_in", 422, errors=errors, login=login, next=target, kept=kept, expired=bool(kept))

@@ -8,11 +8,9 @@ their estates and answers 404 for another estate's wave, which the frame shows a
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 import uuid
-from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -20,7 +18,7 @@ from flask import Response, g, redirect, request
 from tenancy.roles import MANAGERS
 from werkzeug.exceptions import NotFound as PageNotFound
 
-from gateway.console.frame import DESK_ROLES, SHANGHAI, backends, blp, checked_post, page, staff_page, t
+from gateway.console.frame import SHANGHAI, backends, blp, checked_post, desk_page, page, staff_estates, t
 from gateway.pages.backends import Refused
 
 # The nine elements of high-standard service (优质服务的九要素) in the textbook's order, as surveys names them.
@@ -32,23 +30,6 @@ FORMATS = {"xlsx": "xlsx", "csv": "csv"}
 
 
 # --- what every surveys page uses ---------------------------------------------------------------
-
-def desk_page(view: Callable[..., Any]) -> Callable[..., Any]:
-    """A page of the desk's roles (surveys, the dashboard, the report): a technician, who sees only
-    their own work, finds it "not found" (after :func:`staff_page` has checked the session)."""
-    @functools.wraps(view)
-    def desk(*args: Any, **kwargs: Any) -> Any:
-        if g.staff.role not in DESK_ROLES:
-            raise PageNotFound()
-        return view(*args, **kwargs)
-
-    return desk
-
-
-def estates() -> list[dict[str, Any]]:
-    """The estates the staff member may see (owners scopes the list to their token), by name."""
-    return backends().get("owners", "/api/v1/estates", page_size=100)["items"]
-
 
 def chosen_estate(found: list[dict[str, Any]], wanted: str | None) -> dict[str, Any] | None:
     """The estate ``wanted`` names among the staff member's; another estate is "not found"."""
@@ -97,11 +78,10 @@ def next_quarter(period: str) -> str:
 # --- the waves ----------------------------------------------------------------------------------
 
 @blp.route("/console/surveys", methods=["GET"])
-@staff_page
 @desk_page
 def surveys_page() -> Any:
     """The waves of the staff member's estates (or one), each with its response rate; the form to open one."""
-    found = estates()
+    found = staff_estates()
     estate = chosen_estate(found, request.args.get("estate"))
     form = {"estate": estate["id"] if estate else (found[0]["id"] if len(found) == 1 else ""),
             "period": current_quarter(), "percent": "20", "lookback": "4", "opens_on": "", "closes_on": "",
@@ -131,7 +111,6 @@ def _rate(wave_id: str) -> dict[str, Any]:
 
 
 @blp.route("/console/surveys/<uuid:wave_id>/rate", methods=["GET"])
-@staff_page
 @desk_page
 def wave_rate(wave_id: uuid.UUID) -> Any:
     """A wave's response rate alone: the live part of the waves' list and of a wave's page."""
@@ -140,13 +119,12 @@ def wave_rate(wave_id: uuid.UUID) -> Any:
 
 
 @blp.route("/console/surveys/waves", methods=["POST"])
-@staff_page
 @desk_page
 @checked_post
 def open_wave() -> Any:
     """Open a wave: the form is checked here first (a clear refusal in the staff member's language,
     nothing sent); surveys checks it again and its refusal is shown the same way."""
-    found = estates()
+    found = staff_estates()
     sent = {name: (request.form.get(name) or "").strip()
             for name in ("estate", "period", "percent", "lookback", "opens_on", "closes_on", "key")}
     sent["key"] = sent["key"] or str(uuid.uuid4())
@@ -202,7 +180,6 @@ def _whole(text: str, low: int, high: int) -> int | None:
 # --- a wave's results ---------------------------------------------------------------------------
 
 @blp.route("/console/surveys/<uuid:wave_id>", methods=["GET"])
-@staff_page
 @desk_page
 def wave_page(wave_id: uuid.UUID) -> Any:
     """A wave's results: the response rate, the nine elements by building and the trend against the
@@ -274,7 +251,6 @@ def _trend_chart(trend: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 @blp.route("/console/surveys/<uuid:wave_id>/statistics.<any(xlsx, csv):kind>", methods=["GET"])
-@staff_page
 @desk_page
 def wave_statistics_file(wave_id: uuid.UUID, kind: str) -> Any:
     """A wave's statistics as surveys' API gives the file (Excel with a chart, or CSV)."""
@@ -286,7 +262,6 @@ def wave_statistics_file(wave_id: uuid.UUID, kind: str) -> Any:
 # --- follow-up visits and rectification actions -------------------------------------------------
 
 @blp.route("/console/surveys/follow-ups", methods=["GET"])
-@staff_page
 @desk_page
 def follow_ups_page() -> Any:
     """The follow-up visits to make (visited too, when asked) and the rectification actions under way."""
@@ -294,7 +269,7 @@ def follow_ups_page() -> Any:
 
 
 def _work_page(errors: dict[str, str], kept: dict[str, str], status: int, done: str | None = None) -> Any:
-    found = estates()
+    found = staff_estates()
     estate = chosen_estate(found, request.values.get("estate"))
     visited = request.values.get("visited") == "1"
     params: dict[str, Any] = {"page_size": 50}
@@ -341,7 +316,6 @@ def _back_to_work(done: str) -> Any:
 
 
 @blp.route("/console/surveys/follow-ups/<uuid:follow_up_id>/visit", methods=["POST"])
-@staff_page
 @desk_page
 @checked_post
 def record_visit(follow_up_id: uuid.UUID) -> Any:
@@ -363,7 +337,6 @@ def record_visit(follow_up_id: uuid.UUID) -> Any:
 
 
 @blp.route("/console/surveys/actions/<uuid:action_id>/<any(done, verification):step>", methods=["POST"])
-@staff_page
 @desk_page
 @checked_post
 def move_action(action_id: uuid.UUID, step: str) -> Any:
@@ -385,7 +358,6 @@ def move_action(action_id: uuid.UUID, step: str) -> Any:
 
 
 @blp.route("/console/surveys/follow-ups/<uuid:follow_up_id>/actions", methods=["POST"])
-@staff_page
 @desk_page
 @checked_post
 def open_action(follow_up_id: uuid.UUID) -> Any:

@@ -96,16 +96,19 @@ def test_a_session_that_ended_keeps_a_half_filled_form(client, make_account, db)
     _sign_in(client, account["login"])
     with db.begin() as conn:  # the session ends (its refresh token's life is over)
         conn.execute(console_sessions.delete())
-    kept = client.post("/console/sign-out", data={"csrf": "whatever", "title": "3栋电梯异响"})
+    kept = client.post("/console/sign-out", data={"csrf": "whatever", "title": "3栋电梯异响",
+                                                  "channels": ["sms", "email"]})
     assert kept.status_code == 401
     assert 'name="kept.title" value="3栋电梯异响"' in kept.text
+    assert 'name="kept.channels" value="sms"' in kept.text and 'name="kept.channels" value="email"' in kept.text
     assert 'name="next" value="/console/sign-out"' in kept.text
     resumed = client.post("/console/sign-in", data={
         "csrf": _csrf(kept.text), "login": account["login"], "password": PASSWORD, "next": "/console/sign-out",
-        "kept.title": "3栋电梯异响"})
+        "kept.title": "3栋电梯异响", "kept.channels": ["sms", "email"]})
     assert resumed.status_code == 200
     assert 'action="/console/sign-out"' in resumed.text
     assert 'name="title" value="3栋电梯异响"' in resumed.text
+    assert 'name="channels" value="sms"' in resumed.text and 'name="channels" value="email"' in resumed.text
     assert _sessions(db) == 1
 
 
