@@ -11,6 +11,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -29,6 +30,39 @@ ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 CHROMIUM = "/usr/bin/chromium"
 SERVICES = ("gateway", "owners", "tickets", "notify", "surveys")
+CONSOLE_SHOTS = Path(os.environ.get("CONSOLE_SCREENSHOTS", ROOT / "var" / "screenshots" / "console"))
+
+
+class Console:
+    """What the console's browser tests share: a page's screenshot (``CONSOLE_SCREENSHOTS``, default
+    var/screenshots/console/; README shows the best of them from docs/screenshots/console/) and
+    axe-core's verdict on a page."""
+
+    @staticmethod
+    def shot(page: Any, name: str, full_page: bool = False) -> None:
+        CONSOLE_SHOTS.mkdir(parents=True, exist_ok=True)
+        page.evaluate("window.scrollTo(0, 0)")
+        page.screenshot(path=str(CONSOLE_SHOTS / f"{name}.png"), full_page=full_page)
+
+    @staticmethod
+    def serious(page: Any) -> list[str]:
+        """axe-core's serious and critical violations on the page as it stands."""
+        from axe_playwright_python.sync_playwright import Axe
+
+        found = Axe().run(page).response["violations"]
+        return [f"{v['id']} ({v['impact']}): {v['help']} {[n['target'] for n in v['nodes']][:3]}" for v in found
+                if v.get("impact") in ("serious", "critical")]
+
+    @classmethod
+    def accessible(cls, page: Any) -> None:
+        """axe-core finds no serious or critical violation on the page."""
+        serious = cls.serious(page)
+        assert not serious, f"{page.url}: {serious}"
+
+
+@pytest.fixture
+def console() -> type[Console]:
+    return Console
 
 
 @pytest.fixture

@@ -7,26 +7,17 @@ docs/screenshots/console/."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-from typing import Any
-
 import pytest
 
 pytestmark = pytest.mark.slow
-ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 DESK = {"width": 1440, "height": 900}
-SHOTS = Path(os.environ.get("CONSOLE_SCREENSHOTS", ROOT / "var" / "screenshots" / "console"))
 DESK_PASSWORD = "estatedesk-demo-desk"  # gateway.demo: the development password make run prints
 
 
-def _shot(page: Any, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"))
 
 
-def test_a_desk_agent_signs_in_and_out(suite) -> None:
+def test_a_desk_agent_signs_in_and_out(suite, console) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     suite["load_demo"]()
@@ -43,12 +34,12 @@ def test_a_desk_agent_signs_in_and_out(suite) -> None:
         page.fill("#password", "not-the-password")
         page.keyboard.press("Enter")
         expect(page.locator(".error-summary")).to_contain_text("登录名或密码错误")
-        _shot(page, "01-sign-in-refused")
+        console.shot(page, "01-sign-in-refused")
 
         page.fill("#password", DESK_PASSWORD)
         page.keyboard.press("Enter")
         expect(page.locator("header .name")).to_contain_text("客服专员")
-        _shot(page, "02-home")
+        console.shot(page, "02-home")
 
         page.click("header .lang")
         expect(page.locator("header .name")).to_contain_text("Service desk agent")

@@ -7,33 +7,18 @@ violation on any of these pages (a refused form's included). Screenshots 50-55 g
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 pytestmark = pytest.mark.slow
-ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 DESK = {"width": 1440, "height": 900}
 PHONE = {"width": 390, "height": 844}
-SHOTS = Path(os.environ.get("CONSOLE_SCREENSHOTS", ROOT / "var" / "screenshots" / "console"))
 
 
-def _shot(page: Any, name: str, full_page: bool = False) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
 
 
-def _accessible(page: Any) -> None:
-    """axe-core finds no serious or critical violation on the page as it is."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    found = Axe().run(page).response["violations"]
-    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in found
-               if v["impact"] in ("serious", "critical")]
-    assert serious == [], f"{page.url}: {serious}"
 
 
 def _signed_in(browser: Any, door: str, login: str, viewport: dict[str, int], **options: Any) -> tuple[Any, str]:
@@ -51,7 +36,7 @@ def _signed_in(browser: Any, door: str, login: str, viewport: dict[str, int], **
     return page, page.locator("header .name").inner_text().split(" · ")[0]
 
 
-def test_the_desk_hands_over_a_shift_and_a_technician_sees_their_own_work(suite) -> None:
+def test_the_desk_hands_over_a_shift_and_a_technician_sees_their_own_work(suite, console) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     suite["load_demo"]()
@@ -65,8 +50,8 @@ def test_the_desk_hands_over_a_shift_and_a_technician_sees_their_own_work(suite)
         desk.goto(f"{door}/console/desk")
         expect(desk.locator("h1")).to_have_text("前台事务")
         expect(desk.locator("#calls-heading")).to_contain_text("近 24 小时来电")
-        _shot(desk, "50-desk")
-        _accessible(desk)
+        console.shot(desk, "50-desk")
+        console.accessible(desk)
 
         # The desk agent writes the handover to the duty manager, from the keyboard.
         desk.click(".subnav >> text=交接班记录")
@@ -87,37 +72,37 @@ def test_the_desk_hands_over_a_shift_and_a_technician_sees_their_own_work(suite)
         desk.reload()
         card = desk.locator("section.sign", has_text=manager_name)
         expect(card).to_contain_text("1栋大堂灯不亮，已报修")
-        _shot(desk, "51-handover")
-        _accessible(desk)
+        console.shot(desk, "51-handover")
+        console.accessible(desk)
         card.get_by_role("button", name="签收").click()
         expect(desk.locator(".notice.ok")).to_contain_text("已签收")
         expect(desk.locator("section.sign", has_text=manager_name)).to_have_count(0)
 
         desk.click(".subnav >> text=来电与回电")
         expect(desk.locator("#log-heading")).to_have_text("通话记录")
-        _shot(desk, "54-desk-calls")
-        _accessible(desk)
+        console.shot(desk, "54-desk-calls")
+        console.accessible(desk)
         desk.click(".subnav >> text=知识库与话术")
         desk.fill("#q", "漏水")
         desk.keyboard.press("Enter")
         expect(desk.locator("#articles-heading")).to_be_visible()
-        _shot(desk, "55-desk-knowledge")
-        _accessible(desk)
+        console.shot(desk, "55-desk-knowledge")
+        console.accessible(desk)
         desk.click(".subnav >> text=预约日程")
         desk.fill("#title", "")
         desk.get_by_role("button", name="预约", exact=True).click()
         expect(desk.locator(".error-summary")).to_contain_text("请填写「事项」。")
-        _accessible(desk)
+        console.accessible(desk)
         desk.click(".subnav >> text=服务目录")
         expect(desk.locator("h1")).to_have_text("服务目录")
-        _accessible(desk)
+        console.accessible(desk)
 
         manager.goto(f"{door}/console/register/departments")
         expect(manager.locator("h1")).to_have_text("部门")
-        _shot(manager, "53-register")
+        console.shot(manager, "53-register")
         for area in ("departments", "equipment", "prospects", "contracts"):
             manager.goto(f"{door}/console/register/{area}")
-            _accessible(manager)
+            console.accessible(manager)
 
         technician, _ = _signed_in(browser, door, "technician", PHONE, is_mobile=True, has_touch=True)
         technician.goto(f"{door}/console/my-work")
@@ -127,6 +112,6 @@ def test_the_desk_hands_over_a_shift_and_a_technician_sees_their_own_work(suite)
         links = technician.locator("a.work-link").evaluate_all("links => links.map(a => a.getAttribute('href'))")
         assert links and all(href.startswith("/console/tickets/") for href in links)
         expect(technician.locator(".menu a")).to_have_count(1)  # my work: nothing else is the technician's
-        _shot(technician, "52-my-work-phone")
-        _accessible(technician)
+        console.shot(technician, "52-my-work-phone")
+        console.accessible(technician)
         browser.close()

@@ -10,37 +10,21 @@ on any of these pages."""
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 from typing import Any
 from urllib.request import Request, urlopen
 
 import pytest
 
 pytestmark = pytest.mark.slow
-ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 DESK = {"width": 1440, "height": 900}
-SHOTS = Path(os.environ.get("CONSOLE_SCREENSHOTS", ROOT / "var" / "screenshots" / "console"))
 DESK_PASSWORD = "estatedesk-demo-desk"  # gateway.demo: the development password make run prints
 FAIL_SUFFIX = "397"  # notify.demo: the demo's mobiles the stand-in is told to fail
 SENDING = 600_000  # ms: a bound on a hang while ~1,200 SMS go out, never a timed assertion
 
 
-def _shot(page: Any, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.mouse.wheel(0, -10_000)  # from the top: the sticky bar drawn where it belongs
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
-def _accessible(page: Any) -> None:
-    """No serious or critical violation that axe-core finds on the page as it is now."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    found = Axe().run(page).response["violations"]
-    serious = [(v["id"], [n["target"] for n in v["nodes"]][:3])
-               for v in found if v["impact"] in ("serious", "critical")]
-    assert not serious, serious
 
 
 def _json(url: str, body: Any = None) -> Any:
@@ -50,7 +34,7 @@ def _json(url: str, body: Any = None) -> Any:
         return json.loads(answer.read())
 
 
-def test_the_fee_notice_to_the_whole_estate_then_resent_by_email(suite) -> None:
+def test_the_fee_notice_to_the_whole_estate_then_resent_by_email(suite, console) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     suite["load_demo"]()
@@ -74,8 +58,8 @@ def test_the_fee_notice_to_the_whole_estate_then_resent_by_email(suite) -> None:
         expect(page.locator(".error-summary")).to_contain_text("请选择模板")
         expect(page.locator(".error-summary")).to_contain_text("请填写通知标题")
         expect(page.locator("#title")).to_have_attribute("aria-invalid", "true")
-        _shot(page, "34-notice-refused")
-        _accessible(page)
+        console.shot(page, "34-notice-refused")
+        console.accessible(page)
         page.goto(f"{suite['door']}/console/notices/new")
         page.select_option("#template_id", label="物业费缴纳通知（fee_notice）")
         expect(page.locator("#var-amount")).to_be_visible()
@@ -89,8 +73,8 @@ def test_the_fee_notice_to_the_whole_estate_then_resent_by_email(suite) -> None:
         recipients = int(preview.locator(".recipients").inner_text())
         assert recipients > 1000, recipients  # about 1,200 households of the demo estate
         expect(preview.locator(".cost")).to_contain_text("¥")
-        _shot(page, "31-notice-compose")
-        _accessible(page)
+        console.shot(page, "31-notice-compose")
+        console.accessible(page)
 
         # Send now; the delivery page fills live to all reached but the few made to fail.
         page.click("button:has-text('发送通知')")
@@ -102,8 +86,8 @@ def test_the_fee_notice_to_the_whole_estate_then_resent_by_email(suite) -> None:
         assert int(page.locator("#count-delivered").inner_text()) >= recipients - not_reached
         expect(page.locator("table.unreached tbody tr")).to_have_count(not_reached)
         expect(page.locator("table.unreached")).to_contain_text("短信 · 失败")
-        _shot(page, "32-notice-delivery")
-        _accessible(page)
+        console.shot(page, "32-notice-delivery")
+        console.accessible(page)
         first = page.locator("table.unreached tbody tr a").first.get_attribute("href")
 
         # Resend those by e-mail from the page: every one reached, the e-mails at the SMTP stand-in.
@@ -115,8 +99,8 @@ def test_the_fee_notice_to_the_whole_estate_then_resent_by_email(suite) -> None:
         expect(page.locator("#progress-text")).to_contain_text(f"{recipients} / {recipients}")
         arrived = [m for m in _json(f"{suite['smtp']}/messages")["messages"] if "物业费" in m["subject"]]
         assert len(arrived) == not_reached
-        _shot(page, "33-notice-resent")
-        _accessible(page)
+        console.shot(page, "33-notice-resent")
+        console.accessible(page)
 
         # Did X get Y: the not-reached owner's page says the notice reached them by e-mail.
         page.goto(f"{suite['door']}{first}")
@@ -124,13 +108,13 @@ def test_the_fee_notice_to_the_whole_estate_then_resent_by_email(suite) -> None:
         expect(got).to_contain_text("已送达")
         expect(got).to_contain_text("邮件")
         expect(page.locator("table.contacts")).to_contain_text("****")
-        _shot(page, "30-person")
-        _accessible(page)
+        console.shot(page, "30-person")
+        console.accessible(page)
 
         # The estate's notices, each with its status and reach.
         page.click("header >> text=通知")
         row = page.locator("table.notices tbody tr", has_text="本月物业费缴纳通知")
         expect(row).to_contain_text(f"{recipients} / {recipients}")
-        _shot(page, "35-notices-list")
-        _accessible(page)
+        console.shot(page, "35-notices-list")
+        console.accessible(page)
         browser.close()

@@ -12,10 +12,8 @@ tickets' Excel file) close the round. Screenshots 40-44 go to ``CONSOLE_SCREENSH
 
 from __future__ import annotations
 
-import os
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -23,29 +21,16 @@ import pytest
 from servicekit.testing import call_json, expect_ok, wait_for
 
 pytestmark = pytest.mark.slow
-ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 DESK = {"width": 1440, "height": 900}
 PHONE = {"width": 390, "height": 844}
-SHOTS = Path(os.environ.get("CONSOLE_SCREENSHOTS", ROOT / "var" / "screenshots" / "console"))
 MANAGER_PASSWORD = "estatedesk-demo-manager"  # gateway.demo: the development password make run prints
 PERIOD = "2027-Q1"
 ANSWERS = 6  # households who answer: one on the owners' page, the others through their link's API
 
 
-def _shot(page: Any, name: str, full: bool = False) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full)
 
 
-def _accessible(page: Any) -> None:
-    """axe-core (axe-playwright-python) finds no serious or critical violation on the page."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    found = Axe().run(page).response["violations"]
-    serious = [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}" for v in found
-               if v.get("impact") in ("serious", "critical")]
-    assert not serious, serious
 
 
 def _links(suite: dict, seen: dict[str, bool]) -> list[str]:
@@ -75,7 +60,7 @@ def _answer_by_api(suite: dict, link: str, lift: int) -> None:
     assert status in (200, 201), done
 
 
-def test_a_quarterly_wave_opened_answered_and_its_results_viewed(suite) -> None:
+def test_a_quarterly_wave_opened_answered_and_its_results_viewed(suite, console) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     estate = suite["load_demo"]()
@@ -135,8 +120,8 @@ def test_a_quarterly_wave_opened_answered_and_its_results_viewed(suite) -> None:
         first = page.locator("table.waves tbody tr").first
         expect(first).to_contain_text(PERIOD)
         expect(first.locator(".rate")).to_contain_text(f"{ANSWERS} / ")
-        _accessible(page)
-        _shot(page, "40-surveys")
+        console.accessible(page)
+        console.shot(page, "40-surveys")
 
         # Its results: the nine elements by building and the trend against the earlier waves, drawn.
         first.locator("a", has_text="查看结果").click()
@@ -147,8 +132,8 @@ def test_a_quarterly_wave_opened_answered_and_its_results_viewed(suite) -> None:
         expect(trend_header).to_contain_text(PERIOD)
         expect(trend_header).to_contain_text(f"{today.year}-Q{(today.month - 1) // 3 + 1}")
         expect(page.locator("#table-buildings tbody tr.total")).to_contain_text("全小区")
-        _accessible(page)
-        _shot(page, "41-survey-results", full=True)
+        console.accessible(page)
+        console.shot(page, "41-survey-results", full_page=True)
 
         # The follow-up visits the low scores opened: one visit recorded from its row.
         page.goto(f"{suite['door']}/console/surveys/follow-ups")
@@ -157,8 +142,8 @@ def test_a_quarterly_wave_opened_answered_and_its_results_viewed(suite) -> None:
         row.locator("textarea").fill("业主表示电梯按钮已更换，对处理结果满意。")
         row.locator("button").click()
         expect(page.locator(".notice.ok")).to_contain_text("回访已记录")
-        _accessible(page)
-        _shot(page, "44-survey-follow-ups")
+        console.accessible(page)
+        console.shot(page, "44-survey-follow-ups")
 
         # The estate dashboard, drawn from the gateway's overview.
         page.click("nav.menu a[href='/console/dashboard']")
@@ -166,8 +151,8 @@ def test_a_quarterly_wave_opened_answered_and_its_results_viewed(suite) -> None:
         for chart in ("chart-stages", "chart-sla", "chart-satisfaction"):
             expect(page.locator(f"[data-chart={chart}][data-drawn=true] canvas").first).to_be_visible()
         expect(page.locator("#table-satisfaction")).to_be_visible()
-        _accessible(page)
-        _shot(page, "42-dashboard", full=True)
+        console.accessible(page)
+        console.shot(page, "42-dashboard", full_page=True)
 
         # Last month's complaint report (the demo made it), viewed and downloaded as tickets gives it.
         page.click("a[accesskey=r]")
@@ -177,6 +162,6 @@ def test_a_quarterly_wave_opened_answered_and_its_results_viewed(suite) -> None:
             page.click("a[accesskey=d]")
         assert download.value.suggested_filename.endswith(".xlsx")
         assert Path(download.value.path()).read_bytes()[:2] == b"PK"
-        _accessible(page)
-        _shot(page, "43-complaint-report", full=True)
+        console.accessible(page)
+        console.shot(page, "43-complaint-report", full_page=True)
         browser.close()

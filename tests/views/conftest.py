@@ -108,13 +108,19 @@ def suite(make_database, tmp_path_factory) -> Iterator[dict]:  # noqa: PLR0915  
         assert wave.status_code == 201, wave.json
 
         def gateway(keep: float = 5.0, **down: bool):  # noqa: ANN202
+            """A gateway test client with ``<service>=True`` services down. Its own API (the views the
+            console's dashboard calls, as through the front door) is served over HTTP too, at the
+            address its settings name for ``gateway``."""
+            own = _closed_port()
             upstreams = ",".join(f"{name}={_closed_port() if down.get(name) else address}"
-                                 for name, address in served.items())
+                                 for name, address in {**served, "gateway": own}.items())
             settings = app_settings(GATEWAY, make_database(), environment="development", edge_upstreams=upstreams,
                                  overview_keep_seconds=keep)
             upgrade(GATEWAY, settings.database_url)
             verifier = TokenVerifier(public, issuer=TEST_ISSUER, audience=TEST_AUDIENCE, roles=GATEWAY.roles)
-            return create_gateway_app(settings, verifier).test_client()
+            app = create_gateway_app(settings, verifier)
+            stack.enter_context(served_app(app, int(own.rsplit(":", 1)[1])))
+            return app.test_client()
 
         def console(client: Any, role: str, estates: list[str], **claims: Any) -> Any:
             """``client`` signed in to the staff console as ``role`` of ``estates``."""

@@ -8,13 +8,9 @@ numbers as a table; the report page makes the month's report and downloads the A
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
-import socket
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -23,7 +19,6 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from servicekit.testing import served_app
 from surveys.tables import waves
 
 SETTINGS = "servicekit.settings"  # where servicekit.webapp keeps an app's settings
@@ -34,22 +29,6 @@ SCORES = {"attitude": 5, "equipment": 4, "skills": 5, "services": 4, "flexibilit
 def _upstreams(client: Any) -> dict[str, str]:
     settings = client.application.extensions[SETTINGS]
     return dict(part.split("=", 1) for part in settings.edge_upstreams.split(","))
-
-
-@contextmanager
-def _served_gateway(suite: dict) -> Iterator[Any]:
-    """A gateway test client whose own API (the estate overview the dashboard calls, as it would
-    through the front door) is served over HTTP at the address its settings name for ``gateway``."""
-    client = suite["gateway"]()
-    app = client.application
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    settings = app.extensions[SETTINGS]
-    app.extensions[SETTINGS] = dataclasses.replace(
-        settings, edge_upstreams=f"{settings.edge_upstreams},gateway=127.0.0.1:{port}")
-    with served_app(app, port):
-        yield client
 
 
 def _waves(suite: dict, estate: str) -> int:
@@ -205,23 +184,22 @@ def test_a_waves_results_hold_the_charts_data_and_the_same_numbers_in_tables(sui
 
 def test_the_dashboard_draws_the_overview_with_its_numbers_in_tables(suite) -> None:
     sun, other = suite["estate"]["id"], suite["other"]["id"]
-    with _served_gateway(suite) as gateway:
-        agent = suite["console"](gateway, "service_desk_agent", [sun])
-        page = agent.get("/console/dashboard")
-        assert page.status_code == 200, page.text
-        assert "阳光花园" in page.text and "月亮湾" not in page.text
-        stages = _chart(page.text, "chart-stages")
-        table = _table(page.text, "table-stages")
-        assert table[0] == stages["xAxis"]["data"]
-        assert [int(n) for n in table[1]] == stages["series"][0]["data"]
-        assert sum(stages["series"][0]["data"]) == 2  # 张伟's and 李娜's tickets, not 王芳's
-        assert re.search(r'id="kpi-open">2<', page.text)
-        sla = _chart(page.text, "chart-sla")
-        assert [int(n) for n in _table(page.text, "table-sla")[1][1:]] == [s["data"][0] for s in sla["series"]]
-        assert 'hx-get="/console/dashboard/live?estate=' in page.text and 'hx-trigger="every 30s"' in page.text
-        live = agent.get(f"/console/dashboard/live?estate={sun}")
-        assert live.status_code == 200 and "<html" not in live.text and "chart-stages" in live.text
-        assert agent.get(f"/console/dashboard?estate={other}").status_code == 404
+    agent = suite["console"](suite["gateway"](), "service_desk_agent", [sun])
+    page = agent.get("/console/dashboard")
+    assert page.status_code == 200, page.text
+    assert "阳光花园" in page.text and "月亮湾" not in page.text
+    stages = _chart(page.text, "chart-stages")
+    table = _table(page.text, "table-stages")
+    assert table[0] == stages["xAxis"]["data"]
+    assert [int(n) for n in table[1]] == stages["series"][0]["data"]
+    assert sum(stages["series"][0]["data"]) == 2  # 张伟's and 李娜's tickets, not 王芳's
+    assert re.search(r'id="kpi-open">2<', page.text)
+    sla = _chart(page.text, "chart-sla")
+    assert [int(n) for n in _table(page.text, "table-sla")[1][1:]] == [s["data"][0] for s in sla["series"]]
+    assert 'hx-get="/console/dashboard/live?estate=' in page.text and 'hx-trigger="every 30s"' in page.text
+    live = agent.get(f"/console/dashboard/live?estate={sun}")
+    assert live.status_code == 200 and "<html" not in live.text and "chart-stages" in live.text
+    assert agent.get(f"/console/dashboard?estate={other}").status_code == 404
 
 
 def test_the_report_page_makes_the_month_and_downloads_the_apis_file(suite) -> None:

@@ -77,6 +77,7 @@ def _how_to_sign_in(run: DemoRun) -> str:
     lines = ["", " Demo accounts (sign in at the front door; development passwords):"]
     lines += [f"   {role:<19} login {login:<11} password {PASSWORD.format(login=login)}"
               for login, _name, role, _staff in ACCOUNTS]
+    lines += [f"   the staff console: open {door}/console/ and sign in with one of them"]
     lines += ["", " A token for the service desk, through the front door:",
               f"   export TOKEN=$(curl -s -X POST {door}/gateway/api/v1/sign-in -H 'Content-Type: application/json' "
               f"-d '{{\"login\": \"desk\", \"password\": \"{PASSWORD.format(login='desk')}\"}}' "
