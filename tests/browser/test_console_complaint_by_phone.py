@@ -82,6 +82,7 @@ def test_a_complaint_by_phone_from_the_caller_found_to_the_owners_evaluation(sui
         console.shot(queue, "13-queue-filters")
 
         entry = context.new_page()  # the same session in a second tab, as a desk keeps both open
+        entry.bring_to_front()  # the tab the agent types in has the window's focus
         entry.goto(f"{suite['door']}/console/entry")
         expect(entry.locator("#q")).to_be_focused()
         entry.keyboard.type(four)
@@ -96,6 +97,7 @@ def test_a_complaint_by_phone_from_the_caller_found_to_the_owners_evaluation(sui
                 break
         entry.keyboard.press("Enter")
         expect(entry.locator("#caller-title")).to_contain_text(name)
+        entry.wait_for_load_state("networkidle")  # the caller's duplicates check has answered
         expect(entry.locator("input[name=kind][value=complaint]")).to_be_focused()
         entry.keyboard.press("Tab")  # the unit: the caller's first
         expect(entry.locator("#unit_id")).to_be_focused()
