@@ -1,10 +1,12 @@
 """Benchmark: the staff console's queue page and the quick entry's search (issue 24), every service up.
 
-    .venv/bin/python bench/console_queue.py [--tickets 10000] [--pages 40] [--searches 200] [--workers 2]
+    .venv/bin/python bench/console_queue.py [--tickets 10000] [--directory 20000] [--pages 40] [--searches 200]
 
 owners, tickets, notify and surveys (gunicorn, each on a fresh PostgreSQL database) and the gateway in
 front of them, seeded as bench/gateway_views.py seeds them: one estate with ``--tickets`` open tickets
-(each with its deadlines), the person 张伟 (mobile 13812345678) in 1-101. A desk agent of the estate is
+(each with its deadlines), the person 张伟 (mobile 13812345678) in 1-101; and a second estate whose
+``--directory`` households are imported as the household import takes them (owners.demo's Chinese
+names and mobiles), so the search looks through a real directory. A desk agent of both estates is
 signed in to the console (a session in the gateway's table, its cookie as the console sets it), and
 one client asks, one request after another (the page's own time, not a crowd's):
 
@@ -38,6 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from create_owner_api import gunicorn  # noqa: E402
 from gateway_views import SERVICES, seed  # noqa: E402
+from import_households import layout_for  # noqa: E402
 
 from servicekit.testing import configured_postgres, create_database, drop_database  # noqa: E402
 
@@ -47,6 +50,7 @@ TYPED = ("张", "张伟", "5678", "1-101", "13812345678")
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tickets", type=int, default=10_000, help="open tickets of the estate")
+    parser.add_argument("--directory", type=int, default=20_000, help="households of the second estate")
     parser.add_argument("--pages", type=int, default=40, help="queue pages asked (after 5 to warm up)")
     parser.add_argument("--searches", type=int, default=200, help="searches asked (after 10 to warm up)")
     parser.add_argument("--workers", type=int, default=2)
@@ -75,8 +79,28 @@ def report(name: str, spent: list[float]) -> None:
           f"mean {statistics.fmean(ordered):6.1f} ms  ({len(ordered)} requests)")
 
 
-def signed_in(gateway_url: str, estate: str) -> tuple[str, str]:
-    """A desk agent of the estate signed in to the console as the console signs them in: an account,
+def directory(owners_url: str, households: int) -> str:
+    """A second estate with ``households`` households imported into owners; its id."""
+    from sqlalchemy.orm import sessionmaker
+
+    from owners.demo import demo_households_csv
+    from owners.household_imports.use_cases import import_households
+    from owners.places.use_cases import register_estate
+    from owners.service import SERVICE as OWNERS
+    from servicekit.db import make_engine
+
+    engine = make_engine(owners_url)
+    made = sessionmaker(engine, expire_on_commit=False)
+    estate = register_estate(OWNERS.unit_of_work(made), code="BENCH2", name="基准二期")["id"]
+    imported = import_households(OWNERS.unit_of_work(made), estate,
+                                 demo_households_csv(layout_for(households), seed=11).encode())
+    engine.dispose()
+    print(f"directory: {imported.units_added:,} households, {imported.people_registered:,} people in the second estate")
+    return str(estate)
+
+
+def signed_in(gateway_url: str, estates: list[str]) -> tuple[str, str]:
+    """A desk agent of the estates signed in to the console as the console signs them in: an account,
     a session keeping a token the gateway signed, and its cookie. Returns (the cookie, the token)."""
     from sqlalchemy import insert
     from sqlalchemy.orm import sessionmaker
@@ -92,7 +116,7 @@ def signed_in(gateway_url: str, estate: str) -> tuple[str, str]:
                                 environment="development", key_publish_seconds=0.0, max_body_bytes=1 << 20)
     engine = make_engine(gateway_url)
     made = sessionmaker(engine, expire_on_commit=False)
-    token = Signer(made, settings).sign(subject="bench-desk", role="service_desk_agent", estates=[estate])[0]
+    token = Signer(made, settings).sign(subject="bench-desk", role="service_desk_agent", estates=estates)[0]
     account_id, now = uuid.uuid4(), datetime.now(UTC)
     with engine.begin() as conn:
         conn.execute(insert(accounts).values(
@@ -100,7 +124,7 @@ def signed_in(gateway_url: str, estate: str) -> tuple[str, str]:
             must_change_password=False, disabled=False, failures=0, created_at=now, updated_at=now))
     opened = sessions.keep(GATEWAY.unit_of_work(made), account_id, "基准客服", {
         "access_token": token, "refresh_token": "unused", "expires_in": 3600, "refresh_expires_in": 3600,
-        "role": "service_desk_agent", "estates": [estate], "permissions": []})
+        "role": "service_desk_agent", "estates": estates, "permissions": []})
     engine.dispose()
     signer = cookies.serializer(settings.keys_passphrase, purpose="staff console", salt="staff-console")
     return f"{frame.COOKIE}={signer.dumps({'csrf': uuid.uuid4().hex, 'sid': str(opened.id), 'key': opened.key})}", token
@@ -130,7 +154,8 @@ def main() -> None:
             database_url=urls["gateway"], amqp_url="amqp://unused", port=0, log_level="WARNING",
             environment="development", key_publish_seconds=0.0, max_body_bytes=1 << 20))
         engine.dispose()
-        cookie, token = signed_in(urls["gateway"], seeded["estate"])
+        second = directory(urls["owners"], args.directory)
+        cookie, token = signed_in(urls["gateway"], [str(seeded["estate"]), second])
         gunicorn_args = argparse.Namespace(workers=args.workers, worker_class="gthread", threads=args.threads)
         with ExitStack() as stack:
             gateway_env = {"GATEWAY_DATABASE_URL": urls["gateway"], "GATEWAY_ENVIRONMENT": "development",
