@@ -8,7 +8,20 @@ from flask import Flask
 
 def install(app: Flask) -> None:
     """The console's pages on ``app`` (after the owners' pages, whose call slots they share)."""
-    from gateway.console import routes  # noqa: F401  (each area adds its routes to the frame's blueprint)
+    # Each area adds its pages to the frame's blueprint when it is imported.
+    from gateway.console import (  # noqa: F401
+        dashboard,
+        desk,
+        entry,
+        my_work,
+        notices,
+        people,
+        queue,
+        register,
+        signing,
+        surveys,
+        tickets,
+    )
     from gateway.console.frame import blp
 
     app.register_blueprint(blp)
