@@ -104,9 +104,8 @@ def _suite(make_database, amqp_vhost_url: str, tmp_path: Path) -> Iterator[dict]
         for service in SERVICES:
             metrics = var / "metrics" / service
             metrics.mkdir(parents=True, exist_ok=True)
-            web = (f"exec {BIN / 'gunicorn'} -c python:{service}.gunicorn_conf '{service}.app:create_app()' "
-                   f"2>>{var / f'{service}-web.log'}")  # kept beside the test's var/ for a failure's reading
-            stack.enter_context(running_process(["sh", "-c", web], env={
+            web = [str(BIN / "gunicorn"), "-c", f"python:{service}.gunicorn_conf", f"{service}.app:create_app()"]
+            stack.enter_context(running_process(web, env={
                 **env, "PROMETHEUS_MULTIPROC_DIR": str(metrics)}, what=f"{service}-web"))
             stack.enter_context(service_process(service, "relay", env=env))
             stack.enter_context(service_process(service, "consume", env=env))

@@ -11,6 +11,7 @@ Use as a pytest plugin (``pytest_plugins = ["servicekit.testing"]``) for the fix
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import signal
 import socket
@@ -151,11 +152,30 @@ class PrivateBroker:
         self.ctl("await_startup")
 
 
+# Ports a test listens on are drawn below Linux's ephemeral range (32768-60999), where the kernel
+# picks the local port of every outgoing connection: a port bind(0) offers is free only until some
+# client's connect() takes it as its own end, and a suite opens hundreds of connections between
+# choosing its ports and its servers binding them (a web server then exits "Connection in use").
+_TEST_PORTS = range(20_000, 32_768)
+_handed_out: set[int] = set()
+
+
 def free_port() -> int:
-    """A TCP port on 127.0.0.1 nobody listens on just now (for a stand-in a test starts)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    """A TCP port on 127.0.0.1 nobody listens on just now (for a stand-in or a server a test
+    starts), outside the ephemeral range and never the same twice in this process."""
+    rng = random.SystemRandom()
+    for _ in range(200):
+        port = rng.choice(_TEST_PORTS)
+        if port in _handed_out:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _handed_out.add(port)
+        return port
+    raise RuntimeError("no free port between 20000 and 32767 on 127.0.0.1")
 
 
 _free_port = free_port
