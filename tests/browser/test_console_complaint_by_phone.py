@@ -153,6 +153,7 @@ def test_a_complaint_by_phone_from_the_caller_found_to_the_owners_evaluation(sui
         expect(acknowledge_clock).to_have_text(re.compile(r"\d{2}:\d{2}:\d{2}"))
         first = acknowledge_clock.text_content()
         expect(acknowledge_clock).not_to_have_text(first)  # it counts down in the browser
+        expect(page.locator(".keyboard-hint")).to_be_visible()  # a desk monitor has a keyboard
         console.shot(page, "20-ticket")
 
         page.click("#step-acknowledge button[type=submit]")

@@ -114,4 +114,11 @@ def test_the_desk_hands_over_a_shift_and_a_technician_sees_their_own_work(suite,
         expect(technician.locator(".menu a")).to_have_count(1)  # my work: nothing else is the technician's
         console.shot(technician, "52-my-work-phone")
         console.accessible(technician)
+
+        # A ticket of their own on the phone: its steps, and no keyboard shortcut said where there is none.
+        technician.locator("a.work-link").first.click()
+        expect(technician.locator("h1")).to_contain_text("工单")
+        expect(technician.locator(".steps")).to_be_visible()
+        expect(technician.locator(".keyboard-hint")).to_have_count(1)
+        expect(technician.locator(".keyboard-hint")).to_be_hidden()
         browser.close()

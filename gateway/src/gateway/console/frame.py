@@ -111,6 +111,16 @@ def local(at: str | datetime | None, shown: str = "%m-%d %H:%M") -> str:
     return when.astimezone(SHANGHAI).strftime(shown)
 
 
+def clock_text(seconds: float | None) -> str:
+    """``1天 02:03:04`` / ``02:03:04``: an SLA clock's time left or overdue, written as the queue's and
+    a ticket's clocks write it in the browser (queue.js, ticket.js) before their scripts tick."""
+    if seconds is None:
+        return ""
+    days, rest = divmod(abs(int(seconds)), 86400)
+    shown = f"{rest // 3600:02d}:{rest % 3600 // 60:02d}:{rest % 60:02d}"
+    return f"{days}{t('days')} {shown}" if days else shown
+
+
 def page(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
     """``templates/console/<template>.html`` in the console's frame."""
     staff = g.get("staff")

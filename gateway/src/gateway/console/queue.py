@@ -22,7 +22,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import NotFound as PageNotFound
 
 from gateway.console import saved_filters
-from gateway.console.frame import backends, blp, checked_post, desk_page, page, t
+from gateway.console.frame import backends, blp, checked_post, clock_text, desk_page, page, t
 from servicekit.webapp import read, unit_of_work
 
 # The procedure's stages a ticket is open in, in the order the work goes (the queue's groups).
@@ -116,17 +116,6 @@ def clock_of(target: dict[str, Any] | None, at: datetime) -> dict[str, Any] | No
     left = int((due - at).total_seconds())
     state = "breached" if left <= 0 else "warned" if warn is not None and warn <= at else "on_time"
     return {"state": state, "due": due.isoformat(), "warn": warn.isoformat() if warn else "", "left": left}
-
-
-def left_text(seconds: int | None) -> str:
-    """``1d 02:03:04`` / ``02:03:04``: time left or overdue, as the clock shows it before its script runs."""
-    if seconds is None:
-        return ""
-    whole = abs(seconds)
-    days, rest = divmod(whole, 86400)
-    hours, rest = divmod(rest, 3600)
-    shown = f"{hours:02d}:{rest // 60:02d}:{rest % 60:02d}"
-    return f"{days}{t('queue_days')} {shown}" if days else shown
 
 
 def rows_of(items: list[dict[str, Any]], order: str, since: datetime | None,
@@ -259,7 +248,7 @@ def _context(chosen: dict[str, Any], errors: dict[str, str], since: datetime) ->
     return {"chosen": chosen, "errors": errors, "page_number": page_number, "since": since.isoformat(),
             "query": query_of(chosen), "live_query": query_of(chosen, since=since.isoformat(),
                                                                 page=str(page_number) if page_number > 1 else ""),
-            "left_text": left_text, "stages": OPEN_STAGES, "kinds": KINDS, "classes": CLASSES,
+            "left_text": clock_text, "stages": OPEN_STAGES, "kinds": KINDS, "classes": CLASSES,
             "priorities": PRIORITIES, "orders": ORDERS, "clocks": CLOCKS, "unassigned": UNASSIGNED,
             **listed(chosen, errors, page_number, since)}
 

@@ -49,6 +49,7 @@ FRAME: dict[str, tuple[str, str]] = {
 # Words of the services' own vocabulary (stages, kinds, classes, priorities, channels, occupancy)
 # that every area shows: said once here.
 VOCABULARY: dict[str, tuple[str, str]] = {
+    "days": ("天", "d"),
     "aspect_attitude": ("服务态度", "Attitude"),
     "aspect_completeness": ("完整性", "Completeness"),
     "aspect_consistency": ("一致性", "Consistency"),
@@ -142,7 +143,6 @@ QUEUE: dict[str, tuple[str, str]] = {
     "queue_waiting": ("等待业主", "Waiting on owner"),
     "queue_left": ("剩余", "left"),
     "queue_over": ("超时", "over by"),
-    "queue_days": ("天", "d"),
     "queue_pages": ("分页", "Pages"),
     "queue_page": ("第 {page} 页", "Page {page}"),
     "queue_previous": ("上一页", "Previous"),

@@ -13,7 +13,7 @@ from flask import g
 from tenancy.roles import TECHNICIAN
 
 from gateway.console import ticket_forms
-from gateway.console.frame import DESK_ROLES, local, t
+from gateway.console.frame import DESK_ROLES, clock_text, local, t
 from gateway.console.texts import TEXTS
 from gateway.pages.backends import Backends, Refused
 
@@ -107,15 +107,9 @@ def clocks(targets: list[dict[str, Any]], now: datetime) -> list[dict[str, Any]]
             "left": left, "warn_in": warn_in,
             "ticks": running and left is not None and not target.get("business_hours"),
             "business_hours": bool(target.get("business_hours")), "tone": tone, "said": t(said),
-            "left_text": span(left) if left is not None else "",
+            "left_text": clock_text(left),
         })
     return shown
-
-
-def span(seconds: float) -> str:
-    """``01:02:03`` (hours may pass 24), as the browser's clock writes it too."""
-    whole = abs(int(seconds))
-    return f"{whole // 3600:02d}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
 
 
 def step_shown(step: dict[str, Any], staff: dict[str, str]) -> dict[str, Any]:

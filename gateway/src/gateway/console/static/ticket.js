@@ -5,10 +5,11 @@
 (function () {
   "use strict";
 
-  function span(seconds) {
-    var whole = Math.abs(Math.trunc(seconds));
+  function span(seconds, days) {
+    var whole = Math.abs(Math.trunc(seconds)), d = Math.floor(whole / 86400), rest = whole % 86400;
     var two = function (n) { return (n < 10 ? "0" : "") + n; };
-    return two(Math.floor(whole / 3600)) + ":" + two(Math.floor(whole % 3600 / 60)) + ":" + two(whole % 60);
+    var text = two(Math.floor(rest / 3600)) + ":" + two(Math.floor(rest % 3600 / 60)) + ":" + two(rest % 60);
+    return d ? d + days + " " + text : text;
   }
 
   function tone(row, name) {
@@ -31,7 +32,7 @@
       clocks.forEach(function (clock) {
         var left = Number(clock.dataset.left) - passed;
         var row = clock.closest("tr");
-        clock.querySelector(".clock-time").textContent = span(left);
+        clock.querySelector(".clock-time").textContent = span(left, clock.dataset.days);
         clock.querySelector(".clock-word").textContent = left < 0 ? clock.dataset.overWord : clock.dataset.leftWord;
         if (left < 0) {
           tone(row, "bad");
