@@ -125,6 +125,13 @@ def step_shown(step: dict[str, Any], staff: dict[str, str]) -> dict[str, Any]:
         said.append(t("step_to").format(name=staff.get(str(details["assignee_id"]), t("someone"))))
     if reason:
         said.append(reason.get("text_en" if g.language == "en" else "text_zh") or "")
+    note = step.get("note") or ""
+    if action == "escalation":  # the rule's own words, in the staff member's language (the note is tickets' English)
+        said.extend(_said_if_known(f"escalation_by_{details.get('trigger')}"))
+        if details.get("level"):
+            said.append(t("escalation_level").format(level=details["level"]))
+        said.extend(_said_if_known(f"escalation_to_{details.get('action')}"))
+        note = "" if f"escalation_by_{details.get('trigger')}" in TEXTS else note
     if details.get("promised_by"):
         said.append(t("step_promised").format(at=local(details["promised_by"], "%Y-%m-%d %H:%M")))
     if details.get("target"):
@@ -135,8 +142,12 @@ def step_shown(step: dict[str, Any], staff: dict[str, str]) -> dict[str, Any]:
     if details.get("filename"):
         said.append(str(details["filename"]))
     return {"at": local(step["at"], "%m-%d %H:%M:%S"), "action": action, "label": label, "actor": actor,
-            "note": step.get("note") or "", "said": [s for s in said if s],
+            "note": note, "said": [s for s in said if s],
             "stage": t(f"stage_{step['stage_to']}") if step.get("stage_from") and step.get("stage_to") else ""}
+
+
+def _said_if_known(key: str) -> list[str]:
+    return [t(key)] if key in TEXTS else []
 
 
 def _role_name(role: str | None) -> str:
