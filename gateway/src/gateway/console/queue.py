@@ -79,7 +79,9 @@ def read_filters(query: MultiDict[str, str]) -> tuple[dict[str, Any], dict[str, 
 
 def api_params(chosen: dict[str, Any], page_number: int) -> dict[str, Any]:
     """The tickets API's list parameters for the filters: open tickets, a full page."""
-    params: dict[str, Any] = {"status": "open", "page_size": PAGE_SIZE, "page": page_number}
+    # The stages' groups and "due first" both take the most urgent tickets first, over every page.
+    params: dict[str, Any] = {"status": "open", "page_size": PAGE_SIZE, "page": page_number,
+                              "order": "newest" if chosen["order"] == "newest" else "due"}
     for name in ("estate_id", "building_id", "kind", "complaint_class", "priority"):
         if chosen[name]:
             params[name] = chosen[name]
@@ -120,7 +122,8 @@ def clock_of(target: dict[str, Any] | None, at: datetime) -> dict[str, Any] | No
 
 def rows_of(items: list[dict[str, Any]], order: str, since: datetime | None,
             at: datetime) -> list[dict[str, Any]]:
-    """The API's tickets as queue rows (each with its clocks, whether it is new), in the order chosen."""
+    """The API's tickets as queue rows (each with its clocks, whether it is new), grouped by stage
+    when asked (the API has ordered them)."""
     rows = []
     for item in items:
         summary = item.get("sla") or {}
@@ -129,12 +132,9 @@ def rows_of(items: list[dict[str, Any]], order: str, since: datetime | None,
         rows.append({**item, "clocks": {name: clock_of(targets.get(name), at) for name in CLOCKS},
                      "sla_state": summary.get("state") or "none",
                      "new": since is not None and created is not None and created > since})
-    if order == "stage":
+    if order == "stage":  # grouped by stage, each group in the API's order (the most urgent first)
         position = {stage: index for index, stage in enumerate(OPEN_STAGES)}
-        rows.sort(key=lambda r: (position.get(r["stage"], len(position)), r["created_at"]))
-    elif order == "due":
-        far = "9999"
-        rows.sort(key=lambda r: ((r.get("sla") or {}).get("next_due_at") or far, r["created_at"]))
+        rows.sort(key=lambda r: position.get(r["stage"], len(position)))
     return rows
 
 

@@ -98,8 +98,9 @@ def as_owner(principal: Any, data: dict[str, Any]) -> dict[str, Any]:
 @blp.response(200, page_schema(schemas.TicketSchema))
 @blp.allow(READERS, estates=("estate_id",), rows=("department_id", "equipment_id"))
 def list_tickets(args: dict[str, Any]) -> Any:
-    """The tickets of the caller's estates, latest first (an owner's: their own and their units'; a technician's:
-    those assigned to them, or a department's queue asked for with unassigned=true)"""
+    """The tickets of the caller's estates, latest first, or the most urgent first with order=due (an owner's:
+    their own and their units'; a technician's: those assigned to them, or a department's queue asked for
+    with unassigned=true)"""
     page = read(views.ticket_list, current_principal(), args)
     return {**page, "items": shown_all(page["items"])}
 

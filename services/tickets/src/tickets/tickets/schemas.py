@@ -175,6 +175,9 @@ class TicketListArgs(PageArgs):
     person_id = fields.UUID(metadata={
         "description": "A person's tickets: those they reported and those of the units they live in"})
     status = fields.String(load_default="all", validate=validate.OneOf(["open", "closed", "all"]))
+    order = fields.String(load_default="newest", validate=validate.OneOf(["newest", "due"]), metadata={
+        "description": "newest: latest first; due: the running service-level target due first (overdue at "
+                       "the top), tickets with none running last, then latest first"})
 
 
 class StepSchema(Schema):

@@ -220,6 +220,32 @@ def test_the_queue_filters_by_several_stages_and_a_building_with_each_deadline(c
     assert item["sla"]["next_due_at"] == targets["acknowledge"]["due_at"]
 
 
+def test_the_queue_lists_the_most_urgent_first_across_pages(client, desk, place, opened) -> None:
+    """order=due: the running target due first leads (the complaint, to be acknowledged within minutes,
+    before a later repair already acknowledged), tickets with no running target last; on every page,
+    not only within one."""
+    repair = client.post("/api/v1/tickets", json={
+        "estate_id": place["estate"], "unit_id": place["unit2"], "kind": "repair", "category": "plumbing",
+        "title": "漏水"}, headers=desk).json
+    step(client, desk, repair, "acknowledge")
+    settled = client.post("/api/v1/tickets", json={
+        "estate_id": place["estate"], "unit_id": place["unit2"], "kind": "inquiry", "title": "停车费标准"},
+        headers=desk).json
+    assert step(client, desk, settled, "cancel", {"reason": "业主已自行查询"}).status_code == 200
+
+    def listed(query: str) -> list[str]:
+        answer = client.get(f"/api/v1/tickets?{query}", headers=desk)
+        assert answer.status_code == 200, answer.json
+        return [t["id"] for t in answer.json["items"]]
+
+    assert listed("") == [settled["id"], repair["id"], opened["id"]]  # latest first, as before
+    assert listed("order=due") == [opened["id"], repair["id"], settled["id"]]
+    assert [listed(f"order=due&page_size=1&page={n}") for n in (1, 2, 3)] == [[opened["id"]], [repair["id"]],
+                                                                              [settled["id"]]]
+    refused = client.get("/api/v1/tickets?order=soonest", headers=desk)
+    assert refused.status_code == 422 and "order" in refused.json["errors"]["query"]
+
+
 def test_a_technician_lists_only_the_tickets_assigned_to_them(client, auth, desk, place, opened) -> None:
     repair = client.post("/api/v1/tickets", json={
         "estate_id": place["estate"], "unit_id": place["unit2"], "kind": "repair", "category": "plumbing",
