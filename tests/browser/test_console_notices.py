@@ -10,6 +10,7 @@ on any of these pages."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 from urllib.request import Request, urlopen
 
@@ -89,6 +90,11 @@ def test_the_fee_notice_to_the_whole_estate_then_resent_by_email(suite, console)
         console.shot(page, "32-notice-delivery")
         console.accessible(page)
         first = page.locator("table.unreached tbody tr a").first.get_attribute("href")
+        # The whole list to call, as notify exports it, headed in the staff member's language.
+        with page.expect_download() as download:
+            page.click("a[href$='/not-reached.csv']")
+        listed = Path(download.value.path()).read_text(encoding="utf-8-sig").splitlines()
+        assert len(listed) == 1 + not_reached and "姓名" in listed[0], listed[:2]
 
         # Resend those by e-mail from the page: every one reached, the e-mails at the SMTP stand-in.
         page.select_option("#resend-channel", "email")

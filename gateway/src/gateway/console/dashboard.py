@@ -12,10 +12,21 @@ import re
 from datetime import datetime
 from typing import Any
 
-from flask import Response, redirect, request
+from flask import redirect, request
 from werkzeug.exceptions import NotFound as PageNotFound
 
-from gateway.console.frame import SHANGHAI, backends, blp, checked_post, desk_page, local, page, staff_estates, t
+from gateway.console.frame import (
+    SHANGHAI,
+    attachment,
+    backends,
+    blp,
+    checked_post,
+    desk_page,
+    local,
+    page,
+    staff_estates,
+    t,
+)
 from gateway.console.surveys import ELEMENTS, chart_json, element_name, percent
 from gateway.pages.backends import Refused
 
@@ -187,5 +198,4 @@ def report_file(kind: str) -> Any:
     content, media = backends().download(
         "tickets", f"/api/v1/reports/monthly?estate_id={estate['id']}&period={month}&format={kind}")
     name = f"complaints-{estate.get('code') or estate['id']}-{month}.{kind}"
-    return Response(content, mimetype=media.split(";")[0],
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return attachment(content, media, name)

@@ -121,6 +121,12 @@ def clock_text(seconds: float | None) -> str:
     return f"{days}{t('days')} {shown}" if days else shown
 
 
+def attachment(content: bytes, media: str, name: str) -> Response:
+    """A file a service gave (an export, a report), handed to the browser to save as ``name``."""
+    return Response(content, mimetype=media.split(";")[0],
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
 def page(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
     """``templates/console/<template>.html`` in the console's frame."""
     staff = g.get("staff")

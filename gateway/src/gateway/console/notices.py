@@ -14,12 +14,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from flask import redirect, request
+from flask import g, redirect, request
 from werkzeug.datastructures import MultiDict
 
 from gateway.console.frame import (
     DESK_ROLES,
     SHANGHAI,
+    attachment,
     backends,
     blp,
     checked_post,
@@ -240,6 +241,17 @@ def delivery_page(notice_id: UUID) -> Any:
                                              channel=named("channel", request.args.get("channel", "")),
                                              skipped=request.args.get("skipped", "0"))
     return page("notices_show", resent=resent, resend_error=None, **_delivery(backends(), notice_id))
+
+
+@blp.route("/console/notices/<uuid:notice_id>/not-reached.<any(xlsx, csv):kind>", methods=["GET"])
+@staff_page
+def not_reached_file(notice_id: UUID, kind: str) -> Any:
+    """Every household the notice has not reached (the page shows the first 50), as notify exports
+    them, headed in the staff member's language: the list to call."""
+    require_role(DESK_ROLES)
+    content, media = backends().download("notify", f"/api/v1/notices/{notice_id}/recipients/export"
+                                                   f"?outcome=not_reached&format={kind}&lang={g.language}")
+    return attachment(content, media, f"notice-{notice_id}-not-reached.{kind}")
 
 
 @blp.route("/console/notices/<uuid:notice_id>/live", methods=["GET"])
