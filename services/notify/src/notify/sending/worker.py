@@ -14,7 +14,8 @@ Each round, at the clock's ``now``:
    (``notify.receipts.use_cases.apply_received``);
 5. SMS whose receipt never came within the provider's receipt window are asked about, and failing
    that end ``no_receipt`` (``receipt_window``), looked for only once one can be due (``next_due``);
-6. notices all of whose messages are final are completed (``notify.tracking.completion``).
+6. notices all of whose messages are final are completed (``notify.tracking.completion``): after a
+   round that changed something, else once a ``COMPLETE_EVERY``.
 
 The loop (servicekit.worker) goes on at once while there is work, sleeps ``sender_interval_seconds``
 when idle, and on SIGTERM the round finishes the call it is making, puts back the calls it recorded
@@ -30,7 +31,7 @@ import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, select
@@ -47,6 +48,7 @@ from servicekit.worker import RoundDone
 
 Clock = Callable[[], datetime]
 AHEAD = 5.0  # seconds of a limited provider's calls claimed in one round
+COMPLETE_EVERY = timedelta(seconds=1)  # an idle round looks for notices to complete at most this often
 RESERVE_TRIES = 5  # a call late for its instant this many times goes all the same (never starved)
 
 
@@ -78,6 +80,8 @@ class Sender:
         self._calling = ThreadPoolExecutor(max_workers=1, thread_name_prefix="notify-calling")
         # When an SMS sent without a receipt can next be due (receipt_window.next_due); None: look now.
         self._silent_due: datetime | None = None
+        # When an idle round next looks for notices to complete (round); None: look now.
+        self._complete_due: datetime | None = None
 
     def _pause(self, seconds: float, stop: threading.Event | None) -> None:
         if self._sleep is not None:
@@ -103,7 +107,15 @@ class Sender:
         if self._silent_due is None or now >= self._silent_due or done.settled:
             done.unreceipted = receipt_window.settle_silent(self.engine, self.adapters, now, self.settings)
             self._silent_due = receipt_window.next_due(self.engine, now, self.settings)
-        done.completed = self._in_session(complete_finished)
+        # Only a change of a message can complete a notice, and such changes are the rounds' own
+        # (marks, receipts, recovery, the receipt window, a notice started with no message) or the
+        # API's (a resend, a read in-app message): after a round that changed something, else every
+        # COMPLETE_EVERY. An idle round did it each time: two senders polling every 50 ms while the
+        # last receipts came walked the notice's dead index entries 40 times a second.
+        if (done.started or done.settled or done.calls or done.receipts or done.unreceipted
+                or self._complete_due is None or now >= self._complete_due):
+            done.completed = self._in_session(complete_finished)
+            self._complete_due = now + COMPLETE_EVERY
         return done
 
     def _send_channel(self, adapter: Adapter, done: Round, stop: threading.Event | None) -> None:

@@ -217,3 +217,27 @@ def test_a_round_starts_the_notices_due_and_sends_them_with_the_estate_s_signatu
     sms = kit.FakeSms()
     done = sender(db, settings, clock, sms).round()
     assert (done.started, len(sms.sent), sms.signs) == (1, 1, ["阳光物业"])
+
+
+def test_an_idle_round_looks_for_notices_to_complete_once_a_second(db, settings, clock, kit, monkeypatch) -> None:
+    from notify.sending import worker as the_worker
+
+    looked = []
+    complete = the_worker.complete_finished
+    monkeypatch.setattr(the_worker, "complete_finished", lambda session, now: looked.append(now) or complete(session,
+                                                                                                             now))
+    notice = kit.add_notice(db)
+    kit.add_messages(db, notice, 3)
+    sms = kit.FakeSms()
+    worker = sender(db, settings, clock, sms)
+    worker.round()  # sends: looks
+    for _ in range(5):  # idle (no receipt comes from the fake): looks no more, the clock standing still
+        worker.round()
+    assert len(looked) == 1
+    with db.begin() as conn:  # the messages become final outside any round (as the API's changes do)
+        conn.execute(messages.update().where(messages.c.notice_id == notice["id"]).values(state="delivered"))
+    clock.advance(0.5)
+    worker.round()
+    assert len(looked) == 1
+    clock.advance(0.6)  # a second after the last look: an idle round looks again, and completes it
+    assert worker.round().completed == 1 and len(looked) == 2
