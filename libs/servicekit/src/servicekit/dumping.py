@@ -31,13 +31,18 @@ def _integer(value: Any) -> Any:
 
 def _conversion(field: fields.Field) -> Callable[[Any, str, Any], Any]:
     """``field._serialize`` as a function of (value, attribute name, object); a nested schema's
-    own dump planned as well."""
+    own dump planned as well, and a list's items converted as its inner field converts them."""
     kind = type(field)
     nested = field.inner if isinstance(field, fields.List) else field
     if isinstance(nested, fields.Nested) and isinstance(nested.schema, Schema):
         use_quick_dump(nested.schema)
     if kind is fields.UUID:
         return lambda value, _attr, _obj: _uuid(value)
+    if kind is fields.String:
+        return lambda value, _attr, _obj: value if type(value) is str else field._serialize(value, _attr, _obj)
+    if kind is fields.List:  # each item by the inner field's own conversion, planned too
+        inner = _conversion(field.inner)
+        return lambda value, attr, obj: None if value is None else [inner(each, attr, obj) for each in value]
     if kind is fields.Integer and not field.as_string:
         return lambda value, _attr, _obj: _integer(value)
     if kind is fields.DateTime:
