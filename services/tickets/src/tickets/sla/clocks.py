@@ -22,13 +22,13 @@ Other actions change no clock.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
 
+from servicekit.ids import new_uuid
 from tickets.sla.calendar import BusinessCalendar, add_business_time, business_seconds_between
 from tickets.sla.escalation import escalate
 from tickets.sla.policies import TARGETS, Targets, clock_for, targets_and_clock, targets_for
@@ -59,7 +59,7 @@ def _new_deadline(ticket: Mapping[str, Any], target: str, at: datetime, seconds:
                   targets: Targets, calendar: BusinessCalendar | None) -> dict[str, Any]:
     """The row of a new running deadline (inserted by the caller, all of a change's in one statement)."""
     due, warn = _timing(at, seconds, targets.warn_percent, calendar)
-    return {"id": uuid.uuid4(), "ticket_id": ticket["id"], "estate_id": ticket["estate_id"], "target": target,
+    return {"id": new_uuid(), "ticket_id": ticket["id"], "estate_id": ticket["estate_id"], "target": target,
             "state": "running", "started_at": at, "due_at": due, "warn_at": warn,
             "business_hours": calendar is not None}
 
@@ -146,7 +146,7 @@ def _explained(uow: Any, ticket: Mapping[str, Any], at: datetime) -> None:
         return
     uow.execute(delete(deadlines).where(deadlines.c.ticket_id == ticket["id"], deadlines.c.target == "promise"))
     uow.execute(insert(deadlines).values(
-        id=uuid.uuid4(), ticket_id=ticket["id"], estate_id=ticket["estate_id"], target="promise",
+        id=new_uuid(), ticket_id=ticket["id"], estate_id=ticket["estate_id"], target="promise",
         state="running", started_at=at, due_at=promised, warn_at=None, business_hours=False,
     ))
 

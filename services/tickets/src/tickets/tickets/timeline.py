@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,6 +10,7 @@ from typing import Any
 from sqlalchemy import insert
 
 from servicekit.auth import Principal
+from servicekit.ids import new_uuid
 from tickets.tables import ticket_steps
 
 
@@ -41,6 +41,6 @@ def add_step(uow: Any, ticket: Mapping[str, Any], action: str, actor: Actor, at:
 def step_row(ticket: Mapping[str, Any], action: str, actor: Actor, at: datetime, *, stage_from: str | None = None,
              stage_to: str | None = None, note: str = "", details: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The ``ticket_steps`` row of one step (for a caller that writes it with other rows)."""
-    return {"id": uuid.uuid4(), "ticket_id": ticket["id"], "estate_id": ticket["estate_id"], "at": at,
+    return {"id": new_uuid(), "ticket_id": ticket["id"], "estate_id": ticket["estate_id"], "at": at,
             "action": action, "stage_from": stage_from, "stage_to": stage_to, "actor": actor.subject,
             "actor_role": actor.role, "note": note, "details": dict(details or {})}

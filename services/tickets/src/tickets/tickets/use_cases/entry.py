@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 import json
 import secrets
-import uuid
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
@@ -24,6 +23,7 @@ from sqlalchemy import Text, bindparam, cast, literal, or_, select, true
 
 from servicekit.errors import Invalid
 from servicekit.idempotency import KeyedRequest, once
+from servicekit.ids import new_uuid
 from servicekit.rows import get_row, now
 from servicekit.unit_of_work import UnitOfWork
 from tickets import events
@@ -71,7 +71,7 @@ def _open(uow: UnitOfWork, actor: Actor, entry: Mapping[str, Any], at: datetime)
     found, duplicates = _look_up(uow, entry, what, at)
     person = found.get("person") or {}
     row = {
-        "id": uuid.uuid4(), "number": ticket_number(at), "estate_id": entry["estate_id"],
+        "id": new_uuid(), "number": ticket_number(at), "estate_id": entry["estate_id"],
         "building_id": found["building_id"], "unit_id": entry.get("unit_id"),
         "common_area": entry.get("common_area") or None, "department_id": entry.get("department_id"),
         "equipment_id": entry.get("equipment_id"), "person_id": entry.get("person_id"),
