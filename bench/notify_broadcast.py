@@ -17,7 +17,10 @@ the SMTP stand-in, the web app under gunicorn taking the stand-in's receipts, ``
     SMS); and each run's **CPU by process** from the call to the completion (sender(s), web,
     stand-in, the database's backends: ``bench/notify_cpu.py``) with the cores it kept busy: on 2
     cores a run near 2.0 cores is CPU-bound, and only less CPU per message makes it faster, not
-    another sender. Beside them the **stand-in's own ceiling** in the same run: a bare signed
+    another sender. Each run's CPU is also split at the first call: the start (one sender queues the
+    notice's messages) and the sending; from the one-sender run's split the bench prints the
+    ceiling this machine puts on k senders (the start does not divide; the sending goes no faster
+    than its CPU spread over every core), beside the speed-up measured. Beside them the **stand-in's own ceiling** in the same run: a bare signed
     client sending SendSms calls of 1,000 numbers as fast as the stand-in takes them, the same
     number of numbers.
 (c) **a provider limit of 500/s** (``BENCH_LIMIT_RATE``): sender and stand-in both at the rate,
@@ -133,7 +136,7 @@ def broadcast(engine: Any, suite: Any, body: dict[str, Any], count: int, window:
     if len(took) != count:
         print(f"    !! the stand-in took {len(took)} SMS for {count} recipients")
     last_sms = max(_epoch(m["at"]) for m in took)
-    return {"api": answered - started, "last_sms": last_sms - started,
+    return {"began": started, "api": answered - started, "last_sms": last_sms - started,
             "last_receipt": last_receipt.timestamp() - started, "completed": done_at.timestamp() - started,
             "first_call": first_call.timestamp() - started}
 
@@ -216,16 +219,47 @@ def unlimited(database_url: str, engine: Any, estate: Any) -> None:
         ceiling = standin_ceiling(suite, RECIPIENTS)
         print(f"    baseline: the stand-in's own ceiling (bare signed client): {ceiling:9,.0f} SMS/s "
               f"({RECIPIENTS / ceiling:.1f} s for {RECIPIENTS:,})")
+        runs: dict[int, dict[str, float]] = {}
         for replicas in REPLICAS:
             window = notify_cpu.Window(database)
             with seed_world.senders_running(suite, replicas):
-                run = broadcast(engine, suite, body, RECIPIENTS, window)
+                run = runs[replicas] = broadcast(engine, suite, body, RECIPIENTS, window)
             print(f"    {replicas} sender(s), load average {_load()}: API {run['api']:5.1f} s, "
                   f"first call recorded (the notice started) {run['first_call']:5.1f} s, "
                   f"last SMS at the stand-in {run['last_sms']:5.1f} s "
                   f"({RECIPIENTS / run['last_sms']:7,.0f} deliveries/s end to end), last receipt applied "
                   f"{run['last_receipt']:5.1f} s, completed {run['completed']:5.1f} s")
             print(f"      {window.line()}")
+            began, sending_from = run["began"], run["began"] + run["first_call"]
+            phases = {"start": window.cpu_between(began, sending_from),
+                      "sending": window.cpu_between(sending_from, began + run["completed"])}
+            run["start_cpu"], run["sending_cpu"] = (sum(phases[p].values()) for p in ("start", "sending"))
+            for phase, label, seconds in (("start", "starting (the call to the first call)", run["first_call"]),
+                                          ("sending", "sending (the first call to the completion)",
+                                           run["completed"] - run["first_call"])):
+                kinds = ", ".join(f"{kind} {cpu:.1f}" for kind, cpu in sorted(phases[phase].items(),
+                                                                                 key=lambda kc: -kc[1]) if cpu >= 0.05)
+                total = sum(phases[phase].values())
+                print(f"      {label}: {total:4.1f} CPU s = {total / seconds:.2f} cores ({kinds})")
+        scaling(runs)
+
+
+def scaling(runs: dict[int, dict[str, float]]) -> None:
+    """k senders against one, beside this machine's ceilings for it from the one-sender run: the
+    sending goes no faster than k times one sender's nor than its CPU spread over every core, and
+    the start is one sender's (as it is) or, at best, divided k ways too."""
+    one, cores = runs.get(1), os.cpu_count() or 1
+    if one is None:
+        return
+    start, sending, sending_cpu = one["first_call"], one["completed"] - one["first_call"], one["sending_cpu"]
+    for replicas, run in sorted(runs.items()):
+        if replicas > 1:
+            floor = max(sending / replicas, sending_cpu / cores)
+            print(f"    {replicas} senders against one: {one['completed'] / run['completed']:.2f}x faster to the "
+                  f"completion; this machine's ceiling from the one-sender run ({cores} cores, "
+                  f"{sending_cpu:.1f} CPU s of sending): {one['completed'] / (start + floor):.2f}x with its "
+                  f"{start:.1f} s start, {one['completed'] / (start / replicas + floor):.2f}x were the start "
+                  f"divided too")
 
 
 def limited(database_url: str, engine: Any) -> None:

@@ -54,6 +54,7 @@ class Window:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self.seconds = 0.0
+        self.series: list[tuple[float, dict[str, float]]] = []  # (epoch seconds, CPU s so far by kind)
 
     def _kind_of(self, pid: str) -> str | None:
         if pid in self.kind:
@@ -90,6 +91,7 @@ class Window:
                 self.start[entry] = cpu
             self.start.setdefault(entry, 0.0)
             self.last[entry] = cpu
+        self.series.append((time.time(), self.by_kind))
 
     def _run(self) -> None:
         while not self._stop.wait(PERIOD):
@@ -113,6 +115,13 @@ class Window:
         for pid, cpu in self.last.items():
             totals[self.kind[pid]] = totals.get(self.kind[pid], 0.0) + cpu - self.start[pid]
         return totals
+
+    def cpu_between(self, begin: float, end: float) -> dict[str, float]:
+        """CPU seconds by kind taken between two epoch times inside the window (to the nearest sample)."""
+        def at(moment: float) -> dict[str, float]:
+            return min(self.series, key=lambda sample: abs(sample[0] - moment))[1]
+        first, last = at(begin), at(end)
+        return {kind: cpu - first.get(kind, 0.0) for kind, cpu in last.items()}
 
     def line(self) -> str:
         kinds = self.by_kind
