@@ -20,9 +20,9 @@ the SMTP stand-in, the web app under gunicorn taking the stand-in's receipts, ``
     another sender. Each run's CPU is also split at the first call: the start (one sender queues the
     notice's messages) and the sending; from the one-sender run's split the bench prints the
     ceiling this machine puts on k senders (the start does not divide; the sending goes no faster
-    than its CPU spread over every core), beside the speed-up measured. Beside them the **stand-in's own ceiling** in the same run: a bare signed
-    client sending SendSms calls of 1,000 numbers as fast as the stand-in takes them, the same
-    number of numbers.
+    than its CPU spread over every core), beside the speed-up measured. Beside them the
+    **stand-in's own ceiling** in the same run: a bare signed client sending SendSms calls of 1,000
+    numbers as fast as the stand-in takes them, the same number of numbers.
 (c) **a provider limit of 500/s** (``BENCH_LIMIT_RATE``): sender and stand-in both at the rate,
     ``BENCH_LIMITED_RECIPIENTS`` (default 5,000): the stand-in's busiest second (never above the
     rate) and how many throttled answers it gave (expected 0).
