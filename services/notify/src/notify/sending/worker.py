@@ -11,7 +11,8 @@ Each round, at the clock's ``now``:
    time, each still recorded before it is made); after SMS calls, receipts that
    came before the mark are applied (``notify.receipts.use_cases.apply_pending``);
 4. the receipts the web process stored are applied to their messages, in batches
-   (``notify.receipts.use_cases.apply_received``);
+   (``notify.receipts.use_cases.apply_received``): on PostgreSQL in a thread of their own while
+   steps 3 runs (a receipt whose call is being marked waits for the mark, which applies it);
 5. SMS whose receipt never came within the provider's receipt window are asked about, and failing
    that end ``no_receipt`` (``receipt_window``), looked for only once one can be due (``next_due``);
 6. notices all of whose messages are final are completed (``notify.tracking.completion``): after a
@@ -78,6 +79,11 @@ class Sender:
         self._sleep: Callable[[float], None] | None = getattr(clock, "sleep", None)
         # Where a provider's call is made while the previous call is marked.
         self._calling = ThreadPoolExecutor(max_workers=1, thread_name_prefix="notify-calling")
+        # Where the stored receipts are applied while the round sends, on PostgreSQL: their
+        # statements and the marks' then run on two backends at once, and a round is no longer the
+        # sum of both (SQLite takes one writer at a time: there the round applies them after sending).
+        self._applying = (ThreadPoolExecutor(max_workers=1, thread_name_prefix="notify-receipts")
+                          if engine.dialect.name == "postgresql" else None)
         # When an SMS sent without a receipt can next be due (receipt_window.next_due); None: look now.
         self._silent_due: datetime | None = None
         # When an idle round next looks for notices to complete (round); None: look now.
@@ -95,11 +101,12 @@ class Sender:
         done = Round()
         done.started = self._in_session(lambda session, now: start_due(session, now, self.settings))
         done.settled = recovery.recover(self.engine, self.adapters, self.clock(), after_found=apply_pending).calls
+        applying = self._applying.submit(self._in_session, apply_received) if self._applying is not None else None
         for adapter in self.adapters.values():
             if stop is not None and stop.is_set():
                 break
             self._send_channel(adapter, done, stop)
-        done.receipts = self._in_session(apply_received)
+        done.receipts = applying.result() if applying is not None else self._in_session(apply_received)
         done.full = done.full or done.receipts >= APPLY_BATCH
         now = self.clock()
         # Calls recovery settled may be sent since their older start: look now (another sender's

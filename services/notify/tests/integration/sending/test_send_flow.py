@@ -3,6 +3,7 @@ throttling, fallback to the next channel, unknown outcomes settled by find_sent,
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections import Counter
 
@@ -10,7 +11,9 @@ import pytest
 from sqlalchemy import select
 
 from notify.providers.in_app import InApp
+from notify.receipts.use_cases import Receipt, store
 from notify.sending.worker import Sender
+from notify.service import SERVICE
 from notify.tables import messages, provider_calls
 
 
@@ -241,3 +244,39 @@ def test_an_idle_round_looks_for_notices_to_complete_once_a_second(db, settings,
     assert len(looked) == 1
     clock.advance(0.6)  # a second after the last look: an idle round looks again, and completes it
     assert worker.round().completed == 1 and len(looked) == 2
+
+
+@pytest.mark.postgres_only
+def test_a_round_applies_the_stored_receipts_while_its_calls_are_made(db, settings, clock, kit) -> None:
+    """On PostgreSQL the stored receipts are applied in a thread of their own while the round sends,
+    so a round takes the longer of its marks and its receipts, not their sum (SQLite, one writer at
+    a time, applies them after the calls)."""
+    earlier = kit.add_notice(db)
+    kit.add_messages(db, earlier, 3)
+    sender(db, settings, clock, kit.FakeSms()).round()
+    with db.connect() as conn:
+        sent = conn.execute(select(messages.c.call_id, messages.c.address, messages.c.provider_ref)
+                            .where(messages.c.notice_id == earlier["id"], messages.c.state == "sent")).all()
+    assert len(sent) == 3
+    store(SERVICE.unit_of_work(db), "fake-sms", [
+        Receipt(provider_ref=ref, address=address, success=True, code="DELIVERED", detail=None, out_id=str(call),
+                reported_at=clock.now) for call, address, ref in sent], clock.now)
+    kit.add_messages(db, kit.add_notice(db), 1)
+
+    def delivered() -> bool:
+        with db.connect() as conn:
+            return set(conn.execute(select(messages.c.state).where(messages.c.notice_id == earlier["id"]))
+                       .scalars()) == {"delivered"}
+
+    seen = []
+
+    class Watching(kit.FakeSms):
+        def send(self, call_id, outgoing):  # noqa: ANN001, ANN202
+            waiting_until = time.monotonic() + 5
+            while not delivered() and time.monotonic() < waiting_until:
+                time.sleep(0.02)
+            seen.append(delivered())  # the earlier notice's receipts applied while this call is made
+            return super().send(call_id, outgoing)
+
+    done = sender(db, settings, clock, Watching()).round()
+    assert (seen, done.calls, done.receipts) == ([True], 1, 3)
