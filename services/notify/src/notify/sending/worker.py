@@ -102,11 +102,16 @@ class Sender:
         done.started = self._in_session(lambda session, now: start_due(session, now, self.settings))
         done.settled = recovery.recover(self.engine, self.adapters, self.clock(), after_found=apply_pending).calls
         applying = self._applying.submit(self._in_session, apply_received) if self._applying is not None else None
-        for adapter in self.adapters.values():
-            if stop is not None and stop.is_set():
-                break
-            self._send_channel(adapter, done, stop)
-        done.receipts = applying.result() if applying is not None else self._in_session(apply_received)
+        try:
+            for adapter in self.adapters.values():
+                if stop is not None and stop.is_set():
+                    break
+                self._send_channel(adapter, done, stop)
+        finally:
+            if applying is not None:  # waited for even when sending failed: its own failure is raised too
+                done.receipts = applying.result()
+        if applying is None:
+            done.receipts = self._in_session(apply_received)
         done.full = done.full or done.receipts >= APPLY_BATCH
         now = self.clock()
         # Calls recovery settled may be sent since their older start: look now (another sender's
