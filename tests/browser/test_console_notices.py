@@ -88,6 +88,12 @@ def test_the_fee_notice_to_the_whole_estate_then_resent_by_email(suite, console)
         expect(page.locator("table.unreached tbody tr")).to_have_count(not_reached)
         expect(page.locator("table.unreached")).to_contain_text("短信 · 失败")
         console.shot(page, "32-notice-delivery")
+        # On a phone the menu is a row of its own, each entry on one line (not a character a line).
+        page.set_viewport_size({"width": 390, "height": 844})
+        heights = page.eval_on_selector_all(".menu a", "links => links.map(a => a.getBoundingClientRect().height)")
+        assert heights and max(heights) < 60, heights
+        console.shot(page, "36-notice-delivery-phone", full_page=True)
+        page.set_viewport_size({"width": 1440, "height": 900})
         console.accessible(page)
         first = page.locator("table.unreached tbody tr a").first.get_attribute("href")
         # The whole list to call, as notify exports it, headed in the staff member's language.
