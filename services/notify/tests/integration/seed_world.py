@@ -30,7 +30,7 @@ from sqlalchemy import Engine, insert, select, text
 from notify.tables import buildings, estate_settings, estates, occupancies, people, templates, units
 from servicekit.auth import issue_token
 from servicekit.db import make_engine
-from servicekit.testing import running_process, service_process
+from servicekit.testing import running_process, service_process, wait_for
 from servicekit.tokens import generate_keypair
 
 ISSUER, AUDIENCE = "seed-case", "estatedesk"
@@ -255,18 +255,17 @@ def _await_connected(database_url: str, names: Sequence[str], processes: Sequenc
     if not database_url.startswith("postgresql"):
         return
     engine = make_engine(database_url)
+
+    def connected() -> bool:
+        dead = [p.returncode for p in processes if p.poll() is not None]
+        if dead:
+            raise RuntimeError(f"notify send exited {dead} before it connected")
+        with engine.connect() as conn:
+            return set(conn.execute(select(text("application_name")).select_from(text("pg_stat_activity"))
+                                    .where(text("application_name = ANY(:names)")),
+                                    {"names": list(names)}).scalars()) >= set(names)
+
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            with engine.connect() as conn:
-                seen = set(conn.execute(select(text("application_name")).select_from(text("pg_stat_activity"))
-                                        .where(text("application_name = ANY(:names)")),
-                                        {"names": list(names)}).scalars())
-            if seen >= set(names):
-                return
-            dead = [p.returncode for p in processes if p.poll() is not None]
-            if dead or time.monotonic() > deadline:
-                raise RuntimeError(f"notify send did not connect (exited: {dead})")
-            time.sleep(0.05)
+        wait_for(connected, "every notify send to connect to the database", timeout=120, interval=0.05)
     finally:
         engine.dispose()
